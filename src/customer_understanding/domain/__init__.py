@@ -1,0 +1,73 @@
+"""The typed domain model: value types, vocabularies and their normalisation.
+
+Everything here is an immutable, validated ``attrs`` class or a string enum; nothing
+does I/O. Change an object with :func:`attrs.evolve`, which validates again.
+"""
+
+from customer_understanding.domain._activity import (
+    ContactRole,
+    Interaction,
+    Journey,
+    Opportunity,
+    StageChange,
+)
+from customer_understanding.domain._activity_types import (
+    CHANNELS,
+    INTERACTION_TYPES,
+    InteractionType,
+)
+from customer_understanding.domain._entities import Account, Consent, Contact
+from customer_understanding.domain._normalize import (
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+    to_utc,
+)
+from customer_understanding.domain._refs import (
+    AccountId,
+    ContactId,
+    InteractionId,
+    OpportunityId,
+    SourceRef,
+)
+from customer_understanding.domain._vocab import (
+    ConsentPurpose,
+    ConsentStatus,
+    Discipline,
+    Outcome,
+    Role,
+    Seniority,
+    Stage,
+    normalize_term,
+)
+
+__all__ = [
+    "CHANNELS",
+    "INTERACTION_TYPES",
+    "Account",
+    "AccountId",
+    "Consent",
+    "ConsentPurpose",
+    "ConsentStatus",
+    "Contact",
+    "ContactId",
+    "ContactRole",
+    "Discipline",
+    "Interaction",
+    "InteractionId",
+    "InteractionType",
+    "Journey",
+    "Opportunity",
+    "OpportunityId",
+    "Outcome",
+    "Role",
+    "Seniority",
+    "SourceRef",
+    "Stage",
+    "StageChange",
+    "normalize_domain",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_term",
+    "to_utc",
+]

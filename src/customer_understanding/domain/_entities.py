@@ -1,0 +1,231 @@
+"""Accounts (organisations), contacts (people in them) and consent."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import attrs
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain._normalize import (
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+    to_utc,
+)
+from customer_understanding.domain._refs import AccountId, ContactId, SourceRef, source_refs
+from customer_understanding.domain._vocab import ConsentPurpose, ConsentStatus, Seniority
+
+__all__ = ["Account", "Consent", "Contact"]
+
+
+def _seniority_or_none(value: object) -> Seniority | None:
+    return None if value is None else Seniority.parse(value)
+
+
+def _purpose(value: object) -> ConsentPurpose:
+    return ConsentPurpose.parse(value)
+
+
+def _status(value: object) -> ConsentStatus:
+    return ConsentStatus.parse(value)
+
+
+def _strip_or_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _email_or_none(value: str | None) -> str | None:
+    text = _strip_or_none(value)
+    return None if text is None else normalize_email(text)
+
+
+def _domain_or_none(value: str | None) -> str | None:
+    text = _strip_or_none(value)
+    return None if text is None else normalize_domain(text)
+
+
+def _utc_or_none(value: object) -> datetime | None:
+    return None if value is None else to_utc(value)
+
+
+def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and value < 0:
+        msg = f"{attribute.name}={value!r} must be >= 0"
+        raise InvalidValueError(msg)
+
+
+def _id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{attribute.name}={value!r} must be a non-empty string"
+        raise InvalidValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Consent:
+    """A contact's consent for one purpose, with when and where it was recorded.
+
+    Parameters
+    ----------
+    purpose
+        What the consent covers (:class:`ConsentPurpose`).
+    status
+        Granted, denied or unknown (:class:`ConsentStatus`).
+    updated_at
+        When the status was recorded (UTC).
+    source
+        The system that recorded it.
+
+    Examples
+    --------
+    >>> Consent(purpose="marketing", status="opted out").status
+    <ConsentStatus.DENIED: 'denied'>
+    """
+
+    purpose: ConsentPurpose = attrs.field(converter=_purpose)
+    status: ConsentStatus = attrs.field(converter=_status)
+    updated_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    source: SourceRef | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Account:
+    """An organisation that buys, or may buy, from the company.
+
+    Parameters
+    ----------
+    id
+        The account's id in the customer base.
+    name
+        The company name as the best source spells it.
+    domain
+        The company's web domain, normalised (``https://www.Acme.com/`` → ``acme.com``).
+    industry, employees, annual_revenue, country, city
+        Firmographics, each optional.
+    parent_id
+        The parent account in a hierarchy, if any.
+    owner
+        The account owner (a sales rep's name or id).
+    created_at
+        When the account first appeared in any source (UTC).
+    sources
+        Every source record merged into this account.
+
+    Examples
+    --------
+    >>> acme = Account(id="acc-1", name="Acme Corp", domain="https://www.ACME.com/")
+    >>> acme.domain
+    'acme.com'
+    >>> Account(id="acc-2", name="Acme Europe", parent_id="acc-1").parent_id
+    'acc-1'
+    """
+
+    id: AccountId = attrs.field(validator=_id)
+    name: str | None = attrs.field(default=None, converter=_strip_or_none)
+    domain: str | None = attrs.field(default=None, converter=_domain_or_none)
+    industry: str | None = attrs.field(default=None, converter=_strip_or_none)
+    employees: int | None = attrs.field(default=None, validator=_non_negative)
+    annual_revenue: float | None = attrs.field(default=None, validator=_non_negative)
+    country: str | None = attrs.field(default=None, converter=_strip_or_none)
+    city: str | None = attrs.field(default=None, converter=_strip_or_none)
+    parent_id: AccountId | None = attrs.field(default=None)
+    owner: str | None = attrs.field(default=None, converter=_strip_or_none)
+    created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
+
+    @parent_id.validator
+    def _not_own_parent(self, attribute: attrs.Attribute[object], value: str | None) -> None:
+        if value is not None and value == self.id:
+            msg = f"parent_id={value!r} must differ from the account's own id"
+            raise InvalidValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Contact:
+    """A person, usually at an account, known to one or more systems.
+
+    Parameters
+    ----------
+    id
+        The contact's id in the customer base.
+    email
+        Work or personal e-mail, stripped and lower-cased.
+    first_name, last_name
+        The person's names as the best source spells them.
+    title, department
+        Job title and department.
+    seniority
+        :class:`Seniority`, parsed from loose labels such as ``"VP"``.
+    phone
+        The phone number exactly as given; :attr:`phone_normalized` holds the digits.
+    account_id
+        The account the person works for, if known.
+    consents
+        Consent per purpose; see :meth:`allows`.
+    created_at
+        When the person first appeared in any source (UTC).
+    sources
+        Every source record merged into this contact.
+
+    Examples
+    --------
+    >>> ada = Contact(id="c-1", email=" Ada@Example.com", first_name="Ada",
+    ...               last_name="Lovelace", phone="+44 (20) 7946-0018", seniority="VP")
+    >>> ada.email, ada.phone_normalized, ada.name
+    ('ada@example.com', '+442079460018', 'Ada Lovelace')
+    >>> ada.allows("marketing")
+    False
+    """
+
+    id: ContactId = attrs.field(validator=_id)
+    email: str | None = attrs.field(default=None, converter=_email_or_none)
+    first_name: str | None = attrs.field(default=None, converter=_strip_or_none)
+    last_name: str | None = attrs.field(default=None, converter=_strip_or_none)
+    title: str | None = attrs.field(default=None, converter=_strip_or_none)
+    department: str | None = attrs.field(default=None, converter=_strip_or_none)
+    seniority: Seniority | None = attrs.field(default=None, converter=_seniority_or_none)
+    phone: str | None = attrs.field(default=None, converter=_strip_or_none)
+    phone_normalized: str | None = attrs.field(init=False)
+    account_id: AccountId | None = None
+    consents: tuple[Consent, ...] = attrs.field(default=(), converter=tuple)
+    created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
+
+    @phone_normalized.default
+    def _normalize_phone(self) -> str | None:
+        return None if self.phone is None else (normalize_phone(self.phone) or None)
+
+    @property
+    def name(self) -> str | None:
+        """The full name, or ``None`` when neither name is known."""
+        parts = [part for part in (self.first_name, self.last_name) if part]
+        return " ".join(parts) or None
+
+    @property
+    def email_domain(self) -> str | None:
+        """The domain part of the e-mail address."""
+        return None if self.email is None else self.email.rpartition("@")[2]
+
+    def consent(self, purpose: ConsentPurpose | str) -> ConsentStatus:
+        """The most recent consent status for ``purpose`` (``UNKNOWN`` if none is recorded)."""
+        wanted = ConsentPurpose.parse(purpose)
+        latest = _latest(consent for consent in self.consents if consent.purpose is wanted)
+        return ConsentStatus.UNKNOWN if latest is None else latest.status
+
+    def allows(self, purpose: ConsentPurpose | str) -> bool:
+        """Whether the contact has granted ``purpose``; unknown counts as not granted."""
+        return self.consent(purpose) is ConsentStatus.GRANTED
+
+
+def _latest(consents: Iterable[Consent]) -> Consent | None:
+    floor = datetime.min.replace(tzinfo=None)
+    ordered = sorted(
+        consents,
+        key=lambda c: c.updated_at.replace(tzinfo=None) if c.updated_at else floor,
+    )
+    return ordered[-1] if ordered else None
