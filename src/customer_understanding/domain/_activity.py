@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable
 from datetime import datetime
 
 import attrs
@@ -45,8 +46,8 @@ def _outcome(value: object) -> Outcome:
     return Outcome.parse(value)
 
 
-def _role(value: object) -> Role:
-    return Role.parse(value)
+def _role_or_none(value: object) -> Role | None:
+    return None if value is None else Role.parse(value)
 
 
 def _stage(value: object) -> Stage:
@@ -140,7 +141,7 @@ class Interaction:
 
 @attrs.frozen(kw_only=True)
 class ContactRole:
-    """The role one contact plays on one opportunity.
+    """The role one contact plays on one opportunity (``None`` when the CRM names none).
 
     Examples
     --------
@@ -149,8 +150,18 @@ class ContactRole:
     """
 
     contact_id: ContactId = attrs.field(validator=_id)
-    role: Role = attrs.field(converter=_role)
+    role: Role | None = attrs.field(converter=_role_or_none)
     is_primary: bool = False
+
+
+def _contact_roles(value: Iterable[object]) -> tuple[ContactRole, ...]:
+    items = tuple(value)
+    roles = tuple(item for item in items if isinstance(item, ContactRole))
+    if len(roles) != len(items):
+        bad = next(item for item in items if not isinstance(item, ContactRole))
+        msg = f"contact_roles holds {bad!r}, which is not a ContactRole"
+        raise InvalidValueError(msg)
+    return roles
 
 
 @attrs.frozen(kw_only=True)
@@ -198,7 +209,7 @@ class Opportunity:
     created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
     closed_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
     owner: str | None = attrs.field(default=None, converter=_strip_or_none)
-    contact_roles: tuple[ContactRole, ...] = attrs.field(default=(), converter=tuple)
+    contact_roles: tuple[ContactRole, ...] = attrs.field(default=(), converter=_contact_roles)
     sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
 
     @amount.validator

@@ -93,6 +93,16 @@ class Consent:
     source: SourceRef | None = None
 
 
+def _consents(value: Iterable[object]) -> tuple[Consent, ...]:
+    items = tuple(value)
+    consents = tuple(item for item in items if isinstance(item, Consent))
+    if len(consents) != len(items):
+        bad = next(item for item in items if not isinstance(item, Consent))
+        msg = f"consents holds {bad!r}, which is not a Consent"
+        raise InvalidValueError(msg)
+    return consents
+
+
 @attrs.frozen(kw_only=True)
 class Account:
     """An organisation that buys, or may buy, from the company.
@@ -192,7 +202,7 @@ class Contact:
     phone: str | None = attrs.field(default=None, converter=_strip_or_none)
     phone_normalized: str | None = attrs.field(init=False)
     account_id: AccountId | None = None
-    consents: tuple[Consent, ...] = attrs.field(default=(), converter=tuple)
+    consents: tuple[Consent, ...] = attrs.field(default=(), converter=_consents)
     created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
     sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
 

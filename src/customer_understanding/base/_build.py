@@ -1,0 +1,211 @@
+"""Building the customer base's tables from loaded sources and a resolution."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding.base._links import (
+    RefIndex,
+    fill_missing,
+    free_mail_domains,
+    lookup_values,
+)
+from customer_understanding.base._resolution import Resolution, Resolver, entity_ids
+from customer_understanding.base._survivorship import record_order, survive
+from customer_understanding.ingest import Loaded
+from customer_understanding.tables import (
+    AccountRecords,
+    AccountTable,
+    ContactRecords,
+    ContactRoleTable,
+    ContactTable,
+    InteractionTable,
+    OpportunityTable,
+    StageHistoryTable,
+    Table,
+)
+
+__all__ = ["Tables", "build_tables"]
+
+_ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
+_CONTACT_FIELDS = tuple(n for n in ContactTable.SCHEMA.names if n not in ("id", "account"))
+
+
+@attrs.frozen(kw_only=True)
+class Tables:
+    """The resolved tables a :class:`CustomerBase` holds."""
+
+    accounts: AccountTable
+    contacts: ContactTable
+    account_records: AccountRecords
+    contact_records: ContactRecords
+    interactions: InteractionTable
+    opportunities: OpportunityTable
+    contact_roles: ContactRoleTable
+    stages: StageHistoryTable
+    resolution: Resolution
+    account_winners: dict[str, npt.NDArray[np.int64]]
+    contact_winners: dict[str, npt.NDArray[np.int64]]
+
+
+def _golden(
+    records: Table,
+    entity: npt.NDArray[np.int64],
+    n: int,
+    fields: Sequence[str],
+    priority: Sequence[str],
+) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
+    order = record_order(records, entity, priority)
+    values, winners = survive(records, entity, n, fields=fields, order=order)
+    categories = {f: records.categories[f] for f in fields if f in records.categories}
+    return values, winners, categories
+
+
+def _accounts(
+    records: AccountRecords, resolution: Resolution, priority: Sequence[str]
+) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
+    entity = resolution.account_of_record
+    n = resolution.n_accounts
+    values, winners, categories = _golden(records, entity, n, _ACCOUNT_FIELDS, priority)
+    parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
+        records.with_columns(source_id=records.column("parent_ref")), "source_id"
+    )
+    parent_of_record = np.where(parent_record < 0, -1, entity[np.maximum(parent_record, 0)])
+    parent = np.full(n, -1, dtype=np.int64)
+    has_parent = parent_of_record >= 0
+    parent[entity[has_parent]] = parent_of_record[has_parent]
+    parent[parent == np.arange(n)] = -1  # a record may not make its own entity its parent
+    values["id"] = entity_ids("acc", resolution.account_keys)
+    values["parent"] = parent
+    return AccountTable.from_columns(values, length=n, categories=categories), winners
+
+
+def _contact_accounts(
+    records: ContactRecords,
+    resolution: Resolution,
+    account_records: AccountRecords,
+    accounts: AccountTable,
+) -> npt.NDArray[np.int64]:
+    """Each contact's account: by the record's account id, else by its work e-mail domain."""
+    by_ref = RefIndex(account_records, resolution.account_of_record).find(records, "account_ref")
+    email = pd.Series(records.column("email"), dtype="string")
+    domain = email.str.rsplit("@", n=1).str[-1]
+    domain = domain.where(~domain.isin(free_mail_domains))
+    by_domain = lookup_values(
+        domain.to_numpy(dtype=object), accounts.column("domain"), np.arange(len(accounts))
+    )
+    record_account = fill_missing(by_ref, by_domain)
+    order = record_order(
+        records, resolution.contact_of_record, ("salesforce", "hubspot", "zendesk")
+    )
+    account = np.full(resolution.n_contacts, -1, dtype=np.int64)
+    ordered = order[record_account[order] >= 0]
+    found, first = np.unique(resolution.contact_of_record[ordered], return_index=True)
+    account[found] = record_account[ordered[first]]
+    return account
+
+
+def _contacts(
+    records: ContactRecords,
+    resolution: Resolution,
+    account_records: AccountRecords,
+    accounts: AccountTable,
+    priority: Sequence[str],
+) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
+    entity = resolution.contact_of_record
+    n = resolution.n_contacts
+    values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, priority)
+    values["id"] = entity_ids("con", resolution.contact_keys)
+    values["account"] = _contact_accounts(records, resolution, account_records, accounts)
+    return ContactTable.from_columns(values, length=n, categories=categories), winners
+
+
+def _interactions(
+    table: InteractionTable,
+    contact_records: ContactRecords,
+    account_records: AccountRecords,
+    resolution: Resolution,
+    contacts: ContactTable,
+    accounts: AccountTable,
+) -> InteractionTable:
+    contact = RefIndex(contact_records, resolution.contact_of_record).find(table, "contact_ref")
+    by_email = lookup_values(
+        table.column("email"), contacts.column("email"), np.arange(len(contacts))
+    )
+    contact = fill_missing(contact, by_email)
+    account = RefIndex(account_records, resolution.account_of_record).find(table, "account_ref")
+    contact_account = np.append(contacts.column("account"), -1)[np.where(contact < 0, -1, contact)]
+    account = fill_missing(account, contact_account)
+    by_domain = lookup_values(
+        table.column("domain"), accounts.column("domain"), np.arange(len(accounts))
+    )
+    account = fill_missing(account, by_domain)
+    return table.with_columns(contact=contact, account=account)
+
+
+def build_tables(loaded: Loaded, *, resolver: Resolver, priority: Sequence[str]) -> Tables:
+    """Resolve the loaded records into entities and point every table at them."""
+    account_records = loaded.combined(AccountRecords)
+    contact_records = loaded.combined(ContactRecords)
+    resolution = resolver(account_records, contact_records)
+    opportunities = loaded.combined(OpportunityTable)
+    contact_roles = loaded.combined(ContactRoleTable)
+    accounts, account_winners = _accounts(account_records, resolution, priority)
+    contacts, contact_winners = _contacts(
+        contact_records, resolution, account_records, accounts, priority
+    )
+    interactions = _interactions(
+        loaded.combined(InteractionTable),
+        contact_records,
+        account_records,
+        resolution,
+        contacts,
+        accounts,
+    )
+    account_index = RefIndex(account_records, resolution.account_of_record)
+    contact_index = RefIndex(contact_records, resolution.contact_of_record)
+    opportunities = opportunities.with_columns(
+        account=account_index.find(opportunities, "account_ref")
+    )
+    opportunity_index = RefIndex(opportunities, np.arange(len(opportunities), dtype=np.int64))
+    contact_roles = contact_roles.with_columns(
+        opportunity=opportunity_index.find(contact_roles, "opportunity_ref"),
+        contact=contact_index.find(contact_roles, "contact_ref"),
+    )
+    stages = _stage_subjects(
+        loaded.combined(StageHistoryTable), account_index, contact_index, opportunity_index
+    )
+    return Tables(
+        accounts=accounts,
+        contacts=contacts,
+        account_records=account_records,
+        contact_records=contact_records,
+        interactions=interactions,
+        opportunities=opportunities,
+        contact_roles=contact_roles,
+        stages=stages,
+        resolution=resolution,
+        account_winners=account_winners,
+        contact_winners=contact_winners,
+    )
+
+
+def _stage_subjects(
+    stages: StageHistoryTable, accounts: RefIndex, contacts: RefIndex, opportunities: RefIndex
+) -> StageHistoryTable:
+    kinds = stages.labels("subject_kind")
+    subject = np.full(len(stages), -1, dtype=np.int64)
+    for kind, index in (
+        ("account", accounts),
+        ("contact", contacts),
+        ("opportunity", opportunities),
+    ):
+        rows = kinds == kind
+        subject[rows] = index.find(stages.take(rows), "subject_ref")
+    return stages.with_columns(subject=subject)

@@ -1,0 +1,343 @@
+"""The customer base: resolved accounts and contacts with everything that happened to them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError, NotFoundError
+from customer_understanding.base._build import Tables, build_tables
+from customer_understanding.base._links import with_none
+from customer_understanding.base._materialise import (
+    account_at,
+    contact_at,
+    interaction_at,
+    opportunity_at,
+    opportunity_id,
+)
+from customer_understanding.base._resolution import Resolver, resolve_exact
+from customer_understanding.base._survivorship import DEFAULT_PRIORITY
+from customer_understanding.domain import (
+    Account,
+    Contact,
+    Discipline,
+    Interaction,
+    Journey,
+    Opportunity,
+    SourceRef,
+    StageChange,
+)
+from customer_understanding.ingest import Loaded, LoadReport, Policy, Source, load
+from customer_understanding.tables import (
+    Table,
+    from_nanos,
+)
+from customer_understanding.tables._pandas import objects
+
+__all__ = ["BaseSummary", "CustomerBase"]
+
+
+@attrs.frozen(kw_only=True)
+class BaseSummary:
+    """Counts that describe a customer base at a glance.
+
+    Attributes
+    ----------
+    account_records, contact_records
+        Source records loaded.
+    accounts, contacts
+        Entities they resolved into; the difference is the records merged.
+    contacts_in_several_systems
+        People found in two or more systems.
+    interactions, unattributed_interactions
+        Interactions, and those matched to neither a contact nor an account.
+    interactions_by_discipline
+        Interactions per discipline.
+    """
+
+    account_records: int
+    contact_records: int
+    accounts: int
+    contacts: int
+    contacts_in_several_systems: int
+    interactions: int
+    unattributed_interactions: int
+    interactions_by_discipline: dict[str, int]
+    opportunities: int
+
+    @property
+    def merged_records(self) -> int:
+        """Records that joined an entity another record had already started."""
+        return self.account_records - self.accounts + self.contact_records - self.contacts
+
+
+class CustomerBase:
+    """Resolved accounts and contacts across systems, with their activity and deals.
+
+    Build one with :meth:`build` from :class:`~customer_understanding.ingest.Source`
+    objects (or an earlier :func:`~customer_understanding.ingest.load` result). Bulk data
+    lives in columnar tables (:attr:`accounts`, :attr:`contacts`, :attr:`interactions` …);
+    single objects are materialised on demand (:meth:`account`, :meth:`contact` …).
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> from customer_understanding.datasets import generate_world
+    >>> world = generate_world(accounts=20, interactions=2_000, defects=False)
+    >>> base = cu.CustomerBase.build(world.as_sources())
+    >>> summary = base.summary()
+    >>> summary.accounts <= summary.account_records
+    True
+    >>> account = base.account(base.accounts.column("id")[0])
+    >>> isinstance(account, cu.Account)
+    True
+    """
+
+    def __init__(self, tables: Tables, *, report: LoadReport | None = None) -> None:
+        self._tables = tables
+        self.report = report
+        self._account_rows = pd.Index(tables.accounts.column("id"))
+        self._contact_rows = pd.Index(tables.contacts.column("id"))
+        opportunity_ids = [opportunity_id(tables, row) for row in range(len(tables.opportunities))]
+        self._opportunity_rows = pd.Index(opportunity_ids, dtype=object)
+
+    # -- building ---------------------------------------------------------------------
+
+    @classmethod
+    def build(
+        cls,
+        sources: Loaded | Iterable[Source],
+        *,
+        policy: Policy = "strict",
+        resolver: Resolver = resolve_exact,
+        priority: Sequence[str] = DEFAULT_PRIORITY,
+    ) -> CustomerBase:
+        """Load sources (unless already loaded), resolve identities and link everything.
+
+        Parameters
+        ----------
+        sources
+            Sources to load, or the result of :func:`~customer_understanding.ingest.load`.
+        policy
+            How to treat bad rows when loading: ``"strict"`` or ``"lenient"``.
+        resolver
+            Assigns source records to entities; defaults to exact e-mail / domain keys.
+        priority
+            Systems in the order their field values are trusted for golden records.
+        """
+        loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
+        if isinstance(priority, str):
+            msg = f"priority={priority!r} must be a sequence of system names, not one string"
+            raise InvalidValueError(msg)
+        tables = build_tables(loaded, resolver=resolver, priority=tuple(priority))
+        return cls(tables, report=loaded.report)
+
+    # -- tables -----------------------------------------------------------------------
+
+    @property
+    def tables(self) -> Tables:
+        """All resolved tables, including the source records and the resolution."""
+        return self._tables
+
+    @property
+    def accounts(self) -> Table:
+        """One golden row per account (an :class:`~customer_understanding.tables.AccountTable`)."""
+        return self._tables.accounts
+
+    @property
+    def contacts(self) -> Table:
+        """One golden row per contact (a :class:`~customer_understanding.tables.ContactTable`)."""
+        return self._tables.contacts
+
+    @property
+    def interactions(self) -> Table:
+        """Every interaction, with ``contact`` and ``account`` rows resolved (-1 if unknown)."""
+        return self._tables.interactions
+
+    @property
+    def opportunities(self) -> Table:
+        """Every opportunity, with its ``account`` row resolved."""
+        return self._tables.opportunities
+
+    # -- single objects ---------------------------------------------------------------
+
+    def _row(self, index: pd.Index[str], value: str, kind: str) -> int:
+        position = index.get_indexer(pd.Index([value]))[0] if isinstance(value, str) else -1
+        if position < 0:
+            msg = f"{kind}_id={value!r} is not in the customer base"
+            raise NotFoundError(msg)
+        return int(position)
+
+    def account(self, account_id: str) -> Account:
+        """The account with this id, with its provenance.
+
+        Raises
+        ------
+        NotFoundError
+            If no account has that id.
+        """
+        return account_at(self._tables, self._row(self._account_rows, account_id, "account"))
+
+    def contact(self, contact_id: str) -> Contact:
+        """The contact with this id, with its provenance and marketing consent."""
+        return contact_at(self._tables, self._row(self._contact_rows, contact_id, "contact"))
+
+    def opportunity(self, opportunity_id: str) -> Opportunity:
+        """The opportunity with this id (``"system:source id"``), with its contact roles."""
+        row = self._row(self._opportunity_rows, opportunity_id, "opportunity")
+        return opportunity_at(self._tables, row)
+
+    def iter_accounts(self) -> Iterator[Account]:
+        """Materialise every account, one at a time."""
+        return (account_at(self._tables, row) for row in range(len(self.accounts)))
+
+    def iter_contacts(self) -> Iterator[Contact]:
+        """Materialise every contact, one at a time."""
+        return (contact_at(self._tables, row) for row in range(len(self.contacts)))
+
+    def contacts_of(self, account_id: str) -> list[Contact]:
+        """The contacts working at an account."""
+        row = self._row(self._account_rows, account_id, "account")
+        rows = np.flatnonzero(self.contacts.column("account") == row)
+        return [contact_at(self._tables, int(r)) for r in rows]
+
+    def opportunities_of(self, account_id: str) -> list[Opportunity]:
+        """The opportunities with an account, oldest first."""
+        row = self._row(self._account_rows, account_id, "account")
+        rows = np.flatnonzero(self.opportunities.column("account") == row)
+        rows = rows[np.argsort(self.opportunities.column("created_at")[rows], kind="stable")]
+        return [opportunity_at(self._tables, int(r)) for r in rows]
+
+    # -- timelines and journeys ---------------------------------------------------------
+
+    def _timeline_rows(
+        self, account_id: str, disciplines: Iterable[Discipline | str] | None
+    ) -> npt.NDArray[np.intp]:
+        row = self._row(self._account_rows, account_id, "account")
+        table = self.interactions
+        mask = table.column("account") == row
+        if disciplines is not None:
+            wanted = [table.code_of("discipline", Discipline.parse(d).value) for d in disciplines]
+            mask &= np.isin(table.column("discipline"), wanted)
+        rows = np.flatnonzero(mask)
+        return rows[np.argsort(table.column("occurred_at")[rows], kind="stable")]
+
+    def interactions_of(
+        self, account_id: str, *, disciplines: Iterable[Discipline | str] | None = None
+    ) -> list[Interaction]:
+        """An account's interactions across all disciplines as objects, oldest first."""
+        rows = self._timeline_rows(account_id, disciplines)
+        return [interaction_at(self._tables, int(r)) for r in rows]
+
+    def timeline(
+        self, account_id: str, *, disciplines: Iterable[Discipline | str] | None = None
+    ) -> pd.DataFrame:
+        """An account's unified timeline across marketing, sales, service and product.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per interaction, oldest first: when, discipline, type, channel,
+            the contact's id and name, subject, priority, status and source system.
+        """
+        rows = self._timeline_rows(account_id, disciplines)
+        view = self.interactions.take(rows).to_pandas()
+        contacts = self.contacts
+        contact = view["contact"].to_numpy()
+        names = _full_names(contacts)
+        view["contact_id"] = with_none(contacts.column("id"))[contact]
+        view["contact_name"] = with_none(names)[contact]
+        columns = ["occurred_at", "discipline", "type", "channel", "contact_id", "contact_name",
+                   "subject", "priority", "status", "system"]  # fmt: skip
+        return view[columns].reset_index(drop=True)
+
+    def journey(self, subject_id: str) -> Journey:
+        """The lifecycle journey of a contact or account, from the loaded stage history."""
+        if subject_id in self._contact_rows:
+            kind, row = "contact", self._row(self._contact_rows, subject_id, "contact")
+        else:
+            kind, row = "account", self._row(self._account_rows, subject_id, "account")
+        stages = self._tables.stages
+        mask = (stages.labels("subject_kind") == kind) & (stages.column("subject") == row)
+        changes = [
+            StageChange(
+                stage=stages.labels("stage")[i],
+                at=from_nanos(int(stages.column("at")[i])),
+                source=SourceRef(
+                    system=stages.labels("system")[i], id=stages.column("source_id")[i]
+                ),
+                reason=stages.column("detail")[i],
+            )
+            for i in np.flatnonzero(mask)
+            if stages.column("at")[i] != np.iinfo(np.int64).min
+        ]
+        return Journey(subject_id=subject_id, changes=changes)
+
+    # -- views ------------------------------------------------------------------------
+
+    def summary(self) -> BaseSummary:
+        """Counts of records, entities, cross-system people and interactions."""
+        tables = self._tables
+        systems = pd.DataFrame(
+            {
+                "entity": tables.resolution.contact_of_record,
+                "system": tables.contact_records.column("system"),
+            }
+        )
+        per_person = systems.drop_duplicates().groupby("entity").size()
+        interactions = tables.interactions
+        unattributed = (interactions.column("contact") < 0) & (interactions.column("account") < 0)
+        disciplines = pd.Series(interactions.labels("discipline")).value_counts()
+        return BaseSummary(
+            account_records=len(tables.account_records),
+            contact_records=len(tables.contact_records),
+            accounts=len(tables.accounts),
+            contacts=len(tables.contacts),
+            contacts_in_several_systems=int((per_person >= 2).sum()),
+            interactions=len(interactions),
+            unattributed_interactions=int(unattributed.sum()),
+            interactions_by_discipline={str(k): int(v) for k, v in disciplines.items()},
+            opportunities=len(tables.opportunities),
+        )
+
+    def to_pandas(self, table: str = "accounts") -> pd.DataFrame:
+        """A table as a DataFrame with entity ids in place of row numbers.
+
+        Parameters
+        ----------
+        table
+            ``"accounts"``, ``"contacts"``, ``"interactions"`` or ``"opportunities"``.
+        """
+        views = {
+            "accounts": (self.accounts, {"parent": ("parent_id", self.accounts)}),
+            "contacts": (self.contacts, {"account": ("account_id", self.accounts)}),
+            "interactions": (self.interactions, {"contact": ("contact_id", self.contacts),
+                                                 "account": ("account_id", self.accounts)}),
+            "opportunities": (self.opportunities, {"account": ("account_id", self.accounts)}),
+        }  # fmt: skip
+        if table not in views:
+            msg = f"table={table!r} is not one of: {', '.join(views)}"
+            raise InvalidValueError(msg)
+        source, links = views[table]
+        frame = source.to_pandas()
+        for column, (name, target) in links.items():
+            rows = frame.pop(column).to_numpy()
+            frame[name] = with_none(target.column("id"))[rows]
+        return frame
+
+    def __repr__(self) -> str:
+        return (
+            f"<CustomerBase: {len(self.accounts)} accounts, {len(self.contacts)} contacts, "
+            f"{len(self.interactions)} interactions, {len(self.opportunities)} opportunities>"
+        )
+
+
+def _full_names(contacts: Table) -> npt.NDArray[np.object_]:
+    first = pd.Series(contacts.column("first_name"), dtype="string")
+    last = pd.Series(contacts.column("last_name"), dtype="string")
+    full = (first.fillna("") + " " + last.fillna("")).str.strip()
+    return objects(full.mask(full == ""))

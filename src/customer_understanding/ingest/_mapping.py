@@ -1,0 +1,168 @@
+"""Declarative mappings from a source table's columns to the library's record fields."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal
+
+import attrs
+
+from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.tables import (
+    AccountRecords,
+    ContactRecords,
+    ContactRoleTable,
+    InteractionTable,
+    OpportunityTable,
+    StageHistoryTable,
+    Table,
+)
+
+__all__ = ["TARGETS", "SourceMapping", "Target", "TargetSpec"]
+
+Target = Literal["account", "contact", "interaction", "opportunity", "contact_role", "stage_change"]
+
+#: How each kind of field is parsed; see :mod:`customer_understanding.ingest._parse`.
+FieldKind = Literal[
+    "id", "text", "email", "domain", "phone", "time", "number", "amount", "bool", "term",
+    "stage", "role", "seniority", "outcome", "consent", "discipline", "unit", "full_name",
+]  # fmt: skip
+
+
+@attrs.frozen(kw_only=True)
+class TargetSpec:
+    """What a target needs: its table, its fields with their kinds, and which are required."""
+
+    table: type[Table]
+    fields: Mapping[str, FieldKind]
+    required: frozenset[str]
+
+
+def _spec(table: type[Table], required: set[str], **fields: FieldKind) -> TargetSpec:
+    return TargetSpec(table=table, fields=MappingProxyType(fields), required=frozenset(required))
+
+
+#: The targets a source's rows can become, with the fields each accepts.
+TARGETS: Mapping[str, TargetSpec] = MappingProxyType(
+    {
+        "account": _spec(
+            AccountRecords, {"source_id"}, source_id="id", name="text", domain="domain",
+            industry="text", employees="amount", annual_revenue="amount", country="text",
+            city="text", owner="text", created_at="time", parent_ref="text",
+        ),
+        "contact": _spec(
+            ContactRecords, {"source_id"}, source_id="id", record_type="text", email="email",
+            first_name="text", last_name="text", full_name="full_name", title="text",
+            department="text", seniority="seniority", phone="phone", lifecycle_stage="stage",
+            marketing_consent="consent", account_ref="text", company="text", created_at="time",
+        ),
+        "interaction": _spec(
+            InteractionTable, {"occurred_at", "type"}, source_id="id", occurred_at="time",
+            type="term", discipline="discipline", channel="term", contact_ref="text",
+            email="email", account_ref="text", domain="domain", opportunity_ref="text",
+            subject="text", campaign="text", priority="term", status="term",
+            satisfaction="unit", quantity="number", thread="text",
+        ),
+        "opportunity": _spec(
+            OpportunityTable, {"source_id"}, source_id="id", account_ref="text", name="text",
+            amount="amount", currency="text", sales_stage="text", outcome="outcome",
+            created_at="time", closed_at="time", owner="text",
+        ),
+        "contact_role": _spec(
+            ContactRoleTable, {"opportunity_ref", "contact_ref"}, source_id="id",
+            opportunity_ref="text", contact_ref="text", role="role", is_primary="bool",
+        ),
+        "stage_change": _spec(
+            StageHistoryTable, {"subject_ref", "stage", "at"}, source_id="id",
+            subject_kind="text", subject_ref="text", stage="stage", at="time", detail="text",
+        ),
+    }
+)  # fmt: skip
+
+
+def _target(value: str) -> Target:
+    if value not in TARGETS:
+        msg = f"target={value!r} is not one of: {', '.join(TARGETS)}"
+        raise UnknownNameError(msg)
+    return value  # type: ignore[return-value]
+
+
+def _dict(value: Mapping[str, str]) -> dict[str, str]:
+    return dict(value)
+
+
+def _lower_keys(maps: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
+    return {
+        field: {str(k).strip().lower(): v for k, v in table.items()}
+        for field, table in maps.items()
+    }
+
+
+@attrs.frozen(kw_only=True)
+class SourceMapping:
+    """How one source table maps onto records or interactions of the library.
+
+    Parameters
+    ----------
+    system
+        The source system (``"salesforce"``, ``"zendesk"`` …), kept as provenance.
+    target
+        What each row becomes: ``"account"``, ``"contact"``, ``"interaction"``,
+        ``"opportunity"``, ``"contact_role"`` or ``"stage_change"``.
+    fields
+        Target field → source column.
+    constants
+        Target field → a value every row gets (``{"discipline": "service"}``).
+    value_maps
+        Target field → {source value → target value}, applied before parsing; keys
+        match case-insensitively after stripping.
+    defaults
+        Target field → the value for source values that ``value_maps`` does not list.
+    stage_dates
+        Source column → stage: each filled date becomes a stage change of the record
+        (for exports that keep one date column per lifecycle stage).
+    properties
+        ``(column, {target field → key})``: fields read from a JSON object column.
+
+    Examples
+    --------
+    >>> mapping = SourceMapping(system="helpdesk", target="interaction",
+    ...     fields={"source_id": "id", "occurred_at": "opened", "email": "requester"},
+    ...     constants={"type": "ticket"})
+    >>> mapping.columns()
+    ('id', 'opened', 'requester')
+    """
+
+    system: str
+    target: Target = attrs.field(converter=_target)
+    fields: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
+    constants: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
+    value_maps: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict, converter=_lower_keys)
+    defaults: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
+    stage_dates: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
+    properties: tuple[str, Mapping[str, str]] | None = None
+
+    def __attrs_post_init__(self) -> None:
+        spec = TARGETS[self.target]
+        named = [*self.fields, *self.constants, *(self.properties[1] if self.properties else ())]
+        unknown = sorted(set(named) - set(spec.fields))
+        if unknown:
+            allowed = ", ".join(spec.fields)
+            msg = f"{self.target} mapping names unknown field(s) {unknown}; allowed: {allowed}"
+            raise UnknownNameError(msg)
+        if not self.system.strip():
+            msg = f"system={self.system!r} must be a non-empty name"
+            raise InvalidValueError(msg)
+
+    @property
+    def spec(self) -> TargetSpec:
+        """The target's fields and requirements."""
+        return TARGETS[self.target]
+
+    def columns(self) -> tuple[str, ...]:
+        """The source columns the mapping reads, in first-use order."""
+        names = [*self.fields.values(), *self.stage_dates]
+        if self.properties:
+            names.append(self.properties[0])
+        return tuple(dict.fromkeys(names))

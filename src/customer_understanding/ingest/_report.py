@@ -1,0 +1,174 @@
+"""What ingestion found: problems with their row, column and value, and row accounting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import attrs
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["LoadReport", "Problem", "SourceReport"]
+
+
+@attrs.frozen(kw_only=True)
+class Problem:
+    """One thing wrong with a source table.
+
+    Parameters
+    ----------
+    source
+        The source's name.
+    row
+        The 0-based position of the row in the source table, or ``None`` for a problem
+        with the table as a whole (a missing column, an unreadable file).
+    column
+        The source column, when the problem is in one.
+    value
+        The offending value as found.
+    reason
+        What is wrong with it.
+    line
+        For files, the line number (the header is line 1).
+
+    Examples
+    --------
+    >>> Problem(source="crm", row=4, column="Amount", value="TBD",
+    ...         reason="not a number", line=6).describe()
+    "line 6 (row 4), column 'Amount', value 'TBD': not a number"
+    """
+
+    source: str
+    row: int | None
+    column: str | None
+    value: object
+    reason: str
+    line: int | None = None
+
+    def describe(self) -> str:
+        """One line naming where the problem is and what is wrong."""
+        parts = []
+        if self.row is not None:
+            parts.append(
+                f"row {self.row}" if self.line is None else f"line {self.line} (row {self.row})"
+            )
+        if self.column is not None:
+            parts.append(f"column {self.column!r}")
+        if self.row is not None and self.column is not None:
+            parts.append(f"value {self.value!r}")
+        where = ", ".join(parts) or "table"
+        return f"{where}: {self.reason}"
+
+
+@attrs.frozen(kw_only=True)
+class SourceReport:
+    """Row accounting for one source: every input row is loaded or rejected.
+
+    Parameters
+    ----------
+    source
+        The source's name.
+    system, target
+        The system it came from and what its rows became (``"contact"``, ``"interaction"`` …).
+    rows
+        Input rows.
+    loaded
+        Rows turned into records or interactions.
+    problems
+        Every problem found, including those of rejected rows.
+    rejected_rows
+        The 0-based positions of rejected rows.
+
+    Examples
+    --------
+    >>> report = SourceReport(source="crm", system="salesforce", target="contact", rows=3,
+    ...                       loaded=2, rejected_rows=(1,))
+    >>> report.rejected, report.balanced
+    (1, True)
+    """
+
+    source: str
+    system: str
+    target: str
+    rows: int
+    loaded: int
+    problems: tuple[Problem, ...] = ()
+    rejected_rows: tuple[int, ...] = ()
+
+    @property
+    def rejected(self) -> int:
+        """Number of rejected rows."""
+        return len(self.rejected_rows)
+
+    @property
+    def balanced(self) -> bool:
+        """Whether loaded and rejected rows add up to the input rows."""
+        return self.loaded + self.rejected == self.rows
+
+
+@attrs.frozen(kw_only=True)
+class LoadReport:
+    """Row accounting and problems for every source of one load.
+
+    Examples
+    --------
+    >>> report = LoadReport(sources=(SourceReport(source="crm", system="salesforce",
+    ...     target="contact", rows=3, loaded=3),))
+    >>> report.rows, report.loaded, report.rejected
+    (3, 3, 0)
+    """
+
+    sources: tuple[SourceReport, ...] = ()
+
+    @property
+    def rows(self) -> int:
+        """Input rows across all sources."""
+        return sum(source.rows for source in self.sources)
+
+    @property
+    def loaded(self) -> int:
+        """Loaded rows across all sources."""
+        return sum(source.loaded for source in self.sources)
+
+    @property
+    def rejected(self) -> int:
+        """Rejected rows across all sources."""
+        return sum(source.rejected for source in self.sources)
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem of every source."""
+        return tuple(problem for source in self.sources for problem in source.problems)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per source: system, target, rows, loaded, rejected."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            [
+                {
+                    "source": s.source,
+                    "system": s.system,
+                    "target": s.target,
+                    "rows": s.rows,
+                    "loaded": s.loaded,
+                    "rejected": s.rejected,
+                }
+                for s in self.sources
+            ]
+        )
+
+    def problems_to_pandas(self) -> pd.DataFrame:
+        """One row per problem: source, row, line, column, value, reason."""
+        import pandas as pd
+
+        columns = ["source", "row", "line", "column", "value", "reason"]
+        rows = [attrs.asdict(problem) for problem in self.problems]
+        return pd.DataFrame(rows, columns=columns)
+
+
+def merge_reports(reports: Sequence[SourceReport]) -> LoadReport:
+    """Collect source reports into one load report."""
+    return LoadReport(sources=tuple(reports))
