@@ -1,0 +1,161 @@
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from customer_understanding import (
+    Account,
+    CustomerBase,
+    InvalidValueError,
+    NotFoundError,
+    Outcome,
+    Role,
+    Stage,
+)
+from customer_understanding.base import Resolution, entity_ids
+from customer_understanding.ingest import Source, load
+
+
+def _account_id(base: CustomerBase, domain: str) -> str:
+    frame = base.to_pandas("accounts")
+    return str(frame.loc[frame["domain"] == domain, "id"].iloc[0])
+
+
+def _contact_id(base: CustomerBase, email: str) -> str:
+    frame = base.to_pandas("contacts")
+    return str(frame.loc[frame["email"] == email, "id"].iloc[0])
+
+
+def test_records_resolve_by_domain_and_email(base: CustomerBase) -> None:
+    summary = base.summary()
+    assert (summary.account_records, summary.accounts) == (3, 2)
+    assert (summary.contact_records, summary.contacts) == (6, 4)
+    assert summary.merged_records == 3
+    assert summary.contacts_in_several_systems == 1  # Ann: salesforce, hubspot, zendesk
+
+
+def test_golden_record_prefers_crm_values_and_fills_gaps(base: CustomerBase) -> None:
+    ann = base.contact(_contact_id(base, "ann@acme.com"))
+    assert ann.first_name == "Ann"  # Salesforce beats HubSpot's "Annie"
+    assert ann.title == "VP Finance"
+    assert ann.phone_normalized == "+14155550100"
+    assert {ref.system for ref in ann.sources} == {"salesforce", "hubspot", "zendesk"}
+    acme = base.account(_account_id(base, "acme.com"))
+    assert acme.name == "Acme Inc"
+    assert acme.industry == "Software"
+    assert {ref.system for ref in acme.sources} == {"salesforce", "zendesk"}
+
+
+def test_account_hierarchy_is_kept(base: CustomerBase) -> None:
+    beta = base.account(_account_id(base, "beta.de"))
+    assert beta.parent_id == _account_id(base, "acme.com")
+
+
+def test_contacts_find_their_account_by_reference_or_work_domain(base: CustomerBase) -> None:
+    acme = _account_id(base, "acme.com")
+    emails = sorted(contact.email or "" for contact in base.contacts_of(acme))
+    assert emails == ["ann@acme.com", "dee@acme.com"]  # Dee is a lead: matched by domain
+    carl = base.contact(_contact_id(base, "carl@gmail.com"))
+    assert carl.account_id is None  # free-mail domains say nothing about the employer
+
+
+def test_consent_comes_through(base: CustomerBase) -> None:
+    assert base.contact(_contact_id(base, "ann@acme.com")).allows("marketing")
+    assert not base.contact(_contact_id(base, "bob@beta.de")).allows("marketing")
+
+
+def test_timeline_spans_disciplines_in_time_order(base: CustomerBase) -> None:
+    timeline = base.timeline(_account_id(base, "acme.com"))
+    assert timeline["type"].tolist() == ["ticket", "page_view", "feature_use"]
+    assert timeline["discipline"].tolist() == ["service", "marketing", "product"]
+    assert timeline["occurred_at"].is_monotonic_increasing
+    assert timeline["contact_name"].tolist()[0] == "Ann Lee"
+    only_service = base.timeline(_account_id(base, "acme.com"), disciplines=["service"])
+    assert only_service["type"].tolist() == ["ticket"]
+
+
+def test_interactions_materialise_with_ids(base: CustomerBase) -> None:
+    acme = _account_id(base, "acme.com")
+    ticket = base.interactions_of(acme)[0]
+    assert ticket.priority == "p1"
+    assert ticket.account_id == acme
+    assert ticket.contact_id == _contact_id(base, "ann@acme.com")
+    assert ticket.source is not None
+    assert ticket.source.system == "zendesk"
+
+
+def test_opportunity_with_roles(base: CustomerBase) -> None:
+    deal = base.opportunity("salesforce:006A")
+    assert deal.outcome is Outcome.WON
+    assert deal.amount == 48000.0
+    assert deal.account_id == _account_id(base, "acme.com")
+    roles = {role.contact_id: role.role for role in deal.contact_roles}
+    assert roles[_contact_id(base, "ann@acme.com")] is Role.ECONOMIC_BUYER
+    assert roles[_contact_id(base, "bob@beta.de")] is None  # "Other" names no role
+    assert [d.id for d in base.opportunities_of(_account_id(base, "acme.com"))] == [deal.id]
+
+
+def test_journey_from_stage_dates(base: CustomerBase) -> None:
+    journey = base.journey(_contact_id(base, "ann@acme.com"))
+    assert [c.stage for c in journey.changes] == [Stage.KNOWN, Stage.MQL, Stage.WON]
+    assert journey.stage_at(datetime(2025, 1, 1, tzinfo=UTC)) is Stage.MQL
+
+
+def test_unknown_ids_raise_not_found(base: CustomerBase) -> None:
+    with pytest.raises(NotFoundError, match="account_id='acc_nope' is not in the customer base"):
+        base.account("acc_nope")
+    with pytest.raises(NotFoundError, match="contact_id=42"):
+        base.contact(42)  # type: ignore[arg-type]
+    with pytest.raises(NotFoundError, match="opportunity_id='x'"):
+        base.opportunity("x")
+    with pytest.raises(NotFoundError):
+        base.timeline("acc_nope")
+    with pytest.raises(NotFoundError):
+        base.journey("nobody")
+
+
+def test_to_pandas_replaces_rows_with_ids(base: CustomerBase) -> None:
+    interactions = base.to_pandas("interactions")
+    assert {"contact_id", "account_id"} <= set(interactions.columns)
+    assert "contact" not in interactions.columns
+    with pytest.raises(InvalidValueError, match="table='people'"):
+        base.to_pandas("people")
+
+
+def test_iterating_materialises_every_entity(base: CustomerBase) -> None:
+    accounts = list(base.iter_accounts())
+    assert all(isinstance(a, Account) for a in accounts)
+    assert len(list(base.iter_contacts())) == len(base.contacts)
+
+
+def test_entity_ids_are_stable_and_opaque() -> None:
+    keys = np.array(["email:ann@acme.com", "domain:acme.com"], dtype=object)
+    assert entity_ids("con", keys).tolist() == entity_ids("con", keys).tolist()
+    assert all(len(i) == 20 for i in entity_ids("con", keys))
+    assert "acme" not in "".join(entity_ids("con", keys))
+
+
+def test_a_custom_resolver_replaces_the_exact_step(frames: dict[str, pd.DataFrame]) -> None:
+    def one_account_each(accounts, contacts):  # type: ignore[no-untyped-def]
+        return Resolution(
+            account_of_record=np.arange(len(accounts)),
+            contact_of_record=np.arange(len(contacts)),
+            account_keys=np.array([f"a{i}" for i in range(len(accounts))], dtype=object),
+            contact_keys=np.array([f"c{i}" for i in range(len(contacts))], dtype=object),
+        )
+
+    loaded = load([Source(name=n, data=f, mapping=n) for n, f in frames.items()])
+    base = CustomerBase.build(loaded, resolver=one_account_each)
+    assert base.summary().merged_records == 0
+
+
+def test_priority_must_be_a_sequence_of_names(frames: dict[str, pd.DataFrame]) -> None:
+    with pytest.raises(InvalidValueError, match="priority='zendesk'"):
+        CustomerBase.build([], priority="zendesk")
+
+
+def test_an_empty_base_is_valid() -> None:
+    base = CustomerBase.build([])
+    assert base.summary().accounts == 0
+    assert "0 accounts" in repr(base)

@@ -1,0 +1,95 @@
+"""The curated public API: every exported name resolves, and the import stays light."""
+
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+import customer_understanding as cu
+
+PACKAGES = [
+    "customer_understanding",
+    "customer_understanding.domain",
+    "customer_understanding.tables",
+    "customer_understanding.ingest",
+    "customer_understanding.base",
+    "customer_understanding.datasets",
+]
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_every_name_in_all_resolves(name: str) -> None:
+    module = importlib.import_module(name)
+    for exported in module.__all__:
+        assert getattr(module, exported) is not None, exported
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_is_sorted_and_unique(name: str) -> None:
+    exported = list(importlib.import_module(name).__all__)
+    assert len(set(exported)) == len(exported)
+    # Constants first, then classes, then the rest, each alphabetical (as ruff sorts them).
+    kind = lambda n: 0 if n.isupper() else 1 if n[0].isupper() else 2  # noqa: E731
+    assert exported == sorted(exported, key=lambda n: (kind(n), n))
+
+
+@pytest.mark.parametrize("name", PACKAGES[1:])
+def test_no_public_name_is_left_out_of_all(name: str) -> None:
+    module = importlib.import_module(name)
+    public = {
+        attr
+        for attr, value in vars(module).items()
+        if not attr.startswith("_")
+        and getattr(value, "__module__", "").startswith(name)
+        and callable(value)
+    }
+    assert public <= set(module.__all__)
+
+
+def test_top_level_exposes_the_domain_model() -> None:
+    for name in ("Account", "Contact", "Interaction", "Journey", "Opportunity"):
+        assert getattr(cu, name).__module__.startswith("customer_understanding.domain")
+    assert {cu.Discipline.SALES, cu.Stage.MQL, cu.Role.CHAMPION}
+    assert cu.__version__
+
+
+def test_top_level_loads_heavy_parts_lazily() -> None:
+    code = (
+        "import sys, customer_understanding as cu;"
+        "assert 'pandas' not in sys.modules, 'pandas imported eagerly';"
+        "assert 'sklearn' not in sys.modules;"
+        "cu.CustomerBase;"
+        "assert 'pandas' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_import_takes_well_under_half_a_second() -> None:
+    code = (
+        "import time; t = time.perf_counter(); import customer_understanding;"
+        "print(time.perf_counter() - t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], check=True, capture_output=True, text=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
+    assert min(runs) < 0.25, runs
+
+
+def test_unknown_attribute_raises_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        cu.no_such_thing  # noqa: B018
+
+
+def test_errors_share_one_root_and_subclass_builtins() -> None:
+    assert issubclass(cu.InvalidValueError, ValueError)
+    assert issubclass(cu.IngestError, ValueError)
+    assert issubclass(cu.NotFoundError, LookupError)
+    assert issubclass(cu.UnknownNameError, LookupError)
+    for error in (cu.InvalidValueError, cu.IngestError, cu.NotFoundError, cu.UnknownNameError):
+        assert issubclass(error, cu.CustomerUnderstandingError)
