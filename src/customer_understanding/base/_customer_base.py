@@ -57,6 +57,14 @@ class BaseSummary:
         Interactions, and those matched to neither a contact nor an account.
     interactions_by_discipline
         Interactions per discipline.
+    opportunities
+        Deals loaded.
+
+    Examples
+    --------
+    >>> summary = CustomerBase.build([]).summary()
+    >>> summary.accounts, summary.merged_records
+    (0, 0)
     """
 
     account_records: int

@@ -62,7 +62,17 @@ class Resolution:
 
 
 class Resolver(Protocol):
-    """Anything that resolves source records into entities."""
+    """Anything that resolves source records into entities.
+
+    A resolver takes the stacked account and contact records of every source and returns
+    a :class:`Resolution`; :func:`resolve_exact` is the built-in one.
+
+    Examples
+    --------
+    >>> resolver: Resolver = resolve_exact
+    >>> callable(resolver)
+    True
+    """
 
     def __call__(self, accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
         """Assign every account and contact record to an entity."""

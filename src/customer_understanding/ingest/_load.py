@@ -18,7 +18,7 @@ from customer_understanding.ingest._parse import PARSERS, Parsed, normalize_phon
 from customer_understanding.ingest._presets import get_preset
 from customer_understanding.ingest._read import is_file, read_frame
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
-from customer_understanding.tables import StageHistoryTable, Table
+from customer_understanding.tables import NAT, StageHistoryTable, Table
 from customer_understanding.tables._pandas import objects
 
 __all__ = ["Loaded", "LoadedSource", "Policy", "Source", "load", "load_source"]
@@ -63,7 +63,18 @@ class Source:
 
 @attrs.frozen(kw_only=True)
 class LoadedSource:
-    """The loaded rows of one source, as a table of its target kind, plus its report."""
+    """The loaded rows of one source, as a table of its target kind, plus its report.
+
+    ``stages`` holds the stage changes read from per-stage date columns, if the mapping
+    has any (see :attr:`SourceMapping.stage_dates`).
+
+    Examples
+    --------
+    >>> loaded = load_source(Source(name="users", data=[{"id": "1", "name": "Ann Lee"}],
+    ...                             mapping="zendesk.users"))
+    >>> loaded.table.column("last_name").tolist(), loaded.report.loaded
+    (['Lee'], 1)
+    """
 
     source: str
     mapping: SourceMapping
@@ -74,7 +85,14 @@ class LoadedSource:
 
 @attrs.frozen(kw_only=True)
 class Loaded:
-    """Everything one :func:`load` call produced: loaded sources and the load report."""
+    """Everything one :func:`load` call produced: loaded sources and the load report.
+
+    Examples
+    --------
+    >>> loaded = load([Source(name="users", data=[{"id": "1"}], mapping="zendesk.users")])
+    >>> [s.source for s in loaded.sources], loaded.report.rows
+    (['users'], 1)
+    """
 
     sources: tuple[LoadedSource, ...]
     report: LoadReport
@@ -224,6 +242,8 @@ class _Loader:
         raw = self.frame[column] if column in self.frame.columns else None
         for row in np.flatnonzero(bad).tolist():
             value = None if raw is None else raw.iloc[row]
+            if value is not None and pd.api.types.is_scalar(value) and pd.isna(value):
+                value = None
             self._problem(row, column, value, reason)
 
     def _check_columns(self) -> None:
@@ -348,7 +368,9 @@ class _Loader:
                     continue  # already reported as a missing column
                 reason = f"the mapping gives no column or constant for required field {field!r}"
                 raise UnknownNameError(reason)
-            self._flag(column, pd.isna(values), "a required value is missing")
+            kind = self.mapping.spec.fields[field]
+            missing = values == NAT if kind == "time" else pd.isna(values)
+            self._flag(column, missing, "a required value is missing")
 
     def _check_duplicates(self) -> None:
         if self.mapping.target not in ("account", "contact", "opportunity"):
@@ -371,7 +393,7 @@ class _Loader:
                 continue
             parsed: Parsed = PARSERS["time"](self.frame[column])
             self._flag(column, parsed.bad, parsed.reason)
-            present = np.flatnonzero(parsed.array != np.iinfo(np.int64).min)
+            present = np.flatnonzero(parsed.array != NAT)
             rows.append(present)
             parts["at"].append(parsed.array[present])
             parts["stage"].append(np.full(len(present), stage, dtype=object))

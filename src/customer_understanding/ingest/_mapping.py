@@ -32,7 +32,14 @@ FieldKind = Literal[
 
 @attrs.frozen(kw_only=True)
 class TargetSpec:
-    """What a target needs: its table, its fields with their kinds, and which are required."""
+    """What a target needs: its table, its fields with their kinds, and which are required.
+
+    Examples
+    --------
+    >>> spec = TARGETS["interaction"]
+    >>> sorted(spec.required), spec.fields["occurred_at"]
+    (['occurred_at', 'type'], 'time')
+    """
 
     table: type[Table]
     fields: Mapping[str, FieldKind]

@@ -86,6 +86,11 @@ def times_to_nanos(series: pd.Series[Any]) -> npt.NDArray[np.int64]:
     """Parse a series of datetimes or ISO strings into int64 UTC nanoseconds (``NAT`` if missing).
 
     Naive values are taken to be UTC. Unparsable values raise ``ValueError``.
+
+    Examples
+    --------
+    >>> times_to_nanos(pd.Series(["2026-01-01T01:00:00+01:00", None])).tolist()
+    [1767225600000000000, -9223372036854775808]
     """
     parsed = pd.to_datetime(series, utc=True, format="ISO8601")
     naive = parsed.dt.tz_localize(None).to_numpy("datetime64[ns]")

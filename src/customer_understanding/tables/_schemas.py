@@ -67,7 +67,15 @@ _CONTACT_FIELDS = (
 
 
 class AccountRecords(Table):
-    """Organisation records as each source system holds them."""
+    """Organisation records as each source system holds them.
+
+    Examples
+    --------
+    >>> records = AccountRecords.from_columns({"system": ["salesforce"], "source_id": ["001A"],
+    ...                                        "domain": ["acme.com"]})
+    >>> records.labels("system").tolist(), records.column("domain").tolist()
+    (['salesforce'], ['acme.com'])
+    """
 
     SCHEMA = Schema(
         (
@@ -79,7 +87,14 @@ class AccountRecords(Table):
 
 
 class ContactRecords(Table):
-    """Person records (contacts, leads, users) as each source system holds them."""
+    """Person records (contacts, leads, users) as each source system holds them.
+
+    Examples
+    --------
+    >>> records = ContactRecords.from_columns({"source_id": ["003A"], "seniority": ["vp"]})
+    >>> records.categories["seniority"][records.column("seniority")[0]]
+    'vp'
+    """
 
     SCHEMA = Schema(
         (
@@ -93,7 +108,14 @@ class ContactRecords(Table):
 
 
 class AccountTable(Table):
-    """Resolved accounts: one golden row per organisation."""
+    """Resolved accounts: one golden row per organisation.
+
+    Examples
+    --------
+    >>> accounts = AccountTable.from_columns({"id": ["acc_1", "acc_2"], "parent": [-1, 0]})
+    >>> accounts.column("parent").tolist()
+    [-1, 0]
+    """
 
     SCHEMA = Schema(
         (
@@ -105,7 +127,13 @@ class AccountTable(Table):
 
 
 class ContactTable(Table):
-    """Resolved contacts: one golden row per person."""
+    """Resolved contacts: one golden row per person.
+
+    Examples
+    --------
+    >>> ContactTable.SCHEMA["account"].kind
+    'index'
+    """
 
     SCHEMA = Schema(
         (
@@ -117,7 +145,14 @@ class ContactTable(Table):
 
 
 class InteractionTable(Table):
-    """Touches in all four disciplines, one row each, in any order."""
+    """Touches in all four disciplines, one row each, in any order.
+
+    Examples
+    --------
+    >>> table = InteractionTable.from_columns({"type": ["ticket"], "discipline": ["service"]})
+    >>> table.labels("discipline").tolist()
+    ['service']
+    """
 
     SCHEMA = Schema(
         (
@@ -145,7 +180,14 @@ class InteractionTable(Table):
 
 
 class OpportunityTable(Table):
-    """Deals with their amounts, stages and outcomes."""
+    """Deals with their amounts, stages and outcomes.
+
+    Examples
+    --------
+    >>> deals = OpportunityTable.from_columns({"amount": [1200.0], "outcome": ["won"]})
+    >>> deals.labels("outcome").tolist()
+    ['won']
+    """
 
     SCHEMA = Schema(
         (
@@ -165,7 +207,14 @@ class OpportunityTable(Table):
 
 
 class ContactRoleTable(Table):
-    """Who plays which buying role on which opportunity."""
+    """Who plays which buying role on which opportunity.
+
+    Examples
+    --------
+    >>> roles = ContactRoleTable.from_columns({"role": ["champion", None]})
+    >>> roles.labels("role").tolist()
+    ['champion', None]
+    """
 
     SCHEMA = Schema(
         (
@@ -181,7 +230,13 @@ class ContactRoleTable(Table):
 
 
 class StageHistoryTable(Table):
-    """Lifecycle stage changes of contacts, accounts and opportunities."""
+    """Lifecycle stage changes of contacts, accounts and opportunities.
+
+    Examples
+    --------
+    >>> StageHistoryTable.SCHEMA["subject_kind"].labels
+    ('account', 'contact', 'opportunity')
+    """
 
     SCHEMA = Schema(
         (

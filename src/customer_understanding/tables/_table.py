@@ -105,6 +105,15 @@ class Table:
     Subclasses set ``SCHEMA``; build them with :meth:`from_columns`,
     :meth:`from_pandas` or :meth:`empty`, and read them with :meth:`column`,
     :meth:`labels`, :meth:`to_pandas` or by taking rows with :meth:`take`.
+
+    Examples
+    --------
+    >>> class Visits(Table):
+    ...     SCHEMA = Schema((Column(name="page", kind="category"),
+    ...                      Column(name="seconds", kind="float")))
+    >>> visits = Visits.from_columns({"page": ["/pricing", "/docs"], "seconds": [12.0, 40.5]})
+    >>> len(visits), visits.take([1]).labels("page").tolist()
+    (2, ['/docs'])
     """
 
     SCHEMA = Schema(())
@@ -280,7 +289,14 @@ def encode(
 
 
 def decode(codes: npt.NDArray[Any], labels: Sequence[str]) -> npt.NDArray[Any]:
-    """Turn codes back into an object array of labels, ``None`` where the code is -1."""
+    """Turn codes back into an object array of labels, ``None`` where the code is -1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> decode(np.array([1, -1, 0]), ("a", "b")).tolist()
+    ['b', None, 'a']
+    """
     lookup = np.array([*labels, None], dtype=object)
     return lookup[np.where(codes < 0, len(labels), codes)]
 
@@ -301,7 +317,15 @@ def _merge_labels(column: Column, groups: list[tuple[str, ...]]) -> tuple[str, .
 
 
 def from_nanos(value: int) -> datetime | None:
-    """An int64 UTC nanosecond timestamp as an aware datetime (``None`` for ``NAT``)."""
+    """An int64 UTC nanosecond timestamp as an aware datetime (``None`` for ``NAT``).
+
+    Examples
+    --------
+    >>> from_nanos(1_767_225_600_000_000_000)
+    datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> from_nanos(NAT) is None
+    True
+    """
     if value == NAT:
         return None
     seconds, nanos = divmod(value, 1_000_000_000)
@@ -309,7 +333,13 @@ def from_nanos(value: int) -> datetime | None:
 
 
 def to_nanos(value: datetime) -> int:
-    """An aware datetime as int64 nanoseconds since the epoch (naive means UTC)."""
+    """An aware datetime as int64 nanoseconds since the epoch (naive means UTC).
+
+    Examples
+    --------
+    >>> to_nanos(datetime(2026, 1, 1, tzinfo=UTC))
+    1767225600000000000
+    """
     aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
     delta = aware - datetime(1970, 1, 1, tzinfo=UTC)
     return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000

@@ -1,0 +1,41 @@
+"""Every public class and function documents itself with an example that runs."""
+
+import importlib
+import inspect
+from typing import NewType
+
+import pytest
+
+PACKAGES = [
+    "customer_understanding",
+    "customer_understanding.domain",
+    "customer_understanding.tables",
+    "customer_understanding.ingest",
+    "customer_understanding.base",
+    "customer_understanding.datasets",
+]
+
+
+def _public_objects() -> list[tuple[str, object]]:
+    found: dict[str, tuple[str, object]] = {}
+    for package in PACKAGES:
+        module = importlib.import_module(package)
+        for name in module.__all__:
+            value = getattr(module, name)
+            if isinstance(value, NewType) or not (
+                inspect.isclass(value) or inspect.isfunction(value)
+            ):
+                continue
+            found.setdefault(
+                f"{value.__module__}.{value.__qualname__}", (f"{package}.{name}", value)
+            )
+    return sorted(found.values(), key=lambda item: item[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), _public_objects(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_public_object_has_a_docstring_with_examples(name: str, value: object) -> None:
+    doc = inspect.getdoc(value) or ""
+    assert doc.strip(), f"{name} has no docstring"
+    assert "Examples\n--------" in doc, f"{name} has no Examples section"
