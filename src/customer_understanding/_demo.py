@@ -33,8 +33,9 @@ class _Printer:
         self.line("=" * len(text))
 
     def frame(self, frame: pd.DataFrame) -> None:
+        blank = frame.astype(object).where(frame.notna(), "")  # show missing as empty
         with pd.option_context("display.width", _WIDTH, "display.max_colwidth", 40):
-            self.line(frame.to_string(index=False))
+            self.line(blank.to_string(index=False))
 
     @contextmanager
     def step(self, label: str) -> Iterator[None]:

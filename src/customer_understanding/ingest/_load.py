@@ -14,7 +14,13 @@ import pandas as pd
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain._activity_types import INTERACTION_TYPES
 from customer_understanding.ingest._mapping import SourceMapping
-from customer_understanding.ingest._parse import PARSERS, Parsed, normalize_phones, strings
+from customer_understanding.ingest._parse import (
+    PARSERS,
+    Parsed,
+    distinct_text,
+    expand,
+    normalize_phones,
+)
 from customer_understanding.ingest._presets import get_preset
 from customer_understanding.ingest._read import is_file, read_frame
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
@@ -202,14 +208,14 @@ class _Loader:
         self._derive()
         self._check_required()
         self._check_duplicates()
-        stages = self._stage_dates()
+        stages, stage_rows = self._stage_dates()
         rejected = sorted({p.row for p in self.problems if p.row is not None})
         if self.problems and policy == "strict":
             raise IngestError(self.source.name, self.problems)
         keep = np.ones(self.rows, dtype=bool)
         keep[rejected] = False
         table = self._table().take(keep)
-        stages = stages.take(np.isin(stages.column("source_id"), table.column("source_id")))
+        stages = stages.take(keep[stage_rows])
         report = SourceReport(
             source=self.source.name,
             system=self.mapping.system,
@@ -268,16 +274,13 @@ class _Loader:
         return self._mapped_values(field, self.frame[column])
 
     def _mapped_values(self, field: str, raw: pd.Series[Any]) -> pd.Series[Any]:
-        table = self.mapping.value_maps.get(field)
+        table = self.mapping.value_maps.get(field, {})
         default = self.mapping.defaults.get(field)
-        if table is None and default is None:
+        if not table and default is None:
             return raw
-        text = strings(raw)
-        mapped = text.str.lower().map(table or {})
-        fallback = text if default is None else pd.Series(default, index=text.index, dtype=object)
-        result = mapped.where(mapped.notna(), fallback).astype(object)
-        result[text.isna().to_numpy()] = None
-        return result
+        codes, texts = distinct_text(raw)
+        mapped = [table.get(text.lower(), text if default is None else default) for text in texts]
+        return pd.Series(expand(codes, np.array(mapped, dtype=object), None), dtype=object)
 
     def _field(self, field: str, kind: str) -> None:
         raw = self._raw(field)
@@ -294,29 +297,16 @@ class _Loader:
         column, keys = self.mapping.properties
         if column not in self.frame.columns:
             return
-        text = strings(self.frame[column])
-        decoded: list[Mapping[str, Any]] = []
-        for row, value in enumerate(objects(text).tolist()):
-            decoded.append(self._json_object(row, column, value))
+        codes, texts = distinct_text(self.frame[column])
+        decoded = [_json_object(text) for text in texts.tolist()]
+        broken = np.array([item is None for item in decoded], dtype=bool)
+        self._flag(column, expand(codes, broken, False), "not a JSON object")
         for field, key in keys.items():
-            series = pd.Series([item.get(key) for item in decoded], dtype=object)
+            per_value = np.array([(item or {}).get(key) for item in decoded], dtype=object)
+            series = pd.Series(expand(codes, per_value, None), dtype=object)
             parsed = PARSERS[self.mapping.spec.fields[field]](series)
             self._flag(column, parsed.bad, f"property {key!r}: {parsed.reason}")
             self.columns[field] = parsed.array
-
-    def _json_object(self, row: int, column: str, value: str | None) -> Mapping[str, Any]:
-        if value is None:
-            return {}
-        try:
-            decoded = json.loads(value)
-        except json.JSONDecodeError:
-            decoded = None
-        if not isinstance(decoded, dict):
-            self._problem(row, column, value, "not a JSON object")
-            return {}
-        return decoded
-
-    # -- derived fields and row rules --------------------------------------------------
 
     def _derive(self) -> None:
         target = self.mapping.target
@@ -385,8 +375,9 @@ class _Loader:
                 row, column, value, f"duplicate id, first seen in row {first_seen[value]}"
             )
 
-    def _stage_dates(self) -> StageHistoryTable:
-        rows: list[npt.NDArray[np.int64]] = []
+    def _stage_dates(self) -> tuple[StageHistoryTable, npt.NDArray[np.intp]]:
+        """Stage changes from per-stage date columns, with the source row of each."""
+        rows: list[npt.NDArray[np.intp]] = []
         parts: dict[str, list[npt.NDArray[Any]]] = {"at": [], "stage": []}
         for column, stage in self.mapping.stage_dates.items():
             if column not in self.frame.columns:
@@ -398,9 +389,9 @@ class _Loader:
             parts["at"].append(parsed.array[present])
             parts["stage"].append(np.full(len(present), stage, dtype=object))
         if not rows:
-            return StageHistoryTable.empty()
+            return StageHistoryTable.empty(), np.zeros(0, dtype=np.intp)
         taken = np.concatenate(rows)
-        return StageHistoryTable.from_columns(
+        table = StageHistoryTable.from_columns(
             {
                 "system": np.full(len(taken), self.mapping.system, dtype=object),
                 "source_id": self.columns["source_id"][taken],
@@ -410,6 +401,7 @@ class _Loader:
                 "at": np.concatenate(parts["at"]),
             }
         )
+        return table, taken
 
     def _table(self) -> Table:
         table_cls = self.mapping.spec.table
@@ -418,3 +410,12 @@ class _Loader:
         }
         columns["system"] = np.full(self.rows, self.mapping.system, dtype=object)
         return table_cls.from_columns(columns, length=self.rows)
+
+
+def _json_object(text: str) -> Mapping[str, Any] | None:
+    """The JSON object in ``text``, or ``None`` when it is not one."""
+    try:
+        decoded = json.loads(text)
+    except json.JSONDecodeError:
+        return None
+    return decoded if isinstance(decoded, dict) else None

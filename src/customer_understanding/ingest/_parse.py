@@ -3,6 +3,11 @@
 Each parser takes a pandas Series of raw values and returns the parsed values as a numpy
 array plus a mask of the cells it could not parse (with one reason for all of them).
 Missing or blank cells are not bad: they parse to the column's missing value.
+
+Exports repeat values heavily (types, campaigns, e-mail recipients, domains), so every
+parser factorises the column first and does its work once per distinct value; the scalar
+normalisers of the domain model are reused per distinct value, which keeps the bulk path
+and the object path in exact agreement.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import UnknownNameError
-from customer_understanding.domain._normalize import EMAIL_PATTERN
+from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.domain._normalize import (
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
+)
 from customer_understanding.domain._vocab import (
     ConsentStatus,
     Discipline,
@@ -27,13 +36,11 @@ from customer_understanding.domain._vocab import (
     normalize_term,
 )
 from customer_understanding.tables import NAT
-from customer_understanding.tables._pandas import objects
 
-__all__ = ["PARSERS", "Parsed", "normalize_phones", "strings"]
+__all__ = ["PARSERS", "Parsed", "distinct_text", "expand", "normalize_phones", "strings"]
 
-_DOMAIN = r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$"
-_TRUE = frozenset({"true", "t", "yes", "y", "1", "1.0"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", "0.0"})
+_TRUE = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
 @attrs.frozen
@@ -45,78 +52,127 @@ class Parsed:
     reason: str = ""
 
 
-def strings(series: pd.Series[Any]) -> pd.Series[str]:
-    """Raw values as stripped strings, with blanks as missing; whole floats lose their ``.0``."""
+def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Factorise raw values into codes and their distinct stripped texts.
+
+    Missing and blank cells get code -1; whole floats lose their ``.0`` (a numeric id
+    column read with gaps comes back as floats).
+    """
     if pd.api.types.is_float_dtype(series.dtype):
         whole = series.dropna()
         if bool((whole == whole.round()).all()):
             series = series.astype("Int64")
-    text = series.astype("string").str.strip()
-    return text.mask(text == "")
+    codes, uniques = pd.factorize(series)
+    texts = np.array([str(value).strip() for value in uniques], dtype=object)
+    blank = texts == ""
+    if blank.any():
+        codes = np.where(blank[np.maximum(codes, 0)] & (codes >= 0), -1, codes)
+    return codes, texts
 
 
-def _objects(text: pd.Series[Any]) -> npt.NDArray[np.object_]:
-    return objects(text)
+def expand(
+    codes: npt.NDArray[np.intp], per_value: npt.NDArray[Any], missing: Any
+) -> npt.NDArray[Any]:
+    """Spread one result per distinct value back over the rows (``missing`` where code is -1)."""
+    padded = np.empty(len(per_value) + 1, dtype=per_value.dtype)
+    padded[:-1] = per_value
+    padded[-1] = missing
+    return padded[codes]
 
 
-def _present(text: pd.Series[Any]) -> npt.NDArray[np.bool_]:
-    return text.notna().to_numpy()
+def strings(series: pd.Series[Any]) -> pd.Series[Any]:
+    """Raw values as stripped strings in an object Series, with blanks as ``None``."""
+    codes, texts = distinct_text(series)
+    return pd.Series(expand(codes, texts, None), index=series.index, dtype=object)
+
+
+def _per_value(
+    series: pd.Series[Any], convert: Callable[[str], Any], *, missing: Any, dtype: Any
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.bool_], str]:
+    """Apply ``convert`` to each distinct text; a raised error marks that value bad."""
+    codes, texts = distinct_text(series)
+    results = np.empty(len(texts), dtype=dtype)
+    failed = np.zeros(len(texts), dtype=bool)
+    reason = ""
+    for index, text in enumerate(texts.tolist()):
+        try:
+            results[index] = convert(text)
+        except (InvalidValueError, UnknownNameError, ValueError) as error:
+            results[index], failed[index] = missing, True
+            reason = reason or _reason(str(error))
+    return expand(codes, results, missing), expand(codes, failed, False), reason
+
+
+def _reason(message: str) -> str:
+    """The part of an error message after the value: ``x='y' is not …`` → ``not …``."""
+    _, found, rest = message.partition(" is ")
+    return rest if found else message
+
+
+def _parsed(
+    series: pd.Series[Any],
+    convert: Callable[[str], Any],
+    *,
+    missing: Any = None,
+    dtype: Any = object,
+) -> Parsed:
+    values, bad, reason = _per_value(series, convert, missing=missing, dtype=dtype)
+    return Parsed(values, bad, reason)
 
 
 def parse_text(series: pd.Series[Any]) -> Parsed:
     """Keep text as stripped strings."""
-    text = strings(series)
-    return Parsed(_objects(text), np.zeros(len(text), dtype=bool))
+    codes, texts = distinct_text(series)
+    return Parsed(expand(codes, texts, None), np.zeros(len(series), dtype=bool))
 
 
 def parse_email(series: pd.Series[Any]) -> Parsed:
     """Lower-case e-mail addresses and flag those not shaped like one."""
-    text = strings(series).str.lower()
-    valid = text.str.match(EMAIL_PATTERN.pattern).fillna(value=True).to_numpy(dtype=bool)
-    return Parsed(_objects(text), ~valid, "not a valid e-mail address")
+    parsed = _parsed(series, normalize_email)
+    return attrs.evolve(parsed, reason="not a valid e-mail address")
+
+
+def _first_domain(text: str) -> str:
+    return normalize_domain(text.split(",", 1)[0])
 
 
 def parse_domain(series: pd.Series[Any]) -> Parsed:
-    """Reduce websites or domain lists to the first bare host name."""
-    text = strings(series).str.lower().str.split(",").str[0].str.strip()
-    text = text.str.replace(r"^[a-z][a-z0-9+.-]*://", "", regex=True)
-    text = text.str.replace(r"[/?#:].*$", "", regex=True).str.rstrip(".")
-    text = text.str.replace(r"^www\.", "", regex=True)
-    text = text.mask(text == "").astype("string")
-    valid = text.str.match(_DOMAIN).fillna(value=True).to_numpy(dtype=bool)
-    return Parsed(_objects(text), ~valid, "not a valid domain name")
+    """Reduce websites or domain lists (the first one counts) to a bare host name."""
+    parsed = _parsed(series, _first_domain)
+    return attrs.evolve(parsed, reason="not a valid domain name")
 
 
 def normalize_phones(raw: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     """Digits of phone numbers, ``+`` for an international prefix (as :func:`normalize_phone`)."""
-    text = pd.Series(raw, dtype="string")
-    text = text.str.replace(r"(?i)(?:ext\.?|x|#)\s*\d+\s*$", "", regex=True)
-    digits = text.str.replace(r"[^0-9+]", "", regex=True)
-    international = digits.str.startswith("+") | digits.str.startswith("00")
-    digits = digits.str.replace("+", "", regex=False).str.replace(r"^00", "", regex=True)
-    digits = digits.where(~(international & (digits != "")), "+" + digits)
-    return _objects(digits.mask(digits == ""))
+    codes, texts = distinct_text(pd.Series(raw, dtype=object))
+    digits = np.array([normalize_phone(text) or None for text in texts.tolist()], dtype=object)
+    return expand(codes, digits, None)
 
 
 def parse_time(series: pd.Series[Any]) -> Parsed:
     """Parse ISO 8601 dates and datetimes to int64 UTC nanoseconds; naive means UTC."""
     if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
         parsed = pd.to_datetime(series, utc=True)
-        present = np.zeros(len(series), dtype=bool)
-    else:
-        text = strings(series)
-        parsed = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
-        present = _present(text)
-    naive = parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]")
-    nanos = naive.view(np.int64)
-    return Parsed(nanos, present & (nanos == NAT), "not an ISO 8601 date or datetime")
+        nanos = parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]")
+        return Parsed(nanos.view(np.int64), np.zeros(len(series), dtype=bool))
+    codes, texts = distinct_text(series)
+    parsed = pd.to_datetime(
+        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
+    )
+    per_value = (
+        parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]").view(np.int64)
+    )
+    nanos = expand(codes, per_value, NAT)
+    bad = expand(codes, per_value == NAT, False)
+    return Parsed(nanos, bad, "not an ISO 8601 date or datetime")
 
 
 def parse_number(series: pd.Series[Any]) -> Parsed:
     """Parse numbers; text such as ``"TBD"`` or ``"12,000 USD"`` is bad."""
-    text = strings(series)
-    numbers = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return Parsed(numbers, _present(text) & np.isnan(numbers), "not a number")
+    codes, texts = distinct_text(series)
+    per_value = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(np.float64)
+    return Parsed(expand(codes, per_value, np.nan), expand(codes, np.isnan(per_value), False),
+                  "not a number")  # fmt: skip
 
 
 def parse_amount(series: pd.Series[Any]) -> Parsed:
@@ -135,37 +191,24 @@ def parse_unit(series: pd.Series[Any]) -> Parsed:
     return Parsed(parsed.array, parsed.bad | outside, "not a number within [0, 1]")
 
 
+def _boolean(text: str) -> bool:
+    folded = text.lower().removesuffix(".0")
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    msg = f"value={text!r} is not a boolean (true/false, yes/no, 1/0)"
+    raise InvalidValueError(msg)
+
+
 def parse_bool(series: pd.Series[Any]) -> Parsed:
-    """Parse true/false, yes/no, 1/0 in any case."""
-    text = strings(series).str.lower()
-    truth = text.isin(_TRUE).to_numpy(dtype=bool)
-    bad = _present(text) & ~truth & ~text.isin(_FALSE).to_numpy(dtype=bool)
-    return Parsed(truth, bad, "not a boolean (true/false, yes/no, 1/0)")
-
-
-def _by_unique(series: pd.Series[Any], convert: Callable[[str], str]) -> Parsed:
-    codes, uniques = pd.factorize(strings(series))
-    labels: list[str | None] = []
-    failures: list[bool] = []
-    reason = ""
-    for raw in uniques:
-        try:
-            labels.append(convert(str(raw)))
-            failures.append(False)
-        except UnknownNameError as error:
-            labels.append(None)
-            failures.append(True)
-            message = str(error)
-            reason = "not" + message.split(" is not", 1)[1] if " is not" in message else message
-    lookup = np.array([*labels, None], dtype=object)
-    failed = np.array([*failures, False], dtype=bool)
-    index = np.where(codes < 0, len(labels), codes)
-    return Parsed(lookup[index], failed[index], reason or "unknown value")
+    """Parse true/false, yes/no, 1/0 in any case; missing reads as false."""
+    return _parsed(series, _boolean, missing=False, dtype=bool)
 
 
 def _vocabulary(enum: Any) -> Callable[[pd.Series[Any]], Parsed]:
     def parse(series: pd.Series[Any]) -> Parsed:
-        return _by_unique(series, lambda raw: str(enum.parse(raw).value))
+        return _parsed(series, lambda raw: str(enum.parse(raw).value))
 
     parse.__doc__ = f"Parse values of the {enum.__name__} vocabulary."
     return parse
@@ -181,7 +224,7 @@ def _term(raw: str) -> str:
 
 def parse_term(series: pd.Series[Any]) -> Parsed:
     """Fold labels of an open vocabulary into snake_case terms."""
-    return _by_unique(series, _term)
+    return _parsed(series, _term)
 
 
 #: Parser per field kind (``full_name`` is split by the loader and ``phone`` kept raw).
