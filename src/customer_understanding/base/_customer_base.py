@@ -17,7 +17,6 @@ from customer_understanding.base._materialise import (
     contact_at,
     interaction_at,
     opportunity_at,
-    opportunity_id,
 )
 from customer_understanding.base._resolution import Resolver, resolve_exact
 from customer_understanding.base._survivorship import DEFAULT_PRIORITY
@@ -110,7 +109,9 @@ class CustomerBase:
         self.report = report
         self._account_rows = pd.Index(tables.accounts.column("id"))
         self._contact_rows = pd.Index(tables.contacts.column("id"))
-        opportunity_ids = [opportunity_id(tables, row) for row in range(len(tables.opportunities))]
+        deals = tables.opportunities
+        systems = pd.Series(deals.labels("system"), dtype=object)
+        opportunity_ids = systems + ":" + pd.Series(deals.column("source_id"), dtype=object)
         self._opportunity_rows = pd.Index(opportunity_ids, dtype=object)
 
     # -- building ---------------------------------------------------------------------

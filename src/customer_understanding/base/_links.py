@@ -23,36 +23,53 @@ free_mail_domains = frozenset(
 )  # fmt: skip
 
 
-def _keys(systems: npt.NDArray[Any], refs: npt.NDArray[Any]) -> pd.Series[str]:
-    return pd.Series(systems, dtype="string") + "\x1f" + pd.Series(refs, dtype="string")
+def _unique_index(
+    keys: npt.NDArray[Any], targets: npt.NDArray[np.int64]
+) -> tuple[pd.Index[Any], npt.NDArray[np.int64]]:
+    """An index of the distinct present keys (first occurrence wins) and their targets."""
+    frame = pd.Series(keys, dtype=object)
+    keep = (~frame.duplicated(keep="first") & frame.notna()).to_numpy()
+    return pd.Index(keys[keep], dtype=object), np.append(targets[keep], -1)
+
+
+def _lookup(
+    index: pd.Index[Any], targets: npt.NDArray[np.int64], keys: npt.NDArray[Any]
+) -> npt.NDArray[np.int64]:
+    position = index.get_indexer(pd.Index(keys, dtype=object))
+    return targets[np.where(position < 0, len(targets) - 1, position)]
 
 
 class RefIndex:
-    """Maps (system, id in that system) to a target row, e.g. a record's entity."""
+    """Maps (system, id in that system) to a target row, e.g. a record's entity.
+
+    Ids are looked up system by system, so no combined key strings are built.
+    """
 
     def __init__(self, records: Table, targets: npt.NDArray[np.int64]) -> None:
-        keys = _keys(records.labels("system"), records.column("source_id"))
-        unique = ~keys.duplicated(keep="first").to_numpy() & keys.notna().to_numpy()
-        self._index = pd.Index(keys[unique])
-        self._targets = np.append(targets[unique], -1)
+        systems = records.column("system")
+        ids = records.column("source_id")
+        self._by_system = {
+            label: _unique_index(ids[systems == code], targets[systems == code])
+            for code, label in enumerate(records.categories["system"])
+        }
 
     def find(self, table: Table, ref_column: str) -> npt.NDArray[np.int64]:
         """The target row for each row of ``table`` by its ``ref_column`` (-1 if none)."""
-        keys = _keys(table.labels("system"), table.column(ref_column))
-        position = self._index.get_indexer(pd.Index(keys.fillna("")))
-        return self._targets[np.where(position < 0, len(self._targets) - 1, position)]
+        found = np.full(len(table), -1, dtype=np.int64)
+        systems = table.column("system")
+        refs = table.column(ref_column)
+        for code, label in enumerate(table.categories["system"]):
+            if label in self._by_system:
+                rows = np.flatnonzero(systems == code)
+                found[rows] = _lookup(*self._by_system[label], refs[rows])
+        return found
 
 
 def lookup_values(
     keys: npt.NDArray[Any], table_keys: npt.NDArray[Any], targets: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
     """For each key, the target of its first match in ``table_keys`` (-1 if none or missing)."""
-    frame = pd.Series(table_keys, dtype="string")
-    unique = ~frame.duplicated(keep="first").to_numpy() & frame.notna().to_numpy()
-    index = pd.Index(frame[unique])
-    position = index.get_indexer(pd.Index(pd.Series(keys, dtype="string").fillna("\x00")))
-    padded = np.append(targets[unique], -1)
-    return padded[np.where(position < 0, len(padded) - 1, position)]
+    return _lookup(*_unique_index(table_keys, targets), keys)
 
 
 def with_none(values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
