@@ -2,6 +2,7 @@
 
 import importlib
 import inspect
+from pathlib import Path
 from typing import NewType
 
 import pytest
@@ -39,3 +40,11 @@ def test_public_object_has_a_docstring_with_examples(name: str, value: object) -
     doc = inspect.getdoc(value) or ""
     assert doc.strip(), f"{name} has no docstring"
     assert "Examples\n--------" in doc, f"{name} has no Examples section"
+
+
+@pytest.mark.parametrize("package", PACKAGES[1:])
+def test_every_public_name_appears_in_the_reference(package: str) -> None:
+    page = Path(__file__).parents[1] / "docs" / "reference" / f"{package.rsplit('.', 1)[1]}.rst"
+    text = page.read_text(encoding="utf-8")
+    missing = [name for name in importlib.import_module(package).__all__ if name not in text]
+    assert not missing, f"{page.name} does not mention {missing}"

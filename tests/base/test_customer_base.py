@@ -159,3 +159,48 @@ def test_an_empty_base_is_valid() -> None:
     base = CustomerBase.build([])
     assert base.summary().accounts == 0
     assert "0 accounts" in repr(base)
+
+
+def test_a_base_from_objects_keeps_ids_and_links_references() -> None:
+    from customer_understanding import (
+        Contact,
+        ContactRole,
+        Interaction,
+        Journey,
+        Opportunity,
+        StageChange,
+    )
+
+    base = CustomerBase.from_objects(
+        accounts=[Account(id="a1", name="Acme", domain="acme.com"),
+                  Account(id="a2", name="Acme EU", parent_id="a1")],
+        contacts=[Contact(id="c1", email="ann@acme.com", account_id="a1"),
+                  Contact(id="c2", email="bo@acme.com")],
+        interactions=[Interaction(id="i1", occurred_at="2026-03-01", type="meeting",
+                                  contact_id="c1"),
+                      Interaction(id="i2", occurred_at="2026-02-01", type="ticket",
+                                  account_id="a1")],
+        opportunities=[Opportunity(id="o1", account_id="a1", amount=10,
+                                   contact_roles=[ContactRole(contact_id="c1", role="champion")])],
+        journeys=[Journey(subject_id="c1", changes=[StageChange(stage="mql", at="2026-01-01")])],
+    )  # fmt: skip
+    assert base.account("a2").parent_id == "a1"
+    assert base.contact("c2").account_id == "a1"  # by work domain
+    assert base.timeline("a1")["type"].tolist() == ["ticket", "meeting"]
+    deal = base.opportunity("objects:o1")
+    assert deal.contact_roles[0].role is Role.CHAMPION
+    assert base.journey("c1").current_stage is Stage.MQL
+
+
+def test_objects_with_duplicate_ids_are_rejected() -> None:
+    with pytest.raises(InvalidValueError, match="account id 'a1' is used by more than one"):
+        CustomerBase.from_objects(accounts=[Account(id="a1"), Account(id="a1")])
+
+
+def test_resolution_rejects_out_of_range_assignments() -> None:
+    with pytest.raises(
+        InvalidValueError, match=r"account_of_record must hold entity rows in \[0, 1\)"
+    ):
+        Resolution(account_of_record=np.array([0, 3]), contact_of_record=np.array([], dtype=int),
+                   account_keys=np.array(["k"], dtype=object),
+                   contact_keys=np.array([], dtype=object))  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import attrs
 import numpy as np
@@ -16,9 +16,8 @@ from customer_understanding.base._links import (
     free_mail_domains,
     lookup_values,
 )
-from customer_understanding.base._resolution import Resolution, Resolver, entity_ids
+from customer_understanding.base._resolution import Resolution, Resolver
 from customer_understanding.base._survivorship import record_order, survive
-from customer_understanding.ingest import Loaded
 from customer_understanding.tables import (
     AccountRecords,
     AccountTable,
@@ -31,7 +30,30 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["Tables", "build_tables"]
+__all__ = ["TableSource", "Tables", "build_tables"]
+
+T = TypeVar("T", bound=Table)
+
+
+class TableSource(Protocol):
+    """Anything that hands over stacked tables by class, as a load result does.
+
+    :class:`~customer_understanding.ingest.Loaded` is one; so is what
+    :meth:`CustomerBase.from_objects` builds from domain objects.
+
+    Examples
+    --------
+    >>> from customer_understanding.ingest import load
+    >>> from customer_understanding.tables import InteractionTable
+    >>> source: TableSource = load([])
+    >>> len(source.combined(InteractionTable))
+    0
+    """
+
+    def combined(self, kind: type[T]) -> T:
+        """All rows of one table class in one table."""
+        ...
+
 
 _ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
 _CONTACT_FIELDS = tuple(n for n in ContactTable.SCHEMA.names if n not in ("id", "account"))
@@ -92,7 +114,7 @@ def _accounts(
     has_parent = parent_of_record >= 0
     parent[entity[has_parent]] = parent_of_record[has_parent]
     parent[parent == np.arange(n)] = -1  # a record may not make its own entity its parent
-    values["id"] = entity_ids("acc", resolution.account_keys)
+    values["id"] = resolution.account_ids
     values["parent"] = parent
     return AccountTable.from_columns(values, length=n, categories=categories), winners
 
@@ -132,7 +154,7 @@ def _contacts(
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, priority)
-    values["id"] = entity_ids("con", resolution.contact_keys)
+    values["id"] = resolution.contact_ids
     values["account"] = _contact_accounts(records, resolution, account_records, accounts)
     return ContactTable.from_columns(values, length=n, categories=categories), winners
 
@@ -160,7 +182,7 @@ def _interactions(
     return table.with_columns(contact=contact, account=account)
 
 
-def build_tables(loaded: Loaded, *, resolver: Resolver, priority: Sequence[str]) -> Tables:
+def build_tables(loaded: TableSource, *, resolver: Resolver, priority: Sequence[str]) -> Tables:
     """Resolve the loaded records into entities and point every table at them."""
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)

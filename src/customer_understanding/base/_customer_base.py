@@ -18,7 +18,8 @@ from customer_understanding.base._materialise import (
     interaction_at,
     opportunity_at,
 )
-from customer_understanding.base._resolution import Resolver, resolve_exact
+from customer_understanding.base._objects import ObjectTables
+from customer_understanding.base._resolution import Resolver, resolve_as_given, resolve_exact
 from customer_understanding.base._survivorship import DEFAULT_PRIORITY
 from customer_understanding.domain import (
     Account,
@@ -144,6 +145,46 @@ class CustomerBase:
             raise InvalidValueError(msg)
         tables = build_tables(loaded, resolver=resolver, priority=tuple(priority))
         return cls(tables, report=loaded.report)
+
+    @classmethod
+    def from_objects(
+        cls,
+        *,
+        accounts: Iterable[Account] = (),
+        contacts: Iterable[Contact] = (),
+        interactions: Iterable[Interaction] = (),
+        opportunities: Iterable[Opportunity] = (),
+        journeys: Iterable[Journey] = (),
+    ) -> CustomerBase:
+        """Build a base from domain objects, keeping their ids (no resolution across them).
+
+        References between the objects (``account_id``, ``contact_id``, ``parent_id``)
+        are linked; a journey belongs to the contact or account whose id it carries.
+
+        Raises
+        ------
+        InvalidValueError
+            If two accounts or two contacts share an id.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(
+        ...     accounts=[cu.Account(id="a1", name="Acme", domain="acme.com")],
+        ...     contacts=[cu.Contact(id="c1", email="ann@acme.com", account_id="a1")],
+        ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01",
+        ...                                  type="webinar", contact_id="c1")])
+        >>> [c.id for c in base.contacts_of("a1")], base.timeline("a1")["type"].tolist()
+        (['c1'], ['webinar'])
+        """
+        tables = ObjectTables.build(
+            accounts=accounts,
+            contacts=contacts,
+            interactions=interactions,
+            opportunities=opportunities,
+            journeys=journeys,
+        )
+        return cls(build_tables(tables, resolver=resolve_as_given, priority=()))
 
     # -- tables -----------------------------------------------------------------------
 

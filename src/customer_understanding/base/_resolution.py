@@ -15,9 +15,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.tables import AccountRecords, ContactRecords
 
-__all__ = ["Resolution", "Resolver", "entity_ids", "resolve_exact"]
+__all__ = ["Resolution", "Resolver", "entity_ids", "resolve_as_given", "resolve_exact"]
 
 _HASH_KEY = "cu-entity-ids-01"  # 16 bytes, fixed so that ids are stable across runs
 
@@ -33,7 +34,10 @@ class Resolution:
     contact_of_record
         For each contact record, the row of its contact entity.
     account_keys, contact_keys
-        One key per entity, from which stable entity ids are derived.
+        One key per entity, saying what made its records one (``"email:ann@acme.com"``).
+    account_ids, contact_ids
+        The entities' ids; by default stable, opaque hashes of the keys
+        (:func:`entity_ids`), so the same key gets the same id in every run.
 
     Examples
     --------
@@ -49,6 +53,28 @@ class Resolution:
     contact_of_record: npt.NDArray[np.int64]
     account_keys: npt.NDArray[np.object_]
     contact_keys: npt.NDArray[np.object_]
+    account_ids: npt.NDArray[np.object_] = attrs.field(
+        default=attrs.Factory(lambda self: entity_ids("acc", self.account_keys), takes_self=True)
+    )
+    contact_ids: npt.NDArray[np.object_] = attrs.field(
+        default=attrs.Factory(lambda self: entity_ids("con", self.contact_keys), takes_self=True)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        checks = (
+            ("account_of_record", self.account_of_record, len(self.account_keys)),
+            ("contact_of_record", self.contact_of_record, len(self.contact_keys)),
+        )
+        for name, assignment, entities in checks:
+            if len(assignment) and (assignment.min() < 0 or assignment.max() >= entities):
+                low, high = assignment.min(), assignment.max()
+                msg = f"{name} must hold entity rows in [0, {entities}), got {low}…{high}"
+                raise InvalidValueError(msg)
+        for name, ids, keys in (("account_ids", self.account_ids, self.account_keys),
+                                ("contact_ids", self.contact_ids, self.contact_keys)):  # fmt: skip
+            if len(ids) != len(keys):
+                msg = f"{name} has {len(ids)} ids for {len(keys)} entities"
+                raise InvalidValueError(msg)
 
     @property
     def n_accounts(self) -> int:
@@ -114,6 +140,41 @@ def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolut
         contact_of_record=contact_of_record,
         account_keys=account_uniques,
         contact_keys=contact_uniques,
+    )
+
+
+def resolve_as_given(accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
+    """Keep every record as its own entity, with its source id as the entity id.
+
+    For data that is already mastered (objects built by hand, a cleaned warehouse table).
+
+    Raises
+    ------
+    InvalidValueError
+        If two records share an id, naming it.
+
+    Examples
+    --------
+    >>> from customer_understanding.tables import AccountRecords, ContactRecords
+    >>> accounts = AccountRecords.from_columns({"source_id": ["a1", "a2"]})
+    >>> resolve_as_given(accounts, ContactRecords.empty()).account_ids.tolist()
+    ['a1', 'a2']
+    """
+    ids = []
+    for kind, records in (("account", accounts), ("contact", contacts)):
+        values = pd.Series(records.column("source_id"), dtype=object)
+        repeated = values[values.duplicated()].tolist()
+        if repeated:
+            msg = f"{kind} id {repeated[0]!r} is used by more than one record"
+            raise InvalidValueError(msg)
+        ids.append(values.to_numpy(dtype=object))
+    return Resolution(
+        account_of_record=np.arange(len(accounts), dtype=np.int64),
+        contact_of_record=np.arange(len(contacts), dtype=np.int64),
+        account_keys=np.array([f"id:{i}" for i in ids[0]], dtype=object),
+        contact_keys=np.array([f"id:{i}" for i in ids[1]], dtype=object),
+        account_ids=ids[0],
+        contact_ids=ids[1],
     )
 
 

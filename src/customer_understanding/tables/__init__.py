@@ -13,6 +13,13 @@ Examples
 ['marketing', 'service']
 """
 
+from customer_understanding.tables._objects import (
+    from_accounts,
+    from_contacts,
+    from_interactions,
+    from_journeys,
+    from_opportunities,
+)
 from customer_understanding.tables._pandas import times_to_nanos
 from customer_understanding.tables._schemas import (
     AccountRecords,
@@ -50,7 +57,12 @@ __all__ = [
     "Table",
     "decode",
     "encode",
+    "from_accounts",
+    "from_contacts",
+    "from_interactions",
+    "from_journeys",
     "from_nanos",
+    "from_opportunities",
     "times_to_nanos",
     "to_nanos",
 ]
