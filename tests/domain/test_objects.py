@@ -140,7 +140,7 @@ def test_journey_is_sorted_and_answers_point_in_time() -> None:
 
 
 def test_journey_rejects_non_stage_changes() -> None:
-    with pytest.raises(TypeError, match="not a StageChange"):
+    with pytest.raises(InvalidValueError, match="not a StageChange"):
         Journey(subject_id="c1", changes=["mql"])  # type: ignore[list-item]
 
 

@@ -19,6 +19,7 @@ from customer_understanding.domain._refs import (
     OpportunityId,
     SourceRef,
     source_refs,
+    tuple_of,
 )
 from customer_understanding.domain._vocab import Discipline, Outcome, Role, Stage, normalize_term
 
@@ -155,13 +156,7 @@ class ContactRole:
 
 
 def _contact_roles(value: Iterable[object]) -> tuple[ContactRole, ...]:
-    items = tuple(value)
-    roles = tuple(item for item in items if isinstance(item, ContactRole))
-    if len(roles) != len(items):
-        bad = next(item for item in items if not isinstance(item, ContactRole))
-        msg = f"contact_roles holds {bad!r}, which is not a ContactRole"
-        raise InvalidValueError(msg)
-    return roles
+    return tuple_of(ContactRole, value, field="contact_roles")
 
 
 @attrs.frozen(kw_only=True)
@@ -250,14 +245,10 @@ class StageChange:
 
 
 def _chronological(changes: object) -> tuple[StageChange, ...]:
-    if not hasattr(changes, "__iter__"):
+    if not isinstance(changes, Iterable):
         msg = f"changes={changes!r} must be an iterable of StageChange"
         raise TypeError(msg)
-    items: list[StageChange] = list(changes)
-    bad = [item for item in items if not isinstance(item, StageChange)]
-    if bad:
-        msg = f"changes holds {bad[0]!r}, which is not a StageChange"
-        raise TypeError(msg)
+    items = tuple_of(StageChange, changes, field="changes")
     return tuple(sorted(items, key=lambda change: change.at))
 
 

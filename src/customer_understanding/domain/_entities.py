@@ -15,7 +15,13 @@ from customer_understanding.domain._normalize import (
     normalize_phone,
     to_utc,
 )
-from customer_understanding.domain._refs import AccountId, ContactId, SourceRef, source_refs
+from customer_understanding.domain._refs import (
+    AccountId,
+    ContactId,
+    SourceRef,
+    source_refs,
+    tuple_of,
+)
 from customer_understanding.domain._vocab import ConsentPurpose, ConsentStatus, Seniority
 
 __all__ = ["Account", "Consent", "Contact"]
@@ -94,13 +100,7 @@ class Consent:
 
 
 def _consents(value: Iterable[object]) -> tuple[Consent, ...]:
-    items = tuple(value)
-    consents = tuple(item for item in items if isinstance(item, Consent))
-    if len(consents) != len(items):
-        bad = next(item for item in items if not isinstance(item, Consent))
-        msg = f"consents holds {bad!r}, which is not a Consent"
-        raise InvalidValueError(msg)
-    return consents
+    return tuple_of(Consent, value, field="consents")
 
 
 @attrs.frozen(kw_only=True)

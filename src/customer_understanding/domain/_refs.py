@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import NewType
+from collections.abc import Iterable
+from typing import NewType, TypeVar
 
 import attrs
+
+from customer_understanding._errors import InvalidValueError
 
 __all__ = [
     "AccountId",
@@ -53,6 +56,31 @@ class SourceRef:
         return f"{self.system}:{self.id}"
 
 
+T = TypeVar("T")
+
+
+def tuple_of(kind: type[T], value: Iterable[object], *, field: str) -> tuple[T, ...]:
+    """``value`` as a tuple, checking that every item is a ``kind``.
+
+    Raises
+    ------
+    InvalidValueError
+        Naming the field and the first item of another type.
+
+    Examples
+    --------
+    >>> tuple_of(int, [1, 2], field="counts")
+    (1, 2)
+    """
+    items = tuple(value)
+    typed = tuple(item for item in items if isinstance(item, kind))
+    if len(typed) != len(items):
+        bad = next(item for item in items if not isinstance(item, kind))
+        msg = f"{field} holds {bad!r}, which is not a {kind.__name__}"
+        raise InvalidValueError(msg)
+    return typed
+
+
 def source_refs(value: object) -> tuple[SourceRef, ...]:
     """Convert one source reference or an iterable of them into a sorted, de-duplicated tuple.
 
@@ -63,12 +91,8 @@ def source_refs(value: object) -> tuple[SourceRef, ...]:
     """
     if isinstance(value, SourceRef):
         return (value,)
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
+    if isinstance(value, str) or not isinstance(value, Iterable):
         msg = f"sources={value!r} must be a SourceRef or an iterable of SourceRef"
         raise TypeError(msg)
-    refs = tuple(value)
-    bad = [ref for ref in refs if not isinstance(ref, SourceRef)]
-    if bad:
-        msg = f"sources holds {bad[0]!r}, which is not a SourceRef"
-        raise TypeError(msg)
+    refs = tuple_of(SourceRef, value, field="sources")
     return tuple(sorted(set(refs)))
