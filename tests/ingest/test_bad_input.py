@@ -178,3 +178,13 @@ def test_unknown_interaction_type_without_discipline_is_reported() -> None:
     assert loaded.report.rejected_rows == (1,)
     assert "no known discipline" in loaded.report.problems[0].reason
     assert loaded.table.labels("discipline").tolist() == ["marketing"]
+
+
+def test_frames_of_other_libraries_load_through_to_pandas() -> None:
+    class ArrowLikeTable:
+        def to_pandas(self) -> pd.DataFrame:
+            return pd.DataFrame({"id": ["1"], "email": ["ann@beta.io"]}, index=[7])
+
+    loaded = load([Source(name="users", data=ArrowLikeTable(), mapping="zendesk.users")])
+    assert loaded.report.loaded == 1
+    assert loaded.sources[0].report.rejected_rows == ()

@@ -23,6 +23,9 @@ def is_file(data: object) -> bool:
 def read_frame(data: object, *, source: str, encoding: str = "utf-8") -> pd.DataFrame:
     """Read ``data`` into a DataFrame with a fresh 0-based index.
 
+    ``data`` may be a pandas DataFrame, anything with a ``to_pandas()`` method that returns
+    one (a polars DataFrame, a pyarrow Table), a path to a CSV file, or an iterable of dicts.
+
     Raises
     ------
     IngestError
@@ -31,6 +34,10 @@ def read_frame(data: object, *, source: str, encoding: str = "utf-8") -> pd.Data
     """
     if isinstance(data, pd.DataFrame):
         return data.reset_index(drop=True)
+    if callable(getattr(data, "to_pandas", None)):  # polars DataFrames, pyarrow Tables
+        converted = data.to_pandas()  # type: ignore[attr-defined]
+        if isinstance(converted, pd.DataFrame):
+            return converted.reset_index(drop=True)
     if is_file(data):
         return _read_csv(Path(data), source=source, encoding=encoding)  # type: ignore[arg-type]
     if isinstance(data, Iterable) and not isinstance(data, str | bytes | Mapping):
