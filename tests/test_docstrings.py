@@ -14,6 +14,7 @@ PACKAGES = [
     "customer_understanding.ingest",
     "customer_understanding.base",
     "customer_understanding.datasets",
+    "customer_understanding.committee",
 ]
 
 

@@ -222,6 +222,24 @@ class CustomerBase:
             raise NotFoundError(msg)
         return int(position)
 
+    def account_row(self, account_id: str) -> int:
+        """The row of an account in :attr:`accounts` (for bulk work on the tables).
+
+        Raises
+        ------
+        NotFoundError
+            If no account has that id.
+        """
+        return self._row(self._account_rows, account_id, "account")
+
+    def contact_row(self, contact_id: str) -> int:
+        """The row of a contact in :attr:`contacts`."""
+        return self._row(self._contact_rows, contact_id, "contact")
+
+    def opportunity_row(self, opportunity_id: str) -> int:
+        """The row of an opportunity in :attr:`opportunities`."""
+        return self._row(self._opportunity_rows, opportunity_id, "opportunity")
+
     def account(self, account_id: str) -> Account:
         """The account with this id, with its provenance.
 

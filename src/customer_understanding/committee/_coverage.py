@@ -1,0 +1,298 @@
+"""Committee coverage against a role template, and the gaps a rep can act on, for all accounts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import NotFoundError
+from customer_understanding.base import CustomerBase
+from customer_understanding.committee._moment import as_of_nanos
+from customer_understanding.committee._roles import RoleAssignment, assign_roles
+from customer_understanding.committee._stats import DAY, Engagement, engagement
+from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate
+from customer_understanding.domain import Role
+from customer_understanding.tables import NAT, from_nanos
+
+__all__ = ["CoverageReport", "Gap", "committee_coverage"]
+
+_ROLES = tuple(role.value for role in Role)
+_GAP_COLUMNS = ["account_id", "kind", "role", "contact_id", "reason"]
+_SILENT_DAYS = 21
+_NEW_DAYS = 30
+_SINGLE_THREAD_SHARE = 0.8
+_SINGLE_THREAD_MIN_TOUCHES = 5
+
+
+@attrs.frozen(kw_only=True)
+class Gap:
+    """Something missing from a committee, with a reason a rep can act on.
+
+    ``kind`` is one of ``missing_role``, ``role_not_engaged``, ``single_threaded``,
+    ``champion_silent`` and ``new_senior_contact``.
+
+    Examples
+    --------
+    >>> Gap(account_id="acc_1", kind="missing_role", role=Role.ECONOMIC_BUYER,
+    ...     reason="no economic buyer in the committee").reason
+    'no economic buyer in the committee'
+    """
+
+    account_id: str
+    kind: str
+    reason: str
+    role: Role | None = None
+    contact_id: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class CoverageReport:
+    """Coverage of every account's committee as of one moment, and its gaps.
+
+    Attributes
+    ----------
+    as_of
+        The moment the report describes.
+    template
+        The roles that were required.
+    accounts
+        One row per account: ``account_id``, ``members``, ``engaged_members``,
+        ``coverage`` in [0, 1], and per required role the number of engaged holders.
+    gaps
+        One row per gap: ``account_id``, ``kind``, ``role``, ``contact_id``, ``reason``.
+
+    Examples
+    --------
+    >>> report = CoverageReport(as_of=datetime(2026, 1, 1), template=DEFAULT_TEMPLATE,
+    ...     accounts=pd.DataFrame({"account_id": ["a"], "coverage": [0.5]}),
+    ...     gaps=pd.DataFrame(columns=_GAP_COLUMNS))
+    >>> report.to_pandas()["coverage"].tolist(), report.gaps_of("a")
+    ([0.5], [])
+    """
+
+    as_of: datetime
+    template: RoleTemplate
+    accounts: pd.DataFrame = attrs.field(repr=False)
+    gaps: pd.DataFrame = attrs.field(repr=False)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The per-account table."""
+        return self.accounts.copy()
+
+    def gaps_of(self, account_id: str) -> list[Gap]:
+        """The gaps of one account, as objects."""
+        if account_id not in set(self.accounts["account_id"]):
+            msg = f"account_id={account_id!r} is not in the coverage report"
+            raise NotFoundError(msg)
+        rows = self.gaps[self.gaps["account_id"] == account_id]
+        return [_gap({str(k): v for k, v in row.items()}) for row in rows.to_dict("records")]
+
+
+def _gap(row: dict[str, object]) -> Gap:
+    role = row.get("role")
+    contact = row.get("contact_id")
+    return Gap(
+        account_id=str(row["account_id"]),
+        kind=str(row["kind"]),
+        reason=str(row["reason"]),
+        role=None if not isinstance(role, str) else Role.parse(role),
+        contact_id=contact if isinstance(contact, str) else None,
+    )
+
+
+@attrs.frozen(kw_only=True)
+class _Facts:
+    """Everything the gap rules read, one entry per contact row."""
+
+    base: CustomerBase
+    as_of: int
+    members: npt.NDArray[np.bool_]
+    roles: RoleAssignment
+    activity: Engagement
+    engaged: npt.NDArray[np.bool_]
+
+    @property
+    def account(self) -> npt.NDArray[np.int64]:
+        return self.base.contacts.column("account")
+
+    def names(self, rows: npt.NDArray[np.intp]) -> list[str]:
+        contacts = self.base.contacts
+        first, last = contacts.column("first_name")[rows], contacts.column("last_name")[rows]
+        return [
+            " ".join(p for p in (f, s) if p) or "someone" for f, s in zip(first, last, strict=True)
+        ]
+
+
+def _facts(base: CustomerBase, as_of: int, template: RoleTemplate) -> _Facts:
+    tables = base.tables
+    contacts = tables.contacts
+    created = contacts.column("created_at")
+    members = (contacts.column("account") >= 0) & ((created == NAT) | (created <= as_of))
+    roles = assign_roles(
+        contacts, roles=tables.contact_roles, deals=tables.opportunities, as_of=as_of
+    )
+    activity = engagement(tables.interactions, len(contacts), as_of=as_of)
+    window = int(template.engaged_within_days * DAY)
+    engaged = members & (activity.last_touch != NAT) & (activity.last_touch >= as_of - window)
+    return _Facts(base=base, as_of=as_of, members=members, roles=roles, activity=activity,
+                  engaged=engaged)  # fmt: skip
+
+
+def _per_account(facts: _Facts, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    return np.bincount(facts.account[mask], minlength=len(facts.base.accounts))
+
+
+def _role_columns(facts: _Facts, template: RoleTemplate) -> dict[str, npt.NDArray[np.float64]]:
+    credit = np.zeros(len(facts.base.accounts))
+    columns: dict[str, npt.NDArray[np.float64]] = {}
+    for role, needed in template.required.items():
+        holds = facts.members & (facts.roles.role == _ROLES.index(role.value))
+        present = _per_account(facts, holds)
+        engaged = _per_account(facts, holds & facts.engaged)
+        engaged_part = np.minimum(engaged, needed)
+        idle_part = np.minimum(needed - engaged_part, present - engaged)
+        credit += (engaged_part + 0.5 * idle_part) / needed
+        columns[role.value] = engaged.astype(np.float64)
+        columns[f"{role.value}_present"] = present.astype(np.float64)
+    columns["coverage"] = credit / len(template.required)
+    return columns
+
+
+def committee_coverage(
+    base: CustomerBase,
+    *,
+    as_of: datetime | str | None = None,
+    template: RoleTemplate = DEFAULT_TEMPLATE,
+) -> CoverageReport:
+    """Coverage and gaps of every account's buying committee, computed in bulk.
+
+    Parameters
+    ----------
+    base
+        The customer base.
+    as_of
+        The moment to judge at (UTC); only data up to it is used. Defaults to the
+        latest interaction in the base.
+    template
+        The roles required and how recently they must have been engaged.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> base = cu.CustomerBase.from_objects(
+    ...     accounts=[cu.Account(id="a1", name="Acme")],
+    ...     contacts=[cu.Contact(id="c1", account_id="a1", title="Data Engineer")],
+    ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01", type="meeting",
+    ...                                  contact_id="c1")])
+    >>> report = committee_coverage(base)
+    >>> report.to_pandas()["coverage"].tolist()
+    [0.25]
+    >>> [gap.reason for gap in report.gaps_of("a1")][:2]
+    ['no economic buyer in the committee', 'no champion in the committee']
+    """
+    moment = as_of_nanos(base, as_of)
+    facts = _facts(base, moment, template)
+    accounts = pd.DataFrame(
+        {
+            "account_id": base.accounts.column("id"),
+            "members": _per_account(facts, facts.members),
+            "engaged_members": _per_account(facts, facts.engaged),
+            **_role_columns(facts, template),
+        }
+    )
+    gaps = pd.DataFrame(list(_gaps(facts, template)), columns=_GAP_COLUMNS)
+    gaps = gaps.sort_values(["account_id", "kind"], kind="stable").reset_index(drop=True)
+    when = from_nanos(moment)
+    assert when is not None  # as_of_nanos never returns NAT
+    return CoverageReport(as_of=when, template=template, accounts=accounts, gaps=gaps)
+
+
+def _gaps(facts: _Facts, template: RoleTemplate) -> Iterator[tuple[object, ...]]:
+    yield from _role_gaps(facts, template)
+    yield from _single_threaded(facts)
+    yield from _silent_champions(facts)
+    yield from _new_seniors(facts)
+
+
+def _role_gaps(facts: _Facts, template: RoleTemplate) -> Iterator[tuple[object, ...]]:
+    ids = facts.base.accounts.column("id")
+    has_members = _per_account(facts, facts.members) > 0
+    days = f"{template.engaged_within_days:g}"
+    for role in template.required:
+        label = role.value.replace("_", " ")
+        holds = facts.members & (facts.roles.role == _ROLES.index(role.value))
+        present = _per_account(facts, holds) > 0
+        engaged = _per_account(facts, holds & facts.engaged) > 0
+        for row in np.flatnonzero(has_members & ~present):
+            yield ids[row], "missing_role", role.value, None, f"no {label} in the committee"
+        for row in np.flatnonzero(present & ~engaged):
+            reason = f"no {label} engaged in {days} days"
+            yield ids[row], "role_not_engaged", role.value, None, reason
+
+
+def _single_threaded(facts: _Facts) -> Iterator[tuple[object, ...]]:
+    touches = np.where(facts.members, facts.activity.sales_recent, 0.0)
+    total = np.bincount(facts.account[facts.members], weights=touches[facts.members],
+                        minlength=len(facts.base.accounts))  # fmt: skip
+    share = touches / np.maximum(total[np.maximum(facts.account, 0)], 1.0)
+    members = _per_account(facts, facts.members)[np.maximum(facts.account, 0)]
+    flagged = np.flatnonzero(
+        facts.members & (share >= _SINGLE_THREAD_SHARE) & (members >= 2)
+        & (total[np.maximum(facts.account, 0)] >= _SINGLE_THREAD_MIN_TOUCHES)
+    )  # fmt: skip
+    ids, contact_ids = facts.base.accounts.column("id"), facts.base.contacts.column("id")
+    for row, name in zip(flagged, facts.names(flagged), strict=True):
+        reason = f"single-threaded: {name} holds {share[row]:.0%} of sales engagement in 90 days"
+        yield ids[facts.account[row]], "single_threaded", None, contact_ids[row], reason
+
+
+def _last_demo(facts: _Facts) -> npt.NDArray[np.int64]:
+    table = facts.base.interactions
+    at, account = table.column("occurred_at"), table.column("account")
+    demos = (table.column("type") == table.code_of("type", "demo")) & (account >= 0)
+    demos &= (at != NAT) & (at <= facts.as_of)
+    last = np.full(len(facts.base.accounts), NAT, dtype=np.int64)
+    np.maximum.at(last, account[demos], at[demos])
+    return last
+
+
+def _silent_champions(facts: _Facts) -> Iterator[tuple[object, ...]]:
+    demo = _last_demo(facts)[np.maximum(facts.account, 0)]
+    last = facts.activity.last_touch
+    champion = facts.members & (facts.roles.role == _ROLES.index("champion"))
+    silent = champion & (demo != NAT) & (last != NAT) & (last <= demo + DAY)
+    silent &= facts.as_of - np.maximum(last, demo) >= _SILENT_DAYS * DAY
+    flagged = np.flatnonzero(silent)
+    ids, contact_ids = facts.base.accounts.column("id"), facts.base.contacts.column("id")
+    for row, name in zip(flagged, facts.names(flagged), strict=True):
+        when = from_nanos(int(demo[row]))
+        day = when.date().isoformat() if when else "?"
+        reason = f"champion {name} went silent after the demo on {day}"
+        yield ids[facts.account[row]], "champion_silent", "champion", contact_ids[row], reason
+
+
+def _new_seniors(facts: _Facts) -> Iterator[tuple[object, ...]]:
+    contacts = facts.base.contacts
+    seniority = contacts.labels("seniority")
+    created = contacts.column("created_at")
+    recent = (created != NAT) & (created > facts.as_of - _NEW_DAYS * DAY)
+    senior = np.isin(seniority, ["vp", "c_level"]) | _senior_title(contacts.column("title"))
+    flagged = np.flatnonzero(facts.members & recent & senior)
+    ids, contact_ids = facts.base.accounts.column("id"), contacts.column("id")
+    titles = contacts.column("title")
+    for row, name in zip(flagged, facts.names(flagged), strict=True):
+        reason = (
+            f"a new senior contact joined the account: {name}, {titles[row] or 'title unknown'}"
+        )
+        yield ids[facts.account[row]], "new_senior_contact", None, contact_ids[row], reason
+
+
+def _senior_title(titles: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    text = pd.Series(titles, dtype=object).fillna("")
+    pattern = r"(?i)\b(?:chief|vp|vice president|svp|evp|cfo|ceo|coo|cto|cmo|cro|cio)\b"
+    return text.str.contains(pattern, regex=True).to_numpy(dtype=bool)

@@ -1,0 +1,191 @@
+"""Buying roles of contacts: declared on opportunities in the CRM, else inferred from the title.
+
+Inference reads the job title (and seniority and department when the title says little)
+through ordered keyword rules; the first rule that matches gives the role and a
+confidence that says how much a title of that kind usually tells. Rules run once per
+distinct title, so the bulk path stays vectorised. Declared roles always win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding.domain import Role
+from customer_understanding.tables import NAT, ContactRoleTable, ContactTable, OpportunityTable
+
+__all__ = ["DEFAULT_TITLE_RULES", "RoleAssignment", "TitleRule", "assign_roles", "infer_role"]
+
+_ROLES = tuple(role.value for role in Role)
+
+
+def _role(value: object) -> Role:
+    return Role.parse(value)
+
+
+@attrs.frozen(kw_only=True)
+class TitleRule:
+    r"""A keyword rule: titles matching ``pattern`` (case-insensitive) suggest ``role``.
+
+    Examples
+    --------
+    >>> rule = TitleRule(pattern=r"\bprocurement\b", role="procurement", confidence=0.9)
+    >>> rule.matches("Head of Procurement")
+    True
+    """
+
+    pattern: str
+    role: Role = attrs.field(converter=_role)
+    confidence: float = attrs.field(default=0.6)
+    _compiled: re.Pattern[str] = attrs.field(init=False, repr=False, eq=False)
+
+    @confidence.validator
+    def _share(self, attribute: attrs.Attribute[float], value: float) -> None:
+        if not 0 < value <= 1:
+            msg = f"confidence={value!r} must be within (0, 1]"
+            raise ValueError(msg)
+
+    @_compiled.default
+    def _compile(self) -> re.Pattern[str]:
+        return re.compile(self.pattern, re.IGNORECASE)
+
+    def matches(self, title: str) -> bool:
+        """Whether the rule applies to ``title``."""
+        return self._compiled.search(title) is not None
+
+
+def _rule(pattern: str, role: str, confidence: float) -> TitleRule:
+    return TitleRule(pattern=pattern, role=role, confidence=confidence)
+
+
+#: Ordered rules: security and legal can block, money signs, technology evaluates.
+DEFAULT_TITLE_RULES: tuple[TitleRule, ...] = (
+    _rule(r"\b(security|ciso|legal|counsel|compliance)\b", "blocker", 0.4),
+    _rule(r"\b(procurement|purchasing|sourcing|vendor)\b", "procurement", 0.9),
+    _rule(r"\b(cfo|chief financial|vp,? finance|vice president,? finance)\b", "economic_buyer",
+          0.85),
+    _rule(r"\b(ceo|chief executive|coo|chief operating|general manager|managing director"
+          r"|president|owner|founder|vp,? operations)\b", "economic_buyer", 0.7),
+    _rule(r"\b(chief|cto|cmo|cro|cio|vp|vice president|svp|evp)\b", "decision_maker", 0.6),
+    _rule(r"\b(architect|engineer|developer|devops|it\b|systems|admin|data|technical"
+          r"|infrastructure)", "technical_evaluator", 0.75),
+    _rule(r"\b(controller|finance|product)\b", "influencer", 0.5),
+    _rule(r"\b(head of|director|operations)\b", "champion", 0.45),
+    _rule(r"\b(manager|lead)\b", "influencer", 0.4),
+    _rule(r"\b(analyst|specialist|representative|associate|coordinator|executive|agent"
+          r"|assistant|consultant)\b", "user", 0.6),
+)  # fmt: skip
+
+
+def infer_role(
+    title: str | None, *, rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES
+) -> tuple[Role | None, float]:
+    """The role a job title suggests, with its confidence (``(None, 0.0)`` if none).
+
+    Examples
+    --------
+    >>> infer_role("Chief Financial Officer")
+    (<Role.ECONOMIC_BUYER: 'economic_buyer'>, 0.85)
+    >>> infer_role("Solutions Architect")[0].value
+    'technical_evaluator'
+    >>> infer_role(None)
+    (None, 0.0)
+    """
+    if not title:
+        return None, 0.0
+    rule = next((r for r in rules if r.matches(title)), None)
+    return (None, 0.0) if rule is None else (rule.role, rule.confidence)
+
+
+@attrs.frozen(kw_only=True)
+class RoleAssignment:
+    """One role per contact row: its code in :class:`Role` order, confidence and source.
+
+    ``source`` is ``"declared"`` (a CRM contact role), ``"inferred"`` (from the title) or
+    ``None`` when nothing suggests a role.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> roles = RoleAssignment(role=np.array([0, -1]), confidence=np.array([1.0, 0.0]),
+    ...                        declared=np.array([True, False]))
+    >>> roles.labels().tolist(), roles.sources().tolist()
+    (['economic_buyer', None], ['declared', None])
+    """
+
+    role: npt.NDArray[np.int64]
+    confidence: npt.NDArray[np.float64]
+    declared: npt.NDArray[np.bool_]
+
+    def labels(self) -> npt.NDArray[np.object_]:
+        """Role names per contact (``None`` where no role)."""
+        lookup = np.array([*_ROLES, None], dtype=object)
+        return lookup[np.where(self.role < 0, len(_ROLES), self.role)]
+
+    def sources(self) -> npt.NDArray[np.object_]:
+        """``"declared"``, ``"inferred"`` or ``None`` per contact."""
+        out = np.where(self.declared, "declared", "inferred").astype(object)
+        out[self.role < 0] = None
+        return out
+
+
+def _inferred(contacts: ContactTable, rules: Sequence[TitleRule]) -> tuple[
+    npt.NDArray[np.int64], npt.NDArray[np.float64]
+]:  # fmt: skip
+    codes, titles = pd.factorize(pd.Series(contacts.column("title"), dtype=object))
+    per_title = [infer_role(str(t), rules=rules) for t in titles]
+    role = np.array([_ROLES.index(r.value) if r else -1 for r, _ in per_title] + [-1])
+    confidence = np.array([c for _, c in per_title] + [0.0])
+    index = np.where(codes < 0, len(per_title), codes)
+    return role[index].astype(np.int64), confidence[index]
+
+
+def _declared(
+    contacts: int, roles: ContactRoleTable, deals: OpportunityTable, as_of: int
+) -> npt.NDArray[np.int64]:
+    """Each contact's role on its most recent opportunity opened by ``as_of`` (-1 if none)."""
+    contact, deal = roles.column("contact"), roles.column("opportunity")
+    code = roles.column("role")
+    opened = np.where(deal >= 0, np.append(deals.column("created_at"), NAT)[deal], NAT)
+    usable = (contact >= 0) & (code >= 0) & (opened != NAT) & (opened <= as_of)
+    order = np.lexsort((opened[usable], contact[usable]))
+    who, what = contact[usable][order], code[usable][order]
+    declared = np.full(contacts, -1, dtype=np.int64)
+    declared[who] = what  # later rows (newer deals) overwrite earlier ones
+    return declared
+
+
+def assign_roles(
+    contacts: ContactTable,
+    *,
+    roles: ContactRoleTable,
+    deals: OpportunityTable,
+    as_of: int,
+    rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+) -> RoleAssignment:
+    """Declared roles where the CRM has one, inferred roles from titles elsewhere.
+
+    Examples
+    --------
+    >>> from customer_understanding.tables import ContactTable, ContactRoleTable, OpportunityTable
+    >>> contacts = ContactTable.from_columns({"id": ["c1", "c2"],
+    ...                                       "title": ["CFO", "Data Engineer"]})
+    >>> assigned = assign_roles(contacts, roles=ContactRoleTable.empty(),
+    ...                         deals=OpportunityTable.empty(), as_of=0)
+    >>> assigned.labels().tolist(), assigned.sources().tolist()
+    (['economic_buyer', 'technical_evaluator'], ['inferred', 'inferred'])
+    """
+    inferred, confidence = _inferred(contacts, rules)
+    declared = _declared(len(contacts), roles, deals, as_of)
+    # The role vocabulary of the table is Role's, in the same order as _ROLES.
+    is_declared = declared >= 0
+    return RoleAssignment(
+        role=np.where(is_declared, declared, inferred),
+        confidence=np.where(is_declared, 1.0, confidence),
+        declared=is_declared,
+    )
