@@ -53,7 +53,7 @@ _LAZY = {
     "Source": "customer_understanding.ingest",
     "load": "customer_understanding.ingest",
 }
-_SUBMODULES = frozenset({"base", "committee", "datasets", "domain", "ingest", "tables"})
+_SUBMODULES = frozenset({"base", "committee", "datasets", "domain", "ingest", "signals", "tables"})
 
 __all__ = [
     "Account",

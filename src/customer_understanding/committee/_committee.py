@@ -15,7 +15,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import CustomerBase
 from customer_understanding.committee._coverage import Gap, committee_coverage
 from customer_understanding.committee._graph import influence, shared_interaction_edges
-from customer_understanding.committee._moment import as_of_nanos
+from customer_understanding.base import as_of_nanos
 from customer_understanding.committee._roles import assign_roles
 from customer_understanding.committee._stats import engagement
 from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate

@@ -7,7 +7,7 @@ from datetime import datetime
 import numpy as np
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base import CustomerBase
+from customer_understanding.base._customer_base import CustomerBase
 from customer_understanding.domain import to_utc
 from customer_understanding.tables import NAT, from_nanos, to_nanos
 
