@@ -9,11 +9,13 @@ from customer_understanding.__main__ import main
 def test_demo_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--accounts", "25", "--interactions", "3000", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    for heading in ("Rows per source", "The customer base", "One account across all four"):
+    for heading in ("Rows per source", "The customer base", "One account across all four",
+                    "Committees and signals across all accounts"):  # fmt: skip
         assert heading in out
     assert "balanced" in out
     assert "UNBALANCED" not in out
-    assert "Unified timeline" in out
+    for section in ("buying committee:", "gaps:", "live signals", "latest of"):
+        assert section in out
 
 
 def test_demo_rejects_bad_sizes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -53,7 +53,9 @@ _LAZY = {
     "Source": "customer_understanding.ingest",
     "load": "customer_understanding.ingest",
 }
-_SUBMODULES = frozenset({"base", "committee", "datasets", "domain", "ingest", "signals", "tables"})
+_SUBMODULES = frozenset(
+    {"base", "committee", "datasets", "domain", "ingest", "signals", "tables", "views"}
+)
 
 __all__ = [
     "Account",

@@ -11,8 +11,11 @@ from typing import TextIO, TypeVar
 import pandas as pd
 
 from customer_understanding.base import CustomerBase
+from customer_understanding.committee import committees
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.ingest import LoadReport, load
+from customer_understanding.signals import evaluate_signals
+from customer_understanding.views import account_view
 
 __all__ = ["run_demo"]
 
@@ -92,6 +95,7 @@ def run_demo(
     _report_load(printer, loaded.report)
     _report_base(printer, base, world)
     _report_account(printer, base)
+    _report_signals(printer, base)
     return base
 
 
@@ -150,26 +154,36 @@ def _busiest_account(base: CustomerBase) -> int:
 def _report_account(printer: _Printer, base: CustomerBase) -> None:
     if not len(base.interactions) or (base.interactions.column("account") < 0).all():
         return
-    row = _busiest_account(base)
-    account = base.account(str(base.accounts.column("id")[row]))
-    printer.heading(f"One account across all four disciplines: {account.name} ({account.domain})")
-    printer.line(
-        f"id {account.id}; industry {account.industry}; {account.employees or '?'} employees; "
-        f"owner {account.owner}; merged from {len(account.sources)} source records"
-    )
-    contacts = base.contacts_of(account.id)
+    account_id = str(base.accounts.column("id")[_busiest_account(base)])
+    view = account_view(base, account_id)
+    printer.heading(f"One account across all four disciplines: {view.account.name}")
+    printer.line(view.summary(timeline_rows=12))
+    contacts = base.contacts_of(account_id)
     people = pd.DataFrame(
-        [(c.name, c.title, c.email, ", ".join(sorted({s.system for s in c.sources})))
-         for c in contacts],
-        columns=["name", "title", "email", "systems"],
-    )  # fmt: skip
-    printer.line(f"\n{len(contacts)} contacts (first 10):")
-    printer.frame(people.head(10))
-    timeline = base.timeline(account.id)
-    printer.line(f"\nUnified timeline: {len(timeline):,} interactions; the latest 15:")
-    latest = timeline.tail(15).copy()
-    latest["occurred_at"] = latest["occurred_at"].dt.strftime("%Y-%m-%d %H:%M")
-    printer.frame(latest[["occurred_at", "discipline", "type", "contact_name", "subject",
-                          "priority", "system"]])  # fmt: skip
-    counts = timeline.groupby("discipline", observed=True).size()
-    printer.line("\nPer discipline: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+        [(c.name, c.email, ", ".join(sorted({s.system for s in c.sources}))) for c in contacts],
+        columns=["name", "email", "systems"],
+    )
+    printer.line(f"\nIts {len(contacts)} contacts and the systems that know them (first 8):")
+    printer.frame(people.head(8))
+    counts = view.timeline.groupby("discipline", observed=True).size()
+    printer.line(
+        "\nInteractions per discipline: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+
+
+def _report_signals(printer: _Printer, base: CustomerBase) -> None:
+    if not len(base.interactions):
+        return
+    found = committees(base)
+    signals = evaluate_signals(base)
+    printer.heading("Committees and signals across all accounts")
+    coverage = found.coverage.to_pandas()
+    with_members = coverage[coverage["members"] > 0]
+    printer.line(f"{len(with_members):,} accounts with known people; median committee coverage "
+                 f"{with_members['coverage'].median():.0%}")  # fmt: skip
+    gaps = found.coverage.gaps["kind"].value_counts().rename_axis("gap").reset_index()
+    printer.frame(gaps)
+    printer.line()
+    kinds = signals.to_pandas().groupby(["kind", "discipline"], observed=True).size()
+    printer.frame(kinds.rename("signals").reset_index())
+    printer.line(f"{len(signals.suppressed):,} signals held back by precedence or consent")

@@ -5,7 +5,12 @@ committee graph links people who shared meetings, threads or webinars; coverage 
 measured against a :class:`RoleTemplate`, and gaps carry reasons a rep can act on.
 """
 
-from customer_understanding.committee._committee import Committee, buying_committee
+from customer_understanding.committee._committee import (
+    Committee,
+    CommitteeSet,
+    buying_committee,
+    committees,
+)
 from customer_understanding.committee._coverage import CoverageReport, Gap, committee_coverage
 from customer_understanding.committee._roles import (
     DEFAULT_TITLE_RULES,
@@ -20,6 +25,7 @@ __all__ = [
     "DEFAULT_TEMPLATE",
     "DEFAULT_TITLE_RULES",
     "Committee",
+    "CommitteeSet",
     "CoverageReport",
     "Gap",
     "RoleAssignment",
@@ -28,5 +34,6 @@ __all__ = [
     "assign_roles",
     "buying_committee",
     "committee_coverage",
+    "committees",
     "infer_role",
 ]

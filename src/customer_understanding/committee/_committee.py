@@ -1,4 +1,4 @@
-"""The buying committee of one account or one opportunity, as of a moment."""
+"""Buying committees as of a moment: for every account at once, or for one account or deal."""
 
 from __future__ import annotations
 
@@ -6,27 +6,27 @@ from datetime import datetime
 from typing import Any
 
 import attrs
-import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import InvalidValueError
-from customer_understanding.base import CustomerBase
-from customer_understanding.committee._coverage import Gap, committee_coverage
-from customer_understanding.committee._graph import influence, shared_interaction_edges
-from customer_understanding.base import as_of_nanos
+from customer_understanding._errors import InvalidValueError, NotFoundError
+from customer_understanding.base import CustomerBase, as_of_nanos
+from customer_understanding.committee._coverage import CoverageReport, Gap, committee_coverage
+from customer_understanding.committee._graph import (
+    committee_graph,
+    influence_shares,
+    occasion_edges,
+)
 from customer_understanding.committee._roles import assign_roles
 from customer_understanding.committee._stats import engagement
 from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate
 from customer_understanding.domain import Discipline
 from customer_understanding.tables import NAT, from_nanos
 
-__all__ = ["Committee", "buying_committee"]
+__all__ = ["Committee", "CommitteeSet", "buying_committee", "committees"]
 
 _DISCIPLINES = tuple(d.value for d in Discipline)
-_MEMBER_COLUMNS = ["contact_id", "name", "title", "seniority", "role", "confidence",
-                   "role_source", "last_touch", *_DISCIPLINES, "influence"]  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -43,8 +43,8 @@ class Committee:
         The moment it describes: only data up to then was used.
     graph
         A :class:`networkx.Graph`: contact ids as nodes with ``role``, ``confidence``,
-        ``role_source``, ``name``, ``title`` and per-discipline engagement; edges from shared
-        interactions with a recency-weighted ``weight``.
+        ``role_source``, ``name``, ``title``, ``seniority``, ``last_touch``, per-discipline
+        engagement and ``influence``; edges from shared occasions with a recency ``weight``.
     members
         One row per member, most influential first.
     coverage
@@ -63,8 +63,8 @@ class Committee:
     ...                                  contact_id=c, opportunity_id="o1")
     ...                   for n, c in enumerate(["c1", "c2"])])
     >>> committee = buying_committee(base, "a1")
-    >>> committee.members[["contact_id", "role"]].values.tolist()
-    [['c1', 'economic_buyer'], ['c2', 'technical_evaluator']]
+    >>> sorted(committee.members["role"])
+    ['economic_buyer', 'technical_evaluator']
     >>> committee.graph.has_edge("c1", "c2"), committee.coverage
     (True, 0.5)
     """
@@ -104,23 +104,165 @@ class Committee:
         return pd.DataFrame(rows, columns=["contact_id", "change", "role_before", "role_after"])
 
 
-def _member_rows(
-    base: CustomerBase, account: int, opportunity: str | None, as_of: int
-) -> npt.NDArray[np.intp]:
+@attrs.frozen(kw_only=True)
+class CommitteeSet:
+    """The committees of every account as of one moment, computed in bulk.
+
+    Attributes
+    ----------
+    members
+        One row per member of any committee, with ``account_id``.
+    edges
+        One row per edge: ``account_id``, ``source``, ``target``, ``weight``.
+    coverage
+        Coverage and gaps per account.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1")],
+    ...     contacts=[cu.Contact(id="c1", account_id="a1", title="CFO")],
+    ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01", type="call",
+    ...                                  contact_id="c1")])
+    >>> everyone = committees(base)
+    >>> everyone.members["role"].tolist(), everyone.committee("a1").coverage
+    (['economic_buyer'], 0.25)
+    """
+
+    as_of: datetime
+    members: pd.DataFrame = attrs.field(repr=False)
+    edges: pd.DataFrame = attrs.field(repr=False)
+    coverage: CoverageReport = attrs.field(repr=False)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """Every member of every committee."""
+        return self.members.copy()
+
+    def committee(self, account_id: str) -> Committee:
+        """One account's committee, with its graph."""
+        gaps = tuple(self.coverage.gaps_of(account_id))  # raises for unknown accounts
+        members = self.members[self.members["account_id"] == account_id].drop(columns="account_id")
+        edges = self.edges[self.edges["account_id"] == account_id]
+        frame = self.coverage.accounts
+        score = frame.loc[frame["account_id"] == account_id, "coverage"]
+        return Committee(account_id=account_id, opportunity_id=None, as_of=self.as_of,
+                         graph=committee_graph(members, edges),
+                         members=members.reset_index(drop=True), coverage=float(score.iloc[0]),
+                         gaps=gaps)  # fmt: skip
+
+
+def _check(half_life_days: float) -> None:
+    if not half_life_days > 0:
+        msg = f"half_life_days={half_life_days!r} must be > 0"
+        raise InvalidValueError(msg)
+
+
+def _frames(
+    base: CustomerBase, rows: npt.NDArray[np.intp], *, as_of: int, half_life_days: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Members and edges of the committees formed by the contact ``rows``."""
+    tables = base.tables
+    contacts = tables.contacts
+    roles = assign_roles(contacts, roles=tables.contact_roles, deals=tables.opportunities,
+                         as_of=as_of)  # fmt: skip
+    activity = engagement(tables.interactions, len(contacts), as_of=as_of,
+                          half_life_days=half_life_days)  # fmt: skip
+    table = tables.interactions
+    at = table.column("occurred_at")
+    mine = np.flatnonzero(np.isin(table.column("contact"), rows) & (at != NAT) & (at <= as_of))
+    edges = occasion_edges(table, mine, as_of=as_of, half_life_days=half_life_days)
+    account = np.full(len(contacts), -1, dtype=np.int64)
+    account[rows] = contacts.column("account")[rows]
+    share = influence_shares(edges, account)
+    ids = contacts.column("id")
+    first = pd.Series(contacts.column("first_name")[rows], dtype=object).fillna("")
+    last = pd.Series(contacts.column("last_name")[rows], dtype=object).fillna("")
+    members = pd.DataFrame({
+        "account_id": base.accounts.column("id")[account[rows]],
+        "contact_id": ids[rows],
+        "name": (first + " " + last).str.strip().replace("", None).to_numpy(dtype=object),
+        "title": contacts.column("title")[rows],
+        "seniority": contacts.labels("seniority")[rows],
+        "role": roles.labels()[rows],
+        "confidence": roles.confidence[rows],
+        "role_source": roles.sources()[rows],
+        "last_touch": pd.to_datetime(activity.last_touch[rows].view("datetime64[ns]"), utc=True),
+        **{d: activity.by_discipline[rows, i] for i, d in enumerate(_DISCIPLINES)},
+        "influence": share[rows],
+    })  # fmt: skip
+    members = members.sort_values(["account_id", "influence", "contact_id"],
+                                  ascending=[True, False, True], ignore_index=True)  # fmt: skip
+    a, b = edges["a"].to_numpy(dtype=np.int64), edges["b"].to_numpy(dtype=np.int64)
+    named = pd.DataFrame({"account_id": base.accounts.column("id")[account[a]],
+                          "source": ids[a], "target": ids[b],
+                          "weight": edges["weight"].to_numpy(dtype=np.float64)})  # fmt: skip
+    return members, named
+
+
+def _members_of(base: CustomerBase, as_of: int) -> npt.NDArray[np.intp]:
     contacts = base.contacts
     created = contacts.column("created_at")
-    rows = (contacts.column("account") == account) & ((created == NAT) | (created <= as_of))
-    if opportunity is not None:
-        deal = base.tables.opportunities
-        row = base.opportunity_row(opportunity)
-        roles = base.tables.contact_roles
-        on_deal = roles.column("contact")[(roles.column("opportunity") == row)]
-        touched = base.interactions.column("opportunity_ref") == deal.column("source_id")[row]
-        on_deal = np.union1d(on_deal[on_deal >= 0], base.interactions.column("contact")[touched])
-        keep = np.zeros(len(contacts), dtype=bool)
-        keep[on_deal[on_deal >= 0]] = True
-        rows &= keep
-    return np.flatnonzero(rows)
+    present = (created == NAT) | (created <= as_of)
+    return np.flatnonzero((contacts.column("account") >= 0) & present)
+
+
+def committees(
+    base: CustomerBase,
+    *,
+    as_of: datetime | str | None = None,
+    template: RoleTemplate = DEFAULT_TEMPLATE,
+    half_life_days: float = 30.0,
+) -> CommitteeSet:
+    """The buying committee of every account, with coverage and gaps, in one pass.
+
+    Parameters
+    ----------
+    base
+        The customer base.
+    as_of
+        Judge as of this moment; defaults to the latest interaction in the base.
+    template
+        The roles required for coverage and gaps.
+    half_life_days
+        How fast shared occasions and engagement lose weight with age.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> base = cu.CustomerBase.from_objects(
+    ...     accounts=[cu.Account(id="a1"), cu.Account(id="a2")],
+    ...     contacts=[cu.Contact(id="c1", account_id="a1", title="CFO"),
+    ...               cu.Contact(id="c2", account_id="a2", title="Business Analyst")],
+    ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01", type="call",
+    ...                                  contact_id="c1")])
+    >>> found = committees(base)
+    >>> found.members[["account_id", "role"]].values.tolist()
+    [['a1', 'economic_buyer'], ['a2', 'user']]
+    >>> found.coverage.to_pandas()["coverage"].tolist()
+    [0.25, 0.125]
+    """
+    _check(half_life_days)
+    moment = as_of_nanos(base, as_of)
+    members, edges = _frames(base, _members_of(base, moment), as_of=moment,
+                             half_life_days=half_life_days)  # fmt: skip
+    when = from_nanos(moment)
+    assert when is not None
+    coverage = committee_coverage(base, as_of=when, template=template)
+    return CommitteeSet(as_of=when, members=members, edges=edges, coverage=coverage)
+
+
+def _deal_rows(
+    base: CustomerBase, opportunity_id: str, rows: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    deal = base.opportunity_row(opportunity_id)
+    roles = base.tables.contact_roles
+    declared = roles.column("contact")[roles.column("opportunity") == deal]
+    reference = base.opportunities.column("source_id")[deal]
+    system = base.opportunities.labels("system")[deal]
+    table = base.interactions
+    logged = (table.column("opportunity_ref") == reference) & (table.labels("system") == system)
+    on_deal = np.union1d(declared, table.column("contact")[logged])
+    return np.intersect1d(rows, on_deal[on_deal >= 0])
 
 
 def buying_committee(
@@ -148,7 +290,7 @@ def buying_committee(
     template
         The roles required for coverage and gaps.
     half_life_days
-        How fast shared interactions and engagement lose weight with age.
+        How fast shared occasions and engagement lose weight with age.
 
     Raises
     ------
@@ -169,62 +311,22 @@ def buying_committee(
     >>> committee.members.loc[0, "role"], [gap.kind for gap in committee.gaps][:1]
     ('economic_buyer', ['missing_role'])
     """
-    if not half_life_days > 0:
-        msg = f"half_life_days={half_life_days!r} must be > 0"
-        raise InvalidValueError(msg)
+    _check(half_life_days)
     account = base.account_row(account_id)
     moment = as_of_nanos(base, as_of)
-    rows = _member_rows(base, account, opportunity_id, moment)
-    graph = _graph(base, rows, as_of=moment, half_life_days=half_life_days)
-    members = _members(graph)
-    report = committee_coverage(base, as_of=from_nanos(moment), template=template)
-    coverage = float(report.accounts["coverage"].iloc[account])
+    rows = _members_of(base, moment)
+    rows = rows[base.contacts.column("account")[rows] == account]
+    if opportunity_id is not None:
+        rows = _deal_rows(base, opportunity_id, rows)
+    members, edges = _frames(base, rows, as_of=moment, half_life_days=half_life_days)
+    members = members.drop(columns="account_id")
     when = from_nanos(moment)
     assert when is not None
+    report = committee_coverage(base, as_of=when, template=template)
+    if account_id not in set(report.accounts["account_id"]):
+        msg = f"account_id={account_id!r} is not in the coverage report"
+        raise NotFoundError(msg)
     return Committee(account_id=account_id, opportunity_id=opportunity_id, as_of=when,
-                     graph=graph, members=members, coverage=coverage,
+                     graph=committee_graph(members, edges), members=members,
+                     coverage=float(report.accounts["coverage"].iloc[account]),
                      gaps=tuple(report.gaps_of(account_id)))  # fmt: skip
-
-
-def _graph(
-    base: CustomerBase, rows: npt.NDArray[np.intp], *, as_of: int, half_life_days: float
-) -> Any:
-    tables = base.tables
-    contacts = tables.contacts
-    roles = assign_roles(contacts, roles=tables.contact_roles, deals=tables.opportunities,
-                         as_of=as_of)  # fmt: skip
-    activity = engagement(tables.interactions, len(contacts), as_of=as_of,
-                          half_life_days=half_life_days)  # fmt: skip
-    graph = nx.Graph()
-    ids, labels, sources = contacts.column("id"), roles.labels(), roles.sources()
-    names = base.tables.contacts.column("first_name"), base.tables.contacts.column("last_name")
-    for row in rows.tolist():
-        name = " ".join(p for p in (names[0][row], names[1][row]) if p) or None
-        per_discipline = dict(zip(_DISCIPLINES, activity.by_discipline[row].tolist(), strict=True))
-        graph.add_node(
-            ids[row],
-            role=labels[row],
-            confidence=float(roles.confidence[row]),
-            role_source=sources[row],
-            name=name,
-            title=contacts.column("title")[row],
-            seniority=contacts.labels("seniority")[row],
-            last_touch=from_nanos(int(activity.last_touch[row])),
-            **per_discipline,
-        )
-    table = tables.interactions
-    at = table.column("occurred_at")
-    mine = np.flatnonzero(np.isin(table.column("contact"), rows) & (at != NAT) & (at <= as_of))
-    edges = shared_interaction_edges(table, mine, as_of=as_of, half_life_days=half_life_days)
-    for (a, b), weight in edges.items():
-        graph.add_edge(ids[a], ids[b], weight=weight)
-    return graph
-
-
-def _members(graph: Any) -> pd.DataFrame:
-    scores = influence(graph)
-    rows = [{"contact_id": node, **data, "influence": scores.get(node, 0.0)}
-            for node, data in graph.nodes(data=True)]  # fmt: skip
-    frame = pd.DataFrame(rows, columns=_MEMBER_COLUMNS)
-    return frame.sort_values(["influence", "contact_id"], ascending=[False, True],
-                             ignore_index=True)  # fmt: skip

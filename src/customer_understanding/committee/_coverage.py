@@ -11,8 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import NotFoundError
-from customer_understanding.base import CustomerBase
-from customer_understanding.base import as_of_nanos
+from customer_understanding.base import CustomerBase, as_of_nanos
 from customer_understanding.committee._roles import RoleAssignment, assign_roles
 from customer_understanding.committee._stats import DAY, Engagement, engagement
 from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate

@@ -1,8 +1,12 @@
-"""The committee graph: contacts as nodes, shared interactions as weighted edges (networkx)."""
+"""The committee graph's edges: people who shared an occasion, weighted by recency.
+
+An occasion is a set of interactions that several people could share: one e-mail or
+meeting thread, or a meeting, demo, call or webinar on one day logged against one deal or
+campaign. Everything is computed as a vectorised self-join, never pair by pair in Python.
+"""
 
 from __future__ import annotations
 
-from itertools import combinations
 from typing import Any
 
 import networkx as nx
@@ -10,76 +14,115 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.committee._stats import DAY
 from customer_understanding.tables import NAT, InteractionTable
 
-__all__ = ["influence", "shared_interaction_edges"]
+__all__ = ["DAY", "committee_graph", "influence_shares", "occasion_edges"]
 
-_GROUP_TYPES = frozenset({"meeting", "demo", "call", "webinar", "event_attended"})
+DAY = 86_400 * 10**9
+_GROUP_TYPES = ("meeting", "demo", "call", "webinar", "event_attended")
+_EDGE_COLUMNS = ["a", "b", "weight"]
 
 
-def _occasion_keys(table: InteractionTable, rows: npt.NDArray[np.intp]) -> pd.Series[Any]:
-    """One key per interaction that other people could have shared: thread, or deal and day."""
-    types = table.labels("type")[rows]
-    day = (table.column("occurred_at")[rows] // DAY).astype(str)
-    thread = pd.Series(table.column("thread")[rows], dtype=object)
+def _occasion_keys(table: InteractionTable, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+    """One key per interaction that others could have shared (``None`` for solitary ones)."""
+    types = pd.Series(table.labels("type")[rows], dtype=object)
+    day = pd.Series((table.column("occurred_at")[rows] // DAY).astype(str), dtype=object)
+    group = types.isin(_GROUP_TYPES).to_numpy()
     deal = pd.Series(table.column("opportunity_ref")[rows], dtype=object)
     campaign = pd.Series(table.labels("campaign")[rows], dtype=object)
-    group = pd.Series(np.isin(types, list(_GROUP_TYPES)))
-    by_deal = ("deal:" + deal + ":" + pd.Series(types, dtype=object) + ":" + day).where(group)
-    by_campaign = "campaign:" + campaign + ":" + pd.Series(types, dtype=object) + ":" + day
-    by_campaign = by_campaign.where(group & (pd.Series(types) != "call"))
+    by_deal = ("deal:" + deal + ":" + types + ":" + day).to_numpy(dtype=object)
+    by_campaign = ("campaign:" + campaign + ":" + types + ":" + day).to_numpy(dtype=object)
+    thread = pd.Series(table.column("thread")[rows], dtype=object)
     by_thread = ("thread:" + thread).to_numpy(dtype=object)
-    fallback = np.where(
-        by_deal.notna(), by_deal.to_numpy(dtype=object), by_campaign.to_numpy(dtype=object)
-    )
-    return pd.Series(np.where(pd.notna(by_thread), by_thread, fallback), dtype=object)
+    at_deal = group & pd.notna(by_deal)
+    at_campaign = group & (types != "call").to_numpy() & pd.notna(by_campaign)
+    keys = np.full(len(rows), None, dtype=object)
+    keys[at_campaign] = by_campaign[at_campaign]
+    keys[at_deal] = by_deal[at_deal]
+    threaded = pd.notna(by_thread)
+    keys[threaded] = by_thread[threaded]
+    return keys
 
 
-def shared_interaction_edges(
+def occasion_edges(
     table: InteractionTable, rows: npt.NDArray[np.intp], *, as_of: int, half_life_days: float
-) -> dict[tuple[int, int], float]:
-    """Edge weights between contact rows that shared an occasion, decayed by its age.
+) -> pd.DataFrame:
+    """Edges ``a < b`` (contact rows) with the summed, age-decayed weight of shared occasions.
 
     Examples
     --------
-    >>> from customer_understanding.tables import InteractionTable
     >>> table = InteractionTable.from_columns({"contact": [0, 1, 2], "type": ["meeting"] * 3,
     ...     "opportunity_ref": ["o1", "o1", "o2"], "occurred_at": [0, 0, 0]})
-    >>> shared_interaction_edges(table, np.arange(3), as_of=0, half_life_days=30)
-    {(0, 1): 1.0}
+    >>> occasion_edges(table, np.arange(3), as_of=0, half_life_days=30).values.tolist()
+    [[0.0, 1.0, 1.0]]
     """
-    keys = _occasion_keys(table, rows)
-    frame = pd.DataFrame(
-        {"key": keys.to_numpy(), "contact": table.column("contact")[rows],
-         "at": table.column("occurred_at")[rows]}
-    ).dropna(subset=["key"])  # fmt: skip
-    frame = frame[(frame["contact"] >= 0) & (frame["at"] != NAT)]
-    edges: dict[tuple[int, int], float] = {}
-    for _, occasion in frame.groupby("key", sort=False):
-        people = sorted(set(occasion["contact"].tolist()))
-        if len(people) < 2:
-            continue
-        weight = float(np.exp2(-(as_of - int(occasion["at"].max())) / DAY / half_life_days))
-        for pair in combinations(people, 2):
-            edges[pair] = edges.get(pair, 0.0) + weight
-    return edges
+    contact, at = table.column("contact")[rows], table.column("occurred_at")[rows]
+    frame = pd.DataFrame({"key": _occasion_keys(table, rows), "contact": contact, "at": at})
+    frame = frame[frame["key"].notna() & (frame["contact"] >= 0) & (frame["at"] != NAT)]
+    latest = frame.groupby(["key", "contact"], as_index=False, sort=False)["at"].max()
+    shared = latest.groupby("key")["contact"].transform("size") >= 2
+    frame = pd.DataFrame(latest[shared])
+    if frame.empty:
+        return pd.DataFrame(columns=_EDGE_COLUMNS)
+    pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
+    pairs = pairs[pairs["contact_a"] < pairs["contact_b"]]
+    age_days = (as_of - np.maximum(pairs["at_a"], pairs["at_b"])) / DAY
+    pairs = pairs.assign(weight=np.exp2(-age_days / half_life_days))
+    edges = pairs.groupby(["contact_a", "contact_b"], as_index=False)["weight"].sum()
+    return pd.DataFrame(
+        {
+            "a": edges["contact_a"].to_numpy(dtype=np.float64),
+            "b": edges["contact_b"].to_numpy(dtype=np.float64),
+            "weight": edges["weight"].to_numpy(dtype=np.float64),
+        }
+    )
 
 
-def influence(graph: nx.Graph) -> dict[Any, float]:
-    """Influence of each member: PageRank on the weighted graph (uniform without edges).
+def influence_shares(
+    edges: pd.DataFrame, account: npt.NDArray[np.int64]
+) -> npt.NDArray[np.float64]:
+    """Each contact's weighted degree as a share of its account's total.
+
+    Without edges in an account, its members share equally.
+
+    ``account`` holds the account row of every contact row, ``-1`` for contacts outside
+    any committee; their share is 0.
 
     Examples
     --------
-    >>> graph = nx.Graph()
-    >>> graph.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", 1.0)])
-    >>> scores = influence(graph)
-    >>> max(scores, key=scores.get)
-    'b'
+    >>> edges = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 2.0], "weight": [1.0, 1.0]})
+    >>> influence_shares(edges, np.array([0, 0, 0])).round(2).tolist()
+    [0.25, 0.5, 0.25]
     """
-    if graph.number_of_nodes() == 0:
-        return {}
-    if graph.number_of_edges() == 0:
-        share = 1.0 / graph.number_of_nodes()
-        return dict.fromkeys(graph.nodes, share)
-    return {node: float(value) for node, value in nx.pagerank(graph, weight="weight").items()}
+    contacts = len(account)
+    degree = np.zeros(contacts)
+    if len(edges):
+        ends = np.concatenate([edges["a"].to_numpy(), edges["b"].to_numpy()]).astype(np.int64)
+        np.add.at(degree, ends, np.concatenate([edges["weight"].to_numpy()] * 2))
+    member = account >= 0
+    slot = np.maximum(account, 0)
+    total = np.bincount(slot[member], weights=degree[member], minlength=slot.max(initial=0) + 1)
+    size = np.bincount(slot[member], minlength=len(total))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(total[slot] > 0, degree / total[slot], 1.0 / np.maximum(size[slot], 1))
+    return np.where(member, share, 0.0)
+
+
+def committee_graph(members: pd.DataFrame, edges: pd.DataFrame) -> Any:
+    """A networkx graph of members (``contact_id`` and attributes) and id-keyed edges.
+
+    Examples
+    --------
+    >>> members = pd.DataFrame({"contact_id": ["c1", "c2"], "role": ["champion", None]})
+    >>> edges = pd.DataFrame({"source": ["c1"], "target": ["c2"], "weight": [0.5]})
+    >>> graph = committee_graph(members, edges)
+    >>> graph.nodes["c1"]["role"], graph["c1"]["c2"]["weight"]
+    ('champion', 0.5)
+    """
+    graph = nx.Graph()
+    for record in members.to_dict("records"):
+        attributes = {str(key): value for key, value in record.items()}
+        graph.add_node(attributes.pop("contact_id"), **attributes)
+    for source, target, weight in edges[["source", "target", "weight"]].itertuples(index=False):
+        graph.add_edge(source, target, weight=float(weight))
+    return graph

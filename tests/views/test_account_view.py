@@ -1,0 +1,87 @@
+import sys
+
+import pytest
+
+import customer_understanding as cu
+from customer_understanding import InvalidValueError, NotFoundError
+from customer_understanding.views import AccountView, account_view
+
+
+@pytest.fixture(scope="module")
+def base() -> cu.CustomerBase:
+    return cu.CustomerBase.from_objects(
+        accounts=[cu.Account(id="a1", name="Acme <Labs>", owner="Dana", domain="acme.com")],
+        contacts=[
+            cu.Contact(id="c1", account_id="a1", first_name="Fay", last_name="Ng", title="CFO"),
+            cu.Contact(id="c2", account_id="a1", first_name="Eve", title="Data Engineer"),
+        ],
+        interactions=[
+            cu.Interaction(id="m1", occurred_at="2026-03-01", type="meeting", contact_id="c1",
+                           opportunity_id="o1"),
+            cu.Interaction(id="m2", occurred_at="2026-03-01", type="meeting", contact_id="c2",
+                           opportunity_id="o1"),
+            cu.Interaction(id="t1", occurred_at="2026-03-02", type="ticket", priority="p1",
+                           status="open", contact_id="c2", subject="Export fails"),
+            cu.Interaction(id="w1", occurred_at="2026-03-03", type="page_view", account_id="a1",
+                           subject="/pricing"),
+        ],
+    )  # fmt: skip
+
+
+def test_view_holds_every_discipline(base: cu.CustomerBase) -> None:
+    view = account_view(base, "a1", scores={"engagement": 42.0}, segments={"rfm": "champions"})
+    assert isinstance(view, AccountView)
+    assert view.account.name == "Acme <Labs>"
+    assert set(view.timeline["discipline"]) == {"sales", "service", "marketing"}
+    assert view.traits["open_p1_tickets"] == 1.0
+    assert {s.kind for s in view.signals} == {"alert_owner", "pause_nurture", "pause_upsell"}
+    assert view.committee.graph.has_edge("c1", "c2")
+
+
+def test_text_summary_reads_well(base: cu.CustomerBase) -> None:
+    text = str(account_view(base, "a1", scores={"engagement": 42.0}))
+    assert text.splitlines()[0] == "Acme <Labs> (a1) — owner Dana, as of 2026-03-03"
+    assert "engagement 42" in text
+    assert "Fay Ng" in text
+    assert "P1 alert_owner -> sales: open_p1_tickets = 1 (open_p1_tickets >= 1)" in text
+    assert "Export fails" in text
+
+
+def test_html_escapes_and_shows_sections(base: cu.CustomerBase) -> None:
+    html = account_view(base, "a1")._repr_html_()
+    assert "Acme &lt;Labs&gt;" in html
+    assert "<h4>Buying committee" in html
+    assert "Live signals (3)" in html
+
+
+def test_view_as_of_the_past_hides_later_data(base: cu.CustomerBase) -> None:
+    view = account_view(base, "a1", as_of="2026-03-01T12:00:00")
+    assert len(view.timeline) == 2
+    assert view.signals == ()
+
+
+def test_bad_input_is_named(base: cu.CustomerBase) -> None:
+    with pytest.raises(NotFoundError, match="account_id='zz'"):
+        account_view(base, "zz")
+    with pytest.raises(InvalidValueError, match="is before any data"):
+        account_view(base, "a1", as_of="1999-01-01")
+
+
+def test_plot_needs_matplotlib_or_draws(base: cu.CustomerBase) -> None:
+    view = account_view(base, "a1")
+    if "matplotlib" in sys.modules or _has_matplotlib():
+        import matplotlib as mpl
+
+        mpl.use("Agg")
+        assert view.plot_committee() is not None
+    else:
+        with pytest.raises(ImportError, match=r"customer-understanding\[plot\]"):
+            view.plot_committee()
+
+
+def _has_matplotlib() -> bool:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
