@@ -56,6 +56,11 @@ def occasion_edges(
     >>> occasion_edges(table, np.arange(3), as_of=0, half_life_days=30).values.tolist()
     [[0.0, 1.0, 1.0]]
     """
+    # Only threads and group occasions can be shared; dropping the rest first keeps the
+    # string keys below to a small share of the interactions.
+    codes = [table.code_of("type", name) for name in _GROUP_TYPES]
+    shareable = np.isin(table.column("type")[rows], codes) | pd.notna(table.column("thread")[rows])
+    rows = rows[shareable]
     contact, at = table.column("contact")[rows], table.column("occurred_at")[rows]
     frame = pd.DataFrame({"key": _occasion_keys(table, rows), "contact": contact, "at": at})
     frame = frame[frame["key"].notna() & (frame["contact"] >= 0) & (frame["at"] != NAT)]

@@ -63,10 +63,6 @@ class SignalSet:
         return attrs.evolve(self, signals=self.signals[live].reset_index(drop=True))
 
 
-def _owners(base: CustomerBase) -> npt.NDArray[np.object_]:
-    return base.accounts.labels("owner")
-
-
 def _activity_by_contact(base: CustomerBase, as_of: int) -> npt.NDArray[np.float64]:
     table = base.interactions
     at, contact = table.column("occurred_at"), table.column("contact")
@@ -150,76 +146,86 @@ def evaluate_signals(
     """
     check_unique_names(policies)
     moment = as_of_nanos(base, as_of)
-    traits = account_traits(base, moment)
-    created = from_nanos(moment)
-    assert created is not None
-    kept: list[dict[str, object]] = []
-    held: list[dict[str, object]] = []
-    silenced: dict[int, tuple[str, frozenset[str]]] = {}
+    run = _Run(base=base, moment=moment, traits=account_traits(base, moment))
     for policy in sorted(policies, key=lambda p: -p.precedence):
-        for row in _fired(policy, traits).tolist():
-            for emit in policy.emit:
-                signal = _signal(base, policy, emit, traits, row, created)
-                reason = _held_back(base, signal, emit, moment, row, silenced)
-                (held if reason else kept).append({**signal, "held_back_because": reason})
-            if policy.suppresses:
-                name, kinds = silenced.get(row, (policy.name, frozenset()))
-                silenced[row] = (name, kinds | policy.suppresses)
+        run.apply(policy)
     columns = [*_COLUMNS, "held_back_because"]
-    signals = pd.DataFrame(kept, columns=columns).drop(columns="held_back_because")
+    signals = pd.DataFrame(run.kept, columns=columns).drop(columns="held_back_because")
     return SignalSet(
-        as_of=created,
+        as_of=run.created,
         signals=_with_top_pages(base, signals, moment),
-        suppressed=pd.DataFrame(held, columns=columns),
+        suppressed=pd.DataFrame(run.held, columns=columns),
     )
 
 
-def _signal(base: CustomerBase, policy: Policy, emit: Emit, traits: pd.DataFrame, row: int,
-            created: datetime) -> dict[str, object]:  # fmt: skip
-    return {
-        "kind": emit.kind,
-        "discipline": emit.discipline,
-        "priority": emit.priority,
-        "account_id": base.accounts.column("id")[row],
-        "owner": _owners(base)[row],
-        "contact_id": None,
-        "policy": policy.name,
-        "reasons": _reasons(policy, traits, row),
-        "created_at": created,
-        "expires_at": created + timedelta(days=emit.expires_in_days),
-    }
+@attrs.define
+class _Run:
+    """One evaluation: the facts, what was raised, what was held back, and why."""
 
+    base: CustomerBase
+    moment: int
+    traits: pd.DataFrame
+    kept: list[dict[str, object]] = attrs.field(factory=list)
+    held: list[dict[str, object]] = attrs.field(factory=list)
+    silenced: dict[int, tuple[str, frozenset[str]]] = attrs.field(factory=dict)
+    _addressees: dict[tuple[str, bool], npt.NDArray[np.int64]] = attrs.field(factory=dict)
 
-def _held_back(base: CustomerBase, signal: dict[str, object], emit: Emit, moment: int, row: int,
-               silenced: dict[int, tuple[str, frozenset[str]]]) -> str | None:  # fmt: skip
-    if row in silenced and emit.kind in silenced[row][1]:
-        return f"suppressed by policy {silenced[row][0]!r}"
-    if emit.to == "account":
+    @property
+    def created(self) -> datetime:
+        created = from_nanos(self.moment)
+        assert created is not None  # as_of_nanos never returns NAT
+        return created
+
+    def apply(self, policy: Policy) -> None:
+        ids, owners = self.base.accounts.column("id"), self.base.accounts.labels("owner")
+        created = self.created
+        for row in _fired(policy, self.traits).tolist():
+            for emit in policy.emit:
+                signal = {
+                    "kind": emit.kind, "discipline": emit.discipline, "priority": emit.priority,
+                    "account_id": ids[row], "owner": owners[row], "contact_id": None,
+                    "policy": policy.name, "reasons": _reasons(policy, self.traits, row),
+                    "created_at": created,
+                    "expires_at": created + timedelta(days=emit.expires_in_days),
+                }  # fmt: skip
+                reason = self._held_back(signal, emit, row)
+                (self.held if reason else self.kept).append({**signal, "held_back_because": reason})
+            if policy.suppresses:
+                name, kinds = self.silenced.get(row, (policy.name, frozenset()))
+                self.silenced[row] = (name, kinds | policy.suppresses)
+
+    def _held_back(self, signal: dict[str, object], emit: Emit, row: int) -> str | None:
+        if row in self.silenced and emit.kind in self.silenced[row][1]:
+            return f"suppressed by policy {self.silenced[row][0]!r}"
+        if emit.to == "account":
+            return None
+        key = (emit.to, emit.discipline is Discipline.MARKETING)
+        if key not in self._addressees:
+            self._addressees[key] = _addressees(self.base, self.moment, emit)
+        contact = self._addressees[key][row]
+        if contact < 0:
+            if emit.discipline is Discipline.MARKETING:
+                return "no contact at the account has granted marketing consent"
+            return "no contact to address"
+        signal["contact_id"] = self.base.contacts.column("id")[contact]
         return None
-    contact = _addressees(base, moment, emit)[row]
-    if contact < 0:
-        if emit.discipline is Discipline.MARKETING:
-            return "no contact at the account has granted marketing consent"
-        return "no contact to address"
-    signal["contact_id"] = base.contacts.column("id")[contact]
-    return None
 
 
 def _with_top_pages(base: CustomerBase, signals: pd.DataFrame, moment: int) -> pd.DataFrame:
-    """Add the pages behind each web surge to its reasons."""
+    """Add the three most viewed pages of the last 14 days to each web surge's reasons."""
     surges = signals.index[signals["kind"] == "web_surge"]
     if not len(surges):
         return signals
+    rows = [base.account_row(str(a)) for a in signals.loc[surges, "account_id"]]
     table = base.interactions
-    at = table.column("occurred_at")
-    recent = (at != NAT) & (at <= moment) & (at > moment - 14 * DAY)
-    recent &= table.column("account") >= 0
-    frame = pd.DataFrame({"account": table.column("account")[recent],
-                          "page": table.column("subject")[recent]}).dropna()  # fmt: skip
-    top = frame.groupby("account")["page"].agg(lambda p: ", ".join(p.value_counts().index[:3]))
+    at, account = table.column("occurred_at"), table.column("account")
+    recent = (at != NAT) & (at <= moment) & (at > moment - 14 * DAY) & np.isin(account, rows)
+    frame = pd.DataFrame({"account": account[recent], "page": table.column("subject")[recent]})
+    counts = frame.dropna().value_counts().reset_index(name="views")
+    counts = counts.sort_values(["account", "views", "page"], ascending=[True, False, True])
+    top = counts.groupby("account")["page"].agg(lambda pages: ", ".join(pages.iloc[:3]))
     reasons = signals["reasons"].tolist()
-    for index in surges:
-        row = base.account_row(str(signals["account_id"].iloc[index]))
+    for index, row in zip(surges, rows, strict=True):
         if row in top.index:
             reasons[index] = (*reasons[index], f"top pages: {top[row]}")
     return signals.assign(reasons=reasons)
