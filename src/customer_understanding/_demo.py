@@ -11,7 +11,7 @@ from typing import TextIO, TypeVar
 import pandas as pd
 
 from customer_understanding.base import CustomerBase
-from customer_understanding.committee import committees
+from customer_understanding.committee import CommitteeSet, committees
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.ingest import LoadReport, load
 from customer_understanding.signals import evaluate_signals
@@ -94,8 +94,12 @@ def run_demo(
                   lambda: CustomerBase.build(loaded))  # fmt: skip
     _report_load(printer, loaded.report)
     _report_base(printer, base, world)
-    _report_account(printer, base)
-    _report_signals(printer, base)
+    if len(base.interactions):
+        found = _timed(
+            printer, "Finding every account's buying committee", lambda: committees(base)
+        )
+        _report_account(printer, base, found)
+        _report_signals(printer, base, found)
     return base
 
 
@@ -137,7 +141,8 @@ def _report_base(printer: _Printer, base: CustomerBase, world: SampleWorld) -> N
     )
 
 
-def _busiest_account(base: CustomerBase) -> int:
+def _showcase_account(base: CustomerBase, found: CommitteeSet) -> int:
+    """A broadly seen account with the most linked committee, to show everything at once."""
     table = base.interactions
     known = table.column("account") >= 0
     frame = pd.DataFrame(
@@ -145,16 +150,19 @@ def _busiest_account(base: CustomerBase) -> int:
     )
     breadth = frame.drop_duplicates().groupby("account").size()
     volume = frame.groupby("account").size()
-    ranked = pd.DataFrame({"breadth": breadth, "volume": volume}).sort_values(
-        ["breadth", "volume"], ascending=False
-    )
+    rows = pd.Series(range(len(base.accounts)), index=base.accounts.column("id"))
+    links = found.edges.groupby("account_id").size()
+    links.index = rows.reindex(links.index).to_numpy()
+    ranked = pd.DataFrame({"breadth": breadth, "links": links, "volume": volume}).fillna(0)
+    ranked["broad"] = ranked["breadth"] >= 3  # seen by at least three of the four disciplines
+    ranked = ranked.sort_values(["broad", "links", "breadth", "volume"], ascending=False)
     return int(ranked.index[0])
 
 
-def _report_account(printer: _Printer, base: CustomerBase) -> None:
+def _report_account(printer: _Printer, base: CustomerBase, found: CommitteeSet) -> None:
     if not len(base.interactions) or (base.interactions.column("account") < 0).all():
         return
-    account_id = str(base.accounts.column("id")[_busiest_account(base)])
+    account_id = str(base.accounts.column("id")[_showcase_account(base, found)])
     view = account_view(base, account_id)
     printer.heading(f"One account across all four disciplines: {view.account.name}")
     printer.line(view.summary(timeline_rows=12))
@@ -171,10 +179,7 @@ def _report_account(printer: _Printer, base: CustomerBase) -> None:
     )
 
 
-def _report_signals(printer: _Printer, base: CustomerBase) -> None:
-    if not len(base.interactions):
-        return
-    found = committees(base)
+def _report_signals(printer: _Printer, base: CustomerBase, found: CommitteeSet) -> None:
     signals = evaluate_signals(base)
     printer.heading("Committees and signals across all accounts")
     coverage = found.coverage.to_pandas()

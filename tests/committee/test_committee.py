@@ -170,3 +170,22 @@ def test_changes_since_an_earlier_committee() -> None:
         "user",
         "champion",
     )
+
+
+def test_bulk_and_single_committees_agree() -> None:
+    from customer_understanding.committee import committees
+
+    other = cu.Contact(id="guest", account_id="a2", title="CFO")
+    touches = [*_everyone_engaged(), _touch(50, "guest", 3, deal="o1")]
+    base = cu.CustomerBase.from_objects(
+        accounts=[cu.Account(id="a1"), cu.Account(id="a2")],
+        contacts=[cu.Contact(id="cfo", account_id="a1", title="CFO"),
+                  cu.Contact(id="eng", account_id="a1", title="Solutions Architect"), other],
+        interactions=[t for t in touches if t.contact_id in {"cfo", "eng", "guest"}],
+    )  # fmt: skip
+    bulk = committees(base, as_of=NOW)
+    assert set(bulk.edges["account_id"]) == {"a1"}  # the guest from a2 links to nobody in a1
+    single = buying_committee(base, "a1", as_of=NOW)
+    assert bulk.committee("a1").members["influence"].tolist() == pytest.approx(
+        single.members["influence"].tolist()
+    )

@@ -173,6 +173,9 @@ def _frames(
     edges = occasion_edges(table, mine, as_of=as_of, half_life_days=half_life_days)
     account = np.full(len(contacts), -1, dtype=np.int64)
     account[rows] = contacts.column("account")[rows]
+    # A committee links its own members only: people of two accounts can meet on one deal.
+    same = account[edges["a"].to_numpy(np.int64)] == account[edges["b"].to_numpy(np.int64)]
+    edges = edges[same].reset_index(drop=True)
     share = influence_shares(edges, account)
     ids = contacts.column("id")
     first = pd.Series(contacts.column("first_name")[rows], dtype=object).fillna("")

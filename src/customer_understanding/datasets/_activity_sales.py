@@ -94,6 +94,30 @@ def tasks(cast: Cast, rng: np.random.Generator, *, directory: Directory, count: 
     return Export(frame=frame)
 
 
+def _shared_meetings(
+    rng: np.random.Generator, *, firm: Ints, linked: Bools, when: Ints, kind: Ints
+) -> tuple[Ints, Ints]:
+    """Let some deal meetings be attended by several people of the same firm.
+
+    About 40% of the events logged against a deal join another such event of the same firm:
+    they take its start time and kind, so the export holds one row per attendee, the way a
+    CRM logs a meeting with several people.
+    """
+    rows = np.flatnonzero(linked)
+    if len(rows) < 2:
+        return when, kind
+    order = rows[np.argsort(firm[rows], kind="stable")]
+    firms = firm[order]
+    start = np.searchsorted(firms, firms, side="left")
+    size = np.searchsorted(firms, firms, side="right") - start
+    partner = order[start + (rng.random(len(order)) * size).astype(np.int64)]
+    join = rng.random(len(order)) < 0.4
+    when, kind = when.copy(), kind.copy()
+    when[order[join]] = when[partner[join]]
+    kind[order[join]] = kind[partner[join]]
+    return when, kind
+
+
 def sales_events(
     cast: Cast, rng: np.random.Generator, *, directory: Directory, count: int
 ) -> Export:
@@ -101,6 +125,8 @@ def sales_events(
     who, when = draw(_sales_audience(cast, directory), rng, count=count, hot=cast.journeys.latest)
     what, account = _deal_links(cast, directory, who=who, when=when)
     kind = rng.integers(0, len(EVENT_SUBJECTS), len(who))
+    when, kind = _shared_meetings(rng, firm=cast.people.firm[who], linked=_present(what),
+                                  when=when, kind=kind)  # fmt: skip
     minutes = np.array([15, 30, 30, 45, 60, 60, 90])[rng.integers(0, 7, len(who))]
     frame = pd.DataFrame(
         {
