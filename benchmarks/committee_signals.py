@@ -56,7 +56,7 @@ def accuracy() -> None:
         print(f"  {source:<9} {len(part):6,} members   accuracy {share:.3f}")
     inferred = known[known["role_source"] != "declared"]
     print("\nConfusion table of inferred roles (rows: truth, columns: inferred)")
-    with pd.option_context("display.width", 160):
+    with pd.option_context("display.width", 200, "display.max_columns", None):
         print(pd.crosstab(inferred["true_role"], inferred["role"].fillna("(none)")))
     _declared_win(base, found.members)
     _buyer_gaps(base, world, found.coverage.gaps)
