@@ -189,3 +189,26 @@ def test_bulk_and_single_committees_agree() -> None:
     assert bulk.committee("a1").members["influence"].tolist() == pytest.approx(
         single.members["influence"].tolist()
     )
+
+
+def test_template_by_deal_size_asks_more_of_large_deals() -> None:
+    from customer_understanding.committee import TemplateByDealSize
+
+    small = RoleTemplate(required={"economic_buyer": 1}, name="smb")
+    large = RoleTemplate(required={"economic_buyer": 1, "procurement": 1}, name="enterprise")
+    by_size = TemplateByDealSize(tiers=[(100_000, large), (0, small)])
+    contacts = [cu.Contact(id=f"cfo{n}", account_id=f"a{n}", title="CFO") for n in (1, 2)]
+    deals = [
+        cu.Opportunity(id="big", account_id="a1", amount=250_000, created_at=_days_ago(9)),
+        cu.Opportunity(id="tiny", account_id="a2", amount=5_000, created_at=_days_ago(9)),
+    ]
+    touches = [_touch(n, f"cfo{n}", 2) for n in (1, 2)]
+    base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1"), cu.Account(id="a2")],
+                                        contacts=contacts, interactions=touches,
+                                        opportunities=deals)  # fmt: skip
+    report = committee_coverage(base, as_of=NOW, template=by_size).to_pandas()
+    assert report.set_index("account_id")["template"].to_dict() == {"a1": "enterprise",
+                                                                     "a2": "smb"}  # fmt: skip
+    assert report.set_index("account_id")["coverage"].to_dict() == {"a1": 0.5, "a2": 1.0}
+    with pytest.raises(InvalidValueError, match="must start at an amount of 0 or less"):
+        TemplateByDealSize(tiers=[(10, small)])

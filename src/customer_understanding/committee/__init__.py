@@ -19,7 +19,11 @@ from customer_understanding.committee._roles import (
     assign_roles,
     infer_role,
 )
-from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate
+from customer_understanding.committee._template import (
+    DEFAULT_TEMPLATE,
+    RoleTemplate,
+    TemplateByDealSize,
+)
 
 __all__ = [
     "DEFAULT_TEMPLATE",
@@ -30,6 +34,7 @@ __all__ = [
     "Gap",
     "RoleAssignment",
     "RoleTemplate",
+    "TemplateByDealSize",
     "TitleRule",
     "assign_roles",
     "buying_committee",

@@ -20,7 +20,11 @@ from customer_understanding.committee._graph import (
 )
 from customer_understanding.committee._roles import assign_roles
 from customer_understanding.committee._stats import engagement
-from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate
+from customer_understanding.committee._template import (
+    DEFAULT_TEMPLATE,
+    RoleTemplate,
+    TemplateByDealSize,
+)
 from customer_understanding.domain import Discipline
 from customer_understanding.tables import NAT, from_nanos
 
@@ -213,7 +217,7 @@ def committees(
     base: CustomerBase,
     *,
     as_of: datetime | str | None = None,
-    template: RoleTemplate = DEFAULT_TEMPLATE,
+    template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
     half_life_days: float = 30.0,
 ) -> CommitteeSet:
     """The buying committee of every account, with coverage and gaps, in one pass.
@@ -274,7 +278,7 @@ def buying_committee(
     *,
     as_of: datetime | str | None = None,
     opportunity_id: str | None = None,
-    template: RoleTemplate = DEFAULT_TEMPLATE,
+    template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
     half_life_days: float = 30.0,
 ) -> Committee:
     """The buying committee of an account, or of one of its opportunities.

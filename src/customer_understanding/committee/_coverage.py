@@ -14,7 +14,11 @@ from customer_understanding._errors import NotFoundError
 from customer_understanding.base import CustomerBase, as_of_nanos
 from customer_understanding.committee._roles import RoleAssignment, assign_roles
 from customer_understanding.committee._stats import DAY, Engagement, engagement
-from customer_understanding.committee._template import DEFAULT_TEMPLATE, RoleTemplate
+from customer_understanding.committee._template import (
+    DEFAULT_TEMPLATE,
+    RoleTemplate,
+    TemplateByDealSize,
+)
 from customer_understanding.domain import Role
 from customer_understanding.tables import NAT, from_nanos
 
@@ -60,8 +64,9 @@ class CoverageReport:
     template
         The roles that were required.
     accounts
-        One row per account: ``account_id``, ``members``, ``engaged_members``,
-        ``coverage`` in [0, 1], and per required role the number of engaged holders.
+        One row per account: ``account_id``, ``template`` (its name), ``members``,
+        ``engaged_members``, ``coverage`` in [0, 1], and per required role the number of
+        engaged holders and of holders (``<role>_present``).
     gaps
         One row per gap: ``account_id``, ``kind``, ``role``, ``contact_id``, ``reason``.
 
@@ -75,7 +80,7 @@ class CoverageReport:
     """
 
     as_of: datetime
-    template: RoleTemplate
+    template: RoleTemplate | TemplateByDealSize
     accounts: pd.DataFrame = attrs.field(repr=False)
     gaps: pd.DataFrame = attrs.field(repr=False)
 
@@ -113,7 +118,6 @@ class _Facts:
     members: npt.NDArray[np.bool_]
     roles: RoleAssignment
     activity: Engagement
-    engaged: npt.NDArray[np.bool_]
 
     @property
     def account(self) -> npt.NDArray[np.int64]:
@@ -127,7 +131,7 @@ class _Facts:
         ]
 
 
-def _facts(base: CustomerBase, as_of: int, template: RoleTemplate) -> _Facts:
+def _facts(base: CustomerBase, as_of: int) -> _Facts:
     tables = base.tables
     contacts = tables.contacts
     created = contacts.column("created_at")
@@ -136,37 +140,62 @@ def _facts(base: CustomerBase, as_of: int, template: RoleTemplate) -> _Facts:
         contacts, roles=tables.contact_roles, deals=tables.opportunities, as_of=as_of
     )
     activity = engagement(tables.interactions, len(contacts), as_of=as_of)
+    return _Facts(base=base, as_of=as_of, members=members, roles=roles, activity=activity)
+
+
+def _engaged(facts: _Facts, template: RoleTemplate) -> npt.NDArray[np.bool_]:
     window = int(template.engaged_within_days * DAY)
-    engaged = members & (activity.last_touch != NAT) & (activity.last_touch >= as_of - window)
-    return _Facts(base=base, as_of=as_of, members=members, roles=roles, activity=activity,
-                  engaged=engaged)  # fmt: skip
+    last = facts.activity.last_touch
+    engaged: npt.NDArray[np.bool_] = facts.members & (last != NAT) & (last >= facts.as_of - window)
+    return engaged
 
 
 def _per_account(facts: _Facts, mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
     return np.bincount(facts.account[mask], minlength=len(facts.base.accounts))
 
 
-def _role_columns(facts: _Facts, template: RoleTemplate) -> dict[str, npt.NDArray[np.float64]]:
+def _role_columns(
+    facts: _Facts, template: RoleTemplate, columns: dict[str, npt.NDArray[np.float64]],
+    chosen: npt.NDArray[np.bool_],
+) -> None:  # fmt: skip
+    """Fill, for the ``chosen`` accounts, engaged and present holders per role and coverage."""
+    engaged_now = _engaged(facts, template)
     credit = np.zeros(len(facts.base.accounts))
-    columns: dict[str, npt.NDArray[np.float64]] = {}
     for role, needed in template.required.items():
         holds = facts.members & (facts.roles.role == _ROLES.index(role.value))
         present = _per_account(facts, holds)
-        engaged = _per_account(facts, holds & facts.engaged)
+        engaged = _per_account(facts, holds & engaged_now)
         engaged_part = np.minimum(engaged, needed)
         idle_part = np.minimum(needed - engaged_part, present - engaged)
         credit += (engaged_part + 0.5 * idle_part) / needed
-        columns[role.value] = engaged.astype(np.float64)
-        columns[f"{role.value}_present"] = present.astype(np.float64)
-    columns["coverage"] = credit / len(template.required)
-    return columns
+        for name, values in ((role.value, engaged), (f"{role.value}_present", present)):
+            columns.setdefault(name, np.zeros(len(chosen)))[chosen] = values[chosen]
+    columns["coverage"][chosen] = (credit / len(template.required))[chosen]
+    columns["engaged_members"][chosen] = _per_account(facts, engaged_now)[chosen]
+
+
+def _choice(
+    base: CustomerBase, as_of: int, template: RoleTemplate | TemplateByDealSize
+) -> tuple[tuple[RoleTemplate, ...], npt.NDArray[np.int64]]:
+    """The templates in use and the index of each account's template."""
+    if isinstance(template, RoleTemplate):
+        return (template,), np.zeros(len(base.accounts), dtype=np.int64)
+    deals = base.opportunities
+    account, created = deals.column("account"), deals.column("created_at")
+    closed, outcome = deals.column("closed_at"), deals.labels("outcome")
+    still_open = (outcome == "open") | (closed == NAT) | (closed > as_of)
+    live = (account >= 0) & (created != NAT) & (created <= as_of) & still_open
+    largest = np.full(len(base.accounts), np.nan)
+    amounts = np.nan_to_num(deals.column("amount"), nan=0.0)
+    np.fmax.at(largest, account[live], amounts[live])
+    return template.templates, template.tier_of(largest)
 
 
 def committee_coverage(
     base: CustomerBase,
     *,
     as_of: datetime | str | None = None,
-    template: RoleTemplate = DEFAULT_TEMPLATE,
+    template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
 ) -> CoverageReport:
     """Coverage and gaps of every account's buying committee, computed in bulk.
 
@@ -178,7 +207,8 @@ def committee_coverage(
         The moment to judge at (UTC); only data up to it is used. Defaults to the
         latest interaction in the base.
     template
-        The roles required and how recently they must have been engaged.
+        The roles required and how recently they must have been engaged, or a
+        :class:`TemplateByDealSize` that picks a template per account.
 
     Examples
     --------
@@ -195,43 +225,51 @@ def committee_coverage(
     ['no economic buyer in the committee', 'no champion in the committee']
     """
     moment = as_of_nanos(base, as_of)
-    facts = _facts(base, moment, template)
+    facts = _facts(base, moment)
+    templates, choice = _choice(base, moment, template)
+    size = len(base.accounts)
+    columns: dict[str, npt.NDArray[np.float64]] = {
+        "coverage": np.zeros(size), "engaged_members": np.zeros(size)}  # fmt: skip
+    gap_rows: list[tuple[object, ...]] = []
+    for index, chosen_template in enumerate(templates):
+        chosen = choice == index
+        _role_columns(facts, chosen_template, columns, chosen)
+        gap_rows += _role_gaps(facts, chosen_template, chosen)
+    gap_rows += [*_single_threaded(facts), *_silent_champions(facts), *_new_seniors(facts)]
     accounts = pd.DataFrame(
         {
             "account_id": base.accounts.column("id"),
+            "template": [templates[i].name for i in choice],
             "members": _per_account(facts, facts.members),
-            "engaged_members": _per_account(facts, facts.engaged),
-            **_role_columns(facts, template),
+            **columns,
         }
     )
-    gaps = pd.DataFrame(list(_gaps(facts, template)), columns=_GAP_COLUMNS)
+    gaps = pd.DataFrame(gap_rows, columns=_GAP_COLUMNS)
     gaps = gaps.sort_values(["account_id", "kind"], kind="stable").reset_index(drop=True)
     when = from_nanos(moment)
     assert when is not None  # as_of_nanos never returns NAT
     return CoverageReport(as_of=when, template=template, accounts=accounts, gaps=gaps)
 
 
-def _gaps(facts: _Facts, template: RoleTemplate) -> Iterator[tuple[object, ...]]:
-    yield from _role_gaps(facts, template)
-    yield from _single_threaded(facts)
-    yield from _silent_champions(facts)
-    yield from _new_seniors(facts)
-
-
-def _role_gaps(facts: _Facts, template: RoleTemplate) -> Iterator[tuple[object, ...]]:
+def _role_gaps(
+    facts: _Facts, template: RoleTemplate, chosen: npt.NDArray[np.bool_]
+) -> list[tuple[object, ...]]:
     ids = facts.base.accounts.column("id")
-    has_members = _per_account(facts, facts.members) > 0
+    has_members = chosen & (_per_account(facts, facts.members) > 0)
+    engaged_now = _engaged(facts, template)
     days = f"{template.engaged_within_days:g}"
+    rows: list[tuple[object, ...]] = []
     for role in template.required:
         label = role.value.replace("_", " ")
         holds = facts.members & (facts.roles.role == _ROLES.index(role.value))
         present = _per_account(facts, holds) > 0
-        engaged = _per_account(facts, holds & facts.engaged) > 0
-        for row in np.flatnonzero(has_members & ~present):
-            yield ids[row], "missing_role", role.value, None, f"no {label} in the committee"
-        for row in np.flatnonzero(present & ~engaged):
-            reason = f"no {label} engaged in {days} days"
-            yield ids[row], "role_not_engaged", role.value, None, reason
+        engaged = _per_account(facts, holds & engaged_now) > 0
+        rows += [(ids[row], "missing_role", role.value, None, f"no {label} in the committee")
+                 for row in np.flatnonzero(has_members & ~present)]  # fmt: skip
+        rows += [(ids[row], "role_not_engaged", role.value, None,
+                  f"no {label} engaged in {days} days")
+                 for row in np.flatnonzero(has_members & present & ~engaged)]  # fmt: skip
+    return rows
 
 
 def _single_threaded(facts: _Facts) -> Iterator[tuple[object, ...]]:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import Role
 
-__all__ = ["DEFAULT_TEMPLATE", "RoleTemplate"]
+__all__ = ["DEFAULT_TEMPLATE", "RoleTemplate", "TemplateByDealSize"]
 
 
 def _required(value: Mapping[str | Role, int]) -> dict[Role, int]:
@@ -74,3 +76,65 @@ DEFAULT_TEMPLATE = RoleTemplate(
         Role.USER: 1,
     }
 )
+
+
+def _tiers(value: Iterable[tuple[float, object]]) -> tuple[tuple[float, RoleTemplate], ...]:
+    tiers = tuple(value)
+    if not tiers:
+        msg = "tiers=() must hold at least one (minimum amount, template) pair"
+        raise InvalidValueError(msg)
+    for minimum, template in tiers:
+        if not isinstance(template, RoleTemplate):
+            msg = f"tiers holds {template!r} for {minimum!r}, which is not a RoleTemplate"
+            raise InvalidValueError(msg)
+    ordered = sorted(
+        (
+            (float(minimum), template)
+            for minimum, template in tiers
+            if isinstance(template, RoleTemplate)
+        ),
+        key=lambda tier: tier[0],
+    )
+    if ordered[0][0] > 0:
+        msg = f"tiers must start at an amount of 0 or less, got {ordered[0][0]!r}"
+        raise InvalidValueError(msg)
+    return tuple(ordered)
+
+
+@attrs.frozen(kw_only=True)
+class TemplateByDealSize:
+    """Choose each account's template by the size of its largest open deal.
+
+    Parameters
+    ----------
+    tiers
+        ``(minimum amount, template)`` pairs; an account uses the template of the highest
+        minimum its largest open deal reaches. Accounts without an open deal use the
+        lowest tier. The lowest minimum must be 0 or less.
+
+    Examples
+    --------
+    >>> small = RoleTemplate(required={"economic_buyer": 1, "champion": 1}, name="smb")
+    >>> large = RoleTemplate(required={"economic_buyer": 1, "champion": 1,
+    ...                                "technical_evaluator": 2, "procurement": 1},
+    ...                      name="enterprise")
+    >>> by_size = TemplateByDealSize(tiers=[(0, small), (100_000, large)])
+    >>> [template.name for template in by_size.templates]
+    ['smb', 'enterprise']
+    >>> by_size.tier_of([5_000.0, 250_000.0, float("nan")]).tolist()
+    [0, 1, 0]
+    """
+
+    tiers: tuple[tuple[float, RoleTemplate], ...] = attrs.field(converter=_tiers)
+
+    @property
+    def templates(self) -> tuple[RoleTemplate, ...]:
+        """The templates, from the smallest deals to the largest."""
+        return tuple(template for _, template in self.tiers)
+
+    def tier_of(self, amounts: object) -> npt.NDArray[np.int64]:
+        """The tier of each largest-open-deal amount (``nan`` for no open deal → tier 0)."""
+        values = np.nan_to_num(np.asarray(amounts, dtype=np.float64), nan=-np.inf)
+        minimums = np.array([minimum for minimum, _ in self.tiers])
+        tier = np.searchsorted(minimums, values, side="right") - 1
+        return np.maximum(tier, 0).astype(np.int64)
