@@ -10,7 +10,8 @@ def test_demo_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--accounts", "25", "--interactions", "3000", "--seed", "3"]) == 0
     out = capsys.readouterr().out
     for heading in ("Rows per source", "The customer base", "One account across all four",
-                    "Committees and signals across all accounts"):  # fmt: skip
+                    "Committees and signals across all accounts", "The waterfall",
+                    "Won revenue attributed to channels"):  # fmt: skip
         assert heading in out
     assert "balanced" in out
     assert "UNBALANCED" not in out

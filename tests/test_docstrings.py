@@ -17,6 +17,7 @@ PACKAGES = [
     "customer_understanding.committee",
     "customer_understanding.signals",
     "customer_understanding.views",
+    "customer_understanding.journeys",
 ]
 
 

@@ -54,7 +54,7 @@ _LAZY = {
     "load": "customer_understanding.ingest",
 }
 _SUBMODULES = frozenset(
-    {"base", "committee", "datasets", "domain", "ingest", "signals", "tables", "views"}
+    {"base", "committee", "datasets", "domain", "ingest", "journeys", "signals", "tables", "views"}
 )
 
 __all__ = [

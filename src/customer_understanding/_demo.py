@@ -14,6 +14,7 @@ from customer_understanding.base import CustomerBase
 from customer_understanding.committee import CommitteeSet, committees
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.ingest import LoadReport, load
+from customer_understanding.journeys import kpi_tables
 from customer_understanding.signals import evaluate_signals
 from customer_understanding.views import account_view
 
@@ -100,6 +101,7 @@ def run_demo(
         )
         _report_account(printer, base, found)
         _report_signals(printer, base, found)
+        _report_journeys(printer, base)
     return base
 
 
@@ -192,3 +194,20 @@ def _report_signals(printer: _Printer, base: CustomerBase, found: CommitteeSet) 
     kinds = signals.to_pandas().groupby(["kind", "discipline"], observed=True).size()
     printer.frame(kinds.rename("signals").reset_index())
     printer.line(f"{len(signals.suppressed):,} signals held back by precedence or consent")
+
+
+def _report_journeys(printer: _Printer, base: CustomerBase) -> None:
+    tables = kpi_tables(base)
+    printer.heading("The waterfall, lead to won (censoring-aware conversion)")
+    columns = ["stage", "next_stage", "entered", "converted", "failed", "open",
+               "conversion_naive", "conversion_cif", "median_days_to_convert"]  # fmt: skip
+    waterfall = tables.waterfall[columns].copy()
+    for column in ("conversion_naive", "conversion_cif"):
+        waterfall[column] = waterfall[column].map("{:.1%}".format)
+    waterfall["median_days_to_convert"] = waterfall["median_days_to_convert"].round(1)
+    printer.frame(waterfall)
+    printer.heading("Won revenue attributed to channels, by method")
+    printer.frame(tables.attribution.round(0).reset_index())
+    printer.line(
+        f"unattributed won revenue (deals without touches): {tables.unattributed_revenue:,.0f}"
+    )

@@ -1,0 +1,276 @@
+"""Integer-coded touch paths: the columnar input every attribution method reads.
+
+A *journey* is anything an outcome belongs to (a contact's path to MQL, an account's path
+to a won deal); it is identified by an integer ``0 … journeys - 1``. Touches are rows of
+(journey, time, channel code). Outcomes are one row per journey: whether it converted, the
+value to share out and when it happened.
+
+Rules applied to every method:
+
+- touches later than their journey's outcome time are **excluded** (they cannot have caused
+  it), or rejected with an error when ``after_outcome="error"``;
+- a journey with no touches in scope has nobody to credit: its value is reported as
+  :attr:`~customer_understanding.journeys.Attribution.unattributed_value`, never dropped
+  silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._errors import InvalidValueError
+
+__all__ = ["AfterOutcome", "Outcomes", "Paths", "Touches", "prepare"]
+
+NAT = np.iinfo(np.int64).min
+AfterOutcome = Literal["exclude", "error"]
+Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
+
+
+def _ints(value: Any) -> Ints:
+    return np.ascontiguousarray(value, dtype=np.int64)
+
+
+def _floats(value: Any) -> Floats:
+    return np.ascontiguousarray(value, dtype=np.float64)
+
+
+def _bools(value: Any) -> npt.NDArray[np.bool_]:
+    return np.ascontiguousarray(value, dtype=np.bool_)
+
+
+def _labels(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(str(label) for label in value)
+
+
+def _optional_ints(value: Any) -> Ints | None:
+    return None if value is None else _ints(value)
+
+
+def _optional_floats(value: Any) -> Floats | None:
+    return None if value is None else _floats(value)
+
+
+@attrs.frozen(kw_only=True)
+class Touches:
+    """Touches as columns: which journey, when (int64 UTC ns) and through which channel.
+
+    Attributes
+    ----------
+    journey
+        Journey number of each touch, in ``0 … journeys - 1``.
+    at
+        Time of each touch, int64 nanoseconds since the epoch (UTC).
+    channel
+        Channel code of each touch, an index into ``channels``.
+    channels
+        The channel labels.
+
+    Examples
+    --------
+    >>> touches = Touches(journey=[0, 0, 1], at=[1, 2, 1], channel=[1, 0, 1],
+    ...                   channels=("email", "web"))
+    >>> len(touches)
+    3
+    """
+
+    journey: Ints = attrs.field(converter=_ints)
+    at: Ints = attrs.field(converter=_ints)
+    channel: Ints = attrs.field(converter=_ints)
+    channels: tuple[str, ...] = attrs.field(converter=_labels)
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {"journey": len(self.journey), "at": len(self.at), "channel": len(self.channel)}
+        if len(set(sizes.values())) > 1:
+            msg = f"touch columns differ in length: {sizes}"
+            raise InvalidValueError(msg)
+        _in_range("channel", self.channel, len(self.channels))
+        if np.any(self.at == NAT):
+            row = int(np.flatnonzero(self.at == NAT)[0])
+            msg = f"at[{row}] is missing: every touch needs a time"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        return len(self.journey)
+
+
+@attrs.frozen(kw_only=True)
+class Outcomes:
+    """One row per journey: converted or not, the value to share out, and when.
+
+    Attributes
+    ----------
+    converted
+        Whether each journey reached the outcome.
+    value
+        Value of each outcome (revenue, or 1.0 to count conversions); default 1.0.
+    at
+        Time of each outcome in int64 UTC ns; ``NAT`` (int64 minimum) when unknown or
+        not converted, in which case every touch of the journey is in scope.
+    lead_at, opportunity_at
+        Milestone times used by the W-shaped and full-path methods (optional).
+
+    Examples
+    --------
+    >>> outcomes = Outcomes(converted=[True, False], value=[500.0, 0.0])
+    >>> len(outcomes), outcomes.at.tolist() == [NAT, NAT]
+    (2, True)
+    """
+
+    converted: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
+    value: Floats | None = attrs.field(default=None, converter=_optional_floats)
+    at: Ints | None = attrs.field(default=None, converter=_optional_ints)
+    lead_at: Ints | None = attrs.field(default=None, converter=_optional_ints)
+    opportunity_at: Ints | None = attrs.field(default=None, converter=_optional_ints)
+
+    def __attrs_post_init__(self) -> None:
+        size = len(self.converted)
+        if self.value is None:
+            object.__setattr__(self, "value", np.ones(size))
+        if self.at is None:
+            object.__setattr__(self, "at", np.full(size, NAT, dtype=np.int64))
+        for name in ("value", "at", "lead_at", "opportunity_at"):
+            column = getattr(self, name)
+            if column is not None and len(column) != size:
+                msg = f"{name} has {len(column)} rows but converted has {size}"
+                raise InvalidValueError(msg)
+        bad = ~np.isfinite(self.outcome_values) | (self.outcome_values < 0)
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            msg = f"value[{row}]={float(self.outcome_values[row])!r} must be finite and >= 0"
+            raise InvalidValueError(msg)
+
+    @property
+    def outcome_values(self) -> Floats:
+        """The outcome values (never ``None`` after construction)."""
+        assert self.value is not None
+        return self.value
+
+    @property
+    def outcome_times(self) -> Ints:
+        """The outcome times (never ``None`` after construction)."""
+        assert self.at is not None
+        return self.at
+
+    def __len__(self) -> int:
+        return len(self.converted)
+
+
+def _in_range(name: str, codes: Ints, size: int) -> None:
+    bad = (codes < 0) | (codes >= size)
+    if np.any(bad):
+        row = int(np.flatnonzero(bad)[0])
+        msg = f"{name}[{row}]={int(codes[row])!r} must be in 0 … {size - 1}"
+        raise InvalidValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Paths:
+    """Touches in scope, sorted by journey then time, with their place in the journey.
+
+    Attributes
+    ----------
+    rows
+        Row of each in-scope touch in the original :class:`Touches`.
+    journey, at, channel
+        The in-scope touches' columns, sorted by journey then time.
+    position, length
+        Position of each touch in its journey (0-based) and the journey's touch count.
+    first
+        Start index into the sorted arrays of each journey (length ``journeys + 1``).
+
+    Examples
+    --------
+    >>> touches = Touches(journey=[1, 1, 0], at=[2, 1, 3], channel=[0, 1, 1],
+    ...                   channels=("ads", "web"))
+    >>> paths = prepare(touches, Outcomes(converted=[False, True]))
+    >>> paths.channel.tolist(), paths.position.tolist(), paths.first.tolist()
+    ([1, 1, 0], [0, 0, 1], [0, 1, 3])
+    """
+
+    rows: Ints
+    journey: Ints
+    at: Ints
+    channel: Ints
+    position: Ints
+    length: Ints
+    first: Ints
+    channels: tuple[str, ...]
+    excluded: int
+
+    @property
+    def journeys(self) -> int:
+        """Number of journeys."""
+        return len(self.first) - 1
+
+    @property
+    def touch_counts(self) -> Ints:
+        """Touches in scope per journey."""
+        return np.diff(self.first)
+
+
+def prepare(
+    touches: Touches, outcomes: Outcomes, *, after_outcome: AfterOutcome = "exclude"
+) -> Paths:
+    """Sort touches into paths, dropping (or rejecting) touches after their outcome.
+
+    Examples
+    --------
+    >>> touches = Touches(journey=[1, 0, 0], at=[5, 9, 3], channel=[0, 1, 0],
+    ...                   channels=("ads", "email"))
+    >>> paths = prepare(touches, Outcomes(converted=[True, True], at=[4, NAT]))
+    >>> paths.rows.tolist(), paths.excluded
+    ([2, 0], 1)
+    """
+    if after_outcome not in ("exclude", "error"):
+        msg = f"after_outcome={after_outcome!r} must be 'exclude' or 'error'"
+        raise InvalidValueError(msg)
+    _in_range("journey", touches.journey, len(outcomes))
+    ends = outcomes.outcome_times[touches.journey]
+    late = (ends != NAT) & (touches.at > ends)
+    if after_outcome == "error" and np.any(late):
+        row = int(np.flatnonzero(late)[0])
+        msg = (
+            f"touch {row} of journey {int(touches.journey[row])} at {int(touches.at[row])} "
+            f"is after its outcome at {int(ends[row])}"
+        )
+        raise InvalidValueError(msg)
+    rows = _sorted_rows(touches, ~late)
+    return _paths(touches, rows, journeys=len(outcomes), excluded=int(late.sum()))
+
+
+def _sorted_rows(touches: Touches, keep: npt.NDArray[np.bool_]) -> Ints:
+    journey, at = touches.journey, touches.at
+    ordered = bool(
+        np.all((journey[1:] > journey[:-1]) | ((journey[1:] == journey[:-1]) & (at[1:] >= at[:-1])))
+    )
+    if ordered:
+        return np.flatnonzero(keep)
+    rows = np.flatnonzero(keep)
+    order = np.lexsort((rows, at[rows], journey[rows]))
+    return rows[order]
+
+
+def _paths(touches: Touches, rows: Ints, *, journeys: int, excluded: int) -> Paths:
+    journey = touches.journey[rows]
+    counts = np.bincount(journey, minlength=journeys).astype(np.int64)
+    first = np.zeros(journeys + 1, dtype=np.int64)
+    np.cumsum(counts, out=first[1:])
+    position = np.arange(len(rows), dtype=np.int64) - first[journey]
+    return Paths(
+        rows=rows,
+        journey=journey,
+        at=touches.at[rows],
+        channel=touches.channel[rows],
+        position=position,
+        length=counts[journey],
+        first=first,
+        channels=touches.channels,
+        excluded=excluded,
+    )
