@@ -7,18 +7,7 @@ from typing import NewType
 
 import pytest
 
-PACKAGES = [
-    "customer_understanding",
-    "customer_understanding.domain",
-    "customer_understanding.tables",
-    "customer_understanding.ingest",
-    "customer_understanding.base",
-    "customer_understanding.datasets",
-    "customer_understanding.committee",
-    "customer_understanding.signals",
-    "customer_understanding.views",
-    "customer_understanding.journeys",
-]
+from tests._packages import PACKAGES
 
 
 def _public_objects() -> list[tuple[str, object]]:

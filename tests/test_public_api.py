@@ -3,23 +3,12 @@
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import customer_understanding as cu
-
-PACKAGES = [
-    "customer_understanding",
-    "customer_understanding.domain",
-    "customer_understanding.tables",
-    "customer_understanding.ingest",
-    "customer_understanding.base",
-    "customer_understanding.datasets",
-    "customer_understanding.committee",
-    "customer_understanding.signals",
-    "customer_understanding.views",
-    "customer_understanding.journeys",
-]
+from tests._packages import PACKAGES
 
 
 @pytest.mark.parametrize("name", PACKAGES)
@@ -97,3 +86,11 @@ def test_errors_share_one_root_and_subclass_builtins() -> None:
     assert issubclass(cu.UnknownNameError, LookupError)
     for error in (cu.InvalidValueError, cu.IngestError, cu.NotFoundError, cu.UnknownNameError):
         assert issubclass(error, cu.CustomerUnderstandingError)
+
+
+def test_every_subpackage_is_exposed_and_tested() -> None:
+    source = Path(cu.__file__).parent
+    subpackages = {
+        p.parent.name for p in source.glob("*/__init__.py") if not p.parent.name.startswith("_")
+    }
+    assert subpackages <= set(cu._SUBMODULES)
