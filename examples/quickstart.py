@@ -10,3 +10,4 @@ print(base.report.to_pandas())
 account_id = base.accounts.column("id")[0]
 print(base.account(account_id))
 print(base.timeline(account_id).tail())
+print(cu.views.account_view(base, account_id))
