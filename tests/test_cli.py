@@ -11,7 +11,8 @@ def test_demo_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for heading in ("Rows per source", "The customer base", "One account across all four",
                     "Committees and signals across all accounts", "The waterfall",
-                    "Won revenue attributed to channels"):  # fmt: skip
+                    "Won revenue attributed to channels", "Most engaged accounts",
+                    "Segment sizes"):  # fmt: skip
         assert heading in out
     assert "balanced" in out
     assert "UNBALANCED" not in out

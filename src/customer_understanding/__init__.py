@@ -45,16 +45,34 @@ from customer_understanding.domain import (
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
     from customer_understanding.ingest import LoadReport, Source, load
+    from customer_understanding.plugins import get_scorer, get_segmenter
 
 # Names whose modules pull in pandas and friends: imported on first attribute access.
 _LAZY = {
     "CustomerBase": "customer_understanding.base",
+    "get_scorer": "customer_understanding.plugins",
+    "get_segmenter": "customer_understanding.plugins",
     "LoadReport": "customer_understanding.ingest",
     "Source": "customer_understanding.ingest",
     "load": "customer_understanding.ingest",
 }
 _SUBMODULES = frozenset(
-    {"base", "committee", "datasets", "domain", "ingest", "journeys", "signals", "tables", "views"}
+    {
+        "base",
+        "committee",
+        "datasets",
+        "domain",
+        "ingest",
+        "journeys",
+        "plugins",
+        "scoring",
+        "segmentation",
+        "signals",
+        "tables",
+        "testing",
+        "typing",
+        "views",
+    }
 )
 
 __all__ = [
@@ -83,6 +101,8 @@ __all__ = [
     "StageChange",
     "UnknownNameError",
     "__version__",
+    "get_scorer",
+    "get_segmenter",
     "load",
 ]
 

@@ -15,6 +15,7 @@ from customer_understanding.committee import CommitteeSet, committees
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.ingest import LoadReport, load
 from customer_understanding.journeys import kpi_tables
+from customer_understanding.plugins import get_scorer, get_segmenter
 from customer_understanding.signals import evaluate_signals
 from customer_understanding.views import account_view
 
@@ -101,6 +102,7 @@ def run_demo(
         )
         _report_account(printer, base, found)
         _report_signals(printer, base, found)
+        _report_scores(printer, base)
         _report_journeys(printer, base)
     return base
 
@@ -211,3 +213,23 @@ def _report_journeys(printer: _Printer, base: CustomerBase) -> None:
     printer.line(
         f"unattributed won revenue (deals without touches): {tables.unattributed_revenue:,.0f}"
     )
+
+
+def _report_scores(printer: _Printer, base: CustomerBase) -> None:
+    as_of = int(base.interactions.column("occurred_at").max()) + 1
+    scores = get_scorer("engagement", level="account").score(base, as_of=as_of)
+    names = dict(zip(base.accounts.column("id"), base.accounts.column("name"), strict=True))
+    printer.heading("Most engaged accounts, and why")
+    for record in scores.top(5).to_dict("records"):
+        account_id, score = str(record["id"]), float(record["score"])
+        reasons = scores.top_reasons(account_id, n=3)
+        why = ", ".join(
+            f"{signal} {contribution:+.0f}"
+            for signal, contribution in zip(reasons.signal, reasons.contribution, strict=True)
+        )
+        printer.line(f"{names[account_id] or account_id:<32} {score:7.1f}  {why}")
+    printer.heading("Segment sizes")
+    for name in ("lifecycle", "rfm"):
+        segmentation = get_segmenter(name).fit(base, as_of=as_of).assign(base, as_of=as_of)
+        sizes = ", ".join(f"{segment} {size}" for segment, size in segmentation.sizes().items())
+        printer.line(f"{name}: {sizes}")

@@ -1,0 +1,115 @@
+"""The lead scorer: fit grade by engagement band (A1 … D4) with MQL / MQA proposals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.scoring._convert import names
+from customer_understanding.scoring._engagement import EngagementScorer
+from customer_understanding.scoring._fit import FitScorer
+from customer_understanding.scoring._score_table import Reasons, ScoreTable
+from customer_understanding.typing import AsOf, BaseLike, Level
+
+__all__ = ["LEAD_GRADES", "LeadScorer"]
+
+#: The sixteen lead grades, best first within each fit letter.
+LEAD_GRADES = tuple(f"{letter}{band}" for letter in "ABCD" for band in "1234")
+_BEFORE_MQL = ("known", "engaged", "recycled")
+
+
+def _grades(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
+    unknown = [grade for grade in value if grade not in LEAD_GRADES]
+    if unknown:
+        msg = f"{attribute.name}={value!r}: {unknown!r} are not grades A1 … D4"
+        raise InvalidValueError(msg)
+
+
+def _prefixed(reasons: Reasons, prefix: str) -> Reasons:
+    return attrs.evolve(reasons, signals=tuple(f"{prefix}:{name}" for name in reasons.signals))
+
+
+@attrs.frozen(kw_only=True)
+class LeadScorer:
+    """Lead: fit and engagement together, graded ``A1`` (best fit, most engaged) to ``D4``.
+
+    The score is the sum of the fit and engagement scores (their reasons, prefixed
+    ``fit:`` and ``engagement:``, add up to it); the grade pairs the fit letter with the
+    engagement band. :meth:`proposals` turns grades into proposed stage changes: contacts
+    before MQL whose grade is in ``mql_grades`` become MQLs, accounts in ``mqa_grades`` MQAs.
+
+    Examples
+    --------
+    >>> from customer_understanding import CustomerBase
+    >>> from customer_understanding.datasets import generate_world
+    >>> world = generate_world(accounts=8, interactions=800, defects=False)
+    >>> base = CustomerBase.build(world.as_sources())
+    >>> scorer = LeadScorer()
+    >>> table = scorer.score(base, as_of="2026-06-01")
+    >>> list(scorer.proposals(table, base).columns)
+    ['id', 'grade', 'score', 'from_stage', 'to_stage']
+    """
+
+    level: Level = attrs.field(
+        default="contact", validator=attrs.validators.in_(("contact", "account"))
+    )
+    fit: FitScorer | None = None
+    engagement: EngagementScorer | None = None
+    mql_grades: tuple[str, ...] = attrs.field(
+        default=("A1", "A2", "B1"), converter=names, validator=_grades
+    )
+    mqa_grades: tuple[str, ...] = attrs.field(
+        default=("A1", "A2", "B1", "B2"), converter=names, validator=_grades
+    )
+
+    @property
+    def name(self) -> str:
+        """The registry name of this scorer."""
+        return "lead"
+
+    def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
+        """Score fit and engagement and combine them."""
+        fit = self.fit or FitScorer(level=self.level)
+        engagement = self.engagement or EngagementScorer(level=self.level)
+        if fit.level != self.level or engagement.level != self.level:
+            msg = f"fit and engagement scorers must have level={self.level!r}"
+            raise InvalidValueError(msg)
+        fitted = fit.score(base, as_of=as_of)
+        engaged = engagement.score(base, as_of=as_of)
+        grade = np.where(
+            (fitted.grade >= 0) & (engaged.grade >= 0), fitted.grade * 4 + engaged.grade, -1
+        )
+        reasons = Reasons.concat(
+            [_prefixed(fitted.reasons, "fit"), _prefixed(engaged.reasons, "engagement")]
+        )
+        return ScoreTable(
+            scorer=self.name, level=self.level, as_of=fitted.as_of, ids=fitted.ids,
+            score=fitted.score + engaged.score, grade=grade, grades=LEAD_GRADES, reasons=reasons,
+        )  # fmt: skip
+
+    def proposals(self, table: ScoreTable, base: BaseLike) -> pd.DataFrame:
+        """Proposed stage changes: MQL for qualifying contacts, MQA for qualifying accounts."""
+        labels = table.labels()
+        if table.level == "account":
+            chosen = np.isin(labels, self.mqa_grades)
+            current = np.full(len(table), None, dtype=object)
+            target = "mqa"
+        else:
+            stage = base.tables.contacts.labels("lifecycle_stage")
+            before = np.isin(stage, _BEFORE_MQL) | pd.isna(stage)
+            chosen = np.isin(labels, self.mql_grades) & before
+            current, target = stage, "mql"
+        rows = np.flatnonzero(chosen)
+        return pd.DataFrame(
+            {
+                "id": table.ids[rows],
+                "grade": labels[rows],
+                "score": table.score[rows],
+                "from_stage": current[rows],
+                "to_stage": np.full(len(rows), target, dtype=object),
+            }
+        )

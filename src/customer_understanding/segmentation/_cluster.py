@@ -1,0 +1,130 @@
+"""Clustering segments: k-means on standardised traits, through scikit-learn (loaded lazily)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.scoring._time import check_as_of
+from customer_understanding.segmentation._segmentation import Segmentation
+from customer_understanding.typing import AsOf, BaseLike, Level, Trait
+
+__all__ = ["ClusterModel", "ClusterSegmenter"]
+
+
+def _matrix(
+    base: BaseLike, traits: Mapping[str, Trait], as_of: int, level: Level
+) -> npt.NDArray[np.float64]:
+    columns = [trait.evaluate(base.tables, as_of=as_of, level=level) for trait in traits.values()]
+    matrix = np.column_stack(columns) if columns else np.zeros((0, 0))
+    return np.nan_to_num(matrix, nan=0.0)
+
+
+@attrs.frozen(kw_only=True)
+class ClusterModel:
+    """Fitted clusters: the standardisation and the centroids, reusable at another time.
+
+    Examples
+    --------
+    >>> model = ClusterModel(level="account", traits={}, mean=np.zeros(1), scale=np.ones(1),
+    ...                      centroids=np.zeros((2, 1)))
+    >>> model.segment_names
+    ('cluster_0', 'cluster_1')
+    """
+
+    level: Level
+    traits: Mapping[str, Trait]
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    centroids: npt.NDArray[np.float64]
+
+    @property
+    def segment_names(self) -> tuple[str, ...]:
+        """``cluster_0`` … one per centroid."""
+        return tuple(f"cluster_{k}" for k in range(len(self.centroids)))
+
+    def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
+        """Each entity goes to its nearest centroid in standardised trait space."""
+        tables = base.tables
+        moment = check_as_of(tables, as_of)
+        scaled = (_matrix(base, self.traits, moment, self.level) - self.mean) / self.scale
+        distance = ((scaled[:, None, :] - self.centroids[None, :, :]) ** 2).sum(axis=2)
+        segment = np.argmin(distance, axis=1) if len(scaled) else np.zeros(0, np.int32)
+        entities = tables.accounts if self.level == "account" else tables.contacts
+        return Segmentation(
+            segmenter="cluster",
+            level=self.level,
+            as_of=moment,
+            ids=entities.column("id"),
+            segment=segment,
+            segments=self.segment_names,
+        )
+
+
+@attrs.frozen(kw_only=True)
+class ClusterSegmenter:
+    """k-means clusters of entities on standardised point-in-time traits.
+
+    Missing trait values count as 0. scikit-learn is imported only when :meth:`fit` runs.
+
+    Examples
+    --------
+    >>> from customer_understanding import CustomerBase
+    >>> from customer_understanding.datasets import generate_world
+    >>> from customer_understanding.scoring import InteractionCount
+    >>> world = generate_world(accounts=12, interactions=800, defects=False)
+    >>> base = CustomerBase.build(world.as_sources())
+    >>> segmenter = ClusterSegmenter(clusters=2, traits={
+    ...     "web": InteractionCount(types=("page_view",), window_days=60),
+    ...     "sales": InteractionCount(disciplines=("sales",), window_days=60)})
+    >>> model = segmenter.fit(base, as_of="2026-06-01")
+    >>> len(model.assign(base, as_of="2026-06-01").segments)
+    2
+    """
+
+    traits: Mapping[str, Trait]
+    clusters: int = 4
+    seed: int = 0
+    level: Level = attrs.field(
+        default="account", validator=attrs.validators.in_(("contact", "account"))
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.clusters < 2:
+            msg = f"clusters={self.clusters!r} must be >= 2"
+            raise InvalidValueError(msg)
+        if not self.traits:
+            msg = "traits={} must name at least one trait to cluster on"
+            raise InvalidValueError(msg)
+
+    @property
+    def name(self) -> str:
+        """The registry name of this segmenter."""
+        return "cluster"
+
+    def fit(self, base: BaseLike, /, *, as_of: AsOf) -> ClusterModel:
+        """Standardise the traits and run k-means on them."""
+        moment = check_as_of(base.tables, as_of)
+        matrix = _matrix(base, self.traits, moment, self.level)
+        if len(matrix) < self.clusters:
+            msg = f"clusters={self.clusters!r} exceeds the {len(matrix)} {self.level}s to cluster"
+            raise InvalidValueError(msg)
+        mean = matrix.mean(axis=0)
+        scale = matrix.std(axis=0)
+        scale = np.where(scale > 0, scale, 1.0)
+        centroids = _kmeans((matrix - mean) / scale, self.clusters, self.seed)
+        return ClusterModel(
+            level=self.level, traits=self.traits, mean=mean, scale=scale, centroids=centroids
+        )
+
+
+def _kmeans(matrix: npt.NDArray[np.float64], clusters: int, seed: int) -> npt.NDArray[np.float64]:
+    from sklearn.cluster import KMeans
+
+    model: Any = KMeans(n_clusters=clusters, n_init=4, random_state=seed).fit(matrix)
+    return np.asarray(model.cluster_centers_, dtype=np.float64)

@@ -1,0 +1,94 @@
+"""Lifecycle segments from activity: new, active, dormant, churned."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.scoring._time import DAY_NS, check_as_of, positive
+from customer_understanding.segmentation._segmentation import Segmentation
+from customer_understanding.tables import NAT
+from customer_understanding.typing import AsOf, BaseLike, Level
+
+__all__ = ["LIFECYCLE_SEGMENTS", "LifecycleSegmenter"]
+
+#: The lifecycle segments, in priority order.
+LIFECYCLE_SEGMENTS = ("new", "active", "dormant", "churned")
+
+
+@attrs.frozen(kw_only=True)
+class LifecycleSegmenter:
+    """Lifecycle from first and last activity before ``as_of``.
+
+    ``new``: first activity within ``new_days``; ``active``: last activity within
+    ``active_days``; ``dormant``: within ``dormant_days``; ``churned``: longer ago.
+    Entities with no activity at all are in no segment. It learns nothing, so
+    :meth:`fit` returns the segmenter itself.
+
+    Examples
+    --------
+    >>> from customer_understanding import CustomerBase
+    >>> from customer_understanding.datasets import generate_world
+    >>> world = generate_world(accounts=10, interactions=800, defects=False)
+    >>> base = CustomerBase.build(world.as_sources())
+    >>> result = LifecycleSegmenter().fit(base, as_of="2026-06-01").assign(base, as_of="2026-06-01")
+    >>> sum(result.sizes().values()) <= len(base.accounts)
+    True
+    """
+
+    level: Level = attrs.field(
+        default="account", validator=attrs.validators.in_(("contact", "account"))
+    )
+    new_days: float = 60.0
+    active_days: float = 30.0
+    dormant_days: float = 180.0
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("new_days", "active_days", "dormant_days"):
+            positive(name, getattr(self, name))
+        if self.dormant_days <= self.active_days:
+            msg = f"dormant_days={self.dormant_days!r} must exceed active_days={self.active_days!r}"
+            raise InvalidValueError(msg)
+
+    @property
+    def name(self) -> str:
+        """The registry name of this segmenter."""
+        return "lifecycle"
+
+    @property
+    def segment_names(self) -> tuple[str, ...]:
+        """The lifecycle segments."""
+        return LIFECYCLE_SEGMENTS
+
+    def fit(self, base: BaseLike, /, *, as_of: AsOf) -> LifecycleSegmenter:
+        """Nothing to learn: the segmenter is its own model."""
+        check_as_of(base.tables, as_of)
+        return self
+
+    def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
+        """Segment every entity by its first and last interaction before ``as_of``."""
+        tables = base.tables
+        moment = check_as_of(tables, as_of)
+        table = tables.interactions
+        entities = tables.accounts if self.level == "account" else tables.contacts
+        who, times = table.column(self.level), table.column("occurred_at")
+        mask = (who >= 0) & (times != NAT) & (times < moment)
+        first = np.full(len(entities), np.iinfo(np.int64).max, dtype=np.int64)
+        last = np.full(len(entities), NAT, dtype=np.int64)
+        np.minimum.at(first, who[mask], times[mask])
+        np.maximum.at(last, who[mask], times[mask])
+        seen = last != NAT
+        since_first = (moment - first.astype(np.float64)) / DAY_NS
+        since_last = (moment - last.astype(np.float64)) / DAY_NS
+        rules = [seen & (since_first <= self.new_days), seen & (since_last <= self.active_days),
+                 seen & (since_last <= self.dormant_days), seen]  # fmt: skip
+        segment = np.select(rules, np.arange(4), default=-1)
+        return Segmentation(
+            segmenter=self.name,
+            level=self.level,
+            as_of=moment,
+            ids=entities.column("id"),
+            segment=segment,
+            segments=LIFECYCLE_SEGMENTS,
+        )

@@ -1,0 +1,109 @@
+import numpy as np
+import pytest
+
+from customer_understanding import InvalidValueError, UnknownNameError
+from customer_understanding.scoring import (
+    LEAD_GRADES,
+    EngagementScorer,
+    FitRule,
+    FitScorer,
+    LeadScorer,
+    rules_from,
+)
+
+from .conftest import AS_OF
+
+RULES = [
+    FitRule(field="employees", op=">=", value=200, points=30),
+    FitRule(field="seniority", op="in", value=("vp", "c_level"), points=25),
+    FitRule(field="title", op="contains", value="student", points=-40),
+]
+
+
+def _by_id(table):
+    return dict(zip(table.ids, table.score, strict=True))
+
+
+def test_fit_adds_points_of_matched_rules(small_base):
+    scores = _by_id(FitScorer(rules=RULES).score(small_base, as_of=AS_OF))
+    assert scores == {"ann": 55.0, "bob": -10.0, "cy": 0.0}
+
+
+def test_fit_contact_reads_its_account_firmographics(small_base):
+    table = FitScorer(rules=RULES[:1]).score(small_base, as_of=AS_OF)
+    assert table.top_reasons("bob")["signal"].tolist() == ["employees >= 200"]
+
+
+def test_fit_grades_a_to_d(small_base):
+    table = FitScorer(rules=RULES, grades=(50, 20, 0)).score(small_base, as_of=AS_OF)
+    assert dict(zip(table.ids, table.labels(), strict=True)) == {"ann": "A", "bob": "D", "cy": "C"}
+
+
+def test_account_fit_refuses_contact_fields():
+    with pytest.raises(UnknownNameError, match="contact fields"):
+        FitScorer(level="account", rules=RULES)
+
+
+def test_rule_on_unknown_field_is_refused():
+    with pytest.raises(ValueError, match="field"):
+        FitRule(field="favourite_colour", op="==", value="red", points=1)
+
+
+def test_contains_on_numeric_field_is_refused(small_base):
+    rule = FitRule(field="employees", op="contains", value="5", points=1)
+    with pytest.raises(InvalidValueError, match="contains"):
+        FitScorer(rules=[rule]).score(small_base, as_of=AS_OF)
+
+
+def test_rules_from_dicts():
+    (rule,) = rules_from([{"field": "country", "op": "in", "value": ["Germany"], "points": 5}])
+    assert rule.points == 5
+
+
+def _lead(level="contact"):
+    return LeadScorer(
+        level=level,
+        fit=FitScorer(level=level, rules=RULES if level == "contact" else RULES[:1],
+                      grades=(50, 20, 0)),
+        engagement=EngagementScorer(level=level, half_life_days=None, caps={},
+                                    bands=(40, 10, 0)),
+    )  # fmt: skip
+
+
+def test_lead_grade_pairs_fit_letter_and_engagement_band(small_base):
+    table = _lead().score(small_base, as_of=AS_OF)
+    assert dict(zip(table.ids, table.labels(), strict=True)) == {
+        "ann": "A1", "bob": "D4", "cy": "C3"}  # fmt: skip
+
+
+def test_lead_reasons_add_up_to_fit_plus_engagement(small_base):
+    table = _lead().score(small_base, as_of=AS_OF)
+    assert np.allclose(table.reasons.total(len(table)), table.score)
+    assert table.score[table.row_of("ann")] == pytest.approx(55 + 46)
+
+
+def test_lead_proposes_mql_for_qualifying_contacts(small_base):
+    scorer = _lead()
+    proposals = scorer.proposals(scorer.score(small_base, as_of=AS_OF), small_base)
+    assert proposals[["id", "to_stage"]].values.tolist() == [["ann", "mql"]]
+
+
+def test_lead_proposes_mqa_for_accounts(small_base):
+    scorer = _lead("account")
+    proposals = scorer.proposals(scorer.score(small_base, as_of=AS_OF), small_base)
+    assert proposals["id"].tolist() == ["a1"]
+    assert proposals["to_stage"].tolist() == ["mqa"]
+
+
+def test_lead_refuses_unknown_grades():
+    with pytest.raises(InvalidValueError, match="mql_grades"):
+        LeadScorer(mql_grades=("A9",))
+
+
+def test_lead_grades_run_from_a1_to_d4():
+    assert (LEAD_GRADES[0], LEAD_GRADES[-1], len(LEAD_GRADES)) == ("A1", "D4", 16)
+
+
+def test_in_rule_needs_a_list_of_values():
+    with pytest.raises(InvalidValueError, match="must be a list"):
+        FitRule(field="country", op="in", value="Germany", points=5)

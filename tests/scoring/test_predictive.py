@@ -1,0 +1,79 @@
+import numpy as np
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+import customer_understanding as cu
+from customer_understanding import InvalidValueError
+from customer_understanding.datasets import generate_world
+from customer_understanding.scoring import InteractionCount, PredictiveModel, PredictiveScorer
+from customer_understanding.scoring._time import as_of_nanos
+
+AS_OF = "2026-09-01"
+TRAITS = {
+    "logins": InteractionCount(types=("login",), window_days=30),
+    "web": InteractionCount(types=("page_view",), window_days=30),
+}
+
+
+@pytest.fixture(scope="module")
+def base():
+    world = generate_world(accounts=40, interactions=4_000, seed=3, defects=False)
+    return cu.CustomerBase.build(world.as_sources())
+
+
+def _scorer(**settings):
+    options = {"estimator": LogisticRegression(), "outcome": "login", "level": "contact",
+               "horizon_days": 30, "traits": TRAITS} | settings  # fmt: skip
+    return PredictiveScorer(**options)
+
+
+def test_backtest_beats_chance_on_a_habit(base):
+    result = _scorer().backtest(base, as_of=AS_OF)
+    assert result.auc > 0.6
+    assert result.lift > 1.5
+    assert result.calibration["count"].sum() == result.entities
+
+
+def test_training_labels_come_before_as_of(base):
+    features, labels = _scorer(snapshots=2).training_set(base, as_of_nanos(AS_OF))
+    assert features.shape == (2 * len(base.contacts), 2)
+    assert set(np.unique(labels)) <= {0, 1}
+
+
+def test_reasons_add_up_to_the_predicted_score(base):
+    table = _scorer().fit(base, as_of=AS_OF).score(base, as_of=AS_OF)
+    assert np.allclose(table.reasons.total(len(table)), table.score)
+    assert set(table.reasons.signals) == {"baseline", "logins", "web", "interactions"}
+
+
+def test_fitting_leaves_the_given_estimator_untouched(base):
+    estimator = LogisticRegression()
+    _scorer(estimator=estimator).fit(base, as_of=AS_OF)
+    assert not hasattr(estimator, "coef_")
+
+
+def test_estimator_that_was_never_fitted_is_refused(base):
+    model = PredictiveModel(level="contact", traits=TRAITS, estimator=LogisticRegression(),
+                            means=np.zeros(2), baseline=0.0)  # fmt: skip
+    with pytest.raises(InvalidValueError, match="never fitted"):
+        model.score(base, as_of=AS_OF)
+
+
+def test_outcome_never_seen_is_refused(base):
+    with pytest.raises(InvalidValueError, match="never seen"):
+        _scorer(outcome="login", horizon_days=1, snapshots=1).fit(base, as_of="2025-05-03")
+
+
+def test_unknown_outcome_is_refused(base):
+    with pytest.raises(InvalidValueError, match="outcome='purchase'"):
+        _scorer(outcome="purchase").fit(base, as_of=AS_OF)
+
+
+def test_won_deal_is_an_account_outcome(base):
+    with pytest.raises(InvalidValueError, match="won_deal"):
+        _scorer(outcome="won_deal").fit(base, as_of=AS_OF)
+
+
+def test_horizon_must_be_positive():
+    with pytest.raises(InvalidValueError, match="horizon_days=0"):
+        _scorer(horizon_days=0)
