@@ -9,7 +9,6 @@ import pytest
 
 from tests._packages import PACKAGES
 
-
 # Small modules documented on the page of the package they serve.
 SHARED_PAGES = {"typing": "plugins", "testing": "plugins"}
 
