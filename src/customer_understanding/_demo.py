@@ -16,6 +16,8 @@ from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.ingest import LoadReport, load
 from customer_understanding.journeys import kpi_tables
 from customer_understanding.plugins import get_scorer, get_segmenter
+from customer_understanding.scoring import ScoreTable
+from customer_understanding.segmentation import Segmentation
 from customer_understanding.signals import evaluate_signals
 from customer_understanding.views import account_view
 
@@ -100,9 +102,10 @@ def run_demo(
         found = _timed(
             printer, "Finding every account's buying committee", lambda: committees(base)
         )
-        _report_account(printer, base, found)
+        judged = _timed(printer, "Scoring engagement and segmenting", lambda: _judge(base))
+        _report_account(printer, base, found, judged)
         _report_signals(printer, base, found)
-        _report_scores(printer, base)
+        _report_scores(printer, base, judged)
         _report_journeys(printer, base)
     return base
 
@@ -163,11 +166,14 @@ def _showcase_account(base: CustomerBase, found: CommitteeSet) -> int:
     return int(ranked.index[0])
 
 
-def _report_account(printer: _Printer, base: CustomerBase, found: CommitteeSet) -> None:
+def _report_account(
+    printer: _Printer, base: CustomerBase, found: CommitteeSet, judged: _Judged
+) -> None:
     if not len(base.interactions) or (base.interactions.column("account") < 0).all():
         return
     account_id = str(base.accounts.column("id")[_showcase_account(base, found)])
-    view = account_view(base, account_id)
+    scores, segments = judged
+    view = account_view(base, account_id, scores={"engagement": scores}, segments=segments)
     printer.heading(f"One account across all four disciplines: {view.account.name}")
     printer.line(view.summary(timeline_rows=12))
     contacts = base.contacts_of(account_id)
@@ -215,9 +221,21 @@ def _report_journeys(printer: _Printer, base: CustomerBase) -> None:
     )
 
 
-def _report_scores(printer: _Printer, base: CustomerBase) -> None:
+_Judged = tuple[ScoreTable, dict[str, Segmentation]]
+
+
+def _judge(base: CustomerBase) -> _Judged:
     as_of = int(base.interactions.column("occurred_at").max()) + 1
     scores = get_scorer("engagement", level="account").score(base, as_of=as_of)
+    segments = {
+        name: get_segmenter(name).fit(base, as_of=as_of).assign(base, as_of=as_of)
+        for name in ("lifecycle", "rfm")
+    }
+    return scores, segments
+
+
+def _report_scores(printer: _Printer, base: CustomerBase, judged: _Judged) -> None:
+    scores, segments = judged
     names = dict(zip(base.accounts.column("id"), base.accounts.column("name"), strict=True))
     printer.heading("Most engaged accounts, and why")
     for record in scores.top(5).to_dict("records"):
@@ -229,7 +247,6 @@ def _report_scores(printer: _Printer, base: CustomerBase) -> None:
         )
         printer.line(f"{names[account_id] or account_id:<32} {score:7.1f}  {why}")
     printer.heading("Segment sizes")
-    for name in ("lifecycle", "rfm"):
-        segmentation = get_segmenter(name).fit(base, as_of=as_of).assign(base, as_of=as_of)
+    for name, segmentation in segments.items():
         sizes = ", ".join(f"{segment} {size}" for segment, size in segmentation.sizes().items())
         printer.line(f"{name}: {sizes}")

@@ -41,7 +41,7 @@ def test_view_holds_every_discipline(base: cu.CustomerBase) -> None:
 def test_text_summary_reads_well(base: cu.CustomerBase) -> None:
     text = str(account_view(base, "a1", scores={"engagement": 42.0}))
     assert text.splitlines()[0] == "Acme <Labs> (a1) — owner Dana, as of 2026-03-03"
-    assert "engagement 42" in text
+    assert "score engagement: 42" in text
     assert "Fay Ng" in text
     assert "P1 alert_owner -> sales: open_p1_tickets = 1 (open_p1_tickets >= 1)" in text
     assert "Export fails" in text
@@ -85,3 +85,18 @@ def _has_matplotlib() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_score_tables_and_segmentations_show_with_reasons(base: cu.CustomerBase) -> None:
+    from customer_understanding.plugins import get_scorer, get_segmenter
+
+    as_of = int(base.interactions.column("occurred_at").max()) + 1
+    engagement = get_scorer("engagement", level="account").score(base, as_of=as_of)
+    lifecycle = get_segmenter("lifecycle").fit(base, as_of=as_of).assign(base, as_of=as_of)
+    view = account_view(base, "a1", scores={"engagement": engagement},
+                        segments={"lifecycle": lifecycle})  # fmt: skip
+    assert view.scores["engagement"] == pytest.approx(float(engagement.score[0]))
+    assert view.score_reasons["engagement"]
+    assert view.segments["lifecycle"] in {*lifecycle.segments, "(none)"}
+    assert "score engagement:" in view.summary()
+    assert "lifecycle" in view._repr_html_()

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from customer_understanding._errors import NotFoundError
 from customer_understanding.base import CustomerBase, as_of_nanos
 from customer_understanding.committee import (
     DEFAULT_TEMPLATE,
@@ -17,6 +18,8 @@ from customer_understanding.committee import (
     buying_committee,
 )
 from customer_understanding.domain import Account
+from customer_understanding.scoring import ScoreTable
+from customer_understanding.segmentation import Segmentation
 from customer_understanding.signals import DEFAULT_POLICIES, Policy, Signal, evaluate_signals
 from customer_understanding.signals import account_traits as all_traits
 from customer_understanding.tables import from_nanos
@@ -44,8 +47,9 @@ class AccountView:
         The account's traits (open tickets, adoption, web activity …) as of the moment.
     signals
         Live signals for the account, most urgent first.
-    scores, segments
-        Scores and segment names computed elsewhere and passed in, by name.
+    scores, score_reasons, segments
+        Scores (with their top reasons when a score table was given) and segment names,
+        by name.
 
     Examples
     --------
@@ -71,6 +75,7 @@ class AccountView:
     traits: Mapping[str, float] = attrs.field(repr=False)
     signals: tuple[Signal, ...] = attrs.field(repr=False)
     scores: Mapping[str, float] = attrs.field(factory=dict, repr=False)
+    score_reasons: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, repr=False)
     segments: Mapping[str, str] = attrs.field(factory=dict, repr=False)
 
     def summary(self, *, timeline_rows: int = 10) -> str:
@@ -103,8 +108,8 @@ def account_view(
     as_of: datetime | str | None = None,
     template: RoleTemplate = DEFAULT_TEMPLATE,
     policies: Sequence[Policy] = DEFAULT_POLICIES,
-    scores: Mapping[str, float] | None = None,
-    segments: Mapping[str, str] | None = None,
+    scores: Mapping[str, float | ScoreTable] | None = None,
+    segments: Mapping[str, str | Segmentation] | None = None,
 ) -> AccountView:
     """Build the :class:`AccountView` of one account.
 
@@ -120,8 +125,13 @@ def account_view(
         The roles the committee needs.
     policies
         The signal policies to evaluate.
-    scores, segments
-        Values computed elsewhere (a score by name, a segment name by segmentation) to show.
+    scores
+        Scores by name: a number, or an account-level
+        :class:`~customer_understanding.scoring.ScoreTable` whose row for this account (and
+        its top three reasons) is shown.
+    segments
+        Segments by name: a segment name, or an account-level
+        :class:`~customer_understanding.segmentation.Segmentation`.
 
     Raises
     ------
@@ -155,6 +165,35 @@ def account_view(
         timeline=timeline,
         traits={str(k): float(v) for k, v in traits.items()},
         signals=tuple(signals.live(when).for_account(account_id)),
-        scores=dict(scores or {}),
-        segments=dict(segments or {}),
+        scores={name: _score(value, account_id) for name, value in (scores or {}).items()},
+        score_reasons={
+            name: _reasons(value, account_id)
+            for name, value in (scores or {}).items()
+            if isinstance(value, ScoreTable)
+        },
+        segments={name: _segment(value, account_id) for name, value in (segments or {}).items()},
     )
+
+
+def _score(value: float | ScoreTable, account_id: str) -> float:
+    if isinstance(value, ScoreTable):
+        return float(value.score[value.row_of(account_id)])
+    return float(value)
+
+
+def _reasons(table: ScoreTable, account_id: str) -> tuple[str, ...]:
+    top = table.top_reasons(account_id, n=3)
+    return tuple(
+        f"{signal} {contribution:+.1f}"
+        for signal, contribution in zip(top["signal"], top["contribution"], strict=True)
+    )
+
+
+def _segment(value: str | Segmentation, account_id: str) -> str:
+    if isinstance(value, Segmentation):
+        labels = dict(zip(value.ids, value.labels(), strict=True))
+        if account_id not in labels:
+            msg = f"account_id={account_id!r} is not in segmentation {value.segmenter!r}"
+            raise NotFoundError(msg)
+        return str(labels[account_id] or "(none)")
+    return value

@@ -34,11 +34,15 @@ def render_html(view: AccountView) -> str:
                for r in latest.itertuples(index=False)]  # fmt: skip
     gaps = "".join(f"<li>{escape(gap.reason)}</li>" for gap in committee.gaps) or "<li>none</li>"
     traits = _table(["trait", "value"], [[name, text] for name, text in shown_traits(view)])
+    judged = [[name, f"{score:g}", "; ".join(view.score_reasons.get(name, ()))]
+              for name, score in view.scores.items()]  # fmt: skip
+    judged += [[name, segment, "segment"] for name, segment in view.segments.items()]
     return "".join([
         f"<div class='cu-account'><h3>{escape(account.name or account.id)}</h3>",
         f"<p>{escape(account.id)} · owner {escape(account.owner or 'none')} · as of "
         f"{view.as_of.date().isoformat()}</p>",
         traits,
+        _table(["score or segmentation", "value", "why"], judged) if judged else "",
         f"<h4>Buying committee — coverage {committee.coverage:.0%}</h4>",
         _table(["name", "title", "role", "source", "influence"], members),
         f"<h4>Gaps</h4><ul>{gaps}</ul>",

@@ -42,10 +42,11 @@ def render_text(view: AccountView, *, timeline_rows: int) -> str:
         f"{len(account.sources)} source records",
         "traits: " + ", ".join(f"{name} {text}" for name, text in shown_traits(view)),
     ]
-    if view.scores or view.segments:
-        extras = [f"{k} {v:g}" for k, v in view.scores.items()]
-        extras += [f"{k}: {v}" for k, v in view.segments.items()]
-        lines.append("scores and segments: " + ", ".join(extras))
+    for name, score in view.scores.items():
+        why = view.score_reasons.get(name, ())
+        lines.append(f"score {name}: {score:g}" + (f" ({', '.join(why)})" if why else ""))
+    if view.segments:
+        lines.append("segments: " + ", ".join(f"{k}: {v}" for k, v in view.segments.items()))
     lines += _committee_lines(view)
     lines += ["", f"live signals ({len(view.signals)}):"]
     lines += [f"  P{s.priority} {s.kind} -> {s.discipline.value}"
