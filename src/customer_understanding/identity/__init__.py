@@ -1,0 +1,44 @@
+"""Identity resolution: probabilistic record linkage with evidence and a graph.
+
+Declare what each column holds with :class:`Field`, then let a :class:`Linker`
+deduplicate one table or link several: blocking rules pick the candidate pairs, a
+Fellegi-Sunter model fitted without labels scores them, links become clusters on a graph
+with guards against over-merging, and every decision keeps its evidence.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from customer_understanding.identity import Field, Linker
+>>> people = pd.DataFrame({"given": ["Kate", "Katherine", "Tom"],
+...                        "family": ["Moss", "Moss", "Hill"],
+...                        "email": ["kate@x.io", "kate@x.io", "tom@y.io"]})
+>>> linker = Linker(fields=[Field(column="given", kind="given_name"),
+...     Field(column="family", kind="family_name"), Field(column="email", kind="email")],
+...     link_threshold=0.7)  # a three-row table carries little evidence
+>>> linker.deduplicate(people).clusters.tolist()
+[0, 0, 1]
+"""
+
+from customer_understanding.identity._blocking import BlockingRule, blocking_report
+from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
+from customer_understanding.identity._fields import KINDS, Field, normalise
+from customer_understanding.identity._linker import Linker, default_rules
+from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._resolver import ProbabilisticResolver
+from customer_understanding.identity._result import LinkResult
+
+__all__ = [
+    "KINDS",
+    "BlockingRule",
+    "FellegiSunter",
+    "Field",
+    "LinkResult",
+    "Linker",
+    "ProbabilisticResolver",
+    "Scores",
+    "blocking_report",
+    "cluster_scores",
+    "default_rules",
+    "normalise",
+    "pair_scores",
+]

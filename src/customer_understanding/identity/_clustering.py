@@ -1,0 +1,123 @@
+"""Clustering linked pairs into entities, with guards against over-merging.
+
+Links are merged strongest first (Kruskal's order on a union-find), and a merge is refused
+when it would break a guard: two records holding the same *conflict token* (two records of
+one system that declares its records distinct, or the two ends of a cannot-link), or a
+cluster larger than the size cap. Must-links are merged first and always. Afterwards, a
+weak bridge — the only link between two groups of two or more records, below a strength —
+is cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["cluster_links"]
+
+
+class _Forest:
+    def __init__(self, tokens: Sequence[frozenset[object]]) -> None:
+        self.parent = list(range(len(tokens)))
+        self.size = [1] * len(tokens)
+        self.tokens: list[set[object]] = [set(token) for token in tokens]
+
+    def find(self, node: int) -> int:
+        root = node
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[node] != root:
+            self.parent[node], node = root, self.parent[node]
+        return root
+
+    def merge(self, a: int, b: int, *, cap: int | None) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return True
+        if cap is not None and self.size[a] + self.size[b] > cap:
+            return False
+        if self.tokens[a] and self.tokens[b] and not self.tokens[a].isdisjoint(self.tokens[b]):
+            return False
+        if self.size[a] < self.size[b]:
+            a, b = b, a
+        self.parent[b] = a
+        self.size[a] += self.size[b]
+        self.tokens[a] |= self.tokens[b]
+        self.tokens[b] = set()
+        return True
+
+
+def _cut_weak_bridges(
+    labels: npt.NDArray[np.int64],
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
+    bridge_below: float,
+) -> npt.NDArray[np.int64]:
+    left, right, strength = edges
+    sizes = np.bincount(labels, minlength=len(labels))
+    inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
+                                      strength[inside].tolist(), strict=False))  # fmt: skip
+    cut = [(a, b) for a, b in nx.bridges(graph) if graph.edges[a, b]["weight"] < bridge_below]
+    for a, b in cut:
+        graph.remove_edge(a, b)
+        if min(len(nx.node_connected_component(graph, a)),
+               len(nx.node_connected_component(graph, b))) < 2:  # fmt: skip
+            graph.add_edge(a, b, weight=0.0)
+    relabelled = labels.copy()
+    next_label = int(labels.max()) + 1 if len(labels) else 0
+    for component in nx.connected_components(graph):
+        members = np.fromiter(component, dtype=np.int64)
+        if len(np.unique(labels[members])) == 1 and len(members) < sizes[labels[members[0]]]:
+            relabelled[members] = next_label
+            next_label += 1
+    return relabelled
+
+
+def cluster_links(
+    n_records: int,
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
+    *,
+    tokens: Sequence[frozenset[object]] | None = None,
+    must_link: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
+    max_cluster_size: int | None = None,
+    bridge_below: float | None = None,
+) -> npt.NDArray[np.int64]:
+    """Assign each record a cluster label (0 … k-1, in order of first record).
+
+    ``edges`` are the links ``(left, right, strength)``; ``tokens`` give each record the
+    conflict tokens it holds (two records sharing a token never end up together).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> edges = (np.array([0, 1, 2]), np.array([1, 2, 3]), np.array([0.99, 0.6, 0.99]))
+    >>> cluster_links(5, edges).tolist()
+    [0, 0, 0, 0, 1]
+    >>> tokens = [frozenset(), frozenset({"crm"}), frozenset({"crm"}), frozenset(), frozenset()]
+    >>> cluster_links(5, edges, tokens=tokens).tolist()
+    [0, 0, 1, 1, 2]
+    """
+    forest = _Forest(tokens if tokens is not None else [frozenset()] * n_records)
+    if must_link is not None:
+        for a, b in zip(must_link[0].tolist(), must_link[1].tolist(), strict=False):
+            forest.merge(a, b, cap=None)
+    left, right, strength = edges
+    order = np.argsort(-strength, kind="stable")
+    for a, b in zip(left[order].tolist(), right[order].tolist(), strict=False):
+        forest.merge(a, b, cap=max_cluster_size)
+    roots = np.fromiter((forest.find(i) for i in range(n_records)), np.int64, n_records)
+    labels = np.unique(roots, return_inverse=True)[1].ravel().astype(np.int64)
+    if bridge_below is not None and len(left):
+        if must_link is not None:  # must-links are never weak
+            left = np.concatenate([left, must_link[0]])
+            right = np.concatenate([right, must_link[1]])
+            strength = np.concatenate([strength, np.ones(len(must_link[0]))])
+        labels = _cut_weak_bridges(labels, (left, right, strength), bridge_below)
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    rank = np.empty(len(first), dtype=np.int64)
+    rank[np.argsort(first)] = np.arange(len(first))
+    return rank[inverse.ravel()]

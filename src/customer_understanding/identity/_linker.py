@@ -1,0 +1,397 @@
+"""The linkage engine: declare the columns, then deduplicate one table or link several."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.identity._blocking import BlockingRule, block_by_rule, blocking_report
+from customer_understanding.identity._clustering import cluster_links
+from customer_understanding.identity._comparisons import levels_of
+from customer_understanding.identity._constraints import (
+    Pairs,
+    conflict_tokens,
+    exclusive_rows,
+    positions,
+    without_matches,
+)
+from customer_understanding.identity._fields import Field
+from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m, fit_m_by_rule
+from customer_understanding.identity._records import Prepared, prepare
+from customer_understanding.identity._result import LinkResult
+
+__all__ = ["Linker", "default_rules"]
+
+_SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation")
+
+
+def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
+    """The blocking rules derived from the fields: every pair of blocking columns.
+
+    Columns of kind e-mail, phone and identifier also block on their own. A true match is
+    found as long as it agrees exactly on any two blocking columns (or one such key).
+
+    Examples
+    --------
+    >>> fields = [Field(column="first", kind="given_name"), Field(column="last",
+    ...     kind="family_name"), Field(column="email", kind="email")]
+    >>> [rule.name for rule in default_rules(fields)]
+    ['email', 'first & last', 'first & email', 'last & email']
+    """
+    blocking = [field.column for field in fields if field.block]
+    singles = [BlockingRule(on=(field.column,)) for field in fields
+               if field.block and field.kind in _SINGLE_KEY_KINDS]  # fmt: skip
+    doubles = [BlockingRule(on=pair) for pair in itertools.combinations(blocking, 2)]
+    return singles + doubles if len(blocking) > 1 else singles or [BlockingRule(on=tuple(blocking))]
+
+
+def _fields_tuple(fields: Sequence[Field]) -> tuple[Field, ...]:
+    return tuple(fields)
+
+
+def _names_tuple(names: Sequence[str]) -> tuple[str, ...]:
+    return tuple(names)
+
+
+def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ...] | None:
+    return None if rules is None else tuple(rules)
+
+
+@attrs.frozen(kw_only=True)
+class Linker:
+    """Probabilistic record linkage configured by declaring what each column holds.
+
+    Parameters
+    ----------
+    fields
+        The columns to compare, each a :class:`Field` with its kind.
+    blocking
+        Blocking rules; by default :func:`default_rules` of the fields.
+    max_pairs
+        The most pairs one blocking rule may yield before the run stops with an error.
+    link_threshold, review_threshold
+        Match probabilities from which a pair is linked, or sent to review.
+    distinct_sources
+        Sources that declare their records distinct: two records of one such source never
+        end up in one cluster.
+    max_cluster_size
+        A cap on the records in one cluster (``None``: no cap).
+    bridge_below
+        A link that is the only one between two groups of two or more records is cut when
+        its probability is below this (``None``: never cut).
+    u_sample
+        How many random pairs estimate the fuzzy levels' u probabilities.
+    rule_budget
+        A default blocking rule (not a declared one) that would yield more than this many
+        pairs per record is left out; :meth:`report` shows which rules are used.
+    exclusive
+        Columns of which one cluster may hold at most one distinct value, such as a work
+        e-mail address or a national id (when deduplicating). Records with equal values
+        are linked first; records with different values are never merged.
+    seed
+        Seed of the random pair sample.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> linker = Linker(fields=[Field(column="name", kind="organisation"),
+    ...                         Field(column="city", kind="city")], link_threshold=0.5)
+    >>> firms = pd.DataFrame({"name": ["Acme Inc.", "ACME Ltd", "Zeta GmbH"],
+    ...                       "city": ["Leeds", "Leeds", "Bonn"]})
+    >>> linker.deduplicate(firms).clusters.tolist()
+    [0, 0, 1]
+    """
+
+    fields: tuple[Field, ...] = attrs.field(converter=_fields_tuple)
+    blocking: tuple[BlockingRule, ...] | None = attrs.field(default=None, converter=_rules_tuple)
+    max_pairs: int = 5_000_000
+    link_threshold: float = 0.99
+    review_threshold: float = 0.5
+    distinct_sources: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    max_cluster_size: int | None = None
+    bridge_below: float | None = 0.999
+    u_sample: int = 20_000
+    rule_budget: float = 5.0
+    exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
+    seed: int = 0
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 < self.review_threshold <= self.link_threshold < 1:
+            msg = (
+                f"review_threshold={self.review_threshold!r} and link_threshold="
+                f"{self.link_threshold!r} must satisfy 0 < review <= link < 1"
+            )
+            raise InvalidValueError(msg)
+        if self.max_pairs < 1:
+            msg = f"max_pairs={self.max_pairs!r} must be >= 1"
+            raise InvalidValueError(msg)
+
+    @property
+    def rules(self) -> tuple[BlockingRule, ...]:
+        """The blocking rules in force (the declared ones, or the defaults)."""
+        return self.blocking if self.blocking is not None else tuple(default_rules(self.fields))
+
+    def _prepare(
+        self,
+        records: pd.DataFrame | Mapping[str, pd.DataFrame],
+        id_column: str | None,
+        source_column: str | None,
+    ) -> tuple[Prepared, npt.NDArray[np.int64]]:
+        if isinstance(records, Mapping):
+            frames = [frame.assign(__source__=name) for name, frame in records.items()]
+            if not frames:
+                msg = "tables={} must hold at least one table"
+                raise InvalidValueError(msg)
+            stacked = pd.concat(frames, ignore_index=id_column is None)
+            names = stacked["__source__"].to_numpy(dtype=object)
+            if id_column is None:
+                stacked.index = pd.Index(
+                    list(
+                        zip(
+                            names,
+                            itertools.chain.from_iterable(f.index for f in records.values()),
+                            strict=False,
+                        )
+                    ),
+                    tupleize_cols=False,
+                )
+            prepared = prepare(stacked, self.fields, id_column=id_column, sources=names)
+            return prepared, pd.factorize(names)[0].astype(np.int64)
+        sources: npt.NDArray[np.object_] | None = None
+        if source_column is not None:
+            if source_column not in records.columns:
+                msg = f"source_column={source_column!r} is not in the records"
+                raise InvalidValueError(msg)
+            sources = records[source_column].astype("string").fillna("").to_numpy(dtype=object)
+        prepared = prepare(records, self.fields, id_column=id_column, sources=sources)
+        return prepared, np.arange(len(prepared), dtype=np.int64)
+
+    def report(
+        self, records: pd.DataFrame | Mapping[str, pd.DataFrame], *, id_column: str | None = None
+    ) -> pd.DataFrame:
+        """Before running: the pairs each blocking rule would yield and its largest block.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> linker = Linker(fields=[Field(column="email", kind="email")])
+        >>> linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
+            rule  pairs  largest_block  used
+        0  email      1              2  True
+        """
+        prepared, pair_sources = self._prepare(records, id_column, None)
+        report = blocking_report(prepared.codes, self.rules, sources=pair_sources)
+        report["used"] = self._within_budget(report, len(prepared))
+        return report
+
+    def _within_budget(self, report: pd.DataFrame, n_records: int) -> npt.NDArray[np.bool_]:
+        """Declared rules are always used; default ones only within ``rule_budget``."""
+        pairs = report["pairs"].to_numpy()
+        if self.blocking is not None:
+            return np.ones(len(pairs), dtype=bool)
+        return np.asarray(pairs <= max(self.rule_budget * n_records, 1.0), dtype=bool)
+
+    def _rules_for(
+        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
+    ) -> tuple[BlockingRule, ...]:
+        if self.blocking is not None:
+            return self.blocking
+        report = blocking_report(prepared.codes, self.rules, sources=pair_sources)
+        used = self._within_budget(report, len(prepared))
+        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep)
+
+    def _u(
+        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
+    ) -> list[npt.NDArray[np.float64]]:
+        rng = np.random.default_rng(self.seed)
+        left = rng.integers(0, len(prepared), size=self.u_sample)
+        right = rng.integers(0, len(prepared), size=self.u_sample)
+        keep = pair_sources[left] != pair_sources[right]
+        levels = prepared.compare(left[keep], right[keep])
+        u = []
+        for k, field in enumerate(prepared.fields):
+            n_levels = len(levels_of(field.kind))
+            agree = exact_u(prepared.codes[field.column], pair_sources)
+            column = levels[:, k]
+            counts = np.bincount(column[column > 0], minlength=n_levels)[1:] + 0.5
+            u.append(np.concatenate([[agree], (1 - agree) * counts / counts.sum()]))
+        return u
+
+    def _term_frequency(
+        self,
+        prepared: Prepared,
+        pair_sources: npt.NDArray[np.int64],
+        pairs: tuple[npt.NDArray[np.int64], ...],
+        levels: npt.NDArray[np.int8],
+    ) -> npt.NDArray[np.float64]:
+        """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average."""
+        adjust = np.zeros(levels.shape, dtype=np.float64)
+        for k, field in enumerate(prepared.fields):
+            if not field.term_frequency:
+                continue
+            exact = levels[:, k] == 0
+            codes = prepared.codes[field.column]
+            share = prepared.frequencies(field.column)[codes[pairs[0][exact]]]
+            adjust[exact, k] = np.log2(exact_u(codes, pair_sources) / np.maximum(share, 1e-9))
+        return adjust
+
+    def _fit(
+        self,
+        prepared: Prepared,
+        pair_sources: npt.NDArray[np.int64],
+        levels: npt.NDArray[np.int8],
+        same: npt.NDArray[np.bool_] | None,
+        by_rule: list[tuple[npt.NDArray[np.int64], list[int]]],
+    ) -> FellegiSunter:
+        u = self._u(prepared, pair_sources)
+        if same is None:
+            m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
+        else:
+            m, prior, iterations = fit_m(levels[same], u, max_iterations=1)[0], same.mean(), 0
+        # u and the prior speak of random pairs, not of candidates: rescale the prior, and
+        # take the expected true matches out of the exact-agreement counts behind u
+        sizes = np.bincount(pair_sources).astype(np.float64)
+        possible = max((float(sizes.sum()) ** 2 - float((sizes**2).sum())) / 2, 1.0)
+        matches = float(prior) * len(levels)
+        u = [
+            without_matches(values, float(m_k[0]), matches / possible)
+            for values, m_k in zip(u, m, strict=True)
+        ]
+        prior = min(max(matches / possible, 1e-9), 0.5)
+        return FellegiSunter(
+            names=tuple(field.column for field in prepared.fields),
+            levels=tuple(levels_of(field.kind) for field in prepared.fields),
+            m=tuple(m), u=tuple(u), prior=prior, iterations=iterations,
+        )  # fmt: skip
+
+    def _run(
+        self,
+        prepared: Prepared,
+        pair_sources: npt.NDArray[np.int64],
+        *,
+        must_link: Pairs | None,
+        cannot_link: Pairs | None,
+        labels: object | None,
+        exclusive: tuple[list[npt.NDArray[np.int64]], tuple[npt.NDArray[np.int64], ...]] = (
+            [],
+            (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
+        ),
+    ) -> LinkResult:
+        rules = self._rules_for(prepared, pair_sources)
+        encoded = block_by_rule(
+            prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
+        )
+        unique = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *encoded]))
+        left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
+        columns = [field.column for field in prepared.fields]
+        by_rule = [(np.searchsorted(unique, pairs), [columns.index(c) for c in rule.on])
+                   for pairs, rule in zip(encoded, rules, strict=True)]  # fmt: skip
+        levels = prepared.compare(left, right)
+        same = None
+        if labels is not None:
+            truth = pd.factorize(pd.Series(np.asarray(labels, dtype=object)))[0]
+            if len(truth) != len(prepared):
+                msg = f"labels has {len(truth)} entries for {len(prepared)} records"
+                raise InvalidValueError(msg)
+            same = (truth[left] == truth[right]) & (truth[left] >= 0)
+        model = self._fit(prepared, pair_sources, levels, same, by_rule)
+        partials = model.partial_weights(levels) + self._term_frequency(
+            prepared, pair_sources, (left, right), levels
+        )
+        probability = 1.0 / (
+            1.0 + np.exp2(-np.clip(model.prior_weight + partials.sum(axis=1), -1000, 1000))
+        )
+        review = np.where(probability >= self.review_threshold, "review", "reject")
+        bands = np.where(probability >= self.link_threshold, "link", review).astype(object)
+        linked = bands == "link"
+        given = positions(prepared, must_link, "must_link")
+        must = (np.concatenate([given[0], exclusive[1][0]]),
+                np.concatenate([given[1], exclusive[1][1]]))  # fmt: skip
+        clusters = cluster_links(
+            len(prepared),
+            (left[linked], right[linked], probability[linked]),
+            tokens=conflict_tokens(
+                prepared,
+                positions(prepared, cannot_link, "cannot_link"),
+                exclusive[0],
+                self.distinct_sources,
+            ),
+            must_link=must,
+            max_cluster_size=self.max_cluster_size,
+            bridge_below=self.bridge_below,
+        )
+        return LinkResult(
+            records=prepared, left=left, right=right, levels=levels, partials=partials,
+            model=model, bands=bands, clusters=clusters,
+        )  # fmt: skip
+
+    def deduplicate(
+        self,
+        records: pd.DataFrame,
+        *,
+        id_column: str | None = None,
+        source_column: str | None = None,
+        must_link: Pairs | None = None,
+        cannot_link: Pairs | None = None,
+        labels: object | None = None,
+    ) -> LinkResult:
+        """Find the records of one table that are the same entity.
+
+        Parameters
+        ----------
+        records
+            One row per record, holding the declared columns.
+        id_column
+            The column of record ids (default: the index). Ids must be unique.
+        source_column
+            The column naming each record's source system (for ``distinct_sources``).
+        must_link, cannot_link
+            Pairs of record ids to keep together, or apart, whatever the model says.
+        labels
+            Optional true cluster ids per record: ``m`` and the prior are then taken from
+            the labelled matches instead of EM.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> linker = Linker(fields=[Field(column="email", kind="email")], link_threshold=0.5)
+        >>> frame = pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@y.com"]})
+        >>> linker.deduplicate(frame, cannot_link=[(0, 1)]).clusters.tolist()
+        [0, 1, 2]
+        """
+        prepared, pair_sources = self._prepare(records, id_column, source_column)
+        exclusive = exclusive_rows(records.reset_index(drop=True), self.exclusive)
+        return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
+                         labels=labels, exclusive=exclusive)  # fmt: skip
+
+    def link(
+        self,
+        tables: Mapping[str, pd.DataFrame],
+        *,
+        id_column: str | None = None,
+        must_link: Pairs | None = None,
+        cannot_link: Pairs | None = None,
+    ) -> LinkResult:
+        """Link records across several tables (only pairs from different tables are compared).
+
+        Record ids are ``(table name, index)`` tuples unless ``id_column`` is given.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> linker = Linker(fields=[Field(column="email", kind="email")],
+        ...                 distinct_sources={"crm", "shop"}, link_threshold=0.5)
+        >>> crm = pd.DataFrame({"email": ["a@x.com", "b@y.com"]})
+        >>> shop = pd.DataFrame({"email": ["b@y.com"]})
+        >>> linker.link({"crm": crm, "shop": shop}).clusters.tolist()
+        [0, 1, 1]
+        """
+        prepared, pair_sources = self._prepare(tables, id_column, None)
+        return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
+                         labels=None)  # fmt: skip

@@ -1,0 +1,145 @@
+"""Checking the input table and turning each declared column into value codes."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.identity._comparisons import compare_codes
+from customer_understanding.identity._fields import Field, normalise
+
+__all__ = ["Prepared", "prepare"]
+
+
+@attrs.frozen(kw_only=True)
+class Prepared:
+    """The records as the engine sees them: ids, sources and one coded column per field.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> prepared = prepare(pd.DataFrame({"surname": ["Ng", "NG", None]}),
+    ...                    [Field(column="surname", kind="family_name")])
+    >>> prepared.codes["surname"].tolist(), prepared.uniques["surname"].tolist()
+    ([0, 0, -1], ['ng'])
+    """
+
+    ids: npt.NDArray[np.object_]
+    sources: npt.NDArray[np.object_]
+    fields: tuple[Field, ...]
+    codes: dict[str, npt.NDArray[np.int64]]
+    uniques: dict[str, npt.NDArray[np.object_]]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def compare(
+        self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.int8]:
+        """Comparison levels of the pairs ``(left[i], right[i])``: one column per field."""
+        levels = np.empty((len(left), len(self.fields)), dtype=np.int8)
+        for k, field in enumerate(self.fields):
+            codes = self.codes[field.column]
+            levels[:, k] = compare_codes(
+                codes[left], codes[right], uniques=self.uniques[field.column], kind=field.kind
+            )
+        return levels
+
+    def frequencies(self, column: str) -> npt.NDArray[np.float64]:
+        """Share of the present values that each distinct value holds."""
+        codes = self.codes[column]
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques[column]))
+        return counts / max(int(counts.sum()), 1)
+
+
+def _check_columns(records: pd.DataFrame, fields: Sequence[Field]) -> None:
+    if not fields:
+        msg = "fields=[] must declare at least one column"
+        raise InvalidValueError(msg)
+    if len(records) == 0:
+        msg = "records is empty: there is nothing to resolve"
+        raise InvalidValueError(msg)
+    columns = [field.column for field in fields]
+    repeated = sorted({column for column in columns if columns.count(column) > 1})
+    if repeated:
+        msg = f"column {repeated[0]!r} is declared more than once"
+        raise InvalidValueError(msg)
+    missing = [column for column in columns if column not in records.columns]
+    if missing:
+        msg = (
+            f"declared column {missing[0]!r} is not in the records "
+            f"(columns: {', '.join(map(str, records.columns))})"
+        )
+        raise InvalidValueError(msg)
+
+
+def _ids(records: pd.DataFrame, id_column: str | None) -> npt.NDArray[np.object_]:
+    if id_column is None:
+        ids = pd.Series(records.index.to_list(), dtype=object)
+    elif id_column not in records.columns:
+        msg = f"id_column={id_column!r} is not in the records"
+        raise InvalidValueError(msg)
+    else:
+        ids = pd.Series(records[id_column].to_numpy(), dtype=object)
+    repeated = ids[ids.duplicated()]
+    if len(repeated):
+        msg = f"record id {repeated.iloc[0]!r} is used by more than one record"
+        raise InvalidValueError(msg)
+    return ids.to_numpy(dtype=object)
+
+
+def prepare(
+    records: pd.DataFrame,
+    fields: Sequence[Field],
+    *,
+    id_column: str | None = None,
+    sources: npt.NDArray[np.object_] | None = None,
+) -> Prepared:
+    """Check the records and code each declared column after normalising it.
+
+    Raises
+    ------
+    InvalidValueError
+        For an empty table, a declared column that is missing, or a repeated record id.
+
+    Warns
+    -----
+    UserWarning
+        For a column with no value at all, or non-string values in a text column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> prepare(pd.DataFrame({"email": ["a@x.com"]}), [Field(column="mail", kind="email")])
+    Traceback (most recent call last):
+    ...
+    customer_understanding._errors.InvalidValueError: declared column 'mail' is not in ...
+    """
+    _check_columns(records, fields)
+    ids = _ids(records, id_column)
+    codes: dict[str, npt.NDArray[np.int64]] = {}
+    uniques: dict[str, npt.NDArray[np.object_]] = {}
+    for field in fields:
+        values = normalise(records[field.column].reset_index(drop=True), field)
+        found, distinct = pd.factorize(values, use_na_sentinel=True)
+        if len(distinct) == 0:
+            warnings.warn(
+                f"column {field.column!r} has no values; it adds no evidence",
+                UserWarning,
+                stacklevel=3,
+            )
+        codes[field.column] = found.astype(np.int64)
+        uniques[field.column] = np.asarray(distinct, dtype=object)
+    return Prepared(
+        ids=ids,
+        sources=np.full(len(ids), "", dtype=object) if sources is None else sources,
+        fields=tuple(fields),
+        codes=codes,
+        uniques=uniques,
+    )

@@ -1,0 +1,176 @@
+"""What a linkage run returns: scored pairs, clusters, the model and the evidence."""
+
+from __future__ import annotations
+
+import attrs
+import networkx as nx
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import NotFoundError
+from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._records import Prepared
+
+__all__ = ["LinkResult"]
+
+
+@attrs.frozen(kw_only=True)
+class LinkResult:
+    """Scored candidate pairs, the clusters built from the links, and why.
+
+    Parameters
+    ----------
+    records
+        The prepared records (ids, sources, coded fields).
+    left, right
+        Row positions of each candidate pair.
+    levels
+        The comparison level of each pair on each field (``-1`` missing).
+    partials
+        Each field's contribution to each pair's match weight (log2 Bayes factor, term
+        frequency adjustment included).
+    model
+        The fitted :class:`FellegiSunter` model.
+    bands
+        ``"link"``, ``"review"`` or ``"reject"`` per pair.
+    clusters
+        A cluster label per record (0 … k-1).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from customer_understanding.identity import Field, Linker
+    >>> people = pd.DataFrame({"first": ["Ann", "Anne", "Bob"], "last": ["Lee", "Lee", "Ng"],
+    ...                        "dob": ["1990-01-02", "1990-01-02", "1970-05-06"]})
+    >>> linker = Linker(fields=[Field(column="first", kind="given_name"),
+    ...     Field(column="last", kind="family_name"), Field(column="dob", kind="date")],
+    ...     link_threshold=0.7)  # three rows carry little evidence
+    >>> result = linker.deduplicate(people)
+    >>> result.clusters.tolist()
+    [0, 0, 1]
+    """
+
+    records: Prepared
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
+    levels: npt.NDArray[np.int8]
+    partials: npt.NDArray[np.float64]
+    model: FellegiSunter
+    bands: npt.NDArray[np.object_]
+    clusters: npt.NDArray[np.int64]
+
+    @property
+    def match_weight(self) -> npt.NDArray[np.float64]:
+        """Per pair, the prior weight plus every field's contribution (log2 odds)."""
+        weight: npt.NDArray[np.float64] = self.model.prior_weight + self.partials.sum(axis=1)
+        return weight
+
+    @property
+    def match_probability(self) -> npt.NDArray[np.float64]:
+        """Per pair, the probability that both records are the same entity."""
+        weight = np.clip(self.match_weight, -1000, 1000)
+        probability: npt.NDArray[np.float64] = 1.0 / (1.0 + np.exp2(-weight))
+        return probability
+
+    def pairs(self) -> pd.DataFrame:
+        """Every candidate pair with its weight, probability and band.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from customer_understanding.identity import Field, Linker
+        >>> linker = Linker(fields=[Field(column="email", kind="email")], link_threshold=0.5,
+        ...                 review_threshold=0.1)
+        >>> frame = pd.DataFrame({"email": ["a@x.com", "A@x.com", "b@y.com"]})
+        >>> linker.deduplicate(frame).pairs()[["left_id", "right_id", "band"]]
+           left_id  right_id  band
+        0        0         1  link
+        """
+        return pd.DataFrame(
+            {
+                "left_id": self.records.ids[self.left],
+                "right_id": self.records.ids[self.right],
+                "match_weight": self.match_weight,
+                "match_probability": self.match_probability,
+                "band": self.bands,
+            }
+        )
+
+    def entities(self) -> pd.DataFrame:
+        """One row per record: its id, source and cluster."""
+        return pd.DataFrame(
+            {"id": self.records.ids, "source": self.records.sources, "cluster": self.clusters}
+        )
+
+    def contributions(self) -> pd.DataFrame:
+        """Per pair (rows), each field's contribution to the match weight (columns)."""
+        frame = pd.DataFrame(self.partials, columns=list(self.model.names))
+        frame.insert(0, "prior", self.model.prior_weight)
+        frame.insert(0, "right_id", self.records.ids[self.right])
+        frame.insert(0, "left_id", self.records.ids[self.left])
+        return frame
+
+    def _pair_row(self, left_id: object, right_id: object) -> int:
+        rows = pd.Index(self.records.ids)
+        a, b = rows.get_indexer(pd.Index([left_id, right_id], dtype=object, tupleize_cols=False))
+        found = np.flatnonzero(
+            ((self.left == a) & (self.right == b)) | ((self.left == b) & (self.right == a))
+        )
+        if a < 0 or b < 0 or not len(found):
+            msg = f"pair ({left_id!r}, {right_id!r}) is not a candidate pair"
+            raise NotFoundError(msg)
+        return int(found[0])
+
+    def waterfall(self, left_id: object, right_id: object) -> pd.DataFrame:
+        """How one pair's match weight builds up, field by field.
+
+        Columns: ``comparison``, ``left``, ``right`` (normalised values), ``level``,
+        ``m``, ``u``, ``weight`` (log2 Bayes factor with term frequency) and
+        ``cumulative``; the first row is the prior, the last the final weight.
+
+        Raises
+        ------
+        NotFoundError
+            If the two ids are not a candidate pair.
+        """
+        row = self._pair_row(left_id, right_id)
+        rows: list[dict[str, object]] = [{"comparison": "prior", "weight": self.model.prior_weight}]
+        for k, field in enumerate(self.records.fields):
+            level = int(self.levels[row, k])
+            codes, uniques = self.records.codes[field.column], self.records.uniques[field.column]
+            values = [
+                uniques[c] if c >= 0 else None for c in codes[[self.left[row], self.right[row]]]
+            ]
+            rows.append({
+                "comparison": field.column, "left": values[0], "right": values[1],
+                "level": self.model.levels[k][level] if level >= 0 else "missing",
+                "m": self.model.m[k][level] if level >= 0 else np.nan,
+                "u": self.model.u[k][level] if level >= 0 else np.nan,
+                "weight": self.partials[row, k],
+            })  # fmt: skip
+        frame = pd.DataFrame(rows)
+        frame["cumulative"] = frame["weight"].cumsum()
+        return frame
+
+    def cluster_links(self) -> pd.DataFrame:
+        """For every cluster of two or more records, the links that hold it together."""
+        keep = (self.bands == "link") & (self.clusters[self.left] == self.clusters[self.right])
+        return pd.DataFrame(
+            {
+                "cluster": self.clusters[self.left[keep]],
+                "left_id": self.records.ids[self.left[keep]],
+                "right_id": self.records.ids[self.right[keep]],
+                "match_probability": self.match_probability[keep],
+            }
+        ).sort_values(["cluster", "match_probability"], ascending=[True, False], ignore_index=True)
+
+    def graph(self) -> nx.Graph:
+        """The records as nodes and the link-band pairs as edges weighted by probability."""
+        graph = nx.Graph()
+        graph.add_nodes_from(self.records.ids.tolist())
+        keep = self.bands == "link"
+        ends = self.records.ids[self.left[keep]].tolist(), self.records.ids[self.right[keep]]
+        strength = self.match_probability[keep].tolist()
+        graph.add_weighted_edges_from(zip(ends[0], ends[1].tolist(), strength, strict=True))
+        return graph

@@ -1,0 +1,44 @@
+import numpy as np
+import pytest
+
+from customer_understanding.identity._comparisons import compare_codes, levels_of
+
+
+def _level(kind: str, a: str, b: str) -> str:
+    uniques = np.array([a, b], dtype=object)
+    level = compare_codes(np.array([0]), np.array([1]), uniques=uniques, kind=kind)[0]
+    return levels_of(kind)[level]
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b", "expected"),
+    [
+        ("given_name", "bill", "william", "nickname or initial"),
+        ("given_name", "j", "james", "nickname or initial"),
+        ("family_name", "harrington", "harringtn", "jaro-winkler >= 0.92"),
+        ("family_name", "smith", "garcia", "different"),
+        ("date", "19801204", "19800412", "day/month swapped or one edit"),
+        ("date", "19801204", "19801205", "day/month swapped or one edit"),
+        ("identifier", "6988048", "6988084", "one edit"),
+        ("postcode", "2000", "2001", "one edit"),
+        ("phone", "4401314419153", "01314419153", "same last 7 digits"),
+        ("email", "ann@acme.com", "ann@gmail.com", "same local part"),
+        ("organisation", "acme software", "acme", "token overlap >= 0.5"),
+        ("state", "nsw", "vic", "different"),
+    ],
+)
+def test_level_of_a_pair_of_values(kind: str, a: str, b: str, expected: str) -> None:
+    assert _level(kind, a, b) == expected
+
+
+def test_missing_values_are_level_minus_one() -> None:
+    uniques = np.array(["x"], dtype=object)
+    levels = compare_codes(np.array([0, -1]), np.array([-1, 0]), uniques=uniques, kind="text")
+    assert levels.tolist() == [-1, -1]
+
+
+def test_each_distinct_pair_is_graded_once_and_spread_back() -> None:
+    uniques = np.array(["anna", "ana", "zoe"], dtype=object)
+    left, right = np.array([0, 1, 0, 2] * 3), np.array([1, 0, 2, 2] * 3)
+    levels = compare_codes(left, right, uniques=uniques, kind="family_name")
+    assert levels.tolist() == [1, 1, 3, 0] * 3
