@@ -145,7 +145,7 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     ['14155550100', None]
     """
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    cleaned = _clean(pd.Series(distinct), field)  # each distinct value once
+    cleaned = _clean(pd.Series(distinct, dtype=object), field)  # each distinct value once
     result = np.full(len(codes), None, dtype=object)
     present = codes >= 0
     result[present] = cleaned[codes[present]]

@@ -12,6 +12,7 @@ import pandas as pd
 from customer_understanding.base import Resolution, free_mail_domains
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._linker import Linker
+from customer_understanding.identity._result import LinkResult
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = ["ProbabilisticResolver"]
@@ -95,7 +96,8 @@ def _split_names(frame: pd.DataFrame) -> None:
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
     comma = whole & family.str.contains(",", regex=False).fillna(False)
     parts = family.str.split(r"\s*[,.]\s*", n=1, regex=True)
-    first, second = parts.str[0].str.strip(), parts.str[1].str.strip()
+    first = parts.str[0].astype("string").str.strip()
+    second = parts.str[1].astype("string").str.strip()
     frame.loc[comma.to_numpy(), "first_name"] = second[comma].to_numpy()
     frame.loc[comma.to_numpy(), "last_name"] = first[comma].to_numpy()
     dotted = (whole & ~comma).to_numpy()
@@ -163,24 +165,53 @@ class ProbabilisticResolver:
         factory=lambda: Linker(fields=_ACCOUNT_FIELDS, link_threshold=0.5, review_threshold=0.2)
     )
 
-    def _resolve(
+    def _link(
         self, records: AccountRecords | ContactRecords, linker: Linker, key_column: str
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
-        if len(records) == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=object)
-        if len(records) == 1:
-            return np.zeros(1, dtype=np.int64), _keys(np.zeros(1, np.int64), records, key_column)
+    ) -> LinkResult | None:
+        if len(records) < 2:
+            return None
         frame = _frame(records, linker.fields)
         must = _exact_pairs(pd.Series(records.column(key_column), dtype="string"))
         with warnings.catch_warnings():  # a base may lack some columns altogether
             warnings.filterwarnings("ignore", message="column .* has no values")
-            result = linker.deduplicate(frame, source_column="system", must_link=must)
-        return result.clusters, _keys(result.clusters, records, key_column)
+            return linker.deduplicate(frame, source_column="system", must_link=must)
+
+    def _resolve(
+        self, records: AccountRecords | ContactRecords, result: LinkResult | None, key_column: str
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+        clusters = np.arange(len(records), dtype=np.int64) if result is None else result.clusters
+        return clusters, _keys(clusters, records, key_column)
+
+    def explain(
+        self, accounts: AccountRecords, contacts: ContactRecords
+    ) -> tuple[LinkResult | None, LinkResult | None]:
+        """The engine's full results for accounts and contacts: pairs, weights, evidence.
+
+        Record ids in the results are positions in ``accounts`` and ``contacts``; a table
+        with fewer than two records gives ``None``.
+
+        Examples
+        --------
+        >>> from customer_understanding.tables import AccountRecords, ContactRecords
+        >>> contacts = ContactRecords.from_columns({"system": ["crm", "desk"],
+        ...     "source_id": ["a", "b"], "email": ["ann@acme.com", "ann@acme.com"],
+        ...     "first_name": ["Ann", "Ann"], "last_name": ["Lee", "Lee"]})
+        >>> _, people = ProbabilisticResolver().explain(AccountRecords.empty(), contacts)
+        >>> people.clusters.tolist()  # one person: the shared e-mail is a must-link
+        [0, 0]
+        >>> list(people.pairs().columns)
+        ['left_id', 'right_id', 'match_weight', 'match_probability', 'band']
+        """
+        return (
+            self._link(accounts, self.account_linker, "domain"),
+            self._link(contacts, self.contact_linker, "email"),
+        )
 
     def __call__(self, accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
         """Resolve account and contact records into entities."""
-        account_of_record, account_keys = self._resolve(accounts, self.account_linker, "domain")
-        contact_of_record, contact_keys = self._resolve(contacts, self.contact_linker, "email")
+        account_result, contact_result = self.explain(accounts, contacts)
+        account_of_record, account_keys = self._resolve(accounts, account_result, "domain")
+        contact_of_record, contact_keys = self._resolve(contacts, contact_result, "email")
         return Resolution(
             account_of_record=account_of_record,
             contact_of_record=contact_of_record,
