@@ -10,9 +10,10 @@ from typing import TextIO, TypeVar
 
 import pandas as pd
 
-from customer_understanding.base import CustomerBase
+from customer_understanding.base import CustomerBase, resolve_exact
 from customer_understanding.committee import CommitteeSet, committees
 from customer_understanding.datasets import SampleWorld, generate_world
+from customer_understanding.identity import ProbabilisticResolver
 from customer_understanding.ingest import LoadReport, load
 from customer_understanding.journeys import kpi_tables
 from customer_understanding.plugins import get_scorer, get_segmenter
@@ -94,10 +95,12 @@ def run_demo(
         f"Loading {len(world.sources)} exports through their presets",
         lambda: load(world.as_sources(), policy="lenient"),
     )
+    resolver = ProbabilisticResolver()
     base = _timed(printer, "Resolving identities and building the customer base",
-                  lambda: CustomerBase.build(loaded))  # fmt: skip
+                  lambda: CustomerBase.build(loaded, resolver=resolver))  # fmt: skip
     _report_load(printer, loaded.report)
     _report_base(printer, base, world)
+    _report_merges(printer, base, resolver)
     if len(base.interactions):
         found = _timed(
             printer, "Finding every account's buying committee", lambda: committees(base)
@@ -128,11 +131,12 @@ def _report_base(printer: _Printer, base: CustomerBase, world: SampleWorld) -> N
     printer.heading("The customer base")
     true_people = world.truth.people["person_id"].nunique()
     true_companies = world.truth.companies["company_id"].nunique()
+    exact = resolve_exact(base.tables.account_records, base.tables.contact_records)
     rows = [
         ("account records -> accounts", f"{summary.account_records:,} -> {summary.accounts:,}",
-         f"{true_companies:,} true companies"),
+         f"{true_companies:,} true companies; exact keys alone: {exact.n_accounts:,}"),
         ("contact records -> contacts", f"{summary.contact_records:,} -> {summary.contacts:,}",
-         f"{true_people:,} true people"),
+         f"{true_people:,} true people; exact keys alone: {exact.n_contacts:,}"),
         ("people in several systems", f"{summary.contacts_in_several_systems:,}", ""),
         ("opportunities", f"{summary.opportunities:,}", ""),
         ("interactions", f"{summary.interactions:,}",
@@ -143,9 +147,36 @@ def _report_base(printer: _Printer, base: CustomerBase, world: SampleWorld) -> N
     by_discipline = pd.Series(summary.interactions_by_discipline, name="interactions")
     printer.frame(by_discipline.rename_axis("discipline").reset_index())
     printer.line(
-        "\nExact e-mail and domain keys leave some people and companies split across records;"
-        "\nprobabilistic identity resolution is the next step of the pipeline."
+        "\nExact e-mail and domain agreement is the first pass; the probabilistic engine then"
+        "\nlinks records that share no key, on names, phone, company, city and country."
     )
+
+
+def _report_merges(printer: _Printer, base: CustomerBase, resolver: ProbabilisticResolver) -> None:
+    """Show a few people merged without a shared e-mail address, and the evidence."""
+    records = base.tables.contact_records
+    _, people = resolver.explain(base.tables.account_records, records)
+    if people is None:
+        return
+    pairs = people.pairs()
+    left, right = pairs["left_id"].to_numpy(dtype=int), pairs["right_id"].to_numpy(dtype=int)
+    email = pd.Series(records.column("email"), dtype=object)
+    differs = email.iloc[left].to_numpy() != email.iloc[right].to_numpy()
+    systems = records.labels("system")
+    shown = pairs[(pairs["band"] == "link") & differs & (systems[left] != systems[right])]
+    shown = shown.sort_values("match_weight", ascending=False).head(3)
+    printer.heading("Merged without a shared e-mail address, and why")
+    for record in shown.to_dict("records"):
+        a, b = int(record["left_id"]), int(record["right_id"])
+        for row in (a, b):
+            name = " ".join(p for p in (records.column("first_name")[row],
+                                        records.column("last_name")[row]) if p)  # fmt: skip
+            printer.line(f"  {systems[row]:<11} {name or '-':<24} {email.iloc[row] or '-'}")
+        steps = people.waterfall(a, b)
+        why = ", ".join(f"{c} {w:+.1f}" for c, w in zip(steps["comparison"], steps["weight"],
+                                                        strict=True) if w)  # fmt: skip
+        printer.line(f"  match weight {record['match_weight']:.1f} "
+                     f"(probability {record['match_probability']:.3f}): {why}\n")  # fmt: skip
 
 
 def _showcase_account(base: CustomerBase, found: CommitteeSet) -> int:

@@ -204,3 +204,23 @@ def test_resolution_rejects_out_of_range_assignments() -> None:
         Resolution(account_of_record=np.array([0, 3]), contact_of_record=np.array([], dtype=int),
                    account_keys=np.array(["k"], dtype=object),
                    contact_keys=np.array([], dtype=object))  # fmt: skip
+
+
+def test_any_address_of_a_merged_person_finds_them() -> None:
+    crm = pd.DataFrame({"Id": ["003A"], "Email": ["ann@acme.com"], "LastName": ["Lee"]})
+    desk = [{"id": "7", "email": "ann.lee@gmail.com", "name": "Ann Lee"}]
+    events = pd.DataFrame({"event_id": ["e1"], "email": ["ann.lee@gmail.com"],
+                           "event": ["Login"], "timestamp": ["2026-01-02"]})  # fmt: skip
+
+    def one_person(accounts, contacts):  # type: ignore[no-untyped-def]
+        return Resolution(account_of_record=np.zeros(0, dtype=int),
+                          contact_of_record=np.zeros(len(contacts), dtype=int),
+                          account_keys=np.array([], dtype=object),
+                          contact_keys=np.array(["person:ann"], dtype=object))  # fmt: skip
+
+    sources = [Source(name="crm", data=crm, mapping="salesforce.Contact"),
+               Source(name="desk", data=desk, mapping="zendesk.users"),
+               Source(name="events", data=events, mapping="product.events")]  # fmt: skip
+    base = CustomerBase.build(sources, resolver=one_person)
+    assert base.contacts.column("email").tolist() == ["ann@acme.com"]  # the CRM's wins
+    assert base.interactions.column("contact").tolist() == [0]  # found by the other address

@@ -120,19 +120,18 @@ def _accounts(
 
 
 def _contact_accounts(
-    records: ContactRecords,
-    resolution: Resolution,
-    account_records: AccountRecords,
-    accounts: AccountTable,
+    records: ContactRecords, resolution: Resolution, account_records: AccountRecords
 ) -> npt.NDArray[np.int64]:
     """Each contact's account: by the record's account id, else by its work e-mail domain."""
     by_ref = RefIndex(account_records, resolution.account_of_record).find(records, "account_ref")
     email = pd.Series(records.column("email"), dtype="string")
     domain = email.str.rsplit("@", n=1).str[-1]
     domain = domain.where(~domain.isin(free_mail_domains))
+    # Every record's domain counts, not only the golden one: an entity may have several.
     by_domain = lookup_values(
-        domain.to_numpy(dtype=object), accounts.column("domain"), np.arange(len(accounts))
-    )
+        domain.to_numpy(dtype=object), account_records.column("domain"),
+        resolution.account_of_record,
+    )  # fmt: skip
     record_account = fill_missing(by_ref, by_domain)
     order = record_order(
         records, resolution.contact_of_record, ("salesforce", "hubspot", "zendesk")
@@ -148,14 +147,13 @@ def _contacts(
     records: ContactRecords,
     resolution: Resolution,
     account_records: AccountRecords,
-    accounts: AccountTable,
     priority: Sequence[str],
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, priority)
     values["id"] = resolution.contact_ids
-    values["account"] = _contact_accounts(records, resolution, account_records, accounts)
+    values["account"] = _contact_accounts(records, resolution, account_records)
     return ContactTable.from_columns(values, length=n, categories=categories), winners
 
 
@@ -165,18 +163,18 @@ def _interactions(
     account_records: AccountRecords,
     resolution: Resolution,
     contacts: ContactTable,
-    accounts: AccountTable,
 ) -> InteractionTable:
     contact = RefIndex(contact_records, resolution.contact_of_record).find(table, "contact_ref")
+    # Any e-mail address a person's records hold finds the person, not only the golden one.
     by_email = lookup_values(
-        table.column("email"), contacts.column("email"), np.arange(len(contacts))
+        table.column("email"), contact_records.column("email"), resolution.contact_of_record
     )
     contact = fill_missing(contact, by_email)
     account = RefIndex(account_records, resolution.account_of_record).find(table, "account_ref")
     contact_account = np.append(contacts.column("account"), -1)[np.where(contact < 0, -1, contact)]
     account = fill_missing(account, contact_account)
     by_domain = lookup_values(
-        table.column("domain"), accounts.column("domain"), np.arange(len(accounts))
+        table.column("domain"), account_records.column("domain"), resolution.account_of_record
     )
     account = fill_missing(account, by_domain)
     return table.with_columns(contact=contact, account=account)
@@ -190,16 +188,13 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, priority: Sequence[
     opportunities = loaded.combined(OpportunityTable)
     contact_roles = loaded.combined(ContactRoleTable)
     accounts, account_winners = _accounts(account_records, resolution, priority)
-    contacts, contact_winners = _contacts(
-        contact_records, resolution, account_records, accounts, priority
-    )
+    contacts, contact_winners = _contacts(contact_records, resolution, account_records, priority)
     interactions = _interactions(
         loaded.combined(InteractionTable),
         contact_records,
         account_records,
         resolution,
         contacts,
-        accounts,
     )
     account_index = RefIndex(account_records, resolution.account_of_record)
     contact_index = RefIndex(contact_records, resolution.contact_of_record)
