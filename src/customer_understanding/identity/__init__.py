@@ -19,26 +19,73 @@ Examples
 [0, 0, 1]
 """
 
+from typing import TYPE_CHECKING, Any
+
 from customer_understanding.identity._blocking import BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
+from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._resolver import ProbabilisticResolver
 from customer_understanding.identity._result import LinkResult
+from customer_understanding.identity._survivorship import (
+    Custom,
+    GoldenRecords,
+    MostComplete,
+    MostFrequent,
+    MostRecent,
+    SourcePriority,
+    golden_records,
+)
+
+if TYPE_CHECKING:
+    from customer_understanding.identity._recordlinkage import (
+        EcmLinks,
+        candidate_pairs,
+        compare_pairs,
+        ecm_links,
+    )
+
+# The recordlinkage adapter imports recordlinkage (about a second): loaded on first use.
+_ADAPTER = frozenset({"EcmLinks", "candidate_pairs", "compare_pairs", "ecm_links"})
 
 __all__ = [
     "KINDS",
+    "AccountMatches",
     "BlockingRule",
+    "Custom",
+    "EcmLinks",
     "FellegiSunter",
     "Field",
+    "GoldenRecords",
+    "LeadToAccount",
     "LinkResult",
     "Linker",
+    "MostComplete",
+    "MostFrequent",
+    "MostRecent",
     "ProbabilisticResolver",
     "Scores",
+    "SourcePriority",
     "blocking_report",
+    "candidate_pairs",
     "cluster_scores",
+    "compare_pairs",
     "default_rules",
+    "ecm_links",
+    "golden_records",
     "normalise",
     "pair_scores",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _ADAPTER:
+        from customer_understanding.identity import _recordlinkage
+
+        value = getattr(_recordlinkage, name)
+        globals()[name] = value
+        return value
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

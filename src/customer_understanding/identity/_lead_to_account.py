@@ -1,0 +1,343 @@
+"""Lead-to-account matching: which organisation each person works for, and how sure we are.
+
+A contact's work e-mail domain (or the website typed on a lead) that equals an account's
+domain settles the question; free-mail domains say nothing about the employer and are
+left out. Otherwise the company name typed on the record is compared with the account
+names after legal suffixes are stripped, and agreement on city and country raises the
+confidence while a different country lowers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import attrs
+import jellyfish
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.base import free_mail_domains
+from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._resolver import _country
+
+try:
+    from rapidfuzz.distance import JaroWinkler
+    from rapidfuzz.process import cdist
+
+    _RAPIDFUZZ = True
+except ImportError:  # pragma: no cover - the pure fallback below is used
+    _RAPIDFUZZ = False
+
+__all__ = ["AccountMatches", "LeadToAccount"]
+
+_ORGANISATION = Field(column="company", kind="organisation")
+_CHUNK = 2_000
+
+
+@attrs.frozen(kw_only=True)
+class AccountMatches:
+    """Each contact's account, the method that found it, a confidence and the evidence.
+
+    Parameters
+    ----------
+    table
+        One row per contact: ``contact``, ``account`` (``None`` when unmatched),
+        ``confidence`` in [0, 1], ``method`` (``"domain"``, ``"name"`` or ``"none"``)
+        and ``evidence``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> accounts = pd.DataFrame({"id": ["A1"], "name": ["Acme Inc."], "domain": ["acme.com"]})
+    >>> contacts = pd.DataFrame({"id": ["c1"], "email": ["ann@acme.com"]})
+    >>> LeadToAccount().match(contacts, accounts).coverage
+    1.0
+    """
+
+    table: pd.DataFrame
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The matches, one row per contact."""
+        return self.table.copy()
+
+    @property
+    def coverage(self) -> float:
+        """The share of contacts assigned to an account."""
+        return float(self.table["account"].notna().mean()) if len(self.table) else 0.0
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
+    if column not in frame.columns:
+        return pd.Series(pd.NA, index=frame.index, dtype="string")
+    return frame[column].astype("string").str.strip().str.lower().replace("", pd.NA)
+
+
+def _domain(values: pd.Series[str]) -> pd.Series[str]:
+    """``https://www.Acme.com/about`` and ``acme.com`` on one scale."""
+    bare = values.str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True)
+    return bare.str.split("/").str[0].str.split(":").str[0].replace("", pd.NA)
+
+
+def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
+    """Organisation names without legal suffixes, spaces or punctuation."""
+    cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
+    return cleaned.str.replace(" ", "", regex=False).replace("", pd.NA).set_axis(values.index)
+
+
+def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
+    for column in required:
+        if column not in frame.columns:
+            msg = f"{argument} has no column {column!r}; it has {list(frame.columns)!r}"
+            raise UnknownNameError(msg)
+    if frame["id"].duplicated().any():
+        repeated = frame["id"][frame["id"].duplicated()].iloc[0]
+        msg = f"{argument} column 'id' repeats {repeated!r}"
+        raise InvalidValueError(msg)
+
+
+def _similarity(names: npt.NDArray[np.object_], choices: npt.NDArray[np.object_]) -> Any:
+    """Jaro-Winkler similarity of every name to every choice (both unique, a small matrix)."""
+    if _RAPIDFUZZ:
+        blocks = [
+            cdist(names[start : start + _CHUNK], choices, scorer=JaroWinkler.normalized_similarity,
+                  dtype=np.float32, workers=1)
+            for start in range(0, len(names), _CHUNK)
+        ]  # fmt: skip
+        return np.vstack(blocks) if blocks else np.zeros((0, len(choices)), dtype=np.float32)
+    scores = [[jellyfish.jaro_winkler_similarity(a, b) for b in choices] for a in names]
+    return np.asarray(scores, dtype=np.float32).reshape(len(names), len(choices))
+
+
+@attrs.frozen(kw_only=True)
+class LeadToAccount:
+    """Assign contacts and leads to accounts from e-mail domain, company name and place.
+
+    ``contacts`` need the columns ``id`` and ``email`` and may have ``company``,
+    ``website``, ``city`` and ``country``; ``accounts`` need ``id`` and ``name`` and may
+    have ``domain`` (a bare domain or a URL), ``city`` and ``country``.
+
+    Parameters
+    ----------
+    name_threshold
+        The least name similarity (Jaro-Winkler on suffix-free names, 0-1) that assigns
+        a contact by name.
+    domain_confidence
+        The confidence of a work e-mail domain match (a website match scores a little
+        less, a domain match whose typed company name disagrees much less).
+    free_mail
+        Consumer mailbox domains, which never identify an employer.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> accounts = pd.DataFrame({"id": ["A1", "A2"], "name": ["Acme Inc.", "Globex GmbH"],
+    ...     "domain": ["https://www.acme.com", "globex.de"], "country": ["US", "Germany"]})
+    >>> contacts = pd.DataFrame({"id": ["c1", "c2", "c3"],
+    ...     "email": ["ann@acme.com", "bo@gmail.com", "cy@yahoo.com"],
+    ...     "company": [None, "Globex", "Initech"], "country": [None, "DE", None]})
+    >>> LeadToAccount().match(contacts, accounts).to_pandas()[["account", "method"]]
+      account  method
+    0      A1  domain
+    1      A2    name
+    2    None    none
+    """
+
+    name_threshold: float = attrs.field(default=0.9)
+    domain_confidence: float = attrs.field(default=0.97)
+    free_mail: Collection[str] = attrs.field(default=free_mail_domains)
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("name_threshold", "domain_confidence"):
+            value = getattr(self, name)
+            if not 0.0 < value <= 1.0:
+                msg = f"{name}={value!r} must be in (0, 1]"
+                raise InvalidValueError(msg)
+
+    def match(self, contacts: pd.DataFrame, accounts: pd.DataFrame) -> AccountMatches:
+        """Assign every contact to at most one account.
+
+        Raises
+        ------
+        UnknownNameError
+            When a required column is missing.
+        InvalidValueError
+            When ids repeat in either table.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> accounts = pd.DataFrame({"id": [1], "name": ["Ember Energy B.V."],
+        ...                          "city": ["Utrecht"]})
+        >>> contacts = pd.DataFrame({"id": [7], "email": ["nick@icloud.com"],
+        ...     "company": ["ember energy"], "city": ["Utrecht"]})
+        >>> LeadToAccount().match(contacts, accounts).to_pandas().loc[0, "evidence"]
+        "company 'ember energy' ~ account name 'Ember Energy B.V.' (similarity 1.00); city agrees"
+        """
+        _check(contacts, ("id", "email"), "contacts")
+        _check(accounts, ("id", "name"), "accounts")
+        people = self._people(contacts)
+        firms = _firms(accounts)
+        by_domain = self._by_domain(people, firms)
+        rest = people.loc[~people.index.isin(by_domain.index)]
+        by_name = self._by_name(rest, firms)
+        found = [part for part in (by_domain, by_name) if len(part)]
+        table = (pd.concat(found) if found else _empty()).reindex(people.index)
+        unmatched = table["account"].isna()
+        table.loc[unmatched, "confidence"] = 0.0
+        table.loc[unmatched, "method"] = "none"
+        table.loc[unmatched, "evidence"] = "no work domain or company name matches an account"
+        table.insert(0, "contact", contacts["id"].to_numpy())
+        account = table["account"].to_numpy(dtype=object)
+        account[unmatched.to_numpy()] = None
+        table["account"] = account
+        return AccountMatches(table=table.reset_index(drop=True))
+
+    def _people(self, contacts: pd.DataFrame) -> pd.DataFrame:
+        email_domain = _text(contacts, "email").str.extract(r"@([^@]+)$", expand=False)
+        work = email_domain.where(~email_domain.isin(self.free_mail))
+        website = _domain(_text(contacts, "website"))
+        company = contacts.get("company", pd.Series(None, index=contacts.index))
+        key = _organisations(company)
+        # without a typed company, the work domain's first label stands in for the name
+        said = ("company '" + company.astype("string") + "'").fillna("e-mail domain '" + work + "'")
+        people = pd.DataFrame(
+            {
+                "email_domain": work,
+                "website": website.where(~website.isin(self.free_mail)),
+                "key": key,
+                "name_key": key.fillna(work.str.split(".").str[0]),
+                "said": said,
+                "city": _text(contacts, "city"),
+                "country": _country(_text(contacts, "country").to_numpy(dtype=object)),
+            }
+        )
+        return people.reset_index(drop=True)
+
+    def _by_domain(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+        """Contacts whose work e-mail domain or website equals an account's domain."""
+        ways = [("email_domain", "e-mail domain", 0), ("website", "website", 1)]
+        stacked = [
+            pd.DataFrame({"person": people.index, "domain": people[column], "via": label,
+                          "order": order}).dropna(subset=["domain"])
+            for column, label, order in ways
+        ]  # fmt: skip
+        stacked = [part for part in stacked if len(part)]
+        if not stacked:
+            return _empty()
+        found = pd.concat(stacked).merge(firms.dropna(subset=["domain"]), on="domain")
+        if found.empty:
+            return _empty()
+        key = people["key"].to_numpy(dtype=object)[found["person"].to_numpy()]
+        sim = _pair_similarity(key, found["key"].to_numpy(dtype=object))
+        typed = pd.notna(key)
+        base = self.domain_confidence - 0.05 * found["order"].to_numpy()
+        bonus = np.where(typed & (sim >= self.name_threshold), 0.02, 0.0)
+        penalty = np.where(typed & (sim < 0.7), 0.2, 0.0)
+        found["confidence"] = np.clip(base + bonus - penalty, 0.0, 1.0)
+        found["sim"] = np.where(typed, sim, np.nan)
+        found = found.sort_values(["person", "order", "confidence"], ascending=[True, True, False])
+        best = found.drop_duplicates("person").set_index("person")
+        sim_best = best["sim"].to_numpy()
+        note = np.where(sim_best >= self.name_threshold, "; typed company name agrees", "")
+        note = np.where(sim_best < 0.7, "; typed company name differs", note)
+        evidence: pd.Series[str] = (
+            best["via"] + " " + best["domain"] + " equals the account's domain" + note
+        )
+        return pd.DataFrame(
+            {"account": best["account"], "confidence": best["confidence"], "method": "domain",
+             "evidence": evidence}
+        )  # fmt: skip
+
+    def _by_name(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+        """Contacts whose typed company name is close to an account's name."""
+        keys = people["name_key"].dropna().unique()
+        choices = firms["key"].dropna().unique()
+        if not len(keys) or not len(choices):
+            return _empty()
+        matrix = _similarity(keys.astype(object), choices.astype(object))
+        rows, columns = np.nonzero(matrix >= self.name_threshold)
+        close = pd.DataFrame(
+            {"key": keys[rows], "firm_key": choices[columns], "sim": matrix[rows, columns]}
+        )
+        found = (
+            people.drop(columns="key")
+            .reset_index(names="person")
+            .rename(columns={"name_key": "key"})
+            .merge(close, on="key")
+            .merge(firms.rename(columns={"key": "firm_key"}), on="firm_key", suffixes=("", "_a"))
+        )
+        if found.empty:
+            return _empty()
+        found["confidence"] = self._name_confidence(found)
+        found = found.sort_values(["person", "confidence", "sim"], ascending=[True, False, False])
+        best = found.drop_duplicates("person").set_index("person")
+        return pd.DataFrame(
+            {"account": best["account"], "confidence": best["confidence"], "method": "name",
+             "evidence": _name_evidence(best)}
+        )  # fmt: skip
+
+    def _name_confidence(self, found: pd.DataFrame) -> npt.NDArray[np.float64]:
+        """0.5 at the threshold to 0.9 for equal names, moved by city and country."""
+        sim = found["sim"].to_numpy(dtype=np.float64)
+        span = max(1.0 - self.name_threshold, 1e-9)
+        confidence = 0.5 + 0.4 * np.clip((sim - self.name_threshold) / span, 0.0, 1.0)
+        for place, gain, loss in (("city", 0.05, 0.05), ("country", 0.05, 0.25)):
+            agree, differ = _agreement(found[place], found[place + "_a"])
+            confidence += gain * agree - loss * differ
+        return np.clip(confidence, 0.0, 1.0)
+
+
+def _firms(accounts: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "account": accounts["id"].to_numpy(dtype=object),
+            "name": accounts["name"].to_numpy(dtype=object),
+            "key": _organisations(accounts["name"]).to_numpy(dtype=object),
+            "domain": _domain(_text(accounts, "domain")).to_numpy(dtype=object),
+            "city": _text(accounts, "city").to_numpy(dtype=object),
+            "country": _country(_text(accounts, "country").to_numpy(dtype=object)),
+        }
+    )
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"account": pd.Series(dtype=object), "confidence": pd.Series(dtype=np.float64),
+         "method": pd.Series(dtype=object), "evidence": pd.Series(dtype=object)}
+    )  # fmt: skip
+
+
+def _pair_similarity(
+    firsts: npt.NDArray[np.object_], seconds: npt.NDArray[np.object_]
+) -> npt.NDArray[np.float64]:
+    """Jaro-Winkler similarity of each pair of names; 0 where either is missing."""
+    present = pd.notna(firsts) & pd.notna(seconds)
+    scores = np.zeros(len(firsts), dtype=np.float64)
+    if present.any():
+        pairs = zip(firsts[present], seconds[present], strict=True)
+        scores[present] = [jellyfish.jaro_winkler_similarity(a, b) for a, b in pairs]
+    return scores
+
+
+def _agreement(
+    mine: pd.Series[Any], theirs: pd.Series[Any]
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    known = (mine.notna() & theirs.notna()).to_numpy()
+    same = (mine.astype(object) == theirs.astype(object)).to_numpy(dtype=bool)
+    return known & same, known & ~same
+
+
+def _name_evidence(best: pd.DataFrame) -> pd.Series[str]:
+    similarity = pd.Series(np.char.mod("%.2f", best["sim"].to_numpy(dtype=np.float64)),
+                           index=best.index)  # fmt: skip
+    text = (best["said"].astype("string") + " ~ account name '"
+            + best["name"].astype("string") + "' (similarity " + similarity + ")")  # fmt: skip
+    for place in ("city", "country"):
+        agree, differ = _agreement(best[place], best[place + "_a"])
+        text = text + np.where(
+            agree, f"; {place} agrees", np.where(differ, f"; {place} differs", "")
+        )
+    return text

@@ -1,0 +1,137 @@
+import pandas as pd
+import pytest
+
+from customer_understanding import InvalidValueError, UnknownNameError
+from customer_understanding.datasets import generate_world
+from customer_understanding.identity import LeadToAccount
+
+
+@pytest.fixture
+def accounts() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "id": ["001A", "001B", "001C"],
+            "name": ["Ember Energy B.V.", "Pinnacle Data SAS", "Cypress Financial Pty Ltd"],
+            "domain": ["https://www.emberenergy.com", "pinnacledata.fr", None],
+            "city": ["Utrecht", "Toulouse", "Sydney"],
+            "country": ["Netherlands", "France", "AU"],
+        }
+    )
+
+
+def _match(contacts: dict[str, list[object]], accounts: pd.DataFrame) -> pd.DataFrame:
+    return LeadToAccount().match(pd.DataFrame(contacts), accounts).to_pandas()
+
+
+def test_work_email_domain_assigns_with_high_confidence(accounts: pd.DataFrame) -> None:
+    row = _match({"id": ["L1"], "email": ["Chiara.Lee@EmberEnergy.com"]}, accounts).iloc[0]
+    assert (row["account"], row["method"]) == ("001A", "domain")
+    assert row["confidence"] >= 0.95
+
+
+def test_free_mail_domain_is_never_used(accounts: pd.DataFrame) -> None:
+    accounts.loc[0, "domain"] = "gmail.com"
+    row = _match({"id": ["L1"], "email": ["ann@gmail.com"]}, accounts).iloc[0]
+    assert (row["account"], row["method"], row["confidence"]) == (None, "none", 0.0)
+
+
+def test_typed_company_matches_after_suffix_stripping(accounts: pd.DataFrame) -> None:
+    row = _match(
+        {"id": ["L1"], "email": ["pcarter3@icloud.com"], "company": ["PinnacleData"]}, accounts
+    ).iloc[0]
+    assert (row["account"], row["method"]) == ("001B", "name")
+    assert "account name 'Pinnacle Data SAS'" in row["evidence"]
+
+
+def test_agreeing_city_and_country_raise_name_confidence(accounts: pd.DataFrame) -> None:
+    matches = _match(
+        {
+            "id": ["L1", "L2"],
+            "email": [None, None],
+            "company": ["Ember Energy", "Ember Energy"],
+            "city": ["Utrecht", None],
+            "country": ["NL", None],
+        },
+        accounts,
+    )
+    assert matches.loc[0, "confidence"] > matches.loc[1, "confidence"]
+    assert "city agrees; country agrees" in matches.loc[0, "evidence"]
+
+
+def test_different_country_lowers_name_confidence(accounts: pd.DataFrame) -> None:
+    matches = _match(
+        {"id": ["L1", "L2"], "email": [None, None], "company": ["Ember Energy"] * 2,
+         "country": ["United States", None]},
+        accounts,
+    )  # fmt: skip
+    assert matches.loc[0, "confidence"] < matches.loc[1, "confidence"] - 0.2
+    assert "country differs" in matches.loc[0, "evidence"]
+
+
+def test_work_domain_stands_in_for_a_missing_company_name(accounts: pd.DataFrame) -> None:
+    row = _match({"id": ["L1"], "email": ["d.dubois@cypressfinancial.com"]}, accounts).iloc[0]
+    assert (row["account"], row["method"]) == ("001C", "name")
+    assert row["evidence"].startswith("e-mail domain 'cypressfinancial.com'")
+
+
+def test_lead_website_matches_the_account_domain(accounts: pd.DataFrame) -> None:
+    row = _match(
+        {"id": ["L1"], "email": ["x@icloud.com"], "website": ["https://www.pinnacledata.fr/"]},
+        accounts,
+    ).iloc[0]
+    assert (row["account"], row["method"]) == ("001B", "domain")
+
+
+def test_unrelated_company_stays_unassigned(accounts: pd.DataFrame) -> None:
+    row = _match({"id": ["L1"], "email": ["a@yahoo.com"], "company": ["Initech"]}, accounts)
+    assert row.loc[0, "account"] is None
+
+
+def test_confidence_stays_in_unit_interval(accounts: pd.DataFrame) -> None:
+    matches = _match(
+        {"id": ["a", "b", "c"], "email": ["x@emberenergy.com", None, "z@gmail.com"],
+         "company": ["Globex", "Pinnacle Data", None], "country": ["FR", "FR", None]},
+        accounts,
+    )  # fmt: skip
+    assert matches["confidence"].between(0.0, 1.0).all()
+    assert "typed company name differs" in matches.loc[0, "evidence"]
+
+
+def test_sample_world_leads_are_assigned_to_their_company() -> None:
+    world = generate_world(accounts=40, seed=5)
+    leads = world.sources["salesforce.Lead"].drop_duplicates("Id")
+    contacts = leads.rename(columns={"Id": "id", "Email": "email", "Company": "company"})
+    firms = world.sources["salesforce.Account"].rename(
+        columns={"Id": "id", "Name": "name", "Website": "domain"}
+    )
+    matches = LeadToAccount().match(contacts[["id", "email", "company"]], firms)
+    truth = world.truth.records.drop_duplicates(["source", "source_id"]).set_index("source_id")
+    company = truth["entity_id"].map(world.truth.people.set_index("person_id")["company_id"])
+    table = matches.to_pandas()
+    predicted = table["account"].map(truth["entity_id"])
+    expected = table["contact"].map(company.fillna(truth["entity_id"]))
+    has_account = expected.isin(firms["id"].map(truth["entity_id"]))  # others are elsewhere
+    assert has_account.mean() > 0.5
+    assert (predicted == expected)[has_account].mean() >= 0.97
+
+
+def test_missing_required_column_is_named(accounts: pd.DataFrame) -> None:
+    with pytest.raises(UnknownNameError, match="contacts has no column 'email'"):
+        LeadToAccount().match(pd.DataFrame({"id": [1]}), accounts)
+
+
+def test_repeated_account_id_is_refused(accounts: pd.DataFrame) -> None:
+    accounts.loc[1, "id"] = "001A"
+    with pytest.raises(InvalidValueError, match="accounts column 'id' repeats '001A'"):
+        LeadToAccount().match(pd.DataFrame({"id": [1], "email": ["a@b.com"]}), accounts)
+
+
+def test_threshold_outside_unit_interval_is_refused() -> None:
+    with pytest.raises(InvalidValueError, match=r"name_threshold=1.5 must be in \(0, 1\]"):
+        LeadToAccount(name_threshold=1.5)
+
+
+def test_no_contacts_gives_an_empty_table(accounts: pd.DataFrame) -> None:
+    matches = LeadToAccount().match(pd.DataFrame({"id": [], "email": []}), accounts)
+    assert matches.to_pandas().empty
+    assert matches.coverage == 0.0
