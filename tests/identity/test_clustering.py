@@ -39,3 +39,11 @@ def test_weak_bridge_between_two_groups_is_cut() -> None:
 def test_weak_bridge_to_a_single_record_is_kept() -> None:
     pairs = [(0, 1, 1.0), (1, 2, 1.0), (0, 2, 1.0), (2, 3, 0.95)]
     assert cluster_links(4, _edges(pairs), bridge_below=0.99).tolist() == [0, 0, 0, 0]
+
+
+def test_tokens_follow_a_record_into_the_larger_group() -> None:
+    # 1-2 join first; the lone 0 (holding "crm") then joins that larger group, and its
+    # token must travel with it so that 3 (also "crm") is refused afterwards
+    tokens = [frozenset({"crm"}), frozenset(), frozenset(), frozenset({"crm"})]
+    edges = _edges([(1, 2, 0.999), (0, 1, 0.998), (2, 3, 0.997)])
+    assert cluster_links(4, edges, tokens=tokens).tolist() == [0, 0, 0, 1]

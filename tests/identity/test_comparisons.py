@@ -1,3 +1,4 @@
+import jellyfish
 import numpy as np
 import pytest
 
@@ -42,3 +43,33 @@ def test_each_distinct_pair_is_graded_once_and_spread_back() -> None:
     left, right = np.array([0, 1, 0, 2] * 3), np.array([1, 0, 2, 2] * 3)
     levels = compare_codes(left, right, uniques=uniques, kind="family_name")
     assert levels.tolist() == [1, 1, 3, 0] * 3
+
+
+def test_bulk_levels_match_jellyfish_pair_by_pair() -> None:
+    rng = np.random.default_rng(5)
+    words = ["".join(rng.choice(list("abcde"), size=rng.integers(1, 9))) for _ in range(300)]
+    uniques = np.array(sorted(set(words)), dtype=object)
+    left = rng.integers(0, len(uniques), size=2_000)
+    right = rng.integers(0, len(uniques), size=2_000)
+    levels = compare_codes(left, right, uniques=uniques, kind="family_name")
+    for a, b, level in zip(left.tolist(), right.tolist(), levels.tolist(), strict=True):
+        score = jellyfish.jaro_winkler_similarity(uniques[a], uniques[b])
+        expected = 0 if a == b else 1 if score >= 0.92 else 2 if score >= 0.80 else 3
+        assert level == expected
+
+
+def test_bulk_edit_levels_match_jellyfish_pair_by_pair() -> None:
+    rng = np.random.default_rng(6)
+    digits = ["".join(rng.choice(list("0123"), size=rng.integers(5, 8))) for _ in range(300)]
+    uniques = np.array(sorted(set(digits)), dtype=object)
+    left = rng.integers(0, len(uniques), size=2_000)
+    right = rng.integers(0, len(uniques), size=2_000)
+    levels = compare_codes(left, right, uniques=uniques, kind="identifier")
+    for a, b, level in zip(left.tolist(), right.tolist(), levels.tolist(), strict=True):
+        distance = jellyfish.damerau_levenshtein_distance(uniques[a], uniques[b])
+        assert level == min(distance, 3)
+
+
+def test_swapped_day_and_month_needs_eight_digits() -> None:
+    assert _level("date", "19800412", "19801204") == "day/month swapped or one edit"
+    assert _level("date", "1980041", "1980140") == "two edits"

@@ -197,3 +197,17 @@ def test_declared_rules_are_always_used(people: pd.DataFrame) -> None:
     linker = Linker(fields=PEOPLE_FIELDS, blocking=[BlockingRule(on=("postcode",))],
                     rule_budget=0.0)  # fmt: skip
     assert linker.report(people)["used"].tolist() == [True]
+
+
+def test_coarse_default_rule_is_left_out_at_the_default_budget() -> None:
+    frame = pd.DataFrame({
+        "email": [f"p{i}@example.com" for i in range(60)],
+        "city": ["leeds", "york"] * 30,
+        "tier": ["gold"] * 30 + ["silver"] * 30,
+    })  # fmt: skip
+    fields = [Field(column="email", kind="email"), Field(column="city", kind="city"),
+              Field(column="tier", kind="category")]  # fmt: skip
+    report = Linker(fields=fields).report(frame).set_index("rule")
+    assert report.loc["city & tier", "pairs"] == 4 * 15 * 14 // 2  # 7 pairs per record
+    assert not report.loc["city & tier", "used"]
+    assert report.loc["email", "used"]

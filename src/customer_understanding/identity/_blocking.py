@@ -17,7 +17,14 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["BlockingRule", "block", "block_by_rule", "blocking_report"]
+__all__ = [
+    "BlockingRule",
+    "block",
+    "block_by_rule",
+    "blocking_report",
+    "same_source_counts",
+    "union_pairs",
+]
 
 
 def _as_tuple(values: Sequence[str]) -> tuple[str, ...]:
@@ -57,13 +64,35 @@ def _keys(rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]) -> npt
     if missing:
         msg = f"blocking rule {rule.name!r} names column {missing[0]!r}, which is not declared"
         raise InvalidValueError(msg)
-    columns = [codes[column] for column in rule.on]
-    if len(columns) == 1:
-        return columns[0]
-    frame = pd.DataFrame({str(i): column for i, column in enumerate(columns)})
-    keys = frame.groupby(list(frame.columns), sort=False).ngroup().to_numpy(dtype=np.int64)
-    coded: npt.NDArray[np.int64] = np.where((np.column_stack(columns) < 0).any(axis=1), -1, keys)
-    return coded
+    keys = codes[rule.on[0]].astype(np.int64)
+    for column in rule.on[1:]:
+        other = codes[column]
+        present = (keys >= 0) & (other >= 0)
+        joint = keys[present] * (np.int64(other.max()) + 1) + other[present]
+        keys = np.full(len(keys), -1, dtype=np.int64)
+        keys[present] = pd.factorize(joint)[0]  # compact again, so keys never overflow
+    return keys
+
+
+def same_source_counts(
+    keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int64]:
+    """How many records share each (key, source) that occurs.
+
+    When every record is its own source (deduplication) that is one per record, found
+    without sorting.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> same_source_counts(np.array([0, 0, 0, 1]), np.array([0, 0, 1, 1])).tolist()
+    [2, 1, 1]
+    """
+    if not len(sources) or int(np.bincount(sources).max()) == 1:
+        return np.ones(len(keys), dtype=np.int64)
+    joint = keys.astype(np.int64) * (np.int64(sources.max()) + 1) + sources
+    counts: npt.NDArray[np.int64] = np.unique(joint, return_counts=True)[1].astype(np.int64)
+    return counts
 
 
 def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple[int, int]:
@@ -71,8 +100,7 @@ def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple
     if not present.any():
         return 0, 0
     sizes = np.bincount(keys[present]).astype(np.int64)
-    within = pd.Series(1, index=pd.MultiIndex.from_arrays([keys[present], sources[present]]))
-    same_source = within.groupby(level=[0, 1]).size().to_numpy(dtype=np.int64)
+    same_source = same_source_counts(keys[present], sources[present])
     pairs = (int((sizes**2).sum()) - int((same_source**2).sum())) // 2
     return pairs, int(sizes.max())
 
@@ -156,6 +184,34 @@ def block_by_rule(
     return encoded
 
 
+def union_pairs(
+    encoded: Sequence[npt.NDArray[np.int64]],
+) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[np.int64]]]:
+    """The distinct encoded pairs, sorted, and for each rule the rows of its pairs in them.
+
+    One sort of all the rules' pairs does both jobs (no hashing, no search per rule).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> unique, rows = union_pairs([np.array([7, 3]), np.array([3, 9])])
+    >>> unique.tolist(), [r.tolist() for r in rows]
+    ([3, 7, 9], [[1, 0], [0, 2]])
+    """
+    stacked = np.concatenate([np.empty(0, dtype=np.int64), *encoded])
+    order = np.argsort(stacked)
+    ordered = stacked[order]
+    fresh = np.ones(len(ordered), dtype=bool)
+    fresh[1:] = ordered[1:] != ordered[:-1]
+    unique = ordered[fresh]
+    del ordered
+    rows = np.empty(len(stacked), dtype=np.int64)
+    rows[order] = np.cumsum(fresh) - 1
+    del order, fresh
+    ends = np.cumsum([len(pairs) for pairs in encoded])
+    return unique, np.split(rows, ends[:-1]) if len(encoded) else []
+
+
 def block(
     codes: Mapping[str, npt.NDArray[np.int64]],
     rules: Sequence[BlockingRule],
@@ -180,6 +236,6 @@ def block(
     [(0, 1), (0, 2), (1, 2), (2, 3)]
     """
     encoded = block_by_rule(codes, rules, sources=sources, max_pairs=max_pairs)
-    unique = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *encoded]))
+    unique, _ = union_pairs(encoded)
     n = np.int64(max(len(sources), 1))
     return unique // n, unique % n

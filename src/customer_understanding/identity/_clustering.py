@@ -23,7 +23,10 @@ class _Forest:
     def __init__(self, tokens: Sequence[frozenset[object]]) -> None:
         self.parent = list(range(len(tokens)))
         self.size = [1] * len(tokens)
-        self.tokens: list[set[object]] = [set(token) for token in tokens]
+        # only records holding tokens get a set: a million empty sets would cost ~200 MB
+        self.tokens: dict[int, set[object]] = {
+            row: set(token) for row, token in enumerate(tokens) if token
+        }
 
     def find(self, node: int) -> int:
         root = node
@@ -39,14 +42,16 @@ class _Forest:
             return True
         if cap is not None and self.size[a] + self.size[b] > cap:
             return False
-        if self.tokens[a] and self.tokens[b] and not self.tokens[a].isdisjoint(self.tokens[b]):
+        held_a, held_b = self.tokens.get(a), self.tokens.get(b)
+        if held_a and held_b and not held_a.isdisjoint(held_b):
             return False
         if self.size[a] < self.size[b]:
             a, b = b, a
         self.parent[b] = a
         self.size[a] += self.size[b]
-        self.tokens[a] |= self.tokens[b]
-        self.tokens[b] = set()
+        moved = self.tokens.pop(b, None)
+        if moved:
+            self.tokens.setdefault(a, set()).update(moved)
         return True
 
 

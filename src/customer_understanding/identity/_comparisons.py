@@ -3,16 +3,28 @@
 Each kind of field has an ordered list of levels, best first (``exact`` … ``different``).
 Levels are computed once per *distinct* pair of values, then spread back to every record
 pair with numpy, so a million pairs over a few thousand names cost a few thousand string
-comparisons.
+comparisons. The string measures themselves run in bulk: Jaro-Winkler and Damerau-Levenshtein
+over all distinct pairs at once (with ``rapidfuzz`` when it is installed, else ``jellyfish``),
+and the rules on one value (nickname, local part, last digits, swapped date) are computed once
+per distinct value and compared as integer codes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import jellyfish
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+
+try:
+    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+    from rapidfuzz.process import cpdist
+
+    _BULK = True
+except ImportError:  # pragma: no cover - the pure fallback below is used
+    _BULK = False
 
 __all__ = ["LEVELS", "compare_codes", "levels_of"]
 
@@ -68,65 +80,148 @@ def levels_of(kind: str) -> tuple[str, ...]:
     return LEVELS[kind]
 
 
-def _jaro(a: str, b: str, steps: tuple[float, ...]) -> int:
-    score = jellyfish.jaro_winkler_similarity(a, b)
-    for offset, step in enumerate(steps):
-        if score >= step:
-            return 1 + offset
-    return 1 + len(steps)
+_Texts = Sequence[str]
+_Graded = npt.NDArray[np.int8]
 
 
-def _given(a: str, b: str) -> int:
-    a_full, b_full = _NICKNAMES.get(a, a), _NICKNAMES.get(b, b)
-    initial = (len(a) == 1 or len(b) == 1) and a[0] == b[0]
-    if a_full == b_full or initial:
-        return 1
-    return 1 + _jaro(a, b, (0.92, 0.80))
+def _jaro_winkler(firsts: _Texts, seconds: _Texts) -> npt.NDArray[np.float64]:
+    if not _BULK:  # pragma: no cover
+        scores = map(jellyfish.jaro_winkler_similarity, firsts, seconds)
+        return np.fromiter(scores, dtype=np.float64, count=len(firsts))
+    similarity: npt.NDArray[np.float64] = cpdist(
+        firsts, seconds, scorer=JaroWinkler.normalized_similarity, dtype=np.float64, workers=-1
+    )
+    return similarity
 
 
-def _organisation(a: str, b: str) -> int:
-    if jellyfish.jaro_winkler_similarity(a, b) >= 0.92:
-        return 1
+def _edits(firsts: _Texts, seconds: _Texts, limit: int) -> _Graded:
+    """Damerau-Levenshtein distance per pair, capped at ``limit + 1``."""
+    if not _BULK:  # pragma: no cover
+        found = map(jellyfish.damerau_levenshtein_distance, firsts, seconds)
+        distance = np.fromiter(found, dtype=np.int64, count=len(firsts))
+    else:
+        distance = cpdist(
+            firsts, seconds, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
+            dtype=np.int32, workers=-1,
+        )  # fmt: skip
+    capped: _Graded = np.minimum(distance, limit + 1).astype(np.int8)
+    return capped
+
+
+def _jaro(firsts: _Texts, seconds: _Texts, steps: tuple[float, ...]) -> _Graded:
+    score = _jaro_winkler(firsts, seconds)
+    below = np.zeros(len(score), dtype=np.int8)
+    for step in steps:
+        below += score < step
+    return below + np.int8(1)
+
+
+def _codes(values: list[str | None]) -> npt.NDArray[np.int64]:
+    """Integer codes of derived values (``-1`` for ``None``)."""
+    return pd.factorize(np.array(values, dtype=object))[0].astype(np.int64)
+
+
+def _same(
+    codes: npt.NDArray[np.int64], pair: tuple[npt.NDArray[np.int64], ...]
+) -> npt.NDArray[np.bool_]:
+    same: npt.NDArray[np.bool_] = (codes[pair[0]] == codes[pair[1]]) & (codes[pair[0]] >= 0)
+    return same
+
+
+class _Pairs:
+    """Distinct value pairs of one field: the values involved and each pair's positions."""
+
+    def __init__(
+        self,
+        values: npt.NDArray[np.object_],
+        first: npt.NDArray[np.intp],
+        second: npt.NDArray[np.intp],
+    ) -> None:
+        self.distinct: list[str] = values.tolist()
+        self.pair = (first, second)
+        self.firsts: list[str] = values[first].tolist()
+        self.seconds: list[str] = values[second].tolist()
+
+
+def _given(pairs: _Pairs) -> _Graded:
+    full = _codes([_NICKNAMES.get(value, value) for value in pairs.distinct])
+    single = np.array([len(value) == 1 for value in pairs.distinct])
+    initial = _codes([value[0] for value in pairs.distinct])
+    first, second = pairs.pair
+    nickname = _same(full, pairs.pair) | (
+        (single[first] | single[second]) & _same(initial, pairs.pair)
+    )
+    return np.where(
+        nickname, np.int8(1), _jaro(pairs.firsts, pairs.seconds, (0.92, 0.80)) + 1
+    ).astype(np.int8)
+
+
+def _overlap(a: str, b: str) -> bool:
     left, right = set(a.split()), set(b.split())
-    return 2 if len(left & right) / len(left | right) >= 0.5 else 3
+    return len(left & right) / len(left | right) >= 0.5
 
 
-def _email(a: str, b: str) -> int:
-    if a.partition("@")[0] == b.partition("@")[0]:
-        return 1
-    return 2 if jellyfish.jaro_winkler_similarity(a, b) >= 0.88 else 3
+def _organisation(pairs: _Pairs) -> _Graded:
+    graded = np.where(_jaro_winkler(pairs.firsts, pairs.seconds) >= 0.92, 1, 3).astype(np.int8)
+    for i in np.flatnonzero(graded == 3).tolist():
+        if _overlap(pairs.firsts[i], pairs.seconds[i]):
+            graded[i] = 2
+    return graded
 
 
-def _edits(a: str, b: str, limit: int) -> int:
-    distance = jellyfish.damerau_levenshtein_distance(a, b)
-    return distance if distance <= limit else limit + 1
+def _email(pairs: _Pairs) -> _Graded:
+    local = _codes([value.partition("@")[0] for value in pairs.distinct])
+    close = _jaro_winkler(pairs.firsts, pairs.seconds) >= 0.88
+    return np.where(_same(local, pairs.pair), 1, np.where(close, 2, 3)).astype(np.int8)
 
 
-def _phone(a: str, b: str) -> int:
-    if len(a) >= 7 and len(b) >= 7 and a[-7:] == b[-7:]:
-        return 1
-    return 1 + _edits(a, b, 1)
+def _phone(pairs: _Pairs) -> _Graded:
+    tail = _codes([value[-7:] if len(value) >= 7 else None for value in pairs.distinct])
+    edits = _edits(pairs.firsts, pairs.seconds, 1)
+    return np.where(_same(tail, pairs.pair), 1, edits + 1).astype(np.int8)
 
 
-def _date(a: str, b: str) -> int:
-    if len(a) == len(b) == 8 and a[:4] == b[:4] and a[4:6] == b[6:8] and a[6:8] == b[4:6]:
-        return 1
-    return _edits(a, b, 2)
+def _date(pairs: _Pairs) -> _Graded:
+    swapped = [value[:4] + value[6:8] + value[4:6] if len(value) == 8 else None
+               for value in pairs.distinct]  # fmt: skip
+    joint = _codes([*pairs.distinct, *swapped])
+    codes, swapped_codes = joint[: len(pairs.distinct)], joint[len(pairs.distinct) :]
+    first, second = pairs.pair
+    is_swap = (swapped_codes[first] == codes[second]) & (swapped_codes[first] >= 0)
+    return np.where(is_swap, 1, _edits(pairs.firsts, pairs.seconds, 2)).astype(np.int8)
 
 
-_GRADERS: dict[str, Callable[[str, str], int]] = {
+_GRADERS: dict[str, Callable[[_Pairs], _Graded]] = {
     "given_name": _given,
     "organisation": _organisation,
     "email": _email,
     "phone": _phone,
-    "postcode": lambda a, b: _edits(a, b, 1),
+    "postcode": lambda pairs: _edits(pairs.firsts, pairs.seconds, 1),
     "date": _date,
-    "identifier": lambda a, b: _edits(a, b, 2),
-    "category": lambda a, b: 1,
+    "identifier": lambda pairs: _edits(pairs.firsts, pairs.seconds, 2),
 }
 for _kind in ("family_name", "person_name", "address", "city", "text"):
-    _GRADERS[_kind] = lambda a, b: _jaro(a, b, (0.92, 0.80))
-_GRADERS["state"] = _GRADERS["category"]
+    _GRADERS[_kind] = lambda pairs: _jaro(pairs.firsts, pairs.seconds, (0.92, 0.80))
+
+
+def _distinct(
+    codes: npt.NDArray[np.int64], n: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """``(inverse, keys)`` of the pair codes ``low * n + high``, without sorting them.
+
+    With few distinct values a direct table of all ``n * n`` codes is cheapest; otherwise
+    the codes are hashed.
+    """
+    if n * n <= max(2 * len(codes), 1 << 16):
+        seen = np.zeros(n * n, dtype=bool)
+        seen[codes] = True
+        keys = np.flatnonzero(seen).astype(np.int64)
+        del seen
+        slot = np.zeros(n * n, dtype=np.int32)
+        slot[keys] = np.arange(len(keys), dtype=np.int32)
+        return slot[codes].astype(np.intp), keys
+    inverse, found = pd.factorize(codes)
+    return inverse.astype(np.intp, copy=False), np.asarray(found, dtype=np.int64)
 
 
 def compare_codes(
@@ -151,15 +246,17 @@ def compare_codes(
     levels = np.zeros(len(left), dtype=np.int8)
     missing = (left < 0) | (right < 0)
     levels[missing] = -1
-    differ = ~missing & (left != right)
-    if not differ.any():
+    differ = np.flatnonzero(~missing & (left != right))
+    if not len(differ):
         return levels
-    low = np.minimum(left[differ], right[differ])
-    high = np.maximum(left[differ], right[differ])
-    keys, inverse = np.unique(low * len(uniques) + high, return_inverse=True)
-    grader = _GRADERS[kind]
-    firsts = uniques[keys // len(uniques)].tolist()
-    seconds = uniques[keys % len(uniques)].tolist()
-    graded = np.array([grader(a, b) for a, b in zip(firsts, seconds, strict=True)], dtype=np.int8)
-    levels[differ] = graded[inverse.ravel()]
+    if kind in ("category", "state"):  # no partial agreement: every difference is level 1
+        levels[differ] = 1
+        return levels
+    low = np.minimum(left[differ], right[differ]).astype(np.int64)
+    high = np.maximum(left[differ], right[differ]).astype(np.int64)
+    inverse, keys = _distinct(low * len(uniques) + high, len(uniques))
+    del low, high
+    local, involved = pd.factorize(np.concatenate([keys // len(uniques), keys % len(uniques)]))
+    pairs = _Pairs(uniques[involved], local[: len(keys)], local[len(keys) :])
+    levels[differ] = _GRADERS[kind](pairs)[inverse]
     return levels

@@ -66,14 +66,17 @@ def conflict_tokens(
     exclusive: list[npt.NDArray[np.int64]],
     distinct_sources: frozenset[str],
 ) -> list[frozenset[object]]:
-    tokens: list[set[object]] = [set() for _ in range(len(prepared))]
+    tokens: dict[int, set[object]] = {}  # only the records that hold any token
     for number, rows in enumerate(exclusive):
         for row in rows.tolist():
-            tokens[row].add(("exclusive", number))
+            tokens.setdefault(row, set()).add(("exclusive", number))
     if distinct_sources:
-        for row in np.flatnonzero(np.isin(prepared.sources, list(distinct_sources))):
-            tokens[row].add(("source", prepared.sources[row]))
+        for row in np.flatnonzero(np.isin(prepared.sources, list(distinct_sources))).tolist():
+            tokens.setdefault(row, set()).add(("source", prepared.sources[row]))
     for number, (a, b) in enumerate(zip(cannot[0].tolist(), cannot[1].tolist(), strict=False)):
-        tokens[a].add(("cannot", number))
-        tokens[b].add(("cannot", number))
-    return [frozenset(token) for token in tokens]
+        tokens.setdefault(a, set()).add(("cannot", number))
+        tokens.setdefault(b, set()).add(("cannot", number))
+    held: list[frozenset[object]] = [frozenset()] * len(prepared)
+    for row, token in tokens.items():
+        held[row] = frozenset(token)
+    return held

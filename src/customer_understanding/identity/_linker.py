@@ -11,7 +11,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.identity._blocking import BlockingRule, block_by_rule, blocking_report
+from customer_understanding.identity._blocking import (
+    BlockingRule,
+    block_by_rule,
+    blocking_report,
+    union_pairs,
+)
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import levels_of
 from customer_understanding.identity._constraints import (
@@ -89,7 +94,9 @@ class Linker:
         How many random pairs estimate the fuzzy levels' u probabilities.
     rule_budget
         A default blocking rule (not a declared one) that would yield more than this many
-        pairs per record is left out; :meth:`report` shows which rules are used.
+        pairs per record is left out; :meth:`report` shows which rules are used. Pairs of
+        coarse columns (street number and suburb) grow with the square of the records and
+        add almost no match that the other rules miss.
     exclusive
         Columns of which one cluster may hold at most one distinct value, such as a work
         e-mail address or a national id (when deduplicating). Records with equal values
@@ -117,7 +124,7 @@ class Linker:
     max_cluster_size: int | None = None
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
-    rule_budget: float = 5.0
+    rule_budget: float = 2.0
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
 
@@ -227,19 +234,21 @@ class Linker:
         self,
         prepared: Prepared,
         pair_sources: npt.NDArray[np.int64],
-        pairs: tuple[npt.NDArray[np.int64], ...],
+        left: npt.NDArray[np.int64],
         levels: npt.NDArray[np.int8],
-    ) -> npt.NDArray[np.float64]:
-        """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average."""
-        adjust = np.zeros(levels.shape, dtype=np.float64)
+        partials: npt.NDArray[np.float64],
+    ) -> None:
+        """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
+
+        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array).
+        """
         for k, field in enumerate(prepared.fields):
             if not field.term_frequency:
                 continue
-            exact = levels[:, k] == 0
+            exact = np.flatnonzero(levels[:, k] == 0)
             codes = prepared.codes[field.column]
-            share = prepared.frequencies(field.column)[codes[pairs[0][exact]]]
-            adjust[exact, k] = np.log2(exact_u(codes, pair_sources) / np.maximum(share, 1e-9))
-        return adjust
+            share = prepared.frequencies(field.column)[codes[left[exact]]]
+            partials[exact, k] += np.log2(exact_u(codes, pair_sources) / np.maximum(share, 1e-9))
 
     def _fit(
         self,
@@ -287,11 +296,12 @@ class Linker:
         encoded = block_by_rule(
             prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
         )
-        unique = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *encoded]))
+        unique, rows = union_pairs(encoded)
+        del encoded
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
         columns = [field.column for field in prepared.fields]
-        by_rule = [(np.searchsorted(unique, pairs), [columns.index(c) for c in rule.on])
-                   for pairs, rule in zip(encoded, rules, strict=True)]  # fmt: skip
+        by_rule = [(found, [columns.index(c) for c in rule.on])
+                   for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
         levels = prepared.compare(left, right)
         same = None
         if labels is not None:
@@ -301,15 +311,16 @@ class Linker:
                 raise InvalidValueError(msg)
             same = (truth[left] == truth[right]) & (truth[left] >= 0)
         model = self._fit(prepared, pair_sources, levels, same, by_rule)
-        partials = model.partial_weights(levels) + self._term_frequency(
-            prepared, pair_sources, (left, right), levels
-        )
+        partials = model.partial_weights(levels)
+        self._term_frequency(prepared, pair_sources, left, levels, partials)
         probability = 1.0 / (
             1.0 + np.exp2(-np.clip(model.prior_weight + partials.sum(axis=1), -1000, 1000))
         )
-        review = np.where(probability >= self.review_threshold, "review", "reject")
-        bands = np.where(probability >= self.link_threshold, "link", review).astype(object)
-        linked = bands == "link"
+        band = (probability >= self.review_threshold).astype(np.int8)
+        band[probability >= self.link_threshold] = 2
+        bands = np.array(["reject", "review", "link"], dtype=object)[band]
+        linked = band == 2
+        del band
         given = positions(prepared, must_link, "must_link")
         must = (np.concatenate([given[0], exclusive[1][0]]),
                 np.concatenate([given[1], exclusive[1][1]]))  # fmt: skip

@@ -15,6 +15,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding.identity._blocking import same_source_counts
+
 __all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule"]
 
 _FLOOR = 1e-6
@@ -104,9 +106,9 @@ def exact_u(codes: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> flo
         return 0.5
     values, by_source = codes[present], sources[present]
     sizes = np.bincount(values).astype(np.float64)
-    _, joint = np.unique(np.stack([values, by_source]), axis=1, return_counts=True)
-    _, per_source = np.unique(by_source, return_counts=True)
-    agree = (sizes**2).sum() - (joint.astype(np.float64) ** 2).sum()
+    joint = same_source_counts(values, by_source).astype(np.float64)
+    per_source = same_source_counts(np.zeros(len(values), dtype=np.int64), by_source)
+    agree = (sizes**2).sum() - (joint**2).sum()
     pairs = float(len(values)) ** 2 - (per_source.astype(np.float64) ** 2).sum()
     return float(min(max(agree / max(pairs, 1.0), _FLOOR), 1 - _FLOOR))
 
