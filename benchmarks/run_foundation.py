@@ -2,7 +2,8 @@
 
 Prints, for one world size (1M interactions by default):
 
-- the time of each phase and the target (ingest + build of 1M interactions under 10 s);
+- the time of each phase and the target (ingest + build of 1M interactions under 10 s),
+  with the default probabilistic identity and, for comparison, exact keys only;
 - the resident-memory high-water mark after each phase;
 - a ratio against a reference measured in the same run: the bare pandas work of parsing
   every timestamp column and stacking the interaction exports (what any loader must do at
@@ -22,6 +23,7 @@ from typing import TypeVar
 import pandas as pd
 
 from customer_understanding import CustomerBase
+from customer_understanding.base import resolve_exact
 from customer_understanding.datasets import generate_world
 from customer_understanding.ingest import get_preset, load
 
@@ -71,7 +73,10 @@ def main() -> None:
     rows = sum(len(frame) for frame in world.sources.values())
     loaded, ingest = _timed("ingest (lenient, every row checked)",
                             lambda: load(world.as_sources(), policy="lenient"))  # fmt: skip
-    base, build = _timed("build customer base (resolve + link)", lambda: CustomerBase.build(loaded))
+    base, build = _timed("build customer base (probabilistic identity)",
+                         lambda: CustomerBase.build(loaded))  # fmt: skip
+    _, exact = _timed("build customer base (exact keys only)",
+                      lambda: CustomerBase.build(loaded, resolver=resolve_exact))  # fmt: skip
     _, reference = _timed("reference: pandas time parsing + concat",
                           lambda: _pandas_reference(dict(world.sources)))  # fmt: skip
     summary = base.summary()
@@ -83,6 +88,7 @@ def main() -> None:
     print(f"generation                  {generate:.2f} s")
     print(f"ingest + build              {total:.2f} s  (target < 10 s: "
           f"{'met' if total < 10 else 'NOT met'})")  # fmt: skip
+    print(f"ingest + build, exact keys  {ingest + exact:.2f} s")
     print(f"ingest + build / reference  {total / reference:.1f}x the bare pandas parsing")
     print(f"interactions per second     {summary.interactions / total:,.0f}")
     print(f"peak RSS                    {_peak_mib():,.0f} MiB")

@@ -123,7 +123,7 @@ class CustomerBase:
         sources: Loaded | Iterable[Source],
         *,
         policy: Policy = "strict",
-        resolver: Resolver = resolve_exact,
+        resolver: Resolver | None = None,
         priority: Sequence[str] = DEFAULT_PRIORITY,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
@@ -135,7 +135,10 @@ class CustomerBase:
         policy
             How to treat bad rows when loading: ``"strict"`` or ``"lenient"``.
         resolver
-            Assigns source records to entities; defaults to exact e-mail / domain keys.
+            Assigns source records to entities. By default the probabilistic
+            :class:`~customer_understanding.identity.ProbabilisticResolver`, which keeps
+            exact e-mail / domain agreement as its deterministic first pass; pass
+            :func:`resolve_exact` for exact keys alone.
         priority
             Systems in the order their field values are trusted for golden records.
         """
@@ -143,6 +146,12 @@ class CustomerBase:
         if isinstance(priority, str):
             msg = f"priority={priority!r} must be a sequence of system names, not one string"
             raise InvalidValueError(msg)
+        if resolver is None:
+            # Identity sits between ingestion and the base in the flow; it imports the
+            # base's Resolution type, so it is imported here rather than at module load.
+            from customer_understanding.identity import ProbabilisticResolver
+
+            resolver = ProbabilisticResolver()
         tables = build_tables(loaded, resolver=resolver, priority=tuple(priority))
         return cls(tables, report=loaded.report)
 
