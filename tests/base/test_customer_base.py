@@ -224,3 +224,39 @@ def test_any_address_of_a_merged_person_finds_them() -> None:
     base = CustomerBase.build(sources, resolver=one_person)
     assert base.contacts.column("email").tolist() == ["ann@acme.com"]  # the CRM's wins
     assert base.interactions.column("contact").tolist() == [0]  # found by the other address
+
+
+def test_leads_without_a_crm_link_find_their_account_with_a_confidence() -> None:
+    accounts = pd.DataFrame(
+        {
+            "Id": ["001A"],
+            "Name": ["Ember Energy B.V."],
+            "Website": ["emberenergy.nl"],
+            "BillingCity": ["Utrecht"],
+        }
+    )
+    contacts = pd.DataFrame(
+        {
+            "Id": ["003A"],
+            "AccountId": ["001A"],
+            "LastName": ["Vos"],
+            "Email": ["vos@emberenergy.nl"],
+        }
+    )
+    leads = pd.DataFrame({"Id": ["00QA", "00QB", "00QC"], "LastName": ["Ng", "Bo", "Ky"],
+                          "Email": ["ng@emberenergy.nl", "bo@gmail.com", "ky@gmail.com"],
+                          "Company": [None, "Ember Energy", "Unknown Widgets"]})  # fmt: skip
+    base = CustomerBase.build([
+        Source(name="accounts", data=accounts, mapping="salesforce.Account"),
+        Source(name="contacts", data=contacts, mapping="salesforce.Contact"),
+        Source(name="leads", data=leads, mapping="salesforce.Lead"),
+    ])  # fmt: skip
+    frame = base.to_pandas("contacts").set_index("last_name")
+    assert frame.loc["Vos", "account_method"] == "reference"
+    assert frame.loc["Vos", "account_confidence"] == 1.0
+    assert frame.loc["Ng", "account_method"] == "domain"
+    assert frame.loc["Bo", "account_method"] == "name"
+    assert 0.5 < frame.loc["Bo", "account_confidence"] < 1.0
+    assert frame.loc["Bo", "account_id"] == frame.loc["Vos", "account_id"]
+    assert frame.loc["Ky", "account_id"] is None
+    assert frame.loc["Ky", "account_confidence"] == 0.0

@@ -13,7 +13,6 @@ import pandas as pd
 from customer_understanding.base._links import (
     RefIndex,
     fill_missing,
-    free_mail_domains,
     lookup_values,
 )
 from customer_understanding.base._resolution import Resolution, Resolver
@@ -56,7 +55,11 @@ class TableSource(Protocol):
 
 
 _ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
-_CONTACT_FIELDS = tuple(n for n in ContactTable.SCHEMA.names if n not in ("id", "account"))
+_CONTACT_FIELDS = tuple(
+    n
+    for n in ContactTable.SCHEMA.names
+    if n not in ("id", "account", "account_confidence", "account_method")
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -119,28 +122,62 @@ def _accounts(
     return AccountTable.from_columns(values, length=n, categories=categories), winners
 
 
+def _lead_to_account(
+    records: ContactRecords, rows: npt.NDArray[np.intp], account_records: AccountRecords
+) -> pd.DataFrame:
+    """Match contact records without a CRM link to account records: work domain, then name."""
+    # Identity imports the base's types, so the base reaches it only when it runs.
+    from customer_understanding.identity import LeadToAccount
+
+    people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
+                           "company": records.column("company")[rows]})  # fmt: skip
+    firms = pd.DataFrame({
+        "id": np.arange(len(account_records)), "name": account_records.column("name"),
+        "domain": account_records.column("domain"), "city": account_records.column("city"),
+        "country": account_records.labels("country"),
+    })  # fmt: skip
+    return LeadToAccount().match(people, firms).to_pandas()
+
+
 def _contact_accounts(
     records: ContactRecords, resolution: Resolution, account_records: AccountRecords
-) -> npt.NDArray[np.int64]:
-    """Each contact's account: by the record's account id, else by its work e-mail domain."""
-    by_ref = RefIndex(account_records, resolution.account_of_record).find(records, "account_ref")
-    email = pd.Series(records.column("email"), dtype="string")
-    domain = email.str.rsplit("@", n=1).str[-1]
-    domain = domain.where(~domain.isin(free_mail_domains))
-    # Every record's domain counts, not only the golden one: an entity may have several.
-    by_domain = lookup_values(
-        domain.to_numpy(dtype=object), account_records.column("domain"),
-        resolution.account_of_record,
-    )  # fmt: skip
-    record_account = fill_missing(by_ref, by_domain)
-    order = record_order(
-        records, resolution.contact_of_record, ("salesforce", "hubspot", "zendesk")
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
+    """Each contact's account, with a confidence and how it was found.
+
+    The CRM's own link (the record's account id) is certain; other records are matched by
+    work e-mail domain or company name. A person takes the most confident link of any of
+    their records, preferring more trusted systems on ties.
+    """
+    account_of = np.append(resolution.account_of_record, -1)
+    record_account = RefIndex(account_records, resolution.account_of_record).find(
+        records, "account_ref"
     )
+    confidence = np.where(record_account >= 0, 1.0, 0.0)
+    method = np.full(len(records), None, dtype=object)
+    method[record_account >= 0] = "reference"
+    rest = np.flatnonzero(record_account < 0)
+    if len(rest) and len(account_records):
+        matches = _lead_to_account(records, rest, account_records)
+        found = matches["account"].notna().to_numpy()
+        rows = rest[found]
+        matched = matches["account"].to_numpy(dtype=object)[found].astype(np.int64)
+        record_account[rows] = account_of[matched]
+        confidence[rows] = matches["confidence"].to_numpy(dtype=np.float64)[found]
+        method[rows] = matches["method"].to_numpy(dtype=object)[found]
+    entity = resolution.contact_of_record
+    order = record_order(records, entity, ("salesforce", "hubspot", "zendesk"))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = np.lexsort((rank, -confidence, entity))
+    best = best[record_account[best] >= 0]
     account = np.full(resolution.n_contacts, -1, dtype=np.int64)
-    ordered = order[record_account[order] >= 0]
-    found, first = np.unique(resolution.contact_of_record[ordered], return_index=True)
-    account[found] = record_account[ordered[first]]
-    return account
+    chosen_confidence = np.zeros(resolution.n_contacts)
+    chosen_method = np.full(resolution.n_contacts, None, dtype=object)
+    found_entities, first = np.unique(entity[best], return_index=True)
+    account[found_entities] = record_account[best[first]]
+    chosen_confidence[found_entities] = confidence[best[first]]
+    chosen_method[found_entities] = method[best[first]]
+    return account, chosen_confidence, chosen_method
 
 
 def _contacts(
@@ -153,7 +190,10 @@ def _contacts(
     n = resolution.n_contacts
     values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, priority)
     values["id"] = resolution.contact_ids
-    values["account"] = _contact_accounts(records, resolution, account_records)
+    account, confidence, method = _contact_accounts(records, resolution, account_records)
+    values["account"] = account
+    values["account_confidence"] = confidence
+    values["account_method"] = method
     return ContactTable.from_columns(values, length=n, categories=categories), winners
 
 

@@ -19,7 +19,7 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
-from customer_understanding.base._resolution import Resolver, resolve_as_given, resolve_exact
+from customer_understanding.base._resolution import Resolver, resolve_as_given
 from customer_understanding.base._survivorship import DEFAULT_PRIORITY
 from customer_understanding.domain import (
     Account,

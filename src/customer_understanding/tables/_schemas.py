@@ -140,6 +140,15 @@ class ContactTable(Table):
             Column(name="id", kind="text"),
             *_CONTACT_FIELDS,
             Column(name="account", kind="index", doc="row of the person's account"),
+            Column(
+                name="account_confidence", kind="float", doc="how sure the link is, from 0 to 1"
+            ),
+            Column(
+                name="account_method",
+                kind="category",
+                labels=("reference", "domain", "name"),
+                doc="how the account was found",
+            ),
         )
     )
 
