@@ -13,6 +13,7 @@ import pandas as pd
 from customer_understanding.base._links import (
     RefIndex,
     fill_missing,
+    free_mail_domains,
     lookup_values,
 )
 from customer_understanding.base._resolution import Resolution, Resolver
@@ -155,7 +156,11 @@ def _contact_accounts(
     confidence = np.where(record_account >= 0, 1.0, 0.0)
     method = np.full(len(records), None, dtype=object)
     method[record_account >= 0] = "reference"
-    rest = np.flatnonzero(record_account < 0)
+    # Only records with a clue (a work e-mail domain or a typed company) can be matched.
+    email = pd.Series(records.column("email"), dtype="string")
+    work = ~email.str.rsplit("@", n=1).str[-1].isin(free_mail_domains) & email.notna()
+    clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
+    rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         matches = _lead_to_account(records, rest, account_records)
         found = matches["account"].notna().to_numpy()
