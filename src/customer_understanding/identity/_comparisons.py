@@ -4,7 +4,7 @@ Each kind of field has an ordered list of levels, best first (``exact`` … ``di
 Levels are computed once per *distinct* pair of values, then spread back to every record
 pair with numpy, so a million pairs over a few thousand names cost a few thousand string
 comparisons. The string measures themselves run in bulk: Jaro-Winkler and Damerau-Levenshtein
-over all distinct pairs at once (with ``rapidfuzz`` when it is installed, else ``jellyfish``),
+over all distinct pairs at once with ``rapidfuzz``,
 and the rules on one value (nickname, local part, last digits, swapped date) are computed once
 per distinct value and compared as integer codes.
 """
@@ -13,18 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import jellyfish
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-
-try:
-    from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
-    from rapidfuzz.process import cpdist
-
-    _BULK = True
-except ImportError:  # pragma: no cover - the pure fallback below is used
-    _BULK = False
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.process import cpdist
 
 __all__ = ["LEVELS", "compare_codes", "levels_of"]
 
@@ -85,9 +78,6 @@ _Graded = npt.NDArray[np.int8]
 
 
 def _jaro_winkler(firsts: _Texts, seconds: _Texts) -> npt.NDArray[np.float64]:
-    if not _BULK:  # pragma: no cover
-        scores = map(jellyfish.jaro_winkler_similarity, firsts, seconds)
-        return np.fromiter(scores, dtype=np.float64, count=len(firsts))
     similarity: npt.NDArray[np.float64] = cpdist(
         firsts, seconds, scorer=JaroWinkler.normalized_similarity, dtype=np.float64, workers=-1
     )
@@ -96,14 +86,10 @@ def _jaro_winkler(firsts: _Texts, seconds: _Texts) -> npt.NDArray[np.float64]:
 
 def _edits(firsts: _Texts, seconds: _Texts, limit: int) -> _Graded:
     """Damerau-Levenshtein distance per pair, capped at ``limit + 1``."""
-    if not _BULK:  # pragma: no cover
-        found = map(jellyfish.damerau_levenshtein_distance, firsts, seconds)
-        distance = np.fromiter(found, dtype=np.int64, count=len(firsts))
-    else:
-        distance = cpdist(
-            firsts, seconds, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
-            dtype=np.int32, workers=-1,
-        )  # fmt: skip
+    distance = cpdist(
+        firsts, seconds, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
+        dtype=np.int32, workers=-1,
+    )  # fmt: skip
     capped: _Graded = np.minimum(distance, limit + 1).astype(np.int8)
     return capped
 

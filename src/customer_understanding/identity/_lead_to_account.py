@@ -13,23 +13,16 @@ from collections.abc import Collection
 from typing import Any
 
 import attrs
-import jellyfish
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cdist, cpdist
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base import free_mail_domains
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._resolver import _country
-
-try:
-    from rapidfuzz.distance import JaroWinkler
-    from rapidfuzz.process import cdist
-
-    _RAPIDFUZZ = True
-except ImportError:  # pragma: no cover - the pure fallback below is used
-    _RAPIDFUZZ = False
 
 __all__ = ["AccountMatches", "LeadToAccount"]
 
@@ -100,15 +93,12 @@ def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> Non
 
 def _similarity(names: npt.NDArray[np.object_], choices: npt.NDArray[np.object_]) -> Any:
     """Jaro-Winkler similarity of every name to every choice (both unique, a small matrix)."""
-    if _RAPIDFUZZ:
-        blocks = [
-            cdist(names[start : start + _CHUNK], choices, scorer=JaroWinkler.normalized_similarity,
-                  dtype=np.float32, workers=1)
-            for start in range(0, len(names), _CHUNK)
-        ]  # fmt: skip
-        return np.vstack(blocks) if blocks else np.zeros((0, len(choices)), dtype=np.float32)
-    scores = [[jellyfish.jaro_winkler_similarity(a, b) for b in choices] for a in names]
-    return np.asarray(scores, dtype=np.float32).reshape(len(names), len(choices))
+    blocks = [
+        cdist(names[start : start + _CHUNK], choices, scorer=JaroWinkler.normalized_similarity,
+              dtype=np.float32, workers=1)
+        for start in range(0, len(names), _CHUNK)
+    ]  # fmt: skip
+    return np.vstack(blocks) if blocks else np.zeros((0, len(choices)), dtype=np.float32)
 
 
 @attrs.frozen(kw_only=True)
@@ -317,8 +307,10 @@ def _pair_similarity(
     present = pd.notna(firsts) & pd.notna(seconds)
     scores = np.zeros(len(firsts), dtype=np.float64)
     if present.any():
-        pairs = zip(firsts[present], seconds[present], strict=True)
-        scores[present] = [jellyfish.jaro_winkler_similarity(a, b) for a, b in pairs]
+        scores[present] = cpdist(
+            firsts[present].tolist(), seconds[present].tolist(),
+            scorer=JaroWinkler.normalized_similarity, dtype=np.float64,
+        )  # fmt: skip
     return scores
 
 
