@@ -15,13 +15,17 @@ True
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import Moment
+
 if TYPE_CHECKING:
+    import pandas as pd
+
     from customer_understanding.base import Tables
     from customer_understanding.scoring import ScoreTable
     from customer_understanding.segmentation import Segmentation
@@ -30,16 +34,50 @@ __all__ = [
     "AsOf",
     "BaseLike",
     "Level",
+    "Moment",
+    "Result",
     "Scorer",
     "SegmentModel",
     "Segmenter",
     "Trait",
 ]
 
-#: A point in time: an aware ``datetime``, an ISO string, or int64 UTC nanoseconds.
-AsOf: TypeAlias = datetime | str | int | np.integer
+#: A point in time in any form the library accepts: a ``datetime`` (naive means UTC) or
+#: ``pandas.Timestamp``, a ``date`` (midnight UTC), a date or time string, a
+#: ``numpy.datetime64``, int64 nanoseconds since the epoch, or ``None`` for the latest
+#: event in the data. Every result stores the moment it was computed for as a
+#: :class:`Moment`.
+AsOf: TypeAlias = datetime | date | str | int | np.integer | np.datetime64 | None
 #: The entity a score, trait or segment is about.
 Level: TypeAlias = Literal["contact", "account"]
+
+
+@runtime_checkable
+class Result(Protocol):
+    """What every result of the library offers.
+
+    ``to_pandas()`` returns a new DataFrame whose id columns are named ``account_id``,
+    ``contact_id`` or ``opportunity_id`` by level; ``_repr_html_`` renders a one-line
+    header (what, how many, as of when) above the first rows in a notebook; ``repr``
+    is that header. Results are deeply read-only: arrays are not writeable, mappings
+    are read-only proxies, and no DataFrame is held where a caller could change it.
+
+    Examples
+    --------
+    >>> class Empty:
+    ...     def to_pandas(self): ...
+    ...     def _repr_html_(self): return "<div>Empty: 0 rows</div>"
+    >>> isinstance(Empty(), Result)
+    True
+    """
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The result as a new DataFrame."""
+        ...
+
+    def _repr_html_(self) -> str:
+        """A compact HTML rendering for notebooks."""
+        ...
 
 
 @runtime_checkable

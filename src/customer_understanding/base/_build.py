@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import NAT, Moment, resolve_moment
 from customer_understanding.base._links import (
     RefIndex,
     fill_missing,
@@ -89,6 +90,47 @@ class Tables:
     resolution: Resolution
     account_winners: dict[str, npt.NDArray[np.int64]]
     contact_winners: dict[str, npt.NDArray[np.int64]]
+
+    def event_span(self) -> tuple[int | None, int | None]:
+        """The first and last event times (ns): interactions, deals opened and closed, stages.
+
+        Examples
+        --------
+        >>> from customer_understanding import CustomerBase
+        >>> CustomerBase.build([]).tables.event_span()
+        (None, None)
+        """
+        columns = (
+            self.interactions.column("occurred_at"),
+            self.opportunities.column("created_at"),
+            self.opportunities.column("closed_at"),
+            self.stages.column("at"),
+        )
+        known = [times[times != NAT] for times in columns]
+        known = [times for times in known if len(times)]
+        if not known:
+            return None, None
+        return min(int(t.min()) for t in known), max(int(t.max()) for t in known)
+
+    def moment(self, as_of: object, *, name: str = "as_of") -> Moment:
+        """``as_of`` parsed and checked against these tables; ``None`` is the latest event.
+
+        This is the one place every area turns a caller's ``as_of`` into a
+        :class:`~customer_understanding.typing.Moment`: any supported form is accepted,
+        and a moment before the first event in the data is refused.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(interactions=[
+        ...     cu.Interaction(id="i1", occurred_at="2026-03-01", type="webinar")])
+        >>> base.tables.moment(None)
+        Moment('2026-03-01T00:00:00Z')
+        >>> base.tables.moment("2026/03/02")
+        Moment('2026-03-02T00:00:00Z')
+        """
+        earliest, latest = self.event_span()
+        return resolve_moment(as_of, earliest=earliest, latest=latest, name=name)
 
 
 def _golden(

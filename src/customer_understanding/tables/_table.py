@@ -13,7 +13,6 @@ Storage by column kind (the missing value in brackets):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
 from typing import Any, Literal, Self
 
 import attrs
@@ -21,12 +20,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import NAT, from_nanos, to_nanos
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 
-__all__ = ["NAT", "Column", "Schema", "Table"]
+__all__ = ["NAT", "Column", "Schema", "Table", "from_nanos", "to_nanos"]
 
 Kind = Literal["time", "category", "text", "float", "index", "bool"]
-NAT = np.iinfo(np.int64).min
 _DTYPES: Mapping[str, Any] = {
     "time": np.int64,
     "category": np.int32,
@@ -314,32 +313,3 @@ def _merge_labels(column: Column, groups: list[tuple[str, ...]]) -> tuple[str, .
     if column.labels is not None:
         return column.labels
     return tuple(sorted(set().union(*groups)))
-
-
-def from_nanos(value: int) -> datetime | None:
-    """An int64 UTC nanosecond timestamp as an aware datetime (``None`` for ``NAT``).
-
-    Examples
-    --------
-    >>> from_nanos(1_767_225_600_000_000_000)
-    datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc)
-    >>> from_nanos(NAT) is None
-    True
-    """
-    if value == NAT:
-        return None
-    seconds, nanos = divmod(value, 1_000_000_000)
-    return datetime.fromtimestamp(seconds, tz=UTC).replace(microsecond=nanos // 1000)
-
-
-def to_nanos(value: datetime) -> int:
-    """An aware datetime as int64 nanoseconds since the epoch (naive means UTC).
-
-    Examples
-    --------
-    >>> to_nanos(datetime(2026, 1, 1, tzinfo=UTC))
-    1767225600000000000
-    """
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-    delta = aware - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000

@@ -1,0 +1,52 @@
+"""Private core shared by every area: time, validation, decay and result rendering.
+
+Nothing here imports another module of this library except the error root, so every
+area may use it. Public names reach users through the areas that use them.
+"""
+
+from customer_understanding._core._decay import half_life_decay
+from customer_understanding._core._render import frozen_array, frozen_mapping, html_table, summary
+from customer_understanding._core._time import (
+    DAY_NS,
+    NAT,
+    Moment,
+    days,
+    from_nanos,
+    known_by,
+    parse_moment,
+    resolve_moment,
+    to_nanos,
+    within,
+)
+from customer_understanding._core._validate import (
+    check_finite,
+    check_positive,
+    check_probability,
+    one_of,
+    positive,
+    positive_or_none,
+)
+
+__all__ = [
+    "DAY_NS",
+    "NAT",
+    "Moment",
+    "check_finite",
+    "check_positive",
+    "check_probability",
+    "days",
+    "from_nanos",
+    "frozen_array",
+    "frozen_mapping",
+    "half_life_decay",
+    "html_table",
+    "known_by",
+    "one_of",
+    "parse_moment",
+    "positive",
+    "positive_or_none",
+    "resolve_moment",
+    "summary",
+    "to_nanos",
+    "within",
+]
