@@ -153,7 +153,7 @@ def test_bad_input_is_named() -> None:
         RoleTemplate(required={"chief_vibe_officer": 1})
     with pytest.raises(InvalidValueError, match=r"required\['champion'\]=0"):
         RoleTemplate(required={"champion": 0})
-    with pytest.raises(InvalidValueError, match="is before any data"):
+    with pytest.raises(InvalidValueError, match="is before the first event"):
         buying_committee(base, "a1", as_of="2020-01-01")
     with pytest.raises(InvalidValueError, match="half_life_days=0"):
         buying_committee(base, "a1", half_life_days=0)

@@ -19,7 +19,7 @@ PLUGIN = '''
 import attrs
 import numpy as np
 
-from customer_understanding.scoring import Reasons, ScoreTable, check_as_of
+from customer_understanding.scoring import Reasons, ScoreTable
 
 
 @attrs.frozen(kw_only=True)
@@ -31,7 +31,7 @@ class SeatScorer:
 
     def score(self, base, /, *, as_of):
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         account = tables.contacts.column("account")
         people = np.bincount(account[account >= 0], minlength=len(tables.accounts)).astype(float)
         rows = np.flatnonzero(people)

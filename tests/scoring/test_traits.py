@@ -100,7 +100,7 @@ def test_window_must_be_positive():
 
 
 def test_as_of_before_the_data_is_refused(base):
-    with pytest.raises(InvalidValueError, match="before the first interaction"):
+    with pytest.raises(InvalidValueError, match="before the first event"):
         evaluate_traits(base, {"t": InteractionCount()}, as_of="2020-01-01")
 
 

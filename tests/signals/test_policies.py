@@ -174,5 +174,5 @@ def test_bad_policies_and_moments_are_named() -> None:
         Policy(name="empty", when=[], emit=[])
     with pytest.raises(InvalidValueError, match="used twice"):
         evaluate_signals(_base([]), policies=[*DEFAULT_POLICIES, DEFAULT_POLICIES[0]])
-    with pytest.raises(InvalidValueError, match="is before any data"):
+    with pytest.raises(InvalidValueError, match="is before the first event"):
         evaluate_signals(_base([_touch(1, "login", 5)]), as_of="2001-01-01")

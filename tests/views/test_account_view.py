@@ -63,7 +63,7 @@ def test_view_as_of_the_past_hides_later_data(base: cu.CustomerBase) -> None:
 def test_bad_input_is_named(base: cu.CustomerBase) -> None:
     with pytest.raises(NotFoundError, match="account_id='zz'"):
         account_view(base, "zz")
-    with pytest.raises(InvalidValueError, match="is before any data"):
+    with pytest.raises(InvalidValueError, match="is before the first event"):
         account_view(base, "a1", as_of="1999-01-01")
 
 

@@ -4,6 +4,7 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
+from customer_understanding._core._convert import floats, int32s, int64s, names, numbers, objects
 from customer_understanding._core._decay import half_life_decay
 from customer_understanding._core._render import frozen_array, frozen_mapping, html_table, summary
 from customer_understanding._core._time import (
@@ -35,12 +36,18 @@ __all__ = [
     "check_positive",
     "check_probability",
     "days",
+    "floats",
     "from_nanos",
     "frozen_array",
     "frozen_mapping",
     "half_life_decay",
     "html_table",
+    "int32s",
+    "int64s",
     "known_by",
+    "names",
+    "numbers",
+    "objects",
     "one_of",
     "parse_moment",
     "positive",

@@ -3,7 +3,6 @@
 from customer_understanding.base._build import Tables, TableSource
 from customer_understanding.base._customer_base import BaseSummary, CustomerBase
 from customer_understanding.base._links import free_mail_domains
-from customer_understanding.base._moment import as_of_nanos
 from customer_understanding.base._resolution import (
     Resolution,
     Resolver,
@@ -21,7 +20,6 @@ __all__ = [
     "Resolver",
     "TableSource",
     "Tables",
-    "as_of_nanos",
     "entity_ids",
     "free_mail_domains",
     "resolve_as_given",

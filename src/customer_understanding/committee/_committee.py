@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError, NotFoundError
-from customer_understanding.base import CustomerBase, as_of_nanos
+from customer_understanding.base import CustomerBase
 from customer_understanding.committee._coverage import CoverageReport, Gap, committee_coverage
 from customer_understanding.committee._graph import (
     committee_graph,
@@ -249,7 +249,7 @@ def committees(
     [0.25, 0.125]
     """
     _check(half_life_days)
-    moment = as_of_nanos(base, as_of)
+    moment = base.tables.moment(as_of)
     members, edges = _frames(base, _members_of(base, moment), as_of=moment,
                              half_life_days=half_life_days)  # fmt: skip
     when = from_nanos(moment)
@@ -320,7 +320,7 @@ def buying_committee(
     """
     _check(half_life_days)
     account = base.account_row(account_id)
-    moment = as_of_nanos(base, as_of)
+    moment = base.tables.moment(as_of)
     rows = _members_of(base, moment)
     rows = rows[base.contacts.column("account")[rows] == account]
     if opportunity_id is not None:

@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import NotFoundError
-from customer_understanding.base import CustomerBase, as_of_nanos
+from customer_understanding.base import CustomerBase
 from customer_understanding.committee._roles import RoleAssignment, assign_roles
 from customer_understanding.committee._stats import DAY, Engagement, engagement
 from customer_understanding.committee._template import (
@@ -224,7 +224,7 @@ def committee_coverage(
     >>> [gap.reason for gap in report.gaps_of("a1")][:2]
     ['no economic buyer in the committee', 'no champion in the committee']
     """
-    moment = as_of_nanos(base, as_of)
+    moment = base.tables.moment(as_of)
     facts = _facts(base, moment)
     templates, choice = _choice(base, moment, template)
     size = len(base.accounts)

@@ -15,6 +15,7 @@ Examples
 True
 """
 
+from customer_understanding._core import half_life_decay
 from customer_understanding.scoring._engagement import (
     DEFAULT_POINTS,
     DEFAULT_ROLE_WEIGHTS,
@@ -30,7 +31,6 @@ from customer_understanding.scoring._predictive import (
     outcome_labels,
 )
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._time import check_as_of, half_life_decay
 from customer_understanding.scoring._traits import (
     ActiveSeatShare,
     DaysSince,
@@ -64,7 +64,6 @@ __all__ = [
     "Reasons",
     "ScoreTable",
     "TraitFrame",
-    "check_as_of",
     "evaluate_traits",
     "half_life_decay",
     "outcome_labels",

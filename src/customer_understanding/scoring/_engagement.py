@@ -9,9 +9,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import numbers, positive
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
-from customer_understanding.scoring._convert import numbers
 from customer_understanding.scoring._engagement_core import (
     ContactPoints,
     contact_points,
@@ -20,7 +20,6 @@ from customer_understanding.scoring._engagement_core import (
 )
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._time import check_as_of, positive
 from customer_understanding.tables import NAT
 from customer_understanding.typing import AsOf, BaseLike, Level
 
@@ -62,7 +61,8 @@ def _caps(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str,
 def _optional_positive(
     instance: object, attribute: attrs.Attribute[Any], value: float | None
 ) -> None:
-    positive(attribute.name, value, allow_none=True)
+    if value is not None:
+        positive(attribute.name, value)
 
 
 @attrs.frozen(kw_only=True)
@@ -131,7 +131,7 @@ class EngagementScorer:
     def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
         """Score every contact (or account) as of ``as_of`` from earlier interactions."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         contacts = self.contact_scores(tables, moment)
         if self.level == "contact":
             return contacts

@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding.scoring._time import DAY_NS, half_life_decay
+from customer_understanding._core import DAY_NS, half_life_decay
 from customer_understanding.tables import NAT
 
 __all__ = ["ContactPoints", "contact_points", "roll_up_points", "signal_codes"]

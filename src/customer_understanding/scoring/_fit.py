@@ -10,12 +10,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import numbers
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base import Tables
-from customer_understanding.scoring._convert import numbers
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._time import check_as_of
 from customer_understanding.tables import Table
 from customer_understanding.typing import AsOf, BaseLike, Level
 
@@ -174,7 +173,7 @@ class FitScorer:
     def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
         """Apply the rules to every entity (firmographics are taken as currently known)."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         entities = tables.contacts if self.level == "contact" else tables.accounts
         parts = [self._rule_reasons(tables, code, rule) for code, rule in enumerate(self.rules)]
         reasons = Reasons.concat(parts) if parts else Reasons.empty()

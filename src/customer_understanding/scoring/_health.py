@@ -8,12 +8,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import DAY_NS, numbers, positive
 from customer_understanding.base import Tables
-from customer_understanding.scoring._convert import numbers
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._time import DAY_NS, check_as_of, positive
 from customer_understanding.scoring._traits import (
     ActiveSeatShare,
     FeatureBreadth,
@@ -105,7 +104,7 @@ class HealthScorer:
     def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
         """Score every account's health as of ``as_of``."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         size = len(tables.accounts)
         ones = np.ones(size)
         parts = [_signal("baseline", ones, self.baseline, ones * self.baseline)]

@@ -8,8 +8,8 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import names
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.scoring._convert import names
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
 from customer_understanding.scoring._score_table import Reasons, ScoreTable

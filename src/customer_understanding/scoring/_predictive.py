@@ -10,13 +10,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import DAY_NS, numbers, positive
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring import _sklearn
-from customer_understanding.scoring._convert import numbers
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._time import DAY_NS, check_as_of, positive
 from customer_understanding.tables import NAT
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
 
@@ -134,7 +133,7 @@ class PredictiveModel:
         """Predict every entity's outcome probability from its traits as of ``as_of``."""
         _sklearn.check_fitted(self.estimator)
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         features = _features(base, self.traits, moment, self.level)
         score = 100 * _sklearn.positive_probability(self.estimator, features)
         entities = tables.accounts if self.level == "account" else tables.contacts
@@ -238,7 +237,7 @@ class PredictiveScorer:
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> PredictiveModel:
         """Fit on outcomes observed before ``as_of``; returns the fitted scorer."""
-        moment = check_as_of(base.tables, as_of)
+        moment = base.tables.moment(as_of)
         features, labels = self.training_set(base, moment)
         if len(np.unique(labels)) < 2:
             seen = "always" if labels.any() else "never"
@@ -258,7 +257,7 @@ class PredictiveScorer:
         self, base: BaseLike, /, *, as_of: AsOf, top_share: float = 0.1, bins: int = 5
     ) -> Backtest:
         """Fit as of ``as_of - horizon`` and test on the outcomes in the horizon up to ``as_of``."""
-        moment = check_as_of(base.tables, as_of)
+        moment = base.tables.moment(as_of)
         cutoff = moment - int(self.horizon_days * DAY_NS)
         model = self.fit(base, as_of=cutoff)
         predicted = model.score(base, as_of=cutoff).score / 100

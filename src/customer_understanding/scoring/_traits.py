@@ -14,10 +14,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import DAY_NS, names, positive
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base import Tables
-from customer_understanding.scoring._convert import names
-from customer_understanding.scoring._time import DAY_NS, check_as_of, positive
 from customer_understanding.tables import NAT, Table
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
 
@@ -36,7 +35,8 @@ _RESOLVED = ("solved", "closed")
 
 
 def _window(instance: object, attribute: attrs.Attribute[Any], value: float | None) -> None:
-    positive(attribute.name, value, allow_none=True)
+    if value is not None:
+        positive(attribute.name, value)
 
 
 def _entities(tables: Tables, level: Level) -> tuple[npt.NDArray[np.int64], int]:
@@ -285,7 +285,7 @@ def evaluate_traits(
     ['id', 'web_14d', 'since_sales']
     """
     tables = base.tables
-    moment = check_as_of(tables, as_of)
+    moment = tables.moment(as_of)
     _entities(tables, level)
     ids = (tables.contacts if level == "contact" else tables.accounts).column("id")
     values = {

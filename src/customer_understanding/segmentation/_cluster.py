@@ -10,7 +10,6 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.scoring._time import check_as_of
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
 
@@ -51,7 +50,7 @@ class ClusterModel:
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
         """Each entity goes to its nearest centroid in standardised trait space."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         scaled = (_matrix(base, self.traits, moment, self.level) - self.mean) / self.scale
         distance = ((scaled[:, None, :] - self.centroids[None, :, :]) ** 2).sum(axis=2)
         segment = np.argmin(distance, axis=1) if len(scaled) else np.zeros(0, np.int32)
@@ -109,7 +108,7 @@ class ClusterSegmenter:
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> ClusterModel:
         """Standardise the traits and run k-means on them."""
-        moment = check_as_of(base.tables, as_of)
+        moment = base.tables.moment(as_of)
         matrix = _matrix(base, self.traits, moment, self.level)
         if len(matrix) < self.clusters:
             msg = f"clusters={self.clusters!r} exceeds the {len(matrix)} {self.level}s to cluster"

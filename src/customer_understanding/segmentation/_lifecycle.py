@@ -5,8 +5,8 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from customer_understanding._core import DAY_NS, positive
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.scoring._time import DAY_NS, check_as_of, positive
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
 from customer_understanding.typing import AsOf, BaseLike, Level
@@ -63,13 +63,13 @@ class LifecycleSegmenter:
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> LifecycleSegmenter:
         """Nothing to learn: the segmenter is its own model."""
-        check_as_of(base.tables, as_of)
+        base.tables.moment(as_of)
         return self
 
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
         """Segment every entity by its first and last interaction before ``as_of``."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         table = tables.interactions
         entities = tables.accounts if self.level == "account" else tables.contacts
         who, times = table.column(self.level), table.column("occurred_at")

@@ -7,10 +7,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import DAY_NS, floats
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
-from customer_understanding.scoring._convert import floats
-from customer_understanding.scoring._time import DAY_NS, check_as_of
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
 from customer_understanding.typing import AsOf, BaseLike, Level
@@ -109,7 +108,7 @@ class RFMModel:
         Accounts without a won deal score 0 on each.
         """
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         recency, frequency, monetary = rfm_values(tables, moment)
         bought = ~np.isnan(recency)
         frequency = np.where(bought, frequency, np.nan)
@@ -143,7 +142,7 @@ class RFMModel:
         ]
         segment = np.select(rules, np.arange(len(rules)), default=-1)
         segment[r == 0] = -1
-        moment = check_as_of(base.tables, as_of)
+        moment = base.tables.moment(as_of)
         return Segmentation(
             segmenter="rfm",
             level="account",
@@ -190,7 +189,7 @@ class RFMSegmenter:
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> RFMModel:
         """Learn the cut-offs from the accounts' won deals before ``as_of``."""
         tables = base.tables
-        recency, frequency, monetary = rfm_values(tables, check_as_of(tables, as_of))
+        recency, frequency, monetary = rfm_values(tables, tables.moment(as_of))
         bought = ~np.isnan(recency)
         return RFMModel(
             bins=self.bins,

@@ -11,7 +11,6 @@ import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base import Tables
-from customer_understanding.scoring._time import check_as_of
 from customer_understanding.segmentation._exclusive import suppressed_mask
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
@@ -168,13 +167,13 @@ class RuleSegmenter:
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> RuleSegmenter:
         """Nothing to learn: the segmenter is its own model."""
-        check_as_of(base.tables, as_of)
+        base.tables.moment(as_of)
         return self
 
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
         """Evaluate the traits as of ``as_of`` and assign each entity its first matching segment."""
         tables = base.tables
-        moment = check_as_of(tables, as_of)
+        moment = tables.moment(as_of)
         entities = tables.accounts if self.level == "account" else tables.contacts
         size = len(entities)
         segment = np.full(size, -1, dtype=np.int32)

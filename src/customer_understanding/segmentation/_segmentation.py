@@ -7,8 +7,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import int32s, names, objects
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.scoring._convert import int32s, names, objects
 from customer_understanding.typing import Level
 
 __all__ = ["Segmentation"]

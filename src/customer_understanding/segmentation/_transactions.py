@@ -8,8 +8,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import DAY_NS, parse_moment
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.scoring._time import DAY_NS, as_of_nanos
 from customer_understanding.typing import AsOf
 
 __all__ = ["transaction_summary"]
@@ -64,7 +64,7 @@ def transaction_summary(
         msg = f"freq={freq!r} must be 'D' (days) or 'W' (weeks)"
         raise InvalidValueError(msg)
     _columns(transactions, (customer, at) if value is None else (customer, at, value))
-    end = _periods(np.array([as_of_nanos(observation_end)]), freq)[0]
+    end = _periods(np.array([parse_moment(observation_end)]), freq)[0]
     nanos = pd.to_datetime(transactions[at], utc=True).to_numpy("datetime64[ns]").view(np.int64)
     period = _periods(nanos, freq)
     keep = period <= end

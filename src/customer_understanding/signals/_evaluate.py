@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base import CustomerBase, as_of_nanos
+from customer_understanding.base import CustomerBase
 from customer_understanding.domain import Discipline
 from customer_understanding.signals._builtins import DEFAULT_POLICIES
 from customer_understanding.signals._policy import Emit, Policy, Signal, check_unique_names
@@ -145,7 +145,7 @@ def evaluate_signals(
     ['web_surge']
     """
     check_unique_names(policies)
-    moment = as_of_nanos(base, as_of)
+    moment = base.tables.moment(as_of)
     run = _Run(base=base, moment=moment, traits=account_traits(base, moment))
     for policy in sorted(policies, key=lambda p: -p.precedence):
         run.apply(policy)

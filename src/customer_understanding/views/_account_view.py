@@ -10,7 +10,7 @@ import attrs
 import pandas as pd
 
 from customer_understanding._errors import NotFoundError
-from customer_understanding.base import CustomerBase, as_of_nanos
+from customer_understanding.base import CustomerBase
 from customer_understanding.committee import (
     DEFAULT_TEMPLATE,
     Committee,
@@ -151,7 +151,7 @@ def account_view(
     (['/pricing'], {'fit': 80.0})
     """
     row = base.account_row(account_id)
-    moment = as_of_nanos(base, as_of)
+    moment = base.tables.moment(as_of)
     when = from_nanos(moment)
     assert when is not None
     timeline = base.timeline(account_id)
