@@ -71,6 +71,7 @@ _SUBMODULES = frozenset(
         "signals",
         "tables",
         "testing",
+        "traits",
         "typing",
         "views",
     }

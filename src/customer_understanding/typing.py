@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -168,15 +168,33 @@ class Segmenter(Protocol):
 
 @runtime_checkable
 class Trait(Protocol):
-    """A computed, point-in-time feature of every contact or account.
+    """A fact about every contact or account as of a moment: one value per entity row.
+
+    ``evaluate`` reads the columnar tables and returns one value per row of the level's
+    entity table, using only what was known by ``as_of`` (an event at ``as_of`` counts).
+    Numeric traits return float64 arrays, category and text traits object arrays of
+    ``str``. The missing-value rule: counts are 0 when nothing happened; a value that
+    cannot be known (days since something that never happened, a ratio over zero, a
+    mean of no ratings) is ``nan`` (numbers) or ``None`` (categories), never ``inf``.
+    ``description`` says what the trait measures, for reasons and reference pages.
+    Register one by name with :func:`customer_understanding.traits.register_trait`.
 
     Examples
     --------
-    >>> from customer_understanding.scoring import InteractionCount
-    >>> isinstance(InteractionCount(types=("page_view",), window_days=14), Trait)
+    >>> import numpy as np
+    >>> class Seniors:
+    ...     description = "1 for VPs and C-level people"
+    ...     def evaluate(self, tables, /, *, as_of, level):
+    ...         return np.isin(tables.contacts.labels("seniority"), ["vp", "c_level"]) * 1.0
+    >>> isinstance(Seniors(), Trait)
     True
     """
 
-    def evaluate(self, tables: Tables, /, *, as_of: int, level: Level) -> npt.NDArray[np.float64]:
-        """One value per entity row (``nan`` when unknown), from data before ``as_of`` (ns)."""
+    @property
+    def description(self) -> str:
+        """What the trait measures, in a few words."""
+        ...
+
+    def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
+        """One value per entity row of ``level``, from what was known by ``as_of``."""
         ...

@@ -10,10 +10,12 @@ Examples
 from customer_understanding.plugins._registry import (
     SCORER_GROUP,
     SEGMENTER_GROUP,
+    TRAIT_GROUP,
     PluginWarning,
     clear_plugin_cache,
     get_scorer,
     get_segmenter,
+    installed_traits,
     scorer_names,
     segmenter_names,
 )
@@ -21,10 +23,12 @@ from customer_understanding.plugins._registry import (
 __all__ = [
     "SCORER_GROUP",
     "SEGMENTER_GROUP",
+    "TRAIT_GROUP",
     "PluginWarning",
     "clear_plugin_cache",
     "get_scorer",
     "get_segmenter",
+    "installed_traits",
     "scorer_names",
     "segmenter_names",
 ]

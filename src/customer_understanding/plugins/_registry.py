@@ -1,8 +1,9 @@
 """The typed registry of scorers and segmenters, with entry-point discovery.
 
 Built-ins are imported on first use. Installed packages add strategies through the
-entry-point groups ``customer_understanding.scorers`` and ``customer_understanding.segmenters``;
-each group is read once, on the first look-up. A plugin that fails to load, or whose name
+entry-point groups ``customer_understanding.scorers`` and ``customer_understanding.segmenters``,
+and traits through ``customer_understanding.traits`` (resolved by name in
+:mod:`customer_understanding.traits`); each group is read once, on the first look-up. A plugin that fails to load, or whose name
 is already taken, is skipped with a :class:`PluginWarning` rather than breaking anything.
 """
 
@@ -13,6 +14,7 @@ import warnings
 from collections.abc import Callable, Mapping
 from functools import cache
 from importlib.metadata import entry_points
+from types import MappingProxyType
 from typing import Any, cast
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
@@ -21,16 +23,19 @@ from customer_understanding.typing import Scorer, Segmenter
 __all__ = [
     "SCORER_GROUP",
     "SEGMENTER_GROUP",
+    "TRAIT_GROUP",
     "PluginWarning",
     "clear_plugin_cache",
     "get_scorer",
     "get_segmenter",
+    "installed_traits",
     "scorer_names",
     "segmenter_names",
 ]
 
 SCORER_GROUP = "customer_understanding.scorers"
 SEGMENTER_GROUP = "customer_understanding.segmenters"
+TRAIT_GROUP = "customer_understanding.traits"
 
 _BUILTINS: Mapping[str, Mapping[str, str]] = {
     SCORER_GROUP: {
@@ -46,6 +51,8 @@ _BUILTINS: Mapping[str, Mapping[str, str]] = {
         "rfm": "customer_understanding.segmentation:RFMSegmenter",
         "rules": "customer_understanding.segmentation:RuleSegmenter",
     },
+    # The standard traits live in customer_understanding.traits, which resolves names.
+    TRAIT_GROUP: {},
 }
 
 Factory = Callable[..., Any]
@@ -191,3 +198,17 @@ def get_segmenter(name: str, /, **params: Any) -> Segmenter:
         msg = f"segmenter {name!r} built {segmenter!r}, which has no level and fit()"
         raise InvalidValueError(msg)
     return segmenter
+
+
+def installed_traits() -> Mapping[str, Factory]:
+    """Trait factories installed through the ``customer_understanding.traits`` group, by name.
+
+    Each entry point names a class or function that builds the trait with no arguments;
+    :func:`customer_understanding.traits.get_trait` resolves these names.
+
+    Examples
+    --------
+    >>> dict(installed_traits())
+    {}
+    """
+    return MappingProxyType(_plugins(TRAIT_GROUP))
