@@ -2,9 +2,10 @@
 
 Built-ins are imported on first use. Installed packages add strategies through the
 entry-point groups ``customer_understanding.scorers`` and ``customer_understanding.segmenters``,
-and traits through ``customer_understanding.traits`` (resolved by name in
-:mod:`customer_understanding.traits`); each group is read once, on the first look-up. A plugin that fails to load, or whose name
-is already taken, is skipped with a :class:`PluginWarning` rather than breaking anything.
+and traits through ``customer_understanding.traits`` (their names resolve in
+:mod:`customer_understanding.traits`); each group is read once, on the first look-up.
+A plugin that fails to load, or whose name is already taken, is skipped with a
+:class:`PluginWarning` rather than breaking anything.
 """
 
 from __future__ import annotations

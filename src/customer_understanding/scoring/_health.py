@@ -8,18 +8,11 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import DAY_NS, numbers, positive
-from customer_understanding.base import Tables
+from customer_understanding._core import numbers, positive
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.scoring._traits import (
-    ActiveSeatShare,
-    FeatureBreadth,
-    InteractionCount,
-    OpenTickets,
-)
-from customer_understanding.tables import NAT
+from customer_understanding.traits import OpenTickets, TraitSnapshot
 from customer_understanding.typing import AsOf, BaseLike, Level
 
 __all__ = ["HealthScorer"]
@@ -37,30 +30,19 @@ def _signal(name: str, value: Floats, weight: float, contribution: Floats) -> Re
     )  # fmt: skip
 
 
-def _mean_satisfaction(tables: Tables, as_of: int, window_days: float) -> Floats:
-    table = tables.interactions
-    times, rating = table.column("occurred_at"), table.column("satisfaction")
-    account = table.column("account")
-    mask = (times != NAT) & (times < as_of) & (times >= as_of - int(window_days * DAY_NS))
-    mask &= ~np.isnan(rating) & (account >= 0)
-    size = len(tables.accounts)
-    total = np.bincount(account[mask], weights=rating[mask], minlength=size)
-    count = np.bincount(account[mask], minlength=size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(count > 0, total / count, np.nan)
-
-
 @attrs.frozen(kw_only=True)
 class HealthScorer:
     """Customer health of accounts: a baseline moved up and down by explainable signals.
 
-    Signals (each a reason): open tickets per priority (``ticket_points``), tickets
-    opened in the last 30 days, mean satisfaction (centred on 0.5), the active share of
-    seats in the last 30 days, the distinct features used in the last 30 days (at most
-    ``feature_cap`` count), the trend of product use (last 30 days against the 30
-    before, in [-1, 1]) and engagement (the engagement score over ``engagement_scale``,
-    at most 1). Grades: ``healthy``, ``watch``, ``at_risk``. Renewal dates are not in the
-    data model yet, so renewal proximity is not a signal.
+    Every signal is a standard trait of :mod:`customer_understanding.traits`, named as
+    there, so health, segment rules and signal policies read the same facts: open
+    tickets per priority (``open_p1_tickets`` …, weighted by ``ticket_points``),
+    ``tickets_30d``, ``satisfaction`` (centred on 0.5), ``seat_utilisation`` (active
+    users per licensed seat, at most 1; no points where seats are unknown),
+    ``features_30d`` (at most ``feature_cap`` count), ``product_use_change`` (in
+    [-1, 1]) and engagement (the engagement score over ``engagement_scale``, at most 1).
+    Missing facts move nothing. Grades: ``healthy``, ``watch``, ``at_risk``. Renewal
+    dates are not in the data model yet, so renewal proximity is not a signal.
 
     Examples
     --------
@@ -104,13 +86,13 @@ class HealthScorer:
     def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
         """Score every account's health as of ``as_of``."""
         tables = base.tables
-        moment = tables.moment(as_of)
+        facts = TraitSnapshot(base, as_of=as_of)
         size = len(tables.accounts)
         ones = np.ones(size)
         parts = [_signal("baseline", ones, self.baseline, ones * self.baseline)]
-        parts += self._service(tables, moment)
-        parts += self._product(tables, moment)
-        engaged = EngagementScorer(level="account").score(base, as_of=moment).score
+        parts += self._service(facts)
+        parts += self._product(facts)
+        engaged = EngagementScorer(level="account").score(base, as_of=facts.as_of).score
         share = np.clip(engaged / self.engagement_scale, 0.0, 1.0)
         parts.append(
             _signal("engagement", share, self.engagement_points, share * self.engagement_points)
@@ -118,45 +100,32 @@ class HealthScorer:
         reasons = Reasons.concat(parts)
         score = reasons.total(size)
         return ScoreTable(
-            scorer=self.name, level="account", as_of=moment, ids=tables.accounts.column("id"),
-            score=score, grade=grade_by_thresholds(score, self.grades), grades=_GRADES,
-            reasons=reasons,
+            scorer=self.name, level="account", as_of=facts.as_of,
+            ids=tables.accounts.column("id"), score=score,
+            grade=grade_by_thresholds(score, self.grades), grades=_GRADES, reasons=reasons,
         )  # fmt: skip
 
-    def _service(self, tables: Tables, as_of: int) -> list[Reasons]:
+    def _service(self, facts: TraitSnapshot) -> list[Reasons]:
         parts = []
         for priority, points in self.ticket_points.items():
-            count = OpenTickets(priorities=(priority,)).evaluate(
-                tables, as_of=as_of, level="account"
-            )
+            count = facts.values(OpenTickets(priorities=(priority,)))
             parts.append(_signal(f"open_{priority}_tickets", count, points, count * points))
-        recent = InteractionCount(types=("ticket",), window_days=30.0)
-        count = recent.evaluate(tables, as_of=as_of, level="account")
-        parts.append(
-            _signal(
-                "tickets_30d", count, self.recent_ticket_points, count * self.recent_ticket_points
-            )
-        )
-        rating = _mean_satisfaction(tables, as_of, 180.0)
-        centred = np.nan_to_num(2 * rating - 1)
-        parts.append(
-            _signal(
-                "satisfaction", rating, self.satisfaction_points, centred * self.satisfaction_points
-            )
-        )
+        count = facts.values("tickets_30d")
+        recent = self.recent_ticket_points
+        parts.append(_signal("tickets_30d", count, recent, count * recent))
+        rating = facts.values("satisfaction")
+        centred = np.nan_to_num(2 * rating - 1) * self.satisfaction_points
+        parts.append(_signal("satisfaction", rating, self.satisfaction_points, centred))
         return parts
 
-    def _product(self, tables: Tables, as_of: int) -> list[Reasons]:
-        seats = ActiveSeatShare(window_days=30.0).evaluate(tables, as_of=as_of, level="account")
-        adoption = np.nan_to_num(seats) * self.adoption_points
-        use = InteractionCount(disciplines=("product",), window_days=30.0)
-        recent = use.evaluate(tables, as_of=as_of, level="account")
-        before = use.evaluate(tables, as_of=as_of - 30 * DAY_NS, level="account")
-        trend = np.clip((recent - before) / np.maximum(before, 1.0), -1.0, 1.0)
-        features = FeatureBreadth(window_days=30.0).evaluate(tables, as_of=as_of, level="account")
-        counted = np.minimum(features, self.feature_cap)
+    def _product(self, facts: TraitSnapshot) -> list[Reasons]:
+        used = facts.values("seat_utilisation")
+        adoption = np.nan_to_num(np.minimum(used, 1.0)) * self.adoption_points
+        trend = facts.values("product_use_change")
+        moved = np.nan_to_num(np.clip(trend, -1.0, 1.0)) * self.trend_points
+        features = np.minimum(facts.values("features_30d"), self.feature_cap)
         return [
-            _signal("active_seat_share", seats, self.adoption_points, adoption),
-            _signal("feature_breadth", counted, self.feature_points, counted * self.feature_points),
-            _signal("product_trend", trend, self.trend_points, trend * self.trend_points),
+            _signal("seat_utilisation", used, self.adoption_points, adoption),
+            _signal("features_30d", features, self.feature_points, features * self.feature_points),
+            _signal("product_use_change", trend, self.trend_points, moved),
         ]

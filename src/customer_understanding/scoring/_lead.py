@@ -8,11 +8,12 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import names
+from customer_understanding._core import Moment, names
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
+from customer_understanding.traits import RecordField
 from customer_understanding.typing import AsOf, BaseLike, Level
 
 __all__ = ["LEAD_GRADES", "LeadScorer"]
@@ -99,7 +100,10 @@ class LeadScorer:
             current = np.full(len(table), None, dtype=object)
             target = "mqa"
         else:
-            stage = base.tables.contacts.labels("lifecycle_stage")
+            # The stage as the record holds it now: proposals change that record.
+            stage = RecordField(name="lifecycle_stage").evaluate(
+                base.tables, as_of=Moment(table.as_of), level="contact"
+            )
             before = np.isin(stage, _BEFORE_MQL) | pd.isna(stage)
             chosen = np.isin(labels, self.mql_grades) & before
             current, target = stage, "mql"

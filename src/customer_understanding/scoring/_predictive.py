@@ -10,13 +10,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, numbers, positive
+from customer_understanding._core import DAY_NS, Moment, numbers, positive
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring import _sklearn
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.tables import NAT
+from customer_understanding.traits import Deals, InteractionCount, get_trait
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
 
 __all__ = ["Backtest", "PredictiveModel", "PredictiveScorer", "outcome_labels"]
@@ -28,9 +28,11 @@ _GRADES = ("high", "medium", "low")
 def outcome_labels(
     tables: Tables, outcome: str, start: int, days: float, level: Level
 ) -> npt.NDArray[np.int64]:
-    """1 for entities whose outcome happens in ``[start, start + days)``, else 0.
+    """1 for entities whose outcome happens in the ``days`` after ``start``, else 0.
 
     ``outcome`` is ``"won_deal"`` (accounts: a deal closed won) or an interaction type.
+    The window is ``start < t <= start + days``: the traits of a snapshot at ``start``
+    hold what happened up to it, the label what happened after it.
 
     Examples
     --------
@@ -39,33 +41,38 @@ def outcome_labels(
     ...     contacts=[cu.Contact(id="c1", email="c1@acme.com")],
     ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-05", type="demo",
     ...                                  contact_id="c1")])
-    >>> start = cu.tables.to_nanos(cu.tables.from_nanos(0).replace(year=2026, month=3))
+    >>> start = base.tables.moment("2026-03-05") - 4 * 86_400 * 10**9
     >>> outcome_labels(base.tables, "demo", start, 30, "contact").tolist()
     [1]
     """
-    end = start + int(days * DAY_NS)
-    size = len(tables.accounts) if level == "account" else len(tables.contacts)
+    end = Moment(start + round(days * DAY_NS))
     if outcome == "won_deal":
         if level != "account":
             msg = "outcome='won_deal' is an account outcome; use level='account'"
             raise InvalidValueError(msg)
-        deals = tables.opportunities
-        at, who = deals.column("closed_at"), deals.column("account")
-        hit = (deals.column("outcome") == deals.code_of("outcome", "won")) & (who >= 0)
+        won = Deals(state="won")
+        after = won.evaluate(tables, as_of=end, level=level)
+        gained = after - won.evaluate(tables, as_of=Moment(start), level=level)
     else:
-        table = tables.interactions
-        code = table.code_of("type", outcome)
-        if code < 0:
+        if tables.interactions.code_of("type", outcome) < 0:
             msg = f"outcome={outcome!r} is neither 'won_deal' nor an interaction type in the data"
             raise InvalidValueError(msg)
-        at, who = table.column("occurred_at"), table.column(level)
-        hit = (table.column("type") == code) & (who >= 0)
-    hit &= (at != NAT) & (at >= start) & (at < end)
-    return (np.bincount(who[hit], minlength=size) > 0).astype(np.int64)
+        seen = InteractionCount(types=(outcome,), window_days=days)
+        gained = seen.evaluate(tables, as_of=end, level=level)
+    return (gained > 0).astype(np.int64)
 
 
-def _features(base: BaseLike, traits: Mapping[str, Trait], as_of: int, level: Level) -> Floats:
-    columns = [trait.evaluate(base.tables, as_of=as_of, level=level) for trait in traits.values()]
+def _features(
+    base: BaseLike, traits: Mapping[str, Trait | str], as_of: int, level: Level
+) -> Floats:
+    columns = []
+    for name, trait in traits.items():
+        found = get_trait(trait) if isinstance(trait, str) else trait
+        values = np.asarray(found.evaluate(base.tables, as_of=Moment(as_of), level=level))
+        if values.dtype.kind not in "biuf":
+            msg = f"trait {name!r} holds categories; the predictive scorer needs numbers"
+            raise InvalidValueError(msg)
+        columns.append(values.astype(np.float64))
     return np.nan_to_num(np.column_stack(columns), nan=0.0)
 
 
@@ -110,7 +117,7 @@ class PredictiveModel:
     Examples
     --------
     >>> from sklearn.linear_model import LogisticRegression
-    >>> from customer_understanding.scoring import InteractionCount
+    >>> from customer_understanding.traits import InteractionCount
     >>> model = PredictiveModel(level="contact", traits={"n": InteractionCount()},
     ...                         estimator=LogisticRegression(), means=np.zeros(1), baseline=0.0)
     >>> model.name, model.level
@@ -118,7 +125,7 @@ class PredictiveModel:
     """
 
     level: Level
-    traits: Mapping[str, Trait]
+    traits: Mapping[str, Trait | str]
     estimator: Any
     means: Floats
     baseline: float
@@ -181,7 +188,7 @@ class PredictiveScorer:
     >>> from sklearn.linear_model import LogisticRegression
     >>> from customer_understanding import CustomerBase
     >>> from customer_understanding.datasets import generate_world
-    >>> from customer_understanding.scoring import InteractionCount
+    >>> from customer_understanding.traits import InteractionCount
     >>> world = generate_world(accounts=30, interactions=3_000, defects=False)
     >>> base = CustomerBase.build(world.as_sources())
     >>> scorer = PredictiveScorer(estimator=LogisticRegression(), outcome="demo",
@@ -195,7 +202,7 @@ class PredictiveScorer:
     """
 
     estimator: Any
-    traits: Mapping[str, Trait]
+    traits: Mapping[str, Trait | str]
     outcome: str = "won_deal"
     level: Level = attrs.field(
         default="account", validator=attrs.validators.in_(("contact", "account"))

@@ -25,12 +25,7 @@ from customer_understanding.segmentation._rfm import (
     RFMSegmenter,
     rfm_values,
 )
-from customer_understanding.segmentation._rules import (
-    Condition,
-    ContactsCondition,
-    RuleSegment,
-    RuleSegmenter,
-)
+from customer_understanding.segmentation._rules import RuleSegment, RuleSegmenter
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.segmentation._transactions import transaction_summary
 
@@ -39,8 +34,6 @@ __all__ = [
     "RFM_SEGMENTS",
     "ClusterModel",
     "ClusterSegmenter",
-    "Condition",
-    "ContactsCondition",
     "LifecycleSegmenter",
     "RFMModel",
     "RFMSegmenter",

@@ -11,13 +11,13 @@ import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
-from customer_understanding.typing import AsOf, BaseLike, Level, Trait
+from customer_understanding.typing import AsOf, BaseLike, Level, Moment, Trait
 
 __all__ = ["ClusterModel", "ClusterSegmenter"]
 
 
 def _matrix(
-    base: BaseLike, traits: Mapping[str, Trait], as_of: int, level: Level
+    base: BaseLike, traits: Mapping[str, Trait], as_of: Moment, level: Level
 ) -> npt.NDArray[np.float64]:
     columns = [trait.evaluate(base.tables, as_of=as_of, level=level) for trait in traits.values()]
     matrix = np.column_stack(columns) if columns else np.zeros((0, 0))
@@ -75,7 +75,7 @@ class ClusterSegmenter:
     --------
     >>> from customer_understanding import CustomerBase
     >>> from customer_understanding.datasets import generate_world
-    >>> from customer_understanding.scoring import InteractionCount
+    >>> from customer_understanding.traits import InteractionCount
     >>> world = generate_world(accounts=12, interactions=800, defects=False)
     >>> base = CustomerBase.build(world.as_sources())
     >>> segmenter = ClusterSegmenter(clusters=2, traits={

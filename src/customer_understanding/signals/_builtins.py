@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from customer_understanding.signals._policy import Condition, Emit, Policy
+from typing import Any
+
+from customer_understanding.signals._policy import Emit, Policy
+from customer_understanding.traits import Condition, any_of
 
 __all__ = ["DEFAULT_POLICIES"]
 
 
-def _when(trait: str, op: str, value: float) -> Condition:
-    return Condition(trait=trait, op=op, value=value)
+def _when(trait: str, op: str, value: Any = None) -> Condition:
+    return Condition(trait=trait, op=op, value=value)  # type: ignore[arg-type]
 
 
 # Selling or celebrating while a customer is on fire does harm: these silence it.
@@ -20,13 +23,14 @@ _PAUSE_SIGNALS = (
     Emit(kind="pause_upsell", discipline="sales", priority=1, expires_in_days=7),
     Emit(kind="alert_owner", discipline="sales", priority=1, expires_in_days=3),
 )
+_CUSTOMER = _when("won_deals", ">=", 1)
 
 #: The built-in policies, highest precedence first.
 DEFAULT_POLICIES: tuple[Policy, ...] = (
     Policy(
         name="p1_ticket_pause",
         description="an open P1 ticket pauses nurture and upsell and alerts the account owner",
-        when=[_when("open_p1_tickets", ">=", 1)],
+        when=_when("open_p1_tickets", ">=", 1),
         emit=_PAUSE_SIGNALS,
         precedence=100,
         suppresses=_PAUSED_KINDS,
@@ -34,15 +38,15 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
     Policy(
         name="complaint_pause",
         description="a complaint in 30 days pauses nurture and upsell and alerts the owner",
-        when=[_when("complaints_30d", ">=", 1)],
+        when=_when("complaints_30d", ">=", 1),
         emit=_PAUSE_SIGNALS,
         precedence=90,
         suppresses=_PAUSED_KINDS,
     ),
     Policy(
         name="adoption_risk",
-        description="low or falling product use alerts customer success",
-        when=[_when("won_deals", ">=", 1), _when("seat_utilisation", "<", 0.3)],
+        description="few active users per licensed seat alerts customer success",
+        when=[_CUSTOMER, _when("seat_utilisation", "<", 0.3)],
         emit=[Emit(kind="adoption_risk", discipline="service", priority=2, expires_in_days=14)],
         precedence=60,
     ),
@@ -50,7 +54,7 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
         name="falling_active_users",
         description="active users down by 30% or more against the month before",
         when=[
-            _when("won_deals", ">=", 1),
+            _CUSTOMER,
             _when("active_users_prev_30d", ">=", 3),
             _when("active_users_change", "<=", -0.3),
         ],
@@ -83,11 +87,12 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
         when=[_when("web_visits_14d", ">=", 10), _when("web_surge_ratio", ">=", 3)],
         emit=[Emit(kind="web_surge", discipline="sales", priority=2, expires_in_days=7)],
         precedence=30,
+        context=("top_pages_14d",),
     ),
     Policy(
         name="content_surge",
         description="several content downloads in 14 days reach the sales rep",
-        when=[_when("downloads_14d", ">=", 3)],
+        when=_when("downloads_14d", ">=", 3),
         emit=[Emit(kind="web_surge", discipline="sales", priority=2, expires_in_days=7)],
         precedence=29,
     ),
@@ -95,7 +100,7 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
         name="advocate_candidate",
         description="a happy, broadly adopting customer with no open tickets",
         when=[
-            _when("won_deals", ">=", 1),
+            _CUSTOMER,
             _when("open_tickets", "==", 0),
             _when("satisfaction", ">=", 0.8),
             _when("features_30d", ">=", 4),
@@ -113,8 +118,15 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
     ),
     Policy(
         name="dormant_customer_reactivation",
-        description="a customer nobody has used the product at for 60 days enters reactivation",
-        when=[_when("won_deals", ">=", 1), _when("days_since_product_use", ">=", 60)],
+        description="a customer nobody has used the product at for 60 days, or ever, "
+        "enters reactivation",
+        when=[
+            _CUSTOMER,
+            any_of(
+                _when("days_since_product_use", ">=", 60),
+                _when("days_since_product_use", "missing"),
+            ),
+        ],
         emit=[Emit(kind="reactivation", discipline="marketing", priority=3, expires_in_days=30)],
         precedence=10,
     ),

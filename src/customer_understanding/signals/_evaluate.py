@@ -2,30 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base import CustomerBase
+from customer_understanding._core import Moment, html_table, known_by, parse_moment, summary
+from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import Discipline
 from customer_understanding.signals._builtins import DEFAULT_POLICIES
 from customer_understanding.signals._policy import Emit, Policy, Signal, check_unique_names
-from customer_understanding.signals._traits import DAY, account_traits
-from customer_understanding.tables import NAT, from_nanos
+from customer_understanding.traits import Condition, ScoreTrait, SegmentTrait, TraitSnapshot
+from customer_understanding.typing import AsOf, BaseLike, Trait
 
 __all__ = ["SignalSet", "evaluate_signals"]
 
 _COLUMNS = ["kind", "discipline", "priority", "account_id", "owner", "contact_id", "policy",
             "reasons", "created_at", "expires_at"]  # fmt: skip
+_CONSENTED = Condition(trait="marketing_consent", op="==", value="granted")
+_SENIOR = Condition(trait="seniority", op="in", value=("vp", "c_level"))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class SignalSet:
     """The signals raised as of one moment, and those held back with the reason why.
+
+    Read-only: :meth:`to_pandas` and :attr:`suppressed` hand out new DataFrames.
 
     Examples
     --------
@@ -34,84 +40,77 @@ class SignalSet:
     ...     interactions=[cu.Interaction(id="t1", occurred_at="2026-03-01", type="ticket",
     ...                                  priority="p1", status="open", account_id="a1")])
     >>> signals = evaluate_signals(base)
+    >>> signals
+    SignalSet: 3 rows, as of 2026-03-01T00:00:00Z, held_back=0
     >>> sorted(signals.to_pandas()["kind"])
     ['alert_owner', 'pause_nurture', 'pause_upsell']
     >>> signals.for_account("a1")[0].reasons
     ('open_p1_tickets = 1 (open_p1_tickets >= 1)',)
     """
 
-    as_of: datetime
-    signals: pd.DataFrame = attrs.field(repr=False)
-    suppressed: pd.DataFrame = attrs.field(repr=False)
+    as_of: Moment = attrs.field(converter=Moment)
+    _signals: pd.DataFrame = attrs.field(eq=False)
+    _held: pd.DataFrame = attrs.field(eq=False)
 
     def __len__(self) -> int:
-        return len(self.signals)
+        return len(self._signals)
+
+    def __repr__(self) -> str:
+        return summary("SignalSet", len(self), as_of=self.as_of.isoformat(),
+                       held_back=len(self._held))  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    @property
+    def suppressed(self) -> pd.DataFrame:
+        """The signals held back, with ``held_back_because`` (a new DataFrame)."""
+        return self._held.copy()
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per signal."""
-        return self.signals.copy()
+        """One row per signal (a new DataFrame)."""
+        return self._signals.copy()
 
     def for_account(self, account_id: str) -> list[Signal]:
         """The signals of one account, most urgent first."""
-        rows = self.signals[self.signals["account_id"] == account_id]
+        rows = self._signals[self._signals["account_id"] == account_id]
         rows = rows.sort_values(["priority", "kind"], kind="stable")
         return [Signal(**{str(k): v for k, v in row.items()}) for row in rows.to_dict("records")]
 
-    def live(self, at: datetime) -> SignalSet:
-        """Only the signals still live at ``at``."""
-        live = (self.signals["created_at"] <= at) & (self.signals["expires_at"] > at)
-        return attrs.evolve(self, signals=self.signals[live].reset_index(drop=True))
+    def live(self, at: AsOf) -> SignalSet:
+        """Only the signals still live at ``at`` (any form of a moment)."""
+        when = pd.Timestamp(parse_moment(at, name="at").datetime)
+        live = (self._signals["created_at"] <= when) & (self._signals["expires_at"] > when)
+        return attrs.evolve(self, signals=self._signals[live].reset_index(drop=True))
 
 
-def _activity_by_contact(base: CustomerBase, as_of: int) -> npt.NDArray[np.float64]:
-    table = base.interactions
-    at, contact = table.column("occurred_at"), table.column("contact")
-    recent = (contact >= 0) & (at != NAT) & (at <= as_of) & (at > as_of - 90 * DAY)
-    return np.bincount(contact[recent], minlength=len(base.contacts)).astype(np.float64)
-
-
-def _pick(base: CustomerBase, score: npt.NDArray[np.float64], allowed: npt.NDArray[np.bool_],
-          ) -> npt.NDArray[np.int64]:  # fmt: skip
-    """Per account row, the allowed contact row with the highest score (-1 if none)."""
-    account = base.contacts.column("account")
-    rows = np.flatnonzero(allowed & (account >= 0))
-    order = rows[np.lexsort((-score[rows], account[rows]))]
-    chosen = np.full(len(base.accounts), -1, dtype=np.int64)
-    first = np.unique(account[order], return_index=True)
-    chosen[first[0]] = order[first[1]]
-    return chosen
-
-
-def _addressees(base: CustomerBase, as_of: int, emit: Emit) -> npt.NDArray[np.int64]:
-    contacts = base.contacts
-    allowed = np.ones(len(contacts), dtype=bool)
-    if emit.discipline is Discipline.MARKETING:
-        allowed = contacts.labels("marketing_consent") == "granted"
-    if emit.to == "most_engaged_contact":
-        return _pick(base, _activity_by_contact(base, as_of), allowed)
-    created = contacts.column("created_at")
-    senior = np.isin(contacts.labels("seniority"), ["vp", "c_level"]) & (created != NAT)
-    return _pick(base, created.astype(np.float64), allowed & senior & (created <= as_of))
-
-
-def _reasons(policy: Policy, traits: pd.DataFrame, row: int) -> tuple[str, ...]:
-    return tuple(f"{c.trait} = {traits[c.trait].iloc[row]:g} ({c})" for c in policy.when)
-
-
-def _fired(policy: Policy, traits: pd.DataFrame) -> npt.NDArray[np.intp]:
-    mask = np.ones(len(traits), dtype=bool)
-    for condition in policy.when:
-        values = traits[condition.trait].to_numpy(dtype=np.float64)
-        with np.errstate(invalid="ignore"):
-            mask &= np.asarray(condition.holds(values), dtype=np.bool_) & ~np.isnan(values)
-    return np.flatnonzero(mask)
+def _inputs(
+    scores: Mapping[str, Any] | None,
+    segments: Mapping[str, Any] | None,
+    traits: Mapping[str, Trait] | None,
+) -> dict[str, Trait]:
+    given: dict[str, Trait] = {}
+    wrapped: list[tuple[str, Trait]] = [
+        *((name, ScoreTrait(scores=table)) for name, table in (scores or {}).items()),
+        *((name, SegmentTrait(segmentation=seg)) for name, seg in (segments or {}).items()),
+        *(traits or {}).items(),
+    ]
+    for name, trait in wrapped:
+        if name in given:
+            msg = f"name={name!r} is given twice among scores, segments and traits"
+            raise InvalidValueError(msg)
+        given[name] = trait
+    return given
 
 
 def evaluate_signals(
-    base: CustomerBase,
-    *,
+    base: BaseLike,
     policies: Sequence[Policy] = DEFAULT_POLICIES,
-    as_of: datetime | str | None = None,
+    *,
+    as_of: AsOf = None,
+    scores: Mapping[str, Any] | None = None,
+    segments: Mapping[str, Any] | None = None,
+    traits: Mapping[str, Trait] | None = None,
 ) -> SignalSet:
     """Evaluate policies over every account and return the signals they raise.
 
@@ -127,44 +126,96 @@ def evaluate_signals(
     policies
         The policies to evaluate (:data:`DEFAULT_POLICIES` unless given).
     as_of
-        The moment to judge at; only data up to it counts. Defaults to the latest
-        interaction in the base.
+        The moment to judge at (any form); only data up to it counts. Defaults to the
+        latest event in the base.
+    scores
+        Account score tables by the name conditions use (``{"health": table}`` makes
+        ``health < 40`` a condition); each must be computed as of ``as_of`` or before.
+    segments
+        Account segmentations by the name conditions use (the value is the segment name).
+    traits
+        Further traits by name (see :class:`customer_understanding.typing.Trait`).
 
     Raises
     ------
     InvalidValueError
-        If two policies share a name or ``as_of`` is before any data.
+        If two policies share a name, a name is given twice, or ``as_of`` is before any
+        data.
+    UnknownNameError
+        If a policy reads a trait that is not known (the message names the policy).
 
     Examples
     --------
     >>> import customer_understanding as cu
+    >>> from customer_understanding.scoring import HealthScorer
+    >>> from customer_understanding.traits import Condition
     >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1")], interactions=[
-    ...     cu.Interaction(id=f"v{n}", occurred_at=f"2026-03-{n + 1:02d}", type="page_view",
-    ...                    account_id="a1", subject="/pricing") for n in range(12)])
-    >>> [s.kind for s in evaluate_signals(base).for_account("a1")]
-    ['web_surge']
+    ...     cu.Interaction(id=f"t{n}", occurred_at=f"2026-03-{n + 1:02d}", type="ticket",
+    ...                    priority="p2", status="open", account_id="a1") for n in range(4)])
+    >>> at_risk = Policy(name="at_risk", when=Condition(trait="health", op="<", value=40),
+    ...                  emit=[Emit(kind="alert_csm", discipline="service")])
+    >>> health = HealthScorer().score(base, as_of=None)
+    >>> signals = evaluate_signals(base, [at_risk], scores={"health": health})
+    >>> signals.for_account("a1")[0].reasons
+    ('health = 14 (health < 40)',)
     """
     check_unique_names(policies)
-    moment = base.tables.moment(as_of)
-    run = _Run(base=base, moment=moment, traits=account_traits(base, moment))
+    facts = TraitSnapshot(base, as_of=as_of, traits=_inputs(scores, segments, traits))
+    for policy in policies:
+        _check_traits(policy, facts)
+    run = _Run(facts=facts)
     for policy in sorted(policies, key=lambda p: -p.precedence):
         run.apply(policy)
     columns = [*_COLUMNS, "held_back_because"]
     signals = pd.DataFrame(run.kept, columns=columns).drop(columns="held_back_because")
-    return SignalSet(
-        as_of=run.created,
-        signals=_with_top_pages(base, signals, moment),
-        suppressed=pd.DataFrame(run.held, columns=columns),
-    )
+    return SignalSet(as_of=facts.as_of, signals=signals,
+                     held=pd.DataFrame(run.held, columns=columns))  # fmt: skip
+
+
+def _check_traits(policy: Policy, facts: TraitSnapshot) -> None:
+    for name in sorted(policy.trait_names):
+        try:
+            facts.trait(name)
+        except UnknownNameError as error:
+            msg = f"policy {policy.name!r}: {error}"
+            raise UnknownNameError(msg) from None
+
+
+def _pick(facts: TraitSnapshot, score: npt.NDArray[np.float64], allowed: npt.NDArray[np.bool_],
+          ) -> npt.NDArray[np.int64]:  # fmt: skip
+    """Per account row, the allowed contact row with the highest score (-1 if none)."""
+    account = facts.tables.contacts.column("account")
+    rows = np.flatnonzero(allowed & (account >= 0))
+    order = rows[np.lexsort((-score[rows], account[rows]))]
+    chosen = np.full(facts.size("account"), -1, dtype=np.int64)
+    first = np.unique(account[order], return_index=True)
+    chosen[first[0]] = order[first[1]]
+    return chosen
+
+
+def _addressees(facts: TraitSnapshot, emit: Emit) -> npt.NDArray[np.int64]:
+    allowed = np.ones(facts.size("contact"), dtype=bool)
+    if emit.discipline is Discipline.MARKETING:
+        allowed = facts.holds(_CONSENTED, level="contact")
+    if emit.to == "most_engaged_contact":
+        return _pick(facts, facts.values("interactions_90d", level="contact"), allowed)
+    created = facts.tables.contacts.column("created_at")
+    appeared = known_by(created, facts.as_of) & facts.holds(_SENIOR, level="contact")
+    return _pick(facts, created.astype(np.float64), allowed & appeared)
+
+
+def _reasons(policy: Policy, facts: TraitSnapshot, row: int) -> tuple[str, ...]:
+    context = [(name, facts.values(name)[row]) for name in policy.context]
+    shown = [f"{name} = {value:g}" if isinstance(value, float) else f"{name} = {value}"
+             for name, value in context if not pd.isna(value)]  # fmt: skip
+    return (*policy.when.explain(facts, row), *shown)
 
 
 @attrs.define
 class _Run:
     """One evaluation: the facts, what was raised, what was held back, and why."""
 
-    base: CustomerBase
-    moment: int
-    traits: pd.DataFrame
+    facts: TraitSnapshot
     kept: list[dict[str, object]] = attrs.field(factory=list)
     held: list[dict[str, object]] = attrs.field(factory=list)
     silenced: dict[int, tuple[str, frozenset[str]]] = attrs.field(factory=dict)
@@ -172,20 +223,19 @@ class _Run:
 
     @property
     def created(self) -> datetime:
-        created = from_nanos(self.moment)
-        assert created is not None  # as_of_nanos never returns NAT
-        return created
+        return self.facts.as_of.datetime
 
     def apply(self, policy: Policy) -> None:
-        ids, owners = self.base.accounts.column("id"), self.base.accounts.labels("owner")
+        accounts = self.facts.tables.accounts
+        ids, owners = accounts.column("id"), accounts.labels("owner")
         created = self.created
-        for row in _fired(policy, self.traits).tolist():
+        for row in np.flatnonzero(self.facts.holds(policy.when)).tolist():
+            reasons = _reasons(policy, self.facts, row)
             for emit in policy.emit:
                 signal = {
                     "kind": emit.kind, "discipline": emit.discipline, "priority": emit.priority,
                     "account_id": ids[row], "owner": owners[row], "contact_id": None,
-                    "policy": policy.name, "reasons": _reasons(policy, self.traits, row),
-                    "created_at": created,
+                    "policy": policy.name, "reasons": reasons, "created_at": created,
                     "expires_at": created + timedelta(days=emit.expires_in_days),
                 }  # fmt: skip
                 reason = self._held_back(signal, emit, row)
@@ -201,31 +251,11 @@ class _Run:
             return None
         key = (emit.to, emit.discipline is Discipline.MARKETING)
         if key not in self._addressees:
-            self._addressees[key] = _addressees(self.base, self.moment, emit)
+            self._addressees[key] = _addressees(self.facts, emit)
         contact = self._addressees[key][row]
         if contact < 0:
             if emit.discipline is Discipline.MARKETING:
                 return "no contact at the account has granted marketing consent"
             return "no contact to address"
-        signal["contact_id"] = self.base.contacts.column("id")[contact]
+        signal["contact_id"] = self.facts.tables.contacts.column("id")[contact]
         return None
-
-
-def _with_top_pages(base: CustomerBase, signals: pd.DataFrame, moment: int) -> pd.DataFrame:
-    """Add the three most viewed pages of the last 14 days to each web surge's reasons."""
-    surges = signals.index[signals["kind"] == "web_surge"]
-    if not len(surges):
-        return signals
-    rows = [base.account_row(str(a)) for a in signals.loc[surges, "account_id"]]
-    table = base.interactions
-    at, account = table.column("occurred_at"), table.column("account")
-    recent = (at != NAT) & (at <= moment) & (at > moment - 14 * DAY) & np.isin(account, rows)
-    frame = pd.DataFrame({"account": account[recent], "page": table.column("subject")[recent]})
-    counts = frame.dropna().value_counts().reset_index(name="views")
-    counts = counts.sort_values(["account", "views", "page"], ascending=[True, False, True])
-    top = counts.groupby("account")["page"].agg(lambda pages: ", ".join(pages.iloc[:3]))
-    reasons = signals["reasons"].tolist()
-    for index, row in zip(surges, rows, strict=True):
-        if row in top.index:
-            reasons[index] = (*reasons[index], f"top pages: {top[row]}")
-    return signals.assign(reasons=reasons)

@@ -2,64 +2,20 @@
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from types import MappingProxyType
-from typing import Any, Literal
+from typing import Literal
 
 import attrs
 
-from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding._core import names
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import Discipline
-from customer_understanding.domain._refs import tuple_of
-from customer_understanding.signals._traits import TRAITS
+from customer_understanding.traits import AllOf, AnyCondition
 
-__all__ = ["Condition", "Emit", "Policy", "Signal"]
-
-_OPERATORS: Mapping[str, Callable[[Any, Any], Any]] = MappingProxyType(
-    {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
-     "==": operator.eq, "!=": operator.ne}
-)  # fmt: skip
+__all__ = ["Emit", "Policy", "Signal"]
 
 Addressee = Literal["account", "most_engaged_contact", "newest_senior_contact"]
-
-
-def _trait(value: str) -> str:
-    if value not in TRAITS:
-        msg = f"trait={value!r} is not one of: {', '.join(TRAITS)}"
-        raise UnknownNameError(msg)
-    return value
-
-
-def _operator(value: str) -> str:
-    if value not in _OPERATORS:
-        msg = f"op={value!r} is not one of: {', '.join(_OPERATORS)}"
-        raise InvalidValueError(msg)
-    return value
-
-
-@attrs.frozen(kw_only=True)
-class Condition:
-    """A test of one account trait against a threshold, e.g. ``open_p1_tickets >= 1``.
-
-    Examples
-    --------
-    >>> condition = Condition(trait="open_p1_tickets", op=">=", value=1)
-    >>> str(condition), bool(condition.holds(2.0))
-    ('open_p1_tickets >= 1', True)
-    """
-
-    trait: str = attrs.field(converter=_trait)
-    op: str = attrs.field(converter=_operator)
-    value: float
-
-    def holds(self, observed: Any) -> Any:
-        """Whether observed trait values (a number or an array) satisfy the condition."""
-        return _OPERATORS[self.op](observed, self.value)
-
-    def __str__(self) -> str:
-        return f"{self.trait} {self.op} {self.value:g}"
 
 
 def _discipline(value: object) -> Discipline:
@@ -108,12 +64,27 @@ class Emit:
             raise InvalidValueError(msg)
 
 
-def _conditions(value: Iterable[object]) -> tuple[Condition, ...]:
-    return tuple_of(Condition, value, field="when")
+def _when(value: object) -> AnyCondition:
+    if isinstance(value, AnyCondition):
+        return value
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        msg = f"when={value!r} must be a condition or a list of conditions"
+        raise InvalidValueError(msg)
+    items = tuple(value)
+    if not items:
+        msg = "when=[] needs at least one condition"
+        raise InvalidValueError(msg)
+    return AllOf(items)
 
 
 def _emits(value: Iterable[object]) -> tuple[Emit, ...]:
-    return tuple_of(Emit, value, field="emit")
+    items: list[Emit] = []
+    for item in value:
+        if not isinstance(item, Emit):
+            msg = f"emit holds {item!r}, which is not an Emit"
+            raise InvalidValueError(msg)
+        items.append(item)
+    return tuple(items)
 
 
 def _kinds(value: Iterable[str]) -> frozenset[str]:
@@ -129,7 +100,9 @@ class Policy:
     name
         The policy's name, quoted in every signal it raises.
     when
-        Conditions that must all hold.
+        A condition of :mod:`customer_understanding.traits` (a list means all of them),
+        over standard or registered traits, or the scores, segments and traits given
+        to :func:`evaluate_signals`.
     emit
         The signals to raise.
     precedence
@@ -139,26 +112,36 @@ class Policy:
         Signal kinds this policy silences while it fires.
     description
         One line for people.
+    context
+        Trait names whose values every signal quotes in its reasons, after the
+        conditions (``top_pages_14d`` for a web surge); missing values are left out.
 
     Examples
     --------
-    >>> policy = Policy(name="surge", when=[Condition(trait="web_visits_14d", op=">=",
-    ...                 value=20)], emit=[Emit(kind="web_surge", discipline="sales")])
-    >>> policy.when[0].trait
-    'web_visits_14d'
+    >>> from customer_understanding.traits import Condition
+    >>> policy = Policy(name="at_risk", when=Condition(trait="health", op="<", value=40),
+    ...                 emit=[Emit(kind="alert_csm", discipline="service")])
+    >>> str(policy.when)
+    'health < 40'
     """
 
     name: str
-    when: tuple[Condition, ...] = attrs.field(converter=_conditions)
+    when: AnyCondition = attrs.field(converter=_when)
     emit: tuple[Emit, ...] = attrs.field(converter=_emits)
     precedence: int = 0
     suppresses: frozenset[str] = attrs.field(factory=frozenset, converter=_kinds)
     description: str = ""
+    context: tuple[str, ...] = attrs.field(default=(), converter=names)
 
     def __attrs_post_init__(self) -> None:
-        if not self.when or not self.emit:
-            msg = f"policy {self.name!r} needs at least one condition and one signal to emit"
+        if not self.emit:
+            msg = f"policy {self.name!r} needs at least one signal to emit"
             raise InvalidValueError(msg)
+
+    @property
+    def trait_names(self) -> frozenset[str]:
+        """Every trait the policy reads: its conditions' and its context's."""
+        return self.when.trait_names | frozenset(self.context)
 
 
 @attrs.frozen(kw_only=True)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
 import pandas as pd
 
+from customer_understanding._core import Moment, frozen_mapping, summary
 from customer_understanding._errors import NotFoundError
 from customer_understanding.base import CustomerBase
 from customer_understanding.committee import (
@@ -21,12 +21,34 @@ from customer_understanding.domain import Account
 from customer_understanding.scoring import ScoreTable
 from customer_understanding.segmentation import Segmentation
 from customer_understanding.signals import DEFAULT_POLICIES, Policy, Signal, evaluate_signals
-from customer_understanding.signals import account_traits as all_traits
-from customer_understanding.tables import from_nanos
+from customer_understanding.traits import evaluate_traits
+from customer_understanding.typing import AsOf
 from customer_understanding.views._html import render_html
-from customer_understanding.views._text import render_text
+from customer_understanding.views._text import SHOWN_TRAITS, render_text
 
 __all__ = ["AccountView", "account_view"]
+
+TraitValue = float | str | None
+
+
+def _traits(values: Mapping[str, TraitValue]) -> Mapping[str, TraitValue]:
+    return frozen_mapping(values)
+
+
+def _scores(values: Mapping[str, float]) -> Mapping[str, float]:
+    return frozen_mapping(values)
+
+
+def _why(values: Mapping[str, tuple[str, ...]]) -> Mapping[str, tuple[str, ...]]:
+    return frozen_mapping(values)
+
+
+def _signals(values: Iterable[Signal]) -> tuple[Signal, ...]:
+    return tuple(values)
+
+
+def _segments(values: Mapping[str, str]) -> Mapping[str, str]:
+    return frozen_mapping(values)
 
 
 @attrs.frozen(kw_only=True)
@@ -42,9 +64,12 @@ class AccountView:
     committee
         The buying committee with roles, graph, coverage and gaps.
     timeline
-        Every interaction across marketing, sales, service and product, oldest first.
+        Every interaction across marketing, sales, service and product, oldest first
+        (a new DataFrame on each access).
     traits
-        The account's traits (open tickets, adoption, web activity …) as of the moment.
+        The account's standard traits (open tickets, seat utilisation, web activity,
+        lifecycle stage …) as of the moment, from :mod:`customer_understanding.traits`:
+        numbers, or text for category traits; ``nan`` / ``None`` when unknown.
     signals
         Live signals for the account, most urgent first.
     scores, score_reasons, segments
@@ -60,6 +85,8 @@ class AccountView:
     ...     interactions=[cu.Interaction(id="t1", occurred_at="2026-03-01", type="ticket",
     ...                                  priority="p1", status="open", contact_id="c1")])
     >>> view = account_view(base, "a1")
+    >>> view
+    AccountView: 1 row, as of 2026-03-01T00:00:00Z, account_id=a1, signals=3
     >>> print(view.summary().splitlines()[0])
     Acme (a1) — owner Dana, as of 2026-03-01
     >>> [s.kind for s in view.signals]
@@ -69,14 +96,32 @@ class AccountView:
     """
 
     account: Account
-    as_of: datetime
+    as_of: Moment = attrs.field(converter=Moment)
     committee: Committee = attrs.field(repr=False)
-    timeline: pd.DataFrame = attrs.field(repr=False)
-    traits: Mapping[str, float] = attrs.field(repr=False)
-    signals: tuple[Signal, ...] = attrs.field(repr=False)
-    scores: Mapping[str, float] = attrs.field(factory=dict, repr=False)
-    score_reasons: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, repr=False)
-    segments: Mapping[str, str] = attrs.field(factory=dict, repr=False)
+    _timeline: pd.DataFrame = attrs.field(repr=False, eq=False)
+    traits: Mapping[str, TraitValue] = attrs.field(repr=False, converter=_traits)
+    signals: tuple[Signal, ...] = attrs.field(repr=False, converter=_signals)
+    scores: Mapping[str, float] = attrs.field(factory=dict, repr=False, converter=_scores)
+    score_reasons: Mapping[str, tuple[str, ...]] = attrs.field(
+        factory=dict, repr=False, converter=_why
+    )
+    segments: Mapping[str, str] = attrs.field(factory=dict, repr=False, converter=_segments)
+
+    @property
+    def timeline(self) -> pd.DataFrame:
+        """Every interaction of the account up to the moment, oldest first (a new DataFrame)."""
+        return self._timeline.copy()
+
+    def __repr__(self) -> str:
+        return summary("AccountView", 1, as_of=self.as_of.isoformat(),
+                       account_id=self.account.id, signals=len(self.signals))  # fmt: skip
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row: ``account_id``, then the traits, scores and segments by name."""
+        row: dict[str, Any] = {"account_id": self.account.id, **self.traits}
+        row.update({f"score_{name}": value for name, value in self.scores.items()})
+        row.update({f"segment_{name}": value for name, value in self.segments.items()})
+        return pd.DataFrame([row])
 
     def summary(self, *, timeline_rows: int = 10) -> str:
         """A readable text summary: the account, committee, gaps, signals and latest touches."""
@@ -86,7 +131,7 @@ class AccountView:
         return self.summary()
 
     def _repr_html_(self) -> str:
-        return render_html(self)
+        return render_html(self, header=repr(self))
 
     def plot_committee(self, ax: Any = None) -> Any:
         """Draw the committee graph with matplotlib (the ``plot`` extra); returns the axes.
@@ -105,7 +150,7 @@ def account_view(
     base: CustomerBase,
     account_id: str,
     *,
-    as_of: datetime | str | None = None,
+    as_of: AsOf = None,
     template: RoleTemplate = DEFAULT_TEMPLATE,
     policies: Sequence[Policy] = DEFAULT_POLICIES,
     scores: Mapping[str, float | ScoreTable] | None = None,
@@ -120,11 +165,12 @@ def account_view(
     account_id
         The account.
     as_of
-        The moment to describe; defaults to the latest interaction in the base.
+        The moment to describe (any form); defaults to the latest event in the base.
     template
         The roles the committee needs.
     policies
-        The signal policies to evaluate.
+        The signal policies to evaluate; they may read the score tables and
+        segmentations given here by name.
     scores
         Scores by name: a number, or an account-level
         :class:`~customer_understanding.scoring.ScoreTable` whose row for this account (and
@@ -147,32 +193,32 @@ def account_view(
     ...     interactions=[cu.Interaction(id="w1", occurred_at="2026-03-01", type="page_view",
     ...                                  account_id="a1", subject="/pricing")])
     >>> view = account_view(base, "a1", scores={"fit": 80.0})
-    >>> view.timeline["subject"].tolist(), view.scores
+    >>> view.timeline["subject"].tolist(), dict(view.scores)
     (['/pricing'], {'fit': 80.0})
     """
     row = base.account_row(account_id)
     moment = base.tables.moment(as_of)
-    when = from_nanos(moment)
-    assert when is not None
     timeline = base.timeline(account_id)
-    timeline = timeline[timeline["occurred_at"] <= pd.Timestamp(when)].reset_index(drop=True)
-    traits = all_traits(base, moment).iloc[row].to_dict()
-    signals = evaluate_signals(base, policies=policies, as_of=when)
+    timeline = timeline[timeline["occurred_at"] <= pd.Timestamp(moment.datetime)]
+    traits = evaluate_traits(base, SHOWN_TRAITS, as_of=moment)
+    tables = {n: v for n, v in (scores or {}).items() if isinstance(v, ScoreTable)}
+    groups = {n: v for n, v in (segments or {}).items() if isinstance(v, Segmentation)}
+    signals = evaluate_signals(base, policies, as_of=moment, scores=tables, segments=groups)
     return AccountView(
         account=base.account(account_id),
-        as_of=when,
-        committee=buying_committee(base, account_id, as_of=when, template=template),
-        timeline=timeline,
-        traits={str(k): float(v) for k, v in traits.items()},
-        signals=tuple(signals.live(when).for_account(account_id)),
+        as_of=moment,
+        committee=buying_committee(base, account_id, as_of=moment.datetime, template=template),
+        timeline=timeline.reset_index(drop=True),
+        traits={name: _plain(traits[name][row]) for name in traits.names},
+        signals=signals.live(moment).for_account(account_id),
         scores={name: _score(value, account_id) for name, value in (scores or {}).items()},
-        score_reasons={
-            name: _reasons(value, account_id)
-            for name, value in (scores or {}).items()
-            if isinstance(value, ScoreTable)
-        },
+        score_reasons={name: _reasons(value, account_id) for name, value in tables.items()},
         segments={name: _segment(value, account_id) for name, value in (segments or {}).items()},
     )
+
+
+def _plain(value: object) -> TraitValue:
+    return value if value is None or isinstance(value, str) else float(value)  # type: ignore[arg-type]
 
 
 def _score(value: float | ScoreTable, account_id: str) -> float:

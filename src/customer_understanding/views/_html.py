@@ -19,8 +19,8 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(view: AccountView) -> str:
-    """Render the view as an HTML fragment for notebooks."""
+def render_html(view: AccountView, *, header: str = "") -> str:
+    """Render the view as an HTML fragment for notebooks, below an optional ``header``."""
     account = view.account
     committee = view.committee
     members = [[str(m.name or m.contact_id), str(m.title or ""), str(m.role or ""),
@@ -28,7 +28,8 @@ def render_html(view: AccountView) -> str:
                for m in committee.members.itertuples(index=False)]  # fmt: skip
     signals = [[f"P{s.priority}", s.kind, s.discipline.value, s.contact_id or "",
                 "; ".join(s.reasons)] for s in view.signals]  # fmt: skip
-    latest = view.timeline.tail(15)
+    timeline = view.timeline
+    latest = timeline.tail(15)
     touches = [[str(r.occurred_at)[:16], str(r.discipline), str(r.type),
                 str(r.contact_name or ""), str(r.subject or "")]
                for r in latest.itertuples(index=False)]  # fmt: skip
@@ -38,9 +39,10 @@ def render_html(view: AccountView) -> str:
               for name, score in view.scores.items()]  # fmt: skip
     judged += [[name, segment, "segment"] for name, segment in view.segments.items()]
     return "".join([
+        f"<div><strong>{escape(header)}</strong></div>" if header else "",
         f"<div class='cu-account'><h3>{escape(account.name or account.id)}</h3>",
         f"<p>{escape(account.id)} · owner {escape(account.owner or 'none')} · as of "
-        f"{view.as_of.date().isoformat()}</p>",
+        f"{view.as_of.datetime.date().isoformat()}</p>",
         traits,
         _table(["score or segmentation", "value", "why"], judged) if judged else "",
         f"<h4>Buying committee — coverage {committee.coverage:.0%}</h4>",
@@ -48,7 +50,7 @@ def render_html(view: AccountView) -> str:
         f"<h4>Gaps</h4><ul>{gaps}</ul>",
         f"<h4>Live signals ({len(view.signals)})</h4>",
         _table(["priority", "kind", "to", "contact", "why"], signals),
-        f"<h4>Latest interactions (of {len(view.timeline)})</h4>",
+        f"<h4>Latest interactions (of {len(timeline)})</h4>",
         _table(["when", "discipline", "type", "who", "subject"], touches),
         "</div>",
     ])  # fmt: skip

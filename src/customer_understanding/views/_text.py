@@ -10,20 +10,25 @@ import pandas as pd
 if TYPE_CHECKING:
     from customer_understanding.views._account_view import AccountView
 
-__all__ = ["render_text", "shown_traits"]
+__all__ = ["SHOWN_TRAITS", "render_text", "shown_traits"]
 
-_TRAITS_SHOWN = (
-    "open_tickets", "open_p1_tickets", "satisfaction", "days_since_sales_touch",
-    "active_users_30d", "seats", "features_30d", "web_visits_14d", "open_deals", "won_deals",
+#: The standard traits an account view shows, in order.
+SHOWN_TRAITS = (
+    "lifecycle_stage", "open_tickets", "open_p1_tickets", "satisfaction",
+    "days_since_sales_touch", "active_users_30d", "seats", "seat_utilisation", "features_30d",
+    "web_visits_14d", "open_deals", "won_deals",
 )  # fmt: skip
 
 
 def shown_traits(view: AccountView) -> list[tuple[str, str]]:
     """The traits worth showing, formatted (``-`` for unknown)."""
     shown = []
-    for name in _TRAITS_SHOWN:
-        value = view.traits.get(name, math.nan)
-        text = "-" if math.isnan(value) or math.isinf(value) else f"{value:g}"
+    for name in SHOWN_TRAITS:
+        value = view.traits.get(name)
+        if isinstance(value, float) and not math.isnan(value):
+            text = f"{value:.2g}" if name == "seat_utilisation" else f"{value:g}"
+        else:
+            text = value if isinstance(value, str) else "-"
         shown.append((name, text))
     return shown
 
@@ -37,7 +42,7 @@ def render_text(view: AccountView, *, timeline_rows: int) -> str:
     account = view.account
     lines = [
         f"{account.name or account.id} ({account.id}) — owner {account.owner or 'none'}, "
-        f"as of {view.as_of.date().isoformat()}",
+        f"as of {view.as_of.datetime.date().isoformat()}",
         f"domain {account.domain or '-'}; industry {account.industry or '-'}; "
         f"{len(account.sources)} source records",
         "traits: " + ", ".join(f"{name} {text}" for name, text in shown_traits(view)),
