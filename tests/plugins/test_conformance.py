@@ -7,21 +7,18 @@ from customer_understanding.scoring import (
     FitRule,
     FitScorer,
     HealthScorer,
-    InteractionCount,
     LeadScorer,
-    OpenTickets,
     PredictiveScorer,
 )
 from customer_understanding.segmentation import (
     ClusterSegmenter,
-    Condition,
-    ContactsCondition,
     LifecycleSegmenter,
     RFMSegmenter,
     RuleSegment,
     RuleSegmenter,
 )
 from customer_understanding.testing import parametrize_with_checks
+from customer_understanding.traits import Condition, InteractionCount, OpenTickets, OverContacts
 
 _WEB = InteractionCount(types=("page_view",), window_days=30)
 BUILT_INS = [
@@ -37,11 +34,10 @@ BUILT_INS = [
                      horizon_days=30, traits={"web": _WEB, "logins": InteractionCount(
                          types=("login",), window_days=30)}),
     RuleSegmenter(
-        traits={"p1": OpenTickets(), "web": _WEB},
-        contact_traits={"touches": InteractionCount(window_days=60)},
+        traits={"p1": OpenTickets(), "web": _WEB, "touches": InteractionCount(window_days=60)},
         segments=[
-            RuleSegment(name="escalated", all_of=[Condition(trait="p1", op=">=", value=1)]),
-            RuleSegment(name="wide", all_of=[ContactsCondition(
+            RuleSegment(name="escalated", when=[Condition(trait="p1", op=">=", value=1)]),
+            RuleSegment(name="wide", when=[OverContacts(
                 quantifier="any", condition=Condition(trait="touches", op=">=", value=3))]),
         ],
     ),

@@ -45,7 +45,7 @@ def test_account_fit_refuses_contact_fields():
 
 
 def test_rule_on_unknown_field_is_refused():
-    with pytest.raises(ValueError, match="field"):
+    with pytest.raises(UnknownNameError, match="field='favourite_colour' is not a known trait"):
         FitRule(field="favourite_colour", op="==", value="red", points=1)
 
 

@@ -6,7 +6,8 @@ import customer_understanding as cu
 from customer_understanding import InvalidValueError
 from customer_understanding._core import parse_moment
 from customer_understanding.datasets import generate_world
-from customer_understanding.scoring import InteractionCount, PredictiveModel, PredictiveScorer
+from customer_understanding.scoring import PredictiveModel, PredictiveScorer
+from customer_understanding.traits import InteractionCount
 
 AS_OF = "2026-09-01"
 TRAITS = {

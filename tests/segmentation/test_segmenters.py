@@ -6,11 +6,8 @@ import pytest
 
 import customer_understanding as cu
 from customer_understanding import InvalidValueError, UnknownNameError
-from customer_understanding.scoring import InteractionCount, OpenTickets
 from customer_understanding.segmentation import (
     ClusterSegmenter,
-    Condition,
-    ContactsCondition,
     LifecycleSegmenter,
     RFMModel,
     RFMSegmenter,
@@ -21,6 +18,7 @@ from customer_understanding.segmentation import (
     transaction_summary,
 )
 from customer_understanding.testing import sample_base
+from customer_understanding.traits import Condition, InteractionCount, OpenTickets, OverContacts
 
 AS_OF = datetime(2026, 5, 1, tzinfo=UTC)
 
@@ -72,8 +70,8 @@ WEB = InteractionCount(types=("page_view",), window_days=14)
 def test_rules_assign_first_matching_segment(base):
     segmenter = RuleSegmenter(
         traits={"p1": OpenTickets(), "web": WEB},
-        segments=[RuleSegment(name="escalated", all_of=[Condition(trait="p1", op=">=", value=1)]),
-                  RuleSegment(name="surging", all_of=[Condition(trait="web", op=">=", value=2)])],
+        segments=[RuleSegment(name="escalated", when=[Condition(trait="p1", op=">=", value=1)]),
+                  RuleSegment(name="surging", when=[Condition(trait="web", op=">=", value=2)])],
     )  # fmt: skip
     assigned = _assigned(segmenter, base)
     assert (assigned["a0"], assigned["a1"], assigned["a2"]) == ("surging", "escalated", None)
@@ -81,8 +79,8 @@ def test_rules_assign_first_matching_segment(base):
 
 def _contacts_rule(quantifier):
     return RuleSegmenter(
-        contact_traits={"web": WEB},
-        segments=[RuleSegment(name="hit", all_of=[ContactsCondition(
+        traits={"web": WEB},
+        segments=[RuleSegment(name="hit", when=[OverContacts(
             quantifier=quantifier, condition=Condition(trait="web", op=">=", value=1))])],
     )  # fmt: skip
 
@@ -99,7 +97,7 @@ def test_account_rule_over_its_contacts(base, quantifier, members):
 def test_suppressed_ids_are_never_assigned(base):
     segmenter = RuleSegmenter(
         traits={"web": WEB}, suppressed={"a0"},
-        segments=[RuleSegment(name="surging", all_of=[Condition(trait="web", op=">=", value=1)])],
+        segments=[RuleSegment(name="surging", when=[Condition(trait="web", op=">=", value=1)])],
     )  # fmt: skip
     assert _assigned(segmenter, base)["a0"] is None
 
@@ -107,7 +105,7 @@ def test_suppressed_ids_are_never_assigned(base):
 def test_rule_on_a_trait_that_is_not_defined_is_refused():
     with pytest.raises(UnknownNameError, match="'visits'"):
         RuleSegmenter(segments=[RuleSegment(
-            name="x", all_of=[Condition(trait="visits", op=">", value=0)])])  # fmt: skip
+            name="x", when=[Condition(trait="visits", op=">", value=0)])])  # fmt: skip
 
 
 def test_exclusive_keeps_the_higher_priority_segment():

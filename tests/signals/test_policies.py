@@ -6,11 +6,11 @@ import customer_understanding as cu
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.signals import (
     DEFAULT_POLICIES,
-    Condition,
     Emit,
     Policy,
     evaluate_signals,
 )
+from customer_understanding.traits import Condition
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 GRANTED = (cu.Consent(purpose="marketing", status="granted"),)
@@ -119,7 +119,7 @@ def test_web_surge_reaches_sales_with_pages() -> None:
     signals = evaluate_signals(_base(earlier + surge, customer=False), as_of=NOW)
     surge_signal = next(s for s in signals.for_account("a1") if s.kind == "web_surge")
     assert surge_signal.discipline is cu.Discipline.SALES
-    assert "top pages: /pricing" in surge_signal.reasons
+    assert "top_pages_14d = /pricing" in surge_signal.reasons
 
 
 def test_low_adoption_alerts_customer_success() -> None:
@@ -164,14 +164,16 @@ def test_custom_policy_with_precedence() -> None:
 
 
 def test_bad_policies_and_moments_are_named() -> None:
-    with pytest.raises(UnknownNameError, match="trait='mood' is not one of: open_p1_tickets"):
-        Condition(trait="mood", op=">=", value=1)
+    moody = Policy(name="moody", when=Condition(trait="mood", op=">=", value=1),
+                   emit=[Emit(kind="x", discipline="sales")])  # fmt: skip
+    with pytest.raises(UnknownNameError, match="policy 'moody': trait='mood' is not known"):
+        evaluate_signals(_base([]), [moody])
     with pytest.raises(InvalidValueError, match="op='~'"):
-        Condition(trait="open_tickets", op="~", value=1)
+        Condition(trait="open_tickets", op="~", value=1)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="priority=7"):
         Emit(kind="x", discipline="sales", priority=7)
     with pytest.raises(InvalidValueError, match="needs at least one condition"):
-        Policy(name="empty", when=[], emit=[])
+        Policy(name="empty", when=[], emit=[Emit(kind="x", discipline="sales")])
     with pytest.raises(InvalidValueError, match="used twice"):
         evaluate_signals(_base([]), policies=[*DEFAULT_POLICIES, DEFAULT_POLICIES[0]])
     with pytest.raises(InvalidValueError, match="is before the first event"):
