@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+import pandas as pd
 import pytest
 
 import customer_understanding as cu
@@ -178,3 +179,46 @@ def test_bad_policies_and_moments_are_named() -> None:
         evaluate_signals(_base([]), policies=[*DEFAULT_POLICIES, DEFAULT_POLICIES[0]])
     with pytest.raises(InvalidValueError, match="is before the first event"):
         evaluate_signals(_base([_touch(1, "login", 5)]), as_of="2001-01-01")
+
+
+def test_signal_set_is_deeply_read_only() -> None:
+    signals = evaluate_signals(_base([_touch(1, "ticket", 1, priority="p1", status="open")]),
+                               as_of=NOW)  # fmt: skip
+    frame = signals.to_pandas()
+    frame.drop(frame.index, inplace=True)
+    held = signals.suppressed
+    held.drop(held.index, inplace=True)
+    assert len(signals) == 3
+    assert len(signals.to_pandas()) == 3
+    assert len(signals.suppressed) == 1  # the reactivation of a customer with no product use
+    assert not any(isinstance(v, pd.DataFrame) for v in vars_of(signals).values())
+    assert repr(signals) == "SignalSet: 3 rows, as of 2026-06-01T00:00:00Z, held_back=1"
+    assert signals._repr_html_().startswith("<div><strong>SignalSet: 3 rows")
+    assert len(signals.live("2026-06-05")) == 2
+
+
+def vars_of(value: object) -> dict[str, object]:
+    """Public attributes of an attrs instance."""
+    return {name: getattr(value, name) for name in dir(value)
+            if not name.startswith("_") and name not in {"suppressed"}
+            and not callable(getattr(value, name))}  # fmt: skip
+
+
+def test_policies_take_any_condition_and_quote_context() -> None:
+    software = Policy(
+        name="software_surge",
+        when=Condition(trait="industry", op="in", value=["Software"])
+        & Condition(trait="web_visits_14d", op=">=", value=2),
+        emit=[Emit(kind="web_surge", discipline="sales")],
+        context=("top_pages_14d", "seats"),
+    )
+    touches = [_touch(n, "page_view", 1, subject="/pricing") for n in range(2)]
+    base = cu.CustomerBase.from_objects(
+        accounts=[cu.Account(id="a1", industry="Software")], interactions=touches
+    )
+    (signal,) = evaluate_signals(base, [software], as_of=NOW).for_account("a1")
+    assert signal.reasons == (
+        "industry = Software (industry in ('Software'))",
+        "web_visits_14d = 2 (web_visits_14d >= 2)",
+        "top_pages_14d = /pricing",  # seats are unknown: left out
+    )

@@ -100,3 +100,33 @@ def test_score_tables_and_segmentations_show_with_reasons(base: cu.CustomerBase)
     assert view.segments["lifecycle"] in {*lifecycle.segments, "(none)"}
     assert "score engagement:" in view.summary()
     assert "lifecycle" in view._repr_html_()
+
+
+def test_view_reads_the_traits_layer_and_is_read_only(base: cu.CustomerBase) -> None:
+    from customer_understanding.traits import evaluate_traits
+
+    view = account_view(base, "a1")
+    frame = evaluate_traits(base, list(view.traits), as_of=view.as_of)
+    for name, value in view.traits.items():
+        expected = frame[name][0]
+        assert value == expected or (value != value and expected != expected), name
+    assert view.traits["lifecycle_stage"] is None
+    with pytest.raises(TypeError):
+        view.traits["open_tickets"] = 0.0  # type: ignore[index]
+    view.timeline.drop(view.timeline.index, inplace=True)
+    assert len(view.timeline) == 4
+    assert repr(view) == "AccountView: 1 row, as of 2026-03-03T00:00:00Z, account_id=a1, signals=3"
+    assert view.to_pandas().loc[0, "account_id"] == "a1"
+
+
+def test_view_policies_can_read_the_scores_it_shows(base: cu.CustomerBase) -> None:
+    from customer_understanding.plugins import get_scorer
+    from customer_understanding.signals import Emit, Policy
+    from customer_understanding.traits import Condition
+
+    engagement = get_scorer("engagement", level="account").score(base, as_of=None)
+    policy = Policy(name="engaged", when=Condition(trait="engagement", op=">", value=0),
+                    emit=[Emit(kind="thank", discipline="sales")])  # fmt: skip
+    view = account_view(base, "a1", policies=[policy], scores={"engagement": engagement})
+    assert [s.kind for s in view.signals] == ["thank"]
+    assert view.signals[0].reasons[0].startswith("engagement = ")
