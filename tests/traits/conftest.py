@@ -5,7 +5,7 @@ As of 2026-06-01 (``AS_OF``):
 - ``soft`` (Software, DE, 120 people): a customer (won 5,000 a hundred days ago) with an
   open 2,000 deal, 4 licensed seats (10 earlier), three people (``s3`` a VP who appeared
   5 days ago), logins of ``s1`` exactly at ``AS_OF`` (it counts) and of ``s2`` 20 days
-  ago, both active 30–60 days ago too, feature use, a web surge on /pricing and /docs, an
+  ago, both active 30 to 60 days ago too, feature use, a web surge on /pricing and /docs, an
   *escalated* P1 ticket (open), a solved P2 rated 0.9, and a stage history whose change
   after ``AS_OF`` must not count;
 - ``fin`` (Fintech, US): a customer that never used the product, with a closed P1

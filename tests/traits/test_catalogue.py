@@ -14,13 +14,13 @@ from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.plugins import PluginWarning, clear_plugin_cache
 from customer_understanding.traits import (
     InteractionCount,
+    _catalogue,
     evaluate_traits,
     get_trait,
     register_trait,
     standard_traits,
     trait_names,
 )
-from customer_understanding.traits import _catalogue
 from customer_understanding.typing import Trait
 
 from .conftest import AS_OF
@@ -54,7 +54,11 @@ def test_a_registered_trait_is_known_by_name(base: cu.CustomerBase) -> None:
     try:
         assert get_trait("calls_365d") is calls
         assert "calls_365d" in trait_names()
-        assert evaluate_traits(base, ["calls_365d"], as_of=AS_OF)["calls_365d"].tolist() == [1, 0, 1]
+        assert evaluate_traits(base, ["calls_365d"], as_of=AS_OF)["calls_365d"].tolist() == [
+            1,
+            0,
+            1,
+        ]
         with pytest.raises(InvalidValueError, match="already registered"):
             register_trait("calls_365d", calls)
     finally:

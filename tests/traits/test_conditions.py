@@ -137,7 +137,9 @@ def test_each_condition_is_tested_once_per_snapshot(base: cu.CustomerBase) -> No
          r"value=True for trait 'won_deals'"),
     ],
 )  # fmt: skip
-def test_bad_conditions_name_the_trait_and_the_value(kwargs: dict, error: type, message: str) -> None:
+def test_bad_conditions_name_the_trait_and_the_value(
+    kwargs: dict, error: type, message: str
+) -> None:
     with pytest.raises(error, match=message):
         Condition(**kwargs)
 
