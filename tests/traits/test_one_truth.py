@@ -140,3 +140,15 @@ def test_health_reads_the_one_seat_utilisation(base: cu.CustomerBase) -> None:
     reasons = _health(base).top_reasons("soft", n=20).set_index("signal")
     assert reasons.loc["seat_utilisation", "value"] == 0.5
     assert "seat_utilisation" not in set(_health(base).top_reasons("fin", n=20)["signal"])
+
+
+def test_rules_and_policies_survive_pickling() -> None:
+    import pickle
+
+    from customer_understanding.traits import InteractionCount
+
+    when = CONDITIONS["dormant"] | ~CONDITIONS["senior_people"]
+    segmenter = RuleSegmenter(traits={"calls": InteractionCount(types=("call",))},
+                              segments=[RuleSegment(name="x", when=when)])  # fmt: skip
+    assert pickle.loads(pickle.dumps(segmenter)) == segmenter
+    assert pickle.loads(pickle.dumps(DEFAULT_POLICIES)) == DEFAULT_POLICIES
