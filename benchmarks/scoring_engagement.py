@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import parse_moment
 from customer_understanding.scoring import DEFAULT_POINTS, DEFAULT_ROLE_WEIGHTS, EngagementScorer
 from customer_understanding.tables import (
     AccountTable,
@@ -88,6 +89,7 @@ def synthesise(interactions: int, contacts: int, accounts: int, seed: int = 0):
     tables = SimpleNamespace(
         interactions=interaction_table, contacts=contact_table, accounts=account_table,
         opportunities=deal_table, contact_roles=role_table,
+        moment=lambda as_of, name="as_of": parse_moment(as_of, name=name),
     )  # fmt: skip
     return SimpleNamespace(tables=tables)
 
