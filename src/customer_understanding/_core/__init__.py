@@ -4,6 +4,13 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
+from customer_understanding._core._columns import (
+    column_of,
+    labels_field,
+    moment_field,
+    same_array,
+    text_field,
+)
 from customer_understanding._core._convert import floats, int32s, int64s, names, numbers, objects
 from customer_understanding._core._decay import half_life_decay
 from customer_understanding._core._render import frozen_array, frozen_mapping, html_table, summary
@@ -35,6 +42,7 @@ __all__ = [
     "check_finite",
     "check_positive",
     "check_probability",
+    "column_of",
     "days",
     "floats",
     "from_nanos",
@@ -45,6 +53,8 @@ __all__ = [
     "int32s",
     "int64s",
     "known_by",
+    "labels_field",
+    "moment_field",
     "names",
     "numbers",
     "objects",
@@ -53,7 +63,9 @@ __all__ = [
     "positive",
     "positive_or_none",
     "resolve_moment",
+    "same_array",
     "summary",
+    "text_field",
     "to_nanos",
     "within",
 ]

@@ -9,7 +9,14 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import numbers, positive
+from customer_understanding._core import (
+    check_finite,
+    check_positive,
+    known_by,
+    numbers,
+    one_of,
+    positive_or_none,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring._engagement_core import (
@@ -41,35 +48,62 @@ DEFAULT_ROLE_WEIGHTS: Mapping[str, float] = {
 _BANDS = ("1", "2", "3", "4")
 
 
+def _number_map(value: object, field: attrs.Attribute[Any]) -> dict[str, float]:
+    """A private copy of a mapping of names to finite numbers, or a named error."""
+    if not isinstance(value, Mapping):
+        msg = f"{field.name}={value!r} must be a mapping of names to numbers"
+        raise InvalidValueError(msg)
+    for name, number in value.items():
+        finite = isinstance(number, int | float | np.integer | np.floating) and not isinstance(
+            number, bool
+        )
+        if not isinstance(name, str) or not finite or not np.isfinite(number):
+            msg = f"{field.name}[{name!r}]={number!r} must be a finite number"
+            raise InvalidValueError(msg)
+    return {name: float(number) for name, number in value.items()}
+
+
 def _points(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, float]) -> None:
-    if not value:
+    if not any(value.values()):
         msg = f"{attribute.name}={dict(value)!r} must give points to at least one type"
         raise InvalidValueError(msg)
-    for name, points in value.items():
-        if not np.isfinite(points):
-            msg = f"{attribute.name}[{name!r}]={points!r} must be finite"
-            raise InvalidValueError(msg)
 
 
-def _caps(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, int]) -> None:
+def _cap_map(value: object, field: attrs.Attribute[Any]) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"{field.name}={value!r} must be a mapping of interaction types to counts"
+        raise InvalidValueError(msg)
     for name, cap in value.items():
-        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-            msg = f"caps[{name!r}]={cap!r} must be an integer >= 1"
+        if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 1:
+            msg = f"{field.name}[{name!r}]={cap!r} must be an integer >= 1"
             raise InvalidValueError(msg)
+    return {str(name): int(cap) for name, cap in value.items()}
 
 
-def _optional_positive(
-    instance: object, attribute: attrs.Attribute[Any], value: float | None
-) -> None:
-    if value is not None:
-        positive(attribute.name, value)
+def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        msg = f"{attribute.name}={value!r} must be an integer >= 0"
+        raise InvalidValueError(msg)
+
+
+def _thresholds(value: object, field: attrs.Attribute[Any]) -> tuple[float, ...]:
+    try:
+        return numbers(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        msg = f"{field.name}={value!r} must be a sequence of numbers"
+        raise InvalidValueError(msg) from None
+
+
+_NUMBER_MAP: Any = attrs.Converter(_number_map, takes_field=True)  # type: ignore[call-overload]
+_CAP_MAP: Any = attrs.Converter(_cap_map, takes_field=True)  # type: ignore[call-overload]
+_THRESHOLDS: Any = attrs.Converter(_thresholds, takes_field=True)  # type: ignore[call-overload]
 
 
 @attrs.frozen(kw_only=True)
 class EngagementScorer:
     """Engagement: points per interaction type, decayed by age, capped per period.
 
-    Contacts score the decayed points of their interactions before ``as_of``; an account
+    Contacts score the decayed points of their interactions up to ``as_of``; an account
     scores its people's points weighted by their buying role plus ``breadth_points`` for
     each engaged person beyond the first (at most ``breadth_cap``). Reason codes give, per
     entity and interaction type, the count, the points, the mean decay and the contribution.
@@ -103,22 +137,22 @@ class EngagementScorer:
     True
     """
 
-    level: Level = attrs.field(
-        default="contact", validator=attrs.validators.in_(("contact", "account"))
-    )
+    level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
     points: Mapping[str, float] = attrs.field(
-        factory=lambda: dict(DEFAULT_POINTS), validator=_points
+        factory=lambda: dict(DEFAULT_POINTS), converter=_NUMBER_MAP, validator=_points
     )
-    half_life_days: float | None = attrs.field(default=30.0, validator=_optional_positive)
-    window_days: float | None = attrs.field(default=None, validator=_optional_positive)
+    half_life_days: float | None = attrs.field(default=30.0, validator=positive_or_none)
+    window_days: float | None = attrs.field(default=None, validator=positive_or_none)
     caps: Mapping[str, int] = attrs.field(
-        factory=lambda: {"page_view": 5, "email_open": 3}, validator=_caps
+        factory=lambda: {"page_view": 5, "email_open": 3}, converter=_CAP_MAP
     )
-    cap_period_days: float = attrs.field(default=1.0, validator=_optional_positive)
-    role_weights: Mapping[str, float] = attrs.field(factory=lambda: dict(DEFAULT_ROLE_WEIGHTS))
-    breadth_points: float = 5.0
-    breadth_cap: int = attrs.field(default=5, validator=attrs.validators.ge(0))
-    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=numbers)
+    cap_period_days: float = attrs.field(default=1.0, validator=check_positive)
+    role_weights: Mapping[str, float] = attrs.field(
+        factory=lambda: dict(DEFAULT_ROLE_WEIGHTS), converter=_NUMBER_MAP
+    )
+    breadth_points: float = attrs.field(default=5.0, validator=check_finite)
+    breadth_cap: int = attrs.field(default=5, validator=_count)
+    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=_THRESHOLDS)
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("bands", self.bands, _BANDS)
@@ -182,7 +216,7 @@ class EngagementScorer:
         )  # fmt: skip
 
     def person_weights(self, tables: Tables, as_of: int) -> npt.NDArray[np.float64]:
-        """Per contact row, the largest weight of its roles on deals opened before ``as_of``."""
+        """Per contact row, the largest weight of its roles on deals opened by ``as_of``."""
         roles = tables.contact_roles
         weight = np.full(len(tables.contacts), -np.inf)
         labels = roles.categories["role"]
@@ -190,7 +224,7 @@ class EngagementScorer:
         opened = tables.opportunities.column("created_at")
         deal = roles.column("opportunity")
         when = np.append(opened, NAT)[deal]
-        ok = (roles.column("contact") >= 0) & (when < as_of)
+        ok = (roles.column("contact") >= 0) & known_by(when, as_of)
         np.maximum.at(weight, roles.column("contact")[ok], by_code[roles.column("role")[ok]])
         return np.where(np.isfinite(weight), weight, 1.0)
 
