@@ -1,4 +1,4 @@
-"""The extension contract: the protocols that scorers, segmenters and traits follow.
+"""The extension contract: the protocols that scorers, segmenters, attributors and traits follow.
 
 A strategy is any object with the right methods; nothing needs to subclass a class of this
 library. Settings go into the constructor, data into the method, and every method returns a
@@ -27,11 +27,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from customer_understanding.base import Tables
+    from customer_understanding.journeys import Attribution, Outcomes, Touches
     from customer_understanding.scoring import ScoreTable
     from customer_understanding.segmentation import Segmentation
 
 __all__ = [
     "AsOf",
+    "Attributor",
     "BaseLike",
     "Level",
     "Moment",
@@ -179,4 +181,33 @@ class Trait(Protocol):
 
     def evaluate(self, tables: Tables, /, *, as_of: int, level: Level) -> npt.NDArray[np.float64]:
         """One value per entity row (``nan`` when unknown), from data before ``as_of`` (ns)."""
+        ...
+
+
+@runtime_checkable
+class Attributor(Protocol):
+    """Shares each converted journey's outcome value out over the touches before it.
+
+    ``attribute`` reads columnar :class:`~customer_understanding.journeys.Touches` (journey,
+    time, channel) and :class:`~customer_understanding.journeys.Outcomes` (one row per
+    journey) and returns a new :class:`~customer_understanding.journeys.Attribution` whose
+    credits, per converted journey, add up to its value. Touches after their journey's
+    outcome cannot have caused it and get no credit; the result does not depend on the
+    order of the touch rows, and the inputs are left unchanged.
+    :func:`customer_understanding.testing.check_attributor` checks these rules.
+
+    Examples
+    --------
+    >>> from customer_understanding.journeys import LastTouch
+    >>> isinstance(LastTouch(), Attributor)
+    True
+    """
+
+    @property
+    def name(self) -> str:
+        """A short name for what the method computes."""
+        ...
+
+    def attribute(self, touches: Touches, outcomes: Outcomes, /) -> Attribution:
+        """Credit each touch with its share of its journey's outcome value."""
         ...
