@@ -10,6 +10,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys import Outcomes, Touches
 from customer_understanding.testing._attributors import ATTRIBUTOR_CHECKS, sample_journeys
 from customer_understanding.testing._checks import SCORER_CHECKS, SEGMENTER_CHECKS, sample_base
+from customer_understanding.testing._views import private_copy
 from customer_understanding.typing import AsOf, Attributor, BaseLike, Scorer
 
 if TYPE_CHECKING:
@@ -45,7 +46,9 @@ def _run(checks: Sequence[Callable[..., None]], strategy: Any, base: Any, as_of:
     chosen = base if base is not None else sample_base()
     moment = _middle(chosen) if as_of is None else chosen.tables.moment(as_of)
     for check in checks:
-        _run_one(check, strategy, chosen, moment)
+        # Each check gets its own copy: a strategy that writes into its input must not
+        # spoil the data the other checks (and the caller) use.
+        _run_one(check, strategy, private_copy(chosen), moment)
 
 
 def check_scorer(scorer: Any, base: BaseLike | None = None, *, as_of: AsOf = None) -> None:
@@ -124,7 +127,7 @@ def _bound(check: Callable[..., None], kind: str) -> Callable[[Any], None]:
             _run_one(check, strategy, *sample_journeys())
         else:
             base = sample_base()
-            _run_one(check, strategy, base, _middle(base))
+            _run_one(check, strategy, private_copy(base), _middle(base))
 
     run.__name__ = check.__name__
     return run
