@@ -104,9 +104,11 @@ def test_broken_plugin_warns_and_built_ins_still_work(plugin_path):
     )
     assert "broken" in scorer_names()  # listed from metadata: nothing is imported yet
     assert get_scorer("engagement").level == "contact"
-    with pytest.warns(PluginWarning, match="'broken'.*failed to load"):
-        with pytest.raises(UnknownNameError, match="scorer='broken'.*failed to load"):
-            get_scorer("broken")
+    with (
+        pytest.warns(PluginWarning, match=r"'broken'.*failed to load"),
+        pytest.raises(UnknownNameError, match=r"scorer='broken'.*failed to load"),
+    ):
+        get_scorer("broken")
     assert get_scorer("engagement").level == "contact"
 
 
@@ -123,9 +125,8 @@ def test_plugin_failing_at_import_never_breaks_built_ins(plugin_path, failure):
     """,
     )
     assert get_scorer("engagement").level == "contact"
-    with pytest.warns(PluginWarning, match="plugin 'exits'"):
-        with pytest.raises(UnknownNameError):
-            get_scorer("exits")
+    with pytest.warns(PluginWarning, match="plugin 'exits'"), pytest.raises(UnknownNameError):
+        get_scorer("exits")
     sys.modules.pop("acme_exits", None)
 
 

@@ -5,10 +5,10 @@ import pytest
 from customer_understanding import CustomerUnderstandingError
 from customer_understanding.scoring import EngagementScorer, Reasons, ScoreTable
 
-_REASONS = dict(row=[0], signal=[0], signals=("x",), value=[1], weight=[1], decay=[1],
-                contribution=[1])  # fmt: skip
-_TABLE = dict(scorer="x", level="account", as_of="2026-06-01", ids=["a"], score=[1.0],
-              grade=[-1], grades=())  # fmt: skip
+_REASONS = {"row": [0], "signal": [0], "signals": ("x",), "value": [1], "weight": [1], "decay": [1],
+                "contribution": [1]}  # fmt: skip
+_TABLE = {"scorer": "x", "level": "account", "as_of": "2026-06-01", "ids": ["a"], "score": [1.0],
+              "grade": [-1], "grades": ()}  # fmt: skip
 
 CASES = [
     (EngagementScorer, {"level": "deal"}, "level"),
@@ -48,8 +48,10 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("make", "arguments", "name"), CASES,
-                         ids=[f"{m.__name__}-{n}-{i}" for i, (m, _, n) in enumerate(CASES)])  # fmt: skip
+IDS = [f"{make.__name__}-{name}-{i}" for i, (make, _, name) in enumerate(CASES)]
+
+
+@pytest.mark.parametrize(("make", "arguments", "name"), CASES, ids=IDS)
 def test_bad_argument_is_a_named_library_error(make, arguments, name):
     with pytest.raises(CustomerUnderstandingError, match=name):
         make(**arguments)

@@ -22,7 +22,7 @@ def test_repr_is_one_compact_line(table):
 
 def test_html_has_the_header_and_a_few_rows(table):
     html = table._repr_html_()
-    assert html.startswith(f"<div><strong>{repr(table)}</strong>")
+    assert html.startswith(f"<div><strong>{table!r}</strong>")
     assert len(html) < 5_000
     assert isinstance(table, Result)
 

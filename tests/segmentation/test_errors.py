@@ -23,11 +23,16 @@ class _Trait:
         return np.zeros(len(tables.accounts))
 
 
-_SEG = dict(segmenter="x", level="account", as_of="2026-06-01", ids=["a"], segment=[0],
-            segments=("s",))  # fmt: skip
-_RFM = dict(bins=3, recency_cutoffs=[1, 2], frequency_cutoffs=[1, 2], monetary_cutoffs=[1, 2])
-_CLUSTER = dict(level="account", traits={"t": _Trait()}, mean=[0.0], scale=[1.0],
-                centroids=[[0.0], [1.0]])  # fmt: skip
+_SEG = {"segmenter": "x", "level": "account", "as_of": "2026-06-01", "ids": ["a"], "segment": [0],
+            "segments": ("s",)}  # fmt: skip
+_RFM = {
+    "bins": 3,
+    "recency_cutoffs": [1, 2],
+    "frequency_cutoffs": [1, 2],
+    "monetary_cutoffs": [1, 2],
+}
+_CLUSTER = {"level": "account", "traits": {"t": _Trait()}, "mean": [0.0], "scale": [1.0],
+                "centroids": [[0.0], [1.0]]}  # fmt: skip
 
 CASES = [
     (Segmentation, {**_SEG, "segmenter": ""}, "segmenter"),
@@ -61,8 +66,10 @@ CASES = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("make", "arguments", "name"), CASES,
-                         ids=[f"{m.__name__}-{n}-{i}" for i, (m, _, n) in enumerate(CASES)])  # fmt: skip
+IDS = [f"{make.__name__}-{name}-{i}" for i, (make, _, name) in enumerate(CASES)]
+
+
+@pytest.mark.parametrize(("make", "arguments", "name"), CASES, ids=IDS)
 def test_bad_argument_is_a_named_library_error(make, arguments, name):
     with pytest.raises(CustomerUnderstandingError, match=name):
         make(**arguments)

@@ -23,7 +23,7 @@ def test_repr_is_one_line_with_the_moment_as_a_date(result):
 
 
 def test_html_and_frame(result):
-    assert result._repr_html_().startswith(f"<div><strong>{repr(result)}</strong>")
+    assert result._repr_html_().startswith(f"<div><strong>{result!r}</strong>")
     assert result.to_pandas().columns.tolist() == ["contact_id", "segment"]
     assert isinstance(result, Result)
 

@@ -148,8 +148,9 @@ class ValueSegmenter:
         tables = base.tables
         moment = tables.moment(as_of)
         band = np.clip(np.floor(self.value(tables, moment) * 4), 0, len(_BANDS) - 1)
-        return Segmentation(segmenter="value", level="account", as_of=moment,
-                            ids=tables.accounts.column("id"), segment=band, segments=_BANDS)  # fmt: skip
+        ids = tables.accounts.column("id")
+        return Segmentation(segmenter="value", level="account", as_of=moment, ids=ids,
+                            segment=band, segments=_BANDS)  # fmt: skip
 
 
 DEFECTS = [
@@ -162,7 +163,7 @@ DEFECTS = [
     (writes_its_input, "leaves_input_unchanged", "changed its input: tables.interactions.quantity"),
     (fails_when_empty, "empty_base", "empty base raised ValueError"),
     (noisy, "deterministic", "twice gives different results"),
-    (lambda tables, as_of: known_touches(tables, as_of), "pickles", "cannot be pickled"),
+    (lambda tables, as_of: known_touches(tables, as_of), "pickles", "cannot be pickled"),  # noqa: PLW0108
 ]  # fmt: skip
 IDS = [value.__name__.strip("<>") for value, _, _ in DEFECTS]
 

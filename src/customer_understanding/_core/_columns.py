@@ -1,68 +1,83 @@
-"""Attrs converters that name the field when a value cannot become what it must be.
+"""Conversions for result fields that name the field when a value cannot be converted.
 
 The plain converters (:func:`floats`, :func:`objects`, …) know nothing of the field they
-fill, so a bad value would escape as numpy's ``ValueError``. These wrap them: a value that
-does not convert, or is not one-dimensional, raises :class:`InvalidValueError` naming the
-field and showing (a shortened) value. ``moment_field`` stores a moment as a ``Moment``.
+fill, so a bad value would escape as numpy's ``ValueError``. Each result module wraps
+them in small named converters (``def _score(value): return column(floats, value,
+name="score")``), which the attrs mypy plugin understands, so a value that does not
+convert, or is not one-dimensional, raises :class:`InvalidValueError` naming the field.
 """
 
 from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
-from customer_understanding._core._time import Moment, parse_moment
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["column_of", "labels_field", "moment_field", "same_array", "text_field"]
+__all__ = ["column", "labels", "same_array", "shown", "text_field"]
 
+_A = TypeVar("_A", bound=np.generic)
 _SHORT = reprlib.Repr()
 _SHORT.maxlist = _SHORT.maxtuple = 4
 _SHORT.maxstring = _SHORT.maxother = 40
 
 
-def _shown(value: object) -> str:
+def shown(value: object) -> str:
+    """A short ``repr`` for error messages (long sequences and strings are cut).
+
+    Examples
+    --------
+    >>> shown(list(range(100)))
+    '[0, 1, 2, 3, ...]'
+    """
     return _SHORT.repr(value)
 
 
-def column_of(convert: Callable[[Any], np.ndarray[Any, Any]], what: str) -> Any:
-    """An attrs converter: ``convert`` the value to a one-dimensional array, or refuse it.
+def column(
+    convert: Callable[[Any], npt.NDArray[_A]], value: object, *, name: str, what: str = "numbers"
+) -> npt.NDArray[_A]:
+    """``convert(value)`` as a one-dimensional array, or an error naming the field.
 
     Examples
     --------
     >>> from customer_understanding._core import floats
-    >>> @attrs.frozen
-    ... class Scores:
-    ...     score: Any = attrs.field(converter=column_of(floats, "numbers"))
-    >>> Scores(["high"])
+    >>> column(floats, ["high"], name="score")
     Traceback (most recent call last):
     ...
     customer_understanding._errors.InvalidValueError: score=['high'] must be a sequence of numbers
     """
-
-    def run(value: object, field: attrs.Attribute[Any]) -> Any:
-        try:
-            array = convert(value)
-        except (TypeError, ValueError, OverflowError):
-            array = None
-        if array is None or array.ndim != 1:
-            msg = f"{field.name}={_shown(value)} must be a sequence of {what}"
-            raise InvalidValueError(msg)
-        return array
-
-    return attrs.Converter(run, takes_field=True)  # type: ignore[call-overload]
+    try:
+        array: npt.NDArray[_A] | None = convert(value)
+    except (TypeError, ValueError, OverflowError):
+        array = None
+    if array is None or array.ndim != 1:
+        msg = f"{name}={shown(value)} must be a sequence of {what}"
+        raise InvalidValueError(msg)
+    return array
 
 
-def _moment(value: object, field: attrs.Attribute[Any]) -> Moment:
-    return parse_moment(value, name=field.name)
+def labels(value: object, *, name: str) -> tuple[str, ...]:
+    """A sequence of strings as a tuple, or an error naming the field.
 
-
-#: An attrs converter storing any accepted form of a moment as a :class:`Moment`.
-moment_field: Any = attrs.Converter(_moment, takes_field=True)  # type: ignore[call-overload]
+    Examples
+    --------
+    >>> labels(["a", "b"], name="segments")
+    ('a', 'b')
+    >>> labels("ab", name="segments")
+    Traceback (most recent call last):
+    ...
+    customer_understanding._errors.InvalidValueError: segments='ab' must be a sequence of strings
+    """
+    found = None if isinstance(value, str) or not isinstance(value, Iterable) else tuple(value)
+    if found is None or not all(isinstance(label, str) for label in found):
+        msg = f"{name}={shown(value)} must be a sequence of strings"
+        raise InvalidValueError(msg)
+    return found
 
 
 def text_field(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -76,23 +91,8 @@ def text_field(instance: object, attribute: attrs.Attribute[Any], value: object)
     customer_understanding._errors.InvalidValueError: scorer=3 must be a non-empty string
     """
     if not isinstance(value, str) or not value:
-        msg = f"{attribute.name}={_shown(value)} must be a non-empty string"
+        msg = f"{attribute.name}={shown(value)} must be a non-empty string"
         raise InvalidValueError(msg)
-
-
-def _labels(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        labels = None
-    else:
-        labels = tuple(value)
-    if labels is None or not all(isinstance(label, str) for label in labels):
-        msg = f"{field.name}={_shown(value)} must be a sequence of strings"
-        raise InvalidValueError(msg)
-    return labels
-
-
-#: An attrs converter storing a sequence of strings as a tuple (anything else is refused).
-labels_field: Any = attrs.Converter(_labels, takes_field=True)  # type: ignore[call-overload]
 
 
 def same_array(left: Any, right: Any) -> bool:

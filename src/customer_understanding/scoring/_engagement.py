@@ -48,19 +48,27 @@ DEFAULT_ROLE_WEIGHTS: Mapping[str, float] = {
 _BANDS = ("1", "2", "3", "4")
 
 
-def _number_map(value: object, field: attrs.Attribute[Any]) -> dict[str, float]:
+def _number_map(value: object, name: str) -> dict[str, float]:
     """A private copy of a mapping of names to finite numbers, or a named error."""
     if not isinstance(value, Mapping):
-        msg = f"{field.name}={value!r} must be a mapping of names to numbers"
+        msg = f"{name}={value!r} must be a mapping of names to numbers"
         raise InvalidValueError(msg)
-    for name, number in value.items():
+    for key, number in value.items():
         finite = isinstance(number, int | float | np.integer | np.floating) and not isinstance(
             number, bool
         )
-        if not isinstance(name, str) or not finite or not np.isfinite(number):
-            msg = f"{field.name}[{name!r}]={number!r} must be a finite number"
+        if not isinstance(key, str) or not finite or not np.isfinite(number):
+            msg = f"{name}[{key!r}]={number!r} must be a finite number"
             raise InvalidValueError(msg)
-    return {name: float(number) for name, number in value.items()}
+    return {key: float(number) for key, number in value.items()}
+
+
+def _point_map(value: Any) -> dict[str, float]:
+    return _number_map(value, "points")
+
+
+def _role_map(value: Any) -> dict[str, float]:
+    return _number_map(value, "role_weights")
 
 
 def _points(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, float]) -> None:
@@ -69,13 +77,13 @@ def _points(instance: object, attribute: attrs.Attribute[Any], value: Mapping[st
         raise InvalidValueError(msg)
 
 
-def _cap_map(value: object, field: attrs.Attribute[Any]) -> dict[str, int]:
+def _cap_map(value: Any) -> dict[str, int]:
     if not isinstance(value, Mapping):
-        msg = f"{field.name}={value!r} must be a mapping of interaction types to counts"
+        msg = f"caps={value!r} must be a mapping of interaction types to counts"
         raise InvalidValueError(msg)
     for name, cap in value.items():
         if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 1:
-            msg = f"{field.name}[{name!r}]={cap!r} must be an integer >= 1"
+            msg = f"caps[{name!r}]={cap!r} must be an integer >= 1"
             raise InvalidValueError(msg)
     return {str(name): int(cap) for name, cap in value.items()}
 
@@ -86,17 +94,12 @@ def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise InvalidValueError(msg)
 
 
-def _thresholds(value: object, field: attrs.Attribute[Any]) -> tuple[float, ...]:
+def _bands(value: Any) -> tuple[float, ...]:
     try:
-        return numbers(value)  # type: ignore[arg-type]
+        return numbers(value)
     except (TypeError, ValueError):
-        msg = f"{field.name}={value!r} must be a sequence of numbers"
+        msg = f"bands={value!r} must be a sequence of numbers"
         raise InvalidValueError(msg) from None
-
-
-_NUMBER_MAP: Any = attrs.Converter(_number_map, takes_field=True)  # type: ignore[call-overload]
-_CAP_MAP: Any = attrs.Converter(_cap_map, takes_field=True)  # type: ignore[call-overload]
-_THRESHOLDS: Any = attrs.Converter(_thresholds, takes_field=True)  # type: ignore[call-overload]
 
 
 @attrs.frozen(kw_only=True)
@@ -139,20 +142,20 @@ class EngagementScorer:
 
     level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
     points: Mapping[str, float] = attrs.field(
-        factory=lambda: dict(DEFAULT_POINTS), converter=_NUMBER_MAP, validator=_points
+        factory=lambda: dict(DEFAULT_POINTS), converter=_point_map, validator=_points
     )
     half_life_days: float | None = attrs.field(default=30.0, validator=positive_or_none)
     window_days: float | None = attrs.field(default=None, validator=positive_or_none)
     caps: Mapping[str, int] = attrs.field(
-        factory=lambda: {"page_view": 5, "email_open": 3}, converter=_CAP_MAP
+        factory=lambda: {"page_view": 5, "email_open": 3}, converter=_cap_map
     )
     cap_period_days: float = attrs.field(default=1.0, validator=check_positive)
     role_weights: Mapping[str, float] = attrs.field(
-        factory=lambda: dict(DEFAULT_ROLE_WEIGHTS), converter=_NUMBER_MAP
+        factory=lambda: dict(DEFAULT_ROLE_WEIGHTS), converter=_role_map
     )
     breadth_points: float = attrs.field(default=5.0, validator=check_finite)
     breadth_cap: int = attrs.field(default=5, validator=_count)
-    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=_THRESHOLDS)
+    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=_bands)
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("bands", self.bands, _BANDS)

@@ -11,15 +11,15 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
-    column_of,
+    column,
     floats,
     html_table,
     int32s,
     int64s,
-    labels_field,
-    moment_field,
+    labels,
     objects,
     one_of,
+    parse_moment,
     same_array,
     summary,
     text_field,
@@ -30,18 +30,53 @@ from customer_understanding.typing import Level
 __all__ = ["Reasons", "ScoreTable"]
 
 _SAME: Any = attrs.cmp_using(eq=same_array)
+Floats = npt.NDArray[np.float64]
+
+# Named converters (one per field), so errors name the field and mypy sees what each accepts.
 
 
-def _ints(what: str) -> Any:
-    return attrs.field(converter=column_of(int64s, what), eq=_SAME)
+def _row(value: Any) -> npt.NDArray[np.int64]:
+    return column(int64s, value, name="row", what="entity rows")
 
 
-def _codes(what: str) -> Any:
-    return attrs.field(converter=column_of(int32s, what), eq=_SAME)
+def _signal(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="signal", what="signal codes")
 
 
-def _numbers() -> Any:
-    return attrs.field(converter=column_of(floats, "numbers"), eq=_SAME)
+def _signals(value: Any) -> tuple[str, ...]:
+    return labels(value, name="signals")
+
+
+def _value(value: Any) -> Floats:
+    return column(floats, value, name="value")
+
+
+def _weight(value: Any) -> Floats:
+    return column(floats, value, name="weight")
+
+
+def _decay(value: Any) -> Floats:
+    return column(floats, value, name="decay")
+
+
+def _contribution(value: Any) -> Floats:
+    return column(floats, value, name="contribution")
+
+
+def _ids(value: Any) -> npt.NDArray[np.object_]:
+    return column(objects, value, name="ids", what="ids")
+
+
+def _score(value: Any) -> Floats:
+    return column(floats, value, name="score")
+
+
+def _grade(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="grade", what="grade codes")
+
+
+def _grades(value: Any) -> tuple[str, ...]:
+    return labels(value, name="grades")
 
 
 def _positive_count(name: str, value: object) -> int:
@@ -82,13 +117,13 @@ class Reasons:
     ['webinar', 'unsubscribe']
     """
 
-    row: npt.NDArray[np.int64] = _ints("entity rows")
-    signal: npt.NDArray[np.int32] = _codes("signal codes")
-    signals: tuple[str, ...] = attrs.field(converter=labels_field)
-    value: npt.NDArray[np.float64] = _numbers()
-    weight: npt.NDArray[np.float64] = _numbers()
-    decay: npt.NDArray[np.float64] = _numbers()
-    contribution: npt.NDArray[np.float64] = _numbers()
+    row: npt.NDArray[np.int64] = attrs.field(converter=_row, eq=_SAME)
+    signal: npt.NDArray[np.int32] = attrs.field(converter=_signal, eq=_SAME)
+    signals: tuple[str, ...] = attrs.field(converter=_signals)
+    value: Floats = attrs.field(converter=_value, eq=_SAME)
+    weight: Floats = attrs.field(converter=_weight, eq=_SAME)
+    decay: Floats = attrs.field(converter=_decay, eq=_SAME)
+    contribution: Floats = attrs.field(converter=_contribution, eq=_SAME)
 
     def __attrs_post_init__(self) -> None:
         names = ("row", "signal", "value", "weight", "decay", "contribution")
@@ -214,11 +249,11 @@ class ScoreTable:
 
     scorer: str = attrs.field(validator=text_field)
     level: Level = attrs.field(validator=one_of("contact", "account"))
-    as_of: Moment = attrs.field(converter=moment_field)
-    ids: npt.NDArray[np.object_] = attrs.field(converter=column_of(objects, "ids"), eq=_SAME)
-    score: npt.NDArray[np.float64] = _numbers()
-    grade: npt.NDArray[np.int32] = _codes("grade codes")
-    grades: tuple[str, ...] = attrs.field(converter=labels_field)
+    as_of: Moment = attrs.field(converter=parse_moment)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ids, eq=_SAME)
+    score: Floats = attrs.field(converter=_score, eq=_SAME)
+    grade: npt.NDArray[np.int32] = attrs.field(converter=_grade, eq=_SAME)
+    grades: tuple[str, ...] = attrs.field(converter=_grades)
     reasons: Reasons = attrs.field(factory=Reasons.empty)
 
     def __attrs_post_init__(self) -> None:
@@ -231,8 +266,9 @@ class ScoreTable:
         if len(self.grade) and (self.grade.min() < -1 or self.grade.max() >= len(self.grades)):
             msg = f"grade codes must be -1 or index grades={self.grades!r}"
             raise InvalidValueError(msg)
-        if not isinstance(self.reasons, Reasons):
-            msg = f"reasons={self.reasons!r} must be a Reasons table"
+        reasons: object = self.reasons  # checked: callers may pass anything
+        if not isinstance(reasons, Reasons):
+            msg = f"reasons={reasons!r} must be a Reasons table"
             raise InvalidValueError(msg)
         rows = self.reasons.row
         if len(rows) and rows.max() >= len(self.ids):
@@ -262,9 +298,7 @@ class ScoreTable:
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per entity: ``contact_id`` or ``account_id``, ``score`` and ``grade``."""
-        return pd.DataFrame(
-            {self.id_column: self.ids, "score": self.score, "grade": self.labels()}
-        )
+        return pd.DataFrame({self.id_column: self.ids, "score": self.score, "grade": self.labels()})
 
     def reasons_frame(self, rows: npt.NDArray[np.intp] | None = None) -> pd.DataFrame:
         """Reasons as rows: the entity's id, ``signal`` and the numbers behind it.

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import column_of, floats, one_of, same_array
+from customer_understanding._core import column, floats, one_of, same_array
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
@@ -25,25 +25,25 @@ def _matrix(
     return np.nan_to_num(matrix, nan=0.0)
 
 
-def _traits(value: object, field: attrs.Attribute[Any]) -> dict[str, Trait]:
+def _traits(value: Any) -> dict[str, Trait]:
     """A private copy of a mapping of names to traits (objects with ``evaluate``)."""
     if not isinstance(value, Mapping):
-        msg = f"{field.name}={value!r} must be a mapping of names to traits"
+        msg = f"traits={value!r} must be a mapping of names to traits"
         raise InvalidValueError(msg)
     for name, trait in value.items():
         if not isinstance(name, str) or not callable(getattr(trait, "evaluate", None)):
-            msg = f"{field.name}[{name!r}]={trait!r} must be a trait (an object with evaluate())"
+            msg = f"traits[{name!r}]={trait!r} must be a trait (an object with evaluate())"
             raise InvalidValueError(msg)
     return dict(value)
 
 
-def _centroids(value: object, field: attrs.Attribute[Any]) -> npt.NDArray[np.float64]:
+def _centroids(value: Any) -> npt.NDArray[np.float64]:
     try:
         array = np.array(value, dtype=np.float64)
     except (TypeError, ValueError):
         array = np.zeros(0)
     if array.ndim != 2 or not np.isfinite(array).all():
-        msg = f"{field.name} must be a matrix of finite numbers (one row per cluster)"
+        msg = "centroids must be a matrix of finite numbers (one row per cluster)"
         raise InvalidValueError(msg)
     array.setflags(write=False)
     return array
@@ -59,12 +59,15 @@ def _whole(low: int) -> Any:
     return check
 
 
-_TRAITS: Any = attrs.Converter(_traits, takes_field=True)  # type: ignore[call-overload]
 _SAME: Any = attrs.cmp_using(eq=same_array)
 
 
-def _vector() -> Any:
-    return attrs.field(converter=column_of(floats, "numbers"), eq=_SAME)
+def _mean(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="mean")
+
+
+def _scale(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="scale")
 
 
 @attrs.frozen(kw_only=True)
@@ -83,19 +86,18 @@ class ClusterModel:
     """
 
     level: Level = attrs.field(validator=one_of("contact", "account"))
-    traits: Mapping[str, Trait] = attrs.field(converter=_TRAITS)
-    mean: npt.NDArray[np.float64] = _vector()
-    scale: npt.NDArray[np.float64] = _vector()
-    centroids: npt.NDArray[np.float64] = attrs.field(
-        converter=attrs.Converter(_centroids, takes_field=True),  # type: ignore[call-overload]
-        eq=_SAME,
-    )
+    traits: Mapping[str, Trait] = attrs.field(converter=_traits)
+    mean: npt.NDArray[np.float64] = attrs.field(converter=_mean, eq=_SAME)
+    scale: npt.NDArray[np.float64] = attrs.field(converter=_scale, eq=_SAME)
+    centroids: npt.NDArray[np.float64] = attrs.field(converter=_centroids, eq=_SAME)
 
     def __attrs_post_init__(self) -> None:
         width = self.centroids.shape[1]
         if not len(self.traits) == len(self.mean) == len(self.scale) == width:
-            msg = (f"mean, scale and centroids must have one column per trait: "
-                   f"{len(self.traits)} traits, {len(self.mean)}, {len(self.scale)}, {width}")  # fmt: skip
+            msg = (
+                "mean, scale and centroids must have one column per trait: "
+                f"{len(self.traits)} traits, {len(self.mean)}, {len(self.scale)}, {width}"
+            )
             raise InvalidValueError(msg)
         if (self.scale <= 0).any():
             msg = f"scale={self.scale.tolist()!r} must be > 0 in every column"
@@ -145,7 +147,7 @@ class ClusterSegmenter:
     2
     """
 
-    traits: Mapping[str, Trait] = attrs.field(converter=_TRAITS)
+    traits: Mapping[str, Trait] = attrs.field(converter=_traits)
     clusters: int = attrs.field(default=4, validator=_whole(2))
     seed: int = attrs.field(default=0, validator=_whole(0))
     level: Level = attrs.field(default="account", validator=one_of("contact", "account"))

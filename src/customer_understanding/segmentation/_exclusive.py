@@ -59,7 +59,8 @@ def exclusive(
     if not segmentations:
         msg = "segmentations=[] must hold at least one segmentation"
         raise InvalidValueError(msg)
-    for position, part in enumerate(segmentations):
+    given: Sequence[object] = segmentations  # checked: callers may pass anything
+    for position, part in enumerate(given):
         if not isinstance(part, Segmentation):
             msg = f"segmentations[{position}]={part!r} must be a Segmentation"
             raise InvalidValueError(msg)

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, column_of, floats, known_by, one_of, same_array
+from customer_understanding._core import DAY_NS, column, floats, known_by, one_of, same_array
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.segmentation._segmentation import Segmentation
@@ -85,10 +85,19 @@ def _bins(instance: object, attribute: attrs.Attribute[int], value: object) -> N
         raise InvalidValueError(msg)
 
 
-def _cutoff_field() -> Any:
-    return attrs.field(
-        converter=column_of(floats, "numbers"), eq=attrs.cmp_using(eq=same_array)
-    )
+_SAME: Any = attrs.cmp_using(eq=same_array)
+
+
+def _recency(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="recency_cutoffs")
+
+
+def _frequency(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="frequency_cutoffs")
+
+
+def _monetary(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="monetary_cutoffs")
 
 
 @attrs.frozen(kw_only=True)
@@ -111,9 +120,9 @@ class RFMModel:
     """
 
     bins: int = attrs.field(validator=_bins)
-    recency_cutoffs: npt.NDArray[np.float64] = _cutoff_field()
-    frequency_cutoffs: npt.NDArray[np.float64] = _cutoff_field()
-    monetary_cutoffs: npt.NDArray[np.float64] = _cutoff_field()
+    recency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_recency, eq=_SAME)
+    frequency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_frequency, eq=_SAME)
+    monetary_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_monetary, eq=_SAME)
 
     @property
     def segment_names(self) -> tuple[str, ...]:
@@ -121,7 +130,7 @@ class RFMModel:
         return RFM_SEGMENTS
 
     def scores(self, base: BaseLike, /, *, as_of: AsOf) -> pd.DataFrame:
-        """Per account (``account_id``): recency (days), frequency, monetary and their scores ``r``, ``f``, ``m``.
+        """Per account (``account_id``): recency (days), frequency, monetary, scores ``r f m``.
 
         Accounts without a won deal score 0 on each.
         """

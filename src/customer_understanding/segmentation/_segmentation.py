@@ -11,13 +11,13 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
-    column_of,
+    column,
     html_table,
     int32s,
-    labels_field,
-    moment_field,
+    labels,
     objects,
     one_of,
+    parse_moment,
     same_array,
     summary,
     text_field,
@@ -28,6 +28,18 @@ from customer_understanding.typing import Level
 __all__ = ["Segmentation"]
 
 _SAME: Any = attrs.cmp_using(eq=same_array)
+
+
+def _ids(value: Any) -> npt.NDArray[np.object_]:
+    return column(objects, value, name="ids", what="ids")
+
+
+def _segment(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="segment", what="segment codes")
+
+
+def _segments(value: Any) -> tuple[str, ...]:
+    return labels(value, name="segments")
 
 
 @attrs.frozen(kw_only=True, repr=False)
@@ -64,12 +76,10 @@ class Segmentation:
 
     segmenter: str = attrs.field(validator=text_field)
     level: Level = attrs.field(validator=one_of("contact", "account"))
-    as_of: Moment = attrs.field(converter=moment_field)
-    ids: npt.NDArray[np.object_] = attrs.field(converter=column_of(objects, "ids"), eq=_SAME)
-    segment: npt.NDArray[np.int32] = attrs.field(
-        converter=column_of(int32s, "segment codes"), eq=_SAME
-    )
-    segments: tuple[str, ...] = attrs.field(converter=labels_field)
+    as_of: Moment = attrs.field(converter=parse_moment)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ids, eq=_SAME)
+    segment: npt.NDArray[np.int32] = attrs.field(converter=_segment, eq=_SAME)
+    segments: tuple[str, ...] = attrs.field(converter=_segments)
 
     def __attrs_post_init__(self) -> None:
         if len(self.ids) != len(self.segment):

@@ -61,8 +61,9 @@ def transaction_summary(
     a                  1.0     10.0  30.0            20.0
     b                  0.0      0.0  26.0             0.0
     """
-    if not isinstance(transactions, pd.DataFrame):
-        msg = f"transactions={type(transactions).__name__} must be a pandas DataFrame"
+    given: object = transactions  # checked: callers may pass anything
+    if not isinstance(given, pd.DataFrame):
+        msg = f"transactions={type(given).__name__} must be a pandas DataFrame"
         raise InvalidValueError(msg)
     if freq not in ("D", "W"):
         msg = f"freq={freq!r} must be 'D' (days) or 'W' (weeks)"
@@ -79,11 +80,7 @@ def transaction_summary(
     keep = (nanos != NAT) & (period <= end)
     codes, uniques = pd.factorize(transactions[customer].to_numpy()[keep])
     ids: npt.NDArray[Any] = np.asarray(uniques)
-    amounts = (
-        np.zeros(int(keep.sum()))
-        if value is None
-        else _amounts(transactions, value)[keep]
-    )
+    amounts = np.zeros(int(keep.sum())) if value is None else _amounts(transactions, value)[keep]
     frame = _summarise(codes.astype(np.int64), period[keep], amounts, int(end), ids)
     frame.index.name = customer
     return frame

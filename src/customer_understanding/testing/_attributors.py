@@ -81,9 +81,7 @@ def check_credits_add_up(attributor: Any, touches: Touches, outcomes: Outcomes) 
            f"{totals[wrong[:1]].tolist()}, not its value {owed[wrong[:1]].tolist()}")  # fmt: skip
 
 
-def check_attributor_point_in_time(
-    attributor: Any, touches: Touches, outcomes: Outcomes
-) -> None:
+def check_attributor_point_in_time(attributor: Any, touches: Touches, outcomes: Outcomes) -> None:
     """Touches after their journey's outcome get no credit, and removing them changes none."""
     late = _late(touches, outcomes)
     credit = _credit(attributor.attribute(touches, outcomes))
@@ -119,9 +117,7 @@ def check_attributor_leaves_input_unchanged(
                f"attribute() changed outcomes.{name}")  # fmt: skip
 
 
-def check_attributor_deterministic(
-    attributor: Any, touches: Touches, outcomes: Outcomes
-) -> None:
+def check_attributor_deterministic(attributor: Any, touches: Touches, outcomes: Outcomes) -> None:
     """Attributing twice gives the same credits."""
     first = _credit(attributor.attribute(touches, outcomes))
     expect(np.array_equal(first, _credit(attributor.attribute(touches, outcomes))),
@@ -145,7 +141,7 @@ def check_attributor_pickles(attributor: Any, touches: Touches, outcomes: Outcom
     """The attributor and its result survive pickling; the copy credits the same."""
     result = attributor.attribute(touches, outcomes)
     try:
-        copied, result_copy = pickle.loads(pickle.dumps((attributor, result)))
+        copied, result_copy = pickle.loads(pickle.dumps((attributor, result)))  # noqa: S301
     except Exception as error:
         msg = f"the attributor or its result cannot be pickled: {error!r}"
         raise AssertionError(msg) from error

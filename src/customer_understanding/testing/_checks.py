@@ -141,7 +141,7 @@ def check_scorer_pickles(scorer: Any, base: BaseLike, as_of: Moment) -> None:
     """The scorer and its table survive pickling; the copy scores the same."""
     table = scorer.score(base, as_of=as_of)
     try:
-        copied, table_copy = pickle.loads(pickle.dumps((scorer, table)))
+        copied, table_copy = pickle.loads(pickle.dumps((scorer, table)))  # noqa: S301 - our bytes
     except Exception as error:
         msg = f"the scorer or its table cannot be pickled: {error!r}"
         raise AssertionError(msg) from error
@@ -206,8 +206,8 @@ def check_segmentation_result(segmenter: Any, base: BaseLike, as_of: Moment) -> 
 def check_segmenter_deterministic(segmenter: Any, base: BaseLike, as_of: Moment) -> None:
     """Fitting and assigning twice gives the same segmentation."""
     first, second = _segment(segmenter, base, as_of), _segment(segmenter, base, as_of)
-    expect(same_result(first, second),
-           f"segmenting twice gives different results: {first_difference(first, second)}")  # fmt: skip
+    problem = first_difference(first, second)
+    expect(same_result(first, second), f"segmenting twice gives different results: {problem}")
 
 
 def check_segmenter_point_in_time(segmenter: Any, base: BaseLike, as_of: Moment) -> None:
@@ -226,9 +226,7 @@ def check_segmenter_row_order(segmenter: Any, base: BaseLike, as_of: Moment) -> 
         expect(problem is None, f"segments depend on the order of table rows: {problem}")
 
 
-def check_segmenter_leaves_input_unchanged(
-    segmenter: Any, base: BaseLike, as_of: Moment
-) -> None:
+def check_segmenter_leaves_input_unchanged(segmenter: Any, base: BaseLike, as_of: Moment) -> None:
     """Fitting and assigning change no array, label or setting of the base's tables."""
     copied = private_copy(base)
     before = fingerprint(copied)
@@ -238,8 +236,11 @@ def check_segmenter_leaves_input_unchanged(
 
 
 def check_segmenter_empty_base(segmenter: Any, base: BaseLike, as_of: Moment) -> None:
-    """A fitted model assigns an empty base to an empty segmentation; fitting on one gives a
-    model or a library error saying why it cannot."""
+    """An empty base: assigned to an empty segmentation, and fitted or refused clearly.
+
+    A model fitted on ``base`` must assign an empty base to an empty segmentation;
+    fitting on an empty base gives a model or a library error saying why it cannot.
+    """
     empty = _empty_base()
     try:
         result = segmenter.fit(base, as_of=as_of).assign(empty, as_of=as_of)
@@ -262,7 +263,7 @@ def check_segmenter_pickles(segmenter: Any, base: BaseLike, as_of: Moment) -> No
     model = segmenter.fit(base, as_of=as_of)
     result = model.assign(base, as_of=as_of)
     try:
-        copies = pickle.loads(pickle.dumps((segmenter, model, result)))
+        copies = pickle.loads(pickle.dumps((segmenter, model, result)))  # noqa: S301 - our bytes
     except Exception as error:
         msg = f"the segmenter, its model or its segmentation cannot be pickled: {error!r}"
         raise AssertionError(msg) from error

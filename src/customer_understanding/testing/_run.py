@@ -80,9 +80,7 @@ def check_scorer(scorer: Any, base: BaseLike | None = None, *, as_of: AsOf = Non
     _run(SCORER_CHECKS, scorer, base, as_of)
 
 
-def check_segmenter(
-    segmenter: Any, base: BaseLike | None = None, *, as_of: AsOf = None
-) -> None:
+def check_segmenter(segmenter: Any, base: BaseLike | None = None, *, as_of: AsOf = None) -> None:
     """Run every segmenter check; raise ``AssertionError`` naming the first that fails.
 
     The same rules as :func:`check_scorer`, for ``fit`` followed by ``assign``: a

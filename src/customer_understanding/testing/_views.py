@@ -99,9 +99,12 @@ def _known_entities(tables: Tables, as_of: int, events: Mapping[str, Table]) -> 
         contact[rows[rows >= 0]] = True
     created = accounts.column("created_at")
     account = known_by(created, as_of) | (created == NAT)
-    touched = [events["interactions"].column("account"), events["opportunities"].column("account"),
-               contacts.column("account")[contact],
-               stages.column("subject")[kind == stages.code_of("subject_kind", "account")]]  # fmt: skip
+    touched = [
+        events["interactions"].column("account"),
+        events["opportunities"].column("account"),
+        contacts.column("account")[contact],
+        stages.column("subject")[kind == stages.code_of("subject_kind", "account")],
+    ]
     for rows in touched:
         account[rows[rows >= 0]] = True
     parent = accounts.column("parent")
@@ -258,7 +261,9 @@ def private_copy(base: BaseLike) -> BaseView:
     True
     """
     tables = base.tables
-    fields = {field.name: _copied(getattr(tables, field.name)) for field in attrs.fields(type(tables))}
+    fields = {
+        field.name: _copied(getattr(tables, field.name)) for field in attrs.fields(type(tables))
+    }
     return BaseView(type(tables)(**fields))
 
 
