@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._core import (
+    Moment,
     check_finite,
     check_positive,
     known_by,
@@ -169,13 +170,16 @@ class EngagementScorer:
         """Score every contact (or account) as of ``as_of`` from earlier interactions."""
         tables = base.tables
         moment = tables.moment(as_of)
-        contacts = self.contact_scores(tables, moment)
+        contacts = self._contact_scores(tables, moment)
         if self.level == "contact":
             return contacts
         return self.roll_up(contacts, base)
 
-    def contact_scores(self, tables: Tables, as_of: int) -> ScoreTable:
-        """Contact scores from the interaction table (``as_of`` in nanoseconds)."""
+    def contact_scores(self, tables: Tables, /, *, as_of: AsOf) -> ScoreTable:
+        """Contact scores from the interaction table, as of a moment in any accepted form."""
+        return self._contact_scores(tables, tables.moment(as_of))
+
+    def _contact_scores(self, tables: Tables, as_of: Moment) -> ScoreTable:
         table = tables.interactions
         lookup, weights, names = signal_codes(table.categories["type"], self.points)
         signal = np.append(lookup, -1)[table.column("type")]
@@ -202,7 +206,7 @@ class EngagementScorer:
         )  # fmt: skip
         rolled, breadth = roll_up_points(
             points, account=tables.contacts.column("account"),
-            person_weight=self.person_weights(tables, contacts.as_of), weights=weights,
+            person_weight=self._person_weights(tables, contacts.as_of), weights=weights,
             size=len(tables.accounts), breadth_points=self.breadth_points,
             breadth_cap=self.breadth_cap,
         )  # fmt: skip
@@ -218,8 +222,11 @@ class EngagementScorer:
             contribution=breadth[rows],
         )  # fmt: skip
 
-    def person_weights(self, tables: Tables, as_of: int) -> npt.NDArray[np.float64]:
+    def person_weights(self, tables: Tables, /, *, as_of: AsOf) -> npt.NDArray[np.float64]:
         """Per contact row, the largest weight of its roles on deals opened by ``as_of``."""
+        return self._person_weights(tables, tables.moment(as_of))
+
+    def _person_weights(self, tables: Tables, as_of: Moment) -> npt.NDArray[np.float64]:
         roles = tables.contact_roles
         weight = np.full(len(tables.contacts), -np.inf)
         labels = roles.categories["role"]
