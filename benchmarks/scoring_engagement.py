@@ -133,7 +133,7 @@ def pandas_reference(base, scorer: EngagementScorer):
             tables.contact_roles.column("opportunity")
         ],
     })  # fmt: skip
-    roles = roles[roles["created"] < AS_OF]
+    roles = roles[roles["created"] <= AS_OF]  # an event at as_of is known
     roles["w"] = roles["role"].map(scorer.role_weights)
     person = roles.groupby("contact")["w"].max().reindex(range(n_contacts), fill_value=1.0)
     account_of = pd.Series(tables.contacts.column("account"))
