@@ -23,6 +23,7 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import parse_moment
 from customer_understanding.scoring import DEFAULT_POINTS, DEFAULT_ROLE_WEIGHTS, EngagementScorer
 from customer_understanding.tables import (
     AccountTable,
@@ -88,6 +89,7 @@ def synthesise(interactions: int, contacts: int, accounts: int, seed: int = 0):
     tables = SimpleNamespace(
         interactions=interaction_table, contacts=contact_table, accounts=account_table,
         opportunities=deal_table, contact_roles=role_table,
+        moment=lambda as_of, name="as_of": parse_moment(as_of, name=name),
     )  # fmt: skip
     return SimpleNamespace(tables=tables)
 
@@ -131,7 +133,7 @@ def pandas_reference(base, scorer: EngagementScorer):
             tables.contact_roles.column("opportunity")
         ],
     })  # fmt: skip
-    roles = roles[roles["created"] < AS_OF]
+    roles = roles[roles["created"] <= AS_OF]  # an event at as_of is known
     roles["w"] = roles["role"].map(scorer.role_weights)
     person = roles.groupby("contact")["w"].max().reindex(range(n_contacts), fill_value=1.0)
     account_of = pd.Series(tables.contacts.column("account"))

@@ -270,7 +270,7 @@ def _report_scores(printer: _Printer, base: CustomerBase, judged: _Judged) -> No
     names = dict(zip(base.accounts.column("id"), base.accounts.column("name"), strict=True))
     printer.heading("Most engaged accounts, and why")
     for record in scores.top(5).to_dict("records"):
-        account_id, score = str(record["id"]), float(record["score"])
+        account_id, score = str(record["account_id"]), float(record["score"])
         reasons = scores.top_reasons(account_id, n=3)
         why = ", ".join(
             f"{signal} {contribution:+.0f}"

@@ -1,4 +1,4 @@
-"""The extension contract: the protocols that scorers, segmenters and traits follow.
+"""The extension contract: the protocols that scorers, segmenters, attributors and traits follow.
 
 A strategy is any object with the right methods; nothing needs to subclass a class of this
 library. Settings go into the constructor, data into the method, and every method returns a
@@ -27,11 +27,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from customer_understanding.base import Tables
+    from customer_understanding.journeys import Attribution, Outcomes, Touches
     from customer_understanding.scoring import ScoreTable
     from customer_understanding.segmentation import Segmentation
 
 __all__ = [
     "AsOf",
+    "Attributor",
     "BaseLike",
     "Level",
     "Moment",
@@ -101,9 +103,21 @@ class BaseLike(Protocol):
 class Scorer(Protocol):
     """Scores every contact or account as of a time, with reason codes.
 
-    ``score`` must use only data that occurred before ``as_of`` and return a
-    :class:`~customer_understanding.scoring.ScoreTable` whose reason contributions add up
-    to each score. :func:`customer_understanding.testing.check_scorer` checks all of it.
+    ``score`` returns a new :class:`~customer_understanding.scoring.ScoreTable` of every
+    entity of its level, in the order of the base's entity table, whose reason
+    contributions add up to each score. :func:`customer_understanding.testing.check_scorer`
+    checks exactly this:
+
+    - the scorer has a ``level`` and ``score``; the table has every entity, in table
+      order, ``as_of`` as given, finite scores, and reasons adding up to them;
+    - it reads no fact from after ``as_of``: no score or grade changes when every time
+      column of every table is cut at ``as_of`` (an event exactly at ``as_of`` is known);
+    - it does not depend on the order of the rows of the event tables (interactions,
+      opportunities, buying roles, stage changes);
+    - it changes nothing in its input;
+    - an empty base gives an empty table (or a library error saying why it cannot);
+    - scoring twice gives the same table; the scorer and its table survive pickling;
+    - an ``as_of`` before the first event in the data raises ``InvalidValueError``.
 
     Examples
     --------
@@ -148,6 +162,11 @@ class Segmenter(Protocol):
     """Learns a :class:`SegmentModel` (cut-offs, centroids, …) from a base as of a time.
 
     Rule-based segmenters learn nothing and return a model that holds their rules.
+    :func:`customer_understanding.testing.check_segmenter` checks ``fit`` followed by
+    ``assign`` by the same rules as :class:`Scorer`: every entity in table order with the
+    model's segments, no fact from after ``as_of``, no dependence on row order, no change
+    to the input, an empty base assigned to an empty segmentation, the same result twice,
+    and the segmenter, its model and its segmentation survive pickling.
 
     Examples
     --------
@@ -197,4 +216,33 @@ class Trait(Protocol):
 
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """One value per entity row of ``level``, from what was known by ``as_of``."""
+        ...
+
+
+@runtime_checkable
+class Attributor(Protocol):
+    """Shares each converted journey's outcome value out over the touches before it.
+
+    ``attribute`` reads columnar :class:`~customer_understanding.journeys.Touches` (journey,
+    time, channel) and :class:`~customer_understanding.journeys.Outcomes` (one row per
+    journey) and returns a new :class:`~customer_understanding.journeys.Attribution` whose
+    credits, per converted journey, add up to its value. Touches after their journey's
+    outcome cannot have caused it and get no credit; the result does not depend on the
+    order of the touch rows, and the inputs are left unchanged.
+    :func:`customer_understanding.testing.check_attributor` checks these rules.
+
+    Examples
+    --------
+    >>> from customer_understanding.journeys import LastTouch
+    >>> isinstance(LastTouch(), Attributor)
+    True
+    """
+
+    @property
+    def name(self) -> str:
+        """A short name for what the method computes."""
+        ...
+
+    def attribute(self, touches: Touches, outcomes: Outcomes, /) -> Attribution:
+        """Credit each touch with its share of its journey's outcome value."""
         ...

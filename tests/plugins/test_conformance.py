@@ -1,7 +1,19 @@
-"""Every built-in scorer and segmenter passes the public conformance checks."""
+"""Every built-in scorer, segmenter and attributor passes the public conformance checks."""
 
+import pytest
 from sklearn.linear_model import LogisticRegression
 
+from customer_understanding.journeys import (
+    FirstTouch,
+    FullPath,
+    LastTouch,
+    Linear,
+    MarkovRemovalEffect,
+    PositionBased,
+    ShapleyValue,
+    TimeDecay,
+    WShaped,
+)
 from customer_understanding.scoring import (
     EngagementScorer,
     FitRule,
@@ -21,7 +33,7 @@ from customer_understanding.testing import parametrize_with_checks
 from customer_understanding.traits import Condition, InteractionCount, OpenTickets, OverContacts
 
 _WEB = InteractionCount(types=("page_view",), window_days=30)
-BUILT_INS = [
+SCORERS = [
     EngagementScorer(),
     EngagementScorer(level="account", window_days=90),
     FitScorer(),
@@ -33,6 +45,8 @@ BUILT_INS = [
     PredictiveScorer(estimator=LogisticRegression(), outcome="login", level="contact",
                      horizon_days=30, traits={"web": _WEB, "logins": InteractionCount(
                          types=("login",), window_days=30)}),
+]  # fmt: skip
+SEGMENTERS = [
     RuleSegmenter(
         traits={"p1": OpenTickets(), "web": _WEB, "touches": InteractionCount(window_days=60)},
         segments=[
@@ -45,9 +59,27 @@ BUILT_INS = [
     LifecycleSegmenter(),
     LifecycleSegmenter(level="contact"),
     ClusterSegmenter(clusters=3, traits={"web": _WEB, "all": InteractionCount(window_days=90)}),
+    ClusterSegmenter(clusters=2, level="contact", traits={"all": InteractionCount()}),
+]  # fmt: skip
+ATTRIBUTORS = [
+    FirstTouch(), LastTouch(), Linear(), TimeDecay(), PositionBased(), WShaped(), FullPath(),
+    MarkovRemovalEffect(), MarkovRemovalEffect(order=2), ShapleyValue(),
 ]  # fmt: skip
 
 
-@parametrize_with_checks(BUILT_INS)
+# Built-ins that fail a check today, in files owned elsewhere; each entry says why. The
+# check must keep failing until the cause is fixed, then the entry goes.
+KNOWN_FAILURES = {
+    ("PredictiveScorer", "check_scorer_point_in_time"):
+        "trains on contacts created after as_of (with no earlier event) as negatives",
+}  # fmt: skip
+
+
+@parametrize_with_checks([*SCORERS, *SEGMENTERS, *ATTRIBUTORS])
 def test_built_in_passes_check(strategy, check):
-    check(strategy)
+    reason = KNOWN_FAILURES.get((type(strategy).__name__, check.__name__))
+    if reason is None:
+        check(strategy)
+        return
+    with pytest.raises(AssertionError, match=check.__name__):
+        check(strategy)

@@ -3,17 +3,20 @@
 import importlib
 import sys
 import textwrap
+import warnings
 
 import pytest
 
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.plugins import (
     PluginWarning,
+    attributor_names,
     clear_plugin_cache,
+    get_attributor,
     get_scorer,
     scorer_names,
 )
-from customer_understanding.testing import check_scorer
+from customer_understanding.testing import check_attributor, check_scorer
 
 PLUGIN = '''
 import attrs
@@ -24,7 +27,7 @@ from customer_understanding.scoring import Reasons, ScoreTable
 
 @attrs.frozen(kw_only=True)
 class SeatScorer:
-    """Scores each account by its number of contacts, one point per person."""
+    """Scores each account by its number of contacts known by as_of, one point per person."""
 
     level: str = "account"
     points: float = 1.0
@@ -32,7 +35,8 @@ class SeatScorer:
     def score(self, base, /, *, as_of):
         tables = base.tables
         moment = tables.moment(as_of)
-        account = tables.contacts.column("account")
+        created = tables.contacts.column("created_at")
+        account = tables.contacts.column("account")[created <= moment]
         people = np.bincount(account[account >= 0], minlength=len(tables.accounts)).astype(float)
         rows = np.flatnonzero(people)
         reasons = Reasons(row=rows, signal=np.zeros(len(rows)), signals=("people",),
@@ -98,10 +102,77 @@ def test_broken_plugin_warns_and_built_ins_still_work(plugin_path):
         broken = acme_missing_module:Nothing
     """,
     )
-    with pytest.warns(PluginWarning, match="'broken'.*failed to load"):
-        names = scorer_names()
-    assert "broken" not in names
+    assert "broken" in scorer_names()  # listed from metadata: nothing is imported yet
     assert get_scorer("engagement").level == "contact"
+    with (
+        pytest.warns(PluginWarning, match=r"'broken'.*failed to load"),
+        pytest.raises(UnknownNameError, match=r"scorer='broken'.*failed to load"),
+    ):
+        get_scorer("broken")
+    assert get_scorer("engagement").level == "contact"
+
+
+@pytest.mark.parametrize("failure", ["raise SystemExit(3)", "raise RuntimeError('no licence')",
+                                     "import acme_missing_module"])  # fmt: skip
+def test_plugin_failing_at_import_never_breaks_built_ins(plugin_path, failure):
+    (plugin_path / "acme_exits.py").write_text(failure + "\n")
+    _install(
+        plugin_path,
+        "acme_seats",
+        """
+        [customer_understanding.scorers]
+        exits = acme_exits:Scorer
+    """,
+    )
+    assert get_scorer("engagement").level == "contact"
+    with pytest.warns(PluginWarning, match="plugin 'exits'"), pytest.raises(UnknownNameError):
+        get_scorer("exits")
+    sys.modules.pop("acme_exits", None)
+
+
+def test_plugins_are_imported_only_when_asked_for(plugin_path):
+    (plugin_path / "acme_noisy.py").write_text("raise RuntimeError('imported')\n")
+    _install(
+        plugin_path,
+        "acme_seats",
+        """
+        [customer_understanding.scorers]
+        seats = acme_seats:SeatScorer
+        noisy = acme_noisy:Scorer
+    """,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warning here would mean acme_noisy was imported
+        assert type(get_scorer("seats")).__name__ == "SeatScorer"
+        assert {"seats", "noisy"} <= set(scorer_names())
+    assert "acme_noisy" not in sys.modules
+
+
+def test_attributors_are_chosen_by_name():
+    assert get_attributor("markov", order=2).order == 2
+    assert get_attributor("last_touch").name == "last_touch"
+    assert {"first_touch", "linear", "shapley", "time_decay"} <= set(attributor_names())
+    with pytest.raises(UnknownNameError, match="attributor='markow' is not one of"):
+        get_attributor("markow")
+
+
+def test_attributor_plugin_is_found_by_name(plugin_path):
+    (plugin_path / "acme_attr.py").write_text(
+        "import attrs\nfrom customer_understanding.journeys import Linear\n"
+        "@attrs.frozen\nclass Even:\n    name = 'even'\n"
+        "    def attribute(self, touches, outcomes, /):\n"
+        "        return Linear().attribute(touches, outcomes)\n"
+    )
+    _install(
+        plugin_path,
+        "acme_seats",
+        """
+        [customer_understanding.attributors]
+        even = acme_attr:Even
+    """,
+    )
+    check_attributor(get_attributor("even"))
+    sys.modules.pop("acme_attr", None)
 
 
 def test_plugin_shadowing_a_built_in_is_skipped_with_warning(plugin_path):

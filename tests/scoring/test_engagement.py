@@ -77,7 +77,7 @@ def test_breadth_rewards_second_engaged_person(world_base):
 def test_bands_follow_thresholds(small_base):
     table = EngagementScorer(half_life_days=None, caps={}, bands=(40, 10, 0))
     frame = table.score(small_base, as_of=AS_OF).to_pandas()
-    labels = dict(zip(frame["id"], frame["grade"], strict=True))
+    labels = dict(zip(frame["contact_id"], frame["grade"], strict=True))
     assert labels == {"ann": "1", "bob": "4", "cy": "3"}
 
 

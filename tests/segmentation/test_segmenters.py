@@ -143,9 +143,9 @@ def test_lifecycle_refuses_inverted_windows():
 
 def test_rfm_scores_use_won_deals_before_as_of(base):
     frame = RFMSegmenter(bins=2).fit(base, as_of=AS_OF).scores(base, as_of=AS_OF)
-    a0 = frame.set_index("id").loc["a0"]
+    a0 = frame.set_index("account_id").loc["a0"]
     assert (a0["recency"], a0["frequency"], a0["monetary"]) == (10.0, 2.0, 4000.0)
-    assert np.isnan(frame.set_index("id").loc["a3", "recency"])
+    assert np.isnan(frame.set_index("account_id").loc["a3", "recency"])
 
 
 def test_rfm_ties_share_a_score():

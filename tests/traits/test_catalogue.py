@@ -113,4 +113,4 @@ def test_an_installed_trait_cannot_take_a_standard_name(plugin_path: Path) -> No
     _install(plugin_path, "[customer_understanding.traits]\nseats = acme_traits:HeadCount\n")
     assert type(get_trait("seats")).__name__ == "LicensedSeats"
     with pytest.warns(PluginWarning, match="'seats' is skipped"):
-        _catalogue._installed()
+        assert _catalogue._installed("seats") is None

@@ -4,6 +4,7 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
+from customer_understanding._core._columns import column, labels, same_array, shown, text_field
 from customer_understanding._core._convert import floats, int32s, int64s, names, numbers, objects
 from customer_understanding._core._decay import half_life_decay
 from customer_understanding._core._render import frozen_array, frozen_mapping, html_table, summary
@@ -35,6 +36,7 @@ __all__ = [
     "check_finite",
     "check_positive",
     "check_probability",
+    "column",
     "days",
     "floats",
     "from_nanos",
@@ -45,6 +47,7 @@ __all__ = [
     "int32s",
     "int64s",
     "known_by",
+    "labels",
     "names",
     "numbers",
     "objects",
@@ -53,7 +56,10 @@ __all__ = [
     "positive",
     "positive_or_none",
     "resolve_moment",
+    "same_array",
+    "shown",
     "summary",
+    "text_field",
     "to_nanos",
     "within",
 ]

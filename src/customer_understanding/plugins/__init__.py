@@ -1,4 +1,4 @@
-"""The registry of strategies: pick scorers and segmenters by name, find installed plugins.
+"""The registry of strategies: pick scorers, segmenters and attributors by name, find plugins.
 
 Examples
 --------
@@ -8,11 +8,14 @@ Examples
 """
 
 from customer_understanding.plugins._registry import (
+    ATTRIBUTOR_GROUP,
     SCORER_GROUP,
     SEGMENTER_GROUP,
     TRAIT_GROUP,
     PluginWarning,
+    attributor_names,
     clear_plugin_cache,
+    get_attributor,
     get_scorer,
     get_segmenter,
     installed_traits,
@@ -21,11 +24,14 @@ from customer_understanding.plugins._registry import (
 )
 
 __all__ = [
+    "ATTRIBUTOR_GROUP",
     "SCORER_GROUP",
     "SEGMENTER_GROUP",
     "TRAIT_GROUP",
     "PluginWarning",
+    "attributor_names",
     "clear_plugin_cache",
+    "get_attributor",
     "get_scorer",
     "get_segmenter",
     "installed_traits",

@@ -9,7 +9,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import numbers, positive
+from customer_understanding._core import (
+    Moment,
+    check_finite,
+    check_positive,
+    known_by,
+    numbers,
+    one_of,
+    positive_or_none,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring._engagement_core import (
@@ -41,35 +49,65 @@ DEFAULT_ROLE_WEIGHTS: Mapping[str, float] = {
 _BANDS = ("1", "2", "3", "4")
 
 
+def _number_map(value: object, name: str) -> dict[str, float]:
+    """A private copy of a mapping of names to finite numbers, or a named error."""
+    if not isinstance(value, Mapping):
+        msg = f"{name}={value!r} must be a mapping of names to numbers"
+        raise InvalidValueError(msg)
+    for key, number in value.items():
+        finite = isinstance(number, int | float | np.integer | np.floating) and not isinstance(
+            number, bool
+        )
+        if not isinstance(key, str) or not finite or not np.isfinite(number):
+            msg = f"{name}[{key!r}]={number!r} must be a finite number"
+            raise InvalidValueError(msg)
+    return {key: float(number) for key, number in value.items()}
+
+
+def _point_map(value: Any) -> dict[str, float]:
+    return _number_map(value, "points")
+
+
+def _role_map(value: Any) -> dict[str, float]:
+    return _number_map(value, "role_weights")
+
+
 def _points(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, float]) -> None:
-    if not value:
+    if not any(value.values()):
         msg = f"{attribute.name}={dict(value)!r} must give points to at least one type"
         raise InvalidValueError(msg)
-    for name, points in value.items():
-        if not np.isfinite(points):
-            msg = f"{attribute.name}[{name!r}]={points!r} must be finite"
-            raise InvalidValueError(msg)
 
 
-def _caps(instance: object, attribute: attrs.Attribute[Any], value: Mapping[str, int]) -> None:
+def _cap_map(value: Any) -> dict[str, int]:
+    if not isinstance(value, Mapping):
+        msg = f"caps={value!r} must be a mapping of interaction types to counts"
+        raise InvalidValueError(msg)
     for name, cap in value.items():
-        if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
+        if isinstance(cap, bool) or not isinstance(cap, int | np.integer) or cap < 1:
             msg = f"caps[{name!r}]={cap!r} must be an integer >= 1"
             raise InvalidValueError(msg)
+    return {str(name): int(cap) for name, cap in value.items()}
 
 
-def _optional_positive(
-    instance: object, attribute: attrs.Attribute[Any], value: float | None
-) -> None:
-    if value is not None:
-        positive(attribute.name, value)
+def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        msg = f"{attribute.name}={value!r} must be an integer >= 0"
+        raise InvalidValueError(msg)
+
+
+def _bands(value: Any) -> tuple[float, ...]:
+    try:
+        return numbers(value)
+    except (TypeError, ValueError):
+        msg = f"bands={value!r} must be a sequence of numbers"
+        raise InvalidValueError(msg) from None
 
 
 @attrs.frozen(kw_only=True)
 class EngagementScorer:
     """Engagement: points per interaction type, decayed by age, capped per period.
 
-    Contacts score the decayed points of their interactions before ``as_of``; an account
+    Contacts score the decayed points of their interactions up to ``as_of``; an account
     scores its people's points weighted by their buying role plus ``breadth_points`` for
     each engaged person beyond the first (at most ``breadth_cap``). Reason codes give, per
     entity and interaction type, the count, the points, the mean decay and the contribution.
@@ -103,22 +141,22 @@ class EngagementScorer:
     True
     """
 
-    level: Level = attrs.field(
-        default="contact", validator=attrs.validators.in_(("contact", "account"))
-    )
+    level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
     points: Mapping[str, float] = attrs.field(
-        factory=lambda: dict(DEFAULT_POINTS), validator=_points
+        factory=lambda: dict(DEFAULT_POINTS), converter=_point_map, validator=_points
     )
-    half_life_days: float | None = attrs.field(default=30.0, validator=_optional_positive)
-    window_days: float | None = attrs.field(default=None, validator=_optional_positive)
+    half_life_days: float | None = attrs.field(default=30.0, validator=positive_or_none)
+    window_days: float | None = attrs.field(default=None, validator=positive_or_none)
     caps: Mapping[str, int] = attrs.field(
-        factory=lambda: {"page_view": 5, "email_open": 3}, validator=_caps
+        factory=lambda: {"page_view": 5, "email_open": 3}, converter=_cap_map
     )
-    cap_period_days: float = attrs.field(default=1.0, validator=_optional_positive)
-    role_weights: Mapping[str, float] = attrs.field(factory=lambda: dict(DEFAULT_ROLE_WEIGHTS))
-    breadth_points: float = 5.0
-    breadth_cap: int = attrs.field(default=5, validator=attrs.validators.ge(0))
-    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=numbers)
+    cap_period_days: float = attrs.field(default=1.0, validator=check_positive)
+    role_weights: Mapping[str, float] = attrs.field(
+        factory=lambda: dict(DEFAULT_ROLE_WEIGHTS), converter=_role_map
+    )
+    breadth_points: float = attrs.field(default=5.0, validator=check_finite)
+    breadth_cap: int = attrs.field(default=5, validator=_count)
+    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=_bands)
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("bands", self.bands, _BANDS)
@@ -132,13 +170,16 @@ class EngagementScorer:
         """Score every contact (or account) as of ``as_of`` from earlier interactions."""
         tables = base.tables
         moment = tables.moment(as_of)
-        contacts = self.contact_scores(tables, moment)
+        contacts = self._contact_scores(tables, moment)
         if self.level == "contact":
             return contacts
         return self.roll_up(contacts, base)
 
-    def contact_scores(self, tables: Tables, as_of: int) -> ScoreTable:
-        """Contact scores from the interaction table (``as_of`` in nanoseconds)."""
+    def contact_scores(self, tables: Tables, /, *, as_of: AsOf) -> ScoreTable:
+        """Contact scores from the interaction table, as of a moment in any accepted form."""
+        return self._contact_scores(tables, tables.moment(as_of))
+
+    def _contact_scores(self, tables: Tables, as_of: Moment) -> ScoreTable:
         table = tables.interactions
         lookup, weights, names = signal_codes(table.categories["type"], self.points)
         signal = np.append(lookup, -1)[table.column("type")]
@@ -165,7 +206,7 @@ class EngagementScorer:
         )  # fmt: skip
         rolled, breadth = roll_up_points(
             points, account=tables.contacts.column("account"),
-            person_weight=self.person_weights(tables, contacts.as_of), weights=weights,
+            person_weight=self._person_weights(tables, contacts.as_of), weights=weights,
             size=len(tables.accounts), breadth_points=self.breadth_points,
             breadth_cap=self.breadth_cap,
         )  # fmt: skip
@@ -181,8 +222,11 @@ class EngagementScorer:
             contribution=breadth[rows],
         )  # fmt: skip
 
-    def person_weights(self, tables: Tables, as_of: int) -> npt.NDArray[np.float64]:
-        """Per contact row, the largest weight of its roles on deals opened before ``as_of``."""
+    def person_weights(self, tables: Tables, /, *, as_of: AsOf) -> npt.NDArray[np.float64]:
+        """Per contact row, the largest weight of its roles on deals opened by ``as_of``."""
+        return self._person_weights(tables, tables.moment(as_of))
+
+    def _person_weights(self, tables: Tables, as_of: Moment) -> npt.NDArray[np.float64]:
         roles = tables.contact_roles
         weight = np.full(len(tables.contacts), -np.inf)
         labels = roles.categories["role"]
@@ -190,7 +234,7 @@ class EngagementScorer:
         opened = tables.opportunities.column("created_at")
         deal = roles.column("opportunity")
         when = np.append(opened, NAT)[deal]
-        ok = (roles.column("contact") >= 0) & (when < as_of)
+        ok = (roles.column("contact") >= 0) & known_by(when, as_of)
         np.maximum.at(weight, roles.column("contact")[ok], by_code[roles.column("role")[ok]])
         return np.where(np.isfinite(weight), weight, 1.0)
 

@@ -2,19 +2,91 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import floats, int32s, int64s, names, objects
+from customer_understanding._core import (
+    Moment,
+    column,
+    floats,
+    html_table,
+    int32s,
+    int64s,
+    labels,
+    objects,
+    one_of,
+    parse_moment,
+    same_array,
+    summary,
+    text_field,
+)
 from customer_understanding._errors import InvalidValueError, NotFoundError
 from customer_understanding.typing import Level
 
 __all__ = ["Reasons", "ScoreTable"]
 
+_SAME: Any = attrs.cmp_using(eq=same_array)
+Floats = npt.NDArray[np.float64]
 
-@attrs.frozen(kw_only=True)
+# Named converters (one per field), so errors name the field and mypy sees what each accepts.
+
+
+def _row(value: Any) -> npt.NDArray[np.int64]:
+    return column(int64s, value, name="row", what="entity rows")
+
+
+def _signal(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="signal", what="signal codes")
+
+
+def _signals(value: Any) -> tuple[str, ...]:
+    return labels(value, name="signals")
+
+
+def _value(value: Any) -> Floats:
+    return column(floats, value, name="value")
+
+
+def _weight(value: Any) -> Floats:
+    return column(floats, value, name="weight")
+
+
+def _decay(value: Any) -> Floats:
+    return column(floats, value, name="decay")
+
+
+def _contribution(value: Any) -> Floats:
+    return column(floats, value, name="contribution")
+
+
+def _ids(value: Any) -> npt.NDArray[np.object_]:
+    return column(objects, value, name="ids", what="ids")
+
+
+def _score(value: Any) -> Floats:
+    return column(floats, value, name="score")
+
+
+def _grade(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="grade", what="grade codes")
+
+
+def _grades(value: Any) -> tuple[str, ...]:
+    return labels(value, name="grades")
+
+
+def _positive_count(name: str, value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+        msg = f"{name}={value!r} must be an integer >= 1"
+        raise InvalidValueError(msg)
+    return int(value)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Reasons:
     """Reason codes, one row per (entity, signal): why a score is what it is.
 
@@ -37,17 +109,21 @@ class Reasons:
     --------
     >>> reasons = Reasons(row=[0, 0], signal=[0, 1], signals=("webinar", "unsubscribe"),
     ...                   value=[2, 1], weight=[10, -20], decay=[0.5, 1], contribution=[10, -20])
+    >>> reasons
+    Reasons: 2 rows, signals=2
     >>> reasons.total(1).tolist()
     [-10.0]
+    >>> reasons.to_pandas()["signal"].tolist()
+    ['webinar', 'unsubscribe']
     """
 
-    row: npt.NDArray[np.int64] = attrs.field(converter=int64s)
-    signal: npt.NDArray[np.int32] = attrs.field(converter=int32s)
-    signals: tuple[str, ...] = attrs.field(converter=names)
-    value: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    weight: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    decay: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    contribution: npt.NDArray[np.float64] = attrs.field(converter=floats)
+    row: npt.NDArray[np.int64] = attrs.field(converter=_row, eq=_SAME)
+    signal: npt.NDArray[np.int32] = attrs.field(converter=_signal, eq=_SAME)
+    signals: tuple[str, ...] = attrs.field(converter=_signals)
+    value: Floats = attrs.field(converter=_value, eq=_SAME)
+    weight: Floats = attrs.field(converter=_weight, eq=_SAME)
+    decay: Floats = attrs.field(converter=_decay, eq=_SAME)
+    contribution: Floats = attrs.field(converter=_contribution, eq=_SAME)
 
     def __attrs_post_init__(self) -> None:
         names = ("row", "signal", "value", "weight", "decay", "contribution")
@@ -58,9 +134,31 @@ class Reasons:
         if len(self.signal) and (self.signal.min() < 0 or self.signal.max() >= len(self.signals)):
             msg = f"signal codes must index signals={self.signals!r}"
             raise InvalidValueError(msg)
+        if len(self.row) and self.row.min() < 0:
+            msg = f"row={int(self.row.min())!r} must be a row of the score table (>= 0)"
+            raise InvalidValueError(msg)
 
     def __len__(self) -> int:
         return len(self.row)
+
+    def __repr__(self) -> str:
+        return summary("Reasons", len(self), signals=len(self.signals))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per reason: the entity ``row``, the ``signal`` name and its numbers."""
+        return pd.DataFrame(
+            {
+                "row": self.row,
+                "signal": np.array([*self.signals, ""], dtype=object)[self.signal],
+                "value": self.value,
+                "weight": self.weight,
+                "decay": self.decay,
+                "contribution": self.contribution,
+            }
+        )
 
     @classmethod
     def empty(cls) -> Reasons:
@@ -111,7 +209,7 @@ class Reasons:
         return np.bincount(self.row, weights=self.contribution, minlength=rows).astype(np.float64)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ScoreTable:
     """Scores of every contact or account as of a time, with grades and reason codes.
 
@@ -122,7 +220,8 @@ class ScoreTable:
     level
         ``"contact"`` or ``"account"``.
     as_of
-        The point in time (int64 UTC nanoseconds) the scores describe.
+        The :class:`~customer_understanding.typing.Moment` the scores describe (any
+        accepted form of a moment is converted on construction).
     ids
         Entity ids, one per row.
     score
@@ -137,21 +236,24 @@ class ScoreTable:
     >>> reasons = Reasons(row=[0, 0, 1], signal=[0, 1, 0], signals=("webinar", "demo"),
     ...                   value=[1, 1, 2], weight=[10, 30, 10], decay=[1, 1, 1],
     ...                   contribution=[10, 30, 20])
-    >>> table = ScoreTable(scorer="example", level="contact", as_of=0, ids=["c1", "c2"],
-    ...                    score=[40, 20], grade=[0, 1], grades=("hot", "warm"), reasons=reasons)
-    >>> table.to_pandas()[["id", "score", "grade"]].values.tolist()
+    >>> table = ScoreTable(scorer="example", level="contact", as_of="2026-06-01",
+    ...                    ids=["c1", "c2"], score=[40, 20], grade=[0, 1],
+    ...                    grades=("hot", "warm"), reasons=reasons)
+    >>> table
+    ScoreTable: 2 rows, as of 2026-06-01T00:00:00Z, scorer=example, level=contact
+    >>> table.to_pandas().values.tolist()
     [['c1', 40.0, 'hot'], ['c2', 20.0, 'warm']]
     >>> table.top_reasons("c1", n=1)["signal"].tolist()
     ['demo']
     """
 
-    scorer: str
-    level: Level
-    as_of: int
-    ids: npt.NDArray[np.object_] = attrs.field(converter=objects)
-    score: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    grade: npt.NDArray[np.int32] = attrs.field(converter=int32s)
-    grades: tuple[str, ...] = attrs.field(converter=names)
+    scorer: str = attrs.field(validator=text_field)
+    level: Level = attrs.field(validator=one_of("contact", "account"))
+    as_of: Moment = attrs.field(converter=parse_moment)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ids, eq=_SAME)
+    score: Floats = attrs.field(converter=_score, eq=_SAME)
+    grade: npt.NDArray[np.int32] = attrs.field(converter=_grade, eq=_SAME)
+    grades: tuple[str, ...] = attrs.field(converter=_grades)
     reasons: Reasons = attrs.field(factory=Reasons.empty)
 
     def __attrs_post_init__(self) -> None:
@@ -161,13 +263,33 @@ class ScoreTable:
                 f"{len(self.ids)}, {len(self.score)}, {len(self.grade)}"
             )
             raise InvalidValueError(msg)
+        if len(self.grade) and (self.grade.min() < -1 or self.grade.max() >= len(self.grades)):
+            msg = f"grade codes must be -1 or index grades={self.grades!r}"
+            raise InvalidValueError(msg)
+        reasons: object = self.reasons  # checked: callers may pass anything
+        if not isinstance(reasons, Reasons):
+            msg = f"reasons={reasons!r} must be a Reasons table"
+            raise InvalidValueError(msg)
         rows = self.reasons.row
-        if len(rows) and (rows.min() < 0 or rows.max() >= len(self.ids)):
+        if len(rows) and rows.max() >= len(self.ids):
             msg = "reason rows must point at rows of the score table"
             raise InvalidValueError(msg)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __repr__(self) -> str:
+        return summary(
+            "ScoreTable", len(self), as_of=self.as_of, scorer=self.scorer, level=self.level
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    @property
+    def id_column(self) -> str:
+        """The name of the id column in frames: ``contact_id`` or ``account_id``."""
+        return f"{self.level}_id"
 
     def labels(self) -> npt.NDArray[np.object_]:
         """The grade of every entity as a string (``None`` when ungraded)."""
@@ -175,11 +297,11 @@ class ScoreTable:
         return lookup[np.where(self.grade < 0, len(self.grades), self.grade)]
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per entity: ``id``, ``score`` and ``grade``."""
-        return pd.DataFrame({"id": self.ids, "score": self.score, "grade": self.labels()})
+        """One row per entity: ``contact_id`` or ``account_id``, ``score`` and ``grade``."""
+        return pd.DataFrame({self.id_column: self.ids, "score": self.score, "grade": self.labels()})
 
     def reasons_frame(self, rows: npt.NDArray[np.intp] | None = None) -> pd.DataFrame:
-        """Reasons as rows: entity ``id``, ``signal`` and the numbers behind it.
+        """Reasons as rows: the entity's id, ``signal`` and the numbers behind it.
 
         ``rows`` picks reason positions (all reasons by default).
 
@@ -187,21 +309,13 @@ class ScoreTable:
         --------
         >>> ScoreTable(scorer="x", level="account", as_of=0, ids=[], score=[], grade=[],
         ...            grades=()).reasons_frame().columns.tolist()
-        ['id', 'signal', 'value', 'weight', 'decay', 'contribution']
+        ['account_id', 'signal', 'value', 'weight', 'decay', 'contribution']
         """
-        reasons = self.reasons
-        pick = slice(None) if rows is None else rows
-        signals = np.array([*reasons.signals, ""], dtype=object)
-        return pd.DataFrame(
-            {
-                "id": self.ids[reasons.row[pick]],
-                "signal": signals[reasons.signal[pick]],
-                "value": reasons.value[pick],
-                "weight": reasons.weight[pick],
-                "decay": reasons.decay[pick],
-                "contribution": reasons.contribution[pick],
-            }
-        )
+        frame = self.reasons.to_pandas()
+        if rows is not None:
+            frame = frame.iloc[rows].reset_index(drop=True)
+        frame.insert(0, self.id_column, self.ids[frame.pop("row").to_numpy(np.int64)])
+        return frame
 
     def row_of(self, entity_id: str) -> int:
         """The row of an entity id.
@@ -210,6 +324,12 @@ class ScoreTable:
         ------
         NotFoundError
             If the table does not score that entity.
+
+        Examples
+        --------
+        >>> ScoreTable(scorer="x", level="account", as_of=0, ids=["a", "b"], score=[1, 2],
+        ...            grade=[-1, -1], grades=()).row_of("b")
+        1
         """
         found = np.flatnonzero(self.ids == entity_id)
         if not len(found):
@@ -219,13 +339,11 @@ class ScoreTable:
 
     def top_reasons(self, entity_id: str, n: int = 3) -> pd.DataFrame:
         """The ``n`` reasons that move one entity's score most (by absolute contribution)."""
-        if n < 1:
-            msg = f"n={n!r} must be >= 1"
-            raise InvalidValueError(msg)
+        count = _positive_count("n", n)
         row = self.row_of(entity_id)
         mine = np.flatnonzero(self.reasons.row == row)
-        order = np.argsort(-np.abs(self.reasons.contribution[mine]), kind="stable")[:n]
-        return self.reasons_frame(mine[order]).drop(columns="id")
+        order = np.argsort(-np.abs(self.reasons.contribution[mine]), kind="stable")[:count]
+        return self.reasons_frame(mine[order]).drop(columns=self.id_column)
 
     def top(self, n: int = 10) -> pd.DataFrame:
         """The ``n`` highest-scoring entities, best first.
@@ -234,8 +352,8 @@ class ScoreTable:
         --------
         >>> table = ScoreTable(scorer="x", level="account", as_of=0, ids=["a", "b"],
         ...                    score=[1.0, 3.0], grade=[-1, -1], grades=())
-        >>> table.top(1)["id"].tolist()
+        >>> table.top(1)["account_id"].tolist()
         ['b']
         """
-        order = np.argsort(-self.score, kind="stable")[:n]
+        order = np.argsort(-self.score, kind="stable")[: _positive_count("n", n)]
         return self.to_pandas().iloc[order].reset_index(drop=True)

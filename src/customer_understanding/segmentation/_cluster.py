@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import column, floats, one_of, same_array
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.typing import AsOf, BaseLike, Level, Moment, Trait
@@ -24,23 +25,83 @@ def _matrix(
     return np.nan_to_num(matrix, nan=0.0)
 
 
+def _traits(value: Any) -> dict[str, Trait]:
+    """A private copy of a mapping of names to traits (objects with ``evaluate``)."""
+    if not isinstance(value, Mapping):
+        msg = f"traits={value!r} must be a mapping of names to traits"
+        raise InvalidValueError(msg)
+    for name, trait in value.items():
+        if not isinstance(name, str) or not callable(getattr(trait, "evaluate", None)):
+            msg = f"traits[{name!r}]={trait!r} must be a trait (an object with evaluate())"
+            raise InvalidValueError(msg)
+    return dict(value)
+
+
+def _centroids(value: Any) -> npt.NDArray[np.float64]:
+    try:
+        array = np.array(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        array = np.zeros(0)
+    if array.ndim != 2 or not np.isfinite(array).all():
+        msg = "centroids must be a matrix of finite numbers (one row per cluster)"
+        raise InvalidValueError(msg)
+    array.setflags(write=False)
+    return array
+
+
+def _whole(low: int) -> Any:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+        if not whole or value < low:  # type: ignore[operator]
+            msg = f"{attribute.name}={value!r} must be an integer >= {low}"
+            raise InvalidValueError(msg)
+
+    return check
+
+
+_SAME: Any = attrs.cmp_using(eq=same_array)
+
+
+def _mean(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="mean")
+
+
+def _scale(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="scale")
+
+
 @attrs.frozen(kw_only=True)
 class ClusterModel:
     """Fitted clusters: the standardisation and the centroids, reusable at another time.
 
     Examples
     --------
-    >>> model = ClusterModel(level="account", traits={}, mean=np.zeros(1), scale=np.ones(1),
-    ...                      centroids=np.zeros((2, 1)))
+    >>> class Employees:
+    ...     def evaluate(self, tables, /, *, as_of, level):
+    ...         return tables.accounts.column("employees")
+    >>> model = ClusterModel(level="account", traits={"employees": Employees()},
+    ...                      mean=[100.0], scale=[50.0], centroids=[[-1.0], [1.0]])
     >>> model.segment_names
     ('cluster_0', 'cluster_1')
     """
 
-    level: Level
-    traits: Mapping[str, Trait]
-    mean: npt.NDArray[np.float64]
-    scale: npt.NDArray[np.float64]
-    centroids: npt.NDArray[np.float64]
+    level: Level = attrs.field(validator=one_of("contact", "account"))
+    traits: Mapping[str, Trait] = attrs.field(converter=_traits)
+    mean: npt.NDArray[np.float64] = attrs.field(converter=_mean, eq=_SAME)
+    scale: npt.NDArray[np.float64] = attrs.field(converter=_scale, eq=_SAME)
+    centroids: npt.NDArray[np.float64] = attrs.field(converter=_centroids, eq=_SAME)
+
+    def __attrs_post_init__(self) -> None:
+        width = self.centroids.shape[1]
+        if not len(self.traits) == len(self.mean) == len(self.scale) == width:
+            msg = (
+                "mean, scale and centroids must have one column per trait: "
+                f"{len(self.traits)} traits, {len(self.mean)}, {len(self.scale)}, {width}"
+            )
+            raise InvalidValueError(msg)
+        if (self.scale <= 0).any():
+            msg = f"scale={self.scale.tolist()!r} must be > 0 in every column"
+            raise InvalidValueError(msg)
 
     @property
     def segment_names(self) -> tuple[str, ...]:
@@ -86,17 +147,12 @@ class ClusterSegmenter:
     2
     """
 
-    traits: Mapping[str, Trait]
-    clusters: int = 4
-    seed: int = 0
-    level: Level = attrs.field(
-        default="account", validator=attrs.validators.in_(("contact", "account"))
-    )
+    traits: Mapping[str, Trait] = attrs.field(converter=_traits)
+    clusters: int = attrs.field(default=4, validator=_whole(2))
+    seed: int = attrs.field(default=0, validator=_whole(0))
+    level: Level = attrs.field(default="account", validator=one_of("contact", "account"))
 
     def __attrs_post_init__(self) -> None:
-        if self.clusters < 2:
-            msg = f"clusters={self.clusters!r} must be >= 2"
-            raise InvalidValueError(msg)
         if not self.traits:
             msg = "traits={} must name at least one trait to cluster on"
             raise InvalidValueError(msg)

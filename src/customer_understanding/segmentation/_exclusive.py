@@ -53,9 +53,17 @@ def exclusive(
     >>> exclusive([a, b], suppressed={"z"}).labels().tolist()
     ['risk:p1_open', 'growth:surging', None]
     """
+    if isinstance(suppressed, str):
+        msg = f"suppressed={suppressed!r} must be a collection of ids, not one string"
+        raise InvalidValueError(msg)
     if not segmentations:
         msg = "segmentations=[] must hold at least one segmentation"
         raise InvalidValueError(msg)
+    given: Sequence[object] = segmentations  # checked: callers may pass anything
+    for position, part in enumerate(given):
+        if not isinstance(part, Segmentation):
+            msg = f"segmentations[{position}]={part!r} must be a Segmentation"
+            raise InvalidValueError(msg)
     first = segmentations[0]
     for other in segmentations[1:]:
         same = (other.level, other.as_of) == (first.level, first.as_of)

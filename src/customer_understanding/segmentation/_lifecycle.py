@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from customer_understanding._core import DAY_NS, positive
+from customer_understanding._core import DAY_NS, check_positive, known_by, one_of
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
@@ -19,7 +19,7 @@ LIFECYCLE_SEGMENTS = ("new", "active", "dormant", "churned")
 
 @attrs.frozen(kw_only=True)
 class LifecycleSegmenter:
-    """Lifecycle from first and last activity before ``as_of``.
+    """Lifecycle from first and last activity up to ``as_of``.
 
     ``new``: first activity within ``new_days``; ``active``: last activity within
     ``active_days``; ``dormant``: within ``dormant_days``; ``churned``: longer ago.
@@ -37,16 +37,12 @@ class LifecycleSegmenter:
     True
     """
 
-    level: Level = attrs.field(
-        default="account", validator=attrs.validators.in_(("contact", "account"))
-    )
-    new_days: float = 60.0
-    active_days: float = 30.0
-    dormant_days: float = 180.0
+    level: Level = attrs.field(default="account", validator=one_of("contact", "account"))
+    new_days: float = attrs.field(default=60.0, validator=check_positive)
+    active_days: float = attrs.field(default=30.0, validator=check_positive)
+    dormant_days: float = attrs.field(default=180.0, validator=check_positive)
 
     def __attrs_post_init__(self) -> None:
-        for name in ("new_days", "active_days", "dormant_days"):
-            positive(name, getattr(self, name))
         if self.dormant_days <= self.active_days:
             msg = f"dormant_days={self.dormant_days!r} must exceed active_days={self.active_days!r}"
             raise InvalidValueError(msg)
@@ -67,13 +63,13 @@ class LifecycleSegmenter:
         return self
 
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
-        """Segment every entity by its first and last interaction before ``as_of``."""
+        """Segment every entity by its first and last interaction up to ``as_of``."""
         tables = base.tables
         moment = tables.moment(as_of)
         table = tables.interactions
         entities = tables.accounts if self.level == "account" else tables.contacts
         who, times = table.column(self.level), table.column("occurred_at")
-        mask = (who >= 0) & (times != NAT) & (times < moment)
+        mask = (who >= 0) & known_by(times, moment)
         first = np.full(len(entities), np.iinfo(np.int64).max, dtype=np.int64)
         last = np.full(len(entities), NAT, dtype=np.int64)
         np.minimum.at(first, who[mask], times[mask])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, floats
+from customer_understanding._core import DAY_NS, column, floats, known_by, one_of, same_array
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.segmentation._segmentation import Segmentation
@@ -28,24 +30,27 @@ RFM_SEGMENTS = (
 )
 
 
-def rfm_values(tables: Tables, as_of: int) -> tuple[npt.NDArray[np.float64], ...]:
+def rfm_values(tables: Tables, /, *, as_of: AsOf) -> tuple[npt.NDArray[np.float64], ...]:
     """Per account row: days since the last won deal, won deals, and their total amount.
 
-    Only deals closed (won) before ``as_of`` count; accounts without one get ``nan`` recency.
+    Only deals closed (won) at or before ``as_of`` count; accounts without one get ``nan``
+    recency.
 
     Examples
     --------
     >>> from customer_understanding import CustomerBase
-    >>> recency, frequency, monetary = rfm_values(CustomerBase.build([]).tables, 0)
+    >>> tables = CustomerBase.build([]).tables
+    >>> recency, frequency, monetary = rfm_values(tables, as_of="2026-06-01")
     >>> len(recency)
     0
     """
+    as_of = tables.moment(as_of)
     deals = tables.opportunities
     closed = deals.column("closed_at")
     won = (deals.column("outcome") == deals.code_of("outcome", "won")) & (
         deals.column("account") >= 0
     )
-    won &= (closed != NAT) & (closed < as_of)
+    won &= known_by(closed, as_of)
     account = deals.column("account")[won]
     size = len(tables.accounts)
     frequency = np.bincount(account, minlength=size).astype(np.float64)
@@ -73,6 +78,28 @@ def _score(
     return np.where(np.isnan(values), 0, bins + 1 - rank if reverse else rank).astype(np.int64)
 
 
+def _bins(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
+    whole = isinstance(value, int | np.integer) and not isinstance(value, bool)
+    if not whole or not 2 <= value <= 10:  # type: ignore[operator]
+        msg = f"{attribute.name}={value!r} must be an integer between 2 and 10"
+        raise InvalidValueError(msg)
+
+
+_SAME: Any = attrs.cmp_using(eq=same_array)
+
+
+def _recency(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="recency_cutoffs")
+
+
+def _frequency(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="frequency_cutoffs")
+
+
+def _monetary(value: Any) -> npt.NDArray[np.float64]:
+    return column(floats, value, name="monetary_cutoffs")
+
+
 @attrs.frozen(kw_only=True)
 class RFMModel:
     """RFM cut-offs learnt at one time, reusable at another.
@@ -92,10 +119,10 @@ class RFMModel:
     'champions'
     """
 
-    bins: int
-    recency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    frequency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=floats)
-    monetary_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=floats)
+    bins: int = attrs.field(validator=_bins)
+    recency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_recency, eq=_SAME)
+    frequency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_frequency, eq=_SAME)
+    monetary_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_monetary, eq=_SAME)
 
     @property
     def segment_names(self) -> tuple[str, ...]:
@@ -103,19 +130,18 @@ class RFMModel:
         return RFM_SEGMENTS
 
     def scores(self, base: BaseLike, /, *, as_of: AsOf) -> pd.DataFrame:
-        """Per account: recency (days), frequency, monetary and their scores ``r``, ``f``, ``m``.
+        """Per account (``account_id``): recency (days), frequency, monetary, scores ``r f m``.
 
         Accounts without a won deal score 0 on each.
         """
         tables = base.tables
-        moment = tables.moment(as_of)
-        recency, frequency, monetary = rfm_values(tables, moment)
+        recency, frequency, monetary = rfm_values(tables, as_of=as_of)
         bought = ~np.isnan(recency)
         frequency = np.where(bought, frequency, np.nan)
         monetary = np.where(bought, monetary, np.nan)
         return pd.DataFrame(
             {
-                "id": tables.accounts.column("id"),
+                "account_id": tables.accounts.column("id"),
                 "recency": recency,
                 "frequency": frequency,
                 "monetary": monetary,
@@ -127,7 +153,8 @@ class RFMModel:
 
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
         """Map each account's R and F scores to an RFM group (none without a won deal)."""
-        frame = self.scores(base, as_of=as_of)
+        moment = base.tables.moment(as_of)
+        frame = self.scores(base, as_of=moment)
         r, f = frame["r"].to_numpy(), frame["f"].to_numpy()
         high_r, low_r = r > 0.6 * self.bins, r <= 0.4 * self.bins
         high_f, low_f = f > 0.6 * self.bins, f <= 1
@@ -142,12 +169,11 @@ class RFMModel:
         ]
         segment = np.select(rules, np.arange(len(rules)), default=-1)
         segment[r == 0] = -1
-        moment = base.tables.moment(as_of)
         return Segmentation(
             segmenter="rfm",
             level="account",
             as_of=moment,
-            ids=frame["id"].to_numpy(),
+            ids=frame["account_id"].to_numpy(),
             segment=segment,
             segments=RFM_SEGMENTS,
         )
@@ -172,14 +198,8 @@ class RFMSegmenter:
     ('champions', 'new')
     """
 
-    bins: int = attrs.field(default=5)
-    level: Level = attrs.field(default="account", validator=attrs.validators.in_(("account",)))
-
-    @bins.validator
-    def _check_bins(self, attribute: attrs.Attribute[int], value: int) -> None:
-        if not 2 <= value <= 10:
-            msg = f"bins={value!r} must be between 2 and 10"
-            raise InvalidValueError(msg)
+    bins: int = attrs.field(default=5, validator=_bins)
+    level: Level = attrs.field(default="account", validator=one_of("account"))
 
     @property
     def name(self) -> str:
@@ -187,9 +207,8 @@ class RFMSegmenter:
         return "rfm"
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> RFMModel:
-        """Learn the cut-offs from the accounts' won deals before ``as_of``."""
-        tables = base.tables
-        recency, frequency, monetary = rfm_values(tables, tables.moment(as_of))
+        """Learn the cut-offs from the accounts' won deals up to ``as_of``."""
+        recency, frequency, monetary = rfm_values(base.tables, as_of=as_of)
         bought = ~np.isnan(recency)
         return RFMModel(
             bins=self.bins,

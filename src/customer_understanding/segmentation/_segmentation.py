@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import int32s, names, objects
+from customer_understanding._core import (
+    Moment,
+    column,
+    html_table,
+    int32s,
+    labels,
+    objects,
+    one_of,
+    parse_moment,
+    same_array,
+    summary,
+    text_field,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.typing import Level
 
 __all__ = ["Segmentation"]
 
+_SAME: Any = attrs.cmp_using(eq=same_array)
 
-@attrs.frozen(kw_only=True)
+
+def _ids(value: Any) -> npt.NDArray[np.object_]:
+    return column(objects, value, name="ids", what="ids")
+
+
+def _segment(value: Any) -> npt.NDArray[np.int32]:
+    return column(int32s, value, name="segment", what="segment codes")
+
+
+def _segments(value: Any) -> tuple[str, ...]:
+    return labels(value, name="segments")
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Segmentation:
     """Exclusive segment membership: each entity is in one segment or in none (code -1).
 
@@ -25,7 +53,8 @@ class Segmentation:
     level
         ``"contact"`` or ``"account"``.
     as_of
-        The point in time (int64 UTC nanoseconds) it describes.
+        The :class:`~customer_understanding.typing.Moment` it describes (any accepted
+        form of a moment is converted on construction).
     ids
         Entity ids.
     segment, segments
@@ -33,20 +62,24 @@ class Segmentation:
 
     Examples
     --------
-    >>> seg = Segmentation(segmenter="x", level="account", as_of=0, ids=["a", "b", "c"],
-    ...                    segment=[0, -1, 0], segments=("hot", "cold"))
+    >>> seg = Segmentation(segmenter="x", level="account", as_of="2026-06-01",
+    ...                    ids=["a", "b", "c"], segment=[0, -1, 0], segments=("hot", "cold"))
+    >>> seg
+    Segmentation: 3 rows, as of 2026-06-01T00:00:00Z, segmenter=x, level=account, segments=2
     >>> seg.sizes()
     {'hot': 2, 'cold': 0}
     >>> seg.members("hot").tolist()
     ['a', 'c']
+    >>> seg.to_pandas().columns.tolist()
+    ['account_id', 'segment']
     """
 
-    segmenter: str
-    level: Level
-    as_of: int
-    ids: npt.NDArray[np.object_] = attrs.field(converter=objects)
-    segment: npt.NDArray[np.int32] = attrs.field(converter=int32s)
-    segments: tuple[str, ...] = attrs.field(converter=names)
+    segmenter: str = attrs.field(validator=text_field)
+    level: Level = attrs.field(validator=one_of("contact", "account"))
+    as_of: Moment = attrs.field(converter=parse_moment)
+    ids: npt.NDArray[np.object_] = attrs.field(converter=_ids, eq=_SAME)
+    segment: npt.NDArray[np.int32] = attrs.field(converter=_segment, eq=_SAME)
+    segments: tuple[str, ...] = attrs.field(converter=_segments)
 
     def __attrs_post_init__(self) -> None:
         if len(self.ids) != len(self.segment):
@@ -61,13 +94,22 @@ class Segmentation:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def __repr__(self) -> str:
+        return summary(
+            "Segmentation", len(self), as_of=self.as_of, segmenter=self.segmenter,
+            level=self.level, segments=len(self.segments),
+        )  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
     def labels(self) -> npt.NDArray[np.object_]:
         """Each entity's segment name (``None`` when in none)."""
         lookup = np.array([*self.segments, None], dtype=object)
         return np.asarray(lookup[np.where(self.segment < 0, len(self.segments), self.segment)])
 
     def sizes(self) -> dict[str, int]:
-        """Number of entities per segment, in segment order."""
+        """Number of entities per segment, in segment order (a new dict each call)."""
         counts = np.bincount(self.segment[self.segment >= 0], minlength=len(self.segments))
         return {name: int(count) for name, count in zip(self.segments, counts, strict=True)}
 
@@ -85,5 +127,5 @@ class Segmentation:
         return np.asarray(self.ids[self.segment == self.segments.index(segment)])
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per entity: ``id`` and ``segment``."""
-        return pd.DataFrame({"id": self.ids, "segment": self.labels()})
+        """One row per entity: ``account_id`` or ``contact_id``, and ``segment``."""
+        return pd.DataFrame({f"{self.level}_id": self.ids, "segment": self.labels()})

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, parse_moment
+from customer_understanding._core import DAY_NS, NAT, resolve_moment
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.typing import AsOf
 
@@ -47,7 +47,8 @@ def transaction_summary(
     with a purchase after the first, ``recency`` the periods from the first to the last
     purchase, ``T`` the periods from the first purchase to ``observation_end``, and
     ``monetary_value`` the mean value of the repeat periods (0 without repeats).
-    Transactions after ``observation_end`` are ignored.
+    Transactions after ``observation_end`` are ignored; ``None`` means the last transaction.
+    The index is named after the ``customer`` column.
 
     Examples
     --------
@@ -60,22 +61,46 @@ def transaction_summary(
     a                  1.0     10.0  30.0            20.0
     b                  0.0      0.0  26.0             0.0
     """
+    given: object = transactions  # checked: callers may pass anything
+    if not isinstance(given, pd.DataFrame):
+        msg = f"transactions={type(given).__name__} must be a pandas DataFrame"
+        raise InvalidValueError(msg)
     if freq not in ("D", "W"):
         msg = f"freq={freq!r} must be 'D' (days) or 'W' (weeks)"
         raise InvalidValueError(msg)
     _columns(transactions, (customer, at) if value is None else (customer, at, value))
-    end = _periods(np.array([parse_moment(observation_end)]), freq)[0]
-    nanos = pd.to_datetime(transactions[at], utc=True).to_numpy("datetime64[ns]").view(np.int64)
+    nanos = _nanos(transactions, at)
+    known = nanos[nanos != NAT]
+    moment = resolve_moment(
+        observation_end, earliest=int(known.min()) if len(known) else None,
+        latest=int(known.max()) if len(known) else None, name="observation_end",
+    )  # fmt: skip
+    end = _periods(np.array([moment]), freq)[0]
     period = _periods(nanos, freq)
-    keep = period <= end
+    keep = (nanos != NAT) & (period <= end)
     codes, uniques = pd.factorize(transactions[customer].to_numpy()[keep])
     ids: npt.NDArray[Any] = np.asarray(uniques)
-    amounts = (
-        np.zeros(int(keep.sum()))
-        if value is None
-        else transactions[value].to_numpy(np.float64)[keep]
-    )
-    return _summarise(codes.astype(np.int64), period[keep], amounts, int(end), ids)
+    amounts = np.zeros(int(keep.sum())) if value is None else _amounts(transactions, value)[keep]
+    frame = _summarise(codes.astype(np.int64), period[keep], amounts, int(end), ids)
+    frame.index.name = customer
+    return frame
+
+
+def _amounts(transactions: pd.DataFrame, value: str) -> npt.NDArray[np.float64]:
+    try:
+        return np.asarray(transactions[value].to_numpy(np.float64))
+    except (TypeError, ValueError):
+        msg = f"column {value!r} of transactions must hold numbers"
+        raise InvalidValueError(msg) from None
+
+
+def _nanos(transactions: pd.DataFrame, at: str) -> npt.NDArray[np.int64]:
+    try:
+        stamps = pd.to_datetime(transactions[at], utc=True)
+    except (TypeError, ValueError) as error:
+        msg = f"column {at!r} of transactions holds values that are not dates: {error}"
+        raise InvalidValueError(msg) from None
+    return np.asarray(stamps.to_numpy("datetime64[ns]").view(np.int64))
 
 
 def _summarise(

@@ -12,6 +12,7 @@ import difflib
 import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
+from typing import cast
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.plugins import PluginWarning, installed_traits
@@ -148,22 +149,23 @@ def register_trait(name: str, trait: Trait, *, replace: bool = False) -> None:
     _REGISTERED[name] = trait
 
 
-def _installed() -> dict[str, Trait]:
-    found: dict[str, Trait] = {}
-    for name, factory in installed_traits().items():
-        if name in _STANDARD:
-            message = f"trait plugin {name!r} is skipped: a standard trait has that name"
-            warnings.warn(message, PluginWarning, stacklevel=4)
-            continue
-        try:
-            trait = factory()
-            check_trait(name, trait)
-        except Exception as error:
-            message = f"trait plugin {name!r} could not be built: {error!r}"
-            warnings.warn(message, PluginWarning, stacklevel=4)
-            continue
-        found[name] = trait
-    return found
+def _installed(name: str) -> Trait | None:
+    """The installed trait plugin of that name, built (``None`` if it is not usable)."""
+    factory = installed_traits().get(name)
+    if factory is None:
+        return None
+    if name in _STANDARD:
+        message = f"trait plugin {name!r} is skipped: a standard trait has that name"
+        warnings.warn(message, PluginWarning, stacklevel=4)
+        return None
+    try:
+        trait = factory()
+        check_trait(name, trait)
+    except Exception as error:
+        message = f"trait plugin {name!r} could not be built: {error!r}"
+        warnings.warn(message, PluginWarning, stacklevel=4)
+        return None
+    return cast("Trait", trait)
 
 
 def trait_names() -> list[str]:
@@ -200,9 +202,9 @@ def get_trait(name: str, local: Mapping[str, Trait] | None = None) -> Trait:
             return pool[name]
     if name in _STANDARD:
         return _STANDARD[name]
-    installed = _installed() if name in installed_traits() else {}
-    if name in installed:
-        return installed[name]
+    installed = _installed(name)
+    if installed is not None:
+        return installed
     known = sorted({*(local or {}), *_REGISTERED, *_STANDARD, *installed_traits()})
     close = difflib.get_close_matches(str(name), known, n=3)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
