@@ -12,8 +12,15 @@ from customer_understanding import (
     Outcome,
     Role,
     Stage,
+    UnknownNameError,
 )
-from customer_understanding.base import Resolution, entity_ids
+from customer_understanding.identity import (
+    MostFrequent,
+    Resolution,
+    SourcePriority,
+    Survivorship,
+    entity_ids,
+)
 from customer_understanding.ingest import Source, load
 
 
@@ -150,9 +157,28 @@ def test_a_custom_resolver_replaces_the_exact_step(frames: dict[str, pd.DataFram
     assert base.summary().merged_records == 0
 
 
-def test_priority_must_be_a_sequence_of_names(frames: dict[str, pd.DataFrame]) -> None:
-    with pytest.raises(InvalidValueError, match="priority='zendesk'"):
-        CustomerBase.build([], priority="zendesk")
+def test_survivorship_rules_choose_each_golden_field(frames: dict[str, pd.DataFrame]) -> None:
+    sources = [Source(name=name, data=frame, mapping=name) for name, frame in frames.items()]
+    rules = {"first_name": SourcePriority(order=["hubspot"]), "last_name": MostFrequent()}
+    base = CustomerBase.build(sources, survivorship=rules)
+    row = base.contact_row(_contact_id(base, "ann@acme.com"))
+    assert base.contacts.column("first_name")[row] == "Annie"
+    winner = base.tables.contact_winners["first_name"][row]
+    assert base.tables.contact_records.labels("system")[winner] == "hubspot"
+    assert base.tables.survivorship.rule_of("title") == Survivorship().default
+
+
+def test_survivorship_provenance_is_read_only(base: CustomerBase) -> None:
+    winners = base.tables.account_winners
+    with pytest.raises(TypeError):
+        winners["name"] = np.zeros(2, dtype=np.int64)  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        winners["name"][0] = 5
+
+
+def test_survivorship_naming_an_unknown_field_is_refused() -> None:
+    with pytest.raises(UnknownNameError, match="survivorship names field 'nickname'"):
+        CustomerBase.build([], survivorship={"nickname": MostFrequent()})
 
 
 def test_an_empty_base_is_valid() -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import InvalidValueError, NotFoundError
-from customer_understanding.base._build import Tables, build_tables
+from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
+from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -19,8 +19,6 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
-from customer_understanding.base._resolution import Resolver, resolve_as_given
-from customer_understanding.base._survivorship import DEFAULT_PRIORITY
 from customer_understanding.domain import (
     Account,
     Contact,
@@ -31,12 +29,15 @@ from customer_understanding.domain import (
     SourceRef,
     StageChange,
 )
-from customer_understanding.ingest import Loaded, LoadReport, Policy, Source, load
-from customer_understanding.tables import (
-    Table,
-    from_nanos,
+from customer_understanding.identity import (
+    ProbabilisticResolver,
+    Rule,
+    Survivorship,
+    resolve_as_given,
 )
-from customer_understanding.tables._pandas import objects
+from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
+from customer_understanding.tables import Table, from_nanos
+from customer_understanding.typing import Resolver
 
 __all__ = ["BaseSummary", "CustomerBase"]
 
@@ -122,9 +123,9 @@ class CustomerBase:
         cls,
         sources: Loaded | Iterable[Source],
         *,
-        policy: Policy = "strict",
+        policy: ErrorPolicy = "strict",
         resolver: Resolver | None = None,
-        priority: Sequence[str] = DEFAULT_PRIORITY,
+        survivorship: Survivorship | Mapping[str, Rule] | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -138,22 +139,41 @@ class CustomerBase:
             Assigns source records to entities. By default the probabilistic
             :class:`~customer_understanding.identity.ProbabilisticResolver`, which keeps
             exact e-mail / domain agreement as its deterministic first pass; pass
-            :func:`resolve_exact` for exact keys alone.
-        priority
-            Systems in the order their field values are trusted for golden records.
+            :func:`~customer_understanding.identity.resolve_exact` for exact keys alone.
+        survivorship
+            How each golden field is chosen among an entity's records: a
+            :class:`~customer_understanding.identity.Survivorship`, or a mapping of field
+            name to rule (``{"last_name": MostFrequent()}``) with the default rule for
+            the other fields: the most trusted system
+            (:data:`~customer_understanding.identity.DEFAULT_PRIORITY`), then the newest
+            record. Which record won each field is kept in ``tables.account_winners``
+            and ``tables.contact_winners``.
+
+        Raises
+        ------
+        UnknownNameError
+            If ``survivorship`` names a field that golden records do not have.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> from customer_understanding.identity import MostComplete
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
+        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee-Smith"}]
+        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> base = cu.CustomerBase.build([source], survivorship={"last_name": MostComplete()})
+        >>> base.contacts.column("last_name").tolist()
+        ['Lee-Smith']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
-        if isinstance(priority, str):
-            msg = f"priority={priority!r} must be a sequence of system names, not one string"
-            raise InvalidValueError(msg)
-        if resolver is None:
-            # Identity sits between ingestion and the base in the flow; it imports the
-            # base's Resolution type, so it is imported here rather than at module load.
-            from customer_understanding.identity import ProbabilisticResolver
-
-            resolver = ProbabilisticResolver()
-        tables = build_tables(loaded, resolver=resolver, priority=tuple(priority))
-        return cls(tables, report=loaded.report)
+        return cls(
+            build_tables(
+                loaded,
+                resolver=ProbabilisticResolver() if resolver is None else resolver,
+                survivorship=_survivorship(survivorship),
+            ),
+            report=loaded.report,
+        )
 
     @classmethod
     def from_objects(
@@ -193,7 +213,7 @@ class CustomerBase:
             opportunities=opportunities,
             journeys=journeys,
         )
-        return cls(build_tables(tables, resolver=resolve_as_given, priority=()))
+        return cls(build_tables(tables, resolver=resolve_as_given, survivorship=Survivorship()))
 
     # -- tables -----------------------------------------------------------------------
 
@@ -413,8 +433,22 @@ class CustomerBase:
         )
 
 
+def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorship:
+    policy = value if isinstance(value, Survivorship) else Survivorship(rules=value or {})
+    unknown = sorted(set(policy.rules) - GOLDEN_FIELDS)
+    if unknown:
+        msg = (
+            f"survivorship names field {unknown[0]!r}, which golden records do not have; "
+            f"they have: {', '.join(sorted(GOLDEN_FIELDS))}"
+        )
+        raise UnknownNameError(msg)
+    return policy
+
+
 def _full_names(contacts: Table) -> npt.NDArray[np.object_]:
     first = pd.Series(contacts.column("first_name"), dtype="string")
     last = pd.Series(contacts.column("last_name"), dtype="string")
     full = (first.fillna("") + " " + last.fillna("")).str.strip()
-    return objects(full.mask(full == ""))
+    names: npt.NDArray[np.object_] = full.to_numpy(dtype=object)
+    names[(full == "").to_numpy()] = None
+    return names

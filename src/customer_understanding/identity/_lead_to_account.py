@@ -20,7 +20,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist, cpdist
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.base import free_mail_domains
+from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._resolver import _country
 
@@ -68,10 +68,18 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     return frame[column].astype("string").str.strip().str.lower().replace("", pd.NA)
 
 
+def _host(text: str) -> str | None:
+    try:
+        return normalize_domain(text)
+    except InvalidValueError:
+        return None
+
+
 def _domain(values: pd.Series[str]) -> pd.Series[str]:
-    """``https://www.Acme.com/about`` and ``acme.com`` on one scale."""
-    bare = values.str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True)
-    return bare.str.split("/").str[0].str.split(":").str[0].replace("", pd.NA)
+    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
+    codes, distinct = pd.factorize(values)
+    hosts = np.array([None, *(_host(str(text)) for text in distinct)], dtype=object)
+    return pd.Series(hosts[codes + 1], index=values.index, dtype="string")
 
 
 def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
@@ -137,7 +145,7 @@ class LeadToAccount:
 
     name_threshold: float = attrs.field(default=0.9)
     domain_confidence: float = attrs.field(default=0.97)
-    free_mail: Collection[str] = attrs.field(default=free_mail_domains)
+    free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS)
 
     def __attrs_post_init__(self) -> None:
         for name in ("name_threshold", "domain_confidence"):

@@ -9,9 +9,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base import Resolution, free_mail_domains
+from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._linker import Linker
+from customer_understanding.identity._resolution import Resolution
 from customer_understanding.identity._result import LinkResult
 from customer_understanding.tables import AccountRecords, ContactRecords
 
@@ -80,7 +81,7 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
         pd.Series(records.column("company")), Field(column="company", kind="organisation")
     )
     domain = pd.Series(records.column("email"), dtype="string").str.lower().str.partition("@")[2]
-    work = domain.where(~domain.isin(free_mail_domains)).str.split(".").str[0]
+    work = domain.where(~domain.isin(FREE_MAIL_DOMAINS)).str.split(".").str[0]
     employer = (
         pd.Series(company, dtype="string").fillna(work).str.replace(r"[^a-z0-9]", "", regex=True)
     )
@@ -113,6 +114,8 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
             continue
         if field.column == "country":
             frame["country"] = _country(records.labels("country"))
+        elif field.column == "phone":  # the number as the domain normalised it, not as typed
+            frame["phone"] = records.column("phone_normalized")
         elif records.SCHEMA[field.column].kind == "category":
             frame[field.column] = records.labels(field.column)
         else:
@@ -120,7 +123,7 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
     frame["system"] = records.labels("system")
     if isinstance(records, ContactRecords):
         email = pd.Series(records.column("email"), dtype="string").str.lower()
-        frame["work_email"] = email.where(~email.str.partition("@")[2].isin(free_mail_domains))
+        frame["work_email"] = email.where(~email.str.partition("@")[2].isin(FREE_MAIL_DOMAINS))
     table = pd.DataFrame(frame)
     if isinstance(records, ContactRecords):
         _split_names(table)
@@ -129,11 +132,12 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
 
 @attrs.frozen(kw_only=True)
 class ProbabilisticResolver:
-    """A :class:`~customer_understanding.base.Resolver` backed by the linkage engine.
+    """A :class:`~customer_understanding.typing.Resolver` backed by the linkage engine.
 
     Exact e-mail (contacts) and domain (accounts) agreement is kept as a deterministic
     first pass and handed to the engine as must-links; the engine then links records
-    without a shared key on names, phone, company, city and country.
+    without a shared key on names, phone (the normalised number the records hold),
+    company, city and country.
 
     Parameters
     ----------
