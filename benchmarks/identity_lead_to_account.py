@@ -106,7 +106,7 @@ def main() -> None:
         start = time.perf_counter()
         matches = LeadToAccount().match(contacts, accounts).to_pandas()
         seconds = time.perf_counter() - start
-        assigned = matches.set_index("contact")["account"]
+        assigned = matches.set_index("contact_id")["account_id"]
         _score("LeadToAccount", assigned, truth_contacts, truth_accounts, seconds)
         for method, rows in matches.groupby("method"):
             print(f"    {method:<6} {len(rows):>5} contacts, mean confidence "

@@ -236,9 +236,9 @@ def _contact_accounts(
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         matches = _lead_to_account(records, rest, account_records)
-        found = matches["account"].notna().to_numpy()
+        found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
-        matched = matches["account"].to_numpy(dtype=object)[found].astype(np.int64)
+        matched = matches["account_id"].to_numpy(dtype=object)[found].astype(np.int64)
         record_account[rows] = account_of[matched]
         confidence[rows] = matches["confidence"].to_numpy(dtype=np.float64)[found]
         method[rows] = matches["method"].to_numpy(dtype=object)[found]

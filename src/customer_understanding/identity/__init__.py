@@ -26,7 +26,7 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
-from customer_understanding.identity._blocking import BlockingRule, blocking_report
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
@@ -68,6 +68,7 @@ __all__ = [
     "DEFAULT_PRIORITY",
     "KINDS",
     "AccountMatches",
+    "BlockingReport",
     "BlockingRule",
     "Custom",
     "EcmLinks",
