@@ -26,12 +26,12 @@ from customer_understanding.ingest import Source, load
 
 def _account_id(base: CustomerBase, domain: str) -> str:
     frame = base.to_pandas("accounts")
-    return str(frame.loc[frame["domain"] == domain, "id"].iloc[0])
+    return str(frame.loc[frame["domain"] == domain, "account_id"].iloc[0])
 
 
 def _contact_id(base: CustomerBase, email: str) -> str:
     frame = base.to_pandas("contacts")
-    return str(frame.loc[frame["email"] == email, "id"].iloc[0])
+    return str(frame.loc[frame["email"] == email, "contact_id"].iloc[0])
 
 
 def test_records_resolve_by_domain_and_email(base: CustomerBase) -> None:
@@ -128,6 +128,32 @@ def test_to_pandas_replaces_rows_with_ids(base: CustomerBase) -> None:
     assert "contact" not in interactions.columns
     with pytest.raises(InvalidValueError, match="table='people'"):
         base.to_pandas("people")
+
+
+@pytest.mark.parametrize(
+    ("table", "ids"),
+    [
+        ("accounts", ["account_id", "parent_id"]),
+        ("contacts", ["contact_id", "account_id"]),
+        ("interactions", ["contact_id", "account_id"]),
+        ("opportunities", ["opportunity_id", "account_id"]),
+    ],
+)
+def test_views_name_id_columns_by_entity(base: CustomerBase, table: str, ids: list[str]) -> None:
+    frame = base.to_pandas(table)
+    assert list(frame.columns[: len(ids)]) == ids
+    assert not {"id", "account", "contact", "parent"} & set(frame.columns)
+    frame.iloc[:, 0] = None  # a new frame: the base is untouched
+    assert base.to_pandas(table).iloc[:, 0].notna().any()
+
+
+def test_summary_is_read_only_and_renders(base: CustomerBase) -> None:
+    summary = base.summary()
+    with pytest.raises(TypeError):
+        summary.interactions_by_discipline["sales"] = 0  # type: ignore[index]
+    assert repr(summary).startswith("BaseSummary: 2 accounts, 4 contacts")
+    assert "<strong>BaseSummary" in summary._repr_html_()
+    assert set(summary.to_pandas()["measure"]) >= {"accounts", "merged_records"}
 
 
 def test_iterating_materialises_every_entity(base: CustomerBase) -> None:

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import frozen_mapping, html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._links import with_none
@@ -42,7 +43,11 @@ from customer_understanding.typing import Resolver
 __all__ = ["BaseSummary", "CustomerBase"]
 
 
-@attrs.frozen(kw_only=True)
+def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    return frozen_mapping(value)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class BaseSummary:
     """Counts that describe a customer base at a glance.
 
@@ -66,6 +71,8 @@ class BaseSummary:
     >>> summary = CustomerBase.build([]).summary()
     >>> summary.accounts, summary.merged_records
     (0, 0)
+    >>> summary
+    BaseSummary: 0 accounts, 0 contacts, 0 interactions, 0 opportunities
     """
 
     account_records: int
@@ -75,8 +82,25 @@ class BaseSummary:
     contacts_in_several_systems: int
     interactions: int
     unattributed_interactions: int
-    interactions_by_discipline: dict[str, int]
+    interactions_by_discipline: Mapping[str, int] = attrs.field(converter=_counts)
     opportunities: int
+
+    def __repr__(self) -> str:
+        return (
+            f"BaseSummary: {self.accounts} accounts, {self.contacts} contacts, "
+            f"{self.interactions} interactions, {self.opportunities} opportunities"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The counts as one row per measure (``measure``, ``value``), in a new DataFrame."""
+        counts = {field.name: getattr(self, field.name) for field in attrs.fields(BaseSummary)}
+        by_discipline = counts.pop("interactions_by_discipline")
+        counts |= {f"interactions_{name}": n for name, n in sorted(by_discipline.items())}
+        counts["merged_records"] = self.merged_records
+        return pd.DataFrame({"measure": list(counts), "value": list(counts.values())})
 
     @property
     def merged_records(self) -> int:
@@ -166,6 +190,10 @@ class CustomerBase:
         ['Lee-Smith']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
+        given: object = resolver
+        if given is not None and not callable(given):
+            msg = f"resolver={resolver!r} must be a Resolver: a callable taking the records"
+            raise InvalidValueError(msg)
         return cls(
             build_tables(
                 loaded,
@@ -402,29 +430,49 @@ class CustomerBase:
         )
 
     def to_pandas(self, table: str = "accounts") -> pd.DataFrame:
-        """A table as a DataFrame with entity ids in place of row numbers.
+        """A table as a new DataFrame, with entity ids in place of row numbers.
+
+        Id columns are named by what they identify: ``account_id``, ``contact_id`` and
+        ``opportunity_id`` (``"system:source id"``); ``parent_id`` is the parent account.
 
         Parameters
         ----------
         table
             ``"accounts"``, ``"contacts"``, ``"interactions"`` or ``"opportunities"``.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(
+        ...     accounts=[cu.Account(id="a1", name="Acme", domain="acme.com")],
+        ...     contacts=[cu.Contact(id="c1", email="ann@acme.com", account_id="a1")])
+        >>> base.to_pandas("contacts")[["contact_id", "account_id", "email"]]
+          contact_id account_id         email
+        0         c1         a1  ann@acme.com
         """
         views = {
-            "accounts": (self.accounts, {"parent": ("parent_id", self.accounts)}),
-            "contacts": (self.contacts, {"account": ("account_id", self.accounts)}),
-            "interactions": (self.interactions, {"contact": ("contact_id", self.contacts),
-                                                 "account": ("account_id", self.accounts)}),
-            "opportunities": (self.opportunities, {"account": ("account_id", self.accounts)}),
-        }  # fmt: skip
+            "accounts": (self.accounts, {"id": "account_id", "parent": "parent_id"}),
+            "contacts": (self.contacts, {"id": "contact_id", "account": "account_id"}),
+            "interactions": (self.interactions, {"contact": "contact_id", "account": "account_id"}),
+            "opportunities": (self.opportunities, {"account": "account_id"}),
+        }
         if table not in views:
             msg = f"table={table!r} is not one of: {', '.join(views)}"
             raise InvalidValueError(msg)
-        source, links = views[table]
+        source, renames = views[table]
         frame = source.to_pandas()
-        for column, (name, target) in links.items():
-            rows = frame.pop(column).to_numpy()
-            frame[name] = with_none(target.column("id"))[rows]
-        return frame
+        targets = {"parent": self.accounts, "account": self.accounts, "contact": self.contacts}
+        for column in renames:
+            if column in targets:
+                frame[column] = with_none(targets[column].column("id"))[frame[column].to_numpy()]
+        frame = frame.rename(columns=renames)
+        if table == "opportunities":
+            frame.insert(0, "opportunity_id", self._opportunity_rows.to_numpy(dtype=object))
+        first = [name for name in ("opportunity_id", *renames.values()) if name in frame]
+        return frame[first + [c for c in frame.columns if c not in first]]
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas("accounts"))
 
     def __repr__(self) -> str:
         return (

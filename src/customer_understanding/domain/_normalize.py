@@ -148,8 +148,10 @@ def normalize_organisation(value: str) -> str:
     return _SUFFIXES.sub("", normalize_name(value.replace(".", ""))).strip()
 
 
-def to_utc(value: object) -> datetime:
+def to_utc(value: object, *, name: str = "datetime") -> datetime:
     """Return a timezone-aware UTC datetime; naive input is taken to be UTC already.
+
+    ``name`` is the argument the value was given as, for the error message.
 
     Raises
     ------
@@ -167,11 +169,11 @@ def to_utc(value: object) -> datetime:
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            msg = f"datetime={value!r} is not an ISO 8601 date or datetime"
+            msg = f"{name}={value!r} is not an ISO 8601 date or datetime"
             raise InvalidValueError(msg) from None
     if not isinstance(value, datetime):
         if not isinstance(value, date):
-            msg = f"datetime={value!r} must be a datetime, date or ISO 8601 string"
+            msg = f"{name}={value!r} must be a datetime, date or ISO 8601 string"
             raise InvalidValueError(msg)
         value = datetime(value.year, value.month, value.day)
     if value.tzinfo is None:

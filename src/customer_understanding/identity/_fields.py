@@ -45,6 +45,12 @@ FieldKind = Literal[
 KINDS: tuple[str, ...] = get_args(FieldKind)
 
 
+def _check_column(instance: Field, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"column={value!r} must be a non-empty string"
+        raise InvalidValueError(msg)
+
+
 def _check_kind(instance: Field, attribute: attrs.Attribute[str], value: str) -> None:
     if value not in KINDS:
         msg = f"kind={value!r} is not a field kind; choose one of {', '.join(KINDS)}"
@@ -79,7 +85,7 @@ class Field:
     False
     """
 
-    column: str
+    column: str = attrs.field(validator=_check_column)
     kind: str = attrs.field(validator=_check_kind)
     term_frequency: bool = attrs.field(
         default=attrs.Factory(

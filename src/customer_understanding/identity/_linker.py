@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -58,6 +58,11 @@ def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
 
 
 def _fields_tuple(fields: Sequence[Field]) -> tuple[Field, ...]:
+    if isinstance(fields, Field):
+        return (fields,)
+    if not isinstance(fields, Iterable) or not all(isinstance(f, Field) for f in fields):
+        msg = f"fields={fields!r} must be a sequence of Field"
+        raise InvalidValueError(msg)
     return tuple(fields)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._linker import Linker
@@ -130,6 +131,12 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
     return table
 
 
+def _linker(instance: object, attribute: attrs.Attribute[Linker], value: object) -> None:
+    if not isinstance(value, Linker):
+        msg = f"{attribute.name}={value!r} must be a Linker"
+        raise InvalidValueError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class ProbabilisticResolver:
     """A :class:`~customer_understanding.typing.Resolver` backed by the linkage engine.
@@ -158,15 +165,17 @@ class ProbabilisticResolver:
     """
 
     contact_linker: Linker = attrs.field(
+        validator=_linker,
         factory=lambda: Linker(
             fields=_CONTACT_FIELDS,
             link_threshold=0.5,
             review_threshold=0.2,
             exclusive=("work_email",),
-        )
+        ),
     )
     account_linker: Linker = attrs.field(
-        factory=lambda: Linker(fields=_ACCOUNT_FIELDS, link_threshold=0.5, review_threshold=0.2)
+        validator=_linker,
+        factory=lambda: Linker(fields=_ACCOUNT_FIELDS, link_threshold=0.5, review_threshold=0.2),
     )
 
     def _link(

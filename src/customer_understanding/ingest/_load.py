@@ -41,8 +41,16 @@ def _objects(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
     return array
 
 
-def _mapping(value: SourceMapping | str) -> SourceMapping:
-    return value if isinstance(value, SourceMapping) else get_preset(value)
+def _mapping(value: object) -> SourceMapping:
+    if isinstance(value, SourceMapping):
+        return value
+    if not isinstance(value, str):
+        msg = f"mapping={value!r} must be a SourceMapping or the name of a preset"
+        raise InvalidValueError(msg)
+    try:
+        return get_preset(value)
+    except UnknownNameError as error:
+        raise UnknownNameError(str(error).replace("preset=", "mapping=", 1)) from None
 
 
 @attrs.frozen(kw_only=True)
