@@ -40,9 +40,7 @@ class LinkResult:
     bands
         ``"link"``, ``"review"`` or ``"reject"`` per pair.
     clusters
-        A cluster label per record (0 … k-1).
-
-    The arrays are read-only copies; :meth:`to_pandas` gives one row per record.
+        A cluster label per record (0 … k-1); like every array here, a read-only copy.
 
     Examples
     --------

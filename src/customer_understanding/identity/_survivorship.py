@@ -46,9 +46,8 @@ class GoldenRecords:
     provenance
         One row per cluster and field: ``cluster``, ``field``, ``record`` (the winning
         record's id, missing when no record had a value), ``source``, ``value`` and
-        ``rule``.
-
-    Both are kept private; :meth:`to_pandas` and :meth:`provenance` hand out copies.
+        ``rule``. Both frames are kept private: :meth:`to_pandas` and
+        :meth:`provenance` hand out copies.
 
     Examples
     --------
