@@ -21,8 +21,8 @@ import time
 
 import pandas as pd
 
-from customer_understanding.base import free_mail_domains
 from customer_understanding.datasets import generate_world
+from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._lead_to_account import LeadToAccount
 
 _CONTACTS = {
@@ -64,7 +64,7 @@ def _truth(frame: pd.DataFrame, world: object) -> pd.Series:
 
 def _domain_only(contacts: pd.DataFrame, accounts: pd.DataFrame) -> pd.Series:
     domain = contacts["email"].str.lower().str.partition("@")[2]
-    domain = domain.where(~domain.isin(free_mail_domains))
+    domain = domain.where(~domain.isin(FREE_MAIL_DOMAINS))
     site = (
         accounts["domain"].astype("string").str.lower()
         .str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True)
@@ -106,7 +106,7 @@ def main() -> None:
         start = time.perf_counter()
         matches = LeadToAccount().match(contacts, accounts).to_pandas()
         seconds = time.perf_counter() - start
-        assigned = matches.set_index("contact")["account"]
+        assigned = matches.set_index("contact_id")["account_id"]
         _score("LeadToAccount", assigned, truth_contacts, truth_accounts, seconds)
         for method, rows in matches.groupby("method"):
             print(f"    {method:<6} {len(rows):>5} contacts, mean confidence "

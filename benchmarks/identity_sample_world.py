@@ -15,9 +15,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from customer_understanding.base import Resolution, resolve_exact
 from customer_understanding.datasets import generate_world
-from customer_understanding.identity import ProbabilisticResolver, cluster_scores
+from customer_understanding.identity import (
+    ProbabilisticResolver,
+    Resolution,
+    cluster_scores,
+    resolve_exact,
+)
 from customer_understanding.ingest import load
 from customer_understanding.tables import AccountRecords, ContactRecords
 

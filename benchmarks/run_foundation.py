@@ -23,8 +23,8 @@ from typing import TypeVar
 import pandas as pd
 
 from customer_understanding import CustomerBase
-from customer_understanding.base import resolve_exact
 from customer_understanding.datasets import generate_world
+from customer_understanding.identity import resolve_exact
 from customer_understanding.ingest import get_preset, load
 
 T = TypeVar("T")

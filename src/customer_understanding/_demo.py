@@ -10,10 +10,10 @@ from typing import TextIO, TypeVar
 
 import pandas as pd
 
-from customer_understanding.base import CustomerBase, resolve_exact
+from customer_understanding.base import CustomerBase
 from customer_understanding.committee import CommitteeSet, committees
 from customer_understanding.datasets import SampleWorld, generate_world
-from customer_understanding.identity import ProbabilisticResolver
+from customer_understanding.identity import ProbabilisticResolver, resolve_exact
 from customer_understanding.ingest import LoadReport, load
 from customer_understanding.journeys import kpi_tables
 from customer_understanding.plugins import get_scorer, get_segmenter

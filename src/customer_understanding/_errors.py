@@ -15,10 +15,7 @@ Messages name the argument, source, row or column, and show the offending value.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from customer_understanding.ingest._report import Problem
+from typing import Protocol
 
 __all__ = [
     "CustomerUnderstandingError",
@@ -27,6 +24,12 @@ __all__ = [
     "NotFoundError",
     "UnknownNameError",
 ]
+
+
+class _Problem(Protocol):
+    """What an :class:`IngestError` lists: any problem that can describe itself in a line."""
+
+    def describe(self) -> str: ...
 
 
 class CustomerUnderstandingError(Exception):
@@ -105,7 +108,7 @@ class IngestError(CustomerUnderstandingError, ValueError):
       row 2, column 'Email', value 'x@': not a valid e-mail address
     """
 
-    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+    def __init__(self, source: str, problems: Sequence[_Problem]) -> None:
         self.source = source
         self.problems = tuple(problems)
         super().__init__(self._render())
@@ -118,3 +121,15 @@ class IngestError(CustomerUnderstandingError, ValueError):
         if count > limit:
             lines.append(f"  ... and {count - limit} more (see .problems)")
         return "\n".join(lines)
+
+
+# Tracebacks and reprs show where users import the errors from, not the private module.
+for _error in (
+    CustomerUnderstandingError,
+    InvalidValueError,
+    UnknownNameError,
+    NotFoundError,
+    IngestError,
+):
+    _error.__module__ = "customer_understanding"
+del _error

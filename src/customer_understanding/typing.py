@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeAlias, TypeVar, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -37,10 +37,12 @@ __all__ = [
     "BaseLike",
     "Level",
     "Moment",
+    "Resolver",
     "Result",
     "Scorer",
     "SegmentModel",
     "Segmenter",
+    "TableSource",
     "Trait",
 ]
 
@@ -245,4 +247,56 @@ class Attributor(Protocol):
 
     def attribute(self, touches: Touches, outcomes: Outcomes, /) -> Attribution:
         """Credit each touch with its share of its journey's outcome value."""
+        ...
+
+
+# -- resolvers and table sources (identity and the customer base) -----------------------
+
+if TYPE_CHECKING:
+    from customer_understanding.identity import Resolution
+    from customer_understanding.tables import AccountRecords, ContactRecords, Table
+
+_T = TypeVar("_T", bound="Table")
+
+
+@runtime_checkable
+class Resolver(Protocol):
+    """Anything that resolves source records into entities.
+
+    A resolver takes the stacked account and contact records of every source and returns
+    a :class:`~customer_understanding.identity.Resolution`;
+    :func:`~customer_understanding.identity.resolve_exact` and
+    :class:`~customer_understanding.identity.ProbabilisticResolver` are the built-in ones.
+
+    Examples
+    --------
+    >>> from customer_understanding.identity import resolve_exact
+    >>> isinstance(resolve_exact, Resolver)
+    True
+    """
+
+    def __call__(self, accounts: AccountRecords, contacts: ContactRecords, /) -> Resolution:
+        """Assign every account and contact record to an entity."""
+        ...
+
+
+@runtime_checkable
+class TableSource(Protocol):
+    """Anything that hands over stacked tables by class, as a load result does.
+
+    :class:`~customer_understanding.ingest.Loaded` is one; so is what
+    :meth:`CustomerBase.from_objects <customer_understanding.base.CustomerBase.from_objects>`
+    builds from domain objects.
+
+    Examples
+    --------
+    >>> from customer_understanding.ingest import load
+    >>> from customer_understanding.tables import InteractionTable
+    >>> source = load([])
+    >>> isinstance(source, TableSource), len(source.combined(InteractionTable))
+    (True, 0)
+    """
+
+    def combined(self, kind: type[_T], /) -> _T:
+        """All rows of one table class in one table."""
         ...

@@ -12,19 +12,26 @@ from customer_understanding import (
     Outcome,
     Role,
     Stage,
+    UnknownNameError,
 )
-from customer_understanding.base import Resolution, entity_ids
+from customer_understanding.identity import (
+    MostFrequent,
+    Resolution,
+    SourcePriority,
+    Survivorship,
+    entity_ids,
+)
 from customer_understanding.ingest import Source, load
 
 
 def _account_id(base: CustomerBase, domain: str) -> str:
     frame = base.to_pandas("accounts")
-    return str(frame.loc[frame["domain"] == domain, "id"].iloc[0])
+    return str(frame.loc[frame["domain"] == domain, "account_id"].iloc[0])
 
 
 def _contact_id(base: CustomerBase, email: str) -> str:
     frame = base.to_pandas("contacts")
-    return str(frame.loc[frame["email"] == email, "id"].iloc[0])
+    return str(frame.loc[frame["email"] == email, "contact_id"].iloc[0])
 
 
 def test_records_resolve_by_domain_and_email(base: CustomerBase) -> None:
@@ -123,6 +130,32 @@ def test_to_pandas_replaces_rows_with_ids(base: CustomerBase) -> None:
         base.to_pandas("people")
 
 
+@pytest.mark.parametrize(
+    ("table", "ids"),
+    [
+        ("accounts", ["account_id", "parent_id"]),
+        ("contacts", ["contact_id", "account_id"]),
+        ("interactions", ["contact_id", "account_id"]),
+        ("opportunities", ["opportunity_id", "account_id"]),
+    ],
+)
+def test_views_name_id_columns_by_entity(base: CustomerBase, table: str, ids: list[str]) -> None:
+    frame = base.to_pandas(table)
+    assert list(frame.columns[: len(ids)]) == ids
+    assert not {"id", "account", "contact", "parent"} & set(frame.columns)
+    frame.iloc[:, 0] = None  # a new frame: the base is untouched
+    assert base.to_pandas(table).iloc[:, 0].notna().any()
+
+
+def test_summary_is_read_only_and_renders(base: CustomerBase) -> None:
+    summary = base.summary()
+    with pytest.raises(TypeError):
+        summary.interactions_by_discipline["sales"] = 0  # type: ignore[index]
+    assert repr(summary).startswith("BaseSummary: 2 accounts, 4 contacts")
+    assert "<strong>BaseSummary" in summary._repr_html_()
+    assert set(summary.to_pandas()["measure"]) >= {"accounts", "merged_records"}
+
+
 def test_iterating_materialises_every_entity(base: CustomerBase) -> None:
     accounts = list(base.iter_accounts())
     assert all(isinstance(a, Account) for a in accounts)
@@ -150,9 +183,28 @@ def test_a_custom_resolver_replaces_the_exact_step(frames: dict[str, pd.DataFram
     assert base.summary().merged_records == 0
 
 
-def test_priority_must_be_a_sequence_of_names(frames: dict[str, pd.DataFrame]) -> None:
-    with pytest.raises(InvalidValueError, match="priority='zendesk'"):
-        CustomerBase.build([], priority="zendesk")
+def test_survivorship_rules_choose_each_golden_field(frames: dict[str, pd.DataFrame]) -> None:
+    sources = [Source(name=name, data=frame, mapping=name) for name, frame in frames.items()]
+    rules = {"first_name": SourcePriority(order=["hubspot"]), "last_name": MostFrequent()}
+    base = CustomerBase.build(sources, survivorship=rules)
+    row = base.contact_row(_contact_id(base, "ann@acme.com"))
+    assert base.contacts.column("first_name")[row] == "Annie"
+    winner = base.tables.contact_winners["first_name"][row]
+    assert base.tables.contact_records.labels("system")[winner] == "hubspot"
+    assert base.tables.survivorship.rule_of("title") == Survivorship().default
+
+
+def test_survivorship_provenance_is_read_only(base: CustomerBase) -> None:
+    winners = base.tables.account_winners
+    with pytest.raises(TypeError):
+        winners["name"] = np.zeros(2, dtype=np.int64)  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        winners["name"][0] = 5
+
+
+def test_survivorship_naming_an_unknown_field_is_refused() -> None:
+    with pytest.raises(UnknownNameError, match="survivorship names field 'nickname'"):
+        CustomerBase.build([], survivorship={"nickname": MostFrequent()})
 
 
 def test_an_empty_base_is_valid() -> None:

@@ -13,7 +13,7 @@ CODES = {
 
 def test_report_counts_pairs_and_largest_block_per_rule() -> None:
     rules = [BlockingRule(on=("surname",)), BlockingRule(on=("postcode",))]
-    report = blocking_report(CODES, rules, sources=np.arange(6))
+    report = blocking_report(CODES, rules, sources=np.arange(6)).to_pandas()
     assert report["pairs"].tolist() == [4, 7]
     assert report["largest_block"].tolist() == [3, 4]
 
@@ -69,7 +69,7 @@ def test_report_matches_brute_force_on_random_codes_and_sources() -> None:
     codes = {name: rng.integers(-1, 4, size=60) for name in ("a", "b", "c")}
     sources = rng.integers(0, 3, size=60)
     rules = [BlockingRule(on=("a",)), BlockingRule(on=("a", "b")), BlockingRule(on=("a", "b", "c"))]
-    report = blocking_report(codes, rules, sources=sources)
+    report = blocking_report(codes, rules, sources=sources).to_pandas()
     expected = [_brute_force(codes, rule.on, sources) for rule in rules]
     assert report["pairs"].tolist() == expected
     left, _ = block(codes, rules[1:2], sources=sources, max_pairs=10_000)

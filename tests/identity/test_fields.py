@@ -14,7 +14,7 @@ def test_organisation_names_lose_legal_suffixes() -> None:
 def test_phones_keep_their_digits_without_the_extension() -> None:
     phones = pd.Series(["+44 (0)131 441 9153", "919-555-3928 x641", "212 555 0100 ext. 12"])
     cleaned = normalise(phones, Field(column="phone", kind="phone"))
-    assert cleaned.tolist() == ["4401314419153", "9195553928", "2125550100"]
+    assert cleaned.tolist() == ["+4401314419153", "9195553928", "2125550100"]
 
 
 def test_dates_become_yyyymmdd_and_bad_dates_missing() -> None:

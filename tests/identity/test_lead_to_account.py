@@ -25,21 +25,21 @@ def _match(contacts: dict[str, list[object]], accounts: pd.DataFrame) -> pd.Data
 
 def test_work_email_domain_assigns_with_high_confidence(accounts: pd.DataFrame) -> None:
     row = _match({"id": ["L1"], "email": ["Chiara.Lee@EmberEnergy.com"]}, accounts).iloc[0]
-    assert (row["account"], row["method"]) == ("001A", "domain")
+    assert (row["account_id"], row["method"]) == ("001A", "domain")
     assert row["confidence"] >= 0.95
 
 
 def test_free_mail_domain_is_never_used(accounts: pd.DataFrame) -> None:
     accounts.loc[0, "domain"] = "gmail.com"
     row = _match({"id": ["L1"], "email": ["ann@gmail.com"]}, accounts).iloc[0]
-    assert (row["account"], row["method"], row["confidence"]) == (None, "none", 0.0)
+    assert (row["account_id"], row["method"], row["confidence"]) == (None, "none", 0.0)
 
 
 def test_typed_company_matches_after_suffix_stripping(accounts: pd.DataFrame) -> None:
     row = _match(
         {"id": ["L1"], "email": ["pcarter3@icloud.com"], "company": ["PinnacleData"]}, accounts
     ).iloc[0]
-    assert (row["account"], row["method"]) == ("001B", "name")
+    assert (row["account_id"], row["method"]) == ("001B", "name")
     assert "account name 'Pinnacle Data SAS'" in row["evidence"]
 
 
@@ -70,7 +70,7 @@ def test_different_country_lowers_name_confidence(accounts: pd.DataFrame) -> Non
 
 def test_work_domain_stands_in_for_a_missing_company_name(accounts: pd.DataFrame) -> None:
     row = _match({"id": ["L1"], "email": ["d.dubois@cypressfinancial.com"]}, accounts).iloc[0]
-    assert (row["account"], row["method"]) == ("001C", "name")
+    assert (row["account_id"], row["method"]) == ("001C", "name")
     assert row["evidence"].startswith("e-mail domain 'cypressfinancial.com'")
 
 
@@ -79,12 +79,12 @@ def test_lead_website_matches_the_account_domain(accounts: pd.DataFrame) -> None
         {"id": ["L1"], "email": ["x@icloud.com"], "website": ["https://www.pinnacledata.fr/"]},
         accounts,
     ).iloc[0]
-    assert (row["account"], row["method"]) == ("001B", "domain")
+    assert (row["account_id"], row["method"]) == ("001B", "domain")
 
 
 def test_unrelated_company_stays_unassigned(accounts: pd.DataFrame) -> None:
     row = _match({"id": ["L1"], "email": ["a@yahoo.com"], "company": ["Initech"]}, accounts)
-    assert row.loc[0, "account"] is None
+    assert row.loc[0, "account_id"] is None
 
 
 def test_confidence_stays_in_unit_interval(accounts: pd.DataFrame) -> None:
@@ -108,8 +108,8 @@ def test_sample_world_leads_are_assigned_to_their_company() -> None:
     truth = world.truth.records.drop_duplicates(["source", "source_id"]).set_index("source_id")
     company = truth["entity_id"].map(world.truth.people.set_index("person_id")["company_id"])
     table = matches.to_pandas()
-    predicted = table["account"].map(truth["entity_id"])
-    expected = table["contact"].map(company.fillna(truth["entity_id"]))
+    predicted = table["account_id"].map(truth["entity_id"])
+    expected = table["contact_id"].map(company.fillna(truth["entity_id"]))
     has_account = expected.isin(firms["id"].map(truth["entity_id"]))  # others are elsewhere
     assert has_account.mean() > 0.5
     assert (predicted == expected)[has_account].mean() >= 0.97

@@ -94,7 +94,7 @@ def test_link_compares_only_across_tables(people: pd.DataFrame, truth: np.ndarra
 
 def test_report_counts_pairs_before_running(people: pd.DataFrame) -> None:
     linker = Linker(fields=PEOPLE_FIELDS, blocking=[BlockingRule(on=("postcode",))])
-    report = linker.report(people)
+    report = linker.report(people).to_pandas()
     sizes = people["postcode"].value_counts()
     assert report["pairs"].tolist() == [int((sizes * (sizes - 1) // 2).sum())]
     assert report["largest_block"].tolist() == [int(sizes.max())]
@@ -137,7 +137,7 @@ def test_duplicate_record_ids_are_refused(people: pd.DataFrame) -> None:
 def test_ids_can_come_from_a_column(people: pd.DataFrame) -> None:
     frame = people.reset_index(names="rec")
     result = Linker(fields=PEOPLE_FIELDS).deduplicate(frame, id_column="rec")
-    assert result.entities()["id"].tolist()[:2] == ["r0", "r1"]
+    assert result.to_pandas()["record_id"].tolist()[:2] == ["r0", "r1"]
 
 
 def test_thresholds_out_of_order_are_refused() -> None:
@@ -188,7 +188,7 @@ def test_missing_exclusive_column_is_named(people: pd.DataFrame) -> None:
 
 def test_default_rule_over_the_budget_is_left_out(people: pd.DataFrame) -> None:
     linker = Linker(fields=PEOPLE_FIELDS, rule_budget=0.01)
-    report = linker.report(people)
+    report = linker.report(people).to_pandas()
     assert not report["used"].all()
     assert report.loc[report["used"], "pairs"].le(0.01 * len(people)).all()
 
@@ -196,7 +196,7 @@ def test_default_rule_over_the_budget_is_left_out(people: pd.DataFrame) -> None:
 def test_declared_rules_are_always_used(people: pd.DataFrame) -> None:
     linker = Linker(fields=PEOPLE_FIELDS, blocking=[BlockingRule(on=("postcode",))],
                     rule_budget=0.0)  # fmt: skip
-    assert linker.report(people)["used"].tolist() == [True]
+    assert linker.report(people).to_pandas()["used"].tolist() == [True]
 
 
 def test_coarse_default_rule_is_left_out_at_the_default_budget() -> None:
@@ -207,7 +207,7 @@ def test_coarse_default_rule_is_left_out_at_the_default_budget() -> None:
     })  # fmt: skip
     fields = [Field(column="email", kind="email"), Field(column="city", kind="city"),
               Field(column="tier", kind="category")]  # fmt: skip
-    report = Linker(fields=fields).report(frame).set_index("rule")
+    report = Linker(fields=fields).report(frame).to_pandas().set_index("rule")
     assert report.loc["city & tier", "pairs"] == 4 * 15 * 14 // 2  # 7 pairs per record
     assert not report.loc["city & tier", "used"]
     assert report.loc["email", "used"]

@@ -3,11 +3,11 @@ import pandas as pd
 import pytest
 
 from customer_understanding import CustomerBase
-from customer_understanding.base import Resolver
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import ProbabilisticResolver, cluster_scores
 from customer_understanding.ingest import load
 from customer_understanding.tables import AccountRecords, ContactRecords
+from customer_understanding.typing import Resolver
 
 
 def _truth(records: AccountRecords | ContactRecords, truth: pd.DataFrame) -> np.ndarray:

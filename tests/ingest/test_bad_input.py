@@ -142,7 +142,7 @@ def test_several_failing_sources_fail_together() -> None:
 def test_unknown_policy_and_preset_are_named() -> None:
     with pytest.raises(InvalidValueError, match="policy='sloppy'"):
         load([], policy="sloppy")  # type: ignore[arg-type]
-    with pytest.raises(UnknownNameError, match=r"preset='salesforce.Lizard' is not one of"):
+    with pytest.raises(UnknownNameError, match=r"mapping='salesforce.Lizard' is not one of"):
         Source(name="x", data=[], mapping="salesforce.Lizard")
 
 

@@ -7,7 +7,13 @@ area may use it. Public names reach users through the areas that use them.
 from customer_understanding._core._columns import column, labels, same_array, shown, text_field
 from customer_understanding._core._convert import floats, int32s, int64s, names, numbers, objects
 from customer_understanding._core._decay import half_life_decay
-from customer_understanding._core._render import frozen_array, frozen_mapping, html_table, summary
+from customer_understanding._core._render import (
+    FrozenMapping,
+    frozen_array,
+    frozen_mapping,
+    html_table,
+    summary,
+)
 from customer_understanding._core._time import (
     DAY_NS,
     NAT,
@@ -32,6 +38,7 @@ from customer_understanding._core._validate import (
 __all__ = [
     "DAY_NS",
     "NAT",
+    "FrozenMapping",
     "Moment",
     "check_finite",
     "check_positive",

@@ -49,7 +49,7 @@ def column(
     >>> column(floats, ["high"], name="score")
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: score=['high'] must be a sequence of numbers
+    customer_understanding.InvalidValueError: score=['high'] must be a sequence of numbers
     """
     try:
         array: npt.NDArray[_A] | None = convert(value)
@@ -71,7 +71,7 @@ def labels(value: object, *, name: str) -> tuple[str, ...]:
     >>> labels("ab", name="segments")
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: segments='ab' must be a sequence of strings
+    customer_understanding.InvalidValueError: segments='ab' must be a sequence of strings
     """
     found = None if isinstance(value, str) or not isinstance(value, Iterable) else tuple(value)
     if found is None or not all(isinstance(label, str) for label in found):
@@ -88,7 +88,7 @@ def text_field(instance: object, attribute: attrs.Attribute[Any], value: object)
     >>> text_field(None, type("A", (), {"name": "scorer"}), 3)
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: scorer=3 must be a non-empty string
+    customer_understanding.InvalidValueError: scorer=3 must be a non-empty string
     """
     if not isinstance(value, str) or not value:
         msg = f"{attribute.name}={shown(value)} must be a non-empty string"

@@ -7,8 +7,7 @@ every result the same way: what it is, how many rows, as of when.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy.typing as npt
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["frozen_array", "frozen_mapping", "html_table", "summary"]
+__all__ = ["FrozenMapping", "frozen_array", "frozen_mapping", "html_table", "summary"]
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -69,8 +68,40 @@ def frozen_array(values: Any, dtype: Any = None) -> npt.NDArray[Any]:
     return view
 
 
+class FrozenMapping(Mapping[_K, _V]):
+    """A read-only mapping that, unlike ``MappingProxyType``, pickles and deep-copies.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> frozen = FrozenMapping({"a": 1})
+    >>> pickle.loads(pickle.dumps(frozen)) == frozen, dict(frozen)
+    (True, {'a': 1})
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, values: Mapping[_K, _V]) -> None:
+        self._data = dict(values)
+
+    def __getitem__(self, key: _K) -> _V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[_K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return repr(self._data)
+
+    def __reduce__(self) -> tuple[type[FrozenMapping[_K, _V]], tuple[dict[_K, _V]]]:
+        return (type(self), (self._data,))
+
+
 def frozen_mapping(values: Mapping[_K, _V]) -> Mapping[_K, _V]:
-    """A read-only mapping over a private copy of ``values``.
+    """A read-only mapping over a private copy of ``values`` (it pickles).
 
     Examples
     --------
@@ -78,4 +109,4 @@ def frozen_mapping(values: Mapping[_K, _V]) -> Mapping[_K, _V]:
     >>> frozen["a"]
     1
     """
-    return MappingProxyType(dict(values))
+    return FrozenMapping(values)

@@ -162,7 +162,7 @@ def parse_moment(value: object, *, name: str = "as_of") -> Moment:
     >>> parse_moment("soon")
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: as_of='soon' is not a date or time
+    customer_understanding.InvalidValueError: as_of='soon' is not a date or time
     """
     try:
         nanos = _nanos(value, name)
@@ -192,7 +192,7 @@ def resolve_moment(
     >>> resolve_moment(3, earliest=5, latest=9)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: as_of=3 is before the first event ...
+    customer_understanding.InvalidValueError: as_of=3 is before the first event ...
     """
     if value is None:
         if latest is None:

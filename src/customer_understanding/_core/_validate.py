@@ -41,7 +41,7 @@ def positive(name: str, value: object) -> None:
     >>> positive("half_life_days", -1.0)
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: half_life_days=-1.0 must be > 0
+    customer_understanding.InvalidValueError: half_life_days=-1.0 must be > 0
     """
     number = _number(name, value)
     if not math.isfinite(number) or number <= 0:
@@ -61,7 +61,7 @@ def check_positive(instance: object, attribute: Any, value: object) -> None:
     >>> Window(0)
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: days=0 must be > 0
+    customer_understanding.InvalidValueError: days=0 must be > 0
     """
     positive(attribute.name, value)
 
@@ -86,7 +86,7 @@ def check_finite(instance: object, attribute: Any, value: object) -> None:
     >>> check_finite(None, type("A", (), {"name": "weight"}), float("nan"))
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: weight=nan must be a finite number
+    customer_understanding.InvalidValueError: weight=nan must be a finite number
     """
     if not math.isfinite(_number(attribute.name, value)):
         msg = f"{attribute.name}={value!r} must be a finite number"
@@ -101,7 +101,7 @@ def check_probability(instance: object, attribute: Any, value: object) -> None:
     >>> check_probability(None, type("A", (), {"name": "share"}), 1.5)
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: share=1.5 must be between 0 and 1
+    customer_understanding.InvalidValueError: share=1.5 must be between 0 and 1
     """
     number = _number(attribute.name, value)
     if not 0.0 <= number <= 1.0:
@@ -121,7 +121,7 @@ def one_of(*choices: object) -> Callable[[object, Any, object], None]:
     >>> Pick("deal")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: level='deal' is not one of: 'contact', ...
+    customer_understanding.InvalidValueError: level='deal' is not one of: 'contact', ...
     """
     shown = ", ".join(repr(choice) for choice in choices)
 

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol, TypeVar
+from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, Moment, resolve_moment
-from customer_understanding.base._links import (
-    RefIndex,
-    fill_missing,
-    free_mail_domains,
-    lookup_values,
+from customer_understanding._core import NAT, Moment, frozen_array, frozen_mapping, resolve_moment
+from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.domain import FREE_MAIL_DOMAINS
+from customer_understanding.identity import (
+    LeadToAccount,
+    Resolution,
+    Survivorship,
+    survivors,
 )
-from customer_understanding.base._resolution import Resolution, Resolver
-from customer_understanding.base._survivorship import record_order, survive
 from customer_understanding.tables import (
     AccountRecords,
     AccountTable,
@@ -30,31 +30,9 @@ from customer_understanding.tables import (
     StageHistoryTable,
     Table,
 )
+from customer_understanding.typing import Resolver, TableSource
 
-__all__ = ["TableSource", "Tables", "build_tables"]
-
-T = TypeVar("T", bound=Table)
-
-
-class TableSource(Protocol):
-    """Anything that hands over stacked tables by class, as a load result does.
-
-    :class:`~customer_understanding.ingest.Loaded` is one; so is what
-    :meth:`CustomerBase.from_objects` builds from domain objects.
-
-    Examples
-    --------
-    >>> from customer_understanding.ingest import load
-    >>> from customer_understanding.tables import InteractionTable
-    >>> source: TableSource = load([])
-    >>> len(source.combined(InteractionTable))
-    0
-    """
-
-    def combined(self, kind: type[T]) -> T:
-        """All rows of one table class in one table."""
-        ...
-
+__all__ = ["GOLDEN_FIELDS", "Tables", "build_tables"]
 
 _ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
 _CONTACT_FIELDS = tuple(
@@ -62,6 +40,12 @@ _CONTACT_FIELDS = tuple(
     for n in ContactTable.SCHEMA.names
     if n not in ("id", "account", "account_confidence", "account_method")
 )
+#: The fields a golden account or contact is made of, each decided by a survivorship rule.
+GOLDEN_FIELDS = frozenset(_ACCOUNT_FIELDS) | frozenset(_CONTACT_FIELDS)
+
+
+def _winners(value: Mapping[str, Any]) -> Mapping[str, npt.NDArray[np.int64]]:
+    return frozen_mapping({field: frozen_array(rows, np.int64) for field, rows in value.items()})
 
 
 @attrs.frozen(kw_only=True)
@@ -69,7 +53,9 @@ class Tables:
     """The resolved tables a :class:`CustomerBase` holds.
 
     ``account_winners`` and ``contact_winners`` name, per golden field and entity, the
-    source record whose value won (-1 when no record had one): the per-field provenance.
+    source record whose value won (-1 when no record had one): the per-field provenance,
+    as read-only arrays in read-only mappings. ``survivorship`` holds the rules that
+    chose them.
 
     Examples
     --------
@@ -88,8 +74,9 @@ class Tables:
     contact_roles: ContactRoleTable
     stages: StageHistoryTable
     resolution: Resolution
-    account_winners: dict[str, npt.NDArray[np.int64]]
-    contact_winners: dict[str, npt.NDArray[np.int64]]
+    account_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
+    contact_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
+    survivorship: Survivorship = attrs.field(factory=Survivorship)
 
     def event_span(self) -> tuple[int | None, int | None]:
         """The first and last event times (ns): interactions, deals opened and closed, stages.
@@ -137,21 +124,68 @@ def _golden(
     records: Table,
     entity: npt.NDArray[np.int64],
     n: int,
-    fields: Sequence[str],
-    priority: Sequence[str],
+    fields: tuple[str, ...],
+    policy: Survivorship,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
-    order = record_order(records, entity, priority)
-    values, winners = survive(records, entity, n, fields=fields, order=order)
+    """Each golden field's value per entity, by the field's survivorship rule."""
     categories = {f: records.categories[f] for f in fields if f in records.categories}
+    # Rules read category labels (a most-complete label, a most-frequent one), not codes.
+    readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
+    winners = survivors(
+        readable,
+        entity,
+        survivorship=policy,
+        present={f: ~_missing(records.column(f), records.SCHEMA[f]) for f in fields},
+        n_clusters=n,
+        sources=records.labels("system"),
+        times=records.column("created_at"),
+    )
+    values: dict[str, Any] = {}
+    for field, rows in winners.items():
+        column = records.column(field)
+        value = np.full(n, records.SCHEMA[field].missing, dtype=column.dtype)
+        found = rows >= 0
+        value[found] = column[rows[found]]
+        values[field] = value
     return values, winners, categories
 
 
+def _missing(array: npt.NDArray[Any], column: Any) -> npt.NDArray[np.bool_]:
+    missing: npt.NDArray[np.bool_]
+    if column.kind == "text":
+        missing = pd.isna(array)
+    elif column.kind == "float":
+        missing = np.isnan(array)
+    elif column.kind == "time":
+        missing = array == NAT
+    else:
+        missing = array < 0  # category codes and row indexes
+    return missing
+
+
+# Systems whose contact-to-account links are trusted first, when two are equally confident.
+_LINK_TRUST = ("salesforce", "hubspot", "zendesk")
+
+
+def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Each record's place among its entity's records: trusted systems, then newest, first."""
+    trust = {system: place for place, system in enumerate(_LINK_TRUST)}
+    systems = pd.Series(records.labels("system"), dtype=object)
+    rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
+    created = records.column("created_at")
+    newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
+    order = np.lexsort((newest_first, rank, entity))
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))
+    return place
+
+
 def _accounts(
-    records: AccountRecords, resolution: Resolution, priority: Sequence[str]
+    records: AccountRecords, resolution: Resolution, policy: Survivorship
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.account_of_record
     n = resolution.n_accounts
-    values, winners, categories = _golden(records, entity, n, _ACCOUNT_FIELDS, priority)
+    values, winners, categories = _golden(records, entity, n, _ACCOUNT_FIELDS, policy)
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
         records.with_columns(source_id=records.column("parent_ref")), "source_id"
     )
@@ -169,9 +203,6 @@ def _lead_to_account(
     records: ContactRecords, rows: npt.NDArray[np.intp], account_records: AccountRecords
 ) -> pd.DataFrame:
     """Match contact records without a CRM link to account records: work domain, then name."""
-    # Identity imports the base's types, so the base reaches it only when it runs.
-    from customer_understanding.identity import LeadToAccount
-
     people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
                            "company": records.column("company")[rows]})  # fmt: skip
     firms = pd.DataFrame({
@@ -200,22 +231,19 @@ def _contact_accounts(
     method[record_account >= 0] = "reference"
     # Only records with a clue (a work e-mail domain or a typed company) can be matched.
     email = pd.Series(records.column("email"), dtype="string")
-    work = ~email.str.rsplit("@", n=1).str[-1].isin(free_mail_domains) & email.notna()
+    work = ~email.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS) & email.notna()
     clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         matches = _lead_to_account(records, rest, account_records)
-        found = matches["account"].notna().to_numpy()
+        found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
-        matched = matches["account"].to_numpy(dtype=object)[found].astype(np.int64)
+        matched = matches["account_id"].to_numpy(dtype=object)[found].astype(np.int64)
         record_account[rows] = account_of[matched]
         confidence[rows] = matches["confidence"].to_numpy(dtype=np.float64)[found]
         method[rows] = matches["method"].to_numpy(dtype=object)[found]
     entity = resolution.contact_of_record
-    order = record_order(records, entity, ("salesforce", "hubspot", "zendesk"))
-    rank = np.empty(len(order), dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    best = np.lexsort((rank, -confidence, entity))
+    best = np.lexsort((_record_rank(records, entity), -confidence, entity))
     best = best[record_account[best] >= 0]
     account = np.full(resolution.n_contacts, -1, dtype=np.int64)
     chosen_confidence = np.zeros(resolution.n_contacts)
@@ -231,11 +259,11 @@ def _contacts(
     records: ContactRecords,
     resolution: Resolution,
     account_records: AccountRecords,
-    priority: Sequence[str],
+    policy: Survivorship,
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
-    values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, priority)
+    values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, policy)
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(records, resolution, account_records)
     values["account"] = account
@@ -267,15 +295,17 @@ def _interactions(
     return table.with_columns(contact=contact, account=account)
 
 
-def build_tables(loaded: TableSource, *, resolver: Resolver, priority: Sequence[str]) -> Tables:
+def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survivorship) -> Tables:
     """Resolve the loaded records into entities and point every table at them."""
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)
     resolution = resolver(account_records, contact_records)
     opportunities = loaded.combined(OpportunityTable)
     contact_roles = loaded.combined(ContactRoleTable)
-    accounts, account_winners = _accounts(account_records, resolution, priority)
-    contacts, contact_winners = _contacts(contact_records, resolution, account_records, priority)
+    accounts, account_winners = _accounts(account_records, resolution, survivorship)
+    contacts, contact_winners = _contacts(
+        contact_records, resolution, account_records, survivorship
+    )
     interactions = _interactions(
         loaded.combined(InteractionTable),
         contact_records,
@@ -308,6 +338,7 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, priority: Sequence[
         resolution=resolution,
         account_winners=account_winners,
         contact_winners=contact_winners,
+        survivorship=survivorship,
     )
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import InvalidValueError, NotFoundError
-from customer_understanding.base._build import Tables, build_tables
+from customer_understanding._core import frozen_mapping, html_table
+from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
+from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -19,8 +20,6 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
-from customer_understanding.base._resolution import Resolver, resolve_as_given
-from customer_understanding.base._survivorship import DEFAULT_PRIORITY
 from customer_understanding.domain import (
     Account,
     Contact,
@@ -31,17 +30,24 @@ from customer_understanding.domain import (
     SourceRef,
     StageChange,
 )
-from customer_understanding.ingest import Loaded, LoadReport, Policy, Source, load
-from customer_understanding.tables import (
-    Table,
-    from_nanos,
+from customer_understanding.identity import (
+    ProbabilisticResolver,
+    Rule,
+    Survivorship,
+    resolve_as_given,
 )
-from customer_understanding.tables._pandas import objects
+from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
+from customer_understanding.tables import Table, from_nanos
+from customer_understanding.typing import Resolver
 
 __all__ = ["BaseSummary", "CustomerBase"]
 
 
-@attrs.frozen(kw_only=True)
+def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
+    return frozen_mapping(value)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class BaseSummary:
     """Counts that describe a customer base at a glance.
 
@@ -65,6 +71,8 @@ class BaseSummary:
     >>> summary = CustomerBase.build([]).summary()
     >>> summary.accounts, summary.merged_records
     (0, 0)
+    >>> summary
+    BaseSummary: 0 accounts, 0 contacts, 0 interactions, 0 opportunities
     """
 
     account_records: int
@@ -74,8 +82,25 @@ class BaseSummary:
     contacts_in_several_systems: int
     interactions: int
     unattributed_interactions: int
-    interactions_by_discipline: dict[str, int]
+    interactions_by_discipline: Mapping[str, int] = attrs.field(converter=_counts)
     opportunities: int
+
+    def __repr__(self) -> str:
+        return (
+            f"BaseSummary: {self.accounts} accounts, {self.contacts} contacts, "
+            f"{self.interactions} interactions, {self.opportunities} opportunities"
+        )
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The counts as one row per measure (``measure``, ``value``), in a new DataFrame."""
+        counts = {field.name: getattr(self, field.name) for field in attrs.fields(BaseSummary)}
+        by_discipline = counts.pop("interactions_by_discipline")
+        counts |= {f"interactions_{name}": n for name, n in sorted(by_discipline.items())}
+        counts["merged_records"] = self.merged_records
+        return pd.DataFrame({"measure": list(counts), "value": list(counts.values())})
 
     @property
     def merged_records(self) -> int:
@@ -122,9 +147,9 @@ class CustomerBase:
         cls,
         sources: Loaded | Iterable[Source],
         *,
-        policy: Policy = "strict",
+        policy: ErrorPolicy = "strict",
         resolver: Resolver | None = None,
-        priority: Sequence[str] = DEFAULT_PRIORITY,
+        survivorship: Survivorship | Mapping[str, Rule] | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -138,22 +163,45 @@ class CustomerBase:
             Assigns source records to entities. By default the probabilistic
             :class:`~customer_understanding.identity.ProbabilisticResolver`, which keeps
             exact e-mail / domain agreement as its deterministic first pass; pass
-            :func:`resolve_exact` for exact keys alone.
-        priority
-            Systems in the order their field values are trusted for golden records.
+            :func:`~customer_understanding.identity.resolve_exact` for exact keys alone.
+        survivorship
+            How each golden field is chosen among an entity's records: a
+            :class:`~customer_understanding.identity.Survivorship`, or a mapping of field
+            name to rule (``{"last_name": MostFrequent()}``) with the default rule for
+            the other fields: the most trusted system
+            (:data:`~customer_understanding.identity.DEFAULT_PRIORITY`), then the newest
+            record. Which record won each field is kept in ``tables.account_winners``
+            and ``tables.contact_winners``.
+
+        Raises
+        ------
+        UnknownNameError
+            If ``survivorship`` names a field that golden records do not have.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> from customer_understanding.identity import MostComplete
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
+        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee-Smith"}]
+        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> base = cu.CustomerBase.build([source], survivorship={"last_name": MostComplete()})
+        >>> base.contacts.column("last_name").tolist()
+        ['Lee-Smith']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
-        if isinstance(priority, str):
-            msg = f"priority={priority!r} must be a sequence of system names, not one string"
+        given: object = resolver
+        if given is not None and not callable(given):
+            msg = f"resolver={resolver!r} must be a Resolver: a callable taking the records"
             raise InvalidValueError(msg)
-        if resolver is None:
-            # Identity sits between ingestion and the base in the flow; it imports the
-            # base's Resolution type, so it is imported here rather than at module load.
-            from customer_understanding.identity import ProbabilisticResolver
-
-            resolver = ProbabilisticResolver()
-        tables = build_tables(loaded, resolver=resolver, priority=tuple(priority))
-        return cls(tables, report=loaded.report)
+        return cls(
+            build_tables(
+                loaded,
+                resolver=ProbabilisticResolver() if resolver is None else resolver,
+                survivorship=_survivorship(survivorship),
+            ),
+            report=loaded.report,
+        )
 
     @classmethod
     def from_objects(
@@ -193,7 +241,7 @@ class CustomerBase:
             opportunities=opportunities,
             journeys=journeys,
         )
-        return cls(build_tables(tables, resolver=resolve_as_given, priority=()))
+        return cls(build_tables(tables, resolver=resolve_as_given, survivorship=Survivorship()))
 
     # -- tables -----------------------------------------------------------------------
 
@@ -382,29 +430,49 @@ class CustomerBase:
         )
 
     def to_pandas(self, table: str = "accounts") -> pd.DataFrame:
-        """A table as a DataFrame with entity ids in place of row numbers.
+        """A table as a new DataFrame, with entity ids in place of row numbers.
+
+        Id columns are named by what they identify: ``account_id``, ``contact_id`` and
+        ``opportunity_id`` (``"system:source id"``); ``parent_id`` is the parent account.
 
         Parameters
         ----------
         table
             ``"accounts"``, ``"contacts"``, ``"interactions"`` or ``"opportunities"``.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(
+        ...     accounts=[cu.Account(id="a1", name="Acme", domain="acme.com")],
+        ...     contacts=[cu.Contact(id="c1", email="ann@acme.com", account_id="a1")])
+        >>> base.to_pandas("contacts")[["contact_id", "account_id", "email"]]
+          contact_id account_id         email
+        0         c1         a1  ann@acme.com
         """
         views = {
-            "accounts": (self.accounts, {"parent": ("parent_id", self.accounts)}),
-            "contacts": (self.contacts, {"account": ("account_id", self.accounts)}),
-            "interactions": (self.interactions, {"contact": ("contact_id", self.contacts),
-                                                 "account": ("account_id", self.accounts)}),
-            "opportunities": (self.opportunities, {"account": ("account_id", self.accounts)}),
-        }  # fmt: skip
+            "accounts": (self.accounts, {"id": "account_id", "parent": "parent_id"}),
+            "contacts": (self.contacts, {"id": "contact_id", "account": "account_id"}),
+            "interactions": (self.interactions, {"contact": "contact_id", "account": "account_id"}),
+            "opportunities": (self.opportunities, {"account": "account_id"}),
+        }
         if table not in views:
             msg = f"table={table!r} is not one of: {', '.join(views)}"
             raise InvalidValueError(msg)
-        source, links = views[table]
+        source, renames = views[table]
         frame = source.to_pandas()
-        for column, (name, target) in links.items():
-            rows = frame.pop(column).to_numpy()
-            frame[name] = with_none(target.column("id"))[rows]
-        return frame
+        targets = {"parent": self.accounts, "account": self.accounts, "contact": self.contacts}
+        for column in renames:
+            if column in targets:
+                frame[column] = with_none(targets[column].column("id"))[frame[column].to_numpy()]
+        frame = frame.rename(columns=renames)
+        if table == "opportunities":
+            frame.insert(0, "opportunity_id", self._opportunity_rows.to_numpy(dtype=object))
+        first = [name for name in ("opportunity_id", *renames.values()) if name in frame]
+        return frame[first + [c for c in frame.columns if c not in first]]
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas("accounts"))
 
     def __repr__(self) -> str:
         return (
@@ -413,8 +481,22 @@ class CustomerBase:
         )
 
 
+def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorship:
+    policy = value if isinstance(value, Survivorship) else Survivorship(rules=value or {})
+    unknown = sorted(set(policy.rules) - GOLDEN_FIELDS)
+    if unknown:
+        msg = (
+            f"survivorship names field {unknown[0]!r}, which golden records do not have; "
+            f"they have: {', '.join(sorted(GOLDEN_FIELDS))}"
+        )
+        raise UnknownNameError(msg)
+    return policy
+
+
 def _full_names(contacts: Table) -> npt.NDArray[np.object_]:
     first = pd.Series(contacts.column("first_name"), dtype="string")
     last = pd.Series(contacts.column("last_name"), dtype="string")
     full = (first.fillna("") + " " + last.fillna("")).str.strip()
-    return objects(full.mask(full == ""))
+    names: npt.NDArray[np.object_] = full.to_numpy(dtype=object)
+    names[(full == "").to_numpy()] = None
+    return names

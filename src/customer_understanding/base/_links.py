@@ -10,17 +10,7 @@ import pandas as pd
 
 from customer_understanding.tables import Table
 
-__all__ = ["RefIndex", "fill_missing", "free_mail_domains", "lookup_values", "with_none"]
-
-#: Consumer mailbox domains: an address there says nothing about the employer.
-free_mail_domains = frozenset(
-    {
-        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
-        "yahoo.com", "ymail.com", "icloud.com", "me.com", "aol.com", "proton.me",
-        "protonmail.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.ru",
-        "qq.com", "163.com",
-    }
-)  # fmt: skip
+__all__ = ["RefIndex", "fill_missing", "lookup_values", "with_none"]
 
 
 def _unique_index(

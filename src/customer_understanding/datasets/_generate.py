@@ -269,7 +269,7 @@ def generate_world(
     >>> generate_world(accounts=0)
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: accounts=0 must be >= 1
+    customer_understanding.InvalidValueError: accounts=0 must be >= 1
     """
     sizes = {
         "accounts": _count("accounts", accounts, least=1),

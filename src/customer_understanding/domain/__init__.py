@@ -18,8 +18,11 @@ from customer_understanding.domain._activity_types import (
 )
 from customer_understanding.domain._entities import Account, Consent, Contact
 from customer_understanding.domain._normalize import (
+    FREE_MAIL_DOMAINS,
     normalize_domain,
     normalize_email,
+    normalize_name,
+    normalize_organisation,
     normalize_phone,
     to_utc,
 )
@@ -29,6 +32,7 @@ from customer_understanding.domain._refs import (
     InteractionId,
     OpportunityId,
     SourceRef,
+    tuple_of,
 )
 from customer_understanding.domain._vocab import (
     ConsentPurpose,
@@ -43,6 +47,7 @@ from customer_understanding.domain._vocab import (
 
 __all__ = [
     "CHANNELS",
+    "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
     "Account",
     "AccountId",
@@ -67,7 +72,10 @@ __all__ = [
     "StageChange",
     "normalize_domain",
     "normalize_email",
+    "normalize_name",
+    "normalize_organisation",
     "normalize_phone",
     "normalize_term",
     "to_utc",
+    "tuple_of",
 ]

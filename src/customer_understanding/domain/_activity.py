@@ -10,7 +10,13 @@ import attrs
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain._activity_types import INTERACTION_TYPES
-from customer_understanding.domain._entities import _id, _strip_or_none, _utc_or_none
+from customer_understanding.domain._entities import (
+    _created_at,
+    _id,
+    _non_negative,
+    _strip_or_none,
+    _utc_or_none,
+)
 from customer_understanding.domain._normalize import to_utc
 from customer_understanding.domain._refs import (
     AccountId,
@@ -26,12 +32,31 @@ from customer_understanding.domain._vocab import Discipline, Outcome, Role, Stag
 __all__ = ["ContactRole", "Interaction", "Journey", "Opportunity", "StageChange"]
 
 
-def _term(value: str) -> str:
+def _term(value: object, name: str = "value") -> str:
+    if not isinstance(value, str):
+        msg = f"{name}={value!r} must be a string"
+        raise InvalidValueError(msg)
     term = normalize_term(value)
     if not term:
-        msg = f"value={value!r} must contain a letter or digit"
+        msg = f"{name}={value!r} must contain a letter or digit"
         raise InvalidValueError(msg)
     return term
+
+
+def _type(value: object) -> str:
+    return _term(value, "type")
+
+
+def _occurred_at(value: object) -> datetime:
+    return to_utc(value, name="occurred_at")
+
+
+def _at(value: object) -> datetime:
+    return to_utc(value, name="at")
+
+
+def _closed_at(value: object) -> datetime | None:
+    return _utc_or_none(value, "closed_at")
 
 
 def _optional_term(value: str | None) -> str | None:
@@ -113,8 +138,8 @@ class Interaction:
     """
 
     id: InteractionId = attrs.field(validator=_id)
-    occurred_at: datetime = attrs.field(converter=to_utc)
-    type: str = attrs.field(converter=_term)
+    occurred_at: datetime = attrs.field(converter=_occurred_at)
+    type: str = attrs.field(converter=_type)
     discipline: Discipline = attrs.field(
         default=attrs.Factory(_discipline_from_type, takes_self=True), converter=_discipline
     )
@@ -197,21 +222,15 @@ class Opportunity:
     id: OpportunityId = attrs.field(validator=_id)
     account_id: AccountId | None = None
     name: str | None = attrs.field(default=None, converter=_strip_or_none)
-    amount: float | None = attrs.field(default=None)
+    amount: float | None = attrs.field(default=None, validator=_non_negative)
     currency: str | None = attrs.field(default=None, converter=_strip_or_none)
     sales_stage: str | None = attrs.field(default=None, converter=_strip_or_none)
     outcome: Outcome = attrs.field(default=Outcome.OPEN, converter=_outcome)
-    created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
-    closed_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    created_at: datetime | None = attrs.field(default=None, converter=_created_at)
+    closed_at: datetime | None = attrs.field(default=None, converter=_closed_at)
     owner: str | None = attrs.field(default=None, converter=_strip_or_none)
     contact_roles: tuple[ContactRole, ...] = attrs.field(default=(), converter=_contact_roles)
     sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
-
-    @amount.validator
-    def _amount_not_negative(self, attribute: attrs.Attribute[object], value: float | None) -> None:
-        if value is not None and value < 0:
-            msg = f"amount={value!r} must be >= 0"
-            raise InvalidValueError(msg)
 
     @closed_at.validator
     def _closed_after_created(
@@ -239,7 +258,7 @@ class StageChange:
     """
 
     stage: Stage = attrs.field(converter=_stage)
-    at: datetime = attrs.field(converter=to_utc)
+    at: datetime = attrs.field(converter=_at)
     source: SourceRef | None = None
     reason: str | None = attrs.field(default=None, converter=_strip_or_none)
 
@@ -247,7 +266,7 @@ class StageChange:
 def _chronological(changes: object) -> tuple[StageChange, ...]:
     if not isinstance(changes, Iterable):
         msg = f"changes={changes!r} must be an iterable of StageChange"
-        raise TypeError(msg)
+        raise InvalidValueError(msg)
     items = tuple_of(StageChange, changes, field="changes")
     return tuple(sorted(items, key=lambda change: change.at))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -56,12 +57,26 @@ def _domain_or_none(value: str | None) -> str | None:
     return None if text is None else normalize_domain(text)
 
 
-def _utc_or_none(value: object) -> datetime | None:
-    return None if value is None else to_utc(value)
+def _utc_or_none(value: object, name: str) -> datetime | None:
+    return None if value is None else to_utc(value, name=name)
+
+
+# One converter per time field, so that an error names the field (``created_at='soon'``).
+def _created_at(value: object) -> datetime | None:
+    return _utc_or_none(value, "created_at")
+
+
+def _updated_at(value: object) -> datetime | None:
+    return _utc_or_none(value, "updated_at")
 
 
 def _non_negative(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and value < 0:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        msg = f"{attribute.name}={value!r} must be a number"
+        raise InvalidValueError(msg)
+    if value < 0:
         msg = f"{attribute.name}={value!r} must be >= 0"
         raise InvalidValueError(msg)
 
@@ -95,7 +110,7 @@ class Consent:
 
     purpose: ConsentPurpose = attrs.field(converter=_purpose)
     status: ConsentStatus = attrs.field(converter=_status)
-    updated_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    updated_at: datetime | None = attrs.field(default=None, converter=_updated_at)
     source: SourceRef | None = None
 
 
@@ -145,7 +160,7 @@ class Account:
     city: str | None = attrs.field(default=None, converter=_strip_or_none)
     parent_id: AccountId | None = attrs.field(default=None)
     owner: str | None = attrs.field(default=None, converter=_strip_or_none)
-    created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    created_at: datetime | None = attrs.field(default=None, converter=_created_at)
     sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
 
     @parent_id.validator
@@ -203,7 +218,7 @@ class Contact:
     phone_normalized: str | None = attrs.field(init=False)
     account_id: AccountId | None = None
     consents: tuple[Consent, ...] = attrs.field(default=(), converter=_consents)
-    created_at: datetime | None = attrs.field(default=None, converter=_utc_or_none)
+    created_at: datetime | None = attrs.field(default=None, converter=_created_at)
     sources: tuple[SourceRef, ...] = attrs.field(default=(), converter=source_refs)
 
     @phone_normalized.default

@@ -1,20 +1,26 @@
-"""Scalar normalisers applied when domain objects are constructed.
+"""The library's one set of normalisers, one value at a time.
 
-The columnar ingestion path applies the same rules to whole columns
-(:mod:`customer_understanding.tables._columns`); tests check the two agree.
+Domain objects apply them on construction; ingestion and identity resolution apply the
+same functions once per distinct value of a column, so a phone number, an e-mail
+address or a name is folded the same way everywhere. Each is a single function, so
+swapping in a dedicated library (for example for phone numbers) is one change.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime
 
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
     "EMAIL_PATTERN",
+    "FREE_MAIL_DOMAINS",
     "normalize_domain",
     "normalize_email",
+    "normalize_name",
+    "normalize_organisation",
     "normalize_phone",
     "to_utc",
 ]
@@ -26,7 +32,24 @@ _DOMAIN_PATTERN = re.compile(
 )
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _PHONE_JUNK = re.compile(r"[^0-9+]")
-_EXTENSION = re.compile(r"(?:ext\.?|x|#)\s*\d+\s*$", re.IGNORECASE)
+_EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_LEGAL_SUFFIXES = (
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "corp", "corporation",
+    "co", "company", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "sl", "bv", "nv",
+    "ab", "as", "asa", "oy", "aps", "dac", "pty", "pte", "kk", "se", "group", "holdings",
+)  # fmt: skip
+_SUFFIXES = re.compile(r"(?:\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r"))+$")
+
+#: Consumer mailbox domains: an address there says nothing about the employer.
+FREE_MAIL_DOMAINS = frozenset(
+    {
+        "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "live.com", "msn.com",
+        "yahoo.com", "ymail.com", "icloud.com", "me.com", "aol.com", "proton.me",
+        "protonmail.com", "gmx.de", "gmx.net", "web.de", "mail.com", "yandex.ru",
+        "qq.com", "163.com",
+    }
+)  # fmt: skip
 
 
 def normalize_email(value: str) -> str:
@@ -95,8 +118,40 @@ def normalize_phone(value: str) -> str:
     return f"+{digits}" if international and digits else digits
 
 
-def to_utc(value: object) -> datetime:
+def normalize_name(value: str) -> str:
+    """Fold a name for matching: no accents, no punctuation, lower case, single spaces.
+
+    Used for people's names, cities, addresses and free text alike; the empty string
+    means nothing was left.
+
+    Examples
+    --------
+    >>> normalize_name("  José-María  O'Neil ")
+    'jose maria o neil'
+    """
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    return " ".join(_NOT_ALNUM.sub(" ", ascii_text.lower()).split())
+
+
+def normalize_organisation(value: str) -> str:
+    """Fold an organisation's name for matching: as :func:`normalize_name`, without legal suffixes.
+
+    Dots vanish first, so ``"A.C.M.E."`` and ``"ACME"`` agree.
+
+    Examples
+    --------
+    >>> normalize_organisation("Société Générale S.A.")
+    'societe generale'
+    >>> normalize_organisation("A.C.M.E. Holdings, Inc.")
+    'acme'
+    """
+    return _SUFFIXES.sub("", normalize_name(value.replace(".", ""))).strip()
+
+
+def to_utc(value: object, *, name: str = "datetime") -> datetime:
     """Return a timezone-aware UTC datetime; naive input is taken to be UTC already.
+
+    ``name`` is the argument the value was given as, for the error message.
 
     Raises
     ------
@@ -114,11 +169,11 @@ def to_utc(value: object) -> datetime:
         try:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
-            msg = f"datetime={value!r} is not an ISO 8601 date or datetime"
+            msg = f"{name}={value!r} is not an ISO 8601 date or datetime"
             raise InvalidValueError(msg) from None
     if not isinstance(value, datetime):
         if not isinstance(value, date):
-            msg = f"datetime={value!r} must be a datetime, date or ISO 8601 string"
+            msg = f"{name}={value!r} must be a datetime, date or ISO 8601 string"
             raise InvalidValueError(msg)
         value = datetime(value.year, value.month, value.day)
     if value.tzinfo is None:

@@ -16,6 +16,7 @@ __all__ = [
     "OpportunityId",
     "SourceRef",
     "source_refs",
+    "tuple_of",
 ]
 
 AccountId = NewType("AccountId", str)
@@ -27,7 +28,15 @@ OpportunityId = NewType("OpportunityId", str)
 def _non_empty(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value.strip():
         msg = f"{attribute.name}={value!r} must be a non-empty string"
-        raise ValueError(msg)
+        raise InvalidValueError(msg)
+
+
+def _text(value: object) -> str:
+    # ids arrive as numbers from some exports; anything else is a mistake worth naming
+    if not isinstance(value, str | int):
+        msg = f"id={value!r} must be a string"
+        raise InvalidValueError(msg)
+    return str(value)
 
 
 @attrs.frozen(kw_only=True, order=True)
@@ -50,7 +59,7 @@ class SourceRef:
     """
 
     system: str = attrs.field(validator=_non_empty)
-    id: str = attrs.field(converter=str, validator=_non_empty)
+    id: str = attrs.field(converter=_text, validator=_non_empty)
 
     def __str__(self) -> str:
         return f"{self.system}:{self.id}"
@@ -93,6 +102,6 @@ def source_refs(value: object) -> tuple[SourceRef, ...]:
         return (value,)
     if isinstance(value, str) or not isinstance(value, Iterable):
         msg = f"sources={value!r} must be a SourceRef or an iterable of SourceRef"
-        raise TypeError(msg)
+        raise InvalidValueError(msg)
     refs = tuple_of(SourceRef, value, field="sources")
     return tuple(sorted(set(refs)))

@@ -1,9 +1,14 @@
-"""Identity resolution: probabilistic record linkage with evidence and a graph.
+"""Identity resolution: which records are one customer, and what the customer looks like.
 
 Declare what each column holds with :class:`Field`, then let a :class:`Linker`
 deduplicate one table or link several: blocking rules pick the candidate pairs, a
 Fellegi-Sunter model fitted without labels scores them, links become clusters on a graph
 with guards against over-merging, and every decision keeps its evidence.
+
+Identity also owns resolution for the customer base: the :class:`Resolution` a resolver
+returns, the exact-key resolvers (:func:`resolve_exact`, :func:`resolve_as_given`),
+stable :func:`entity_ids`, the :class:`ProbabilisticResolver`, and golden records with
+per-field survivorship rules (:class:`Survivorship`, :func:`golden_records`).
 
 Examples
 --------
@@ -21,23 +26,32 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
-from customer_understanding.identity._blocking import BlockingRule, blocking_report
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._resolution import (
+    Resolution,
+    entity_ids,
+    resolve_as_given,
+    resolve_exact,
+)
 from customer_understanding.identity._resolver import ProbabilisticResolver
 from customer_understanding.identity._result import LinkResult
-from customer_understanding.identity._survivorship import (
+from customer_understanding.identity._rules import (
+    DEFAULT_PRIORITY,
     Custom,
-    GoldenRecords,
     MostComplete,
     MostFrequent,
     MostRecent,
+    Rule,
     SourcePriority,
-    golden_records,
+    Survivorship,
 )
+from customer_understanding.identity._survive import survivors
+from customer_understanding.identity._survivorship import GoldenRecords, golden_records
 
 if TYPE_CHECKING:
     from customer_understanding.identity._recordlinkage import (
@@ -51,8 +65,10 @@ if TYPE_CHECKING:
 _ADAPTER = frozenset({"EcmLinks", "candidate_pairs", "compare_pairs", "ecm_links"})
 
 __all__ = [
+    "DEFAULT_PRIORITY",
     "KINDS",
     "AccountMatches",
+    "BlockingReport",
     "BlockingRule",
     "Custom",
     "EcmLinks",
@@ -66,17 +82,24 @@ __all__ = [
     "MostFrequent",
     "MostRecent",
     "ProbabilisticResolver",
+    "Resolution",
+    "Rule",
     "Scores",
     "SourcePriority",
+    "Survivorship",
     "blocking_report",
     "candidate_pairs",
     "cluster_scores",
     "compare_pairs",
     "default_rules",
     "ecm_links",
+    "entity_ids",
     "golden_records",
     "normalise",
     "pair_scores",
+    "resolve_as_given",
+    "resolve_exact",
+    "survivors",
 ]
 
 

@@ -15,9 +15,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import html_table, summary
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
+    "BlockingReport",
     "BlockingRule",
     "block",
     "block_by_rule",
@@ -27,8 +29,22 @@ __all__ = [
 ]
 
 
-def _as_tuple(values: Sequence[str]) -> tuple[str, ...]:
+def _as_tuple(values: object) -> tuple[str, ...]:
+    if isinstance(values, str):
+        return (values,)
+    if not isinstance(values, Sequence) or not all(isinstance(v, str) for v in values):
+        msg = f"on={values!r} must be a sequence of column names"
+        raise InvalidValueError(msg)
+    if not values:
+        msg = "on=() must name at least one column"
+        raise InvalidValueError(msg)
     return tuple(values)
+
+
+def _check_name(instance: object, attribute: object, value: object) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"name={value!r} must be a non-empty string"
+        raise InvalidValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -50,13 +66,9 @@ class BlockingRule:
 
     on: tuple[str, ...] = attrs.field(converter=_as_tuple)
     name: str = attrs.field(
-        default=attrs.Factory(lambda self: " & ".join(self.on), takes_self=True)
+        default=attrs.Factory(lambda self: " & ".join(self.on), takes_self=True),
+        validator=_check_name,
     )
-
-    def __attrs_post_init__(self) -> None:
-        if not self.on:
-            msg = "on=() must name at least one column"
-            raise InvalidValueError(msg)
 
 
 def _keys(rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
@@ -121,12 +133,44 @@ def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.N
     return encoded
 
 
+@attrs.frozen(repr=False)
+class BlockingReport:
+    """What each blocking rule would yield: its pairs and its largest block.
+
+    One row per rule: ``rule``, ``pairs``, ``largest_block`` and, from
+    :meth:`Linker.report`, ``used`` (whether the linker runs the rule).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> report = blocking_report({"city": np.array([0, 0, 1])}, [BlockingRule(on=("city",))],
+    ...                          sources=np.arange(3))
+    >>> report, len(report)
+    (BlockingReport: 1 row, pairs=1, 1)
+    """
+
+    _frame: pd.DataFrame = attrs.field(alias="frame")
+
+    def __len__(self) -> int:
+        return len(self._frame)
+
+    def __repr__(self) -> str:
+        return summary("BlockingReport", len(self), pairs=int(self._frame["pairs"].sum()))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self._frame)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per rule (a new DataFrame)."""
+        return self._frame.copy()
+
+
 def blocking_report(
     codes: Mapping[str, npt.NDArray[np.int64]],
     rules: Sequence[BlockingRule],
     *,
     sources: npt.NDArray[np.int64],
-) -> pd.DataFrame:
+) -> BlockingReport:
     """Count, before building any, the pairs each rule yields and its largest block.
 
     ``codes`` maps each column to integer value codes (``-1`` missing); pairs are only
@@ -137,7 +181,8 @@ def blocking_report(
     --------
     >>> import numpy as np
     >>> codes = {"surname": np.array([0, 0, 0, 1, -1])}
-    >>> blocking_report(codes, [BlockingRule(on=("surname",))], sources=np.arange(5))
+    >>> report = blocking_report(codes, [BlockingRule(on=("surname",))], sources=np.arange(5))
+    >>> report.to_pandas()
           rule  pairs  largest_block
     0  surname      3              3
     """
@@ -145,7 +190,7 @@ def blocking_report(
     for rule in rules:
         pairs, largest = _count(_keys(rule, codes), sources)
         rows.append({"rule": rule.name, "pairs": pairs, "largest_block": largest})
-    return pd.DataFrame(rows, columns=["rule", "pairs", "largest_block"])
+    return BlockingReport(pd.DataFrame(rows, columns=["rule", "pairs", "largest_block"]))
 
 
 def block_by_rule(

@@ -7,8 +7,8 @@ comparison levels they are scored on and whether they make a good blocking key.
 
 from __future__ import annotations
 
-import re
 import warnings
+from collections.abc import Callable
 from typing import Any, Literal, get_args
 
 import attrs
@@ -16,7 +16,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import UnknownNameError
+from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.domain import (
+    normalize_email,
+    normalize_name,
+    normalize_organisation,
+    normalize_phone,
+)
 
 __all__ = ["KINDS", "Field", "FieldKind", "normalise"]
 
@@ -38,12 +44,11 @@ FieldKind = Literal[
 ]
 KINDS: tuple[str, ...] = get_args(FieldKind)
 
-_LEGAL_SUFFIXES = (
-    "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "corp", "corporation",
-    "co", "company", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "sl", "bv", "nv",
-    "ab", "as", "asa", "oy", "aps", "dac", "pty", "pte", "kk", "se", "group", "holdings",
-)  # fmt: skip
-_SUFFIX_PATTERN = re.compile(r"(?:\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r"))+$")
+
+def _check_column(instance: Field, attribute: attrs.Attribute[str], value: str) -> None:
+    if not isinstance(value, str) or not value:
+        msg = f"column={value!r} must be a non-empty string"
+        raise InvalidValueError(msg)
 
 
 def _check_kind(instance: Field, attribute: attrs.Attribute[str], value: str) -> None:
@@ -80,7 +85,7 @@ class Field:
     False
     """
 
-    column: str
+    column: str = attrs.field(validator=_check_column)
     kind: str = attrs.field(validator=_check_kind)
     term_frequency: bool = attrs.field(
         default=attrs.Factory(
@@ -96,28 +101,17 @@ class Field:
     )
 
 
-def _as_text(values: pd.Series[Any], column: str) -> pd.Series[str]:
-    present = values.dropna()
-    odd = present[~present.map(lambda value: isinstance(value, str))]
-    if len(odd):
+def _as_text(values: pd.Series[Any], column: str) -> list[str]:
+    """Distinct present values as lower-case text with single spaces."""
+    odd = [value for value in values if not isinstance(value, str)]
+    if odd:
         warnings.warn(
-            f"column {column!r} holds {len(odd)} non-string values (first {odd.iloc[0]!r}); "
+            f"column {column!r} holds {len(odd)} non-string values (first {odd[0]!r}); "
             "they are compared as text",
             UserWarning,
             stacklevel=5,
         )
-    text = values.astype("string").str.lower().str.strip()
-    return text.str.replace(r"\s+", " ", regex=True)
-
-
-def _letters(text: pd.Series[str]) -> pd.Series[str]:
-    cleaned = text.str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-    return cleaned.str.replace(r"[^a-z0-9 ]+", " ", regex=True).str.replace(r"\s+", " ", regex=True)
-
-
-def _organisation(text: pd.Series[str]) -> pd.Series[str]:
-    flat = _letters(text.str.replace(r"(?<=\b\w)\.(?=\w\.)", "", regex=True).str.replace(".", ""))
-    return flat.str.strip().str.replace(_SUFFIX_PATTERN, "", regex=True).str.strip()
+    return [" ".join(str(value).lower().split()) for value in values]
 
 
 def _date(values: pd.Series[Any]) -> pd.Series[str]:
@@ -132,8 +126,12 @@ def _date(values: pd.Series[Any]) -> pd.Series[str]:
 def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     """Clean a column the way its kind asks; missing and empty values become ``None``.
 
-    Names lose accents and punctuation, organisations their legal suffixes, phones keep
-    their digits, e-mails are lower-cased, dates become ``YYYYMMDD``.
+    Every kind uses the domain's normaliser: names, cities, addresses and text go through
+    :func:`~customer_understanding.domain.normalize_name`, organisations through
+    :func:`~customer_understanding.domain.normalize_organisation` (legal suffixes go),
+    phones through :func:`~customer_understanding.domain.normalize_phone` (digits, ``+``
+    for an international prefix), e-mails through
+    :func:`~customer_understanding.domain.normalize_email`; dates become ``YYYYMMDD``.
 
     Examples
     --------
@@ -141,8 +139,9 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     >>> names = pd.Series(["Acme, Inc.", "ACME GmbH", "Société Générale S.A."])
     >>> normalise(names, Field(column="name", kind="organisation")).tolist()
     ['acme', 'acme', 'societe generale']
-    >>> normalise(pd.Series(["+1 (415) 555-0100", None]), Field(column="p", kind="phone")).tolist()
-    ['14155550100', None]
+    >>> phones = pd.Series(["+1 (415) 555-0100", "001 415 555 0100", None])
+    >>> normalise(phones, Field(column="p", kind="phone")).tolist()
+    ['+14155550100', '+14155550100', None]
     """
     codes, distinct = pd.factorize(values, use_na_sentinel=True)
     cleaned = _clean(pd.Series(distinct, dtype=object), field)  # each distinct value once
@@ -152,21 +151,33 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     return result
 
 
+def _email(text: str) -> str:
+    """A valid address as the domain folds it; anything else lower-cased without spaces."""
+    try:
+        return normalize_email(text)
+    except InvalidValueError:
+        return text.replace(" ", "")
+
+
+# Each kind's cleaning is one of the domain's normalisers, applied per distinct value.
+_NORMALISERS: dict[str, Callable[[str], str]] = {
+    "organisation": normalize_organisation,
+    "phone": normalize_phone,
+    "email": _email,
+    "identifier": lambda text: text.replace(" ", ""),
+    "category": lambda text: text.replace(" ", ""),
+    "state": lambda text: text.replace(" ", ""),
+}
+
+
 def _clean(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     if field.kind == "date":
-        cleaned = _date(values)
-    else:
-        text = _as_text(values, field.column)
-        if field.kind == "organisation":
-            cleaned = _organisation(text)
-        elif field.kind == "phone":
-            bare = text.str.replace(r"\s*(?:x|ext\.?|extension)\s*\d+$", "", regex=True)
-            cleaned = bare.str.replace(r"[^0-9]", "", regex=True)
-        elif field.kind in ("email", "identifier", "category", "state"):
-            cleaned = text.str.replace(" ", "", regex=False)
-        else:
-            cleaned = _letters(text).str.strip()
-    cleaned = cleaned.mask(cleaned.str.len() == 0)
-    result: npt.NDArray[np.object_] = cleaned.to_numpy(dtype=object)
-    result[cleaned.isna().to_numpy()] = None
-    return result
+        dates = _date(values)
+        result: npt.NDArray[np.object_] = dates.to_numpy(dtype=object)
+        result[dates.isna().to_numpy()] = None
+        return result
+    text = _as_text(values, field.column)
+    clean = _NORMALISERS.get(field.kind, normalize_name)
+    cleaned = np.empty(len(text), dtype=object)
+    cleaned[:] = [clean(value) or None for value in text]
+    return cleaned

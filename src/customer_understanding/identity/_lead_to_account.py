@@ -19,8 +19,9 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist, cpdist
 
+from customer_understanding._core import html_table, positive, summary
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.base import free_mail_domains
+from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._resolver import _country
 
@@ -30,14 +31,14 @@ _ORGANISATION = Field(column="company", kind="organisation")
 _CHUNK = 2_000
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class AccountMatches:
     """Each contact's account, the method that found it, a confidence and the evidence.
 
     Parameters
     ----------
     table
-        One row per contact: ``contact``, ``account`` (``None`` when unmatched),
+        One row per contact: ``contact_id``, ``account_id`` (``None`` when unmatched),
         ``confidence`` in [0, 1], ``method`` (``"domain"``, ``"name"`` or ``"none"``)
         and ``evidence``.
 
@@ -46,20 +47,30 @@ class AccountMatches:
     >>> import pandas as pd
     >>> accounts = pd.DataFrame({"id": ["A1"], "name": ["Acme Inc."], "domain": ["acme.com"]})
     >>> contacts = pd.DataFrame({"id": ["c1"], "email": ["ann@acme.com"]})
-    >>> LeadToAccount().match(contacts, accounts).coverage
-    1.0
+    >>> matches = LeadToAccount().match(contacts, accounts)
+    >>> matches, matches.coverage
+    (AccountMatches: 1 row, coverage=1.00, 1.0)
     """
 
-    table: pd.DataFrame
+    _table: pd.DataFrame = attrs.field(alias="table")
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return summary("AccountMatches", len(self), coverage=f"{self.coverage:.2f}")
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self._table)
 
     def to_pandas(self) -> pd.DataFrame:
-        """The matches, one row per contact."""
-        return self.table.copy()
+        """The matches, one row per contact (a new DataFrame)."""
+        return self._table.copy()
 
     @property
     def coverage(self) -> float:
         """The share of contacts assigned to an account."""
-        return float(self.table["account"].notna().mean()) if len(self.table) else 0.0
+        return float(self._table["account_id"].notna().mean()) if len(self._table) else 0.0
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
@@ -68,10 +79,18 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     return frame[column].astype("string").str.strip().str.lower().replace("", pd.NA)
 
 
+def _host(text: str) -> str | None:
+    try:
+        return normalize_domain(text)
+    except InvalidValueError:
+        return None
+
+
 def _domain(values: pd.Series[str]) -> pd.Series[str]:
-    """``https://www.Acme.com/about`` and ``acme.com`` on one scale."""
-    bare = values.str.replace(r"^[a-z]+://", "", regex=True).str.replace(r"^www\.", "", regex=True)
-    return bare.str.split("/").str[0].str.split(":").str[0].replace("", pd.NA)
+    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
+    codes, distinct = pd.factorize(values)
+    hosts = np.array([None, *(_host(str(text)) for text in distinct)], dtype=object)
+    return pd.Series(hosts[codes + 1], index=values.index, dtype="string")
 
 
 def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
@@ -101,6 +120,21 @@ def _similarity(names: npt.NDArray[np.object_], choices: npt.NDArray[np.object_]
     return np.vstack(blocks) if blocks else np.zeros((0, len(choices)), dtype=np.float32)
 
 
+def _share(instance: object, attribute: Any, value: float) -> None:
+    """A share in (0, 1]; anything else, a string included, is refused by name."""
+    positive(attribute.name, value)
+    if value > 1.0:
+        msg = f"{attribute.name}={value!r} must be in (0, 1]"
+        raise InvalidValueError(msg)
+
+
+def _domains(value: object) -> frozenset[str]:
+    if isinstance(value, str) or not isinstance(value, Collection):
+        msg = f"free_mail={value!r} must be a collection of domain names"
+        raise InvalidValueError(msg)
+    return frozenset(str(domain) for domain in value)
+
+
 @attrs.frozen(kw_only=True)
 class LeadToAccount:
     """Assign contacts and leads to accounts from e-mail domain, company name and place.
@@ -128,23 +162,16 @@ class LeadToAccount:
     >>> contacts = pd.DataFrame({"id": ["c1", "c2", "c3"],
     ...     "email": ["ann@acme.com", "bo@gmail.com", "cy@yahoo.com"],
     ...     "company": [None, "Globex", "Initech"], "country": [None, "DE", None]})
-    >>> LeadToAccount().match(contacts, accounts).to_pandas()[["account", "method"]]
-      account  method
-    0      A1  domain
-    1      A2    name
-    2    None    none
+    >>> LeadToAccount().match(contacts, accounts).to_pandas()[["account_id", "method"]]
+      account_id  method
+    0         A1  domain
+    1         A2    name
+    2       None    none
     """
 
-    name_threshold: float = attrs.field(default=0.9)
-    domain_confidence: float = attrs.field(default=0.97)
-    free_mail: Collection[str] = attrs.field(default=free_mail_domains)
-
-    def __attrs_post_init__(self) -> None:
-        for name in ("name_threshold", "domain_confidence"):
-            value = getattr(self, name)
-            if not 0.0 < value <= 1.0:
-                msg = f"{name}={value!r} must be in (0, 1]"
-                raise InvalidValueError(msg)
+    name_threshold: float = attrs.field(default=0.9, validator=_share)
+    domain_confidence: float = attrs.field(default=0.97, validator=_share)
+    free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
     def match(self, contacts: pd.DataFrame, accounts: pd.DataFrame) -> AccountMatches:
         """Assign every contact to at most one account.
@@ -183,6 +210,7 @@ class LeadToAccount:
         account = table["account"].to_numpy(dtype=object)
         account[unmatched.to_numpy()] = None
         table["account"] = account
+        table = table.rename(columns={"contact": "contact_id", "account": "account_id"})
         return AccountMatches(table=table.reset_index(drop=True))
 
     def _people(self, contacts: pd.DataFrame) -> pd.DataFrame:

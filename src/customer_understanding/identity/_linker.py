@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -12,6 +12,7 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import (
+    BlockingReport,
     BlockingRule,
     block_by_rule,
     blocking_report,
@@ -57,6 +58,11 @@ def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
 
 
 def _fields_tuple(fields: Sequence[Field]) -> tuple[Field, ...]:
+    if isinstance(fields, Field):
+        return (fields,)
+    if not isinstance(fields, Iterable) or not all(isinstance(f, Field) for f in fields):
+        msg = f"fields={fields!r} must be a sequence of Field"
+        raise InvalidValueError(msg)
     return tuple(fields)
 
 
@@ -181,21 +187,21 @@ class Linker:
 
     def report(
         self, records: pd.DataFrame | Mapping[str, pd.DataFrame], *, id_column: str | None = None
-    ) -> pd.DataFrame:
+    ) -> BlockingReport:
         """Before running: the pairs each blocking rule would yield and its largest block.
 
         Examples
         --------
         >>> import pandas as pd
         >>> linker = Linker(fields=[Field(column="email", kind="email")])
-        >>> linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
+        >>> linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]})).to_pandas()
             rule  pairs  largest_block  used
         0  email      1              2  True
         """
         prepared, pair_sources = self._prepare(records, id_column, None)
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources)
+        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
         report["used"] = self._within_budget(report, len(prepared))
-        return report
+        return BlockingReport(report)
 
     def _within_budget(self, report: pd.DataFrame, n_records: int) -> npt.NDArray[np.bool_]:
         """Declared rules are always used; default ones only within ``rule_budget``."""
@@ -209,7 +215,7 @@ class Linker:
     ) -> tuple[BlockingRule, ...]:
         if self.blocking is not None:
             return self.blocking
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources)
+        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
         used = self._within_budget(report, len(prepared))
         return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep)
 

@@ -9,9 +9,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base import Resolution, free_mail_domains
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._linker import Linker
+from customer_understanding.identity._resolution import Resolution
 from customer_understanding.identity._result import LinkResult
 from customer_understanding.tables import AccountRecords, ContactRecords
 
@@ -80,7 +82,7 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
         pd.Series(records.column("company")), Field(column="company", kind="organisation")
     )
     domain = pd.Series(records.column("email"), dtype="string").str.lower().str.partition("@")[2]
-    work = domain.where(~domain.isin(free_mail_domains)).str.split(".").str[0]
+    work = domain.where(~domain.isin(FREE_MAIL_DOMAINS)).str.split(".").str[0]
     employer = (
         pd.Series(company, dtype="string").fillna(work).str.replace(r"[^a-z0-9]", "", regex=True)
     )
@@ -113,6 +115,8 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
             continue
         if field.column == "country":
             frame["country"] = _country(records.labels("country"))
+        elif field.column == "phone":  # the number as the domain normalised it, not as typed
+            frame["phone"] = records.column("phone_normalized")
         elif records.SCHEMA[field.column].kind == "category":
             frame[field.column] = records.labels(field.column)
         else:
@@ -120,20 +124,27 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
     frame["system"] = records.labels("system")
     if isinstance(records, ContactRecords):
         email = pd.Series(records.column("email"), dtype="string").str.lower()
-        frame["work_email"] = email.where(~email.str.partition("@")[2].isin(free_mail_domains))
+        frame["work_email"] = email.where(~email.str.partition("@")[2].isin(FREE_MAIL_DOMAINS))
     table = pd.DataFrame(frame)
     if isinstance(records, ContactRecords):
         _split_names(table)
     return table
 
 
+def _linker(instance: object, attribute: attrs.Attribute[Linker], value: object) -> None:
+    if not isinstance(value, Linker):
+        msg = f"{attribute.name}={value!r} must be a Linker"
+        raise InvalidValueError(msg)
+
+
 @attrs.frozen(kw_only=True)
 class ProbabilisticResolver:
-    """A :class:`~customer_understanding.base.Resolver` backed by the linkage engine.
+    """A :class:`~customer_understanding.typing.Resolver` backed by the linkage engine.
 
     Exact e-mail (contacts) and domain (accounts) agreement is kept as a deterministic
     first pass and handed to the engine as must-links; the engine then links records
-    without a shared key on names, phone, company, city and country.
+    without a shared key on names, phone (the normalised number the records hold),
+    company, city and country.
 
     Parameters
     ----------
@@ -154,15 +165,17 @@ class ProbabilisticResolver:
     """
 
     contact_linker: Linker = attrs.field(
+        validator=_linker,
         factory=lambda: Linker(
             fields=_CONTACT_FIELDS,
             link_threshold=0.5,
             review_threshold=0.2,
             exclusive=("work_email",),
-        )
+        ),
     )
     account_linker: Linker = attrs.field(
-        factory=lambda: Linker(fields=_ACCOUNT_FIELDS, link_threshold=0.5, review_threshold=0.2)
+        validator=_linker,
+        factory=lambda: Linker(fields=_ACCOUNT_FIELDS, link_threshold=0.5, review_threshold=0.2),
     )
 
     def _link(

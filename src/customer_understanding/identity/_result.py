@@ -8,6 +8,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import frozen_array, html_table, summary
 from customer_understanding._errors import NotFoundError
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._records import Prepared
@@ -15,7 +16,11 @@ from customer_understanding.identity._records import Prepared
 __all__ = ["LinkResult"]
 
 
-@attrs.frozen(kw_only=True)
+def _frozen(values: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    return frozen_array(np.array(values, copy=True))
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class LinkResult:
     """Scored candidate pairs, the clusters built from the links, and why.
 
@@ -35,7 +40,7 @@ class LinkResult:
     bands
         ``"link"``, ``"review"`` or ``"reject"`` per pair.
     clusters
-        A cluster label per record (0 … k-1).
+        A cluster label per record (0 … k-1); like every array here, a read-only copy.
 
     Examples
     --------
@@ -49,16 +54,31 @@ class LinkResult:
     >>> result = linker.deduplicate(people)
     >>> result.clusters.tolist()
     [0, 0, 1]
+    >>> result
+    LinkResult: 3 rows, pairs=1, links=1, clusters=2
     """
 
     records: Prepared
-    left: npt.NDArray[np.int64]
-    right: npt.NDArray[np.int64]
-    levels: npt.NDArray[np.int8]
-    partials: npt.NDArray[np.float64]
+    left: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+    right: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+    levels: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
+    partials: npt.NDArray[np.float64] = attrs.field(converter=_frozen)
     model: FellegiSunter
-    bands: npt.NDArray[np.object_]
-    clusters: npt.NDArray[np.int64]
+    bands: npt.NDArray[np.object_] = attrs.field(converter=_frozen)
+    clusters: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+
+    def __len__(self) -> int:
+        """The number of records linked."""
+        return len(self.clusters)
+
+    def __repr__(self) -> str:
+        n_clusters = len(np.unique(self.clusters))
+        links = int((self.bands == "link").sum())
+        return summary("LinkResult", len(self), pairs=len(self.left), links=links,
+                       clusters=n_clusters)  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     @property
     def match_weight(self) -> npt.NDArray[np.float64]:
@@ -97,11 +117,12 @@ class LinkResult:
             }
         )
 
-    def entities(self) -> pd.DataFrame:
-        """One row per record: its id, source and cluster."""
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per record: ``record_id``, ``source`` and ``cluster`` (a new DataFrame)."""
         return pd.DataFrame(
-            {"id": self.records.ids, "source": self.records.sources, "cluster": self.clusters}
-        )
+            {"record_id": self.records.ids, "source": self.records.sources,
+             "cluster": self.clusters}
+        )  # fmt: skip
 
     def contributions(self) -> pd.DataFrame:
         """Per pair (rows), each field's contribution to the match weight (columns)."""

@@ -4,148 +4,38 @@ After linkage every cluster holds several records of one entity. For each field 
 picks the record whose value survives into the golden record: the most recent, the most
 frequent, the one from the most trusted source, the most complete, or one chosen by a
 function of your own. Empty values never win, so a gap in one record does not hide a
-value in another. The built-in rules run as one sort over all clusters; a user function
-is called once per cluster.
+value in another. The rules run in the engine the customer base uses as well
+(:func:`survivors`); a user function is called once per cluster.
 """
 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Hashable, Mapping, Sequence
-from typing import Any, ClassVar, TypeAlias
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import NAT, html_table, summary
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
+from customer_understanding.identity._rules import (
+    MostFrequent,
+    MostRecent,
+    Rule,
+    SourcePriority,
+    Survivorship,
+)
+from customer_understanding.identity._survive import survivors
 
-__all__ = [
-    "Custom",
-    "GoldenRecords",
-    "MostComplete",
-    "MostFrequent",
-    "MostRecent",
-    "Rule",
-    "SourcePriority",
-    "golden_records",
-]
+__all__ = ["GoldenRecords", "golden_records"]
 
-_OLDEST = np.iinfo(np.int64).min
-
-
-@attrs.frozen(kw_only=True)
-class MostRecent:
-    """The value of the newest record (needs ``time_column``).
-
-    Examples
-    --------
-    >>> MostRecent().label
-    'most_recent'
-    """
-
-    label: ClassVar[str] = "most_recent"
+_PROVENANCE = ("cluster", "field", "record", "source", "value", "rule")
 
 
-@attrs.frozen(kw_only=True)
-class MostFrequent:
-    """The value most records agree on; ties go to the newest record, then the first.
-
-    Examples
-    --------
-    >>> MostFrequent().label
-    'most_frequent'
-    """
-
-    label: ClassVar[str] = "most_frequent"
-
-
-def _order_tuple(order: Sequence[str]) -> tuple[str, ...]:
-    if isinstance(order, str):
-        return (order,)
-    return tuple(order)
-
-
-def _check_order(instance: SourcePriority, attribute: Any, value: tuple[str, ...]) -> None:
-    if not value:
-        msg = "order=() must name at least one source"
-        raise InvalidValueError(msg)
-    if len(set(value)) != len(value):
-        msg = f"order={value!r} names a source twice"
-        raise InvalidValueError(msg)
-
-
-@attrs.frozen(kw_only=True)
-class SourcePriority:
-    """The value from the most trusted source; among equals the newest, then the first.
-
-    Parameters
-    ----------
-    order
-        Sources from most to least trusted; sources not listed come last.
-
-    Examples
-    --------
-    >>> SourcePriority(order=["salesforce", "hubspot"]).label
-    'source_priority(salesforce>hubspot)'
-    """
-
-    order: tuple[str, ...] = attrs.field(converter=_order_tuple, validator=_check_order)
-
-    @property
-    def label(self) -> str:
-        """The rule as it is written in the provenance table."""
-        return f"source_priority({'>'.join(self.order)})"
-
-
-@attrs.frozen(kw_only=True)
-class MostComplete:
-    """The longest value (as text); ties go to the newest record, then the first.
-
-    Examples
-    --------
-    >>> MostComplete().label
-    'most_complete'
-    """
-
-    label: ClassVar[str] = "most_complete"
-
-
-@attrs.frozen(kw_only=True)
-class Custom:
-    """A rule of your own, called once per cluster with the cluster's candidates.
-
-    Parameters
-    ----------
-    function
-        Takes a DataFrame of the cluster's candidate records (only those with a value),
-        indexed by record id, with the columns ``value``, ``source`` and ``time``;
-        returns the chosen row (a row of that frame or its index label).
-    name
-        How the rule is named in the provenance table.
-
-    Examples
-    --------
-    >>> shortest = Custom(function=lambda c: c["value"].str.len().idxmin(), name="shortest")
-    >>> shortest.label
-    'custom(shortest)'
-    """
-
-    function: Callable[[pd.DataFrame], Any]
-    name: str = "function"
-
-    @property
-    def label(self) -> str:
-        """The rule as it is written in the provenance table."""
-        return f"custom({self.name})"
-
-
-#: A survivorship rule, as :func:`golden_records` takes them per field.
-Rule: TypeAlias = MostRecent | MostFrequent | SourcePriority | MostComplete | Custom
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class GoldenRecords:
     """One golden record per cluster, and which record gave each of its values.
 
@@ -156,13 +46,17 @@ class GoldenRecords:
     provenance
         One row per cluster and field: ``cluster``, ``field``, ``record`` (the winning
         record's id, missing when no record had a value), ``source``, ``value`` and
-        ``rule``.
+        ``rule``. Both frames are kept private: :meth:`to_pandas` and
+        :meth:`provenance` hand out copies.
 
     Examples
     --------
     >>> import pandas as pd
+    >>> from customer_understanding.identity import MostComplete
     >>> records = pd.DataFrame({"name": ["Ann Lee", "Ann  Lee-Smith"]})
     >>> result = golden_records(records, [7, 7], default=MostComplete())
+    >>> result
+    GoldenRecords: 1 row, fields=1
     >>> result.to_pandas()
                    name
     cluster
@@ -171,12 +65,25 @@ class GoldenRecords:
     [{'field': 'name', 'record': 1, 'rule': 'most_complete'}]
     """
 
-    golden: pd.DataFrame
-    provenance: pd.DataFrame
+    _golden: pd.DataFrame = attrs.field(alias="golden")
+    _provenance: pd.DataFrame = attrs.field(alias="provenance")
+
+    def __len__(self) -> int:
+        return len(self._golden)
+
+    def __repr__(self) -> str:
+        return summary("GoldenRecords", len(self), fields=len(self._golden.columns))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas().reset_index())
 
     def to_pandas(self) -> pd.DataFrame:
-        """The golden records, one row per cluster."""
-        return self.golden.copy()
+        """The golden records, one row per cluster (a new DataFrame)."""
+        return self._golden.copy()
+
+    def provenance(self) -> pd.DataFrame:
+        """Per cluster and field, the record whose value won (a new DataFrame)."""
+        return self._provenance.copy()
 
     def provenance_of(self, cluster: Hashable) -> pd.DataFrame:
         """Where each field of one cluster's golden record comes from.
@@ -186,10 +93,10 @@ class GoldenRecords:
         NotFoundError
             When no record belongs to ``cluster``.
         """
-        if cluster not in self.golden.index:
+        if cluster not in self._golden.index:
             msg = f"cluster={cluster!r} holds no records"
             raise NotFoundError(msg)
-        rows = self.provenance[self.provenance["cluster"] == cluster]
+        rows = self._provenance[self._provenance["cluster"] == cluster]
         return rows.reset_index(drop=True)
 
 
@@ -204,7 +111,7 @@ def _present(values: pd.Series[Any]) -> npt.NDArray[np.bool_]:
 def _times(values: pd.Series[Any]) -> npt.NDArray[np.int64]:
     """Recency as int64 (nanoseconds for dates); missing times rank as the oldest."""
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values):
-        return values.fillna(_OLDEST).to_numpy(dtype=np.int64)
+        return values.fillna(NAT).to_numpy(dtype=np.int64)
     stamps = pd.to_datetime(values, utc=True, errors="coerce")
     bad = values[stamps.isna().to_numpy() & values.notna().to_numpy()]
     if len(bad):
@@ -227,84 +134,14 @@ class _Context:
     times: npt.NDArray[np.int64] | None
 
 
-def _candidates(context: _Context, field: str) -> pd.DataFrame:
-    values = context.records[field]
-    keep = _present(values)
-    sources = context.sources if context.sources is not None else np.full(len(keep), None)
-    times = context.times if context.times is not None else np.zeros(len(keep), dtype=np.int64)
-    return pd.DataFrame(
-        {
-            "cluster": context.clusters[keep],
-            "row": np.flatnonzero(keep),
-            "value": values.to_numpy()[keep],
-            "source": sources[keep],
-            "time": times[keep],
-        },
-        index=pd.Index(context.ids[keep], name="record"),
-    )
-
-
-def _ranked(candidates: pd.DataFrame, rule: Rule) -> pd.DataFrame:
-    """Sort keys for a built-in rule: smaller wins, ties to the newest, then the first row."""
-    keys = pd.DataFrame({"cluster": candidates["cluster"].to_numpy()})
-    if isinstance(rule, MostFrequent):
-        counted = candidates.groupby(["cluster", "value"], sort=False)["row"].transform("size")
-        keys["key"] = -counted.to_numpy()
-    elif isinstance(rule, SourcePriority):
-        rank = {source: place for place, source in enumerate(rule.order)}
-        ranks = candidates["source"].map(rank).fillna(len(rule.order))
-        keys["key"] = ranks.to_numpy(dtype=np.int64)
-    elif isinstance(rule, MostComplete):
-        keys["key"] = -candidates["value"].astype("string").str.strip().str.len().to_numpy()
-    else:
-        keys["key"] = 0
-    times = candidates["time"].to_numpy(dtype=np.int64)
-    keys["newest"] = -np.maximum(times, _OLDEST + 1)  # missing times sort last
-    keys["row"] = candidates["row"].to_numpy()
-    return keys
-
-
-def _winners_builtin(candidates: pd.DataFrame, rule: Rule) -> npt.NDArray[np.int64]:
-    keys = _ranked(candidates, rule)
-    order = np.lexsort((keys["row"], keys["newest"], keys["key"], pd.factorize(keys["cluster"])[0]))
-    first = ~keys["cluster"].iloc[order].duplicated().to_numpy()
-    return np.asarray(keys["row"].to_numpy()[order][first], dtype=np.int64)
-
-
-def _winners_custom(candidates: pd.DataFrame, rule: Custom, field: str) -> npt.NDArray[np.int64]:
-    winners: list[int] = []
-    for cluster, group in candidates.groupby("cluster", sort=False):
-        chosen = rule.function(group[["value", "source", "time"]])
-        label = chosen.name if isinstance(chosen, pd.Series) else chosen
-        if label not in group.index:
-            msg = (
-                f"rules[{field!r}]={rule.label} chose {label!r} for cluster {cluster!r}, "
-                f"which is not one of its records {group.index.tolist()!r}"
-            )
-            raise InvalidValueError(msg)
-        winners.append(int(group["row"].to_numpy()[group.index.get_loc(label)]))
-    return np.asarray(winners, dtype=np.int64)
-
-
-def _survive(context: _Context, field: str, rule: Rule) -> npt.NDArray[np.int64]:
-    candidates = _candidates(context, field)
-    if isinstance(rule, Custom):
-        return _winners_custom(candidates, rule, field)
-    return _winners_builtin(candidates, rule)
-
-
-def _check_rules(
-    fields: Sequence[str], rules: Mapping[str, Rule], context: _Context, default: Rule
-) -> None:
+def _check_rules(fields: Sequence[str], policy: Survivorship, context: _Context) -> None:
+    rules, default = policy.rules, policy.default
     for field in rules:
         if field not in fields:
             msg = f"rules names field {field!r}, which is not a column of records: {fields!r}"
             raise UnknownNameError(msg)
-    given: list[tuple[str, object]] = [*rules.items(), ("default", default)]
+    given: list[tuple[str, Rule]] = [*rules.items(), ("default", default)]
     for field, rule in given:
-        if not isinstance(rule, Rule):
-            msg = f"rules[{field!r}]={rule!r} is not a survivorship rule"
-            raise InvalidValueError(msg)
         if isinstance(rule, MostRecent) and context.times is None:
             msg = f"rules[{field!r}]=MostRecent() needs time_column"
             raise InvalidValueError(msg)
@@ -407,6 +244,7 @@ def golden_records(
     Examples
     --------
     >>> import pandas as pd
+    >>> from customer_understanding.identity import MostFrequent, SourcePriority
     >>> records = pd.DataFrame({
     ...     "system": ["hubspot", "salesforce", "zendesk"],
     ...     "updated": pd.to_datetime(["2024-03-01", "2023-01-01", "2024-06-01"]),
@@ -424,25 +262,31 @@ def golden_records(
     meta = {source_column, time_column, id_column}
     fields = [column for column in records.columns if column not in meta]
     chosen_default: Rule = default or (MostRecent() if time_column else MostFrequent())
-    rules = dict(rules or {})
-    _check_rules(fields, rules, context, chosen_default)
-    index = pd.Index(pd.unique(context.clusters), name="cluster")
-    index = index.sort_values() if _sortable(index) else index
+    policy = Survivorship(rules=rules or {}, default=chosen_default)
+    _check_rules(fields, policy, context)
+    codes, labels = pd.factorize(context.clusters)
+    winners = survivors(
+        {field: records[field].to_numpy() for field in fields},
+        codes.astype(np.int64),
+        survivorship=policy,
+        present={field: _present(records[field]) for field in fields},
+        n_clusters=len(labels),
+        sources=context.sources,
+        times=context.times,
+        ids=context.ids,
+    )
+    index = pd.Index(labels, name="cluster")
+    shown = np.argsort(index, kind="stable") if _sortable(index) else np.arange(len(index))
     golden: dict[str, pd.Series[Any]] = {}
     provenance: list[pd.DataFrame] = []
     for field in fields:
-        rule = rules.get(field, chosen_default)
-        rows = _survive(context, field, rule)
-        winners = pd.Series(rows, index=context.clusters[rows]).reindex(index)
-        golden[field] = _take(records[field], winners)
-        provenance.append(_provenance(context, field, rule, winners))
-    table = pd.DataFrame(golden, index=index)
+        rows = winners[field][shown]
+        golden[field] = _take(records[field], rows, index[shown])
+        provenance.append(_provenance(context, field, policy.rule_of(field), rows, index[shown]))
+    table = pd.DataFrame(golden, index=index[shown])
     if not provenance:
         return GoldenRecords(golden=table, provenance=pd.DataFrame(columns=list(_PROVENANCE)))
     return GoldenRecords(golden=table, provenance=pd.concat(provenance, ignore_index=True))
-
-
-_PROVENANCE = ("cluster", "field", "record", "source", "value", "rule")
 
 
 def _sortable(index: pd.Index[Any]) -> bool:
@@ -453,28 +297,29 @@ def _sortable(index: pd.Index[Any]) -> bool:
     return True
 
 
-def _take(values: pd.Series[Any], winners: pd.Series[Any]) -> pd.Series[Any]:
+def _take(
+    values: pd.Series[Any], rows: npt.NDArray[np.int64], index: pd.Index[Any]
+) -> pd.Series[Any]:
     """Each cluster's winning value; clusters without any value get a missing one."""
-    found = winners.notna().to_numpy()
-    rows = winners.to_numpy()[found].astype(np.int64)
-    taken = pd.Series(values.to_numpy()[rows], index=winners.index[found], dtype=values.dtype)
-    return taken.reindex(winners.index)
+    found = rows >= 0
+    taken = pd.Series(values.to_numpy()[rows[found]], index=index[found], dtype=values.dtype)
+    return taken.reindex(index)
 
 
-def _provenance(context: _Context, field: str, rule: Rule, winners: pd.Series[Any]) -> pd.DataFrame:
-    found = winners.notna().to_numpy()
-    rows = winners.to_numpy()[found].astype(np.int64)
-    n = len(winners)
+def _provenance(
+    context: _Context, field: str, rule: Rule, rows: npt.NDArray[np.int64], index: pd.Index[Any]
+) -> pd.DataFrame:
+    found = rows >= 0
 
     def pick(column: npt.NDArray[Any] | None) -> npt.NDArray[np.object_]:
-        picked = np.full(n, None, dtype=object)
+        picked = np.full(len(rows), None, dtype=object)
         if column is not None:
-            picked[found] = column[rows]
+            picked[found] = column[rows[found]]
         return picked
 
     return pd.DataFrame(
         {
-            "cluster": winners.index.to_numpy(),
+            "cluster": index.to_numpy(),
             "field": field,
             "record": pick(context.ids),
             "source": pick(context.sources),

@@ -6,9 +6,9 @@ each one as loaded or rejected.
 """
 
 from customer_understanding.ingest._load import (
+    ErrorPolicy,
     Loaded,
     LoadedSource,
-    Policy,
     Source,
     load,
     load_source,
@@ -20,10 +20,10 @@ from customer_understanding.ingest._report import LoadReport, Problem, SourceRep
 __all__ = [
     "PRESETS",
     "TARGETS",
+    "ErrorPolicy",
     "LoadReport",
     "Loaded",
     "LoadedSource",
-    "Policy",
     "Problem",
     "Source",
     "SourceMapping",

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
-from customer_understanding.domain._activity_types import INTERACTION_TYPES
+from customer_understanding.domain import INTERACTION_TYPES
 from customer_understanding.ingest._mapping import SourceMapping
 from customer_understanding.ingest._parse import (
     PARSERS,
@@ -25,16 +25,32 @@ from customer_understanding.ingest._presets import get_preset
 from customer_understanding.ingest._read import is_file, read_frame
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
 from customer_understanding.tables import NAT, StageHistoryTable, Table
-from customer_understanding.tables._pandas import objects
 
-__all__ = ["Loaded", "LoadedSource", "Policy", "Source", "load", "load_source"]
+__all__ = ["ErrorPolicy", "Loaded", "LoadedSource", "Source", "load", "load_source"]
 
-Policy = Literal["strict", "lenient"]
+#: How :func:`load` treats a bad row: fail the load (``"strict"``) or reject the row
+#: into the report and go on (``"lenient"``).
+ErrorPolicy = Literal["strict", "lenient"]
 T = TypeVar("T", bound=Table)
 
 
-def _mapping(value: SourceMapping | str) -> SourceMapping:
-    return value if isinstance(value, SourceMapping) else get_preset(value)
+def _objects(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
+    """The series as an object array with ``None`` wherever pandas sees a missing value."""
+    array: npt.NDArray[np.object_] = series.to_numpy(dtype=object, copy=True)
+    array[series.isna().to_numpy()] = None
+    return array
+
+
+def _mapping(value: object) -> SourceMapping:
+    if isinstance(value, SourceMapping):
+        return value
+    if not isinstance(value, str):
+        msg = f"mapping={value!r} must be a SourceMapping or the name of a preset"
+        raise InvalidValueError(msg)
+    try:
+        return get_preset(value)
+    except UnknownNameError as error:
+        raise UnknownNameError(str(error).replace("preset=", "mapping=", 1)) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -119,7 +135,7 @@ class Loaded:
         return kind.concat(parts)
 
 
-def load(sources: Iterable[Source], *, policy: Policy = "strict") -> Loaded:
+def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded:
     """Load source tables, checking every row.
 
     Parameters
@@ -171,7 +187,7 @@ def _check_policy(policy: str) -> None:
         raise InvalidValueError(msg)
 
 
-def load_source(source: Source, *, policy: Policy = "strict") -> LoadedSource:
+def load_source(source: Source, *, policy: ErrorPolicy = "strict") -> LoadedSource:
     """Load one source; see :func:`load`.
 
     Examples
@@ -200,7 +216,7 @@ class _Loader:
         self.problems: list[Problem] = []
         self.columns: dict[str, npt.NDArray[Any]] = {}
 
-    def run(self, policy: Policy) -> LoadedSource:
+    def run(self, policy: ErrorPolicy) -> LoadedSource:
         self._check_columns()
         for field, kind in self.mapping.spec.fields.items():
             self._field(field, kind)
@@ -329,10 +345,10 @@ class _Loader:
         parts = pd.Series(full, dtype="string").str.rsplit(" ", n=1, expand=True)
         has_two = parts[1].notna() if 1 in parts.columns else pd.Series(False, index=parts.index)
         last = parts[1].where(has_two, parts[0]) if 1 in parts.columns else parts[0]
-        first = objects(parts[0])
+        first = _objects(parts[0])
         first[~has_two.to_numpy()] = None
         self.columns["first_name"] = first
-        self.columns["last_name"] = objects(last)
+        self.columns["last_name"] = _objects(last)
 
     def _default_from_type(self, *fields: str) -> None:
         types = pd.Series(self.columns["type"], dtype=object)
@@ -344,7 +360,7 @@ class _Loader:
                 derived = pd.Series(given, dtype=object).where(pd.notna(given), derived)
             if field == "channel":
                 derived = derived.where(derived.notna() | types.isna(), "other")
-            self.columns[field] = objects(derived)
+            self.columns[field] = _objects(derived)
         unknown = pd.isna(self.columns["discipline"]) & types.notna().to_numpy()
         column = self.mapping.fields.get("type", "type")
         self._flag(column, unknown, "type has no known discipline: map or set 'discipline'")

@@ -21,18 +21,16 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.domain._normalize import (
-    normalize_domain,
-    normalize_email,
-    normalize_phone,
-)
-from customer_understanding.domain._vocab import (
+from customer_understanding.domain import (
     ConsentStatus,
     Discipline,
     Outcome,
     Role,
     Seniority,
     Stage,
+    normalize_domain,
+    normalize_email,
+    normalize_phone,
     normalize_term,
 )
 from customer_understanding.tables import NAT

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from customer_understanding._core import html_table, summary
+from customer_understanding._errors import InvalidValueError
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -108,7 +111,16 @@ class SourceReport:
         return self.loaded + self.rejected == self.rows
 
 
-@attrs.frozen(kw_only=True)
+def _reports(value: object) -> tuple[SourceReport, ...]:
+    items = tuple(value) if isinstance(value, list | tuple) else (value,)
+    for item in items:
+        if not isinstance(item, SourceReport):
+            msg = f"sources holds {item!r}, which is not a SourceReport"
+            raise InvalidValueError(msg)
+    return items
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class LoadReport:
     """Row accounting and problems for every source of one load.
 
@@ -118,9 +130,22 @@ class LoadReport:
     ...     target="contact", rows=3, loaded=3),))
     >>> report.rows, report.loaded, report.rejected
     (3, 3, 0)
+    >>> report
+    LoadReport: 1 row, input_rows=3, loaded=3, rejected=0, problems=0
     """
 
-    sources: tuple[SourceReport, ...] = ()
+    sources: tuple[SourceReport, ...] = attrs.field(default=(), converter=_reports)
+
+    def __len__(self) -> int:
+        """The number of sources (the rows of :meth:`to_pandas`)."""
+        return len(self.sources)
+
+    def __repr__(self) -> str:
+        return summary("LoadReport", len(self), input_rows=self.rows, loaded=self.loaded,
+                       rejected=self.rejected, problems=len(self.problems))  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     @property
     def rows(self) -> int:
@@ -146,6 +171,7 @@ class LoadReport:
         """One row per source: system, target, rows, loaded, rejected."""
         import pandas as pd
 
+        columns = ["source", "system", "target", "rows", "loaded", "rejected"]
         return pd.DataFrame(
             [
                 {
@@ -157,7 +183,8 @@ class LoadReport:
                     "rejected": s.rejected,
                 }
                 for s in self.sources
-            ]
+            ],
+            columns=columns,
         )
 
     def problems_to_pandas(self) -> pd.DataFrame:

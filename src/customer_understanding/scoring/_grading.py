@@ -21,7 +21,7 @@ def check_thresholds(name: str, thresholds: Sequence[float], labels: Sequence[st
     >>> check_thresholds("bands", (10, 20), ("1", "2", "3"))
     Traceback (most recent call last):
     ...
-    customer_understanding._errors.InvalidValueError: bands=(10, 20) must be strictly descending
+    customer_understanding.InvalidValueError: bands=(10, 20) must be strictly descending
     """
     values = tuple(thresholds)
     if len(values) != len(labels) - 1:

@@ -8,7 +8,7 @@ gain integer ``account`` / ``contact`` columns pointing at those rows.
 
 from __future__ import annotations
 
-from customer_understanding.domain._vocab import (
+from customer_understanding.domain import (
     ConsentStatus,
     Discipline,
     Outcome,

@@ -13,14 +13,14 @@ Storage by column kind (the missing value in brackets):
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, get_args
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, from_nanos, to_nanos
+from customer_understanding._core import NAT, from_nanos, one_of, to_nanos
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 
 __all__ = ["NAT", "Column", "Schema", "Table", "from_nanos", "to_nanos"]
@@ -55,7 +55,7 @@ class Column:
     """
 
     name: str
-    kind: Kind
+    kind: Kind = attrs.field(validator=one_of(*get_args(Kind)))
     labels: tuple[str, ...] | None = None
     doc: str = ""
 

@@ -1,29 +1,48 @@
-"""Deterministic identity: which source records are the same account or the same person.
+"""The resolver contract's result, and the exact-key resolvers.
 
-This is the exact-key first pass: people share an entity when their normalised e-mail is
-equal, organisations when their normalised domain is equal; a record without a key is an
-entity of its own. Probabilistic resolution replaces :func:`resolve_exact` through the
-``resolver`` argument of :meth:`CustomerBase.build`, returning the same :class:`Resolution`.
+A resolver (:class:`customer_understanding.typing.Resolver`) takes the stacked account and
+contact records and returns a :class:`Resolution`: which entity each record belongs to.
+:func:`resolve_exact` is the exact-key pass: people share an entity when their normalised
+e-mail is equal, organisations when their normalised domain is equal; a record without a
+key is an entity of its own. :class:`ProbabilisticResolver` keeps that pass and links the
+rest with the linkage engine.
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import frozen_array, html_table, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.tables import AccountRecords, ContactRecords
 
-__all__ = ["Resolution", "Resolver", "entity_ids", "resolve_as_given", "resolve_exact"]
+__all__ = ["Resolution", "entity_ids", "resolve_as_given", "resolve_exact"]
 
 _HASH_KEY = "cu-entity-ids-01"  # 16 bytes, fixed so that ids are stable across runs
 
 
-@attrs.frozen(kw_only=True)
+def _assignment(value: Any) -> npt.NDArray[np.int64]:
+    array = np.asarray(value)
+    if array.ndim != 1 or not (array.size == 0 or np.issubdtype(array.dtype, np.integer)):
+        msg = f"an assignment must be a 1-d array of entity rows, got {value!r:.80}"
+        raise InvalidValueError(msg)
+    return frozen_array(array, np.int64)
+
+
+def _labels(value: Any) -> npt.NDArray[np.object_]:
+    array = np.asarray(value, dtype=object)
+    if array.ndim != 1:
+        msg = f"keys and ids must be 1-d arrays, got {value!r:.80}"
+        raise InvalidValueError(msg)
+    return frozen_array(array, object)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Resolution:
     """Record → entity assignments for account and contact records.
 
@@ -39,6 +58,8 @@ class Resolution:
         The entities' ids; by default stable, opaque hashes of the keys
         (:func:`entity_ids`), so the same key gets the same id in every run.
 
+    Every array is a read-only copy.
+
     Examples
     --------
     >>> import numpy as np
@@ -47,17 +68,23 @@ class Resolution:
     ...     contact_keys=np.array(["ann@acme.com"], dtype=object))
     >>> resolution.n_accounts, resolution.n_contacts
     (1, 1)
+    >>> resolution
+    Resolution: 3 rows, accounts=1, contacts=1
+    >>> resolution.to_pandas().columns.tolist()
+    ['level', 'record', 'account_id', 'contact_id', 'key']
     """
 
-    account_of_record: npt.NDArray[np.int64]
-    contact_of_record: npt.NDArray[np.int64]
-    account_keys: npt.NDArray[np.object_]
-    contact_keys: npt.NDArray[np.object_]
+    account_of_record: npt.NDArray[np.int64] = attrs.field(converter=_assignment)
+    contact_of_record: npt.NDArray[np.int64] = attrs.field(converter=_assignment)
+    account_keys: npt.NDArray[np.object_] = attrs.field(converter=_labels)
+    contact_keys: npt.NDArray[np.object_] = attrs.field(converter=_labels)
     account_ids: npt.NDArray[np.object_] = attrs.field(
-        default=attrs.Factory(lambda self: entity_ids("acc", self.account_keys), takes_self=True)
+        default=attrs.Factory(lambda self: entity_ids("acc", self.account_keys), takes_self=True),
+        converter=_labels,
     )
     contact_ids: npt.NDArray[np.object_] = attrs.field(
-        default=attrs.Factory(lambda self: entity_ids("con", self.contact_keys), takes_self=True)
+        default=attrs.Factory(lambda self: entity_ids("con", self.contact_keys), takes_self=True),
+        converter=_labels,
     )
 
     def __attrs_post_init__(self) -> None:
@@ -86,23 +113,36 @@ class Resolution:
         """Number of contact entities."""
         return len(self.contact_keys)
 
+    def __len__(self) -> int:
+        """The number of records assigned (account and contact records together)."""
+        return len(self.account_of_record) + len(self.contact_of_record)
 
-class Resolver(Protocol):
-    """Anything that resolves source records into entities.
+    def __repr__(self) -> str:
+        return summary("Resolution", len(self), accounts=self.n_accounts, contacts=self.n_contacts)
 
-    A resolver takes the stacked account and contact records of every source and returns
-    a :class:`Resolution`; :func:`resolve_exact` is the built-in one.
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
-    Examples
-    --------
-    >>> resolver: Resolver = resolve_exact
-    >>> callable(resolver)
-    True
-    """
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per record: its level, position, entity id and the entity's key.
 
-    def __call__(self, accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
-        """Assign every account and contact record to an entity."""
-        ...
+        The entity id is in ``account_id`` for account records and in ``contact_id`` for
+        contact records (the other is missing).
+        """
+        frames = []
+        for level, of_record, ids, keys in (
+            ("account", self.account_of_record, self.account_ids, self.account_keys),
+            ("contact", self.contact_of_record, self.contact_ids, self.contact_keys),
+        ):
+            entity = ids[of_record] if len(ids) else np.empty(0, dtype=object)
+            frames.append(pd.DataFrame({
+                "level": level,
+                "record": np.arange(len(of_record)),
+                "account_id": entity if level == "account" else None,
+                "contact_id": entity if level == "contact" else None,
+                "key": keys[of_record] if len(keys) else np.empty(0, dtype=object),
+            }))  # fmt: skip
+        return pd.concat(frames, ignore_index=True)
 
 
 def _provenance_keys(records: AccountRecords | ContactRecords) -> pd.Series[str]:

@@ -1,0 +1,210 @@
+"""Survivorship rules: which record's value of a field survives into the golden record.
+
+Each rule is a small frozen setting; the engine (:mod:`._survive`) applies it to every
+cluster at once. Built-in rules break ties by recency (newest first), then by record order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, ClassVar, TypeAlias
+
+import attrs
+import pandas as pd
+
+from customer_understanding._core import frozen_mapping
+from customer_understanding._errors import InvalidValueError
+
+__all__ = [
+    "DEFAULT_PRIORITY",
+    "Custom",
+    "MostComplete",
+    "MostFrequent",
+    "MostRecent",
+    "Rule",
+    "SourcePriority",
+    "Survivorship",
+]
+
+#: Systems in the order the customer base trusts their values, CRM first.
+DEFAULT_PRIORITY = ("salesforce", "hubspot", "zendesk", "product", "web")
+
+
+@attrs.frozen(kw_only=True)
+class MostRecent:
+    """The value of the newest record (needs a time for each record).
+
+    Examples
+    --------
+    >>> MostRecent().label
+    'most_recent'
+    """
+
+    label: ClassVar[str] = "most_recent"
+
+
+@attrs.frozen(kw_only=True)
+class MostFrequent:
+    """The value most records agree on; ties go to the newest record, then the first.
+
+    Examples
+    --------
+    >>> MostFrequent().label
+    'most_frequent'
+    """
+
+    label: ClassVar[str] = "most_frequent"
+
+
+def _order_tuple(order: object) -> tuple[str, ...]:
+    if isinstance(order, str):
+        return (order,)
+    if not isinstance(order, Iterable) or not all(isinstance(s, str) for s in order):
+        msg = f"order={order!r} must be a sequence of source names"
+        raise InvalidValueError(msg)
+    return tuple(order)
+
+
+def _check_order(instance: object, attribute: Any, value: tuple[str, ...]) -> None:
+    if not value:
+        msg = "order=() must name at least one source"
+        raise InvalidValueError(msg)
+    if len(set(value)) != len(value):
+        msg = f"order={value!r} names a source twice"
+        raise InvalidValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class SourcePriority:
+    """The value from the most trusted source; among equals the newest, then the first.
+
+    Parameters
+    ----------
+    order
+        Sources from most to least trusted; sources not listed come last.
+
+    Examples
+    --------
+    >>> SourcePriority(order=["salesforce", "hubspot"]).label
+    'source_priority(salesforce>hubspot)'
+    """
+
+    order: tuple[str, ...] = attrs.field(converter=_order_tuple, validator=_check_order)
+
+    @property
+    def label(self) -> str:
+        """The rule as it is written in the provenance table."""
+        return f"source_priority({'>'.join(self.order)})"
+
+
+@attrs.frozen(kw_only=True)
+class MostComplete:
+    """The longest value (as text); ties go to the newest record, then the first.
+
+    Examples
+    --------
+    >>> MostComplete().label
+    'most_complete'
+    """
+
+    label: ClassVar[str] = "most_complete"
+
+
+def _check_callable(instance: object, attribute: Any, value: Any) -> None:
+    if not callable(value):
+        msg = f"{attribute.name}={value!r} must be callable"
+        raise InvalidValueError(msg)
+
+
+def _check_name(instance: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        msg = f"{attribute.name}={value!r} must be a non-empty string"
+        raise InvalidValueError(msg)
+
+
+@attrs.frozen(kw_only=True)
+class Custom:
+    """A rule of your own, called once per cluster with the cluster's candidates.
+
+    Parameters
+    ----------
+    function
+        Takes a DataFrame of the cluster's candidate records (only those with a value),
+        indexed by record id, with the columns ``value``, ``source`` and ``time``;
+        returns the chosen row (a row of that frame or its index label).
+    name
+        How the rule is named in the provenance table.
+
+    Examples
+    --------
+    >>> shortest = Custom(function=lambda c: c["value"].str.len().idxmin(), name="shortest")
+    >>> shortest.label
+    'custom(shortest)'
+    """
+
+    function: Callable[[pd.DataFrame], Any] = attrs.field(validator=_check_callable)
+    name: str = attrs.field(default="function", validator=_check_name)
+
+    @property
+    def label(self) -> str:
+        """The rule as it is written in the provenance table."""
+        return f"custom({self.name})"
+
+
+#: A survivorship rule, as :func:`golden_records` and :class:`Survivorship` take them.
+Rule: TypeAlias = MostRecent | MostFrequent | SourcePriority | MostComplete | Custom
+
+
+def _check_rule(name: str, rule: object) -> None:
+    if not isinstance(rule, Rule):
+        msg = f"{name}={rule!r} is not a survivorship rule"
+        raise InvalidValueError(msg)
+
+
+def _rules_mapping(value: object) -> Mapping[str, Rule]:
+    if not isinstance(value, Mapping):
+        msg = f"rules={value!r} must be a mapping of field name to rule"
+        raise InvalidValueError(msg)
+    for field, rule in value.items():
+        if not isinstance(field, str):
+            msg = f"rules has key {field!r}, which is not a field name"
+            raise InvalidValueError(msg)
+        _check_rule(f"rules[{field!r}]", rule)
+    return frozen_mapping(value)
+
+
+def _check_default(instance: object, attribute: Any, value: Any) -> None:
+    _check_rule("default", value)
+
+
+@attrs.frozen(kw_only=True)
+class Survivorship:
+    """The survivorship rule of every field: the ones named, and a default for the rest.
+
+    :meth:`CustomerBase.build <customer_understanding.base.CustomerBase.build>` takes one
+    (or just the mapping of ``rules``). The default trusts systems in the order of
+    :data:`DEFAULT_PRIORITY`, then prefers the newest record, as the customer base always
+    has.
+
+    Parameters
+    ----------
+    rules
+        The rule of each field that should not follow ``default``.
+    default
+        The rule of every other field.
+
+    Examples
+    --------
+    >>> policy = Survivorship(rules={"last_name": MostFrequent()})
+    >>> policy.rule_of("last_name").label, policy.rule_of("title").label
+    ('most_frequent', 'source_priority(salesforce>hubspot>zendesk>product>web)')
+    """
+
+    rules: Mapping[str, Rule] = attrs.field(factory=dict, converter=_rules_mapping, hash=False)
+    default: Rule = attrs.field(
+        factory=lambda: SourcePriority(order=DEFAULT_PRIORITY), validator=_check_default
+    )
+
+    def rule_of(self, field: str) -> Rule:
+        """The rule that decides ``field``."""
+        return self.rules.get(field, self.default)

@@ -1,0 +1,193 @@
+"""The survivorship engine: for each field and cluster, the record whose value wins.
+
+It works on plain columns (one array per field, one cluster row per record), so the
+customer base runs it on its columnar records and :func:`golden_records` on a DataFrame.
+Built-in rules are one sort over all clusters; rules that do not look at the values
+(source priority, recency) sort once and serve every field. A :class:`Custom` rule is
+called once per cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import NAT
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.identity._rules import (
+    Custom,
+    MostFrequent,
+    MostRecent,
+    Rule,
+    SourcePriority,
+    Survivorship,
+)
+
+__all__ = ["survivors"]
+
+
+class _Columns:
+    """What every rule may read, shared by all fields of one run."""
+
+    def __init__(
+        self,
+        clusters: npt.NDArray[np.int64],
+        n_clusters: int,
+        *,
+        sources: npt.NDArray[Any] | None,
+        times: npt.NDArray[np.int64] | None,
+        ids: npt.NDArray[Any] | None,
+    ) -> None:
+        self.clusters = clusters
+        self.n_clusters = n_clusters
+        self.sources = sources
+        self.times = times
+        self.ids = ids if ids is not None else np.arange(len(clusters))
+        # Missing times (NAT) rank as the oldest; without times every record is equal.
+        newest = np.zeros(len(clusters), dtype=np.int64)
+        if times is not None:
+            newest = -np.maximum(times, NAT + 1)
+        self.newest = newest
+        self._orders: dict[Rule, npt.NDArray[np.intp]] = {}
+
+    def source_rank(self, rule: SourcePriority) -> npt.NDArray[np.int64]:
+        if self.sources is None:
+            msg = f"{rule.label} needs the source of each record"
+            raise InvalidValueError(msg)
+        rank = {source: place for place, source in enumerate(rule.order)}
+        ranks = pd.Series(self.sources, dtype=object).map(rank).fillna(len(rule.order))
+        return np.asarray(ranks.to_numpy(), dtype=np.int64)
+
+    def order(self, rule: MostRecent | SourcePriority) -> npt.NDArray[np.intp]:
+        """Every record sorted by cluster, then the rule, then recency, then position."""
+        if rule not in self._orders:
+            if isinstance(rule, MostRecent) and self.times is None:
+                msg = "MostRecent() needs the time of each record"
+                raise InvalidValueError(msg)
+            key = self.source_rank(rule) if isinstance(rule, SourcePriority) else self.newest
+            self._orders[rule] = np.lexsort((self.newest, key, self.clusters))
+        return self._orders[rule]
+
+
+def _firsts(rows: npt.NDArray[np.intp], run: _Columns) -> npt.NDArray[np.int64]:
+    """Rows are sorted by cluster: the first row of each cluster wins it."""
+    winners = np.full(run.n_clusters, -1, dtype=np.int64)
+    if len(rows):
+        sorted_clusters = run.clusters[rows]
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = sorted_clusters[1:] != sorted_clusters[:-1]
+        winners[sorted_clusters[first]] = rows[first]
+    return winners
+
+
+def _value_key(rule: Rule, values: npt.NDArray[Any], clusters: npt.NDArray[np.int64]) -> Any:
+    """Smaller wins: minus the agreeing records (most frequent) or minus the length."""
+    if isinstance(rule, MostFrequent):
+        codes = pd.factorize(values)[0].astype(np.int64)
+        joint = clusters * np.int64(max(int(codes.max(initial=0)) + 1, 1)) + codes
+        _, inverse, counts = np.unique(joint, return_inverse=True, return_counts=True)
+        return -counts[inverse.ravel()]
+    return -pd.Series(values, dtype=object).astype("string").str.strip().str.len().to_numpy()
+
+
+def _custom(
+    rule: Custom, field: str, values: npt.NDArray[Any], rows: npt.NDArray[np.intp], run: _Columns
+) -> npt.NDArray[np.int64]:
+    winners = np.full(run.n_clusters, -1, dtype=np.int64)
+    candidates = pd.DataFrame(
+        {
+            "value": values[rows],
+            "source": None if run.sources is None else run.sources[rows],
+            "time": NAT if run.times is None else run.times[rows],
+            "row": rows,
+        },
+        index=pd.Index(run.ids[rows], name="record"),
+    )
+    for cluster, group in candidates.groupby(run.clusters[rows], sort=False):
+        chosen = rule.function(group[["value", "source", "time"]])
+        label = chosen.name if isinstance(chosen, pd.Series) else chosen
+        if label not in group.index:
+            msg = (
+                f"rules[{field!r}]={rule.label} chose {label!r} for the cluster of "
+                f"{group.index[0]!r}, which is not one of its records {group.index.tolist()!r}"
+            )
+            raise InvalidValueError(msg)
+        winners[cluster] = int(  # type: ignore[index]
+            group["row"].to_numpy()[group.index.get_loc(label)]
+        )
+    return winners
+
+
+def _winners(
+    field: str, values: npt.NDArray[Any], present: npt.NDArray[np.bool_], rule: Rule, run: _Columns
+) -> npt.NDArray[np.int64]:
+    if isinstance(rule, MostRecent | SourcePriority):
+        order = run.order(rule)
+        return _firsts(order[present[order]], run)
+    rows = np.flatnonzero(present)
+    if isinstance(rule, Custom):
+        return _custom(rule, field, values, rows, run)
+    key = _value_key(rule, values[rows], run.clusters[rows])
+    order = rows[np.lexsort((run.newest[rows], key, run.clusters[rows]))]
+    return _firsts(order, run)
+
+
+def survivors(
+    values: Mapping[str, npt.NDArray[Any]],
+    clusters: npt.NDArray[np.int64],
+    *,
+    survivorship: Survivorship,
+    present: Mapping[str, npt.NDArray[np.bool_]],
+    n_clusters: int,
+    sources: npt.NDArray[Any] | None = None,
+    times: npt.NDArray[np.int64] | None = None,
+    ids: npt.NDArray[Any] | None = None,
+) -> dict[str, npt.NDArray[np.int64]]:
+    """For each field, the record whose value survives in each cluster (-1 when none has one).
+
+    Parameters
+    ----------
+    values
+        Each field's values, one per record.
+    clusters
+        Each record's cluster, numbered ``0 … n_clusters - 1``.
+    survivorship
+        The rule of every field.
+    present
+        Per field, which records have a value (only those can win).
+    n_clusters
+        The number of clusters.
+    sources, times, ids
+        Each record's source (for :class:`SourcePriority`), time in int64 nanoseconds
+        (``NAT`` when unknown; for :class:`MostRecent` and every tie-break) and id (for
+        :class:`Custom`; default: the record's position).
+
+    Returns
+    -------
+    dict
+        Per field, one winning record position per cluster.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from customer_understanding.identity import MostComplete, Survivorship
+    >>> names = np.array(["Ann Lee", "Ann Lee-Smith", "Bo Ng"], dtype=object)
+    >>> survivors({"name": names}, np.array([0, 0, 1]), n_clusters=2,
+    ...     survivorship=Survivorship(default=MostComplete()),
+    ...     present={"name": np.array([True, True, True])})["name"].tolist()
+    [1, 2]
+    """
+    clusters = np.asarray(clusters, dtype=np.int64)
+    if len(clusters) and (clusters.min() < 0 or clusters.max() >= n_clusters):
+        low, high = clusters.min(), clusters.max()
+        msg = f"clusters must be numbered 0 … {n_clusters - 1}, got {low} … {high}"
+        raise InvalidValueError(msg)
+    run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids)
+    return {
+        field: _winners(field, column, present[field], survivorship.rule_of(field), run)
+        for field, column in values.items()
+    }
