@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import NAT, Moment, frozen_array, html_table, summary
+from customer_understanding._core import NAT, Moment, frozen_array, html_table, one_of, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
     BOOLS,
@@ -36,9 +36,11 @@ from customer_understanding.journeys._columns import (
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["AfterOutcome", "Outcomes", "Paths", "Touches", "prepare", "times"]
+__all__ = ["AFTER_OUTCOME", "AfterOutcome", "Outcomes", "Paths", "Touches", "prepare", "times"]
 
 AfterOutcome = Literal["exclude", "error"]
+#: The check of the ``after_outcome`` setting every attribution method shares.
+AFTER_OUTCOME = one_of("exclude", "error")
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
