@@ -9,9 +9,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import check_finite, html_table, summary
+from customer_understanding._core import html_table, summary
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.journeys._columns import FLOATS, INTS, LABELS, check_count
+from customer_understanding.journeys._columns import (
+    check_count,
+    checked,
+    finite,
+    floats,
+    ints,
+    labels,
+)
 from customer_understanding.journeys._paths import Floats, Outcomes, Paths, Touches
 
 __all__ = ["Attribution", "Attributor", "credit_channels", "credit_weights"]
@@ -68,12 +75,12 @@ class Attribution:
     """
 
     method: str = attrs.field(validator=attrs.validators.instance_of(str))
-    channels: tuple[str, ...] = attrs.field(converter=LABELS)
-    credit: Floats = attrs.field(converter=FLOATS)
-    journey: npt.NDArray[np.int64] = attrs.field(converter=INTS)
-    channel: npt.NDArray[np.int64] = attrs.field(converter=INTS)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
+    credit: Floats = attrs.field(converter=floats, validator=checked)
+    journey: npt.NDArray[np.int64] = attrs.field(converter=ints, validator=checked)
+    channel: npt.NDArray[np.int64] = attrs.field(converter=ints, validator=checked)
     excluded_touches: int = attrs.field(default=0, validator=check_count)
-    unattributed_value: float = attrs.field(default=0.0, validator=check_finite)
+    unattributed_value: float = attrs.field(default=0.0, validator=finite)
 
     def __attrs_post_init__(self) -> None:
         sizes = {"credit": len(self.credit), "journey": len(self.journey),

@@ -1,6 +1,7 @@
 """Validated, read-only columns and copies for the journeys' frozen classes.
 
-Every array a journeys class holds goes through one of these converters: a value that is
+Every array a journeys class holds goes through one of these converters, checked by
+:func:`checked`: a value that is
 not a one-dimensional column of the right kind is refused with the library's own error,
 naming the field and showing (a short form of) the value, and the stored array is a
 read-only view, so no result can be changed in place.
@@ -10,32 +11,49 @@ from __future__ import annotations
 
 import reprlib
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    check_finite,
+    check_probability,
+    frozen_array,
+    parse_moment,
+    resolve_moment,
+)
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
-    "BOOLS",
-    "FLOATS",
-    "FRAME",
-    "INTS",
-    "LABELS",
-    "OPTIONAL_FLOATS",
-    "OPTIONAL_INTS",
+    "bools",
     "check_count",
+    "checked",
     "column",
     "count",
-    "frame_copy",
+    "ensure",
+    "finite",
+    "floats",
+    "frame",
+    "ints",
+    "labels",
+    "moment_of",
+    "moment_within",
     "non_negative",
+    "objects",
+    "optional_floats",
+    "optional_ints",
+    "probability",
+    "refused",
+    "require",
     "shown",
 ]
 
+_T = TypeVar("_T")
 _SHOWN = reprlib.Repr()
 _SHOWN.maxlist = _SHOWN.maxtuple = 6
 _SHOWN.maxstring = _SHOWN.maxother = 60
@@ -48,7 +66,19 @@ def shown(value: object) -> str:
     return _SHOWN.repr(value)
 
 
-def _column(name: str, value: object, dtype: Any, kind: str) -> npt.NDArray[Any]:
+@attrs.frozen
+class _Refused:
+    """What a converter returns for a value it cannot take; :func:`checked` reports it.
+
+    Converters do not know their field's name, validators do: so a converter hands the
+    refused value on and the field's validator raises, naming the field.
+    """
+
+    value: object
+    rule: str
+
+
+def _column(value: object, dtype: Any, kind: str) -> Any:
     if isinstance(value, str | bytes | dict):
         array = None
     else:
@@ -57,40 +87,82 @@ def _column(name: str, value: object, dtype: Any, kind: str) -> npt.NDArray[Any]
         except (TypeError, ValueError, OverflowError):
             array = None
     if array is None or array.ndim != 1:
-        msg = f"{name}={shown(value)} must be a one-dimensional column of {kind}"
-        raise InvalidValueError(msg)
+        return _Refused(value, f"must be a one-dimensional column of {kind}")
     return frozen_array(array)
 
 
-def _converter(dtype: Any, kind: str, *, optional: bool = False) -> Any:
-    def convert(value: object, field: attrs.Attribute[Any]) -> npt.NDArray[Any] | None:
-        if optional and value is None:
-            return None
-        return _column(field.alias or field.name, value, dtype, kind)
-
-    return attrs.Converter(convert, takes_field=True)  # type: ignore[call-overload]
-
-
-def _labels(value: object, field: attrs.Attribute[Any]) -> tuple[str, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-        msg = f"{field.alias or field.name}={shown(value)} must be a sequence of labels"
+def ensure(name: str, value: _T) -> _T:
+    """``value`` unless a converter refused it; then an error naming ``name``."""
+    if isinstance(value, _Refused):
+        msg = f"{name}={shown(value.value)} {value.rule}"
         raise InvalidValueError(msg)
+    return value
+
+
+def require(name: str, value: object, kind: type, what: str) -> None:
+    """Refuse an argument ``name`` that is not an instance of ``kind`` (``what`` it must be)."""
+    if not isinstance(value, kind):
+        msg = f"{name}={shown(value)} must be {what}"
+        raise InvalidValueError(msg)
+
+
+def checked(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    """Attrs validator of every converted field: refuse what its converter could not take."""
+    ensure(attribute.alias or attribute.name, value)
+
+
+def ints(value: Any) -> npt.NDArray[np.int64]:
+    """Converter: a read-only int64 column (check the field with :func:`checked`)."""
+    return _column(value, np.int64, "integers")  # type: ignore[no-any-return]
+
+
+def floats(value: Any) -> npt.NDArray[np.float64]:
+    """Converter: a read-only float64 column (check the field with :func:`checked`)."""
+    return _column(value, np.float64, "numbers")  # type: ignore[no-any-return]
+
+
+def bools(value: Any) -> npt.NDArray[np.bool_]:
+    """Converter: a read-only boolean column (check the field with :func:`checked`)."""
+    return _column(value, np.bool_, "booleans")  # type: ignore[no-any-return]
+
+
+def objects(value: Any) -> npt.NDArray[np.object_] | None:
+    """Converter: ``None`` or a read-only column of ids (check with :func:`checked`)."""
+    return None if value is None else _column(value, object, "ids")
+
+
+def optional_ints(value: Any) -> npt.NDArray[np.int64] | None:
+    """Like :func:`ints`, keeping ``None``."""
+    return None if value is None else ints(value)
+
+
+def optional_floats(value: Any) -> npt.NDArray[np.float64] | None:
+    """Like :func:`floats`, keeping ``None``."""
+    return None if value is None else floats(value)
+
+
+def labels(value: Any) -> tuple[str, ...]:
+    """Converter: a tuple of labels (a bare string is refused, not split into letters)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return _Refused(value, "must be a sequence of labels")  # type: ignore[return-value]
     return tuple(str(label) for label in value)
 
 
-#: Converters to read-only int64, float64 and bool columns (optional: ``None`` stays).
-INTS = _converter(np.int64, "integers")
-FLOATS = _converter(np.float64, "numbers")
-BOOLS = _converter(np.bool_, "booleans")
-OPTIONAL_INTS = _converter(np.int64, "integers", optional=True)
-OPTIONAL_FLOATS = _converter(np.float64, "numbers", optional=True)
-#: Converter to a tuple of labels (a bare string is refused, not split into letters).
-LABELS: Any = attrs.Converter(_labels, takes_field=True)  # type: ignore[call-overload]
+def frame(value: Any) -> pd.DataFrame:
+    """Converter: a private copy of a DataFrame (check the field with :func:`checked`)."""
+    if not isinstance(value, pd.DataFrame):
+        return _Refused(value, "must be a pandas DataFrame")  # type: ignore[return-value]
+    return value.copy()
+
+
+def refused(value: object, rule: str) -> Any:
+    """For other converters: hand ``value`` on to :func:`checked`, which reports ``rule``."""
+    return _Refused(value, rule)
 
 
 def column(name: str, value: object, dtype: Any, kind: str) -> npt.NDArray[Any]:
-    """One argument as a read-only one-dimensional column (the converters' check)."""
-    return _column(name, value, dtype, kind)
+    """A function's argument ``name`` as a read-only one-dimensional column."""
+    return ensure(name, _column(value, dtype, kind))
 
 
 def _number(name: str, value: object, rule: str, accept: Callable[[float], bool]) -> float:
@@ -121,12 +193,28 @@ def check_count(instance: object, attribute: attrs.Attribute[Any], value: object
     count(attribute.alias or attribute.name, value)
 
 
-def frame_copy(value: object, field: attrs.Attribute[Any]) -> pd.DataFrame:
-    """Attrs converter: a private copy of a DataFrame (anything else is refused)."""
-    if not isinstance(value, pd.DataFrame):
-        msg = f"{field.alias or field.name}={shown(value)} must be a pandas DataFrame"
-        raise InvalidValueError(msg)
-    return value.copy()
+def moment_within(as_of: object, times: npt.NDArray[np.int64]) -> Moment:
+    """``as_of`` resolved against the span of ``times`` (``None``: the latest of them).
+
+    For the entry points that receive event times rather than a customer base: the
+    same parser and the same "not before the first event" rule as ``Tables.moment``.
+    """
+    known = times[times != NAT]
+    if not len(known):
+        return resolve_moment(as_of, earliest=None, latest=None)
+    return resolve_moment(as_of, earliest=int(known.min()), latest=int(known.max()))
 
 
-FRAME: Any = attrs.Converter(frame_copy, takes_field=True)  # type: ignore[call-overload]
+def finite(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    """Attrs validator: :func:`~customer_understanding._core.check_finite`, typed for floats."""
+    check_finite(instance, attribute, value)
+
+
+def probability(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    """Attrs validator: :func:`~customer_understanding._core.check_probability`, typed."""
+    check_probability(instance, attribute, value)
+
+
+def moment_of(value: object) -> Moment:
+    """Converter of a result's ``as_of``: any form of a moment, stored as a Moment."""
+    return parse_moment(value)

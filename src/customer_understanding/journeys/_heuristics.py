@@ -11,12 +11,11 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from customer_understanding._core import check_positive, check_probability, half_life_decay
+from customer_understanding._core import NAT, check_positive, check_probability, half_life_decay
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_weights
 from customer_understanding.journeys._paths import (
     AFTER_OUTCOME,
-    NAT,
     AfterOutcome,
     Floats,
     Ints,

@@ -16,10 +16,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import check_probability, frozen_array, html_table, summary
+from customer_understanding._core import frozen_array, html_table, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
-from customer_understanding.journeys._columns import FLOATS, LABELS, shown
+from customer_understanding.journeys._columns import (
+    checked,
+    floats,
+    labels,
+    probability,
+    shown,
+)
 from customer_understanding.journeys._markov_order import removal_probabilities, state_chain
 from customer_understanding.journeys._paths import (
     AFTER_OUTCOME,
@@ -72,11 +78,11 @@ class RemovalEffects:
     (0.5, [0.5, 1.0])
     """
 
-    channels: tuple[str, ...] = attrs.field(converter=LABELS)
-    counts: npt.NDArray[np.int64] = attrs.field(converter=_matrix)
-    conversion_probability: float = attrs.field(validator=check_probability)
-    removal_effects: Floats = attrs.field(converter=FLOATS)
-    states: tuple[str, ...] = attrs.field(default=(), converter=LABELS)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
+    counts: npt.NDArray[np.int64] = attrs.field(converter=_matrix, validator=checked)
+    conversion_probability: float = attrs.field(validator=probability)
+    removal_effects: Floats = attrs.field(converter=floats, validator=checked)
+    states: tuple[str, ...] = attrs.field(default=(), converter=labels, validator=checked)
 
     def __attrs_post_init__(self) -> None:
         size = len(self.states or self.channels) + 3

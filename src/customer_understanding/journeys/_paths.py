@@ -25,12 +25,13 @@ import numpy.typing as npt
 from customer_understanding._core import NAT, Moment, frozen_array, html_table, one_of, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
-    BOOLS,
-    INTS,
-    LABELS,
-    OPTIONAL_FLOATS,
-    OPTIONAL_INTS,
+    bools,
     check_count,
+    checked,
+    ints,
+    labels,
+    optional_floats,
+    optional_ints,
 )
 
 if TYPE_CHECKING:
@@ -75,10 +76,10 @@ class Touches:
     3
     """
 
-    journey: Ints = attrs.field(converter=INTS)
-    at: Ints = attrs.field(converter=INTS)
-    channel: Ints = attrs.field(converter=INTS)
-    channels: tuple[str, ...] = attrs.field(converter=LABELS)
+    journey: Ints = attrs.field(converter=ints, validator=checked)
+    at: Ints = attrs.field(converter=ints, validator=checked)
+    channel: Ints = attrs.field(converter=ints, validator=checked)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
 
     def __attrs_post_init__(self) -> None:
         sizes = {"journey": len(self.journey), "at": len(self.at), "channel": len(self.channel)}
@@ -140,11 +141,13 @@ class Outcomes:
     (2, True)
     """
 
-    converted: npt.NDArray[np.bool_] = attrs.field(converter=BOOLS)
-    value: Floats | None = attrs.field(default=None, converter=OPTIONAL_FLOATS)
-    at: Ints | None = attrs.field(default=None, converter=OPTIONAL_INTS)
-    lead_at: Ints | None = attrs.field(default=None, converter=OPTIONAL_INTS)
-    opportunity_at: Ints | None = attrs.field(default=None, converter=OPTIONAL_INTS)
+    converted: npt.NDArray[np.bool_] = attrs.field(converter=bools, validator=checked)
+    value: Floats | None = attrs.field(default=None, converter=optional_floats, validator=checked)
+    at: Ints | None = attrs.field(default=None, converter=optional_ints, validator=checked)
+    lead_at: Ints | None = attrs.field(default=None, converter=optional_ints, validator=checked)
+    opportunity_at: Ints | None = attrs.field(
+        default=None, converter=optional_ints, validator=checked
+    )
 
     def __attrs_post_init__(self) -> None:
         size = len(self.converted)
@@ -236,14 +239,14 @@ class Paths:
     ([1, 1, 0], [0, 0, 1], [0, 1, 3])
     """
 
-    rows: Ints = attrs.field(converter=INTS)
-    journey: Ints = attrs.field(converter=INTS)
-    at: Ints = attrs.field(converter=INTS)
-    channel: Ints = attrs.field(converter=INTS)
-    position: Ints = attrs.field(converter=INTS)
-    length: Ints = attrs.field(converter=INTS)
-    first: Ints = attrs.field(converter=INTS)
-    channels: tuple[str, ...] = attrs.field(converter=LABELS)
+    rows: Ints = attrs.field(converter=ints, validator=checked)
+    journey: Ints = attrs.field(converter=ints, validator=checked)
+    at: Ints = attrs.field(converter=ints, validator=checked)
+    channel: Ints = attrs.field(converter=ints, validator=checked)
+    position: Ints = attrs.field(converter=ints, validator=checked)
+    length: Ints = attrs.field(converter=ints, validator=checked)
+    first: Ints = attrs.field(converter=ints, validator=checked)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
     excluded: int = attrs.field(validator=check_count)
 
     def __len__(self) -> int:
