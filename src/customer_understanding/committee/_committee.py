@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 import attrs
@@ -10,15 +9,25 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import InvalidValueError, NotFoundError
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    check_probability,
+    html_table,
+    known_by,
+    positive,
+    summary,
+)
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import CustomerBase
-from customer_understanding.committee._coverage import CoverageReport, Gap, committee_coverage
+from customer_understanding.committee._checks import frame_copy, is_a, moment_of, require
+from customer_understanding.committee._coverage import CoverageReport, Gap, coverage_as_of
 from customer_understanding.committee._graph import (
     committee_graph,
     influence_shares,
     occasion_edges,
 )
-from customer_understanding.committee._roles import assign_roles
+from customer_understanding.committee._roles import roles_as_of
 from customer_understanding.committee._stats import engagement
 from customer_understanding.committee._template import (
     DEFAULT_TEMPLATE,
@@ -26,16 +35,38 @@ from customer_understanding.committee._template import (
     TemplateByDealSize,
 )
 from customer_understanding.domain import Discipline
-from customer_understanding.tables import NAT, from_nanos
+from customer_understanding.typing import AsOf
 
 __all__ = ["Committee", "CommitteeSet", "buying_committee", "committees"]
 
 _DISCIPLINES = tuple(d.value for d in Discipline)
+_FRAME = is_a(pd.DataFrame, "a pandas DataFrame")
+_EDGE_COLUMNS = ["source", "target", "weight"]
 
 
-@attrs.frozen(kw_only=True)
+def _probability(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    check_probability(instance, attribute, value)
+
+
+def _gaps(value: Any) -> tuple[Gap, ...]:
+    gaps = tuple(value) if isinstance(value, list | tuple) else value
+    bad = not isinstance(gaps, tuple) or not all(isinstance(gap, Gap) for gap in gaps)
+    if bad:
+        msg = f"gaps={value!r} must be a sequence of Gap"
+        raise InvalidValueError(msg)
+    return gaps
+
+
+def _edges(value: Any) -> pd.DataFrame:
+    return frame_copy(pd.DataFrame(columns=_EDGE_COLUMNS) if value is None else value)
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class Committee:
     """One account's (or opportunity's) buying committee as of a moment.
+
+    The tables are kept private; :attr:`members`, :attr:`edges`, :attr:`graph` and
+    :meth:`to_pandas` hand out new copies, so a committee never changes.
 
     Attributes
     ----------
@@ -44,13 +75,12 @@ class Committee:
     opportunity_id
         The opportunity, for a deal's committee; ``None`` for the account's.
     as_of
-        The moment it describes: only data up to then was used.
-    graph
-        A :class:`networkx.Graph`: contact ids as nodes with ``role``, ``confidence``,
-        ``role_source``, ``name``, ``title``, ``seniority``, ``last_touch``, per-discipline
-        engagement and ``influence``; edges from shared occasions with a recency ``weight``.
+        The moment it describes (a :class:`~customer_understanding.typing.Moment`): only
+        data up to then was used, an event exactly at it included.
     members
-        One row per member, most influential first.
+        One row per member, most influential first (``contact_id`` and attributes).
+    edges
+        ``source``, ``target`` (contact ids) and recency ``weight`` of shared occasions.
     coverage
         Coverage of the template in [0, 1].
     gaps
@@ -67,19 +97,78 @@ class Committee:
     ...                                  contact_id=c, opportunity_id="o1")
     ...                   for n, c in enumerate(["c1", "c2"])])
     >>> committee = buying_committee(base, "a1")
+    >>> committee
+    Committee: 2 rows, as of 2026-03-01T00:00:00Z, account_id=a1, coverage=0.50, gaps=2
     >>> sorted(committee.members["role"])
     ['economic_buyer', 'technical_evaluator']
     >>> committee.graph.has_edge("c1", "c2"), committee.coverage
     (True, 0.5)
     """
 
-    account_id: str
-    opportunity_id: str | None
-    as_of: datetime
-    graph: Any = attrs.field(repr=False)
-    members: pd.DataFrame = attrs.field(repr=False)
-    coverage: float
-    gaps: tuple[Gap, ...]
+    account_id: str = attrs.field(validator=is_a(str, "a string"))
+    opportunity_id: str | None = attrs.field(
+        default=None, validator=is_a((str, type(None)), "a string or None")
+    )
+    as_of: Moment = attrs.field(converter=moment_of)
+    _members: pd.DataFrame = attrs.field(converter=frame_copy, validator=_FRAME, alias="members")
+    _edges: pd.DataFrame = attrs.field(
+        default=None, converter=_edges, validator=_FRAME, alias="edges"
+    )
+    coverage: float = attrs.field(validator=_probability)
+    gaps: tuple[Gap, ...] = attrs.field(default=(), converter=_gaps)
+
+    def __attrs_post_init__(self) -> None:
+        for name, frame, needed in (("members", self._members, ["contact_id"]),
+                                    ("edges", self._edges, _EDGE_COLUMNS)):  # fmt: skip
+            missing = [column for column in needed if column not in frame.columns]
+            if missing:
+                msg = f"{name} lacks the columns {missing}"
+                raise InvalidValueError(msg)
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """One row per member, most influential first (a new copy)."""
+        return self._members.copy()
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """The committee's edges: ``source``, ``target``, ``weight`` (a new copy)."""
+        return self._edges.copy()
+
+    @property
+    def graph(self) -> Any:
+        """A new :class:`networkx.Graph` of the committee.
+
+        Contact ids are the nodes, with ``role``, ``confidence``, ``role_source``,
+        ``name``, ``title``, ``seniority``, ``last_touch``, per-discipline engagement and
+        ``influence``; edges from shared occasions carry a recency ``weight``.
+        """
+        return committee_graph(self._members, self._edges)
+
+    def __len__(self) -> int:
+        """The number of members."""
+        return len(self._members)
+
+    def __repr__(self) -> str:
+        facts: dict[str, object] = {"account_id": self.account_id}
+        if self.opportunity_id is not None:
+            facts["opportunity_id"] = self.opportunity_id
+        return summary("Committee", len(self), as_of=self.as_of, **facts,
+                       coverage=f"{self.coverage:.2f}", gaps=len(self.gaps))  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per member, as a new DataFrame.
+
+        ``account_id`` (and ``opportunity_id`` for a deal's committee) come first.
+        """
+        frame = self._members.copy()
+        if self.opportunity_id is not None:
+            frame.insert(0, "opportunity_id", self.opportunity_id)
+        frame.insert(0, "account_id", self.account_id)
+        return frame
 
     def changes_since(self, earlier: Committee) -> pd.DataFrame:
         """Who joined, left or changed role between ``earlier`` and this committee.
@@ -99,8 +188,9 @@ class Committee:
         >>> after.changes_since(before)[["contact_id", "change"]].values.tolist()
         [['c2', 'joined']]
         """
-        old = earlier.members.set_index("contact_id")["role"]
-        new = self.members.set_index("contact_id")["role"]
+        require("earlier", earlier, Committee, "a Committee")
+        old = earlier._members.set_index("contact_id")["role"]
+        new = self._members.set_index("contact_id")["role"]
         rows = [(c, "joined", None, new[c]) for c in new.index.difference(old.index)]
         rows += [(c, "left", old[c], None) for c in old.index.difference(new.index)]
         both = new.index.intersection(old.index)
@@ -108,12 +198,17 @@ class Committee:
         return pd.DataFrame(rows, columns=["contact_id", "change", "role_before", "role_after"])
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CommitteeSet:
     """The committees of every account as of one moment, computed in bulk.
 
+    The tables are kept private; :attr:`members`, :attr:`edges` and :meth:`to_pandas`
+    hand out new copies.
+
     Attributes
     ----------
+    as_of
+        The moment, a :class:`~customer_understanding.typing.Moment`.
     members
         One row per member of any committee, with ``account_id``.
     edges
@@ -129,51 +224,71 @@ class CommitteeSet:
     ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01", type="call",
     ...                                  contact_id="c1")])
     >>> everyone = committees(base)
+    >>> everyone
+    CommitteeSet: 1 row, as of 2026-03-01T00:00:00Z, accounts=1
     >>> everyone.members["role"].tolist(), everyone.committee("a1").coverage
     (['economic_buyer'], 0.25)
     """
 
-    as_of: datetime
-    members: pd.DataFrame = attrs.field(repr=False)
-    edges: pd.DataFrame = attrs.field(repr=False)
-    coverage: CoverageReport = attrs.field(repr=False)
+    as_of: Moment = attrs.field(converter=moment_of)
+    _members: pd.DataFrame = attrs.field(converter=frame_copy, validator=_FRAME, alias="members")
+    _edges: pd.DataFrame = attrs.field(converter=frame_copy, validator=_FRAME, alias="edges")
+    coverage: CoverageReport = attrs.field(validator=is_a(CoverageReport, "a CoverageReport"))
+
+    @property
+    def members(self) -> pd.DataFrame:
+        """Every member of every committee (a new copy)."""
+        return self._members.copy()
+
+    @property
+    def edges(self) -> pd.DataFrame:
+        """Every edge of every committee (a new copy)."""
+        return self._edges.copy()
+
+    def __len__(self) -> int:
+        """The number of members over all committees."""
+        return len(self._members)
+
+    def __repr__(self) -> str:
+        return summary("CommitteeSet", len(self), as_of=self.as_of, accounts=len(self.coverage))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     def to_pandas(self) -> pd.DataFrame:
-        """Every member of every committee."""
-        return self.members.copy()
+        """Every member of every committee, as a new DataFrame."""
+        return self._members.copy()
 
     def committee(self, account_id: str) -> Committee:
-        """One account's committee, with its graph."""
+        """One account's committee, with its graph.
+
+        Raises
+        ------
+        NotFoundError
+            If the account is not in the set.
+        """
         gaps = tuple(self.coverage.gaps_of(account_id))  # raises for unknown accounts
-        members = self.members[self.members["account_id"] == account_id].drop(columns="account_id")
-        edges = self.edges[self.edges["account_id"] == account_id]
-        frame = self.coverage.accounts
-        score = frame.loc[frame["account_id"] == account_id, "coverage"]
-        return Committee(account_id=account_id, opportunity_id=None, as_of=self.as_of,
-                         graph=committee_graph(members, edges),
-                         members=members.reset_index(drop=True), coverage=float(score.iloc[0]),
-                         gaps=gaps)  # fmt: skip
-
-
-def _check(half_life_days: float) -> None:
-    if not half_life_days > 0:
-        msg = f"half_life_days={half_life_days!r} must be > 0"
-        raise InvalidValueError(msg)
+        members = self._members[self._members["account_id"] == account_id]
+        edges = self._edges[self._edges["account_id"] == account_id]
+        return Committee(account_id=account_id, as_of=self.as_of,
+                         members=members.drop(columns="account_id").reset_index(drop=True),
+                         edges=edges.drop(columns="account_id").reset_index(drop=True),
+                         coverage=self.coverage.coverage_of(account_id), gaps=gaps)  # fmt: skip
 
 
 def _frames(
-    base: CustomerBase, rows: npt.NDArray[np.intp], *, as_of: int, half_life_days: float
+    base: CustomerBase, rows: npt.NDArray[np.intp], *, as_of: Moment, half_life_days: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Members and edges of the committees formed by the contact ``rows``."""
     tables = base.tables
     contacts = tables.contacts
-    roles = assign_roles(contacts, roles=tables.contact_roles, deals=tables.opportunities,
-                         as_of=as_of)  # fmt: skip
+    roles = roles_as_of(contacts, roles=tables.contact_roles, deals=tables.opportunities,
+                        as_of=as_of)  # fmt: skip
     activity = engagement(tables.interactions, len(contacts), as_of=as_of,
                           half_life_days=half_life_days)  # fmt: skip
     table = tables.interactions
     at = table.column("occurred_at")
-    mine = np.flatnonzero(np.isin(table.column("contact"), rows) & (at != NAT) & (at <= as_of))
+    mine = np.flatnonzero(np.isin(table.column("contact"), rows) & known_by(at, as_of))
     edges = occasion_edges(table, mine, as_of=as_of, half_life_days=half_life_days)
     account = np.full(len(contacts), -1, dtype=np.int64)
     account[rows] = contacts.column("account")[rows]
@@ -206,17 +321,17 @@ def _frames(
     return members, named
 
 
-def _members_of(base: CustomerBase, as_of: int) -> npt.NDArray[np.intp]:
+def _members_of(base: CustomerBase, as_of: Moment) -> npt.NDArray[np.intp]:
     contacts = base.contacts
     created = contacts.column("created_at")
-    present = (created == NAT) | (created <= as_of)
+    present = (created == NAT) | known_by(created, as_of)
     return np.flatnonzero((contacts.column("account") >= 0) & present)
 
 
 def committees(
     base: CustomerBase,
     *,
-    as_of: datetime | str | None = None,
+    as_of: AsOf = None,
     template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
     half_life_days: float = 30.0,
 ) -> CommitteeSet:
@@ -227,7 +342,8 @@ def committees(
     base
         The customer base.
     as_of
-        Judge as of this moment; defaults to the latest interaction in the base.
+        Judge as of this moment, in any form (``None``: the latest event in the base);
+        an event exactly at it counts.
     template
         The roles required for coverage and gaps.
     half_life_days
@@ -248,14 +364,12 @@ def committees(
     >>> found.coverage.to_pandas()["coverage"].tolist()
     [0.25, 0.125]
     """
-    _check(half_life_days)
+    positive("half_life_days", half_life_days)
     moment = base.tables.moment(as_of)
+    coverage = coverage_as_of(base, moment, template=template)
     members, edges = _frames(base, _members_of(base, moment), as_of=moment,
                              half_life_days=half_life_days)  # fmt: skip
-    when = from_nanos(moment)
-    assert when is not None
-    coverage = committee_coverage(base, as_of=when, template=template)
-    return CommitteeSet(as_of=when, members=members, edges=edges, coverage=coverage)
+    return CommitteeSet(as_of=moment, members=members, edges=edges, coverage=coverage)
 
 
 def _deal_rows(
@@ -276,7 +390,7 @@ def buying_committee(
     base: CustomerBase,
     account_id: str,
     *,
-    as_of: datetime | str | None = None,
+    as_of: AsOf = None,
     opportunity_id: str | None = None,
     template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
     half_life_days: float = 30.0,
@@ -290,7 +404,8 @@ def buying_committee(
     account_id
         The account.
     as_of
-        Judge as of this moment; defaults to the latest interaction in the base.
+        Judge as of this moment, in any form (``None``: the latest event in the base);
+        an event exactly at it counts.
     opportunity_id
         Restrict to the people on one deal: its declared contact roles and the contacts
         of interactions logged against it.
@@ -318,22 +433,19 @@ def buying_committee(
     >>> committee.members.loc[0, "role"], [gap.kind for gap in committee.gaps][:1]
     ('economic_buyer', ['missing_role'])
     """
-    _check(half_life_days)
+    positive("half_life_days", half_life_days)
+    require("account_id", account_id, str, "a string")
     account = base.account_row(account_id)
     moment = base.tables.moment(as_of)
+    report = coverage_as_of(base, moment, template=template)
     rows = _members_of(base, moment)
     rows = rows[base.contacts.column("account")[rows] == account]
     if opportunity_id is not None:
+        require("opportunity_id", opportunity_id, str, "a string or None")
         rows = _deal_rows(base, opportunity_id, rows)
     members, edges = _frames(base, rows, as_of=moment, half_life_days=half_life_days)
-    members = members.drop(columns="account_id")
-    when = from_nanos(moment)
-    assert when is not None
-    report = committee_coverage(base, as_of=when, template=template)
-    if account_id not in set(report.accounts["account_id"]):
-        msg = f"account_id={account_id!r} is not in the coverage report"
-        raise NotFoundError(msg)
-    return Committee(account_id=account_id, opportunity_id=opportunity_id, as_of=when,
-                     graph=committee_graph(members, edges), members=members,
-                     coverage=float(report.accounts["coverage"].iloc[account]),
+    return Committee(account_id=account_id, opportunity_id=opportunity_id, as_of=moment,
+                     members=members.drop(columns="account_id"),
+                     edges=edges.drop(columns="account_id"),
+                     coverage=report.coverage_of(account_id),
                      gaps=tuple(report.gaps_of(account_id)))  # fmt: skip
