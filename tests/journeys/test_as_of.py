@@ -36,7 +36,8 @@ def _base() -> cu.CustomerBase:
     """One won deal closing exactly at AS_OF, and a touch exactly at AS_OF (the last event)."""
     roles = [cu.ContactRole(contact_id="c1", role="champion")]
     deal = cu.Opportunity(id="o1", account_id="a1", amount=1000.0, outcome="won",
-                          created_at="2026-03-01", closed_at=AS_OF, contact_roles=roles)  # fmt: skip
+                          created_at="2026-03-01", closed_at=AS_OF,
+                          contact_roles=roles)  # fmt: skip
     touches = [
         cu.Interaction(id="i1", occurred_at=FIRST, type="email_open", channel="email",
                        contact_id="c1"),
