@@ -31,6 +31,7 @@ from customer_understanding.journeys._columns import (
     column,
     floats,
     ints,
+    is_a,
     moment_of,
     non_negative,
     objects,
@@ -92,8 +93,8 @@ class DealJourneys:
     [['o1', True, 900.0, 1]]
     """
 
-    touches: Touches = attrs.field(validator=attrs.validators.instance_of(Touches))
-    outcomes: Outcomes = attrs.field(validator=attrs.validators.instance_of(Outcomes))
+    touches: Touches = attrs.field(validator=is_a(Touches, "Touches"))
+    outcomes: Outcomes = attrs.field(validator=is_a(Outcomes, "Outcomes"))
     interaction: Ints = attrs.field(converter=ints, validator=checked)
     amount: npt.NDArray[np.float64] = attrs.field(converter=floats, validator=checked)
     as_of: Moment = attrs.field(converter=moment_of)

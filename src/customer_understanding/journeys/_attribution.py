@@ -17,6 +17,7 @@ from customer_understanding.journeys._columns import (
     finite,
     floats,
     ints,
+    is_a,
     labels,
 )
 from customer_understanding.journeys._paths import Floats, Outcomes, Paths, Touches
@@ -74,7 +75,7 @@ class Attribution:
     [5.0, 5.0]
     """
 
-    method: str = attrs.field(validator=attrs.validators.instance_of(str))
+    method: str = attrs.field(validator=is_a(str, "a string"))
     channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
     credit: Floats = attrs.field(converter=floats, validator=checked)
     journey: npt.NDArray[np.int64] = attrs.field(converter=ints, validator=checked)

@@ -40,6 +40,7 @@ __all__ = [
     "floats",
     "frame",
     "ints",
+    "is_a",
     "labels",
     "moment_of",
     "moment_within",
@@ -104,6 +105,15 @@ def require(name: str, value: object, kind: type, what: str) -> None:
     if not isinstance(value, kind):
         msg = f"{name}={shown(value)} must be {what}"
         raise InvalidValueError(msg)
+
+
+def is_a(kind: type, what: str) -> Callable[[Any, Any, Any], None]:
+    """Attrs validator: the field is an instance of ``kind`` (described as ``what``)."""
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        require(attribute.alias or attribute.name, value, kind, what)
+
+    return validate
 
 
 def checked(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:

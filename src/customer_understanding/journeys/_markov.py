@@ -243,7 +243,7 @@ class MarkovRemovalEffect:
             chain = state_chain(paths, outcomes.converted, order=self.order, names=paths.channels)
             counts, states = chain.counts, chain.labels
             probabilities = removal_probabilities(chain)
-        full = float(probabilities[0])
+        full = float(np.clip(probabilities[0], 0.0, 1.0))  # rounding may pass 1 by an ulp
         effects = 1.0 - probabilities[1:] / full if full > 0 else np.zeros(len(paths.channels))
         return RemovalEffects(
             channels=paths.channels,

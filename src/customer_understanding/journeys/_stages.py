@@ -32,6 +32,7 @@ from customer_understanding.journeys._columns import (
     column,
     ensure,
     ints,
+    is_a,
     objects,
     refused,
     require,
@@ -169,7 +170,7 @@ class StageHistory:
     at: Ints = attrs.field(converter=ints, validator=checked)
     subjects: int = attrs.field(validator=check_count)
     model: StageModel = attrs.field(
-        default=DEFAULT_MODEL, validator=attrs.validators.instance_of(StageModel)
+        default=DEFAULT_MODEL, validator=is_a(StageModel, "a StageModel")
     )
     dropped: int = attrs.field(default=0, validator=check_count)
     level: SubjectLevel | None = attrs.field(
