@@ -68,7 +68,7 @@ def test_results_are_deeply_read_only(name: str) -> None:
         assert field.name.startswith("_") or not isinstance(value, pd.DataFrame), field.name
         assert not isinstance(value, dict | list), field.name
     for attribute in ("members", "edges", "accounts", "gaps"):
-        if hasattr(result, attribute):
+        if isinstance(getattr(result, attribute, None), pd.DataFrame):
             table = getattr(result, attribute)
             size = len(table)
             table.drop(index=table.index, inplace=True)  # noqa: PD002 - changed in place
