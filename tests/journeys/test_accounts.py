@@ -5,7 +5,6 @@ import customer_understanding as cu
 from customer_understanding import InvalidValueError
 from customer_understanding.datasets import generate_world
 from customer_understanding.journeys import (
-    NAT,
     MarkovRemovalEffect,
     PositionBased,
     TimeDecay,
@@ -16,6 +15,7 @@ from customer_understanding.journeys import (
     stage_history,
     stage_journeys,
 )
+from customer_understanding.tables import NAT
 
 DAY = 86_400 * 10**9
 
@@ -129,6 +129,6 @@ def test_stage_journeys_lookback_keeps_only_recent_touches(base):
 
 
 def test_stage_journeys_needs_a_contact_history(base):
-    accounts = stage_history(base, subject_kind="account")
+    accounts = stage_history(base, level="account")
     with pytest.raises(InvalidValueError, match="contacts"):
         stage_journeys(base, accounts)

@@ -5,7 +5,8 @@ import pytest
 import customer_understanding as cu
 from customer_understanding import InvalidValueError
 from customer_understanding.datasets import generate_world
-from customer_understanding.journeys import NAT, Funnel, StageHistory, dormancy, stage_history
+from customer_understanding.journeys import Funnel, StageHistory, dormancy, stage_history
+from customer_understanding.tables import NAT
 
 DAY = 86_400 * 10**9
 
@@ -52,15 +53,15 @@ def test_opportunity_rule_adds_deal_events_for_committee_members(base):
 
 
 def test_account_history_follows_deals(base):
-    history = stage_history(base, subject_kind="account")
+    history = stage_history(base, level="account")
     won = base.tables.opportunities.labels("outcome") == "won"
     accounts = base.tables.opportunities.column("account")[won]
     assert np.all(history.first_entry("won")[accounts[accounts >= 0]] != NAT)
 
 
-def test_unknown_subject_kind_is_rejected(base):
-    with pytest.raises(InvalidValueError, match="subject_kind='deal'"):
-        stage_history(base, subject_kind="deal")  # type: ignore[arg-type]
+def test_unknown_level_is_rejected(base):
+    with pytest.raises(InvalidValueError, match="level='deal'"):
+        stage_history(base, level="deal")  # type: ignore[arg-type]
 
 
 def test_funnel_on_truth_matches_a_plain_count_of_the_truth_table(world):

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 
 from customer_understanding import InvalidValueError
-from customer_understanding.journeys import NAT, LastTouch, Linear, Outcomes, Touches, prepare
+from customer_understanding.journeys import LastTouch, Linear, Outcomes, Touches, prepare
+from customer_understanding.tables import NAT
 
 DAY = 86_400 * 10**9
 

@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from customer_understanding.journeys import (
-    NAT,
     FirstTouch,
     FullPath,
     LastTouch,
@@ -20,6 +19,7 @@ from customer_understanding.journeys import (
     WShaped,
     prepare,
 )
+from customer_understanding.tables import NAT
 
 METHODS = [
     FirstTouch(),

@@ -72,7 +72,9 @@ def test_channel_that_lowers_conversion_can_get_negative_credit():
 
 
 def test_too_many_channels_in_one_journey_is_rejected():
-    touches = Touches(journey=[0] * 4, at=[1, 2, 3, 4], channel=[0, 1, 2, 3], channels="abcd")
+    touches = Touches(
+        journey=[0] * 4, at=[1, 2, 3, 4], channel=[0, 1, 2, 3], channels=tuple("abcd")
+    )
     with pytest.raises(InvalidValueError, match="max_channels=3"):
         ShapleyValue(max_channels=3).attribute(touches, Outcomes(converted=[True]))
 

@@ -1,7 +1,8 @@
 import pytest
 
 from customer_understanding import InvalidValueError, UnknownNameError
-from customer_understanding.journeys import DEFAULT_MODEL, NAT, StageHistory, StageModel
+from customer_understanding.journeys import DEFAULT_MODEL, StageHistory, StageModel
+from customer_understanding.tables import NAT
 
 
 def _build(subject, stage, at, **options):

@@ -5,13 +5,9 @@ committee graph links people who shared meetings, threads or webinars; coverage 
 measured against a :class:`RoleTemplate`, and gaps carry reasons a rep can act on.
 """
 
-from customer_understanding.committee._committee import (
-    Committee,
-    CommitteeSet,
-    buying_committee,
-    committees,
-)
+from customer_understanding.committee._committee import buying_committee, committees
 from customer_understanding.committee._coverage import CoverageReport, Gap, committee_coverage
+from customer_understanding.committee._result import Committee, CommitteeSet
 from customer_understanding.committee._roles import (
     DEFAULT_TITLE_RULES,
     RoleAssignment,

@@ -3,26 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import (
+    DAY_NS,
+    NAT,
+    Moment,
+    from_nanos,
+    html_table,
+    known_by,
+    one_of,
+    summary,
+    within,
+)
 from customer_understanding._errors import NotFoundError
 from customer_understanding.base import CustomerBase
-from customer_understanding.committee._roles import RoleAssignment, assign_roles
-from customer_understanding.committee._stats import DAY, Engagement, engagement
+from customer_understanding.committee._checks import frame_copy, is_a, moment_of, require
+from customer_understanding.committee._roles import RoleAssignment, roles_as_of
+from customer_understanding.committee._stats import Engagement, engagement
 from customer_understanding.committee._template import (
     DEFAULT_TEMPLATE,
     RoleTemplate,
     TemplateByDealSize,
 )
 from customer_understanding.domain import Role
-from customer_understanding.tables import NAT, from_nanos
+from customer_understanding.typing import AsOf
 
-__all__ = ["CoverageReport", "Gap", "committee_coverage"]
+__all__ = ["GAP_KINDS", "CoverageReport", "Gap", "committee_coverage", "coverage_as_of"]
 
 _ROLES = tuple(role.value for role in Role)
 _GAP_COLUMNS = ["account_id", "kind", "role", "contact_id", "reason"]
@@ -30,6 +42,22 @@ _SILENT_DAYS = 21
 _NEW_DAYS = 30
 _SINGLE_THREAD_SHARE = 0.8
 _SINGLE_THREAD_MIN_TOUCHES = 5
+#: The kinds of gap, in the order reports list them.
+GAP_KINDS = ("missing_role", "role_not_engaged", "single_threaded", "champion_silent",
+             "new_senior_contact")  # fmt: skip
+_GAP_KIND = one_of(*GAP_KINDS)
+_TEMPLATES = "a RoleTemplate or TemplateByDealSize"
+_TEXT = is_a(str, "a string")
+_OPTIONAL_TEXT = is_a((str, type(None)), "a string or None")
+_FRAME = is_a(pd.DataFrame, "a pandas DataFrame")
+
+
+def _kind(instance: object, attribute: Any, value: str) -> None:
+    _GAP_KIND(instance, attribute, value)
+
+
+def _role_or_none(value: object) -> Role | None:
+    return None if value is None else Role.parse(value)
 
 
 @attrs.frozen(kw_only=True)
@@ -46,21 +74,24 @@ class Gap:
     'no economic buyer in the committee'
     """
 
-    account_id: str
-    kind: str
-    reason: str
-    role: Role | None = None
-    contact_id: str | None = None
+    account_id: str = attrs.field(validator=_TEXT)
+    kind: str = attrs.field(validator=_kind)
+    reason: str = attrs.field(validator=_TEXT)
+    role: Role | None = attrs.field(default=None, converter=_role_or_none)
+    contact_id: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CoverageReport:
     """Coverage of every account's committee as of one moment, and its gaps.
+
+    The tables are kept private: :meth:`to_pandas` and :attr:`accounts` hand out new
+    copies of the per-account table, :attr:`gaps` of the gaps.
 
     Attributes
     ----------
     as_of
-        The moment the report describes.
+        The moment the report describes, a :class:`~customer_understanding.typing.Moment`.
     template
         The roles that were required.
     accounts
@@ -72,28 +103,64 @@ class CoverageReport:
 
     Examples
     --------
-    >>> report = CoverageReport(as_of=datetime(2026, 1, 1), template=DEFAULT_TEMPLATE,
+    >>> report = CoverageReport(as_of="2026-01-01", template=DEFAULT_TEMPLATE,
     ...     accounts=pd.DataFrame({"account_id": ["a"], "coverage": [0.5]}),
     ...     gaps=pd.DataFrame(columns=_GAP_COLUMNS))
+    >>> report
+    CoverageReport: 1 row, as of 2026-01-01T00:00:00Z, gaps=0
     >>> report.to_pandas()["coverage"].tolist(), report.gaps_of("a")
     ([0.5], [])
     """
 
-    as_of: datetime
-    template: RoleTemplate | TemplateByDealSize
-    accounts: pd.DataFrame = attrs.field(repr=False)
-    gaps: pd.DataFrame = attrs.field(repr=False)
+    as_of: Moment = attrs.field(converter=moment_of)
+    template: RoleTemplate | TemplateByDealSize = attrs.field(
+        validator=is_a((RoleTemplate, TemplateByDealSize), _TEMPLATES)
+    )
+    _accounts: pd.DataFrame = attrs.field(converter=frame_copy, validator=_FRAME, alias="accounts")
+    _gaps: pd.DataFrame = attrs.field(converter=frame_copy, validator=_FRAME, alias="gaps")
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """One row per account (a new copy)."""
+        return self._accounts.copy()
+
+    @property
+    def gaps(self) -> pd.DataFrame:
+        """One row per gap (a new copy)."""
+        return self._gaps.copy()
+
+    def __len__(self) -> int:
+        """The number of accounts."""
+        return len(self._accounts)
+
+    def __repr__(self) -> str:
+        return summary("CoverageReport", len(self), as_of=self.as_of, gaps=len(self._gaps))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     def to_pandas(self) -> pd.DataFrame:
-        """The per-account table."""
-        return self.accounts.copy()
+        """The per-account table, as a new DataFrame."""
+        return self._accounts.copy()
+
+    def coverage_of(self, account_id: str) -> float:
+        """The coverage of one account's committee, in [0, 1].
+
+        Raises
+        ------
+        NotFoundError
+            If the report has no such account.
+        """
+        rows = np.flatnonzero(self._accounts["account_id"].to_numpy() == account_id)
+        if not len(rows):
+            msg = f"account_id={account_id!r} is not in the coverage report"
+            raise NotFoundError(msg)
+        return float(self._accounts["coverage"].iloc[rows[0]])
 
     def gaps_of(self, account_id: str) -> list[Gap]:
         """The gaps of one account, as objects."""
-        if account_id not in set(self.accounts["account_id"]):
-            msg = f"account_id={account_id!r} is not in the coverage report"
-            raise NotFoundError(msg)
-        rows = self.gaps[self.gaps["account_id"] == account_id]
+        self.coverage_of(account_id)  # raises for an unknown account
+        rows = self._gaps[self._gaps["account_id"] == account_id]
         return [_gap({str(k): v for k, v in row.items()}) for row in rows.to_dict("records")]
 
 
@@ -131,12 +198,12 @@ class _Facts:
         ]
 
 
-def _facts(base: CustomerBase, as_of: int) -> _Facts:
+def _facts(base: CustomerBase, as_of: Moment) -> _Facts:
     tables = base.tables
     contacts = tables.contacts
     created = contacts.column("created_at")
-    members = (contacts.column("account") >= 0) & ((created == NAT) | (created <= as_of))
-    roles = assign_roles(
+    members = (contacts.column("account") >= 0) & ((created == NAT) | known_by(created, as_of))
+    roles = roles_as_of(
         contacts, roles=tables.contact_roles, deals=tables.opportunities, as_of=as_of
     )
     activity = engagement(tables.interactions, len(contacts), as_of=as_of)
@@ -144,9 +211,10 @@ def _facts(base: CustomerBase, as_of: int) -> _Facts:
 
 
 def _engaged(facts: _Facts, template: RoleTemplate) -> npt.NDArray[np.bool_]:
-    window = int(template.engaged_within_days * DAY)
     last = facts.activity.last_touch
-    engaged: npt.NDArray[np.bool_] = facts.members & (last != NAT) & (last >= facts.as_of - window)
+    engaged: npt.NDArray[np.bool_] = facts.members & within(
+        last, facts.as_of, template.engaged_within_days
+    )
     return engaged
 
 
@@ -183,8 +251,8 @@ def _choice(
     deals = base.opportunities
     account, created = deals.column("account"), deals.column("created_at")
     closed, outcome = deals.column("closed_at"), deals.labels("outcome")
-    still_open = (outcome == "open") | (closed == NAT) | (closed > as_of)
-    live = (account >= 0) & (created != NAT) & (created <= as_of) & still_open
+    still_open = (outcome == "open") | ~known_by(closed, as_of)
+    live = (account >= 0) & known_by(created, as_of) & still_open
     largest = np.full(len(base.accounts), np.nan)
     amounts = np.nan_to_num(deals.column("amount"), nan=0.0)
     np.fmax.at(largest, account[live], amounts[live])
@@ -194,7 +262,7 @@ def _choice(
 def committee_coverage(
     base: CustomerBase,
     *,
-    as_of: datetime | str | None = None,
+    as_of: AsOf = None,
     template: RoleTemplate | TemplateByDealSize = DEFAULT_TEMPLATE,
 ) -> CoverageReport:
     """Coverage and gaps of every account's buying committee, computed in bulk.
@@ -204,8 +272,8 @@ def committee_coverage(
     base
         The customer base.
     as_of
-        The moment to judge at (UTC); only data up to it is used. Defaults to the
-        latest interaction in the base.
+        The moment to judge at, in any form (``None``: the latest event in the base);
+        only data up to it is used, an event exactly at it included.
     template
         The roles required and how recently they must have been engaged, or a
         :class:`TemplateByDealSize` that picks a template per account.
@@ -224,7 +292,14 @@ def committee_coverage(
     >>> [gap.reason for gap in report.gaps_of("a1")][:2]
     ['no economic buyer in the committee', 'no champion in the committee']
     """
-    moment = base.tables.moment(as_of)
+    return coverage_as_of(base, base.tables.moment(as_of), template=template)
+
+
+def coverage_as_of(
+    base: CustomerBase, moment: Moment, *, template: RoleTemplate | TemplateByDealSize
+) -> CoverageReport:
+    """:func:`committee_coverage` for a moment already checked against the base."""
+    require("template", template, (RoleTemplate, TemplateByDealSize), _TEMPLATES)
     facts = _facts(base, moment)
     templates, choice = _choice(base, moment, template)
     size = len(base.accounts)
@@ -246,9 +321,7 @@ def committee_coverage(
     )
     gaps = pd.DataFrame(gap_rows, columns=_GAP_COLUMNS)
     gaps = gaps.sort_values(["account_id", "kind"], kind="stable").reset_index(drop=True)
-    when = from_nanos(moment)
-    assert when is not None  # as_of_nanos never returns NAT
-    return CoverageReport(as_of=when, template=template, accounts=accounts, gaps=gaps)
+    return CoverageReport(as_of=moment, template=template, accounts=accounts, gaps=gaps)
 
 
 def _role_gaps(
@@ -292,7 +365,7 @@ def _last_demo(facts: _Facts) -> npt.NDArray[np.int64]:
     table = facts.base.interactions
     at, account = table.column("occurred_at"), table.column("account")
     demos = (table.column("type") == table.code_of("type", "demo")) & (account >= 0)
-    demos &= (at != NAT) & (at <= facts.as_of)
+    demos &= known_by(at, facts.as_of)
     last = np.full(len(facts.base.accounts), NAT, dtype=np.int64)
     np.maximum.at(last, account[demos], at[demos])
     return last
@@ -302,8 +375,8 @@ def _silent_champions(facts: _Facts) -> Iterator[tuple[object, ...]]:
     demo = _last_demo(facts)[np.maximum(facts.account, 0)]
     last = facts.activity.last_touch
     champion = facts.members & (facts.roles.role == _ROLES.index("champion"))
-    silent = champion & (demo != NAT) & (last != NAT) & (last <= demo + DAY)
-    silent &= facts.as_of - np.maximum(last, demo) >= _SILENT_DAYS * DAY
+    silent = champion & (demo != NAT) & (last != NAT) & (last <= demo + DAY_NS)
+    silent &= ~within(np.maximum(last, demo), facts.as_of, _SILENT_DAYS)
     flagged = np.flatnonzero(silent)
     ids, contact_ids = facts.base.accounts.column("id"), facts.base.contacts.column("id")
     for row, name in zip(flagged, facts.names(flagged), strict=True):
@@ -317,7 +390,7 @@ def _new_seniors(facts: _Facts) -> Iterator[tuple[object, ...]]:
     contacts = facts.base.contacts
     seniority = contacts.labels("seniority")
     created = contacts.column("created_at")
-    recent = (created != NAT) & (created > facts.as_of - _NEW_DAYS * DAY)
+    recent = within(created, facts.as_of, _NEW_DAYS)
     senior = np.isin(seniority, ["vp", "c_level"]) | _senior_title(contacts.column("title"))
     flagged = np.flatnonzero(facts.members & recent & senior)
     ids, contact_ids = facts.base.accounts.column("id"), contacts.column("id")

@@ -14,11 +14,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.tables import NAT, InteractionTable
+from customer_understanding._core import DAY_NS, NAT, half_life_decay
+from customer_understanding.tables import InteractionTable
 
-__all__ = ["DAY", "committee_graph", "influence_shares", "occasion_edges"]
+__all__ = ["committee_graph", "influence_shares", "occasion_edges"]
 
-DAY = 86_400 * 10**9
 _GROUP_TYPES = ("meeting", "demo", "call", "webinar", "event_attended")
 _EDGE_COLUMNS = ["a", "b", "weight"]
 
@@ -26,7 +26,7 @@ _EDGE_COLUMNS = ["a", "b", "weight"]
 def _occasion_keys(table: InteractionTable, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
     """One key per interaction that others could have shared (``None`` for solitary ones)."""
     types = pd.Series(table.labels("type")[rows], dtype=object)
-    day = pd.Series((table.column("occurred_at")[rows] // DAY).astype(str), dtype=object)
+    day = pd.Series((table.column("occurred_at")[rows] // DAY_NS).astype(str), dtype=object)
     group = types.isin(_GROUP_TYPES).to_numpy()
     deal = pd.Series(table.column("opportunity_ref")[rows], dtype=object)
     campaign = pd.Series(table.labels("campaign")[rows], dtype=object)
@@ -71,8 +71,8 @@ def occasion_edges(
         return pd.DataFrame(columns=_EDGE_COLUMNS)
     pairs = frame.merge(frame, on="key", suffixes=("_a", "_b"))
     pairs = pairs[pairs["contact_a"] < pairs["contact_b"]]
-    age_days = (as_of - np.maximum(pairs["at_a"], pairs["at_b"])) / DAY
-    pairs = pairs.assign(weight=np.exp2(-age_days / half_life_days))
+    age = as_of - np.maximum(pairs["at_a"].to_numpy(np.int64), pairs["at_b"].to_numpy(np.int64))
+    pairs = pairs.assign(weight=half_life_decay(age, half_life_days))
     edges = pairs.groupby(["contact_a", "contact_b"], as_index=False)["weight"].sum()
     return pd.DataFrame(
         {

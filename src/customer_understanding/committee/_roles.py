@@ -10,22 +10,60 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    check_probability,
+    html_table,
+    known_by,
+    resolve_moment,
+    summary,
+)
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.committee._checks import column, is_a, require, shown
 from customer_understanding.domain import Role
-from customer_understanding.tables import NAT, ContactRoleTable, ContactTable, OpportunityTable
+from customer_understanding.tables import ContactRoleTable, ContactTable, OpportunityTable
+from customer_understanding.typing import AsOf
 
-__all__ = ["DEFAULT_TITLE_RULES", "RoleAssignment", "TitleRule", "assign_roles", "infer_role"]
+__all__ = [
+    "DEFAULT_TITLE_RULES",
+    "RoleAssignment",
+    "TitleRule",
+    "assign_roles",
+    "infer_role",
+    "roles_as_of",
+]
 
 _ROLES = tuple(role.value for role in Role)
 
 
 def _role(value: object) -> Role:
     return Role.parse(value)
+
+
+def _confidence(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
+    check_probability(instance, attribute, value)
+    if value == 0:
+        msg = f"confidence={value!r} must be above 0"
+        raise InvalidValueError(msg)
+
+
+def _compiled_pattern(pattern: object) -> re.Pattern[str]:
+    if not isinstance(pattern, str):
+        msg = f"pattern={shown(pattern)} must be a regular expression (a string)"
+        raise InvalidValueError(msg)
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as error:
+        msg = f"pattern={pattern!r} is not a regular expression: {error}"
+        raise InvalidValueError(msg) from None
 
 
 @attrs.frozen(kw_only=True)
@@ -41,18 +79,12 @@ class TitleRule:
 
     pattern: str
     role: Role = attrs.field(converter=_role)
-    confidence: float = attrs.field(default=0.6)
+    confidence: float = attrs.field(default=0.6, validator=_confidence)
     _compiled: re.Pattern[str] = attrs.field(init=False, repr=False, eq=False)
-
-    @confidence.validator
-    def _share(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not 0 < value <= 1:
-            msg = f"confidence={value!r} must be within (0, 1]"
-            raise ValueError(msg)
 
     @_compiled.default
     def _compile(self) -> re.Pattern[str]:
-        return re.compile(self.pattern, re.IGNORECASE)
+        return _compiled_pattern(self.pattern)
 
     def matches(self, title: str) -> bool:
         """Whether the rule applies to ``title``."""
@@ -96,31 +128,91 @@ def infer_role(
     >>> infer_role(None)
     (None, 0.0)
     """
+    require("title", title, (str, type(None)), "a string or None")
     if not title:
         return None, 0.0
     rule = next((r for r in rules if r.matches(title)), None)
     return (None, 0.0) if rule is None else (rule.role, rule.confidence)
 
 
-@attrs.frozen(kw_only=True)
+def _ints(value: Any) -> npt.NDArray[np.int64]:
+    return column(value, np.int64)
+
+
+def _floats(value: Any) -> npt.NDArray[np.float64]:
+    return column(value, np.float64)
+
+
+def _bools(value: Any) -> npt.NDArray[np.bool_]:
+    return column(value, np.bool_)
+
+
+def _ids(value: Any) -> npt.NDArray[np.object_] | None:
+    return None if value is None else column(value, object)
+
+
+_COLUMN = is_a(np.ndarray, "a one-dimensional column")
+
+
+@attrs.frozen(kw_only=True, repr=False)
 class RoleAssignment:
     """One role per contact row: its code in :class:`Role` order, confidence and source.
 
     ``source`` is ``"declared"`` (a CRM contact role), ``"inferred"`` (from the title) or
-    ``None`` when nothing suggests a role.
+    ``None`` when nothing suggests a role. ``contact_id`` holds the contacts' ids when
+    known (:func:`assign_roles` fills it).
 
     Examples
     --------
     >>> import numpy as np
     >>> roles = RoleAssignment(role=np.array([0, -1]), confidence=np.array([1.0, 0.0]),
-    ...                        declared=np.array([True, False]))
+    ...                        declared=np.array([True, False]), contact_id=["c1", "c2"])
     >>> roles.labels().tolist(), roles.sources().tolist()
     (['economic_buyer', None], ['declared', None])
+    >>> roles
+    RoleAssignment: 2 rows, declared=1, inferred=0
     """
 
-    role: npt.NDArray[np.int64]
-    confidence: npt.NDArray[np.float64]
-    declared: npt.NDArray[np.bool_]
+    role: npt.NDArray[np.int64] = attrs.field(converter=_ints, validator=_COLUMN)
+    confidence: npt.NDArray[np.float64] = attrs.field(converter=_floats, validator=_COLUMN)
+    declared: npt.NDArray[np.bool_] = attrs.field(converter=_bools, validator=_COLUMN)
+    contact_id: npt.NDArray[np.object_] | None = attrs.field(
+        default=None, converter=_ids, validator=attrs.validators.optional(_COLUMN)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {"role": len(self.role), "confidence": len(self.confidence),
+                 "declared": len(self.declared)}  # fmt: skip
+        if self.contact_id is not None:
+            sizes["contact_id"] = len(self.contact_id)
+        if len(set(sizes.values())) > 1:
+            msg = f"the assignment's columns differ in length: {sizes}"
+            raise InvalidValueError(msg)
+        if np.any((self.role < -1) | (self.role >= len(_ROLES))):
+            msg = f"role holds codes outside -1 … {len(_ROLES) - 1}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of contacts."""
+        return len(self.role)
+
+    def __repr__(self) -> str:
+        has = self.role >= 0
+        return summary("RoleAssignment", len(self), declared=int((has & self.declared).sum()),
+                       inferred=int((has & ~self.declared).sum()))  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per contact, as a new DataFrame.
+
+        Columns: ``contact_id`` (``row`` without ids), ``role``, ``confidence``, ``source``.
+        """
+        who = ("row", np.arange(len(self))) if self.contact_id is None else (
+            "contact_id", self.contact_id)  # fmt: skip
+        return pd.DataFrame({who[0]: who[1], "role": self.labels(),
+                             "confidence": self.confidence, "source": self.sources()})  # fmt: skip
 
     def labels(self) -> npt.NDArray[np.object_]:
         """Role names per contact (``None`` where no role)."""
@@ -152,7 +244,7 @@ def _declared(
     contact, deal = roles.column("contact"), roles.column("opportunity")
     code = roles.column("role")
     opened = np.where(deal >= 0, np.append(deals.column("created_at"), NAT)[deal], NAT)
-    usable = (contact >= 0) & (code >= 0) & (opened != NAT) & (opened <= as_of)
+    usable = (contact >= 0) & (code >= 0) & known_by(opened, as_of)
     order = np.lexsort((opened[usable], contact[usable]))
     who, what = contact[usable][order], code[usable][order]
     declared = np.full(contacts, -1, dtype=np.int64)
@@ -165,10 +257,20 @@ def assign_roles(
     *,
     roles: ContactRoleTable,
     deals: OpportunityTable,
-    as_of: int,
+    as_of: AsOf = None,
     rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
 ) -> RoleAssignment:
     """Declared roles where the CRM has one, inferred roles from titles elsewhere.
+
+    A declared role counts from its deal's creation: ``as_of`` takes any form of a
+    moment (``None``: the latest deal creation) and may not be before the first deal
+    was created; a deal created exactly at ``as_of`` counts.
+
+    Raises
+    ------
+    InvalidValueError
+        For tables of the wrong kind, an ``as_of`` that is no moment or too early, or
+        ``rules`` that are not :class:`TitleRule` objects.
 
     Examples
     --------
@@ -176,10 +278,32 @@ def assign_roles(
     >>> contacts = ContactTable.from_columns({"id": ["c1", "c2"],
     ...                                       "title": ["CFO", "Data Engineer"]})
     >>> assigned = assign_roles(contacts, roles=ContactRoleTable.empty(),
-    ...                         deals=OpportunityTable.empty(), as_of=0)
+    ...                         deals=OpportunityTable.empty(), as_of="2026-06-01")
     >>> assigned.labels().tolist(), assigned.sources().tolist()
     (['economic_buyer', 'technical_evaluator'], ['inferred', 'inferred'])
     """
+    require("contacts", contacts, ContactTable, "a ContactTable")
+    require("roles", roles, ContactRoleTable, "a ContactRoleTable")
+    require("deals", deals, OpportunityTable, "an OpportunityTable")
+    require("rules", rules, (tuple, list), "a sequence of TitleRule")
+    for rule in rules:
+        require("rules", rule, TitleRule, "a sequence of TitleRule")
+    created = deals.column("created_at")
+    known = created[created != NAT]
+    span = (int(known.min()), int(known.max())) if len(known) else (None, None)
+    moment = resolve_moment(as_of, earliest=span[0], latest=span[1])
+    return roles_as_of(contacts, roles=roles, deals=deals, as_of=moment, rules=rules)
+
+
+def roles_as_of(
+    contacts: ContactTable,
+    *,
+    roles: ContactRoleTable,
+    deals: OpportunityTable,
+    as_of: Moment,
+    rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+) -> RoleAssignment:
+    """:func:`assign_roles` for a moment already checked (the committees' bulk path)."""
     inferred, confidence = _inferred(contacts, rules)
     declared = _declared(len(contacts), roles, deals, as_of)
     # The role vocabulary of the table is Role's, in the same order as _ROLES.
@@ -188,4 +312,5 @@ def assign_roles(
         role=np.where(is_declared, declared, inferred),
         confidence=np.where(is_declared, 1.0, confidence),
         declared=is_declared,
+        contact_id=contacts.column("id"),
     )

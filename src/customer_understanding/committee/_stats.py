@@ -6,12 +6,12 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import NAT, half_life_decay, known_by, within
 from customer_understanding.domain import Discipline
-from customer_understanding.tables import NAT, InteractionTable
+from customer_understanding.tables import InteractionTable
 
-__all__ = ["DAY", "Engagement", "engagement"]
+__all__ = ["Engagement", "engagement"]
 
-DAY = 86_400 * 10**9
 _DISCIPLINES = tuple(d.value for d in Discipline)
 
 
@@ -42,27 +42,27 @@ def engagement(
     half_life_days: float = 30.0,
     window_days: float = 90.0,
 ) -> Engagement:
-    """Compute :class:`Engagement` for ``contacts`` rows from interactions before ``as_of``.
+    """Compute :class:`Engagement` for ``contacts`` rows from interactions by ``as_of``.
 
     Examples
     --------
     >>> from customer_understanding.tables import InteractionTable
+    >>> DAY_NS = 86_400 * 10**9
     >>> table = InteractionTable.from_columns({"contact": [0, 0, 1], "discipline":
-    ...     ["sales", "marketing", "sales"], "occurred_at": [0, 5 * DAY, 100 * DAY]})
-    >>> result = engagement(table, 2, as_of=10 * DAY)
-    >>> result.last_touch.tolist() == [5 * DAY, NAT]
+    ...     ["sales", "marketing", "sales"], "occurred_at": [0, 5 * DAY_NS, 100 * DAY_NS]})
+    >>> result = engagement(table, 2, as_of=10 * DAY_NS)
+    >>> result.last_touch.tolist() == [5 * DAY_NS, NAT]
     True
     >>> result.sales_recent.tolist()
     [1.0, 0.0]
     """
     contact = interactions.column("contact")
     at = interactions.column("occurred_at")
-    usable = (contact >= 0) & (at != NAT) & (at <= as_of)
+    usable = (contact >= 0) & known_by(at, as_of)
     who, when = contact[usable], at[usable]
     last = np.full(contacts, NAT, dtype=np.int64)
     np.maximum.at(last, who, when)
-    age_days = (as_of - when) / DAY
-    weight = np.exp2(-age_days / half_life_days)
+    weight = half_life_decay(as_of - when, half_life_days)
     codes = interactions.column("discipline")[usable]
     labels = interactions.categories["discipline"]
     order = np.array([_DISCIPLINES.index(label) for label in labels] + [0])
@@ -70,6 +70,6 @@ def engagement(
     weights = weight * (codes >= 0)
     flat = np.bincount(who * 4 + slot, weights=weights, minlength=contacts * 4)
     by_discipline = flat.astype(np.float64).reshape(contacts, 4)
-    sales = (slot == _DISCIPLINES.index("sales")) & (codes >= 0) & (age_days <= window_days)
+    sales = (slot == _DISCIPLINES.index("sales")) & (codes >= 0) & within(when, as_of, window_days)
     sales_recent = np.bincount(who[sales], minlength=contacts).astype(np.float64)
     return Engagement(last_touch=last, by_discipline=by_discipline, sales_recent=sales_recent)

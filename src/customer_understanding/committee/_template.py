@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import check_positive, frozen_mapping
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.committee._checks import is_a, shown
 from customer_understanding.domain import Role
 
 __all__ = ["DEFAULT_TEMPLATE", "RoleTemplate", "TemplateByDealSize"]
 
 
-def _required(value: Mapping[str | Role, int]) -> dict[Role, int]:
+def _required(value: Any) -> Mapping[Role, int]:
+    if not isinstance(value, Mapping):
+        msg = f"required={shown(value)} must be a mapping of role to number of people"
+        raise InvalidValueError(msg)
     required: dict[Role, int] = {}
     for role, count in value.items():
         parsed = Role.parse(role)
@@ -25,7 +31,7 @@ def _required(value: Mapping[str | Role, int]) -> dict[Role, int]:
     if not required:
         msg = "required={} must name at least one role"
         raise InvalidValueError(msg)
-    return required
+    return frozen_mapping(required)
 
 
 @attrs.frozen(kw_only=True)
@@ -56,14 +62,8 @@ class RoleTemplate:
     """
 
     required: Mapping[Role, int] = attrs.field(converter=_required)
-    engaged_within_days: float = attrs.field(default=30.0)
-    name: str = "default"
-
-    @engaged_within_days.validator
-    def _positive(self, attribute: attrs.Attribute[float], value: float) -> None:
-        if not value > 0:
-            msg = f"engaged_within_days={value!r} must be > 0"
-            raise InvalidValueError(msg)
+    engaged_within_days: float = attrs.field(default=30.0, validator=check_positive)
+    name: str = attrs.field(default="default", validator=is_a(str, "a string"))
 
 
 #: A committee for a mid-market deal: someone who signs, someone who sells it inside,
@@ -78,12 +78,16 @@ DEFAULT_TEMPLATE = RoleTemplate(
 )
 
 
-def _tiers(value: Iterable[tuple[float, object]]) -> tuple[tuple[float, RoleTemplate], ...]:
-    tiers = tuple(value)
-    if not tiers:
-        msg = "tiers=() must hold at least one (minimum amount, template) pair"
+def _tiers(value: Any) -> tuple[tuple[float, RoleTemplate], ...]:
+    tiers = tuple(value) if isinstance(value, Iterable) and not isinstance(value, str) else ()
+    pairs = all(isinstance(tier, tuple | list) and len(tier) == 2 for tier in tiers)
+    if not tiers or not pairs:
+        msg = f"tiers={shown(value)} must hold (minimum amount, template) pairs, at least one"
         raise InvalidValueError(msg)
     for minimum, template in tiers:
+        if isinstance(minimum, bool) or not isinstance(minimum, int | float | np.number):
+            msg = f"tiers holds the minimum {minimum!r}, which is not a number"
+            raise InvalidValueError(msg)
         if not isinstance(template, RoleTemplate):
             msg = f"tiers holds {template!r} for {minimum!r}, which is not a RoleTemplate"
             raise InvalidValueError(msg)
@@ -134,7 +138,11 @@ class TemplateByDealSize:
 
     def tier_of(self, amounts: object) -> npt.NDArray[np.int64]:
         """The tier of each largest-open-deal amount (``nan`` for no open deal → tier 0)."""
-        values = np.nan_to_num(np.asarray(amounts, dtype=np.float64), nan=-np.inf)
+        try:
+            values = np.nan_to_num(np.asarray(amounts, dtype=np.float64), nan=-np.inf)
+        except (TypeError, ValueError):
+            msg = f"amounts={shown(amounts)} must be numbers"
+            raise InvalidValueError(msg) from None
         minimums = np.array([minimum for minimum, _ in self.tiers])
         tier = np.searchsorted(minimums, values, side="right") - 1
         return np.maximum(tier, 0).astype(np.int64)

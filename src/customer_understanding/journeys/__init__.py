@@ -37,7 +37,7 @@ from customer_understanding.journeys._markov import (
     RemovalEffects,
     transition_counts,
 )
-from customer_understanding.journeys._paths import NAT, Outcomes, Paths, Touches, prepare
+from customer_understanding.journeys._paths import Outcomes, Paths, Touches, prepare
 from customer_understanding.journeys._shapley import ShapleyValue, channel_sets, shapley_of_set
 from customer_understanding.journeys._stage_journeys import stage_journeys
 from customer_understanding.journeys._stages import DEFAULT_MODEL, StageHistory, StageModel
@@ -45,7 +45,6 @@ from customer_understanding.journeys._survival import SurvivalCurve, survival_cu
 
 __all__ = [
     "DEFAULT_MODEL",
-    "NAT",
     "Attribution",
     "Attributor",
     "DealJourneys",

@@ -9,6 +9,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import html_table, summary
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.journeys._columns import (
+    check_count,
+    checked,
+    finite,
+    floats,
+    ints,
+    is_a,
+    labels,
+)
 from customer_understanding.journeys._paths import Floats, Outcomes, Paths, Touches
 
 __all__ = ["Attribution", "Attributor", "credit_channels", "credit_weights"]
@@ -64,13 +75,36 @@ class Attribution:
     [5.0, 5.0]
     """
 
-    method: str
-    channels: tuple[str, ...]
-    credit: Floats = attrs.field(repr=False)
-    journey: npt.NDArray[np.int64] = attrs.field(repr=False)
-    channel: npt.NDArray[np.int64] = attrs.field(repr=False)
-    excluded_touches: int = 0
-    unattributed_value: float = 0.0
+    method: str = attrs.field(validator=is_a(str, "a string"))
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
+    credit: Floats = attrs.field(converter=floats, validator=checked)
+    journey: npt.NDArray[np.int64] = attrs.field(converter=ints, validator=checked)
+    channel: npt.NDArray[np.int64] = attrs.field(converter=ints, validator=checked)
+    excluded_touches: int = attrs.field(default=0, validator=check_count)
+    unattributed_value: float = attrs.field(default=0.0, validator=finite)
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {"credit": len(self.credit), "journey": len(self.journey),
+                 "channel": len(self.channel)}  # fmt: skip
+        if len(set(sizes.values())) > 1:
+            msg = f"credit, journey and channel differ in length: {sizes}"
+            raise InvalidValueError(msg)
+        bad = (self.channel < 0) | (self.channel >= len(self.channels))
+        if np.any(bad):
+            row = int(np.flatnonzero(bad)[0])
+            msg = f"channel[{row}]={int(self.channel[row])} must be in 0 … {len(self.channels) - 1}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of channels (the rows of :meth:`to_pandas`)."""
+        return len(self.channels)
+
+    def __repr__(self) -> str:
+        return summary("Attribution", len(self), method=self.method,
+                       credit=f"{float(self.credit.sum()):g}")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     def by_channel(self) -> Floats:
         """Total credit per channel, in the order of :attr:`channels`."""
@@ -84,7 +118,7 @@ class Attribution:
         return totals / total if total > 0 else totals
 
     def to_pandas(self) -> pd.DataFrame:
-        """Credit and share per channel as a DataFrame.
+        """Credit and share per channel as a new DataFrame.
 
         Examples
         --------

@@ -2,36 +2,53 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import (
+    DAY_NS,
+    NAT,
+    Moment,
+    html_table,
+    known_by,
+    positive,
+    summary,
+)
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.journeys._columns import (
+    checked,
+    column,
+    count,
+    ints,
+    moment_of,
+    moment_within,
+    require,
+)
+from customer_understanding.journeys._paths import times
 from customer_understanding.journeys._stages import (
     DEFAULT_MODEL,
-    NAT,
     OnBackwards,
     StageHistory,
     StageModel,
 )
+from customer_understanding.typing import AsOf, Level
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
 
 __all__ = ["DormancySpells", "dormancy", "entry_month_cohorts", "stage_history"]
 
-SubjectKind = Literal["contact", "account"]
 Ints = npt.NDArray[np.int64]
-_DAY_NS = 86_400 * 10**9
 
 
 def stage_history(
     base: CustomerBase,
     *,
-    subject_kind: SubjectKind = "contact",
+    level: Level = "contact",
     model: StageModel = DEFAULT_MODEL,
     on_backwards: OnBackwards = "drop",
     opportunity_rule: bool = True,
@@ -52,13 +69,13 @@ def stage_history(
     >>> history.subjects == len(cu.CustomerBase.build(world.as_sources()).tables.contacts)
     True
     """
-    if subject_kind not in ("contact", "account"):
-        msg = f"subject_kind={subject_kind!r} must be 'contact' or 'account'"
+    if level not in ("contact", "account"):
+        msg = f"level={level!r} is not one of: 'contact', 'account'"
         raise InvalidValueError(msg)
     tables = base.tables
     stages = tables.stages
     rows = np.flatnonzero(
-        (stages.labels("subject_kind") == subject_kind)
+        (stages.labels("subject_kind") == level)
         & (stages.column("subject") >= 0)
         & (stages.column("stage") >= 0)
         & (stages.column("at") != NAT)
@@ -67,24 +84,25 @@ def stage_history(
         (stages.column("subject")[rows], stages.labels("stage")[rows], stages.column("at")[rows])
     ]
     if opportunity_rule:
-        parts.append(_deal_events(base, subject_kind))
-    subject, names, at = (np.concatenate(column) for column in zip(*parts, strict=True))
-    size = len(tables.contacts if subject_kind == "contact" else tables.accounts)
+        parts.append(_deal_events(base, level))
+    subject, names, at = (np.concatenate(part) for part in zip(*parts, strict=True))
+    subjects = tables.contacts if level == "contact" else tables.accounts
+    require("model", model, StageModel, "a StageModel")
     return StageHistory.build(
         subject=subject,
         stage=model.codes(names) if len(names) else np.zeros(0, np.int64),
         at=at,
-        subjects=size,
+        subjects=len(subjects),
         model=model,
         on_backwards=on_backwards,
+        level=level,
+        ids=subjects.column("id"),
     )
 
 
-def _deal_events(
-    base: CustomerBase, subject_kind: SubjectKind
-) -> tuple[Ints, npt.NDArray[Any], Ints]:
+def _deal_events(base: CustomerBase, level: Level) -> tuple[Ints, npt.NDArray[Any], Ints]:
     deals = base.tables.opportunities
-    if subject_kind == "account":
+    if level == "account":
         deal, subject = np.arange(len(deals)), deals.column("account")
     else:
         roles = base.tables.contact_roles
@@ -114,6 +132,7 @@ def entry_month_cohorts(history: StageHistory, *, stage: str = "known") -> tuple
     >>> entry_month_cohorts(history)
     (array([ 0, -1]), ['2026-01'])
     """
+    require("history", history, StageHistory, "a StageHistory")
     first = history.first_entry(stage)
     seen = first != NAT
     months = pd.to_datetime(first[seen], unit="ns", utc=True).strftime("%Y-%m").to_numpy()
@@ -123,9 +142,9 @@ def entry_month_cohorts(history: StageHistory, *, stage: str = "known") -> tuple
     return codes, [str(label) for label in labels]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class DormancySpells:
-    """Stretches without activity longer than the dormancy threshold.
+    """Stretches without activity longer than the dormancy threshold, as of a moment.
 
     Attributes
     ----------
@@ -135,6 +154,8 @@ class DormancySpells:
         When the subject became dormant: last activity plus the threshold.
     reactivated_at
         The next activity after the spell (``NAT`` if still dormant at ``as_of``).
+    as_of
+        The end of follow-up, a :class:`~customer_understanding.typing.Moment`.
 
     Examples
     --------
@@ -143,11 +164,44 @@ class DormancySpells:
     ...                   days=60, as_of=200 * day)
     >>> (spells.dormant_at // day).tolist(), spells.reactivated.tolist()
     ([60, 170], [True, False])
+    >>> spells
+    DormancySpells: 2 rows, as of 1970-07-20T00:00:00Z, still_dormant=1
     """
 
-    subject: Ints
-    dormant_at: Ints
-    reactivated_at: Ints
+    subject: Ints = attrs.field(converter=ints, validator=checked)
+    dormant_at: Ints = attrs.field(converter=ints, validator=checked)
+    reactivated_at: Ints = attrs.field(converter=ints, validator=checked)
+    as_of: Moment = attrs.field(converter=moment_of)
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {name: len(getattr(self, name)) for name in ("subject", "dormant_at",
+                                                              "reactivated_at")}  # fmt: skip
+        if len(set(sizes.values())) > 1:
+            msg = f"the spells' columns differ in length: {sizes}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of spells."""
+        return len(self.subject)
+
+    def __repr__(self) -> str:
+        still = int((~self.reactivated).sum())
+        return summary("DormancySpells", len(self), as_of=self.as_of, still_dormant=still)
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per spell: ``subject``, ``dormant_at`` and ``reactivated_at`` (UTC).
+
+        Examples
+        --------
+        >>> spells = dormancy([4], [0], subjects=5, days=1, as_of=3 * 86_400 * 10**9)
+        >>> spells.to_pandas()["subject"].tolist()
+        [4]
+        """
+        return pd.DataFrame({"subject": self.subject, "dormant_at": times(self.dormant_at),
+                             "reactivated_at": times(self.reactivated_at)})  # fmt: skip
 
     @property
     def reactivated(self) -> npt.NDArray[np.bool_]:
@@ -156,18 +210,30 @@ class DormancySpells:
 
     def currently_dormant(self, subjects: int) -> npt.NDArray[np.bool_]:
         """Whether each of ``subjects`` is dormant at the end of follow-up."""
+        subjects = count("subjects", subjects)
+        if len(self.subject) and int(self.subject.max()) >= subjects:
+            msg = f"subjects={subjects!r} must exceed every spell's subject"
+            raise InvalidValueError(msg)
         flags = np.zeros(subjects, dtype=np.bool_)
         flags[self.subject[~self.reactivated]] = True
         return np.asarray(flags, dtype=np.bool_)
 
 
 def dormancy(
-    subject: object, at: object, *, subjects: int, days: float, as_of: int
+    subject: object, at: object, *, subjects: int, days: float, as_of: AsOf = None
 ) -> DormancySpells:
     """Find dormancy spells and reactivations from activity times (vectorised).
 
     A subject is dormant from ``days`` after an activity with no further activity in
-    between; the next activity, if any before ``as_of``, reactivates it.
+    between; the next activity, if any by ``as_of``, reactivates it. ``as_of`` takes any
+    form of a moment (``None``: the last activity) and may not be before the first
+    activity; an activity exactly at ``as_of`` counts.
+
+    Raises
+    ------
+    InvalidValueError
+        For columns that are not integers of one length, a ``subjects`` or ``days``
+        that is not a positive number, or an ``as_of`` that is no moment or too early.
 
     Examples
     --------
@@ -176,19 +242,22 @@ def dormancy(
     >>> spells.subject.tolist(), (spells.reactivated_at // day).tolist()
     ([3], [50])
     """
-    if not days > 0:
-        msg = f"days={days!r} must be > 0"
+    positive("days", days)
+    subjects = count("subjects", subjects)
+    who = column("subject", subject, np.int64, "integers")
+    when = column("at", at, np.int64, "integers")
+    if len(who) != len(when):
+        msg = f"subject has {len(who)} values but at has {len(when)}"
         raise InvalidValueError(msg)
-    who, when = np.asarray(subject, dtype=np.int64), np.asarray(at, dtype=np.int64)
-    keep = (who >= 0) & (who < subjects) & (when != NAT) & (when <= as_of)
+    moment = moment_within(as_of, when)
+    keep = (who >= 0) & (who < subjects) & known_by(when, moment)
     order = np.lexsort((when[keep], who[keep]))
     who, when = who[keep][order], when[keep][order]
     last = np.concatenate([who[1:] != who[:-1], [True]]) if len(who) else np.zeros(0, bool)
     following = np.concatenate([when[1:], [NAT]]) if len(who) else when
     following = np.where(last, NAT, following)
-    threshold = int(days * _DAY_NS)
-    gap = np.where(last, as_of, following) - when
+    threshold = round(days * DAY_NS)
+    gap = np.where(last, moment, following) - when
     spell = gap > threshold
-    return DormancySpells(
-        subject=who[spell], dormant_at=when[spell] + threshold, reactivated_at=following[spell]
-    )
+    return DormancySpells(subject=who[spell], dormant_at=when[spell] + threshold,
+                          reactivated_at=following[spell], as_of=moment)  # fmt: skip

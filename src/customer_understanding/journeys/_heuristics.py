@@ -11,10 +11,11 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
+from customer_understanding._core import NAT, check_positive, check_probability, half_life_decay
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_weights
 from customer_understanding.journeys._paths import (
-    NAT,
+    AFTER_OUTCOME,
     AfterOutcome,
     Floats,
     Ints,
@@ -25,8 +26,6 @@ from customer_understanding.journeys._paths import (
 )
 
 __all__ = ["FirstTouch", "FullPath", "LastTouch", "Linear", "PositionBased", "TimeDecay", "WShaped"]
-
-_DAY_NS = 86_400 * 10**9
 
 
 def _run(
@@ -53,7 +52,7 @@ class FirstTouch:
     [1.0, 0.0]
     """
 
-    after_outcome: AfterOutcome = "exclude"
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "first_touch"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
@@ -72,7 +71,7 @@ class LastTouch:
     [0.0, 1.0]
     """
 
-    after_outcome: AfterOutcome = "exclude"
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "last_touch"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
@@ -92,18 +91,12 @@ class Linear:
     [1.0, 1.0, 1.0]
     """
 
-    after_outcome: AfterOutcome = "exclude"
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "linear"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
         """Credit every touch of a converted journey equally."""
         return _run(self.name, (touches, outcomes), after_outcome=self.after_outcome, weigh=_even)
-
-
-def _positive(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not (np.isfinite(value) and value > 0):
-        msg = f"{attribute.name}={value!r} must be > 0"
-        raise InvalidValueError(msg)
 
 
 @attrs.frozen(kw_only=True)
@@ -123,8 +116,8 @@ class TimeDecay:
     [1.0, 2.0]
     """
 
-    half_life_days: float = attrs.field(default=7.0, converter=float, validator=_positive)
-    after_outcome: AfterOutcome = "exclude"
+    half_life_days: float = attrs.field(default=7.0, validator=check_positive)
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "time_decay"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
@@ -140,14 +133,7 @@ class TimeDecay:
         last[has] = paths.at[ends[has]]
         ends = outcomes.outcome_times
         reference = np.where(ends != NAT, ends, last)[paths.journey]
-        age_days = (reference - paths.at) / _DAY_NS
-        return np.exp2(-age_days / self.half_life_days)
-
-
-def _share(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not (0.0 <= value <= 1.0):
-        msg = f"{attribute.name}={value!r} must be between 0 and 1"
-        raise InvalidValueError(msg)
+        return half_life_decay(reference - paths.at, self.half_life_days)
 
 
 @attrs.frozen(kw_only=True)
@@ -166,9 +152,9 @@ class PositionBased:
     [40.0, 10.0, 10.0, 40.0]
     """
 
-    first: float = attrs.field(default=0.4, converter=float, validator=_share)
-    last: float = attrs.field(default=0.4, converter=float, validator=_share)
-    after_outcome: AfterOutcome = "exclude"
+    first: float = attrs.field(default=0.4, validator=check_probability)
+    last: float = attrs.field(default=0.4, validator=check_probability)
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "position_based"
 
     def __attrs_post_init__(self) -> None:
@@ -228,8 +214,8 @@ class WShaped:
     [30.0, 30.0, 10.0, 30.0]
     """
 
-    milestone_share: float = attrs.field(default=0.9, converter=float, validator=_share)
-    after_outcome: AfterOutcome = "exclude"
+    milestone_share: float = attrs.field(default=0.9, validator=check_probability)
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "w_shaped"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
@@ -264,8 +250,8 @@ class FullPath:
     [22.5, 22.5, 10.0, 22.5, 22.5]
     """
 
-    milestone_share: float = attrs.field(default=0.9, converter=float, validator=_share)
-    after_outcome: AfterOutcome = "exclude"
+    milestone_share: float = attrs.field(default=0.9, validator=check_probability)
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "full_path"
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:

@@ -8,12 +8,21 @@ from typing import TYPE_CHECKING
 import attrs
 import pandas as pd
 
-from customer_understanding.journeys._accounts import ChannelColumn, deal_journeys, influence
+from customer_understanding._core import Moment, html_table, summary
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.journeys._accounts import (
+    ChannelColumn,
+    check_channel,
+    follow_deals,
+    influence,
+)
 from customer_understanding.journeys._attribution import Attributor
+from customer_understanding.journeys._columns import checked, finite, frame, moment_of, shown
 from customer_understanding.journeys._from_base import stage_history
 from customer_understanding.journeys._funnel import Funnel
 from customer_understanding.journeys._heuristics import FirstTouch, LastTouch, PositionBased
 from customer_understanding.journeys._markov import MarkovRemovalEffect
+from customer_understanding.typing import AsOf
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
@@ -28,45 +37,109 @@ _DEFAULT_METHODS: tuple[Attributor, ...] = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class KpiTables:
-    """The waterfall, attribution and influence tables of one customer base.
+    """The waterfall, attribution and influence tables of one customer base, as of a moment.
 
-    Attributes
+    The tables are kept private; each accessor hands out a new copy.
+    :meth:`to_pandas` gives the per-channel table (influence beside every method's
+    credit); the waterfall, a table of funnel steps, is :attr:`waterfall`.
+
+    Parameters
     ----------
     waterfall
         The contact funnel (:class:`Funnel` columns), one row per step.
     attribution
-        Won revenue credited to each channel, one column per method.
+        Won revenue credited to each channel (the index), one column per method.
     influenced
-        Per channel: deals touched, pipeline (all deal amounts) and revenue (won
-        amounts) of the deals it touched; a deal counts for every channel touching it.
+        Per channel: ``channel``, ``deals`` touched, ``pipeline`` (all deal amounts) and
+        ``revenue`` (won amounts) of the deals it touched; a deal counts for every
+        channel touching it. Same channels, in the same order, as ``attribution``.
     unattributed_revenue
         Won revenue of deals whose committee had no touch in the window.
+    as_of
+        The moment everything was followed up to.
 
     Examples
     --------
     >>> tables = KpiTables(waterfall=pd.DataFrame(), attribution=pd.DataFrame(),
-    ...                    influenced=pd.DataFrame(), unattributed_revenue=0.0)
-    >>> tables.unattributed_revenue
-    0.0
+    ...                    influenced=pd.DataFrame(), unattributed_revenue=0.0,
+    ...                    as_of="2026-06-01")
+    >>> tables
+    KpiTables: 0 rows, as of 2026-06-01T00:00:00Z, steps=0, unattributed_revenue=0
     """
 
-    waterfall: pd.DataFrame
-    attribution: pd.DataFrame
-    influenced: pd.DataFrame
-    unattributed_revenue: float
+    _waterfall: pd.DataFrame = attrs.field(converter=frame, validator=checked, alias="waterfall")
+    _attribution: pd.DataFrame = attrs.field(
+        converter=frame, validator=checked, alias="attribution"
+    )
+    _influenced: pd.DataFrame = attrs.field(converter=frame, validator=checked, alias="influenced")
+    unattributed_revenue: float = attrs.field(validator=finite)
+    as_of: Moment = attrs.field(converter=moment_of)
+
+    def __attrs_post_init__(self) -> None:
+        if len(self._attribution) != len(self._influenced):
+            msg = (f"attribution has {len(self._attribution)} channels but influenced has "
+                   f"{len(self._influenced)}")  # fmt: skip
+            raise InvalidValueError(msg)
+
+    @property
+    def waterfall(self) -> pd.DataFrame:
+        """The contact funnel, one row per step (a new copy)."""
+        return self._waterfall.copy()
+
+    @property
+    def attribution(self) -> pd.DataFrame:
+        """Won revenue credited to each channel, one column per method (a new copy)."""
+        return self._attribution.copy()
+
+    @property
+    def influenced(self) -> pd.DataFrame:
+        """Deals, pipeline and revenue each channel touched (a new copy)."""
+        return self._influenced.copy()
+
+    def __len__(self) -> int:
+        """The number of channels (the rows of :meth:`to_pandas`)."""
+        return len(self._influenced)
+
+    def __repr__(self) -> str:
+        return summary("KpiTables", len(self), as_of=self.as_of, steps=len(self._waterfall),
+                       unattributed_revenue=f"{self.unattributed_revenue:,.0f}")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per channel, as a new DataFrame.
+
+        Columns: ``channel``, ``deals``, ``pipeline`` and ``revenue`` influenced, then
+        one column per attribution method with its credit.
+        """
+        frame = self._influenced.reset_index(drop=True)
+        for method in self._attribution.columns:
+            frame[method] = self._attribution[method].to_numpy()
+        return frame
 
 
 def kpi_tables(
     base: CustomerBase,
     *,
-    as_of: int | None = None,
+    as_of: AsOf = None,
     channel: ChannelColumn = "channel",
     methods: Sequence[Attributor] = _DEFAULT_METHODS,
     funnel: Funnel | None = None,
 ) -> KpiTables:
-    """Compute the shared KPI tables of ``base`` (followed up to ``as_of``, int64 UTC ns).
+    """Compute the shared KPI tables of ``base``, followed up to ``as_of``.
+
+    ``as_of`` takes any form of a moment (``None``: the latest event in ``base``); an
+    event exactly at ``as_of`` counts.
+
+    Raises
+    ------
+    InvalidValueError
+        For an ``as_of`` that is no moment or before the first event, an unknown
+        ``channel``, a ``funnel`` that is not a :class:`Funnel`, or a method without
+        an ``attribute`` method.
 
     Examples
     --------
@@ -79,10 +152,12 @@ def kpi_tables(
     >>> tables.waterfall["stage"].tolist()
     ['known', 'mql', 'sql', 'opportunity']
     """
-    interactions = base.tables.interactions.column("occurred_at")
-    horizon = as_of if as_of is not None else int(interactions.max()) if len(interactions) else 0
-    waterfall = (funnel or Funnel()).measure(stage_history(base), as_of=horizon).to_pandas()
-    deals = deal_journeys(base, channel=channel, as_of=horizon)
+    check_channel(channel)
+    _check_methods(methods, funnel)
+    horizon = base.tables.moment(as_of)
+    history = stage_history(base)
+    waterfall = (funnel or Funnel())._measure(history, horizon, cohort=None, value=None)
+    deals = follow_deals(base, channel=channel, lookback_days=180.0, horizon=horizon)
     results = [method.attribute(deals.touches, deals.outcomes) for method in methods]
     attribution = pd.DataFrame(
         {result.method: result.by_channel() for result in results},
@@ -94,8 +169,22 @@ def kpi_tables(
     influenced["revenue"] = revenue["value"]
     unattributed = results[0].unattributed_value if results else 0.0
     return KpiTables(
-        waterfall=waterfall,
+        waterfall=waterfall.to_pandas(),
         attribution=attribution,
         influenced=influenced,
         unattributed_revenue=unattributed,
+        as_of=horizon,
     )
+
+
+def _check_methods(methods: object, funnel: object) -> None:
+    if funnel is not None and not isinstance(funnel, Funnel):
+        msg = f"funnel={shown(funnel)} must be a Funnel"
+        raise InvalidValueError(msg)
+    if isinstance(methods, str) or not isinstance(methods, Sequence):
+        msg = f"methods={shown(methods)} must be a sequence of attribution methods"
+        raise InvalidValueError(msg)
+    for method in methods:
+        if not callable(getattr(method, "attribute", None)) or not hasattr(method, "name"):
+            msg = f"methods holds {shown(method)}, which has no name and attribute method"
+            raise InvalidValueError(msg)

@@ -16,10 +16,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import frozen_array, html_table, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
+from customer_understanding.journeys._columns import (
+    checked,
+    floats,
+    labels,
+    probability,
+    shown,
+)
 from customer_understanding.journeys._markov_order import removal_probabilities, state_chain
 from customer_understanding.journeys._paths import (
+    AFTER_OUTCOME,
     AfterOutcome,
     Floats,
     Outcomes,
@@ -29,6 +38,17 @@ from customer_understanding.journeys._paths import (
 )
 
 __all__ = ["MarkovRemovalEffect", "RemovalEffects", "transition_counts"]
+
+
+def _matrix(value: object) -> npt.NDArray[np.int64]:
+    try:
+        array = np.asarray(value, dtype=np.int64)
+    except (TypeError, ValueError, OverflowError):
+        array = np.zeros(0, dtype=np.int64)
+    if array.ndim != 2 or array.shape[0] != array.shape[1]:
+        msg = f"counts={shown(value)} must be a square matrix of integers"
+        raise InvalidValueError(msg)
+    return frozen_array(array)
 
 
 @attrs.frozen(kw_only=True)
@@ -58,11 +78,47 @@ class RemovalEffects:
     (0.5, [0.5, 1.0])
     """
 
-    channels: tuple[str, ...]
-    counts: npt.NDArray[np.int64] = attrs.field(repr=False)
-    conversion_probability: float
-    removal_effects: Floats
-    states: tuple[str, ...] = ()
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
+    counts: npt.NDArray[np.int64] = attrs.field(converter=_matrix, validator=checked)
+    conversion_probability: float = attrs.field(validator=probability)
+    removal_effects: Floats = attrs.field(converter=floats, validator=checked)
+    states: tuple[str, ...] = attrs.field(default=(), converter=labels, validator=checked)
+
+    def __attrs_post_init__(self) -> None:
+        size = len(self.states or self.channels) + 3
+        if len(self.removal_effects) != len(self.channels):
+            msg = (f"removal_effects has {len(self.removal_effects)} values but there are "
+                   f"{len(self.channels)} channels")  # fmt: skip
+            raise InvalidValueError(msg)
+        if self.counts.shape != (size, size):
+            msg = f"counts has shape {self.counts.shape} but must be {(size, size)}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of channels (the rows of :meth:`to_pandas`)."""
+        return len(self.channels)
+
+    def __repr__(self) -> str:
+        return summary("RemovalEffects", len(self),
+                       conversion_probability=f"{self.conversion_probability:.4g}")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per channel: its ``removal_effect`` and its ``share`` of all effects.
+
+        Examples
+        --------
+        >>> touches = Touches(journey=[0], at=[1], channel=[0], channels=("ads",))
+        >>> MarkovRemovalEffect().fit(touches, Outcomes(converted=[True])).to_pandas()
+          channel  removal_effect  share
+        0     ads             1.0    1.0
+        """
+        effects = self.removal_effects
+        return pd.DataFrame(
+            {"channel": list(self.channels), "removal_effect": effects, "share": self.shares}
+        )
 
     @property
     def shares(self) -> Floats:
@@ -152,12 +208,12 @@ class MarkovRemovalEffect:
     """
 
     order: int = attrs.field(default=1)
-    after_outcome: AfterOutcome = "exclude"
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "markov_removal_effect"
 
     @order.validator
     def _order_in_range(self, attribute: attrs.Attribute[int], value: int) -> None:
-        if not (isinstance(value, int) and 1 <= value <= 4):
+        if isinstance(value, bool) or not (isinstance(value, int) and 1 <= value <= 4):
             msg = f"order={value!r} must be an integer from 1 to 4"
             raise InvalidValueError(msg)
 
@@ -187,7 +243,7 @@ class MarkovRemovalEffect:
             chain = state_chain(paths, outcomes.converted, order=self.order, names=paths.channels)
             counts, states = chain.counts, chain.labels
             probabilities = removal_probabilities(chain)
-        full = float(probabilities[0])
+        full = float(np.clip(probabilities[0], 0.0, 1.0))  # rounding may pass 1 by an ulp
         effects = 1.0 - probabilities[1:] / full if full > 0 else np.zeros(len(paths.channels))
         return RemovalEffects(
             channels=paths.channels,

@@ -16,45 +16,41 @@ Rules applied to every method:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import NAT, Moment, frozen_array, html_table, one_of, summary
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.journeys._columns import (
+    bools,
+    check_count,
+    checked,
+    ints,
+    labels,
+    optional_floats,
+    optional_ints,
+)
 
-__all__ = ["AfterOutcome", "Outcomes", "Paths", "Touches", "prepare"]
+if TYPE_CHECKING:
+    import pandas as pd
 
-NAT = np.iinfo(np.int64).min
+__all__ = ["AFTER_OUTCOME", "AfterOutcome", "Outcomes", "Paths", "Touches", "prepare", "times"]
+
 AfterOutcome = Literal["exclude", "error"]
+#: The check of the ``after_outcome`` setting every attribution method shares.
+AFTER_OUTCOME = one_of("exclude", "error")
 Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
-def _ints(value: Any) -> Ints:
-    return np.ascontiguousarray(value, dtype=np.int64)
+def times(values: Ints) -> pd.DatetimeIndex:
+    """int64 UTC nanoseconds as UTC timestamps for a DataFrame (``NAT`` becomes ``NaT``)."""
+    import pandas as pd
 
-
-def _floats(value: Any) -> Floats:
-    return np.ascontiguousarray(value, dtype=np.float64)
-
-
-def _bools(value: Any) -> npt.NDArray[np.bool_]:
-    return np.ascontiguousarray(value, dtype=np.bool_)
-
-
-def _labels(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(str(label) for label in value)
-
-
-def _optional_ints(value: Any) -> Ints | None:
-    return None if value is None else _ints(value)
-
-
-def _optional_floats(value: Any) -> Floats | None:
-    return None if value is None else _floats(value)
+    return pd.DatetimeIndex(np.asarray(values, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
 
 @attrs.frozen(kw_only=True)
@@ -80,10 +76,10 @@ class Touches:
     3
     """
 
-    journey: Ints = attrs.field(converter=_ints)
-    at: Ints = attrs.field(converter=_ints)
-    channel: Ints = attrs.field(converter=_ints)
-    channels: tuple[str, ...] = attrs.field(converter=_labels)
+    journey: Ints = attrs.field(converter=ints, validator=checked)
+    at: Ints = attrs.field(converter=ints, validator=checked)
+    channel: Ints = attrs.field(converter=ints, validator=checked)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
 
     def __attrs_post_init__(self) -> None:
         sizes = {"journey": len(self.journey), "at": len(self.at), "channel": len(self.channel)}
@@ -98,6 +94,28 @@ class Touches:
 
     def __len__(self) -> int:
         return len(self.journey)
+
+    def __repr__(self) -> str:
+        return summary("Touches", len(self), channels=len(self.channels))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per touch: ``journey``, ``at`` (UTC) and the ``channel`` label.
+
+        Examples
+        --------
+        >>> Touches(journey=[0], at=[0], channel=[0], channels=("ads",)).to_pandas()
+           journey                        at channel
+        0        0 1970-01-01 00:00:00+00:00     ads
+        """
+        import pandas as pd
+
+        labels = np.asarray(self.channels, dtype=object)
+        return pd.DataFrame(
+            {"journey": self.journey, "at": times(self.at), "channel": labels[self.channel]}
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -123,18 +141,20 @@ class Outcomes:
     (2, True)
     """
 
-    converted: npt.NDArray[np.bool_] = attrs.field(converter=_bools)
-    value: Floats | None = attrs.field(default=None, converter=_optional_floats)
-    at: Ints | None = attrs.field(default=None, converter=_optional_ints)
-    lead_at: Ints | None = attrs.field(default=None, converter=_optional_ints)
-    opportunity_at: Ints | None = attrs.field(default=None, converter=_optional_ints)
+    converted: npt.NDArray[np.bool_] = attrs.field(converter=bools, validator=checked)
+    value: Floats | None = attrs.field(default=None, converter=optional_floats, validator=checked)
+    at: Ints | None = attrs.field(default=None, converter=optional_ints, validator=checked)
+    lead_at: Ints | None = attrs.field(default=None, converter=optional_ints, validator=checked)
+    opportunity_at: Ints | None = attrs.field(
+        default=None, converter=optional_ints, validator=checked
+    )
 
     def __attrs_post_init__(self) -> None:
         size = len(self.converted)
         if self.value is None:
-            object.__setattr__(self, "value", np.ones(size))
+            object.__setattr__(self, "value", frozen_array(np.ones(size)))
         if self.at is None:
-            object.__setattr__(self, "at", np.full(size, NAT, dtype=np.int64))
+            object.__setattr__(self, "at", frozen_array(np.full(size, NAT, dtype=np.int64)))
         for name in ("value", "at", "lead_at", "opportunity_at"):
             column = getattr(self, name)
             if column is not None and len(column) != size:
@@ -160,6 +180,31 @@ class Outcomes:
 
     def __len__(self) -> int:
         return len(self.converted)
+
+    def __repr__(self) -> str:
+        return summary("Outcomes", len(self), converted=int(self.converted.sum()))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per journey: ``converted``, ``value``, ``at`` and any milestones (UTC).
+
+        Examples
+        --------
+        >>> Outcomes(converted=[True], value=[5.0]).to_pandas()
+           journey  converted  value   at
+        0        0       True    5.0  NaT
+        """
+        import pandas as pd
+
+        columns = {"journey": np.arange(len(self)), "converted": self.converted,
+                   "value": self.outcome_values, "at": times(self.outcome_times)}  # fmt: skip
+        for name in ("lead_at", "opportunity_at"):
+            milestone = getattr(self, name)
+            if milestone is not None:
+                columns[name] = times(milestone)
+        return pd.DataFrame(columns)
 
 
 def _in_range(name: str, codes: Ints, size: int) -> None:
@@ -194,15 +239,43 @@ class Paths:
     ([1, 1, 0], [0, 0, 1], [0, 1, 3])
     """
 
-    rows: Ints
-    journey: Ints
-    at: Ints
-    channel: Ints
-    position: Ints
-    length: Ints
-    first: Ints
-    channels: tuple[str, ...]
-    excluded: int
+    rows: Ints = attrs.field(converter=ints, validator=checked)
+    journey: Ints = attrs.field(converter=ints, validator=checked)
+    at: Ints = attrs.field(converter=ints, validator=checked)
+    channel: Ints = attrs.field(converter=ints, validator=checked)
+    position: Ints = attrs.field(converter=ints, validator=checked)
+    length: Ints = attrs.field(converter=ints, validator=checked)
+    first: Ints = attrs.field(converter=ints, validator=checked)
+    channels: tuple[str, ...] = attrs.field(converter=labels, validator=checked)
+    excluded: int = attrs.field(validator=check_count)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return summary("Paths", len(self), journeys=self.journeys, excluded=self.excluded)
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per in-scope touch, in path order.
+
+        Columns: the touch's input ``row``, ``journey``, ``at`` (UTC), ``channel`` label,
+        ``position`` and the journey's ``length``.
+
+        Examples
+        --------
+        >>> touches = Touches(journey=[0, 0], at=[2, 1], channel=[0, 0], channels=("ads",))
+        >>> prepare(touches, Outcomes(converted=[True])).to_pandas()["row"].tolist()
+        [1, 0]
+        """
+        import pandas as pd
+
+        labels = np.asarray(self.channels, dtype=object)
+        return pd.DataFrame({"row": self.rows, "journey": self.journey, "at": times(self.at),
+                             "channel": labels[self.channel], "position": self.position,
+                             "length": self.length})  # fmt: skip
 
     @property
     def journeys(self) -> int:
@@ -236,9 +309,10 @@ def prepare(
     late = (ends != NAT) & (touches.at > ends)
     if after_outcome == "error" and np.any(late):
         row = int(np.flatnonzero(late)[0])
+        when = Moment(int(np.take(touches.at, row)))
         msg = (
-            f"touch {row} of journey {int(touches.journey[row])} at {int(touches.at[row])} "
-            f"is after its outcome at {int(ends[row])}"
+            f"touch {row} of journey {int(touches.journey[row])} at {when} "
+            f"is after its outcome at {Moment(int(ends[row]))}"
         )
         raise InvalidValueError(msg)
     rows = _sorted_rows(touches, ~late)
@@ -266,7 +340,7 @@ def _paths(touches: Touches, rows: Ints, *, journeys: int, excluded: int) -> Pat
     return Paths(
         rows=rows,
         journey=journey,
-        at=touches.at[rows],
+        at=np.take(touches.at, rows),
         channel=touches.channel[rows],
         position=position,
         length=counts[journey],

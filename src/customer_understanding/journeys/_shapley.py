@@ -27,6 +27,7 @@ import numpy.typing as npt
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
 from customer_understanding.journeys._paths import (
+    AFTER_OUTCOME,
     AfterOutcome,
     Floats,
     Ints,
@@ -37,6 +38,8 @@ from customer_understanding.journeys._paths import (
 )
 
 __all__ = ["ShapleyValue", "channel_sets", "shapley_of_set"]
+
+_MOST = 20  # 2 ** 20 coalitions per channel set is as far as exact enumeration goes
 
 
 def channel_sets(paths: Paths) -> Ints:
@@ -101,13 +104,14 @@ class ShapleyValue:
     [15.0, 0.0]
     """
 
-    max_channels: int = 12
-    after_outcome: AfterOutcome = "exclude"
+    max_channels: int = attrs.field(default=12)
+    after_outcome: AfterOutcome = attrs.field(default="exclude", validator=AFTER_OUTCOME)
     name = "shapley_value"
 
-    def __attrs_post_init__(self) -> None:
-        if not 1 <= self.max_channels <= 20:
-            msg = f"max_channels={self.max_channels!r} must be between 1 and 20"
+    @max_channels.validator
+    def _in_range(self, attribute: attrs.Attribute[int], value: object) -> None:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= _MOST:
+            msg = f"max_channels={value!r} must be an integer between 1 and {_MOST}"
             raise InvalidValueError(msg)
 
     def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:

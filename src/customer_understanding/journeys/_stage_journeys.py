@@ -6,17 +6,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from customer_understanding._core import DAY_NS, NAT, positive
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._accounts import ChannelColumn, channel_codes, check_channel
-from customer_understanding.journeys._paths import NAT, Outcomes, Touches
+from customer_understanding.journeys._columns import require
+from customer_understanding.journeys._paths import Outcomes, Touches
 from customer_understanding.journeys._stages import StageHistory
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
 
 __all__ = ["stage_journeys"]
-
-_DAY_NS = 86_400 * 10**9
 
 
 def stage_journeys(
@@ -49,19 +49,20 @@ def stage_journeys(
     """
     check_channel(channel)
     contacts = len(base.tables.contacts)
+    require("history", history, StageHistory, "a StageHistory")
     if history.subjects != contacts:
         msg = f"history has {history.subjects} subjects but base has {contacts} contacts"
         raise InvalidValueError(msg)
-    if lookback_days is not None and not lookback_days > 0:
-        msg = f"lookback_days={lookback_days!r} must be > 0"
-        raise InvalidValueError(msg)
+    if lookback_days is not None:
+        positive("lookback_days", lookback_days)
     reached = history.first_entry(stage)
     interactions = base.tables.interactions
     contact, when = interactions.column("contact"), interactions.column("occurred_at")
     keep = (contact >= 0) & (when != NAT)
     if lookback_days is not None:
-        start = reached[np.maximum(contact, 0)] - int(lookback_days * _DAY_NS)
-        keep &= (reached[np.maximum(contact, 0)] == NAT) | (when >= start)
+        start = reached[np.maximum(contact, 0)] - round(lookback_days * DAY_NS)
+        # The boundary rule of every window: after its start (``_core.within``).
+        keep &= (reached[np.maximum(contact, 0)] == NAT) | (when > start)
     rows = np.flatnonzero(keep)
     codes, labels = channel_codes(interactions.column(channel), interactions.categories[channel])
     touches = Touches(journey=contact[rows], at=when[rows], channel=codes[rows], channels=labels)

@@ -15,26 +15,53 @@ and counted in :attr:`StageHistory.dropped`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
+from customer_understanding._core import NAT, Moment, from_nanos, html_table, one_of, summary
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import Journey, Stage, StageChange, normalize_term
-from customer_understanding.tables import from_nanos
+from customer_understanding.journeys._columns import (
+    check_count,
+    checked,
+    column,
+    ensure,
+    ints,
+    is_a,
+    objects,
+    refused,
+    require,
+)
+from customer_understanding.journeys._columns import count as count_of
+from customer_understanding.journeys._paths import times
 
-__all__ = ["DEFAULT_MODEL", "OnBackwards", "StageHistory", "StageModel"]
+__all__ = ["DEFAULT_MODEL", "OnBackwards", "StageHistory", "StageModel",
+           "SubjectLevel", "stage_names"]  # fmt: skip
 
 OnBackwards = Literal["error", "drop"]
+#: What the subjects of a stage history are.
+SubjectLevel = Literal["contact", "account", "opportunity"]
 Ints = npt.NDArray[np.int64]
-NAT = np.iinfo(np.int64).min
 
 
-def _names(value: Sequence[str]) -> tuple[str, ...]:
-    return tuple(normalize_term(name) for name in value)
+def _stage_tuple(value: Any) -> tuple[str, ...]:
+    """Converter: stage names folded to their vocabulary form (checked by ``checked``)."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        return refused(value, "must be a sequence of stage names")  # type: ignore[no-any-return]
+    names = tuple(value)
+    if not all(isinstance(item, str) for item in names):
+        return refused(value, "must hold stage names (strings) only")  # type: ignore[no-any-return]
+    return tuple(normalize_term(item) for item in names)
+
+
+def stage_names(name: str, value: object) -> tuple[str, ...]:
+    """A function's argument ``name`` as stage names; anything else is refused."""
+    return ensure(name, _stage_tuple(value))
 
 
 @attrs.frozen(kw_only=True)
@@ -49,9 +76,9 @@ class StageModel:
     (1, [0, 2])
     """
 
-    stages: tuple[str, ...] = attrs.field(converter=_names)
-    waterfall: tuple[str, ...] = attrs.field(converter=_names)
-    recycle: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    stages: tuple[str, ...] = attrs.field(converter=_stage_tuple, validator=checked)
+    waterfall: tuple[str, ...] = attrs.field(converter=_stage_tuple, validator=checked)
+    recycle: tuple[str, ...] = attrs.field(default=(), converter=_stage_tuple, validator=checked)
 
     def __attrs_post_init__(self) -> None:
         if len(set(self.stages)) != len(self.stages):
@@ -68,7 +95,7 @@ class StageModel:
         UnknownNameError
             If the model has no such stage; the message lists the known ones.
         """
-        term = normalize_term(name)
+        term = normalize_term(name) if isinstance(name, str) else None
         if term not in self.stages:
             msg = f"stage={str(name)!r} is not one of: {', '.join(self.stages)}"
             raise UnknownNameError(msg)
@@ -106,7 +133,7 @@ DEFAULT_MODEL = StageModel(
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class StageHistory:
     """Stage entries as columns, sorted by subject then time.
 
@@ -124,6 +151,11 @@ class StageHistory:
         The stage model the codes refer to.
     dropped
         Backward entries dropped under ``on_backwards="drop"``.
+    level
+        What the subjects are (``"contact"``, ``"account"``, ``"opportunity"``), when known.
+    ids
+        The id of each subject, when known (:func:`stage_history` fills both); then
+        :meth:`to_pandas` names the subjects in an ``<level>_id`` column.
 
     Examples
     --------
@@ -133,12 +165,56 @@ class StageHistory:
     ([0, 2, 0], [1, 5, 2])
     """
 
-    subject: Ints
-    stage: Ints
-    at: Ints
-    subjects: int
-    model: StageModel = DEFAULT_MODEL
-    dropped: int = 0
+    subject: Ints = attrs.field(converter=ints, validator=checked)
+    stage: Ints = attrs.field(converter=ints, validator=checked)
+    at: Ints = attrs.field(converter=ints, validator=checked)
+    subjects: int = attrs.field(validator=check_count)
+    model: StageModel = attrs.field(
+        default=DEFAULT_MODEL, validator=is_a(StageModel, "a StageModel")
+    )
+    dropped: int = attrs.field(default=0, validator=check_count)
+    level: SubjectLevel | None = attrs.field(
+        default=None, validator=one_of("contact", "account", "opportunity", None)
+    )
+    ids: npt.NDArray[np.object_] | None = attrs.field(
+        default=None, converter=objects, validator=checked
+    )
+
+    def __attrs_post_init__(self) -> None:
+        _check(self.subject, self.stage, self.at, subjects=self.subjects, model=self.model)
+        if self.ids is not None and len(self.ids) != self.subjects:
+            msg = f"ids has {len(self.ids)} values but subjects={self.subjects}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of stage entries."""
+        return len(self.subject)
+
+    def __repr__(self) -> str:
+        return summary("StageHistory", len(self), subjects=self.subjects,
+                       level=self.level or "unknown")  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per entry: the subject, the ``stage`` name and the entry time ``at`` (UTC).
+
+        The subject column is ``contact_id``, ``account_id`` or ``opportunity_id`` when the
+        history knows its subjects' ids and level, else ``subject`` (the row number).
+
+        Examples
+        --------
+        >>> StageHistory.build(subject=[0], stage=["mql"], at=[0], subjects=1).to_pandas()
+           subject stage                        at
+        0        0   mql 1970-01-01 00:00:00+00:00
+        """
+        if self.ids is not None and self.level is not None:
+            who: tuple[str, Any] = (f"{self.level}_id", self.ids[self.subject])
+        else:
+            who = ("subject", self.subject)
+        names = np.asarray(self.model.stages, dtype=object)[self.stage]
+        return pd.DataFrame({who[0]: who[1], "stage": names, "at": times(self.at)})
 
     @classmethod
     def build(
@@ -150,6 +226,8 @@ class StageHistory:
         subjects: int,
         model: StageModel = DEFAULT_MODEL,
         on_backwards: OnBackwards = "error",
+        level: SubjectLevel | None = None,
+        ids: Any = None,
     ) -> StageHistory:
         """Validate, sort and check stage entries (``stage`` holds names or codes).
 
@@ -161,11 +239,15 @@ class StageHistory:
             For a missing time, a subject out of range, or (with ``on_backwards="error"``)
             a history that goes backwards without a recycle stage.
         """
-        subject = np.asarray(subject, dtype=np.int64)
-        at = np.asarray(at, dtype=np.int64)
-        raw = np.asarray(stage)
+        if on_backwards not in ("error", "drop"):
+            msg = f"on_backwards={on_backwards!r} is not one of: 'error', 'drop'"
+            raise InvalidValueError(msg)
+        require("model", model, StageModel, "a StageModel")
+        subject = column("subject", subject, np.int64, "integers")
+        at = column("at", at, np.int64, "integers")
+        raw = column("stage", stage, None, "stage names or codes")
         codes = raw.astype(np.int64) if raw.dtype.kind in "iu" else model.codes(raw)
-        _check(subject, codes, at, subjects=subjects, model=model)
+        _check(subject, codes, at, subjects=count_of("subjects", subjects), model=model)
         order = np.lexsort((model.ranks[codes], at, subject))
         subject, codes, at = subject[order], codes[order], at[order]
         backward = _backward(subject, codes, model)
@@ -173,7 +255,7 @@ class StageHistory:
             row = int(np.flatnonzero(backward)[0])
             msg = (
                 f"subject {int(subject[row])} goes back to stage "
-                f"{model.stages[codes[row]]!r} at {int(at[row])} without a recycle stage "
+                f"{model.stages[codes[row]]!r} at {Moment(int(at[row]))} without a recycle stage "
                 "(pass on_backwards='drop' to drop such entries)"
             )
             raise InvalidValueError(msg)
@@ -185,6 +267,8 @@ class StageHistory:
             subjects=subjects,
             model=model,
             dropped=int(backward.sum()),
+            level=level,
+            ids=ids,
         )
 
     def first_entry(self, stage: str) -> Ints:
@@ -219,6 +303,9 @@ class StageHistory:
         >>> journey.current_stage, journey.started_at.year
         (<Stage.MQL: 'mql'>, 1970)
         """
+        if isinstance(subject, bool) or not isinstance(subject, int | np.integer):
+            msg = f"subject={subject!r} must be an integer"
+            raise InvalidValueError(msg)
         if not 0 <= subject < self.subjects:
             msg = f"subject={subject!r} must be in 0 … {self.subjects - 1}"
             raise InvalidValueError(msg)

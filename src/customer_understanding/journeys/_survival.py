@@ -9,8 +9,15 @@ from __future__ import annotations
 import attrs
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import html_table, summary
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.journeys._columns import checked, column, floats
 
 __all__ = ["SurvivalCurve", "survival_curve"]
+
+_COLUMNS = ("times", "survival", "km_event", "incidence")
 
 Floats = npt.NDArray[np.float64]
 
@@ -37,10 +44,36 @@ class SurvivalCurve:
     [0.333, 1.0]
     """
 
-    times: Floats
-    survival: Floats
-    km_event: Floats
-    incidence: Floats
+    times: Floats = attrs.field(converter=floats, validator=checked)
+    survival: Floats = attrs.field(converter=floats, validator=checked)
+    km_event: Floats = attrs.field(converter=floats, validator=checked)
+    incidence: Floats = attrs.field(converter=floats, validator=checked)
+
+    def __attrs_post_init__(self) -> None:
+        sizes = {name: len(getattr(self, name)) for name in _COLUMNS}
+        if len(set(sizes.values())) > 1:
+            msg = f"the curve's columns differ in length: {sizes}"
+            raise InvalidValueError(msg)
+
+    def __len__(self) -> int:
+        """The number of distinct event times."""
+        return len(self.times)
+
+    def __repr__(self) -> str:
+        return summary("SurvivalCurve", len(self), median=f"{self.median():g}")
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per event time: ``times``, ``survival``, ``km_event``, ``incidence``.
+
+        Examples
+        --------
+        >>> survival_curve(np.array([1.0, 2.0]), np.array([1, 1])).to_pandas()["survival"].tolist()
+        [0.5, 0.0]
+        """
+        return pd.DataFrame({name: getattr(self, name) for name in _COLUMNS})
 
     def at(self, horizon: float) -> tuple[float, float]:
         """``(km_event, incidence)`` at ``horizon`` (``inf`` for the end of follow-up)."""
@@ -58,12 +91,26 @@ class SurvivalCurve:
 def survival_curve(duration: Floats, cause: npt.NDArray[np.int64]) -> SurvivalCurve:
     """Estimate the curves of :class:`SurvivalCurve` from durations and end causes.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``duration`` is not numbers without ``nan``, ``cause`` is not codes 0, 1 or 2,
+        or the two differ in length.
+
     Examples
     --------
     >>> curve = survival_curve(np.array([1.0, 1.0, 2.0, 4.0]), np.array([1, 2, 1, 0]))
     >>> curve.at(float("inf"))
     (0.625, 0.5)
     """
+    duration = column("duration", duration, np.float64, "numbers")
+    cause = column("cause", cause, np.int64, "integers")
+    if len(duration) != len(cause):
+        msg = f"duration has {len(duration)} values but cause has {len(cause)}"
+        raise InvalidValueError(msg)
+    if np.isnan(duration).any() or not np.isin(cause, (0, 1, 2)).all():
+        msg = "duration must hold no nan and cause only the codes 0, 1 and 2"
+        raise InvalidValueError(msg)
     times, inverse = np.unique(duration, return_inverse=True)
     size = len(times)
     ended = np.bincount(inverse, minlength=size).astype(np.float64)
