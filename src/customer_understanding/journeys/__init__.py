@@ -14,7 +14,7 @@ Examples
 """
 
 from customer_understanding.journeys._accounts import DealJourneys, deal_journeys, influence
-from customer_understanding.journeys._attribution import Attribution, Attributor
+from customer_understanding.journeys._attribution import Attribution
 from customer_understanding.journeys._from_base import (
     DormancySpells,
     dormancy,
@@ -46,7 +46,6 @@ from customer_understanding.journeys._survival import SurvivalCurve, survival_cu
 __all__ = [
     "DEFAULT_MODEL",
     "Attribution",
-    "Attributor",
     "DealJourneys",
     "DormancySpells",
     "FirstTouch",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Protocol
-
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -22,28 +20,7 @@ from customer_understanding.journeys._columns import (
 )
 from customer_understanding.journeys._paths import Floats, Outcomes, Paths, Touches
 
-__all__ = ["Attribution", "Attributor", "credit_channels", "credit_weights"]
-
-
-class Attributor(Protocol):
-    """Anything that shares each outcome's value out over the touches before it.
-
-    Examples
-    --------
-    >>> from customer_understanding.journeys import LastTouch
-    >>> attributor: Attributor = LastTouch()
-    >>> attributor.name
-    'last_touch'
-    """
-
-    @property
-    def name(self) -> str:
-        """A short name for what the method computes."""
-        ...
-
-    def attribute(self, touches: Touches, outcomes: Outcomes) -> Attribution:
-        """Credit each touch with its share of its journey's outcome value."""
-        ...
+__all__ = ["Attribution", "credit_channels", "credit_weights"]
 
 
 @attrs.frozen(kw_only=True)

@@ -16,13 +16,12 @@ from customer_understanding.journeys._accounts import (
     follow_deals,
     influence,
 )
-from customer_understanding.journeys._attribution import Attributor
 from customer_understanding.journeys._columns import checked, finite, frame, moment_of, shown
 from customer_understanding.journeys._from_base import stage_history
 from customer_understanding.journeys._funnel import Funnel
 from customer_understanding.journeys._heuristics import FirstTouch, LastTouch, PositionBased
 from customer_understanding.journeys._markov import MarkovRemovalEffect
-from customer_understanding.typing import AsOf
+from customer_understanding.typing import AsOf, Attributor
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
