@@ -9,7 +9,7 @@ before T (``t <= T``); a window of *d* days before T holds the events with
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -99,6 +99,17 @@ class Moment(int):
 
     def __str__(self) -> str:
         return self.isoformat()
+
+    def shifted(self, delta: timedelta) -> Moment:
+        """The moment ``delta`` later (earlier for a negative ``delta``).
+
+        Examples
+        --------
+        >>> Moment(0).shifted(timedelta(days=1))
+        Moment('1970-01-02T00:00:00Z')
+        """
+        step = (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
+        return Moment(int(self) + step)
 
     def __reduce__(self) -> tuple[type[Moment], tuple[int]]:
         return (Moment, (int(self),))

@@ -207,7 +207,7 @@ def account_view(
     return AccountView(
         account=base.account(account_id),
         as_of=moment,
-        committee=buying_committee(base, account_id, as_of=moment.datetime, template=template),
+        committee=buying_committee(base, account_id, as_of=moment, template=template),
         timeline=timeline.reset_index(drop=True),
         traits={name: _plain(traits[name][row]) for name in traits.names},
         signals=signals.live(moment).for_account(account_id),
