@@ -109,11 +109,20 @@ def test_header_only_file_loads_nothing(tmp_path: Path) -> None:
 def test_wrong_encoding_names_the_line_and_suggests_a_fix(tmp_path: Path) -> None:
     path = _csv(tmp_path, HEADER, GOOD, "006B,001A,Müller GmbH,1,Proposal,2026-01-06,2026-03-01",
                 encoding="cp1252")  # fmt: skip
+    declared = Source(name="d", data=path, mapping="salesforce.Opportunity", encoding="utf-8")
     with pytest.raises(IngestError, match=r"not valid utf-8 at line 3; pass encoding="):
-        load_source(_deals(path))
+        load_source(declared)
     loaded = load_source(Source(name="d", data=path, mapping="salesforce.Opportunity",
                                 encoding="cp1252"))  # fmt: skip
     assert loaded.table.column("name").tolist() == ["Renewal", "Müller GmbH"]
+
+
+def test_undeclared_encoding_is_detected_and_reported(tmp_path: Path) -> None:
+    rows = [f"{i:03d}B,001A,Müller & Söhne {i},1,Proposal,2026-01-06,2026-03-01" for i in range(30)]
+    path = _csv(tmp_path, HEADER, *rows, encoding="cp1252")
+    loaded = load_source(_deals(path))
+    assert loaded.table.column("name")[0] == "Müller & Söhne 0"
+    assert any("encoding" in note and "detected" in note for note in loaded.report.notes)
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

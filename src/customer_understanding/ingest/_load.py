@@ -22,7 +22,7 @@ from customer_understanding.ingest._parse import (
     normalize_phones,
 )
 from customer_understanding.ingest._presets import get_preset
-from customer_understanding.ingest._read import is_file, read_frame
+from customer_understanding.ingest._read import CsvOptions, RawTable, read_source
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
 from customer_understanding.tables import NAT, StageHistoryTable, Table
 from customer_understanding.tables._pandas import objects
@@ -46,11 +46,17 @@ class Source:
     name
         A name for messages and provenance (``"crm contacts"``).
     data
-        A pandas DataFrame, a path to a CSV file, or an iterable of dicts.
+        A pandas DataFrame (or a polars DataFrame, a pyarrow Table), an iterable of
+        dicts, or a path to a file: delimited text (CSV, TSV, semicolon-separated …),
+        Parquet (``.parquet``) or JSON lines (``.jsonl``, ``.ndjson``).
     mapping
         A :class:`SourceMapping`, or the name of a preset such as ``"salesforce.Contact"``.
     encoding
-        The text encoding of a CSV file.
+        The text encoding of a delimited file; ``None`` reads UTF-8 and, when the file
+        is not UTF-8, detects its encoding and says so in the report.
+    delimiter, quotechar
+        The field delimiter and quote character of a delimited file; ``None`` detects
+        them from the file (the report says what was detected).
 
     Examples
     --------
@@ -64,7 +70,14 @@ class Source:
     name: str
     data: object = attrs.field(repr=False)
     mapping: SourceMapping = attrs.field(converter=_mapping)
-    encoding: str = "utf-8"
+    encoding: str | None = None
+    delimiter: str | None = None
+    quotechar: str | None = None
+
+    def csv_options(self) -> CsvOptions:
+        """How to read this source if it is a delimited text file."""
+        return CsvOptions(encoding=self.encoding, delimiter=self.delimiter,
+                          quotechar=self.quotechar)  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -184,20 +197,23 @@ def load_source(source: Source, *, policy: Policy = "strict") -> LoadedSource:
     (['beta.io'], ['page_view'])
     """
     _check_policy(policy)
-    frame = read_frame(source.data, source=source.name, encoding=source.encoding)
-    return _Loader(source, frame, line_offset=2 if is_file(source.data) else None).run(policy)
+    raw = read_source(source.data, source=source.name, options=source.csv_options())
+    return _Loader(source, raw).run(policy)
 
 
 class _Loader:
     """Parses one frame through one mapping, collecting problems per cell."""
 
-    def __init__(self, source: Source, frame: pd.DataFrame, *, line_offset: int | None) -> None:
+    def __init__(self, source: Source, raw: RawTable) -> None:
         self.source = source
         self.mapping = source.mapping
-        self.frame = frame
-        self.rows = len(frame)
-        self.line_offset = line_offset
-        self.problems: list[Problem] = []
+        self.frame = raw.frame
+        self.rows = len(raw.frame)
+        self.lines = raw.lines
+        self.notes = raw.notes
+        self.problems: list[Problem] = list(raw.damaged)
+        # A damaged record has no trustworthy cells: its one problem says why.
+        self.damaged = frozenset(p.row for p in raw.damaged if p.row is not None)
         self.columns: dict[str, npt.NDArray[Any]] = {}
 
     def run(self, policy: Policy) -> LoadedSource:
@@ -224,6 +240,7 @@ class _Loader:
             loaded=int(keep.sum()),
             problems=tuple(sorted(self.problems, key=lambda p: (p.row or 0, p.column or ""))),
             rejected_rows=tuple(rejected),
+            notes=self.notes,
         )
         return LoadedSource(
             source=self.source.name, mapping=self.mapping, table=table, stages=stages, report=report
@@ -232,7 +249,9 @@ class _Loader:
     # -- problems ---------------------------------------------------------------------
 
     def _problem(self, row: int | None, column: str | None, value: object, reason: str) -> None:
-        line = None if row is None or self.line_offset is None else row + self.line_offset
+        if row in self.damaged:
+            return
+        line = None if row is None or self.lines is None else int(self.lines[row])
         self.problems.append(
             Problem(
                 source=self.source.name,

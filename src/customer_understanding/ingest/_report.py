@@ -80,6 +80,10 @@ class SourceReport:
         Every problem found, including those of rejected rows.
     rejected_rows
         The 0-based positions of rejected rows.
+    notes
+        What was detected or is worth a look but rejected nothing: the encoding or
+        delimiter of a file, a mapped column the data does not have, a column that is
+        empty on every row.
 
     Examples
     --------
@@ -96,6 +100,7 @@ class SourceReport:
     loaded: int
     problems: tuple[Problem, ...] = ()
     rejected_rows: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> int:
@@ -141,6 +146,11 @@ class LoadReport:
     def problems(self) -> tuple[Problem, ...]:
         """Every problem of every source."""
         return tuple(problem for source in self.sources for problem in source.problems)
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every source's notes, each prefixed with the source's name."""
+        return tuple(f"{source.source}: {note}" for source in self.sources for note in source.notes)
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per source: system, target, rows, loaded, rejected."""

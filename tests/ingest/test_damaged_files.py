@@ -1,0 +1,141 @@
+"""Damaged files: every structural fault is reported on its line, nothing shifts or vanishes."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from customer_understanding import IngestError
+from customer_understanding.ingest import Source, load_source
+
+HEADER = "Id,FirstName,LastName,Email"
+
+
+def _file(tmp_path: Path, text: str, name: str = "contacts.csv") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def _contacts(path: Path, **options: object) -> Source:
+    return Source(name="crm contacts", data=path, mapping="salesforce.Contact", **options)
+
+
+def _rows(*lines: str) -> str:
+    return "\n".join([HEADER, *lines]) + "\n"
+
+
+def test_a_trailing_delimiter_on_every_line_does_not_shift_columns(tmp_path: Path) -> None:
+    text = "\n".join(
+        line + "," for line in _rows("1,Ann,Lee,ann@a.io", "2,Bob,Ray,bob@b.io").split("\n") if line
+    )
+    loaded = load_source(_contacts(_file(tmp_path, text)))
+    assert loaded.table.column("source_id").tolist() == ["1", "2"]
+    assert loaded.table.column("first_name").tolist() == ["Ann", "Bob"]
+    assert any("extra delimiter" in note for note in loaded.report.notes)
+
+
+def test_a_trailing_delimiter_on_data_lines_only_is_also_dropped(tmp_path: Path) -> None:
+    text = _rows("1,Ann,Lee,ann@a.io,", "2,Bob,Ray,bob@b.io,")
+    loaded = load_source(_contacts(_file(tmp_path, text)))
+    assert loaded.table.column("last_name").tolist() == ["Lee", "Ray"]
+
+
+def test_a_stray_quote_that_swallows_lines_is_reported_not_loaded(tmp_path: Path) -> None:
+    text = _rows(
+        "1,Ann,Lee,ann@a.io",
+        '2,"Bob,Ray,bob@b.io',  # the quote is never closed where it should be
+        "3,Cid,Moe,cid@c.io",
+        "4,Dee,Fox,dee@d.io",
+        '5,Eve",Kim,eve@e.io',
+        "6,Fay,Gul,fay@f.io",
+    )
+    with pytest.raises(IngestError) as caught:
+        load_source(_contacts(_file(tmp_path, text)))
+    [problem] = caught.value.problems
+    assert problem.line == 3
+    assert "quote opened on line 3 is closed only on line 6" in problem.reason
+    loaded = load_source(_contacts(_file(tmp_path, text)), policy="lenient")
+    report = loaded.report
+    assert (report.rows, report.loaded, report.rejected) == (3, 2, 1)
+    assert loaded.table.column("source_id").tolist() == ["1", "6"]
+
+
+def test_repeated_header_names_are_refused_with_their_positions(tmp_path: Path) -> None:
+    text = "Id,Email,LastName,Email\n1,a@a.io,Lee,b@b.io\n"
+    with pytest.raises(IngestError, match=r"'Email' at columns 2, 4"):
+        load_source(_contacts(_file(tmp_path, text)))
+
+
+def test_repeated_labels_in_a_dataframe_are_refused() -> None:
+    frame = pd.DataFrame([["1", "Lee", "x@a.io"]], columns=["Id", "LastName", "LastName"])
+    with pytest.raises(IngestError, match="repeats column labels"):
+        load_source(Source(name="crm", data=frame, mapping="salesforce.Contact"))
+
+
+def test_a_nul_byte_damages_only_its_line(tmp_path: Path) -> None:
+    text = _rows("1,Ann,Lee,ann@a.io", "2,Bob,Ra\x00y,bob@b.io", "3,Cid,Moe,cid@c.io")
+    loaded = load_source(_contacts(_file(tmp_path, text)), policy="lenient")
+    assert loaded.table.column("source_id").tolist() == ["1", "3"]
+    [problem] = loaded.report.problems
+    assert (problem.row, problem.line) == (1, 3)
+    assert "NUL byte" in problem.reason
+
+
+def test_too_few_or_too_many_fields_are_damaged_lines(tmp_path: Path) -> None:
+    text = _rows("1,Ann,Lee,ann@a.io", "2,Bob,bob@b.io", "3,Cid,Moe,cid@c.io,extra")
+    loaded = load_source(_contacts(_file(tmp_path, text)), policy="lenient")
+    assert loaded.table.column("source_id").tolist() == ["1"]
+    assert [(p.line, "3 fields" in p.reason or "5 fields" in p.reason)
+            for p in loaded.report.problems] == [(3, True), (4, True)]  # fmt: skip
+
+
+def test_line_numbers_count_blank_lines_and_line_breaks_inside_fields(tmp_path: Path) -> None:
+    text = (HEADER + ",Description\n"
+            '1,Ann,Lee,ann@a.io,"two\nlines"\n'
+            "\n"
+            "2,Bob,Ray,not-an-email,x\n")  # fmt: skip
+    path = _file(tmp_path, text)
+    source = Source(name="crm contacts", data=path, mapping="salesforce.Contact")
+    loaded = load_source(source, policy="lenient")
+    [problem] = loaded.report.problems
+    assert (problem.row, problem.line, problem.column) == (1, 5, "Email")
+
+
+def test_a_semicolon_file_is_read_and_its_delimiter_reported(tmp_path: Path) -> None:
+    text = 'Id;FirstName;LastName;Email\n1;Ann;Lee;ann@a.io\n2;"Bo; Jr";Ray;bob@b.io\n'
+    loaded = load_source(_contacts(_file(tmp_path, text)))
+    assert loaded.table.column("first_name").tolist() == ["Ann", "Bo; Jr"]
+    assert any("delimiter ';'" in note for note in loaded.report.notes)
+
+
+def test_a_declared_delimiter_is_used_as_given(tmp_path: Path) -> None:
+    text = "Id|FirstName|LastName|Email\n1|Ann|Lee|ann@a.io\n"
+    loaded = load_source(_contacts(_file(tmp_path, text), delimiter="|"))
+    assert loaded.table.column("last_name").tolist() == ["Lee"]
+    assert loaded.report.notes == ()
+
+
+def test_json_lines_files_load_and_bad_lines_are_reported(tmp_path: Path) -> None:
+    text = ('{"Id": "1", "LastName": "Lee", "Email": "ann@a.io"}\n'
+            "not json\n"
+            '{"Id": "3", "LastName": "Moe"}\n')  # fmt: skip
+    path = _file(tmp_path, text, name="contacts.jsonl")
+    loaded = load_source(_contacts(path), policy="lenient")
+    assert loaded.table.column("source_id").tolist() == ["1", "3"]
+    [problem] = loaded.report.problems
+    assert (problem.row, problem.line) == (1, 2)
+
+
+def test_parquet_files_load(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "contacts.parquet"
+    pd.DataFrame({"Id": ["1", "2"], "LastName": ["Lee", "Ray"]}).to_parquet(path)
+    loaded = load_source(_contacts(path))
+    assert loaded.table.column("last_name").tolist() == ["Lee", "Ray"]
+
+
+def test_a_damaged_parquet_file_is_a_clear_error(tmp_path: Path) -> None:
+    path = _file(tmp_path, "Id,LastName\n1,Lee\n", name="contacts.parquet")
+    with pytest.raises(IngestError, match=r"contacts\.parquet"):
+        load_source(_contacts(path))
