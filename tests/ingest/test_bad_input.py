@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from customer_understanding import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.ingest import Source, SourceMapping, load, load_source
+from customer_understanding.tables import NAT
 
 HEADER = "Id,AccountId,Name,Amount,StageName,CreatedDate,CloseDate"
 GOOD = "006A,001A,Renewal,12000,Closed Won,2026-01-05T10:00:00Z,2026-02-01"
@@ -55,12 +57,25 @@ def test_strict_mode_lists_every_problem_with_row_line_column_and_value(messy: P
 def test_lenient_mode_loads_good_rows_and_accounts_for_all(messy: Path) -> None:
     loaded = load_source(_deals(messy), policy="lenient")
     report = loaded.report
-    assert (report.rows, report.loaded, report.rejected) == (5, 2, 3)
+    # Bad optional cells are loaded as missing; only the duplicate id rejects its row.
+    assert (report.rows, report.loaded, report.rejected) == (5, 4, 1)
     assert report.balanced
-    assert report.rejected_rows == (1, 2, 3)
-    assert loaded.table.column("source_id").tolist() == ["006A", "006D"]
-    assert loaded.table.column("amount").tolist() == [12000.0, 750.5]
-    assert loaded.table.labels("outcome").tolist() == ["won", "open"]
+    assert report.rejected_rows == (3,)
+    assert [(p.row, p.nulled) for p in report.problems] == [(1, True), (2, True), (3, False)]
+    assert loaded.table.column("source_id").tolist() == ["006A", "006B", "006C", "006D"]
+    np.testing.assert_array_equal(loaded.table.column("amount"), [12000.0, np.nan, 5000.0, 750.5])
+    assert loaded.table.column("created_at")[2] == NAT
+    assert loaded.table.labels("outcome").tolist() == ["won", "open", "open", "open"]
+
+
+def test_a_bad_required_cell_rejects_its_row_with_one_problem() -> None:
+    rows = [{"Id": "1", "TaskSubtype": "Call", "CreatedDate": "2026-01-01"},
+            {"Id": "2", "TaskSubtype": "Call", "CreatedDate": "soon"}]  # fmt: skip
+    loaded = load_source(Source(name="tasks", data=rows, mapping="salesforce.Task"),
+                         policy="lenient")  # fmt: skip
+    assert loaded.report.rejected_rows == (1,)
+    [problem] = loaded.report.problems
+    assert (problem.column, problem.value, problem.nulled) == ("CreatedDate", "soon", False)
 
 
 def test_invalid_email_is_reported_and_rejected() -> None:

@@ -156,9 +156,9 @@ def load(sources: Iterable[Source], *, policy: Policy = "strict") -> Loaded:
     >>> loaded = load([Source(name="users", data=rows, mapping="zendesk.users")],
     ...               policy="lenient")
     >>> loaded.report.loaded, loaded.report.rejected
-    (1, 1)
+    (2, 0)
     >>> print(loaded.report.problems[0].describe())
-    row 1, column 'email', value 'bob@': not a valid e-mail address
+    row 1, column 'email', value 'bob@': not a valid e-mail address (loaded as missing)
     """
     _check_policy(policy)
     results: list[LoadedSource] = []
@@ -214,6 +214,7 @@ class _Loader:
         self.problems: list[Problem] = list(raw.damaged)
         # A damaged record has no trustworthy cells: its one problem says why.
         self.damaged = frozenset(p.row for p in raw.damaged if p.row is not None)
+        self.flagged: set[tuple[int, str | None]] = set()
         self.columns: dict[str, npt.NDArray[Any]] = {}
 
     def run(self, policy: Policy) -> LoadedSource:
@@ -225,7 +226,7 @@ class _Loader:
         self._check_required()
         self._check_duplicates()
         stages, stage_rows = self._stage_dates()
-        rejected = sorted({p.row for p in self.problems if p.row is not None})
+        rejected = sorted({p.row for p in self.problems if p.row is not None and not p.nulled})
         if self.problems and policy == "strict":
             raise IngestError(self.source.name, self.problems)
         keep = np.ones(self.rows, dtype=bool)
@@ -248,9 +249,14 @@ class _Loader:
 
     # -- problems ---------------------------------------------------------------------
 
-    def _problem(self, row: int | None, column: str | None, value: object, reason: str) -> None:
-        if row in self.damaged:
-            return
+    def _problem(
+        self, row: int | None, column: str | None, value: object, reason: str, *,
+        nulled: bool = False,
+    ) -> None:  # fmt: skip
+        if row in self.damaged or (row is not None and (row, column) in self.flagged):
+            return  # one problem per cell: the first names the real cause
+        if row is not None:
+            self.flagged.add((row, column))
         line = None if row is None or self.lines is None else int(self.lines[row])
         self.problems.append(
             Problem(
@@ -260,16 +266,19 @@ class _Loader:
                 value=value,
                 reason=reason,
                 line=line,
+                nulled=nulled,
             )
         )
 
-    def _flag(self, column: str, bad: npt.NDArray[np.bool_], reason: str) -> None:
+    def _flag(
+        self, column: str, bad: npt.NDArray[np.bool_], reason: str, *, nulled: bool = False
+    ) -> None:
         raw = self.frame[column] if column in self.frame.columns else None
         for row in np.flatnonzero(bad).tolist():
             value = None if raw is None else raw.iloc[row]
             if value is not None and pd.api.types.is_scalar(value) and pd.isna(value):
                 value = None
-            self._problem(row, column, value, reason)
+            self._problem(row, column, value, reason, nulled=nulled)
 
     def _check_columns(self) -> None:
         spec = self.mapping.spec
@@ -307,7 +316,9 @@ class _Loader:
             return
         parsed = PARSERS[kind](raw)
         column = self.mapping.fields.get(field, field)
-        self._flag(column, parsed.bad, parsed.reason)
+        # A bad optional value is loaded as missing; only a bad required one rejects the row.
+        optional = field not in self.mapping.spec.required
+        self._flag(column, parsed.bad, parsed.reason, nulled=optional)
         self.columns[field] = parsed.array
 
     def _properties(self) -> None:
@@ -324,7 +335,8 @@ class _Loader:
             per_value = np.array([(item or {}).get(key) for item in decoded], dtype=object)
             series = pd.Series(expand(codes, per_value, None), dtype=object)
             parsed = PARSERS[self.mapping.spec.fields[field]](series)
-            self._flag(column, parsed.bad, f"property {key!r}: {parsed.reason}")
+            optional = field not in self.mapping.spec.required
+            self._flag(column, parsed.bad, f"property {key!r}: {parsed.reason}", nulled=optional)
             self.columns[field] = parsed.array
 
     def _derive(self) -> None:
@@ -402,7 +414,7 @@ class _Loader:
             if column not in self.frame.columns:
                 continue
             parsed: Parsed = PARSERS["time"](self.frame[column])
-            self._flag(column, parsed.bad, parsed.reason)
+            self._flag(column, parsed.bad, parsed.reason, nulled=True)
             present = np.flatnonzero(parsed.array != NAT)
             rows.append(present)
             parts["at"].append(parsed.array[present])

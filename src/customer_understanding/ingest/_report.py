@@ -32,6 +32,9 @@ class Problem:
         What is wrong with it.
     line
         For files, the line number (the header is line 1).
+    nulled
+        ``True`` when the row was kept with this cell loaded as missing (a bad value in
+        an optional field, in lenient mode); ``False`` when the problem rejects the row.
 
     Examples
     --------
@@ -46,6 +49,7 @@ class Problem:
     value: object
     reason: str
     line: int | None = None
+    nulled: bool = False
 
     def describe(self) -> str:
         """One line naming where the problem is and what is wrong."""
@@ -59,7 +63,8 @@ class Problem:
         if self.row is not None and self.column is not None:
             parts.append(f"value {self.value!r}")
         where = ", ".join(parts) or "table"
-        return f"{where}: {self.reason}"
+        kept = " (loaded as missing)" if self.nulled else ""
+        return f"{where}: {self.reason}{kept}"
 
 
 @attrs.frozen(kw_only=True)
@@ -171,10 +176,10 @@ class LoadReport:
         )
 
     def problems_to_pandas(self) -> pd.DataFrame:
-        """One row per problem: source, row, line, column, value, reason."""
+        """One row per problem: source, row, line, column, value, reason, nulled."""
         import pandas as pd
 
-        columns = ["source", "row", "line", "column", "value", "reason"]
+        columns = ["source", "row", "line", "column", "value", "reason", "nulled"]
         rows = [attrs.asdict(problem) for problem in self.problems]
         return pd.DataFrame(rows, columns=columns)
 
