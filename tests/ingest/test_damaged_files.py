@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+import attrs
 import pandas as pd
 import pytest
 
 from customer_understanding import IngestError
-from customer_understanding.ingest import Source, load_source
+from customer_understanding.ingest import Source, get_preset, load, load_source
 
 HEADER = "Id,FirstName,LastName,Email"
 
@@ -113,7 +114,7 @@ def test_a_declared_delimiter_is_used_as_given(tmp_path: Path) -> None:
     text = "Id|FirstName|LastName|Email\n1|Ann|Lee|ann@a.io\n"
     loaded = load_source(_contacts(_file(tmp_path, text), delimiter="|"))
     assert loaded.table.column("last_name").tolist() == ["Lee"]
-    assert loaded.report.notes == ()
+    assert not any("delimiter" in note for note in loaded.report.notes)
 
 
 def test_json_lines_files_load_and_bad_lines_are_reported(tmp_path: Path) -> None:
@@ -139,3 +140,58 @@ def test_a_damaged_parquet_file_is_a_clear_error(tmp_path: Path) -> None:
     path = _file(tmp_path, "Id,LastName\n1,Lee\n", name="contacts.parquet")
     with pytest.raises(IngestError, match=r"contacts\.parquet"):
         load_source(_contacts(path))
+
+
+def test_a_mistyped_optional_column_is_named_with_the_likely_column() -> None:
+    frame = pd.DataFrame({"Id": ["1"], "LastName": ["Lee"], "Email": ["ann@a.io"]})
+    mapping = get_preset("salesforce.Contact")
+    mapping = attrs.evolve(mapping, fields={**mapping.fields, "email": "Email "})
+    with pytest.raises(
+        IngestError, match=r"'Email ' \(for email\) is not in the data; did you mean 'Email'\?"
+    ):
+        load_source(Source(name="crm", data=frame, mapping=mapping))
+    loaded = load_source(Source(name="crm", data=frame, mapping=mapping), policy="lenient")
+    assert loaded.report.loaded == 1  # the field is empty, the row kept, the problem reported
+    assert loaded.table.column("email").tolist() == [None]
+
+
+def test_a_missing_required_column_suggests_the_likely_one() -> None:
+    frame = pd.DataFrame({"ID": ["1"], "LastName": ["Lee"]})
+    with pytest.raises(IngestError, match=r"required column 'Id' .* did you mean 'ID'\?"):
+        load_source(Source(name="crm", data=frame, mapping="salesforce.Contact"))
+
+
+def test_a_mapping_pointed_at_the_wrong_file_is_refused() -> None:
+    accounts = pd.DataFrame({"Id": ["001A"], "Name": ["Acme"], "Website": ["acme.com"],
+                             "Industry": ["Software"]})  # fmt: skip
+    with pytest.raises(IngestError, match="is this the right file"):
+        load_source(Source(name="crm", data=accounts, mapping="salesforce.Contact"))
+
+
+def test_absent_and_empty_mapped_columns_are_noted() -> None:
+    frame = pd.DataFrame({"Id": ["1", "2"], "LastName": ["Lee", "Ray"], "Email": [None, ""]})
+    loaded = load_source(Source(name="crm", data=frame, mapping="salesforce.Contact"))
+    notes = loaded.report.notes
+    assert "column 'Email' (for email) is empty on every row" in notes
+    assert any(note.startswith("mapped column 'Phone' (for phone) is not in the data")
+               for note in notes)  # fmt: skip
+
+
+def test_a_system_spelled_differently_across_sources_is_a_problem() -> None:
+    accounts = pd.DataFrame({"Id": ["001A"], "Name": ["Acme"]})
+    deals = pd.DataFrame({"Id": ["006A"], "AccountId": ["001A"], "Name": ["Deal"],
+                          "StageName": ["Prospecting"], "CreatedDate": ["2026-01-01"]})  # fmt: skip
+    mapping = attrs.evolve(get_preset("salesforce.Opportunity"), system="SalesForce")
+    sources = [Source(name="accounts", data=accounts, mapping="salesforce.Account"),
+               Source(name="deals", data=deals, mapping=mapping)]  # fmt: skip
+    with pytest.raises(IngestError, match="accounts were loaded under 'salesforce'"):
+        load(sources)
+    loaded = load(sources, policy="lenient")
+    assert any("spell the system the same" in p.reason for p in loaded.report.problems)
+
+
+def test_references_to_a_system_never_loaded_are_noted() -> None:
+    deals = pd.DataFrame({"Id": ["006A"], "AccountId": ["001A"], "Name": ["Deal"],
+                          "StageName": ["Prospecting"], "CreatedDate": ["2026-01-01"]})  # fmt: skip
+    loaded = load([Source(name="deals", data=deals, mapping="salesforce.Opportunity")])
+    assert any("accounts of system 'salesforce' by id" in note for note in loaded.report.notes)

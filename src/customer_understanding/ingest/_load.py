@@ -13,6 +13,7 @@ import pandas as pd
 
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain._activity_types import INTERACTION_TYPES
+from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
 from customer_understanding.ingest._mapping import SourceMapping
 from customer_understanding.ingest._parse import (
     PARSERS,
@@ -168,6 +169,8 @@ def load(sources: Iterable[Source], *, policy: Policy = "strict") -> Loaded:
             results.append(load_source(source, policy=policy))
         except IngestError as error:
             errors.append(error)
+    if not errors:
+        results, errors = _checked_systems(results, policy)
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -176,6 +179,29 @@ def load(sources: Iterable[Source], *, policy: Policy = "strict") -> Loaded:
     return Loaded(
         sources=tuple(results), report=LoadReport(sources=tuple(r.report for r in results))
     )
+
+
+def _checked_systems(
+    results: list[LoadedSource], policy: Policy
+) -> tuple[list[LoadedSource], list[IngestError]]:
+    """Report references to a system that no loaded source of that kind uses."""
+    refs = [(r.source, r.mapping.system, kind) for r in results
+            for column, kind in REFERENCES.items()
+            if column in r.table.SCHEMA.names
+            and pd.notna(r.table.column(column)).any()]  # fmt: skip
+    findings = check_systems(refs, [(r.mapping.system, r.mapping.target) for r in results])
+    checked, errors = [], []
+    for result in results:
+        found = findings.get(result.source, [])
+        problems = tuple(Problem(source=result.source, row=None, column=None, value=None,
+                                 reason=message) for bad, message in found if bad)  # fmt: skip
+        if problems and policy == "strict":
+            errors.append(IngestError(result.source, problems))
+        notes = tuple(message for bad, message in found if not bad)
+        report = attrs.evolve(result.report, problems=(*problems, *result.report.problems),
+                              notes=(*result.report.notes, *notes))  # fmt: skip
+        checked.append(attrs.evolve(result, report=report))
+    return checked, errors
 
 
 def _check_policy(policy: str) -> None:
@@ -281,15 +307,16 @@ class _Loader:
             self._problem(row, column, value, reason, nulled=nulled)
 
     def _check_columns(self) -> None:
-        spec = self.mapping.spec
-        for field, column in self.mapping.fields.items():
-            if column not in self.frame.columns and field in spec.required:
-                found = ", ".join(map(str, self.frame.columns)) or "none"
-                reason = f"required column {column!r} (for {field}) is missing; columns: {found}"
-                self._problem(None, column, None, reason)
-                # Every row is rejected: the table cannot be read without it.
-                for row in range(self.rows):
-                    self._problem(row, column, None, "required column is missing")
+        what = f"{self.mapping.system} {self.mapping.target}"
+        check = check_columns(dict(self.mapping.fields), self.mapping.spec.required,
+                              self.frame, what=what)  # fmt: skip
+        for column, reason in check.problems:
+            self._problem(None, column or None, None, reason)
+        for _, column in check.missing_required:
+            # Every row is rejected: the table cannot be read without it.
+            for row in range(self.rows):
+                self._problem(row, column, None, "required column is missing")
+        self.notes = (*self.notes, *check.notes)
 
     # -- fields -----------------------------------------------------------------------
 
