@@ -3,11 +3,12 @@
 from pathlib import Path
 
 import attrs
+import numpy as np
 import pandas as pd
 import pytest
 
-from customer_understanding import IngestError
-from customer_understanding.ingest import Source, get_preset, load, load_source
+from customer_understanding import IngestError, InvalidValueError, UnknownNameError
+from customer_understanding.ingest import Source, SourceMapping, get_preset, load, load_source
 
 HEADER = "Id,FirstName,LastName,Email"
 
@@ -195,3 +196,86 @@ def test_references_to_a_system_never_loaded_are_noted() -> None:
                           "StageName": ["Prospecting"], "CreatedDate": ["2026-01-01"]})  # fmt: skip
     loaded = load([Source(name="deals", data=deals, mapping="salesforce.Opportunity")])
     assert any("accounts of system 'salesforce' by id" in note for note in loaded.report.notes)
+
+
+def _tasks(created: list[object], **mapping_options: object) -> Source:
+    ids = [str(i) for i in range(len(created))]
+    frame = pd.DataFrame({"Id": ids, "TaskSubtype": "Call", "CreatedDate": created})
+    mapping = attrs.evolve(get_preset("salesforce.Task"), **mapping_options)
+    return Source(name="tasks", data=frame, mapping=mapping)
+
+
+def test_declared_time_formats_are_used_per_column() -> None:
+    day_first = _tasks(["31/12/2025", "01/02/2026"], time_formats={"CreatedDate": "%d/%m/%Y"})
+    times = load_source(day_first).table.column("occurred_at")
+    days = pd.to_datetime(times, utc=True).strftime("%Y-%m-%d").tolist()
+    assert days == ["2025-12-31", "2026-02-01"]
+    epoch = _tasks(["1767139200", "1767139200.5"], time_formats={"CreatedDate": "epoch_s"})
+    assert load_source(epoch).table.column("occurred_at").tolist() == [
+        1_767_139_200_000_000_000,
+        1_767_139_200_500_000_000,
+    ]
+
+
+def test_a_bad_time_format_or_column_is_refused_at_once() -> None:
+    with pytest.raises(InvalidValueError, match=r"time_formats\['CreatedDate'\]='dd/mm'"):
+        _tasks(["x"], time_formats={"CreatedDate": "dd/mm"})
+    with pytest.raises(UnknownNameError, match="time_formats names column 'Created'"):
+        _tasks(["x"], time_formats={"Created": "%d/%m/%Y"})
+
+
+def test_times_out_of_range_say_so() -> None:
+    text = load_source(_tasks(["2026-01-01", "9999-12-31"]), policy="lenient")
+    assert text.report.rejected_rows == (1,)
+    assert "outside the supported range" in text.report.problems[0].reason
+    seconds = pd.Series(np.array(["0001-01-01", "2026-01-01"], dtype="datetime64[s]"))
+    typed = load_source(_tasks(list(seconds)), policy="lenient")
+    assert typed.report.rejected_rows == (0,)
+    assert "outside the supported range" in typed.report.problems[0].reason
+    column = load_source(_tasks(seconds), policy="lenient")  # a datetime64[s] column
+    assert column.report.rejected_rows == (0,)
+
+
+def test_ids_have_one_spelling_whatever_the_column_type() -> None:
+    accounts = pd.DataFrame({"Id": [1.0, 2.0], "Name": ["Acme", "Beta"]})
+    contacts = [{"Id": "c1", "LastName": "Lee", "AccountId": "1"},
+                {"Id": "c2", "LastName": "Ray", "AccountId": 2.0}]  # fmt: skip
+    loaded = load([Source(name="a", data=accounts, mapping="salesforce.Account"),
+                   Source(name="c", data=contacts, mapping="salesforce.Contact")])  # fmt: skip
+    assert loaded.sources[0].table.column("source_id").tolist() == ["1", "2"]
+    assert loaded.sources[1].table.column("account_ref").tolist() == ["1", "2"]
+
+
+def test_nested_cells_are_text_not_a_crash() -> None:
+    rows = [{"Id": "1", "LastName": ["Lee"], "Email": {"work": "a@b.io"}}]
+    loaded = load_source(Source(name="c", data=rows, mapping="salesforce.Contact"),
+                         policy="lenient")  # fmt: skip
+    assert loaded.table.column("last_name").tolist() == ['["Lee"]']
+    assert loaded.report.problems[0].column == "Email"
+
+
+def test_boolean_like_consent_answers_are_accepted() -> None:
+    mapping = SourceMapping(system="forms", target="contact",
+                            fields={"source_id": "id", "marketing_consent": "agreed"})  # fmt: skip
+    rows = [{"id": str(i), "agreed": answer} for i, answer in enumerate(["1", "no", "Yes", "?"])]
+    loaded = load_source(Source(name="forms", data=rows, mapping=mapping), policy="lenient")
+    assert loaded.table.labels("marketing_consent").tolist() == ["granted", "denied",
+                                                                 "granted", None]  # fmt: skip
+    assert "not a consent answer" in loaded.report.problems[0].reason
+
+
+def test_non_finite_amounts_are_refused() -> None:
+    deals = pd.DataFrame({"Id": ["1", "2"], "Name": ["a", "b"], "StageName": ["Prospecting"] * 2,
+                          "CreatedDate": ["2026-01-01"] * 2, "Amount": ["inf", "100"]})  # fmt: skip
+    loaded = load_source(Source(name="d", data=deals, mapping="salesforce.Opportunity"),
+                         policy="lenient")  # fmt: skip
+    assert np.isnan(loaded.table.column("amount")[0])
+    assert loaded.report.problems[0].reason == "not a finite number"
+
+
+def test_repeated_interaction_ids_are_reported_and_counted_once() -> None:
+    rows = [{"Id": "t1", "TaskSubtype": "Call", "CreatedDate": "2026-01-01"}] * 2
+    loaded = load_source(Source(name="tasks", data=rows, mapping="salesforce.Task"),
+                         policy="lenient")  # fmt: skip
+    assert (loaded.report.loaded, loaded.report.rejected) == (1, 1)
+    assert "duplicate id" in loaded.report.problems[0].reason

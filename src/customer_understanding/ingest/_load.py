@@ -21,6 +21,7 @@ from customer_understanding.ingest._parse import (
     distinct_text,
     expand,
     normalize_phones,
+    parse_time,
 )
 from customer_understanding.ingest._presets import get_preset
 from customer_understanding.ingest._read import CsvOptions, RawTable, read_source
@@ -306,6 +307,13 @@ class _Loader:
                 value = None
             self._problem(row, column, value, reason, nulled=nulled)
 
+    def _flag_parsed(self, column: str, parsed: Parsed, *, nulled: bool) -> None:
+        if parsed.reasons is None:
+            self._flag(column, parsed.bad, parsed.reason, nulled=nulled)
+            return
+        for reason in dict.fromkeys(parsed.reasons[parsed.bad].tolist()):
+            self._flag(column, parsed.bad & (parsed.reasons == reason), reason, nulled=nulled)
+
     def _check_columns(self) -> None:
         what = f"{self.mapping.system} {self.mapping.target}"
         check = check_columns(dict(self.mapping.fields), self.mapping.spec.required,
@@ -341,11 +349,14 @@ class _Loader:
         raw = self._raw(field)
         if raw is None:
             return
-        parsed = PARSERS[kind](raw)
         column = self.mapping.fields.get(field, field)
+        if kind == "time":
+            parsed = parse_time(raw, self.mapping.time_formats.get(column))
+        else:
+            parsed = PARSERS[kind](raw)
         # A bad optional value is loaded as missing; only a bad required one rejects the row.
         optional = field not in self.mapping.spec.required
-        self._flag(column, parsed.bad, parsed.reason, nulled=optional)
+        self._flag_parsed(column, parsed, nulled=optional)
         self.columns[field] = parsed.array
 
     def _properties(self) -> None:
@@ -421,7 +432,11 @@ class _Loader:
             self._flag(column, missing, "a required value is missing")
 
     def _check_duplicates(self) -> None:
-        if self.mapping.target not in ("account", "contact", "opportunity"):
+        # Records must be unique per source; so must interactions that carry their own id
+        # (a repeated one would be counted twice).
+        if self.mapping.target not in ("account", "contact", "opportunity", "interaction"):
+            return
+        if self.mapping.target == "interaction" and "source_id" not in self.mapping.fields:
             return
         ids = pd.Series(self.columns["source_id"], dtype=object)
         repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
@@ -440,8 +455,8 @@ class _Loader:
         for column, stage in self.mapping.stage_dates.items():
             if column not in self.frame.columns:
                 continue
-            parsed: Parsed = PARSERS["time"](self.frame[column])
-            self._flag(column, parsed.bad, parsed.reason, nulled=True)
+            parsed = parse_time(self.frame[column], self.mapping.time_formats.get(column))
+            self._flag_parsed(column, parsed, nulled=True)
             present = np.flatnonzero(parsed.array != NAT)
             rows.append(present)
             parts["at"].append(parsed.array[present])
