@@ -395,6 +395,9 @@ class _Loader:
         full = self.columns.pop("full_name", None)
         if full is None or "last_name" in self.columns:
             return
+        if not len(full):  # str.rsplit(expand=True) gives no columns for no rows
+            self.columns["first_name"] = self.columns["last_name"] = np.asarray(full, object)
+            return
         parts = pd.Series(full, dtype="string").str.rsplit(" ", n=1, expand=True)
         has_two = parts[1].notna() if 1 in parts.columns else pd.Series(False, index=parts.index)
         last = parts[1].where(has_two, parts[0]) if 1 in parts.columns else parts[0]
