@@ -18,8 +18,8 @@ from customer_understanding import CustomerBase, CustomerUnderstandingError, Ing
 from customer_understanding.ingest import Source, get_preset, load, load_source, preset_names
 
 EXAMPLES = int(os.environ.get("CU_FUZZ_EXAMPLES", "12"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
+SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large]
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=SLOW)
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12)
 _LIKELY = st.sampled_from([
