@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit docs examples bench clean
+.PHONY: demo test lint typecheck unit docs examples bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ docs: $(BIN)/.installed
 
 examples: $(BIN)/.installed
 	@for f in examples/*.py; do echo "== $$f"; $(BIN)/python $$f > /dev/null || exit 1; done
+
+# Long fuzzing of ingestion and of the customer base build (thousands of generated tables).
+fuzz: $(BIN)/.installed
+	CU_FUZZ_EXAMPLES=2000 $(BIN)/pytest -q -p no:cacheprovider tests/ingest/test_fuzz.py
 
 # Benchmarks run outside the test command; the `bench` extra brings the tools they compare with.
 bench: $(BIN)/.installed

@@ -122,8 +122,10 @@ def _report_load(printer: _Printer, report: LoadReport) -> None:
     )
     problems = report.problems_to_pandas()
     if len(problems):
-        printer.heading(f"Rejected rows (first 8 of {len(problems)})")
-        printer.frame(problems[["source", "row", "column", "value", "reason"]].head(8))
+        problems["outcome"] = problems["nulled"].map({True: "loaded as missing",
+                                                      False: "row rejected"})  # fmt: skip
+        printer.heading(f"Problems found (first 8 of {len(problems)})")
+        printer.frame(problems[["source", "row", "column", "value", "reason", "outcome"]].head(8))
 
 
 def _report_base(printer: _Printer, base: CustomerBase, world: SampleWorld) -> None:

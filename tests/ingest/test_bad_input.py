@@ -2,11 +2,13 @@
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from customer_understanding import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.ingest import Source, SourceMapping, load, load_source
+from customer_understanding.tables import NAT
 
 HEADER = "Id,AccountId,Name,Amount,StageName,CreatedDate,CloseDate"
 GOOD = "006A,001A,Renewal,12000,Closed Won,2026-01-05T10:00:00Z,2026-02-01"
@@ -55,12 +57,25 @@ def test_strict_mode_lists_every_problem_with_row_line_column_and_value(messy: P
 def test_lenient_mode_loads_good_rows_and_accounts_for_all(messy: Path) -> None:
     loaded = load_source(_deals(messy), policy="lenient")
     report = loaded.report
-    assert (report.rows, report.loaded, report.rejected) == (5, 2, 3)
+    # Bad optional cells are loaded as missing; only the duplicate id rejects its row.
+    assert (report.rows, report.loaded, report.rejected) == (5, 4, 1)
     assert report.balanced
-    assert report.rejected_rows == (1, 2, 3)
-    assert loaded.table.column("source_id").tolist() == ["006A", "006D"]
-    assert loaded.table.column("amount").tolist() == [12000.0, 750.5]
-    assert loaded.table.labels("outcome").tolist() == ["won", "open"]
+    assert report.rejected_rows == (3,)
+    assert [(p.row, p.nulled) for p in report.problems] == [(1, True), (2, True), (3, False)]
+    assert loaded.table.column("source_id").tolist() == ["006A", "006B", "006C", "006D"]
+    np.testing.assert_array_equal(loaded.table.column("amount"), [12000.0, np.nan, 5000.0, 750.5])
+    assert loaded.table.column("created_at")[2] == NAT
+    assert loaded.table.labels("outcome").tolist() == ["won", "open", "open", "open"]
+
+
+def test_a_bad_required_cell_rejects_its_row_with_one_problem() -> None:
+    rows = [{"Id": "1", "TaskSubtype": "Call", "CreatedDate": "2026-01-01"},
+            {"Id": "2", "TaskSubtype": "Call", "CreatedDate": "soon"}]  # fmt: skip
+    loaded = load_source(Source(name="tasks", data=rows, mapping="salesforce.Task"),
+                         policy="lenient")  # fmt: skip
+    assert loaded.report.rejected_rows == (1,)
+    [problem] = loaded.report.problems
+    assert (problem.column, problem.value, problem.nulled) == ("CreatedDate", "soon", False)
 
 
 def test_invalid_email_is_reported_and_rejected() -> None:
@@ -109,11 +124,20 @@ def test_header_only_file_loads_nothing(tmp_path: Path) -> None:
 def test_wrong_encoding_names_the_line_and_suggests_a_fix(tmp_path: Path) -> None:
     path = _csv(tmp_path, HEADER, GOOD, "006B,001A,Müller GmbH,1,Proposal,2026-01-06,2026-03-01",
                 encoding="cp1252")  # fmt: skip
+    declared = Source(name="d", data=path, mapping="salesforce.Opportunity", encoding="utf-8")
     with pytest.raises(IngestError, match=r"not valid utf-8 at line 3; pass encoding="):
-        load_source(_deals(path))
+        load_source(declared)
     loaded = load_source(Source(name="d", data=path, mapping="salesforce.Opportunity",
                                 encoding="cp1252"))  # fmt: skip
     assert loaded.table.column("name").tolist() == ["Renewal", "Müller GmbH"]
+
+
+def test_undeclared_encoding_is_detected_and_reported(tmp_path: Path) -> None:
+    rows = [f"{i:03d}B,001A,Müller & Söhne {i},1,Proposal,2026-01-06,2026-03-01" for i in range(30)]
+    path = _csv(tmp_path, HEADER, *rows, encoding="cp1252")
+    loaded = load_source(_deals(path))
+    assert loaded.table.column("name")[0] == "Müller & Söhne 0"
+    assert any("encoding" in note and "detected" in note for note in loaded.report.notes)
 
 
 def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain import INTERACTION_TYPES
+from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
 from customer_understanding.ingest._mapping import SourceMapping
 from customer_understanding.ingest._parse import (
     PARSERS,
@@ -20,9 +21,10 @@ from customer_understanding.ingest._parse import (
     distinct_text,
     expand,
     normalize_phones,
+    parse_time,
 )
 from customer_understanding.ingest._presets import get_preset
-from customer_understanding.ingest._read import is_file, read_frame
+from customer_understanding.ingest._read import CsvOptions, RawTable, read_source
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
 from customer_understanding.tables import NAT, StageHistoryTable, Table
 
@@ -62,11 +64,17 @@ class Source:
     name
         A name for messages and provenance (``"crm contacts"``).
     data
-        A pandas DataFrame, a path to a CSV file, or an iterable of dicts.
+        A pandas DataFrame (or a polars DataFrame, a pyarrow Table), an iterable of
+        dicts, or a path to a file: delimited text (CSV, TSV, semicolon-separated …),
+        Parquet (``.parquet``) or JSON lines (``.jsonl``, ``.ndjson``).
     mapping
         A :class:`SourceMapping`, or the name of a preset such as ``"salesforce.Contact"``.
     encoding
-        The text encoding of a CSV file.
+        The text encoding of a delimited file; ``None`` reads UTF-8 and, when the file
+        is not UTF-8, detects its encoding and says so in the report.
+    delimiter, quotechar
+        The field delimiter and quote character of a delimited file; ``None`` detects
+        them from the file (the report says what was detected).
 
     Examples
     --------
@@ -80,7 +88,14 @@ class Source:
     name: str
     data: object = attrs.field(repr=False)
     mapping: SourceMapping = attrs.field(converter=_mapping)
-    encoding: str = "utf-8"
+    encoding: str | None = None
+    delimiter: str | None = None
+    quotechar: str | None = None
+
+    def csv_options(self) -> CsvOptions:
+        """How to read this source if it is a delimited text file."""
+        return CsvOptions(encoding=self.encoding, delimiter=self.delimiter,
+                          quotechar=self.quotechar)  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -159,9 +174,9 @@ def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded
     >>> loaded = load([Source(name="users", data=rows, mapping="zendesk.users")],
     ...               policy="lenient")
     >>> loaded.report.loaded, loaded.report.rejected
-    (1, 1)
+    (2, 0)
     >>> print(loaded.report.problems[0].describe())
-    row 1, column 'email', value 'bob@': not a valid e-mail address
+    row 1, column 'email', value 'bob@': not a valid e-mail address (loaded as missing)
     """
     _check_policy(policy)
     results: list[LoadedSource] = []
@@ -171,6 +186,8 @@ def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded
             results.append(load_source(source, policy=policy))
         except IngestError as error:
             errors.append(error)
+    if not errors:
+        results, errors = _checked_systems(results, policy)
     if len(errors) == 1:
         raise errors[0]
     if errors:
@@ -179,6 +196,29 @@ def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded
     return Loaded(
         sources=tuple(results), report=LoadReport(sources=tuple(r.report for r in results))
     )
+
+
+def _checked_systems(
+    results: list[LoadedSource], policy: ErrorPolicy
+) -> tuple[list[LoadedSource], list[IngestError]]:
+    """Report references to a system that no loaded source of that kind uses."""
+    refs = [(r.source, r.mapping.system, kind) for r in results
+            for column, kind in REFERENCES.items()
+            if column in r.table.SCHEMA.names
+            and pd.notna(r.table.column(column)).any()]  # fmt: skip
+    findings = check_systems(refs, [(r.mapping.system, r.mapping.target) for r in results])
+    checked, errors = [], []
+    for result in results:
+        found = findings.get(result.source, [])
+        problems = tuple(Problem(source=result.source, row=None, column=None, value=None,
+                                 reason=message) for bad, message in found if bad)  # fmt: skip
+        if problems and policy == "strict":
+            errors.append(IngestError(result.source, problems))
+        notes = tuple(message for bad, message in found if not bad)
+        report = attrs.evolve(result.report, problems=(*problems, *result.report.problems),
+                              notes=(*result.report.notes, *notes))  # fmt: skip
+        checked.append(attrs.evolve(result, report=report))
+    return checked, errors
 
 
 def _check_policy(policy: str) -> None:
@@ -200,20 +240,24 @@ def load_source(source: Source, *, policy: ErrorPolicy = "strict") -> LoadedSour
     (['beta.io'], ['page_view'])
     """
     _check_policy(policy)
-    frame = read_frame(source.data, source=source.name, encoding=source.encoding)
-    return _Loader(source, frame, line_offset=2 if is_file(source.data) else None).run(policy)
+    raw = read_source(source.data, source=source.name, options=source.csv_options())
+    return _Loader(source, raw).run(policy)
 
 
 class _Loader:
     """Parses one frame through one mapping, collecting problems per cell."""
 
-    def __init__(self, source: Source, frame: pd.DataFrame, *, line_offset: int | None) -> None:
+    def __init__(self, source: Source, raw: RawTable) -> None:
         self.source = source
         self.mapping = source.mapping
-        self.frame = frame
-        self.rows = len(frame)
-        self.line_offset = line_offset
-        self.problems: list[Problem] = []
+        self.frame = raw.frame
+        self.rows = len(raw.frame)
+        self.lines = raw.lines
+        self.notes = raw.notes
+        self.problems: list[Problem] = list(raw.damaged)
+        # A damaged record has no trustworthy cells: its one problem says why.
+        self.damaged = frozenset(p.row for p in raw.damaged if p.row is not None)
+        self.flagged: set[tuple[int, str | None]] = set()
         self.columns: dict[str, npt.NDArray[Any]] = {}
 
     def run(self, policy: ErrorPolicy) -> LoadedSource:
@@ -225,7 +269,7 @@ class _Loader:
         self._check_required()
         self._check_duplicates()
         stages, stage_rows = self._stage_dates()
-        rejected = sorted({p.row for p in self.problems if p.row is not None})
+        rejected = sorted({p.row for p in self.problems if p.row is not None and not p.nulled})
         if self.problems and policy == "strict":
             raise IngestError(self.source.name, self.problems)
         keep = np.ones(self.rows, dtype=bool)
@@ -240,6 +284,7 @@ class _Loader:
             loaded=int(keep.sum()),
             problems=tuple(sorted(self.problems, key=lambda p: (p.row or 0, p.column or ""))),
             rejected_rows=tuple(rejected),
+            notes=self.notes,
         )
         return LoadedSource(
             source=self.source.name, mapping=self.mapping, table=table, stages=stages, report=report
@@ -247,8 +292,15 @@ class _Loader:
 
     # -- problems ---------------------------------------------------------------------
 
-    def _problem(self, row: int | None, column: str | None, value: object, reason: str) -> None:
-        line = None if row is None or self.line_offset is None else row + self.line_offset
+    def _problem(
+        self, row: int | None, column: str | None, value: object, reason: str, *,
+        nulled: bool = False,
+    ) -> None:  # fmt: skip
+        if row in self.damaged or (row is not None and (row, column) in self.flagged):
+            return  # one problem per cell: the first names the real cause
+        if row is not None:
+            self.flagged.add((row, column))
+        line = None if row is None or self.lines is None else int(self.lines[row])
         self.problems.append(
             Problem(
                 source=self.source.name,
@@ -257,27 +309,38 @@ class _Loader:
                 value=value,
                 reason=reason,
                 line=line,
+                nulled=nulled,
             )
         )
 
-    def _flag(self, column: str, bad: npt.NDArray[np.bool_], reason: str) -> None:
+    def _flag(
+        self, column: str, bad: npt.NDArray[np.bool_], reason: str, *, nulled: bool = False
+    ) -> None:
         raw = self.frame[column] if column in self.frame.columns else None
         for row in np.flatnonzero(bad).tolist():
             value = None if raw is None else raw.iloc[row]
             if value is not None and pd.api.types.is_scalar(value) and pd.isna(value):
                 value = None
-            self._problem(row, column, value, reason)
+            self._problem(row, column, value, reason, nulled=nulled)
+
+    def _flag_parsed(self, column: str, parsed: Parsed, *, nulled: bool) -> None:
+        if parsed.reasons is None:
+            self._flag(column, parsed.bad, parsed.reason, nulled=nulled)
+            return
+        for reason in dict.fromkeys(parsed.reasons[parsed.bad].tolist()):
+            self._flag(column, parsed.bad & (parsed.reasons == reason), reason, nulled=nulled)
 
     def _check_columns(self) -> None:
-        spec = self.mapping.spec
-        for field, column in self.mapping.fields.items():
-            if column not in self.frame.columns and field in spec.required:
-                found = ", ".join(map(str, self.frame.columns)) or "none"
-                reason = f"required column {column!r} (for {field}) is missing; columns: {found}"
-                self._problem(None, column, None, reason)
-                # Every row is rejected: the table cannot be read without it.
-                for row in range(self.rows):
-                    self._problem(row, column, None, "required column is missing")
+        what = f"{self.mapping.system} {self.mapping.target}"
+        check = check_columns(dict(self.mapping.fields), self.mapping.spec.required,
+                              self.frame, what=what)  # fmt: skip
+        for column, reason in check.problems:
+            self._problem(None, column or None, None, reason)
+        for _, column in check.missing_required:
+            # Every row is rejected: the table cannot be read without it.
+            for row in range(self.rows):
+                self._problem(row, column, None, "required column is missing")
+        self.notes = (*self.notes, *check.notes)
 
     # -- fields -----------------------------------------------------------------------
 
@@ -302,9 +365,14 @@ class _Loader:
         raw = self._raw(field)
         if raw is None:
             return
-        parsed = PARSERS[kind](raw)
         column = self.mapping.fields.get(field, field)
-        self._flag(column, parsed.bad, parsed.reason)
+        if kind == "time":
+            parsed = parse_time(raw, self.mapping.time_formats.get(column))
+        else:
+            parsed = PARSERS[kind](raw)
+        # A bad optional value is loaded as missing; only a bad required one rejects the row.
+        optional = field not in self.mapping.spec.required
+        self._flag_parsed(column, parsed, nulled=optional)
         self.columns[field] = parsed.array
 
     def _properties(self) -> None:
@@ -321,7 +389,8 @@ class _Loader:
             per_value = np.array([(item or {}).get(key) for item in decoded], dtype=object)
             series = pd.Series(expand(codes, per_value, None), dtype=object)
             parsed = PARSERS[self.mapping.spec.fields[field]](series)
-            self._flag(column, parsed.bad, f"property {key!r}: {parsed.reason}")
+            optional = field not in self.mapping.spec.required
+            self._flag(column, parsed.bad, f"property {key!r}: {parsed.reason}", nulled=optional)
             self.columns[field] = parsed.array
 
     def _derive(self) -> None:
@@ -341,6 +410,9 @@ class _Loader:
     def _split_full_name(self) -> None:
         full = self.columns.pop("full_name", None)
         if full is None or "last_name" in self.columns:
+            return
+        if not len(full):  # str.rsplit(expand=True) gives no columns for no rows
+            self.columns["first_name"] = self.columns["last_name"] = np.asarray(full, object)
             return
         parts = pd.Series(full, dtype="string").str.rsplit(" ", n=1, expand=True)
         has_two = parts[1].notna() if 1 in parts.columns else pd.Series(False, index=parts.index)
@@ -379,7 +451,11 @@ class _Loader:
             self._flag(column, missing, "a required value is missing")
 
     def _check_duplicates(self) -> None:
-        if self.mapping.target not in ("account", "contact", "opportunity"):
+        # Records must be unique per source; so must interactions that carry their own id
+        # (a repeated one would be counted twice).
+        if self.mapping.target not in ("account", "contact", "opportunity", "interaction"):
+            return
+        if self.mapping.target == "interaction" and "source_id" not in self.mapping.fields:
             return
         ids = pd.Series(self.columns["source_id"], dtype=object)
         repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
@@ -398,8 +474,8 @@ class _Loader:
         for column, stage in self.mapping.stage_dates.items():
             if column not in self.frame.columns:
                 continue
-            parsed: Parsed = PARSERS["time"](self.frame[column])
-            self._flag(column, parsed.bad, parsed.reason)
+            parsed = parse_time(self.frame[column], self.mapping.time_formats.get(column))
+            self._flag_parsed(column, parsed, nulled=True)
             present = np.flatnonzero(parsed.array != NAT)
             rows.append(present)
             parts["at"].append(parsed.array[present])

@@ -9,6 +9,7 @@ from typing import Literal
 import attrs
 
 from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.ingest._parse import check_time_format
 from customer_understanding.tables import (
     AccountRecords,
     ContactRecords,
@@ -131,6 +132,11 @@ class SourceMapping:
         (for exports that keep one date column per lifecycle stage).
     properties
         ``(column, {target field → key})``: fields read from a JSON object column.
+    time_formats
+        Source column → how its times are written: a strftime pattern such as
+        ``"%d/%m/%Y %H:%M"``, or ``"epoch_s"``, ``"epoch_ms"``, ``"epoch_us"``,
+        ``"epoch_ns"`` for numbers since 1970-01-01 UTC. Columns not listed are read as
+        ISO 8601.
 
     Examples
     --------
@@ -149,6 +155,7 @@ class SourceMapping:
     defaults: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
     stage_dates: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
     properties: tuple[str, Mapping[str, str]] | None = None
+    time_formats: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
 
     def __attrs_post_init__(self) -> None:
         spec = TARGETS[self.target]
@@ -158,6 +165,12 @@ class SourceMapping:
             allowed = ", ".join(spec.fields)
             msg = f"{self.target} mapping names unknown field(s) {unknown}; allowed: {allowed}"
             raise UnknownNameError(msg)
+        for column, fmt in self.time_formats.items():
+            if column not in self.columns():
+                msg = (f"time_formats names column {column!r}, which the mapping does not "
+                       f"read; it reads: {', '.join(self.columns())}")  # fmt: skip
+                raise UnknownNameError(msg)
+            check_time_format(column, fmt)
         if not self.system.strip():
             msg = f"system={self.system!r} must be a non-empty name"
             raise InvalidValueError(msg)

@@ -12,8 +12,9 @@ and the object path in exact agreement.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -35,7 +36,16 @@ from customer_understanding.domain import (
 )
 from customer_understanding.tables import NAT
 
-__all__ = ["PARSERS", "Parsed", "distinct_text", "expand", "normalize_phones", "strings"]
+__all__ = [
+    "PARSERS",
+    "Parsed",
+    "check_time_format",
+    "distinct_text",
+    "expand",
+    "normalize_phones",
+    "parse_time",
+    "strings",
+]
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
@@ -48,24 +58,53 @@ class Parsed:
     array: npt.NDArray[Any]
     bad: npt.NDArray[np.bool_]
     reason: str = ""
+    #: A reason per row where bad cells fail for different causes (overrides ``reason``).
+    reasons: npt.NDArray[np.object_] | None = None
+
+
+def _text(value: object) -> str:
+    """One spelling per value: whole floats lose ``.0``, nested values become JSON."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, dict | list | tuple | set | np.ndarray):
+        items = list(value) if isinstance(value, set | np.ndarray) else value
+        return json.dumps(items, sort_keys=True, default=str, ensure_ascii=False)
+    return str(value).strip()
+
+
+def _factorize(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
+    try:
+        codes, uniques = pd.factorize(series)
+    except TypeError:  # unhashable cells (lists, dicts): factorise their JSON text instead
+        return _factorize(pd.Series([v if pd.api.types.is_hashable(v) else _text(v)
+                                     for v in series.tolist()], dtype=object))  # fmt: skip
+    return codes, np.asarray(uniques, dtype=object)
 
 
 def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Factorise raw values into codes and their distinct stripped texts.
 
-    Missing and blank cells get code -1; whole floats lose their ``.0`` (a numeric id
-    column read with gaps comes back as floats).
+    Missing and blank cells get code -1. Every value has one spelling whatever the
+    column's type: ``1``, ``1.0`` and ``"1"`` are all ``"1"`` (an id column read with
+    gaps comes back as floats), and lists or dicts become their JSON text.
+
+    Examples
+    --------
+    >>> codes, texts = distinct_text(pd.Series([1.0, "1", " 2 ", None, ""], dtype=object))
+    >>> codes.tolist(), texts.tolist()
+    ([0, 0, 1, -1, -1], ['1', '2'])
     """
-    if pd.api.types.is_float_dtype(series.dtype):
-        whole = series.dropna()
-        if bool((whole == whole.round()).all()):
-            series = series.astype("Int64")
-    codes, uniques = pd.factorize(series)
-    texts = np.array([str(value).strip() for value in uniques], dtype=object)
+    codes, uniques = _factorize(series)
+    spelled = [_text(value) for value in uniques.tolist()]
+    merged, distinct = pd.factorize(pd.Series(spelled, dtype=object))
+    texts = np.asarray(distinct, dtype=object)
     blank = texts == ""
-    if blank.any():
-        codes = np.where(blank[np.maximum(codes, 0)] & (codes >= 0), -1, codes)
-    return codes, texts
+    lookup = np.where(blank[merged], -1, merged) if len(texts) else merged
+    remapped = np.append(lookup, -1)[codes] if len(lookup) else np.full(len(codes), -1)
+    kept = np.flatnonzero(~blank)
+    renumber = np.full(len(texts) + 1, -1, dtype=np.intp)
+    renumber[kept] = np.arange(len(kept))
+    return renumber[remapped], texts[kept]
 
 
 def expand(
@@ -147,46 +186,149 @@ def normalize_phones(raw: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
     return expand(codes, digits, None)
 
 
-def parse_time(series: pd.Series[Any]) -> Parsed:
-    """Parse ISO 8601 dates and datetimes to int64 UTC nanoseconds; naive means UTC."""
+_EpochUnit = Literal["s", "ms", "us", "ns"]
+_EPOCH_UNITS: dict[str, _EpochUnit] = {"epoch_s": "s", "epoch_ms": "ms", "epoch_us": "us",
+                                       "epoch_ns": "ns"}  # fmt: skip
+_RANGE = "outside the supported range of times (1677-09-22 to 2262-04-11)"
+
+
+def check_time_format(column: str, fmt: str) -> str:
+    """Refuse a time format that is neither an epoch unit nor a strftime pattern.
+
+    Examples
+    --------
+    >>> check_time_format("ts", "epoch_ms")
+    'epoch_ms'
+    >>> check_time_format("ts", "dd/mm/yyyy")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: time_formats['ts']='dd/mm/yyyy' must be ...
+    """
+    if fmt in _EPOCH_UNITS or "%" in fmt:
+        return fmt
+    msg = (f"time_formats[{column!r}]={fmt!r} must be a strftime pattern such as "
+           f"'%d/%m/%Y' or one of: {', '.join(_EPOCH_UNITS)}")  # fmt: skip
+    raise InvalidValueError(msg)
+
+
+def _nanos(parsed: pd.Series[Any]) -> npt.NDArray[np.int64]:
+    values = parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]")
+    return np.asarray(values.view(np.int64), dtype=np.int64)
+
+
+def _out_of_range(text: str, fmt: str | None) -> bool:
+    try:
+        if fmt in _EPOCH_UNITS:
+            pd.Timestamp(float(text), unit=_EPOCH_UNITS[fmt])
+        else:
+            pd.to_datetime(text, format=fmt or "ISO8601")
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        return True
+    except (ValueError, TypeError):
+        return False
+    return False
+
+
+def _datetime_column(series: pd.Series[Any]) -> Parsed:
+    try:
+        return Parsed(_nanos(pd.to_datetime(series, utc=True)), np.zeros(len(series), dtype=bool))
+    except (pd.errors.OutOfBoundsDatetime, OverflowError):
+        pass  # some values are beyond nanoseconds: convert value by value below
+    nanos = np.full(len(series), NAT, dtype=np.int64)
+    bad = np.zeros(len(series), dtype=bool)
+    for row, value in enumerate(series.tolist()):
+        if value is None or pd.isna(value):
+            continue
+        try:
+            nanos[row] = pd.Timestamp(value).as_unit("ns").value
+        except (pd.errors.OutOfBoundsDatetime, OverflowError):
+            bad[row] = True
+    return Parsed(nanos, bad, _RANGE)
+
+
+def parse_time(series: pd.Series[Any], fmt: str | None = None) -> Parsed:
+    """Parse times to int64 UTC nanoseconds; naive means UTC.
+
+    Text is ISO 8601 unless ``fmt`` gives a strftime pattern or an epoch unit
+    (``"epoch_s"``, ``"epoch_ms"``, ``"epoch_us"``, ``"epoch_ns"``). A value outside the
+    range of nanosecond times is bad with its own reason.
+
+    Examples
+    --------
+    >>> parse_time(pd.Series(["31/12/2025"]), "%d/%m/%Y").array.tolist()
+    [1767139200000000000]
+    >>> parse_time(pd.Series(["1767139200000"]), "epoch_ms").array.tolist()
+    [1767139200000000000]
+    """
     if isinstance(series.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(series):
-        parsed = pd.to_datetime(series, utc=True)
-        nanos = parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]")
-        return Parsed(nanos.view(np.int64), np.zeros(len(series), dtype=bool))
+        return _datetime_column(series)
     codes, texts = distinct_text(series)
-    parsed = pd.to_datetime(
-        pd.Series(texts, dtype=object), utc=True, format="ISO8601", errors="coerce"
-    )
-    per_value = (
-        parsed.dt.tz_localize(None).dt.as_unit("ns").to_numpy("datetime64[ns]").view(np.int64)
-    )
+    values = pd.Series(texts, dtype=object)
+    if fmt in _EPOCH_UNITS:
+        numbers = pd.to_numeric(values, errors="coerce")
+        parsed = pd.to_datetime(numbers, unit=_EPOCH_UNITS[fmt], utc=True, errors="coerce")
+        expected = f"not a number of {fmt.removeprefix('epoch_')} since 1970-01-01"
+    else:
+        parsed = pd.to_datetime(values, utc=True, format=fmt or "ISO8601", errors="coerce")
+        expected = (
+            f"not a time in the format {fmt!r}" if fmt else "not an ISO 8601 date or datetime"
+        )
+    per_value = _nanos(parsed)
+    failed = per_value == NAT
+    reasons = np.array([_RANGE if bad and _out_of_range(text, fmt) else expected
+                        for bad, text in zip(failed.tolist(), texts.tolist(), strict=True)],
+                       dtype=object)  # fmt: skip
     nanos = expand(codes, per_value, NAT)
-    bad = expand(codes, per_value == NAT, False)
-    return Parsed(nanos, bad, "not an ISO 8601 date or datetime")
+    bad = expand(codes, failed, False)
+    return Parsed(nanos, bad, expected, reasons=expand(codes, reasons, None))
 
 
 def parse_number(series: pd.Series[Any]) -> Parsed:
-    """Parse numbers; text such as ``"TBD"`` or ``"12,000 USD"`` is bad."""
+    """Parse finite numbers; text such as ``"TBD"``, ``"12,000 USD"`` or ``"inf"`` is bad.
+
+    Examples
+    --------
+    >>> parse_number(pd.Series(["12.5", "inf", "TBD"])).bad.tolist()
+    [False, True, True]
+    """
     codes, texts = distinct_text(series)
     per_value = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(np.float64)
-    return Parsed(expand(codes, per_value, np.nan), expand(codes, np.isnan(per_value), False),
-                  "not a number")  # fmt: skip
+    infinite = np.isinf(per_value)
+    bad = infinite | np.isnan(per_value)
+    per_value[bad] = np.nan
+    reasons = np.full(len(per_value), None, dtype=object)
+    reasons[bad] = "not a number"
+    reasons[infinite] = "not a finite number"
+    return Parsed(expand(codes, per_value, np.nan), expand(codes, bad, False), "not a number",
+                  reasons=expand(codes, reasons, None))  # fmt: skip
+
+
+def _limited(parsed: Parsed, outside: npt.NDArray[np.bool_], reason: str) -> Parsed:
+    earlier = parsed.reasons
+    if earlier is None:
+        earlier = np.full(len(parsed.bad), None, dtype=object)
+        earlier[parsed.bad] = parsed.reason
+    reasons = np.where(outside, reason, earlier)
+    return Parsed(parsed.array, parsed.bad | outside, reason, reasons=reasons.astype(object))
 
 
 def parse_amount(series: pd.Series[Any]) -> Parsed:
-    """Parse non-negative numbers (amounts, head counts)."""
+    """Parse non-negative finite numbers (amounts, head counts).
+
+    Examples
+    --------
+    >>> parsed = parse_amount(pd.Series(["-5", "TBD", "7"]))
+    >>> parsed.bad.tolist(), parsed.reasons.tolist()
+    ([True, True, False], ['not a number >= 0', 'not a number', None])
+    """
     parsed = parse_number(series)
-    negative = parsed.array < 0
-    if negative.any():
-        return Parsed(parsed.array, parsed.bad | negative, "not a number >= 0")
-    return parsed
+    return _limited(parsed, parsed.array < 0, "not a number >= 0")
 
 
 def parse_unit(series: pd.Series[Any]) -> Parsed:
     """Parse numbers in [0, 1] (ratings)."""
     parsed = parse_number(series)
-    outside = (parsed.array < 0) | (parsed.array > 1)
-    return Parsed(parsed.array, parsed.bad | outside, "not a number within [0, 1]")
+    return _limited(parsed, (parsed.array < 0) | (parsed.array > 1), "not a number within [0, 1]")
 
 
 def _boolean(text: str) -> bool:
@@ -210,6 +352,39 @@ def _vocabulary(enum: Any) -> Callable[[pd.Series[Any]], Parsed]:
 
     parse.__doc__ = f"Parse values of the {enum.__name__} vocabulary."
     return parse
+
+
+_CONSENT_WORDS = {
+    **dict.fromkeys(("true", "t", "yes", "y", "1", "opt-in", "opt in", "opted in", "opted-in",
+                     "subscribed"), "granted"),
+    **dict.fromkeys(("false", "f", "no", "n", "0", "opt-out", "opt out", "opted out",
+                     "opted-out", "unsubscribed"), "denied"),
+}  # fmt: skip
+
+
+def _consent(raw: str) -> str:
+    word = _CONSENT_WORDS.get(raw.strip().lower().removesuffix(".0"))
+    if word is not None:
+        return word
+    try:
+        return str(ConsentStatus.parse(raw).value)
+    except (InvalidValueError, UnknownNameError):
+        msg = f"value={raw!r} is not a consent answer (granted, denied, unknown, yes, no, 1, 0)"
+        raise InvalidValueError(msg) from None
+
+
+def parse_consent(series: pd.Series[Any]) -> Parsed:
+    """Parse consent answers: the vocabulary's words, and yes/no, true/false, 1/0 for it.
+
+    A mapping whose column asks the opposite question (``HasOptedOutOfEmail``) turns
+    the answers round with a value map, which is applied first.
+
+    Examples
+    --------
+    >>> parse_consent(pd.Series(["Yes", "0", "granted", "perhaps"])).array.tolist()
+    ['granted', 'denied', 'granted', None]
+    """
+    return _parsed(series, _consent)
 
 
 def _term(raw: str) -> str:
@@ -243,6 +418,6 @@ PARSERS: Mapping[str, Callable[[pd.Series[Any]], Parsed]] = {
     "role": _vocabulary(Role),
     "seniority": _vocabulary(Seniority),
     "outcome": _vocabulary(Outcome),
-    "consent": _vocabulary(ConsentStatus),
+    "consent": parse_consent,
     "discipline": _vocabulary(Discipline),
 }

@@ -35,6 +35,9 @@ class Problem:
         What is wrong with it.
     line
         For files, the line number (the header is line 1).
+    nulled
+        ``True`` when the row was kept with this cell loaded as missing (a bad value in
+        an optional field, in lenient mode); ``False`` when the problem rejects the row.
 
     Examples
     --------
@@ -49,6 +52,7 @@ class Problem:
     value: object
     reason: str
     line: int | None = None
+    nulled: bool = False
 
     def describe(self) -> str:
         """One line naming where the problem is and what is wrong."""
@@ -62,7 +66,8 @@ class Problem:
         if self.row is not None and self.column is not None:
             parts.append(f"value {self.value!r}")
         where = ", ".join(parts) or "table"
-        return f"{where}: {self.reason}"
+        kept = " (loaded as missing)" if self.nulled else ""
+        return f"{where}: {self.reason}{kept}"
 
 
 @attrs.frozen(kw_only=True)
@@ -83,6 +88,10 @@ class SourceReport:
         Every problem found, including those of rejected rows.
     rejected_rows
         The 0-based positions of rejected rows.
+    notes
+        What was detected or is worth a look but rejected nothing: the encoding or
+        delimiter of a file, a mapped column the data does not have, a column that is
+        empty on every row.
 
     Examples
     --------
@@ -99,6 +108,7 @@ class SourceReport:
     loaded: int
     problems: tuple[Problem, ...] = ()
     rejected_rows: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> int:
@@ -167,6 +177,11 @@ class LoadReport:
         """Every problem of every source."""
         return tuple(problem for source in self.sources for problem in source.problems)
 
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """Every source's notes, each prefixed with the source's name."""
+        return tuple(f"{source.source}: {note}" for source in self.sources for note in source.notes)
+
     def to_pandas(self) -> pd.DataFrame:
         """One row per source: system, target, rows, loaded, rejected."""
         import pandas as pd
@@ -188,10 +203,10 @@ class LoadReport:
         )
 
     def problems_to_pandas(self) -> pd.DataFrame:
-        """One row per problem: source, row, line, column, value, reason."""
+        """One row per problem: source, row, line, column, value, reason, nulled."""
         import pandas as pd
 
-        columns = ["source", "row", "line", "column", "value", "reason"]
+        columns = ["source", "row", "line", "column", "value", "reason", "nulled"]
         rows = [attrs.asdict(problem) for problem in self.problems]
         return pd.DataFrame(rows, columns=columns)
 
