@@ -106,7 +106,7 @@ def test_opportunity_with_roles(base: CustomerBase) -> None:
 def test_journey_from_stage_dates(base: CustomerBase) -> None:
     journey = base.journey(_contact_id(base, "ann@acme.com"))
     assert [c.stage for c in journey.changes] == [Stage.KNOWN, Stage.MQL, Stage.WON]
-    assert journey.stage_at(datetime(2025, 1, 1, tzinfo=UTC)) is Stage.MQL
+    assert journey.stage_at(as_of=datetime(2025, 1, 1, tzinfo=UTC)) is Stage.MQL
 
 
 def test_unknown_ids_raise_not_found(base: CustomerBase) -> None:

@@ -132,8 +132,8 @@ def test_journey_is_sorted_and_answers_point_in_time() -> None:
         StageChange(stage="mql", at="2026-02-01"),
     ])  # fmt: skip
     assert [c.stage for c in journey.changes] == [Stage.KNOWN, Stage.MQL, Stage.OPPORTUNITY]
-    assert journey.stage_at("2026-03-01") is Stage.MQL
-    assert journey.stage_at("2025-12-31") is None
+    assert journey.stage_at(as_of="2026-03-01") is Stage.MQL
+    assert journey.stage_at(as_of="2025-12-31") is None
     assert journey.reached("mql") == datetime(2026, 2, 1, tzinfo=UTC)
     assert journey.reached("won") is None
     assert journey.started_at == datetime(2026, 1, 1, tzinfo=UTC)
@@ -160,4 +160,4 @@ def test_stage_at_is_the_latest_change_not_after_the_moment(
     journey = Journey(subject_id="x", changes=changes)
     earlier = [c for c in journey.changes if c.at <= probe.replace(tzinfo=UTC)]
     expected = earlier[-1].stage if earlier else None
-    assert journey.stage_at(probe) is expected
+    assert journey.stage_at(as_of=probe) is expected

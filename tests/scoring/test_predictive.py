@@ -4,7 +4,6 @@ from sklearn.linear_model import LogisticRegression
 
 import customer_understanding as cu
 from customer_understanding import InvalidValueError
-from customer_understanding._core import parse_moment
 from customer_understanding.datasets import generate_world
 from customer_understanding.scoring import PredictiveModel, PredictiveScorer
 from customer_understanding.traits import InteractionCount
@@ -36,7 +35,7 @@ def test_backtest_beats_chance_on_a_habit(base):
 
 
 def test_training_labels_come_before_as_of(base):
-    features, labels = _scorer(snapshots=2).training_set(base, parse_moment(AS_OF))
+    features, labels = _scorer(snapshots=2).training_set(base, as_of=AS_OF)
     assert features.shape == (2 * len(base.contacts), 2)
     assert set(np.unique(labels)) <= {0, 1}
 

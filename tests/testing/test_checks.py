@@ -197,7 +197,7 @@ def test_a_mutating_strategy_leaves_the_sample_base_intact():
 def test_past_view_cuts_every_time_column():
     base = sample_base()
     as_of = int(np.quantile(base.tables.interactions.column("occurred_at"), 0.6))
-    tables = past_view(base, as_of).tables
+    tables = past_view(base, as_of=as_of).tables
     for table, column in [("interactions", "occurred_at"), ("opportunities", "created_at"),
                           ("opportunities", "closed_at"), ("stages", "at")]:  # fmt: skip
         times = getattr(tables, table).column(column)
@@ -216,7 +216,7 @@ def test_past_view_cuts_every_time_column():
 def test_past_view_keeps_references_consistent():
     base = sample_base()
     as_of = int(np.quantile(base.tables.interactions.column("occurred_at"), 0.6))
-    old, new = base.tables, past_view(base, as_of).tables
+    old, new = base.tables, past_view(base, as_of=as_of).tables
     contact_ids = np.append(new.contacts.column("id"), None)[new.interactions.column("contact")]
     kept = known_by(old.interactions.column("occurred_at"), as_of)
     expected = np.append(old.contacts.column("id"), None)[old.interactions.column("contact")[kept]]

@@ -9,8 +9,10 @@ before T (``t <= T``); a window of *d* days before T holds the events with
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +26,7 @@ __all__ = [
     "days",
     "from_nanos",
     "known_by",
+    "moment_checked",
     "parse_moment",
     "resolve_moment",
     "to_nanos",
@@ -216,6 +219,36 @@ def resolve_moment(
         msg = f"{name}={value!r} is before the first event in the data ({first})"
         raise InvalidValueError(msg)
     return moment
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def moment_checked(method: _Method) -> _Method:
+    """Decorate an ``evaluate(tables, /, *, as_of, ...)`` method to take any moment.
+
+    The library hands such methods a checked :class:`Moment`; called directly, they may
+    get any form, which is parsed and checked against ``tables`` (``tables.moment``).
+
+    Examples
+    --------
+    >>> class Tables:
+    ...     def moment(self, value):
+    ...         return parse_moment(value)
+    >>> class Clock:
+    ...     @moment_checked
+    ...     def evaluate(self, tables, /, *, as_of):
+    ...         return as_of
+    >>> Clock().evaluate(Tables(), as_of="2026-06-01")
+    Moment('2026-06-01T00:00:00Z')
+    """
+
+    @functools.wraps(method)
+    def checked(self: object, tables: Any, /, *args: Any, as_of: object = None, **kw: Any) -> Any:
+        moment = as_of if isinstance(as_of, Moment) else tables.moment(as_of)
+        return method(self, tables, *args, as_of=moment, **kw)
+
+    return cast("_Method", checked)
 
 
 def known_by(times: npt.NDArray[np.int64], as_of: int) -> npt.NDArray[np.bool_]:

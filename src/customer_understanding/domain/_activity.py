@@ -5,9 +5,11 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import attrs
 
+from customer_understanding._core import parse_moment
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain._activity_types import INTERACTION_TYPES
 from customer_understanding.domain._entities import (
@@ -28,6 +30,9 @@ from customer_understanding.domain._refs import (
     tuple_of,
 )
 from customer_understanding.domain._vocab import Discipline, Outcome, Role, Stage, normalize_term
+
+if TYPE_CHECKING:
+    from customer_understanding.typing import AsOf
 
 __all__ = ["ContactRole", "Interaction", "Journey", "Opportunity", "StageChange"]
 
@@ -290,9 +295,9 @@ class Journey:
     ... ])
     >>> [change.stage.value for change in journey.changes]
     ['mql', 'sql']
-    >>> journey.current_stage, journey.stage_at("2026-02-15")
+    >>> journey.current_stage, journey.stage_at(as_of="2026-02-15")
     (<Stage.SQL: 'sql'>, <Stage.MQL: 'mql'>)
-    >>> journey.stage_at("2026-01-01") is None
+    >>> journey.stage_at(as_of="2026-01-01") is None
     True
     """
 
@@ -309,9 +314,12 @@ class Journey:
         """When the first stage was entered."""
         return self.changes[0].at if self.changes else None
 
-    def stage_at(self, as_of: datetime | str) -> Stage | None:
-        """The stage the subject was in at ``as_of`` (``None`` before the first change)."""
-        moment = to_utc(as_of)
+    def stage_at(self, *, as_of: AsOf) -> Stage | None:
+        """The stage the subject was in at ``as_of`` (``None`` before the first change).
+
+        ``as_of`` takes any form of a moment; a change exactly at ``as_of`` counts.
+        """
+        moment = parse_moment(as_of).datetime
         index = bisect.bisect_right([change.at for change in self.changes], moment)
         return self.changes[index - 1].stage if index else None
 

@@ -230,8 +230,11 @@ class PredictiveScorer:
         """Fit on outcomes before ``as_of`` and score as of it (``fit`` then ``score``)."""
         return self.fit(base, as_of=as_of).score(base, as_of=as_of)
 
-    def training_set(self, base: BaseLike, as_of: int) -> tuple[Floats, npt.NDArray[np.int64]]:
-        """Stacked features and labels of the snapshots before ``as_of`` (nanoseconds)."""
+    def training_set(
+        self, base: BaseLike, /, *, as_of: AsOf
+    ) -> tuple[Floats, npt.NDArray[np.int64]]:
+        """Stacked features and labels of the snapshots before ``as_of``."""
+        as_of = base.tables.moment(as_of)
         horizon = int(self.horizon_days * DAY_NS)
         features, labels = [], []
         for step in range(1, self.snapshots + 1):
@@ -245,7 +248,7 @@ class PredictiveScorer:
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> PredictiveModel:
         """Fit on outcomes observed before ``as_of``; returns the fitted scorer."""
         moment = base.tables.moment(as_of)
-        features, labels = self.training_set(base, moment)
+        features, labels = self.training_set(base, as_of=moment)
         if len(np.unique(labels)) < 2:
             seen = "always" if labels.any() else "never"
             msg = (

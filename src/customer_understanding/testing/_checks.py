@@ -102,7 +102,7 @@ def check_scorer_deterministic(scorer: Any, base: BaseLike, as_of: Moment) -> No
 
 def check_scorer_point_in_time(scorer: Any, base: BaseLike, as_of: Moment) -> None:
     """Cutting every table at ``as_of`` (see ``past_view``) changes no score or grade."""
-    view = past_view(base, as_of)
+    view = past_view(base, as_of=as_of)
     problem = first_difference(scorer.score(base, as_of=as_of), scorer.score(view, as_of=as_of))
     expect(problem is None, f"scores read facts from after as_of: {problem}")
 
@@ -213,7 +213,7 @@ def check_segmenter_deterministic(segmenter: Any, base: BaseLike, as_of: Moment)
 def check_segmenter_point_in_time(segmenter: Any, base: BaseLike, as_of: Moment) -> None:
     """Cutting every table at ``as_of`` (see ``past_view``) before fitting changes no segment."""
     problem = first_difference(
-        _segment(segmenter, base, as_of), _segment(segmenter, past_view(base, as_of), as_of)
+        _segment(segmenter, base, as_of), _segment(segmenter, past_view(base, as_of=as_of), as_of)
     )
     expect(problem is None, f"segments read facts from after as_of: {problem}")
 

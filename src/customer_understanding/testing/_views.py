@@ -25,7 +25,7 @@ import numpy.typing as npt
 from customer_understanding._core import NAT, known_by
 from customer_understanding.base import Tables
 from customer_understanding.tables import Table
-from customer_understanding.typing import BaseLike
+from customer_understanding.typing import AsOf, BaseLike
 
 __all__ = ["BaseView", "fingerprint", "past_view", "private_copy", "shuffled_view"]
 
@@ -115,7 +115,7 @@ def _known_entities(tables: Tables, as_of: int, events: Mapping[str, Table]) -> 
         account[parents] = True
 
 
-def past_view(base: BaseLike, as_of: int) -> BaseView:
+def past_view(base: BaseLike, /, *, as_of: AsOf) -> BaseView:
     """The base as it stood at ``as_of``: every time column of every table cut there.
 
     Interactions and stage changes after ``as_of`` (or without a time) are dropped; deals
@@ -130,11 +130,12 @@ def past_view(base: BaseLike, as_of: int) -> BaseView:
     >>> from customer_understanding.testing import sample_base
     >>> base = sample_base()
     >>> as_of = int(np.median(base.tables.interactions.column("occurred_at")))
-    >>> view = past_view(base, as_of)
+    >>> view = past_view(base, as_of=as_of)
     >>> bool((view.tables.interactions.column("occurred_at") <= as_of).all())
     True
     """
     tables = base.tables
+    as_of = tables.moment(as_of)
     deals = tables.opportunities
     kept_deals = known_by(deals.column("created_at"), as_of)
     deal_rows = _new_rows(kept_deals)

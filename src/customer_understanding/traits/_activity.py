@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, NAT, Moment, names, positive
+from customer_understanding._core import DAY_NS, NAT, Moment, moment_checked, names, positive
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
     Floats,
@@ -75,6 +75,7 @@ class InteractionCount:
         """What the trait measures."""
         return _what(self.types, self.disciplines, self.channels) + _span(self.window_days)
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """The count per entity row."""
         mask = activity(tables, as_of, self.window_days, types=self.types,
@@ -104,6 +105,7 @@ class DaysSince:
         return f"days since the last {_what(self.types, self.disciplines, self.channels)} " \
             "(missing if none)"  # fmt: skip
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Days since the latest matching interaction per entity row."""
         mask = activity(tables, as_of, None, types=self.types, disciplines=self.disciplines,
@@ -132,6 +134,7 @@ class Satisfaction:
         """What the trait measures."""
         return f"mean satisfaction rating (0 to 1){_span(self.window_days)} (missing if unrated)"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """The mean rating per entity row."""
         table = tables.interactions
@@ -162,6 +165,7 @@ class FeatureBreadth:
         """What the trait measures."""
         return f"distinct {' or '.join(self.types)} subjects{_span(self.window_days)}"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Distinct subjects per entity row."""
         table = tables.interactions
@@ -191,6 +195,7 @@ class Complaints:
             f"spam reports and ratings of at most {self.rating_at_most:g}{_span(self.window_days)}"
         )
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Complaints per entity row."""
         table = tables.interactions
@@ -229,6 +234,7 @@ class VersusBaseline:
         return (f"{_what(self.types, (), ())}{_span(self.window_days)} over the usual rate of "
                 f"the {self.baseline_days:g} days before")  # fmt: skip
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """The ratio per entity row."""
         entity, size = tables.interactions.column(check_level(level)), size_of(tables, level)
@@ -265,6 +271,7 @@ class TopSubjects:
             self.window_days
         )
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Objects:
         """The top subjects per entity row, joined by ``", "``."""
         table = tables.interactions

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import Moment, one_of, positive
+from customer_understanding._core import Moment, moment_checked, one_of, positive
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
@@ -54,6 +54,7 @@ class RecordField:
         """What the trait measures."""
         return f"the {self.name.replace('_', ' ')} on the record"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """The field per entity row."""
         own = tables.contacts if check_level(level) == "contact" else tables.accounts
@@ -105,6 +106,7 @@ class Ratio:
         """What the trait measures."""
         return f"{self.numerator.description} per {self.denominator.description}"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """The ratio per entity row."""
         top = _numeric(self.numerator, tables, as_of, level)
@@ -132,6 +134,7 @@ class Change:
         """What the trait measures."""
         return f"relative change of {self.current.description} against {self.previous.description}"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """The change per entity row."""
         now = _numeric(self.current, tables, as_of, level)
@@ -162,6 +165,7 @@ class Earlier:
         """What the trait measures."""
         return f"{self.trait.description}, {self.days:g} days earlier"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """The trait per entity row as of the earlier moment."""
         return self.trait.evaluate(tables, as_of=earlier(as_of, self.days), level=level)
@@ -219,6 +223,7 @@ class ScoreTrait:
         """What the trait measures."""
         return f"the {getattr(self.scores, 'scorer', '')} {self.what}".replace("  ", " ")
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """The score (float) or grade (text) per entity row."""
         if self.what == "score":
@@ -248,6 +253,7 @@ class SegmentTrait:
         """What the trait measures."""
         return f"the {getattr(self.segmentation, 'segmenter', '')} segment".replace("  ", " ")
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """The segment name per entity row."""
         values = np.asarray(self.segmentation.labels(), dtype=object)

@@ -7,7 +7,7 @@ from typing import Literal
 import attrs
 import numpy as np
 
-from customer_understanding._core import Moment, known_by, names, one_of, within
+from customer_understanding._core import Moment, known_by, moment_checked, names, one_of, within
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
     Floats,
@@ -65,6 +65,7 @@ class OpenTickets:
         which = " or ".join(self.priorities)
         return f"open {which + ' ' if which else ''}tickets" + _span(self.window_days)
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Open tickets per entity row."""
         table = tables.interactions
@@ -92,6 +93,7 @@ class ActiveUsers:
         """What the trait measures."""
         return "people using the product" + _span(self.window_days)
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Active people per entity row."""
         table = tables.interactions
@@ -117,6 +119,7 @@ class LicensedSeats:
         """What the trait measures."""
         return "licensed seats, from the latest seat change (missing if none)"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Seats per entity row."""
         table = tables.interactions
@@ -154,6 +157,7 @@ class Deals:
         what = "deals open at" if self.state == "open" else f"deals {self.state} by"
         return f"{'total amount of ' if self.measure == 'amount' else ''}{what} the moment"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Deals (or their amount) per entity row."""
         deals = tables.opportunities
@@ -190,6 +194,7 @@ class NewContacts:
         """What the trait measures."""
         return f"new {' or '.join(self.seniorities)} contacts" + _span(self.window_days)
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """New contacts per entity row."""
         contacts = tables.contacts
@@ -218,6 +223,7 @@ class LifecycleStage:
         """What the trait measures."""
         return "lifecycle stage at the moment, from the stage history"
 
+    @moment_checked
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Objects:
         """The stage name per entity row."""
         stages = tables.stages
