@@ -99,8 +99,8 @@ class Tables:
             return None, None
         return min(int(t.min()) for t in known), max(int(t.max()) for t in known)
 
-    def moment(self, as_of: object, *, name: str = "as_of") -> Moment:
-        """``as_of`` parsed and checked against these tables; ``None`` is the latest event.
+    def moment(self, value: object, /, *, name: str = "as_of") -> Moment:
+        """A moment parsed and checked against these tables; ``None`` is the latest event.
 
         This is the one place every area turns a caller's ``as_of`` into a
         :class:`~customer_understanding.typing.Moment`: any supported form is accepted,
@@ -117,7 +117,7 @@ class Tables:
         Moment('2026-03-02T00:00:00Z')
         """
         earliest, latest = self.event_span()
-        return resolve_moment(as_of, earliest=earliest, latest=latest, name=name)
+        return resolve_moment(value, earliest=earliest, latest=latest, name=name)
 
 
 def _golden(

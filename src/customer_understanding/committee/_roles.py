@@ -263,8 +263,9 @@ def assign_roles(
     """Declared roles where the CRM has one, inferred roles from titles elsewhere.
 
     A declared role counts from its deal's creation: ``as_of`` takes any form of a
-    moment (``None``: the latest deal creation) and may not be before the first deal
-    was created; a deal created exactly at ``as_of`` counts.
+    moment (``None``: the latest deal creation); a deal created exactly at ``as_of``
+    counts. A moment before the first deal is allowed — titles still give roles — since
+    these tables alone do not say when the data starts.
 
     Raises
     ------
@@ -290,8 +291,8 @@ def assign_roles(
         require("rules", rule, TitleRule, "a sequence of TitleRule")
     created = deals.column("created_at")
     known = created[created != NAT]
-    span = (int(known.min()), int(known.max())) if len(known) else (None, None)
-    moment = resolve_moment(as_of, earliest=span[0], latest=span[1])
+    span = (None, int(known.max())) if len(known) else (None, None)
+    moment = resolve_moment(as_of, earliest=None, latest=span[1])
     return roles_as_of(contacts, roles=roles, deals=deals, as_of=moment, rules=rules)
 
 

@@ -317,8 +317,11 @@ class Journey:
     def stage_at(self, *, as_of: AsOf) -> Stage | None:
         """The stage the subject was in at ``as_of`` (``None`` before the first change).
 
-        ``as_of`` takes any form of a moment; a change exactly at ``as_of`` counts.
+        ``as_of`` takes any form of a moment (``None``: the latest change, so the current
+        stage); a change exactly at ``as_of`` counts.
         """
+        if as_of is None:
+            return self.current_stage
         moment = parse_moment(as_of).datetime
         index = bisect.bisect_right([change.at for change in self.changes], moment)
         return self.changes[index - 1].stage if index else None

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, Moment, numbers, positive
+from customer_understanding._core import DAY_NS, Moment, html_table, numbers, positive, summary
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring import _sklearn
@@ -87,21 +87,45 @@ class Backtest:
     lift
         Positive rate among the top ``top_share`` of scores over the overall rate.
     calibration
-        Per score bin: mean predicted probability, observed rate and count.
+        Per score bin: mean predicted probability, observed rate and count (a copy on
+        each access; :meth:`to_pandas` gives the same table).
     entities, positives
         Entities tested and how many had the outcome.
 
     Examples
     --------
-    >>> Backtest(auc=0.5, lift=1.0, calibration=pd.DataFrame(), entities=0, positives=0).auc
-    0.5
+    >>> result = Backtest(auc=0.5, lift=1.0, calibration=pd.DataFrame({"count": [3]}),
+    ...                   entities=3, positives=1)
+    >>> result
+    Backtest: 1 row, auc=0.500, lift=1.00, entities=3, positives=1
+    >>> len(result), int(result.calibration["count"].sum())
+    (1, 3)
     """
 
     auc: float
     lift: float
-    calibration: pd.DataFrame
+    _calibration: pd.DataFrame = attrs.field(alias="calibration", repr=False, eq=False)
     entities: int
     positives: int
+
+    @property
+    def calibration(self) -> pd.DataFrame:
+        """Per score bin: mean predicted probability, observed rate and count."""
+        return self._calibration.copy()
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The calibration table, one row per score bin."""
+        return self.calibration
+
+    def __len__(self) -> int:
+        return len(self._calibration)
+
+    def __repr__(self) -> str:
+        return summary("Backtest", len(self), auc=f"{self.auc:.3f}", lift=f"{self.lift:.2f}",
+                       entities=self.entities, positives=self.positives)  # fmt: skip
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
 
 @attrs.frozen(kw_only=True)

@@ -169,6 +169,11 @@ class ClusterSegmenter:
         if len(matrix) < self.clusters:
             msg = f"clusters={self.clusters!r} exceeds the {len(matrix)} {self.level}s to cluster"
             raise InvalidValueError(msg)
+        distinct = len(np.unique(matrix, axis=0))
+        if distinct < self.clusters:
+            msg = (f"clusters={self.clusters!r} exceeds the {distinct} distinct trait "
+                   f"profiles of the {self.level}s as of {moment}")  # fmt: skip
+            raise InvalidValueError(msg)
         mean = matrix.mean(axis=0)
         scale = matrix.std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
