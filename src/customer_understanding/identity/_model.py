@@ -15,12 +15,17 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import frozen_array
 from customer_understanding.identity._blocking import same_source_counts
 
 __all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule"]
 
 _FLOOR = 1e-6
 _MIN_RULE_PAIRS = 50
+
+
+def _frozen_levels(values: Sequence[npt.ArrayLike]) -> tuple[npt.NDArray[np.float64], ...]:
+    return tuple(frozen_array(np.array(v, dtype=np.float64)) for v in values)
 
 
 @attrs.frozen(kw_only=True)
@@ -51,8 +56,8 @@ class FellegiSunter:
 
     names: tuple[str, ...]
     levels: tuple[tuple[str, ...], ...]
-    m: tuple[npt.NDArray[np.float64], ...]
-    u: tuple[npt.NDArray[np.float64], ...]
+    m: tuple[npt.NDArray[np.float64], ...] = attrs.field(converter=_frozen_levels)
+    u: tuple[npt.NDArray[np.float64], ...] = attrs.field(converter=_frozen_levels)
     prior: float
     iterations: int = 0
 

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 import recordlinkage
 
+from customer_understanding._core import frozen_array, html_table, summary
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._records import prepare
@@ -132,7 +133,7 @@ def compare_pairs(records: pd.DataFrame, pairs: Pairs, *, fields: Sequence[Field
     return pd.DataFrame(levels, index=index, columns=[field.column for field in fields])
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class EcmLinks:
     """recordlinkage's ECM decision for each of a :class:`LinkResult`'s pairs.
 
@@ -152,12 +153,23 @@ class EcmLinks:
     ...                  probability=np.array([0.9]), match=np.array([True]))
     >>> links.to_pandas().columns.tolist()
     ['left', 'right', 'probability', 'match']
+    >>> links
+    EcmLinks: 1 row, matches=1
     """
 
-    left: npt.NDArray[np.int64]
-    right: npt.NDArray[np.int64]
-    probability: npt.NDArray[np.float64]
-    match: npt.NDArray[np.bool_]
+    left: npt.NDArray[np.int64] = attrs.field(converter=frozen_array)
+    right: npt.NDArray[np.int64] = attrs.field(converter=frozen_array)
+    probability: npt.NDArray[np.float64] = attrs.field(converter=frozen_array)
+    match: npt.NDArray[np.bool_] = attrs.field(converter=frozen_array)
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    def __repr__(self) -> str:
+        return summary("EcmLinks", len(self), matches=int(np.count_nonzero(self.match)))
+
+    def _repr_html_(self) -> str:
+        return html_table(repr(self), self.to_pandas())
 
     @property
     def links(self) -> Pairs:

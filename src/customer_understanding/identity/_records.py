@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import frozen_array, frozen_mapping
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Field, normalise
 
 __all__ = ["Prepared", "prepare"]
+
+
+def _frozen_columns(columns: Mapping[str, Any]) -> Mapping[str, Any]:
+    return frozen_mapping({name: frozen_array(values) for name, values in columns.items()})
 
 
 @attrs.frozen(kw_only=True)
@@ -30,11 +36,11 @@ class Prepared:
     ([0, 0, -1], ['ng'])
     """
 
-    ids: npt.NDArray[np.object_]
-    sources: npt.NDArray[np.object_]
+    ids: npt.NDArray[np.object_] = attrs.field(converter=frozen_array)
+    sources: npt.NDArray[np.object_] = attrs.field(converter=frozen_array)
     fields: tuple[Field, ...]
-    codes: dict[str, npt.NDArray[np.int64]]
-    uniques: dict[str, npt.NDArray[np.object_]]
+    codes: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_frozen_columns)
+    uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(converter=_frozen_columns)
 
     def __len__(self) -> int:
         return len(self.ids)
