@@ -5,7 +5,16 @@ area may use it. Public names reach users through the areas that use them.
 """
 
 from customer_understanding._core._columns import column, labels, same_array, shown, text_field
-from customer_understanding._core._convert import floats, int32s, int64s, names, numbers, objects
+from customer_understanding._core._convert import (
+    are_names,
+    are_numbers,
+    floats,
+    int32s,
+    int64s,
+    names,
+    numbers,
+    objects,
+)
 from customer_understanding._core._decay import half_life_decay
 from customer_understanding._core._render import (
     FrozenMapping,
@@ -28,12 +37,14 @@ from customer_understanding._core._time import (
     within,
 )
 from customer_understanding._core._validate import (
+    Refused,
     check_finite,
     check_positive,
     check_probability,
     one_of,
     positive,
     positive_or_none,
+    typed_fields,
 )
 
 __all__ = [
@@ -41,6 +52,9 @@ __all__ = [
     "NAT",
     "FrozenMapping",
     "Moment",
+    "Refused",
+    "are_names",
+    "are_numbers",
     "check_finite",
     "check_positive",
     "check_probability",
@@ -70,5 +84,6 @@ __all__ = [
     "summary",
     "text_field",
     "to_nanos",
+    "typed_fields",
     "within",
 ]

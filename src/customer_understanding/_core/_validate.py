@@ -7,21 +7,24 @@ setting never escapes as a bare ``TypeError`` or an attrs tuple.
 
 from __future__ import annotations
 
+import contextlib
 import math
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, Literal
 
 import numpy as np
 
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
+    "Refused",
     "check_finite",
     "check_positive",
     "check_probability",
     "one_of",
     "positive",
     "positive_or_none",
+    "typed_fields",
 ]
 
 
@@ -135,3 +138,171 @@ def one_of(*choices: object) -> Callable[[object, Any, object], None]:
             raise InvalidValueError(msg)
 
     return validate
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int, np.integer),
+    "float": (int, float, np.integer, np.floating),
+    "bool": (bool, np.bool_),
+    # The domain's ids are NewTypes over str.
+    "AccountId": (str,),
+    "ContactId": (str,),
+    "OpportunityId": (str,),
+    "InteractionId": (str,),
+}
+Check = Callable[[object], bool]
+
+
+def _split(text: str, separator: str) -> list[str]:
+    """Split at ``separator`` outside brackets."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += (char == "[") - (char == "]")
+        if char == separator and depth == 0:
+            parts.append(current.strip())
+            current = ""
+        else:
+            current += char
+    return [*parts, current.strip()]
+
+
+def _plain(value: object, kinds: tuple[type, ...]) -> bool:
+    if isinstance(value, bool | np.bool_) and bool not in kinds:
+        return False
+    return isinstance(value, kinds)
+
+
+def _any_of(checks: list[Check | None]) -> Check | None:
+    known = [check for check in checks if check is not None]
+    if len(known) < len(checks):
+        return None
+    return lambda value: any(check(value) for check in known)
+
+
+def _named(text: str, namespace: dict[str, Any]) -> Check | None:
+    if text == "None":
+        return lambda value: value is None
+    if text in _KINDS:
+        kinds = _KINDS[text]
+        return lambda value: _plain(value, kinds)
+    found = namespace.get(text)
+    # Protocols are duck types: an object may follow one without passing isinstance.
+    plain = getattr(found, "__module__", "typing") != "typing"
+    if isinstance(found, type) and plain and not getattr(found, "_is_protocol", False):
+        return lambda value: isinstance(value, found)
+    choices = getattr(found, "__args__", None)
+    if getattr(found, "__origin__", None) is Literal and choices:
+        return lambda value: value in choices
+    return None
+
+
+def _checker(text: str, namespace: dict[str, Any]) -> Check | None:
+    """A test for values of one annotation, or ``None`` when it is not understood."""
+    options = _split(text, "|")
+    if len(options) > 1:
+        return _any_of([_checker(option, namespace) for option in options])
+    head, _, rest = text.partition("[")
+    if not rest:
+        return _named(text, namespace)
+    return _container(head.strip(), _split(rest.removesuffix("]"), ","), namespace)
+
+
+def _items(kind: type, item: Check | None) -> Check | None:
+    if item is None:
+        return None
+    return lambda value: isinstance(value, kind) and all(item(v) for v in value)  # type: ignore[attr-defined]
+
+
+def _container(head: str, inner: list[str], namespace: dict[str, Any]) -> Check | None:
+    if head == "tuple" and len(inner) == 2 and inner[1] == "...":
+        return _items(tuple, _checker(inner[0], namespace))
+    if head == "frozenset" and len(inner) == 1:
+        return _items(frozenset, _checker(inner[0], namespace))
+    if head not in ("Mapping", "dict") or len(inner) != 2:
+        return None
+    key, item = _checker(inner[0], namespace), _checker(inner[1], namespace)
+    if key is None or item is None:
+        return None
+    return lambda value: (
+        isinstance(value, Mapping) and all(key(k) and item(v) for k, v in value.items())
+    )
+
+
+class Refused:
+    """What a converter returns for a value it cannot take, for the validator to report.
+
+    Converters do not know their field's name, validators do: a converter hands the
+    refused value on with the rule it breaks, and the field's validator raises, naming
+    the field. The type checks of :func:`typed_fields` let it pass to that validator.
+
+    Examples
+    --------
+    >>> Refused(5, "must be a sequence of labels").rule
+    'must be a sequence of labels'
+    """
+
+    __slots__ = ("rule", "value")
+
+    def __init__(self, value: object, rule: str) -> None:
+        self.value = value
+        self.rule = rule
+
+    def __repr__(self) -> str:
+        return f"Refused({self.value!r}, {self.rule!r})"
+
+
+def _type_check(
+    annotation: object, namespace: dict[str, Any], own: Callable[..., None] | None
+) -> Callable[..., None] | None:
+    """A validator for a simple annotation, run around the field's own validator."""
+    text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
+    check = _checker(text.replace("typing.", ""), namespace)
+    if check is None:
+        return None
+
+    def validate(instance: object, attribute: Any, value: object) -> None:
+        if isinstance(value, Refused) or check(value):
+            if own is not None:
+                own(instance, attribute, value)
+            return
+        if own is not None:
+            # The field's own validator may explain better, with the library's error.
+            with contextlib.suppress(TypeError, AttributeError, KeyError):
+                own(instance, attribute, value)
+        msg = f"{attribute.name}={value!r} must be of type {text}"
+        raise InvalidValueError(msg)
+
+    return validate
+
+
+def typed_fields(cls: type, fields: list[Any]) -> list[Any]:
+    """Attrs field transformer: plain annotations become checks raising the library's error.
+
+    A field whose annotation is simple — ``str``, ``int``, ``float``, ``bool``, a class or
+    a ``Literal`` alias of its module, their unions with ``None``, and ``tuple[X, ...]``,
+    ``frozenset[X]`` and ``Mapping[K, V]`` of those — refuses a value of another type
+    (after its converter) with :class:`~customer_understanding.InvalidValueError` naming
+    the field, before the field's own validator runs. Other annotations are left to the
+    field's converter and validator.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @attrs.frozen(field_transformer=typed_fields)
+    ... class Window:
+    ...     days: float
+    ...     label: str | None = None
+    >>> Window(days="thirty")
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: days='thirty' must be of type float
+    """
+    import sys
+
+    namespace = vars(sys.modules[cls.__module__]) if cls.__module__ in sys.modules else {}
+    typed = []
+    for field in fields:
+        check = _type_check(field.type, namespace, field.validator)
+        typed.append(field if check is None else field.evolve(validator=check))
+    return typed

@@ -10,7 +10,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, Moment, frozen_array, frozen_mapping, resolve_moment
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    frozen_array,
+    frozen_mapping,
+    resolve_moment,
+    typed_fields,
+)
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity import (
@@ -48,7 +55,7 @@ def _winners(value: Mapping[str, Any]) -> Mapping[str, npt.NDArray[np.int64]]:
     return frozen_mapping({field: frozen_array(rows, np.int64) for field, rows in value.items()})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Tables:
     """The resolved tables a :class:`CustomerBase` holds.
 

@@ -7,6 +7,7 @@ from typing import TypeVar
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding.domain import Account, Contact, Interaction, Journey, Opportunity
 from customer_understanding.tables import (
     Table,
@@ -22,7 +23,7 @@ __all__ = ["ObjectTables"]
 T = TypeVar("T", bound=Table)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class ObjectTables:
     """Tables by class, handed to the builder as a load result would hand them."""
 

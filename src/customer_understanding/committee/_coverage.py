@@ -19,6 +19,7 @@ from customer_understanding._core import (
     known_by,
     one_of,
     summary,
+    typed_fields,
     within,
 )
 from customer_understanding._errors import NotFoundError
@@ -60,7 +61,7 @@ def _role_or_none(value: object) -> Role | None:
     return None if value is None else Role.parse(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Gap:
     """Something missing from a committee, with a reason a rep can act on.
 
@@ -81,7 +82,7 @@ class Gap:
     contact_id: str | None = attrs.field(default=None, validator=_OPTIONAL_TEXT)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class CoverageReport:
     """Coverage of every account's committee as of one moment, and its gaps.
 
@@ -176,7 +177,7 @@ def _gap(row: dict[str, object]) -> Gap:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class _Facts:
     """Everything the gap rules read, one entry per contact row."""
 

@@ -7,7 +7,13 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from customer_understanding._core import Moment, check_probability, html_table, summary
+from customer_understanding._core import (
+    Moment,
+    check_probability,
+    html_table,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.committee._checks import frame_copy, is_a, moment_of, require
 from customer_understanding.committee._coverage import CoverageReport, Gap
@@ -36,7 +42,7 @@ def _edges(value: Any) -> pd.DataFrame:
     return frame_copy(pd.DataFrame(columns=_EDGE_COLUMNS) if value is None else value)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Committee:
     """One account's (or opportunity's) buying committee as of a moment.
 
@@ -175,7 +181,7 @@ class Committee:
         return pd.DataFrame(rows, columns=["contact_id", "change", "role_before", "role_after"])
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class CommitteeSet:
     """The committees of every account as of one moment, computed in bulk.
 

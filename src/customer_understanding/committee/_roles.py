@@ -25,6 +25,7 @@ from customer_understanding._core import (
     known_by,
     resolve_moment,
     summary,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.committee._checks import column, is_a, require, shown
@@ -66,7 +67,7 @@ def _compiled_pattern(pattern: object) -> re.Pattern[str]:
         raise InvalidValueError(msg) from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class TitleRule:
     r"""A keyword rule: titles matching ``pattern`` (case-insensitive) suggest ``role``.
 
@@ -154,7 +155,7 @@ def _ids(value: Any) -> npt.NDArray[np.object_] | None:
 _COLUMN = is_a(np.ndarray, "a one-dimensional column")
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class RoleAssignment:
     """One role per contact row: its code in :class:`Role` order, confidence and source.
 

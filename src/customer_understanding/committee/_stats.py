@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import NAT, half_life_decay, known_by, within
+from customer_understanding._core import NAT, half_life_decay, known_by, typed_fields, within
 from customer_understanding.domain import Discipline
 from customer_understanding.tables import InteractionTable
 
@@ -15,7 +15,7 @@ __all__ = ["Engagement", "engagement"]
 _DISCIPLINES = tuple(d.value for d in Discipline)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Engagement:
     """Engagement of every contact row up to ``as_of``.
 

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import check_positive, frozen_mapping
+from customer_understanding._core import check_positive, frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.committee._checks import is_a, shown
 from customer_understanding.domain import Role
@@ -34,7 +34,7 @@ def _required(value: Any) -> Mapping[Role, int]:
     return frozen_mapping(required)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RoleTemplate:
     """The roles a buying committee needs, each with how many people should hold it.
 
@@ -105,7 +105,7 @@ def _tiers(value: Any) -> tuple[tuple[float, RoleTemplate], ...]:
     return tuple(ordered)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class TemplateByDealSize:
     """Choose each account's template by the size of its largest open deal.
 

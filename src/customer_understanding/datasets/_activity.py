@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._cast import Cast, Directory, Export, none_like
 from customer_understanding.datasets._catalog import CAMPAIGN_THEMES, FEATURES, PAGES
 from customer_understanding.datasets._firms import CHURNED, HEALTH
@@ -81,7 +82,7 @@ def allocate(total: int) -> dict[str, int]:
     return counts
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Audience:
     """Who a stream draws from: person positions, their weights and active time ranges."""
 

@@ -6,6 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._deals import Deals
 from customer_understanding.datasets._firms import Clock, Firms
 from customer_understanding.datasets._journeys import Journeys
@@ -24,7 +25,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Cast:
     """The true world: its clock, companies, deals, people, journeys and busy companies.
 
@@ -39,7 +40,7 @@ class Cast:
     busy: Bools
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Export:
     """One export frame and, for record exports, the true entity id of each row."""
 
@@ -47,7 +48,7 @@ class Export:
     entities: Strs | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Rows:
     """The rows of a record export, in creation order.
 
@@ -93,7 +94,7 @@ def spread_times(values: Ints, rows: Ints, *, size: int) -> Ints:
     return out
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Directory:
     """Each entity's record id (or ``None``) in every system, and how systems hold it.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, PROSPECT, Clock, Firms
 from customer_understanding.datasets._text import DAY, Bools, Floats, Ints, Strs, days, floats, pick
 
@@ -23,7 +24,7 @@ _KINDS = ("New Business", "Expansion", "Renewal")
 MISSING_BUYER_SHARE = 0.15
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Deals:
     """Column arrays describing every Salesforce opportunity, oldest first."""
 

@@ -7,6 +7,7 @@ from datetime import datetime
 import attrs
 import numpy as np
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._lexicon import (
     CITIES,
     COMPANY_HEADS,
@@ -26,7 +27,7 @@ _HEALTH_SHARE = (0.10, 0.45, 0.15, 0.12, 0.18)
 _STATUS_SHARE = (0.65, 0.30, 0.05)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Clock:
     """The window interactions cover, in epoch seconds."""
 
@@ -45,7 +46,7 @@ class Clock:
         return self.end - self.start
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Firms:
     """Column arrays describing every company, indexed by company position."""
 

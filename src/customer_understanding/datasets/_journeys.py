@@ -13,6 +13,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._deals import LOST, OPEN, Deals
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, PROSPECT, Clock, Firms
 from customer_understanding.datasets._people import People
@@ -29,7 +30,7 @@ _FIRST_CUSTOMER_COLUMN = FIRM_STAGES.index("onboarding")
 _NEVER = np.iinfo(np.int64).max
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Journeys:
     """Stage-entry times (epoch seconds, ``-1`` if never) of every person and company."""
 

@@ -6,6 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._cast import (
     Cast,
     Export,
@@ -51,7 +52,7 @@ _DATED = (("lead", "known", 1), ("marketingqualifiedlead", "mql", 2),
           ("salesqualifiedlead", "sql", 3), ("opportunity", "opportunity", 4))  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class HubSpotPeople:
     """Who marketing knows: the people with a HubSpot contact and their companies."""
 

@@ -8,6 +8,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.datasets._catalog import JOBS, SLOT_ROLES
 from customer_understanding.datasets._firms import Firms
 from customer_understanding.datasets._lexicon import FIRST_NAMES, LAST_NAMES
@@ -19,7 +20,7 @@ _PERSONAL_DOMAINS = ("gmail.com", "outlook.com", "yahoo.com", "hotmail.com", "ic
 _ROLE_KEYS = tuple(JOBS)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class People:
     """Column arrays describing every person, grouped by company."""
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 import attrs
 import pandas as pd
 
+from customer_understanding._core import typed_fields
+
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
 
@@ -89,7 +91,7 @@ INTERACTION_EXPORTS: tuple[str, ...] = (
 )  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class GroundTruth:
     """What really is true about a generated world, for checking what is inferred from it.
 
@@ -146,7 +148,7 @@ def _kind(source: str) -> str:
     return "interactions" if source in INTERACTION_EXPORTS else "deals"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SampleWorld:
     """A generated B2B world: source-system exports plus the ground truth behind them.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from customer_understanding._core import parse_moment
+from customer_understanding._core import parse_moment, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain._activity_types import INTERACTION_TYPES
 from customer_understanding.domain._entities import (
@@ -98,7 +98,7 @@ def _channel_from_type(self: Interaction) -> str:
     return "other" if known is None else known.channel
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Interaction:
     """One touch between the company and a customer, in any discipline.
 
@@ -170,7 +170,7 @@ class Interaction:
             raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ContactRole:
     """The role one contact plays on one opportunity (``None`` when the CRM names none).
 
@@ -189,7 +189,7 @@ def _contact_roles(value: Iterable[object]) -> tuple[ContactRole, ...]:
     return tuple_of(ContactRole, value, field="contact_roles")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Opportunity:
     """A potential deal with an account.
 
@@ -252,7 +252,7 @@ class Opportunity:
         return self.outcome is not Outcome.OPEN
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class StageChange:
     """A move of a contact or account into a lifecycle stage at a point in time.
 
@@ -276,7 +276,7 @@ def _chronological(changes: object) -> tuple[StageChange, ...]:
     return tuple(sorted(items, key=lambda change: change.at))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Journey:
     """The lifecycle path of one contact or account: its stage changes in time order.
 

@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding.domain._vocab import Discipline, normalize_term
 
 __all__ = ["CHANNELS", "INTERACTION_TYPES", "InteractionType"]
@@ -32,7 +33,7 @@ CHANNELS: tuple[str, ...] = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class InteractionType:
     """A well-known interaction type with the discipline and channel it belongs to.
 

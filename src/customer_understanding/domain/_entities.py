@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain._normalize import (
     normalize_domain,
@@ -40,20 +41,32 @@ def _status(value: object) -> ConsentStatus:
     return ConsentStatus.parse(value)
 
 
-def _strip_or_none(value: str | None) -> str | None:
+def _strip_or_none(value: object) -> str | None:
+    # Numbers from exports are text here (an id column read as integers); anything else
+    # passes through for the field's type check to refuse, naming the field.
     if value is None:
         return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        return value  # type: ignore[return-value]
     text = str(value).strip()
     return text or None
 
 
+def _text_of(field: str, value: object) -> str | None:
+    text: object = _strip_or_none(value)
+    if text is not None and not isinstance(text, str):
+        msg = f"{field}={value!r} must be text"
+        raise InvalidValueError(msg)
+    return text
+
+
 def _email_or_none(value: str | None) -> str | None:
-    text = _strip_or_none(value)
+    text = _text_of("email", value)
     return None if text is None else normalize_email(text)
 
 
 def _domain_or_none(value: str | None) -> str | None:
-    text = _strip_or_none(value)
+    text = _text_of("domain", value)
     return None if text is None else normalize_domain(text)
 
 
@@ -87,7 +100,7 @@ def _id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Consent:
     """A contact's consent for one purpose, with when and where it was recorded.
 
@@ -118,7 +131,7 @@ def _consents(value: Iterable[object]) -> tuple[Consent, ...]:
     return tuple_of(Consent, value, field="consents")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Account:
     """An organisation that buys, or may buy, from the company.
 
@@ -170,7 +183,7 @@ class Account:
             raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Contact:
     """A person, usually at an account, known to one or more systems.
 

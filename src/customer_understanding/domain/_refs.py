@@ -7,6 +7,7 @@ from typing import NewType, TypeVar
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -39,7 +40,7 @@ def _text(value: object) -> str:
     return str(value)
 
 
-@attrs.frozen(kw_only=True, order=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, order=True)
 class SourceRef:
     """Where a record came from: the system and the record's id in that system.
 
@@ -81,6 +82,9 @@ def tuple_of(kind: type[T], value: Iterable[object], *, field: str) -> tuple[T, 
     >>> tuple_of(int, [1, 2], field="counts")
     (1, 2)
     """
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        msg = f"{field}={value!r} must be a sequence of {kind.__name__}"
+        raise InvalidValueError(msg)
     items = tuple(value)
     typed = tuple(item for item in items if isinstance(item, kind))
     if len(typed) != len(items):

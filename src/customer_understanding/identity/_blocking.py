@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import html_table, summary
+from customer_understanding._core import html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -47,7 +47,7 @@ def _check_name(instance: object, attribute: object, value: object) -> None:
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class BlockingRule:
     """Pair the records that agree exactly on every one of ``on`` (after normalisation).
 
@@ -133,7 +133,7 @@ def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.N
     return encoded
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(field_transformer=typed_fields, repr=False)
 class BlockingReport:
     """What each blocking rule would yield: its pairs and its largest block.
 

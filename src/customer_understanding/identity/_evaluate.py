@@ -7,12 +7,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 
 __all__ = ["Scores", "cluster_scores", "pair_scores"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Scores:
     """Precision, recall and F1 with the counts behind them.
 

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
     normalize_email,
@@ -57,7 +58,7 @@ def _check_kind(instance: Field, attribute: attrs.Attribute[str], value: str) ->
         raise UnknownNameError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Field:
     """One column of the records and what it holds.
 

@@ -19,7 +19,7 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist, cpdist
 
-from customer_understanding._core import html_table, positive, summary
+from customer_understanding._core import html_table, positive, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
 from customer_understanding.identity._fields import Field, normalise
@@ -31,7 +31,7 @@ _ORGANISATION = Field(column="company", kind="organisation")
 _CHUNK = 2_000
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class AccountMatches:
     """Each contact's account, the method that found it, a confidence and the evidence.
 
@@ -135,7 +135,7 @@ def _domains(value: object) -> frozenset[str]:
     return frozenset(str(domain) for domain in value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LeadToAccount:
     """Assign contacts and leads to accounts from e-mail domain, company name and place.
 

@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import (
     BlockingReport,
@@ -74,7 +75,7 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
     return None if rules is None else tuple(rules)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Linker:
     """Probabilistic record linkage configured by declaring what each column holds.
 

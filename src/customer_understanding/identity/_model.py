@@ -15,7 +15,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import frozen_array
+from customer_understanding._core import frozen_array, typed_fields
 from customer_understanding.identity._blocking import same_source_counts
 
 __all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule"]
@@ -28,7 +28,7 @@ def _frozen_levels(values: Sequence[npt.ArrayLike]) -> tuple[npt.NDArray[np.floa
     return tuple(frozen_array(np.array(v, dtype=np.float64)) for v in values)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FellegiSunter:
     """Fitted m and u probabilities per comparison and the prior share of matches.
 

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 import recordlinkage
 
-from customer_understanding._core import frozen_array, html_table, summary
+from customer_understanding._core import frozen_array, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._records import prepare
@@ -133,7 +133,7 @@ def compare_pairs(records: pd.DataFrame, pairs: Pairs, *, fields: Sequence[Field
     return pd.DataFrame(levels, index=index, columns=[field.column for field in fields])
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class EcmLinks:
     """recordlinkage's ECM decision for each of a :class:`LinkResult`'s pairs.
 

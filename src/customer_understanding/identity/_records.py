@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, frozen_mapping
+from customer_understanding._core import frozen_array, frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Field, normalise
@@ -23,7 +23,7 @@ def _frozen_columns(columns: Mapping[str, Any]) -> Mapping[str, Any]:
     return frozen_mapping({name: frozen_array(values) for name, values in columns.items()})
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Prepared:
     """The records as the engine sees them: ids, sources and one coded column per field.
 

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, html_table, summary
+from customer_understanding._core import frozen_array, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.tables import AccountRecords, ContactRecords
 
@@ -42,7 +42,7 @@ def _labels(value: Any) -> npt.NDArray[np.object_]:
     return frozen_array(array, object)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Resolution:
     """Record → entity assignments for account and contact records.
 

@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._fields import Field, normalise
@@ -137,7 +138,7 @@ def _linker(instance: object, attribute: attrs.Attribute[Linker], value: object)
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ProbabilisticResolver:
     """A :class:`~customer_understanding.typing.Resolver` backed by the linkage engine.
 

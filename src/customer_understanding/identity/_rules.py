@@ -12,7 +12,7 @@ from typing import Any, ClassVar, TypeAlias
 import attrs
 import pandas as pd
 
-from customer_understanding._core import frozen_mapping
+from customer_understanding._core import frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -30,7 +30,7 @@ __all__ = [
 DEFAULT_PRIORITY = ("salesforce", "hubspot", "zendesk", "product", "web")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class MostRecent:
     """The value of the newest record (needs a time for each record).
 
@@ -43,7 +43,7 @@ class MostRecent:
     label: ClassVar[str] = "most_recent"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class MostFrequent:
     """The value most records agree on; ties go to the newest record, then the first.
 
@@ -74,7 +74,7 @@ def _check_order(instance: object, attribute: Any, value: tuple[str, ...]) -> No
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SourcePriority:
     """The value from the most trusted source; among equals the newest, then the first.
 
@@ -97,7 +97,7 @@ class SourcePriority:
         return f"source_priority({'>'.join(self.order)})"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class MostComplete:
     """The longest value (as text); ties go to the newest record, then the first.
 
@@ -122,7 +122,7 @@ def _check_name(instance: object, attribute: Any, value: Any) -> None:
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Custom:
     """A rule of your own, called once per cluster with the cluster's candidates.
 
@@ -177,7 +177,7 @@ def _check_default(instance: object, attribute: Any, value: Any) -> None:
     _check_rule("default", value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Survivorship:
     """The survivorship rule of every field: the ones named, and a default for the rest.
 

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, html_table, summary
+from customer_understanding._core import NAT, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.identity._rules import (
     MostFrequent,
@@ -35,7 +35,7 @@ __all__ = ["GoldenRecords", "golden_records"]
 _PROVENANCE = ("cluster", "field", "record", "source", "value", "rule")
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class GoldenRecords:
     """One golden record per cluster, and which record gave each of its values.
 
@@ -125,7 +125,7 @@ def _times(values: pd.Series[Any]) -> npt.NDArray[np.int64]:
     return nanoseconds
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class _Context:
     records: pd.DataFrame
     clusters: npt.NDArray[Any]

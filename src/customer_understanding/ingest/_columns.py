@@ -15,6 +15,8 @@ from typing import Any
 import attrs
 import pandas as pd
 
+from customer_understanding._core import typed_fields
+
 __all__ = ["ColumnCheck", "check_columns", "near_miss"]
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -43,7 +45,7 @@ def near_miss(name: str, candidates: Sequence[str]) -> str | None:
     return folded[close[0]] if close else None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ColumnCheck:
     """What the columns of a table say about a mapping.
 

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import IngestError
 from customer_understanding.ingest._dialect import detect_dialect, detect_encoding
 from customer_understanding.ingest._report import Problem
@@ -31,7 +32,7 @@ _SAMPLE_CHARS = 65_536
 csv.field_size_limit(2**31 - 1)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class CsvOptions:
     """How to read a delimited text file; ``None`` means detect it from the file."""
 
@@ -41,7 +42,7 @@ class CsvOptions:
     escapechar: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RawTable:
     """A source's rows as text, with where each came from and what was wrong with it.
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain import INTERACTION_TYPES
 from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
@@ -55,7 +56,7 @@ def _mapping(value: object) -> SourceMapping:
         raise UnknownNameError(str(error).replace("preset=", "mapping=", 1)) from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Source:
     """One source table to load: its name, its data and how its columns map.
 
@@ -98,7 +99,7 @@ class Source:
                           quotechar=self.quotechar)  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LoadedSource:
     """The loaded rows of one source, as a table of its target kind, plus its report.
 
@@ -120,7 +121,7 @@ class LoadedSource:
     report: SourceReport
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Loaded:
     """Everything one :func:`load` call produced: loaded sources and the load report.
 

@@ -8,6 +8,7 @@ from typing import Literal
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.ingest._parse import check_time_format
 from customer_understanding.tables import (
@@ -31,7 +32,7 @@ FieldKind = Literal[
 ]  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class TargetSpec:
     """What a target needs: its table, its fields with their kinds, and which are required.
 
@@ -107,7 +108,7 @@ def _lower_keys(maps: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[s
     }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SourceMapping:
     """How one source table maps onto records or interactions of the library.
 

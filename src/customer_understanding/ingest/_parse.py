@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
     ConsentStatus,
@@ -51,7 +52,7 @@ _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class Parsed:
     """Parsed values, the mask of unparsable cells, and why they failed."""
 

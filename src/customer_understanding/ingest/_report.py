@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from customer_understanding._core import html_table, summary
+from customer_understanding._core import html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["LoadReport", "Problem", "SourceReport"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Problem:
     """One thing wrong with a source table.
 
@@ -70,7 +70,7 @@ class Problem:
         return f"{where}: {self.reason}{kept}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SourceReport:
     """Row accounting for one source: every input row is loaded or rejected.
 
@@ -130,7 +130,7 @@ def _reports(value: object) -> tuple[SourceReport, ...]:
     return items
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class LoadReport:
     """Row accounting and problems for every source of one load.
 

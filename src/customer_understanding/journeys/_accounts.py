@@ -24,6 +24,7 @@ from customer_understanding._core import (
     html_table,
     known_by,
     summary,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
@@ -57,7 +58,7 @@ Ints = npt.NDArray[np.int64]
 _UNKNOWN = "(unknown)"
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class DealJourneys:
     """Touches and outcomes of every opportunity as of a moment, ready for attribution.
 
@@ -235,7 +236,7 @@ def _in_window(base: CustomerBase, *, lookback_days: float, horizon: int) -> tup
     return pairs.deal[inside], pairs.interaction[inside]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class _Pairs:
     deal: Ints
     interaction: Ints

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import html_table, summary
+from customer_understanding._core import html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
     check_count,
@@ -23,7 +23,7 @@ from customer_understanding.journeys._paths import Floats, Outcomes, Paths, Touc
 __all__ = ["Attribution", "credit_channels", "credit_weights"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Attribution:
     """Credits of one attribution method: per touch, and totalled per channel.
 

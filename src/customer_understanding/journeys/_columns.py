@@ -21,6 +21,7 @@ import pandas as pd
 from customer_understanding._core import (
     NAT,
     Moment,
+    Refused,
     check_finite,
     check_probability,
     frozen_array,
@@ -67,16 +68,7 @@ def shown(value: object) -> str:
     return _SHOWN.repr(value)
 
 
-@attrs.frozen
-class _Refused:
-    """What a converter returns for a value it cannot take; :func:`checked` reports it.
-
-    Converters do not know their field's name, validators do: so a converter hands the
-    refused value on and the field's validator raises, naming the field.
-    """
-
-    value: object
-    rule: str
+_Refused = Refused
 
 
 def _column(value: object, dtype: Any, kind: str) -> Any:

@@ -17,6 +17,7 @@ from customer_understanding._core import (
     known_by,
     positive,
     summary,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
@@ -142,7 +143,7 @@ def entry_month_cohorts(history: StageHistory, *, stage: str = "known") -> tuple
     return codes, [str(label) for label in labels]
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class DormancySpells:
     """Stretches without activity longer than the dormancy threshold, as of a moment.
 

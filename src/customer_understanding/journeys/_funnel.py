@@ -31,6 +31,7 @@ from customer_understanding._core import (
     known_by,
     positive_or_none,
     summary,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
@@ -53,7 +54,7 @@ _NEVER = np.iinfo(np.int64).max
 Ints = npt.NDArray[np.int64]
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class FunnelTable:
     """One row per step (and cohort) of a funnel, as of a moment.
 
@@ -109,7 +110,7 @@ def _horizon(value: object) -> object:
     return None if isinstance(value, float) and value == float("inf") else value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Funnel:
     """Settings of a funnel: its ordered steps and the competing outcomes.
 

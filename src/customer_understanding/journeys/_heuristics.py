@@ -11,7 +11,13 @@ from collections.abc import Callable
 import attrs
 import numpy as np
 
-from customer_understanding._core import NAT, check_positive, check_probability, half_life_decay
+from customer_understanding._core import (
+    NAT,
+    check_positive,
+    check_probability,
+    half_life_decay,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_weights
 from customer_understanding.journeys._paths import (
@@ -41,7 +47,7 @@ def _run(
     return credit_weights(method, touches, paths=paths, outcomes=outcomes, weights=weights)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FirstTouch:
     """All credit to the journey's earliest touch in scope.
 
@@ -60,7 +66,7 @@ class FirstTouch:
         return _run(self.name, (touches, outcomes), after_outcome=self.after_outcome, weigh=_first)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LastTouch:
     """All credit to the last touch at or before the outcome.
 
@@ -79,7 +85,7 @@ class LastTouch:
         return _run(self.name, (touches, outcomes), after_outcome=self.after_outcome, weigh=_last)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Linear:
     """Equal credit to every touch in scope (a channel touched twice gets two shares).
 
@@ -99,7 +105,7 @@ class Linear:
         return _run(self.name, (touches, outcomes), after_outcome=self.after_outcome, weigh=_even)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class TimeDecay:
     """Credit halving with every ``half_life_days`` between the touch and the outcome.
 
@@ -136,7 +142,7 @@ class TimeDecay:
         return half_life_decay(reference - paths.at, self.half_life_days)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class PositionBased:
     """The U shape: ``first`` to the first touch, ``last`` to the last, the rest between.
 
@@ -196,7 +202,7 @@ def _keyed(paths: Paths, keys: list[Floats], share: float) -> Floats:
     return np.asarray(weights, dtype=np.float64)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class WShaped:
     """The W shape: equal shares of ``milestone_share`` to three key touches, the rest spread.
 
@@ -233,7 +239,7 @@ class WShaped:
         return _keyed(paths, keys, self.milestone_share)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FullPath:
     """The full path (Z shape): the W's three key touches plus the closing (last) touch.
 

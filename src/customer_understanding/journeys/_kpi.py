@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pandas as pd
 
-from customer_understanding._core import Moment, html_table, summary
+from customer_understanding._core import Moment, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._accounts import (
     ChannelColumn,
@@ -36,7 +36,7 @@ _DEFAULT_METHODS: tuple[Attributor, ...] = (
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class KpiTables:
     """The waterfall, attribution and influence tables of one customer base, as of a moment.
 

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, html_table, summary
+from customer_understanding._core import frozen_array, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
 from customer_understanding.journeys._columns import (
@@ -51,7 +51,7 @@ def _matrix(value: object) -> npt.NDArray[np.int64]:
     return frozen_array(array)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RemovalEffects:
     """The fitted absorbing chain and each channel's removal effect.
 
@@ -184,7 +184,7 @@ def _absorption(counts: npt.NDArray[np.int64]) -> Floats:
     return np.asarray(np.concatenate([[x[k]], without]), dtype=np.float64)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class MarkovRemovalEffect:
     """Credit by Markov removal effect, solved exactly on the absorbing chain.
 

@@ -12,6 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._paths import Floats, Ints, Paths
 
@@ -21,7 +22,7 @@ __all__ = ["MAX_STATES", "StateChain", "removal_probabilities", "state_chain"]
 MAX_STATES = 3_000
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class StateChain:
     """Counts over ``states + (start, conversion, null)`` and the channels of each state.
 

@@ -22,7 +22,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import NAT, Moment, frozen_array, html_table, one_of, summary
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    frozen_array,
+    html_table,
+    one_of,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
     bools,
@@ -53,7 +61,7 @@ def times(values: Ints) -> pd.DatetimeIndex:
     return pd.DatetimeIndex(np.asarray(values, dtype=np.int64).view("datetime64[ns]"), tz="UTC")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Touches:
     """Touches as columns: which journey, when (int64 UTC ns) and through which channel.
 
@@ -118,7 +126,7 @@ class Touches:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Outcomes:
     """One row per journey: converted or not, the value to share out, and when.
 
@@ -215,7 +223,7 @@ def _in_range(name: str, codes: Ints, size: int) -> None:
         raise InvalidValueError(msg)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Paths:
     """Touches in scope, sorted by journey then time, with their place in the journey.
 

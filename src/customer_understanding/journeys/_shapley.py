@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
 from customer_understanding.journeys._paths import (
@@ -88,7 +89,7 @@ def shapley_of_set(members: Ints, value: dict[int, float]) -> Floats:
     return result
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ShapleyValue:
     """Credit by exact Shapley values of conversion rates over channel sets.
 

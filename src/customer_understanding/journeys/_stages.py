@@ -23,7 +23,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, Moment, from_nanos, html_table, one_of, summary
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    from_nanos,
+    html_table,
+    one_of,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import Journey, Stage, StageChange, normalize_term
 from customer_understanding.journeys._columns import (
@@ -64,7 +72,7 @@ def stage_names(name: str, value: object) -> tuple[str, ...]:
     return ensure(name, _stage_tuple(value))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class StageModel:
     """Which lifecycle stages exist and how a subject may move between them.
 
@@ -133,7 +141,7 @@ DEFAULT_MODEL = StageModel(
 )
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class StageHistory:
     """Stage entries as columns, sorted by subject then time.
 

@@ -11,12 +11,14 @@ import numpy.typing as npt
 
 from customer_understanding._core import (
     Moment,
+    are_numbers,
     check_finite,
     check_positive,
     known_by,
     numbers,
     one_of,
     positive_or_none,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
@@ -95,15 +97,7 @@ def _count(instance: object, attribute: attrs.Attribute[Any], value: object) -> 
         raise InvalidValueError(msg)
 
 
-def _bands(value: Any) -> tuple[float, ...]:
-    try:
-        return numbers(value)
-    except (TypeError, ValueError):
-        msg = f"bands={value!r} must be a sequence of numbers"
-        raise InvalidValueError(msg) from None
-
-
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class EngagementScorer:
     """Engagement: points per interaction type, decayed by age, capped per period.
 
@@ -156,7 +150,9 @@ class EngagementScorer:
     )
     breadth_points: float = attrs.field(default=5.0, validator=check_finite)
     breadth_cap: int = attrs.field(default=5, validator=_count)
-    bands: tuple[float, ...] = attrs.field(default=(60.0, 25.0, 5.0), converter=_bands)
+    bands: tuple[float, ...] = attrs.field(
+        default=(60.0, 25.0, 5.0), converter=numbers, validator=are_numbers
+    )
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("bands", self.bands, _BANDS)

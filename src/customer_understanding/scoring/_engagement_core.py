@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import DAY_NS, half_life_decay
+from customer_understanding._core import DAY_NS, half_life_decay, typed_fields
 from customer_understanding.tables import NAT
 
 __all__ = ["ContactPoints", "contact_points", "roll_up_points", "signal_codes"]
@@ -21,7 +21,7 @@ Floats = npt.NDArray[np.float64]
 Ints = npt.NDArray[np.int64]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ContactPoints:
     """Per-entity scores and reason columns from the kernel (signal codes index ``signals``).
 

@@ -8,8 +8,9 @@ from typing import Any
 import attrs
 import numpy as np
 
-from customer_understanding._core import numbers, one_of
+from customer_understanding._core import are_numbers, numbers, one_of, typed_fields
 from customer_understanding._errors import UnknownNameError
+from customer_understanding.domain import tuple_of
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
 from customer_understanding.tables import AccountTable
@@ -29,7 +30,7 @@ def _known(instance: object, attribute: attrs.Attribute[str], value: str) -> Non
         raise UnknownNameError(msg) from None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FitRule:
     """One rule: when ``field op value`` holds, add ``points`` (negative to penalise).
 
@@ -76,7 +77,7 @@ DEFAULT_FIT_RULES: tuple[FitRule, ...] = (
 
 
 def _rules(values: Sequence[FitRule]) -> tuple[FitRule, ...]:
-    return tuple(values)
+    return tuple_of(FitRule, values, field="rules")
 
 
 def _contact_only(field: str) -> bool:
@@ -84,7 +85,7 @@ def _contact_only(field: str) -> bool:
     return isinstance(trait, RecordField) and trait.name not in AccountTable.SCHEMA.names
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FitScorer:
     """Fit: how closely a contact (with its account) or an account matches the ideal profile.
 
@@ -105,7 +106,9 @@ class FitScorer:
 
     level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
     rules: tuple[FitRule, ...] = attrs.field(default=DEFAULT_FIT_RULES, converter=_rules)
-    grades: tuple[float, ...] = attrs.field(default=(50.0, 30.0, 10.0), converter=numbers)
+    grades: tuple[float, ...] = attrs.field(
+        default=(50.0, 30.0, 10.0), converter=numbers, validator=are_numbers
+    )
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("grades", self.grades, _GRADES)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import numbers, positive
+from customer_understanding._core import (
+    are_numbers,
+    check_finite,
+    check_positive,
+    frozen_mapping,
+    numbers,
+    positive,
+    typed_fields,
+)
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
@@ -30,7 +40,21 @@ def _signal(name: str, value: Floats, weight: float, contribution: Floats) -> Re
     )  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+def _points(value: Mapping[str, float]) -> Mapping[str, float]:
+    return frozen_mapping(value) if isinstance(value, Mapping) else value
+
+
+def _finite_points(instance: object, attribute: Any, value: object) -> None:
+    numbers_ok = isinstance(value, Mapping) and all(
+        isinstance(key, str) and isinstance(points, int | float) and np.isfinite(points)
+        for key, points in value.items()
+    )
+    if not numbers_ok:
+        msg = f"{attribute.name}={value!r} must map ticket priorities to finite points"
+        raise InvalidValueError(msg)
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class HealthScorer:
     """Customer health of accounts: a baseline moved up and down by explainable signals.
 
@@ -55,19 +79,23 @@ class HealthScorer:
     True
     """
 
-    baseline: float = 50.0
+    baseline: float = attrs.field(default=50.0, validator=check_finite)
     ticket_points: Mapping[str, float] = attrs.field(
-        factory=lambda: {"p1": -15.0, "p2": -8.0, "p3": -3.0, "p4": -1.0}
+        factory=lambda: {"p1": -15.0, "p2": -8.0, "p3": -3.0, "p4": -1.0},
+        converter=_points,
+        validator=_finite_points,
     )
-    recent_ticket_points: float = -1.0
-    satisfaction_points: float = 20.0
-    adoption_points: float = 25.0
-    trend_points: float = 10.0
-    feature_points: float = 2.0
-    feature_cap: int = 5
-    engagement_points: float = 10.0
-    engagement_scale: float = 50.0
-    grades: tuple[float, ...] = attrs.field(default=(60.0, 40.0), converter=numbers)
+    recent_ticket_points: float = attrs.field(default=-1.0, validator=check_finite)
+    satisfaction_points: float = attrs.field(default=20.0, validator=check_finite)
+    adoption_points: float = attrs.field(default=25.0, validator=check_finite)
+    trend_points: float = attrs.field(default=10.0, validator=check_finite)
+    feature_points: float = attrs.field(default=2.0, validator=check_finite)
+    feature_cap: int = attrs.field(default=5, validator=check_positive)
+    engagement_points: float = attrs.field(default=10.0, validator=check_finite)
+    engagement_scale: float = attrs.field(default=50.0, validator=check_positive)
+    grades: tuple[float, ...] = attrs.field(
+        default=(60.0, 40.0), converter=numbers, validator=are_numbers
+    )
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("grades", self.grades, _GRADES)

@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import Moment, names
+from customer_understanding._core import Moment, are_names, names, one_of, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
@@ -34,7 +34,16 @@ def _prefixed(reasons: Reasons, prefix: str) -> Reasons:
     return attrs.evolve(reasons, signals=tuple(f"{prefix}:{name}" for name in reasons.signals))
 
 
-@attrs.frozen(kw_only=True)
+def _optional(kind: type) -> Any:
+    def check(instance: object, attribute: Any, value: object) -> None:
+        if value is not None and not isinstance(value, kind):
+            msg = f"{attribute.name}={value!r} must be a {kind.__name__} or None"
+            raise InvalidValueError(msg)
+
+    return check
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LeadScorer:
     """Lead: fit and engagement together, graded ``A1`` (best fit, most engaged) to ``D4``.
 
@@ -55,16 +64,16 @@ class LeadScorer:
     ['id', 'grade', 'score', 'from_stage', 'to_stage']
     """
 
-    level: Level = attrs.field(
-        default="contact", validator=attrs.validators.in_(("contact", "account"))
+    level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
+    fit: FitScorer | None = attrs.field(default=None, validator=_optional(FitScorer))
+    engagement: EngagementScorer | None = attrs.field(
+        default=None, validator=_optional(EngagementScorer)
     )
-    fit: FitScorer | None = None
-    engagement: EngagementScorer | None = None
     mql_grades: tuple[str, ...] = attrs.field(
-        default=("A1", "A2", "B1"), converter=names, validator=_grades
+        default=("A1", "A2", "B1"), converter=names, validator=[are_names, _grades]
     )
     mqa_grades: tuple[str, ...] = attrs.field(
-        default=("A1", "A2", "B1", "B2"), converter=names, validator=_grades
+        default=("A1", "A2", "B1", "B2"), converter=names, validator=[are_names, _grades]
     )
 
     @property

@@ -10,7 +10,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, Moment, html_table, numbers, positive, summary
+from customer_understanding._core import (
+    DAY_NS,
+    Moment,
+    are_numbers,
+    html_table,
+    numbers,
+    positive,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.scoring import _sklearn
@@ -76,7 +85,7 @@ def _features(
     return np.nan_to_num(np.column_stack(columns), nan=0.0)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Backtest:
     """How a predictive scorer trained before a cut-off did on the outcomes after it.
 
@@ -128,7 +137,7 @@ class Backtest:
         return html_table(repr(self), self.to_pandas())
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class PredictiveModel:
     """A fitted predictive scorer: scores are 100 times the predicted outcome probability.
 
@@ -153,7 +162,9 @@ class PredictiveModel:
     estimator: Any
     means: Floats
     baseline: float
-    grades: tuple[float, ...] = attrs.field(default=(50.0, 20.0), converter=numbers)
+    grades: tuple[float, ...] = attrs.field(
+        default=(50.0, 20.0), converter=numbers, validator=are_numbers
+    )
 
     @property
     def name(self) -> str:
@@ -195,7 +206,7 @@ class PredictiveModel:
         )  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class PredictiveScorer:
     """Learns to predict an outcome in the ``horizon_days`` after a time from earlier traits.
 
@@ -233,7 +244,9 @@ class PredictiveScorer:
     )
     horizon_days: float = 90.0
     snapshots: int = 3
-    grades: tuple[float, ...] = attrs.field(default=(50.0, 20.0), converter=numbers)
+    grades: tuple[float, ...] = attrs.field(
+        default=(50.0, 20.0), converter=numbers, validator=are_numbers
+    )
 
     def __attrs_post_init__(self) -> None:
         positive("horizon_days", self.horizon_days)

@@ -23,6 +23,7 @@ from customer_understanding._core import (
     same_array,
     summary,
     text_field,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, NotFoundError
 from customer_understanding.typing import Level
@@ -86,7 +87,7 @@ def _positive_count(name: str, value: object) -> int:
     return int(value)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Reasons:
     """Reason codes, one row per (entity, signal): why a score is what it is.
 
@@ -209,7 +210,7 @@ class Reasons:
         return np.bincount(self.row, weights=self.contribution, minlength=rows).astype(np.float64)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class ScoreTable:
     """Scores of every contact or account as of a time, with grades and reason codes.
 

@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import column, floats, one_of, same_array
+from customer_understanding._core import column, floats, one_of, same_array, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.typing import AsOf, BaseLike, Level, Moment, Trait
@@ -70,7 +70,7 @@ def _scale(value: Any) -> npt.NDArray[np.float64]:
     return column(floats, value, name="scale")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ClusterModel:
     """Fitted clusters: the standardisation and the centroids, reusable at another time.
 
@@ -126,7 +126,7 @@ class ClusterModel:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ClusterSegmenter:
     """k-means clusters of entities on standardised point-in-time traits.
 

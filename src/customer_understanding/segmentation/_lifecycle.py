@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from customer_understanding._core import DAY_NS, check_positive, known_by, one_of
+from customer_understanding._core import DAY_NS, check_positive, known_by, one_of, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
@@ -17,7 +17,7 @@ __all__ = ["LIFECYCLE_SEGMENTS", "LifecycleSegmenter"]
 LIFECYCLE_SEGMENTS = ("new", "active", "dormant", "churned")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LifecycleSegmenter:
     """Lifecycle from first and last activity up to ``as_of``.
 

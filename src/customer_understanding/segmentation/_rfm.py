@@ -9,7 +9,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, column, floats, known_by, one_of, same_array
+from customer_understanding._core import (
+    DAY_NS,
+    column,
+    floats,
+    known_by,
+    one_of,
+    same_array,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.segmentation._segmentation import Segmentation
@@ -100,7 +108,7 @@ def _monetary(value: Any) -> npt.NDArray[np.float64]:
     return column(floats, value, name="monetary_cutoffs")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RFMModel:
     """RFM cut-offs learnt at one time, reusable at another.
 
@@ -179,7 +187,7 @@ class RFMModel:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RFMSegmenter:
     """RFM segments of accounts from their won deals, with quantile cut-offs learnt by :meth:`fit`.
 

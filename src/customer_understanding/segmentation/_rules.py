@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import attrs
 import numpy as np
 
-from customer_understanding._core import one_of
+from customer_understanding._core import one_of, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.segmentation._exclusive import suppressed_mask
 from customer_understanding.segmentation._segmentation import Segmentation
@@ -34,7 +34,7 @@ def _traits(value: Mapping[str, Trait]) -> Mapping[str, Trait]:
     return dict(value)  # a private copy (a dict, so the segmenter pickles)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RuleSegment:
     """A named segment: an entity is in it when ``when`` holds (a list means all of them).
 
@@ -51,7 +51,7 @@ class RuleSegment:
     when: AnyCondition = attrs.field(converter=_when)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RuleSegmenter:
     """Rule segments over traits, assigned exclusively in priority order.
 

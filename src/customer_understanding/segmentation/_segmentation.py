@@ -21,6 +21,7 @@ from customer_understanding._core import (
     same_array,
     summary,
     text_field,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.typing import Level
@@ -42,7 +43,7 @@ def _segments(value: Any) -> tuple[str, ...]:
     return labels(value, name="segments")
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Segmentation:
     """Exclusive segment membership: each entity is in one segment or in none (code -1).
 

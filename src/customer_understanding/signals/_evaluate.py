@@ -11,7 +11,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import Moment, html_table, known_by, parse_moment, summary
+from customer_understanding._core import (
+    Moment,
+    html_table,
+    known_by,
+    parse_moment,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import Discipline
 from customer_understanding.signals._builtins import DEFAULT_POLICIES
@@ -27,7 +34,7 @@ _CONSENTED = Condition(trait="marketing_consent", op="==", value="granted")
 _SENIOR = Condition(trait="seniority", op="in", value=("vp", "c_level"))
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class SignalSet:
     """The signals raised as of one moment, and those held back with the reason why.
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 import attrs
 
-from customer_understanding._core import names
+from customer_understanding._core import are_names, names, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import Discipline
 from customer_understanding.traits import AllOf, AnyCondition
@@ -22,7 +22,7 @@ def _discipline(value: object) -> Discipline:
     return Discipline.parse(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Emit:
     """One signal a policy raises when it fires.
 
@@ -91,7 +91,7 @@ def _kinds(value: Iterable[str]) -> frozenset[str]:
     return frozenset(value)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Policy:
     """When all conditions hold for an account, emit signals; higher precedence wins.
 
@@ -131,7 +131,7 @@ class Policy:
     precedence: int = 0
     suppresses: frozenset[str] = attrs.field(factory=frozenset, converter=_kinds)
     description: str = ""
-    context: tuple[str, ...] = attrs.field(default=(), converter=names)
+    context: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
 
     def __attrs_post_init__(self) -> None:
         if not self.emit:
@@ -144,7 +144,7 @@ class Policy:
         return self.when.trait_names | frozenset(self.context)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Signal:
     """A request from one discipline's facts to another discipline, with its reasons.
 

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, from_nanos, one_of, to_nanos
+from customer_understanding._core import NAT, from_nanos, one_of, to_nanos, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 
 __all__ = ["NAT", "Column", "Schema", "Table", "from_nanos", "to_nanos"]
@@ -44,7 +44,7 @@ _MISSING: Mapping[str, Any] = {
 }
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Column:
     """One column of a schema: its name, kind and, for closed categories, the labels.
 
@@ -65,7 +65,7 @@ class Column:
         return _MISSING[self.kind]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class Schema:
     """The ordered columns of a table.
 
@@ -97,7 +97,7 @@ def _frozen_arrays(arrays: Mapping[str, npt.NDArray[Any]]) -> Mapping[str, npt.N
     return dict(arrays)
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class Table:
     """Immutable columns that share one length, described by the class's ``SCHEMA``.
 

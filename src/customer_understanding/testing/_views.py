@@ -22,7 +22,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import NAT, known_by
+from customer_understanding._core import NAT, known_by, typed_fields
 from customer_understanding.base import Tables
 from customer_understanding.tables import Table
 from customer_understanding.typing import AsOf, BaseLike
@@ -33,7 +33,7 @@ Ints = npt.NDArray[np.int64]
 Mask = npt.NDArray[np.bool_]
 
 
-@attrs.frozen
+@attrs.frozen(field_transformer=typed_fields)
 class BaseView:
     """A base-like holder of tables, as the conformance checks hand it to a strategy.
 

@@ -10,7 +10,17 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, NAT, Moment, moment_checked, names, positive
+from customer_understanding._core import (
+    DAY_NS,
+    NAT,
+    Moment,
+    are_names,
+    check_probability,
+    moment_checked,
+    names,
+    positive,
+    typed_fields,
+)
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
     Floats,
@@ -46,7 +56,7 @@ def _span(window_days: float | None) -> str:
     return "" if window_days is None else f" in the last {window_days:g} days"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class InteractionCount:
     """How many interactions of some types, disciplines or channels happened in a window.
 
@@ -65,9 +75,9 @@ class InteractionCount:
     'page_view interactions in the last 14 days'
     """
 
-    types: tuple[str, ...] = attrs.field(default=(), converter=names)
-    disciplines: tuple[str, ...] = attrs.field(default=(), converter=names)
-    channels: tuple[str, ...] = attrs.field(default=(), converter=names)
+    types: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
+    disciplines: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
+    channels: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
     window_days: float | None = attrs.field(default=None, validator=window)
 
     @property
@@ -85,7 +95,7 @@ class InteractionCount:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class DaysSince:
     """Days from the latest matching interaction to ``as_of``; missing (``nan``) if none.
 
@@ -95,9 +105,9 @@ class DaysSince:
     'days since the last sales interactions (missing if none)'
     """
 
-    types: tuple[str, ...] = attrs.field(default=(), converter=names)
-    disciplines: tuple[str, ...] = attrs.field(default=(), converter=names)
-    channels: tuple[str, ...] = attrs.field(default=(), converter=names)
+    types: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
+    disciplines: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
+    channels: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
 
     @property
     def description(self) -> str:
@@ -117,7 +127,7 @@ class DaysSince:
         return np.where(latest == NAT, np.nan, ages)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Satisfaction:
     """The mean satisfaction rating (0 to 1) of rated interactions in a window; missing if none.
 
@@ -147,7 +157,7 @@ class Satisfaction:
             return np.where(count > 0, total / count, np.nan)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class FeatureBreadth:
     """How many distinct subjects (product features by default) were used in a window.
 
@@ -157,7 +167,9 @@ class FeatureBreadth:
     'distinct feature_use subjects in the last 30 days'
     """
 
-    types: tuple[str, ...] = attrs.field(default=("feature_use",), converter=names)
+    types: tuple[str, ...] = attrs.field(
+        default=("feature_use",), converter=names, validator=are_names
+    )
     window_days: float | None = attrs.field(default=30.0, validator=window)
 
     @property
@@ -175,7 +187,7 @@ class FeatureBreadth:
         return distinct_by(entity[rows], codes, np.ones(len(rows), dtype=bool), size)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Complaints:
     """Spam reports and ratings at or below ``rating_at_most`` in a window.
 
@@ -186,7 +198,7 @@ class Complaints:
     """
 
     window_days: float | None = attrs.field(default=30.0, validator=window)
-    rating_at_most: float = 0.2
+    rating_at_most: float = attrs.field(default=0.2, validator=check_probability)
 
     @property
     def description(self) -> str:
@@ -207,7 +219,7 @@ class Complaints:
         return count_by(table.column(check_level(level)), mask, size_of(tables, level))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class VersusBaseline:
     """Interactions in a window over the entity's own usual rate for a window that long.
 
@@ -220,7 +232,9 @@ class VersusBaseline:
     'page_view interactions in the last 14 days over the usual rate of the 90 days before'
     """
 
-    types: tuple[str, ...] = attrs.field(default=("page_view",), converter=names)
+    types: tuple[str, ...] = attrs.field(
+        default=("page_view",), converter=names, validator=are_names
+    )
     window_days: float = attrs.field(default=14.0, validator=window)
     baseline_days: float = attrs.field(default=90.0, validator=window)
     floor: float = 1.0
@@ -245,7 +259,7 @@ class VersusBaseline:
         return count_by(entity, now, size) / np.maximum(usual, self.floor)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class TopSubjects:
     """The ``top`` most frequent subjects (pages by default) in a window, as one text.
 
@@ -257,7 +271,9 @@ class TopSubjects:
     'the 3 most frequent page_view subjects in the last 14 days'
     """
 
-    types: tuple[str, ...] = attrs.field(default=("page_view",), converter=names)
+    types: tuple[str, ...] = attrs.field(
+        default=("page_view",), converter=names, validator=are_names
+    )
     window_days: float | None = attrs.field(default=14.0, validator=window)
     top: int = 3
 

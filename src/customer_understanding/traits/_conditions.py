@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import one_of
+from customer_understanding._core import one_of, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.typing import Level
 
@@ -71,7 +71,7 @@ def _literal(value: object) -> str:
     return f"{value:g}" if _is_number(value) else repr(value)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Condition(_Logic):
     """A test of one trait: ``trait op value``, e.g. ``open_p1_tickets >= 1``.
 
@@ -219,7 +219,7 @@ def _observed(parts: Iterable[AnyCondition], snapshot: TraitSnapshot, row: int,
     return tuple(dict.fromkeys(seen))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(field_transformer=typed_fields, repr=False)
 class AllOf(_Logic):
     """Every condition holds (also written ``a & b``).
 
@@ -264,7 +264,7 @@ class AllOf(_Logic):
         return tuple(r for c in self.conditions for r in c.explain(snapshot, row, level=level))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(field_transformer=typed_fields, repr=False)
 class AnyOf(_Logic):
     """At least one condition holds (also written ``a | b``).
 
@@ -309,7 +309,7 @@ class AnyOf(_Logic):
         return tuple(r for c in held for r in c.explain(snapshot, row, level=level))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(field_transformer=typed_fields, repr=False)
 class Not(_Logic):
     """The condition does not hold (also written ``~a``); true where its trait is missing.
 
@@ -352,7 +352,7 @@ class Not(_Logic):
 _QUANTIFIED = {"any": "any contact", "all": "all contacts", "none": "no contact"}
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class OverContacts(_Logic):
     """An account condition over its contacts: ``any``, ``all`` or ``none`` satisfy one.
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import Moment, moment_checked, one_of, positive
+from customer_understanding._core import Moment, moment_checked, one_of, positive, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
@@ -28,7 +28,7 @@ from customer_understanding.typing import Level, Trait
 __all__ = ["Change", "Earlier", "Ratio", "RecordField", "ScoreTrait", "SegmentTrait"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RecordField:
     """A field of the entity's golden record, or of its account when the entity has none.
 
@@ -87,7 +87,7 @@ def _numeric(trait: Trait, tables: Tables, as_of: Moment, level: Level) -> Float
     return values
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Ratio:
     """One trait divided by another; missing when the denominator is 0 or missing.
 
@@ -115,7 +115,7 @@ class Ratio:
             return np.where(bottom != 0, top / bottom, np.nan)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Change:
     """The relative change ``current / previous - 1``; missing when ``previous`` is 0 or missing.
 
@@ -143,7 +143,7 @@ class Change:
             return np.where(before != 0, now / before - 1.0, np.nan)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Earlier:
     """A trait as it was ``days`` before ``as_of`` (the window before the current one).
 
@@ -197,7 +197,7 @@ def _aligned(result: _Scores, values: npt.NDArray[Any], tables: Tables, as_of: M
     return np.asarray(padded[np.where(where < 0, len(values), where)])
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, eq=False)
 class ScoreTrait:
     """A score table read as a trait: each entity's score (or grade), matched by id.
 
@@ -233,7 +233,7 @@ class ScoreTrait:
         return _aligned(self.scores, values, tables, as_of, level, self.description)
 
 
-@attrs.frozen(kw_only=True, eq=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, eq=False)
 class SegmentTrait:
     """A segmentation read as a trait: each entity's segment name (``None`` when in none).
 

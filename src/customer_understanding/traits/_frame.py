@@ -22,6 +22,7 @@ from customer_understanding._core import (
     html_table,
     objects,
     summary,
+    typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
@@ -43,7 +44,7 @@ def _frozen_texts(values: Mapping[str, str]) -> Mapping[str, str]:
     return frozen_mapping(values)
 
 
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class TraitFrame:
     """Trait values of every contact or account as of a moment: one column per trait.
 

@@ -7,7 +7,16 @@ from typing import Literal
 import attrs
 import numpy as np
 
-from customer_understanding._core import Moment, known_by, moment_checked, names, one_of, within
+from customer_understanding._core import (
+    Moment,
+    are_names,
+    known_by,
+    moment_checked,
+    names,
+    one_of,
+    typed_fields,
+    within,
+)
 from customer_understanding.base import Tables
 from customer_understanding.traits._scope import (
     Floats,
@@ -42,7 +51,7 @@ def _span(window_days: float | None) -> str:
     return "" if window_days is None else f" in the last {window_days:g} days"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class OpenTickets:
     """Tickets opened by ``as_of`` (within a window if given) whose status is not resolved.
 
@@ -56,7 +65,7 @@ class OpenTickets:
     'open p1 tickets'
     """
 
-    priorities: tuple[str, ...] = attrs.field(default=(), converter=names)
+    priorities: tuple[str, ...] = attrs.field(default=(), converter=names, validator=are_names)
     window_days: float | None = attrs.field(default=None, validator=window)
 
     @property
@@ -76,7 +85,7 @@ class OpenTickets:
         return count_by(table.column(check_level(level)), mask, size_of(tables, level))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class ActiveUsers:
     """People with any product interaction in a window (for a contact: 1 if active, else 0).
 
@@ -102,7 +111,7 @@ class ActiveUsers:
                            size_of(tables, level))  # fmt: skip
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LicensedSeats:
     """Licensed seats: the quantity of the latest ``seat_change`` by ``as_of`` (missing if none).
 
@@ -132,7 +141,7 @@ class LicensedSeats:
         return on_level(seats, tables, check_level(level))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Deals:
     """Deals open or won at ``as_of``: how many, or their total amount.
 
@@ -174,7 +183,7 @@ class Deals:
         return on_level(values, tables, check_level(level))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class NewContacts:
     """Contacts of the given seniorities who appeared (were created) in a window.
 
@@ -186,7 +195,9 @@ class NewContacts:
     'new vp or c_level contacts in the last 30 days'
     """
 
-    seniorities: tuple[str, ...] = attrs.field(default=("vp", "c_level"), converter=names)
+    seniorities: tuple[str, ...] = attrs.field(
+        default=("vp", "c_level"), converter=names, validator=are_names
+    )
     window_days: float | None = attrs.field(default=30.0, validator=window)
 
     @property
@@ -205,7 +216,7 @@ class NewContacts:
         return on_level(counts, tables, check_level(level))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LifecycleStage:
     """The lifecycle stage at ``as_of``, from the stage history (``None`` if none yet).
 
