@@ -45,10 +45,12 @@ class ContactPoints:
     contribution: Floats
 
 
-#: Rows per block: a block's temporaries stay in cache, and no array as long as the
-#: interactions is ever made. Memory a process touches for the first time costs page
-#: faults, the larger part of a cold call, so the kernel keeps its footprint small.
-_BLOCK = 1 << 16
+#: Rows per block: a block's temporaries stay in the processor's cache, and no array as
+#: long as the interactions is ever made (memory a process touches for the first time
+#: costs page faults, a large part of a cold call).
+_BLOCK = 1 << 15
+
+Counts = npt.NDArray[np.signedinteger[Any]]
 
 
 @attrs.frozen(kw_only=True)
@@ -66,26 +68,32 @@ class _Rows:
     def block(self, start: int) -> tuple[Ints, Ints]:
         """The cells and ages of the rows that count among ``start`` to ``start + _BLOCK``."""
         block = slice(start, start + _BLOCK)
-        code = self.signal[block] if self.lookup is None else self.lookup[self.signal[block]]
-        when = self.occurred_at[block]
+        code = self.signal[block] if self.lookup is None else self.lookup.take(self.signal[block])
         contact = self.contact[block]
-        counts = (when < self.as_of) & (when != NAT) & (contact >= 0) & (code >= 0)
+        age = self.as_of - self.occurred_at[block]
+        # A positive age is t < as_of; NAT, the int64 minimum, wraps round to a negative age
+        # unless as_of itself is negative. Negative entities and codes make (c | s) negative.
+        counts = (age > 0) & ((contact | code) >= 0)
+        if self.as_of < 0:
+            counts &= self.occurred_at[block] != NAT
         if self.since is not None:
-            counts &= when >= self.since
-        rows = np.flatnonzero(counts)
-        cell = contact[rows] * self.kinds + code[rows]
-        return cell, self.as_of - when[rows]
+            counts &= self.occurred_at[block] >= self.since
+        cell = contact * self.kinds
+        cell += code
+        return cell.compress(counts), age.compress(counts)
+
+    def starts(self) -> range:
+        """Where each block starts."""
+        return range(0, len(self.contact), _BLOCK)
 
 
-def _sums(
-    rows: _Rows, half_life_days: float | None, cells: int
-) -> tuple[npt.NDArray[np.signedinteger[Any]], Floats]:
+def _sums(rows: _Rows, half_life_days: float | None, cells: int) -> tuple[Counts, Floats]:
     """Per cell, the number of rows and the sum of their decay, added in row order."""
-    narrow = len(rows.contact) < 2**31  # int32 counts halve the largest array
-    count: npt.NDArray[np.signedinteger[Any]] = np.zeros(cells, np.int32 if narrow else np.int64)
+    narrow = len(rows.contact) < 2**31  # int32 counts: a third less memory to touch
+    count: Counts = np.zeros(cells, np.int32 if narrow else np.int64)
     decayed = np.zeros(cells)
     one = count.dtype.type(1)  # a typed scalar keeps np.add.at on its fast path
-    for start in range(0, len(rows.contact), _BLOCK):
+    for start in rows.starts():
         cell, age = rows.block(start)
         np.add.at(count, cell, one)
         np.add.at(decayed, cell, half_life_decay(age, half_life_days))
@@ -102,7 +110,7 @@ def _only(lookup: Ints | None, keep: npt.NDArray[np.bool_]) -> Ints:
 
 def _capped(
     rows: _Rows,
-    count: npt.NDArray[np.signedinteger[Any]],
+    count: Counts,
     *,
     caps: Floats,
     period_days: float,
@@ -122,9 +130,9 @@ def _capped(
         flags[:, kind] = grid[:, kind] > caps[kind]
     if not over.any():
         return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
-    rows = attrs.evolve(rows, lookup=_only(rows.lookup, capped))
+    rows = attrs.evolve(rows, lookup=_only(rows.lookup, capped))  # read capped signals only
     cells, ages = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
-    for start in range(0, len(rows.contact), _BLOCK):
+    for start in rows.starts():
         cell, age = rows.block(start)
         mine = over[cell]
         cells.append(cell[mine])
