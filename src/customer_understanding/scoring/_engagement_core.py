@@ -240,10 +240,15 @@ def roll_up_points(
         block = slice(start, start + _BLOCK)
         person = points.row[block]
         owner = account[person]
-        keep = np.flatnonzero(owner >= 0)
-        key = owner[keep] * kinds + points.signal[block][keep]
-        np.add.at(count, key, points.value[block][keep])
-        np.add.at(total, key, points.contribution[block][keep] * person_weight[person[keep]])
+        key = owner * kinds
+        key += points.signal[block]
+        value = points.value[block]
+        scaled = points.contribution[block] * person_weight[person]
+        if len(owner) and owner.min() < 0:  # people without an account count nowhere
+            keep = owner >= 0
+            key, value, scaled = key[keep], value[keep], scaled[keep]
+        np.add.at(count, key, value)
+        np.add.at(total, key, scaled)
     cells = np.flatnonzero(count)
     row, code = np.divmod(cells, kinds)
     weight = weights[code]
