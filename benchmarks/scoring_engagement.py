@@ -314,6 +314,18 @@ def _timed(work: Any) -> tuple[Any, float]:
     return result, time.perf_counter() - started
 
 
+def _warm(work: Any, runs: int = 3) -> tuple[Any, float]:
+    """The last result and the median time of ``runs`` calls after a warm-up; only one
+    result is alive at a time, as in a process that scores again and again."""
+    result = work()
+    seconds = []
+    for _ in range(runs):
+        del result
+        result, took = _timed(work)
+        seconds.append(took)
+    return result, float(np.median(seconds))
+
+
 def worker(kind: str, folder: Path) -> None:
     """One cold run in this fresh process: import, load, then time the first call."""
     started = time.perf_counter()
@@ -374,14 +386,9 @@ def main() -> None:
     cold_polars = float(np.median([theirs["seconds"] for _, theirs in runs]))
     imports = [float(np.median([run[i]["import"] for run in runs])) for i in (0, 1)]
     base, engagement = build_base(columns), scorer()
-    ours(base, engagement)  # warm-up
-    warm = [_timed(lambda: ours(base, engagement)) for _ in range(3)]
-    (contacts, accounts), warm_ours = warm[0][0], float(np.median([s for _, s in warm]))
-    polars_reference(columns, engagement)  # warm-up
-    warm_p = [_timed(lambda: polars_reference(columns, engagement)) for _ in range(3)]
-    (score, account_score, reason_rows), warm_polars = (
-        warm_p[0][0],
-        float(np.median([s for _, s in warm_p])),
+    (contacts, accounts), warm_ours = _warm(lambda: ours(base, engagement))
+    (score, account_score, reason_rows), warm_polars = _warm(
+        lambda: polars_reference(columns, engagement)
     )
     same = np.allclose(contacts.score, score, rtol=1e-9, atol=1e-9) and np.allclose(
         accounts.score, account_score, rtol=1e-9, atol=1e-9
