@@ -89,7 +89,7 @@ class _Rows:
 
 def _sums(rows: _Rows, half_life_days: float | None, cells: int) -> tuple[Counts, Floats]:
     """Per cell, the number of rows and the sum of their decay, added in row order."""
-    narrow = len(rows.contact) < 2**31  # int32 counts: a third less memory to touch
+    narrow = len(rows.contact) < 2**31  # int32 counts cannot overflow: half the memory
     count: Counts = np.zeros(cells, np.int32 if narrow else np.int64)
     decayed = np.zeros(cells)
     one = count.dtype.type(1)  # a typed scalar keeps np.add.at on its fast path
