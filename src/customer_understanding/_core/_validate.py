@@ -8,6 +8,7 @@ setting never escapes as a bare ``TypeError`` or an attrs tuple.
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -214,9 +215,22 @@ def _items(kind: type, item: Check | None) -> Check | None:
     return lambda value: isinstance(value, kind) and all(item(v) for v in value)  # type: ignore[attr-defined]
 
 
+def _fixed(items: list[Check | None]) -> Check | None:
+    known = [item for item in items if item is not None]
+    if len(known) < len(items):
+        return None
+    return lambda value: (
+        isinstance(value, tuple)
+        and len(value) == len(known)
+        and all(item(v) for item, v in zip(known, value, strict=True))
+    )
+
+
 def _container(head: str, inner: list[str], namespace: dict[str, Any]) -> Check | None:
     if head == "tuple" and len(inner) == 2 and inner[1] == "...":
         return _items(tuple, _checker(inner[0], namespace))
+    if head == "tuple" and "..." not in inner:
+        return _fixed([_checker(part, namespace) for part in inner])
     if head == "frozenset" and len(inner) == 1:
         return _items(frozenset, _checker(inner[0], namespace))
     if head not in ("Mapping", "dict") or len(inner) != 2:
@@ -252,17 +266,16 @@ class Refused:
         return f"Refused({self.value!r}, {self.rule!r})"
 
 
-def _type_check(
-    annotation: object, namespace: dict[str, Any], own: Callable[..., None] | None
+def _validator(
+    text: str, check: Check | None, own: Callable[..., None] | None
 ) -> Callable[..., None] | None:
-    """A validator for a simple annotation, run around the field's own validator."""
-    text = annotation.__name__ if isinstance(annotation, type) else str(annotation)
-    check = _checker(text.replace("typing.", ""), namespace)
-    if check is None:
-        return None
+    """The field's validator: refused and mistyped values first, then its own rules."""
+    if check is None and own is None:
+        return _refused_only
 
     def validate(instance: object, attribute: Any, value: object) -> None:
-        if isinstance(value, Refused) or check(value):
+        refused = isinstance(value, Refused)
+        if not refused and (check is None or check(value)):
             if own is not None:
                 own(instance, attribute, value)
             return
@@ -270,21 +283,45 @@ def _type_check(
             # The field's own validator may explain better, with the library's error.
             with contextlib.suppress(TypeError, AttributeError, KeyError):
                 own(instance, attribute, value)
-        msg = f"{attribute.name}={value!r} must be of type {text}"
+        shown = value.value if isinstance(value, Refused) else value
+        rule = value.rule if isinstance(value, Refused) else f"must be of type {text}"
+        msg = f"{attribute.name}={shown!r} {rule}"
         raise InvalidValueError(msg)
 
     return validate
 
 
-def typed_fields(cls: type, fields: list[Any]) -> list[Any]:
-    """Attrs field transformer: plain annotations become checks raising the library's error.
+def _refused_only(instance: object, attribute: Any, value: object) -> None:
+    if isinstance(value, Refused):
+        msg = f"{attribute.name}={value.value!r} {value.rule}"
+        raise InvalidValueError(msg)
 
-    A field whose annotation is simple — ``str``, ``int``, ``float``, ``bool``, a class or
-    a ``Literal`` alias of its module, their unions with ``None``, and ``tuple[X, ...]``,
-    ``frozenset[X]`` and ``Mapping[K, V]`` of those — refuses a value of another type
-    (after its converter) with :class:`~customer_understanding.InvalidValueError` naming
-    the field, before the field's own validator runs. Other annotations are left to the
-    field's converter and validator.
+
+def _tolerant(convert: Callable[[Any], Any], text: str) -> Callable[[Any], Any]:
+    """The converter, handing a value it chokes on to the validator as :class:`Refused`."""
+
+    @functools.wraps(convert)
+    def converted(value: Any) -> Any:
+        try:
+            return convert(value)
+        except InvalidValueError:
+            raise
+        except (TypeError, ValueError, AttributeError, KeyError):
+            return Refused(value, f"must be of type {text}")
+
+    return converted
+
+
+def typed_fields(cls: type, fields: list[Any]) -> list[Any]:
+    """Attrs field transformer: bad arguments raise the library's error, naming the field.
+
+    Every converter hands a value it cannot convert on as :class:`Refused`, which the
+    field then refuses. A field whose annotation is simple — ``str``, ``int``, ``float``,
+    ``bool``, a class or a ``Literal`` alias of its module, their unions with ``None``,
+    and ``tuple[X, ...]``, ``frozenset[X]`` and ``Mapping[K, V]`` of those — refuses a
+    value of another type (after its converter) with
+    :class:`~customer_understanding.InvalidValueError`; the field's own validator runs on
+    values of the right type, and may explain a wrong one first.
 
     Examples
     --------
@@ -300,9 +337,16 @@ def typed_fields(cls: type, fields: list[Any]) -> list[Any]:
     """
     import sys
 
+    import attrs
+
     namespace = vars(sys.modules[cls.__module__]) if cls.__module__ in sys.modules else {}
     typed = []
     for field in fields:
-        check = _type_check(field.type, namespace, field.validator)
-        typed.append(field if check is None else field.evolve(validator=check))
+        text = field.type.__name__ if isinstance(field.type, type) else str(field.type)
+        check = _checker(text.replace("typing.", ""), namespace)
+        convert = field.converter
+        if callable(convert) and not isinstance(convert, attrs.Converter):
+            convert = _tolerant(convert, text)
+        typed.append(field.evolve(converter=convert,
+                                  validator=_validator(text, check, field.validator)))  # fmt: skip
     return typed

@@ -55,6 +55,19 @@ def _winners(value: Mapping[str, Any]) -> Mapping[str, npt.NDArray[np.int64]]:
     return frozen_mapping({field: frozen_array(rows, np.int64) for field, rows in value.items()})
 
 
+def _span(times: npt.NDArray[np.int64]) -> tuple[int, int] | None:
+    """First and last known time, without copying the column (``None`` when none is known)."""
+    if not len(times):
+        return None
+    last = int(times.max())
+    if last == NAT:  # NAT is the int64 minimum: the largest value is missing only if all are
+        return None
+    first = int(times.min())
+    if first == NAT:
+        first = int(times.min(where=times != NAT, initial=last))
+    return first, last
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Tables:
     """The resolved tables a :class:`CustomerBase` holds.
@@ -100,11 +113,10 @@ class Tables:
             self.opportunities.column("closed_at"),
             self.stages.column("at"),
         )
-        known = [times[times != NAT] for times in columns]
-        known = [times for times in known if len(times)]
-        if not known:
+        spans = [span for span in map(_span, columns) if span is not None]
+        if not spans:
             return None, None
-        return min(int(t.min()) for t in known), max(int(t.max()) for t in known)
+        return min(first for first, _ in spans), max(last for _, last in spans)
 
     def moment(self, value: object, /, *, name: str = "as_of") -> Moment:
         """A moment parsed and checked against these tables; ``None`` is the latest event.

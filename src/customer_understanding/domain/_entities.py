@@ -236,7 +236,9 @@ class Contact:
 
     @phone_normalized.default
     def _normalize_phone(self) -> str | None:
-        return None if self.phone is None else (normalize_phone(self.phone) or None)
+        if not isinstance(self.phone, str):  # a bad phone is refused by its type check
+            return None
+        return normalize_phone(self.phone) or None
 
     @property
     def name(self) -> str | None:

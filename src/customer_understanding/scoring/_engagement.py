@@ -178,10 +178,9 @@ class EngagementScorer:
     def _contact_scores(self, tables: Tables, as_of: Moment) -> ScoreTable:
         table = tables.interactions
         lookup, weights, names = signal_codes(table.categories["type"], self.points)
-        signal = np.append(lookup, -1)[table.column("type")]
         caps = np.array([self.caps.get(name, np.inf) for name in names], dtype=np.float64)
         points = contact_points(
-            contact=table.column("contact"), signal=signal,
+            contact=table.column("contact"), signal=table.column("type"), lookup=lookup,
             occurred_at=table.column("occurred_at"), weights=weights, as_of=as_of,
             size=len(tables.contacts), half_life_days=self.half_life_days,
             window_days=self.window_days, caps=caps if np.isfinite(caps).any() else None,

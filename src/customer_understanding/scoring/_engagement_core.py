@@ -1,12 +1,14 @@
 """The vectorised engagement kernel: decayed, capped points per (entity, signal).
 
 Kept apart from the scorer class so it works on plain arrays (and is benchmarked that way):
-one pass of masks and ``bincount`` over the interactions, no sort unless caps are set.
+one pass over the interactions in cache-sized blocks adds each row to its (entity, signal)
+cell; only rows of cells over a cap are read again, and only they are sorted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import attrs
 import numpy as np
@@ -43,25 +45,109 @@ class ContactPoints:
     contribution: Floats
 
 
-def _cap_factor(
-    key: Ints, age: Ints, signal: Ints, caps: Floats, period_days: float, per_key: Ints
-) -> Floats | None:
-    """Per-row multiplier min(1, cap / count in its (entity, signal, period)), or ``None``.
+#: Rows per block: a block's temporaries stay in the processor's cache, and no array as
+#: long as the interactions is ever made (memory a process touches for the first time
+#: costs page faults, a large part of a cold call).
+_BLOCK = 1 << 15
 
-    Only rows whose (entity, signal) has more interactions than the cap in total can be
-    over the cap in one period, so only those are grouped by period (the one sort).
+Counts = npt.NDArray[np.signedinteger[Any]]
+
+
+@attrs.frozen(kw_only=True)
+class _Rows:
+    """The interactions and how to read them: which count, and their cells and ages."""
+
+    contact: Ints
+    signal: Ints
+    occurred_at: Ints
+    lookup: Ints | None
+    kinds: int
+    as_of: int
+    since: int | None
+
+    def block(self, start: int) -> tuple[Ints, Ints]:
+        """The cells and ages of the rows that count among ``start`` to ``start + _BLOCK``."""
+        block = slice(start, start + _BLOCK)
+        code = self.signal[block] if self.lookup is None else self.lookup.take(self.signal[block])
+        contact = self.contact[block]
+        age = self.as_of - self.occurred_at[block]
+        # The boundary rule: t <= as_of counts (age >= 0). NAT, the int64 minimum, wraps
+        # round to a negative age unless as_of itself is negative. Negative entities and
+        # codes make (c | s) negative.
+        counts = (age >= 0) & ((contact | code) >= 0)
+        if self.as_of < 0:
+            counts &= self.occurred_at[block] != NAT
+        if self.since is not None:
+            counts &= self.occurred_at[block] > self.since  # the window is (since, as_of]
+        cell = contact * self.kinds
+        cell += code
+        return cell.compress(counts), age.compress(counts)
+
+    def starts(self) -> range:
+        """Where each block starts."""
+        return range(0, len(self.contact), _BLOCK)
+
+
+def _sums(rows: _Rows, half_life_days: float | None, cells: int) -> tuple[Counts, Floats]:
+    """Per cell, the number of rows and the sum of their decay, added in row order."""
+    narrow = len(rows.contact) < 2**31  # int32 counts cannot overflow: half the memory
+    count: Counts = np.zeros(cells, np.int32 if narrow else np.int64)
+    decayed = np.zeros(cells)
+    one = count.dtype.type(1)  # a typed scalar keeps np.add.at on its fast path
+    for start in rows.starts():
+        cell, age = rows.block(start)
+        np.add.at(count, cell, one)
+        np.add.at(decayed, cell, half_life_decay(age, half_life_days))
+    return count, decayed
+
+
+def _only(lookup: Ints | None, keep: npt.NDArray[np.bool_]) -> Ints:
+    """``lookup`` (the identity when ``None``) with signals not in ``keep`` mapped to -1."""
+    table = np.append(np.arange(len(keep)), -1) if lookup is None else lookup.copy()
+    known = table >= 0
+    table[known] = np.where(keep[table[known]], table[known], -1)
+    return table
+
+
+def _capped(
+    rows: _Rows,
+    count: Counts,
+    *,
+    caps: Floats,
+    period_days: float,
+    half_life_days: float | None,
+) -> tuple[Ints, Floats, Floats]:
+    """Cells with more rows than their cap in some period, their counts and decayed sums.
+
+    A row counts ``min(1, cap / n)`` where ``n`` counts the rows of its (entity, signal,
+    period). Only cells with more rows than the cap in total can be over it in one period,
+    so only their rows are read again and grouped by period (the one sort, over few rows).
     """
-    over = np.append((per_key[:-1].reshape(-1, len(caps)) > caps).ravel(), False)
-    candidate = np.flatnonzero(over[key])
-    if not len(candidate):
-        return None
-    limit = caps[signal[candidate]]
-    bucket = age[candidate] // int(period_days * DAY_NS)
-    group = key[candidate] * (int(bucket.max()) + 1) + bucket
+    kinds = len(caps)
+    over = np.zeros(len(count) + 1, dtype=bool)  # the extra cell stands for "no cell"
+    grid, flags = count.reshape(-1, kinds), over[:-1].reshape(-1, kinds)
+    capped = np.isfinite(caps)
+    for kind in np.flatnonzero(capped):
+        flags[:, kind] = grid[:, kind] > caps[kind]
+    if not over.any():
+        return np.zeros(0, np.int64), np.zeros(0), np.zeros(0)
+    rows = attrs.evolve(rows, lookup=_only(rows.lookup, capped))  # read capped signals only
+    cells, ages = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+    for start in rows.starts():
+        cell, age = rows.block(start)
+        mine = over[cell]
+        cells.append(cell[mine])
+        ages.append(age[mine])
+    cell, age = np.concatenate(cells), np.concatenate(ages)
+    bucket = age // int(period_days * DAY_NS)
+    group = cell * (int(bucket.max()) + 1) + bucket
     _, inverse, counts = np.unique(group, return_inverse=True, return_counts=True)
-    factor = np.ones(len(key))
-    factor[candidate] = np.minimum(1.0, limit / counts[inverse])
-    return factor
+    factor = np.minimum(1.0, caps[cell % kinds] / counts[inverse])
+    # Sums in row order, exactly as adding every row of the cell one by one would give.
+    touched, at = np.unique(cell, return_inverse=True)
+    capped_count = np.bincount(at, weights=factor, minlength=len(touched))
+    weighted = np.bincount(at, weights=half_life_decay(age, half_life_days) * factor)
+    return touched, np.asarray(capped_count, np.float64), np.asarray(weighted, np.float64)
 
 
 def contact_points(  # noqa: PLR0913 - a kernel over parallel arrays
@@ -76,42 +162,49 @@ def contact_points(  # noqa: PLR0913 - a kernel over parallel arrays
     window_days: float | None = None,
     caps: Floats | None = None,
     cap_period_days: float = 1.0,
+    lookup: Ints | None = None,
 ) -> ContactPoints:
     """Score ``size`` entities from interactions coded by ``signal`` (index into ``weights``).
 
-    ``signal`` is -1 for interactions that carry no points. ``caps`` holds, per signal, the
-    most interactions that count per entity and period (``inf`` for no cap).
+    ``signal`` is -1 for interactions that carry no points; with ``lookup``, ``signal``
+    holds codes (e.g. interaction types, -1 for unknown) that ``lookup`` maps to signals.
+    ``caps`` holds, per signal, the most interactions that count per entity and period
+    (``inf`` for no cap).
     """
-    mask = (occurred_at < as_of) & (occurred_at != NAT) & (contact >= 0) & (signal >= 0)
-    if window_days is not None:
-        mask &= occurred_at >= as_of - int(window_days * DAY_NS)
-    # Rows that do not count go to one extra "dump" cell instead of being copied out:
-    # masking in place is several times cheaper than compacting 10^7-row arrays.
     kinds = len(weights)
-    cells_total = size * kinds + 1
-    key = np.where(mask, contact * kinds + signal, cells_total - 1)
-    age = np.where(mask, as_of - occurred_at, 0)
-    decay = half_life_decay(age, half_life_days)
-    per_key = np.bincount(key, minlength=cells_total)
-    factor = None if caps is None else _cap_factor(key, age, signal, caps, cap_period_days, per_key)
-    if factor is None:
-        count = per_key[:-1].astype(np.float64)
-    else:
-        decay *= factor
-        count = np.asarray(np.bincount(key, weights=factor, minlength=cells_total), np.float64)[:-1]
-    decayed = np.asarray(np.bincount(key, weights=decay, minlength=cells_total), np.float64)[:-1]
-    cells = np.flatnonzero(count)
-    row, code = np.divmod(cells, kinds)
+    rows = _Rows(
+        contact=contact, signal=signal, occurred_at=occurred_at,
+        lookup=None if lookup is None else np.append(np.asarray(lookup, np.int64), -1),
+        kinds=kinds, as_of=as_of,
+        since=None if window_days is None else as_of - int(window_days * DAY_NS),
+    )  # fmt: skip
+    count, decayed = _sums(rows, half_life_days, size * kinds)
+    touched = np.zeros(0, np.int64)
+    if caps is not None and np.isfinite(caps).any():
+        touched, capped_count, capped_decayed = _capped(
+            rows, count, caps=caps, period_days=cap_period_days, half_life_days=half_life_days
+        )
+    cells = np.flatnonzero(count != 0)  # a mask first: nonzero is fastest on booleans
+    value = count[cells].astype(np.float64)
+    del count  # the per-cell sums go as soon as read: the reasons reuse their memory
+    total = decayed[cells]
+    del decayed
+    if len(touched):
+        at = np.searchsorted(cells, touched)
+        value[at] = capped_count
+        total[at] = capped_decayed
+    code = np.empty(len(cells), dtype=np.int32)
+    np.remainder(cells, max(kinds, 1), out=code, casting="unsafe")
+    row = np.floor_divide(cells, max(kinds, 1), out=cells)
     weight = weights[code]
-    contribution = weight * decayed[cells]
-    value = count[cells]
+    contribution = weight * total
     return ContactPoints(
-        score=np.bincount(row, weights=contribution, minlength=size).astype(np.float64),
+        score=np.asarray(np.bincount(row, weights=contribution, minlength=size), np.float64),
         row=row,
-        signal=code.astype(np.int32),
+        signal=code,
         value=value,
         weight=weight,
-        decay=decayed[cells] / value,
+        decay=np.divide(total, value, out=total),
         contribution=contribution,
     )
 
@@ -142,14 +235,21 @@ def roll_up_points(
     ([30.0], [5.0])
     """
     kinds = len(weights)
-    owner = account[points.row]
-    keep = owner >= 0
-    key = owner[keep] * kinds + points.signal[keep]
-    scaled = points.contribution[keep] * person_weight[points.row[keep]]
-    count = np.asarray(
-        np.bincount(key, weights=points.value[keep], minlength=size * kinds), dtype=np.float64
-    )
-    total = np.asarray(np.bincount(key, weights=scaled, minlength=size * kinds), dtype=np.float64)
+    count = np.zeros(size * kinds)
+    total = np.zeros(size * kinds)
+    for start in range(0, len(points.row), _BLOCK):  # blocks keep temporaries small
+        block = slice(start, start + _BLOCK)
+        person = points.row[block]
+        owner = account[person]
+        key = owner * kinds
+        key += points.signal[block]
+        value = points.value[block]
+        scaled = points.contribution[block] * person_weight[person]
+        if len(owner) and owner.min() < 0:  # people without an account count nowhere
+            keep = owner >= 0
+            key, value, scaled = key[keep], value[keep], scaled[keep]
+        np.add.at(count, key, value)
+        np.add.at(total, key, scaled)
     cells = np.flatnonzero(count)
     row, code = np.divmod(cells, kinds)
     weight = weights[code]

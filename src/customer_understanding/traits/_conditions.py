@@ -96,15 +96,18 @@ class Condition(_Logic):
     """
 
     trait: str
-    op: Op
+    op: Op = attrs.field()
     value: Any = None
+
+    @op.validator
+    def _known_op(self, attribute: attrs.Attribute[Op], value: object) -> None:
+        if value not in _OPS:
+            msg = f"op={value!r} (on trait {self.trait!r}) is not one of: {', '.join(_OPS)}"
+            raise InvalidValueError(msg)
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.trait, str) or not self.trait:
             msg = f"trait={self.trait!r} must be a trait name"
-            raise InvalidValueError(msg)
-        if self.op not in _OPS:
-            msg = f"op={self.op!r} (on trait {self.trait!r}) is not one of: {', '.join(_OPS)}"
             raise InvalidValueError(msg)
         object.__setattr__(self, "value", self._checked_value())
 
