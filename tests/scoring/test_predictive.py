@@ -36,8 +36,25 @@ def test_backtest_beats_chance_on_a_habit(base):
 
 def test_training_labels_come_before_as_of(base):
     features, labels = _scorer(snapshots=2).training_set(base, as_of=AS_OF)
-    assert features.shape == (2 * len(base.contacts), 2)
+    # Each snapshot holds the contacts known by its moment: at most every contact.
+    assert len(base.contacts) < features.shape[0] <= 2 * len(base.contacts)
+    assert features.shape[1] == 2
+    assert len(labels) == features.shape[0]
     assert set(np.unique(labels)) <= {0, 1}
+
+
+def test_contacts_that_appear_later_are_no_negative_examples():
+    world = generate_world(accounts=6, interactions=600, defects=False, seed=2)
+    base = cu.CustomerBase.build(world.as_sources())
+    created = base.tables.contacts.column("created_at")
+    as_of = int(np.quantile(created[created != np.iinfo(np.int64).min], 0.5))
+    scorer = _scorer(snapshots=1, horizon_days=30)
+    features, _ = scorer.training_set(base, as_of=as_of)
+    snapshot = as_of - 30 * 86_400 * 10**9
+    active = base.tables.interactions.column("occurred_at") <= snapshot
+    with_events = set(base.tables.interactions.column("contact")[active].tolist())
+    known = [(c <= snapshot) or (row in with_events) for row, c in enumerate(created)]
+    assert features.shape[0] == sum(known) < len(base.contacts)
 
 
 def test_reasons_add_up_to_the_predicted_score(base):

@@ -12,9 +12,11 @@ import pandas as pd
 
 from customer_understanding._core import (
     DAY_NS,
+    NAT,
     Moment,
     are_numbers,
     html_table,
+    known_by,
     numbers,
     positive,
     summary,
@@ -69,6 +71,14 @@ def outcome_labels(
         seen = InteractionCount(types=(outcome,), window_days=days)
         gained = seen.evaluate(tables, as_of=end, level=level)
     return (gained > 0).astype(np.int64)
+
+
+def _known_entities(tables: Tables, moment: Moment, level: Level) -> npt.NDArray[np.bool_]:
+    """The entity rows that existed at ``moment``: created by then, or active by then."""
+    entities = tables.contacts if level == "contact" else tables.accounts
+    created = entities.column("created_at")
+    active = InteractionCount().evaluate(tables, as_of=moment, level=level) > 0
+    return np.asarray(known_by(created, moment) | (created == NAT) | active)
 
 
 def _features(
@@ -270,16 +280,20 @@ class PredictiveScorer:
     def training_set(
         self, base: BaseLike, /, *, as_of: AsOf
     ) -> tuple[Floats, npt.NDArray[np.int64]]:
-        """Stacked features and labels of the snapshots before ``as_of``."""
+        """Stacked features and labels of the snapshots before ``as_of``.
+
+        A snapshot holds the entities known at its moment: created by then, or with an
+        event by then. An entity that appears later is no negative example of the past.
+        """
         as_of = base.tables.moment(as_of)
         horizon = int(self.horizon_days * DAY_NS)
         features, labels = [], []
         for step in range(1, self.snapshots + 1):
-            moment = as_of - step * horizon
-            features.append(_features(base, self.traits, moment, self.level))
-            labels.append(
-                outcome_labels(base.tables, self.outcome, moment, self.horizon_days, self.level)
-            )
+            moment = Moment(as_of - step * horizon)
+            known = _known_entities(base.tables, moment, self.level)
+            features.append(_features(base, self.traits, moment, self.level)[known])
+            labels.append(outcome_labels(base.tables, self.outcome, moment, self.horizon_days,
+                                         self.level)[known])  # fmt: skip
         return np.vstack(features), np.concatenate(labels)
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> PredictiveModel:
