@@ -85,13 +85,13 @@ def test_lead_reasons_add_up_to_fit_plus_engagement(small_base):
 def test_lead_proposes_mql_for_qualifying_contacts(small_base):
     scorer = _lead()
     proposals = scorer.proposals(scorer.score(small_base, as_of=AS_OF), small_base)
-    assert proposals[["id", "to_stage"]].values.tolist() == [["ann", "mql"]]
+    assert proposals[["contact_id", "to_stage"]].values.tolist() == [["ann", "mql"]]
 
 
 def test_lead_proposes_mqa_for_accounts(small_base):
     scorer = _lead("account")
     proposals = scorer.proposals(scorer.score(small_base, as_of=AS_OF), small_base)
-    assert proposals["id"].tolist() == ["a1"]
+    assert proposals["account_id"].tolist() == ["a1"]
     assert proposals["to_stage"].tolist() == ["mqa"]
 
 

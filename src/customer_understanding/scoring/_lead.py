@@ -61,7 +61,7 @@ class LeadScorer:
     >>> scorer = LeadScorer()
     >>> table = scorer.score(base, as_of="2026-06-01")
     >>> list(scorer.proposals(table, base).columns)
-    ['id', 'grade', 'score', 'from_stage', 'to_stage']
+    ['contact_id', 'grade', 'score', 'from_stage', 'to_stage']
     """
 
     level: Level = attrs.field(default="contact", validator=one_of("contact", "account"))
@@ -119,7 +119,7 @@ class LeadScorer:
         rows = np.flatnonzero(chosen)
         return pd.DataFrame(
             {
-                "id": table.ids[rows],
+                f"{table.level}_id": table.ids[rows],
                 "grade": labels[rows],
                 "score": table.score[rows],
                 "from_stage": current[rows],
