@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeAlias
 
 import attrs
 import numpy as np
@@ -222,8 +222,33 @@ def _observed(parts: Iterable[AnyCondition], snapshot: TraitSnapshot, row: int,
     return tuple(dict.fromkeys(seen))
 
 
+class _Group(_Logic):
+    """What all-of and any-of share: their text, their traits and what they observe."""
+
+    __slots__ = ()
+    _word: ClassVar[str]
+    conditions: tuple[AnyCondition, ...]
+
+    def __str__(self) -> str:
+        return f"{self._word} ({'; '.join(str(c) for c in self.conditions)})"
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({str(self)!r})"
+
+    @property
+    def trait_names(self) -> frozenset[str]:
+        """The names of the traits the condition reads."""
+        return frozenset().union(*(c.trait_names for c in self.conditions))
+
+    def observed(
+        self, snapshot: TraitSnapshot, row: int, *, level: Level = "account"
+    ) -> tuple[str, ...]:
+        """The values the conditions see at a row."""
+        return _observed(self.conditions, snapshot, row, level)
+
+
 @attrs.frozen(field_transformer=typed_fields, repr=False)
-class AllOf(_Logic):
+class AllOf(_Group):
     """Every condition holds (also written ``a & b``).
 
     Examples
@@ -234,18 +259,8 @@ class AllOf(_Logic):
     'all of (won_deals >= 1; seat_utilisation < 0.3)'
     """
 
+    _word: ClassVar[str] = "all of"
     conditions: tuple[AnyCondition, ...] = attrs.field(converter=_conditions)
-
-    def __str__(self) -> str:
-        return f"all of ({'; '.join(str(c) for c in self.conditions)})"
-
-    def __repr__(self) -> str:
-        return f"AllOf({str(self)!r})"
-
-    @property
-    def trait_names(self) -> frozenset[str]:
-        """The names of the traits the condition reads."""
-        return frozenset().union(*(c.trait_names for c in self.conditions))
 
     def test(self, snapshot: TraitSnapshot, *, level: Level = "account") -> Bools:
         """Which entity rows satisfy every condition."""
@@ -253,12 +268,6 @@ class AllOf(_Logic):
         for condition in self.conditions:
             hit &= snapshot.holds(condition, level=level)
         return hit
-
-    def observed(
-        self, snapshot: TraitSnapshot, row: int, *, level: Level = "account"
-    ) -> tuple[str, ...]:
-        """The values the conditions see at a row."""
-        return _observed(self.conditions, snapshot, row, level)
 
     def explain(
         self, snapshot: TraitSnapshot, row: int, *, level: Level = "account"
@@ -268,7 +277,7 @@ class AllOf(_Logic):
 
 
 @attrs.frozen(field_transformer=typed_fields, repr=False)
-class AnyOf(_Logic):
+class AnyOf(_Group):
     """At least one condition holds (also written ``a | b``).
 
     Examples
@@ -278,18 +287,8 @@ class AnyOf(_Logic):
     'any of (days_since_product_use >= 60; days_since_product_use missing)'
     """
 
+    _word: ClassVar[str] = "any of"
     conditions: tuple[AnyCondition, ...] = attrs.field(converter=_conditions)
-
-    def __str__(self) -> str:
-        return f"any of ({'; '.join(str(c) for c in self.conditions)})"
-
-    def __repr__(self) -> str:
-        return f"AnyOf({str(self)!r})"
-
-    @property
-    def trait_names(self) -> frozenset[str]:
-        """The names of the traits the condition reads."""
-        return frozenset().union(*(c.trait_names for c in self.conditions))
 
     def test(self, snapshot: TraitSnapshot, *, level: Level = "account") -> Bools:
         """Which entity rows satisfy at least one condition."""
@@ -297,12 +296,6 @@ class AnyOf(_Logic):
         for condition in self.conditions:
             hit |= snapshot.holds(condition, level=level)
         return hit
-
-    def observed(
-        self, snapshot: TraitSnapshot, row: int, *, level: Level = "account"
-    ) -> tuple[str, ...]:
-        """The values the conditions see at a row."""
-        return _observed(self.conditions, snapshot, row, level)
 
     def explain(
         self, snapshot: TraitSnapshot, row: int, *, level: Level = "account"
