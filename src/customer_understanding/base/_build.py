@@ -158,6 +158,7 @@ def _golden(
         n_clusters=n,
         sources=records.labels("system"),
         times=records.column("created_at"),
+        ids=_record_keys(records),
     )
     values: dict[str, Any] = {}
     for field, rows in winners.items():
@@ -167,6 +168,14 @@ def _golden(
         value[found] = column[rows[found]]
         values[field] = value
     return values, winners, categories
+
+
+def _record_keys(records: Table) -> npt.NDArray[np.object_]:
+    """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
+    system = pd.Series(records.labels("system"), dtype="string").fillna("")
+    source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
+    keys: npt.NDArray[np.object_] = (system + ":" + source_id).to_numpy(dtype=object)
+    return keys
 
 
 def _missing(array: npt.NDArray[Any], column: Any) -> npt.NDArray[np.bool_]:
@@ -187,13 +196,17 @@ _LINK_TRUST = ("salesforce", "hubspot", "zendesk")
 
 
 def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Each record's place among its entity's records: trusted systems, then newest, first."""
+    """Each record's place among its entity's records: trusted systems, then newest, first.
+
+    The last tie-break is the record's key, so the place never depends on the row order.
+    """
     trust = {system: place for place, system in enumerate(_LINK_TRUST)}
     systems = pd.Series(records.labels("system"), dtype=object)
     rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
     created = records.column("created_at")
     newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
-    order = np.lexsort((newest_first, rank, entity))
+    key = pd.factorize(_record_keys(records), sort=True)[0]
+    order = np.lexsort((key, newest_first, rank, entity))
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))
     return place
