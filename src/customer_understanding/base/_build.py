@@ -19,6 +19,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.base._order import canonical
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity import (
     LeadToAccount,
@@ -328,18 +329,22 @@ def _interactions(
 
 
 def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survivorship) -> Tables:
-    """Resolve the loaded records into entities and point every table at them."""
+    """Resolve the loaded records into entities and point every table at them.
+
+    Event tables are put in an order of their own values first, so the exports' row order
+    changes no sum and no tie anywhere after.
+    """
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)
     resolution = resolver(account_records, contact_records)
-    opportunities = loaded.combined(OpportunityTable)
-    contact_roles = loaded.combined(ContactRoleTable)
+    opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
+    contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
     accounts, account_winners = _accounts(account_records, resolution, survivorship)
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records, survivorship
     )
     interactions = _interactions(
-        loaded.combined(InteractionTable),
+        canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),
         contact_records,
         account_records,
         resolution,
@@ -356,7 +361,10 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survi
         contact=contact_index.find(contact_roles, "contact_ref"),
     )
     stages = _stage_subjects(
-        loaded.combined(StageHistoryTable), account_index, contact_index, opportunity_index
+        canonical(loaded.combined(StageHistoryTable), ("at", "system", "subject_kind", "stage")),
+        account_index,
+        contact_index,
+        opportunity_index,
     )
     return Tables(
         accounts=accounts,
