@@ -39,10 +39,11 @@ def _without_repeated_ids(world: SampleWorld) -> dict[str, pd.DataFrame]:
 
 def _shuffled(frames: dict[str, pd.DataFrame], seed: int | None) -> list[Source]:
     sources = []
-    for number, (name, frame) in enumerate(frames.items()):
+    for number, (name, export) in enumerate(frames.items()):
+        frame = export
         if seed is not None:
-            frame = frame.sample(frac=1.0, random_state=np.random.default_rng([seed, number]))
-            frame = frame.reset_index(drop=True)
+            rng = np.random.default_rng([seed, number])
+            frame = export.sample(frac=1.0, random_state=rng).reset_index(drop=True)
         sources.append(Source(name=name, data=frame, mapping=name))
     return sources
 
@@ -53,9 +54,7 @@ def _records(base: CustomerBase, level: str) -> pd.Series:
     records = tables.account_records if level == "account" else tables.contact_records
     resolution = tables.resolution
     ids = resolution.account_ids if level == "account" else resolution.contact_ids
-    of_record = (
-        resolution.account_of_record if level == "account" else resolution.contact_of_record
-    )
+    of_record = resolution.account_of_record if level == "account" else resolution.contact_of_record
     index = pd.MultiIndex.from_arrays([records.labels("system"), records.column("source_id")])
     return pd.Series(np.asarray(ids, dtype=object)[of_record], index=index).sort_index()
 

@@ -29,7 +29,8 @@ def _sort_key(table: Table, name: str) -> npt.NDArray[Any]:
     rank = np.empty(len(labels) + 1, dtype=np.int64)
     rank[np.argsort(labels, kind="stable")] = np.arange(len(labels))
     rank[-1] = -1  # a missing label (code -1) sorts first
-    return rank[values]
+    ranked: npt.NDArray[np.int64] = rank[values]
+    return ranked
 
 
 def _tied_runs(keys: list[npt.NDArray[Any]], order: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:

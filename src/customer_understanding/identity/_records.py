@@ -120,16 +120,20 @@ def _ids(records: pd.DataFrame, id_column: str | None) -> npt.NDArray[np.object_
     return ids.to_numpy(dtype=object)
 
 
-def _codes(values: npt.NDArray[np.object_]) -> tuple[npt.NDArray[np.intp], npt.ArrayLike]:
+def _codes(
+    values: npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Codes numbered in sorted value order, so they never depend on the row order."""
     try:
-        return pd.factorize(values, sort=True, use_na_sentinel=True)
+        found, distinct = pd.factorize(values, sort=True, use_na_sentinel=True)
+        return found, np.asarray(distinct, dtype=object)
     except TypeError:  # values that do not sort together: order them by their text
         found, distinct = pd.factorize(values, use_na_sentinel=True)
         order = np.argsort(np.array([repr(v) for v in distinct], dtype=object), kind="stable")
         rank = np.empty(len(order), dtype=np.intp)
         rank[order] = np.arange(len(order))
-        return np.where(found >= 0, rank[np.maximum(found, 0)], -1), np.asarray(distinct)[order]
+        uniques = np.asarray(distinct, dtype=object)
+        return np.where(found >= 0, rank[np.maximum(found, 0)], -1), uniques[order]
 
 
 def prepare(
