@@ -12,9 +12,9 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
+from customer_understanding._core import load_module
 from customer_understanding._errors import (
     CustomerUnderstandingError,
     IngestError,
@@ -110,12 +110,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    # load_module serialises first loads: sixteen threads asking at once never deadlock
     if name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        value = getattr(load_module(_LAZY[name]), name)
         globals()[name] = value
         return value
     if name in _SUBMODULES:
-        return importlib.import_module(f"{__name__}.{name}")
+        return load_module(f"{__name__}.{name}")
     msg = f"module {__name__!r} has no attribute {name!r}"
     raise AttributeError(msg)
 

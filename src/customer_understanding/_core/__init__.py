@@ -16,6 +16,7 @@ from customer_understanding._core._convert import (
     objects,
 )
 from customer_understanding._core._decay import half_life_decay
+from customer_understanding._core._imports import load_module
 from customer_understanding._core._render import (
     FrozenMapping,
     frozen_array,
@@ -70,6 +71,7 @@ __all__ = [
     "int64s",
     "known_by",
     "labels",
+    "load_module",
     "moment_checked",
     "names",
     "numbers",

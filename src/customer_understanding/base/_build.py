@@ -19,6 +19,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.base._order import canonical
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity import (
     LeadToAccount,
@@ -158,6 +159,7 @@ def _golden(
         n_clusters=n,
         sources=records.labels("system"),
         times=records.column("created_at"),
+        ids=_record_keys(records),
     )
     values: dict[str, Any] = {}
     for field, rows in winners.items():
@@ -167,6 +169,14 @@ def _golden(
         value[found] = column[rows[found]]
         values[field] = value
     return values, winners, categories
+
+
+def _record_keys(records: Table) -> npt.NDArray[np.object_]:
+    """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
+    system = pd.Series(records.labels("system"), dtype="string").fillna("")
+    source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
+    keys: npt.NDArray[np.object_] = (system + ":" + source_id).to_numpy(dtype=object)
+    return keys
 
 
 def _missing(array: npt.NDArray[Any], column: Any) -> npt.NDArray[np.bool_]:
@@ -187,13 +197,17 @@ _LINK_TRUST = ("salesforce", "hubspot", "zendesk")
 
 
 def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Each record's place among its entity's records: trusted systems, then newest, first."""
+    """Each record's place among its entity's records: trusted systems, then newest, first.
+
+    The last tie-break is the record's key, so the place never depends on the row order.
+    """
     trust = {system: place for place, system in enumerate(_LINK_TRUST)}
     systems = pd.Series(records.labels("system"), dtype=object)
     rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
     created = records.column("created_at")
     newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
-    order = np.lexsort((newest_first, rank, entity))
+    key = pd.factorize(_record_keys(records), sort=True)[0]
+    order = np.lexsort((key, newest_first, rank, entity))
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))
     return place
@@ -315,18 +329,22 @@ def _interactions(
 
 
 def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survivorship) -> Tables:
-    """Resolve the loaded records into entities and point every table at them."""
+    """Resolve the loaded records into entities and point every table at them.
+
+    Event tables are put in an order of their own values first, so the exports' row order
+    changes no sum and no tie anywhere after.
+    """
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)
     resolution = resolver(account_records, contact_records)
-    opportunities = loaded.combined(OpportunityTable)
-    contact_roles = loaded.combined(ContactRoleTable)
+    opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
+    contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
     accounts, account_winners = _accounts(account_records, resolution, survivorship)
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records, survivorship
     )
     interactions = _interactions(
-        loaded.combined(InteractionTable),
+        canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),
         contact_records,
         account_records,
         resolution,
@@ -343,7 +361,10 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survi
         contact=contact_index.find(contact_roles, "contact_ref"),
     )
     stages = _stage_subjects(
-        loaded.combined(StageHistoryTable), account_index, contact_index, opportunity_index
+        canonical(loaded.combined(StageHistoryTable), ("at", "system", "subject_kind", "stage")),
+        account_index,
+        contact_index,
+        opportunity_index,
     )
     return Tables(
         accounts=accounts,

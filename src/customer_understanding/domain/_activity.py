@@ -19,6 +19,7 @@ from customer_understanding.domain._entities import (
     _strip_or_none,
     _utc_or_none,
 )
+from customer_understanding.domain._json import JsonForm
 from customer_understanding.domain._normalize import to_utc
 from customer_understanding.domain._refs import (
     AccountId,
@@ -99,7 +100,7 @@ def _channel_from_type(self: Interaction) -> str:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Interaction:
+class Interaction(JsonForm):
     """One touch between the company and a customer, in any discipline.
 
     Parameters
@@ -171,7 +172,7 @@ class Interaction:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class ContactRole:
+class ContactRole(JsonForm):
     """The role one contact plays on one opportunity (``None`` when the CRM names none).
 
     Examples
@@ -190,7 +191,7 @@ def _contact_roles(value: Iterable[object]) -> tuple[ContactRole, ...]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Opportunity:
+class Opportunity(JsonForm):
     """A potential deal with an account.
 
     Parameters
@@ -253,7 +254,7 @@ class Opportunity:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class StageChange:
+class StageChange(JsonForm):
     """A move of a contact or account into a lifecycle stage at a point in time.
 
     Examples
@@ -277,7 +278,7 @@ def _chronological(changes: object) -> tuple[StageChange, ...]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Journey:
+class Journey(JsonForm):
     """The lifecycle path of one contact or account: its stage changes in time order.
 
     Parameters

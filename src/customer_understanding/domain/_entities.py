@@ -11,6 +11,7 @@ import attrs
 
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain._json import JsonForm
 from customer_understanding.domain._normalize import (
     normalize_domain,
     normalize_email,
@@ -101,7 +102,7 @@ def _id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Consent:
+class Consent(JsonForm):
     """A contact's consent for one purpose, with when and where it was recorded.
 
     Parameters
@@ -132,7 +133,7 @@ def _consents(value: Iterable[object]) -> tuple[Consent, ...]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Account:
+class Account(JsonForm):
     """An organisation that buys, or may buy, from the company.
 
     Parameters
@@ -184,7 +185,7 @@ class Account:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Contact:
+class Contact(JsonForm):
     """A person, usually at an account, known to one or more systems.
 
     Parameters

@@ -9,6 +9,7 @@ import attrs
 
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain._json import JsonForm
 
 __all__ = [
     "AccountId",
@@ -41,7 +42,7 @@ def _text(value: object) -> str:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, order=True)
-class SourceRef:
+class SourceRef(JsonForm):
     """Where a record came from: the system and the record's id in that system.
 
     Parameters

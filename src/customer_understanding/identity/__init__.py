@@ -26,6 +26,7 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
+from customer_understanding._core import load_module
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
@@ -105,9 +106,8 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name in _ADAPTER:
-        from customer_understanding.identity import _recordlinkage
-
-        value = getattr(_recordlinkage, name)
+        adapter = load_module("customer_understanding.identity._recordlinkage")
+        value = getattr(adapter, name)
         globals()[name] = value
         return value
     msg = f"module {__name__!r} has no attribute {name!r}"

@@ -59,6 +59,7 @@ def _cut_weak_bridges(
     labels: npt.NDArray[np.int64],
     edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
     bridge_below: float,
+    rank: npt.NDArray[np.int64],
 ) -> npt.NDArray[np.int64]:
     left, right, strength = edges
     sizes = np.bincount(labels, minlength=len(labels))
@@ -67,6 +68,8 @@ def _cut_weak_bridges(
     graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
                                       strength[inside].tolist(), strict=False))  # fmt: skip
     cut = [(a, b) for a, b in nx.bridges(graph) if graph.edges[a, b]["weight"] < bridge_below]
+    # Whether a cut stays depends on the cuts before it: take them in the records' order.
+    cut.sort(key=lambda edge: sorted((int(rank[edge[0]]), int(rank[edge[1]]))))
     for a, b in cut:
         graph.remove_edge(a, b)
         if min(len(nx.node_connected_component(graph, a)),
@@ -82,6 +85,13 @@ def _cut_weak_bridges(
     return relabelled
 
 
+def _by_rank(
+    left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The lower and the higher rank of each pair's two records."""
+    return np.minimum(rank[left], rank[right]), np.maximum(rank[left], rank[right])
+
+
 def cluster_links(
     n_records: int,
     edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
@@ -90,11 +100,15 @@ def cluster_links(
     must_link: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None = None,
     max_cluster_size: int | None = None,
     bridge_below: float | None = None,
+    rank: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Assign each record a cluster label (0 … k-1, in order of first record).
 
     ``edges`` are the links ``(left, right, strength)``; ``tokens`` give each record the
     conflict tokens it holds (two records sharing a token never end up together).
+    ``rank`` orders the records for tie-breaks (links of equal strength are merged in the
+    order of their records' ranks): give a rank that does not depend on the row order, and
+    the clusters do not either. By default it is the position.
 
     Examples
     --------
@@ -106,12 +120,16 @@ def cluster_links(
     >>> cluster_links(5, edges, tokens=tokens).tolist()
     [0, 0, 1, 1, 2]
     """
+    rank = np.arange(n_records, dtype=np.int64) if rank is None else rank
     forest = _Forest(tokens if tokens is not None else [frozenset()] * n_records)
     if must_link is not None:
-        for a, b in zip(must_link[0].tolist(), must_link[1].tolist(), strict=False):
+        low, high = _by_rank(must_link[0], must_link[1], rank)
+        order = np.lexsort((high, low))
+        for a, b in zip(must_link[0][order].tolist(), must_link[1][order].tolist(), strict=False):
             forest.merge(a, b, cap=None)
     left, right, strength = edges
-    order = np.argsort(-strength, kind="stable")
+    low, high = _by_rank(left, right, rank)
+    order = np.lexsort((high, low, -strength))  # strongest first, ties in the records' order
     for a, b in zip(left[order].tolist(), right[order].tolist(), strict=False):
         forest.merge(a, b, cap=max_cluster_size)
     roots = np.fromiter((forest.find(i) for i in range(n_records)), np.int64, n_records)
@@ -121,7 +139,7 @@ def cluster_links(
             left = np.concatenate([left, must_link[0]])
             right = np.concatenate([right, must_link[1]])
             strength = np.concatenate([strength, np.ones(len(must_link[0]))])
-        labels = _cut_weak_bridges(labels, (left, right, strength), bridge_below)
+        labels = _cut_weak_bridges(labels, (left, right, strength), bridge_below, rank)
     _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
     rank = np.empty(len(first), dtype=np.int64)
     rank[np.argsort(first)] = np.arange(len(first))

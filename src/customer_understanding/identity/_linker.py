@@ -221,11 +221,14 @@ class Linker:
         return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep)
 
     def _u(
-        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
+        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
     ) -> list[npt.NDArray[np.float64]]:
+        # Draw places in the canonical order, not row positions: the same records give the
+        # same sample whatever order they came in.
+        canonical = np.argsort(rank)
         rng = np.random.default_rng(self.seed)
-        left = rng.integers(0, len(prepared), size=self.u_sample)
-        right = rng.integers(0, len(prepared), size=self.u_sample)
+        left = canonical[rng.integers(0, len(prepared), size=self.u_sample)]
+        right = canonical[rng.integers(0, len(prepared), size=self.u_sample)]
         keep = pair_sources[left] != pair_sources[right]
         levels = prepared.compare(left[keep], right[keep])
         u = []
@@ -264,8 +267,9 @@ class Linker:
         levels: npt.NDArray[np.int8],
         same: npt.NDArray[np.bool_] | None,
         by_rule: list[tuple[npt.NDArray[np.int64], list[int]]],
+        rank: npt.NDArray[np.int64],
     ) -> FellegiSunter:
-        u = self._u(prepared, pair_sources)
+        u = self._u(prepared, pair_sources, rank)
         if same is None:
             m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
         else:
@@ -317,7 +321,8 @@ class Linker:
                 msg = f"labels has {len(truth)} entries for {len(prepared)} records"
                 raise InvalidValueError(msg)
             same = (truth[left] == truth[right]) & (truth[left] >= 0)
-        model = self._fit(prepared, pair_sources, levels, same, by_rule)
+        rank = prepared.canonical_rank()
+        model = self._fit(prepared, pair_sources, levels, same, by_rule, rank)
         partials = model.partial_weights(levels)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
         probability = 1.0 / (
@@ -343,6 +348,7 @@ class Linker:
             must_link=must,
             max_cluster_size=self.max_cluster_size,
             bridge_below=self.bridge_below,
+            rank=rank,
         )
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,

@@ -57,11 +57,31 @@ class Prepared:
             )
         return levels
 
+    def canonical_rank(self) -> npt.NDArray[np.int64]:
+        """Each record's place in an order that depends on its values, not on its position.
+
+        Records are ordered by their coded fields (codes follow sorted values), then their
+        source, then their id; records equal in all of these are interchangeable. Random
+        samples and tie-breaks read this rank, so shuffling the rows changes no answer.
+        """
+        keys = [_sorted_codes(self.ids), _sorted_codes(self.sources)]
+        keys += [self.codes[field.column] for field in reversed(self.fields)]
+        order = np.lexsort(keys)
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
     def frequencies(self, column: str) -> npt.NDArray[np.float64]:
         """Share of the present values that each distinct value holds."""
         codes = self.codes[column]
         counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques[column]))
         return counts / max(int(counts.sum()), 1)
+
+
+def _sorted_codes(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """Codes in the sorted order of the values' text (ids may be numbers, text or tuples)."""
+    text = np.array([str(value) for value in values.tolist()], dtype=object)
+    return pd.factorize(text, sort=True)[0].astype(np.int64)
 
 
 def _check_columns(records: pd.DataFrame, fields: Sequence[Field]) -> None:
@@ -100,6 +120,22 @@ def _ids(records: pd.DataFrame, id_column: str | None) -> npt.NDArray[np.object_
     return ids.to_numpy(dtype=object)
 
 
+def _codes(
+    values: npt.NDArray[np.object_],
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """Codes numbered in sorted value order, so they never depend on the row order."""
+    try:
+        found, distinct = pd.factorize(values, sort=True, use_na_sentinel=True)
+        return found, np.asarray(distinct, dtype=object)
+    except TypeError:  # values that do not sort together: order them by their text
+        found, distinct = pd.factorize(values, use_na_sentinel=True)
+        order = np.argsort(np.array([repr(v) for v in distinct], dtype=object), kind="stable")
+        rank = np.empty(len(order), dtype=np.intp)
+        rank[order] = np.arange(len(order))
+        uniques = np.asarray(distinct, dtype=object)
+        return np.where(found >= 0, rank[np.maximum(found, 0)], -1), uniques[order]
+
+
 def prepare(
     records: pd.DataFrame,
     fields: Sequence[Field],
@@ -133,7 +169,7 @@ def prepare(
     uniques: dict[str, npt.NDArray[np.object_]] = {}
     for field in fields:
         values = normalise(records[field.column].reset_index(drop=True), field)
-        found, distinct = pd.factorize(values, use_na_sentinel=True)
+        found, distinct = _codes(values)
         if len(distinct) == 0:
             warnings.warn(
                 f"column {field.column!r} has no values; it adds no evidence",

@@ -194,7 +194,13 @@ class ProbabilisticResolver:
         self, records: AccountRecords | ContactRecords, result: LinkResult | None, key_column: str
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
         clusters = np.arange(len(records), dtype=np.int64) if result is None else result.clusters
-        return clusters, _keys(clusters, records, key_column)
+        keys = _keys(clusters, records, key_column)
+        # Number the entities in their keys' order, not in the order of their first record,
+        # so that the tables built on them come out the same whatever the input order.
+        order = np.argsort(keys.astype(str), kind="stable")
+        place = np.empty(len(order), dtype=np.int64)
+        place[order] = np.arange(len(order))
+        return place[clusters], keys[order]
 
     def explain(
         self, accounts: AccountRecords, contacts: ContactRecords

@@ -130,8 +130,9 @@ class Custom:
     ----------
     function
         Takes a DataFrame of the cluster's candidate records (only those with a value),
-        indexed by record id, with the columns ``value``, ``source`` and ``time``;
-        returns the chosen row (a row of that frame or its index label).
+        indexed by record id and sorted by it (so that the row order of the input never
+        matters), with the columns ``value``, ``source`` and ``time``; returns the chosen
+        row (a row of that frame or its index label).
     name
         How the rule is named in the provenance table.
 

@@ -47,6 +47,8 @@ class _Columns:
         self.sources = sources
         self.times = times
         self.ids = ids if ids is not None else np.arange(len(clusters))
+        # The last tie-break: the ids' order (a record's place in its table only without ids).
+        self.rank = np.arange(len(clusters)) if ids is None else _id_rank(ids)
         # Missing times (NAT) rank as the oldest; without times every record is equal.
         newest = np.zeros(len(clusters), dtype=np.int64)
         if times is not None:
@@ -63,14 +65,21 @@ class _Columns:
         return np.asarray(ranks.to_numpy(), dtype=np.int64)
 
     def order(self, rule: MostRecent | SourcePriority) -> npt.NDArray[np.intp]:
-        """Every record sorted by cluster, then the rule, then recency, then position."""
+        """Every record sorted by cluster, then the rule, then recency, then id."""
         if rule not in self._orders:
             if isinstance(rule, MostRecent) and self.times is None:
                 msg = "MostRecent() needs the time of each record"
                 raise InvalidValueError(msg)
             key = self.source_rank(rule) if isinstance(rule, SourcePriority) else self.newest
-            self._orders[rule] = np.lexsort((self.newest, key, self.clusters))
+            self._orders[rule] = np.lexsort((self.rank, self.newest, key, self.clusters))
         return self._orders[rule]
+
+
+def _id_rank(ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
+    """Each id's place in the sorted order of the ids' text."""
+    text = np.array([str(value) for value in ids.tolist()], dtype=object)
+    rank: npt.NDArray[np.int64] = pd.factorize(text, sort=True)[0].astype(np.int64)
+    return rank
 
 
 def _firsts(rows: npt.NDArray[np.intp], run: _Columns) -> npt.NDArray[np.int64]:
@@ -98,6 +107,7 @@ def _custom(
     rule: Custom, field: str, values: npt.NDArray[Any], rows: npt.NDArray[np.intp], run: _Columns
 ) -> npt.NDArray[np.int64]:
     winners = np.full(run.n_clusters, -1, dtype=np.int64)
+    rows = rows[np.argsort(run.rank[rows], kind="stable")]  # each group in the ids' order
     candidates = pd.DataFrame(
         {
             "value": values[rows],
@@ -132,7 +142,7 @@ def _winners(
     if isinstance(rule, Custom):
         return _custom(rule, field, values, rows, run)
     key = _value_key(rule, values[rows], run.clusters[rows])
-    order = rows[np.lexsort((run.newest[rows], key, run.clusters[rows]))]
+    order = rows[np.lexsort((run.rank[rows], run.newest[rows], key, run.clusters[rows]))]
     return _firsts(order, run)
 
 
@@ -164,7 +174,8 @@ def survivors(
     sources, times, ids
         Each record's source (for :class:`SourcePriority`), time in int64 nanoseconds
         (``NAT`` when unknown; for :class:`MostRecent` and every tie-break) and id (for
-        :class:`Custom`; default: the record's position).
+        :class:`Custom`, and the last tie-break, so that the winners do not depend on the
+        records' order; default: the record's position).
 
     Returns
     -------

@@ -13,13 +13,13 @@ unknown, so built-ins always work.
 
 from __future__ import annotations
 
-import importlib
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, cast
 
+from customer_understanding._core import load_module
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.typing import Attributor, Scorer, Segmenter
 
@@ -90,7 +90,7 @@ class PluginWarning(UserWarning):
 
 def _import(target: str) -> Factory:
     module, _, attribute = target.partition(":")
-    return cast("Factory", getattr(importlib.import_module(module), attribute))
+    return cast("Factory", getattr(load_module(module), attribute))
 
 
 def _warn(message: str) -> None:
@@ -121,6 +121,7 @@ def _load(group: str, name: str) -> Factory | None:
     """Import one plugin; ``None`` (after a warning naming it) when that fails."""
     point = _entry_points(group)[name]
     try:
+        load_module(point.module)  # first loads queue behind one lock (no import deadlock)
         loaded = point.load()
     except (Exception, SystemExit) as error:  # a plugin may even call sys.exit on import
         _warn(f"plugin {name!r} ({point.value}) in {group} failed to load: {error!r}")

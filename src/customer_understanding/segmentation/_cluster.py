@@ -131,6 +131,9 @@ class ClusterSegmenter:
     """k-means clusters of entities on standardised point-in-time traits.
 
     Missing trait values count as 0. scikit-learn is imported only when :meth:`fit` runs.
+    The fit depends on the entities, not on their order: rows are clustered in the order
+    of their trait values, with a fixed ``seed``, and the clusters are numbered in the
+    lexicographic order of their centroids (``cluster_0`` has the lowest first trait).
 
     Examples
     --------
@@ -174,13 +177,21 @@ class ClusterSegmenter:
             msg = (f"clusters={self.clusters!r} exceeds the {distinct} distinct trait "
                    f"profiles of the {self.level}s as of {moment}")  # fmt: skip
             raise InvalidValueError(msg)
+        # k-means++ draws its first centres by row and sums in row order: give it the rows
+        # in an order of their own values, so the entities' order changes nothing
+        matrix = matrix[np.lexsort(matrix.T[::-1])]
         mean = matrix.mean(axis=0)
         scale = matrix.std(axis=0)
         scale = np.where(scale > 0, scale, 1.0)
-        centroids = _kmeans((matrix - mean) / scale, self.clusters, self.seed)
+        centroids = _canonical(_kmeans((matrix - mean) / scale, self.clusters, self.seed))
         return ClusterModel(
             level=self.level, traits=self.traits, mean=mean, scale=scale, centroids=centroids
         )
+
+
+def _canonical(centroids: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The centroids in lexicographic order of their coordinates: ``cluster_0`` is the lowest."""
+    return centroids[np.lexsort(centroids.T[::-1])]
 
 
 def _kmeans(matrix: npt.NDArray[np.float64], clusters: int, seed: int) -> npt.NDArray[np.float64]:
