@@ -40,6 +40,8 @@ _DOMAIN_PATTERN = re.compile(
 )
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
+# The international prefix most of the world dials, before a country code (never 0).
+_IDD = re.compile(r"^00[\s.\-/()]*[1-9]")
 # A vanity number as people write it: digits first, then capital letters (1-800-FLOWERS).
 _VANITY = re.compile(r"^\+?[\d\s().\-/]*\d[\d\s().\-/]*[A-Z][A-Z\d\s.\-]*$")
 # Addresses the validator would accept unchanged once lower-cased: plain ASCII local part,
@@ -145,7 +147,7 @@ def normalize_email(value: str, *, strict: bool = True) -> str:
     email = _email(value)
     if email.startswith("\x00"):  # the validator's refusal, with its reason
         if not strict:
-            return _clean_email(value)
+            return "".join(_clean_email(value).split())
         msg = f"email={personal(value)} is not a valid e-mail address ({email[1:]})"
         raise InvalidValueError(msg)
     return email
@@ -154,8 +156,8 @@ def normalize_email(value: str, *, strict: bool = True) -> str:
 def _clean_email(value: str) -> str:
     text = _without_format_characters(value).strip()
     if text[:7].lower() == "mailto:":
-        text = text[7:].partition("?")[0]
-    return "".join(text.split()).lower()
+        text = text[7:].partition("?")[0].strip()
+    return text.lower()
 
 
 @_cached
@@ -282,7 +284,7 @@ def _phone(value: str, region: str | None) -> str:
     import phonenumbers
 
     text = _ascii_digits(_without_format_characters(value)).strip()
-    if region is None and text.startswith("00"):
+    if region is None and _IDD.match(text):
         text = "+" + text[2:]
     try:
         number = phonenumbers.parse(text, region)

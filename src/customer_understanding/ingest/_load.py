@@ -204,7 +204,7 @@ def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded
     >>> loaded.report.loaded, loaded.report.rejected
     (2, 0)
     >>> print(loaded.report.problems[0].describe())
-    row 1, column 'email', value 'bob@': not a valid e-mail address (loaded as missing)
+    row 1, column 'email', value 'b***@': not a valid e-mail address (loaded as missing)
     """
     _check_policy(policy)
     results: list[LoadedSource] = []

@@ -51,7 +51,7 @@ class Problem:
     >>> bad = Problem(source="crm", row=4, column="Email", value="ann@@acme.com",
     ...               reason="not a valid e-mail address", personal=True)
     >>> bad.describe()
-    "row 4, column 'Email', value 'a***': not a valid e-mail address"
+    "row 4, column 'Email', value 'a***@a***.com': not a valid e-mail address"
     >>> bad.describe(show_values=True)
     "row 4, column 'Email', value 'ann@@acme.com': not a valid e-mail address"
     """
