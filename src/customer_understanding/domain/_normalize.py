@@ -284,6 +284,9 @@ def _phone(value: str, region: str | None) -> str:
     import phonenumbers
 
     text = _ascii_digits(_without_format_characters(value)).strip()
+    text = _EXTENSION.sub("", text).strip()  # E.164 has no extension
+    if _VANITY.match(text):
+        text = phonenumbers.convert_alpha_characters_in_number(text)
     if region is None and _IDD.match(text):
         text = "+" + text[2:]
     try:
@@ -292,11 +295,10 @@ def _phone(value: str, region: str | None) -> str:
         number = None
     if number is not None and phonenumbers.is_possible_number(number):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    text = _EXTENSION.sub("", text).strip()
-    if _VANITY.match(text):
-        text = phonenumbers.convert_alpha_characters_in_number(text)
     digits = phonenumbers.normalize_digits_only(text)
-    return f"+{digits}" if text.startswith("+") and digits else digits
+    if text.startswith("+") or (region is None and _IDD.match(digits)):
+        return "+" + (digits if text.startswith("+") else digits[2:]) if digits else ""
+    return digits
 
 
 def normalize_name(value: str) -> str:
