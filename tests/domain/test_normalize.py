@@ -115,7 +115,7 @@ def test_invalid_domain_is_rejected() -> None:
      ("n/a", ""), ("+49 (0)30 1234567", "+49301234567"), ("+44 (0)20 7946 0018", "+442079460018"),
      ("+٤٩ ٣٠ ١٢٣٤٥٦٧", "+49301234567"), ("٠٠٤٩ ٣٠ ١٢٣٤٥٦٧", "+49301234567"),
      ("\u202a+1 415 555 0100\u202c", "+14155550100"), ("１２３４５６７", "1234567"),
-     ("1-800-FLOWERS", "18003569377")],
+     ("1-800-FLOWERS", "18003569377"), ("+1-800-FLOWERS", "+18003569377")],
 )  # fmt: skip
 def test_phone_without_region_is_e164_when_international_else_digits(raw: str, digits: str) -> None:
     assert normalize_phone(raw) == digits
@@ -135,6 +135,25 @@ def test_phone_with_a_default_region_is_e164(raw: str, region: str, e164: str) -
 def test_unknown_phone_region_is_refused() -> None:
     with pytest.raises(InvalidValueError, match="region='XX'"):
         normalize_phone("030 1234567", region="XX")
+
+
+@given(
+    st.from_regex(r"\+?[1-9][0-9 ().-]{4,16}", fullmatch=True),
+    st.sampled_from([None, "US", "DE", "GB", "IT", "FR"]),
+)
+def test_phone_agrees_with_the_library_on_the_raw_text(raw: str, region: str | None) -> None:
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(raw, region)
+        possible = phonenumbers.is_possible_number(number)
+    except phonenumbers.NumberParseException:
+        possible = False
+    if possible:
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        assert normalize_phone(raw, region=region) == e164
+    else:
+        assert not normalize_phone(raw, region=region).startswith("+") or raw.startswith("+")
 
 
 @given(st.text(alphabet="+0123456789 ()-.xABC", max_size=20))

@@ -14,6 +14,7 @@ plain ASCII addresses take a fast path that agrees with the validator (a test ch
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import UTC, date, datetime
@@ -40,6 +41,8 @@ _DOMAIN_PATTERN = re.compile(
 )
 _SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
 _EXTENSION = re.compile(r"(?:ext\.?|extension|x|#)\s*\d+\s*$", re.IGNORECASE)
+# Digits with the punctuation people put between them, nothing else.
+_PUNCTUATED = re.compile(r"^\+?[\d\s().\-/]+$")
 # The international prefix most of the world dials, before a country code (never 0).
 _IDD = re.compile(r"^00[\s.\-/()]*[1-9]")
 # A vanity number as people write it: digits first, then capital letters (1-800-FLOWERS).
@@ -52,6 +55,7 @@ _PLAIN_EMAIL = re.compile(
     r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 )
 _CACHE_SIZE = 1 << 17  # distinct values remembered per normaliser before the cache restarts
+_NOT_DIGIT = re.compile(r"[^0-9]+")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 _LEGAL_SUFFIXES = (
     "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc", "corp", "corporation",
@@ -71,26 +75,43 @@ FREE_MAIL_DOMAINS = frozenset(
 )  # fmt: skip
 
 
-def _cached(function: Callable[..., str]) -> Callable[..., str]:
+def _cached(
+    function: Callable[..., str],
+    *,
+    fixed_point: Callable[[str, tuple[Any, ...]], tuple[Any, ...] | None] | None = None,
+) -> Callable[..., str]:
     """Remember results per distinct argument; parsing libraries are slow per value.
 
     A plain dict, cleared when full: lookups are cheaper than an LRU's bookkeeping,
-    and bulk paths meet each value in bursts. Errors are not cached (they are rare).
+    and bulk paths meet each value in bursts. ``fixed_point`` names the arguments under
+    which a result normalises to itself, so that normalising it again is a lookup.
     """
     cache: dict[tuple[Any, ...], str] = {}
 
-    def wrapper(value: str, *args: Any) -> str:
-        key = (value, *args)
-        found = cache.get(key)
+    @functools.wraps(function)
+    def wrapper(*args: Any) -> str:
+        found = cache.get(args)
         if found is None:
-            found = function(value, *args)
+            found = function(*args)
             if len(cache) >= _CACHE_SIZE:
                 cache.clear()
-            cache[key] = found
+            cache[args] = found
+            again = None if fixed_point is None else fixed_point(found, args)
+            if again is not None:
+                cache.setdefault(again, found)
         return found
 
-    wrapper.__wrapped__ = function  # type: ignore[attr-defined]
     return wrapper
+
+
+def _phone_fixed_point(result: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    # A number with "+" normalises to itself in any region: identity re-normalises the
+    # loaded E.164 numbers, and this spares it parsing each one again.
+    return (result, None) if result.startswith("+") else None
+
+
+def _email_fixed_point(result: str, args: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    return None if result.startswith("\x00") else (result,)
 
 
 def _without_format_characters(text: str) -> str:
@@ -160,7 +181,7 @@ def _clean_email(value: str) -> str:
     return text.lower()
 
 
-@_cached
+@functools.partial(_cached, fixed_point=_email_fixed_point)
 def _email(value: str) -> str:
     """The normalised address, or a NUL followed by the reason the validator refused it."""
     email = _clean_email(value)
@@ -280,22 +301,41 @@ def check_region(region: object, name: str = "region") -> str:
 
 
 @_cached
-def _phone(value: str, region: str | None) -> str:
+def _e164(text: str, region: str | None) -> str:
+    """The number in E.164 when the library parses it to a possible number, else ``""``.
+
+    Cached apart from :func:`_phone`: spellings of one number often reduce to one text.
+    """
     import phonenumbers
 
-    text = _ascii_digits(_without_format_characters(value)).strip()
-    text = _EXTENSION.sub("", text).strip()  # E.164 has no extension
-    if _VANITY.match(text):
-        text = phonenumbers.convert_alpha_characters_in_number(text)
-    if region is None and _IDD.match(text):
-        text = "+" + text[2:]
+    if region is None and not text.startswith("+"):
+        return ""  # the library would refuse it: no country to read it in
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        number = None
-    if number is not None and phonenumbers.is_possible_number(number):
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    digits = phonenumbers.normalize_digits_only(text)
+        return ""
+    if not phonenumbers.is_possible_number(number):
+        return ""
+    return f"+{number.country_code}{phonenumbers.national_significant_number(number)}"
+
+
+@functools.partial(_cached, fixed_point=_phone_fixed_point)
+def _phone(value: str, region: str | None) -> str:
+    text = _ascii_digits(_without_format_characters(value)).strip()
+    text = _EXTENSION.sub("", text).strip()  # E.164 has no extension
+    if _PUNCTUATED.match(text):  # the library drops the punctuation itself, more slowly
+        text = text[:1] + _NOT_DIGIT.sub("", text[1:])
+    elif _VANITY.match(text):
+        from phonenumbers import convert_alpha_characters_in_number
+
+        spelled = _NOT_DIGIT.sub("", convert_alpha_characters_in_number(text))
+        text = ("+" if text.startswith("+") else "") + spelled
+    if region is None and _IDD.match(text):
+        text = "+" + text[2:]
+    e164 = _e164(text, region)
+    if e164:
+        return e164
+    digits = _NOT_DIGIT.sub("", text)  # every digit is ASCII by now
     if text.startswith("+") or (region is None and _IDD.match(digits)):
         return "+" + (digits if text.startswith("+") else digits[2:]) if digits else ""
     return digits
