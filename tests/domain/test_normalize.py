@@ -30,7 +30,8 @@ def test_malformed_emails_are_rejected_without_showing_the_value(bad: str) -> No
     with pytest.raises(InvalidValueError, match="not a valid e-mail address") as error:
         normalize_email(bad)
     assert bad not in str(error.value)
-    assert str(error.value).startswith("email='") and "***" in str(error.value)
+    assert str(error.value).startswith("email='")
+    assert "***" in str(error.value)
 
 
 @pytest.mark.parametrize("bad", _MALFORMED)
@@ -91,7 +92,7 @@ def test_domains_are_reduced_to_the_host(raw: str, domain: str) -> None:
 
 @pytest.mark.parametrize(
     "raw", ["bücher.de", "xn--bcher-kva.de", "https://www.BÜCHER.de/shop", "BÜCHER.DE.",
-            "b\u00fccher.de", "bu\u0308cher.de", "\u200bbücher.de"],
+            "bu\u0308cher.de", "\u200bbücher.de"],
 )  # fmt: skip
 def test_internationalised_domains_have_one_unicode_spelling(raw: str) -> None:
     assert normalize_domain(raw) == "bücher.de"
@@ -114,7 +115,7 @@ def test_invalid_domain_is_rejected() -> None:
      ("0044 20 7946 0018", "+442079460018"), ("+1 415 555 0100 x12", "+14155550100"),
      ("n/a", ""), ("+49 (0)30 1234567", "+49301234567"), ("+44 (0)20 7946 0018", "+442079460018"),
      ("+٤٩ ٣٠ ١٢٣٤٥٦٧", "+49301234567"), ("٠٠٤٩ ٣٠ ١٢٣٤٥٦٧", "+49301234567"),
-     ("\u202a+1 415 555 0100\u202c", "+14155550100"), ("１２３４５６７", "1234567"),
+     ("\u202a+1 415 555 0100\u202c", "+14155550100"), ("\uff11\uff12\uff13\uff14\uff15\uff16\uff17", "1234567"),
      ("1-800-FLOWERS", "18003569377"), ("+1-800-FLOWERS", "+18003569377")],
 )  # fmt: skip
 def test_phone_without_region_is_e164_when_international_else_digits(raw: str, digits: str) -> None:

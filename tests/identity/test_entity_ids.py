@@ -35,7 +35,8 @@ def test_ids_without_a_secret_are_not_the_unkeyed_hash_of_the_key() -> None:
     public = {f"con_{value:016x}" for value in unkeyed.tolist()}
     plain = {f"con_{hashlib.sha256(str(k).encode()).hexdigest()[:16]}" for k in KEYS}
     ids = set(entity_ids("con", KEYS))
-    assert ids.isdisjoint(public) and ids.isdisjoint(plain)
+    assert ids.isdisjoint(public)
+    assert ids.isdisjoint(plain)
     assert ids == set(entity_ids("con", KEYS))  # stable within the process
 
 
@@ -44,9 +45,10 @@ def test_the_context_keys_resolvers_called_by_hand() -> None:
     contacts = ContactRecords.from_columns({"source_id": ["a"], "email": ["ann@acme.com"]})
     with keyed_ids(SECRET):
         resolution = resolve_exact(accounts, contacts)
-    assert resolution.contact_ids.tolist() == entity_ids(
-        "con", np.array(["email:ann@acme.com"], dtype=object), id_key=SECRET
-    ).tolist()
+    assert (
+        resolution.contact_ids.tolist()
+        == entity_ids("con", np.array(["email:ann@acme.com"], dtype=object), id_key=SECRET).tolist()
+    )
     assert resolve_exact(accounts, contacts).contact_ids[0] != resolution.contact_ids[0]
 
 

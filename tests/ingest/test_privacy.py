@@ -1,6 +1,5 @@
 """Personal values stay out of messages unless asked for; phone regions per source."""
 
-import pandas as pd
 import pytest
 
 import customer_understanding as cu
@@ -23,13 +22,14 @@ def test_an_address_never_appears_in_an_ingest_error() -> None:
     with pytest.raises(IngestError) as error:
         load([_source()])
     message = str(error.value)
-    assert "bob.ray" not in message and "beta.io" not in message
+    assert "bob.ray" not in message
+    assert "beta.io" not in message
     assert "value 'b***@b***.io'" in message
     assert error.value.problems[0].value == "bob.ray@@beta.io"  # the data keeps the value
 
 
 def test_the_address_is_shown_when_asked() -> None:
-    with cu.show_personal_values(), pytest.raises(IngestError, match="'bob.ray@@beta.io'"):
+    with cu.show_personal_values(), pytest.raises(IngestError, match=r"'bob\.ray@@beta\.io'"):
         load([_source()])
     problem = load([_source()], policy="lenient").report.problems[0]
     assert "bob.ray@@beta.io" in problem.describe(show_values=True)
@@ -67,7 +67,7 @@ def test_a_bad_email_in_an_interaction_source_is_personal() -> None:
 
 
 def test_a_default_region_reads_national_numbers() -> None:
-    loaded = load_source(_source(_ROWS[:1] + [{**_ROWS[1], "Email": "bob@beta.io"}],
+    loaded = load_source(_source([*_ROWS[:1], {**_ROWS[1], "Email": "bob@beta.io"}],
                                  default_region="DE"))  # fmt: skip
     assert loaded.table.column("phone_normalized").tolist() == ["+14155550100", "+49301234567"]
     assert loaded.table.column("phone").tolist() == ["+1 415 555 0100", "030 1234567"]
@@ -97,8 +97,9 @@ def test_vanity_and_arabic_indic_numbers_are_read() -> None:
 
 
 def test_mailto_and_invisible_characters_are_not_new_people() -> None:
-    rows = [{"Id": "1", "Email": "ann@bücher.de"}, {"Id": "2", "Email": "mailto:Ann@xn--bcher-kva.de"},
+    rows = [{"Id": "1", "Email": "ann@bücher.de"},
+            {"Id": "2", "Email": "mailto:Ann@xn--bcher-kva.de"},
             {"Id": "3", "Email": "ann\u200b@bücher.de"}]  # fmt: skip
     base = cu.CustomerBase.build([_source(rows)])
     assert base.contacts.column("email").tolist() == ["ann@bücher.de"]
-    assert pd.Series(base.tables.resolution.contact_of_record).nunique() == 1
+    assert set(base.tables.resolution.contact_of_record.tolist()) == {0}

@@ -18,7 +18,6 @@ import functools
 import re
 import unicodedata
 from datetime import UTC, date, datetime
-
 from typing import TYPE_CHECKING, Any
 
 from customer_understanding._errors import InvalidValueError, personal
@@ -162,9 +161,6 @@ def normalize_email(value: str, *, strict: bool = True) -> str:
     >>> normalize_email("ann..lee@acme", strict=False)
     'ann..lee@acme'
     """
-    if not isinstance(value, str):
-        msg = f"email={personal(value)} must be text"
-        raise InvalidValueError(msg)
     email = _email(value)
     if email.startswith("\x00"):  # the validator's refusal, with its reason
         if not strict:
@@ -199,11 +195,18 @@ def _email(value: str) -> str:
     return str(checked.normalized).lower()
 
 
-def _special(email: str) -> bool:
+@functools.cache
+def _special_use() -> frozenset[str]:
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-    domain = email.rpartition("@")[2]
-    return any(domain == name or domain.endswith("." + name) for name in SPECIAL_USE_DOMAIN_NAMES)
+    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+
+
+def _special(email: str) -> bool:
+    """Whether the domain is, or is under, a name reserved for special use (``.local``)."""
+    labels = email.rpartition("@")[2].split(".")
+    names = _special_use()
+    return any(".".join(labels[i:]) in names for i in range(len(labels)))
 
 
 def normalize_domain(value: str) -> str:

@@ -57,8 +57,11 @@ def _key_bytes(value: object, name: str = "id_key") -> bytes:
     if isinstance(value, str):
         value = value.encode("utf-8")
     if not isinstance(value, bytes) or len(value) < _MIN_KEY_BYTES:
-        msg = (f"{name} must be a secret of at least {_MIN_KEY_BYTES} bytes (text or bytes), "
-               f"got {type(value).__name__} of length {len(value) if isinstance(value, bytes) else '?'}")  # fmt: skip
+        # The secret itself never goes into the message.
+        got = f"{len(value)} bytes" if isinstance(value, bytes) else type(value).__name__
+        msg = (
+            f"{name} must be a secret of at least {_MIN_KEY_BYTES} bytes (text or bytes), got {got}"
+        )
         raise InvalidValueError(msg)
     return value
 

@@ -80,7 +80,9 @@ class Problem:
         if self.column is not None:
             parts.append(f"column {self.column!r}")
         if self.row is not None and self.column is not None:
-            shown = personal_repr(self.value, show=show_values) if self.personal else repr(self.value)
+            shown = (
+                personal_repr(self.value, show=show_values) if self.personal else repr(self.value)
+            )
             parts.append(f"value {shown}")
         where = ", ".join(parts) or "table"
         kept = " (loaded as missing)" if self.nulled else ""
