@@ -196,17 +196,21 @@ def _email(value: str) -> str:
 
 
 @functools.cache
-def _special_use() -> frozenset[str]:
+def _special_use() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The validator's reserved names: one-label ones (``local``), and the others."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
-    return frozenset(SPECIAL_USE_DOMAIN_NAMES)
+    names = frozenset(SPECIAL_USE_DOMAIN_NAMES)
+    return frozenset(n for n in names if "." not in n), tuple(n for n in names if "." in n)
 
 
 def _special(email: str) -> bool:
     """Whether the domain is, or is under, a name reserved for special use (``.local``)."""
-    labels = email.rpartition("@")[2].split(".")
-    names = _special_use()
-    return any(".".join(labels[i:]) in names for i in range(len(labels)))
+    domain = email.rpartition("@")[2]
+    labels, longer = _special_use()
+    if domain.rpartition(".")[2] in labels:
+        return True
+    return any(domain == name or domain.endswith("." + name) for name in longer)
 
 
 def normalize_domain(value: str) -> str:
