@@ -29,7 +29,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import frozen_array, html_table, summary, typed_fields
-from customer_understanding._errors import InvalidValueError
+from customer_understanding._errors import InvalidValueError, scrub
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = [
@@ -287,7 +287,7 @@ def resolve_as_given(accounts: AccountRecords, contacts: ContactRecords) -> Reso
         values = pd.Series(records.column("source_id"), dtype=object)
         repeated = values[values.duplicated()].tolist()
         if repeated:
-            msg = f"{kind} id {repeated[0]!r} is used by more than one record"
+            msg = scrub(f"{kind} id {repeated[0]!r} is used by more than one record")
             raise InvalidValueError(msg)
         ids.append(values.to_numpy(dtype=object))
     return Resolution(
