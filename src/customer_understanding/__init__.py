@@ -21,6 +21,7 @@ from customer_understanding._errors import (
     InvalidValueError,
     NotFoundError,
     UnknownNameError,
+    show_personal_values,
 )
 from customer_understanding._version import __version__
 from customer_understanding.domain import (
@@ -106,6 +107,7 @@ __all__ = [
     "get_scorer",
     "get_segmenter",
     "load",
+    "show_personal_values",
 ]
 
 

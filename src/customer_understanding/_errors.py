@@ -9,12 +9,18 @@ from the builtin a caller would naturally catch::
     ├── NotFoundError (LookupError)           an id names nothing in the customer base
     └── IngestError (ValueError)              a source table has problems (lists every one)
 
-Messages name the argument, source, row or column, and show the offending value.
+Messages name the argument, source, row or column, and show the offending value; a
+personal value (an e-mail address, a person's name, a phone number) is masked
+(``'a***@a***.com'``) unless :func:`show_personal_values` is in force, so logs and error
+trackers do not collect the people in the data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Protocol
 
 __all__ = [
@@ -23,7 +29,91 @@ __all__ = [
     "InvalidValueError",
     "NotFoundError",
     "UnknownNameError",
+    "personal",
+    "scrub",
+    "show_personal_values",
 ]
+
+_SHOWN: ContextVar[bool] = ContextVar("customer_understanding_show_values", default=False)
+_ADDRESS = re.compile(r"[^\s@'\"<>(),;:]+@[^\s@'\"<>(),;:]+")
+
+
+@contextmanager
+def show_personal_values(show: bool = True) -> Iterator[None]:
+    """Show personal values in error messages and warnings within a ``with`` block.
+
+    By default the library masks e-mail addresses, people's names and phone numbers in
+    every message it writes (``'a***@a***.com'``), so that logs and error trackers do not
+    collect the people in the data; the values themselves stay available on the objects
+    (:attr:`Problem.value <customer_understanding.ingest.Problem.value>`). Inside this
+    block messages show them. The setting is a context variable: it holds for the
+    current thread or task only.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> try:
+    ...     cu.Contact(id="c1", email="ann.lee@acme")
+    ... except cu.InvalidValueError as error:
+    ...     print(error)  # doctest: +ELLIPSIS
+    email='a***@a***' is not a valid e-mail address (...)
+    >>> with cu.show_personal_values():
+    ...     try:
+    ...         cu.Contact(id="c1", email="ann.lee@acme")
+    ...     except cu.InvalidValueError as error:
+    ...         print(error)  # doctest: +ELLIPSIS
+    email='ann.lee@acme' is not a valid e-mail address (...)
+    """
+    token = _SHOWN.set(bool(show))
+    try:
+        yield
+    finally:
+        _SHOWN.reset(token)
+
+
+def _shown(show: bool | None) -> bool:
+    return _SHOWN.get() if show is None else bool(show)
+
+
+def _masked_address(match: re.Match[str]) -> str:
+    return _mask(match.group(0))
+
+
+def _mask(text: str) -> str:
+    local, at, domain = text.rpartition("@")
+    if not at:
+        return f"{text[:1]}***" if text else text
+    host, dot, top = domain.rpartition(".")
+    masked_domain = f"{host[:1]}***{dot}{top}" if dot else f"{domain[:1]}***" if domain else ""
+    return f"{local[:1]}***@{masked_domain}"
+
+
+def personal(value: object, *, show: bool | None = None) -> str:
+    """The ``repr`` of a personal value for a message: masked unless values are shown.
+
+    Examples
+    --------
+    >>> personal("Ann.Lee@acme.co.uk"), personal("Ann Lee"), personal(None)
+    ("'A***@a***.uk'", "'A***'", 'None')
+    >>> personal("Ann Lee", show=True)
+    "'Ann Lee'"
+    """
+    if value is None or _shown(show):
+        return repr(value)
+    return repr(_mask(str(value)))
+
+
+def scrub(text: str, *, show: bool | None = None) -> str:
+    """Mask every e-mail address found in a message, unless values are shown.
+
+    Examples
+    --------
+    >>> scrub("duplicate key 'email:ann@acme.com' on row 3")
+    "duplicate key 'email:a***@a***.com' on row 3"
+    """
+    if "@" not in text or _shown(show):
+        return text
+    return _ADDRESS.sub(_masked_address, text)
 
 
 class _Problem(Protocol):
@@ -50,10 +140,10 @@ class InvalidValueError(CustomerUnderstandingError, ValueError):
     --------
     >>> import customer_understanding as cu
     >>> try:
-    ...     cu.Contact(id="c1", email="not-an-email")
+    ...     cu.Account(id="a1", domain="not a domain")
     ... except ValueError as error:
     ...     print(error)
-    email='not-an-email' is not a valid e-mail address
+    domain='not a domain' is not a valid domain name
     """
 
 
@@ -106,6 +196,9 @@ class IngestError(CustomerUnderstandingError, ValueError):
     >>> print(error)
     source 'crm' has 1 problem:
       row 2, column 'Email', value 'x@': not a valid e-mail address
+
+    Personal values are masked in the message (see :func:`show_personal_values`); each
+    problem keeps the value as found.
     """
 
     def __init__(self, source: str, problems: Sequence[_Problem]) -> None:

@@ -11,10 +11,21 @@ def test_organisation_names_lose_legal_suffixes() -> None:
     assert cleaned.tolist() == ["quantum robotics", "prism medical", "jade brands", "acme"]
 
 
-def test_phones_keep_their_digits_without_the_extension() -> None:
+def test_phones_are_e164_or_their_digits_without_the_extension() -> None:
     phones = pd.Series(["+44 (0)131 441 9153", "919-555-3928 x641", "212 555 0100 ext. 12"])
     cleaned = normalise(phones, Field(column="phone", kind="phone"))
-    assert cleaned.tolist() == ["+4401314419153", "9195553928", "2125550100"]
+    assert cleaned.tolist() == ["+441314419153", "9195553928", "2125550100"]
+
+
+def test_emails_the_validator_refuses_are_still_compared_cleaned() -> None:
+    emails = pd.Series(["Ann..Lee@Acme.com", "mailto:ann..lee@acme.com", "ANN@xn--bcher-kva.de"])
+    cleaned = normalise(emails, Field(column="email", kind="email"))
+    assert cleaned.tolist() == ["ann..lee@acme.com", "ann..lee@acme.com", "ann@bücher.de"]
+
+
+def test_warning_about_odd_values_masks_personal_ones() -> None:
+    with pytest.warns(UserWarning, match=r"first '4\*\*\*'"):
+        normalise(pd.Series(["+1 415 555 0100", 4155550199]), Field(column="p", kind="phone"))
 
 
 def test_dates_become_yyyymmdd_and_bad_dates_missing() -> None:

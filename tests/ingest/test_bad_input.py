@@ -80,7 +80,7 @@ def test_a_bad_required_cell_rejects_its_row_with_one_problem() -> None:
 
 def test_invalid_email_is_reported_and_rejected() -> None:
     rows = [{"id": "1", "email": "ann@beta.io"}, {"id": "2", "email": "jane at acme.com"}]
-    with pytest.raises(IngestError, match=r"row 1, column 'email', value 'jane at acme.com'"):
+    with pytest.raises(IngestError, match=r"row 1, column 'email', value 'j\*\*\*'"):
         load([Source(name="users", data=rows, mapping="zendesk.users")])
 
 

@@ -31,9 +31,11 @@ from customer_understanding.domain import (
     StageChange,
 )
 from customer_understanding.identity import (
+    IdKey,
     ProbabilisticResolver,
     Rule,
     Survivorship,
+    keyed_ids,
     resolve_as_given,
 )
 from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
@@ -150,6 +152,7 @@ class CustomerBase:
         policy: ErrorPolicy = "strict",
         resolver: Resolver | None = None,
         survivorship: Survivorship | Mapping[str, Rule] | None = None,
+        id_key: IdKey | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -172,6 +175,14 @@ class CustomerBase:
             (:data:`~customer_understanding.identity.DEFAULT_PRIORITY`), then the newest
             record. Which record won each field is kept in ``tables.account_winners``
             and ``tables.contact_winners``.
+        id_key
+            The secret entity ids are keyed with (text or bytes, at least 16 bytes):
+            the same data gives the same ids under the same secret, and nobody without
+            it can tell whose e-mail address or domain an id stands for. Without one,
+            the environment variable ``CUSTOMER_UNDERSTANDING_ID_KEY`` is used if set,
+            else a random secret made once per process: ids then agree within one
+            process only, so pass a secret for ids that last (see
+            :func:`~customer_understanding.identity.entity_ids`).
 
         Raises
         ------
@@ -188,20 +199,22 @@ class CustomerBase:
         >>> base = cu.CustomerBase.build([source], survivorship={"last_name": MostComplete()})
         >>> base.contacts.column("last_name").tolist()
         ['Lee-Smith']
+        >>> keyed = cu.CustomerBase.build([source], id_key="our-crm-id-secret-2026")
+        >>> keyed.contacts.column("id").tolist()
+        ['con_d4208e43bec251c1']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         given: object = resolver
         if given is not None and not callable(given):
             msg = f"resolver={resolver!r} must be a Resolver: a callable taking the records"
             raise InvalidValueError(msg)
-        return cls(
-            build_tables(
+        with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
+            tables = build_tables(
                 loaded,
                 resolver=ProbabilisticResolver() if resolver is None else resolver,
                 survivorship=_survivorship(survivorship),
-            ),
-            report=loaded.report,
-        )
+            )
+        return cls(tables, report=loaded.report)
 
     @classmethod
     def from_objects(

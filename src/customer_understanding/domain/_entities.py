@@ -201,7 +201,8 @@ class Contact(JsonForm):
     seniority
         :class:`Seniority`, parsed from loose labels such as ``"VP"``.
     phone
-        The phone number exactly as given; :attr:`phone_normalized` holds the digits.
+        The phone number exactly as given; :attr:`phone_normalized` holds it in E.164
+        (``+`` and digits) when it parses, its digits otherwise.
     account_id
         The account the person works for, if known.
     consents

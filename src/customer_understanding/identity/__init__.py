@@ -7,8 +7,9 @@ with guards against over-merging, and every decision keeps its evidence.
 
 Identity also owns resolution for the customer base: the :class:`Resolution` a resolver
 returns, the exact-key resolvers (:func:`resolve_exact`, :func:`resolve_as_given`),
-stable :func:`entity_ids`, the :class:`ProbabilisticResolver`, and golden records with
-per-field survivorship rules (:class:`Survivorship`, :func:`golden_records`).
+:func:`entity_ids` keyed with a secret (:func:`keyed_ids`), the
+:class:`ProbabilisticResolver`, and golden records with per-field survivorship rules
+(:class:`Survivorship`, :func:`golden_records`).
 
 Examples
 --------
@@ -34,8 +35,11 @@ from customer_understanding.identity._lead_to_account import AccountMatches, Lea
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._resolution import (
+    ID_KEY_VARIABLE,
+    IdKey,
     Resolution,
     entity_ids,
+    keyed_ids,
     resolve_as_given,
     resolve_exact,
 )
@@ -67,6 +71,7 @@ _ADAPTER = frozenset({"EcmLinks", "candidate_pairs", "compare_pairs", "ecm_links
 
 __all__ = [
     "DEFAULT_PRIORITY",
+    "ID_KEY_VARIABLE",
     "KINDS",
     "AccountMatches",
     "BlockingReport",
@@ -76,6 +81,7 @@ __all__ = [
     "FellegiSunter",
     "Field",
     "GoldenRecords",
+    "IdKey",
     "LeadToAccount",
     "LinkResult",
     "Linker",
@@ -96,6 +102,7 @@ __all__ = [
     "ecm_links",
     "entity_ids",
     "golden_records",
+    "keyed_ids",
     "normalise",
     "pair_scores",
     "resolve_as_given",

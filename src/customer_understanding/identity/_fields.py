@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding._errors import InvalidValueError, UnknownNameError, personal
 from customer_understanding.domain import (
     normalize_email,
     normalize_name,
@@ -102,12 +102,17 @@ class Field:
     )
 
 
-def _as_text(values: pd.Series[Any], column: str) -> list[str]:
+# Kinds whose values identify a person: masked in warnings unless values are shown.
+_PERSONAL = frozenset({"person_name", "given_name", "family_name", "email", "phone", "address"})
+
+
+def _as_text(values: pd.Series[Any], field: Field) -> list[str]:
     """Distinct present values as lower-case text with single spaces."""
     odd = [value for value in values if not isinstance(value, str)]
     if odd:
+        first = personal(odd[0]) if field.kind in _PERSONAL else repr(odd[0])
         warnings.warn(
-            f"column {column!r} holds {len(odd)} non-string values (first {odd[0]!r}); "
+            f"column {field.column!r} holds {len(odd)} non-string values (first {first}); "
             "they are compared as text",
             UserWarning,
             stacklevel=5,
@@ -130,9 +135,10 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     Every kind uses the domain's normaliser: names, cities, addresses and text go through
     :func:`~customer_understanding.domain.normalize_name`, organisations through
     :func:`~customer_understanding.domain.normalize_organisation` (legal suffixes go),
-    phones through :func:`~customer_understanding.domain.normalize_phone` (digits, ``+``
-    for an international prefix), e-mails through
-    :func:`~customer_understanding.domain.normalize_email`; dates become ``YYYYMMDD``.
+    phones through :func:`~customer_understanding.domain.normalize_phone` (E.164 where
+    the number parses, its digits otherwise), e-mails through
+    :func:`~customer_understanding.domain.normalize_email` (an address the validator
+    refuses is still compared, cleaned and lower-cased); dates become ``YYYYMMDD``.
 
     Examples
     --------
@@ -152,19 +158,11 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     return result
 
 
-def _email(text: str) -> str:
-    """A valid address as the domain folds it; anything else lower-cased without spaces."""
-    try:
-        return normalize_email(text)
-    except InvalidValueError:
-        return text.replace(" ", "")
-
-
 # Each kind's cleaning is one of the domain's normalisers, applied per distinct value.
 _NORMALISERS: dict[str, Callable[[str], str]] = {
     "organisation": normalize_organisation,
     "phone": normalize_phone,
-    "email": _email,
+    "email": lambda text: normalize_email(text, strict=False),
     "identifier": lambda text: text.replace(" ", ""),
     "category": lambda text: text.replace(" ", ""),
     "state": lambda text: text.replace(" ", ""),
@@ -177,7 +175,7 @@ def _clean(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
         result: npt.NDArray[np.object_] = dates.to_numpy(dtype=object)
         result[dates.isna().to_numpy()] = None
         return result
-    text = _as_text(values, field.column)
+    text = _as_text(values, field)
     clean = _NORMALISERS.get(field.kind, normalize_name)
     cleaned = np.empty(len(text), dtype=object)
     cleaned[:] = [clean(value) or None for value in text]

@@ -6,10 +6,21 @@ contact records and returns a :class:`Resolution`: which entity each record belo
 e-mail is equal, organisations when their normalised domain is equal; a record without a
 key is an entity of its own. :class:`ProbabilisticResolver` keeps that pass and links the
 rest with the linkage engine.
+
+Entity ids are keyed hashes (HMAC-SHA-256) of the entity keys under a secret, so that
+nobody holding a list of e-mail addresses can tell whose id is whose; see
+:func:`entity_ids` for where the secret comes from.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import attrs
@@ -18,12 +29,83 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import frozen_array, html_table, summary, typed_fields
-from customer_understanding._errors import InvalidValueError
+from customer_understanding._errors import InvalidValueError, scrub
 from customer_understanding.tables import AccountRecords, ContactRecords
 
-__all__ = ["Resolution", "entity_ids", "resolve_as_given", "resolve_exact"]
+__all__ = [
+    "ID_KEY_VARIABLE",
+    "IdKey",
+    "Resolution",
+    "entity_ids",
+    "keyed_ids",
+    "resolve_as_given",
+    "resolve_exact",
+]
 
-_HASH_KEY = "cu-entity-ids-01"  # 16 bytes, fixed so that ids are stable across runs
+#: A secret for entity ids: text (encoded as UTF-8) or bytes, at least 16 bytes long.
+IdKey = str | bytes
+#: The environment variable read for the id secret when none is passed.
+ID_KEY_VARIABLE = "CUSTOMER_UNDERSTANDING_ID_KEY"
+
+_MIN_KEY_BYTES = 16
+_ID_KEY: ContextVar[bytes | None] = ContextVar("customer_understanding_id_key", default=None)
+# Made once per process when no secret is given: ids agree within the process only.
+_PROCESS_KEY = secrets.token_bytes(32)
+
+
+def _key_bytes(value: object, name: str = "id_key") -> bytes:
+    if isinstance(value, str):
+        value = value.encode("utf-8")
+    if not isinstance(value, bytes) or len(value) < _MIN_KEY_BYTES:
+        # The secret itself never goes into the message.
+        got = f"{len(value)} bytes" if isinstance(value, bytes) else type(value).__name__
+        msg = (
+            f"{name} must be a secret of at least {_MIN_KEY_BYTES} bytes (text or bytes), got {got}"
+        )
+        raise InvalidValueError(msg)
+    return value
+
+
+@contextmanager
+def keyed_ids(secret: IdKey | None) -> Iterator[None]:
+    """Derive entity ids from ``secret`` within a ``with`` block (``None`` changes nothing).
+
+    :meth:`CustomerBase.build <customer_understanding.base.CustomerBase.build>` takes
+    ``id_key=`` and uses this around its resolver; use it directly to key the ids of a
+    resolver called by hand. The setting is a context variable: it holds for the
+    current thread or task only.
+
+    Raises
+    ------
+    InvalidValueError
+        If the secret is shorter than 16 bytes or neither text nor bytes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> keys = np.array(["domain:acme.com"], dtype=object)
+    >>> with keyed_ids("our-crm-id-secret-2026"):
+    ...     first = entity_ids("acc", keys)
+    >>> first.tolist() == entity_ids("acc", keys, id_key="our-crm-id-secret-2026").tolist()
+    True
+    """
+    token = _ID_KEY.set(None if secret is None else _key_bytes(secret))
+    try:
+        yield
+    finally:
+        _ID_KEY.reset(token)
+
+
+def _current_key(given: IdKey | None) -> bytes:
+    if given is not None:
+        return _key_bytes(given)
+    scoped = _ID_KEY.get()
+    if scoped is not None:
+        return scoped
+    configured = os.environ.get(ID_KEY_VARIABLE)
+    if configured:
+        return _key_bytes(configured, name=ID_KEY_VARIABLE)
+    return _PROCESS_KEY
 
 
 def _assignment(value: Any) -> npt.NDArray[np.int64]:
@@ -55,8 +137,8 @@ class Resolution:
     account_keys, contact_keys
         One key per entity, saying what made its records one (``"email:ann@acme.com"``).
     account_ids, contact_ids
-        The entities' ids; by default stable, opaque hashes of the keys
-        (:func:`entity_ids`), so the same key gets the same id in every run.
+        The entities' ids; by default keyed hashes of the keys (:func:`entity_ids`), so
+        the same key gets the same id under the same secret.
 
     Every array is a read-only copy.
 
@@ -205,7 +287,7 @@ def resolve_as_given(accounts: AccountRecords, contacts: ContactRecords) -> Reso
         values = pd.Series(records.column("source_id"), dtype=object)
         repeated = values[values.duplicated()].tolist()
         if repeated:
-            msg = f"{kind} id {repeated[0]!r} is used by more than one record"
+            msg = scrub(f"{kind} id {repeated[0]!r} is used by more than one record")
             raise InvalidValueError(msg)
         ids.append(values.to_numpy(dtype=object))
     return Resolution(
@@ -218,14 +300,39 @@ def resolve_as_given(accounts: AccountRecords, contacts: ContactRecords) -> Reso
     )
 
 
-def entity_ids(prefix: str, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """Stable, opaque ids for entities: the prefix and a 64-bit hash of the entity key.
+def entity_ids(
+    prefix: str, keys: npt.NDArray[np.object_], *, id_key: IdKey | None = None
+) -> npt.NDArray[np.object_]:
+    """Opaque ids for entities: the prefix and 64 bits of an HMAC-SHA-256 of each key.
+
+    The secret is, in order: ``id_key`` if given; the one set by the :func:`id_key`
+    context (which :meth:`CustomerBase.build
+    <customer_understanding.base.CustomerBase.build>` sets from its ``id_key=``); the
+    environment variable ``CUSTOMER_UNDERSTANDING_ID_KEY``; else a random secret made
+    once per process. The same keys give the same ids under the same secret, so pass
+    one (and keep it as you keep a password) for ids that last across runs; without one,
+    ids agree within a process only. Without the secret, a list of e-mail addresses or
+    domains does not reveal which id is whose.
+
+    Raises
+    ------
+    InvalidValueError
+        If the secret is shorter than 16 bytes or neither text nor bytes.
 
     Examples
     --------
     >>> import numpy as np
-    >>> entity_ids("acc", np.array(["domain:acme.com"], dtype=object)).tolist()
-    ['acc_...']
+    >>> keys = np.array(["domain:acme.com", "domain:beta.io"], dtype=object)
+    >>> entity_ids("acc", keys, id_key="our-crm-id-secret-2026").tolist()
+    ['acc_17311579525676b1', 'acc_78bc9a0ab01a35b9']
     """
-    hashes = pd.util.hash_array(keys, hash_key=_HASH_KEY, categorize=False)
-    return np.char.mod(f"{prefix}_%016x", hashes).astype(object)
+    keyed = hmac.new(_current_key(id_key), digestmod=hashlib.sha256)
+    ids = np.empty(len(keys), dtype=object)
+    ids[:] = [f"{prefix}_{_mac(keyed, key)}" for key in keys.tolist()]
+    return ids
+
+
+def _mac(keyed: hmac.HMAC, key: object) -> str:
+    mac = keyed.copy()  # the secret's inner and outer pads are hashed once, not per key
+    mac.update(str(key).encode("utf-8"))
+    return mac.hexdigest()[:16]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
-from customer_understanding.domain import INTERACTION_TYPES
+from customer_understanding.domain import INTERACTION_TYPES, normalize_phone
 from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
 from customer_understanding.ingest._mapping import SourceMapping
 from customer_understanding.ingest._parse import (
@@ -36,6 +36,10 @@ __all__ = ["ErrorPolicy", "Loaded", "LoadedSource", "Source", "load", "load_sour
 ErrorPolicy = Literal["strict", "lenient"]
 T = TypeVar("T", bound=Table)
 
+# Fields whose values identify a person: masked in problem messages by default.
+_PERSONAL_KINDS = frozenset({"email", "phone", "full_name"})
+_PERSONAL_FIELDS = frozenset({"first_name", "last_name"})
+
 
 def _objects(series: pd.Series[Any]) -> npt.NDArray[np.object_]:
     """The series as an object array with ``None`` wherever pandas sees a missing value."""
@@ -54,6 +58,19 @@ def _mapping(value: object) -> SourceMapping:
         return get_preset(value)
     except UnknownNameError as error:
         raise UnknownNameError(str(error).replace("preset=", "mapping=", 1)) from None
+
+
+def _region(value: object) -> str | None:
+    """An upper-case region code the phone parser knows, or ``None``."""
+    if value is None:
+        return None
+    code = value.strip().upper() if isinstance(value, str) else value
+    try:
+        normalize_phone("", region=code)  # type: ignore[arg-type]  # refuses a bad code
+    except InvalidValueError:
+        msg = f"default_region={value!r} is not a region code such as 'US', 'DE' or 'GB'"
+        raise InvalidValueError(msg) from None
+    return str(code)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -76,6 +93,11 @@ class Source:
     delimiter, quotechar
         The field delimiter and quote character of a delimited file; ``None`` detects
         them from the file (the report says what was detected).
+    default_region
+        The country (ISO 3166 code such as ``"DE"``) that phone numbers written without
+        an international prefix belong to; with it ``030 1234567`` becomes
+        ``+49301234567``. ``None`` reads only numbers written with ``+`` or ``00`` as
+        international and keeps the digits of the others.
 
     Examples
     --------
@@ -84,6 +106,10 @@ class Source:
     >>> source = Source(name="zendesk users", data=rows, mapping="zendesk.users")
     >>> source.mapping.target
     'contact'
+    >>> crm = Source(name="crm", data=[{"Id": "1", "Phone": "030 1234567"}],
+    ...              mapping="salesforce.Contact", default_region="de")
+    >>> load_source(crm).table.column("phone_normalized").tolist()
+    ['+49301234567']
     """
 
     name: str
@@ -92,6 +118,7 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     quotechar: str | None = None
+    default_region: str | None = attrs.field(default=None, converter=_region)
 
     def csv_options(self) -> CsvOptions:
         """How to read this source if it is a delimited text file."""
@@ -177,7 +204,7 @@ def load(sources: Iterable[Source], *, policy: ErrorPolicy = "strict") -> Loaded
     >>> loaded.report.loaded, loaded.report.rejected
     (2, 0)
     >>> print(loaded.report.problems[0].describe())
-    row 1, column 'email', value 'bob@': not a valid e-mail address (loaded as missing)
+    row 1, column 'email', value 'b***@': not a valid e-mail address (loaded as missing)
     """
     _check_policy(policy)
     results: list[LoadedSource] = []
@@ -260,6 +287,7 @@ class _Loader:
         self.damaged = frozenset(p.row for p in raw.damaged if p.row is not None)
         self.flagged: set[tuple[int, str | None]] = set()
         self.columns: dict[str, npt.NDArray[Any]] = {}
+        self.personal = _personal_columns(self.mapping)
 
     def run(self, policy: ErrorPolicy) -> LoadedSource:
         self._check_columns()
@@ -311,6 +339,7 @@ class _Loader:
                 reason=reason,
                 line=line,
                 nulled=nulled,
+                personal=column in self.personal,
             )
         )
 
@@ -401,7 +430,9 @@ class _Loader:
         if target == "contact":
             self._split_full_name()
             if "phone" in self.columns:
-                self.columns["phone_normalized"] = normalize_phones(self.columns["phone"])
+                self.columns["phone_normalized"] = normalize_phones(
+                    self.columns["phone"], region=self.source.default_region
+                )
             self.columns.setdefault("record_type", np.full(self.rows, "contact", dtype=object))
         if target == "interaction" and "type" in self.columns:
             self._default_from_type("discipline", "channel")
@@ -503,6 +534,18 @@ class _Loader:
         }
         columns["system"] = np.full(self.rows, self.mapping.system, dtype=object)
         return table_cls.from_columns(columns, length=self.rows)
+
+
+def _personal_columns(mapping: SourceMapping) -> frozenset[str]:
+    """The source columns that hold e-mail addresses, phone numbers or people's names."""
+    kinds = mapping.spec.fields
+    personal = {field for field, kind in kinds.items() if kind in _PERSONAL_KINDS}
+    if mapping.target == "contact":
+        personal |= _PERSONAL_FIELDS
+    columns = {column for field, column in mapping.fields.items() if field in personal}
+    if mapping.properties and personal & set(mapping.properties[1]):
+        columns.add(mapping.properties[0])
+    return frozenset(columns)
 
 
 def _json_object(text: str) -> Mapping[str, Any] | None:

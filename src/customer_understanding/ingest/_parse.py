@@ -180,10 +180,14 @@ def parse_domain(series: pd.Series[Any]) -> Parsed:
     return attrs.evolve(parsed, reason="not a valid domain name")
 
 
-def normalize_phones(raw: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:
-    """Digits of phone numbers, ``+`` for an international prefix (as :func:`normalize_phone`)."""
+def normalize_phones(
+    raw: npt.NDArray[np.object_], *, region: str | None = None
+) -> npt.NDArray[np.object_]:
+    """Phone numbers in E.164 form where they parse (as :func:`normalize_phone`), once each."""
     codes, texts = distinct_text(pd.Series(raw, dtype=object))
-    digits = np.array([normalize_phone(text) or None for text in texts.tolist()], dtype=object)
+    digits = np.array(
+        [normalize_phone(text, region=region) or None for text in texts.tolist()], dtype=object
+    )
     return expand(codes, digits, None)
 
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 import attrs
 
 from customer_understanding._core import html_table, summary, typed_fields
-from customer_understanding._errors import InvalidValueError
+from customer_understanding._errors import InvalidValueError, scrub
+from customer_understanding._errors import personal as personal_repr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,12 +39,21 @@ class Problem:
     nulled
         ``True`` when the row was kept with this cell loaded as missing (a bad value in
         an optional field, in lenient mode); ``False`` when the problem rejects the row.
+    personal
+        Whether the value is personal (an e-mail address, a person's name, a phone
+        number): :meth:`describe` masks it unless asked to show it.
 
     Examples
     --------
     >>> Problem(source="crm", row=4, column="Amount", value="TBD",
     ...         reason="not a number", line=6).describe()
     "line 6 (row 4), column 'Amount', value 'TBD': not a number"
+    >>> bad = Problem(source="crm", row=4, column="Email", value="ann@@acme.com",
+    ...               reason="not a valid e-mail address", personal=True)
+    >>> bad.describe()
+    "row 4, column 'Email', value 'a***@a***.com': not a valid e-mail address"
+    >>> bad.describe(show_values=True)
+    "row 4, column 'Email', value 'ann@@acme.com': not a valid e-mail address"
     """
 
     source: str
@@ -53,9 +63,15 @@ class Problem:
     reason: str
     line: int | None = None
     nulled: bool = False
+    personal: bool = False
 
-    def describe(self) -> str:
-        """One line naming where the problem is and what is wrong."""
+    def describe(self, *, show_values: bool | None = None) -> str:
+        """One line naming where the problem is and what is wrong.
+
+        Personal values, and any e-mail address in the line, are masked unless
+        ``show_values`` is true; ``None`` follows
+        :func:`~customer_understanding.show_personal_values`.
+        """
         parts = []
         if self.row is not None:
             parts.append(
@@ -64,10 +80,13 @@ class Problem:
         if self.column is not None:
             parts.append(f"column {self.column!r}")
         if self.row is not None and self.column is not None:
-            parts.append(f"value {self.value!r}")
+            shown = (
+                personal_repr(self.value, show=show_values) if self.personal else repr(self.value)
+            )
+            parts.append(f"value {shown}")
         where = ", ".join(parts) or "table"
         kept = " (loaded as missing)" if self.nulled else ""
-        return f"{where}: {self.reason}{kept}"
+        return scrub(f"{where}: {self.reason}{kept}", show=show_values)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
