@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from customer_understanding._errors import InvalidValueError
+from customer_understanding._errors import InvalidValueError, personal, scrub
 
 __all__ = [
     "Refused",
@@ -285,16 +285,23 @@ def _validator(
                 own(instance, attribute, value)
         shown = value.value if isinstance(value, Refused) else value
         rule = value.rule if isinstance(value, Refused) else f"must be of type {text}"
-        msg = f"{attribute.name}={shown!r} {rule}"
-        raise InvalidValueError(msg)
+        raise InvalidValueError(f"{attribute.name}={_shown(attribute.name, shown)} {rule}")
 
     return validate
 
 
 def _refused_only(instance: object, attribute: Any, value: object) -> None:
     if isinstance(value, Refused):
-        msg = f"{attribute.name}={value.value!r} {value.rule}"
+        msg = f"{attribute.name}={_shown(attribute.name, value.value)} {value.rule}"
         raise InvalidValueError(msg)
+
+
+#: Fields whose values are personal: masked in messages unless values are shown.
+_PERSONAL = frozenset({"email", "phone", "first_name", "last_name", "full_name"})
+
+
+def _shown(name: str, value: object) -> str:
+    return personal(value) if name in _PERSONAL else scrub(repr(value))
 
 
 def _tolerant(convert: Callable[[Any], Any], text: str) -> Callable[[Any], Any]:
