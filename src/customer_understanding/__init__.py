@@ -19,6 +19,7 @@ from customer_understanding._errors import (
     CustomerUnderstandingError,
     IngestError,
     InvalidValueError,
+    MissingDependencyError,
     NotFoundError,
     UnknownNameError,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "InvalidValueError",
     "Journey",
     "LoadReport",
+    "MissingDependencyError",
     "NotFoundError",
     "Opportunity",
     "Outcome",

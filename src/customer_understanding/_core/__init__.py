@@ -16,6 +16,7 @@ from customer_understanding._core._convert import (
     objects,
 )
 from customer_understanding._core._decay import half_life_decay
+from customer_understanding._core._frames import TableExport, as_frame, is_table, requires
 from customer_understanding._core._render import (
     FrozenMapping,
     frozen_array,
@@ -53,8 +54,10 @@ __all__ = [
     "FrozenMapping",
     "Moment",
     "Refused",
+    "TableExport",
     "are_names",
     "are_numbers",
+    "as_frame",
     "check_finite",
     "check_positive",
     "check_probability",
@@ -68,6 +71,7 @@ __all__ = [
     "html_table",
     "int32s",
     "int64s",
+    "is_table",
     "known_by",
     "labels",
     "moment_checked",
@@ -78,6 +82,7 @@ __all__ = [
     "parse_moment",
     "positive",
     "positive_or_none",
+    "requires",
     "resolve_moment",
     "same_array",
     "shown",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -82,7 +83,8 @@ class SignalSet:
         """The signals of one account, most urgent first."""
         rows = self._signals[self._signals["account_id"] == account_id]
         rows = rows.sort_values(["priority", "kind"], kind="stable")
-        return [Signal(**{str(k): v for k, v in row.items()}) for row in rows.to_dict("records")]
+        return [Signal(**{str(k): _cell(v) for k, v in row.items()})
+                for row in rows.to_dict("records")]  # fmt: skip
 
     def live(self, at: AsOf) -> SignalSet:
         """Only the signals still live at ``at`` (any form of a moment)."""
@@ -266,3 +268,8 @@ class _Run:
             return "no contact to address"
         signal["contact_id"] = self.facts.tables.contacts.column("id")[contact]
         return None
+
+
+def _cell(value: Any) -> Any:
+    # Missing text is NaN in pandas 3's string columns (None in pandas 2's object ones).
+    return None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
