@@ -16,7 +16,13 @@ from customer_understanding._core._convert import (
     objects,
 )
 from customer_understanding._core._decay import half_life_decay
-from customer_understanding._core._frames import TableExport, as_frame, is_table, requires
+from customer_understanding._core._frames import (
+    TableExport,
+    as_frame,
+    is_table,
+    object_values,
+    requires,
+)
 from customer_understanding._core._render import (
     FrozenMapping,
     frozen_array,
@@ -77,6 +83,7 @@ __all__ = [
     "moment_checked",
     "names",
     "numbers",
+    "object_values",
     "objects",
     "one_of",
     "parse_moment",

@@ -16,6 +16,9 @@ import math
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from customer_understanding._core._columns import shown
 from customer_understanding._errors import InvalidValueError, MissingDependencyError
 
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["TableExport", "as_frame", "is_table", "requires"]
+__all__ = ["TableExport", "as_frame", "is_table", "object_values", "requires"]
 
 
 def requires(module: str, *, extra: str, needed_for: str) -> ModuleType:
@@ -100,6 +103,25 @@ def as_frame(data: object, *, name: str) -> pd.DataFrame:
             return converted
     msg = f"{name}={shown(data)} must be a table: a pandas or polars DataFrame, or a pyarrow Table"
     raise InvalidValueError(msg)
+
+
+def object_values(values: pd.Series[Any]) -> npt.NDArray[np.object_]:
+    """A new object array of ``values`` with ``None`` for every missing value.
+
+    pandas 3 holds text in a string dtype whose missing value is NaN, where pandas 2's
+    object columns held ``None``; code that asks ``value is None`` reads through this.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> object_values(pd.Series(["a", None, float("nan")])).tolist()
+    ['a', None, None]
+    """
+    import pandas as pd
+
+    array: npt.NDArray[np.object_] = values.to_numpy(dtype=object, copy=True)
+    array[pd.isna(array)] = None
+    return array
 
 
 class _HasPandas(Protocol):

@@ -20,6 +20,7 @@ from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist, cpdist
 
 from customer_understanding._core import (
+    TableExport,
     as_frame,
     html_table,
     positive,
@@ -41,7 +42,7 @@ _CHUNK = 2_000
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class AccountMatches:
+class AccountMatches(TableExport):
     """Each contact's account, the method that found it, a confidence and the evidence.
 
     Parameters

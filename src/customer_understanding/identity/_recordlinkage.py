@@ -106,11 +106,11 @@ def candidate_pairs(
     if window < 3 or window % 2 == 0:
         msg = f"window={window!r} must be an odd number >= 3"
         raise InvalidValueError(msg)
-    toolkit = _toolkit("candidate_pairs")
     frame = as_frame(records, name="records").reset_index(drop=True)
     for on in block:
         _check(frame, _columns(on), "block")
     _check(frame, list(sorted_neighbourhood), "sorted_neighbourhood")
+    toolkit = _toolkit("candidate_pairs")
     indexer = toolkit.Index()
     for on in block:
         indexer.block(_columns(on))

@@ -21,6 +21,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     NAT,
+    TableExport,
     as_frame,
     html_table,
     summary,
@@ -45,7 +46,7 @@ _PROVENANCE = ("cluster", "field", "record", "source", "value", "rule")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class GoldenRecords:
+class GoldenRecords(TableExport):
     """One golden record per cluster, and which record gave each of its values.
 
     Parameters

@@ -13,6 +13,7 @@ import pandas as pd
 from customer_understanding._core import (
     DAY_NS,
     Moment,
+    TableExport,
     are_numbers,
     html_table,
     numbers,
@@ -86,7 +87,7 @@ def _features(
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Backtest:
+class Backtest(TableExport):
     """How a predictive scorer trained before a cut-off did on the outcomes after it.
 
     Attributes

@@ -14,6 +14,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     html_table,
     known_by,
     parse_moment,
@@ -36,7 +37,7 @@ _SENIOR = Condition(trait="seniority", op="in", value=("vp", "c_level"))
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class SignalSet:
+class SignalSet(TableExport):
     """The signals raised as of one moment, and those held back with the reason why.
 
     Read-only: :meth:`to_pandas` and :attr:`suppressed` hand out new DataFrames.
