@@ -86,7 +86,8 @@ class AccountMatches(TableExport):
 def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     if column not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[column].astype("string").str.strip().str.lower().replace("", pd.NA)
+    text = frame[column].astype("string").str.strip().str.lower()
+    return text.mask(text == "")  # empty text is missing
 
 
 def _host(text: str) -> str | None:
@@ -106,7 +107,8 @@ def _domain(values: pd.Series[str]) -> pd.Series[str]:
 def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
     """Organisation names without legal suffixes, spaces or punctuation."""
     cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    return cleaned.str.replace(" ", "", regex=False).replace("", pd.NA).set_axis(values.index)
+    joined = cleaned.str.replace(" ", "", regex=False)
+    return joined.mask(joined == "").set_axis(values.index)  # empty names are missing
 
 
 def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
