@@ -1,21 +1,41 @@
 # Two entry points do all the setup: `make demo` and `make test`.
-# Each creates the virtual environment when it is missing and installs the project into it.
+# Each creates the virtual environments it needs when they are missing and installs the
+# project into them.
+#
+# The suite runs against both ends of the supported pandas range:
+# - .venv: the lowest supported pandas (2.2) on $(PYTHON), with every extra's package
+#   (recordlinkage requires pandas < 3); lint, type checks, docs and examples run here too;
+# - .venv-newest: the newest pandas on the newest Python found (3.13, else 3.12, else
+#   $(PYTHON)), without recordlinkage; only the test suite runs here.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+LOWEST_PANDAS ?= pandas==2.2.*
+NEWEST_VENV ?= .venv-newest
+NEWEST_BIN := $(NEWEST_VENV)/bin
+# The first interpreter that runs (a pyenv shim of a version not selected does not).
+PYTHON_NEWEST ?= $(shell for p in python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13) \
+	python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(PYTHON); do \
+	$$p -c '' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint typecheck unit docs examples bench fuzz clean
+.PHONY: demo test lint typecheck unit unit-newest docs examples bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[dev]'
+	$(BIN)/python -m pip install -e '.[dev,recordlinkage]' '$(LOWEST_PANDAS)'
+	touch $@
+
+$(NEWEST_BIN)/.installed: pyproject.toml
+	$(PYTHON_NEWEST) -m venv $(NEWEST_VENV)
+	$(NEWEST_BIN)/python -m pip install --upgrade pip
+	$(NEWEST_BIN)/python -m pip install --upgrade -e '.[dev]' 'pandas>=3'
 	touch $@
 
 demo: $(BIN)/.installed
 	$(BIN)/python -m customer_understanding demo
 
-test: lint typecheck unit docs examples
+test: lint typecheck unit unit-newest docs examples
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -26,7 +46,13 @@ typecheck: $(BIN)/.installed
 	$(BIN)/mypy --strict src
 
 unit: $(BIN)/.installed
+	@$(BIN)/python -c 'import sys, pandas; print("== unit: Python", sys.version.split()[0], "pandas", pandas.__version__)'
 	$(BIN)/pytest
+
+# The same suite on the newest pandas and Python; recordlinkage's tests skip (it needs pandas < 3).
+unit-newest: $(NEWEST_BIN)/.installed
+	@$(NEWEST_BIN)/python -c 'import sys, pandas; print("== unit-newest: Python", sys.version.split()[0], "pandas", pandas.__version__)'
+	$(NEWEST_BIN)/pytest -p no:cacheprovider
 
 docs: $(BIN)/.installed
 	$(BIN)/sphinx-build -W --keep-going -q -b html docs docs/_build/html
@@ -44,4 +70,4 @@ bench: $(BIN)/.installed
 	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(NEWEST_VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache

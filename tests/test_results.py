@@ -63,6 +63,11 @@ def _records() -> pd.DataFrame:
     return _base().tables.contact_records.to_pandas().rename(columns={"source_id": "id"})
 
 
+def _needs(package: str) -> None:
+    # recordlinkage is an optional extra that requires pandas < 3: skip where it is absent.
+    pytest.importorskip(package, reason=f"{package} is not installed (an optional extra)")
+
+
 @cache
 def _link() -> identity.LinkResult:
     return identity.Linker(fields=_FIELDS).deduplicate(_records())
@@ -101,7 +106,7 @@ RECIPES: dict[str, Callable[[], object]] = {
     "DormancySpells": lambda: journeys.dormancy(
         _base().interactions.column("contact"), _base().interactions.column("occurred_at"),
         subjects=len(_base().contacts), days=30, as_of=AS_OF),
-    "EcmLinks": lambda: identity.ecm_links(_link()),
+    "EcmLinks": lambda: identity.ecm_links(_needs("recordlinkage") or _link()),
     "FunnelTable": lambda: journeys.Funnel(steps=("mql", "sql")).measure(
         journeys.stage_history(_base(), level="contact"), as_of=AS_OF),
     "GoldenRecords": lambda: identity.golden_records(

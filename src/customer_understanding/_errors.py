@@ -7,7 +7,8 @@ from the builtin a caller would naturally catch::
     ├── InvalidValueError (ValueError)        a value fails a domain rule
     ├── UnknownNameError (LookupError)        a vocabulary, preset or strategy name is unknown
     ├── NotFoundError (LookupError)           an id names nothing in the customer base
-    └── IngestError (ValueError)              a source table has problems (lists every one)
+    ├── IngestError (ValueError)              a source table has problems (lists every one)
+    └── MissingDependencyError (ImportError)  an optional package is not installed (names its extra)
 
 Messages name the argument, source, row or column, and show the offending value; a
 personal value (an e-mail address, a person's name, a phone number) is masked
@@ -27,6 +28,7 @@ __all__ = [
     "CustomerUnderstandingError",
     "IngestError",
     "InvalidValueError",
+    "MissingDependencyError",
     "NotFoundError",
     "UnknownNameError",
     "personal",
@@ -216,6 +218,17 @@ class IngestError(CustomerUnderstandingError, ValueError):
         return "\n".join(lines)
 
 
+class MissingDependencyError(CustomerUnderstandingError, ImportError):
+    """An optional package a feature needs is not installed; the message names the extra.
+
+    Examples
+    --------
+    >>> from customer_understanding import MissingDependencyError
+    >>> issubclass(MissingDependencyError, ImportError)
+    True
+    """
+
+
 # Tracebacks and reprs show where users import the errors from, not the private module.
 for _error in (
     CustomerUnderstandingError,
@@ -223,6 +236,7 @@ for _error in (
     UnknownNameError,
     NotFoundError,
     IngestError,
+    MissingDependencyError,
 ):
     _error.__module__ = "customer_understanding"
 del _error

@@ -25,6 +25,8 @@ from customer_understanding._core import Moment
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
     from customer_understanding.base import Tables
     from customer_understanding.journeys import Attribution, Outcomes, Touches
@@ -42,6 +44,7 @@ __all__ = [
     "Scorer",
     "SegmentModel",
     "Segmenter",
+    "TableLike",
     "TableSource",
     "Trait",
 ]
@@ -52,6 +55,10 @@ __all__ = [
 #: event in the data. Every result stores the moment it was computed for as a
 #: :class:`Moment`.
 AsOf: TypeAlias = datetime | date | str | int | np.integer | np.datetime64 | None
+#: A table in any form the library's entry points accept: a pandas DataFrame, a polars
+#: DataFrame or a pyarrow Table (polars needs pyarrow to convert). Each entry point
+#: converts it to pandas once, where it receives it.
+TableLike: TypeAlias = "pd.DataFrame | pl.DataFrame | pa.Table"
 #: The entity a score, trait or segment is about.
 Level: TypeAlias = Literal["contact", "account"]
 

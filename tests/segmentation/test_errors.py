@@ -91,5 +91,5 @@ def test_functions_name_their_bad_arguments():
         transaction_summary(frame, observation_end="later")
     with pytest.raises(CustomerUnderstandingError, match="'amount'"):
         transaction_summary(frame, observation_end="2026-02-01", value="amount")
-    with pytest.raises(CustomerUnderstandingError, match="transactions=list"):
+    with pytest.raises(CustomerUnderstandingError, match=r"transactions=\[\] must be a table"):
         transaction_summary([], observation_end="2026-02-01")

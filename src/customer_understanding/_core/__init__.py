@@ -16,6 +16,13 @@ from customer_understanding._core._convert import (
     objects,
 )
 from customer_understanding._core._decay import half_life_decay
+from customer_understanding._core._frames import (
+    TableExport,
+    as_frame,
+    is_table,
+    object_values,
+    requires,
+)
 from customer_understanding._core._imports import load_module
 from customer_understanding._core._render import (
     FrozenMapping,
@@ -54,8 +61,10 @@ __all__ = [
     "FrozenMapping",
     "Moment",
     "Refused",
+    "TableExport",
     "are_names",
     "are_numbers",
+    "as_frame",
     "check_finite",
     "check_positive",
     "check_probability",
@@ -69,17 +78,20 @@ __all__ = [
     "html_table",
     "int32s",
     "int64s",
+    "is_table",
     "known_by",
     "labels",
     "load_module",
     "moment_checked",
     "names",
     "numbers",
+    "object_values",
     "objects",
     "one_of",
     "parse_moment",
     "positive",
     "positive_or_none",
+    "requires",
     "resolve_moment",
     "same_array",
     "shown",

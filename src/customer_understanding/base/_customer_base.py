@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_mapping, html_table, typed_fields
+from customer_understanding._core import TableExport, frozen_mapping, html_table, typed_fields
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._links import with_none
@@ -50,7 +50,7 @@ def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class BaseSummary:
+class BaseSummary(TableExport):
     """Counts that describe a customer base at a glance.
 
     Attributes

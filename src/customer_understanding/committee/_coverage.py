@@ -14,6 +14,7 @@ from customer_understanding._core import (
     DAY_NS,
     NAT,
     Moment,
+    TableExport,
     from_nanos,
     html_table,
     known_by,
@@ -83,7 +84,7 @@ class Gap:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class CoverageReport:
+class CoverageReport(TableExport):
     """Coverage of every account's committee as of one moment, and its gaps.
 
     The tables are kept private: :meth:`to_pandas` and :attr:`accounts` hand out new

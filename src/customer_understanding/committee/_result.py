@@ -9,6 +9,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     check_probability,
     html_table,
     summary,
@@ -43,7 +44,7 @@ def _edges(value: Any) -> pd.DataFrame:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class Committee:
+class Committee(TableExport):
     """One account's (or opportunity's) buying committee as of a moment.
 
     The tables are kept private; :attr:`members`, :attr:`edges`, :attr:`graph` and
@@ -182,7 +183,7 @@ class Committee:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class CommitteeSet:
+class CommitteeSet(TableExport):
     """The committees of every account as of one moment, computed in bulk.
 
     The tables are kept private; :attr:`members`, :attr:`edges` and :meth:`to_pandas`

@@ -20,6 +20,7 @@ import pandas as pd
 from customer_understanding._core import (
     NAT,
     Moment,
+    TableExport,
     check_probability,
     html_table,
     known_by,
@@ -156,7 +157,7 @@ _COLUMN = is_a(np.ndarray, "a one-dimensional column")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class RoleAssignment:
+class RoleAssignment(TableExport):
     """One role per contact row: its code in :class:`Role` order, confidence and source.
 
     ``source`` is ``"declared"`` (a CRM contact role), ``"inferred"`` (from the title) or

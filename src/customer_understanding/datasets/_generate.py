@@ -10,6 +10,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import object_values
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.datasets import _activity as act
 from customer_understanding.datasets import _activity_sales as sales
@@ -157,7 +158,7 @@ def _interactions(
 def _records(exports: Mapping[str, Export], frames: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     parts = []
     for source in RECORD_EXPORTS:
-        ids = frames[source][_ID_COLUMN[source.split(".")[0]]].to_numpy(dtype=object)
+        ids = object_values(frames[source][_ID_COLUMN[source.split(".")[0]]])
         kind = "company" if source in _COMPANY_EXPORTS else "person"
         entities = exports[source].entities
         parts.append(
@@ -170,7 +171,7 @@ def _product_records(
     frames: Mapping[str, pd.DataFrame], *, directory: Directory, people_ids: Strs
 ) -> pd.DataFrame:
     """One record per product user id seen in ``product.events``."""
-    users = pd.unique(frames["product.events"]["user_id"].to_numpy(dtype=object))
+    users = pd.unique(object_values(frames["product.events"]["user_id"]))
     owner = {
         user: person
         for user, person in zip(directory.product_user, people_ids, strict=True)

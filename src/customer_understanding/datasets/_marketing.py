@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import object_values, typed_fields
 from customer_understanding.datasets._cast import (
     Cast,
     Export,
@@ -150,7 +150,7 @@ def hubspot_contacts(
     frame = _contact_frame(cast, rng, rows=rows, created=created)
     frame.insert(0, "hs_object_id", ids)
     frame.insert(7, "associatedcompanyid", linked)
-    held = (("hs_contact", ids), ("hs_email", frame["email"].to_numpy(dtype=object)))
+    held = (("hs_contact", ids), ("hs_email", object_values(frame["email"])))
     per_person = {key: spread(values, rows, size=people.size) for key, values in held}
     per_person["hs_company"] = spread(linked, rows, size=people.size)
     seen = spread_times(created, rows, size=people.size)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import object_values
 from customer_understanding.datasets._cast import Cast, Export
 from customer_understanding.datasets._catalog import SF_ROLE_LABELS
 from customer_understanding.datasets._deals import OPEN, SF_STAGES, WON
@@ -80,7 +81,7 @@ def committees(cast: Cast, *, opportunity_of_deal: Strs) -> pd.DataFrame:
 
 def contact_roles(table: pd.DataFrame, rng: np.random.Generator, *, contact: Strs) -> Export:
     """The ``salesforce.OpportunityContactRole`` export: the committee as reps recorded it."""
-    role = table["role"].to_numpy(dtype=object)
+    role = object_values(table["role"])
     keep = rng.random(len(table)) < np.array([_INCLUDE.get(str(r), 0.8) for r in role])
     kept = table[keep]
     role = role[keep]
@@ -158,6 +159,6 @@ def role_truth(table: pd.DataFrame, *, people_ids: Strs) -> pd.DataFrame:
         {
             "opportunity_id": table["opportunity_id"].to_numpy(dtype=object),
             "person_id": people_ids[table["person"].to_numpy()],
-            "role": table["role"].to_numpy(dtype=object),
+            "role": object_values(table["role"]),
         }
     )

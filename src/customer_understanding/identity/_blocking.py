@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import html_table, summary, typed_fields
+from customer_understanding._core import TableExport, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -134,7 +134,7 @@ def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.N
 
 
 @attrs.frozen(field_transformer=typed_fields, repr=False)
-class BlockingReport:
+class BlockingReport(TableExport):
     """What each blocking rule would yield: its pairs and its largest block.
 
     One row per rule: ``rule``, ``pairs``, ``largest_block`` and, from

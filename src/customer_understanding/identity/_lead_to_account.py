@@ -10,7 +10,7 @@ confidence while a different country lowers it.
 from __future__ import annotations
 
 from collections.abc import Collection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -19,11 +19,21 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist, cpdist
 
-from customer_understanding._core import html_table, positive, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    as_frame,
+    html_table,
+    positive,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._resolver import _country
+
+if TYPE_CHECKING:
+    from customer_understanding.typing import TableLike
 
 __all__ = ["AccountMatches", "LeadToAccount"]
 
@@ -32,7 +42,7 @@ _CHUNK = 2_000
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class AccountMatches:
+class AccountMatches(TableExport):
     """Each contact's account, the method that found it, a confidence and the evidence.
 
     Parameters
@@ -76,7 +86,8 @@ class AccountMatches:
 def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
     if column not in frame.columns:
         return pd.Series(pd.NA, index=frame.index, dtype="string")
-    return frame[column].astype("string").str.strip().str.lower().replace("", pd.NA)
+    text = frame[column].astype("string").str.strip().str.lower()
+    return text.mask(text == "")  # empty text is missing
 
 
 def _host(text: str) -> str | None:
@@ -96,7 +107,8 @@ def _domain(values: pd.Series[str]) -> pd.Series[str]:
 def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
     """Organisation names without legal suffixes, spaces or punctuation."""
     cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    return cleaned.str.replace(" ", "", regex=False).replace("", pd.NA).set_axis(values.index)
+    joined = cleaned.str.replace(" ", "", regex=False)
+    return joined.mask(joined == "").set_axis(values.index)  # empty names are missing
 
 
 def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
@@ -162,19 +174,22 @@ class LeadToAccount:
     >>> contacts = pd.DataFrame({"id": ["c1", "c2", "c3"],
     ...     "email": ["ann@acme.com", "bo@gmail.com", "cy@yahoo.com"],
     ...     "company": [None, "Globex", "Initech"], "country": [None, "DE", None]})
-    >>> LeadToAccount().match(contacts, accounts).to_pandas()[["account_id", "method"]]
+    >>> matches = LeadToAccount().match(contacts, accounts).to_pandas()
+    >>> matches[["account_id", "method"]].fillna("-")
       account_id  method
     0         A1  domain
     1         A2    name
-    2       None    none
+    2          -    none
     """
 
     name_threshold: float = attrs.field(default=0.9, validator=_share)
     domain_confidence: float = attrs.field(default=0.97, validator=_share)
     free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
-    def match(self, contacts: pd.DataFrame, accounts: pd.DataFrame) -> AccountMatches:
+    def match(self, contacts: TableLike, accounts: TableLike) -> AccountMatches:
         """Assign every contact to at most one account.
+
+        ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables.
 
         Raises
         ------
@@ -193,6 +208,8 @@ class LeadToAccount:
         >>> LeadToAccount().match(contacts, accounts).to_pandas().loc[0, "evidence"]
         "company 'ember energy' ~ account name 'Ember Energy B.V.' (similarity 1.00); city agrees"
         """
+        contacts = as_frame(contacts, name="contacts")
+        accounts = as_frame(accounts, name="accounts")
         _check(contacts, ("id", "email"), "contacts")
         _check(accounts, ("id", "name"), "accounts")
         people = self._people(contacts)
@@ -207,7 +224,8 @@ class LeadToAccount:
         table.loc[unmatched, "method"] = "none"
         table.loc[unmatched, "evidence"] = "no work domain or company name matches an account"
         table.insert(0, "contact", contacts["id"].to_numpy())
-        account = table["account"].to_numpy(dtype=object)
+        # A copy: pandas 3 hands out read-only views of a frame's data.
+        account = table["account"].to_numpy(dtype=object, copy=True)
         account[unmatched.to_numpy()] = None
         table["account"] = account
         table = table.rename(columns={"contact": "contact_id", "account": "account_id"})

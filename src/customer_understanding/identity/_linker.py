@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import as_frame, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import (
     BlockingReport,
@@ -32,6 +33,9 @@ from customer_understanding.identity._fields import Field
 from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m, fit_m_by_rule
 from customer_understanding.identity._records import Prepared, prepare
 from customer_understanding.identity._result import LinkResult
+
+if TYPE_CHECKING:
+    from customer_understanding.typing import TableLike
 
 __all__ = ["Linker", "default_rules"]
 
@@ -56,6 +60,15 @@ def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
                if field.block and field.kind in _SINGLE_KEY_KINDS]  # fmt: skip
     doubles = [BlockingRule(on=pair) for pair in itertools.combinations(blocking, 2)]
     return singles + doubles if len(blocking) > 1 else singles or [BlockingRule(on=tuple(blocking))]
+
+
+def _frames(
+    records: TableLike | Mapping[str, TableLike],
+) -> pd.DataFrame | Mapping[str, pd.DataFrame]:
+    """A caller's table, or tables by name, as pandas (polars and Arrow are converted)."""
+    if isinstance(records, Mapping):
+        return {name: as_frame(table, name=f"tables[{name!r}]") for name, table in records.items()}
+    return as_frame(records, name="records")
 
 
 def _fields_tuple(fields: Sequence[Field]) -> tuple[Field, ...]:
@@ -187,7 +200,7 @@ class Linker:
         return prepared, np.arange(len(prepared), dtype=np.int64)
 
     def report(
-        self, records: pd.DataFrame | Mapping[str, pd.DataFrame], *, id_column: str | None = None
+        self, records: TableLike | Mapping[str, TableLike], *, id_column: str | None = None
     ) -> BlockingReport:
         """Before running: the pairs each blocking rule would yield and its largest block.
 
@@ -199,7 +212,7 @@ class Linker:
             rule  pairs  largest_block  used
         0  email      1              2  True
         """
-        prepared, pair_sources = self._prepare(records, id_column, None)
+        prepared, pair_sources = self._prepare(_frames(records), id_column, None)
         report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
         report["used"] = self._within_budget(report, len(prepared))
         return BlockingReport(report)
@@ -357,7 +370,7 @@ class Linker:
 
     def deduplicate(
         self,
-        records: pd.DataFrame,
+        records: TableLike,
         *,
         id_column: str | None = None,
         source_column: str | None = None,
@@ -370,7 +383,8 @@ class Linker:
         Parameters
         ----------
         records
-            One row per record, holding the declared columns.
+            One row per record, holding the declared columns: a pandas or polars DataFrame,
+            or a pyarrow Table.
         id_column
             The column of record ids (default: the index). Ids must be unique.
         source_column
@@ -389,14 +403,15 @@ class Linker:
         >>> linker.deduplicate(frame, cannot_link=[(0, 1)]).clusters.tolist()
         [0, 1, 2]
         """
-        prepared, pair_sources = self._prepare(records, id_column, source_column)
-        exclusive = exclusive_rows(records.reset_index(drop=True), self.exclusive)
+        frame = as_frame(records, name="records")
+        prepared, pair_sources = self._prepare(frame, id_column, source_column)
+        exclusive = exclusive_rows(frame.reset_index(drop=True), self.exclusive)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
                          labels=labels, exclusive=exclusive)  # fmt: skip
 
     def link(
         self,
-        tables: Mapping[str, pd.DataFrame],
+        tables: Mapping[str, TableLike],
         *,
         id_column: str | None = None,
         must_link: Pairs | None = None,
@@ -416,6 +431,6 @@ class Linker:
         >>> linker.link({"crm": crm, "shop": shop}).clusters.tolist()
         [0, 1, 1]
         """
-        prepared, pair_sources = self._prepare(tables, id_column, None)
+        prepared, pair_sources = self._prepare(_frames(tables), id_column, None)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
                          labels=None)  # fmt: skip

@@ -10,28 +10,44 @@ Three pieces meet the engine's data halfway:
 - :func:`ecm_links` fits recordlinkage's ``ECMClassifier`` on a :class:`LinkResult`'s
   comparison levels, an unsupervised second opinion beside the engine's own model.
 
-recordlinkage is untyped; its imports stay in this module.
+recordlinkage is optional (the ``recordlinkage`` extra; it requires pandas below 3) and
+untyped: it is imported here only, when :func:`candidate_pairs` or :func:`ecm_links` runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-import recordlinkage
 
-from customer_understanding._core import frozen_array, html_table, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    as_frame,
+    frozen_array,
+    html_table,
+    requires,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._records import prepare
 from customer_understanding.identity._result import LinkResult
 
+if TYPE_CHECKING:
+    from customer_understanding.typing import TableLike
+
 __all__ = ["EcmLinks", "candidate_pairs", "compare_pairs", "ecm_links"]
 
 Pairs = tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]
+
+
+def _toolkit(needed_for: str) -> Any:
+    return requires("recordlinkage", extra="recordlinkage", needed_for=needed_for)
 
 
 def _columns(on: str | Sequence[str]) -> list[str]:
@@ -46,7 +62,7 @@ def _check(records: pd.DataFrame, columns: Sequence[str], argument: str) -> None
 
 
 def candidate_pairs(
-    records: pd.DataFrame,
+    records: TableLike,
     *,
     block: Sequence[str | Sequence[str]] = (),
     sorted_neighbourhood: Sequence[str] = (),
@@ -70,6 +86,11 @@ def candidate_pairs(
     tuple of numpy arrays
         ``(left, right)`` row positions with ``left < right``, each pair once.
 
+    Raises
+    ------
+    MissingDependencyError
+        If recordlinkage is not installed (the ``recordlinkage`` extra).
+
     Examples
     --------
     >>> import pandas as pd
@@ -85,11 +106,12 @@ def candidate_pairs(
     if window < 3 or window % 2 == 0:
         msg = f"window={window!r} must be an odd number >= 3"
         raise InvalidValueError(msg)
+    frame = as_frame(records, name="records").reset_index(drop=True)
     for on in block:
-        _check(records, _columns(on), "block")
-    _check(records, list(sorted_neighbourhood), "sorted_neighbourhood")
-    frame = records.reset_index(drop=True)
-    indexer = recordlinkage.Index()
+        _check(frame, _columns(on), "block")
+    _check(frame, list(sorted_neighbourhood), "sorted_neighbourhood")
+    toolkit = _toolkit("candidate_pairs")
+    indexer = toolkit.Index()
     for on in block:
         indexer.block(_columns(on))
     for column in sorted_neighbourhood:
@@ -102,7 +124,7 @@ def candidate_pairs(
     return unique[:, 0].copy(), unique[:, 1].copy()
 
 
-def compare_pairs(records: pd.DataFrame, pairs: Pairs, *, fields: Sequence[Field]) -> pd.DataFrame:
+def compare_pairs(records: TableLike, pairs: Pairs, *, fields: Sequence[Field]) -> pd.DataFrame:
     """The engine's comparison levels for given pairs, as recordlinkage feature vectors.
 
     Each column is a declared field; each value the pair's comparison level on it (0 is
@@ -118,23 +140,24 @@ def compare_pairs(records: pd.DataFrame, pairs: Pairs, *, fields: Sequence[Field
     ...               fields=[Field(column="surname", kind="family_name")])["surname"].tolist()
     [2, 3]
     """
+    frame = as_frame(records, name="records")
     left, right = (np.asarray(side, dtype=np.int64) for side in pairs)
     if len(left) != len(right):
         msg = f"pairs has {len(left)} left rows but {len(right)} right rows"
         raise InvalidValueError(msg)
     if len(left) and (
-        min(left.min(), right.min()) < 0 or max(left.max(), right.max()) >= len(records)
+        min(left.min(), right.min()) < 0 or max(left.max(), right.max()) >= len(frame)
     ):
-        msg = f"pairs holds a row position outside 0..{len(records) - 1}"
+        msg = f"pairs holds a row position outside 0..{len(frame) - 1}"
         raise InvalidValueError(msg)
-    prepared = prepare(records, fields)
+    prepared = prepare(frame, fields)
     levels = prepared.compare(left, right)
     index = pd.MultiIndex.from_arrays([left, right], names=["left", "right"])
     return pd.DataFrame(levels, index=index, columns=[field.column for field in fields])
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class EcmLinks:
+class EcmLinks(TableExport):
     """recordlinkage's ECM decision for each of a :class:`LinkResult`'s pairs.
 
     Parameters
@@ -204,6 +227,8 @@ def ecm_links(result: LinkResult, *, threshold: float = 0.5) -> EcmLinks:
     ------
     InvalidValueError
         When ``threshold`` is not in (0, 1) or the result has fewer than two pairs.
+    MissingDependencyError
+        If recordlinkage is not installed (the ``recordlinkage`` extra).
 
     Examples
     --------
@@ -222,8 +247,9 @@ def ecm_links(result: LinkResult, *, threshold: float = 0.5) -> EcmLinks:
     if len(result.left) < 2:
         msg = f"result has {len(result.left)} candidate pairs; ECM needs at least 2"
         raise InvalidValueError(msg)
+    toolkit = _toolkit("ecm_links")
     features = _agreement(result)
-    classifier = recordlinkage.ECMClassifier(binarize=None)
+    classifier = toolkit.ECMClassifier(binarize=None)
     classifier.fit(features)
     probability = np.asarray(classifier.prob(features), dtype=np.float64)
     return EcmLinks(

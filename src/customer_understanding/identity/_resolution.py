@@ -28,7 +28,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, html_table, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    frozen_array,
+    html_table,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, scrub
 from customer_understanding.tables import AccountRecords, ContactRecords
 
@@ -125,7 +131,7 @@ def _labels(value: Any) -> npt.NDArray[np.object_]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class Resolution:
+class Resolution(TableExport):
     """Record → entity assignments for account and contact records.
 
     Parameters

@@ -8,7 +8,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, html_table, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    frozen_array,
+    html_table,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import NotFoundError
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._records import Prepared
@@ -21,7 +27,7 @@ def _frozen(values: npt.ArrayLike) -> npt.NDArray[np.generic]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class LinkResult:
+class LinkResult(TableExport):
     """Scored candidate pairs, the clusters built from the links, and why.
 
     Parameters

@@ -12,14 +12,21 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, html_table, summary, typed_fields
+from customer_understanding._core import (
+    NAT,
+    TableExport,
+    as_frame,
+    html_table,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.identity._rules import (
     MostFrequent,
@@ -30,13 +37,16 @@ from customer_understanding.identity._rules import (
 )
 from customer_understanding.identity._survive import survivors
 
+if TYPE_CHECKING:
+    from customer_understanding.typing import TableLike
+
 __all__ = ["GoldenRecords", "golden_records"]
 
 _PROVENANCE = ("cluster", "field", "record", "source", "value", "rule")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class GoldenRecords:
+class GoldenRecords(TableExport):
     """One golden record per cluster, and which record gave each of its values.
 
     Parameters
@@ -101,7 +111,7 @@ class GoldenRecords:
 
 
 def _present(values: pd.Series[Any]) -> npt.NDArray[np.bool_]:
-    present = values.notna().to_numpy()
+    present = values.notna().to_numpy(copy=True)  # updated in place below
     if values.dtype == object or isinstance(values.dtype, pd.StringDtype):
         text = values.astype("string").str.strip()
         present &= (text.str.len() > 0).fillna(False).to_numpy()
@@ -201,7 +211,7 @@ def _context(
 
 
 def golden_records(
-    records: pd.DataFrame,
+    records: TableLike,
     clusters: npt.ArrayLike,
     *,
     rules: Mapping[str, Rule] | None = None,
@@ -215,7 +225,7 @@ def golden_records(
     Parameters
     ----------
     records
-        The linked records, one row each.
+        The linked records, one row each (a pandas or polars DataFrame, or a pyarrow Table).
     clusters
         The cluster label of each record (for example :attr:`LinkResult.clusters`).
     rules
@@ -258,6 +268,7 @@ def golden_records(
     >>> result.provenance_of(0)[["field", "record", "source"]].values.tolist()
     [['name', 0, 'hubspot'], ['phone', 1, 'salesforce']]
     """
+    records = as_frame(records, name="records")
     context = _context(records, clusters, (source_column, time_column, id_column))
     meta = {source_column, time_column, id_column}
     fields = [column for column in records.columns if column not in meta]

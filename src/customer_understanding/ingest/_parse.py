@@ -221,12 +221,22 @@ def _nanos(parsed: pd.Series[Any]) -> npt.NDArray[np.int64]:
     return np.asarray(values.view(np.int64), dtype=np.int64)
 
 
+_FIRST = pd.Timestamp.min.tz_localize("UTC")
+_LAST = pd.Timestamp.max.tz_localize("UTC")
+
+
+def _in_range(parsed: pd.Series[Any]) -> pd.Series[Any]:
+    # pandas 3 parses times beyond the nanosecond range at a coarser unit instead of
+    # failing; they become NaT here, and `_out_of_range` gives them their own reason.
+    return parsed.where((parsed >= _FIRST) & (parsed <= _LAST))
+
+
 def _out_of_range(text: str, fmt: str | None) -> bool:
     try:
         if fmt in _EPOCH_UNITS:
-            pd.Timestamp(float(text), unit=_EPOCH_UNITS[fmt])
+            pd.Timestamp(float(text), unit=_EPOCH_UNITS[fmt]).as_unit("ns")
         else:
-            pd.to_datetime(text, format=fmt or "ISO8601")
+            pd.to_datetime(text, format=fmt or "ISO8601").as_unit("ns")
     except (pd.errors.OutOfBoundsDatetime, OverflowError):
         return True
     except (ValueError, TypeError):
@@ -278,7 +288,7 @@ def parse_time(series: pd.Series[Any], fmt: str | None = None) -> Parsed:
         expected = (
             f"not a time in the format {fmt!r}" if fmt else "not an ISO 8601 date or datetime"
         )
-    per_value = _nanos(parsed)
+    per_value = _nanos(_in_range(parsed))
     failed = per_value == NAT
     reasons = np.array([_RANGE if bad and _out_of_range(text, fmt) else expected
                         for bad, text in zip(failed.tolist(), texts.tolist(), strict=True)],
@@ -297,7 +307,10 @@ def parse_number(series: pd.Series[Any]) -> Parsed:
     [False, True, True]
     """
     codes, texts = distinct_text(series)
-    per_value = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce").to_numpy(np.float64)
+    numbers = pd.to_numeric(pd.Series(texts, dtype=object), errors="coerce")
+    per_value = numbers.to_numpy(
+        np.float64, copy=True
+    )  # written below; pandas 3 views are read-only
     infinite = np.isinf(per_value)
     bad = infinite | np.isnan(per_value)
     per_value[bad] = np.nan

@@ -12,6 +12,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import as_frame, is_table
 from customer_understanding._errors import IngestError
 from customer_understanding.ingest._csv import CsvOptions, RawTable, read_delimited
 from customer_understanding.ingest._report import Problem
@@ -40,12 +41,9 @@ def read_source(data: object, *, source: str, options: CsvOptions) -> RawTable:
     IngestError
         If the data cannot be read as a table at all (the problem names the file).
     """
-    if isinstance(data, pd.DataFrame):
-        return RawTable(frame=_checked_labels(data.reset_index(drop=True), source))
-    if callable(getattr(data, "to_pandas", None)):  # polars DataFrames, pyarrow Tables
-        converted = data.to_pandas()  # type: ignore[attr-defined]
-        if isinstance(converted, pd.DataFrame):
-            return RawTable(frame=_checked_labels(converted.reset_index(drop=True), source))
+    if is_table(data):  # pandas, polars, pyarrow: the library's one conversion
+        frame = as_frame(data, name="data")
+        return RawTable(frame=_checked_labels(frame.reset_index(drop=True), source))
     if is_file(data):
         path = Path(cast("str | os.PathLike[str]", data))
         suffix = path.suffix.lower()

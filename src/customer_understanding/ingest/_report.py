@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from customer_understanding._core import html_table, summary, typed_fields
+from customer_understanding._core import TableExport, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, scrub
 from customer_understanding._errors import personal as personal_repr
 
@@ -150,7 +150,7 @@ def _reports(value: object) -> tuple[SourceReport, ...]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class LoadReport:
+class LoadReport(TableExport):
     """Row accounting and problems for every source of one load.
 
     Examples

@@ -21,6 +21,7 @@ from customer_understanding._core import (
     DAY_NS,
     NAT,
     Moment,
+    TableExport,
     html_table,
     known_by,
     summary,
@@ -59,7 +60,7 @@ _UNKNOWN = "(unknown)"
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class DealJourneys:
+class DealJourneys(TableExport):
     """Touches and outcomes of every opportunity as of a moment, ready for attribution.
 
     Attributes

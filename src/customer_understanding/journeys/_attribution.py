@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import html_table, summary, typed_fields
+from customer_understanding._core import TableExport, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import (
     check_count,
@@ -24,7 +24,7 @@ __all__ = ["Attribution", "credit_channels", "credit_weights"]
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Attribution:
+class Attribution(TableExport):
     """Credits of one attribution method: per touch, and totalled per channel.
 
     Attributes

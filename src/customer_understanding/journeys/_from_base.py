@@ -13,6 +13,7 @@ from customer_understanding._core import (
     DAY_NS,
     NAT,
     Moment,
+    TableExport,
     html_table,
     known_by,
     positive,
@@ -144,7 +145,7 @@ def entry_month_cohorts(history: StageHistory, *, stage: str = "known") -> tuple
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class DormancySpells:
+class DormancySpells(TableExport):
     """Stretches without activity longer than the dormancy threshold, as of a moment.
 
     Attributes

@@ -27,6 +27,7 @@ from customer_understanding._core import (
     DAY_NS,
     NAT,
     Moment,
+    TableExport,
     html_table,
     known_by,
     positive_or_none,
@@ -55,7 +56,7 @@ Ints = npt.NDArray[np.int64]
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class FunnelTable:
+class FunnelTable(TableExport):
     """One row per step (and cohort) of a funnel, as of a moment.
 
     Parameters

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import attrs
 import pandas as pd
 
-from customer_understanding._core import Moment, html_table, summary, typed_fields
+from customer_understanding._core import Moment, TableExport, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._accounts import (
     ChannelColumn,
@@ -37,7 +37,7 @@ _DEFAULT_METHODS: tuple[Attributor, ...] = (
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class KpiTables:
+class KpiTables(TableExport):
     """The waterfall, attribution and influence tables of one customer base, as of a moment.
 
     The tables are kept private; each accessor hands out a new copy.

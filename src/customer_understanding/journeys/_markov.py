@@ -16,7 +16,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, html_table, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    frozen_array,
+    html_table,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._attribution import Attribution, credit_channels
 from customer_understanding.journeys._columns import (
@@ -52,7 +58,7 @@ def _matrix(value: object) -> npt.NDArray[np.int64]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class RemovalEffects:
+class RemovalEffects(TableExport):
     """The fitted absorbing chain and each channel's removal effect.
 
     Attributes

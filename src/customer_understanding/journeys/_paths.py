@@ -25,6 +25,7 @@ import numpy.typing as npt
 from customer_understanding._core import (
     NAT,
     Moment,
+    TableExport,
     frozen_array,
     html_table,
     one_of,
@@ -62,7 +63,7 @@ def times(values: Ints) -> pd.DatetimeIndex:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Touches:
+class Touches(TableExport):
     """Touches as columns: which journey, when (int64 UTC ns) and through which channel.
 
     Attributes
@@ -127,7 +128,7 @@ class Touches:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Outcomes:
+class Outcomes(TableExport):
     """One row per journey: converted or not, the value to share out, and when.
 
     Attributes
@@ -224,7 +225,7 @@ def _in_range(name: str, codes: Ints, size: int) -> None:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Paths:
+class Paths(TableExport):
     """Touches in scope, sorted by journey then time, with their place in the journey.
 
     Attributes

@@ -26,6 +26,7 @@ import pandas as pd
 from customer_understanding._core import (
     NAT,
     Moment,
+    TableExport,
     from_nanos,
     html_table,
     one_of,
@@ -142,7 +143,7 @@ DEFAULT_MODEL = StageModel(
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class StageHistory:
+class StageHistory(TableExport):
     """Stage entries as columns, sorted by subject then time.
 
     Attributes

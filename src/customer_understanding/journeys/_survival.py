@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import html_table, summary, typed_fields
+from customer_understanding._core import TableExport, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.journeys._columns import checked, column, floats
 
@@ -23,7 +23,7 @@ Floats = npt.NDArray[np.float64]
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class SurvivalCurve:
+class SurvivalCurve(TableExport):
     """Step functions at the distinct event times.
 
     Attributes

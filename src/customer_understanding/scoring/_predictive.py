@@ -14,6 +14,7 @@ from customer_understanding._core import (
     DAY_NS,
     NAT,
     Moment,
+    TableExport,
     are_numbers,
     html_table,
     known_by,
@@ -96,7 +97,7 @@ def _features(
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class Backtest:
+class Backtest(TableExport):
     """How a predictive scorer trained before a cut-off did on the outcomes after it.
 
     Attributes

@@ -11,6 +11,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     column,
     floats,
     html_table,
@@ -88,7 +89,7 @@ def _positive_count(name: str, value: object) -> int:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class Reasons:
+class Reasons(TableExport):
     """Reason codes, one row per (entity, signal): why a score is what it is.
 
     Attributes
@@ -211,7 +212,7 @@ class Reasons:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class ScoreTable:
+class ScoreTable(TableExport):
     """Scores of every contact or account as of a time, with grades and reason codes.
 
     Attributes

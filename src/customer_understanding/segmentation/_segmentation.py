@@ -11,6 +11,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     column,
     html_table,
     int32s,
@@ -44,7 +45,7 @@ def _segments(value: Any) -> tuple[str, ...]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class Segmentation:
+class Segmentation(TableExport):
     """Exclusive segment membership: each entity is in one segment or in none (code -1).
 
     Attributes

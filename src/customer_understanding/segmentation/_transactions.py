@@ -8,9 +8,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import DAY_NS, NAT, resolve_moment
+from customer_understanding._core import DAY_NS, NAT, as_frame, resolve_moment
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.typing import AsOf
+from customer_understanding.typing import AsOf, TableLike
 
 __all__ = ["transaction_summary"]
 
@@ -32,7 +32,7 @@ def _columns(transactions: pd.DataFrame, names: tuple[str, ...]) -> None:
 
 
 def transaction_summary(
-    transactions: pd.DataFrame,
+    transactions: TableLike,
     *,
     observation_end: AsOf,
     customer: str = "customer_id",
@@ -61,10 +61,7 @@ def transaction_summary(
     a                  1.0     10.0  30.0            20.0
     b                  0.0      0.0  26.0             0.0
     """
-    given: object = transactions  # checked: callers may pass anything
-    if not isinstance(given, pd.DataFrame):
-        msg = f"transactions={type(given).__name__} must be a pandas DataFrame"
-        raise InvalidValueError(msg)
+    transactions = as_frame(transactions, name="transactions")  # pandas, polars or Arrow
     if freq not in ("D", "W"):
         msg = f"freq={freq!r} must be 'D' (days) or 'W' (weeks)"
         raise InvalidValueError(msg)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     html_table,
     known_by,
     parse_moment,
@@ -35,7 +37,7 @@ _SENIOR = Condition(trait="seniority", op="in", value=("vp", "c_level"))
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class SignalSet:
+class SignalSet(TableExport):
     """The signals raised as of one moment, and those held back with the reason why.
 
     Read-only: :meth:`to_pandas` and :attr:`suppressed` hand out new DataFrames.
@@ -82,7 +84,8 @@ class SignalSet:
         """The signals of one account, most urgent first."""
         rows = self._signals[self._signals["account_id"] == account_id]
         rows = rows.sort_values(["priority", "kind"], kind="stable")
-        return [Signal(**{str(k): v for k, v in row.items()}) for row in rows.to_dict("records")]
+        return [Signal(**{str(k): _cell(v) for k, v in row.items()})
+                for row in rows.to_dict("records")]  # fmt: skip
 
     def live(self, at: AsOf) -> SignalSet:
         """Only the signals still live at ``at`` (any form of a moment)."""
@@ -266,3 +269,8 @@ class _Run:
             return "no contact to address"
         signal["contact_id"] = self.facts.tables.contacts.column("id")[contact]
         return None
+
+
+def _cell(value: Any) -> Any:
+    # Missing text is NaN in pandas 3's string columns (None in pandas 2's object ones).
+    return None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value

@@ -161,7 +161,8 @@ class Signal:
     """
 
     kind: str
-    discipline: Discipline
+    # Rebuilt from a table row, where the discipline may be held as its plain text.
+    discipline: Discipline = attrs.field(converter=_discipline)
     priority: int
     account_id: str
     owner: str | None

@@ -33,7 +33,10 @@ def _differs(left: npt.NDArray[Any], right: npt.NDArray[Any]) -> npt.NDArray[np.
     if left.dtype.kind == "f":
         close = np.isclose(left, right, rtol=1e-9, atol=1e-9) | (np.isnan(left) & np.isnan(right))
         return np.asarray(~close)
-    return np.asarray(pd.Series(left).ne(pd.Series(right)).to_numpy(bool))
+    # Object dtype kept explicitly: pandas 3 would infer a string dtype holding NaN for None.
+    mine, theirs = pd.Series(left, dtype=object), pd.Series(right, dtype=object)
+    missing = mine.isna().to_numpy(bool) & theirs.isna().to_numpy(bool)
+    return np.asarray(mine.ne(theirs).to_numpy(bool) & ~missing)
 
 
 def _plain(value: Any) -> Any:

@@ -17,6 +17,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     Moment,
+    TableExport,
     frozen_array,
     frozen_mapping,
     html_table,
@@ -45,7 +46,7 @@ def _frozen_texts(values: Mapping[str, str]) -> Mapping[str, str]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class TraitFrame:
+class TraitFrame(TableExport):
     """Trait values of every contact or account as of a moment: one column per trait.
 
     Numeric traits are float64 (``nan`` when unknown), category and text traits object

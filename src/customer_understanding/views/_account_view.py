@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import pandas as pd
 
-from customer_understanding._core import Moment, frozen_mapping, summary, typed_fields
+from customer_understanding._core import Moment, TableExport, frozen_mapping, summary, typed_fields
 from customer_understanding._errors import NotFoundError
 from customer_understanding.base import CustomerBase
 from customer_understanding.committee import (
@@ -52,7 +52,7 @@ def _segments(values: Mapping[str, str]) -> Mapping[str, str]:
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class AccountView:
+class AccountView(TableExport):
     """One account as every discipline sees it, as of a moment.
 
     Attributes
