@@ -66,3 +66,15 @@ def test_customer_base_builds_with_it() -> None:
     base = CustomerBase.build(load(world.as_sources(), policy="lenient"),
                               resolver=ProbabilisticResolver())  # fmt: skip
     assert 0 < len(base.accounts) <= len(world.truth.companies) + 5
+
+
+def test_contacts_without_any_e_mail_resolve() -> None:
+    import pandas as pd
+
+    import customer_understanding as cu
+    from customer_understanding.ingest import Source, load
+
+    people = pd.DataFrame({"Id": ["1", "2", "3"], "LastName": ["Lee", "Ray", "Moe"]})
+    base = cu.CustomerBase.build(load([Source(name="crm", data=people,
+                                              mapping="salesforce.Contact")]))  # fmt: skip
+    assert len(base.contacts) == 3

@@ -82,7 +82,9 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
     company = normalise(
         pd.Series(records.column("company")), Field(column="company", kind="organisation")
     )
-    domain = pd.Series(records.column("email"), dtype="string").str.lower().str.partition("@")[2]
+    # str.partition gives no third column when every address is missing; extract always has one
+    email = pd.Series(records.column("email"), dtype="string").str.lower()
+    domain = email.str.extract(r"@(.*)$", expand=False)
     work = domain.where(~domain.isin(FREE_MAIL_DOMAINS)).str.split(".").str[0]
     employer = (
         pd.Series(company, dtype="string").fillna(work).str.replace(r"[^a-z0-9]", "", regex=True)
@@ -125,7 +127,9 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
     frame["system"] = records.labels("system")
     if isinstance(records, ContactRecords):
         email = pd.Series(records.column("email"), dtype="string").str.lower()
-        frame["work_email"] = email.where(~email.str.partition("@")[2].isin(FREE_MAIL_DOMAINS))
+        frame["work_email"] = email.where(
+            ~email.str.extract(r"@(.*)$", expand=False).isin(FREE_MAIL_DOMAINS)
+        )
     table = pd.DataFrame(frame)
     if isinstance(records, ContactRecords):
         _split_names(table)
