@@ -51,7 +51,7 @@ def test_strict_mode_lists_every_problem_with_row_line_column_and_value(messy: P
     message = str(error)
     assert "source 'crm deals' has 3 problems" in message
     assert "line 3 (row 1), column 'Amount', value 'TBD': not a number" in message
-    assert "duplicate id, first seen in row 0" in message
+    assert "duplicate id, the row kept is row 0" in message
 
 
 def test_lenient_mode_loads_good_rows_and_accounts_for_all(messy: Path) -> None:

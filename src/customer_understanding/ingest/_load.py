@@ -490,14 +490,22 @@ class _Loader:
         if self.mapping.target == "interaction" and "source_id" not in self.mapping.fields:
             return
         ids = pd.Series(self.columns["source_id"], dtype=object)
-        repeated = (ids.duplicated(keep="first") & ids.notna()).to_numpy()
-        first_seen = {value: row for row, value in reversed(list(enumerate(ids.tolist())))}
+        shared = (ids.duplicated(keep=False) & ids.notna()).to_numpy()
+        if not shared.any():
+            return
+        # Which row of an id stays must not depend on row order: the one whose cells sort
+        # first (identical rows are interchangeable), the others are rejected.
+        rows = np.flatnonzero(shared)
+        content = self.frame.iloc[rows].astype(str).agg("\x1f".join, axis=1).to_numpy()
+        order = sorted(range(len(rows)), key=lambda i: (str(ids.iloc[rows[i]]), content[i]))
+        kept: dict[object, int] = {}
         column = self.mapping.fields.get("source_id", "source_id")
-        for row in np.flatnonzero(repeated).tolist():
-            value = ids.iloc[row]
-            self._problem(
-                row, column, value, f"duplicate id, first seen in row {first_seen[value]}"
-            )
+        for i in order:
+            row, value = int(rows[i]), ids.iloc[rows[i]]
+            if value not in kept:
+                kept[value] = row
+                continue
+            self._problem(row, column, value, f"duplicate id, the row kept is row {kept[value]}")
 
     def _stage_dates(self) -> tuple[StageHistoryTable, npt.NDArray[np.intp]]:
         """Stage changes from per-stage date columns, with the source row of each."""
