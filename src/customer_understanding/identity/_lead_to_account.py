@@ -5,6 +5,11 @@ domain settles the question; free-mail domains say nothing about the employer an
 left out. Otherwise the company name typed on the record is compared with the account
 names after legal suffixes are stripped, and agreement on city and country raises the
 confidence while a different country lowers it.
+
+Names are not all compared with all: only those sharing a blocking key are (see
+``_name_blocks``), and people who typed the same name in the same place are matched
+once, so time and memory grow with the number of contacts and accounts. Between equally
+good accounts the name, then the id, as text, decides: never the order of the rows.
 """
 
 from __future__ import annotations
