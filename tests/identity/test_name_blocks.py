@@ -88,3 +88,10 @@ def test_assignments_do_not_depend_on_row_order() -> None:
     again = shuffled.to_pandas().set_index("contact_id").loc[first["contact_id"]]
     assert again["account_id"].tolist() == first["account_id"].tolist()
     assert again["evidence"].tolist() == first["evidence"].tolist()
+
+
+def test_punctuation_does_not_hide_a_name() -> None:
+    """An e-mail domain label such as ``acme-labs-2`` stands in for a missing company."""
+    choices = _names("acme labs 2", "acme labs 3")
+    found = similar_names(_names("acme-labs-2"), choices, threshold=0.9)
+    assert 0 in found["choice"].tolist()

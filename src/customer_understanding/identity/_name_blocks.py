@@ -2,7 +2,8 @@
 
 Two names are compared only when they share a blocking key:
 
-- the name itself (spaces dropped, first ``_WIDTH`` characters) or that text with any
+- the name itself (letters and digits only, first ``_WIDTH`` characters, so that
+  ``acme-labs`` and ``acme labs`` share it) or that text with any
   one character deleted, which pairs every two names one typo apart: a swapped,
   dropped, doubled or changed letter;
 - its first four and first six characters, so that a longer name starting like a
@@ -18,6 +19,7 @@ number of names, not with the number of pairs that could be formed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -32,7 +34,7 @@ _WIDTH = 24
 _PREFIXES = (4, 6)
 _CAP = 64
 _CHUNK = 20_000
-_MASK64 = (1 << 64) - 1
+_PUNCTUATION = re.compile(r"[\W_]+")
 # Odd 64-bit multipliers, one per character position, fixed so keys are reproducible.
 _WEIGHTS = np.random.default_rng(20_260_531).integers(
     1, 2**63, size=(1 + len(_PREFIXES), _WIDTH), dtype=np.uint64
@@ -77,7 +79,7 @@ def _prefix_keys(codes: UInt64s) -> UInt64s:
 
 
 def _word_keys(names: npt.NDArray[np.object_], first: int) -> pd.DataFrame:
-    words = pd.Series(names, dtype=object).str.split(" ").explode()
+    words = pd.Series(names, dtype=object).str.split(_PUNCTUATION).explode()
     words = words[words.str.len() > 0]
     keys = pd.util.hash_array(words.to_numpy(dtype=object), hash_key="cu-name-words-01")
     return pd.DataFrame({"owner": words.index.to_numpy(np.int64) + first, "key": keys})
@@ -85,7 +87,7 @@ def _word_keys(names: npt.NDArray[np.object_], first: int) -> pd.DataFrame:
 
 def _keys(names: npt.NDArray[np.object_], first: int = 0) -> pd.DataFrame:
     """Every blocking key of every name, one row per (owner, key), owners from ``first``."""
-    compact = np.array([name.replace(" ", "") for name in names], dtype=object)
+    compact = np.array([_PUNCTUATION.sub("", name) for name in names], dtype=object)
     codes = _codes(compact)
     grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
     owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64), grid.shape[1])
