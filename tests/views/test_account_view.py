@@ -132,3 +132,56 @@ def test_view_policies_can_read_the_scores_it_shows(base: cu.CustomerBase) -> No
     view = account_view(base, "a1", policies=[policy], scores={"engagement": engagement})
     assert [s.kind for s in view.signals] == ["thank"]
     assert view.signals[0].reasons[0].startswith("engagement = ")
+
+
+@pytest.fixture(scope="module")
+def world_base() -> cu.CustomerBase:
+    from customer_understanding.datasets import generate_world
+
+    world = generate_world(accounts=60, interactions=8_000, seed=9)
+    return cu.CustomerBase.build(world.as_sources(), policy="lenient")
+
+
+def test_view_of_one_account_equals_the_whole_base(world_base: cu.CustomerBase) -> None:
+    from customer_understanding.committee import committees
+    from customer_understanding.signals import evaluate_signals
+    from customer_understanding.traits import evaluate_traits
+
+    ids = world_base.accounts.column("id")
+    busiest = ids[pd.Series(world_base.interactions.column("account")).value_counts().index[1]]
+    view = account_view(world_base, busiest)
+    traits = evaluate_traits(world_base, list(view.traits)).to_pandas().set_index("account_id")
+    for name, value in view.traits.items():
+        expected = traits.loc[busiest, name]
+        assert (value is None and expected is None) or value == pytest.approx(expected, nan_ok=True)
+    signals = evaluate_signals(world_base).live(view.as_of).for_account(busiest)
+    assert list(view.signals) == signals
+    everyone = committees(world_base).committee(busiest)
+    pd.testing.assert_frame_equal(view.committee.members, everyone.members)
+    assert view.committee.gaps == everyone.gaps
+
+
+class _AccountsSeen:
+    """A trait that compares an account with the others: it must see the whole base."""
+
+    description = "accounts in the tables"
+
+    def evaluate(self, tables: object, /, *, as_of: object, level: str) -> object:
+        import numpy as np
+
+        size = len(tables.accounts)  # type: ignore[attr-defined]
+        return np.full(size, float(size))
+
+
+def test_policies_reading_a_trait_of_ones_own_see_the_whole_base(
+    world_base: cu.CustomerBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customer_understanding.signals import Emit, Policy
+    from customer_understanding.traits import Condition, _catalogue
+
+    monkeypatch.setitem(_catalogue._REGISTERED, "accounts_seen", _AccountsSeen())
+    crowded = Policy(name="crowded", when=Condition(trait="accounts_seen", op=">", value=1),
+                     emit=[Emit(kind="alert_owner", discipline="sales")])  # fmt: skip
+    account_id = world_base.accounts.column("id")[0]
+    view = account_view(world_base, account_id, policies=[crowded])
+    assert [signal.kind for signal in view.signals] == ["alert_owner"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -76,7 +76,9 @@ class Tables:
     ``account_winners`` and ``contact_winners`` name, per golden field and entity, the
     source record whose value won (-1 when no record had one): the per-field provenance,
     as read-only arrays in read-only mappings. ``survivorship`` holds the rules that
-    chose them.
+    chose them. ``span`` is set on the tables of a few accounts (:meth:`for_accounts`):
+    the first and last event of the whole base they come from, so that a moment means
+    the same in both.
 
     Examples
     --------
@@ -98,6 +100,42 @@ class Tables:
     account_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
     contact_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
     survivorship: Survivorship = attrs.field(factory=Survivorship)
+    span: tuple[int | None, int | None] | None = attrs.field(default=None, repr=False)
+
+    def for_accounts(self, account_ids: Iterable[str]) -> Tables:
+        """The tables of these accounts only: what a per-customer call reads.
+
+        The slice holds the accounts (in table order), their contacts, every interaction
+        of theirs, their deals and contact roles, their stage history and source
+        records, with row indexes re-based and rows in their original order, so that a
+        trait, signal or committee of one of these accounts comes out as in the whole
+        base at a fraction of the cost. Contacts of other accounts met on these
+        accounts' interactions or deal roles, and other deals these contacts hold roles
+        on, are kept unattached (account -1). Moments resolve against the whole base.
+
+        Raises
+        ------
+        NotFoundError
+            If an account is not in the tables.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(
+        ...     accounts=[cu.Account(id="a1"), cu.Account(id="a2")],
+        ...     contacts=[cu.Contact(id="c1", account_id="a1"),
+        ...               cu.Contact(id="c2", account_id="a2")],
+        ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01", type="call",
+        ...                                  contact_id="c2")])
+        >>> own = base.tables.for_accounts(["a1"])
+        >>> own.accounts.column("id").tolist(), own.contacts.column("id").tolist()
+        (['a1'], ['c1'])
+        >>> own.moment(None) == base.tables.moment(None)
+        True
+        """
+        from customer_understanding.base._slice import account_rows, account_slice
+
+        return account_slice(self, account_rows(self.accounts.column("id"), account_ids))
 
     def event_span(self) -> tuple[int | None, int | None]:
         """The first and last event times (ns): interactions, deals opened and closed, stages.
@@ -108,6 +146,8 @@ class Tables:
         >>> CustomerBase.build([]).tables.event_span()
         (None, None)
         """
+        if self.span is not None:
+            return self.span
         columns = (
             self.interactions.column("occurred_at"),
             self.opportunities.column("created_at"),

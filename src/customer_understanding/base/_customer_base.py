@@ -20,6 +20,7 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
+from customer_understanding.base._slice import account_rows, account_slice
 from customer_understanding.domain import (
     Account,
     Contact,
@@ -282,6 +283,32 @@ class CustomerBase:
     def opportunities(self) -> Table:
         """Every opportunity, with its ``account`` row resolved."""
         return self._tables.opportunities
+
+    def for_accounts(self, account_ids: Iterable[str]) -> CustomerBase:
+        """A base of these accounts only, for calls that concern a few customers.
+
+        It holds the accounts, their contacts, their interactions, deals, roles, stages
+        and source records (see :meth:`Tables.for_accounts`), and resolves moments as
+        this base does, so a trait, signal or committee of one of these accounts is the
+        same in both, at the cost of one customer.
+
+        Raises
+        ------
+        NotFoundError
+            If an account is not in the base.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(
+        ...     accounts=[cu.Account(id="a1"), cu.Account(id="a2")],
+        ...     contacts=[cu.Contact(id="c1", account_id="a1")])
+        >>> own = base.for_accounts(["a1"])
+        >>> own
+        <CustomerBase: 1 accounts, 1 contacts, 0 interactions, 0 opportunities>
+        """
+        rows = account_rows(self._account_rows, account_ids)
+        return CustomerBase(account_slice(self._tables, rows), report=self.report)
 
     # -- single objects ---------------------------------------------------------------
 

@@ -132,17 +132,26 @@ def committees(
 
 
 def _deal_rows(
-    base: CustomerBase, opportunity_id: str, rows: npt.NDArray[np.intp]
+    base: CustomerBase, own: CustomerBase, opportunity_id: str, rows: npt.NDArray[np.intp]
 ) -> npt.NDArray[np.intp]:
+    """The ``rows`` of ``own`` (the account's slice of ``base``) who are on the deal."""
     deal = base.opportunity_row(opportunity_id)
-    roles = base.tables.contact_roles
-    declared = roles.column("contact")[roles.column("opportunity") == deal]
     reference = base.opportunities.column("source_id")[deal]
     system = base.opportunities.labels("system")[deal]
-    table = base.interactions
+    roles = own.tables.contact_roles
+    # The slice holds the deal when one of the account's people has a role on it.
+    held = own.opportunities.column("source_id") == reference
+    held &= own.opportunities.labels("system") == system
+    declared = roles.column("contact")[np.isin(roles.column("opportunity"), np.flatnonzero(held))]
+    table = own.interactions
     logged = (table.column("opportunity_ref") == reference) & (table.labels("system") == system)
     on_deal = np.union1d(declared, table.column("contact")[logged])
     return np.intersect1d(rows, on_deal[on_deal >= 0])
+
+
+def _alone(base: CustomerBase, account_id: str) -> bool:
+    ids = base.accounts.column("id")
+    return len(ids) == 1 and ids[0] == account_id
 
 
 def buying_committee(
@@ -194,15 +203,16 @@ def buying_committee(
     """
     positive("half_life_days", half_life_days)
     require("account_id", account_id, str, "a string")
-    account = base.account_row(account_id)
     moment = base.tables.moment(as_of)
-    report = coverage_as_of(base, moment, template=template)
-    rows = _members_of(base, moment)
-    rows = rows[base.contacts.column("account")[rows] == account]
+    # One customer's rows, for the cost of one customer (a base of that account alone,
+    # such as the account view's, is used as it is).
+    own = base if _alone(base, account_id) else base.for_accounts([account_id])
+    report = coverage_as_of(own, moment, template=template)
+    rows = _members_of(own, moment)
     if opportunity_id is not None:
         require("opportunity_id", opportunity_id, str, "a string or None")
-        rows = _deal_rows(base, opportunity_id, rows)
-    members, edges = _frames(base, rows, as_of=moment, half_life_days=half_life_days)
+        rows = _deal_rows(base, own, opportunity_id, rows)
+    members, edges = _frames(own, rows, as_of=moment, half_life_days=half_life_days)
     return Committee(account_id=account_id, opportunity_id=opportunity_id, as_of=moment,
                      members=members.drop(columns="account_id"),
                      edges=edges.drop(columns="account_id"),

@@ -5,6 +5,11 @@ domain settles the question; free-mail domains say nothing about the employer an
 left out. Otherwise the company name typed on the record is compared with the account
 names after legal suffixes are stripped, and agreement on city and country raises the
 confidence while a different country lowers it.
+
+Names are not all compared with all: only those sharing a blocking key are (see
+``_name_blocks``), and people who typed the same name in the same place are matched
+once, so time and memory grow with the number of contacts and accounts. Between equally
+good accounts the name, then the id, as text, decides: never the order of the rows.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
-from rapidfuzz.process import cdist, cpdist
+from rapidfuzz.process import cpdist
 
 from customer_understanding._core import (
     TableExport,
@@ -30,6 +35,7 @@ from customer_understanding._core import (
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
 from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._name_blocks import similar_names
 from customer_understanding.identity._resolver import _country
 
 if TYPE_CHECKING:
@@ -38,7 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["AccountMatches", "LeadToAccount"]
 
 _ORGANISATION = Field(column="company", kind="organisation")
-_CHUNK = 2_000
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
@@ -105,10 +110,15 @@ def _domain(values: pd.Series[str]) -> pd.Series[str]:
 
 
 def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
-    """Organisation names without legal suffixes, spaces or punctuation."""
+    """Organisation names without legal suffixes or punctuation, words split by one space."""
     cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    joined = cleaned.str.replace(" ", "", regex=False)
-    return joined.mask(joined == "").set_axis(values.index)  # empty names are missing
+    words = cleaned.str.strip()
+    return words.mask(words == "").set_axis(values.index)  # empty names are missing
+
+
+def _compact(words: pd.Series[str]) -> pd.Series[str]:
+    """The name as names are compared: without its spaces."""
+    return words.str.replace(" ", "", regex=False)
 
 
 def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
@@ -120,16 +130,6 @@ def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> Non
         repeated = frame["id"][frame["id"].duplicated()].iloc[0]
         msg = f"{argument} column 'id' repeats {repeated!r}"
         raise InvalidValueError(msg)
-
-
-def _similarity(names: npt.NDArray[np.object_], choices: npt.NDArray[np.object_]) -> Any:
-    """Jaro-Winkler similarity of every name to every choice (both unique, a small matrix)."""
-    blocks = [
-        cdist(names[start : start + _CHUNK], choices, scorer=JaroWinkler.normalized_similarity,
-              dtype=np.float32, workers=1)
-        for start in range(0, len(names), _CHUNK)
-    ]  # fmt: skip
-    return np.vstack(blocks) if blocks else np.zeros((0, len(choices)), dtype=np.float32)
 
 
 def _share(instance: object, attribute: Any, value: float) -> None:
@@ -236,15 +236,15 @@ class LeadToAccount:
         work = email_domain.where(~email_domain.isin(self.free_mail))
         website = _domain(_text(contacts, "website"))
         company = contacts.get("company", pd.Series(None, index=contacts.index))
-        key = _organisations(company)
+        words = _organisations(company)
         # without a typed company, the work domain's first label stands in for the name
         said = ("company '" + company.astype("string") + "'").fillna("e-mail domain '" + work + "'")
         people = pd.DataFrame(
             {
                 "email_domain": work,
                 "website": website.where(~website.isin(self.free_mail)),
-                "key": key,
-                "name_key": key.fillna(work.str.split(".").str[0]),
+                "key": _compact(words),
+                "words": words.fillna(work.str.split(".").str[0]),
                 "said": said,
                 "city": _text(contacts, "city"),
                 "country": _country(_text(contacts, "country").to_numpy(dtype=object)),
@@ -274,7 +274,8 @@ class LeadToAccount:
         penalty = np.where(typed & (sim < 0.7), 0.2, 0.0)
         found["confidence"] = np.clip(base + bonus - penalty, 0.0, 1.0)
         found["sim"] = np.where(typed, sim, np.nan)
-        found = found.sort_values(["person", "order", "confidence"], ascending=[True, True, False])
+        found = found.sort_values(["person", "order", "confidence", "rank"],
+                                  ascending=[True, True, False, True], kind="stable")  # fmt: skip
         best = found.drop_duplicates("person").set_index("person")
         sim_best = best["sim"].to_numpy()
         note = np.where(sim_best >= self.name_threshold, "; typed company name agrees", "")
@@ -288,32 +289,65 @@ class LeadToAccount:
         )  # fmt: skip
 
     def _by_name(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
-        """Contacts whose typed company name is close to an account's name."""
-        keys = people["name_key"].dropna().unique()
-        choices = firms["key"].dropna().unique()
-        if not len(keys) or not len(choices):
+        """Contacts whose typed company name is close to an account's name.
+
+        People who typed the same name in the same place get the same account, so each
+        such profile is matched once; close names come from :func:`similar_names`.
+        """
+        named = people[people["words"].notna()]
+        name_codes, names = pd.factorize(named["words"], sort=True)
+        choice_codes, choices = pd.factorize(firms["words"], sort=True)
+        close = similar_names(np.asarray(names, dtype=object), np.asarray(choices, dtype=object),
+                              threshold=self.name_threshold)  # fmt: skip
+        if close.empty:
             return _empty()
-        matrix = _similarity(keys.astype(object), choices.astype(object))
-        rows, columns = np.nonzero(matrix >= self.name_threshold)
-        close = pd.DataFrame(
-            {"key": keys[rows], "firm_key": choices[columns], "sim": matrix[rows, columns]}
-        )
-        found = (
-            people.drop(columns="key")
-            .reset_index(names="person")
-            .rename(columns={"name_key": "key"})
-            .merge(close, on="key")
-            .merge(firms.rename(columns={"key": "firm_key"}), on="firm_key", suffixes=("", "_a"))
-        )
+        profile = pd.DataFrame({"name": name_codes, "city": named["city"].to_numpy(dtype=object),
+                                "country": named["country"].to_numpy(dtype=object)})  # fmt: skip
+        profile_of = profile.groupby(["name", "city", "country"], dropna=False).ngroup().to_numpy()
+        profiles = profile.assign(profile=profile_of).drop_duplicates("profile")
+        found = self._candidates(profiles, close, choice_codes, firms)
         if found.empty:
             return _empty()
-        found["confidence"] = self._name_confidence(found)
-        found = found.sort_values(["person", "confidence", "sim"], ascending=[True, False, False])
-        best = found.drop_duplicates("person").set_index("person")
+        found = found.sort_values(["profile", "confidence", "sim", "rank"],
+                                  ascending=[True, False, False, True], kind="stable")  # fmt: skip
+        best = found.drop_duplicates("profile").set_index("profile")
+        kept = np.isin(profile_of, best.index)
+        person = named.iloc[kept]
+        chosen = best.drop(columns=["city", "country"]).loc[profile_of[kept]]
+        best = pd.concat([person[["said", "city", "country"]],
+                          chosen.set_axis(person.index)], axis=1)  # fmt: skip
         return pd.DataFrame(
             {"account": best["account"], "confidence": best["confidence"], "method": "name",
              "evidence": _name_evidence(best)}
         )  # fmt: skip
+
+    def _candidates(
+        self, profiles: pd.DataFrame, close: pd.DataFrame, choice_codes: Any, firms: pd.DataFrame
+    ) -> pd.DataFrame:
+        """Every account a profile's name is close to, with the confidence of each.
+
+        Without a city or country only similarity can decide, so such profiles keep
+        only their closest names: the pairs stay as many as the profiles.
+        """
+        close = close.rename(columns={"similarity": "sim"})
+        closest = close[close["sim"] == close.groupby("name")["sim"].transform("max")]
+        placeless = (profiles["city"].isna() & profiles["country"].isna()).to_numpy()
+        pairs = pd.concat([profiles[placeless].merge(closest, on="name"),
+                           profiles[~placeless].merge(close, on="name")])  # fmt: skip
+        holders = pd.DataFrame({"choice": choice_codes, "firm": np.arange(len(firms))})
+        pairs = pairs.merge(holders[choice_codes >= 0], on="choice")
+        chosen = firms.iloc[pairs["firm"].to_numpy()]
+        found = pd.DataFrame({
+            "profile": pairs["profile"].to_numpy(), "sim": pairs["sim"].to_numpy(),
+            "city": pairs["city"].to_numpy(dtype=object),
+            "country": pairs["country"].to_numpy(dtype=object),
+            **{column: chosen[column].to_numpy(dtype=object) for column in ("account", "name")},
+            "city_a": chosen["city"].to_numpy(dtype=object),
+            "country_a": chosen["country"].to_numpy(dtype=object),
+            "rank": chosen["rank"].to_numpy(),
+        })  # fmt: skip
+        found["confidence"] = self._name_confidence(found)
+        return found
 
     def _name_confidence(self, found: pd.DataFrame) -> npt.NDArray[np.float64]:
         """0.5 at the threshold to 0.9 for equal names, moved by city and country."""
@@ -327,16 +361,22 @@ class LeadToAccount:
 
 
 def _firms(accounts: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
+    words = _organisations(accounts["name"])
+    firms = pd.DataFrame(
         {
             "account": accounts["id"].to_numpy(dtype=object),
             "name": accounts["name"].to_numpy(dtype=object),
-            "key": _organisations(accounts["name"]).to_numpy(dtype=object),
+            "words": words.to_numpy(dtype=object),
+            "key": _compact(words).to_numpy(dtype=object),
             "domain": _domain(_text(accounts, "domain")).to_numpy(dtype=object),
             "city": _text(accounts, "city").to_numpy(dtype=object),
             "country": _country(_text(accounts, "country").to_numpy(dtype=object)),
         }
     )
+    # Equally good accounts are told apart by name, then id, as text: never by row order.
+    order = np.lexsort((firms["account"].astype(str).to_numpy(), firms["name"].astype(str)))
+    firms["rank"] = np.argsort(order, kind="stable")
+    return firms
 
 
 def _empty() -> pd.DataFrame:

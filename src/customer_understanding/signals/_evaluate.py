@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -121,6 +121,7 @@ def evaluate_signals(
     scores: Mapping[str, Any] | None = None,
     segments: Mapping[str, Any] | None = None,
     traits: Mapping[str, Trait] | None = None,
+    accounts: Iterable[str] | None = None,
 ) -> SignalSet:
     """Evaluate policies over every account and return the signals they raise.
 
@@ -145,12 +146,18 @@ def evaluate_signals(
         Account segmentations by the name conditions use (the value is the segment name).
     traits
         Further traits by name (see :class:`customer_understanding.typing.Trait`).
+    accounts
+        Only these account ids, judged on their rows alone (see
+        :func:`~customer_understanding.traits.evaluate_traits`): the signals of one
+        customer at the cost of one customer, the same as the whole base's for it.
 
     Raises
     ------
     InvalidValueError
         If two policies share a name, a name is given twice, or ``as_of`` is before any
         data.
+    NotFoundError
+        If an account in ``accounts`` is not in the base.
     UnknownNameError
         If a policy reads a trait that is not known (the message names the policy).
 
@@ -168,9 +175,12 @@ def evaluate_signals(
     >>> signals = evaluate_signals(base, [at_risk], scores={"health": health})
     >>> signals.for_account("a1")[0].reasons
     ('health = 14 (health < 40)',)
+    >>> len(evaluate_signals(base, [at_risk], scores={"health": health}, accounts=["a1"]))
+    1
     """
     check_unique_names(policies)
-    facts = TraitSnapshot(base, as_of=as_of, traits=_inputs(scores, segments, traits))
+    facts = TraitSnapshot(base, as_of=as_of, traits=_inputs(scores, segments, traits),
+                          accounts=accounts)  # fmt: skip
     for policy in policies:
         _check_traits(policy, facts)
     run = _Run(facts=facts)

@@ -116,6 +116,11 @@ class TraitSnapshot:
     Names resolve through :func:`get_trait`, with ``traits`` (name to trait) tried first.
     Segment rules and signal policies evaluate their conditions here: :meth:`holds`
     caches each condition's answer, :meth:`values` each trait's values per level.
+    With ``accounts`` (account ids), only those accounts and their contacts are
+    evaluated, on their slice of the tables (:meth:`Tables.for_accounts
+    <customer_understanding.base.Tables.for_accounts>`): the cost of those accounts,
+    not of the base. Every standard trait reads only its entity's own rows, so the
+    values are the whole base's.
 
     Examples
     --------
@@ -126,14 +131,25 @@ class TraitSnapshot:
     >>> snapshot = TraitSnapshot(base, as_of="2026-03-01")
     >>> snapshot.values("open_p1_tickets").tolist()
     [1.0]
+    >>> TraitSnapshot(base, accounts=["a1"]).values("open_p1_tickets").tolist()
+    [1.0]
     """
 
-    __slots__ = ("_as_of", "_local", "_masks", "_tables", "_traits", "_values")
+    __slots__ = ("_as_of", "_local", "_masks", "_sliced", "_tables", "_traits", "_values")
 
     def __init__(
-        self, base: BaseLike, /, *, as_of: AsOf = None, traits: Mapping[str, Trait] | None = None
+        self,
+        base: BaseLike,
+        /,
+        *,
+        as_of: AsOf = None,
+        traits: Mapping[str, Trait] | None = None,
+        accounts: Iterable[str] | None = None,
     ) -> None:
         self._tables: Tables = base.tables
+        self._sliced = accounts is not None
+        if accounts is not None:
+            self._tables = self._tables.for_accounts(accounts)
         self._as_of: Moment = self._tables.moment(as_of)
         self._local: dict[str, Trait] = {}
         for name, trait in (traits or {}).items():
@@ -167,6 +183,17 @@ class TraitSnapshot:
         """The entity ids of a level, in row order."""
         table = self._tables.contacts if check_level(level) == "contact" else self._tables.accounts
         return np.asarray(table.column("id"), dtype=object)
+
+    def shown(self, level: Level = "account") -> npt.NDArray[np.bool_]:
+        """The entity rows a frame reports: every row, or, for a few accounts, their own.
+
+        A slice of a few accounts also holds other accounts' contacts met on their
+        interactions (unattached, account -1), whose facts it only partly knows.
+        """
+        if check_level(level) == "account" or not self._sliced:
+            return np.ones(self.size(level), dtype=bool)
+        shown: npt.NDArray[np.bool_] = self._tables.contacts.column("account") >= 0
+        return shown
 
     def values(self, trait: str | Trait, *, level: Level = "account") -> npt.NDArray[Any]:
         """One trait's values per entity row of ``level`` (read-only), computed once."""
@@ -207,8 +234,11 @@ class TraitSnapshot:
                 check_trait(name, found)
             values[name] = self.values(found, level=level)
             descriptions[name] = found.description
-        return TraitFrame(level=level, as_of=self._as_of, ids=self.ids(level), values=values,
-                          descriptions=descriptions)  # fmt: skip
+        shown = self.shown(level)
+        if not shown.all():
+            values = {name: array[shown] for name, array in values.items()}
+        return TraitFrame(level=level, as_of=self._as_of, ids=self.ids(level)[shown],
+                          values=values, descriptions=descriptions)  # fmt: skip
 
 
 def _checked(
@@ -234,6 +264,7 @@ def evaluate_traits(
     *,
     as_of: AsOf = None,
     level: Level = "account",
+    accounts: Iterable[str] | None = None,
 ) -> TraitFrame:
     """Evaluate traits (by name or as objects) for every contact or account as of a moment.
 
@@ -248,11 +279,17 @@ def evaluate_traits(
         The moment (any form; ``None`` for the latest event).
     level
         ``"account"`` or ``"contact"``.
+    accounts
+        Only these account ids (and, at the contact level, their contacts), computed
+        on their rows alone: a call about one customer costs one customer. A trait of
+        your own must then read only its entity's rows, as every standard trait does.
 
     Raises
     ------
     UnknownNameError
         If a name is not a known trait (the message suggests close names).
+    NotFoundError
+        If an account in ``accounts`` is not in the base.
 
     Examples
     --------
@@ -266,5 +303,7 @@ def evaluate_traits(
     '/pricing'
     >>> frame["web_visits_14d"].tolist(), frame["industry"].tolist()
     ([1.0], ['Software'])
+    >>> evaluate_traits(base, ["web_visits_14d"], accounts=["a1"])["web_visits_14d"].tolist()
+    [1.0]
     """
-    return TraitSnapshot(base, as_of=as_of).frame(traits, level=level)
+    return TraitSnapshot(base, as_of=as_of, accounts=accounts).frame(traits, level=level)

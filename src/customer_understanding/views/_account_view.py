@@ -21,7 +21,7 @@ from customer_understanding.domain import Account
 from customer_understanding.scoring import ScoreTable
 from customer_understanding.segmentation import Segmentation
 from customer_understanding.signals import DEFAULT_POLICIES, Policy, Signal, evaluate_signals
-from customer_understanding.traits import evaluate_traits
+from customer_understanding.traits import evaluate_traits, standard_traits
 from customer_understanding.typing import AsOf
 from customer_understanding.views._html import render_html
 from customer_understanding.views._text import SHOWN_TRAITS, render_text
@@ -196,25 +196,37 @@ def account_view(
     >>> view.timeline["subject"].tolist(), dict(view.scores)
     (['/pricing'], {'fit': 80.0})
     """
-    row = base.account_row(account_id)
     moment = base.tables.moment(as_of)
-    timeline = base.timeline(account_id)
+    own = base.for_accounts([account_id])  # the account's rows alone: one customer's cost
+    timeline = own.timeline(account_id)
     timeline = timeline[timeline["occurred_at"] <= pd.Timestamp(moment.datetime)]
-    traits = evaluate_traits(base, SHOWN_TRAITS, as_of=moment)
+    traits = evaluate_traits(own, SHOWN_TRAITS, as_of=moment)
     tables = {n: v for n, v in (scores or {}).items() if isinstance(v, ScoreTable)}
     groups = {n: v for n, v in (segments or {}).items() if isinstance(v, Segmentation)}
-    signals = evaluate_signals(base, policies, as_of=moment, scores=tables, segments=groups)
+    judged = own if _local(policies, {*tables, *groups}) else base
+    signals = evaluate_signals(judged, policies, as_of=moment, scores=tables, segments=groups)
     return AccountView(
         account=base.account(account_id),
         as_of=moment,
-        committee=buying_committee(base, account_id, as_of=moment, template=template),
+        committee=buying_committee(own, account_id, as_of=moment, template=template),
         timeline=timeline.reset_index(drop=True),
-        traits={name: _plain(traits[name][row]) for name in traits.names},
+        traits={name: _plain(traits[name][0]) for name in traits.names},
         signals=signals.live(moment).for_account(account_id),
         scores={name: _score(value, account_id) for name, value in (scores or {}).items()},
         score_reasons={name: _reasons(value, account_id) for name, value in tables.items()},
         segments={name: _segment(value, account_id) for name, value in (segments or {}).items()},
     )
+
+
+def _local(policies: Sequence[Policy], given: set[str]) -> bool:
+    """Whether the policies read only facts of the account itself.
+
+    Standard traits and the scores and segments given (looked up by id) do; a trait of
+    the user's own might compare the account with others, so with one the signals are
+    judged on the whole base.
+    """
+    known = set(standard_traits()) | given
+    return all(policy.trait_names <= known for policy in policies)
 
 
 def _plain(value: object) -> TraitValue:

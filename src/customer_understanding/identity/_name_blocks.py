@@ -1,0 +1,157 @@
+"""Close organisation names without comparing every name with every name.
+
+Two names are compared only when they share a blocking key:
+
+- the name itself (letters and digits only, first ``_WIDTH`` characters, so that
+  ``acme-labs`` and ``acme labs`` share it) or that text with any
+  one character deleted, which pairs every two names one typo apart: a swapped,
+  dropped, doubled or changed letter;
+- its first four and first six characters, so that a longer name starting like a
+  shorter one is found;
+- each of its words, so that a word put in front or left out does not hide a name.
+
+A key that more than ``cap`` of the choices hold tells little and would make the work
+grow with the square of the data, so it is left out; the exact and one-typo keys are
+almost never that common. Every key is a 64-bit hash, so the keys of a million names
+take tens of megabytes, and the names are handled in chunks, so memory grows with the
+number of names, not with the number of pairs that could be formed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cpdist
+
+__all__ = ["similar_names"]
+
+_WIDTH = 24
+_PREFIXES = (4, 6)
+_CAP = 64
+_CHUNK = 20_000
+_PUNCTUATION = re.compile(r"[\W_]+")
+# Odd 64-bit multipliers, one per character position, fixed so keys are reproducible.
+_WEIGHTS = np.random.default_rng(20_260_531).integers(
+    1, 2**63, size=(1 + len(_PREFIXES), _WIDTH), dtype=np.uint64
+) | np.uint64(1)
+_SALT = {"typo": np.uint64(0x9E3779B97F4A7C15), "prefix": np.uint64(0xC2B2AE3D27D4EB4F)}
+
+UInt64s = npt.NDArray[np.uint64]
+Ints = npt.NDArray[np.int64]
+
+
+def _codes(compact: npt.NDArray[np.object_]) -> UInt64s:
+    """Each name's first ``_WIDTH`` code points, zero-padded, one row per name."""
+    fixed = np.asarray(compact, dtype=f"<U{_WIDTH}")  # longer names are cut, on purpose
+    return fixed.view(np.uint32).reshape(len(compact), _WIDTH).astype(np.uint64)
+
+
+def _typo_keys(codes: UInt64s) -> UInt64s:
+    """The name's key and the key of the name with each one character deleted.
+
+    A linear hash (the sum of code times a weight per position) gives every deletion
+    from two running sums: the characters before it keep their weights, those after it
+    move one position left.
+    """
+    weights = _WEIGHTS[0]
+    with np.errstate(over="ignore"):
+        before = np.cumsum(codes * weights, axis=1, dtype=np.uint64)
+        shifted = codes[:, 1:] * weights[:-1]
+        after = np.cumsum(shifted[:, ::-1], axis=1, dtype=np.uint64)[:, ::-1]
+        head = np.concatenate([np.zeros((len(codes), 1), np.uint64), before[:, :-1]], axis=1)
+        tail = np.concatenate([after, np.zeros((len(codes), 1), np.uint64)], axis=1)
+        keys = np.concatenate([before[:, -1:], head + tail], axis=1)
+        return keys ^ _SALT["typo"]
+
+
+def _prefix_keys(codes: UInt64s) -> UInt64s:
+    """One key per prefix length: the hash of the name's first characters."""
+    keys = []
+    with np.errstate(over="ignore"):
+        for weights, width in zip(_WEIGHTS[1:], _PREFIXES, strict=True):
+            keys.append((codes[:, :width] * weights[:width]).sum(axis=1, dtype=np.uint64))
+    return np.stack(keys, axis=1) ^ _SALT["prefix"]
+
+
+def _word_keys(names: npt.NDArray[np.object_], first: int) -> pd.DataFrame:
+    words = pd.Series(names, dtype=object).str.split(_PUNCTUATION).explode()
+    words = words[words.str.len() > 0]
+    keys = pd.util.hash_array(words.to_numpy(dtype=object), hash_key="cu-name-words-01")
+    return pd.DataFrame({"owner": words.index.to_numpy(np.int64) + first, "key": keys})
+
+
+def _keys(names: npt.NDArray[np.object_], first: int = 0) -> pd.DataFrame:
+    """Every blocking key of every name, one row per (owner, key), owners from ``first``."""
+    compact = np.array([_PUNCTUATION.sub("", name) for name in names], dtype=object)
+    codes = _codes(compact)
+    grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
+    owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64), grid.shape[1])
+    spelled = pd.DataFrame({"owner": owners, "key": grid.ravel()})
+    return pd.concat([spelled, _word_keys(names, first)], ignore_index=True).drop_duplicates()
+
+
+def _chunks(size: int) -> Iterator[slice]:
+    for start in range(0, size, _CHUNK):
+        yield slice(start, min(start + _CHUNK, size))
+
+
+def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
+    """The choices' keys, without the keys more than ``cap`` choices share."""
+    keys = pd.concat([_keys(choices[part], part.start) for part in _chunks(len(choices))])
+    held = keys["key"].map(keys["key"].value_counts())
+    return keys[(held <= cap).to_numpy()].rename(columns={"owner": "choice"})
+
+
+def _scored(
+    names: npt.NDArray[np.object_],
+    choices: npt.NDArray[np.object_],
+    pairs: pd.DataFrame,
+    threshold: float,
+) -> pd.DataFrame:
+    first = [str(name).replace(" ", "") for name in names[pairs["name"].to_numpy()]]
+    second = [str(name).replace(" ", "") for name in choices[pairs["choice"].to_numpy()]]
+    similarity = cpdist(first, second, scorer=JaroWinkler.normalized_similarity,
+                        dtype=np.float32, workers=1)  # fmt: skip
+    # float32 as a whole matrix held them before; the same values keep the same answers
+    return pairs.assign(similarity=similarity)[similarity >= np.float32(threshold)]
+
+
+def similar_names(
+    names: npt.NDArray[np.object_],
+    choices: npt.NDArray[np.object_],
+    *,
+    threshold: float,
+    cap: int = _CAP,
+) -> pd.DataFrame:
+    """Pairs of a name and a choice whose Jaro-Winkler similarity reaches ``threshold``.
+
+    ``names`` and ``choices`` are distinct normalised names (lower case, single spaces);
+    the similarity is that of the names with their spaces dropped. Returns ``name`` and
+    ``choice`` (positions in the two arrays) and ``similarity`` (float32), sorted by
+    name, then choice.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> names = np.array(["acme", "globx", "initech"], dtype=object)
+    >>> choices = np.array(["globex", "acme", "umbrella"], dtype=object)
+    >>> similar_names(names, choices, threshold=0.9).values.tolist()
+    [[0.0, 1.0, 1.0], [1.0, 0.0, 0.9666666388511658]]
+    """
+    empty = pd.DataFrame({"name": pd.Series(dtype=np.int64), "choice": pd.Series(dtype=np.int64),
+                          "similarity": pd.Series(dtype=np.float32)})  # fmt: skip
+    if not len(names) or not len(choices):
+        return empty
+    held = _choice_keys(choices, cap)
+    found = [empty]
+    for part in _chunks(len(names)):
+        mine = _keys(names[part], part.start).rename(columns={"owner": "name"})
+        pairs = mine.merge(held, on="key")[["name", "choice"]].drop_duplicates()
+        found.append(_scored(names, choices, pairs, threshold))
+    close = pd.concat(found, ignore_index=True)
+    return close.sort_values(["name", "choice"], ignore_index=True)

@@ -1,0 +1,97 @@
+"""Close names found by blocking: the pairs that matter, without every pair."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.process import cdist
+
+from customer_understanding.datasets import generate_world
+from customer_understanding.identity import LeadToAccount
+from customer_understanding.identity._name_blocks import _choice_keys, similar_names
+
+
+def _names(*values: str) -> np.ndarray:
+    return np.array(values, dtype=object)
+
+
+def _every_pair(names: np.ndarray, choices: np.ndarray, threshold: float) -> set[tuple[int, int]]:
+    first = [name.replace(" ", "") for name in names]
+    second = [name.replace(" ", "") for name in choices]
+    matrix = cdist(first, second, scorer=JaroWinkler.normalized_similarity, dtype=np.float32)
+    return set(zip(*np.nonzero(matrix >= np.float32(threshold)), strict=True))
+
+
+@pytest.mark.parametrize(
+    "typed", ["brigthwater logic", "brightwater logc", "brightwatter logic", "brightwater lodic"]
+)
+def test_one_typo_anywhere_is_found(typed: str) -> None:
+    choices = _names("umbrella", "brightwater logic", "initech")
+    found = similar_names(_names(typed), choices, threshold=0.9)
+    assert found["choice"].tolist() == [1]
+
+
+def test_a_longer_name_starting_alike_and_a_word_in_front_are_found() -> None:
+    names = _names("vector medical", "big vector medical")
+    choices = _names("vector medical group", "vector medical")
+    found = similar_names(names, choices, threshold=0.9)
+    pairs = set(zip(found["name"], found["choice"], strict=True))
+    assert pairs == {(0, 0), (0, 1), (1, 1)} == _every_pair(names, choices, 0.9)
+
+
+def test_similarities_equal_the_every_pair_ones() -> None:
+    found = similar_names(_names("globx"), _names("globex"), threshold=0.9)
+    expected = JaroWinkler.normalized_similarity("globx", "globex")
+    assert found["similarity"].tolist() == pytest.approx([expected])
+    assert found["similarity"].dtype == np.float32
+
+
+def test_sample_world_pairs_are_the_every_pair_ones() -> None:
+    """Typed company names against account names: blocking loses no close pair here."""
+    world = generate_world(accounts=150, interactions=1_000, seed=2)
+    typed = world.sources["salesforce.Lead"]["Company"].dropna().str.lower().unique()
+    names = np.array(sorted({" ".join(t.replace(",", " ").split()) for t in typed}), dtype=object)
+    accounts = world.sources["salesforce.Account"]["Name"].str.lower().unique()
+    choices = np.array(sorted({" ".join(a.replace(",", " ").split()) for a in accounts}),
+                       dtype=object)  # fmt: skip
+    found = similar_names(names, choices, threshold=0.9)
+    assert set(zip(found["name"], found["choice"], strict=True)) == _every_pair(names, choices, 0.9)
+
+
+def test_keys_held_by_many_choices_are_left_out() -> None:
+    choices = np.array([f"{word} group" for word in ("alpha", "beta", "gamma", "delta")],
+                       dtype=object)  # fmt: skip
+    held = _choice_keys(choices, cap=3)
+    shared = held.groupby("key")["choice"].nunique()
+    assert shared.max() <= 3
+    assert set(held["choice"]) == {0, 1, 2, 3}  # each keeps its own keys
+
+
+def test_no_names_or_no_choices_give_no_pairs() -> None:
+    assert similar_names(_names(), _names("acme"), threshold=0.9).empty
+    assert similar_names(_names("acme"), _names(), threshold=0.9).empty
+
+
+def test_assignments_do_not_depend_on_row_order() -> None:
+    accounts = pd.DataFrame({
+        "id": ["sf1", "hs1", "zd1", "sf2"],
+        "name": ["Acme Inc", "ACME", "Acme Corp", "Acme Labs"],
+        "domain": ["acme.com", "acme.com", "acme.com", "acmelabs.io"],
+    })  # fmt: skip
+    contacts = pd.DataFrame({
+        "id": ["c1", "c2", "c3"],
+        "email": ["a@acme.com", "b@gmail.com", "c@yahoo.com"],
+        "company": [None, "Acme", "acme labs"],
+    })  # fmt: skip
+    first = LeadToAccount().match(contacts, accounts).to_pandas()
+    shuffled = LeadToAccount().match(contacts.iloc[::-1], accounts.iloc[[2, 0, 3, 1]])
+    again = shuffled.to_pandas().set_index("contact_id").loc[first["contact_id"]]
+    assert again["account_id"].tolist() == first["account_id"].tolist()
+    assert again["evidence"].tolist() == first["evidence"].tolist()
+
+
+def test_punctuation_does_not_hide_a_name() -> None:
+    """An e-mail domain label such as ``acme-labs-2`` stands in for a missing company."""
+    choices = _names("acme labs 2", "acme labs 3")
+    found = similar_names(_names("acme-labs-2"), choices, threshold=0.9)
+    assert 0 in found["choice"].tolist()
