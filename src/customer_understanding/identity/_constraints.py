@@ -50,11 +50,14 @@ def exclusive_rows(
             msg = f"exclusive column {column!r} is not in the records"
             raise InvalidValueError(msg)
         values = pd.Series(records[column].to_numpy(), dtype="string").str.strip().str.lower()
-        present = values.notna().to_numpy()
-        representatives.append(np.flatnonzero(present & ~values.duplicated().to_numpy()))
-        first = values.groupby(values, sort=False).transform(lambda group: group.index[0])
-        rows = np.flatnonzero(present & values.duplicated().to_numpy())
-        lefts.append(first.to_numpy()[rows].astype(np.int64))
+        codes = np.asarray(pd.factorize(values)[0], dtype=np.int64)  # missing is -1
+        present = np.flatnonzero(codes >= 0)
+        distinct, first = np.unique(codes[present], return_index=True)
+        first_of = np.empty(len(distinct), dtype=np.int64)
+        first_of[distinct] = present[first]  # the row where each value first appears
+        representatives.append(np.sort(first_of))
+        rows = np.setdiff1d(present, first_of, assume_unique=True)
+        lefts.append(first_of[codes[rows]])
         rights.append(rows.astype(np.int64))
     empty = np.empty(0, dtype=np.int64)
     return representatives, (np.concatenate([empty, *lefts]), np.concatenate([empty, *rights]))

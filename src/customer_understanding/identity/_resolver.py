@@ -73,8 +73,10 @@ def _keys(
     own = (key_column + ":" + pd.Series(records.column(key_column), dtype="string")).fillna(
         record_key
     )
-    chosen = own.groupby(clusters).min()
-    return chosen.to_numpy(dtype=object)
+    # The smallest key per cluster, by one sort (groupby().min() on strings is slow).
+    frame = pd.DataFrame({"cluster": clusters, "key": own.to_numpy(dtype=object)})
+    chosen = frame.sort_values(["cluster", "key"], kind="stable").drop_duplicates("cluster")
+    return chosen["key"].to_numpy(dtype=object)
 
 
 def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:

@@ -73,6 +73,13 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def _spelled(uniques: npt.NDArray[Any]) -> pd.Series[Any]:
+    """Each distinct value's one spelling; plain text takes a vectorised path."""
+    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
+        return pd.Series(uniques, dtype=object).str.strip()
+    return pd.Series([_text(value) for value in uniques.tolist()], dtype=object)
+
+
 def _factorize(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
     try:
         codes, uniques = pd.factorize(series)
@@ -96,8 +103,7 @@ def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDA
     ([0, 0, 1, -1, -1], ['1', '2'])
     """
     codes, uniques = _factorize(series)
-    spelled = [_text(value) for value in uniques.tolist()]
-    merged, distinct = pd.factorize(pd.Series(spelled, dtype=object))
+    merged, distinct = pd.factorize(_spelled(uniques))
     texts = np.asarray(distinct, dtype=object)
     blank = texts == ""
     lookup = np.where(blank[merged], -1, merged) if len(texts) else merged
