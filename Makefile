@@ -18,7 +18,13 @@ PYTHON_NEWEST ?= $(shell for p in python3.13 $(wildcard $(HOME)/.pyenv/versions/
 	python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) $(PYTHON); do \
 	$$p -c '' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: demo test lint typecheck unit unit-newest docs examples bench fuzz clean
+# The middle of the supported Pythons (3.12), with the newest pandas 2, runs the suite too.
+PYTHON_MIDDLE ?= $(shell for p in python3.12 $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12) \
+	$(PYTHON); do $$p -c '' 2>/dev/null && { echo $$p; break; }; done)
+MIDDLE_VENV ?= .venv-middle
+MIDDLE_BIN := $(MIDDLE_VENV)/bin
+
+.PHONY: demo test lint typecheck unit unit-newest unit-middle docs examples bench fuzz clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,10 +38,16 @@ $(NEWEST_BIN)/.installed: pyproject.toml
 	$(NEWEST_BIN)/python -m pip install --upgrade -e '.[dev]' 'pandas>=3'
 	touch $@
 
+$(MIDDLE_BIN)/.installed: pyproject.toml
+	$(PYTHON_MIDDLE) -m venv $(MIDDLE_VENV)
+	$(MIDDLE_BIN)/python -m pip install --upgrade pip
+	$(MIDDLE_BIN)/python -m pip install --upgrade -e '.[dev]' 'pandas>=2.2,<3'
+	touch $@
+
 demo: $(BIN)/.installed
 	$(BIN)/python -m customer_understanding demo
 
-test: lint typecheck unit unit-newest docs examples
+test: lint typecheck unit unit-newest unit-middle docs examples
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
@@ -50,6 +62,11 @@ unit: $(BIN)/.installed
 	$(BIN)/pytest
 
 # The same suite on the newest pandas and Python; recordlinkage's tests skip (it needs pandas < 3).
+# Python 3.12 with the newest pandas 2 (the lowest and newest pandas run above).
+unit-middle: $(MIDDLE_BIN)/.installed
+	@$(MIDDLE_BIN)/python -c 'import sys, pandas; print("== unit-middle: Python", sys.version.split()[0], "pandas", pandas.__version__)'
+	$(MIDDLE_BIN)/pytest -p no:cacheprovider -q
+
 unit-newest: $(NEWEST_BIN)/.installed
 	@$(NEWEST_BIN)/python -c 'import sys, pandas; print("== unit-newest: Python", sys.version.split()[0], "pandas", pandas.__version__)'
 	$(NEWEST_BIN)/pytest -p no:cacheprovider
@@ -70,4 +87,4 @@ bench: $(BIN)/.installed
 	@for f in benchmarks/[!_]*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
 
 clean:
-	rm -rf $(VENV) $(NEWEST_VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(NEWEST_VENV) $(MIDDLE_VENV) docs/_build .mypy_cache .pytest_cache .ruff_cache
