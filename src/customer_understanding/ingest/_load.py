@@ -496,7 +496,8 @@ class _Loader:
         # Which row of an id stays must not depend on row order: the one whose cells sort
         # first (identical rows are interchangeable), the others are rejected.
         rows = np.flatnonzero(shared)
-        content = self.frame.iloc[rows].astype(str).agg("\x1f".join, axis=1).to_numpy()
+        cells = self.frame.iloc[rows].astype(object)
+        content = ["\x1f".join(map(str, row)) for row in cells.where(cells.notna(), "").to_numpy()]
         order = sorted(range(len(rows)), key=lambda i: (str(ids.iloc[rows[i]]), content[i]))
         kept: dict[object, int] = {}
         column = self.mapping.fields.get("source_id", "source_id")
