@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import TableExport, frozen_mapping, html_table, typed_fields
+from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._links import with_none
@@ -21,6 +20,7 @@ from customer_understanding.base._materialise import (
 )
 from customer_understanding.base._objects import ObjectTables
 from customer_understanding.base._slice import account_rows, account_slice
+from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
     Account,
     Contact,
@@ -43,72 +43,7 @@ from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Sourc
 from customer_understanding.tables import Table, from_nanos
 from customer_understanding.typing import Resolver
 
-__all__ = ["BaseSummary", "CustomerBase"]
-
-
-def _counts(value: Mapping[str, int]) -> Mapping[str, int]:
-    return frozen_mapping(value)
-
-
-@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
-class BaseSummary(TableExport):
-    """Counts that describe a customer base at a glance.
-
-    Attributes
-    ----------
-    account_records, contact_records
-        Source records loaded.
-    accounts, contacts
-        Entities they resolved into; the difference is the records merged.
-    contacts_in_several_systems
-        People found in two or more systems.
-    interactions, unattributed_interactions
-        Interactions, and those matched to neither a contact nor an account.
-    interactions_by_discipline
-        Interactions per discipline.
-    opportunities
-        Deals loaded.
-
-    Examples
-    --------
-    >>> summary = CustomerBase.build([]).summary()
-    >>> summary.accounts, summary.merged_records
-    (0, 0)
-    >>> summary
-    BaseSummary: 0 accounts, 0 contacts, 0 interactions, 0 opportunities
-    """
-
-    account_records: int
-    contact_records: int
-    accounts: int
-    contacts: int
-    contacts_in_several_systems: int
-    interactions: int
-    unattributed_interactions: int
-    interactions_by_discipline: Mapping[str, int] = attrs.field(converter=_counts)
-    opportunities: int
-
-    def __repr__(self) -> str:
-        return (
-            f"BaseSummary: {self.accounts} accounts, {self.contacts} contacts, "
-            f"{self.interactions} interactions, {self.opportunities} opportunities"
-        )
-
-    def _repr_html_(self) -> str:
-        return html_table(repr(self), self.to_pandas())
-
-    def to_pandas(self) -> pd.DataFrame:
-        """The counts as one row per measure (``measure``, ``value``), in a new DataFrame."""
-        counts = {field.name: getattr(self, field.name) for field in attrs.fields(BaseSummary)}
-        by_discipline = counts.pop("interactions_by_discipline")
-        counts |= {f"interactions_{name}": n for name, n in sorted(by_discipline.items())}
-        counts["merged_records"] = self.merged_records
-        return pd.DataFrame({"measure": list(counts), "value": list(counts.values())})
-
-    @property
-    def merged_records(self) -> int:
-        """Records that joined an entity another record had already started."""
-        return self.account_records - self.accounts + self.contact_records - self.contacts
+__all__ = ["CustomerBase"]
 
 
 class CustomerBase:

@@ -5,17 +5,11 @@ A :class:`Source` pairs data (a DataFrame, a CSV path or an iterable of dicts) w
 each one as loaded or rejected.
 """
 
-from customer_understanding.ingest._load import (
-    ErrorPolicy,
-    Loaded,
-    LoadedSource,
-    Source,
-    load,
-    load_source,
-)
+from customer_understanding.ingest._load import load, load_source
 from customer_understanding.ingest._mapping import TARGETS, SourceMapping, TargetSpec
 from customer_understanding.ingest._presets import PRESETS, get_preset, preset_names
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
+from customer_understanding.ingest._source import ErrorPolicy, Loaded, LoadedSource, Source
 
 __all__ = [
     "PRESETS",
