@@ -183,13 +183,20 @@ def _factory(group: str, kind: str, name: object) -> Factory:
     return factory
 
 
-def _build(group: str, kind: str, name: str, params: dict[str, Any]) -> Any:
+def _build(
+    group: str, kind: str, name: str, params: dict[str, Any], *, follows: type, needs: str
+) -> Any:
+    """Build a strategy by name and check it follows its protocol (``needs`` says how)."""
     factory = _factory(group, kind, name)
     try:
-        return factory(**params)
+        strategy = factory(**params)
     except TypeError as error:
         msg = f"{kind} {name!r} does not accept parameters {sorted(params)}: {error}"
         raise InvalidValueError(msg) from error
+    if not isinstance(strategy, follows):
+        msg = f"{kind} {name!r} built {strategy!r}, which has no {needs}"
+        raise InvalidValueError(msg)
+    return strategy
 
 
 def get_scorer(name: str, /, **params: Any) -> Scorer:
@@ -212,10 +219,8 @@ def get_scorer(name: str, /, **params: Any) -> Scorer:
     ...     print(error)  # doctest: +ELLIPSIS
     scorer='engagment' is not one of: engagement, fit, ...
     """
-    scorer = _build(SCORER_GROUP, "scorer", name, params)
-    if not isinstance(scorer, Scorer):
-        msg = f"scorer {name!r} built {scorer!r}, which has no level and score()"
-        raise InvalidValueError(msg)
+    scorer: Scorer = _build(SCORER_GROUP, "scorer", name, params, follows=Scorer,
+                            needs="level and score()")  # fmt: skip
     return scorer
 
 
@@ -234,10 +239,8 @@ def get_segmenter(name: str, /, **params: Any) -> Segmenter:
     >>> get_segmenter("rfm", bins=4).bins
     4
     """
-    segmenter = _build(SEGMENTER_GROUP, "segmenter", name, params)
-    if not isinstance(segmenter, Segmenter):
-        msg = f"segmenter {name!r} built {segmenter!r}, which has no level and fit()"
-        raise InvalidValueError(msg)
+    segmenter: Segmenter = _build(SEGMENTER_GROUP, "segmenter", name, params, follows=Segmenter,
+                                  needs="level and fit()")  # fmt: skip
     return segmenter
 
 
@@ -308,8 +311,6 @@ def get_attributor(name: str, /, **params: Any) -> Attributor:
     >>> get_attributor("markov", order=2).order
     2
     """
-    attributor = _build(ATTRIBUTOR_GROUP, "attributor", name, params)
-    if not isinstance(attributor, Attributor):
-        msg = f"attributor {name!r} built {attributor!r}, which has no name and attribute()"
-        raise InvalidValueError(msg)
+    attributor: Attributor = _build(ATTRIBUTOR_GROUP, "attributor", name, params,
+                                    follows=Attributor, needs="name and attribute()")  # fmt: skip
     return attributor
