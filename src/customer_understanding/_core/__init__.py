@@ -4,7 +4,15 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
-from customer_understanding._core._columns import column, labels, same_array, shown, text_field
+from customer_understanding._core._columns import (
+    column,
+    is_a,
+    labels,
+    require,
+    same_array,
+    shown,
+    text_field,
+)
 from customer_understanding._core._convert import (
     are_names,
     are_numbers,
@@ -78,6 +86,7 @@ __all__ = [
     "html_table",
     "int32s",
     "int64s",
+    "is_a",
     "is_table",
     "known_by",
     "labels",
@@ -91,6 +100,7 @@ __all__ = [
     "parse_moment",
     "positive",
     "positive_or_none",
+    "require",
     "requires",
     "resolve_moment",
     "same_array",

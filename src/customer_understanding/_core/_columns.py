@@ -19,23 +19,67 @@ import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["column", "labels", "same_array", "shown", "text_field"]
+__all__ = ["column", "is_a", "labels", "require", "same_array", "shown", "text_field"]
 
 _A = TypeVar("_A", bound=np.generic)
 _SHORT = reprlib.Repr()
-_SHORT.maxlist = _SHORT.maxtuple = 4
-_SHORT.maxstring = _SHORT.maxother = 40
+_SHORT.maxlist = _SHORT.maxtuple = 6
+_SHORT.maxstring = _SHORT.maxother = 60
 
 
 def shown(value: object) -> str:
-    """A short ``repr`` for error messages (long sequences and strings are cut).
+    """A short ``repr`` for error messages (long sequences, strings, arrays and frames cut).
 
     Examples
     --------
     >>> shown(list(range(100)))
-    '[0, 1, 2, 3, ...]'
+    '[0, 1, 2, 3, 4, 5, ...]'
+    >>> shown(np.arange(100))
+    '<array of 100>'
     """
+    if isinstance(value, np.ndarray):
+        return _SHORT.repr(value.tolist()) if value.size <= 6 else f"<array of {value.size}>"
+    if type(value).__name__ in ("DataFrame", "Series") and hasattr(value, "shape"):
+        return f"<{type(value).__name__} of {len(value)}>"  # type: ignore[arg-type]
     return _SHORT.repr(value)
+
+
+def require(name: str, value: object, kind: type | tuple[type, ...], what: str) -> None:
+    """Refuse an argument ``name`` that is not an instance of ``kind`` (``what`` it must be).
+
+    ``True`` and ``False`` are not numbers here, though ``bool`` subclasses ``int``.
+
+    Examples
+    --------
+    >>> require("days", "30", int, "a whole number of days")
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: days='30' must be a whole number of days
+    """
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+        msg = f"{name}={shown(value)} must be {what}"
+        raise InvalidValueError(msg)
+
+
+def is_a(kind: type | tuple[type, ...], what: str) -> Callable[[Any, Any, Any], None]:
+    """Attrs validator: the field is an instance of ``kind`` (described as ``what``).
+
+    Examples
+    --------
+    >>> @attrs.frozen
+    ... class Window:
+    ...     days: int = attrs.field(validator=is_a(int, "a whole number of days"))
+    >>> Window(days=2.5)
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: days=2.5 must be a whole number of days
+    """
+
+    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        require(attribute.alias or attribute.name, value, kind, what)
+
+    return validate
 
 
 def column(

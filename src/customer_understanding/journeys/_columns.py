@@ -9,7 +9,6 @@ read-only view, so no result can be changed in place.
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -25,9 +24,14 @@ from customer_understanding._core import (
     check_finite,
     check_probability,
     frozen_array,
-    parse_moment,
+    is_a,
+    require,
     resolve_moment,
+    shown,
 )
+
+# A result's as_of converter is the one moment parser.
+from customer_understanding._core import parse_moment as moment_of
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -56,16 +60,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-_SHOWN = reprlib.Repr()
-_SHOWN.maxlist = _SHOWN.maxtuple = 6
-_SHOWN.maxstring = _SHOWN.maxother = 60
-
-
-def shown(value: object) -> str:
-    """A short repr of ``value`` for error messages (long arrays are cut)."""
-    if isinstance(value, np.ndarray):
-        return _SHOWN.repr(value.tolist()) if value.size <= 6 else f"<array of {value.size}>"
-    return _SHOWN.repr(value)
 
 
 _Refused = Refused
@@ -90,22 +84,6 @@ def ensure(name: str, value: _T) -> _T:
         msg = f"{name}={shown(value.value)} {value.rule}"
         raise InvalidValueError(msg)
     return value
-
-
-def require(name: str, value: object, kind: type, what: str) -> None:
-    """Refuse an argument ``name`` that is not an instance of ``kind`` (``what`` it must be)."""
-    if not isinstance(value, kind):
-        msg = f"{name}={shown(value)} must be {what}"
-        raise InvalidValueError(msg)
-
-
-def is_a(kind: type, what: str) -> Callable[[Any, Any, Any], None]:
-    """Attrs validator: the field is an instance of ``kind`` (described as ``what``)."""
-
-    def validate(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
-        require(attribute.alias or attribute.name, value, kind, what)
-
-    return validate
 
 
 def checked(instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -215,8 +193,3 @@ def finite(instance: object, attribute: attrs.Attribute[float], value: float) ->
 def probability(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
     """Attrs validator: :func:`~customer_understanding._core.check_probability`, typed."""
     check_probability(instance, attribute, value)
-
-
-def moment_of(value: object) -> Moment:
-    """Converter of a result's ``as_of``: any form of a moment, stored as a Moment."""
-    return parse_moment(value)
