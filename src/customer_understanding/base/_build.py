@@ -20,6 +20,7 @@ from customer_understanding._core import (
 )
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
+from customer_understanding.base._titles import fill_from_titles
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity import (
     LeadToAccount,
@@ -47,6 +48,7 @@ _CONTACT_FIELDS = tuple(
     n
     for n in ContactTable.SCHEMA.names
     if n not in ("id", "account", "account_confidence", "account_method")
+    and not n.endswith("_confidence")
 )
 #: The fields a golden account or contact is made of, each decided by a survivorship rule.
 GOLDEN_FIELDS = frozenset(_ACCOUNT_FIELDS) | frozenset(_CONTACT_FIELDS)
@@ -337,6 +339,7 @@ def _contacts(
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, policy)
+    values, categories = fill_from_titles(values, categories, n=n)
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(records, resolution, account_records)
     values["account"] = account

@@ -166,8 +166,9 @@ def _inferred(contacts: ContactTable, rules: Sequence[TitleRule]) -> tuple[
 ]:  # fmt: skip
     reading = read_titles(contacts.column("title"), rules=rules)
     code = {role: place for place, role in enumerate(_ROLES)}
-    role = reading["role"].map(code).fillna(-1).to_numpy(dtype=np.int64)
-    return role, reading["role_confidence"].to_numpy(dtype=np.float64)
+    role = np.asarray(reading["role"].map(code).fillna(-1), dtype=np.int64)
+    confidence: npt.NDArray[np.float64] = reading["role_confidence"].to_numpy(dtype=np.float64)
+    return role, confidence
 
 
 def _declared(

@@ -26,9 +26,6 @@ from customer_understanding.domain._normalize import (
     normalize_phone,
     to_utc,
 )
-from customer_understanding.domain._title_reading import TitleReading, read_title, read_titles
-from customer_understanding.domain._title_rules import DEFAULT_TITLE_RULES
-from customer_understanding.domain._titles import TitleRule, fold_title
 from customer_understanding.domain._refs import (
     AccountId,
     ContactId,
@@ -37,6 +34,9 @@ from customer_understanding.domain._refs import (
     SourceRef,
     tuple_of,
 )
+from customer_understanding.domain._title_reading import TitleReading, read_title, read_titles
+from customer_understanding.domain._title_rules import DEFAULT_TITLE_RULES
+from customer_understanding.domain._titles import TitleRule, fold_title
 from customer_understanding.domain._vocab import (
     ConsentPurpose,
     ConsentStatus,

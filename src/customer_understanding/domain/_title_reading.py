@@ -102,6 +102,10 @@ def _row(reading: TitleReading) -> tuple[object, ...]:
             reading.department, reading.department_confidence)  # fmt: skip
 
 
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+
+
 def read_titles(
     titles: Iterable[str | None], *, rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES
 ) -> pd.DataFrame:
@@ -126,8 +130,7 @@ def read_titles(
         msg = f"titles={shown(titles)} must be a sequence of strings or None"
         raise InvalidValueError(msg)
     checked = _rules(rules)
-    values = pd.Series(list(titles), dtype=object)
-    values = values.where(values.notna(), None)
+    values = pd.Series([None if _blank(v) else v for v in titles], dtype=object)
     wrong = [v for v in values if v is not None and not isinstance(v, str)]
     if wrong:
         msg = f"titles holds {shown(wrong[0])}, which is not a string or None"
