@@ -55,14 +55,14 @@ _ROLE_RULES = (
 # Individual roles whose names carry a senior-sounding word come first; "vice
 # president" before "president"; a general manager runs a unit (VP level).
 _SENIORITY_RULES = (
-    _level(r"\b(key )?account manager\b|\b(customer|client) success manager\b"
+    _level(r"\b(key )?account manager\b|\b(customer|client) success manager\b|\bcsm\b"
            r"|\baccount executive\b|\bexecutive assistant\b", "individual", 0.6),
     _level(r"\b(vp|svp|evp|avp|vice president|vicepresident|vicepresidente|vice presidente"
            r"|vizeprasident\w*)\b", "vp", 0.9),
     _level(r"\bchief\b", "c_level", 0.95),
     _level(r"\b(ceo|cfo|coo|cto|cmo|cro|cio|ciso|cdo|chro|cpo|cso|cco|cxo)\b", "c_level", 0.9),
     _level(r"\b(president|presidente|founder|co founder|cofounder|owner|managing director"
-           r"|managing partner|geschaftsfuhrer\w*|vorstand\w*|pdg|directeur general"
+           r"|managing partner|\w*geschaftsfuhrer\w*|\w*vorstand\w*|pdg|directeur general"
            r"|directrice generale|director general|directora general|director ejecutivo"
            r"|directora ejecutiva|consejero delegado|consejera delegada|gerente general"
            r"|algemeen directeur|daf)\b", "c_level", 0.85),
@@ -70,7 +70,7 @@ _SENIORITY_RULES = (
     _level(r"\b(team|gruppen|projekt|schicht)leiter(in)?\b", "manager", 0.7),
     _level(r"\b(head|heads|hd|hoofd)\b|leiter(in)?\b|\bleitung\b", "director", 0.85),
     _level(r"\b(director|directora|directeur|directrice|direktor\w*|dir)\b", "director", 0.85),
-    _level(r"\b(manager\w*|mgr|mngr|gerente|jefe|jefa|responsable|chef|supervisor\w*"
+    _level(r"\b(manager\w*|mgr|mngr|gerente|jefe|jefa|responsable|chef|supervisor\w*|cheffe"
            r"|teamlead)\b", "manager", 0.75),
     _level(r"\b(lead|leader|controller)\b", "manager", 0.55),
     _level(r"\b(engineer|ingenieur\w*|ingenier[oa]|developer|entwickler\w*|developpeur\w*"
@@ -81,7 +81,7 @@ _SENIORITY_RULES = (
            r"|recruiter|counsel|lawyer|attorney|juriste|abogad[oa]|architect|architekt\w*"
            r"|arquitect[oa]|administrator|admin|designer|scientist|technician|agent|officer"
            r"|clerk|sachbearbeiter\w*|referent\w*|mitarbeiter\w*|medewerker|chargee?|sdr|bdr"
-           r"|intern|trainee|praktikant\w*|stagiaire|becari[oa]|vendedor\w*)\b",
+           r"|intern|trainee|swe|praktikant\w*|stagiaire|becari[oa]|vendedor\w*)\b",
            "individual", 0.75),
     _level(r"\b(executive|ejecutiv[oa]|commercial|comercial)\b", "individual", 0.6),
     # Most titles no rule knows are individual contributors' (a weak prior).
@@ -94,27 +94,27 @@ _DEPARTMENT_RULES = (
     _unit(r"\b(security|ciso|cybersecurity|infosec)\b", "IT", 0.8),
     _unit(r"\b(legal|counsel|lawyer|attorney|juriste|juridique|juridico|abogad[oa]|recht\w*"
           r"|compliance)\b", "Legal", 0.85),
-    _unit(r"\b(hr|human resources|people|talent|recruit\w*|personal\w*|personnel|rh"
-          r"|ressources humaines|recursos humanos|chro)\b", "Human Resources", 0.85),
+    _unit(r"\b(hr|human resources|people|talent|recruit\w*|recrut\w*|reclut\w*|personal\w*"
+          r"|personnel|rh|ressources humaines|recursos humanos|chro)\b", "Human Resources", 0.85),
     _unit(r"\b(procurement|purchasing|sourcing|vendor|buyer|einkauf\w*|achats?|acheteur\w*"
           r"|compras|aprovisionamiento|inkoop)\b", "Procurement", 0.85),
     _unit(r"\b(revenue operations|revops|rev ops)\b", "Operations", 0.7),
-    _unit(r"\b(marketing|cmo|growth|brand|content|demand gen\w*|communications?"
+    _unit(r"\b(marketing|mktg|cmo|growth|brand|content|demand gen\w*|communications?"
           r"|kommunikation|mercadotecnia|mercadeo)\b", "Marketing", 0.85),
-    _unit(r"\b(customer success|client success|support|customer service|customer experience"
-          r"|kundenservice|kundenbetreuung|service client|atencion al cliente|soporte"
-          r"|onboarding)\b", "Customer Success", 0.8),
+    _unit(r"\b(customer success|client success|csm|support|klantenservice|customer service"
+          r"|customer experience|kundenservice|kundenbetreuung|service client"
+          r"|atencion al cliente|soporte|onboarding)\b", "Customer Success", 0.8),
     _unit(r"\b(sales|cro|chief revenue|revenue|account executive|account manager|sdr|bdr"
-          r"|business development|vertrieb\w*|verkauf\w*|commercial\w*|ventas|comercial\w*"
-          r"|verkoop)\b", "Sales", 0.85),
+          r"|business development|ejecutiv[oa] de cuentas|vertrieb\w*|verkauf\w*|commercial\w*"
+          r"|ventas|comercial\w*|verkoop)\b", "Sales", 0.85),
     _unit(r"\b(product|produkt\w*|produit|producto)\b", "Product", 0.8),
     _unit(r"\b(cfo|finance|financ\w*|finanz\w*|controller|controlling|accountant|accounting"
-          r"|treasur\w*|comptab\w*|contab\w*|buchhalt\w*|daf|tax)\b", "Finance", 0.85),
-    _unit(r"\b(it|cio|systems?|sysadmin|infrastructure|network|helpdesk|architect"
+          r"|treasur\w*|comptab\w*|contab\w*|buchhalt\w*|boekhoud\w*|daf|tax)\b", "Finance", 0.85),
+    _unit(r"\b(it|cio|systems?|sistemas|sysadmin|infrastructure|network|helpdesk|architect"
           r"|informatique|informatica|edv|dsi|ict)\b", "IT", 0.75),
     _unit(r"\b(analyst|analytics|analyste|analista|business intelligence|bi)\b", "Operations",
           0.6),
-    _unit(r"\b(engineer\w*|developer|software|cto|chief technology|technology|data|devops"
+    _unit(r"\b(engineer\w*|eng|swe|developer|software|cto|chief technology|technology|data|devops"
           r"|entwickl\w*|ingenieur\w*|ingenier\w*|developpe\w*|desarroll\w*|technik)\b",
           "Engineering", 0.75),
     _unit(r"\b(executive assistant|ceo|chief executive|(?<!vice )president|presidente"
