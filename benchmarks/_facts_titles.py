@@ -33,12 +33,13 @@ def _people_of_contacts(world: SampleWorld, base: CustomerBase) -> pd.DataFrame:
     person_of = pd.Series(truth["entity_id"].to_numpy(), index=key.to_numpy())
     person_of = person_of[~person_of.index.duplicated()]
     records = base.tables.contact_records
-    keys = pd.Series(records.labels("system"), dtype=object) + "|" + pd.Series(
-        records.column("source_id"), dtype=object
+    keys = (
+        pd.Series(records.labels("system"), dtype=object)
+        + "|"
+        + pd.Series(records.column("source_id"), dtype=object)
     )
-    votes = pd.DataFrame(
-        {"row": base.tables.resolution.contact_of_record, "person": person_of.reindex(keys).to_numpy()}
-    ).dropna()
+    row = base.tables.resolution.contact_of_record
+    votes = pd.DataFrame({"row": row, "person": person_of.reindex(keys).to_numpy()}).dropna()
     person = votes.groupby("row")["person"].agg(lambda p: p.mode().iloc[0])
     people = world.truth.people.set_index("person_id")
     out = people.reindex(person.to_numpy()).reset_index()
@@ -105,7 +106,8 @@ def _influence(world: SampleWorld, base: CustomerBase) -> list[Fact]:
     top_buyer = float(top["true_role"].isin(_BUYERS).mean())
     chance = float(scored.groupby("account_id")["true_role"].apply(
         lambda r: r.isin(_BUYERS).mean()).mean())  # fmt: skip
-    even = members.groupby("account_id")["influence"].agg(lambda v: v.nunique() == 1 and len(v) > 1)
+    spread = members.groupby("account_id")["influence"].agg(["min", "max", "size"])
+    even = (spread["min"] == spread["max"]) & (spread["size"] > 1)
     none = members.groupby("account_id")["influence"].agg(lambda v: v.isna().all())
     return [
         Fact("titles", "influence vs true seniority, within-committee rank corr.", rho,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
-import pandas as pd
 
 from customer_understanding._core import require, shown, typed_fields
 from customer_understanding._errors import InvalidValueError
@@ -14,6 +14,9 @@ from customer_understanding.domain._refs import tuple_of
 from customer_understanding.domain._title_rules import DEFAULT_TITLE_RULES
 from customer_understanding.domain._titles import TitleRule, fold_title
 from customer_understanding.domain._vocab import Role, Seniority
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["TitleReading", "read_title", "read_titles"]
 
@@ -103,7 +106,10 @@ def _row(reading: TitleReading) -> tuple[object, ...]:
 
 
 def _blank(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value))
+    # pandas' NA is recognised by its class name: importing pandas here would make the
+    # domain (and ``import customer_understanding``) heavy.
+    return (value is None or type(value).__name__ == "NAType"
+            or (isinstance(value, float) and np.isnan(value)))  # fmt: skip
 
 
 def read_titles(
@@ -126,6 +132,8 @@ def read_titles(
     >>> read_titles(["CFO", None, "Leiterin Vertrieb"])[["seniority", "department"]].values.tolist()
     [['c_level', 'Finance'], [None, None], ['director', 'Sales']]
     """
+    import pandas as pd  # here, so that importing the domain stays light
+
     if isinstance(titles, str | bytes) or not isinstance(titles, Iterable):
         msg = f"titles={shown(titles)} must be a sequence of strings or None"
         raise InvalidValueError(msg)
