@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
@@ -121,3 +123,13 @@ def test_bad_input_is_refused_naming_the_argument(make, message) -> None:
 def test_an_unknown_seniority_is_refused() -> None:
     with pytest.raises(UnknownNameError, match="seniority='boss'"):
         TitleRule(pattern="x", seniority="boss")
+
+
+@given(st.lists(st.one_of(st.none(), st.text(max_size=40)), max_size=20))
+def test_bulk_reading_equals_one_by_one_for_any_text(titles: list[str | None]) -> None:
+    table = read_titles(titles)
+    for title, row in zip(titles, table.itertuples(index=False), strict=True):
+        reading = read_title(title)
+        assert row.seniority == (reading.seniority and reading.seniority.value)
+        assert row.department == reading.department
+        assert 0.0 <= row.seniority_confidence <= 1.0
