@@ -30,26 +30,29 @@ def _unit(pattern: str, department: str, confidence: float) -> TitleRule:
 # Security and legal can block, money signs, technology evaluates.
 _ROLE_RULES = (
     _role(r"\b(security|ciso|legal|counsel|compliance|juriste|abogad[oa])\b", "blocker", 0.4),
-    _role(r"\b(procurement|purchasing|sourcing|vendor|einkauf\w*|achats?|acheteur\w*|compras)\b",
-          "procurement", 0.9),
+    _role(r"\b(procurement|purchasing|sourcing|vendor|einkauf\w*|inkoop|achats?|acheteur\w*"
+          r"|compras)\b", "procurement", 0.9),
     _role(r"\b(cfo|chief financial|vp,? finance|vice president,? finance|daf|finanzvorstand"
           r"|directeur financier|director financiero|directora financiera)\b", "economic_buyer",
           0.85),
-    _role(r"\b(ceo|chief executive|coo|chief operating|general manager|managing director"
-          r"|president|owner|founder|vp,? operations|geschaftsfuhrer\w*|vorstand\w*|pdg"
-          r"|directeur general|directrice generale|director general|directora general"
+    _role(r"\b(ceo|chief executive|coo|chief operating|general manager|gm|managing director"
+          r"|(?<!vice )president|owner|founder|vp,? operations|geschaftsfuhrer\w*|vorstand\w*"
+          r"|pdg|directeur general|directrice generale|director general|directora general"
           r"|consejero delegado|consejera delegada|gerente general|algemeen directeur)\b",
           "economic_buyer", 0.7),
     _role(r"\b(chief|cto|cmo|cro|cio|vp|vice president|svp|evp|vicepresidente"
           r"|vizeprasident\w*)\b", "decision_maker", 0.6),
-    _role(r"\b(architect|engineer|developer|devops|it\b|systems|admin|data|technical"
-          r"|infrastructure|ingenieur|ingenier[oa]|entwickler|developpeur|desarrollador"
-          r"|informatique|informatica)", "technical_evaluator", 0.75),
+    _role(r"\b(architect|engineer|eng|swe|developer|devops|it\b|systems|sysadmin|admin|data"
+          r"|technical|infrastructure|ingenieur|ingenier[oa]|entwickler|developpeur"
+          r"|desarrollador|informatique|informatica)", "technical_evaluator", 0.75),
     _role(r"\b(controller|finance|product)\b", "influencer", 0.5),
-    _role(r"\b(head of|director|operations)\b", "champion", 0.45),
-    _role(r"\b(manager|lead)\b", "influencer", 0.4),
-    _role(r"\b(analyst|specialist|representative|associate|coordinator|executive|agent"
-          r"|assistant|consultant)\b", "user", 0.6),
+    _role(r"\b(head of|director|dir|operations|ops|leitung|directeur|directrice|directora"
+          r"|hoofd)\b|leiter(in)?\b", "champion", 0.45),
+    _role(r"\b(manager\w*|mgr|lead|gerente|jefe|jefa|responsable|chef|cheffe)\b", "influencer",
+          0.4),
+    _role(r"\b(analyst|specialist|representative|rep|associate|coordinator|executive|agent"
+          r"|assistant|consultant|sdr|bdr|csm|analyste|analista|technicien|especialista"
+          r"|sachbearbeiter\w*|medewerker)\b", "user", 0.6),
 )  # fmt: skip
 
 # Individual roles whose names carry a senior-sounding word come first; "vice
