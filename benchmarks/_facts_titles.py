@@ -112,7 +112,11 @@ def _influence(world: SampleWorld, base: CustomerBase) -> list[Fact]:
     spread = members.groupby("account_id")["influence"].agg(["min", "max", "size"])
     even = (spread["min"] == spread["max"]) & (spread["size"] > 1)
     none = members.groupby("account_id")["influence"].agg(lambda v: v.isna().all())
+    inferred = members[(members["role_source"] == "inferred") & members["true_role"].notna()]
+    role_right = float((inferred["role"] == inferred["true_role"]).mean())
     return [
+        Fact("titles", f"committee role inferred from title right (n={len(inferred)})",
+             role_right, "report", True),
         Fact("titles", "influence vs true seniority, within-committee rank corr.", rho,
              "> 0.3", rho > 0.3),
         Fact("titles", "top-influence member is a true buyer / decision maker", top_buyer,
