@@ -7,6 +7,7 @@ import pytest
 
 import customer_understanding as cu
 from customer_understanding import CustomerBase, Seniority
+from customer_understanding.domain import DEFAULT_TITLE_RULES, TitleRule
 from customer_understanding.ingest import Source
 
 
@@ -73,3 +74,22 @@ def test_a_stated_seniority_is_kept() -> None:
     )
     assert built.contacts.labels("seniority").tolist() == ["manager"]
     assert built.contacts.column("seniority_confidence").tolist() == [1.0]
+
+
+def test_users_extend_the_title_rules_the_base_reads() -> None:
+    rows = [{"Id": "1", "Email": "ann@acme.it", "Title": "Responsabile Vendite"}]
+    source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+    plain = CustomerBase.build([source])
+    assert plain.contacts.column("seniority_confidence").tolist() == [0.3]  # the weak prior
+    rules = [TitleRule(pattern=r"\bresponsabile\b", seniority="manager", confidence=0.7),
+             TitleRule(pattern=r"\bvendite\b", department="Sales", confidence=0.8),
+             *DEFAULT_TITLE_RULES]  # fmt: skip
+    extended = CustomerBase.build([source], title_rules=rules)
+    assert extended.contacts.labels("seniority").tolist() == ["manager"]
+    assert extended.contacts.labels("department").tolist() == ["Sales"]
+
+
+def test_title_rules_of_another_kind_are_refused() -> None:
+    source = cu.Source(name="crm", data=[{"Id": "1"}], mapping="salesforce.Contact")
+    with pytest.raises(cu.InvalidValueError, match="title_rules holds 'vp'"):
+        CustomerBase.build([source], title_rules=["vp"])
