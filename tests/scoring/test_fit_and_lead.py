@@ -39,9 +39,16 @@ def test_fit_grades_a_to_d(small_base):
     assert dict(zip(table.ids, table.labels(), strict=True)) == {"ann": "A", "bob": "D", "cy": "C"}
 
 
-def test_account_fit_refuses_contact_fields():
-    with pytest.raises(UnknownNameError, match="contact fields"):
-        FitScorer(level="account", rules=RULES)
+def test_account_fit_reads_contact_fields_over_any_contact(small_base):
+    rule = FitRule(field="seniority", op="in", value=("vp", "c_level"), points=10)
+    table = FitScorer(level="account", rules=[rule]).score(small_base, as_of=AS_OF)
+    assert _by_id(table) == {"a1": 10.0, "a2": 0.0}
+    assert table.reasons.signals == ("any contact: seniority in ('vp', 'c_level')",)
+
+
+def test_lead_scorer_works_at_account_level_with_its_defaults(small_base):
+    table = LeadScorer(level="account").score(small_base, as_of=AS_OF)
+    assert len(table) == len(small_base.accounts)
 
 
 def test_rule_on_unknown_field_is_refused():

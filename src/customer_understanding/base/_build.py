@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -20,7 +20,8 @@ from customer_understanding._core import (
 )
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
-from customer_understanding.domain import FREE_MAIL_DOMAINS
+from customer_understanding.base._titles import fill_from_titles
+from customer_understanding.domain import DEFAULT_TITLE_RULES, FREE_MAIL_DOMAINS, TitleRule
 from customer_understanding.identity import (
     LeadToAccount,
     Resolution,
@@ -47,6 +48,7 @@ _CONTACT_FIELDS = tuple(
     n
     for n in ContactTable.SCHEMA.names
     if n not in ("id", "account", "account_confidence", "account_method")
+    and not n.endswith("_confidence")
 )
 #: The fields a golden account or contact is made of, each decided by a survivorship rule.
 GOLDEN_FIELDS = frozenset(_ACCOUNT_FIELDS) | frozenset(_CONTACT_FIELDS)
@@ -333,10 +335,12 @@ def _contacts(
     resolution: Resolution,
     account_records: AccountRecords,
     policy: Survivorship,
+    title_rules: Sequence[TitleRule],
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, policy)
+    values, categories = fill_from_titles(values, categories, n=n, rules=title_rules)
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(records, resolution, account_records)
     values["account"] = account
@@ -368,7 +372,13 @@ def _interactions(
     return table.with_columns(contact=contact, account=account)
 
 
-def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survivorship) -> Tables:
+def build_tables(
+    loaded: TableSource,
+    *,
+    resolver: Resolver,
+    survivorship: Survivorship,
+    title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
 
     Event tables are put in an order of their own values first, so the exports' row order
@@ -381,7 +391,7 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survi
     contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
     accounts, account_winners = _accounts(account_records, resolution, survivorship)
     contacts, contact_winners = _contacts(
-        contact_records, resolution, account_records, survivorship
+        contact_records, resolution, account_records, survivorship, title_rules
     )
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),

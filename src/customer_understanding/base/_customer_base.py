@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +22,7 @@ from customer_understanding.base._objects import ObjectTables
 from customer_understanding.base._slice import account_rows, account_slice
 from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
+    DEFAULT_TITLE_RULES,
     Account,
     Contact,
     Discipline,
@@ -30,6 +31,8 @@ from customer_understanding.domain import (
     Opportunity,
     SourceRef,
     StageChange,
+    TitleRule,
+    tuple_of,
 )
 from customer_understanding.identity import (
     IdKey,
@@ -89,6 +92,7 @@ class CustomerBase:
         resolver: Resolver | None = None,
         survivorship: Survivorship | Mapping[str, Rule] | None = None,
         id_key: IdKey | None = None,
+        title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -119,6 +123,13 @@ class CustomerBase:
             else a random secret made once per process: ids then agree within one
             process only, so pass a secret for ids that last (see
             :func:`~customer_understanding.identity.entity_ids`).
+        title_rules
+            The ordered rules that read a contact's seniority and department from its
+            title where no export states them (see
+            :func:`~customer_understanding.domain.read_title`); add rules for titles in
+            other languages before the defaults:
+            ``[TitleRule(pattern="responsabile", seniority="manager"),
+            *DEFAULT_TITLE_RULES]``.
 
         Raises
         ------
@@ -149,6 +160,7 @@ class CustomerBase:
                 loaded,
                 resolver=ProbabilisticResolver() if resolver is None else resolver,
                 survivorship=_survivorship(survivorship),
+                title_rules=tuple_of(TitleRule, title_rules, field="title_rules"),
             )
         return cls(tables, report=loaded.report)
 

@@ -15,10 +15,8 @@ from customer_understanding._core import (
 from customer_understanding.base import CustomerBase
 from customer_understanding.committee._checks import require
 from customer_understanding.committee._coverage import coverage_as_of
-from customer_understanding.committee._graph import (
-    influence_shares,
-    occasion_edges,
-)
+from customer_understanding.committee._graph import occasion_edges
+from customer_understanding.committee._influence import influence_from_evidence, weighted_degree
 from customer_understanding.committee._result import Committee, CommitteeSet
 from customer_understanding.committee._roles import roles_as_of
 from customer_understanding.committee._stats import engagement
@@ -54,7 +52,13 @@ def _frames(
     # A committee links its own members only: people of two accounts can meet on one deal.
     same = account[edges["a"].to_numpy(np.int64)] == account[edges["b"].to_numpy(np.int64)]
     edges = edges[same].reset_index(drop=True)
-    share = influence_shares(edges, account)
+    labels = roles.labels()
+    share, evidence = influence_from_evidence(
+        account, seniority=contacts.labels("seniority"),
+        seniority_confidence=contacts.column("seniority_confidence"),
+        declared_role=np.where(roles.declared, labels, np.array(None, dtype=object)),
+        degree=weighted_degree(edges, len(contacts)),
+    )  # fmt: skip
     ids = contacts.column("id")
     first = pd.Series(contacts.column("first_name")[rows], dtype=object).fillna("")
     last = pd.Series(contacts.column("last_name")[rows], dtype=object).fillna("")
@@ -64,12 +68,13 @@ def _frames(
         "name": (first + " " + last).str.strip().replace("", None).to_numpy(dtype=object),
         "title": contacts.column("title")[rows],
         "seniority": contacts.labels("seniority")[rows],
-        "role": roles.labels()[rows],
+        "role": labels[rows],
         "confidence": roles.confidence[rows],
         "role_source": roles.sources()[rows],
         "last_touch": pd.to_datetime(activity.last_touch[rows].view("datetime64[ns]"), utc=True),
         **{d: activity.by_discipline[rows, i] for i, d in enumerate(_DISCIPLINES)},
         "influence": share[rows],
+        "influence_evidence": evidence[rows],
     })  # fmt: skip
     members = members.sort_values(["account_id", "influence", "contact_id"],
                                   ascending=[True, False, True], ignore_index=True)  # fmt: skip

@@ -17,7 +17,7 @@ import pandas as pd
 from customer_understanding._core import DAY_NS, NAT, half_life_decay
 from customer_understanding.tables import InteractionTable
 
-__all__ = ["committee_graph", "influence_shares", "occasion_edges"]
+__all__ = ["committee_graph", "occasion_edges"]
 
 _GROUP_TYPES = ("meeting", "demo", "call", "webinar", "event_attended")
 _EDGE_COLUMNS = ["a", "b", "weight"]
@@ -81,36 +81,6 @@ def occasion_edges(
             "weight": edges["weight"].to_numpy(dtype=np.float64),
         }
     )
-
-
-def influence_shares(
-    edges: pd.DataFrame, account: npt.NDArray[np.int64]
-) -> npt.NDArray[np.float64]:
-    """Each contact's weighted degree as a share of its account's total.
-
-    Without edges in an account, its members share equally.
-
-    ``account`` holds the account row of every contact row, ``-1`` for contacts outside
-    any committee; their share is 0.
-
-    Examples
-    --------
-    >>> edges = pd.DataFrame({"a": [0.0, 1.0], "b": [1.0, 2.0], "weight": [1.0, 1.0]})
-    >>> influence_shares(edges, np.array([0, 0, 0])).round(2).tolist()
-    [0.25, 0.5, 0.25]
-    """
-    contacts = len(account)
-    degree = np.zeros(contacts)
-    if len(edges):
-        ends = np.concatenate([edges["a"].to_numpy(), edges["b"].to_numpy()]).astype(np.int64)
-        np.add.at(degree, ends, np.concatenate([edges["weight"].to_numpy()] * 2))
-    member = account >= 0
-    slot = np.maximum(account, 0)
-    total = np.bincount(slot[member], weights=degree[member], minlength=slot.max(initial=0) + 1)
-    size = np.bincount(slot[member], minlength=len(total))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(total[slot] > 0, degree / total[slot], 1.0 / np.maximum(size[slot], 1))
-    return np.where(member, share, 0.0)
 
 
 def committee_graph(members: pd.DataFrame, edges: pd.DataFrame) -> Any:

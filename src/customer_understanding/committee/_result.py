@@ -124,7 +124,9 @@ class Committee(TableExport):
 
         Contact ids are the nodes, with ``role``, ``confidence``, ``role_source``,
         ``name``, ``title``, ``seniority``, ``last_touch``, per-discipline engagement and
-        ``influence``; edges from shared occasions carry a recency ``weight``.
+        ``influence`` with its ``influence_evidence`` (see the committee explanation:
+        seniority, declared deal roles and shared occasions; NaN without evidence);
+        edges from shared occasions carry a recency ``weight``.
         """
         return committee_graph(self._members, self._edges)
 

@@ -1,14 +1,15 @@
 """Buying roles of contacts: declared on opportunities in the CRM, else inferred from the title.
 
-Inference reads the job title (and seniority and department when the title says little)
-through ordered keyword rules; the first rule that matches gives the role and a
-confidence that says how much a title of that kind usually tells. Rules run once per
+Inference reads the job title through the domain's one title reading
+(:func:`customer_understanding.domain.read_titles` with ordered
+:class:`~customer_understanding.domain.TitleRule` lists, the same rules that give the
+customer base its seniority and department): the first rule naming a role gives it, with
+a confidence that says how much a title of that kind usually tells. Rules run once per
 distinct title, so the bulk path stays vectorised. Declared roles always win.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,6 @@ from customer_understanding._core import (
     NAT,
     Moment,
     TableExport,
-    check_probability,
     html_table,
     known_by,
     resolve_moment,
@@ -29,8 +29,14 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.committee._checks import column, is_a, require, shown
-from customer_understanding.domain import Role
+from customer_understanding.committee._checks import column, is_a, require
+from customer_understanding.domain import (
+    DEFAULT_TITLE_RULES,
+    Role,
+    TitleRule,
+    read_title,
+    read_titles,
+)
 from customer_understanding.tables import ContactRoleTable, ContactTable, OpportunityTable
 from customer_understanding.typing import AsOf
 
@@ -44,76 +50,6 @@ __all__ = [
 ]
 
 _ROLES = tuple(role.value for role in Role)
-
-
-def _role(value: object) -> Role:
-    return Role.parse(value)
-
-
-def _confidence(instance: object, attribute: attrs.Attribute[float], value: float) -> None:
-    check_probability(instance, attribute, value)
-    if value == 0:
-        msg = f"confidence={value!r} must be above 0"
-        raise InvalidValueError(msg)
-
-
-def _compiled_pattern(pattern: object) -> re.Pattern[str]:
-    if not isinstance(pattern, str):
-        msg = f"pattern={shown(pattern)} must be a regular expression (a string)"
-        raise InvalidValueError(msg)
-    try:
-        return re.compile(pattern, re.IGNORECASE)
-    except re.error as error:
-        msg = f"pattern={pattern!r} is not a regular expression: {error}"
-        raise InvalidValueError(msg) from None
-
-
-@attrs.frozen(field_transformer=typed_fields, kw_only=True)
-class TitleRule:
-    r"""A keyword rule: titles matching ``pattern`` (case-insensitive) suggest ``role``.
-
-    Examples
-    --------
-    >>> rule = TitleRule(pattern=r"\bprocurement\b", role="procurement", confidence=0.9)
-    >>> rule.matches("Head of Procurement")
-    True
-    """
-
-    pattern: str
-    role: Role = attrs.field(converter=_role)
-    confidence: float = attrs.field(default=0.6, validator=_confidence)
-    _compiled: re.Pattern[str] = attrs.field(init=False, repr=False, eq=False)
-
-    @_compiled.default
-    def _compile(self) -> re.Pattern[str]:
-        return _compiled_pattern(self.pattern)
-
-    def matches(self, title: str) -> bool:
-        """Whether the rule applies to ``title``."""
-        return self._compiled.search(title) is not None
-
-
-def _rule(pattern: str, role: str, confidence: float) -> TitleRule:
-    return TitleRule(pattern=pattern, role=role, confidence=confidence)
-
-
-#: Ordered rules: security and legal can block, money signs, technology evaluates.
-DEFAULT_TITLE_RULES: tuple[TitleRule, ...] = (
-    _rule(r"\b(security|ciso|legal|counsel|compliance)\b", "blocker", 0.4),
-    _rule(r"\b(procurement|purchasing|sourcing|vendor)\b", "procurement", 0.9),
-    _rule(r"\b(cfo|chief financial|vp,? finance|vice president,? finance)\b", "economic_buyer",
-          0.85),
-    _rule(r"\b(ceo|chief executive|coo|chief operating|general manager|managing director"
-          r"|president|owner|founder|vp,? operations)\b", "economic_buyer", 0.7),
-    _rule(r"\b(chief|cto|cmo|cro|cio|vp|vice president|svp|evp)\b", "decision_maker", 0.6),
-    _rule(r"\b(architect|engineer|developer|devops|it\b|systems|admin|data|technical"
-          r"|infrastructure)", "technical_evaluator", 0.75),
-    _rule(r"\b(controller|finance|product)\b", "influencer", 0.5),
-    _rule(r"\b(head of|director|operations)\b", "champion", 0.45),
-    _rule(r"\b(manager|lead)\b", "influencer", 0.4),
-    _rule(r"\b(analyst|specialist|representative|associate|coordinator|executive|agent"
-          r"|assistant|consultant)\b", "user", 0.6),
-)  # fmt: skip
 
 
 def infer_role(
@@ -130,11 +66,8 @@ def infer_role(
     >>> infer_role(None)
     (None, 0.0)
     """
-    require("title", title, (str, type(None)), "a string or None")
-    if not title:
-        return None, 0.0
-    rule = next((r for r in rules if r.matches(title)), None)
-    return (None, 0.0) if rule is None else (rule.role, rule.confidence)
+    reading = read_title(title, rules=rules)
+    return reading.role, reading.role_confidence
 
 
 def _ints(value: Any) -> npt.NDArray[np.int64]:
@@ -231,12 +164,11 @@ class RoleAssignment(TableExport):
 def _inferred(contacts: ContactTable, rules: Sequence[TitleRule]) -> tuple[
     npt.NDArray[np.int64], npt.NDArray[np.float64]
 ]:  # fmt: skip
-    codes, titles = pd.factorize(pd.Series(contacts.column("title"), dtype=object))
-    per_title = [infer_role(str(t), rules=rules) for t in titles]
-    role = np.array([_ROLES.index(r.value) if r else -1 for r, _ in per_title] + [-1])
-    confidence = np.array([c for _, c in per_title] + [0.0])
-    index = np.where(codes < 0, len(per_title), codes)
-    return role[index].astype(np.int64), confidence[index]
+    reading = read_titles(contacts.column("title"), rules=rules)
+    code = {role: place for place, role in enumerate(_ROLES)}
+    role = np.asarray(reading["role"].map(code).fillna(-1), dtype=np.int64)
+    confidence: npt.NDArray[np.float64] = reading["role_confidence"].to_numpy(dtype=np.float64)
+    return role, confidence
 
 
 def _declared(

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -25,6 +26,7 @@ from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, mak
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
 from customer_understanding.datasets._text import Ints, Strs, keep, objects, pick
+from customer_understanding.datasets._titles import vary_titles
 from customer_understanding.datasets._world import EXPORTS, RECORD_EXPORTS, GroundTruth, SampleWorld
 from customer_understanding.domain import to_utc
 
@@ -51,13 +53,17 @@ def _end(value: object) -> datetime:
     return to_utc(value)
 
 
-def _cast(clock: Clock, rng: np.random.Generator, *, accounts: int) -> Cast:
+def _cast(clock: Clock, rng: np.random.Generator, *, accounts: int, seed: int) -> Cast:
     firms = make_firms(clock, rng, count=accounts)
     deals = plan_deals(firms, rng, clock=clock)
     busy = busy_firms(deals, clock=clock, count=firms.size)
     has_deal = np.zeros(firms.size, dtype=np.bool_)
     has_deal[deals.firm] = True
     people = make_people(firms, rng, roles=has_deal, no_buyer=missing_buyers(busy, rng))
+    # Titles as written (local languages, abbreviations) from a generator of their own.
+    written = vary_titles(people.title, np.random.default_rng([seed, 11_04]),
+                          country_code=firms.country_code, firm=people.firm)  # fmt: skip
+    people = attrs.evolve(people, title=written)
     journeys = make_journeys((firms, deals, people), rng, clock=clock)
     return Cast(clock=clock, firms=firms, deals=deals, people=people, journeys=journeys, busy=busy)
 
@@ -281,7 +287,7 @@ def generate_world(
     stop = _end(end)
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
-    cast = _cast(clock, rng, accounts=sizes["accounts"])
+    cast = _cast(clock, rng, accounts=sizes["accounts"], seed=number)
     frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)

@@ -104,8 +104,11 @@ class GroundTruth:
         :class:`~customer_understanding.Stage` value. A churned company's last stage is ``lost``.
     people
         One row per person: ``person_id``, ``company_id``, ``first_name``, ``last_name``,
-        ``email`` (the true work address), ``title``, ``department``, ``seniority`` (a
-        :class:`~customer_understanding.Seniority` value) and ``role`` (a
+        ``email`` (the true work address), ``title`` (as the person writes it: some in
+        their company's language — German, French, Spanish, Dutch — or abbreviated, such
+        as ``"Leiter Einkauf"`` or ``"Sr SWE"``), ``department`` and ``seniority`` (a
+        :class:`~customer_understanding.Seniority` value) of the job behind the title, and
+        ``role`` (a
         :class:`~customer_understanding.Role` value, or ``None`` outside a buying committee).
     records
         Which entity each source record describes: ``source`` (an export name),

@@ -34,6 +34,9 @@ from customer_understanding.domain._refs import (
     SourceRef,
     tuple_of,
 )
+from customer_understanding.domain._title_reading import TitleReading, read_title, read_titles
+from customer_understanding.domain._title_rules import DEFAULT_TITLE_RULES
+from customer_understanding.domain._titles import TitleRule, fold_title
 from customer_understanding.domain._vocab import (
     ConsentPurpose,
     ConsentStatus,
@@ -47,6 +50,7 @@ from customer_understanding.domain._vocab import (
 
 __all__ = [
     "CHANNELS",
+    "DEFAULT_TITLE_RULES",
     "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
     "Account",
@@ -70,12 +74,17 @@ __all__ = [
     "SourceRef",
     "Stage",
     "StageChange",
+    "TitleReading",
+    "TitleRule",
+    "fold_title",
     "normalize_domain",
     "normalize_email",
     "normalize_name",
     "normalize_organisation",
     "normalize_phone",
     "normalize_term",
+    "read_title",
+    "read_titles",
     "to_utc",
     "tuple_of",
 ]

@@ -14,7 +14,14 @@ from customer_understanding.domain import tuple_of
 from customer_understanding.scoring._grading import check_thresholds, grade_by_thresholds
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
 from customer_understanding.tables import AccountTable
-from customer_understanding.traits import Condition, RecordField, TraitSnapshot, get_trait
+from customer_understanding.traits import (
+    AnyCondition,
+    Condition,
+    OverContacts,
+    RecordField,
+    TraitSnapshot,
+    get_trait,
+)
 from customer_understanding.typing import AsOf, BaseLike, Level
 
 __all__ = ["DEFAULT_FIT_RULES", "FitRule", "FitScorer"]
@@ -90,8 +97,11 @@ class FitScorer:
     """Fit: how closely a contact (with its account) or an account matches the ideal profile.
 
     Each matched rule contributes its points; grades ``A`` to ``D`` come from descending
-    ``grades`` thresholds. Account-level scoring accepts account fields only. Rules read
-    their fields through :mod:`customer_understanding.traits` (fields as currently known).
+    ``grades`` thresholds. At account level a rule on a contact field (title, seniority,
+    department …) holds when *any* of the account's contacts satisfies it: the account
+    has someone of that persona (seniority is filled from titles when the exports have
+    none). Rules read their fields through :mod:`customer_understanding.traits` (fields
+    as currently known).
 
     Examples
     --------
@@ -112,11 +122,6 @@ class FitScorer:
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("grades", self.grades, _GRADES)
-        if self.level == "account":
-            contact_rules = [r.field for r in self.rules if _contact_only(r.field)]
-            if contact_rules:
-                msg = f"level='account' cannot use contact fields {contact_rules!r}"
-                raise UnknownNameError(msg)
 
     @property
     def name(self) -> str:
@@ -129,7 +134,8 @@ class FitScorer:
         parts = [self._rule_reasons(facts, code, rule) for code, rule in enumerate(self.rules)]
         reasons = Reasons.concat(parts) if parts else Reasons.empty()
         if parts:
-            reasons = attrs.evolve(reasons, signals=tuple(rule.label for rule in self.rules))
+            labels = tuple(rule.name or str(self._condition(rule)) for rule in self.rules)
+            reasons = attrs.evolve(reasons, signals=labels)
         score = reasons.total(facts.size(self.level))
         return ScoreTable(
             scorer=self.name, level=self.level, as_of=facts.as_of, ids=facts.ids(self.level),
@@ -137,8 +143,14 @@ class FitScorer:
             reasons=reasons,
         )  # fmt: skip
 
+    def _condition(self, rule: FitRule) -> AnyCondition:
+        """The rule's condition at this level: contact fields of an account over any contact."""
+        if self.level == "account" and _contact_only(rule.field):
+            return OverContacts(quantifier="any", condition=rule.condition)
+        return rule.condition
+
     def _rule_reasons(self, facts: TraitSnapshot, code: int, rule: FitRule) -> Reasons:
-        rows = np.flatnonzero(facts.holds(rule.condition, level=self.level))
+        rows = np.flatnonzero(facts.holds(self._condition(rule), level=self.level))
         ones = np.ones(len(rows))
         return Reasons(
             row=rows, signal=np.zeros(len(rows)), signals=(f"rule{code}",), value=ones,

@@ -149,6 +149,17 @@ class ContactTable(Table):
                 labels=("reference", "domain", "name"),
                 doc="how the account was found",
             ),
+            Column(
+                name="seniority_confidence",
+                kind="float",
+                doc="1 when an export states the seniority, the title rule's confidence when "
+                "read from the title, missing when unknown",
+            ),
+            Column(
+                name="department_confidence",
+                kind="float",
+                doc="the same for the department",
+            ),
         )
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from customer_understanding.views._text import shown_traits
+from customer_understanding.views._text import influence_text, shown_traits
 
 if TYPE_CHECKING:
     from customer_understanding.views._account_view import AccountView
@@ -24,7 +24,8 @@ def render_html(view: AccountView, *, header: str = "") -> str:
     account = view.account
     committee = view.committee
     members = [[str(m.name or m.contact_id), str(m.title or ""), str(m.role or ""),
-                str(m.role_source or ""), f"{m.influence:.2f}"]
+                str(m.role_source or ""),
+                influence_text(m.influence)]
                for m in committee.members.itertuples(index=False)]  # fmt: skip
     signals = [[f"P{s.priority}", s.kind, s.discipline.value, s.contact_id or "",
                 "; ".join(s.reasons)] for s in view.signals]  # fmt: skip

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 if TYPE_CHECKING:
     from customer_understanding.views._account_view import AccountView
 
-__all__ = ["SHOWN_TRAITS", "render_text", "shown_traits"]
+__all__ = ["SHOWN_TRAITS", "influence_text", "render_text", "shown_traits"]
 
 #: The standard traits an account view shows, in order.
 SHOWN_TRAITS = (
@@ -18,6 +18,12 @@ SHOWN_TRAITS = (
     "days_since_sales_touch", "active_users_30d", "seats", "seat_utilisation", "features_30d",
     "web_visits_14d", "open_deals", "won_deals",
 )  # fmt: skip
+
+
+def influence_text(value: Any) -> str:
+    """A member's influence to two decimals, ``-`` when the exports hold no evidence (NaN)."""
+    number = float(value)
+    return "-" if math.isnan(number) else f"{number:.2f}"
 
 
 def shown_traits(view: AccountView) -> list[tuple[str, str]]:
@@ -74,8 +80,8 @@ def _committee_lines(view: AccountView) -> list[str]:
         name = _text(member["name"], str(member["contact_id"]))
         role = _text(member["role"], "(no role)")
         title, source = _text(member["title"], "-"), _text(member["role_source"], "")
-        influence = float(member["influence"])
-        lines.append(f"  {name:<24} {title:<34} {role:<20} {source:<9} influence {influence:.2f}")
+        shown = influence_text(member["influence"])
+        lines.append(f"  {name:<24} {title:<34} {role:<20} {source:<9} influence {shown}")
     lines.append("gaps:")
     lines += [f"  - {gap.reason}" for gap in committee.gaps] or ["  none"]
     return lines
