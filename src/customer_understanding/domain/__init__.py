@@ -16,7 +16,13 @@ from customer_understanding.domain._activity_types import (
     INTERACTION_TYPES,
     InteractionType,
 )
-from customer_understanding.domain._entities import Account, Consent, Contact
+from customer_understanding.domain._entities import (
+    CONSENT_CAUTION,
+    Account,
+    Consent,
+    Contact,
+    latest_consent,
+)
 from customer_understanding.domain._normalize import (
     FREE_MAIL_DOMAINS,
     normalize_domain,
@@ -47,6 +53,7 @@ from customer_understanding.domain._vocab import (
 
 __all__ = [
     "CHANNELS",
+    "CONSENT_CAUTION",
     "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
     "Account",
@@ -70,6 +77,7 @@ __all__ = [
     "SourceRef",
     "Stage",
     "StageChange",
+    "latest_consent",
     "normalize_domain",
     "normalize_email",
     "normalize_name",
