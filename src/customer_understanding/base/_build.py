@@ -163,6 +163,7 @@ class Tables:
             self.opportunities.column("created_at"),
             self.opportunities.column("closed_at"),
             self.stages.column("at"),
+            self.consents.column("at"),
         )
         spans = [span for span in map(_span, columns) if span is not None]
         if not spans:

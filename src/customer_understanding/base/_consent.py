@@ -23,7 +23,14 @@ from customer_understanding.domain import CONSENT_CAUTION, ConsentPurpose, Conse
 from customer_understanding.identity import Resolution
 from customer_understanding.tables import ConsentTable, ContactRecords, InteractionTable
 
-__all__ = ["TRACKED", "consent_rows", "consent_statements", "detach_tracked", "status_labels"]
+__all__ = [
+    "TRACKED",
+    "consent_rows",
+    "consent_statements",
+    "consent_status",
+    "detach_tracked",
+    "status_labels",
+]
 
 Ints = npt.NDArray[np.int64]
 
@@ -102,6 +109,37 @@ def status_labels(statements: ConsentTable, rows: npt.NDArray[np.intp]) -> npt.N
     return np.asarray(labels[rows].astype(object), dtype=object)
 
 
+def consent_status(
+    statements: ConsentTable,
+    size: int,
+    *,
+    purpose: ConsentPurpose | str,
+    channel: str | None = None,
+    as_of: int | None = None,
+) -> npt.NDArray[np.object_]:
+    """Per contact row, the consent status in force: ``granted``, ``denied`` or ``unknown``.
+
+    ``statements`` are a base's (``base.tables.consents``) and ``size`` its number of
+    contacts. The statement in force is chosen as :func:`latest_consent
+    <customer_understanding.domain.latest_consent>` chooses it; with ``as_of``, later
+    statements do not count (undated flags count at every moment).
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1", consents=[
+    ...     cu.Consent(purpose="marketing", status="granted", updated_at="2025-03-01"),
+    ...     cu.Consent(purpose="marketing", status="denied", updated_at="2026-02-01")])])
+    >>> consent_status(base.tables.consents, 1, purpose="marketing").tolist()
+    ['denied']
+    >>> consent_status(base.tables.consents, 1, purpose="marketing",
+    ...                as_of=base.tables.moment("2025-06-01")).tolist()
+    ['granted']
+    """
+    rows = consent_rows(statements, size, purpose=purpose, channel=channel, as_of=as_of)
+    return status_labels(statements, rows)
+
+
 def _tracked(interactions: InteractionTable) -> npt.NDArray[np.bool_]:
     mask = np.zeros(len(interactions), dtype=bool)
     for column, labels in TRACKED.items():
@@ -125,9 +163,7 @@ def detach_tracked(
     channels = interactions.labels("channel")
     detach = np.zeros(len(interactions), dtype=bool)
     for channel in dict.fromkeys(channels[tracked].tolist()):
-        rows = consent_rows(
-            statements, size, purpose=ConsentPurpose.TRACKING, channel=channel
-        )
+        rows = consent_rows(statements, size, purpose=ConsentPurpose.TRACKING, channel=channel)
         denied = status_labels(statements, rows) == ConsentStatus.DENIED.value
         on_channel = tracked & (channels == channel)
         detach[on_channel] = denied[contact[on_channel]]

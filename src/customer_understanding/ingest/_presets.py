@@ -361,7 +361,8 @@ _CONSENT = {
         fields={"source_id": "Id", "contact_ref": "PartyId", "channel": "ContactPointType",
                 "purpose": "DataUsePurpose", "status": "PrivacyConsentStatus",
                 "at": "EffectiveFrom"},
-        value_maps={"status": _SF_PRIVACY},
+        value_maps={"status": _SF_PRIVACY,
+                    "purpose": {"web and product analytics": "tracking"}},
     ),
     "hubspot.subscriptions": SourceMapping(
         system=_HS,
@@ -380,8 +381,9 @@ def _named(system: str, mappings: Mapping[str, SourceMapping]) -> dict[str, Sour
 
 #: Every preset by name.
 PRESETS: Mapping[str, SourceMapping] = MappingProxyType(
-    {**_named(_SF, _SALESFORCE), **_named(_HS, _HUBSPOT), **_named(_ZD, _ZENDESK), **_OTHER,
-     **_CONSENT}  # fmt: skip
+    {**_named(_SF, _SALESFORCE), **_named(_HS, _HUBSPOT), **_named(_ZD, _ZENDESK)}
+    | _OTHER
+    | _CONSENT
 )
 
 

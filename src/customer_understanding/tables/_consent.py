@@ -30,13 +30,9 @@ class ConsentTable(Table):
             Column(name="source_id", kind="text", doc="the statement's (or record's) id"),
             Column(name="contact_ref", kind="text", doc="source id of the person"),
             Column(name="email", kind="text", doc="e-mail of the person when no id is given"),
-            Column(
-                name="purpose", kind="category", labels=tuple(p.value for p in ConsentPurpose)
-            ),
+            Column(name="purpose", kind="category", labels=tuple(p.value for p in ConsentPurpose)),
             Column(name="channel", kind="category", doc="missing: every channel"),
-            Column(
-                name="status", kind="category", labels=tuple(s.value for s in ConsentStatus)
-            ),
+            Column(name="status", kind="category", labels=tuple(s.value for s in ConsentStatus)),
             Column(name="at", kind="time", doc="when it was stated (missing: not dated)"),
             Column(name="contact", kind="index", doc="resolved contact row"),
         )
