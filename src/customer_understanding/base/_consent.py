@@ -90,7 +90,7 @@ def consent_rows(
         mask &= (codes < 0) | (codes == statements.code_of("channel", channel))
     at = statements.column("at")
     if as_of is not None:
-        mask &= known_by(at, as_of)
+        mask &= known_by(at, as_of) | (at == NAT)  # an undated flag counts at every moment
     rank = [CONSENT_CAUTION[ConsentStatus(label)] for label in statements.categories["status"]]
     caution = np.append(np.array(rank, dtype=np.int64), 0)[statements.column("status")]
     stated, dated = caution > 0, at != NAT
