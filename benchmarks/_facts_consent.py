@@ -18,9 +18,9 @@ from facts_sample_world import Fact
 from customer_understanding import CustomerBase
 from customer_understanding.base import TRACKED, consent_status
 from customer_understanding.datasets import SampleWorld
+from customer_understanding.domain import ConsentPurpose
 from customer_understanding.ingest import Loaded
 from customer_understanding.segmentation import RuleSegment, RuleSegmenter
-from customer_understanding.domain import ConsentPurpose
 from customer_understanding.signals import DEFAULT_POLICIES, Emit, Policy, evaluate_signals
 from customer_understanding.traits import Condition
 
