@@ -75,12 +75,12 @@ def consent_rows(
     *,
     purpose: ConsentPurpose | str,
     channel: str | None = None,
-    as_of: int | None = None,
+    moment: int | None = None,
 ) -> npt.NDArray[np.intp]:
     """Per contact row, the statement row in force for the purpose (-1 when none).
 
     With ``channel``, statements about that channel or about every channel count; with
-    ``as_of``, statements made after it do not (undated ones count at every moment).
+    ``moment``, statements made after it do not (undated ones count at every moment).
     """
     wanted = statements.code_of("purpose", ConsentPurpose.parse(purpose).value)
     contact = statements.column("contact")
@@ -89,8 +89,8 @@ def consent_rows(
         codes = statements.column("channel")
         mask &= (codes < 0) | (codes == statements.code_of("channel", channel))
     at = statements.column("at")
-    if as_of is not None:
-        mask &= known_by(at, as_of) | (at == NAT)  # an undated flag counts at every moment
+    if moment is not None:
+        mask &= known_by(at, moment) | (at == NAT)  # an undated flag counts at every moment
     rank = [CONSENT_CAUTION[ConsentStatus(label)] for label in statements.categories["status"]]
     caution = np.append(np.array(rank, dtype=np.int64), 0)[statements.column("status")]
     stated, dated = caution > 0, at != NAT
@@ -115,14 +115,15 @@ def consent_status(
     *,
     purpose: ConsentPurpose | str,
     channel: str | None = None,
-    as_of: int | None = None,
+    moment: int | None = None,
 ) -> npt.NDArray[np.object_]:
     """Per contact row, the consent status in force: ``granted``, ``denied`` or ``unknown``.
 
     ``statements`` are a base's (``base.tables.consents``) and ``size`` its number of
     contacts. The statement in force is chosen as :func:`latest_consent
-    <customer_understanding.domain.latest_consent>` chooses it; with ``as_of``, later
-    statements do not count (undated flags count at every moment).
+    <customer_understanding.domain.latest_consent>` chooses it; with ``moment`` (a
+    moment already parsed, e.g. by ``base.tables.moment``), later statements do not
+    count (undated flags count at every moment).
 
     Examples
     --------
@@ -133,10 +134,10 @@ def consent_status(
     >>> consent_status(base.tables.consents, 1, purpose="marketing").tolist()
     ['denied']
     >>> consent_status(base.tables.consents, 1, purpose="marketing",
-    ...                as_of=base.tables.moment("2025-06-01")).tolist()
+    ...                moment=base.tables.moment("2025-06-01")).tolist()
     ['granted']
     """
-    rows = consent_rows(statements, size, purpose=purpose, channel=channel, as_of=as_of)
+    rows = consent_rows(statements, size, purpose=purpose, channel=channel, moment=moment)
     return status_labels(statements, rows)
 
 

@@ -21,6 +21,7 @@ from customer_understanding.base._build import Tables
 from customer_understanding.base._consent import consent_rows, status_labels
 from customer_understanding.domain import ConsentPurpose
 from customer_understanding.tables import from_nanos
+from customer_understanding.typing import AsOf
 
 __all__ = ["ConsentRegister", "consent_in_force"]
 
@@ -107,7 +108,7 @@ def _reason(row: Any) -> str:
 
 def _one(tables: Tables, purpose: ConsentPurpose, channel: str | None, as_of: Moment) -> Any:
     statements, size = tables.consents, len(tables.contacts)
-    rows = consent_rows(statements, size, purpose=purpose, channel=channel, as_of=as_of)
+    rows = consent_rows(statements, size, purpose=purpose, channel=channel, moment=as_of)
     found = rows >= 0
     pick = np.where(found, rows, 0)
 
@@ -132,22 +133,26 @@ def _one(tables: Tables, purpose: ConsentPurpose, channel: str | None, as_of: Mo
 def consent_in_force(
     tables: Tables,
     *,
-    as_of: Moment,
+    as_of: AsOf = None,
     purposes: Any = tuple(ConsentPurpose),
     channel: str | None = None,
 ) -> ConsentRegister:
-    """The :class:`ConsentRegister` of these tables as of a moment (already parsed).
+    """The :class:`ConsentRegister` of these tables as of a moment.
+
+    See :meth:`CustomerBase.consents <customer_understanding.base.CustomerBase.consents>`,
+    which calls it on the base's tables.
 
     Examples
     --------
     >>> import customer_understanding as cu
     >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1")], interactions=[
     ...     cu.Interaction(id="i1", occurred_at="2026-03-01", type="webinar", contact_id="c1")])
-    >>> register = consent_in_force(base.tables, as_of=base.tables.moment(None))
+    >>> register = consent_in_force(base.tables, as_of="2026-03-01")
     >>> register.to_pandas()["status"].unique().tolist()
     ['unknown']
     """
+    moment = tables.moment(as_of)
     wanted = _purposes(purposes)
-    frames = [_one(tables, purpose, channel, as_of) for purpose in wanted]
+    frames = [_one(tables, purpose, channel, moment) for purpose in wanted]
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=_COLUMNS)
-    return ConsentRegister(as_of=as_of, purposes=wanted, frame=frame[_COLUMNS])
+    return ConsentRegister(as_of=moment, purposes=wanted, frame=frame[_COLUMNS])

@@ -367,8 +367,7 @@ class CustomerBase:
         >>> base.consents(as_of="2026-01-01", purposes="tracking").to_pandas()["status"].tolist()
         ['unknown']
         """
-        moment = self._tables.moment(as_of)
-        return consent_in_force(self._tables, as_of=moment, purposes=purposes, channel=channel)
+        return consent_in_force(self._tables, as_of=as_of, purposes=purposes, channel=channel)
 
     def timeline(
         self, account_id: str, *, disciplines: Iterable[Discipline | str] | None = None

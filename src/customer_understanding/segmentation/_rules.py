@@ -148,7 +148,7 @@ class RuleSegmenter:
             return {}
         tables = facts.tables
         status = consent_status(tables.consents, len(tables.contacts), purpose=self.purpose,
-                                as_of=facts.as_of)  # fmt: skip
+                                moment=facts.as_of)  # fmt: skip
         out = (segment >= 0) & (status != "granted")
         segment[out] = -1
         ids, why = facts.ids("contact")[out], status[out]

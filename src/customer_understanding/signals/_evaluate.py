@@ -219,7 +219,7 @@ def _addressees(facts: TraitSnapshot, emit: Emit) -> npt.NDArray[np.int64]:
     if emit.consent is not None:
         tables = facts.tables
         allowed = consent_status(tables.consents, len(tables.contacts), purpose=emit.consent,
-                                 as_of=facts.as_of) == "granted"  # fmt: skip
+                                 moment=facts.as_of) == "granted"  # fmt: skip
     if emit.to == "most_engaged_contact":
         return _pick(facts, facts.values("interactions_90d", level="contact"), allowed)
     created = facts.tables.contacts.column("created_at")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -55,9 +57,9 @@ class ConsentStatusTrait:
     ) -> npt.NDArray[np.object_]:
         """The status per contact row, or the contacts who granted it per account row."""
         status = consent_status(tables.consents, len(tables.contacts), purpose=self.purpose,
-                                channel=self.channel, as_of=as_of)  # fmt: skip
+                                channel=self.channel, moment=as_of)  # fmt: skip
         if check_level(level) == "contact":
             return status
         granted = status == "granted"
         counts = count_by(tables.contacts.column("account"), granted, len(tables.accounts))
-        return np.asarray(counts, dtype=object)
+        return counts
