@@ -273,7 +273,8 @@ class ConsentPurpose(_Vocabulary):
     @classmethod
     def _aliases(cls) -> dict[str, str]:
         return {
-            "marketing_email": "marketing", "email_marketing": "marketing",
+            "marketing_email": "marketing", "marketing_e_mail": "marketing",
+            "email_marketing": "marketing",
             "sales": "sales_outreach", "sales_calls": "sales_outreach",
             "analytics": "tracking", "product_analytics": "tracking",
             "web_tracking": "tracking", "cookies": "tracking",
