@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._core import Moment, moment_checked, typed_fields
@@ -28,7 +27,7 @@ class ConsentStatusTrait:
     Gives ``"granted"``, ``"denied"`` or ``"unknown"`` per contact, from the latest
     dated statement made by ``as_of`` across every system (see
     :meth:`CustomerBase.consents <customer_understanding.base.CustomerBase.consents>`);
-    for an account, how many of its contacts granted it.
+    for an account, how many of its contacts granted it (a number).
 
     Examples
     --------
@@ -52,14 +51,11 @@ class ConsentStatusTrait:
         return f"{self.purpose.value} consent{on} in force"
 
     @moment_checked
-    def evaluate(
-        self, tables: Tables, /, *, as_of: Moment, level: Level
-    ) -> npt.NDArray[np.object_]:
+    def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> npt.NDArray[Any]:
         """The status per contact row, or the contacts who granted it per account row."""
         status = consent_status(tables.consents, len(tables.contacts), purpose=self.purpose,
                                 channel=self.channel, moment=as_of)  # fmt: skip
         if check_level(level) == "contact":
             return status
         granted = status == "granted"
-        counts = count_by(tables.contacts.column("account"), granted, len(tables.accounts))
-        return counts
+        return count_by(tables.contacts.column("account"), granted, len(tables.accounts))
