@@ -140,3 +140,17 @@ def test_the_slice_of_an_account_holds_the_same_consent() -> None:
 def test_consents_refuses_an_unknown_purpose() -> None:
     with pytest.raises(cu.UnknownNameError, match="'newsletter'"):
         _base().consents(purposes="newsletter")
+
+
+def test_contact_engagement_for_marketing_scores_only_who_granted_it() -> None:
+    from customer_understanding.scoring import EngagementScorer
+
+    everyone = EngagementScorer(half_life_days=None).score(_base(), as_of=AS_OF)
+    marketing = EngagementScorer(half_life_days=None, purpose="marketing").score(
+        _base(), as_of=AS_OF)  # fmt: skip
+    assert sorted(everyone.ids) == sorted([_id("Ann"), _id("Bob"), _id("Cleo")])
+    assert marketing.ids.tolist() == [_id("Bob")]
+    assert marketing.score.tolist() == [everyone.score[everyone.row_of(_id("Bob"))]]
+    assert set(marketing.reasons_frame()["contact_id"]) == {_id("Bob")}
+    # Bob denied tracking: his visits and login count for Acme, not for him.
+    assert set(marketing.reasons_frame()["signal"]) == {"email_open"}
