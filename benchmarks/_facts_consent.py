@@ -111,6 +111,8 @@ def measure(world: SampleWorld, loaded: Loaded, base: CustomerBase) -> list[Fact
              "> 0", len(compared) > 0),
         Fact("consent", "consent in force equals the latest dated statement", same,
              "1.0", same == 1.0),
+        Fact("consent", "  pairs judged (people identity kept whole)", int(whole.sum()), "> 0",
+             bool(whole.any())),
         Fact("consent", "  same, contacts that identity split or merged", split, "-", True),
         Fact("consent", "contacts whose latest marketing statement is denied", len(opted_out),
              "> 0", len(opted_out) > 0),
