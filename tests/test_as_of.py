@@ -134,6 +134,9 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "domain.Journey.stage_at": _stage_at,
     "Journey.stage_at": _stage_at,
     "base.Tables.moment": lambda m: _base().tables.moment(m, name="as_of"),
+    "base.consent_in_force": lambda m: cu.base.consent_in_force(_base().tables, as_of=m),
+    "base.CustomerBase.consents": lambda m: _base().consents(as_of=m),
+    "CustomerBase.consents": lambda m: _base().consents(as_of=m),
     "committee.assign_roles": lambda m: committee.assign_roles(
         _base().tables.contacts, roles=_base().tables.contact_roles,
         deals=_base().tables.opportunities, as_of=m),

@@ -61,6 +61,7 @@ EXAMPLES: dict[str, Callable[[], object]] = {
     "FitRule": lambda: scoring.FitRule(field="employees", points=10, at_least=100),
     "Deals": tr.Deals,
     "RecordField": lambda: tr.RecordField(name="employees"),
+    "ConsentStatusTrait": lambda: tr.ConsentStatusTrait(purpose="tracking", channel="web"),
 }  # fmt: skip
 
 

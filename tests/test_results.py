@@ -98,6 +98,7 @@ RECIPES: dict[str, Callable[[], object]] = {
     "Attribution": lambda: journeys.LastTouch().attribute(*_touches()),
     "Backtest": _backtest,
     "BaseSummary": lambda: _base().summary(),
+    "ConsentRegister": lambda: _base().consents(as_of=AS_OF),
     "BlockingReport": lambda: identity.Linker(fields=_FIELDS).report(_records()),
     "Committee": lambda: committee.buying_committee(_base(), _account(), as_of=AS_OF),
     "CommitteeSet": lambda: committee.committees(_base(), as_of=AS_OF),

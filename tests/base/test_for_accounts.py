@@ -89,7 +89,8 @@ def test_signals_equal_the_whole_base(
         part = evaluate_signals(base, as_of=as_of, accounts=[account_id])
         assert part.for_account(account_id) == whole.for_account(account_id)
         mine = held[held["account_id"] == account_id].reset_index(drop=True)
-        pd.testing.assert_frame_equal(part.suppressed, mine)
+        # No rows: a frame made from none has object columns, a filtered one keeps its types.
+        pd.testing.assert_frame_equal(part.suppressed, mine, check_dtype=not mine.empty)
 
 
 @pytest.mark.parametrize("as_of", MOMENTS)

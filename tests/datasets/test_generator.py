@@ -352,3 +352,24 @@ def test_importing_the_library_leaves_the_generator_unloaded() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_consent_logs_conflict_across_systems_and_the_truth_lists_every_statement() -> None:
+    world = generate_world(accounts=40, interactions=2_000, seed=3)
+    truth = world.truth.consents
+    sources = world.sources
+    assert len(truth) == len(sources["salesforce.ContactPointTypeConsent"]) + len(
+        sources["hubspot.subscriptions"])  # fmt: skip
+    assert set(truth["purpose"]) == {"marketing", "sales_outreach", "tracking", "references"}
+    marketing = truth[(truth["purpose"] == "marketing") & (truth["status"] != "unknown")]
+    answers = marketing.groupby("person_id").agg(systems=("source", "nunique"),
+                                                 answers=("status", "nunique"))  # fmt: skip
+    assert ((answers["systems"] == 2) & (answers["answers"] == 2)).any()
+
+
+def test_consent_logs_are_reproducible_and_come_last() -> None:
+    world = generate_world(accounts=15, interactions=1_500, seed=5)
+    again = generate_world(accounts=15, interactions=1_500, seed=5)
+    pd.testing.assert_frame_equal(world.truth.consents, again.truth.consents)
+    assert list(world.sources)[-2:] == ["salesforce.ContactPointTypeConsent",
+                                        "hubspot.subscriptions"]  # fmt: skip

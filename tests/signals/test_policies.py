@@ -15,6 +15,8 @@ from customer_understanding.traits import Condition
 
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 GRANTED = (cu.Consent(purpose="marketing", status="granted"),)
+#: A reference customer's contact: named in case studies and e-mailed for it.
+REFERENCE = (*GRANTED, cu.Consent(purpose="references", status="granted"))
 
 
 def _ago(days: float) -> datetime:
@@ -45,7 +47,9 @@ def _base(
     if open_deal:
         deals.append(cu.Opportunity(id="open", account_id="a1", created_at=_ago(20)))
     people = contacts or (
-        cu.Contact(id="fan", account_id="a1", first_name="Fan", title="Analyst", consents=GRANTED),
+        cu.Contact(
+            id="fan", account_id="a1", first_name="Fan", title="Analyst", consents=REFERENCE
+        ),
         cu.Contact(id="shy", account_id="a1", first_name="Shy", title="Analyst"),
     )
     touches = [*touches, _touch(999, "note", 0)]  # pins the latest data time to NOW
@@ -93,14 +97,32 @@ def test_happy_broad_customer_becomes_advocate_candidate_with_consenting_contact
     assert "satisfaction = 1 (satisfaction >= 0.8)" in advocate[0].reasons
 
 
-def test_advocate_needs_a_contact_with_marketing_consent() -> None:
-    people = (cu.Contact(id="shy", account_id="a1", title="Analyst"),)
+def test_advocate_needs_a_contact_who_agreed_to_be_a_reference() -> None:
+    # Marketing consent is not enough: a case study names the person.
+    people = (cu.Contact(id="shy", account_id="a1", title="Analyst", consents=GRANTED),)
     signals = evaluate_signals(_base(_happy_customer(), contacts=people), as_of=NOW)
     assert "advocate_candidate" not in {s.kind for s in signals.for_account("a1")}
     held = signals.suppressed
     assert held.loc[0, "held_back_because"] == (
-        "no contact at the account has granted marketing consent"
+        "no contact at the account has granted references consent"
     )
+
+
+def test_a_later_opt_out_in_another_system_holds_a_marketing_signal_back() -> None:
+    said = (cu.Consent(purpose="marketing", status="granted", updated_at=_ago(400)),
+            cu.Consent(purpose="marketing", status="unsubscribed", updated_at=_ago(3)))  # fmt: skip
+    people = (cu.Contact(id="vp", account_id="a1", title="VP Sales", seniority="vp",
+                         created_at=_ago(5), consents=said),)  # fmt: skip
+    signals = evaluate_signals(_base([], customer=False, contacts=people, open_deal=True),
+                               as_of=NOW)  # fmt: skip
+    sent = {(s.discipline.value, s.contact_id) for s in signals.for_account("a1")}
+    assert sent == {("sales", "vp")}
+    assert signals.suppressed["held_back_because"].tolist() == [
+        "no contact at the account has granted marketing consent"]  # fmt: skip
+    before = evaluate_signals(_base([], customer=False, contacts=people, open_deal=True),
+                              as_of=NOW - timedelta(days=4))  # fmt: skip
+    assert ("marketing", "vp") in {(s.discipline.value, s.contact_id)
+                                   for s in before.for_account("a1")}  # fmt: skip
 
 
 def test_a_complaint_suppresses_the_advocate_signal() -> None:

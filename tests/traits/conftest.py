@@ -65,12 +65,19 @@ def base() -> cu.CustomerBase:
             cu.Account(id="cold", name="Cold"),
         ],
         contacts=[
-            cu.Contact(id="s1", account_id="soft", title="Data Engineer"),
-            cu.Contact(id="s2", account_id="soft", title="Analyst", seniority="manager"),
+            cu.Contact(id="s1", account_id="soft", title="Data Engineer", consents=[
+                # the opt-out comes after AS_OF: as of AS_OF the grant is in force
+                cu.Consent(purpose="marketing", status="granted", updated_at=ago(200)),
+                cu.Consent(purpose="marketing", status="denied", updated_at=ago(-5))]),
+            cu.Contact(id="s2", account_id="soft", title="Analyst", seniority="manager",
+                       consents=[cu.Consent(purpose="marketing", status="denied",
+                                            channel="email", updated_at=ago(20))]),
             cu.Contact(id="s3", account_id="soft", title="VP Sales", seniority="vp",
                        created_at=ago(5)),
             cu.Contact(id="f1", account_id="fin", title="CFO", seniority="c_level",
-                       created_at=ago(300)),
+                       created_at=ago(300), consents=[
+                           cu.Consent(purpose="case studies", status="granted",
+                                      updated_at=ago(30))]),
         ],
         interactions=_touches(),
         opportunities=[

@@ -1,6 +1,7 @@
 """Every standard trait on the hand-built base, checked against values worked out by hand."""
 
 import math
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -66,8 +67,13 @@ EXPECTED_ACCOUNTS = {
     "country": ["DE", "US", None],
     "city": [None, None, None],
     "owner": [None, None, None],
+    # consent: contacts who granted it, as of AS_OF (s1's later opt-out does not count yet)
+    "marketing_consent": [1, 0, 0],
+    "sales_outreach_consent": [0, 0, 0],
+    "tracking_consent": [0, 0, 0],
+    "references_consent": [0, 1, 0],
 }
-CONTACT_ONLY = {"title", "department", "seniority", "marketing_consent"}
+CONTACT_ONLY = {"title", "department", "seniority"}
 
 
 def _same(found: np.ndarray, expected: list) -> None:
@@ -111,6 +117,17 @@ def test_contact_level_reads_own_activity_and_the_account_s_facts(base: cu.Custo
     assert table["seniority"].fillna("-").tolist() == ["individual", "manager", "vp", "c_level"]
     assert table["industry"].tolist() == ["Software"] * 3 + ["Fintech"]
     assert table["won_deals"].tolist() == [1, 1, 1, 1]
+
+
+def test_consent_traits_read_the_statement_in_force_at_as_of(base: cu.CustomerBase) -> None:
+    names = ["marketing_consent", "references_consent", "tracking_consent"]
+    table = evaluate_traits(base, names, as_of=AS_OF, level="contact").to_pandas()
+    assert table["marketing_consent"].tolist() == ["granted", "denied", "unknown", "unknown"]
+    assert table["references_consent"].tolist() == ["unknown"] * 3 + ["granted"]
+    assert set(table["tracking_consent"]) == {"unknown"}  # unknown is not consent
+    later = evaluate_traits(base, ["marketing_consent"], as_of=AS_OF + timedelta(days=6),
+                            level="contact")  # fmt: skip
+    assert later["marketing_consent"].tolist()[0] == "denied"
 
 
 def test_a_contact_field_has_no_account_value(base: cu.CustomerBase) -> None:

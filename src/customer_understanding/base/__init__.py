@@ -5,7 +5,17 @@ Resolution itself (resolvers, entity ids, golden-record rules) lives in
 """
 
 from customer_understanding.base._build import Tables
+from customer_understanding.base._consent import TRACKED, consent_status
+from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._customer_base import CustomerBase
 from customer_understanding.base._summary import BaseSummary
 
-__all__ = ["BaseSummary", "CustomerBase", "Tables"]
+__all__ = [
+    "TRACKED",
+    "BaseSummary",
+    "ConsentRegister",
+    "CustomerBase",
+    "Tables",
+    "consent_in_force",
+    "consent_status",
+]

@@ -18,6 +18,12 @@ from customer_understanding._core import (
     resolve_moment,
     typed_fields,
 )
+from customer_understanding.base._consent import (
+    consent_rows,
+    consent_statements,
+    detach_tracked,
+    status_labels,
+)
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
 from customer_understanding.base._titles import fill_from_titles
@@ -31,6 +37,7 @@ from customer_understanding.identity import (
 from customer_understanding.tables import (
     AccountRecords,
     AccountTable,
+    ConsentTable,
     ContactRecords,
     ContactRoleTable,
     ContactTable,
@@ -75,6 +82,8 @@ def _span(times: npt.NDArray[np.int64]) -> tuple[int, int] | None:
 class Tables:
     """The resolved tables a :class:`CustomerBase` holds.
 
+    ``consents`` holds every consent statement, each on its contact (see
+    :meth:`CustomerBase.consents <customer_understanding.base.CustomerBase.consents>`).
     ``account_winners`` and ``contact_winners`` name, per golden field and entity, the
     source record whose value won (-1 when no record had one): the per-field provenance,
     as read-only arrays in read-only mappings. ``survivorship`` holds the rules that
@@ -102,6 +111,7 @@ class Tables:
     account_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
     contact_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
     survivorship: Survivorship = attrs.field(factory=Survivorship)
+    consents: ConsentTable = attrs.field(factory=ConsentTable.empty)
     span: tuple[int | None, int | None] | None = attrs.field(default=None, repr=False)
 
     def for_accounts(self, account_ids: Iterable[str]) -> Tables:
@@ -155,6 +165,7 @@ class Tables:
             self.opportunities.column("created_at"),
             self.opportunities.column("closed_at"),
             self.stages.column("at"),
+            self.consents.column("at"),
         )
         spans = [span for span in map(_span, columns) if span is not None]
         if not spans:
@@ -393,6 +404,8 @@ def build_tables(
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records, survivorship, title_rules
     )
+    consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
+    contacts = _consent_in_force(contacts, consents)
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),
         contact_records,
@@ -400,6 +413,7 @@ def build_tables(
         resolution,
         contacts,
     )
+    interactions = detach_tracked(interactions, consents, len(contacts))
     account_index = RefIndex(account_records, resolution.account_of_record)
     contact_index = RefIndex(contact_records, resolution.contact_of_record)
     opportunities = opportunities.with_columns(
@@ -429,7 +443,19 @@ def build_tables(
         account_winners=account_winners,
         contact_winners=contact_winners,
         survivorship=survivorship,
+        consents=consents,
     )
+
+
+def _consent_in_force(contacts: ContactTable, consents: ConsentTable) -> ContactTable:
+    """The golden marketing consent is the statement in force, not a survivorship vote."""
+    rows = consent_rows(consents, len(contacts), purpose="marketing", channel="email")
+    return contacts.with_columns(marketing_consent=_codes(contacts, status_labels(consents, rows)))
+
+
+def _codes(contacts: ContactTable, labels: npt.NDArray[np.object_]) -> npt.NDArray[np.int32]:
+    known = contacts.categories["marketing_consent"]
+    return np.array([known.index(label) for label in labels], dtype=np.int32)
 
 
 def _stage_subjects(

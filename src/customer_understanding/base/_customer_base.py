@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -11,6 +12,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
+from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -24,6 +26,7 @@ from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
     DEFAULT_TITLE_RULES,
     Account,
+    ConsentPurpose,
     Contact,
     Discipline,
     Interaction,
@@ -44,7 +47,7 @@ from customer_understanding.identity import (
 )
 from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
 from customer_understanding.tables import Table, from_nanos
-from customer_understanding.typing import Resolver
+from customer_understanding.typing import AsOf, Resolver
 
 __all__ = ["CustomerBase"]
 
@@ -344,6 +347,39 @@ class CustomerBase:
         """An account's interactions across all disciplines as objects, oldest first."""
         rows = self._timeline_rows(account_id, disciplines)
         return [interaction_at(self._tables, int(r)) for r in rows]
+
+    def consents(
+        self, *, as_of: AsOf = None, purposes: Any = tuple(ConsentPurpose),
+        channel: str | None = None,
+    ) -> ConsentRegister:  # fmt: skip
+        """The consent in force for every contact and purpose as of a moment, with its source.
+
+        The latest dated statement across systems wins (see
+        :func:`~customer_understanding.domain.latest_consent`); a purpose with no
+        statement is ``unknown``, which is not consent.
+
+        Parameters
+        ----------
+        as_of
+            The moment (any form; ``None``: the latest event); later statements do not count.
+        purposes
+            One purpose or several (every :class:`ConsentPurpose` by default).
+        channel
+            Only statements about this channel or about every channel (``None``: any).
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1", consents=[
+        ...     cu.Consent(purpose="tracking", status="denied", updated_at="2026-01-05")])],
+        ...     interactions=[cu.Interaction(id="i1", occurred_at="2025-12-01",
+        ...                                  type="webinar", contact_id="c1")])
+        >>> base.consents(purposes="tracking").to_pandas()["status"].tolist()
+        ['denied']
+        >>> base.consents(as_of="2026-01-01", purposes="tracking").to_pandas()["status"].tolist()
+        ['unknown']
+        """
+        return consent_in_force(self._tables, as_of=as_of, purposes=purposes, channel=channel)
 
     def timeline(
         self, account_id: str, *, disciplines: Iterable[Discipline | str] | None = None

@@ -95,15 +95,31 @@ def contact_at(tables: Tables, row: int) -> Contact:
             "created_at",
         ),
     )
-    consent = _row(contacts, row, ("marketing_consent",))["marketing_consent"]
     account = int(contacts.column("account")[row])
     records = np.flatnonzero(tables.resolution.contact_of_record == row)
     return Contact(
         **fields,
         account_id=None if account < 0 else AccountId(tables.accounts.column("id")[account]),
-        consents=[] if consent is None else [Consent(purpose="marketing", status=consent)],
+        consents=_consents(tables, row),
         sources=_sources(tables.contact_records, records),
     )  # fmt: skip
+
+
+def _consents(tables: Tables, row: int) -> list[Consent]:
+    """Every consent statement of the contact in row ``row``, with its source and time."""
+    statements = tables.consents
+    rows = np.flatnonzero(statements.column("contact") == row)
+    names = ("purpose", "status", "channel", "at", "system", "source_id")
+    found = [_row(statements, int(r), names) for r in rows]
+    return [
+        Consent(purpose=f["purpose"], status=f["status"], channel=f["channel"],
+                updated_at=f["at"], source=_source(f["system"], f["source_id"]))
+        for f in found
+    ]  # fmt: skip
+
+
+def _source(system: str | None, source_id: str | None) -> SourceRef | None:
+    return SourceRef(system=system, id=source_id) if system and source_id else None
 
 
 def interaction_at(tables: Tables, row: int) -> Interaction:

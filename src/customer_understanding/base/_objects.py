@@ -12,6 +12,7 @@ from customer_understanding.domain import Account, Contact, Interaction, Journey
 from customer_understanding.tables import (
     Table,
     from_accounts,
+    from_consents,
     from_contacts,
     from_interactions,
     from_journeys,
@@ -47,6 +48,7 @@ class ObjectTables:
         built: list[Table] = [
             from_accounts(account_list),
             from_contacts(contact_list),
+            from_consents(contact_list),
             from_interactions(interactions),
             deals,
             roles,

@@ -118,6 +118,13 @@ def _stages(tables: Tables, maps: _Maps) -> Any:
     return stages.take(kept).with_columns(subject=new[kept])
 
 
+def _consents(tables: Tables, maps: _Maps) -> Any:
+    consents = tables.consents
+    contact = maps.contacts[consents.column("contact")]
+    kept = np.flatnonzero(contact >= 0)
+    return consents.take(kept).with_columns(contact=contact[kept])
+
+
 def account_slice(tables: Tables, accounts: Ints) -> Tables:
     """The tables of the accounts in rows ``accounts`` (sorted, unique; see the module)."""
     maps = _Maps(tables, accounts)
@@ -156,5 +163,6 @@ def account_slice(tables: Tables, accounts: Ints) -> Tables:
         account_winners=account_winners,
         contact_winners=contact_winners,
         survivorship=tables.survivorship,
+        consents=_consents(tables, maps),
         span=tables.event_span(),
     )

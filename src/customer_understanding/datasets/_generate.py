@@ -20,6 +20,7 @@ from customer_understanding.datasets import _marketing as mkt
 from customer_understanding.datasets import _pipeline as pipe
 from customer_understanding.datasets import _service as svc
 from customer_understanding.datasets._cast import Cast, Directory, Export
+from customer_understanding.datasets._consent import consent_exports
 from customer_understanding.datasets._deals import busy_firms, missing_buyers, plan_deals
 from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
@@ -289,9 +290,20 @@ def generate_world(
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"], seed=number)
     frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
+    frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)
+
+
+def _with_consent(
+    frames: dict[str, pd.DataFrame], truth: GroundTruth, *, clock: Clock, seed: int
+) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
+    """Add the consent logs, drawn from a generator of their own (slice 3 of issue 11)."""
+    rng = np.random.default_rng([seed, 11_03])
+    logs, statements = consent_exports(frames, truth.records, truth.defects, clock=clock, rng=rng)
+    frames = {name: logs[name] if name in logs else frames[name] for name in EXPORTS}
+    return frames, attrs.evolve(truth, consents=statements)
 
 
 def _write(
@@ -303,7 +315,7 @@ def _write(
     directory = _directory(sf_ids | other_ids, seen=seen)
     exports.update(more)
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
-    frames = {name: exports[name].frame for name in EXPORTS}
+    frames = {name: exports[name].frame for name in EXPORTS if name in exports}
     broken = inject_defects(frames, rng) if defects else no_defects()
     records = [
         _records(exports, frames),

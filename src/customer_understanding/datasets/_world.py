@@ -11,6 +11,7 @@ import attrs
 import pandas as pd
 
 from customer_understanding._core import typed_fields
+from customer_understanding.datasets._consent import CONSENT_COLUMNS, CONSENT_TRUTH
 
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
@@ -76,6 +77,7 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "product.events": ("event_id", "user_id", "email", "event", "timestamp", "properties"),
     "web.visits": ("visit_id", "timestamp", "domain", "page", "email"),
+    **CONSENT_COLUMNS,
 })  # fmt: skip
 
 #: Exports whose rows are people or companies (each row has a row in ``truth.records``).
@@ -124,6 +126,13 @@ class GroundTruth:
     defects
         Every deliberately broken cell: ``source``, ``row`` (0-based position), ``column``,
         ``value`` and ``kind``.
+    consents
+        Every dated consent statement of the consent exports: ``person_id``, ``purpose``
+        (a :class:`~customer_understanding.ConsentPurpose` value), ``channel`` (``None``
+        for every channel), ``status`` (``granted``, ``denied`` or ``unknown``), ``at``
+        (UTC), ``source`` (the export) and ``source_id`` (its ``Id``, or the row number
+        for ``hubspot.subscriptions``). The statement in force for a person and purpose is
+        the latest stated one (granted or denied); a denial wins a tie.
 
     Examples
     --------
@@ -139,6 +148,7 @@ class GroundTruth:
     roles: pd.DataFrame
     stages: pd.DataFrame
     defects: pd.DataFrame
+    consents: pd.DataFrame = attrs.field(factory=lambda: pd.DataFrame(columns=CONSENT_TRUTH))
 
 
 def _system(source: str) -> str:
@@ -192,7 +202,7 @@ class SampleWorld:
         >>> from customer_understanding.datasets import generate_world
         >>> sources = generate_world(accounts=20, interactions=2_000).as_sources()
         >>> len(sources), sources[0].name, sources[0].mapping.target
-        (18, 'salesforce.Account', 'account')
+        (20, 'salesforce.Account', 'account')
         """
         from customer_understanding.ingest import Source
 

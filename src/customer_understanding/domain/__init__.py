@@ -16,7 +16,13 @@ from customer_understanding.domain._activity_types import (
     INTERACTION_TYPES,
     InteractionType,
 )
-from customer_understanding.domain._entities import Account, Consent, Contact
+from customer_understanding.domain._entities import (
+    CONSENT_CAUTION,
+    Account,
+    Consent,
+    Contact,
+    latest_consent,
+)
 from customer_understanding.domain._normalize import (
     FREE_MAIL_DOMAINS,
     normalize_domain,
@@ -50,6 +56,7 @@ from customer_understanding.domain._vocab import (
 
 __all__ = [
     "CHANNELS",
+    "CONSENT_CAUTION",
     "DEFAULT_TITLE_RULES",
     "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
@@ -77,6 +84,7 @@ __all__ = [
     "TitleReading",
     "TitleRule",
     "fold_title",
+    "latest_consent",
     "normalize_domain",
     "normalize_email",
     "normalize_name",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numbers
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -25,9 +26,14 @@ from customer_understanding.domain._refs import (
     source_refs,
     tuple_of,
 )
-from customer_understanding.domain._vocab import ConsentPurpose, ConsentStatus, Seniority
+from customer_understanding.domain._vocab import (
+    ConsentPurpose,
+    ConsentStatus,
+    Seniority,
+    normalize_term,
+)
 
-__all__ = ["Account", "Consent", "Contact"]
+__all__ = ["CONSENT_CAUTION", "Account", "Consent", "Contact", "latest_consent"]
 
 
 def _seniority_or_none(value: object) -> Seniority | None:
@@ -40,6 +46,11 @@ def _purpose(value: object) -> ConsentPurpose:
 
 def _status(value: object) -> ConsentStatus:
     return ConsentStatus.parse(value)
+
+
+def _channel(value: object) -> str | None:
+    text = _text_of("channel", value)
+    return None if text is None else normalize_term(text)
 
 
 def _strip_or_none(value: object) -> str | None:
@@ -103,7 +114,10 @@ def _id(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Consent(JsonForm):
-    """A contact's consent for one purpose, with when and where it was recorded.
+    """One dated statement of a contact's consent for a purpose, with where it was recorded.
+
+    A contact may carry many statements from many systems; :func:`latest_consent` says
+    which one is in force.
 
     Parameters
     ----------
@@ -111,21 +125,89 @@ class Consent(JsonForm):
         What the consent covers (:class:`ConsentPurpose`).
     status
         Granted, denied or unknown (:class:`ConsentStatus`).
+    channel
+        The channel it covers (``"email"``, ``"phone"``, ``"web"`` …); ``None`` for every
+        channel of the purpose.
     updated_at
-        When the status was recorded (UTC).
+        When the statement was made (UTC); ``None`` when the source does not say (a
+        yes/no flag on a record).
     source
-        The system that recorded it.
+        The system and record that hold it.
 
     Examples
     --------
     >>> Consent(purpose="marketing", status="opted out").status
     <ConsentStatus.DENIED: 'denied'>
+    >>> Consent(purpose="case studies", status="granted", channel="E-mail").channel
+    'e_mail'
     """
 
     purpose: ConsentPurpose = attrs.field(converter=_purpose)
     status: ConsentStatus = attrs.field(converter=_status)
+    channel: str | None = attrs.field(default=None, converter=_channel)
     updated_at: datetime | None = attrs.field(default=None, converter=_updated_at)
     source: SourceRef | None = None
+
+
+#: Among statements made at the same moment (or all undated), the more cautious one wins.
+CONSENT_CAUTION: Mapping[ConsentStatus, int] = MappingProxyType(
+    {ConsentStatus.UNKNOWN: 0, ConsentStatus.GRANTED: 1, ConsentStatus.DENIED: 2}
+)
+
+
+def _precedence(consent: Consent) -> tuple[bool, bool, datetime, int]:
+    # A stated answer beats "unknown"; a dated statement beats an undated flag; then the
+    # latest wins; then the more cautious. The base applies the same order to its columns.
+    floor = datetime.min.replace(tzinfo=UTC)
+    return (
+        consent.status is not ConsentStatus.UNKNOWN,
+        consent.updated_at is not None,
+        consent.updated_at or floor,
+        CONSENT_CAUTION[consent.status],
+    )
+
+
+def latest_consent(
+    consents: Iterable[Consent], purpose: ConsentPurpose | str, *, channel: str | None = None
+) -> Consent | None:
+    """The statement in force for a purpose (and channel): the latest dated one wins.
+
+    A granted or denied answer beats an ``unknown`` one; a dated statement beats an
+    undated one (a flag on a record says nothing of when it was set); among those, the
+    latest wins, and at the same time a denial beats a grant. With a ``channel``, only
+    statements about that channel or about every channel count; without one, every
+    statement of the purpose counts.
+
+    Parameters
+    ----------
+    consents
+        Statements of one contact, from any systems.
+    purpose
+        The purpose asked about.
+    channel
+        The channel asked about, or ``None`` for the purpose on any channel.
+
+    Returns
+    -------
+    Consent or None
+        The statement in force, or ``None`` when none is recorded (which is not consent).
+
+    Examples
+    --------
+    >>> crm = Consent(purpose="marketing", status="granted", updated_at="2025-03-01")
+    >>> hubspot = Consent(purpose="marketing", status="denied", updated_at="2026-02-01")
+    >>> latest_consent([hubspot, crm], "marketing").status
+    <ConsentStatus.DENIED: 'denied'>
+    >>> latest_consent([crm], "tracking") is None
+    True
+    """
+    wanted = ConsentPurpose.parse(purpose)
+    asked = _channel(channel)
+    chosen = [
+        c for c in consents
+        if c.purpose is wanted and (asked is None or c.channel in (None, asked))
+    ]  # fmt: skip
+    return max(chosen, key=_precedence) if chosen else None
 
 
 def _consents(value: Iterable[object]) -> tuple[Consent, ...]:
@@ -253,21 +335,16 @@ class Contact(JsonForm):
         """The domain part of the e-mail address."""
         return None if self.email is None else self.email.rpartition("@")[2]
 
-    def consent(self, purpose: ConsentPurpose | str) -> ConsentStatus:
-        """The most recent consent status for ``purpose`` (``UNKNOWN`` if none is recorded)."""
-        wanted = ConsentPurpose.parse(purpose)
-        latest = _latest(consent for consent in self.consents if consent.purpose is wanted)
+    def consent(
+        self, purpose: ConsentPurpose | str, *, channel: str | None = None
+    ) -> ConsentStatus:
+        """The status in force for ``purpose`` (``UNKNOWN`` if none is recorded).
+
+        The statement in force is chosen by :func:`latest_consent`.
+        """
+        latest = latest_consent(self.consents, purpose, channel=channel)
         return ConsentStatus.UNKNOWN if latest is None else latest.status
 
-    def allows(self, purpose: ConsentPurpose | str) -> bool:
+    def allows(self, purpose: ConsentPurpose | str, *, channel: str | None = None) -> bool:
         """Whether the contact has granted ``purpose``; unknown counts as not granted."""
-        return self.consent(purpose) is ConsentStatus.GRANTED
-
-
-def _latest(consents: Iterable[Consent]) -> Consent | None:
-    floor = datetime.min.replace(tzinfo=None)
-    ordered = sorted(
-        consents,
-        key=lambda c: c.updated_at.replace(tzinfo=None) if c.updated_at else floor,
-    )
-    return ordered[-1] if ordered else None
+        return self.consent(purpose, channel=channel) is ConsentStatus.GRANTED

@@ -251,17 +251,36 @@ class Outcome(_Vocabulary):
 
 
 class ConsentPurpose(_Vocabulary):
-    """What a contact may or may not be contacted or tracked for.
+    """What a contact may or may not be contacted, tracked or named for.
+
+    ``marketing`` covers marketing messages (e-mail, phone, post …), ``sales_outreach``
+    a sales rep calling or writing, ``tracking`` web and product analytics tied to the
+    person, and ``references`` naming them in case studies or as a reference customer.
 
     Examples
     --------
     >>> ConsentPurpose.parse("marketing")
     <ConsentPurpose.MARKETING: 'marketing'>
+    >>> ConsentPurpose.parse("Case studies"), ConsentPurpose.parse("product analytics")
+    (<ConsentPurpose.REFERENCES: 'references'>, <ConsentPurpose.TRACKING: 'tracking'>)
     """
 
     MARKETING = "marketing"
     SALES_OUTREACH = "sales_outreach"
     TRACKING = "tracking"
+    REFERENCES = "references"
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        return {
+            "marketing_email": "marketing", "marketing_e_mail": "marketing",
+            "email_marketing": "marketing",
+            "sales": "sales_outreach", "sales_calls": "sales_outreach",
+            "analytics": "tracking", "product_analytics": "tracking",
+            "web_tracking": "tracking", "cookies": "tracking",
+            "case_study": "references", "case_studies": "references",
+            "reference": "references", "testimonials": "references",
+        }  # fmt: skip
 
 
 class ConsentStatus(_Vocabulary):
@@ -279,4 +298,8 @@ class ConsentStatus(_Vocabulary):
 
     @classmethod
     def _aliases(cls) -> dict[str, str]:
-        return {"opted_in": "granted", "opted_out": "denied", "unsubscribed": "denied"}
+        return {
+            "opted_in": "granted", "opt_in": "granted", "subscribed": "granted",
+            "opted_out": "denied", "opt_out": "denied", "unsubscribed": "denied",
+            "not_subscribed": "denied",
+        }  # fmt: skip

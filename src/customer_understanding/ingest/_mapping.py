@@ -13,6 +13,7 @@ from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.ingest._parse import check_time_format
 from customer_understanding.tables import (
     AccountRecords,
+    ConsentTable,
     ContactRecords,
     ContactRoleTable,
     InteractionTable,
@@ -23,12 +24,15 @@ from customer_understanding.tables import (
 
 __all__ = ["TARGETS", "SourceMapping", "Target", "TargetSpec"]
 
-Target = Literal["account", "contact", "interaction", "opportunity", "contact_role", "stage_change"]
+Target = Literal[
+    "account", "contact", "interaction", "opportunity", "contact_role", "stage_change", "consent"
+]
 
 #: How each kind of field is parsed; see :mod:`customer_understanding.ingest._parse`.
 FieldKind = Literal[
     "id", "text", "email", "domain", "phone", "time", "number", "amount", "bool", "term",
     "stage", "role", "seniority", "outcome", "consent", "discipline", "unit", "full_name",
+    "purpose",
 ]  # fmt: skip
 
 
@@ -86,6 +90,10 @@ TARGETS: Mapping[str, TargetSpec] = MappingProxyType(
             StageHistoryTable, {"subject_ref", "stage", "at"}, source_id="id",
             subject_kind="text", subject_ref="text", stage="stage", at="time", detail="text",
         ),
+        "consent": _spec(
+            ConsentTable, {"purpose", "status"}, source_id="id", contact_ref="text",
+            email="email", purpose="purpose", channel="term", status="consent", at="time",
+        ),
     }
 )  # fmt: skip
 
@@ -118,7 +126,7 @@ class SourceMapping:
         The source system (``"salesforce"``, ``"zendesk"`` …), kept as provenance.
     target
         What each row becomes: ``"account"``, ``"contact"``, ``"interaction"``,
-        ``"opportunity"``, ``"contact_role"`` or ``"stage_change"``.
+        ``"opportunity"``, ``"contact_role"``, ``"stage_change"`` or ``"consent"``.
     fields
         Target field → source column.
     constants

@@ -24,6 +24,7 @@ import pandas as pd
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
+    ConsentPurpose,
     ConsentStatus,
     Discipline,
     Outcome,
@@ -443,5 +444,6 @@ PARSERS: Mapping[str, Callable[[pd.Series[Any]], Parsed]] = {
     "seniority": _vocabulary(Seniority),
     "outcome": _vocabulary(Outcome),
     "consent": parse_consent,
+    "purpose": _vocabulary(ConsentPurpose),
     "discipline": _vocabulary(Discipline),
 }

@@ -344,13 +344,46 @@ _OTHER = {
 }  # fmt: skip
 
 
+# Consent logs: Salesforce's consent records (the export joins each to the contact id) and
+# HubSpot's subscription statuses by e-mail address, both dated.
+_SF_PRIVACY = {"optin": "granted", "optout": "denied", "seen": "unknown", "notseen": "unknown"}
+_HS_SUBSCRIPTIONS = {
+    "marketing information": "marketing",
+    "product updates": "marketing",
+    "newsletter": "marketing",
+    "one to one": "sales_outreach",
+    "customer stories": "references",
+}
+_CONSENT = {
+    "salesforce.ContactPointTypeConsent": SourceMapping(
+        system=_SF,
+        target="consent",
+        fields={"source_id": "Id", "contact_ref": "PartyId", "channel": "ContactPointType",
+                "purpose": "DataUsePurpose", "status": "PrivacyConsentStatus",
+                "at": "EffectiveFrom"},
+        value_maps={"status": _SF_PRIVACY,
+                    "purpose": {"web and product analytics": "tracking"}},
+    ),
+    "hubspot.subscriptions": SourceMapping(
+        system=_HS,
+        target="consent",
+        fields={"email": "email", "purpose": "subscription_name", "status": "status",
+                "at": "timestamp"},
+        constants={"channel": "email"},
+        value_maps={"purpose": _HS_SUBSCRIPTIONS},
+    ),
+}  # fmt: skip
+
+
 def _named(system: str, mappings: Mapping[str, SourceMapping]) -> dict[str, SourceMapping]:
     return {f"{system}.{name}": mapping for name, mapping in mappings.items()}
 
 
 #: Every preset by name.
 PRESETS: Mapping[str, SourceMapping] = MappingProxyType(
-    {**_named(_SF, _SALESFORCE), **_named(_HS, _HUBSPOT), **_named(_ZD, _ZENDESK), **_OTHER}
+    {**_named(_SF, _SALESFORCE), **_named(_HS, _HUBSPOT), **_named(_ZD, _ZENDESK)}
+    | _OTHER
+    | _CONSENT
 )
 
 

@@ -21,7 +21,8 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base import Tables
+from customer_understanding.base import Tables, consent_status
+from customer_understanding.domain import ConsentPurpose
 from customer_understanding.scoring._engagement_core import (
     ContactPoints,
     contact_points,
@@ -49,6 +50,10 @@ DEFAULT_ROLE_WEIGHTS: Mapping[str, float] = {
     "blocker": 0.5,
 }  # fmt: skip
 _BANDS = ("1", "2", "3", "4")
+
+
+def _purpose(value: object) -> ConsentPurpose | None:
+    return None if value is None else ConsentPurpose.parse(value)
 
 
 def _number_map(value: object, name: str) -> dict[str, float]:
@@ -122,6 +127,13 @@ class EngagementScorer:
         How the account roll-up weighs roles and rewards breadth.
     bands
         Descending score thresholds for bands ``"1"`` (most engaged) to ``"4"``.
+    purpose
+        A consent purpose the contact scores are for (``"marketing"`` …): contacts who had
+        not granted it as of the moment are left out of a contact-level table (why is in
+        :meth:`CustomerBase.consents(...).withheld
+        <customer_understanding.base.ConsentRegister.withheld>`). ``None`` scores everyone.
+        Web and product events of a person who denied tracking never count for them,
+        only for their account.
 
     Examples
     --------
@@ -153,6 +165,7 @@ class EngagementScorer:
     bands: tuple[float, ...] = attrs.field(
         default=(60.0, 25.0, 5.0), converter=numbers, validator=are_numbers
     )
+    purpose: ConsentPurpose | None = attrs.field(default=None, converter=_purpose)
 
     def __attrs_post_init__(self) -> None:
         check_thresholds("bands", self.bands, _BANDS)
@@ -168,8 +181,27 @@ class EngagementScorer:
         moment = tables.moment(as_of)
         contacts = self._contact_scores(tables, moment)
         if self.level == "contact":
-            return contacts
+            return self._granted_only(contacts, tables)
         return self.roll_up(contacts, base)
+
+    def _granted_only(self, table: ScoreTable, tables: Tables) -> ScoreTable:
+        """The rows of contacts who granted ``purpose`` as of the table's moment."""
+        if self.purpose is None:
+            return table
+        status = consent_status(tables.consents, len(tables.contacts), purpose=self.purpose,
+                                moment=table.as_of)  # fmt: skip
+        keep = np.flatnonzero(status == "granted")
+        new_row = np.full(len(table), -1, dtype=np.int64)
+        new_row[keep] = np.arange(len(keep))
+        r = table.reasons
+        mine = new_row[r.row] >= 0
+        reasons = Reasons(
+            row=new_row[r.row[mine]], signal=r.signal[mine], signals=r.signals,
+            value=r.value[mine], weight=r.weight[mine], decay=r.decay[mine],
+            contribution=r.contribution[mine],
+        )  # fmt: skip
+        return attrs.evolve(table, ids=table.ids[keep], score=table.score[keep],
+                            grade=table.grade[keep], reasons=reasons)  # fmt: skip
 
     def contact_scores(self, tables: Tables, /, *, as_of: AsOf) -> ScoreTable:
         """Contact scores from the interaction table, as of a moment in any accepted form."""

@@ -10,9 +10,12 @@ from collections.abc import Iterable, Mapping
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from customer_understanding._core import one_of, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.base import consent_status
+from customer_understanding.domain import ConsentPurpose
 from customer_understanding.segmentation._exclusive import suppressed_mask
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.traits import AllOf, AnyCondition, TraitSnapshot, get_trait
@@ -28,6 +31,10 @@ def _when(value: object) -> AnyCondition:
         msg = f"when={value!r} must be a condition or a list of conditions"
         raise InvalidValueError(msg)
     return AllOf(value)
+
+
+def _purpose(value: object) -> ConsentPurpose | None:
+    return None if value is None else ConsentPurpose.parse(value)
 
 
 def _traits(value: Mapping[str, Trait]) -> Mapping[str, Trait]:
@@ -58,7 +65,10 @@ class RuleSegmenter:
     Segments are tried in order; an entity joins the first whose condition holds.
     Conditions name standard or registered traits, or the ones given in ``traits`` (a
     :class:`~customer_understanding.traits.ScoreTrait` there puts a score in a rule).
-    ``suppressed`` ids are never assigned. Rule segmenters learn nothing: :meth:`fit`
+    ``suppressed`` ids are never assigned. A contact segmentation made for a consent
+    ``purpose`` (``"marketing"`` …) leaves out every contact who had not granted it as
+    of the moment (unknown is not consent) and keeps why in
+    :attr:`Segmentation.withheld`. Rule segmenters learn nothing: :meth:`fit`
     returns the segmenter itself, which is also its own segment model.
 
     Raises
@@ -89,6 +99,7 @@ class RuleSegmenter:
     traits: Mapping[str, Trait] = attrs.field(factory=dict, converter=_traits)
     segments: tuple[RuleSegment, ...] = attrs.field(converter=tuple)
     suppressed: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    purpose: ConsentPurpose | None = attrs.field(default=None, converter=_purpose)
 
     def __attrs_post_init__(self) -> None:
         if not self.segments:
@@ -120,6 +131,7 @@ class RuleSegmenter:
             segment[(segment < 0) & facts.holds(rule.when, level=self.level)] = code
         ids = facts.ids(self.level)
         segment[suppressed_mask(ids, self.suppressed)] = -1
+        withheld = self._withheld(facts, segment)
         return Segmentation(
             segmenter=self.name,
             level=self.level,
@@ -127,7 +139,20 @@ class RuleSegmenter:
             ids=ids,
             segment=segment,
             segments=[s.name for s in self.segments],
+            withheld=withheld,
         )
+
+    def _withheld(self, facts: TraitSnapshot, segment: npt.NDArray[np.int32]) -> dict[str, str]:
+        """Leave out (in place) the contacts who had not granted the purpose; say why."""
+        if self.purpose is None or self.level != "contact":
+            return {}
+        tables = facts.tables
+        status = consent_status(tables.consents, len(tables.contacts), purpose=self.purpose,
+                                moment=facts.as_of)  # fmt: skip
+        out = (segment >= 0) & (status != "granted")
+        segment[out] = -1
+        ids, why = facts.ids("contact")[out], status[out]
+        return {i: f"{self.purpose.value} consent {s}" for i, s in zip(ids, why, strict=True)}
 
     @property
     def segment_names(self) -> tuple[str, ...]:

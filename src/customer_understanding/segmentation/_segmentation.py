@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -13,6 +14,7 @@ from customer_understanding._core import (
     Moment,
     TableExport,
     column,
+    frozen_mapping,
     html_table,
     int32s,
     labels,
@@ -44,6 +46,10 @@ def _segments(value: Any) -> tuple[str, ...]:
     return labels(value, name="segments")
 
 
+def _withheld(value: Mapping[str, str]) -> Mapping[str, str]:
+    return frozen_mapping(dict(value))
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class Segmentation(TableExport):
     """Exclusive segment membership: each entity is in one segment or in none (code -1).
@@ -61,6 +67,9 @@ class Segmentation(TableExport):
         Entity ids.
     segment, segments
         Codes into ``segments``, -1 for entities in no segment.
+    withheld
+        Contact id → why it was kept out of every segment: a segmentation made for a
+        consent purpose leaves out the contacts who had not granted it.
 
     Examples
     --------
@@ -82,6 +91,7 @@ class Segmentation(TableExport):
     ids: npt.NDArray[np.object_] = attrs.field(converter=_ids, eq=_SAME)
     segment: npt.NDArray[np.int32] = attrs.field(converter=_segment, eq=_SAME)
     segments: tuple[str, ...] = attrs.field(converter=_segments)
+    withheld: Mapping[str, str] = attrs.field(factory=dict, converter=_withheld)
 
     def __attrs_post_init__(self) -> None:
         if len(self.ids) != len(self.segment):

@@ -112,6 +112,7 @@ DEFAULT_POLICIES: tuple[Policy, ...] = (
                 priority=3,
                 expires_in_days=30,
                 to="most_engaged_contact",
+                purpose="references",  # a case study names the person
             )
         ],
         precedence=20,

@@ -22,7 +22,8 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.domain import Discipline
+from customer_understanding.base import consent_status
+from customer_understanding.domain import ConsentPurpose
 from customer_understanding.signals._builtins import DEFAULT_POLICIES
 from customer_understanding.signals._policy import Emit, Policy, Signal, check_unique_names
 from customer_understanding.traits import Condition, ScoreTrait, SegmentTrait, TraitSnapshot
@@ -32,7 +33,6 @@ __all__ = ["SignalSet", "evaluate_signals"]
 
 _COLUMNS = ["kind", "discipline", "priority", "account_id", "owner", "contact_id", "policy",
             "reasons", "created_at", "expires_at"]  # fmt: skip
-_CONSENTED = Condition(trait="marketing_consent", op="==", value="granted")
 _SENIOR = Condition(trait="seniority", op="in", value=("vp", "c_level"))
 
 
@@ -126,8 +126,9 @@ def evaluate_signals(
     """Evaluate policies over every account and return the signals they raise.
 
     Policies run from the highest precedence down; a firing policy holds back the kinds it
-    suppresses from lower-precedence policies on the same account. A marketing signal for
-    a contact goes only to a contact who granted marketing consent. Everything held back
+    suppresses from lower-precedence policies on the same account. A signal for a contact
+    goes only to a contact who granted its consent purpose as of the moment (marketing
+    consent for a marketing signal; see :attr:`Emit.purpose`). Everything held back
     is kept in :attr:`SignalSet.suppressed` with the reason.
 
     Parameters
@@ -215,8 +216,10 @@ def _pick(facts: TraitSnapshot, score: npt.NDArray[np.float64], allowed: npt.NDA
 
 def _addressees(facts: TraitSnapshot, emit: Emit) -> npt.NDArray[np.int64]:
     allowed = np.ones(facts.size("contact"), dtype=bool)
-    if emit.discipline is Discipline.MARKETING:
-        allowed = facts.holds(_CONSENTED, level="contact")
+    if emit.consent is not None:
+        tables = facts.tables
+        allowed = consent_status(tables.consents, len(tables.contacts), purpose=emit.consent,
+                                 moment=facts.as_of) == "granted"  # fmt: skip
     if emit.to == "most_engaged_contact":
         return _pick(facts, facts.values("interactions_90d", level="contact"), allowed)
     created = facts.tables.contacts.column("created_at")
@@ -239,7 +242,9 @@ class _Run:
     kept: list[dict[str, object]] = attrs.field(factory=list)
     held: list[dict[str, object]] = attrs.field(factory=list)
     silenced: dict[int, tuple[str, frozenset[str]]] = attrs.field(factory=dict)
-    _addressees: dict[tuple[str, bool], npt.NDArray[np.int64]] = attrs.field(factory=dict)
+    _addressees: dict[tuple[str, ConsentPurpose | None], npt.NDArray[np.int64]] = attrs.field(
+        factory=dict
+    )
 
     @property
     def created(self) -> datetime:
@@ -269,13 +274,13 @@ class _Run:
             return f"suppressed by policy {self.silenced[row][0]!r}"
         if emit.to == "account":
             return None
-        key = (emit.to, emit.discipline is Discipline.MARKETING)
+        key = (emit.to, emit.consent)
         if key not in self._addressees:
             self._addressees[key] = _addressees(self.facts, emit)
         contact = self._addressees[key][row]
         if contact < 0:
-            if emit.discipline is Discipline.MARKETING:
-                return "no contact at the account has granted marketing consent"
+            if emit.consent is not None:
+                return f"no contact at the account has granted {emit.consent.value} consent"
             return "no contact to address"
         signal["contact_id"] = self.facts.tables.contacts.column("id")[contact]
         return None

@@ -10,7 +10,7 @@ import attrs
 
 from customer_understanding._core import are_names, names, typed_fields
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.domain import Discipline
+from customer_understanding.domain import ConsentPurpose, Discipline
 from customer_understanding.traits import AllOf, AnyCondition
 
 __all__ = ["Emit", "Policy", "Signal"]
@@ -20,6 +20,10 @@ Addressee = Literal["account", "most_engaged_contact", "newest_senior_contact"]
 
 def _discipline(value: object) -> Discipline:
     return Discipline.parse(value)
+
+
+def _purpose(value: object) -> ConsentPurpose | None:
+    return None if value is None else ConsentPurpose.parse(value)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -38,11 +42,18 @@ class Emit:
         How long the signal stays live.
     to
         ``"account"`` (the account owner), or a contact chosen by the rule named.
+    purpose
+        The consent a signal addressed to a contact needs: only contacts who granted it
+        (as of the moment) are chosen. ``None`` takes ``"marketing"`` for marketing
+        signals and asks nothing of other disciplines (set ``"sales_outreach"`` for a
+        call, ``"references"`` for a case-study request).
 
     Examples
     --------
     >>> Emit(kind="alert_owner", discipline="sales", priority=1).discipline.value
     'sales'
+    >>> Emit(kind="nurture", discipline="marketing", to="most_engaged_contact").consent
+    <ConsentPurpose.MARKETING: 'marketing'>
     """
 
     kind: str
@@ -50,6 +61,14 @@ class Emit:
     priority: int = attrs.field(default=2)
     expires_in_days: float = attrs.field(default=14.0)
     to: Addressee = "account"
+    purpose: ConsentPurpose | None = attrs.field(default=None, converter=_purpose)
+
+    @property
+    def consent(self) -> ConsentPurpose | None:
+        """The consent purpose a contact must have granted to receive this signal."""
+        if self.purpose is None and self.discipline is Discipline.MARKETING:
+            return ConsentPurpose.MARKETING
+        return self.purpose
 
     @priority.validator
     def _priority(self, attribute: attrs.Attribute[int], value: int) -> None:

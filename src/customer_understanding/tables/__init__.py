@@ -13,8 +13,10 @@ Examples
 ['marketing', 'service']
 """
 
+from customer_understanding.tables._consent import ConsentTable
 from customer_understanding.tables._objects import (
     from_accounts,
+    from_consents,
     from_contacts,
     from_interactions,
     from_journeys,
@@ -47,6 +49,7 @@ __all__ = [
     "AccountRecords",
     "AccountTable",
     "Column",
+    "ConsentTable",
     "ContactRecords",
     "ContactRoleTable",
     "ContactTable",
@@ -58,6 +61,7 @@ __all__ = [
     "decode",
     "encode",
     "from_accounts",
+    "from_consents",
     "from_contacts",
     "from_interactions",
     "from_journeys",

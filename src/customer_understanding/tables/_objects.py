@@ -21,6 +21,7 @@ from customer_understanding.domain import (
     Journey,
     Opportunity,
 )
+from customer_understanding.tables._consent import ConsentTable
 from customer_understanding.tables._schemas import (
     AccountRecords,
     ContactRecords,
@@ -33,6 +34,7 @@ from customer_understanding.tables._table import NAT, to_nanos
 
 __all__ = [
     "from_accounts",
+    "from_consents",
     "from_contacts",
     "from_interactions",
     "from_journeys",
@@ -86,19 +88,45 @@ def from_contacts(contacts: Iterable[Contact], *, system: str = "objects") -> Co
     --------
     >>> from customer_understanding import Contact
     >>> records = from_contacts([Contact(id="c1", email="ann@acme.com", account_id="a1")])
-    >>> records.column("account_ref").tolist(), records.labels("marketing_consent").tolist()
-    (['a1'], ['unknown'])
+    >>> records.column("account_ref").tolist()
+    ['a1']
+
+    Consent goes to a table of its own (:func:`from_consents`), statement by statement.
     """
     rows = [
         {"source_id": c.id, "record_type": "contact", "email": c.email,
          "first_name": c.first_name, "last_name": c.last_name, "title": c.title,
          "department": c.department, "seniority": _label(c.seniority), "phone": c.phone,
-         "phone_normalized": c.phone_normalized,
-         "marketing_consent": c.consent("marketing").value, "account_ref": c.account_id,
+         "phone_normalized": c.phone_normalized, "account_ref": c.account_id,
          "created_at": _nanos(c.created_at)}
         for c in contacts
     ]  # fmt: skip
     return ContactRecords.from_columns(_columns(rows, system), length=len(rows))
+
+
+def from_consents(contacts: Iterable[Contact], *, system: str = "objects") -> ConsentTable:
+    """The consent statements of :class:`~customer_understanding.Contact` objects.
+
+    Every statement is a row of ``system`` (so that ``contact_ref``, the contact's id,
+    finds the contact's record), with its source's id, or the contact's id when it has
+    no source.
+
+    Examples
+    --------
+    >>> from customer_understanding import Consent, Contact
+    >>> ann = Contact(id="c1", consents=[
+    ...     Consent(purpose="tracking", status="denied", updated_at="2026-01-05")])
+    >>> table = from_consents([ann])
+    >>> table.labels("purpose").tolist(), table.column("contact_ref").tolist()
+    (['tracking'], ['c1'])
+    """
+    rows = [
+        {"source_id": c.id if s.source is None else s.source.id, "contact_ref": c.id,
+         "purpose": s.purpose.value, "channel": s.channel, "status": s.status.value,
+         "at": _nanos(s.updated_at)}
+        for c in contacts for s in c.consents
+    ]  # fmt: skip
+    return ConsentTable.from_columns(_columns(rows, system), length=len(rows))
 
 
 def from_interactions(

@@ -57,6 +57,7 @@ from customer_understanding.traits._conditions import (
     any_of,
     not_,
 )
+from customer_understanding.traits._consent import ConsentStatusTrait
 from customer_understanding.traits._derived import (
     Change,
     Earlier,
@@ -85,6 +86,7 @@ __all__ = [
     "Change",
     "Complaints",
     "Condition",
+    "ConsentStatusTrait",
     "DaysSince",
     "Deals",
     "Earlier",

@@ -25,6 +25,7 @@ from customer_understanding.traits._activity import (
     TopSubjects,
     VersusBaseline,
 )
+from customer_understanding.traits._consent import ConsentStatusTrait
 from customer_understanding.traits._derived import Change, Earlier, Ratio, RecordField
 from customer_understanding.traits._state import (
     ActiveUsers,
@@ -41,7 +42,7 @@ __all__ = ["check_trait", "get_trait", "register_trait", "standard_traits", "tra
 _ACTIVE = ActiveUsers(window_days=30.0)
 _PRODUCT_USE = InteractionCount(disciplines=("product",), window_days=30.0)
 _FIELDS = ("name", "domain", "industry", "employees", "annual_revenue", "country", "city",
-           "owner", "title", "department", "seniority", "marketing_consent")  # fmt: skip
+           "owner", "title", "department", "seniority")  # fmt: skip
 
 _STANDARD: Mapping[str, Trait] = MappingProxyType({
     # activity in windows, by discipline and type
@@ -89,6 +90,11 @@ _STANDARD: Mapping[str, Trait] = MappingProxyType({
     "won_deal_amount": Deals(state="won", measure="amount"),
     "new_senior_contacts_30d": NewContacts(),
     "lifecycle_stage": LifecycleStage(),
+    # consent in force at the moment (latest dated statement across systems)
+    "marketing_consent": ConsentStatusTrait(purpose="marketing", channel="email"),
+    "sales_outreach_consent": ConsentStatusTrait(purpose="sales_outreach"),
+    "tracking_consent": ConsentStatusTrait(purpose="tracking"),
+    "references_consent": ConsentStatusTrait(purpose="references"),
     # record fields (of the entity, or of a contact's account)
     **{name: RecordField(name=name) for name in _FIELDS},
 })  # fmt: skip

@@ -1,0 +1,173 @@
+"""Consent in the customer base: every statement on its contact, and the one in force.
+
+Statements come from consent logs (the ``consent`` target of a mapping: dated, per
+purpose and channel) and from the yes/no consent flag of contact records (marketing
+e-mail, undated). Each finds its contact through the record it names in its system or
+through any e-mail address of the person. Which statement is in force follows
+:func:`customer_understanding.domain.latest_consent`: a stated answer beats "unknown",
+a dated statement beats an undated flag, the latest wins, and a denial wins a tie.
+
+A tracking denial in force takes the person's web and product events off their profile:
+the events keep their account, so they still count for it, but no longer for the person.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._core import NAT, known_by
+from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.base._order import canonical
+from customer_understanding.domain import CONSENT_CAUTION, ConsentPurpose, ConsentStatus
+from customer_understanding.identity import Resolution
+from customer_understanding.tables import ConsentTable, ContactRecords, InteractionTable
+
+__all__ = [
+    "TRACKED",
+    "consent_rows",
+    "consent_statements",
+    "consent_status",
+    "detach_tracked",
+    "status_labels",
+]
+
+Ints = npt.NDArray[np.int64]
+
+#: Interactions that only tracking records about a person: by channel, and by discipline.
+TRACKED = {"channel": ("web", "in_app"), "discipline": ("product",)}
+
+
+def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
+    """The marketing consent flag of each contact record, as an undated e-mail statement."""
+    status = records.labels("marketing_consent")
+    rows = np.flatnonzero(np.isin(status, ("granted", "denied")))
+    return ConsentTable.from_columns(
+        {
+            "system": records.labels("system")[rows],
+            "source_id": records.column("source_id")[rows],
+            "contact_ref": records.column("source_id")[rows],
+            "purpose": np.full(len(rows), ConsentPurpose.MARKETING.value, dtype=object),
+            "channel": np.full(len(rows), "email", dtype=object),
+            "status": status[rows],
+            "at": np.full(len(rows), NAT, dtype=np.int64),
+            "contact": contact_of_record[rows],
+        },
+        length=len(rows),
+    )
+
+
+def consent_statements(
+    logged: ConsentTable, records: ContactRecords, resolution: Resolution
+) -> ConsentTable:
+    """Every consent statement (logs and record flags), each pointing at its contact."""
+    entity = resolution.contact_of_record
+    contact = RefIndex(records, entity).find(logged, "contact_ref")
+    by_email = lookup_values(logged.column("email"), records.column("email"), entity)
+    logged = logged.with_columns(contact=fill_missing(contact, by_email))
+    every = ConsentTable.concat([logged, _flags(records, entity)])
+    return canonical(every, ("at", "system", "purpose", "channel", "status"))
+
+
+def consent_rows(
+    statements: ConsentTable,
+    size: int,
+    *,
+    purpose: ConsentPurpose | str,
+    channel: str | None = None,
+    moment: int | None = None,
+) -> npt.NDArray[np.intp]:
+    """Per contact row, the statement row in force for the purpose (-1 when none).
+
+    With ``channel``, statements about that channel or about every channel count; with
+    ``moment``, statements made after it do not (undated ones count at every moment).
+    """
+    wanted = statements.code_of("purpose", ConsentPurpose.parse(purpose).value)
+    contact = statements.column("contact")
+    mask = (statements.column("purpose") == wanted) & (contact >= 0)
+    if channel is not None:
+        codes = statements.column("channel")
+        mask &= (codes < 0) | (codes == statements.code_of("channel", channel))
+    at = statements.column("at")
+    if moment is not None:
+        mask &= known_by(at, moment) | (at == NAT)  # an undated flag counts at every moment
+    rank = [CONSENT_CAUTION[ConsentStatus(label)] for label in statements.categories["status"]]
+    caution = np.append(np.array(rank, dtype=np.int64), 0)[statements.column("status")]
+    stated, dated = caution > 0, at != NAT
+    rows = np.flatnonzero(mask)
+    # Ascending on every key, so the statement in force is the last of its contact.
+    keys = (rows, caution[rows], at[rows], dated[rows], stated[rows], contact[rows])
+    order = rows[np.lexsort(keys)]
+    chosen = np.full(size, -1, dtype=np.intp)
+    chosen[contact[order]] = order
+    return chosen
+
+
+def status_labels(statements: ConsentTable, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+    """The status of each chosen statement row, ``"unknown"`` where there is none."""
+    labels = np.append(statements.labels("status"), np.array([ConsentStatus.UNKNOWN.value]))
+    return np.asarray(labels[rows].astype(object), dtype=object)
+
+
+def consent_status(
+    statements: ConsentTable,
+    size: int,
+    *,
+    purpose: ConsentPurpose | str,
+    channel: str | None = None,
+    moment: int | None = None,
+) -> npt.NDArray[np.object_]:
+    """Per contact row, the consent status in force: ``granted``, ``denied`` or ``unknown``.
+
+    ``statements`` are a base's (``base.tables.consents``) and ``size`` its number of
+    contacts. The statement in force is chosen as :func:`latest_consent
+    <customer_understanding.domain.latest_consent>` chooses it; with ``moment`` (a
+    moment already parsed, e.g. by ``base.tables.moment``), later statements do not
+    count (undated flags count at every moment).
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1", consents=[
+    ...     cu.Consent(purpose="marketing", status="granted", updated_at="2025-03-01"),
+    ...     cu.Consent(purpose="marketing", status="denied", updated_at="2026-02-01")])])
+    >>> consent_status(base.tables.consents, 1, purpose="marketing").tolist()
+    ['denied']
+    >>> consent_status(base.tables.consents, 1, purpose="marketing",
+    ...                moment=base.tables.moment("2025-06-01")).tolist()
+    ['granted']
+    """
+    rows = consent_rows(statements, size, purpose=purpose, channel=channel, moment=moment)
+    return status_labels(statements, rows)
+
+
+def _tracked(interactions: InteractionTable) -> npt.NDArray[np.bool_]:
+    mask = np.zeros(len(interactions), dtype=bool)
+    for column, labels in TRACKED.items():
+        mask |= np.isin(interactions.labels(column), labels)
+    return mask
+
+
+def detach_tracked(
+    interactions: InteractionTable, statements: ConsentTable, size: int
+) -> InteractionTable:
+    """Take tracked events off the profile of each person whose tracking denial is in force.
+
+    The denial in force now counts for every moment, past ones included: a person who
+    withdrew consent is not profiled from data gathered before either. Each event is
+    judged on its own channel, so a denial for ``web`` leaves in-app events attached.
+    """
+    contact = interactions.column("contact")
+    tracked = _tracked(interactions) & (contact >= 0)
+    if not tracked.any() or not len(statements):
+        return interactions
+    channels = interactions.labels("channel")
+    detach = np.zeros(len(interactions), dtype=bool)
+    for channel in dict.fromkeys(channels[tracked].tolist()):
+        rows = consent_rows(statements, size, purpose=ConsentPurpose.TRACKING, channel=channel)
+        denied = status_labels(statements, rows) == ConsentStatus.DENIED.value
+        on_channel = tracked & (channels == channel)
+        detach[on_channel] = denied[contact[on_channel]]
+    if not detach.any():
+        return interactions
+    return interactions.with_columns(contact=np.where(detach, -1, contact))

@@ -1,0 +1,39 @@
+"""Consent statements: what each person said about each purpose, where and when."""
+
+from __future__ import annotations
+
+from customer_understanding.domain import ConsentPurpose, ConsentStatus
+from customer_understanding.tables._table import Column, Schema, Table
+
+__all__ = ["ConsentTable"]
+
+
+class ConsentTable(Table):
+    """Dated consent statements from every system, one row each, in any order.
+
+    A row says that a person (``contact_ref`` in its system, or ``email``) granted or
+    denied a purpose on a channel (``None``: every channel) at a time (missing when
+    the source keeps a flag without a date). In a customer base, ``contact`` points at
+    the resolved contact.
+
+    Examples
+    --------
+    >>> table = ConsentTable.from_columns({"purpose": ["marketing"], "status": ["denied"],
+    ...                                    "channel": ["email"], "email": ["ann@beta.io"]})
+    >>> table.labels("purpose").tolist(), table.labels("status").tolist()
+    (['marketing'], ['denied'])
+    """
+
+    SCHEMA = Schema(
+        (
+            Column(name="system", kind="category", doc="the source system"),
+            Column(name="source_id", kind="text", doc="the statement's (or record's) id"),
+            Column(name="contact_ref", kind="text", doc="source id of the person"),
+            Column(name="email", kind="text", doc="e-mail of the person when no id is given"),
+            Column(name="purpose", kind="category", labels=tuple(p.value for p in ConsentPurpose)),
+            Column(name="channel", kind="category", doc="missing: every channel"),
+            Column(name="status", kind="category", labels=tuple(s.value for s in ConsentStatus)),
+            Column(name="at", kind="time", doc="when it was stated (missing: not dated)"),
+            Column(name="contact", kind="index", doc="resolved contact row"),
+        )
+    )

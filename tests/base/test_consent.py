@@ -1,0 +1,156 @@
+"""Consent in the base, from small exports in the presets' shapes.
+
+Ann is in Salesforce (not opted out, and a 2025 opt-in record) and in HubSpot, where she
+unsubscribed in 2026. Bob is in Salesforce only, opted in to marketing and out of
+tracking. Cleo has no consent anywhere.
+"""
+
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import customer_understanding as cu
+from customer_understanding.ingest import Source, load
+from customer_understanding.segmentation import RuleSegment, RuleSegmenter
+from customer_understanding.traits import Condition, evaluate_traits
+
+EXPORTS = {
+    "salesforce.Account": [{"Id": "001A", "Name": "Acme", "Website": "acme.com"}],
+    "salesforce.Contact": [
+        {"Id": "003A", "AccountId": "001A", "FirstName": "Ann", "LastName": "Lee",
+         "Email": "ann@acme.com", "HasOptedOutOfEmail": "false"},
+        {"Id": "003B", "AccountId": "001A", "FirstName": "Bob", "LastName": "Ng",
+         "Email": "bob@acme.com", "HasOptedOutOfEmail": "false"},
+        {"Id": "003C", "AccountId": "001A", "FirstName": "Cleo", "LastName": "Diaz",
+         "Email": "cleo@acme.com"},
+    ],
+    "salesforce.ContactPointTypeConsent": [
+        {"Id": "0ZW1", "PartyId": "003A", "ContactPointType": "Email",
+         "DataUsePurpose": "Marketing", "PrivacyConsentStatus": "OptIn",
+         "EffectiveFrom": "2025-03-01"},
+        {"Id": "0ZW2", "PartyId": "003B", "ContactPointType": "Email",
+         "DataUsePurpose": "Marketing", "PrivacyConsentStatus": "OptIn",
+         "EffectiveFrom": "2025-05-01"},
+        {"Id": "0ZW3", "PartyId": "003B", "DataUsePurpose": "Web and Product Analytics",
+         "PrivacyConsentStatus": "OptOut", "EffectiveFrom": "2026-01-15"},
+    ],
+    "hubspot.contacts": [
+        {"hs_object_id": "51", "email": "ann@acme.com", "firstname": "Ann", "lastname": "Lee",
+         "hs_email_optout": "false"},
+    ],
+    "hubspot.subscriptions": [
+        {"email": "ann@acme.com", "subscription_name": "Marketing Information",
+         "status": "NOT_SUBSCRIBED", "timestamp": "2026-02-01T10:00:00Z"},
+    ],
+    "web.visits": [
+        {"visit_id": f"v{n}", "timestamp": f"2026-03-0{n + 1}T10:00:00Z", "domain": "acme.com",
+         "page": "/pricing", "email": who}
+        for n, who in enumerate(["ann@acme.com", "bob@acme.com", "bob@acme.com"])
+    ],
+    "product.events": [
+        {"event_id": "e1", "user_id": "u9", "email": "bob@acme.com", "event": "login",
+         "timestamp": "2026-03-05T09:00:00Z"},
+    ],
+    "hubspot.marketing_events": [
+        {"id": "m1", "recipient": "bob@acme.com", "type": "open", "created": "2026-03-06"},
+    ],
+}  # fmt: skip
+AS_OF = "2026-03-10"
+
+
+@cache
+def _base() -> cu.CustomerBase:
+    sources = [Source(name=name, data=rows, mapping=name) for name, rows in EXPORTS.items()]
+    return cu.CustomerBase.build(load(sources))
+
+
+def _id(first_name: str) -> str:
+    contacts = _base().contacts
+    row = int(np.flatnonzero(contacts.column("first_name") == first_name)[0])
+    return str(contacts.column("id")[row])
+
+
+def _register() -> pd.DataFrame:
+    return _base().consents(as_of=AS_OF).to_pandas().set_index(["contact_id", "purpose"])
+
+
+def test_a_newer_opt_out_in_hubspot_beats_an_older_grant_in_salesforce() -> None:
+    ann = _register().loc[(_id("Ann"), "marketing")]
+    assert ann["status"] == "denied"
+    assert (ann["system"], ann["source_id"]) == ("hubspot", "0")
+    assert str(ann["stated_at"]) == "2026-02-01 10:00:00+00:00"
+
+
+def test_before_the_opt_out_the_grant_was_in_force() -> None:
+    earlier = _base().consents(as_of="2026-01-20").to_pandas().set_index(["contact_id", "purpose"])
+    assert earlier.loc[(_id("Ann"), "marketing"), "status"] == "granted"
+
+
+def test_the_golden_record_and_the_contact_object_agree_with_the_register() -> None:
+    contacts = _base().contacts
+    statuses = dict(zip(contacts.labels("first_name"), contacts.labels("marketing_consent"),
+                        strict=True))  # fmt: skip
+    assert statuses == {"Ann": "denied", "Bob": "granted", "Cleo": "unknown"}
+    ann = _base().contact(_id("Ann"))
+    assert ann.consent("marketing") is cu.ConsentStatus.DENIED
+    assert {c.source.system for c in ann.consents if c.source} == {"salesforce", "hubspot"}
+
+
+def test_nothing_recorded_is_unknown_and_is_withheld_with_a_reason() -> None:
+    assert set(_register().loc[_id("Cleo"), "status"]) == {"unknown"}
+    withheld = _base().consents(as_of=AS_OF).withheld("marketing").set_index("contact_id")
+    assert withheld.loc[_id("Cleo"), "withheld_because"] == "marketing consent unknown"
+    assert withheld.loc[_id("Ann"), "withheld_because"] == (
+        "marketing consent denied (hubspot 0, 2026-02-01)"
+    )
+    assert _base().consents(as_of=AS_OF).granted("marketing").tolist() == [_id("Bob")]
+
+
+def test_a_tracking_denial_keeps_web_and_product_events_off_the_profile_only() -> None:
+    names = ["web_visits_30d", "product_use_30d", "email_touches_30d"]
+    people = evaluate_traits(_base(), names, as_of=AS_OF, level="contact").to_pandas()
+    people = people.set_index("contact_id")
+    assert people.loc[_id("Bob"), names].tolist() == [0, 0, 1]  # the e-mail open stays his
+    assert people.loc[_id("Ann"), "web_visits_30d"] == 1
+    account = evaluate_traits(_base(), names, as_of=AS_OF).to_pandas()
+    assert account[names].iloc[0].tolist() == [3, 1, 1]  # the account still counts them
+
+
+def test_a_marketing_segmentation_leaves_out_who_did_not_grant_it() -> None:
+    everyone = Condition(trait="interactions_90d", op=">=", value=0)
+    segmenter = RuleSegmenter(level="contact", purpose="marketing",
+                              segments=[RuleSegment(name="all", when=everyone)])  # fmt: skip
+    result = segmenter.assign(_base(), as_of=AS_OF)
+    assert result.members("all").tolist() == [_id("Bob")]
+    assert dict(result.withheld) == {_id("Ann"): "marketing consent denied",
+                                     _id("Cleo"): "marketing consent unknown"}  # fmt: skip
+    plain = RuleSegmenter(level="contact", segments=[RuleSegment(name="all", when=everyone)])
+    assert len(plain.assign(_base(), as_of=AS_OF).members("all")) == 3
+
+
+def test_the_slice_of_an_account_holds_the_same_consent() -> None:
+    account = str(_base().accounts.column("id")[0])
+    part = _base().for_accounts([account])
+    whole = _base().consents(as_of=AS_OF).to_pandas()
+    pd.testing.assert_frame_equal(part.consents(as_of=AS_OF).to_pandas(), whole)
+
+
+def test_consents_refuses_an_unknown_purpose() -> None:
+    with pytest.raises(cu.UnknownNameError, match="'newsletter'"):
+        _base().consents(purposes="newsletter")
+
+
+def test_contact_engagement_for_marketing_scores_only_who_granted_it() -> None:
+    from customer_understanding.scoring import EngagementScorer
+
+    everyone = EngagementScorer(half_life_days=None).score(_base(), as_of=AS_OF)
+    marketing = EngagementScorer(half_life_days=None, purpose="marketing").score(
+        _base(), as_of=AS_OF)  # fmt: skip
+    assert sorted(everyone.ids) == sorted([_id("Ann"), _id("Bob"), _id("Cleo")])
+    assert marketing.ids.tolist() == [_id("Bob")]
+    assert marketing.score.tolist() == [everyone.score[everyone.row_of(_id("Bob"))]]
+    assert set(marketing.reasons_frame()["contact_id"]) == {_id("Bob")}
+    # Bob denied tracking: his visits and login count for Acme, not for him.
+    assert set(marketing.reasons_frame()["signal"]) == {"email_open"}
