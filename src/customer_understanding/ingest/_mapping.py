@@ -28,7 +28,8 @@ Target = Literal["account", "contact", "interaction", "opportunity", "contact_ro
 #: How each kind of field is parsed; see :mod:`customer_understanding.ingest._parse`.
 FieldKind = Literal[
     "id", "text", "email", "domain", "phone", "time", "number", "amount", "bool", "term",
-    "stage", "role", "seniority", "outcome", "consent", "discipline", "unit", "full_name",
+    "stage", "role", "seniority", "outcome", "opportunity_kind", "consent", "discipline", "unit",
+    "full_name",
 ]  # fmt: skip
 
 
@@ -76,7 +77,7 @@ TARGETS: Mapping[str, TargetSpec] = MappingProxyType(
         "opportunity": _spec(
             OpportunityTable, {"source_id"}, source_id="id", account_ref="text", name="text",
             amount="amount", currency="text", sales_stage="text", outcome="outcome",
-            created_at="time", closed_at="time", owner="text",
+            kind="opportunity_kind", created_at="time", closed_at="time", owner="text",
         ),
         "contact_role": _spec(
             ContactRoleTable, {"opportunity_ref", "contact_ref"}, source_id="id",

@@ -26,6 +26,7 @@ from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
     ConsentStatus,
     Discipline,
+    OpportunityKind,
     Outcome,
     Role,
     Seniority,
@@ -442,6 +443,7 @@ PARSERS: Mapping[str, Callable[[pd.Series[Any]], Parsed]] = {
     "role": _vocabulary(Role),
     "seniority": _vocabulary(Seniority),
     "outcome": _vocabulary(Outcome),
+    "opportunity_kind": _vocabulary(OpportunityKind),
     "consent": parse_consent,
     "discipline": _vocabulary(Discipline),
 }
