@@ -38,7 +38,7 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "salesforce.Opportunity": (
         "Id", "AccountId", "Name", "Amount", "CurrencyIsoCode", "StageName", "IsClosed", "IsWon",
-        "CreatedDate", "CloseDate", "OwnerId",
+        "CreatedDate", "CloseDate", "OwnerId", "Type",
     ),
     "salesforce.OpportunityContactRole": (
         "Id", "OpportunityId", "ContactId", "Role", "IsPrimary",
@@ -62,7 +62,7 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "hubspot.deals": (
         "hs_object_id", "dealname", "amount", "dealstage", "pipeline", "createdate", "closedate",
-        "associatedcompanyid", "hubspot_owner_id",
+        "associatedcompanyid", "hubspot_owner_id", "dealtype",
     ),
     "hubspot.engagements": (
         "hs_object_id", "type", "hs_timestamp", "contact_id", "company_id", "subject",
@@ -121,6 +121,12 @@ class GroundTruth:
     defects
         Every deliberately broken cell: ``source``, ``row`` (0-based position), ``column``,
         ``value`` and ``kind``.
+    deals
+        Every Salesforce opportunity, yearly renewals included: ``opportunity_id``,
+        ``company_id``, ``kind`` (``"new"``, ``"renewal"`` or ``"expansion"``), ``outcome``
+        (``"open"``, ``"won"`` or ``"lost"``) and ``closed_at`` (UTC, missing while open).
+        A customer renews every year after its first won deal; a churned one renews until
+        its last year and then loses its renewal. Empty when not generated.
 
     Examples
     --------
@@ -136,6 +142,7 @@ class GroundTruth:
     roles: pd.DataFrame
     stages: pd.DataFrame
     defects: pd.DataFrame
+    deals: pd.DataFrame = attrs.field(factory=pd.DataFrame)
 
 
 def _system(source: str) -> str:
