@@ -116,14 +116,27 @@ def _history_rows(
     )
 
 
-def _hubspot_types(frame: pd.DataFrame, cast: Cast, *, company_of_firm: Strs) -> Strs:
-    """``existingbusiness`` for deals of companies that had bought before, else ``newbusiness``."""
+def _hubspot_deals(frame: pd.DataFrame, cast: Cast, *, company_of_firm: Strs) -> pd.DataFrame:
+    """Deal types, and partner deals won only by companies that had bought before.
+
+    ``existingbusiness`` marks deals of companies that were customers when the deal was
+    created; a ``closedwon`` stage elsewhere would contradict the truth (a prospect
+    with a won deal), so it becomes ``closedlost``.
+    """
     firm_of = {str(c): f for f, c in enumerate(company_of_firm) if c is not None}
     firm = np.array([firm_of.get(str(c), -1) for c in frame["associatedcompanyid"]], dtype=np.int64)
     won_at = np.where(firm >= 0, cast.firms.won_at[np.maximum(firm, 0)], -1)
-    created = pd.to_datetime(frame["createdate"], utc=True).astype("int64").to_numpy() // 10**9
+    created = _seconds(frame["createdate"])
     existing = (won_at >= 0) & (won_at < created)
-    return np.where(existing, "existingbusiness", "newbusiness").astype(object)
+    stage = frame["dealstage"].to_numpy(dtype=object).copy()
+    stage[(stage == "closedwon") & ~existing] = "closedlost"
+    kind = np.where(existing, "existingbusiness", "newbusiness").astype(object)
+    return frame.assign(dealstage=stage, dealtype=kind)
+
+
+def _seconds(column: pd.Series) -> Ints:
+    stamps = pd.to_datetime(column, utc=True, errors="coerce")
+    return np.asarray(stamps.astype("int64").to_numpy() // 10**9, dtype=np.int64)
 
 
 def _truth(cast: Cast, plan: Mapping[str, Ints], *, ids: Strs, renewal_ids: Strs) -> pd.DataFrame:
@@ -157,9 +170,8 @@ def add_revenue_events(
     frames["salesforce.OpportunityHistory"] = pd.concat(
         [history, _history_rows(rows, plan, rng)], ignore_index=True
     )
-    hubspot = frames["hubspot.deals"]
-    frames["hubspot.deals"] = hubspot.assign(
-        dealtype=_hubspot_types(hubspot, cast, company_of_firm=ids["hs_company_of_firm"])
+    frames["hubspot.deals"] = _hubspot_deals(
+        frames["hubspot.deals"], cast, company_of_firm=ids["hs_company_of_firm"]
     )
     renewal_ids = rows["Id"].to_numpy(dtype=object)
     return _truth(cast, plan, ids=ids["opportunity_of_deal"], renewal_ids=renewal_ids)

@@ -66,6 +66,7 @@ from customer_understanding.traits._derived import (
     SegmentTrait,
 )
 from customer_understanding.traits._frame import TraitFrame, TraitSnapshot, evaluate_traits
+from customer_understanding.traits._revenue import DaysSinceRevenue, RenewalLost
 from customer_understanding.traits._state import (
     RESOLVED_STATUSES,
     ActiveUsers,
@@ -86,6 +87,7 @@ __all__ = [
     "Complaints",
     "Condition",
     "DaysSince",
+    "DaysSinceRevenue",
     "Deals",
     "Earlier",
     "FeatureBreadth",
@@ -98,6 +100,7 @@ __all__ = [
     "OverContacts",
     "Ratio",
     "RecordField",
+    "RenewalLost",
     "Satisfaction",
     "ScoreTrait",
     "SegmentTrait",

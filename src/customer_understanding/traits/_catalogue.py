@@ -26,6 +26,7 @@ from customer_understanding.traits._activity import (
     VersusBaseline,
 )
 from customer_understanding.traits._derived import Change, Earlier, Ratio, RecordField
+from customer_understanding.traits._revenue import DaysSinceRevenue, RenewalLost
 from customer_understanding.traits._state import (
     ActiveUsers,
     Deals,
@@ -87,6 +88,8 @@ _STANDARD: Mapping[str, Trait] = MappingProxyType({
     "won_deals": Deals(state="won"),
     "open_deal_amount": Deals(state="open", measure="amount"),
     "won_deal_amount": Deals(state="won", measure="amount"),
+    "days_since_revenue": DaysSinceRevenue(),
+    "renewal_lost": RenewalLost(),
     "new_senior_contacts_30d": NewContacts(),
     "lifecycle_stage": LifecycleStage(),
     # record fields (of the entity, or of a contact's account)
