@@ -355,3 +355,46 @@ def test_importing_the_library_leaves_the_generator_unloaded() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_customers_renew_every_year_and_churned_ones_lose_their_last_renewal(
+    clean: SampleWorld,
+) -> None:
+    deals, companies = clean.truth.deals, clean.truth.companies.set_index("company_id")
+    end = pd.Timestamp(clean.end)
+    assert set(deals["kind"]) == {"new", "renewal", "expansion"}
+    decided = deals[deals["outcome"] != "open"].sort_values("closed_at")
+    last = decided[decided["kind"] == "renewal"].groupby("company_id").last()
+    churned = companies.index[companies["churned"]]
+    assert (last.loc[last.index.intersection(churned), "outcome"] == "lost").all()
+    staying = companies.index[companies["is_customer"]]
+    won = deals[(deals["outcome"] == "won") & deals["company_id"].isin(staying)]
+    since = (end - won.groupby("company_id")["closed_at"].max()).dt.days
+    assert since.max() <= 365  # a customer still paying has a won deal within a year
+    assert (won.groupby("company_id").size() > 1).mean() > 0.5
+
+
+def test_deal_exports_carry_their_kind(clean: SampleWorld) -> None:
+    deals = clean.sources["salesforce.Opportunity"]
+    assert set(deals["Type"]) == {"New Business", "Renewal", "Expansion"}
+    assert set(deals["Id"]) == set(clean.truth.deals["opportunity_id"])
+    hubspot = clean.sources["hubspot.deals"]
+    assert set(hubspot["dealtype"]) <= {"newbusiness", "existingbusiness"}
+    prospects = clean.truth.companies.loc[
+        ~clean.truth.companies["is_customer"] & ~clean.truth.companies["churned"], "company_id"
+    ]
+    won = deals.loc[deals["IsWon"], "AccountId"]
+    owner = dict(zip(clean.truth.records["source_id"], clean.truth.records["entity_id"],
+                     strict=False))  # fmt: skip
+    assert not set(won.map(owner)) & set(prospects)
+
+
+def test_renewals_are_appended_after_the_drawn_deals() -> None:
+    world = generate_world(accounts=40, interactions=2_000, seed=5, defects=False)
+    deals = world.sources["salesforce.Opportunity"]
+    appended = deals[~deals["Id"].isin(world.truth.roles["opportunity_id"])]
+    assert (appended["Type"] == "Renewal").all()
+    assert (
+        appended.index.min()
+        > deals.index[deals["Id"].isin(world.truth.roles["opportunity_id"])].max()
+    )
