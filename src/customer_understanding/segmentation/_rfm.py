@@ -1,4 +1,4 @@
-"""RFM: recency, frequency and monetary value of won deals, scored against kept cut-offs."""
+"""RFM: recency, frequency and monetary value of revenue events, scored against kept cut-offs."""
 
 from __future__ import annotations
 
