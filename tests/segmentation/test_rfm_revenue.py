@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_understanding import CustomerBase
+from customer_understanding import CustomerBase, IngestError
 from customer_understanding.ingest import Source, load
 from customer_understanding.segmentation import RFM_SEGMENTS, RFMModel, RFMSegmenter, rfm_values
 
@@ -117,3 +117,30 @@ def test_every_named_segment_is_reachable(bins):
     assert champions["segment"].tolist() == ["champions"]
     once_long_ago = scores[(scores["r"] == 1) & (scores["f"] == 1)]
     assert once_long_ago["segment"].tolist() == ["hibernating"]
+
+
+def test_hubspot_dealtype_is_the_opportunity_kind():
+    deals = pd.DataFrame({"hs_object_id": ["1", "2", "3"], "dealstage": ["closedwon"] * 3,
+                          "dealtype": ["newbusiness", "existingbusiness", None],
+                          "createdate": ["2026-01-01"] * 3,
+                          "closedate": ["2026-02-01"] * 3})  # fmt: skip
+    loaded = load([Source(name="hubspot.deals", data=deals, mapping="hubspot.deals")],
+                  policy="strict")  # fmt: skip
+    base = CustomerBase.build(loaded)
+    assert base.opportunities.labels("kind").tolist() == ["new", "renewal", None]
+
+
+def test_an_unknown_deal_type_is_a_problem_naming_row_column_and_value():
+    deals = pd.DataFrame({"Id": ["006A", "006B"], "StageName": ["Closed Won"] * 2,
+                          "Type": ["New Business", "Lease"], "CreatedDate": ["2025-01-01"] * 2,
+                          "CloseDate": ["2025-02-01"] * 2})  # fmt: skip
+    source = Source(name="salesforce.Opportunity", data=deals, mapping="salesforce.Opportunity")
+    (problem,) = load([source], policy="lenient").report.problems
+    assert (problem.row, problem.column, problem.value, problem.nulled) == (
+        1,
+        "Type",
+        "Lease",
+        True,
+    )
+    with pytest.raises(IngestError, match="row 1, column 'Type', value 'Lease'"):
+        load([source], policy="strict")
