@@ -111,8 +111,9 @@ class HealthScorer:
     ``as_of``: a score more than ``spreads[0]`` robust standard deviations (1.4826 times
     the median absolute deviation) below the median customer's is ``watch``, more than
     ``spreads[1]`` is ``at_risk``, so grades mean the same whatever scale a company's
-    data gives the points. Give ``grades`` (descending score thresholds) to grade on
-    fixed points instead.
+    data gives the points. The population is the customers of the base scored: grade a
+    slice (``base.for_accounts``) with ``grades`` taken from the whole base, or give
+    ``grades`` (descending score thresholds) to grade on fixed points.
 
     Examples
     --------
