@@ -1,9 +1,14 @@
-"""RFM transaction summary on CDNOW against lifetimes' ``summary_data_from_transaction_data``.
+"""RFM on CDNOW: the transaction summary against lifetimes, and RFM scores on one-time buyers.
 
 Reads the CDNOW master file shipped inside the ``lifetimes`` package (69,659 transactions of
 23,570 customers), computes the repeat-purchase summary (frequency, recency, T, mean repeat
 value) in days and in weeks with ``transaction_summary`` and with lifetimes in the same run,
 checks that every customer's four numbers agree, and prints both times and the ratio.
+Then scores every customer with ``RFMSegmenter(bins=5)`` (recency in days since the last
+purchase day, frequency in purchase days, monetary in dollars spent) and prints which
+scores each of R, F and M reaches (the documented range is 1 to 5) and the segment sizes:
+about half of CDNOW's customers bought on one day only, the case of B2B accounts with one
+won deal.
 
 Needs the benchmark-only dependency ``lifetimes``.
 Run: ``python benchmarks/scoring_rfm_cdnow.py``.
@@ -20,7 +25,7 @@ import numpy as np
 import pandas as pd
 from lifetimes.utils import summary_data_from_transaction_data
 
-from customer_understanding.segmentation import transaction_summary
+from customer_understanding.segmentation import RFMSegmenter, transaction_summary
 
 END = "1998-06-30"
 
@@ -61,5 +66,28 @@ def main() -> None:
               f"(best of 5), speed-up {reference / mine:4.1f}x")  # fmt: skip
 
 
+def rfm(frame: pd.DataFrame) -> None:
+    """Print the RFM scores reached and the segment sizes on CDNOW."""
+    summary = transaction_summary(frame, observation_end=END, value="dollar_value")
+    spent = frame.groupby("customer_id")["dollar_value"].sum().reindex(summary.index)
+    values = {
+        "recency": (summary["T"] - summary["recency"]).to_numpy(),
+        "frequency": (summary["frequency"] + 1).to_numpy(),
+        "monetary": spent.to_numpy(),
+    }
+    once = float(np.mean(values["frequency"] == 1))
+    model = RFMSegmenter(bins=5).fit_values(**values)
+    scores = model.score_values(**values)
+    print(f"\nRFM (bins=5) on {len(scores):,} customers, {once:.0%} bought on one day only")
+    for name in ("r", "f", "m"):
+        counts = scores[name].value_counts().sort_index()
+        reached = ", ".join(f"{score}: {count:,}" for score, count in counts.items())
+        print(f"  {name} scores reached {counts.index.min()}..{counts.index.max()} ({reached})")
+    sizes = scores["segment"].value_counts()
+    print("  segments: " + ", ".join(f"{name} {int(sizes.get(name, 0)):,}"
+                                     for name in model.segment_names))  # fmt: skip
+
+
 if __name__ == "__main__":
     main()
+    rfm(load())

@@ -215,7 +215,10 @@ def test_committees_are_truthful(clean: SampleWorld) -> None:
     assert set(roles["role"]) <= {role.value for role in Role}
     assert set(people["role"].dropna()) <= {role.value for role in Role}
     assert set(people["seniority"]) <= {level.value for level in Seniority}
-    assert set(roles["opportunity_id"]) == set(clean.sources["salesforce.Opportunity"]["Id"])
+    deals = clean.sources["salesforce.Opportunity"]
+    without = deals[~deals["Id"].isin(roles["opportunity_id"])]
+    assert set(roles["opportunity_id"]) <= set(deals["Id"])
+    assert (without["Type"] == "Renewal").all()  # yearly renewals name no committee
     buyers = people[people["role"] == "economic_buyer"]
     assert buyers["seniority"].isin(["c_level", "vp"]).all()
 
@@ -373,3 +376,46 @@ def test_consent_logs_are_reproducible_and_come_last() -> None:
     pd.testing.assert_frame_equal(world.truth.consents, again.truth.consents)
     assert list(world.sources)[-2:] == ["salesforce.ContactPointTypeConsent",
                                         "hubspot.subscriptions"]  # fmt: skip
+
+
+def test_customers_renew_every_year_and_churned_ones_lose_their_last_renewal(
+    clean: SampleWorld,
+) -> None:
+    deals, companies = clean.truth.deals, clean.truth.companies.set_index("company_id")
+    end = pd.Timestamp(clean.end)
+    assert set(deals["kind"]) == {"new", "renewal", "expansion"}
+    decided = deals[deals["outcome"] != "open"].sort_values("closed_at")
+    last = decided[decided["kind"] == "renewal"].groupby("company_id").last()
+    churned = companies.index[companies["churned"]]
+    assert (last.loc[last.index.intersection(churned), "outcome"] == "lost").all()
+    staying = companies.index[companies["is_customer"]]
+    won = deals[(deals["outcome"] == "won") & deals["company_id"].isin(staying)]
+    since = (end - won.groupby("company_id")["closed_at"].max()).dt.days
+    assert since.max() <= 365  # a customer still paying has a won deal within a year
+    assert (won.groupby("company_id").size() > 1).mean() > 0.5
+
+
+def test_deal_exports_carry_their_kind(clean: SampleWorld) -> None:
+    deals = clean.sources["salesforce.Opportunity"]
+    assert set(deals["Type"]) == {"New Business", "Renewal", "Expansion"}
+    assert set(deals["Id"]) == set(clean.truth.deals["opportunity_id"])
+    hubspot = clean.sources["hubspot.deals"]
+    assert set(hubspot["dealtype"]) <= {"newbusiness", "existingbusiness"}
+    prospects = clean.truth.companies.loc[
+        ~clean.truth.companies["is_customer"] & ~clean.truth.companies["churned"], "company_id"
+    ]
+    won = deals.loc[deals["IsWon"], "AccountId"]
+    owner = dict(zip(clean.truth.records["source_id"], clean.truth.records["entity_id"],
+                     strict=False))  # fmt: skip
+    assert not set(won.map(owner)) & set(prospects)
+
+
+def test_renewals_are_appended_after_the_drawn_deals() -> None:
+    world = generate_world(accounts=40, interactions=2_000, seed=5, defects=False)
+    deals = world.sources["salesforce.Opportunity"]
+    appended = deals[~deals["Id"].isin(world.truth.roles["opportunity_id"])]
+    assert (appended["Type"] == "Renewal").all()
+    assert (
+        appended.index.min()
+        > deals.index[deals["Id"].isin(world.truth.roles["opportunity_id"])].max()
+    )

@@ -161,3 +161,12 @@ def test_stage_at_is_the_latest_change_not_after_the_moment(
     earlier = [c for c in journey.changes if c.at <= probe.replace(tzinfo=UTC)]
     expected = earlier[-1].stage if earlier else None
     assert journey.stage_at(as_of=probe) is expected
+
+
+def test_an_opportunity_kind_is_parsed_or_refused() -> None:
+    from customer_understanding import Opportunity, OpportunityKind, UnknownNameError
+
+    assert Opportunity(id="o", kind="Existing Customer - Upgrade").kind is OpportunityKind.EXPANSION
+    assert Opportunity(id="o").kind is None
+    with pytest.raises(UnknownNameError, match="opportunity_kind='Lease'"):
+        Opportunity(id="o", kind="Lease")

@@ -1,6 +1,13 @@
 import pytest
 
-from customer_understanding import Discipline, Role, Seniority, Stage, UnknownNameError
+from customer_understanding import (
+    Discipline,
+    OpportunityKind,
+    Role,
+    Seniority,
+    Stage,
+    UnknownNameError,
+)
 from customer_understanding.domain import normalize_term
 
 
@@ -48,3 +55,23 @@ def test_seniority_aliases() -> None:
 
 def test_normalize_term_folds_punctuation() -> None:
     assert normalize_term("  Feature -- Used! ") == "feature_used"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("New Business", OpportunityKind.NEW), ("New Customer", OpportunityKind.NEW),
+     ("newbusiness", OpportunityKind.NEW), ("Renewal", OpportunityKind.RENEWAL),
+     ("Existing Customer - Replacement", OpportunityKind.RENEWAL),
+     ("Existing Customer - Downgrade", OpportunityKind.RENEWAL),
+     ("Existing Customer - Upgrade", OpportunityKind.EXPANSION),
+     ("Upsell", OpportunityKind.EXPANSION), ("Cross-sell", OpportunityKind.EXPANSION)],
+)  # fmt: skip
+def test_opportunity_kinds_parse_salesforce_and_common_labels(
+    text: str, kind: OpportunityKind
+) -> None:
+    assert OpportunityKind.parse(text) is kind
+
+
+def test_an_unknown_opportunity_kind_lists_the_kinds() -> None:
+    with pytest.raises(UnknownNameError, match="opportunity_kind='Lease' is not one of: new"):
+        OpportunityKind.parse("Lease")

@@ -47,6 +47,10 @@ CASES = [
     (RFMSegmenter, {"level": "contact"}, "level"),
     (RFMModel, {**_RFM, "bins": 1}, "bins"),
     (RFMModel, {**_RFM, "recency_cutoffs": ["soon"]}, "recency_cutoffs"),
+    (RFMModel, {**_RFM, "kinds": ("upsell!",)}, "kinds"),
+    (RFMModel, {**_RFM, "kinds": 3}, "kinds"),
+    (RFMSegmenter, {"kinds": ()}, "kinds"),
+    (RFMSegmenter, {"kinds": ["renewal", None]}, "kinds"),
     (LifecycleSegmenter, {"level": "deal"}, "level"),
     (LifecycleSegmenter, {"new_days": "x"}, "new_days"),
     (LifecycleSegmenter, {"active_days": -1}, "active_days"),
@@ -86,6 +90,13 @@ def test_functions_name_their_bad_arguments():
     tables = CustomerBase.build([]).tables
     with pytest.raises(CustomerUnderstandingError, match="as_of='soon'"):
         rfm_values(tables, as_of="soon")
+    with pytest.raises(CustomerUnderstandingError, match="kinds=\\('lease',\\)"):
+        rfm_values(tables, as_of=None, kinds=["lease"])
+    model = RFMSegmenter()
+    with pytest.raises(CustomerUnderstandingError, match="recency"):
+        model.fit_values(recency=["x"], frequency=[1], monetary=[1])
+    with pytest.raises(CustomerUnderstandingError, match="one length"):
+        model.fit_values(recency=[1, 2], frequency=[1], monetary=[1])
     frame = pd.DataFrame({"customer_id": ["a"], "date": ["2026-01-01"], "amount": ["x"]})
     with pytest.raises(CustomerUnderstandingError, match="observation_end='later'"):
         transaction_summary(frame, observation_end="later")

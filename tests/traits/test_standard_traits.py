@@ -57,6 +57,8 @@ EXPECTED_ACCOUNTS = {
     "won_deals": [1, 1, 0],
     "open_deal_amount": [2000, 0, 900],
     "won_deal_amount": [5000, 800, 0],
+    "days_since_revenue": [100, 200, NAN],  # cold's deal is won three days after AS_OF
+    "renewal_lost": [0, 0, 0],
     "new_senior_contacts_30d": [1, 0, 0],
     "lifecycle_stage": ["adopting", None, None],  # the change to at_risk comes later
     "name": ["Soft", "Fin", "Cold"],

@@ -173,6 +173,7 @@ def opportunity_at(tables: Tables, row: int) -> Opportunity:
             "currency",
             "sales_stage",
             "outcome",
+            "kind",
             "created_at",
             "closed_at",
             "owner",

@@ -26,6 +26,7 @@ from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
+from customer_understanding.datasets._renewals import add_revenue_events
 from customer_understanding.datasets._text import Ints, Strs, keep, objects, pick
 from customer_understanding.datasets._titles import vary_titles
 from customer_understanding.datasets._world import EXPORTS, RECORD_EXPORTS, GroundTruth, SampleWorld
@@ -289,7 +290,9 @@ def generate_world(
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"], seed=number)
-    frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
+    frames, truth = _write(
+        cast, rng, interactions=sizes["interactions"], defects=defects, seed=number
+    )
     frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
@@ -307,7 +310,7 @@ def _with_consent(
 
 
 def _write(
-    cast: Cast, rng: np.random.Generator, *, interactions: int, defects: bool
+    cast: Cast, rng: np.random.Generator, *, interactions: int, defects: bool, seed: int
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
     """Write every export from the true world, break some cells, and assemble the truth."""
     exports, sf_ids, roles = _salesforce(cast, rng)
@@ -317,6 +320,7 @@ def _write(
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
     frames = {name: exports[name].frame for name in EXPORTS if name in exports}
     broken = inject_defects(frames, rng) if defects else no_defects()
+    deals = add_revenue_events(frames, cast, seed=seed, ids=sf_ids | other_ids)
     records = [
         _records(exports, frames),
         _product_records(frames, directory=directory, people_ids=cast.people.ids),
@@ -328,5 +332,6 @@ def _write(
         roles=roles,
         stages=stage_table(cast.journeys, people=cast.people, firms=cast.firms),
         defects=broken,
+        deals=deals,
     )
     return frames, truth

@@ -14,6 +14,7 @@ from customer_understanding.datasets._lexicon import REPS
 from customer_understanding.datasets._text import DAY, Strs, iso_dates, iso_times, objects, pick
 
 __all__ = [
+    "CURRENCY",
     "committees",
     "contact_roles",
     "hubspot_deals",
@@ -22,7 +23,8 @@ __all__ = [
     "stage_history",
 ]
 
-_CURRENCY = {"GB": "GBP", "DE": "EUR", "FR": "EUR", "NL": "EUR", "IE": "EUR", "ES": "EUR",
+#: The currency of deals with companies of a country (US dollars elsewhere).
+CURRENCY = {"GB": "GBP", "DE": "EUR", "FR": "EUR", "NL": "EUR", "IE": "EUR", "ES": "EUR",
              "CA": "CAD", "AU": "AUD", "SE": "SEK"}  # fmt: skip
 _HS_STAGES = (
     "appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin",
@@ -40,7 +42,7 @@ def opportunities(
     ids = salesforce_ids("006", rng, count=deals.size)
     firm = deals.firm
     year = iso_dates(deals.created)
-    currency = objects([_CURRENCY.get(str(code), "USD") for code in firms.country_code])
+    currency = objects([CURRENCY.get(str(code), "USD") for code in firms.country_code])
     names = [
         f"{base} - {kind}" if kind == "New Business" else f"{base} - {kind} {when[:4]}"
         for base, kind, when in zip(firms.base[firm], deals.kind, year, strict=True)

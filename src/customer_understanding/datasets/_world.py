@@ -39,7 +39,7 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "salesforce.Opportunity": (
         "Id", "AccountId", "Name", "Amount", "CurrencyIsoCode", "StageName", "IsClosed", "IsWon",
-        "CreatedDate", "CloseDate", "OwnerId",
+        "CreatedDate", "CloseDate", "OwnerId", "Type",
     ),
     "salesforce.OpportunityContactRole": (
         "Id", "OpportunityId", "ContactId", "Role", "IsPrimary",
@@ -63,7 +63,7 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "hubspot.deals": (
         "hs_object_id", "dealname", "amount", "dealstage", "pipeline", "createdate", "closedate",
-        "associatedcompanyid", "hubspot_owner_id",
+        "associatedcompanyid", "hubspot_owner_id", "dealtype",
     ),
     "hubspot.engagements": (
         "hs_object_id", "type", "hs_timestamp", "contact_id", "company_id", "subject",
@@ -133,6 +133,12 @@ class GroundTruth:
         (UTC), ``source`` (the export) and ``source_id`` (its ``Id``, or the row number
         for ``hubspot.subscriptions``). The statement in force for a person and purpose is
         the latest stated one (granted or denied); a denial wins a tie.
+    deals
+        Every Salesforce opportunity, yearly renewals included: ``opportunity_id``,
+        ``company_id``, ``kind`` (``"new"``, ``"renewal"`` or ``"expansion"``), ``outcome``
+        (``"open"``, ``"won"`` or ``"lost"``) and ``closed_at`` (UTC, missing while open).
+        A customer renews every year after its first won deal; a churned one renews until
+        its last year and then loses its renewal. Empty when not generated.
 
     Examples
     --------
@@ -149,6 +155,7 @@ class GroundTruth:
     stages: pd.DataFrame
     defects: pd.DataFrame
     consents: pd.DataFrame = attrs.field(factory=lambda: pd.DataFrame(columns=CONSENT_TRUTH))
+    deals: pd.DataFrame = attrs.field(factory=pd.DataFrame)
 
 
 def _system(source: str) -> str:

@@ -30,7 +30,14 @@ from customer_understanding.domain._refs import (
     source_refs,
     tuple_of,
 )
-from customer_understanding.domain._vocab import Discipline, Outcome, Role, Stage, normalize_term
+from customer_understanding.domain._vocab import (
+    Discipline,
+    OpportunityKind,
+    Outcome,
+    Role,
+    Stage,
+    normalize_term,
+)
 
 if TYPE_CHECKING:
     from customer_understanding.typing import AsOf
@@ -76,6 +83,10 @@ def _discipline(value: object) -> Discipline:
 
 def _outcome(value: object) -> Outcome:
     return Outcome.parse(value)
+
+
+def _kind_or_none(value: object) -> OpportunityKind | None:
+    return None if value is None else OpportunityKind.parse(value)
 
 
 def _role_or_none(value: object) -> Role | None:
@@ -206,6 +217,9 @@ class Opportunity(JsonForm):
         The sales stage as the CRM names it (``"Negotiation"``).
     outcome
         Open, won or lost.
+    kind
+        What it sells (:class:`OpportunityKind`: new business, renewal or expansion),
+        ``None`` when the export does not say.
     created_at, closed_at
         When it was opened and, once decided, closed (UTC); ``closed_at`` may not
         come before ``created_at``.
@@ -223,6 +237,8 @@ class Opportunity(JsonForm):
     ...                    contact_roles=[ContactRole(contact_id="c-1", role="champion")])
     >>> deal.outcome.value, deal.is_closed, deal.contact_roles[0].role.value
     ('won', True, 'champion')
+    >>> Opportunity(id="o-2", kind="Renewal").kind
+    <OpportunityKind.RENEWAL: 'renewal'>
     """
 
     id: OpportunityId = attrs.field(validator=_id)
@@ -232,6 +248,7 @@ class Opportunity(JsonForm):
     currency: str | None = attrs.field(default=None, converter=_strip_or_none)
     sales_stage: str | None = attrs.field(default=None, converter=_strip_or_none)
     outcome: Outcome = attrs.field(default=Outcome.OPEN, converter=_outcome)
+    kind: OpportunityKind | None = attrs.field(default=None, converter=_kind_or_none)
     created_at: datetime | None = attrs.field(default=None, converter=_created_at)
     closed_at: datetime | None = attrs.field(default=None, converter=_closed_at)
     owner: str | None = attrs.field(default=None, converter=_strip_or_none)

@@ -17,6 +17,7 @@ __all__ = [
     "ConsentPurpose",
     "ConsentStatus",
     "Discipline",
+    "OpportunityKind",
     "Outcome",
     "Role",
     "Seniority",
@@ -248,6 +249,41 @@ class Outcome(_Vocabulary):
     @classmethod
     def _aliases(cls) -> dict[str, str]:
         return {"closed_won": "won", "closed_lost": "lost"}
+
+
+class OpportunityKind(_Vocabulary):
+    """What an opportunity sells: a first purchase, a renewal or an expansion.
+
+    Each is a revenue event of the account it is with. The aliases cover Salesforce's
+    standard ``Type`` picklist (``"New Customer"``, ``"Existing Customer - Upgrade"`` …)
+    and common custom labels; an export's own labels go through a value map.
+
+    Examples
+    --------
+    >>> OpportunityKind.parse("Existing Customer - Upgrade")
+    <OpportunityKind.EXPANSION: 'expansion'>
+    >>> [kind.value for kind in OpportunityKind]
+    ['new', 'renewal', 'expansion']
+    """
+
+    NEW = "new"
+    RENEWAL = "renewal"
+    EXPANSION = "expansion"
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        return {
+            **dict.fromkeys(("new_business", "new_customer", "newbusiness", "new_logo"), "new"),
+            **dict.fromkeys(
+                ("existing_customer_replacement", "existing_customer_downgrade", "renew"),
+                "renewal",
+            ),
+            **dict.fromkeys(
+                ("existing_customer_upgrade", "upgrade", "upsell", "up_sell", "cross_sell",
+                 "add_on", "expand"),
+                "expansion",
+            ),
+        }  # fmt: skip
 
 
 class ConsentPurpose(_Vocabulary):

@@ -31,8 +31,8 @@ Target = Literal[
 #: How each kind of field is parsed; see :mod:`customer_understanding.ingest._parse`.
 FieldKind = Literal[
     "id", "text", "email", "domain", "phone", "time", "number", "amount", "bool", "term",
-    "stage", "role", "seniority", "outcome", "consent", "discipline", "unit", "full_name",
-    "purpose",
+    "stage", "role", "seniority", "outcome", "opportunity_kind", "consent", "discipline", "unit",
+    "full_name", "purpose",
 ]  # fmt: skip
 
 
@@ -80,7 +80,7 @@ TARGETS: Mapping[str, TargetSpec] = MappingProxyType(
         "opportunity": _spec(
             OpportunityTable, {"source_id"}, source_id="id", account_ref="text", name="text",
             amount="amount", currency="text", sales_stage="text", outcome="outcome",
-            created_at="time", closed_at="time", owner="text",
+            kind="opportunity_kind", created_at="time", closed_at="time", owner="text",
         ),
         "contact_role": _spec(
             ContactRoleTable, {"opportunity_ref", "contact_ref"}, source_id="id",

@@ -111,6 +111,7 @@ _SALESFORCE = {
             "currency": "CurrencyIsoCode",
             "sales_stage": "StageName",
             "outcome": "StageName",
+            "kind": "Type",
             "created_at": "CreatedDate",
             "closed_at": "CloseDate",
             "owner": "OwnerId",
@@ -223,12 +224,17 @@ _HUBSPOT = {
             "amount": "amount",
             "sales_stage": "dealstage",
             "outcome": "dealstage",
+            "kind": "dealtype",
             "created_at": "createdate",
             "closed_at": "closedate",
             "account_ref": "associatedcompanyid",
             "owner": "hubspot_owner_id",
         },
-        value_maps={"outcome": {"closedwon": "won", "closedlost": "lost"}},
+        # HubSpot's one type for repeat business counts as a renewal, the commoner kind
+        value_maps={
+            "outcome": {"closedwon": "won", "closedlost": "lost"},
+            "kind": {"newbusiness": "new", "existingbusiness": "renewal"},
+        },
         defaults={"outcome": "open"},
     ),
     "engagements": SourceMapping(

@@ -1,4 +1,4 @@
-"""RFM: recency, frequency and monetary value of won deals, scored against kept cut-offs."""
+"""RFM: recency, frequency and monetary value of revenue events, scored against kept cut-offs."""
 
 from __future__ import annotations
 
@@ -14,19 +14,21 @@ from customer_understanding._core import (
     column,
     floats,
     known_by,
+    names,
     one_of,
     same_array,
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
+from customer_understanding.domain import OpportunityKind
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
 from customer_understanding.typing import AsOf, BaseLike, Level
 
 __all__ = ["RFM_SEGMENTS", "RFMModel", "RFMSegmenter", "rfm_values"]
 
-#: The named groups RFM scores map to, in the order they are tried.
+#: The named groups RFM scores map to, from the recency (R) and frequency (F) levels.
 RFM_SEGMENTS = (
     "champions",
     "new",
@@ -37,12 +39,43 @@ RFM_SEGMENTS = (
     "needs_attention",
 )
 
+# Segment code per (R level, F level), levels 0 low, 1 middle, 2 high: every level pair
+# names one segment, so each segment is reachable whenever both scores reach its levels.
+_GRID = np.array(
+    [
+        [5, 4, 4],  # R low: hibernating, then at risk when they used to buy often
+        [6, 6, 3],  # R middle: needs attention, loyal when frequent
+        [1, 2, 0],  # R high: new, promising, champions
+    ]
+)
 
-def rfm_values(tables: Tables, /, *, as_of: AsOf) -> tuple[npt.NDArray[np.float64], ...]:
-    """Per account row: days since the last won deal, won deals, and their total amount.
 
-    Only deals closed (won) at or before ``as_of`` count; accounts without one get ``nan``
-    recency.
+def _kinds(value: Any) -> tuple[str, ...] | None:
+    return None if value is None else names(value)
+
+
+def _check_kinds(name: str, value: object) -> None:
+    allowed = tuple(kind.value for kind in OpportunityKind)
+    if value is not None and not (
+        isinstance(value, tuple) and value and all(kind in allowed for kind in value)
+    ):
+        msg = f"{name}={value!r} must be None or opportunity kinds of {allowed}"
+        raise InvalidValueError(msg)
+
+
+def _known_kinds(instance: object, attribute: Any, value: object) -> None:
+    _check_kinds(attribute.name, value)
+
+
+def rfm_values(
+    tables: Tables, /, *, as_of: AsOf, kinds: tuple[str, ...] | None = None
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """Per account row: days since the last revenue event, revenue events, their total amount.
+
+    A revenue event is a won deal closed at or before ``as_of``: new business, a renewal
+    or an expansion (see :class:`~customer_understanding.OpportunityKind`). ``kinds``
+    keeps only won deals of those kinds (``None``: every won deal, of any or no kind).
+    Accounts without one get ``nan`` recency.
 
     Examples
     --------
@@ -52,6 +85,8 @@ def rfm_values(tables: Tables, /, *, as_of: AsOf) -> tuple[npt.NDArray[np.float6
     >>> len(recency)
     0
     """
+    kinds = _kinds(kinds)
+    _check_kinds("kinds", kinds)
     as_of = tables.moment(as_of)
     deals = tables.opportunities
     closed = deals.column("closed_at")
@@ -59,6 +94,8 @@ def rfm_values(tables: Tables, /, *, as_of: AsOf) -> tuple[npt.NDArray[np.float6
         deals.column("account") >= 0
     )
     won &= known_by(closed, as_of)
+    if kinds is not None:
+        won &= np.isin(deals.labels("kind"), kinds)
     account = deals.column("account")[won]
     size = len(tables.accounts)
     frequency = np.bincount(account, minlength=size).astype(np.float64)
@@ -71,19 +108,46 @@ def rfm_values(tables: Tables, /, *, as_of: AsOf) -> tuple[npt.NDArray[np.float6
 
 
 def _cutoffs(values: npt.NDArray[np.float64], bins: int) -> npt.NDArray[np.float64]:
-    known = values[~np.isnan(values)]
-    if not len(known):
-        return np.zeros(0)
-    return np.unique(np.quantile(known, np.linspace(0, 1, bins + 1)[1:-1]))
+    """Cut-offs splitting the values into ``bins`` groups as equal as ties allow.
+
+    Each cut-off is the first of an equal split of the values above the previous one, so
+    a value shared by many (one won deal, one purchase) fills one group and the others
+    still split the rest: scores reach 1 … ``bins`` whenever there are that many values.
+    """
+    rest = np.sort(values[~np.isnan(values)])
+    cuts: list[float] = []
+    for groups in range(bins, 1, -1):
+        if not len(rest):
+            break
+        cut = float(np.quantile(rest, 1 / groups))
+        rest = rest[rest > cut]
+        if len(rest):
+            cuts.append(cut)
+    return np.asarray(cuts, dtype=np.float64)
 
 
 def _score(
     values: npt.NDArray[np.float64], cutoffs: npt.NDArray[np.float64], *, reverse: bool, bins: int
 ) -> npt.NDArray[np.int64]:
-    """1 … ``bins`` by position among the cut-offs; equal values always share a score."""
-    rank = np.searchsorted(cutoffs, values, side="left") + 1
-    rank = np.minimum(rank, bins)
+    """1 … ``bins`` by position among the cut-offs; equal values always share a score.
+
+    Ties can leave fewer groups than bins (half of the customers bought once); the groups
+    are then spread evenly over 1 … ``bins`` so the lowest scores 1 and the highest
+    ``bins``. With no cut-off at all every value scores the middle.
+    """
+    groups = min(len(cutoffs) + 1, bins)
+    rank = np.minimum(np.searchsorted(cutoffs, values, side="left"), groups - 1)
+    if groups > 1:
+        rank = np.rint(rank * (bins - 1) / (groups - 1)).astype(np.int64) + 1
+    else:
+        rank = np.full(len(values), (bins + 1) // 2, dtype=np.int64)
     return np.where(np.isnan(values), 0, bins + 1 - rank if reverse else rank).astype(np.int64)
+
+
+def _levels(scores: npt.NDArray[np.int64], bins: int) -> npt.NDArray[np.int64]:
+    """0 low, 1 middle, 2 high: the bottom and top third of the scores (at least one each)."""
+    edge = max(1, round(bins / 3))
+    return np.where(scores <= edge, 0, np.where(scores > bins - edge, 2, 1))
 
 
 def _bins(instance: object, attribute: attrs.Attribute[int], value: object) -> None:
@@ -112,12 +176,28 @@ def _monetary(value: Any) -> npt.NDArray[np.float64]:
 class RFMModel:
     """RFM cut-offs learnt at one time, reusable at another.
 
+    Scores run from 1 (longest ago, fewest, least) to ``bins`` (most recent, most
+    frequent, most spent); 0 means no revenue event. Each score's bottom and top third
+    (at least one score each) are its low and high levels, and each pair of R and F
+    levels names one of :data:`RFM_SEGMENTS`:
+
+    ==========  ===============  ===============  ===========
+    R level     F low            F middle         F high
+    ==========  ===============  ===============  ===========
+    high        new              promising        champions
+    middle      needs_attention  needs_attention  loyal
+    low         hibernating      at_risk          at_risk
+    ==========  ===============  ===============  ===========
+
     Attributes
     ----------
     bins
-        Scores run from 1 to ``bins``.
+        Scores run from 1 to ``bins``; with 2 there is no middle level, so promising,
+        loyal and needs_attention stay empty.
     recency_cutoffs, frequency_cutoffs, monetary_cutoffs
         Ascending cut-offs; a value equal to a cut-off falls in the lower bin.
+    kinds
+        The opportunity kinds that count as revenue events (``None``: every won deal).
 
     Examples
     --------
@@ -125,58 +205,68 @@ class RFMModel:
     ...                  monetary_cutoffs=[1000, 5000])
     >>> model.segment_names[0]
     'champions'
+    >>> model.score_values(recency=[10, 200], frequency=[5, 1], monetary=[9000, 500])
+       recency  frequency  monetary  r  f  m      segment
+    0     10.0        5.0    9000.0  3  3  3    champions
+    1    200.0        1.0     500.0  1  1  1  hibernating
     """
 
     bins: int = attrs.field(validator=_bins)
     recency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_recency, eq=_SAME)
     frequency_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_frequency, eq=_SAME)
     monetary_cutoffs: npt.NDArray[np.float64] = attrs.field(converter=_monetary, eq=_SAME)
+    kinds: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_kinds, validator=_known_kinds
+    )
 
     @property
     def segment_names(self) -> tuple[str, ...]:
         """The RFM groups."""
         return RFM_SEGMENTS
 
-    def scores(self, base: BaseLike, /, *, as_of: AsOf) -> pd.DataFrame:
-        """Per account (``account_id``): recency (days), frequency, monetary, scores ``r f m``.
+    def score_values(self, *, recency: Any, frequency: Any, monetary: Any) -> pd.DataFrame:
+        """Scores ``r f m`` and the segment of given values (days since last, count, total).
 
-        Accounts without a won deal score 0 on each.
+        A missing recency means no revenue event: scores 0 and no segment. Use it to
+        score customers of any transaction data (see ``benchmarks/scoring_rfm_cdnow.py``).
         """
-        tables = base.tables
-        recency, frequency, monetary = rfm_values(tables, as_of=as_of)
+        recency, frequency, monetary = _values(recency, frequency, monetary)
         bought = ~np.isnan(recency)
         frequency = np.where(bought, frequency, np.nan)
         monetary = np.where(bought, monetary, np.nan)
+        r = _score(recency, self.recency_cutoffs, reverse=True, bins=self.bins)
+        f = _score(frequency, self.frequency_cutoffs, reverse=False, bins=self.bins)
+        segment = _GRID[_levels(r, self.bins), _levels(f, self.bins)]
+        names = np.array(RFM_SEGMENTS, dtype=object)[segment]
         return pd.DataFrame(
             {
-                "account_id": tables.accounts.column("id"),
                 "recency": recency,
                 "frequency": frequency,
                 "monetary": monetary,
-                "r": _score(recency, self.recency_cutoffs, reverse=True, bins=self.bins),
-                "f": _score(frequency, self.frequency_cutoffs, reverse=False, bins=self.bins),
+                "r": r,
+                "f": f,
                 "m": _score(monetary, self.monetary_cutoffs, reverse=False, bins=self.bins),
+                "segment": np.where(bought, names, None),
             }
         )
 
+    def scores(self, base: BaseLike, /, *, as_of: AsOf) -> pd.DataFrame:
+        """Per account (``account_id``): recency (days), frequency, monetary, ``r f m``, segment.
+
+        Accounts without a revenue event score 0 on each and have no segment.
+        """
+        tables = base.tables
+        recency, frequency, monetary = rfm_values(tables, as_of=as_of, kinds=self.kinds)
+        frame = self.score_values(recency=recency, frequency=frequency, monetary=monetary)
+        frame.insert(0, "account_id", tables.accounts.column("id"))
+        return frame
+
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
-        """Map each account's R and F scores to an RFM group (none without a won deal)."""
+        """Each account's RFM group from its R and F levels (none without a revenue event)."""
         moment = base.tables.moment(as_of)
         frame = self.scores(base, as_of=moment)
-        r, f = frame["r"].to_numpy(), frame["f"].to_numpy()
-        high_r, low_r = r > 0.6 * self.bins, r <= 0.4 * self.bins
-        high_f, low_f = f > 0.6 * self.bins, f <= 1
-        rules = [
-            high_r & high_f,
-            high_r & low_f,
-            high_r,
-            high_f & ~low_r,
-            low_r & (f > 0.4 * self.bins),
-            low_r,
-            r > 0,
-        ]
-        segment = np.select(rules, np.arange(len(rules)), default=-1)
-        segment[r == 0] = -1
+        codes = {name: code for code, name in enumerate(RFM_SEGMENTS)}
+        segment = np.array([codes.get(name, -1) for name in frame["segment"]], dtype=np.int32)
         return Segmentation(
             segmenter="rfm",
             level="account",
@@ -187,13 +277,28 @@ class RFMModel:
         )
 
 
+def _values(*columns: Any) -> tuple[npt.NDArray[np.float64], ...]:
+    arrays = tuple(
+        column(floats, value, name=name)
+        for name, value in zip(("recency", "frequency", "monetary"), columns, strict=True)
+    )
+    if len({len(array) for array in arrays}) > 1:
+        sizes = ", ".join(str(len(array)) for array in arrays)
+        msg = f"recency, frequency and monetary must have one length each, not {sizes}"
+        raise InvalidValueError(msg)
+    return arrays
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class RFMSegmenter:
-    """RFM segments of accounts from their won deals, with quantile cut-offs learnt by :meth:`fit`.
+    """RFM segments of accounts from their revenue events, with cut-offs learnt by :meth:`fit`.
 
-    Cut-offs are quantiles of the observed values; because scores come from comparing
-    values with cut-offs, tied values always get the same score. The fitted
-    :class:`RFMModel` keeps the cut-offs so later periods are scored on the same scale.
+    Revenue events are won deals: new business, renewals and expansions (``kinds``
+    keeps some of them; ``None`` counts every won deal). Cut-offs are quantiles of the
+    observed values; because scores come from comparing values with cut-offs, tied
+    values always get the same score, and when ties leave fewer groups than bins the
+    groups are spread over the whole range 1 … ``bins``. The fitted :class:`RFMModel`
+    keeps the cut-offs so later periods are scored on the same scale.
 
     Examples
     --------
@@ -208,6 +313,9 @@ class RFMSegmenter:
 
     bins: int = attrs.field(default=5, validator=_bins)
     level: Level = attrs.field(default="account", validator=one_of("account"))
+    kinds: tuple[str, ...] | None = attrs.field(
+        default=None, converter=_kinds, validator=_known_kinds
+    )
 
     @property
     def name(self) -> str:
@@ -215,12 +323,26 @@ class RFMSegmenter:
         return "rfm"
 
     def fit(self, base: BaseLike, /, *, as_of: AsOf) -> RFMModel:
-        """Learn the cut-offs from the accounts' won deals up to ``as_of``."""
-        recency, frequency, monetary = rfm_values(base.tables, as_of=as_of)
+        """Learn the cut-offs from the accounts' revenue events up to ``as_of``."""
+        values = rfm_values(base.tables, as_of=as_of, kinds=self.kinds)
+        return self.fit_values(recency=values[0], frequency=values[1], monetary=values[2])
+
+    def fit_values(self, *, recency: Any, frequency: Any, monetary: Any) -> RFMModel:
+        """Learn the cut-offs from given values (missing recency: no revenue event).
+
+        Examples
+        --------
+        >>> model = RFMSegmenter(bins=5).fit_values(
+        ...     recency=[5, 40, 300, 90], frequency=[1, 1, 1, 4], monetary=[10, 20, 30, 40])
+        >>> model.score_values(recency=[5, 90], frequency=[1, 4], monetary=[10, 40])["f"].tolist()
+        [1, 5]
+        """
+        recency, frequency, monetary = _values(recency, frequency, monetary)
         bought = ~np.isnan(recency)
         return RFMModel(
             bins=self.bins,
             recency_cutoffs=_cutoffs(recency[bought], self.bins),
             frequency_cutoffs=_cutoffs(frequency[bought], self.bins),
             monetary_cutoffs=_cutoffs(monetary[bought], self.bins),
+            kinds=self.kinds,
         )

@@ -169,7 +169,9 @@ def evaluate_signals(
     >>> from customer_understanding.traits import Condition
     >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1")], interactions=[
     ...     cu.Interaction(id=f"t{n}", occurred_at=f"2026-03-{n + 1:02d}", type="ticket",
-    ...                    priority="p2", status="open", account_id="a1") for n in range(4)])
+    ...                    priority="p2", status="open", account_id="a1") for n in range(4)],
+    ...     opportunities=[cu.Opportunity(id="o1", account_id="a1", outcome="won",
+    ...                                   closed_at="2026-01-15")])
     >>> at_risk = Policy(name="at_risk", when=Condition(trait="health", op="<", value=40),
     ...                  emit=[Emit(kind="alert_csm", discipline="service")])
     >>> health = HealthScorer().score(base, as_of=None)

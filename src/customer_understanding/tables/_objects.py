@@ -171,7 +171,7 @@ def from_opportunities(
     rows = [
         {"source_id": o.id, "account_ref": o.account_id, "name": o.name,
          "amount": _float(o.amount), "currency": o.currency, "sales_stage": o.sales_stage,
-         "outcome": o.outcome.value, "created_at": _nanos(o.created_at),
+         "outcome": o.outcome.value, "kind": _label(o.kind), "created_at": _nanos(o.created_at),
          "closed_at": _nanos(o.closed_at), "owner": o.owner}
         for o in deals
     ]  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 from customer_understanding.domain import (
     ConsentStatus,
     Discipline,
+    OpportunityKind,
     Outcome,
     Role,
     Seniority,
@@ -31,7 +32,9 @@ __all__ = [
 
 
 def _closed(
-    vocabulary: type[Discipline | Stage | Role | Seniority | Outcome | ConsentStatus],
+    vocabulary: type[
+        Discipline | Stage | Role | Seniority | Outcome | OpportunityKind | ConsentStatus
+    ],
 ) -> tuple[str, ...]:
     return tuple(member.value for member in vocabulary)
 
@@ -218,6 +221,7 @@ class OpportunityTable(Table):
             Column(name="currency", kind="category"),
             Column(name="sales_stage", kind="category"),
             Column(name="outcome", kind="category", labels=_closed(Outcome)),
+            Column(name="kind", kind="category", labels=_closed(OpportunityKind)),
             Column(name="created_at", kind="time"),
             Column(name="closed_at", kind="time"),
             Column(name="owner", kind="category"),

@@ -81,15 +81,20 @@ def check_scorer_result(scorer: Any, base: BaseLike, as_of: Moment) -> None:
     expect(np.array_equal(table.ids, entities.column("id")), "ids differ from the entity table")
     expect(table.level == scorer.level, f"table level {table.level!r} != {scorer.level!r}")
     expect(table.as_of == as_of, f"table as_of {table.as_of!r} != {as_of!r}")
-    expect(bool(np.isfinite(table.score).all()), "scores must be finite")
+    scored = ~np.isnan(table.score)  # missing: the entity is not scored (a prospect's health)
+    expect(bool(np.isfinite(table.score[scored]).all()), "scores must be finite or missing")
+    expect(bool((table.grade[~scored] < 0).all()), "an entity without a score has a grade")
 
 
 def check_reasons_add_up(scorer: Any, base: BaseLike, as_of: Moment) -> None:
-    """Every entity's reason contributions sum to its score."""
+    """Every scored entity's reason contributions sum to its score; the unscored have none."""
     table = scorer.score(base, as_of=as_of)
-    total = table.reasons.total(len(table))
-    worst = float(np.max(np.abs(total - table.score), initial=0.0))
-    expect(bool(np.allclose(total, table.score, atol=1e-6)), f"reasons miss scores by {worst}")
+    scored = ~np.isnan(table.score)
+    total = table.reasons.total(len(table))[scored]
+    worst = float(np.max(np.abs(total - table.score[scored]), initial=0.0))
+    expect(bool(np.allclose(total, table.score[scored], atol=1e-6)),
+           f"reasons miss scores by {worst}")  # fmt: skip
+    expect(bool(scored[table.reasons.row].all()), "an entity without a score has reasons")
 
 
 def check_scorer_deterministic(scorer: Any, base: BaseLike, as_of: Moment) -> None:

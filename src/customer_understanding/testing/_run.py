@@ -57,8 +57,9 @@ def check_scorer(scorer: Any, base: BaseLike | None = None, *, as_of: AsOf = Non
     The checks: the scorer follows :class:`~customer_understanding.typing.Scorer`;
     ``score`` returns a :class:`~customer_understanding.scoring.ScoreTable` of every
     entity of its level, in table order, at ``as_of``, with finite scores whose reasons
-    add up; it reads no fact from after ``as_of`` (cutting every time column of every
-    table there changes no score or grade); it does not depend on the order of the
+    add up (or a missing score, no grade and no reasons for an entity it does not score);
+    it reads no fact from after ``as_of`` (cutting every time column of every table there
+    changes no score or grade); it does not depend on the order of the
     event tables' rows; it changes nothing in its input; it returns an empty table for an
     empty base (or refuses with a library error); it gives the same table twice; it and
     its table survive pickling; it refuses an ``as_of`` before the data.

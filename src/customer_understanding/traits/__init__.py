@@ -67,6 +67,7 @@ from customer_understanding.traits._derived import (
     SegmentTrait,
 )
 from customer_understanding.traits._frame import TraitFrame, TraitSnapshot, evaluate_traits
+from customer_understanding.traits._revenue import DaysSinceRevenue, RenewalLost
 from customer_understanding.traits._state import (
     RESOLVED_STATUSES,
     ActiveUsers,
@@ -88,6 +89,7 @@ __all__ = [
     "Condition",
     "ConsentStatusTrait",
     "DaysSince",
+    "DaysSinceRevenue",
     "Deals",
     "Earlier",
     "FeatureBreadth",
@@ -100,6 +102,7 @@ __all__ = [
     "OverContacts",
     "Ratio",
     "RecordField",
+    "RenewalLost",
     "Satisfaction",
     "ScoreTrait",
     "SegmentTrait",

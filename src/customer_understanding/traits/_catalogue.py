@@ -27,6 +27,7 @@ from customer_understanding.traits._activity import (
 )
 from customer_understanding.traits._consent import ConsentStatusTrait
 from customer_understanding.traits._derived import Change, Earlier, Ratio, RecordField
+from customer_understanding.traits._revenue import DaysSinceRevenue, RenewalLost
 from customer_understanding.traits._state import (
     ActiveUsers,
     Deals,
@@ -88,6 +89,8 @@ _STANDARD: Mapping[str, Trait] = MappingProxyType({
     "won_deals": Deals(state="won"),
     "open_deal_amount": Deals(state="open", measure="amount"),
     "won_deal_amount": Deals(state="won", measure="amount"),
+    "days_since_revenue": DaysSinceRevenue(),
+    "renewal_lost": RenewalLost(),
     "new_senior_contacts_30d": NewContacts(),
     "lifecycle_stage": LifecycleStage(),
     # consent in force at the moment (latest dated statement across systems)
