@@ -36,6 +36,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, scrub
+from customer_understanding.identity._overrides import ReviewPairs
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = [
@@ -145,6 +146,9 @@ class Resolution(TableExport):
     account_ids, contact_ids
         The entities' ids; by default keyed hashes of the keys (:func:`entity_ids`), so
         the same key gets the same id under the same secret.
+    review
+        The pairs of records the resolver was unsure of (:class:`ReviewPairs`; empty for
+        the exact-key resolvers).
 
     Every array is a read-only copy.
 
@@ -174,6 +178,7 @@ class Resolution(TableExport):
         default=attrs.Factory(lambda self: entity_ids("con", self.contact_keys), takes_self=True),
         converter=_labels,
     )
+    review: ReviewPairs = attrs.field(factory=ReviewPairs)
 
     def __attrs_post_init__(self) -> None:
         checks = (
