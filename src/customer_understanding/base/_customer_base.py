@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,7 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
+from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._slice import account_rows, account_slice
 from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
@@ -33,7 +35,8 @@ from customer_understanding.domain import (
 )
 from customer_understanding.identity import (
     IdKey,
-    ProbabilisticResolver,
+    Overrides,
+    ReviewPairs,
     Rule,
     Survivorship,
     keyed_ids,
@@ -89,6 +92,7 @@ class CustomerBase:
         resolver: Resolver | None = None,
         survivorship: Survivorship | Mapping[str, Rule] | None = None,
         id_key: IdKey | None = None,
+        overrides: Overrides | pd.DataFrame | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -119,11 +123,19 @@ class CustomerBase:
             else a random secret made once per process: ids then agree within one
             process only, so pass a secret for ids that last (see
             :func:`~customer_understanding.identity.entity_ids`).
+        overrides
+            A data steward's decisions on source records, which beat the model:
+            :class:`~customer_understanding.identity.Overrides`, or a review table from
+            :meth:`review_pairs` with a ``decision`` column filled in (``"same"`` /
+            ``"different"``). Needs the default resolver.
 
         Raises
         ------
         UnknownNameError
             If ``survivorship`` names a field that golden records do not have.
+        InvalidValueError
+            If ``overrides`` name a record the sources do not hold, or contradict
+            themselves.
 
         Examples
         --------
@@ -140,15 +152,10 @@ class CustomerBase:
         ['con_d4208e43bec251c1']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
-        given: object = resolver
-        if given is not None and not callable(given):
-            msg = f"resolver={resolver!r} must be a Resolver: a callable taking the records"
-            raise InvalidValueError(msg)
+        chosen = resolver_for(resolver, overrides)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
             tables = build_tables(
-                loaded,
-                resolver=ProbabilisticResolver() if resolver is None else resolver,
-                survivorship=_survivorship(survivorship),
+                loaded, resolver=chosen, survivorship=_survivorship(survivorship)
             )
         return cls(tables, report=loaded.report)
 
@@ -244,6 +251,27 @@ class CustomerBase:
         """
         rows = account_rows(self._account_rows, account_ids)
         return CustomerBase(account_slice(self._tables, rows), report=self.report)
+
+    def review_pairs(self, level: Literal["account", "contact"] | None = None) -> ReviewPairs:
+        """The pairs of records the resolver was unsure of, for a data steward to decide.
+
+        Fill in a ``decision`` column (``"same"`` / ``"different"``) on its
+        ``to_pandas()`` and pass the table back as ``overrides=`` to :meth:`build`.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.build([])
+        >>> base.review_pairs(level="contact")
+        ReviewPairs: 0 rows, accounts=0, contacts=0
+        """
+        review = self._tables.resolution.review
+        if level is None:
+            return review
+        if level not in ("account", "contact"):
+            msg = f"level={level!r} must be 'account', 'contact' or None"
+            raise InvalidValueError(msg)
+        return review.of_level(level)
 
     # -- single objects ---------------------------------------------------------------
 
