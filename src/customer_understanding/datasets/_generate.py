@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from types import MappingProxyType
 
+import attrs
 import numpy as np
 import pandas as pd
 
@@ -22,6 +23,7 @@ from customer_understanding.datasets._cast import Cast, Directory, Export
 from customer_understanding.datasets._deals import busy_firms, missing_buyers, plan_deals
 from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
+from customer_understanding.datasets._inboxes import share_inboxes
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
 from customer_understanding.datasets._text import Ints, Strs, keep, objects, pick
@@ -283,6 +285,9 @@ def generate_world(
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"])
     frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
+    truth = attrs.evolve(truth, shared_inboxes=share_inboxes(
+        frames, records=truth.records, people=truth.people, companies=truth.companies,
+        defects=truth.defects, seed=number))  # fmt: skip
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)

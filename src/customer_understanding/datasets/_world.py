@@ -11,6 +11,7 @@ import attrs
 import pandas as pd
 
 from customer_understanding._core import typed_fields
+from customer_understanding.datasets._inboxes import no_shared_inboxes
 
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
@@ -121,6 +122,10 @@ class GroundTruth:
     defects
         Every deliberately broken cell: ``source``, ``row`` (0-based position), ``column``,
         ``value`` and ``kind``.
+    shared_inboxes
+        People of one company writing from one team address (``info@``, ``sales@`` …, or
+        one named after the company): ``address``, ``person_id`` and the record that
+        carries it (``source``, ``source_id``). Each record still describes its person.
 
     Examples
     --------
@@ -136,6 +141,7 @@ class GroundTruth:
     roles: pd.DataFrame
     stages: pd.DataFrame
     defects: pd.DataFrame
+    shared_inboxes: pd.DataFrame = attrs.field(factory=no_shared_inboxes)
 
 
 def _system(source: str) -> str:

@@ -10,10 +10,12 @@ evidence, and keeps records with clearly different names on one address apart.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 import attrs
+import networkx as nx
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -57,29 +59,73 @@ def _local_parts(value: object) -> frozenset[str] | Refused:
 _Name = tuple[str | None, str | None]
 
 
-def _names_compatible(first: _Name, second: _Name) -> bool:
-    """Whether two (given, family) names could be one person's, typed two ways."""
-    given = _given_compatible(first[0], second[0])
-    family = _family_compatible(first[1], second[1])
-    # Exports swap the two ("Powell, Michael" read as given "Powell"): either half agreeing
-    # across is enough.
-    swapped = _given_compatible(first[0], second[1]) or _family_compatible(first[1], second[0])
-    return given or family or swapped
+def _relation(first: _Name, second: _Name) -> int:
+    """Whether two (given, family) names agree (1), clearly differ (-1) or cannot tell (0).
+
+    They agree when a part both records hold agrees (given names, family names, or the
+    two swapped: ``"Powell, Michael"`` read as given name ``"Powell"``), and clearly differ
+    when some part is on both records and none agrees.
+    """
+    compared = [
+        agree(a, b)
+        for agree, a, b in ((_given_compatible, first[0], second[0]),
+                            (_family_compatible, first[1], second[1]))
+        if a is not None and b is not None
+    ]  # fmt: skip
+    crossed = [
+        _given_compatible(a, b) or _family_compatible(a, b)
+        for a, b in ((first[0], second[1]), (first[1], second[0]))
+        if a is not None and b is not None
+    ]
+    if any(compared) or (crossed and all(crossed)):
+        return 1
+    return -1 if compared else 0
 
 
 def _given_compatible(a: str | None, b: str | None) -> bool:
+    """Given names: equal, an initial or prefix, a nickname, or close (each word)."""
     if a is None or b is None:
         return False
-    a, b = _NICKNAMES.get(a, a), _NICKNAMES.get(b, b)
-    return a.startswith(b) or b.startswith(a) or JaroWinkler.similarity(a, b) >= _SIMILAR
+    for one in {a, *a.split()}:
+        for other in {b, *b.split()}:
+            forms = {(x, y) for x in _forms(one) for y in _forms(other)}
+            if any(x.startswith(y) or y.startswith(x) or _close(x, y) for x, y in forms):
+                return True
+    return False
+
+
+# Nicknames the matching engine's one-to-one table lacks, or maps to one name only.
+# TODO(integrator): fold into identity._comparisons' table once it takes several names.
+_MORE_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "sasha": ("alexandra", "alexander"), "tina": ("christina", "christine"),
+    "trish": ("patricia",), "tori": ("victoria",), "ted": ("theodore", "edward"),
+    "jackie": ("jacqueline", "jack"), "maddie": ("madeline", "madeleine"),
+    "chris": ("christopher", "christine", "christina"), "alex": ("alexander", "alexandra"),
+    "sam": ("samuel", "samantha"), "nate": ("nathan", "nathaniel"),
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)
+def _forms(name: str) -> frozenset[str]:
+    """A given name and the formal names it may stand for, its nickname mistyped too."""
+    formal = {full for nick, full in _NICKNAMES.items() if _close(name, nick)}
+    more = {full for nick, fulls in _MORE_NICKNAMES.items() if _close(name, nick)
+            for full in fulls}  # fmt: skip
+    return frozenset({name, _NICKNAMES.get(name, name), *formal, *more})
 
 
 def _family_compatible(a: str | None, b: str | None) -> bool:
+    """Family names: close as a whole, or in a word of four letters or more."""
     if a is None or b is None:
         return False
-    if set(a.split()) & set(b.split()):  # double-barrelled and partial names
+    if _close(a, b) or _close(a.replace(" ", ""), b.replace(" ", "")):
         return True
-    return JaroWinkler.similarity(a, b) >= _SIMILAR
+    words = [w for w in a.split() if len(w) > 3], [w for w in b.split() if len(w) > 3]
+    return any(_close(x, y) for x in words[0] for y in words[1])
+
+
+def _close(a: str, b: str) -> bool:
+    return a == b or JaroWinkler.similarity(a, b) >= _SIMILAR
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -89,10 +135,10 @@ class SharedInboxes:
     An address is *shared* when its local part is a role mailbox (``info@``, ``sales@``,
     ``support@``, ``noreply@`` … see :data:`ROLE_MAILBOXES`; dots, dashes, underscores
     and a ``+tag`` are ignored) or, with ``names_disagree``, when two records carrying
-    it have names that clearly disagree: both have a family name, and neither their given
-    names nor their family names could be one spelling of the other (typos, nicknames,
-    initials, double-barrelled and swapped names are allowed for; a "name" that is the
-    address's local part, as help desks fill it in, is no name). A shared address is
+    it have names that clearly disagree: of the given and family names that both records
+    hold, none could be one spelling of the other (typos, nicknames, initials,
+    double-barrelled and swapped names are allowed for; a "name" that is the address's
+    local part and nothing else, as help desks fill it in, is no name). A shared address is
     never a must-link and is no evidence for a match; two records on it whose names
     clearly disagree are never merged.
 
@@ -149,9 +195,10 @@ class SharedInboxes:
         })  # fmt: skip
         # A name that is the address's own local part ("samanthat") is a handle, not a name.
         local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(_SEPARATORS, "", regex=True)
-        for column in ("given", "family"):
+        for column, other in (("given", "family"), ("family", "given")):
             typed = pd.Series(names[column], dtype="string").str.replace(r"\W", "", regex=True)
-            names.loc[(typed == local).fillna(False).to_numpy(), column] = None
+            handle = (typed == local).fillna(False) & names[other].isna()
+            names.loc[handle.to_numpy(), column] = None
         repeated = names["email"].notna() & names["email"].duplicated(keep=False)
         apart: list[tuple[int, int]] = []
         for rows in names[repeated].groupby("email", sort=True).indices.values():
@@ -165,18 +212,24 @@ class SharedInboxes:
     def _disagreeing(
         self, group: pd.DataFrame, positions: npt.NDArray[np.intp]
     ) -> tuple[bool, list[tuple[int, int]]]:
-        """Whether names on one address clearly disagree, and the record pairs that do."""
+        """Whether names on one address clearly disagree, and the record pairs that do.
+
+        Names that agree, directly or through other names on the address ("Lary Carter",
+        "Lawrence Carter", "Lawrence"), are taken as one person's; two names of different
+        such groups that clearly differ are two people.
+        """
         keys = list(zip(group["given"].tolist(), group["family"].tolist(), strict=True))
-        distinct = sorted({key for key in keys if key[1] is not None}, key=str)
+        distinct = sorted({key for key in keys if key != (None, None)}, key=str)
         if len(distinct) > self.max_names:
             return True, []  # plainly many people: no pair needs naming to keep the address out
-
-        clash = {
-            (a, b)
-            for i, a in enumerate(distinct)
-            for b in distinct[i + 1 :]
-            if not _names_compatible(a, b)
-        }
+        relation = {(a, b): _relation(a, b) for i, a in enumerate(distinct)
+                    for b in distinct[i + 1 :]}  # fmt: skip
+        graph = nx.Graph()
+        graph.add_nodes_from(distinct)
+        graph.add_edges_from(pair for pair, value in relation.items() if value > 0)
+        person = {name: n for n, part in enumerate(nx.connected_components(graph)) for name in part}
+        clash = {pair for pair, value in relation.items()
+                 if value < 0 and person[pair[0]] != person[pair[1]]}  # fmt: skip
         if not clash or len(keys) > 4 * self.max_names:
             return bool(clash), []
         clash |= {(b, a) for a, b in clash}
