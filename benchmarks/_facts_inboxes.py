@@ -42,8 +42,9 @@ def _kept_apart(world: SampleWorld, contact_of: dict[str, int]) -> tuple[int, in
     for _, group in shared.groupby("address"):
         ends = [
             (person, contact_of.get(f"{source.split('.')[0]}:{source_id}"))
-            for person, source, source_id in group[["person_id", "source", "source_id"]]
-            .itertuples(index=False)
+            for person, source, source_id in group[["person_id", "source", "source_id"]].itertuples(
+                index=False
+            )
         ]
         for (one, first), (other, second) in itertools.combinations(ends, 2):
             if one != other and first is not None and second is not None:

@@ -154,9 +154,7 @@ class CustomerBase:
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         chosen = resolver_for(resolver, overrides)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
-            tables = build_tables(
-                loaded, resolver=chosen, survivorship=_survivorship(survivorship)
-            )
+            tables = build_tables(loaded, resolver=chosen, survivorship=_survivorship(survivorship))
         return cls(tables, report=loaded.report)
 
     @classmethod

@@ -31,7 +31,7 @@ def resolver_for(resolver: object, overrides: object) -> Resolver:
         raise InvalidValueError(msg)
     chosen = ProbabilisticResolver() if resolver is None else resolver
     if overrides is None:
-        return chosen  # type: ignore[return-value]
+        return chosen
     decided = _overrides(overrides)
     if not isinstance(chosen, ProbabilisticResolver):
         msg = (

@@ -43,7 +43,7 @@ def _candidates(
 
 def _address(mailbox: str, domain: str) -> str:
     if mailbox == "company":
-        return f"{domain.split('.')[0].replace('-', '')}@{domain}"
+        return f"{domain.split('.', maxsplit=1)[0].replace('-', '')}@{domain}"
     return f"{mailbox}@{domain}"
 
 
@@ -72,11 +72,13 @@ def share_inboxes(
         if not chose or len(group) < 2 or not isinstance(domains.get(company), str):
             continue
         picked = group.iloc[np.sort(rng.choice(len(group), min(size, len(group)), replace=False))]
-        address = _address(mailbox, domains[company])
-        for row in picked.itertuples(index=False):
-            frames[row.source].iloc[row.row, frames[row.source].columns.get_loc(
-                _EMAIL_COLUMN[row.source])] = address  # fmt: skip
-            found.append((address, row.person_id, row.source, row.source_id))
+        address = _address(mailbox, str(domains[company]))
+        for source, row, person, source_id in picked[
+            ["source", "row", "person_id", "source_id"]
+        ].itertuples(index=False):
+            frame = frames[str(source)]
+            frame.loc[frame.index[int(row)], _EMAIL_COLUMN[str(source)]] = address
+            found.append((address, person, source, source_id))
     if not found:
         return no_shared_inboxes()
     return pd.DataFrame(found, columns=list(SHARED_COLUMNS))

@@ -194,7 +194,9 @@ class SharedInboxes:
             "family": normalise(pd.Series(list(last), dtype=object), _FAMILY),
         })  # fmt: skip
         # A name that is the address's own local part ("samanthat") is a handle, not a name.
-        local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(_SEPARATORS, "", regex=True)
+        local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(
+            _SEPARATORS, "", regex=True
+        )
         for column, other in (("given", "family"), ("family", "given")):
             typed = pd.Series(names[column], dtype="string").str.replace(r"\W", "", regex=True)
             handle = (typed == local).fillna(False) & names[other].isna()

@@ -113,27 +113,30 @@ class Overrides(TableExport):
         >>> Overrides.from_pandas(decided).must_link_contacts
         ((('crm', '1'), ('desk', '9')),)
         """
-        if not isinstance(frame, pd.DataFrame):
-            msg = f"frame={scrub(repr(frame))[:80]} must be a pandas DataFrame"
+        given: object = frame
+        if not isinstance(given, pd.DataFrame):
+            msg = f"frame={scrub(repr(given))[:80]} must be a pandas DataFrame"
             raise InvalidValueError(msg)
         missing = [c for c in (*_PAIR_COLUMNS, "decision") if c not in frame.columns]
         if missing:
             msg = f"frame lacks the column(s) {missing} an override needs"
             raise InvalidValueError(msg)
-        found: dict[str, list[RecordPair]] = {}
-        for position, row in enumerate(frame[[*_PAIR_COLUMNS, "decision"]].itertuples(index=False)):
-            if pd.isna(row.decision):
+        found: dict[str, list[object]] = {}
+        rows = frame[[*_PAIR_COLUMNS, "decision"]].to_dict("records")
+        for position, row in enumerate(rows):
+            level, decision = row["level"], row["decision"]
+            if not isinstance(decision, str) and pd.isna(decision):
                 continue
-            if row.level not in ("account", "contact") or row.decision not in _DECISIONS:
+            if level not in ("account", "contact") or decision not in _DECISIONS:
                 msg = (
-                    f"row {position}: level={row.level!r} and decision={row.decision!r} must "
+                    f"row {position}: level={level!r} and decision={decision!r} must "
                     "be 'account'/'contact' and 'same'/'different'"
                 )
                 raise InvalidValueError(msg)
-            name = f"{_DECISIONS[row.decision]}_{row.level}s"
-            ends = ((row.left_system, row.left_source_id), (row.right_system, row.right_source_id))
-            found.setdefault(name, []).append(ends)  # type: ignore[arg-type]
-        return cls(**found)  # type: ignore[arg-type]
+            ends = ((row["left_system"], row["left_source_id"]),
+                    (row["right_system"], row["right_source_id"]))  # fmt: skip
+            found.setdefault(f"{_DECISIONS[str(decision)]}_{level}s", []).append(ends)
+        return cls(**found)
 
     def pairs(self, level: Level) -> tuple[tuple[RecordPair, ...], tuple[RecordPair, ...]]:
         """The must-link and the cannot-link pairs of one level."""

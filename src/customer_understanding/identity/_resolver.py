@@ -269,8 +269,9 @@ class ProbabilisticResolver:
         self, records: AccountRecords | ContactRecords, linker: Linker, key_column: str
     ) -> tuple[LinkResult | None, npt.NDArray[np.bool_]]:
         """The engine's result, and which records' keys are shared (no evidence)."""
-        level = "contact" if isinstance(records, ContactRecords) else "account"
-        must_named, cannot_named = self.overrides.pairs(level)
+        must_named, cannot_named = self.overrides.pairs(
+            "contact" if isinstance(records, ContactRecords) else "account"
+        )
         must_given = _positions(records, must_named, "must-link")
         cannot_given = _positions(records, cannot_named, "cannot-link")
         if len(records) < 2:
@@ -301,8 +302,9 @@ class ProbabilisticResolver:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
         result, shared = linked
         clusters = np.arange(len(records), dtype=np.int64) if result is None else result.clusters
-        level = "contact" if isinstance(records, ContactRecords) else "account"
-        must_named, cannot_named = self.overrides.pairs(level)
+        must_named, cannot_named = self.overrides.pairs(
+            "contact" if isinstance(records, ContactRecords) else "account"
+        )
         clusters = _join(
             clusters,
             _positions(records, must_named, "must-link"),
