@@ -107,6 +107,31 @@ def test_people_sharing_a_role_inbox_stay_apart_and_join_their_own_records() -> 
     assert len(set(base.contacts.column("id").tolist())) == len(base.contacts)
 
 
+def test_events_from_a_shared_inbox_count_for_the_company_not_for_one_person() -> None:
+    account = pd.DataFrame({"Id": ["001A"], "Name": ["Acme"], "Website": ["acme.com"],
+                            "CreatedDate": ["2025-01-01"]})  # fmt: skip
+    contact = pd.DataFrame({"Id": ["003A"], "AccountId": ["001A"], "FirstName": ["Ann"],
+                            "LastName": ["Lee"], "Email": ["ann.lee@acme.com"]})  # fmt: skip
+    events = pd.DataFrame(
+        {
+            "id": ["e1", "e2"],
+            "recipient": ["info@acme.com", "ann.lee@acme.com"],
+            "type": ["OPEN", "CLICK"],
+            "created": ["2025-03-01", "2025-03-02"],
+        }
+    )
+    base = CustomerBase.build([
+        *_sources()[1:],
+        Source(name="crm", data=account, mapping="salesforce.Account"),
+        Source(name="crm", data=contact, mapping="salesforce.Contact"),
+        Source(name="hub", data=events, mapping="hubspot.marketing_events"),
+    ])  # fmt: skip
+    frame = base.to_pandas("interactions").sort_values("email", ignore_index=True)
+    assert frame["contact_id"].isna().tolist() == [False, True]  # ann.lee@, info@
+    assert len(set(frame["account_id"])) == 1
+    assert frame["account_id"].notna().all()
+
+
 def test_a_size_cap_of_one_keeps_shared_inbox_people_apart_as_well() -> None:
     capped = Linker(fields=_CONTACT_FIELDS, link_threshold=0.5, review_threshold=0.2,
                     exclusive=("work_email",), max_cluster_size=1)  # fmt: skip
