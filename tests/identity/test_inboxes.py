@@ -132,6 +132,11 @@ def test_events_from_a_shared_inbox_count_for_the_company_not_for_one_person() -
     assert frame["account_id"].notna().all()
 
 
+def test_the_exact_key_resolver_makes_no_key_of_a_shared_inbox() -> None:
+    base = CustomerBase.build(_sources(), resolver=resolve_exact)
+    assert len({_entity(base, "hubspot", row) for row in ("501", "502", "503", "504")}) == 4
+
+
 def test_a_size_cap_of_one_keeps_shared_inbox_people_apart_as_well() -> None:
     capped = Linker(fields=_CONTACT_FIELDS, link_threshold=0.5, review_threshold=0.2,
                     exclusive=("work_email",), max_cluster_size=1)  # fmt: skip

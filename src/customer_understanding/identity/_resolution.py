@@ -3,7 +3,7 @@
 A resolver (:class:`customer_understanding.typing.Resolver`) takes the stacked account and
 contact records and returns a :class:`Resolution`: which entity each record belongs to.
 :func:`resolve_exact` is the exact-key pass: people share an entity when their normalised
-e-mail is equal, organisations when their normalised domain is equal; a record without a
+e-mail is equal (and not a shared inbox), organisations when their normalised domain is equal; a record without a
 key is an entity of its own. :class:`ProbabilisticResolver` keeps that pass and links the
 rest with the linkage engine.
 
@@ -36,6 +36,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, scrub
+from customer_understanding.identity._inboxes import SharedInboxes
 from customer_understanding.identity._overrides import ReviewPairs
 from customer_understanding.tables import AccountRecords, ContactRecords
 
@@ -251,6 +252,9 @@ def _group(keys: pd.Series[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
 def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
     """Group records by exact normalised e-mail (people) and domain (organisations).
 
+    A shared inbox (see :class:`SharedInboxes`) groups nobody: each of its records is a
+    person of its own.
+
     Examples
     --------
     >>> from customer_understanding.tables import AccountRecords, ContactRecords
@@ -264,8 +268,14 @@ def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolut
     """
     domain = pd.Series(accounts.column("domain"), dtype="string")
     account_keys = ("domain:" + domain).fillna(_provenance_keys(accounts))
-    email = pd.Series(contacts.column("email"), dtype="string")
-    contact_keys = ("email:" + email).fillna(_provenance_keys(contacts))
+    email = pd.Series(contacts.column("email"), dtype=object)
+    # A shared inbox (info@, or one carried by clearly different names) is nobody's key.
+    shared, _ = SharedInboxes().find(
+        email, first=contacts.column("first_name"), last=contacts.column("last_name")
+    )
+    contact_keys = ("email:" + email.mask(shared).astype("string")).fillna(
+        _provenance_keys(contacts)
+    )
     account_of_record, account_uniques = _group(account_keys)
     contact_of_record, contact_uniques = _group(contact_keys)
     return Resolution(
