@@ -3,9 +3,9 @@
 A resolver (:class:`customer_understanding.typing.Resolver`) takes the stacked account and
 contact records and returns a :class:`Resolution`: which entity each record belongs to.
 :func:`resolve_exact` is the exact-key pass: people share an entity when their normalised
-e-mail is equal (and not a shared inbox), organisations when their normalised domain is equal; a record without a
-key is an entity of its own. :class:`ProbabilisticResolver` keeps that pass and links the
-rest with the linkage engine.
+e-mail is equal (and not a shared inbox), organisations when their normalised domain is
+equal; a record without a key is an entity of its own. :class:`ProbabilisticResolver`
+keeps that pass and links the rest with the linkage engine.
 
 Entity ids are keyed hashes (HMAC-SHA-256) of the entity keys under a secret, so that
 nobody holding a list of e-mail addresses can tell whose id is whose; see
