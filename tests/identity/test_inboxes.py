@@ -170,6 +170,15 @@ def test_a_cannot_link_splits_records_sharing_a_work_address() -> None:
     assert len(set(base.contacts.column("id").tolist())) == 2
 
 
+def test_a_cannot_link_keeps_two_account_records_on_one_domain_apart() -> None:
+    firms = pd.DataFrame({"Id": ["001A", "001B"], "Name": ["Acme", "Acme Europe"],
+                          "Website": ["acme.com", "acme.com"]})  # fmt: skip
+    source = Source(name="crm", data=firms, mapping="salesforce.Account")
+    assert len(CustomerBase.build([source]).accounts) == 1
+    apart = Overrides(cannot_link_accounts=[(("salesforce", "001A"), ("salesforce", "001B"))])
+    assert len(CustomerBase.build([source], overrides=apart).accounts) == 2
+
+
 def test_a_decided_review_table_is_taken_as_overrides() -> None:
     decided = pd.DataFrame({
         "level": ["contact"], "left_system": ["salesforce"], "left_source_id": ["003B"],
