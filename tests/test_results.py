@@ -119,7 +119,10 @@ RECIPES: dict[str, Callable[[], object]] = {
     "Paths": lambda: journeys.prepare(*_touches()),
     "Reasons": lambda: scoring.EngagementScorer().score(_base(), as_of=AS_OF).reasons,
     "RemovalEffects": lambda: journeys.MarkovRemovalEffect().fit(*_touches()),
+    "Overrides": lambda: identity.Overrides(
+        cannot_link_contacts=[(("hubspot", "1"), ("zendesk", "2"))]),
     "Resolution": lambda: _base().tables.resolution,
+    "ReviewPairs": lambda: _base().review_pairs(),
     "RoleAssignment": lambda: committee.assign_roles(
         _base().tables.contacts, roles=_base().tables.contact_roles,
         deals=_base().tables.opportunities, as_of=AS_OF),

@@ -368,14 +368,22 @@ def _interactions(
     contacts: ContactTable,
 ) -> InteractionTable:
     contact = RefIndex(contact_records, resolution.contact_of_record).find(table, "contact_ref")
-    # Any e-mail address a person's records hold finds the person, not only the golden one.
+    # Any e-mail address a person's records hold finds the person, not only the golden one;
+    # one held by several people's records (info@ …) finds none of them.
     by_email = lookup_values(
-        table.column("email"), contact_records.column("email"), resolution.contact_of_record
-    )
+        table.column("email"), contact_records.column("email"), resolution.contact_of_record,
+        agreed=True,
+    )  # fmt: skip
     contact = fill_missing(contact, by_email)
     account = RefIndex(account_records, resolution.account_of_record).find(table, "account_ref")
     contact_account = np.append(contacts.column("account"), -1)[np.where(contact < 0, -1, contact)]
     account = fill_missing(account, contact_account)
+    # A shared address still names the company when all the people using it work there.
+    team_account = lookup_values(
+        table.column("email"), contact_records.column("email"),
+        contacts.column("account")[resolution.contact_of_record], agreed=True,
+    )  # fmt: skip
+    account = fill_missing(account, team_account)
     by_domain = lookup_values(
         table.column("domain"), account_records.column("domain"), resolution.account_of_record
     )

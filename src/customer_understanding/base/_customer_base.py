@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +21,7 @@ from customer_understanding.base._materialise import (
     opportunity_at,
 )
 from customer_understanding.base._objects import ObjectTables
+from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._slice import account_rows, account_slice
 from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
@@ -39,7 +40,8 @@ from customer_understanding.domain import (
 )
 from customer_understanding.identity import (
     IdKey,
-    ProbabilisticResolver,
+    Overrides,
+    ReviewPairs,
     Rule,
     Survivorship,
     keyed_ids,
@@ -96,6 +98,7 @@ class CustomerBase:
         survivorship: Survivorship | Mapping[str, Rule] | None = None,
         id_key: IdKey | None = None,
         title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+        overrides: Overrides | pd.DataFrame | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -133,11 +136,19 @@ class CustomerBase:
             other languages before the defaults:
             ``[TitleRule(pattern="responsabile", seniority="manager"),
             *DEFAULT_TITLE_RULES]``.
+        overrides
+            A data steward's decisions on source records, which beat the model:
+            :class:`~customer_understanding.identity.Overrides`, or a review table from
+            :meth:`review_pairs` with a ``decision`` column filled in (``"same"`` /
+            ``"different"``). Needs the default resolver.
 
         Raises
         ------
         UnknownNameError
             If ``survivorship`` names a field that golden records do not have.
+        InvalidValueError
+            If ``overrides`` name a record the sources do not hold, or contradict
+            themselves.
 
         Examples
         --------
@@ -154,14 +165,11 @@ class CustomerBase:
         ['con_d4208e43bec251c1']
         """
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
-        given: object = resolver
-        if given is not None and not callable(given):
-            msg = f"resolver={resolver!r} must be a Resolver: a callable taking the records"
-            raise InvalidValueError(msg)
+        chosen = resolver_for(resolver, overrides)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
             tables = build_tables(
                 loaded,
-                resolver=ProbabilisticResolver() if resolver is None else resolver,
+                resolver=chosen,
                 survivorship=_survivorship(survivorship),
                 title_rules=tuple_of(TitleRule, title_rules, field="title_rules"),
             )
@@ -259,6 +267,27 @@ class CustomerBase:
         """
         rows = account_rows(self._account_rows, account_ids)
         return CustomerBase(account_slice(self._tables, rows), report=self.report)
+
+    def review_pairs(self, level: Literal["account", "contact"] | None = None) -> ReviewPairs:
+        """The pairs of records the resolver was unsure of, for a data steward to decide.
+
+        Fill in a ``decision`` column (``"same"`` / ``"different"``) on its
+        ``to_pandas()`` and pass the table back as ``overrides=`` to :meth:`build`.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.build([])
+        >>> base.review_pairs(level="contact")
+        ReviewPairs: 0 rows, accounts=0, contacts=0
+        """
+        review = self._tables.resolution.review
+        if level is None:
+            return review
+        if level not in ("account", "contact"):
+            msg = f"level={level!r} must be 'account', 'contact' or None"
+            raise InvalidValueError(msg)
+        return review.of_level(level)
 
     # -- single objects ---------------------------------------------------------------
 

@@ -56,9 +56,22 @@ class RefIndex:
 
 
 def lookup_values(
-    keys: npt.NDArray[Any], table_keys: npt.NDArray[Any], targets: npt.NDArray[np.int64]
+    keys: npt.NDArray[Any],
+    table_keys: npt.NDArray[Any],
+    targets: npt.NDArray[np.int64],
+    *,
+    agreed: bool = False,
 ) -> npt.NDArray[np.int64]:
-    """For each key, the target of its first match in ``table_keys`` (-1 if none or missing)."""
+    """For each key, the target of its first match in ``table_keys`` (-1 if none or missing).
+
+    With ``agreed``, a key whose matches point at different targets finds none: an e-mail
+    address several people share names none of them.
+    """
+    if agreed:
+        pairs = pd.DataFrame({"key": pd.Series(table_keys, dtype=object), "target": targets})
+        spread = pairs.dropna().groupby("key")["target"].nunique()
+        shared = pairs["key"].isin(spread.index[spread > 1]).to_numpy()
+        targets = np.where(shared, -1, targets)
     return _lookup(*_unique_index(table_keys, targets), keys)
 
 

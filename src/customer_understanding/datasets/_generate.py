@@ -24,6 +24,7 @@ from customer_understanding.datasets._consent import consent_exports
 from customer_understanding.datasets._deals import busy_firms, missing_buyers, plan_deals
 from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
+from customer_understanding.datasets._inboxes import share_inboxes
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
 from customer_understanding.datasets._renewals import add_revenue_events
@@ -294,6 +295,9 @@ def generate_world(
         cast, rng, interactions=sizes["interactions"], defects=defects, seed=number
     )
     frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
+    truth = attrs.evolve(truth, shared_inboxes=share_inboxes(
+        frames, records=truth.records, people=truth.people, companies=truth.companies,
+        defects=truth.defects, seed=number))  # fmt: skip
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)

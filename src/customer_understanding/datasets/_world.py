@@ -12,6 +12,7 @@ import pandas as pd
 
 from customer_understanding._core import typed_fields
 from customer_understanding.datasets._consent import CONSENT_COLUMNS, CONSENT_TRUTH
+from customer_understanding.datasets._inboxes import no_shared_inboxes
 
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
@@ -139,6 +140,10 @@ class GroundTruth:
         (``"open"``, ``"won"`` or ``"lost"``) and ``closed_at`` (UTC, missing while open).
         A customer renews every year after its first won deal; a churned one renews until
         its last year and then loses its renewal. Empty when not generated.
+    shared_inboxes
+        People of one company writing from one team address (``info@``, ``sales@`` …, or
+        one named after the company): ``address``, ``person_id`` and the record that
+        carries it (``source``, ``source_id``). Each record still describes its person.
 
     Examples
     --------
@@ -156,6 +161,7 @@ class GroundTruth:
     defects: pd.DataFrame
     consents: pd.DataFrame = attrs.field(factory=lambda: pd.DataFrame(columns=CONSENT_TRUTH))
     deals: pd.DataFrame = attrs.field(factory=pd.DataFrame)
+    shared_inboxes: pd.DataFrame = attrs.field(factory=no_shared_inboxes)
 
 
 def _system(source: str) -> str:

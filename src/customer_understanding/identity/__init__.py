@@ -9,7 +9,9 @@ Identity also owns resolution for the customer base: the :class:`Resolution` a r
 returns, the exact-key resolvers (:func:`resolve_exact`, :func:`resolve_as_given`),
 :func:`entity_ids` keyed with a secret (:func:`keyed_ids`), the
 :class:`ProbabilisticResolver`, and golden records with per-field survivorship rules
-(:class:`Survivorship`, :func:`golden_records`).
+(:class:`Survivorship`, :func:`golden_records`), the shared-inbox guard
+(:class:`SharedInboxes`), a steward's :class:`Overrides` and the :class:`ReviewPairs`
+the resolver was unsure of.
 
 Examples
 --------
@@ -31,9 +33,16 @@ from customer_understanding._core import load_module
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
+from customer_understanding.identity._inboxes import ROLE_MAILBOXES, SharedInboxes
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._overrides import (
+    Overrides,
+    RecordPair,
+    RecordRef,
+    ReviewPairs,
+)
 from customer_understanding.identity._resolution import (
     ID_KEY_VARIABLE,
     IdKey,
@@ -73,6 +82,7 @@ __all__ = [
     "DEFAULT_PRIORITY",
     "ID_KEY_VARIABLE",
     "KINDS",
+    "ROLE_MAILBOXES",
     "AccountMatches",
     "BlockingReport",
     "BlockingRule",
@@ -88,10 +98,15 @@ __all__ = [
     "MostComplete",
     "MostFrequent",
     "MostRecent",
+    "Overrides",
     "ProbabilisticResolver",
+    "RecordPair",
+    "RecordRef",
     "Resolution",
+    "ReviewPairs",
     "Rule",
     "Scores",
+    "SharedInboxes",
     "SourcePriority",
     "Survivorship",
     "blocking_report",

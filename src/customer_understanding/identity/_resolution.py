@@ -3,9 +3,9 @@
 A resolver (:class:`customer_understanding.typing.Resolver`) takes the stacked account and
 contact records and returns a :class:`Resolution`: which entity each record belongs to.
 :func:`resolve_exact` is the exact-key pass: people share an entity when their normalised
-e-mail is equal, organisations when their normalised domain is equal; a record without a
-key is an entity of its own. :class:`ProbabilisticResolver` keeps that pass and links the
-rest with the linkage engine.
+e-mail is equal (and not a shared inbox), organisations when their normalised domain is
+equal; a record without a key is an entity of its own. :class:`ProbabilisticResolver`
+keeps that pass and links the rest with the linkage engine.
 
 Entity ids are keyed hashes (HMAC-SHA-256) of the entity keys under a secret, so that
 nobody holding a list of e-mail addresses can tell whose id is whose; see
@@ -36,6 +36,8 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, scrub
+from customer_understanding.identity._inboxes import SharedInboxes
+from customer_understanding.identity._overrides import ReviewPairs
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = [
@@ -145,6 +147,9 @@ class Resolution(TableExport):
     account_ids, contact_ids
         The entities' ids; by default keyed hashes of the keys (:func:`entity_ids`), so
         the same key gets the same id under the same secret.
+    review
+        The pairs of records the resolver was unsure of (:class:`ReviewPairs`; empty for
+        the exact-key resolvers).
 
     Every array is a read-only copy.
 
@@ -174,6 +179,7 @@ class Resolution(TableExport):
         default=attrs.Factory(lambda self: entity_ids("con", self.contact_keys), takes_self=True),
         converter=_labels,
     )
+    review: ReviewPairs = attrs.field(factory=ReviewPairs)
 
     def __attrs_post_init__(self) -> None:
         checks = (
@@ -246,6 +252,9 @@ def _group(keys: pd.Series[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.
 def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
     """Group records by exact normalised e-mail (people) and domain (organisations).
 
+    A shared inbox (see :class:`SharedInboxes`) groups nobody: each of its records is a
+    person of its own.
+
     Examples
     --------
     >>> from customer_understanding.tables import AccountRecords, ContactRecords
@@ -259,8 +268,14 @@ def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolut
     """
     domain = pd.Series(accounts.column("domain"), dtype="string")
     account_keys = ("domain:" + domain).fillna(_provenance_keys(accounts))
-    email = pd.Series(contacts.column("email"), dtype="string")
-    contact_keys = ("email:" + email).fillna(_provenance_keys(contacts))
+    email = pd.Series(contacts.column("email"), dtype=object)
+    # A shared inbox (info@, or one carried by clearly different names) is nobody's key.
+    shared, _ = SharedInboxes().find(
+        email, first=contacts.column("first_name"), last=contacts.column("last_name")
+    )
+    contact_keys = ("email:" + email.mask(shared).astype("string")).fillna(
+        _provenance_keys(contacts)
+    )
     account_of_record, account_uniques = _group(account_keys)
     contact_of_record, contact_uniques = _group(contact_keys)
     return Resolution(
