@@ -279,3 +279,12 @@ def test_repeated_interaction_ids_are_reported_and_counted_once() -> None:
                          policy="lenient")  # fmt: skip
     assert (loaded.report.loaded, loaded.report.rejected) == (1, 1)
     assert "duplicate id" in loaded.report.problems[0].reason
+
+
+def test_epoch_numbers_far_outside_the_range_of_times_are_problem_rows() -> None:
+    # pandas itself overflows on such numbers; the row must be named, never crash the load
+    created = ["1e300", "1767139200", "-1e19", "inf", "9.3e9"]
+    loaded = load_source(_tasks(created, time_formats={"CreatedDate": "epoch_s"}), policy="lenient")
+    assert loaded.report.rejected_rows == (0, 2, 3, 4)
+    assert [p.value for p in loaded.report.problems] == ["1e300", "-1e19", "inf", "9.3e9"]
+    assert loaded.table.column("occurred_at").tolist() == [1_767_139_200_000_000_000]

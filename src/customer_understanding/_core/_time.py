@@ -24,6 +24,7 @@ __all__ = [
     "NAT",
     "Moment",
     "days",
+    "epoch_nanos",
     "from_nanos",
     "known_by",
     "moment_checked",
@@ -291,3 +292,33 @@ def days(nanos: npt.NDArray[np.int64] | int) -> Any:
     if isinstance(nanos, int):
         return nanos / DAY_NS
     return np.asarray(nanos, dtype=np.float64) / DAY_NS
+
+
+#: Nanoseconds in one epoch unit.
+_NANOS_PER = {"s": 1_000_000_000, "ms": 1_000_000, "us": 1_000, "ns": 1}
+
+
+def epoch_nanos(values: Any, *, unit: str = "s") -> npt.NDArray[np.int64]:
+    """Numbers of ``unit`` since 1970 as int64 UTC nanoseconds; ``NAT`` where there is none.
+
+    A missing, infinite or out-of-range number becomes ``NAT``. The conversion is
+    done here rather than by ``pandas.to_datetime(..., unit=)``, which raises
+    ``FloatingPointError`` on float input whenever an earlier overflow elsewhere left
+    the processor's overflow flag set; whole numbers stay exact.
+
+    Examples
+    --------
+    >>> epoch_nanos([1767139200, 1767139200.5, float("nan"), 1e300]).tolist()
+    [1767139200000000000, 1767139200500000000, -9223372036854775808, -9223372036854775808]
+    >>> epoch_nanos([1767139200123], unit="ms").tolist()
+    [1767139200123000000]
+    """
+    per = _NANOS_PER[unit]
+    numbers = np.asarray(values, dtype=np.float64)
+    nanos = np.full(numbers.shape, NAT, dtype=np.int64)
+    with np.errstate(all="ignore"):
+        usable = np.isfinite(numbers) & (np.abs(numbers) < 2.0**63 / per)
+        whole = np.floor(numbers[usable])
+        fraction = np.rint((numbers[usable] - whole) * per).astype(np.int64)
+        nanos[usable] = whole.astype(np.int64) * per + fraction
+    return nanos

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import object_values
+from customer_understanding._core import epoch_nanos, object_values
 from customer_understanding.datasets._firms import Clock
 from customer_understanding.datasets._text import iso_times
 
@@ -83,7 +83,7 @@ def _salesforce(
     truth = pd.DataFrame({
         "person_id": person, "purpose": [_SF_TOPICS[t][0] for t in topic],
         "channel": [_CHANNEL[_SF_TOPICS[t][2]] for t in topic], "status": status,
-        "at": pd.to_datetime(at, unit="s", utc=True),
+        "at": pd.to_datetime(epoch_nanos(at), utc=True),
         "source": "salesforce.ContactPointTypeConsent", "source_id": export["Id"],
     })  # fmt: skip
     return export, truth
@@ -117,7 +117,7 @@ def _hubspot(
     })  # fmt: skip
     truth = pd.DataFrame({
         "person_id": person, "purpose": [_HS_TOPICS[t][0] for t in topic], "channel": "email",
-        "status": status, "at": pd.to_datetime(at, unit="s", utc=True),
+        "status": status, "at": pd.to_datetime(epoch_nanos(at), utc=True),
         "source": "hubspot.subscriptions", "source_id": [str(n) for n in range(len(chosen))],
     })  # fmt: skip
     return export, truth

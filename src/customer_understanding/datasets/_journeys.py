@@ -13,7 +13,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import epoch_nanos, typed_fields
 from customer_understanding.datasets._deals import LOST, OPEN, Deals
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, PROSPECT, Clock, Firms
 from customer_understanding.datasets._people import People
@@ -159,7 +159,7 @@ def stage_table(journeys: Journeys, *, people: People, firms: Firms) -> pd.DataF
                     "subject_kind": kind,
                     "subject_id": ids[rows],
                     "stage": pick(names, columns),
-                    "at": pd.to_datetime(times[rows, columns], unit="s", utc=True),
+                    "at": pd.to_datetime(epoch_nanos(times[rows, columns]), utc=True),
                 }
             )
         )

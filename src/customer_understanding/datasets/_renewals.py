@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from customer_understanding._core import epoch_nanos
 from customer_understanding.datasets._cast import Cast
 from customer_understanding.datasets._deals import OPEN, WON
 from customer_understanding.datasets._firms import CHURNED, PROSPECT
@@ -152,7 +153,9 @@ def _truth(cast: Cast, plan: Mapping[str, Ints], *, ids: Strs, renewal_ids: Strs
             "company_id": firms.ids[np.concatenate([deals.firm, plan["firm"]])],
             "kind": kind.astype(object),
             "outcome": pick(_OUTCOME, outcome),
-            "closed_at": pd.to_datetime(np.where(closed < 0, np.nan, closed), unit="s", utc=True),
+            "closed_at": pd.to_datetime(
+                epoch_nanos(np.where(closed < 0, np.nan, closed)), utc=True
+            ),
         }
     )
 

@@ -13,6 +13,7 @@ and the object path in exact agreement.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
@@ -21,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import epoch_nanos, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import (
     ConsentPurpose,
@@ -241,10 +242,11 @@ def _in_range(parsed: pd.Series[Any]) -> pd.Series[Any]:
 
 def _out_of_range(text: str, fmt: str | None) -> bool:
     try:
-        if fmt in _EPOCH_UNITS:
-            pd.Timestamp(float(text), unit=_EPOCH_UNITS[fmt]).as_unit("ns")
-        else:
-            pd.to_datetime(text, format=fmt or "ISO8601").as_unit("ns")
+        if fmt in _EPOCH_UNITS:  # a finite number with no nanosecond time is out of range
+            number = float(text)
+            nanos = epoch_nanos(number, unit=_EPOCH_UNITS[fmt])
+            return math.isfinite(number) and bool(nanos == NAT)
+        pd.to_datetime(text, format=fmt or "ISO8601").as_unit("ns")
     except (pd.errors.OutOfBoundsDatetime, OverflowError):
         return True
     except (ValueError, TypeError):
@@ -289,7 +291,7 @@ def parse_time(series: pd.Series[Any], fmt: str | None = None) -> Parsed:
     values = pd.Series(texts, dtype=object)
     if fmt in _EPOCH_UNITS:
         numbers = pd.to_numeric(values, errors="coerce")
-        parsed = pd.to_datetime(numbers, unit=_EPOCH_UNITS[fmt], utc=True, errors="coerce")
+        parsed = pd.Series(pd.to_datetime(epoch_nanos(numbers, unit=_EPOCH_UNITS[fmt]), utc=True))
         expected = f"not a number of {fmt.removeprefix('epoch_')} since 1970-01-01"
     else:
         parsed = pd.to_datetime(values, utc=True, format=fmt or "ISO8601", errors="coerce")
