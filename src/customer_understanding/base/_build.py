@@ -40,7 +40,7 @@ from customer_understanding.tables import (
 )
 from customer_understanding.typing import Resolver, TableSource
 
-__all__ = ["GOLDEN_FIELDS", "Tables", "build_tables"]
+__all__ = ["GOLDEN_FIELDS", "Tables", "build_tables", "golden_inputs"]
 
 _ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
 _CONTACT_FIELDS = tuple(
@@ -188,14 +188,12 @@ def _golden(
     policy: Survivorship,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
     """Each golden field's value per entity, by the field's survivorship rule."""
-    categories = {f: records.categories[f] for f in fields if f in records.categories}
-    # Rules read category labels (a most-complete label, a most-frequent one), not codes.
-    readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
+    readable, categories = golden_inputs(records, fields, policy)
     winners = survivors(
         readable,
         entity,
         survivorship=policy,
-        present={f: ~_missing(records.column(f), records.SCHEMA[f]) for f in fields},
+        present=_present(records, entity, fields),
         n_clusters=n,
         sources=records.labels("system"),
         times=records.column("created_at"),
@@ -203,12 +201,68 @@ def _golden(
     )
     values: dict[str, Any] = {}
     for field, rows in winners.items():
-        column = records.column(field)
+        column = _stored(records, field, readable[field], categories)
         value = np.full(n, records.SCHEMA[field].missing, dtype=column.dtype)
         found = rows >= 0
         value[found] = column[rows[found]]
         values[field] = value
     return values, winners, categories
+
+
+#: Account fields written in the survivorship's vocabulary before the rules run.
+_VOCABULARY_FIELDS = ("industry", "country")
+
+
+def golden_inputs(
+    records: Table, fields: tuple[str, ...], policy: Survivorship
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, tuple[str, ...]]]:
+    """The values the rules read, and each category field's labels.
+
+    Rules read labels, not codes; industry and country are put in the vocabulary's terms.
+    """
+    categories = {f: records.categories[f] for f in fields if f in records.categories}
+    readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
+    for field in _VOCABULARY_FIELDS:
+        if field in readable and isinstance(records, AccountRecords):
+            term = getattr(policy.vocabulary, field)
+            labels = categories[field]
+            terms = np.array([term(label) for label in labels] + [None], dtype=object)
+            codes = records.column(field)
+            readable[field] = terms[np.where(codes < 0, len(labels), codes)]
+            categories[field] = tuple(sorted({t for t in terms.tolist() if t is not None}))
+    return readable, categories
+
+
+def _stored(
+    records: Table,
+    field: str,
+    readable: npt.NDArray[Any],
+    categories: Mapping[str, tuple[str, ...]],
+) -> npt.NDArray[Any]:
+    """The column golden values are taken from: stored codes, recoded to folded terms."""
+    column = records.column(field)
+    if field in categories and categories[field] != records.categories.get(field):
+        position = {label: code for code, label in enumerate(categories[field])}
+        recoded = pd.Series(readable, dtype=object).map(position).fillna(-1)
+        return np.asarray(recoded.to_numpy(), dtype=column.dtype)
+    return column
+
+
+def _present(
+    records: Table, entity: npt.NDArray[np.int64], fields: tuple[str, ...]
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """Which records may win each field: those with a value.
+
+    A phone that does not parse may win only for a person none of whose records has one
+    that does.
+    """
+    present = {f: ~_missing(records.column(f), records.SCHEMA[f]) for f in fields}
+    if "phone" in present and "phone_normalized" in present:
+        valid = present["phone_normalized"]
+        has_valid = np.zeros(int(entity.max(initial=-1)) + 1, dtype=bool)
+        has_valid[entity[valid]] = True
+        present["phone"] = present["phone"] & (valid | ~has_valid[entity])
+    return present
 
 
 def _record_keys(records: Table) -> npt.NDArray[np.object_]:

@@ -106,11 +106,16 @@ class CustomerBase:
         survivorship
             How each golden field is chosen among an entity's records: a
             :class:`~customer_understanding.identity.Survivorship`, or a mapping of field
-            name to rule (``{"last_name": MostFrequent()}``) with the default rule for
-            the other fields: the most trusted system
-            (:data:`~customer_understanding.identity.DEFAULT_PRIORITY`), then the newest
-            record. Which record won each field is kept in ``tables.account_winners``
-            and ``tables.contact_winners``.
+            name to rule (``{"last_name": MostFrequent()}``) put over the default
+            rules. By default golden records are chosen by evidence
+            (:meth:`Survivorship.by_evidence
+            <customer_understanding.identity.Survivorship.by_evidence>`): names, e-mail
+            and company fields are voted on across records and systems, work e-mail
+            first; the newest phone and title win; industry and country are written in
+            one vocabulary; other fields trust the systems in the order of
+            :data:`~customer_understanding.identity.DEFAULT_PRIORITY`. Which record won
+            each field is kept in ``tables.account_winners`` and
+            ``tables.contact_winners``; :meth:`provenance` explains one entity's values.
         id_key
             The secret entity ids are keyed with (text or bytes, at least 16 bytes):
             the same data gives the same ids under the same secret, and nobody without
@@ -457,7 +462,7 @@ class CustomerBase:
 
 
 def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorship:
-    policy = value if isinstance(value, Survivorship) else Survivorship(rules=value or {})
+    policy = value if isinstance(value, Survivorship) else Survivorship.by_evidence(value)
     unknown = sorted(set(policy.rules) - GOLDEN_FIELDS)
     if unknown:
         msg = (

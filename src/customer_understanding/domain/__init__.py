@@ -17,6 +17,12 @@ from customer_understanding.domain._activity_types import (
     InteractionType,
 )
 from customer_understanding.domain._entities import Account, Consent, Contact
+from customer_understanding.domain._firmographics import (
+    ACCOUNT_VOCABULARY,
+    EMPLOYEE_BANDS,
+    AccountVocabulary,
+    fold_spelling,
+)
 from customer_understanding.domain._normalize import (
     FREE_MAIL_DOMAINS,
     normalize_domain,
@@ -46,11 +52,14 @@ from customer_understanding.domain._vocab import (
 )
 
 __all__ = [
+    "ACCOUNT_VOCABULARY",
     "CHANNELS",
+    "EMPLOYEE_BANDS",
     "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
     "Account",
     "AccountId",
+    "AccountVocabulary",
     "Consent",
     "ConsentPurpose",
     "ConsentStatus",
@@ -70,6 +79,7 @@ __all__ = [
     "SourceRef",
     "Stage",
     "StageChange",
+    "fold_spelling",
     "normalize_domain",
     "normalize_email",
     "normalize_name",
