@@ -134,6 +134,8 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "domain.Journey.stage_at": _stage_at,
     "Journey.stage_at": _stage_at,
     "base.Tables.moment": lambda m: _base().tables.moment(m, name="as_of"),
+    "base.CustomerBase.golden": lambda m: _base().golden("account", as_of=m),
+    "CustomerBase.golden": lambda m: _base().golden("contact", as_of=m),
     "committee.assign_roles": lambda m: committee.assign_roles(
         _base().tables.contacts, roles=_base().tables.contact_roles,
         deals=_base().tables.opportunities, as_of=m),

@@ -40,16 +40,25 @@ from customer_understanding.tables import (
 )
 from customer_understanding.typing import Resolver, TableSource
 
-__all__ = ["GOLDEN_FIELDS", "Tables", "build_tables", "golden_inputs"]
+__all__ = [
+    "ACCOUNT_FIELDS",
+    "CONTACT_FIELDS",
+    "GOLDEN_FIELDS",
+    "Tables",
+    "build_tables",
+    "golden_inputs",
+    "golden_values",
+    "record_keys",
+]
 
-_ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
-_CONTACT_FIELDS = tuple(
+ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
+CONTACT_FIELDS = tuple(
     n
     for n in ContactTable.SCHEMA.names
     if n not in ("id", "account", "account_confidence", "account_method")
 )
 #: The fields a golden account or contact is made of, each decided by a survivorship rule.
-GOLDEN_FIELDS = frozenset(_ACCOUNT_FIELDS) | frozenset(_CONTACT_FIELDS)
+GOLDEN_FIELDS = frozenset(ACCOUNT_FIELDS) | frozenset(CONTACT_FIELDS)
 
 
 def _winners(value: Mapping[str, Any]) -> Mapping[str, npt.NDArray[np.int64]]:
@@ -180,7 +189,7 @@ class Tables:
         return resolve_moment(value, earliest=earliest, latest=latest, name=name)
 
 
-def _golden(
+def golden_values(
     records: Table,
     entity: npt.NDArray[np.int64],
     n: int,
@@ -197,7 +206,7 @@ def _golden(
         n_clusters=n,
         sources=records.labels("system"),
         times=records.column("created_at"),
-        ids=_record_keys(records),
+        ids=record_keys(records),
     )
     values: dict[str, Any] = {}
     for field, rows in winners.items():
@@ -265,7 +274,7 @@ def _present(
     return present
 
 
-def _record_keys(records: Table) -> npt.NDArray[np.object_]:
+def record_keys(records: Table) -> npt.NDArray[np.object_]:
     """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
     system = pd.Series(records.labels("system"), dtype="string").fillna("")
     source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
@@ -300,7 +309,7 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
     rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
     created = records.column("created_at")
     newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
-    key = pd.factorize(_record_keys(records), sort=True)[0]
+    key = pd.factorize(record_keys(records), sort=True)[0]
     order = np.lexsort((key, newest_first, rank, entity))
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))
@@ -312,7 +321,7 @@ def _accounts(
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.account_of_record
     n = resolution.n_accounts
-    values, winners, categories = _golden(records, entity, n, _ACCOUNT_FIELDS, policy)
+    values, winners, categories = golden_values(records, entity, n, ACCOUNT_FIELDS, policy)
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
         records.with_columns(source_id=records.column("parent_ref")), "source_id"
     )
@@ -390,7 +399,7 @@ def _contacts(
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
-    values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, policy)
+    values, winners, categories = golden_values(records, entity, n, CONTACT_FIELDS, policy)
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(records, resolution, account_records)
     values["account"] = account

@@ -11,6 +11,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
+from customer_understanding.base._golden import GoldenProfiles, golden_profiles, latest_record
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -41,7 +42,7 @@ from customer_understanding.identity import (
 )
 from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
 from customer_understanding.tables import Table, from_nanos
-from customer_understanding.typing import Resolver
+from customer_understanding.typing import AsOf, Level, Resolver
 
 __all__ = ["CustomerBase"]
 
@@ -290,6 +291,45 @@ class CustomerBase:
     def contact(self, contact_id: str) -> Contact:
         """The contact with this id, with its provenance and marketing consent."""
         return contact_at(self._tables, self._row(self._contact_rows, contact_id, "contact"))
+
+    def golden(self, level: Level = "contact", *, as_of: AsOf = None) -> GoldenProfiles:
+        """Golden accounts or contacts as of a moment, with every value's evidence.
+
+        Without ``as_of`` these are the base's own golden records. With it, the same
+        survivorship rules run over the records created by then (records that do not
+        say when count as always there), so a profile reads as it would have then;
+        entities with no record yet are left out.
+
+        Raises
+        ------
+        InvalidValueError
+            If ``level`` is not ``"account"`` or ``"contact"``, or ``as_of`` is not a
+            moment (or is before the first event).
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> crm = cu.Source(name="crm", mapping="salesforce.Contact", data=[
+        ...     {"Id": "1", "Email": "ann@acme.com", "Title": "Analyst",
+        ...      "CreatedDate": "2025-01-01"},
+        ...     {"Id": "2", "Email": "ann@acme.com", "Title": "Head of Data",
+        ...      "CreatedDate": "2026-01-01"}])
+        >>> web = cu.Source(name="web", mapping="web.visits", data=[
+        ...     {"visit_id": "v1", "timestamp": "2025-01-01", "email": "ann@acme.com"}])
+        >>> base = cu.CustomerBase.build([crm, web])
+        >>> base.golden("contact").to_pandas()["title"].tolist()
+        ['Head of Data']
+        >>> base.golden("contact", as_of="2025-06-30").to_pandas()["title"].tolist()
+        ['Analyst']
+        """
+        if level not in ("account", "contact"):
+            msg = f"level={level!r} is not one of: 'account', 'contact'"
+            raise InvalidValueError(msg)
+        if as_of is None and self._tables.event_span()[1] is None:
+            moment = latest_record(self._tables)  # a base of records without events
+        else:
+            moment = self._tables.moment(as_of)
+        return golden_profiles(self._tables, level, as_of=moment, latest=as_of is None)
 
     def opportunity(self, opportunity_id: str) -> Opportunity:
         """The opportunity with this id (``"system:source id"``), with its contact roles."""
