@@ -9,7 +9,7 @@ winner and its runners-up.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 import attrs
 import numpy as np
@@ -134,6 +134,7 @@ def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool
     With ``latest``, every record takes part (the base's own golden records), whatever
     its creation time. Records that do not say when they were created always take part.
     """
+    kind: type[AccountTable] | type[ContactTable]
     if level == "account":
         records: Table = tables.account_records
         entity, ids = tables.resolution.account_of_record, tables.resolution.account_ids
@@ -174,8 +175,9 @@ def _evidence(
         for field in fields
     ]
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    return frame.sort_values(["entity", "field", "won", "systems", "records"], kind="stable",
-                             ascending=[True, True, False, False, False]).reset_index(drop=True)  # fmt: skip
+    order = ["entity", "field", "won", "systems", "records"]
+    frame = frame.sort_values(order, ascending=[True, True, False, False, False], kind="stable")
+    return frame.reset_index(drop=True)
 
 
 def _field_evidence(
@@ -206,4 +208,4 @@ def _field_evidence(
     best["won"] = best["is_winner"]
     best["field"] = field
     best["rule"] = rule.label
-    return cast("pd.DataFrame", best[["entity", *_EVIDENCE]])
+    return best[["entity", *_EVIDENCE]]
