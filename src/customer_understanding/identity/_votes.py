@@ -59,15 +59,17 @@ def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
     return keys
 
 
-def _placeholders(rule: Vote, keys: pd.Series[Any]) -> npt.NDArray[np.bool_]:
+def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
     """Values that win only when nothing better is there: free-mail, initials."""
-    text = keys.astype("string")
+    if not (rule.work_email_first or rule.spelling == "name"):
+        return np.zeros(len(keys), dtype=bool)
+    codes, unique = pd.factorize(keys)
     if rule.work_email_first:
-        domain = text.str.rsplit("@", n=1).str[-1]
-        return domain.isin(FREE_MAIL_DOMAINS).to_numpy(dtype=bool)
-    if rule.spelling == "name":
-        return (text.str.len() <= 1).to_numpy(dtype=bool)
-    return np.zeros(len(keys), dtype=bool)
+        flags = [str(key).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for key in unique]
+    else:
+        flags = [len(str(key)) <= 1 for key in unique]
+    placeholder: npt.NDArray[np.bool_] = np.asarray(flags, dtype=bool)[codes]
+    return placeholder
 
 
 _LETTERS = re.compile(r"[^a-z]+")
@@ -99,24 +101,51 @@ def _strength(key: str, words: Iterable[str]) -> int:
     return best
 
 
+def _codes(values: Any) -> npt.NDArray[np.int64]:
+    codes: npt.NDArray[np.int64] = pd.factorize(np.asarray(values))[0].astype(np.int64)
+    return codes
+
+
+def _per_group(groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each element, how many elements share its group."""
+    counts: npt.NDArray[np.int64] = np.bincount(groups)[groups] if len(groups) else groups
+    return counts
+
+
 def _witnessed(
-    cluster: npt.NDArray[np.int64], key: npt.NDArray[Any], witnesses: Mapping[int, list[str]]
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[Any]],
+    contested: npt.NDArray[np.bool_],
+    witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]],
 ) -> npt.NDArray[np.int64]:
-    """Each candidate's corroboration, looked up only in clusters whose spellings differ."""
-    pairs = pd.DataFrame({"cluster": cluster, "key": key}).drop_duplicates()
-    contested = pairs[pairs["cluster"].duplicated(keep=False)]
-    strength = {
-        (c, k): _strength(str(k), witnesses.get(int(c), ()))
-        for c, k in zip(contested["cluster"], contested["key"], strict=True)
-    }
-    found = [strength.get((c, k), 0) for c, k in zip(cluster.tolist(), key.tolist(), strict=True)]
-    return np.asarray(found, dtype=np.int64)
+    """Each contested candidate's corroboration by its cluster's addresses."""
+    clusters, keys = pairs
+    strength = np.zeros(len(clusters), dtype=np.int64)
+    rows = np.flatnonzero(contested)
+    if not len(rows):
+        return strength
+    values, owners = witnesses
+    kept = np.isin(owners, clusters[rows])
+    words = witness_words(values[kept], owners[kept])
+    found: dict[tuple[int, str], int] = {}
+    for row in rows.tolist():
+        pair = (int(clusters[row]), str(keys[row]))
+        if pair not in found:
+            found[pair] = _strength(pair[1], words.get(pair[0], ()))
+        strength[row] = found[pair]
+    return strength
 
 
 def witness_words(
     values: npt.NDArray[Any], clusters: npt.NDArray[np.int64]
 ) -> dict[int, list[str]]:
-    """Per cluster, the words of its records' addresses (``values`` of the witness field)."""
+    """Per cluster, the words of its records' addresses (``values`` of the witness field).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> witness_words(np.array(["ann.lee@acme.com", None]), np.array([0, 0]))
+    {0: ['ann', 'lee', 'annlee']}
+    """
     words: dict[int, list[str]] = {}
     for cluster, value in zip(clusters.tolist(), values.tolist(), strict=True):
         if isinstance(value, str) and value:
@@ -130,7 +159,7 @@ def ballots(
     *,
     clusters: npt.NDArray[np.int64],
     sources: npt.NDArray[Any] | None,
-    witnesses: Mapping[int, list[str]] | None = None,
+    witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]] | None = None,
 ) -> pd.DataFrame:
     """Per candidate record: its spelling ``key`` and that spelling's support in its cluster.
 
@@ -138,9 +167,9 @@ def ballots(
     records carrying the spelling), ``alike`` (records writing the value exactly
     alike), ``placeholder`` (the value stands in for a better one: an address at a
     consumer mailbox when the rule puts work e-mail first, an initial for a name),
-    ``witnessed`` (0-3: how well the cluster's ``witnesses`` — per cluster, the words of
-    its addresses — corroborate the spelling, see :class:`Vote`; only where the
-    cluster's spellings differ) and ``elsewhere`` (how many other clusters carry the
+    ``witnessed`` (0-3: how well the cluster's ``witnesses`` — the witness field's
+    values and their clusters — corroborate the spelling, see :class:`Vote`; only where
+    the cluster's spellings differ) and ``elsewhere`` (how many other clusters carry the
     spelling: a name many people share is likelier than a one-off spelling, which
     decides when the evidence inside a cluster is even).
 
@@ -153,32 +182,35 @@ def ballots(
     >>> table[["key", "systems", "records", "alike", "elsewhere"]].values.tolist()
     [['nilsson', 2, 2, 1, 0], ['nilsson', 2, 2, 1, 0], ['nilssno', 1, 1, 1, 0]]
     """
-    frame = pd.DataFrame(
-        {
-            "cluster": clusters,
-            "key": _keys(rule, values),
-            "value": pd.Series(values, dtype=object).astype(str).to_numpy(dtype=object),
-            "source": "" if sources is None else pd.Series(sources, dtype=object).fillna(""),
-        }
-    )
-    by_key = frame.groupby(["cluster", "key"], sort=False)
-    clusters_of_key = frame.drop_duplicates(["cluster", "key"]).groupby("key")["cluster"].size()
+    clusters = np.asarray(clusters, dtype=np.int64)
+    keys = _keys(rule, values)
+    key = _codes(keys)
+    pair = _codes(clusters * np.int64(max(int(key.max(initial=0)) + 1, 1)) + key)
+    source = _codes(pd.Series(sources, dtype=object).fillna("")) if sources is not None else key * 0
+    written = _codes(pd.Series(values, dtype=object).astype(str))
+    # One entry per distinct (cluster, spelling): what the spelling's support is counted on.
+    first = np.unique(pair, return_index=True)[1]
+    spellings_in_cluster = np.bincount(clusters[first], minlength=int(clusters.max(initial=-1)) + 1)
+    per_source = np.unique(
+        pair * np.int64(int(source.max(initial=0)) + 1) + source, return_index=True
+    )[1]
     out = pd.DataFrame(
         {
             "cluster": clusters,
-            "key": frame["key"].to_numpy(),
-            "systems": by_key["source"].transform("nunique").to_numpy(dtype=np.int64),
-            "records": by_key["source"].transform("size").to_numpy(dtype=np.int64),
-            "alike": frame.groupby(["cluster", "value"], sort=False)["key"]
-            .transform("size")
-            .to_numpy(dtype=np.int64),
-            "placeholder": _placeholders(rule, frame["key"]),
-            "witnessed": 0,
-            "elsewhere": frame["key"].map(clusters_of_key).to_numpy(dtype=np.int64) - 1,
+            "key": keys,
+            "systems": np.bincount(pair[per_source], minlength=len(first))[pair],
+            "records": _per_group(pair),
+            "alike": _per_group(
+                _codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)
+            ),
+            "placeholder": _placeholders(rule, keys),
+            "witnessed": np.zeros(len(clusters), dtype=np.int64),
+            "elsewhere": np.bincount(key[first], minlength=int(key.max(initial=-1)) + 1)[key] - 1,
         }
     )
-    if witnesses:
-        out["witnessed"] = _witnessed(clusters, out["key"].to_numpy(), witnesses)
+    if witnesses is not None and len(clusters):
+        contested = spellings_in_cluster[clusters] > 1
+        out["witnessed"] = _witnessed((clusters, keys), contested, witnesses)
     return out
 
 
@@ -203,7 +235,7 @@ def vote_key(
         if rule.witness not in run.columns:
             msg = f"{rule.label} needs field {rule.witness!r}, which the records do not have"
             raise InvalidValueError(msg)
-        witnesses = witness_words(run.columns[rule.witness], run.clusters)
+        witnesses = (run.columns[rule.witness], run.clusters)
     table = ballots(rule, values, clusters=clusters, sources=sources, witnesses=witnesses)
     witnessed = table["witnessed"].to_numpy()
     return (
