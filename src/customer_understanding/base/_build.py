@@ -231,9 +231,10 @@ def golden_inputs(
     """
     categories = {f: records.categories[f] for f in fields if f in records.categories}
     readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
-    for field in _VOCABULARY_FIELDS:
+    vocabulary = policy.vocabulary
+    for field in _VOCABULARY_FIELDS if vocabulary is not None else ():
         if field in readable and isinstance(records, AccountRecords):
-            term = getattr(policy.vocabulary, field)
+            term = getattr(vocabulary, field)
             labels = categories[field]
             terms = np.array([term(label) for label in labels] + [None], dtype=object)
             codes = records.column(field)

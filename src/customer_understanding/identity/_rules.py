@@ -288,7 +288,8 @@ class Survivorship:
     vocabulary
         The terms golden accounts are written in: the customer base folds each account
         record's industry and country to this vocabulary's terms before the rules
-        run, so that every system's spelling votes for one term.
+        run, so that every system's spelling votes for one term. ``None`` keeps them
+        as written (:meth:`by_evidence` gives the built-in vocabulary).
 
     Examples
     --------
@@ -301,7 +302,7 @@ class Survivorship:
     default: Rule = attrs.field(
         factory=lambda: SourcePriority(order=DEFAULT_PRIORITY), validator=_check_default
     )
-    vocabulary: AccountVocabulary = ACCOUNT_VOCABULARY
+    vocabulary: AccountVocabulary | None = None
 
     @classmethod
     def by_evidence(
