@@ -218,3 +218,17 @@ def test_golden_profiles_are_read_only(base: CustomerBase) -> None:
     frame.loc[0, "last_name"] = "changed"
     assert profiles.to_pandas().loc[0, "last_name"] == "Nilsson"
     assert repr(profiles).startswith("GoldenProfiles: 1 row, as of 2026-04-01")
+
+
+def test_one_accounts_golden_profiles_are_the_whole_bases() -> None:
+    base = CustomerBase.build(_sources())  # the linker's own entities this time
+    whole = base.golden("account").to_pandas()
+    account_id = whole["account_id"][0]
+    own = base.for_accounts([account_id]).golden("account").to_pandas()
+    pd.testing.assert_frame_equal(own, whole[whole["account_id"] == account_id])
+
+
+def test_a_base_without_records_has_no_golden_profiles() -> None:
+    profiles = CustomerBase.build([]).golden("contact")
+    assert len(profiles) == 0
+    assert list(profiles.to_pandas().columns[:2]) == ["contact_id", "email"]

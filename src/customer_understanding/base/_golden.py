@@ -131,32 +131,35 @@ def _frame(table: Table, fields: tuple[str, ...], id_column: str) -> pd.DataFram
 def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool) -> GoldenProfiles:
     """The golden profiles of ``level`` from the records known by ``as_of``.
 
-    With ``latest``, every record takes part (the base's own golden records), whatever
-    its creation time. Records that do not say when they were created always take part.
+    With ``latest``, these are the base's own golden records (every record took part,
+    whatever its creation time). Otherwise the rules run again over the records created
+    by ``as_of``; records that do not say when they were created always take part.
     """
-    kind: type[AccountTable] | type[ContactTable]
-    if level == "account":
-        records: Table = tables.account_records
-        entity, ids = tables.resolution.account_of_record, tables.resolution.account_ids
-        fields, kind = ACCOUNT_FIELDS, AccountTable
+    account = level == "account"
+    records: Table = tables.account_records if account else tables.contact_records
+    resolution = tables.resolution
+    entity = resolution.account_of_record if account else resolution.contact_of_record
+    fields = ACCOUNT_FIELDS if account else CONTACT_FIELDS
+    table: Table
+    if latest:
+        table = tables.accounts if account else tables.contacts
+        winners = dict(tables.account_winners if account else tables.contact_winners)
     else:
-        records = tables.contact_records
-        entity, ids = tables.resolution.contact_of_record, tables.resolution.contact_ids
-        fields, kind = CONTACT_FIELDS, ContactTable
-    created = records.column("created_at")
-    taken = np.flatnonzero(np.ones(len(records), bool) if latest else
-                           known_by(created, as_of) | (created == NAT))  # fmt: skip
-    records, entity = records.take(taken), entity[taken]
-    known = np.unique(entity)
-    n = len(ids)
-    values, winners, categories = golden_values(records, entity, n, fields, tables.survivorship)
-    table = kind.from_columns(
-        {**values, "id": np.asarray(ids, dtype=object)}, length=n, categories=categories
-    )
+        created = records.column("created_at")
+        taken = np.flatnonzero(known_by(created, as_of) | (created == NAT))
+        records, entity = records.take(taken), entity[taken]
+        ids = resolution.account_ids if account else resolution.contact_ids
+        kind: type[AccountTable] | type[ContactTable] = AccountTable if account else ContactTable
+        n = len(ids)
+        values, winners, categories = golden_values(records, entity, n, fields,
+                                                    tables.survivorship)  # fmt: skip
+        table = kind.from_columns(
+            {**values, "id": np.asarray(ids, dtype=object)}, length=n, categories=categories
+        )
     id_column = f"{level}_id"
-    golden = _frame(table, fields, id_column).iloc[known].reset_index(drop=True)
+    golden = _frame(table, fields, id_column).iloc[np.unique(entity)].reset_index(drop=True)
     evidence = _evidence(records, entity, winners, tables.survivorship, fields)
-    evidence.insert(0, id_column, np.asarray(ids, dtype=object)[evidence.pop("entity")])
+    evidence.insert(0, id_column, table.column("id")[evidence.pop("entity").to_numpy()])
     return GoldenProfiles(level=level, as_of=as_of, golden=golden, evidence=evidence)
 
 
