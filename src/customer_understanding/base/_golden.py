@@ -35,6 +35,7 @@ from customer_understanding.base._build import (
     golden_values,
     record_keys,
 )
+from customer_understanding.domain import AccountVocabulary
 from customer_understanding.identity import Survivorship, Vote, ballots
 from customer_understanding.tables import AccountTable, ContactTable, Table
 from customer_understanding.typing import Level
@@ -56,7 +57,8 @@ class GoldenProfiles(TableExport):
         The moment: only records created by then (or that do not say when) took part.
     golden
         One row per entity known by ``as_of``: its id (``account_id`` or
-        ``contact_id``) and its golden fields.
+        ``contact_id``) and its golden fields; accounts also have their
+        ``employee_band`` (:data:`~customer_understanding.domain.EMPLOYEE_BANDS`).
     evidence
         One row per entity, field and candidate spelling: the id, ``field``, ``value``
         (the winning writing, or the commonest writing of a runner-up), ``won``,
@@ -124,8 +126,11 @@ def latest_record(tables: Tables) -> Moment:
 
 
 def _frame(table: Table, fields: tuple[str, ...], id_column: str) -> pd.DataFrame:
-    frame = table.to_pandas()
-    return frame[["id", *fields]].rename(columns={"id": id_column})
+    frame = table.to_pandas()[["id", *fields]].rename(columns={"id": id_column})
+    if "employees" in frame.columns:  # head counts also in the vocabulary's bands
+        bands = [AccountVocabulary.employee_band(count) for count in frame["employees"]]
+        frame.insert(list(frame.columns).index("employees") + 1, "employee_band", bands)
+    return frame
 
 
 def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool) -> GoldenProfiles:
