@@ -1,6 +1,10 @@
+from random import Random
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from customer_understanding import InvalidValueError
 from customer_understanding.identity import (
@@ -202,3 +206,34 @@ def test_golden_records_votes_with_sources_and_provenance() -> None:
         "vote(name, witness email)",
         "vote(email, work first)",
     }
+
+
+_NAMES = st.sampled_from(["Nilsson", "NILSSON", "Nilssno", "Lee", "A.", None])
+_SYSTEMS = st.sampled_from(["salesforce", "hubspot", "zendesk", "web"])
+
+
+@given(
+    st.lists(st.tuples(_NAMES, _SYSTEMS, st.integers(0, 2)), min_size=1, max_size=12),
+    st.randoms(use_true_random=False),
+)
+def test_any_record_order_gives_the_same_winners(
+    rows: list[tuple[str | None, str, int]], shuffle: Random
+) -> None:
+    def winners(order: list[int]) -> dict[int, str | None]:
+        names = np.array([rows[i][0] for i in order], dtype=object)
+        clusters = np.array([rows[i][2] for i in order], dtype=np.int64)
+        chosen = survivors(
+            {"last": names, "email": np.array([f"{n}@acme.com" for n in names], dtype=object)},
+            clusters,
+            n_clusters=3,
+            ids=np.array(order),
+            survivorship=Survivorship(default=Vote(spelling="name", witness="email")),
+            present={"last": pd.notna(names), "email": pd.notna(names)},
+            sources=np.array([rows[i][1] for i in order], dtype=object),
+        )["last"]
+        return {c: None if row < 0 else names[row] for c, row in enumerate(chosen)}
+
+    order = list(range(len(rows)))
+    shuffled = order.copy()
+    shuffle.shuffle(shuffled)
+    assert winners(order) == winners(shuffled)

@@ -11,8 +11,6 @@ kept as written, tidied of stray spaces, so nothing is lost.
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -21,14 +19,15 @@ import attrs
 
 from customer_understanding._core import frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain._normalize import normalize_name
 
 __all__ = ["ACCOUNT_VOCABULARY", "EMPLOYEE_BANDS", "AccountVocabulary", "fold_spelling"]
-
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def fold_spelling(value: str) -> str:
     """The key two spellings of one term share: no accents, case, punctuation or spaces.
+
+    It is :func:`normalize_name` without the spaces.
 
     Examples
     --------
@@ -37,8 +36,7 @@ def fold_spelling(value: str) -> str:
     >>> fold_spelling(" Österreich ")
     'osterreich'
     """
-    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
-    return _NOT_ALNUM.sub("", ascii_text.lower())
+    return normalize_name(value).replace(" ", "")
 
 
 # Broad sectors (Salesforce's standard picklist, coarsened), each with the spellings

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -72,14 +71,13 @@ def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.b
     return placeholder
 
 
-_LETTERS = re.compile(r"[^a-z]+")
+_NOT_LETTER = re.compile(r"[^a-z]+")
 
 
 def _words(address: str) -> list[str]:
     """The words of an address's local part, and each two neighbours run together."""
-    local = address.rsplit("@", 1)[0]
-    ascii_text = unicodedata.normalize("NFKD", local).encode("ascii", "ignore").decode("ascii")
-    words = [word for word in _LETTERS.split(ascii_text.lower()) if word]
+    local = normalize_name(address.rsplit("@", 1)[0])
+    words = [word for word in _NOT_LETTER.split(local) if word]
     return words + [a + b for a, b in itertools.pairwise(words)]
 
 
