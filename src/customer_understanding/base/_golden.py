@@ -27,14 +27,8 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import NotFoundError
-from customer_understanding.base._build import (
-    ACCOUNT_FIELDS,
-    CONTACT_FIELDS,
-    Tables,
-    golden_inputs,
-    golden_values,
-    record_keys,
-)
+from customer_understanding.base._build import ACCOUNT_FIELDS, CONTACT_FIELDS, Tables
+from customer_understanding.base._survive import golden_inputs, golden_values, record_keys
 from customer_understanding.domain import AccountVocabulary
 from customer_understanding.identity import Survivorship, Vote, ballots
 from customer_understanding.tables import AccountTable, ContactTable, Table
