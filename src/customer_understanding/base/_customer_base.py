@@ -11,7 +11,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
-from customer_understanding.base._golden import GoldenProfiles, golden_profiles, latest_record
+from customer_understanding.base._golden import GoldenProfiles, golden_profiles
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -322,14 +322,7 @@ class CustomerBase:
         >>> base.golden("contact", as_of="2025-06-30").to_pandas()["title"].tolist()
         ['Analyst']
         """
-        if level not in ("account", "contact"):
-            msg = f"level={level!r} is not one of: 'account', 'contact'"
-            raise InvalidValueError(msg)
-        if as_of is None and self._tables.event_span()[1] is None:
-            moment = latest_record(self._tables)  # a base of records without events
-        else:
-            moment = self._tables.moment(as_of)
-        return golden_profiles(self._tables, level, as_of=moment, latest=as_of is None)
+        return golden_profiles(self._tables, level, as_of=as_of)
 
     def opportunity(self, opportunity_id: str) -> Opportunity:
         """The opportunity with this id (``"system:source id"``), with its contact roles."""

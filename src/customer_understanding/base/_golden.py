@@ -26,13 +26,13 @@ from customer_understanding._core import (
     summary,
     typed_fields,
 )
-from customer_understanding._errors import NotFoundError
+from customer_understanding._errors import InvalidValueError, NotFoundError
 from customer_understanding.base._build import ACCOUNT_FIELDS, CONTACT_FIELDS, Tables
 from customer_understanding.base._survive import golden_inputs, golden_values, record_keys
 from customer_understanding.domain import AccountVocabulary
 from customer_understanding.identity import Survivorship, Vote, ballots
 from customer_understanding.tables import AccountTable, ContactTable, Table
-from customer_understanding.typing import Level
+from customer_understanding.typing import AsOf, Level
 
 __all__ = ["GoldenProfiles", "golden_profiles", "latest_record"]
 
@@ -127,13 +127,21 @@ def _frame(table: Table, fields: tuple[str, ...], id_column: str) -> pd.DataFram
     return frame
 
 
-def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool) -> GoldenProfiles:
+def golden_profiles(tables: Tables, level: object, *, as_of: AsOf) -> GoldenProfiles:
     """The golden profiles of ``level`` from the records known by ``as_of``.
 
-    With ``latest``, these are the base's own golden records (every record took part,
+    Without ``as_of``, these are the base's own golden records (every record took part,
     whatever its creation time). Otherwise the rules run again over the records created
     by ``as_of``; records that do not say when they were created always take part.
     """
+    if level not in ("account", "contact"):
+        msg = f"level={level!r} is not one of: 'account', 'contact'"
+        raise InvalidValueError(msg)
+    latest = as_of is None
+    if latest and tables.event_span()[1] is None:
+        moment = latest_record(tables)  # a base of records without events
+    else:
+        moment = tables.moment(as_of)
     account = level == "account"
     records: Table = tables.account_records if account else tables.contact_records
     resolution = tables.resolution
@@ -145,7 +153,7 @@ def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool
         winners = dict(tables.account_winners if account else tables.contact_winners)
     else:
         created = records.column("created_at")
-        taken = np.flatnonzero(known_by(created, as_of) | (created == NAT))
+        taken = np.flatnonzero(known_by(created, moment) | (created == NAT))
         records, entity = records.take(taken), entity[taken]
         ids = resolution.account_ids if account else resolution.contact_ids
         kind: type[AccountTable] | type[ContactTable] = AccountTable if account else ContactTable
@@ -155,11 +163,11 @@ def golden_profiles(tables: Tables, level: Level, *, as_of: Moment, latest: bool
         table = kind.from_columns(
             {**values, "id": np.asarray(ids, dtype=object)}, length=n, categories=categories
         )
-    id_column = f"{level}_id"
+    id_column = "account_id" if account else "contact_id"
     golden = _frame(table, fields, id_column).iloc[np.unique(entity)].reset_index(drop=True)
     evidence = _evidence(records, entity, winners, tables.survivorship, fields)
     evidence.insert(0, id_column, table.column("id")[evidence.pop("entity").to_numpy()])
-    return GoldenProfiles(level=level, as_of=as_of, golden=golden, evidence=evidence)
+    return GoldenProfiles(level=level, as_of=moment, golden=golden, evidence=evidence)
 
 
 def _evidence(
