@@ -137,6 +137,8 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "base.consent_in_force": lambda m: cu.base.consent_in_force(_base().tables, as_of=m),
     "base.CustomerBase.consents": lambda m: _base().consents(as_of=m),
     "CustomerBase.consents": lambda m: _base().consents(as_of=m),
+    "base.CustomerBase.golden": lambda m: _base().golden("account", as_of=m),
+    "CustomerBase.golden": lambda m: _base().golden("contact", as_of=m),
     "committee.assign_roles": lambda m: committee.assign_roles(
         _base().tables.contacts, roles=_base().tables.contact_roles,
         deals=_base().tables.opportunities, as_of=m),

@@ -36,6 +36,7 @@ ANY_VALUE = {
 #: Instances of classes that have no all-default constructor.
 EXAMPLES: dict[str, Callable[[], object]] = {
     "Account": lambda: cu.Account(id="a1", name="Acme"),
+    "AccountVocabulary": lambda: cu.domain.ACCOUNT_VOCABULARY,
     "Contact": lambda: cu.Contact(id="c1", email="ann@acme.com"),
     "Consent": lambda: cu.Consent(purpose="marketing_email", status="granted"),
     "Interaction": lambda: cu.Interaction(id="i1", occurred_at="2026-03-01", type="webinar"),

@@ -110,6 +110,7 @@ RECIPES: dict[str, Callable[[], object]] = {
     "EcmLinks": lambda: identity.ecm_links(_needs("recordlinkage") or _link()),
     "FunnelTable": lambda: journeys.Funnel(steps=("mql", "sql")).measure(
         journeys.stage_history(_base(), level="contact"), as_of=AS_OF),
+    "GoldenProfiles": lambda: _base().golden("contact", as_of=AS_OF),
     "GoldenRecords": lambda: identity.golden_records(
         _records().rename(columns={"id": "record"}), _link().clusters),
     "KpiTables": _kpi,

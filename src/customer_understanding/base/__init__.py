@@ -8,6 +8,7 @@ from customer_understanding.base._build import Tables
 from customer_understanding.base._consent import TRACKED, consent_status
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._customer_base import CustomerBase
+from customer_understanding.base._golden import GoldenProfiles
 from customer_understanding.base._summary import BaseSummary
 
 __all__ = [
@@ -15,6 +16,7 @@ __all__ = [
     "BaseSummary",
     "ConsentRegister",
     "CustomerBase",
+    "GoldenProfiles",
     "Tables",
     "consent_in_force",
     "consent_status",

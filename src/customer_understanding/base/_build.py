@@ -26,13 +26,13 @@ from customer_understanding.base._consent import (
 )
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
+from customer_understanding.base._survive import golden_values, record_keys
 from customer_understanding.base._titles import fill_from_titles
 from customer_understanding.domain import DEFAULT_TITLE_RULES, FREE_MAIL_DOMAINS, TitleRule
 from customer_understanding.identity import (
     LeadToAccount,
     Resolution,
     Survivorship,
-    survivors,
 )
 from customer_understanding.tables import (
     AccountRecords,
@@ -48,17 +48,24 @@ from customer_understanding.tables import (
 )
 from customer_understanding.typing import Resolver, TableSource
 
-__all__ = ["GOLDEN_FIELDS", "Tables", "build_tables"]
+__all__ = [
+    "ACCOUNT_FIELDS",
+    "CONTACT_FIELDS",
+    "GOLDEN_FIELDS",
+    "Tables",
+    "build_tables",
+    "contact_facts",
+]
 
-_ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
-_CONTACT_FIELDS = tuple(
+ACCOUNT_FIELDS = tuple(n for n in AccountTable.SCHEMA.names if n not in ("id", "parent"))
+CONTACT_FIELDS = tuple(
     n
     for n in ContactTable.SCHEMA.names
     if n not in ("id", "account", "account_confidence", "account_method")
     and not n.endswith("_confidence")
 )
 #: The fields a golden account or contact is made of, each decided by a survivorship rule.
-GOLDEN_FIELDS = frozenset(_ACCOUNT_FIELDS) | frozenset(_CONTACT_FIELDS)
+GOLDEN_FIELDS = frozenset(ACCOUNT_FIELDS) | frozenset(CONTACT_FIELDS)
 
 
 def _winners(value: Mapping[str, Any]) -> Mapping[str, npt.NDArray[np.int64]]:
@@ -112,6 +119,7 @@ class Tables:
     contact_winners: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_winners)
     survivorship: Survivorship = attrs.field(factory=Survivorship)
     consents: ConsentTable = attrs.field(factory=ConsentTable.empty)
+    title_rules: tuple[TitleRule, ...] = attrs.field(default=DEFAULT_TITLE_RULES, repr=False)
     span: tuple[int | None, int | None] | None = attrs.field(default=None, repr=False)
 
     def for_accounts(self, account_ids: Iterable[str]) -> Tables:
@@ -193,58 +201,6 @@ class Tables:
         return resolve_moment(value, earliest=earliest, latest=latest, name=name)
 
 
-def _golden(
-    records: Table,
-    entity: npt.NDArray[np.int64],
-    n: int,
-    fields: tuple[str, ...],
-    policy: Survivorship,
-) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
-    """Each golden field's value per entity, by the field's survivorship rule."""
-    categories = {f: records.categories[f] for f in fields if f in records.categories}
-    # Rules read category labels (a most-complete label, a most-frequent one), not codes.
-    readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
-    winners = survivors(
-        readable,
-        entity,
-        survivorship=policy,
-        present={f: ~_missing(records.column(f), records.SCHEMA[f]) for f in fields},
-        n_clusters=n,
-        sources=records.labels("system"),
-        times=records.column("created_at"),
-        ids=_record_keys(records),
-    )
-    values: dict[str, Any] = {}
-    for field, rows in winners.items():
-        column = records.column(field)
-        value = np.full(n, records.SCHEMA[field].missing, dtype=column.dtype)
-        found = rows >= 0
-        value[found] = column[rows[found]]
-        values[field] = value
-    return values, winners, categories
-
-
-def _record_keys(records: Table) -> npt.NDArray[np.object_]:
-    """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
-    system = pd.Series(records.labels("system"), dtype="string").fillna("")
-    source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
-    keys: npt.NDArray[np.object_] = (system + ":" + source_id).to_numpy(dtype=object)
-    return keys
-
-
-def _missing(array: npt.NDArray[Any], column: Any) -> npt.NDArray[np.bool_]:
-    missing: npt.NDArray[np.bool_]
-    if column.kind == "text":
-        missing = pd.isna(array)
-    elif column.kind == "float":
-        missing = np.isnan(array)
-    elif column.kind == "time":
-        missing = array == NAT
-    else:
-        missing = array < 0  # category codes and row indexes
-    return missing
-
-
 # Systems whose contact-to-account links are trusted first, when two are equally confident.
 _LINK_TRUST = ("salesforce", "hubspot", "zendesk")
 
@@ -259,7 +215,7 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
     rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
     created = records.column("created_at")
     newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
-    key = pd.factorize(_record_keys(records), sort=True)[0]
+    key = pd.factorize(record_keys(records), sort=True)[0]
     order = np.lexsort((key, newest_first, rank, entity))
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))
@@ -271,7 +227,7 @@ def _accounts(
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.account_of_record
     n = resolution.n_accounts
-    values, winners, categories = _golden(records, entity, n, _ACCOUNT_FIELDS, policy)
+    values, winners, categories = golden_values(records, entity, n, ACCOUNT_FIELDS, policy)
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
         records.with_columns(source_id=records.column("parent_ref")), "source_id"
     )
@@ -344,14 +300,18 @@ def _contact_accounts(
 def _contacts(
     records: ContactRecords,
     resolution: Resolution,
+    *,
     account_records: AccountRecords,
     policy: Survivorship,
     title_rules: Sequence[TitleRule],
+    consents: ConsentTable,
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
-    values, winners, categories = _golden(records, entity, n, _CONTACT_FIELDS, policy)
-    values, categories = fill_from_titles(values, categories, n=n, rules=title_rules)
+    values, winners, categories = golden_values(records, entity, n, CONTACT_FIELDS, policy)
+    values, categories = contact_facts(
+        values, categories, title_rules=title_rules, consents=consents
+    )
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(records, resolution, account_records)
     values["account"] = account
@@ -409,11 +369,11 @@ def build_tables(
     opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
     contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
     accounts, account_winners = _accounts(account_records, resolution, survivorship)
-    contacts, contact_winners = _contacts(
-        contact_records, resolution, account_records, survivorship, title_rules
-    )
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
-    contacts = _consent_in_force(contacts, consents)
+    contacts, contact_winners = _contacts(
+        contact_records, resolution, account_records=account_records, policy=survivorship,
+        title_rules=title_rules, consents=consents,
+    )  # fmt: skip
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),
         contact_records,
@@ -452,18 +412,31 @@ def build_tables(
         contact_winners=contact_winners,
         survivorship=survivorship,
         consents=consents,
+        title_rules=tuple(title_rules),
     )
 
 
-def _consent_in_force(contacts: ContactTable, consents: ConsentTable) -> ContactTable:
-    """The golden marketing consent is the statement in force, not a survivorship vote."""
-    rows = consent_rows(consents, len(contacts), purpose="marketing", channel="email")
-    return contacts.with_columns(marketing_consent=_codes(contacts, status_labels(consents, rows)))
+def contact_facts(
+    values: dict[str, Any],
+    categories: dict[str, Any],
+    *,
+    title_rules: Sequence[TitleRule],
+    consents: ConsentTable,
+    moment: int | None = None,
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Golden contact values completed the one way: titles read, consent in force.
 
-
-def _codes(contacts: ContactTable, labels: npt.NDArray[np.object_]) -> npt.NDArray[np.int32]:
-    known = contacts.categories["marketing_consent"]
-    return np.array([known.index(label) for label in labels], dtype=np.int32)
+    Seniority and department are read from titles where no record states them, and the
+    marketing consent is the statement in force (at ``moment`` when given) rather than a
+    survivorship vote. The build and golden profiles as of a moment both come through
+    here, so they cannot disagree.
+    """
+    n = len(values["title"])
+    values, categories = fill_from_titles(values, categories, n=n, rules=title_rules)
+    rows = consent_rows(consents, n, purpose="marketing", channel="email", moment=moment)
+    values["marketing_consent"] = status_labels(consents, rows)
+    categories.pop("marketing_consent", None)
+    return values, categories
 
 
 def _stage_subjects(

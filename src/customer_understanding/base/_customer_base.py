@@ -13,6 +13,7 @@ from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
+from customer_understanding.base._golden import GoldenProfiles, golden_profiles
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -49,7 +50,7 @@ from customer_understanding.identity import (
 )
 from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
 from customer_understanding.tables import Table, from_nanos
-from customer_understanding.typing import AsOf, Resolver
+from customer_understanding.typing import AsOf, Level, Resolver
 
 __all__ = ["CustomerBase"]
 
@@ -116,11 +117,16 @@ class CustomerBase:
         survivorship
             How each golden field is chosen among an entity's records: a
             :class:`~customer_understanding.identity.Survivorship`, or a mapping of field
-            name to rule (``{"last_name": MostFrequent()}``) with the default rule for
-            the other fields: the most trusted system
-            (:data:`~customer_understanding.identity.DEFAULT_PRIORITY`), then the newest
-            record. Which record won each field is kept in ``tables.account_winners``
-            and ``tables.contact_winners``.
+            name to rule (``{"last_name": MostFrequent()}``) put over the default
+            rules. By default golden records are chosen by evidence
+            (:meth:`Survivorship.by_evidence
+            <customer_understanding.identity.Survivorship.by_evidence>`): names, e-mail
+            and company fields are voted on across records and systems, work e-mail
+            first; the newest phone and title win; industry and country are written in
+            one vocabulary; other fields trust the systems in the order of
+            :data:`~customer_understanding.identity.DEFAULT_PRIORITY`. Which record won
+            each field is kept in ``tables.account_winners`` and
+            ``tables.contact_winners``; :meth:`provenance` explains one entity's values.
         id_key
             The secret entity ids are keyed with (text or bytes, at least 16 bytes):
             the same data gives the same ids under the same secret, and nobody without
@@ -330,6 +336,38 @@ class CustomerBase:
         """The contact with this id, with its provenance and marketing consent."""
         return contact_at(self._tables, self._row(self._contact_rows, contact_id, "contact"))
 
+    def golden(self, level: Level = "contact", *, as_of: AsOf = None) -> GoldenProfiles:
+        """Golden accounts or contacts as of a moment, with every value's evidence.
+
+        Without ``as_of`` these are the base's own golden records. With it, the same
+        survivorship rules run over the records created by then (records that do not
+        say when count as always there), so a profile reads as it would have then;
+        entities with no record yet are left out.
+
+        Raises
+        ------
+        InvalidValueError
+            If ``level`` is not ``"account"`` or ``"contact"``, or ``as_of`` is not a
+            moment (or is before the first event).
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> crm = cu.Source(name="crm", mapping="salesforce.Contact", data=[
+        ...     {"Id": "1", "Email": "ann@acme.com", "Title": "Analyst",
+        ...      "CreatedDate": "2025-01-01"},
+        ...     {"Id": "2", "Email": "ann@acme.com", "Title": "Head of Data",
+        ...      "CreatedDate": "2026-01-01"}])
+        >>> web = cu.Source(name="web", mapping="web.visits", data=[
+        ...     {"visit_id": "v1", "timestamp": "2025-01-01", "email": "ann@acme.com"}])
+        >>> base = cu.CustomerBase.build([crm, web])
+        >>> base.golden("contact").to_pandas()["title"].tolist()
+        ['Head of Data']
+        >>> base.golden("contact", as_of="2025-06-30").to_pandas()["title"].tolist()
+        ['Analyst']
+        """
+        return golden_profiles(self._tables, level, as_of=as_of)
+
     def opportunity(self, opportunity_id: str) -> Opportunity:
         """The opportunity with this id (``"system:source id"``), with its contact roles."""
         row = self._row(self._opportunity_rows, opportunity_id, "opportunity")
@@ -534,7 +572,7 @@ class CustomerBase:
 
 
 def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorship:
-    policy = value if isinstance(value, Survivorship) else Survivorship(rules=value or {})
+    policy = value if isinstance(value, Survivorship) else Survivorship.by_evidence(value)
     unknown = sorted(set(policy.rules) - GOLDEN_FIELDS)
     if unknown:
         msg = (

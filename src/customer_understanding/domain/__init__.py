@@ -23,6 +23,12 @@ from customer_understanding.domain._entities import (
     Contact,
     latest_consent,
 )
+from customer_understanding.domain._firmographics import (
+    ACCOUNT_VOCABULARY,
+    EMPLOYEE_BANDS,
+    AccountVocabulary,
+    fold_spelling,
+)
 from customer_understanding.domain._normalize import (
     FREE_MAIL_DOMAINS,
     normalize_domain,
@@ -56,13 +62,16 @@ from customer_understanding.domain._vocab import (
 )
 
 __all__ = [
+    "ACCOUNT_VOCABULARY",
     "CHANNELS",
     "CONSENT_CAUTION",
     "DEFAULT_TITLE_RULES",
+    "EMPLOYEE_BANDS",
     "FREE_MAIL_DOMAINS",
     "INTERACTION_TYPES",
     "Account",
     "AccountId",
+    "AccountVocabulary",
     "Consent",
     "ConsentPurpose",
     "ConsentStatus",
@@ -85,6 +94,7 @@ __all__ = [
     "StageChange",
     "TitleReading",
     "TitleRule",
+    "fold_spelling",
     "fold_title",
     "latest_consent",
     "normalize_domain",

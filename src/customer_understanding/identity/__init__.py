@@ -56,16 +56,20 @@ from customer_understanding.identity._resolver import ProbabilisticResolver
 from customer_understanding.identity._result import LinkResult
 from customer_understanding.identity._rules import (
     DEFAULT_PRIORITY,
+    EVIDENCE_RULES,
     Custom,
     MostComplete,
     MostFrequent,
     MostRecent,
     Rule,
     SourcePriority,
+    Spelling,
     Survivorship,
+    Vote,
 )
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
+from customer_understanding.identity._votes import ballots
 
 if TYPE_CHECKING:
     from customer_understanding.identity._recordlinkage import (
@@ -80,6 +84,7 @@ _ADAPTER = frozenset({"EcmLinks", "candidate_pairs", "compare_pairs", "ecm_links
 
 __all__ = [
     "DEFAULT_PRIORITY",
+    "EVIDENCE_RULES",
     "ID_KEY_VARIABLE",
     "KINDS",
     "ROLE_MAILBOXES",
@@ -108,7 +113,10 @@ __all__ = [
     "Scores",
     "SharedInboxes",
     "SourcePriority",
+    "Spelling",
     "Survivorship",
+    "Vote",
+    "ballots",
     "blocking_report",
     "candidate_pairs",
     "cluster_scores",

@@ -25,7 +25,9 @@ from customer_understanding.identity._rules import (
     Rule,
     SourcePriority,
     Survivorship,
+    Vote,
 )
+from customer_understanding.identity._votes import vote_key
 
 __all__ = ["survivors"]
 
@@ -41,8 +43,10 @@ class _Columns:
         sources: npt.NDArray[Any] | None,
         times: npt.NDArray[np.int64] | None,
         ids: npt.NDArray[Any] | None,
+        columns: Mapping[str, npt.NDArray[Any]],
     ) -> None:
         self.clusters = clusters
+        self.columns = columns
         self.n_clusters = n_clusters
         self.sources = sources
         self.times = times
@@ -56,7 +60,9 @@ class _Columns:
         self.newest = newest
         self._orders: dict[Rule, npt.NDArray[np.intp]] = {}
 
-    def source_rank(self, rule: SourcePriority) -> npt.NDArray[np.int64]:
+    def source_rank(self, rule: SourcePriority | Vote) -> npt.NDArray[np.int64]:
+        if self.sources is None and isinstance(rule, Vote):
+            return np.zeros(len(self.clusters), dtype=np.int64)  # no source: all trusted alike
         if self.sources is None:
             msg = f"{rule.label} needs the source of each record"
             raise InvalidValueError(msg)
@@ -141,6 +147,9 @@ def _winners(
     rows = np.flatnonzero(present)
     if isinstance(rule, Custom):
         return _custom(rule, field, values, rows, run)
+    if isinstance(rule, Vote):
+        sort_key = vote_key(rule, values[rows], rows, run)
+        return _firsts(rows[np.lexsort(sort_key)], run)
     key = _value_key(rule, values[rows], run.clusters[rows])
     order = rows[np.lexsort((run.rank[rows], run.newest[rows], key, run.clusters[rows]))]
     return _firsts(order, run)
@@ -197,7 +206,7 @@ def survivors(
         low, high = clusters.min(), clusters.max()
         msg = f"clusters must be numbered 0 … {n_clusters - 1}, got {low} … {high}"
         raise InvalidValueError(msg)
-    run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids)
+    run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values)
     return {
         field: _winners(field, column, present[field], survivorship.rule_of(field), run)
         for field, column in values.items()

@@ -15,6 +15,7 @@ from customer_understanding._errors import IngestError, InvalidValueError, Unkno
 from customer_understanding.domain import INTERACTION_TYPES
 from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
 from customer_understanding.ingest._mapping import SourceMapping
+from customer_understanding.ingest._names import split_full_names
 from customer_understanding.ingest._parse import (
     PARSERS,
     Parsed,
@@ -308,16 +309,7 @@ class _Loader:
         full = self.columns.pop("full_name", None)
         if full is None or "last_name" in self.columns:
             return
-        if not len(full):  # str.rsplit(expand=True) gives no columns for no rows
-            self.columns["first_name"] = self.columns["last_name"] = np.asarray(full, object)
-            return
-        parts = pd.Series(full, dtype="string").str.rsplit(" ", n=1, expand=True)
-        has_two = parts[1].notna() if 1 in parts.columns else pd.Series(False, index=parts.index)
-        last = parts[1].where(has_two, parts[0]) if 1 in parts.columns else parts[0]
-        first = _objects(parts[0])
-        first[~has_two.to_numpy()] = None
-        self.columns["first_name"] = first
-        self.columns["last_name"] = _objects(last)
+        self.columns["first_name"], self.columns["last_name"] = split_full_names(full)
 
     def _default_from_type(self, *fields: str) -> None:
         types = pd.Series(self.columns["type"], dtype=object)

@@ -1,0 +1,128 @@
+"""The golden part of the build: each golden field's value per entity, by its rule.
+
+Account industry and country are first written in the survivorship's vocabulary; a phone
+that does not parse may win only where no record has one that does. Shared by the build
+and by golden profiles as of a moment.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import NAT
+from customer_understanding.identity import Survivorship, survivors
+from customer_understanding.tables import AccountRecords, Table
+
+__all__ = ["golden_inputs", "golden_values", "record_keys"]
+
+
+def golden_values(
+    records: Table,
+    entity: npt.NDArray[np.int64],
+    n: int,
+    fields: tuple[str, ...],
+    policy: Survivorship,
+) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
+    """Each golden field's value per entity, by the field's survivorship rule."""
+    readable, categories = golden_inputs(records, fields, policy)
+    winners = survivors(
+        readable,
+        entity,
+        survivorship=policy,
+        present=_present(records, entity, fields),
+        n_clusters=n,
+        sources=records.labels("system"),
+        times=records.column("created_at"),
+        ids=record_keys(records),
+    )
+    values: dict[str, Any] = {}
+    for field, rows in winners.items():
+        column = _stored(records, field, readable[field], categories)
+        value = np.full(n, records.SCHEMA[field].missing, dtype=column.dtype)
+        found = rows >= 0
+        value[found] = column[rows[found]]
+        values[field] = value
+    return values, winners, categories
+
+
+#: Account fields written in the survivorship's vocabulary before the rules run.
+_VOCABULARY_FIELDS = ("industry", "country")
+
+
+def golden_inputs(
+    records: Table, fields: tuple[str, ...], policy: Survivorship
+) -> tuple[dict[str, npt.NDArray[Any]], dict[str, tuple[str, ...]]]:
+    """The values the rules read, and each category field's labels.
+
+    Rules read labels, not codes; industry and country are put in the vocabulary's terms.
+    """
+    categories = {f: records.categories[f] for f in fields if f in records.categories}
+    readable = {f: records.labels(f) if f in categories else records.column(f) for f in fields}
+    vocabulary = policy.vocabulary
+    for field in _VOCABULARY_FIELDS if vocabulary is not None else ():
+        if field in readable and isinstance(records, AccountRecords):
+            term = getattr(vocabulary, field)
+            labels = categories[field]
+            terms = np.array([term(label) for label in labels] + [None], dtype=object)
+            codes = records.column(field)
+            readable[field] = terms[np.where(codes < 0, len(labels), codes)]
+            categories[field] = tuple(sorted({t for t in terms.tolist() if t is not None}))
+    return readable, categories
+
+
+def _stored(
+    records: Table,
+    field: str,
+    readable: npt.NDArray[Any],
+    categories: Mapping[str, tuple[str, ...]],
+) -> npt.NDArray[Any]:
+    """The column golden values are taken from: stored codes, recoded to folded terms."""
+    column = records.column(field)
+    if field in categories and categories[field] != records.categories.get(field):
+        position = {label: code for code, label in enumerate(categories[field])}
+        recoded = pd.Series(readable, dtype=object).map(position).fillna(-1)
+        return np.asarray(recoded.to_numpy(), dtype=column.dtype)
+    return column
+
+
+def _present(
+    records: Table, entity: npt.NDArray[np.int64], fields: tuple[str, ...]
+) -> dict[str, npt.NDArray[np.bool_]]:
+    """Which records may win each field: those with a value.
+
+    A phone that does not parse may win only for a person none of whose records has one
+    that does.
+    """
+    present = {f: ~_missing(records.column(f), records.SCHEMA[f]) for f in fields}
+    if "phone" in present and "phone_normalized" in present:
+        valid = present["phone_normalized"]
+        has_valid = np.zeros(int(entity.max(initial=-1)) + 1, dtype=bool)
+        has_valid[entity[valid]] = True
+        present["phone"] = present["phone"] & (valid | ~has_valid[entity])
+    return present
+
+
+def record_keys(records: Table) -> npt.NDArray[np.object_]:
+    """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
+    system = pd.Series(records.labels("system"), dtype="string").fillna("")
+    source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
+    keys: npt.NDArray[np.object_] = (system + ":" + source_id).to_numpy(dtype=object)
+    return keys
+
+
+def _missing(array: npt.NDArray[Any], column: Any) -> npt.NDArray[np.bool_]:
+    missing: npt.NDArray[np.bool_]
+    if column.kind == "text":
+        missing = pd.isna(array)
+    elif column.kind == "float":
+        missing = np.isnan(array)
+    elif column.kind == "time":
+        missing = array == NAT
+    else:
+        missing = array < 0  # category codes and row indexes
+    return missing

@@ -1,0 +1,250 @@
+"""Voting on spellings: the evidence behind :class:`Vote`, for the engine and for provenance.
+
+Every candidate record gets the support of its value's spelling within its cluster: the
+number of distinct systems and of records carrying it, and how many records write it
+exactly alike. The engine sorts on these; :func:`ballots` hands them to the provenance
+tables that show the runners-up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import (
+    FREE_MAIL_DOMAINS,
+    AccountVocabulary,
+    normalize_name,
+    normalize_organisation,
+)
+from customer_understanding.domain import fold_spelling as _fold
+from customer_understanding.identity._rules import Vote
+
+__all__ = ["ballots", "vote_key", "witness_words"]
+
+
+def _digits(value: str) -> str:
+    return "".join(ch for ch in value if ch.isdigit())
+
+
+def _band(value: Any) -> str:
+    return AccountVocabulary.employee_band(value) or ""
+
+
+_SPELLINGS: dict[str, Callable[[Any], str]] = {
+    "exact": str,
+    "text": lambda value: _fold(str(value)),
+    "name": lambda value: normalize_name(str(value)),
+    "organisation": lambda value: normalize_organisation(str(value)),
+    "email": lambda value: str(value).strip().casefold(),
+    "phone": lambda value: _digits(str(value)),
+    "employee_band": _band,
+}
+
+
+def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    """Each value's spelling key; a value that folds to nothing keeps its own text."""
+    spell = _SPELLINGS[rule.spelling]
+    codes, unique = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    folded = np.array([spell(value) or f"={value}" for value in unique], dtype=object)
+    keys: npt.NDArray[np.object_] = folded[codes] if len(folded) else np.array([], dtype=object)
+    return keys
+
+
+def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Values that win only when nothing better is there: free-mail, initials."""
+    if not (rule.work_email_first or rule.spelling == "name"):
+        return np.zeros(len(keys), dtype=bool)
+    codes, unique = pd.factorize(keys)
+    if rule.work_email_first:
+        flags = [str(key).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for key in unique]
+    else:
+        flags = [len(str(key)) <= 1 for key in unique]
+    placeholder: npt.NDArray[np.bool_] = np.asarray(flags, dtype=bool)[codes]
+    return placeholder
+
+
+_NOT_LETTER = re.compile(r"[^a-z]+")
+
+
+def _words(address: str) -> list[str]:
+    """The words of an address's local part, and each two neighbours run together."""
+    local = normalize_name(address.rsplit("@", 1)[0])
+    words = [word for word in _NOT_LETTER.split(local) if word]
+    return words + [a + b for a, b in itertools.pairwise(words)]
+
+
+def _strength(key: str, words: Iterable[str]) -> int:
+    """How well a spelling matches the words of some addresses (0-3).
+
+    3: it is one of the words; 2: a word with one more letter first or last; 1: a word's
+    beginning or end; 0: none of these.
+    """
+    key = key.replace(" ", "")
+    best = 0
+    for word in words if len(key) >= 2 else ():
+        if word == key:
+            return 3
+        if key in (word[1:], word[:-1]):
+            best = 2
+        elif len(key) >= 3 and (word.startswith(key) or word.endswith(key)):
+            best = max(best, 1)
+    return best
+
+
+def _codes(values: Any) -> npt.NDArray[np.int64]:
+    codes: npt.NDArray[np.int64] = pd.factorize(np.asarray(values))[0].astype(np.int64)
+    return codes
+
+
+def _per_group(groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """For each element, how many elements share its group."""
+    counts: npt.NDArray[np.int64] = np.bincount(groups)[groups] if len(groups) else groups
+    return counts
+
+
+def _witnessed(
+    pairs: tuple[npt.NDArray[np.int64], npt.NDArray[Any]],
+    contested: npt.NDArray[np.bool_],
+    witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]],
+) -> npt.NDArray[np.int64]:
+    """Each contested candidate's corroboration by its cluster's addresses."""
+    clusters, keys = pairs
+    strength = np.zeros(len(clusters), dtype=np.int64)
+    rows = np.flatnonzero(contested)
+    if not len(rows):
+        return strength
+    values, owners = witnesses
+    kept = np.isin(owners, clusters[rows])
+    words = witness_words(values[kept], owners[kept])
+    found: dict[tuple[int, str], int] = {}
+    for row in rows.tolist():
+        pair = (int(clusters[row]), str(keys[row]))
+        if pair not in found:
+            found[pair] = _strength(pair[1], words.get(pair[0], ()))
+        strength[row] = found[pair]
+    return strength
+
+
+def witness_words(
+    values: npt.NDArray[Any], clusters: npt.NDArray[np.int64]
+) -> dict[int, list[str]]:
+    """Per cluster, the words of its records' addresses (``values`` of the witness field).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> witness_words(np.array(["ann.lee@acme.com", None]), np.array([0, 0]))
+    {0: ['ann', 'lee', 'annlee']}
+    """
+    words: dict[int, list[str]] = {}
+    for cluster, value in zip(clusters.tolist(), values.tolist(), strict=True):
+        if isinstance(value, str) and value:
+            words.setdefault(cluster, []).extend(_words(value))
+    return words
+
+
+def ballots(
+    rule: Vote,
+    values: npt.NDArray[Any],
+    *,
+    clusters: npt.NDArray[np.int64],
+    sources: npt.NDArray[Any] | None,
+    witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]] | None = None,
+) -> pd.DataFrame:
+    """Per candidate record: its spelling ``key`` and that spelling's support in its cluster.
+
+    Columns: ``cluster``, ``key``, ``systems`` and ``records`` (distinct systems and
+    records carrying the spelling), ``alike`` (records writing the value exactly
+    alike), ``placeholder`` (the value stands in for a better one: an address at a
+    consumer mailbox when the rule puts work e-mail first, an initial for a name),
+    ``witnessed`` (0-3: how well the cluster's ``witnesses`` — the witness field's
+    values and their clusters — corroborate the spelling, see :class:`Vote`; only where
+    the cluster's spellings differ) and ``elsewhere`` (how many other clusters carry the
+    spelling: a name many people share is likelier than a one-off spelling, which
+    decides when the evidence inside a cluster is even).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = ballots(Vote(spelling="name"), np.array(["Nilsson", "NILSSON", "Nilssno"]),
+    ...     clusters=np.zeros(3, dtype=np.int64),
+    ...     sources=np.array(["hubspot", "zendesk", "salesforce"]))
+    >>> table[["key", "systems", "records", "alike", "elsewhere"]].values.tolist()
+    [['nilsson', 2, 2, 1, 0], ['nilsson', 2, 2, 1, 0], ['nilssno', 1, 1, 1, 0]]
+    """
+    clusters = np.asarray(clusters, dtype=np.int64)
+    keys = _keys(rule, values)
+    key = _codes(keys)
+    pair = _codes(clusters * np.int64(max(int(key.max(initial=0)) + 1, 1)) + key)
+    source = _codes(pd.Series(sources, dtype=object).fillna("")) if sources is not None else key * 0
+    written = _codes(pd.Series(values, dtype=object).astype(str))
+    # One entry per distinct (cluster, spelling): what the spelling's support is counted on.
+    first = np.unique(pair, return_index=True)[1]
+    spellings_in_cluster = np.bincount(clusters[first], minlength=int(clusters.max(initial=-1)) + 1)
+    per_source = np.unique(
+        pair * np.int64(int(source.max(initial=0)) + 1) + source, return_index=True
+    )[1]
+    out = pd.DataFrame(
+        {
+            "cluster": clusters,
+            "key": keys,
+            "systems": np.bincount(pair[per_source], minlength=len(first))[pair],
+            "records": _per_group(pair),
+            "alike": _per_group(
+                _codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)
+            ),
+            "placeholder": _placeholders(rule, keys),
+            "witnessed": np.zeros(len(clusters), dtype=np.int64),
+            "elsewhere": np.bincount(key[first], minlength=int(key.max(initial=-1)) + 1)[key] - 1,
+        }
+    )
+    if witnesses is not None and len(clusters):
+        contested = spellings_in_cluster[clusters] > 1
+        out["witnessed"] = _witnessed((clusters, keys), contested, witnesses)
+    return out
+
+
+class _Run(Protocol):
+    clusters: npt.NDArray[np.int64]
+    columns: Mapping[str, npt.NDArray[Any]]
+    sources: npt.NDArray[Any] | None
+    newest: npt.NDArray[np.int64]
+    rank: npt.NDArray[np.int64]
+
+    def source_rank(self, rule: Vote) -> npt.NDArray[np.int64]: ...
+
+
+def vote_key(
+    rule: Vote, values: npt.NDArray[Any], rows: npt.NDArray[np.intp], run: _Run
+) -> tuple[npt.NDArray[Any], ...]:
+    """The ``np.lexsort`` keys that put each cluster's winning candidate first."""
+    clusters = run.clusters[rows]
+    sources = None if run.sources is None else run.sources[rows]
+    witnesses = None
+    if rule.witness is not None:
+        if rule.witness not in run.columns:
+            msg = f"{rule.label} needs field {rule.witness!r}, which the records do not have"
+            raise InvalidValueError(msg)
+        witnesses = (run.columns[rule.witness], run.clusters)
+    table = ballots(rule, values, clusters=clusters, sources=sources, witnesses=witnesses)
+    witnessed = table["witnessed"].to_numpy()
+    return (
+        run.rank[rows],
+        run.newest[rows],
+        run.source_rank(rule)[rows],
+        -table["alike"].to_numpy(),
+        -witnessed,
+        -table["elsewhere"].to_numpy(),
+        -table["records"].to_numpy(),
+        -(table["systems"].to_numpy() + (witnessed > 0)),
+        table["placeholder"].to_numpy(dtype=np.int64),
+        clusters,
+    )
