@@ -102,7 +102,7 @@ GAPPY = {"logins": InteractionCount(types=("login",), window_days=30),
 
 
 def test_missing_values_are_refused_by_default_naming_the_trait(base):
-    with pytest.raises(InvalidValueError, match="'satisfaction'.*missing values"):
+    with pytest.raises(InvalidValueError, match=r"'satisfaction'.*missing values"):
         _scorer(traits=GAPPY).fit(base, as_of=AS_OF)
 
 
