@@ -243,7 +243,8 @@ def test_a_date_only_close_on_the_opening_day_loads_and_materialises(tmp_path: P
                       mapping="salesforce.Account")  # fmt: skip
     base = CustomerBase.build(load([deals, accounts]))
     deal = base.opportunity("salesforce:006S")
-    assert deal.closed_at is not None and deal.created_at is not None
+    assert deal.closed_at is not None
+    assert deal.created_at is not None
     assert deal.closed_at >= deal.created_at
     (account,) = base.accounts.column("id")
     assert [d.name for d in base.opportunities_of(account)] == ["Renewal", "Same day"]
