@@ -31,6 +31,7 @@ from customer_understanding.traits._scope import (
     size_of,
     window,
 )
+from customer_understanding.traits._tickets import RESOLVED_STATUSES, ticket_state
 from customer_understanding.typing import Level
 
 __all__ = [
@@ -43,9 +44,6 @@ __all__ = [
     "OpenTickets",
 ]
 
-#: The ticket statuses that mean "resolved"; a ticket with any other status (or none) is open.
-RESOLVED_STATUSES: tuple[str, ...] = ("solved", "closed", "resolved", "cancelled", "canceled")
-
 
 def _span(window_days: float | None) -> str:
     return "" if window_days is None else f" in the last {window_days:g} days"
@@ -55,9 +53,10 @@ def _span(window_days: float | None) -> str:
 class OpenTickets:
     """Tickets opened by ``as_of`` (within a window if given) whose status is not resolved.
 
-    A ticket is open when its status is not one of :data:`RESOLVED_STATUSES` (a ticket
-    without a status is open). Sources export a ticket's latest status only, so a ticket
-    resolved after ``as_of`` is already counted as resolved.
+    A ticket is open when its status at ``as_of`` is not one of :data:`RESOLVED_STATUSES`
+    (a ticket without a status is open). The status at ``as_of`` comes from the ticket's
+    audit trail when there is one, else from its update time: a ticket resolved after
+    ``as_of`` is still open at ``as_of`` (see :doc:`/explanation/traits-and-conditions`).
 
     Examples
     --------
@@ -79,7 +78,7 @@ class OpenTickets:
         """Open tickets per entity row."""
         table = tables.interactions
         mask = activity(tables, as_of, self.window_days, types=("ticket",))
-        mask &= ~labels_of(table, "status", RESOLVED_STATUSES)
+        mask &= ~ticket_state(tables, as_of)[0]
         if self.priorities:
             mask &= labels_of(table, "priority", self.priorities)
         return count_by(table.column(check_level(level)), mask, size_of(tables, level))
