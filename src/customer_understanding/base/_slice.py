@@ -1,9 +1,10 @@
 """The tables of a few accounts: what a per-customer call reads instead of the whole base.
 
 A slice keeps the chosen accounts, every contact working at them, every interaction of
-those accounts or contacts (and the audit trail of their tickets), their deals with the contact roles on them, their stage
-history and their source records, with every row index re-based to the slice. Rows keep
-their relative order, so whatever a rule decides by row order it decides the same way.
+those accounts or contacts (with the audit trail of their tickets), their deals with the
+contact roles on them, their stage history and their source records, with every row
+index re-based to the slice. Rows keep their relative order, so whatever a rule decides
+by row order it decides the same way.
 
 Contacts of other accounts that appear on these accounts' interactions or deal roles,
 and other accounts' deals that these contacts hold roles on, are kept too, unattached
