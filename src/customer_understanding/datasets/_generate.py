@@ -22,6 +22,7 @@ from customer_understanding.datasets._cast import Cast, Directory, Export
 from customer_understanding.datasets._deals import busy_firms, missing_buyers, plan_deals
 from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
+from customer_understanding.datasets._history import ticket_audits
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
 from customer_understanding.datasets._text import Ints, Strs, keep, objects, pick
@@ -282,21 +283,31 @@ def generate_world(
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"])
-    frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
+    history = np.random.default_rng([number, 11_07])  # slice 7's own draws
+    frames, truth = _write(
+        cast, (rng, history), interactions=sizes["interactions"], defects=defects
+    )
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)
 
 
 def _write(
-    cast: Cast, rng: np.random.Generator, *, interactions: int, defects: bool
+    cast: Cast,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    *,
+    interactions: int,
+    defects: bool,
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
     """Write every export from the true world, break some cells, and assemble the truth."""
+    rng, history = rngs
     exports, sf_ids, roles = _salesforce(cast, rng)
     more, other_ids, seen = _elsewhere(cast, rng)
     directory = _directory(sf_ids | other_ids, seen=seen)
     exports.update(more)
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
+    audits, tickets = ticket_audits(exports["zendesk.tickets"].frame, history)
+    exports["zendesk.ticket_audits"], exports["zendesk.tickets"] = audits, tickets
     frames = {name: exports[name].frame for name in EXPORTS}
     broken = inject_defects(frames, rng) if defects else no_defects()
     records = [

@@ -137,7 +137,7 @@ class LicensedSeats:
                              len(tables.accounts))  # fmt: skip
         seats = np.full(len(rows), np.nan)
         seats[rows >= 0] = quantity[rows[rows >= 0]]
-        return on_level(seats, tables, check_level(level))
+        return on_level(seats, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -179,7 +179,7 @@ class Deals:
         amounts = np.nan_to_num(deals.column("amount")[mask])
         weights = amounts if self.measure == "amount" else None
         values = np.bincount(account[mask], weights=weights, minlength=size).astype(np.float64)
-        return on_level(values, tables, check_level(level))
+        return on_level(values, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -212,7 +212,7 @@ class NewContacts:
         if self.seniorities:
             mask &= labels_of(contacts, "seniority", self.seniorities)
         counts = count_by(contacts.column("account"), mask, len(tables.accounts))
-        return on_level(counts, tables, check_level(level))
+        return on_level(counts, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
