@@ -106,7 +106,8 @@ def test_truth_records_still_line_up_with_the_cut_exports(past):
 
 def test_activities_of_a_lead_converted_later_name_the_lead(world):
     records = world.truth.records
-    person = dict(zip(zip(records["source"], records["source_id"]), records["entity_id"]))
+    keys = zip(records["source"], records["source_id"], strict=True)
+    person = dict(zip(keys, records["entity_id"], strict=True))
     full = world.sources["salesforce.Task"].set_index("Id")["WhoId"]
     found = 0
     for moment in ("2025-12-01", "2026-04-01", "2026-08-01"):

@@ -41,9 +41,11 @@ def test_no_trait_reads_the_future(world, full, moment):
 ORGS = pd.DataFrame({"id": ["900"], "name": ["Acme"], "domain_names": ["acme.com"],
                      "created_at": ["2026-01-01T00:00:00Z"]})  # fmt: skip
 USERS = pd.DataFrame({"id": ["500"], "name": ["Ann Lee"], "email": ["ann@acme.com"],
-                      "organization_id": ["900"], "created_at": ["2026-01-02T00:00:00Z"]})  # fmt: skip
+                      "organization_id": ["900"],
+                      "created_at": ["2026-01-02T00:00:00Z"]})  # fmt: skip
 TICKET = {"id": ["1"], "requester_id": ["500"], "organization_id": ["900"],
-          "subject": ["Login"], "priority": ["high"], "created_at": ["2026-03-01T09:00:00Z"]}  # fmt: skip
+          "subject": ["Login"], "priority": ["high"],
+          "created_at": ["2026-03-01T09:00:00Z"]}  # fmt: skip
 
 
 def _base(status: str, rating: str, updated: str) -> CustomerBase:
