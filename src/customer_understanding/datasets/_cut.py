@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ class Context(NamedTuple):
 Rewind = Callable[[pd.DataFrame, Context], pd.DataFrame]
 
 
-def moments(values: pd.Series) -> npt.NDArray[np.int64]:  # type: ignore[type-arg]
+def moments(values: pd.Series[Any]) -> npt.NDArray[np.int64]:
     """UTC nanoseconds of each cell, ``NAT`` where it is empty or cannot be read."""
     parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
     return np.asarray(parsed.astype("int64"), dtype=np.int64)  # NaT is int64's minimum
@@ -53,7 +53,8 @@ def _latest(history: pd.DataFrame, *, key: str, time: str, as_of: int) -> pd.Dat
     known = history[(when != NAT) & (when <= as_of)].assign(
         _at=when[(when != NAT) & (when <= as_of)]
     )
-    return known.sort_values("_at", kind="stable").drop_duplicates(key, keep="last")
+    latest: pd.DataFrame = known.sort_values("_at", kind="stable")
+    return latest.drop_duplicates(key, keep="last")
 
 
 # -- rewinds: state columns as they stood at the moment -----------------------------------
@@ -88,7 +89,9 @@ def _hubspot_deals(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     later = ~((closes != NAT) & (closes <= context.as_of)) & frame["dealstage"].isin(
         ("closedwon", "closedlost")
     )
-    return frame.assign(dealstage=frame["dealstage"].where(~later, None))
+    out = frame.copy()
+    out.loc[later, "dealstage"] = None
+    return out
 
 
 _HS_RANK = {"subscriber": 0, "lead": 1, "marketingqualifiedlead": 2, "salesqualifiedlead": 3,

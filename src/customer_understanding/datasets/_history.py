@@ -8,6 +8,8 @@ the rest of the world stays as it was.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -21,8 +23,9 @@ _FLOW = ("new", "open", "pending", "solved", "closed")
 _SOLVED = _FLOW.index("solved")
 
 
-def _seconds(values: object) -> Ints:
-    times = pd.to_datetime(pd.Series(object_values(values)), utc=True, format="ISO8601")
+def _seconds(values: pd.Series[Any]) -> Ints:
+    times = pd.to_datetime(pd.Series(object_values(values), dtype=object), utc=True,
+                           format="ISO8601")  # fmt: skip
     return np.asarray(times.astype("int64") // 10**9, dtype=np.int64)
 
 

@@ -128,7 +128,8 @@ def _fill_values(features: Floats, names: tuple[str, ...], missing: Missing) -> 
     if missing == "zero":
         return np.zeros(features.shape[1])
     known = ~np.isnan(features)
-    empty = [name for name, seen in zip(names, known.any(axis=0), strict=True) if not seen]
+    seen = np.asarray(known.any(axis=0)).tolist()
+    empty = [name for name, found in zip(names, seen, strict=True) if not found]
     if empty:
         msg = f"traits {empty!r} have no value at all in training; missing={missing!r} needs some"
         raise InvalidValueError(msg)

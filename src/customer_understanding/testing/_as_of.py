@@ -7,7 +7,7 @@ something from after ``T`` (a leak from the future).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -113,7 +113,7 @@ def _settled(full: BaseLike, cut: BaseLike, as_of: Moment) -> dict[str, tuple[In
         "account": _lookup(pairs["account"], len(full.tables.accounts)),
         "contact": _lookup(pairs["contact"], len(full.tables.contacts)),
     }
-    settled = {}
+    settled: dict[str, tuple[Ints, Ints]] = {}
     for level in _LEVELS:
         left, right = pairs[level]
         same = _footing(full, level, as_of, maps)[left] == _footing(cut, level, as_of, None)[right]
@@ -135,7 +135,7 @@ def compare_as_of(
     /,
     *,
     as_of: AsOf,
-    traits: Mapping[str, Trait | str] | None = None,
+    traits: Mapping[str, Trait | str] | Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Traits as of ``as_of`` on ``full`` against the same traits on ``cut``, entity by entity.
 
@@ -156,7 +156,8 @@ def compare_as_of(
     as_of
         The moment the cut was made at.
     traits
-        The traits to compare, by name; every standard trait by default.
+        The traits to compare: names, or a mapping of names to traits (or names);
+        every standard trait by default.
 
     Returns
     -------
@@ -181,7 +182,9 @@ def compare_as_of(
     if isinstance(chosen, str) or not isinstance(chosen, Mapping | list | tuple):
         msg = f"traits={traits!r} must be trait names or a mapping of names to traits"
         raise InvalidValueError(msg)
-    named = chosen if isinstance(chosen, Mapping) else {name: name for name in chosen}
+    named: Mapping[str, Trait | str] = (
+        chosen if isinstance(chosen, Mapping) else {name: name for name in chosen}
+    )
     moment = full.tables.moment(as_of)
     settled = _settled(full, cut, moment)
     rows = []

@@ -154,4 +154,4 @@ def on_level(
     padded = np.append(values, np.array([missing], dtype=values.dtype))
     later = np.append(_not_yet_known(tables, as_of), True)
     account = tables.contacts.column("account")
-    return padded[np.where(later[account], -1, account)]  # type: ignore[no-any-return]
+    return padded[np.where(later[account], -1, account)]
