@@ -30,7 +30,7 @@ def _moment(world: SampleWorld, days: int) -> str:
 
 
 def _facts_at(world: SampleWorld, base: CustomerBase, moment: str) -> list[Fact]:
-    cut = CustomerBase.build(load(world.cut(moment).as_sources(), policy="lenient"),
+    cut = CustomerBase.build(load(world.cut(as_of=moment).as_sources(), policy="lenient"),
                              resolver=ProbabilisticResolver())  # fmt: skip
     table = compare_as_of(base, cut, as_of=moment)
     golden = {name for name, trait in standard_traits().items() if isinstance(trait, RecordField)}

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from customer_understanding import InvalidValueError
-from customer_understanding.datasets import EXPORTS, RECORD_EXPORTS, generate_world
+from customer_understanding.datasets import (
+    EXPORTS,
+    RECORD_EXPORTS,
+    GroundTruth,
+    SampleWorld,
+    generate_world,
+)
 from customer_understanding.datasets._cut import CUTS, moments
 
 T = "2026-03-01"
@@ -21,7 +29,7 @@ def world():
 
 @pytest.fixture(scope="module")
 def past(world):
-    return world.cut(T)
+    return world.cut(as_of=T)
 
 
 def test_every_export_has_a_cut_rule():
@@ -44,7 +52,7 @@ def test_a_cut_export_keeps_a_row_with_an_unreadable_time():
     broken = world.truth.defects.query("source == 'zendesk.tickets'")
     assert len(broken)
     ids = world.sources["zendesk.tickets"]["id"].iloc[broken["row"].to_numpy()]
-    assert ids.isin(world.cut(T).sources["zendesk.tickets"]["id"]).all()
+    assert ids.isin(world.cut(as_of=T).sources["zendesk.tickets"]["id"]).all()
 
 
 def test_tickets_carry_the_status_and_rating_of_their_latest_audit_by_then(past):
@@ -104,32 +112,52 @@ def test_truth_records_still_line_up_with_the_cut_exports(past):
         assert ids == past.sources[name][column].tolist(), name
 
 
-def test_activities_of_a_lead_converted_later_name_the_lead(world):
-    records = world.truth.records
-    keys = zip(records["source"], records["source_id"], strict=True)
-    person = dict(zip(keys, records["entity_id"], strict=True))
-    full = world.sources["salesforce.Task"].set_index("Id")["WhoId"]
-    found = 0
-    for moment in ("2025-12-01", "2026-04-01", "2026-08-01"):
-        past = world.cut(moment)
-        cut = past.sources["salesforce.Task"].set_index("Id")["WhoId"]
-        changed = cut[cut != full.loc[cut.index]]
-        for task, lead in changed.items():
-            contact = full[task]
-            assert lead.startswith("00Q")
-            assert contact not in set(past.sources["salesforce.Contact"]["Id"])
-            assert person["salesforce.Lead", lead] == person["salesforce.Contact", contact]
-        found += len(changed)
-    assert found
+def _hand_made_world() -> SampleWorld:
+    """Ann was a lead from 1 March, called on 10 March, converted to a contact on 20 March."""
+    sources = {
+        "salesforce.Lead": pd.DataFrame({"Id": ["00QA"], "LastName": ["Lee"],
+                                         "CreatedDate": ["2026-03-01T09:00:00Z"]}),
+        "salesforce.Contact": pd.DataFrame({"Id": ["003A"], "LastName": ["Lee"],
+                                            "CreatedDate": ["2026-03-20T09:00:00Z"]}),
+        "salesforce.Task": pd.DataFrame({"Id": ["00TA", "00TB"], "WhoId": ["003A", "003A"],
+                                         "CreatedDate": ["2026-03-10T09:00:00Z",
+                                                         "2026-03-25T09:00:00Z"]}),
+    }  # fmt: skip
+    empty = pd.DataFrame()
+    records = pd.DataFrame({"source": ["salesforce.Lead", "salesforce.Contact"],
+                            "source_id": ["00QA", "003A"], "kind": ["person", "person"],
+                            "entity_id": ["p1", "p1"]})  # fmt: skip
+    truth = GroundTruth(companies=empty, people=empty, records=records, roles=empty,
+                        stages=empty, defects=empty)  # fmt: skip
+    return SampleWorld(sources=sources, truth=truth, seed=0, start=datetime(2026, 1, 1, tzinfo=UTC),
+                       end=datetime(2026, 4, 1, tzinfo=UTC))  # fmt: skip
+
+
+def test_activities_of_a_lead_converted_later_name_the_lead():
+    world = _hand_made_world()
+    before = world.cut(as_of="2026-03-15")
+    assert before.sources["salesforce.Task"]["WhoId"].tolist() == ["00QA"]
+    assert before.sources["salesforce.Contact"].empty
+    after = world.cut(as_of="2026-03-31")
+    assert after.sources["salesforce.Task"]["WhoId"].tolist() == ["003A", "003A"]
+
+
+def test_an_export_without_a_cut_rule_is_refused_naming_it():
+    world = _hand_made_world()
+    sources = {**world.sources, "crm.Invoice": pd.DataFrame({"Id": ["1"]})}
+    odd = SampleWorld(sources=sources, truth=world.truth, seed=0, start=world.start,
+                      end=world.end)  # fmt: skip
+    with pytest.raises(InvalidValueError, match="crm.Invoice"):
+        odd.cut(as_of="2026-03-15")
 
 
 def test_cutting_before_everything_leaves_empty_exports(world):
-    empty = world.cut("2000-01-01")
+    empty = world.cut(as_of="2000-01-01")
     assert all(len(frame) == 0 for frame in empty.sources.values())
     assert len(empty.truth.records) == 0
 
 
-@pytest.mark.parametrize("bad", ["not a date", 3.5j, None])
+@pytest.mark.parametrize("bad", ["not a date", 3.5j, [2026]])
 def test_a_bad_moment_is_refused_naming_it(world, bad):
     with pytest.raises(InvalidValueError, match="as_of"):
-        world.cut(bad)
+        world.cut(as_of=bad)

@@ -29,7 +29,7 @@ def full(world):
 
 @pytest.mark.parametrize("moment", ["2025-12-15", "2026-05-01", "2026-09-20T12:00:00Z"])
 def test_no_trait_reads_the_future(world, full, moment):
-    cut = CustomerBase.build(load(world.cut(moment).as_sources(), policy="lenient"))
+    cut = CustomerBase.build(load(world.cut(as_of=moment).as_sources(), policy="lenient"))
     table = compare_as_of(full, cut, as_of=moment)
     assert set(table["trait"]) == set(standard_traits())
     assert (table["compared"] > 0).all()

@@ -15,6 +15,7 @@ from customer_understanding._core import parse_moment, typed_fields
 
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
+    from customer_understanding.typing import AsOf
 
 __all__ = ["EXPORTS", "INTERACTION_EXPORTS", "RECORD_EXPORTS", "GroundTruth", "SampleWorld"]
 
@@ -221,7 +222,7 @@ class SampleWorld:
 
         return [Source(name=name, data=frame, mapping=name) for name, frame in self.sources.items()]
 
-    def cut(self, as_of: object) -> SampleWorld:
+    def cut(self, *, as_of: AsOf) -> SampleWorld:
         """The world as its exports would have been exported at ``as_of``.
 
         Rows that came to be after ``as_of`` are dropped (a row whose time cannot be read
@@ -232,7 +233,7 @@ class SampleWorld:
         tells about (a lead's status, opt-outs, amounts, priorities) keep their final
         value. ``truth.records`` keeps the rows of the records kept, so it still lines up
         with the exports; the rest of the truth is about the whole world. ``end``
-        becomes ``as_of`` (when earlier).
+        becomes ``as_of`` (when earlier). ``None`` cuts at the world's end.
 
         A base built from the cut exports must show, as of ``as_of``, what a base built
         from the whole world shows as of ``as_of``: that is how traits are checked for
@@ -247,7 +248,7 @@ class SampleWorld:
         --------
         >>> from customer_understanding.datasets import generate_world
         >>> world = generate_world(accounts=20, interactions=2_000)
-        >>> past = world.cut("2026-01-01")
+        >>> past = world.cut(as_of="2026-01-01")
         >>> past.end.isoformat()
         '2026-01-01T00:00:00+00:00'
         >>> len(past.sources["web.visits"]) < len(world.sources["web.visits"])
@@ -255,7 +256,7 @@ class SampleWorld:
         """
         from customer_understanding.datasets._cut import cut_exports
 
-        moment = parse_moment(as_of, name="as_of")
+        moment = parse_moment(self.end if as_of is None else as_of, name="as_of")
         frames, kept = cut_exports(self.sources, int(moment), records=self.truth.records)
         return SampleWorld(
             sources=MappingProxyType(frames),

@@ -172,7 +172,7 @@ def compare_as_of(
     >>> from customer_understanding.datasets import generate_world
     >>> world = generate_world(accounts=20, interactions=2_000, defects=False)
     >>> full = CustomerBase.build(world.as_sources())
-    >>> cut = CustomerBase.build(world.cut("2026-06-01").as_sources())
+    >>> cut = CustomerBase.build(world.cut(as_of="2026-06-01").as_sources())
     >>> table = compare_as_of(full, cut, as_of="2026-06-01",
     ...                       traits=["open_tickets", "satisfaction", "won_deals"])
     >>> table.groupby("level")["differing"].sum().to_dict()
