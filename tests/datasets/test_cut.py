@@ -147,7 +147,7 @@ def test_an_export_without_a_cut_rule_is_refused_naming_it():
     sources = {**world.sources, "crm.Invoice": pd.DataFrame({"Id": ["1"]})}
     odd = SampleWorld(sources=sources, truth=world.truth, seed=0, start=world.start,
                       end=world.end)  # fmt: skip
-    with pytest.raises(InvalidValueError, match="crm.Invoice"):
+    with pytest.raises(InvalidValueError, match=r"crm\.Invoice"):
         odd.cut(as_of="2026-03-15")
 
 

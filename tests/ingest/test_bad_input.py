@@ -259,3 +259,18 @@ def test_a_lenient_base_never_crashes_on_a_backwards_deal(tmp_path: Path) -> Non
     base = CustomerBase.build(load([deals, accounts], policy="lenient"))
     (account,) = base.accounts.column("id")
     assert [d.name for d in base.opportunities_of(account)] == ["Renewal"]
+
+
+def test_a_backwards_deal_in_tables_handed_in_directly_still_materialises(tmp_path: Path) -> None:
+    import attrs
+
+    from customer_understanding import CustomerBase
+    from customer_understanding.base._materialise import opportunity_at
+
+    base = CustomerBase.build(load([_deals(_csv(tmp_path, HEADER, GOOD))]))
+    deals = base.tables.opportunities
+    late = deals.column("closed_at") + 40 * 86_400 * 10**9  # opened 40 days after closing
+    tables = attrs.evolve(base.tables, opportunities=deals.with_columns(created_at=late))
+    deal = opportunity_at(tables, 0)
+    assert deal.created_at is None
+    assert deal.closed_at is not None
