@@ -27,7 +27,7 @@ from customer_understanding import (
     views,
 )
 from customer_understanding import traits as tr
-from customer_understanding.datasets import generate_world
+from customer_understanding.datasets import SampleWorld, generate_world
 from tests._packages import PACKAGES
 
 MOMENT = "2026-06-01"
@@ -55,6 +55,11 @@ PROTOCOLS = {"typing.Scorer.score", "typing.SegmentModel.assign", "typing.Segmen
 def _base() -> cu.CustomerBase:
     world = generate_world(accounts=12, interactions=1_500, defects=False, seed=7)
     return cu.CustomerBase.build(world.as_sources())
+
+
+@cache
+def _world() -> SampleWorld:
+    return generate_world(accounts=12, interactions=1_500, defects=False, seed=7)
 
 
 def _fitted(segmenter: Any) -> Any:
@@ -187,6 +192,9 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "testing.check_segmenter": lambda m: testing.check_segmenter(
         segmentation.LifecycleSegmenter(), _base(), as_of=m),
     "testing.past_view": lambda m: testing.past_view(_base(), as_of=m).tables.interactions,
+    "testing.compare_as_of": lambda m: testing.compare_as_of(
+        _base(), _base(), as_of=m, traits=["open_tickets", "satisfaction"]),
+    "datasets.SampleWorld.cut": lambda m: _world().cut(as_of=m).summary(),
     "traits.TraitSnapshot": lambda m: tr.TraitSnapshot(_base(), as_of=m).frame(
         ["open_tickets", "industry"]),
     "traits.evaluate_traits": lambda m: tr.evaluate_traits(_base(), list(_account_traits()),

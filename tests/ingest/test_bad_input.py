@@ -212,3 +212,65 @@ def test_frames_of_other_libraries_load_through_to_pandas() -> None:
     loaded = load([Source(name="users", data=ArrowLikeTable(), mapping="zendesk.users")])
     assert loaded.report.loaded == 1
     assert loaded.sources[0].report.rejected_rows == ()
+
+
+# -- a deal closing before it opened (Deliver 7) ---------------------------------------------
+
+BACKWARDS = "006Z,001A,Backwards,900,Closed Won,2026-03-10T09:00:00Z,2026-03-01"
+SAME_DAY = "006S,001A,Same day,400,Closed Won,2026-03-10T15:30:00Z,2026-03-10"
+
+
+def test_a_deal_closing_before_it_opened_is_rejected_in_lenient_mode(tmp_path: Path) -> None:
+    loaded = load_source(_deals(_csv(tmp_path, HEADER, GOOD, BACKWARDS)), policy="lenient")
+    (problem,) = loaded.report.problems
+    assert (problem.row, problem.column, problem.value) == (1, "CloseDate", "2026-03-01")
+    assert "closes before it was created" in problem.reason
+    assert "2026-03-10T09:00:00Z" in problem.reason
+    assert loaded.report.rejected_rows == (1,)
+    assert loaded.table.column("source_id").tolist() == ["006A"]
+
+
+def test_a_deal_closing_before_it_opened_is_named_in_strict_mode(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match=r"row 1.*CloseDate.*closes before it was created"):
+        load_source(_deals(_csv(tmp_path, HEADER, GOOD, BACKWARDS)))
+
+
+def test_a_date_only_close_on_the_opening_day_loads_and_materialises(tmp_path: Path) -> None:
+    from customer_understanding import CustomerBase
+
+    deals = _deals(_csv(tmp_path, HEADER, GOOD, SAME_DAY))
+    accounts = Source(name="accounts", data=pd.DataFrame({"Id": ["001A"], "Name": ["Acme"]}),
+                      mapping="salesforce.Account")  # fmt: skip
+    base = CustomerBase.build(load([deals, accounts]))
+    deal = base.opportunity("salesforce:006S")
+    assert deal.closed_at is not None
+    assert deal.created_at is not None
+    assert deal.closed_at >= deal.created_at
+    (account,) = base.accounts.column("id")
+    assert [d.name for d in base.opportunities_of(account)] == ["Renewal", "Same day"]
+
+
+def test_a_lenient_base_never_crashes_on_a_backwards_deal(tmp_path: Path) -> None:
+    from customer_understanding import CustomerBase
+
+    deals = _deals(_csv(tmp_path, HEADER, GOOD, BACKWARDS))
+    accounts = Source(name="accounts", data=pd.DataFrame({"Id": ["001A"], "Name": ["Acme"]}),
+                      mapping="salesforce.Account")  # fmt: skip
+    base = CustomerBase.build(load([deals, accounts], policy="lenient"))
+    (account,) = base.accounts.column("id")
+    assert [d.name for d in base.opportunities_of(account)] == ["Renewal"]
+
+
+def test_a_backwards_deal_in_tables_handed_in_directly_still_materialises(tmp_path: Path) -> None:
+    import attrs
+
+    from customer_understanding import CustomerBase
+    from customer_understanding.base._materialise import opportunity_at
+
+    base = CustomerBase.build(load([_deals(_csv(tmp_path, HEADER, GOOD))]))
+    deals = base.tables.opportunities
+    late = deals.column("closed_at") + 40 * 86_400 * 10**9  # opened 40 days after closing
+    tables = attrs.evolve(base.tables, opportunities=deals.with_columns(created_at=late))
+    deal = opportunity_at(tables, 0)
+    assert deal.created_at is None
+    assert deal.closed_at is not None

@@ -94,3 +94,51 @@ def test_won_deal_is_an_account_outcome(base):
 def test_horizon_must_be_positive():
     with pytest.raises(InvalidValueError, match="horizon_days=0"):
         _scorer(horizon_days=0)
+
+
+# Missing trait values: never silently 0 (satisfaction is missing for unrated contacts).
+GAPPY = {"logins": InteractionCount(types=("login",), window_days=30),
+         "satisfaction": cu.traits.Satisfaction(window_days=365)}  # fmt: skip
+
+
+def test_missing_values_are_refused_by_default_naming_the_trait(base):
+    with pytest.raises(InvalidValueError, match=r"'satisfaction'.*missing values"):
+        _scorer(traits=GAPPY).fit(base, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("rule", ["median", "mean", "zero"])
+def test_imputation_fills_the_stated_value_and_scores_with_it(base, rule):
+    scorer = _scorer(traits=GAPPY, missing=rule)
+    features, _ = scorer.training_set(base, as_of=AS_OF)
+    rating = features[:, 1]
+    expected = {"median": np.nanmedian(rating), "mean": np.nanmean(rating), "zero": 0.0}[rule]
+    model = scorer.fit(base, as_of=AS_OF)
+    assert model.missing == rule
+    assert model.fill[1] == pytest.approx(expected)
+    table = model.score(base, as_of=AS_OF)
+    assert np.isfinite(table.score).all()
+
+
+def test_keep_hands_nan_to_an_estimator_that_handles_it(base):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    scorer = _scorer(traits=GAPPY, missing="keep",
+                     estimator=HistGradientBoostingClassifier(max_iter=20))  # fmt: skip
+    table = scorer.fit(base, as_of=AS_OF).score(base, as_of=AS_OF)
+    assert np.isfinite(table.score).all()
+
+
+def test_keep_with_an_estimator_that_refuses_nan_says_so(base):
+    with pytest.raises(InvalidValueError, match="does not accept missing values"):
+        _scorer(traits=GAPPY, missing="keep").fit(base, as_of=AS_OF)
+
+
+def test_unknown_missing_rule_is_refused():
+    with pytest.raises(InvalidValueError, match="missing"):
+        _scorer(missing="drop")
+
+
+def test_model_with_an_imputation_rule_needs_a_fill_per_trait():
+    with pytest.raises(InvalidValueError, match="fill="):
+        PredictiveModel(level="contact", traits=TRAITS, estimator=LogisticRegression(),
+                        means=np.zeros(2), baseline=0.0, missing="median")  # fmt: skip

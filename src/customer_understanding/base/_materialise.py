@@ -179,6 +179,13 @@ def opportunity_at(tables: Tables, row: int) -> Opportunity:
             "owner",
         ),
     )
+    created, closed = fields["created_at"], fields["closed_at"]
+    if created is not None and closed is not None and closed < created:
+        # A close date without a time of day, on the day of creation, means "that day";
+        # an earlier day is rejected at ingestion, but tables handed in another way may
+        # hold one: the close decides the outcome, so it stays and the opening is dropped.
+        same_day = closed.date() == created.date()
+        fields["closed_at" if same_day else "created_at"] = created if same_day else None
     account = int(table.column("account")[row])
     roles = tables.contact_roles
     mine = np.flatnonzero((roles.column("opportunity") == row) & (roles.column("contact") >= 0))

@@ -1,9 +1,10 @@
 """The tables of a few accounts: what a per-customer call reads instead of the whole base.
 
 A slice keeps the chosen accounts, every contact working at them, every interaction of
-those accounts or contacts, their deals with the contact roles on them, their stage
-history and their source records, with every row index re-based to the slice. Rows keep
-their relative order, so whatever a rule decides by row order it decides the same way.
+those accounts or contacts (with the audit trail of their tickets), their deals with the
+contact roles on them, their stage history and their source records, with every row
+index re-based to the slice. Rows keep their relative order, so whatever a rule decides
+by row order it decides the same way.
 
 Contacts of other accounts that appear on these accounts' interactions or deal roles,
 and other accounts' deals that these contacts hold roles on, are kept too, unattached
@@ -68,9 +69,13 @@ class _Maps:
         own_deals = np.flatnonzero(self.accounts[deals.column("account")] >= 0)
         deal_map = _rebase(own_deals, len(deals))
         table = tables.interactions
-        self.interaction_rows = np.flatnonzero(
-            (self.accounts[table.column("account")] >= 0) | (own_map[table.column("contact")] >= 0)
+        mine = (self.accounts[table.column("account")] >= 0) | (
+            own_map[table.column("contact")] >= 0
         )
+        # A ticket's audit trail names no account or contact: it goes with its ticket.
+        ticket = table.ticket_of_update()
+        mine |= (ticket >= 0) & mine[np.maximum(ticket, 0)]
+        self.interaction_rows = np.flatnonzero(mine)
         roles = tables.contact_roles
         self.role_rows = np.flatnonzero(
             (own_map[roles.column("contact")] >= 0) | (deal_map[roles.column("opportunity")] >= 0)

@@ -24,6 +24,7 @@ from customer_understanding.datasets._consent import consent_exports
 from customer_understanding.datasets._deals import busy_firms, missing_buyers, plan_deals
 from customer_understanding.datasets._defects import inject_defects, no_defects
 from customer_understanding.datasets._firms import CHURNED, CUSTOMER, Clock, make_firms
+from customer_understanding.datasets._history import ticket_audits
 from customer_understanding.datasets._inboxes import share_inboxes
 from customer_understanding.datasets._journeys import FIRM_STAGES, make_journeys, stage_table
 from customer_understanding.datasets._people import make_people
@@ -291,8 +292,9 @@ def generate_world(
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"], seed=number)
+    history = np.random.default_rng([number, 11_07])  # slice 7's own draws
     frames, truth = _write(
-        cast, rng, interactions=sizes["interactions"], defects=defects, seed=number
+        cast, (rng, history), interactions=sizes["interactions"], defects=defects, seed=number
     )
     frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     truth = attrs.evolve(truth, shared_inboxes=share_inboxes(
@@ -314,14 +316,22 @@ def _with_consent(
 
 
 def _write(
-    cast: Cast, rng: np.random.Generator, *, interactions: int, defects: bool, seed: int
+    cast: Cast,
+    rngs: tuple[np.random.Generator, np.random.Generator],
+    *,
+    interactions: int,
+    defects: bool,
+    seed: int,
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
     """Write every export from the true world, break some cells, and assemble the truth."""
+    rng, history = rngs
     exports, sf_ids, roles = _salesforce(cast, rng)
     more, other_ids, seen = _elsewhere(cast, rng)
     directory = _directory(sf_ids | other_ids, seen=seen)
     exports.update(more)
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
+    audits, tickets = ticket_audits(exports["zendesk.tickets"].frame, history)
+    exports["zendesk.ticket_audits"], exports["zendesk.tickets"] = audits, tickets
     frames = {name: exports[name].frame for name in EXPORTS if name in exports}
     broken = inject_defects(frames, rng) if defects else no_defects()
     deals = add_revenue_events(frames, cast, seed=seed, ids=sf_ids | other_ids)

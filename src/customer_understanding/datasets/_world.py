@@ -5,17 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import parse_moment, typed_fields
 from customer_understanding.datasets._consent import CONSENT_COLUMNS, CONSENT_TRUTH
 from customer_understanding.datasets._inboxes import no_shared_inboxes
 
 if TYPE_CHECKING:
     from customer_understanding.ingest import Source
+    from customer_understanding.typing import AsOf
 
 __all__ = ["EXPORTS", "INTERACTION_EXPORTS", "RECORD_EXPORTS", "GroundTruth", "SampleWorld"]
 
@@ -76,6 +78,9 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
         "id", "requester_id", "organization_id", "subject", "priority", "status",
         "satisfaction_rating", "created_at", "updated_at",
     ),
+    "zendesk.ticket_audits": (
+        "id", "ticket_id", "created_at", "author_id", "status", "satisfaction_rating",
+    ),
     "product.events": ("event_id", "user_id", "email", "event", "timestamp", "properties"),
     "web.visits": ("visit_id", "timestamp", "domain", "page", "email"),
     **CONSENT_COLUMNS,
@@ -92,6 +97,10 @@ INTERACTION_EXPORTS: tuple[str, ...] = (
     "hubspot.marketing_events", "web.visits", "product.events", "salesforce.Task",
     "salesforce.Event", "hubspot.engagements", "zendesk.tickets",
 )  # fmt: skip
+
+
+#: Exports whose rows are the changes of another export's state columns (audit trails).
+_HISTORY_EXPORTS: tuple[str, ...] = ("zendesk.ticket_audits",)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -164,6 +173,22 @@ class GroundTruth:
     shared_inboxes: pd.DataFrame = attrs.field(factory=no_shared_inboxes)
 
 
+def _records_kept(
+    records: pd.DataFrame, frames: Mapping[str, pd.DataFrame], kept: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The truth's record rows of the records an export still holds, in the same order."""
+    keep = np.zeros(len(records), dtype=bool)
+    source = records["source"].to_numpy(dtype=object)
+    for name in RECORD_EXPORTS:
+        rows = np.flatnonzero(source == name)
+        keep[rows] = kept[name][: len(rows)] if name in kept else True
+    product = np.flatnonzero(source == "product.events")
+    if "product.events" in frames:
+        users = set(frames["product.events"]["user_id"].dropna().tolist())
+        keep[product] = records["source_id"].iloc[product].isin(users).to_numpy()
+    return records[keep].reset_index(drop=True)
+
+
 def _system(source: str) -> str:
     return source.split(".", 1)[0]
 
@@ -171,6 +196,8 @@ def _system(source: str) -> str:
 def _kind(source: str) -> str:
     if source in RECORD_EXPORTS:
         return "records"
+    if source in _HISTORY_EXPORTS:
+        return "history"
     return "interactions" if source in INTERACTION_EXPORTS else "deals"
 
 
@@ -215,11 +242,55 @@ class SampleWorld:
         >>> from customer_understanding.datasets import generate_world
         >>> sources = generate_world(accounts=20, interactions=2_000).as_sources()
         >>> len(sources), sources[0].name, sources[0].mapping.target
-        (20, 'salesforce.Account', 'account')
+        (21, 'salesforce.Account', 'account')
         """
         from customer_understanding.ingest import Source
 
         return [Source(name=name, data=frame, mapping=name) for name, frame in self.sources.items()]
+
+    def cut(self, *, as_of: AsOf) -> SampleWorld:
+        """The world as its exports would have been exported at ``as_of``.
+
+        Rows that came to be after ``as_of`` are dropped (a row whose time cannot be read
+        is kept, as an export would still carry it) and state columns are rewound from
+        their histories: a Salesforce deal's stage and closed/won flags from its stage
+        history and close date, a ticket's status, rating and update time from its audit
+        trail, a HubSpot contact's lifecycle stage and stage dates. Columns no history
+        tells about (a lead's status, opt-outs, amounts, priorities) keep their final
+        value. ``truth.records`` keeps the rows of the records kept, so it still lines up
+        with the exports; the rest of the truth is about the whole world. ``end``
+        becomes ``as_of`` (when earlier). ``None`` cuts at the world's end.
+
+        A base built from the cut exports must show, as of ``as_of``, what a base built
+        from the whole world shows as of ``as_of``: that is how traits are checked for
+        leaks from the future.
+
+        Raises
+        ------
+        InvalidValueError
+            If ``as_of`` is no moment, or an export has no cut rule.
+
+        Examples
+        --------
+        >>> from customer_understanding.datasets import generate_world
+        >>> world = generate_world(accounts=20, interactions=2_000)
+        >>> past = world.cut(as_of="2026-01-01")
+        >>> past.end.isoformat()
+        '2026-01-01T00:00:00+00:00'
+        >>> len(past.sources["web.visits"]) < len(world.sources["web.visits"])
+        True
+        """
+        from customer_understanding.datasets._cut import cut_exports
+
+        moment = parse_moment(self.end if as_of is None else as_of, name="as_of")
+        frames, kept = cut_exports(self.sources, int(moment), records=self.truth.records)
+        return SampleWorld(
+            sources=MappingProxyType(frames),
+            truth=attrs.evolve(self.truth, records=_records_kept(self.truth.records, frames, kept)),
+            seed=self.seed,
+            start=self.start,
+            end=min(self.end, moment.datetime),
+        )
 
     def summary(self) -> pd.DataFrame:
         """One row per export: its system, kind of rows, row count and injected defects.

@@ -98,6 +98,7 @@ INTERACTION_TYPES: Mapping[str, InteractionType] = _types(
     ("note", _S, "other", "a note logged by a rep"),
     ("task", _S, "other", "a task logged by a rep"),
     ("ticket", _C, "support_portal", "a support ticket was opened"),
+    ("ticket_update", _C, "support_portal", "a ticket's status or rating changed (its audit)"),
     ("chat", _C, "chat", "a support chat"),
     ("csat_response", _C, "email", "a satisfaction survey answer"),
     ("login", _P, "in_app", "a user signed in to the product"),

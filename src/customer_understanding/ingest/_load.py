@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import DAY_NS
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain import INTERACTION_TYPES
 from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
@@ -162,6 +163,7 @@ class _Loader:
         self._properties()
         self._derive()
         self._check_required()
+        self._check_order()
         self._check_duplicates()
         stages, stage_rows = self._stage_dates()
         rejected = sorted({p.row for p in self.problems if p.row is not None and not p.nulled})
@@ -338,6 +340,21 @@ class _Loader:
             kind = self.mapping.spec.fields[field]
             missing = values == NAT if kind == "time" else pd.isna(values)
             self._flag(column, missing, "a required value is missing")
+
+    def _check_order(self) -> None:
+        # A deal cannot close before it was opened: one of the two dates is wrong, and
+        # nothing says which, so the row is a problem (rejected, or named in strict mode).
+        opened, closed = self.columns.get("created_at"), self.columns.get("closed_at")
+        if self.mapping.target != "opportunity" or opened is None or closed is None:
+            return
+        # Days, not instants: a close date without a time of day may fall on the opening day.
+        bad = (opened != NAT) & (closed != NAT) & (closed // DAY_NS < opened // DAY_NS)
+        column = self.mapping.fields.get("closed_at", "closed_at")
+        created = self.frame.get(self.mapping.fields.get("created_at", ""))
+        for row in np.flatnonzero(bad).tolist():
+            when = None if created is None else created.iloc[row]
+            self._problem(row, column, self.frame[column].iloc[row],
+                          f"the deal closes before it was created ({when})")  # fmt: skip
 
     def _check_duplicates(self) -> None:
         # Records must be unique per source; so must interactions that carry their own id

@@ -75,7 +75,7 @@ TARGETS: Mapping[str, TargetSpec] = MappingProxyType(
             type="term", discipline="discipline", channel="term", contact_ref="text",
             email="email", account_ref="text", domain="domain", opportunity_ref="text",
             subject="text", campaign="text", priority="term", status="term",
-            satisfaction="unit", quantity="number", thread="text",
+            satisfaction="unit", quantity="number", thread="text", updated_at="time",
         ),
         "opportunity": _spec(
             OpportunityTable, {"source_id"}, source_id="id", account_ref="text", name="text",

@@ -286,6 +286,8 @@ _HUBSPOT = {
     ),
 }
 
+_ZD_RATINGS = {"good": "1", "bad": "0", "offered": "", "unoffered": ""}
+
 _ZENDESK = {
     "organizations": SourceMapping(
         system=_ZD,
@@ -322,12 +324,28 @@ _ZENDESK = {
             "status": "status",
             "satisfaction": "satisfaction_rating",
             "occurred_at": "created_at",
+            "updated_at": "updated_at",
         },
         constants={"type": "ticket", "discipline": "service"},
         value_maps={
             "priority": {"urgent": "p1", "high": "p2", "normal": "p3", "low": "p4"},
-            "satisfaction": {"good": "1", "bad": "0", "offered": "", "unoffered": ""},
+            "satisfaction": _ZD_RATINGS,
         },
+    ),
+    # The audit trail (one row per audit: the ticket's status and rating after it). Its
+    # rows name their ticket in ``thread``; they are no touch of a person or an account.
+    "ticket_audits": SourceMapping(
+        system=_ZD,
+        target="interaction",
+        fields={
+            "source_id": "id",
+            "thread": "ticket_id",
+            "occurred_at": "created_at",
+            "status": "status",
+            "satisfaction": "satisfaction_rating",
+        },
+        constants={"type": "ticket_update", "discipline": "service"},
+        value_maps={"satisfaction": _ZD_RATINGS},
     ),
 }
 
@@ -399,7 +417,7 @@ def preset_names() -> tuple[str, ...]:
     Examples
     --------
     >>> [name for name in preset_names() if name.startswith("zendesk")]
-    ['zendesk.organizations', 'zendesk.tickets', 'zendesk.users']
+    ['zendesk.organizations', 'zendesk.ticket_audits', 'zendesk.tickets', 'zendesk.users']
     """
     return tuple(sorted(PRESETS))
 

@@ -25,6 +25,7 @@ from customer_understanding.scoring._fit import DEFAULT_FIT_RULES, FitRule, FitS
 from customer_understanding.scoring._health import HealthScorer
 from customer_understanding.scoring._lead import LEAD_GRADES, LeadScorer
 from customer_understanding.scoring._predictive import (
+    MISSING_RULES,
     Backtest,
     PredictiveModel,
     PredictiveScorer,
@@ -37,6 +38,7 @@ __all__ = [
     "DEFAULT_POINTS",
     "DEFAULT_ROLE_WEIGHTS",
     "LEAD_GRADES",
+    "MISSING_RULES",
     "Backtest",
     "EngagementScorer",
     "FitRule",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 import numpy as np
@@ -19,6 +20,7 @@ from customer_understanding._core import (
     html_table,
     known_by,
     numbers,
+    one_of,
     positive,
     summary,
     typed_fields,
@@ -31,7 +33,7 @@ from customer_understanding.scoring._score_table import Reasons, ScoreTable
 from customer_understanding.traits import Deals, InteractionCount, get_trait
 from customer_understanding.typing import AsOf, BaseLike, Level, Trait
 
-__all__ = ["Backtest", "PredictiveModel", "PredictiveScorer", "outcome_labels"]
+__all__ = ["MISSING_RULES", "Backtest", "PredictiveModel", "PredictiveScorer", "outcome_labels"]
 
 Floats = npt.NDArray[np.float64]
 _GRADES = ("high", "medium", "low")
@@ -85,6 +87,7 @@ def _known_entities(tables: Tables, moment: Moment, level: Level) -> npt.NDArray
 def _features(
     base: BaseLike, traits: Mapping[str, Trait | str], as_of: int, level: Level
 ) -> Floats:
+    """The traits as columns, missing values left as ``nan`` (see :data:`MISSING_RULES`)."""
     columns = []
     for name, trait in traits.items():
         found = get_trait(trait) if isinstance(trait, str) else trait
@@ -93,7 +96,55 @@ def _features(
             msg = f"trait {name!r} holds categories; the predictive scorer needs numbers"
             raise InvalidValueError(msg)
         columns.append(values.astype(np.float64))
-    return np.nan_to_num(np.column_stack(columns), nan=0.0)
+    return np.column_stack(columns)
+
+
+#: How the predictive scorer treats a missing trait value (``nan``, e.g. ``satisfaction``
+#: of an account with no rated ticket): ``"error"`` refuses it, ``"median"`` / ``"mean"``
+#: fill the training set's median / mean of that trait, ``"zero"`` fills 0 (a stated
+#: choice, never a silent one), ``"keep"`` hands ``nan`` to an estimator that handles it
+#: (e.g. scikit-learn's ``HistGradientBoostingClassifier``).
+MISSING_RULES: tuple[str, ...] = ("error", "median", "mean", "zero", "keep")
+
+Missing = Literal["error", "median", "mean", "zero", "keep"]
+
+
+def _check_complete(features: Floats, names: tuple[str, ...]) -> None:
+    gaps = np.isnan(features).sum(axis=0)
+    if gaps.any():
+        which = ", ".join(f"{name!r} ({int(n)} rows)" for name, n in zip(names, gaps, strict=True)
+                          if n)  # fmt: skip
+        msg = (f"traits {which} have missing values; choose missing='median', 'mean', "
+               "'zero' or 'keep' (for an estimator that handles nan)")  # fmt: skip
+        raise InvalidValueError(msg)
+
+
+def _fill_values(features: Floats, names: tuple[str, ...], missing: Missing) -> Floats:
+    """The value each trait's gaps are filled with (``nan``: left as they are)."""
+    if missing in ("error", "keep"):
+        if missing == "error":
+            _check_complete(features, names)
+        return np.full(features.shape[1], np.nan)
+    if missing == "zero":
+        return np.zeros(features.shape[1])
+    known = ~np.isnan(features)
+    seen = np.asarray(known.any(axis=0)).tolist()
+    empty = [name for name, found in zip(names, seen, strict=True) if not found]
+    if empty:
+        msg = f"traits {empty!r} have no value at all in training; missing={missing!r} needs some"
+        raise InvalidValueError(msg)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        rule = np.nanmedian if missing == "median" else np.nanmean
+        return np.asarray(rule(features, axis=0), dtype=np.float64)
+
+
+def _filled(features: Floats, fill: Floats, names: tuple[str, ...], missing: str) -> Floats:
+    if missing == "error":
+        _check_complete(features, names)
+    if missing in ("error", "keep"):
+        return features
+    return np.where(np.isnan(features), fill[np.newaxis, :], features)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -176,6 +227,14 @@ class PredictiveModel:
     grades: tuple[float, ...] = attrs.field(
         default=(50.0, 20.0), converter=numbers, validator=are_numbers
     )
+    missing: Missing = attrs.field(default="error", validator=one_of(*MISSING_RULES))
+    fill: tuple[float, ...] = attrs.field(default=(), converter=numbers, validator=are_numbers)
+
+    def __attrs_post_init__(self) -> None:
+        if self.missing in ("median", "mean", "zero") and len(self.fill) != len(self.traits):
+            msg = (f"fill={self.fill!r} must hold one value per trait ({len(self.traits)}) "
+                   f"with missing={self.missing!r}")  # fmt: skip
+            raise InvalidValueError(msg)
 
     @property
     def name(self) -> str:
@@ -183,11 +242,17 @@ class PredictiveModel:
         return "predictive"
 
     def score(self, base: BaseLike, /, *, as_of: AsOf) -> ScoreTable:
-        """Predict every entity's outcome probability from its traits as of ``as_of``."""
+        """Predict every entity's outcome probability from its traits as of ``as_of``.
+
+        Missing trait values are treated by the rule the model was fitted with
+        (``missing``): refused, filled with ``fill`` (the training median, mean or 0), or
+        handed to the estimator as ``nan``.
+        """
         _sklearn.check_fitted(self.estimator)
         tables = base.tables
         moment = tables.moment(as_of)
-        features = _features(base, self.traits, moment, self.level)
+        features = _filled(_features(base, self.traits, moment, self.level),
+                           np.asarray(self.fill), tuple(self.traits), self.missing)  # fmt: skip
         score = 100 * _sklearn.positive_probability(self.estimator, features)
         entities = tables.accounts if self.level == "account" else tables.contacts
         return ScoreTable(
@@ -227,7 +292,11 @@ class PredictiveScorer:
     :class:`PredictiveModel`. ``backtest`` fits before a cut-off and measures AUC, lift and
     calibration on the outcomes after it. ``score`` fits and scores in one step, so the
     scorer follows the :class:`~customer_understanding.typing.Scorer` protocol too.
-    scikit-learn is imported only when needed.
+    scikit-learn is imported only when needed. A trait value that is missing (``nan``) is
+    never turned into 0 behind your back: ``missing`` says what happens (see
+    :data:`MISSING_RULES`; by default such a value is refused with an error naming the
+    trait), and the fitted model applies the same rule, with the training fill values, when
+    it scores.
 
     Examples
     --------
@@ -258,6 +327,7 @@ class PredictiveScorer:
     grades: tuple[float, ...] = attrs.field(
         default=(50.0, 20.0), converter=numbers, validator=are_numbers
     )
+    missing: Missing = attrs.field(default="error", validator=one_of(*MISSING_RULES))
 
     def __attrs_post_init__(self) -> None:
         positive("horizon_days", self.horizon_days)
@@ -308,11 +378,18 @@ class PredictiveScorer:
                 "training windows before as_of; nothing to learn"
             )
             raise InvalidValueError(msg)
+        names = tuple(self.traits)
+        fill = _fill_values(features, names, self.missing)
+        features = _filled(features, fill, names, self.missing)
         estimator = _sklearn.fit_clone(self.estimator, features, labels)
         baseline = 100 * float(_sklearn.positive_probability(estimator, features).mean())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # an all-missing column: nan mean
+            means = np.nanmean(features, axis=0)
         return PredictiveModel(
-            level=self.level, traits=self.traits, estimator=estimator,
-            means=features.mean(axis=0), baseline=baseline, grades=self.grades,
+            level=self.level, traits=self.traits, estimator=estimator, means=means,
+            baseline=baseline, grades=self.grades, missing=self.missing,
+            fill=() if np.isnan(fill).all() else tuple(fill.tolist()),
         )  # fmt: skip
 
     def backtest(

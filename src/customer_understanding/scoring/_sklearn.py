@@ -31,7 +31,14 @@ def fit_clone(estimator: Any, features: Floats, labels: npt.NDArray[np.int64]) -
     from sklearn.base import clone
 
     copy = clone(estimator)
-    copy.fit(features, labels)
+    try:
+        copy.fit(features, labels)
+    except ValueError as error:
+        if not np.isnan(features).any():
+            raise
+        msg = (f"estimator={estimator!r} does not accept missing values ({error}); use one "
+               "that does or choose missing='median', 'mean' or 'zero'")  # fmt: skip
+        raise InvalidValueError(msg) from None
     return copy
 
 

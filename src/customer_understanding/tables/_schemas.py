@@ -8,6 +8,10 @@ gain integer ``account`` / ``contact`` columns pointing at those rows.
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
 from customer_understanding.domain import (
     ConsentStatus,
     Discipline,
@@ -196,10 +200,42 @@ class InteractionTable(Table):
             Column(name="satisfaction", kind="float", doc="in [0, 1]"),
             Column(name="quantity", kind="float"),
             Column(name="thread", kind="text"),
+            Column(name="updated_at", kind="time", doc="when its status or rating last changed"),
             Column(name="contact", kind="index", doc="resolved contact row"),
             Column(name="account", kind="index", doc="resolved account row"),
         )
     )
+
+    def ticket_of_update(self) -> npt.NDArray[np.int64]:
+        """For each ``ticket_update`` row, the row of the ticket it updates; -1 otherwise.
+
+        An update names its ticket in ``thread``: the ``ticket`` row of the same system
+        whose ``source_id`` that is (a ticket's audit trail, e.g. ``zendesk.ticket_audits``).
+
+        Examples
+        --------
+        >>> table = InteractionTable.from_columns({
+        ...     "system": ["zendesk"] * 3, "source_id": ["7", "a1", "a2"],
+        ...     "type": ["ticket", "ticket_update", "ticket_update"], "thread": [None, "7", "9"]})
+        >>> table.ticket_of_update().tolist()
+        [-1, 0, -1]
+        """
+        found = np.full(len(self), -1, dtype=np.int64)
+        types = self.column("type")
+        ticket, update = self.code_of("type", "ticket"), self.code_of("type", "ticket_update")
+        if ticket < 0 or update < 0:
+            return found
+        tickets, updates = np.flatnonzero(types == ticket), np.flatnonzero(types == update)
+        system, ids, thread = self.column("system"), self.column("source_id"), self.column("thread")
+        keys = pd.Index(list(zip(system[tickets].tolist(), ids[tickets].tolist(), strict=True)))
+        first = ~keys.duplicated()  # ids are unique per system; stay defined if they are not
+        keys, tickets = keys[first], tickets[first]
+        wanted = pd.Index(
+            list(zip(system[updates].tolist(), thread[updates].tolist(), strict=True))
+        )
+        where = keys.get_indexer(wanted)
+        found[updates[where >= 0]] = tickets[where[where >= 0]]
+        return found
 
 
 class OpportunityTable(Table):

@@ -12,6 +12,7 @@ Examples
 >>> check_scorer(EngagementScorer(level="account"))
 """
 
+from customer_understanding.testing._as_of import compare_as_of
 from customer_understanding.testing._attributors import ATTRIBUTOR_CHECKS, sample_journeys
 from customer_understanding.testing._checks import SCORER_CHECKS, SEGMENTER_CHECKS, sample_base
 from customer_understanding.testing._run import (
@@ -36,6 +37,7 @@ __all__ = [
     "check_attributor",
     "check_scorer",
     "check_segmenter",
+    "compare_as_of",
     "fingerprint",
     "parametrize_with_checks",
     "past_view",

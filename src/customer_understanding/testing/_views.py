@@ -123,7 +123,8 @@ def past_view(base: BaseLike, /, *, as_of: AsOf) -> BaseView:
     (no close time, outcome ``open``, no sales stage); contacts and accounts created later
     that have no earlier event are dropped, and every row index is renumbered to match.
     Entity attributes without a time (firmographics, titles, the ticket status a source
-    exports) are taken as known; source records and the resolution are left as they are.
+    exports) are taken as known; the source records, resolution and golden winners follow
+    the entities kept.
 
     Examples
     --------
@@ -187,13 +188,38 @@ def _renumber(
             contact=_moved(events["contact_roles"].column("contact"), people)
         ),
         stages=stages.with_columns(subject=subject),
-        account_winners=_winners(getattr(tables, "account_winners", {}), account),
-        contact_winners=_winners(getattr(tables, "contact_winners", {}), contact),
+        **_records(tables, contact=contact, account=account),
     )
 
 
-def _winners(winners: Mapping[str, Any], keep: Mask) -> dict[str, Any]:
-    return {field: np.asarray(rows)[keep] for field, rows in winners.items()}
+def _records(tables: Tables, *, contact: Mask, account: Mask) -> dict[str, Any]:
+    """Source records of the entities kept, their resolution and golden winners renumbered."""
+    found = getattr(tables, "resolution", None)
+    if found is None:
+        return {}
+    firms, people = _new_rows(account), _new_rows(contact)
+    of_firm = _moved(found.account_of_record, firms)
+    of_person = _moved(found.contact_of_record, people)
+    firm_records, person_records = of_firm >= 0, of_person >= 0
+    return {
+        "account_records": tables.account_records.take(firm_records),
+        "contact_records": tables.contact_records.take(person_records),
+        "resolution": attrs.evolve(
+            found,
+            account_of_record=of_firm[firm_records],
+            contact_of_record=of_person[person_records],
+            account_keys=found.account_keys[account],
+            contact_keys=found.contact_keys[contact],
+            account_ids=found.account_ids[account],
+            contact_ids=found.contact_ids[contact],
+        ),
+        "account_winners": _winners(tables.account_winners, account, _new_rows(firm_records)),
+        "contact_winners": _winners(tables.contact_winners, contact, _new_rows(person_records)),
+    }
+
+
+def _winners(winners: Mapping[str, Any], keep: Mask, records: Ints) -> dict[str, Any]:
+    return {field: _moved(np.asarray(rows)[keep], records) for field, rows in winners.items()}
 
 
 # -- another order -------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from customer_understanding.traits._scope import (
     size_of,
     window,
 )
+from customer_understanding.traits._tickets import ticket_state
 from customer_understanding.typing import Level
 
 __all__ = [
@@ -131,6 +132,9 @@ class DaysSince:
 class Satisfaction:
     """The mean satisfaction rating (0 to 1) of rated interactions in a window; missing if none.
 
+    A ticket's rating counts from when it was given (its audit trail, or its update time),
+    never before: see :class:`OpenTickets`.
+
     Examples
     --------
     >>> Satisfaction().description
@@ -149,7 +153,7 @@ class Satisfaction:
         """The mean rating per entity row."""
         table = tables.interactions
         entity, size = table.column(check_level(level)), size_of(tables, level)
-        rating = table.column("satisfaction")
+        rating = ticket_state(tables, as_of)[1]
         mask = activity(tables, as_of, self.window_days) & ~np.isnan(rating) & (entity >= 0)
         total = np.bincount(entity[mask], weights=rating[mask], minlength=size)
         count = np.bincount(entity[mask], minlength=size)
@@ -211,7 +215,7 @@ class Complaints:
     def evaluate(self, tables: Tables, /, *, as_of: Moment, level: Level) -> Floats:
         """Complaints per entity row."""
         table = tables.interactions
-        rated = table.column("satisfaction")
+        rated = ticket_state(tables, as_of)[1]
         with np.errstate(invalid="ignore"):
             bad = rated <= self.rating_at_most
         spam = activity(tables, as_of, self.window_days, types=("spam_report",))

@@ -61,7 +61,7 @@ class RecordField:
         if self.name in own.SCHEMA.names:
             return _field(own, self.name, level)
         if level == "contact" and self.name in tables.accounts.SCHEMA.names:
-            return on_level(_field(tables.accounts, self.name, level), tables, level)
+            return on_level(_field(tables.accounts, self.name, level), tables, level, as_of=as_of)
         other = "account" if level == "contact" else "contact"
         known = tables.contacts.SCHEMA.names if other == "contact" else ()
         where = f"; it is a {other} field" if self.name in known else ""

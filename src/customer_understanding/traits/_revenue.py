@@ -54,7 +54,7 @@ class DaysSinceRevenue:
         """Days per entity row."""
         last = _last_closed(tables, _closed(tables, as_of, "won"))
         days = np.where(last == NAT, np.nan, (as_of - last.astype(np.float64)) / DAY_NS)
-        return on_level(days, tables, check_level(level))
+        return on_level(days, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -82,4 +82,4 @@ class RenewalLost:
         lost = _last_closed(tables, _closed(tables, as_of, "lost") & renewal)
         won = _last_closed(tables, _closed(tables, as_of, "won"))
         flag = ((lost != NAT) & (lost > won)).astype(np.float64)
-        return on_level(flag, tables, check_level(level))
+        return on_level(flag, tables, check_level(level), as_of=as_of)

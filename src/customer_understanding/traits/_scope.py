@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import DAY_NS, NAT, Moment, positive, within
+from customer_understanding._core import DAY_NS, NAT, Moment, known_by, positive, within
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import Tables
 from customer_understanding.tables import Table
@@ -127,10 +127,31 @@ def last_value_by(
     return chosen
 
 
-def on_level(values: npt.NDArray[Any], tables: Tables, level: Level) -> npt.NDArray[Any]:
-    """Account values as they are, or read by each contact from its account (missing if none)."""
+def _not_yet_known(tables: Tables, as_of: int) -> Bools:
+    """Accounts whose every source record was created after ``as_of`` (undated ones count)."""
+    created = tables.account_records.column("created_at")
+    entity = tables.resolution.account_of_record
+    size = len(tables.accounts)
+    valid = entity >= 0
+    then = valid & ((created == NAT) | known_by(created, as_of))
+    total = np.bincount(entity[valid], minlength=size)[:size]
+    seen = np.bincount(entity[then], minlength=size)[:size]
+    return np.asarray((total > 0) & (seen == 0))
+
+
+def on_level(
+    values: npt.NDArray[Any], tables: Tables, level: Level, *, as_of: int
+) -> npt.NDArray[Any]:
+    """Account values as they are, or read by each contact from its account (missing if none).
+
+    A contact reads nothing from an account all of whose source records were created
+    after ``as_of``: at that moment the account was not known yet, so neither was the
+    link (reading it would leak from the future).
+    """
     if level == "account":
         return values
     missing = np.nan if values.dtype.kind == "f" else None
     padded = np.append(values, np.array([missing], dtype=values.dtype))
-    return padded[tables.contacts.column("account")]  # type: ignore[no-any-return]
+    later = np.append(_not_yet_known(tables, as_of), True)
+    account = tables.contacts.column("account")
+    return padded[np.where(later[account], -1, account)]

@@ -31,6 +31,7 @@ from customer_understanding.traits._scope import (
     size_of,
     window,
 )
+from customer_understanding.traits._tickets import RESOLVED_STATUSES, ticket_state
 from customer_understanding.typing import Level
 
 __all__ = [
@@ -43,9 +44,6 @@ __all__ = [
     "OpenTickets",
 ]
 
-#: The ticket statuses that mean "resolved"; a ticket with any other status (or none) is open.
-RESOLVED_STATUSES: tuple[str, ...] = ("solved", "closed", "resolved", "cancelled", "canceled")
-
 
 def _span(window_days: float | None) -> str:
     return "" if window_days is None else f" in the last {window_days:g} days"
@@ -55,9 +53,10 @@ def _span(window_days: float | None) -> str:
 class OpenTickets:
     """Tickets opened by ``as_of`` (within a window if given) whose status is not resolved.
 
-    A ticket is open when its status is not one of :data:`RESOLVED_STATUSES` (a ticket
-    without a status is open). Sources export a ticket's latest status only, so a ticket
-    resolved after ``as_of`` is already counted as resolved.
+    A ticket is open when its status at ``as_of`` is not one of :data:`RESOLVED_STATUSES`
+    (a ticket without a status is open). The status at ``as_of`` comes from the ticket's
+    audit trail when there is one, else from its update time: a ticket resolved after
+    ``as_of`` is still open at ``as_of`` (see :doc:`/explanation/traits-and-conditions`).
 
     Examples
     --------
@@ -79,7 +78,7 @@ class OpenTickets:
         """Open tickets per entity row."""
         table = tables.interactions
         mask = activity(tables, as_of, self.window_days, types=("ticket",))
-        mask &= ~labels_of(table, "status", RESOLVED_STATUSES)
+        mask &= ~ticket_state(tables, as_of)[0]
         if self.priorities:
             mask &= labels_of(table, "priority", self.priorities)
         return count_by(table.column(check_level(level)), mask, size_of(tables, level))
@@ -138,7 +137,7 @@ class LicensedSeats:
                              len(tables.accounts))  # fmt: skip
         seats = np.full(len(rows), np.nan)
         seats[rows >= 0] = quantity[rows[rows >= 0]]
-        return on_level(seats, tables, check_level(level))
+        return on_level(seats, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -180,7 +179,7 @@ class Deals:
         amounts = np.nan_to_num(deals.column("amount")[mask])
         weights = amounts if self.measure == "amount" else None
         values = np.bincount(account[mask], weights=weights, minlength=size).astype(np.float64)
-        return on_level(values, tables, check_level(level))
+        return on_level(values, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -213,7 +212,7 @@ class NewContacts:
         if self.seniorities:
             mask &= labels_of(contacts, "seniority", self.seniorities)
         counts = count_by(contacts.column("account"), mask, len(tables.accounts))
-        return on_level(counts, tables, check_level(level))
+        return on_level(counts, tables, check_level(level), as_of=as_of)
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
