@@ -18,6 +18,7 @@ from customer_understanding._core import (
     resolve_moment,
     typed_fields,
 )
+from customer_understanding.base._lifecycle import CustomerStageRules, derive_customer_stages
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
 from customer_understanding.domain import FREE_MAIL_DOMAINS
@@ -406,6 +407,12 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survi
         contact_index,
         opportunity_index,
     )
+    derived = derive_customer_stages(
+        (interactions, opportunities, stages, contacts.column("account")),
+        accounts=len(accounts),
+        rules=CustomerStageRules(),
+    )
+    stages = StageHistoryTable.concat([stages, derived])
     return Tables(
         accounts=accounts,
         contacts=contacts,

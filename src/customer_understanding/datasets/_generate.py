@@ -15,6 +15,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.datasets import _activity as act
 from customer_understanding.datasets import _activity_sales as sales
 from customer_understanding.datasets import _crm as crm
+from customer_understanding.datasets import _lead_status as status
 from customer_understanding.datasets import _marketing as mkt
 from customer_understanding.datasets import _pipeline as pipe
 from customer_understanding.datasets import _service as svc
@@ -282,21 +283,45 @@ def generate_world(
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"])
-    frames, truth = _write(cast, rng, interactions=sizes["interactions"], defects=defects)
+    frames, truth = _write(
+        cast, (rng, np.random.default_rng([number, 11_05])),
+        interactions=sizes["interactions"], defects=defects,
+    )
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)
 
 
+def _lead_statuses(cast: Cast, rng: np.random.Generator, *, exports: dict[str, Export]) -> None:
+    """Add the lead-status histories and evangelist dates (drawn from their own ``rng``)."""
+    contacts = exports["hubspot.contacts"]
+    exports["salesforce.LeadHistory"] = status.lead_history(
+        cast, rng, leads=exports["salesforce.Lead"]
+    )
+    exports["hubspot.lead_status_history"] = status.hubspot_lead_status_history(
+        cast, rng, contacts=contacts
+    )
+    exports["hubspot.contacts"] = status.evangelist_dates(cast, rng, contacts=contacts)
+
+
 def _write(
-    cast: Cast, rng: np.random.Generator, *, interactions: int, defects: bool
+    cast: Cast,
+    generators: tuple[np.random.Generator, np.random.Generator],
+    *,
+    interactions: int,
+    defects: bool,
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
-    """Write every export from the true world, break some cells, and assemble the truth."""
+    """Write every export from the true world, break some cells, and assemble the truth.
+
+    ``generators`` holds the shared generator and the lifecycle slice's own one.
+    """
+    rng, lifecycle = generators
     exports, sf_ids, roles = _salesforce(cast, rng)
     more, other_ids, seen = _elsewhere(cast, rng)
     directory = _directory(sf_ids | other_ids, seen=seen)
     exports.update(more)
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
+    _lead_statuses(cast, lifecycle, exports=exports)
     frames = {name: exports[name].frame for name in EXPORTS}
     broken = inject_defects(frames, rng) if defects else no_defects()
     records = [

@@ -1,0 +1,239 @@
+"""Customer-side lifecycle stages of accounts, derived from deals, product use and service.
+
+An account is a *customer as of T* once a deal of its closed won at or before T. From
+its first won deal on, its customer-side stage is decided every ``step_days`` (a
+checkpoint) from what was known by then, and every change becomes an entry of the
+account's stage history (``system="derived"``, written into ``tables.stages``):
+
+- ``churned``: its latest closed deal is lost, closed after it became a customer, no
+  deal was won since, and nobody used the product during the ``churn_days`` after
+  (a customer who stopped buying and stopped using);
+- ``dormant``: it used the product after becoming a customer, but not in the last
+  ``dormant_days``;
+- ``at_risk``: entered when, in the last ``risk_days``, it had at least
+  ``urgent_tickets`` urgent (P1) tickets, or at least ``bad_ratings`` bad satisfaction
+  ratings making up at least half of its ratings, or a lost deal; left only once the
+  last ``risk_days`` hold none of these at all (so a count hovering at a threshold does
+  not flap in and out);
+- ``advocate``: one of its contacts is an advocate (a marketing "evangelist") by then;
+- ``adopting``: ``onboarding_days`` have passed since the first won deal and it has
+  used the product since;
+- ``onboarding``: otherwise, from the first won deal's close.
+
+The first stage that holds, in this order, is the stage at a checkpoint. Each entry is
+dated at the checkpoint where the evidence was first known (onboarding: at the close),
+so the stage as of any T reads only what was known by T.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._core import DAY_NS, NAT, check_positive, typed_fields
+from customer_understanding.tables import InteractionTable, OpportunityTable, StageHistoryTable
+
+__all__ = ["CustomerStageRules", "derive_customer_stages"]
+
+Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
+_ORDER = ("churned", "dormant", "at_risk", "advocate", "adopting", "onboarding")
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
+class CustomerStageRules:
+    """How customer-side stages are decided from deals, product use and service facts.
+
+    See the module notes (and the lifecycle explanation page) for the rule of each
+    stage; every threshold is in days or counts and applies to any company's data.
+
+    Examples
+    --------
+    >>> CustomerStageRules().dormant_days
+    60.0
+    >>> CustomerStageRules(dormant_days=0)
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: dormant_days=0 must be > 0
+    """
+
+    step_days: float = attrs.field(default=7.0, validator=check_positive)
+    onboarding_days: float = attrs.field(default=60.0, validator=check_positive)
+    dormant_days: float = attrs.field(default=60.0, validator=check_positive)
+    churn_days: float = attrs.field(default=30.0, validator=check_positive)
+    risk_days: float = attrs.field(default=90.0, validator=check_positive)
+    urgent_tickets: int = attrs.field(default=2, validator=check_positive)
+    bad_ratings: int = attrs.field(default=2, validator=check_positive)
+
+
+@attrs.frozen(kw_only=True)
+class _Events:
+    """One kind of dated account event, sorted by account then time, as search keys."""
+
+    keys: Ints
+
+    @classmethod
+    def of(cls, account: Ints, at: Ints, mask: Bools) -> _Events:
+        keep = mask & (account >= 0) & (at != NAT)
+        keys = _key(account[keep], at[keep])
+        return cls(keys=np.sort(keys))
+
+    def count(self, account: Ints, low: Ints, high: Ints) -> Ints:
+        """Events of each ``account`` in ``(low, high]``."""
+        upper = np.searchsorted(self.keys, _key(account, high), side="right")
+        lower = np.searchsorted(self.keys, _key(account, low), side="right")
+        return np.asarray(upper - lower, dtype=np.int64)
+
+
+def _key(account: Ints, at: Ints) -> Ints:
+    """Account then time in one sortable int64 (seconds; 2**32 s is over a century)."""
+    seconds = np.clip(at // 10**9 + 2**31, 0, 2**32 - 1)
+    return np.asarray((account.astype(np.int64) << 32) | seconds, dtype=np.int64)
+
+
+def _won_and_lost(deals: OpportunityTable) -> tuple[Ints, Ints, Bools]:
+    account, closed = deals.column("account"), deals.column("closed_at")
+    outcome = np.asarray(deals.labels("outcome"), dtype=object)
+    keep = (account >= 0) & (closed != NAT) & np.isin(outcome, ["won", "lost"])
+    return account[keep], closed[keep], outcome[keep] == "won"
+
+
+def _checkpoints(first_win: Ints, *, latest: int, step: int) -> tuple[Ints, Ints]:
+    """(account, time) of every checkpoint: each first win, then every ``step`` to ``latest``."""
+    customers = np.flatnonzero((first_win != NAT) & (first_win <= latest))
+    counts = (latest - first_win[customers]) // step + 1
+    account = np.repeat(customers, counts)
+    offset = np.arange(len(account)) - np.repeat(np.cumsum(counts) - counts, counts)
+    return account.astype(np.int64), first_win[account] + offset * step
+
+
+def _last_close(
+    deals: tuple[Ints, Ints, Bools], account: Ints, at: Ints, *, won: bool | None
+) -> Ints:
+    """The latest close (of won, lost or any deals) of each account at or before ``at``."""
+    who, closed, is_won = deals
+    mask = np.ones(len(who), dtype=np.bool_) if won is None else is_won == won
+    keys = np.sort(_key(who[mask], closed[mask]))
+    position = np.searchsorted(keys, _key(account, at), side="right") - 1
+    found = (position >= 0) & ((keys[np.maximum(position, 0)] >> 32) == account)
+    seconds = (keys[np.maximum(position, 0)] & (2**32 - 1)) - 2**31
+    return np.where(found, seconds * 10**9, NAT)
+
+
+def _state(
+    tables: tuple[InteractionTable, OpportunityTable, Ints],
+    points: tuple[Ints, Ints, Ints],
+    rules: CustomerStageRules,
+) -> Ints:
+    """The customer-side stage code (into ``_ORDER``) of every checkpoint."""
+    interactions, deals, advocate_at = tables
+    account, at, first_win = points
+    day = DAY_NS
+    product = _Events.of(
+        interactions.column("account"),
+        interactions.column("occurred_at"),
+        interactions.labels("discipline") == "product",
+    )
+    when = interactions.column("occurred_at")
+    is_ticket = interactions.labels("type") == "ticket"
+    urgent = _Events.of(interactions.column("account"), when,
+                        is_ticket & (interactions.labels("priority") == "p1"))  # fmt: skip
+    rating = interactions.column("satisfaction")
+    bad = _Events.of(interactions.column("account"), when, rating == 0.0)
+    rated = _Events.of(interactions.column("account"), when, ~np.isnan(rating))
+    closes = _won_and_lost(deals)
+    last_lost = _last_close(closes, account, at, won=False)
+    last_won = _last_close(closes, account, at, won=True)
+    used = product.count(account, first_win, at) > 0
+    risk_from = at - round(rules.risk_days * day)
+    bad_count = bad.count(account, risk_from, at)
+    churn_check = last_lost + round(rules.churn_days * day)
+    churned = (
+        (last_lost != NAT) & (last_lost > first_win) & (last_won < last_lost)
+        & (churn_check <= at) & (product.count(account, last_lost, churn_check) == 0)
+    )  # fmt: skip
+    urgent_count = urgent.count(account, risk_from, at)
+    lost_lately = (last_lost > first_win) & (last_lost > risk_from)
+    enter = (
+        (urgent_count >= rules.urgent_tickets)
+        | ((bad_count >= rules.bad_ratings) & (2 * bad_count >= rated.count(account, risk_from, at)))
+        | lost_lately
+    )  # fmt: skip
+    hold = (urgent_count > 0) | (bad_count > 0) | lost_lately
+    conditions = (
+        churned,
+        used & (product.count(account, at - round(rules.dormant_days * day), at) == 0)
+        & (at - first_win >= round(rules.dormant_days * day)),
+        _latched(account, enter=enter, hold=hold),
+        (advocate_at[account] != NAT) & (advocate_at[account] <= at),
+        used & (at - first_win >= round(rules.onboarding_days * day)),
+    )  # fmt: skip
+    return np.asarray(np.select(conditions, np.arange(5), default=5), dtype=np.int64)
+
+
+def _latched(account: Ints, *, enter: Bools, hold: Bools) -> Bools:
+    """True from a checkpoint where ``enter`` holds for as long as ``hold`` keeps holding.
+
+    A risk is entered on strong evidence and left only once no evidence at all is left
+    in the window, so a count wavering around a threshold does not flap in and out.
+    """
+    start = np.concatenate([[True], account[1:] != account[:-1]]) | ~hold
+    segment = np.cumsum(start).astype(np.int64)
+    entered = np.maximum.accumulate(segment * 2 + (enter & hold)) - segment * 2
+    return np.asarray(hold & (entered > 0), dtype=np.bool_)
+
+
+def derive_customer_stages(
+    tables: tuple[InteractionTable, OpportunityTable, StageHistoryTable, Ints],
+    *,
+    accounts: int,
+    rules: CustomerStageRules,
+) -> StageHistoryTable:
+    """The customer-side stage entries of every account, as a stage-history table.
+
+    ``tables`` holds the interactions, deals and stage entries (resolved) and each
+    contact's account row; ``accounts`` is the number of accounts.
+    """
+    interactions, deals, stages, account_of_contact = tables
+    who, closed, is_won = _won_and_lost(deals)
+    first_win = np.full(accounts, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first_win, who[is_won], closed[is_won])
+    first_win = np.where(first_win == np.iinfo(np.int64).max, NAT, first_win)
+    times = [interactions.column("occurred_at"), deals.column("created_at"), closed]
+    known = np.concatenate([t[t != NAT] for t in times])
+    if not len(known) or not np.any(first_win != NAT):
+        return StageHistoryTable.empty()
+    latest = int(known.max())
+    account, at = _checkpoints(first_win, latest=latest, step=round(rules.step_days * DAY_NS))
+    advocate_at = _advocate_at(stages, account_of_contact, accounts=accounts)
+    code = _state((interactions, deals, advocate_at), (account, at, first_win[account]), rules)
+    change = np.concatenate([[True], (account[1:] != account[:-1]) | (code[1:] != code[:-1])])
+    rows = np.flatnonzero(change)
+    names = np.asarray(_ORDER, dtype=object)[code[rows]]
+    return StageHistoryTable.from_columns(
+        {
+            "system": np.full(len(rows), "derived", dtype=object),
+            "subject_kind": np.full(len(rows), "account", dtype=object),
+            "stage": names,
+            "at": at[rows],
+            "detail": names,
+            "subject": account[rows],
+        }
+    )
+
+
+def _advocate_at(stages: StageHistoryTable, account_of_contact: Ints, *, accounts: int) -> Ints:
+    """When each account first had a contact who is an advocate (``NAT`` if never)."""
+    subject = stages.column("subject")
+    rows = np.flatnonzero(
+        (stages.labels("subject_kind") == "contact")
+        & (stages.labels("stage") == "advocate")
+        & (subject >= 0)
+        & (stages.column("at") != NAT)
+    )
+    account = account_of_contact[subject[rows]]
+    keep = account >= 0
+    first = np.full(accounts, np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, account[keep], stages.column("at")[rows][keep])
+    return np.where(first == np.iinfo(np.int64).max, NAT, first)
