@@ -6,6 +6,7 @@ Resolution itself (resolvers, entity ids, golden-record rules) lives in
 
 from customer_understanding.base._build import Tables
 from customer_understanding.base._customer_base import CustomerBase
+from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._summary import BaseSummary
 
-__all__ = ["BaseSummary", "CustomerBase", "Tables"]
+__all__ = ["BaseSummary", "CustomerBase", "CustomerStageRules", "Tables"]

@@ -115,6 +115,8 @@ def _last_close(
     who, closed, is_won = deals
     mask = np.ones(len(who), dtype=np.bool_) if won is None else is_won == won
     keys = np.sort(_key(who[mask], closed[mask]))
+    if not len(keys):
+        return np.full(len(account), NAT, dtype=np.int64)
     position = np.searchsorted(keys, _key(account, at), side="right") - 1
     found = (position >= 0) & ((keys[np.maximum(position, 0)] >> 32) == account)
     seconds = (keys[np.maximum(position, 0)] & (2**32 - 1)) - 2**31

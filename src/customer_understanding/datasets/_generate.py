@@ -284,8 +284,10 @@ def generate_world(
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"])
     frames, truth = _write(
-        cast, (rng, np.random.default_rng([number, 11_05])),
-        interactions=sizes["interactions"], defects=defects,
+        cast,
+        (rng, np.random.default_rng([number, 11_05])),
+        interactions=sizes["interactions"],
+        defects=defects,
     )
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)

@@ -48,7 +48,9 @@ def _walk(
         reached = cast.journeys.person[person, PERSON_STAGES.index(stage)]
         held = (reached >= 0) & (reached <= until)
         rows = np.flatnonzero(held)
-        parts.append((rows, np.full(len(rows), label, dtype=object), np.maximum(reached, since)[rows]))
+        parts.append(
+            (rows, np.full(len(rows), label, dtype=object), np.maximum(reached, since)[rows])
+        )
     rows = np.concatenate([part[0] for part in parts])
     labels = np.concatenate([part[1] for part in parts])
     at = np.concatenate([part[2] for part in parts])

@@ -19,8 +19,14 @@ __all__ = ["EXPORTS", "INTERACTION_EXPORTS", "RECORD_EXPORTS", "GroundTruth", "S
 
 _HS_STAGE_DATES = tuple(
     f"hs_lifecyclestage_{stage}_date"
-    for stage in ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer",
-                  "evangelist")
+    for stage in (
+        "lead",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+        "evangelist",
+    )
 )
 
 #: Every export the generator writes, with its columns in order.

@@ -172,8 +172,7 @@ class Stage(_Vocabulary):
 
 
 _CUSTOMER_SIDE = frozenset(
-    {Stage.ONBOARDING, Stage.ADOPTING, Stage.AT_RISK, Stage.DORMANT, Stage.ADVOCATE,
-     Stage.CHURNED}
+    {Stage.ONBOARDING, Stage.ADOPTING, Stage.AT_RISK, Stage.DORMANT, Stage.ADVOCATE, Stage.CHURNED}
 )
 
 

@@ -13,7 +13,8 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.traits import RecordField
+from customer_understanding.domain import Stage
+from customer_understanding.traits import Deals, LifecycleStage
 from customer_understanding.typing import AsOf, BaseLike, Level
 
 __all__ = ["LEAD_GRADES", "LeadScorer"]
@@ -21,6 +22,8 @@ __all__ = ["LEAD_GRADES", "LeadScorer"]
 #: The sixteen lead grades, best first within each fit letter.
 LEAD_GRADES = tuple(f"{letter}{band}" for letter in "ABCD" for band in "1234")
 _BEFORE_MQL = ("known", "engaged", "recycled")
+#: Stages of a subject that is (or was) a customer: never proposed as an MQL or MQA.
+_CUSTOMER = tuple(stage.value for stage in Stage if stage.is_customer_side) + ("won",)
 
 
 def _grades(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -102,20 +105,28 @@ class LeadScorer:
         )  # fmt: skip
 
     def proposals(self, table: ScoreTable, base: BaseLike) -> pd.DataFrame:
-        """Proposed stage changes: MQL for qualifying contacts, MQA for qualifying accounts."""
+        """Proposed stage changes: MQL for qualifying contacts, MQA for qualifying accounts.
+
+        Everything is read as of the table's ``as_of``: the stage is the subject's
+        stage then (from the stage history), and customers then (an account with a deal
+        won by ``as_of``, and the contacts of such accounts) are never proposed, nor is
+        a subject whose stage is ``won`` or customer-side. Contacts are proposed only
+        from a stage before MQL (or none yet); accounts from any other stage.
+        """
+        moment = Moment(table.as_of)
+        level = table.level
+        stage = LifecycleStage().evaluate(base.tables, as_of=moment, level=level)
+        won = Deals(state="won").evaluate(base.tables, as_of=moment, level=level)
+        eligible = (won == 0) & ~np.isin(stage, _CUSTOMER)
         labels = table.labels()
-        if table.level == "account":
-            chosen = np.isin(labels, self.mqa_grades)
-            current = np.full(len(table), None, dtype=object)
+        if level == "account":
+            chosen = np.isin(labels, self.mqa_grades) & eligible
             target = "mqa"
         else:
-            # The stage as the record holds it now: proposals change that record.
-            stage = RecordField(name="lifecycle_stage").evaluate(
-                base.tables, as_of=Moment(table.as_of), level="contact"
-            )
             before = np.isin(stage, _BEFORE_MQL) | pd.isna(stage)
-            chosen = np.isin(labels, self.mql_grades) & before
-            current, target = stage, "mql"
+            chosen = np.isin(labels, self.mql_grades) & before & eligible
+            target = "mql"
+        current = stage
         rows = np.flatnonzero(chosen)
         return pd.DataFrame(
             {
