@@ -36,7 +36,14 @@ _HS_STATUS = {"known": "NEW", "engaged": "CONNECTED", "sal": "IN_PROGRESS",
 
 def _person_rows(cast: Cast, entities: Strs | None) -> Ints:
     index = pd.Index(cast.people.ids)
-    return np.asarray(index.get_indexer(object_values(pd.Series(entities))), dtype=np.int64)
+    return np.asarray(
+        index.get_indexer(pd.Index(object_values(pd.Series(entities)))), dtype=np.int64
+    )
+
+
+def _seconds(values: pd.Series) -> Ints:
+    stamps = pd.to_datetime(values, utc=True).astype("int64").to_numpy()
+    return np.asarray(stamps // 10**9, dtype=np.int64)
 
 
 def _walk(
@@ -66,7 +73,7 @@ def lead_history(cast: Cast, rng: np.random.Generator, *, leads: Export) -> Expo
     """
     frame = leads.frame
     person = _person_rows(cast, leads.entities)
-    created = pd.to_datetime(frame["CreatedDate"], utc=True).astype("int64").to_numpy() // 10**9
+    created = _seconds(frame["CreatedDate"])
     first = np.abs(created - cast.journeys.known_at[person]) <= 4 * 24 * HOUR
     until = np.where(first, cast.clock.end, created)
     rows, labels, at = _walk(cast, person, statuses=_SF_STATUS, since=created, until=until)
@@ -101,7 +108,7 @@ def hubspot_lead_status_history(
     """The ``hubspot.lead_status_history`` export: ``hs_lead_status`` values over time."""
     frame = contacts.frame
     person = _person_rows(cast, contacts.entities)
-    created = pd.to_datetime(frame["createdate"], utc=True).astype("int64").to_numpy() // 10**9
+    created = _seconds(frame["createdate"])
     until = np.full(len(person), cast.clock.end, dtype=np.int64)
     rows, labels, at = _walk(cast, person, statuses=_HS_STATUS, since=created, until=until)
     lag = (rng.random(len(rows)) * 2 * HOUR).astype(np.int64)

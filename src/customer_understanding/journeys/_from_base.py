@@ -38,7 +38,7 @@ from customer_understanding.journeys._stages import (
     StageModel,
     SubjectLevel,
 )
-from customer_understanding.typing import AsOf, Level
+from customer_understanding.typing import AsOf
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase

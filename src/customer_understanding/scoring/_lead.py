@@ -10,10 +10,10 @@ import pandas as pd
 
 from customer_understanding._core import Moment, are_names, names, one_of, typed_fields
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import Stage
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.domain import Stage
 from customer_understanding.traits import Deals, LifecycleStage
 from customer_understanding.typing import AsOf, BaseLike, Level
 
@@ -23,7 +23,7 @@ __all__ = ["LEAD_GRADES", "LeadScorer"]
 LEAD_GRADES = tuple(f"{letter}{band}" for letter in "ABCD" for band in "1234")
 _BEFORE_MQL = ("known", "engaged", "recycled")
 #: Stages of a subject that is (or was) a customer: never proposed as an MQL or MQA.
-_CUSTOMER = tuple(stage.value for stage in Stage if stage.is_customer_side) + ("won",)
+_CUSTOMER = (*tuple(stage.value for stage in Stage if stage.is_customer_side), "won")
 
 
 def _grades(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
