@@ -44,13 +44,15 @@ def _company_of_account(world: SampleWorld, base: CustomerBase) -> pd.Series:
 def measure(world: SampleWorld, loaded: Loaded, base: CustomerBase) -> list[Fact]:
     area = "lifecycle"
     truth = world.truth.stages
-    facts = []
+    facts: list[Fact] = []
     for level, names in (("contact", _CONTACT_STAGES), ("account", _CUSTOMER_STAGES)):
         got = stage_history(base, level=level).to_pandas()["stage"].value_counts()
         expected = truth[truth["subject_kind"] == level]["stage"].value_counts()
-        for name in names:
-            facts.append(_within(area, f"{level} {name} entries",
-                                 int(got.get(name, 0)), int(expected.get(name, 0))))  # fmt: skip
+        facts.extend(
+            _within(area, f"{level} {name} entries", int(got.get(name, 0)),
+                    int(expected.get(name, 0)))
+            for name in names
+        )  # fmt: skip
     history = stage_history(base, level="account").to_pandas()
     company = _company_of_account(world, base)
     found = set(company.reindex(history.loc[history["stage"] == "churned", "account_id"]))

@@ -10,8 +10,10 @@ from customer_understanding import InvalidValueError
 from customer_understanding.base import CustomerStageRules
 from customer_understanding.journeys import deal_funnel, kpi_tables, stage_history
 
-ACCOUNTS = [{"Id": "A1", "Name": "Acme", "Website": "acme.com", "CreatedDate": "2025-01-01"},
-            {"Id": "A2", "Name": "Beta", "Website": "beta.io", "CreatedDate": "2025-01-01"}]  # fmt: skip
+ACCOUNTS = [
+    {"Id": "A1", "Name": "Acme", "Website": "acme.com", "CreatedDate": "2025-01-01"},
+    {"Id": "A2", "Name": "Beta", "Website": "beta.io", "CreatedDate": "2025-01-01"},
+]
 CONTACTS = [{"Id": "C1", "AccountId": "A1", "Email": "ann@acme.com", "LastName": "Lee",
              "CreatedDate": "2025-01-02"},
             {"Id": "C2", "AccountId": "A2", "Email": "bo@beta.io", "LastName": "Bo",
@@ -34,8 +36,8 @@ LEAD_HISTORY = [
     {"Id": "H4", "LeadId": "L1", "Field": "Status", "NewValue": "Closed - Not Converted",
      "CreatedDate": "2025-02-09"},
 ]  # fmt: skip
-LEADS = [{"Id": "L1", "Email": "ann@acme.com", "LastName": "Lee", "Status": "Closed - Not Converted",
-          "CreatedDate": "2025-01-03"}]  # fmt: skip
+LEADS = [{"Id": "L1", "Email": "ann@acme.com", "LastName": "Lee",
+          "Status": "Closed - Not Converted", "CreatedDate": "2025-01-03"}]  # fmt: skip
 
 
 def _product(days: list[str]) -> pd.DataFrame:

@@ -157,9 +157,10 @@ def _state(
     )  # fmt: skip
     urgent_count = urgent.count(account, risk_from, at)
     lost_lately = (last_lost > first_win) & (last_lost > risk_from)
+    mostly_bad = 2 * bad_count >= rated.count(account, risk_from, at)
     enter = (
         (urgent_count >= rules.urgent_tickets)
-        | ((bad_count >= rules.bad_ratings) & (2 * bad_count >= rated.count(account, risk_from, at)))
+        | ((bad_count >= rules.bad_ratings) & mostly_bad)
         | lost_lately
     )  # fmt: skip
     hold = (urgent_count > 0) | (bad_count > 0) | lost_lately

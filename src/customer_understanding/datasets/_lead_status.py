@@ -26,8 +26,9 @@ __all__ = ["evangelist_dates", "hubspot_lead_status_history", "lead_history"]
 
 #: Salesforce lead statuses of the stages a lead's status names (conversion: ``opportunity``).
 _SF_STATUS = {"known": "Open - Not Contacted", "engaged": "Working - Contacted",
-              "mql": "Marketing Qualified", "sal": "Sales Accepted", "sql": "Sales Qualified",
-              "opportunity": "Closed - Converted", "recycled": "Closed - Not Converted"}  # fmt: skip
+              "mql": "Marketing Qualified", "sal": "Sales Accepted",
+              "sql": "Sales Qualified", "opportunity": "Closed - Converted",
+              "recycled": "Closed - Not Converted"}  # fmt: skip
 #: HubSpot's default lead statuses for the stages they stand for (MQL and SQL are lifecycle
 #: stages there, dated by the contact's own stage-date columns).
 _HS_STATUS = {"known": "NEW", "engaged": "CONNECTED", "sal": "IN_PROGRESS",

@@ -63,7 +63,8 @@ def stage_history(
     :class:`~customer_understanding.base.CustomerStageRules`) and deal stage histories. With
     ``opportunity_rule`` the deals add events too: an account, and every contact with a
     role on the deal, enters ``opportunity`` when the deal is created and ``won`` or
-    ``lost`` when it closes (a deal itself likewise). Entries whose subject did not resolve are left out.
+    ``lost`` when it closes (a deal itself likewise). Entries whose subject did not
+    resolve are left out.
 
     Examples
     --------

@@ -64,9 +64,10 @@ class FunnelTable(TableExport):
     frame
         Columns ``cohort``, ``stage``, ``next_stage``, ``entered``, ``converted``,
         ``failed``, ``open``, ``value`` (of the subjects that entered the step),
-        ``converted_value`` (of those that went on to the next), ``conversion_naive``, ``conversion_km``,
-        ``conversion_cif``, ``median_days_in_stage``, ``median_days_to_convert``; the
-        table keeps a private copy and :meth:`to_pandas` hands out new ones.
+        ``converted_value`` (of those that went on to the next), ``conversion_naive``,
+        ``conversion_km``, ``conversion_cif``, ``median_days_in_stage``,
+        ``median_days_to_convert``; the table keeps a private copy and :meth:`to_pandas`
+        hands out new ones.
     as_of
         The end of follow-up, stored as a :class:`~customer_understanding.typing.Moment`.
 

@@ -225,8 +225,9 @@ def deal_funnel(base: CustomerBase, *, as_of: AsOf = None) -> FunnelTable:
     >>> table = deal_funnel(base).to_pandas()
     >>> table[["stage", "next_stage"]].values.tolist()
     [['opportunity', 'won']]
-    >>> won = base.tables.opportunities.labels("outcome") == "won"
-    >>> bool(table["converted_value"].sum() <= base.tables.opportunities.column("amount")[won].sum())
+    >>> deals = base.tables.opportunities
+    >>> won = deals.labels("outcome") == "won"
+    >>> bool(table["converted_value"].sum() <= deals.column("amount")[won].sum())
     True
     """
     horizon = base.tables.moment(as_of)
