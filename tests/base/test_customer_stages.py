@@ -122,3 +122,91 @@ def test_rules_refuse_a_bad_threshold() -> None:
         CustomerStageRules(dormant_days=-1)
     with pytest.raises(InvalidValueError, match="step_days"):
         CustomerStageRules(step_days="weekly")  # type: ignore[arg-type]
+
+
+def test_use_winding_down_after_the_loss_delays_churn_until_it_stops() -> None:
+    # Users keep logging in for ten days after the lost renewal (the contract runs
+    # out), then stop: the customer has churned once the product has been quiet.
+    history = _stages(_base(["2025-03-01", "2025-07-01", "2025-07-06", "2025-07-11"]), "account")
+    churned = history[history["stage"] == "churned"]
+    assert len(churned) == 1
+    assert churned["at"].iloc[0] >= pd.Timestamp("2025-08-10", tz="UTC")
+
+
+def test_build_takes_custom_stage_rules() -> None:
+    sources = [
+        cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account"),
+        cu.Source(name="o", data=DEALS, mapping="salesforce.Opportunity"),
+        cu.Source(name="p", data=_product(["2025-03-01"]), mapping="product.events"),
+    ]
+    default = stage_history(cu.CustomerBase.build(sources), level="account").to_pandas()
+    patient = CustomerStageRules(churn_days=400)
+    built = cu.CustomerBase.build(sources, stage_rules=patient)
+    slow = stage_history(built, level="account").to_pandas()
+    assert "churned" in set(default["stage"])
+    assert "churned" not in set(slow["stage"])
+
+
+def test_build_refuses_stage_rules_of_another_type() -> None:
+    source = cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account")
+    with pytest.raises(InvalidValueError, match="stage_rules='weekly'"):
+        cu.CustomerBase.build([source], stage_rules="weekly")  # type: ignore[arg-type]
+
+
+def test_the_lifecycle_segmenter_reads_the_one_churn_rule() -> None:
+    base = _base(["2025-03-01", "2025-05-01"])
+    segments = cu.segmentation.LifecycleSegmenter().assign(base, as_of=None).to_pandas()
+    by_id = dict(zip(segments["account_id"], segments["segment"], strict=True))
+    acme, beta = base.accounts.column("id")
+    assert by_id[acme] == "churned"
+    assert by_id[beta] != "churned"
+    before = cu.segmentation.LifecycleSegmenter().assign(base, as_of="2025-06-01").to_pandas()
+    assert "churned" not in set(before["segment"])
+
+
+HS_CONTACTS = [{"hs_object_id": "901", "email": "cy@gamma.dev", "lastname": "Cy",
+                "createdate": "2025-01-02"}]  # fmt: skip
+HS_STATUS = [
+    {"id": "1", "contact_id": "901", "property": "hs_lead_status", "value": "NEW",
+     "timestamp": "2025-01-02T10:00:00Z", "source_type": "CRM_UI"},
+    {"id": "2", "contact_id": "901", "property": "hs_lead_status", "value": "CONNECTED",
+     "timestamp": "2025-01-04T10:00:00Z", "source_type": "CRM_UI"},
+    {"id": "3", "contact_id": "901", "property": "hs_lead_status", "value": "IN_PROGRESS",
+     "timestamp": "2025-01-09T10:00:00Z", "source_type": "CRM_UI"},
+    {"id": "4", "contact_id": "901", "property": "hs_lead_status", "value": "UNQUALIFIED",
+     "timestamp": "2025-03-01T10:00:00Z", "source_type": "CRM_UI"},
+]  # fmt: skip
+
+
+def test_hubspot_lead_status_history_becomes_dated_entries() -> None:
+    sources = [
+        cu.Source(name="c", data=HS_CONTACTS, mapping="hubspot.contacts"),
+        cu.Source(name="s", data=HS_STATUS, mapping="hubspot.lead_status_history"),
+    ]
+    history = _stages(cu.CustomerBase.build(sources), "contact")
+    entries = history[history["stage"].isin(["known", "engaged", "sal", "recycled"])]
+    assert entries["stage"].tolist() == ["known", "engaged", "sal", "recycled"]
+    assert entries["at"].iloc[2] == pd.Timestamp("2025-01-09T10:00:00Z")
+
+
+@pytest.mark.parametrize(
+    ("mapping", "rows", "column", "value"),
+    [
+        ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "NewValue": "Banana"}], "NewValue",
+         "Banana"),
+        ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "CreatedDate": "someday"}],
+         "CreatedDate", "someday"),
+        ("hubspot.lead_status_history", [{**HS_STATUS[0], "value": "MAYBE"}], "value", "MAYBE"),
+        ("hubspot.lead_status_history", [{**HS_STATUS[0], "timestamp": "soon"}], "timestamp",
+         "soon"),
+    ],
+)  # fmt: skip
+def test_lead_status_presets_name_the_bad_row_column_and_value(
+    mapping: str, rows: list[dict[str, str]], column: str, value: str
+) -> None:
+    source = cu.Source(name="history", data=rows, mapping=mapping)
+    with pytest.raises(cu.IngestError, match=f"row 0, column '{column}', value '{value}'"):
+        cu.load([source])
+    lenient = cu.load([source], policy="lenient")
+    assert lenient.report.rejected == 1
+    assert lenient.report.problems[0].column == column

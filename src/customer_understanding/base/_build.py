@@ -369,8 +369,17 @@ def _interactions(
     return table.with_columns(contact=contact, account=account)
 
 
-def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survivorship) -> Tables:
+def build_tables(
+    loaded: TableSource,
+    *,
+    resolver: Resolver,
+    survivorship: Survivorship,
+    stage_rules: CustomerStageRules | None = None,
+) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
+
+    The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
+    :class:`CustomerStageRules` when ``None``).
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after.
@@ -410,7 +419,7 @@ def build_tables(loaded: TableSource, *, resolver: Resolver, survivorship: Survi
     derived = derive_customer_stages(
         (interactions, opportunities, stages, contacts.column("account")),
         accounts=len(accounts),
-        rules=CustomerStageRules(),
+        rules=CustomerStageRules() if stage_rules is None else stage_rules,
     )
     stages = StageHistoryTable.concat([stages, derived])
     return Tables(

@@ -11,6 +11,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
+from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -89,6 +90,7 @@ class CustomerBase:
         resolver: Resolver | None = None,
         survivorship: Survivorship | Mapping[str, Rule] | None = None,
         id_key: IdKey | None = None,
+        stage_rules: CustomerStageRules | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -119,9 +121,16 @@ class CustomerBase:
             else a random secret made once per process: ids then agree within one
             process only, so pass a secret for ids that last (see
             :func:`~customer_understanding.identity.entity_ids`).
+        stage_rules
+            How the accounts' customer-side stages (onboarding, adopting, at risk,
+            dormant, advocate, churned) are derived into the stage history: a
+            :class:`~customer_understanding.base.CustomerStageRules` (its defaults
+            when ``None``).
 
         Raises
         ------
+        InvalidValueError
+            If ``stage_rules`` is not a ``CustomerStageRules``.
         UnknownNameError
             If ``survivorship`` names a field that golden records do not have.
 
@@ -138,7 +147,14 @@ class CustomerBase:
         >>> keyed = cu.CustomerBase.build([source], id_key="our-crm-id-secret-2026")
         >>> keyed.contacts.column("id").tolist()
         ['con_d4208e43bec251c1']
+        >>> rules = cu.base.CustomerStageRules(dormant_days=90)
+        >>> len(cu.CustomerBase.build([source], stage_rules=rules).contacts)
+        1
         """
+        given_rules: object = stage_rules
+        if given_rules is not None and not isinstance(given_rules, CustomerStageRules):
+            msg = f"stage_rules={stage_rules!r} must be a CustomerStageRules"
+            raise InvalidValueError(msg)
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         given: object = resolver
         if given is not None and not callable(given):
@@ -149,6 +165,7 @@ class CustomerBase:
                 loaded,
                 resolver=ProbabilisticResolver() if resolver is None else resolver,
                 survivorship=_survivorship(survivorship),
+                stage_rules=stage_rules,
             )
         return cls(tables, report=loaded.report)
 

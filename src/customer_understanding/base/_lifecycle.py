@@ -6,8 +6,10 @@ checkpoint) from what was known by then, and every change becomes an entry of th
 account's stage history (``system="derived"``, written into ``tables.stages``):
 
 - ``churned``: its latest closed deal is lost, closed after it became a customer, no
-  deal was won since, and nobody used the product during the ``churn_days`` after
-  (a customer who stopped buying and stopped using);
+  deal was won since, at least ``churn_days`` have passed since that loss, and nobody
+  used the product in the last ``churn_days`` (a customer who stopped buying and
+  stopped using; use winding down after the loss, as a contract runs out, only delays
+  the churn until the product has been quiet for ``churn_days``);
 - ``dormant``: it used the product after becoming a customer, but not in the last
   ``dormant_days``;
 - ``at_risk``: entered when, in the last ``risk_days``, it had at least
@@ -150,10 +152,10 @@ def _state(
     used = product.count(account, first_win, at) > 0
     risk_from = at - round(rules.risk_days * day)
     bad_count = bad.count(account, risk_from, at)
-    churn_check = last_lost + round(rules.churn_days * day)
+    churn_span = round(rules.churn_days * day)
     churned = (
         (last_lost != NAT) & (last_lost > first_win) & (last_won < last_lost)
-        & (churn_check <= at) & (product.count(account, last_lost, churn_check) == 0)
+        & (last_lost + churn_span <= at) & (product.count(account, at - churn_span, at) == 0)
     )  # fmt: skip
     urgent_count = urgent.count(account, risk_from, at)
     lost_lately = (last_lost > first_win) & (last_lost > risk_from)

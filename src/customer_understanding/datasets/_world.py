@@ -200,7 +200,7 @@ class SampleWorld:
         >>> from customer_understanding.datasets import generate_world
         >>> sources = generate_world(accounts=20, interactions=2_000).as_sources()
         >>> len(sources), sources[0].name, sources[0].mapping.target
-        (18, 'salesforce.Account', 'account')
+        (20, 'salesforce.Account', 'account')
         """
         from customer_understanding.ingest import Source
 
