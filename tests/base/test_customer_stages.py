@@ -196,6 +196,8 @@ def test_hubspot_lead_status_history_becomes_dated_entries() -> None:
          "Banana"),
         ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "CreatedDate": "someday"}],
          "CreatedDate", "someday"),
+        ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "Field": "Owner", "NewValue": "Kim"}],
+         "NewValue", "Kim"),
         ("hubspot.lead_status_history", [{**HS_STATUS[0], "value": "MAYBE"}], "value", "MAYBE"),
         ("hubspot.lead_status_history", [{**HS_STATUS[0], "timestamp": "soon"}], "timestamp",
          "soon"),

@@ -155,6 +155,7 @@ _SALESFORCE = {
         value_maps={"stage": _SF_CLOSED},
         defaults={"stage": "opportunity"},
     ),
+    # Field history of leads: the rows of the Status field (WHERE Field = 'Status').
     "LeadHistory": SourceMapping(
         system=_SF,
         target="stage_change",
@@ -255,6 +256,7 @@ _HUBSPOT = {
         value_maps={"outcome": {"closedwon": "won", "closedlost": "lost"}},
         defaults={"outcome": "open"},
     ),
+    # Property history of hs_lead_status (one row per value a contact held).
     "lead_status_history": SourceMapping(
         system=_HS,
         target="stage_change",
