@@ -212,3 +212,33 @@ def test_lead_status_presets_name_the_bad_row_column_and_value(
     lenient = cu.load([source], policy="lenient")
     assert lenient.report.rejected == 1
     assert lenient.report.problems[0].column == column
+
+
+def test_a_customer_who_never_uses_the_tracked_product_goes_dormant() -> None:
+    # Beta buys too, but nobody there ever logs in while Acme's users do.
+    deals = [*DEALS[:1], {**DEALS[2], "StageName": "Closed Won", "CloseDate": "2025-03-15"}]
+    days = [f"2025-{month:02d}-10" for month in range(2, 11)]
+    sources = [
+        cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account"),
+        cu.Source(name="c", data=CONTACTS, mapping="salesforce.Contact"),
+        cu.Source(name="o", data=deals, mapping="salesforce.Opportunity"),
+        cu.Source(name="p", data=_product(days).iloc[:-1], mapping="product.events"),
+    ]
+    base = cu.CustomerBase.build(sources)
+    history = _stages(base, "account")
+    acme, beta = base.accounts.column("id")
+    assert history[history["account_id"] == beta]["stage"].tolist()[-1] == "dormant"
+    assert "dormant" not in set(history[history["account_id"] == acme]["stage"])
+
+
+def test_without_product_data_nobody_is_dormant() -> None:
+    sources = [
+        cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account"),
+        cu.Source(name="o", data=DEALS[:1], mapping="salesforce.Opportunity"),
+        cu.Source(name="t", data=[{"id": "t1", "organization_id": "x", "subject": "help",
+                                   "created_at": "2025-12-01", "priority": "low"}],
+                  mapping="zendesk.tickets"),
+    ]  # fmt: skip
+    history = _stages(cu.CustomerBase.build(sources), "account")
+    assert "dormant" not in set(history["stage"])
+    assert "onboarding" in set(history["stage"])

@@ -57,9 +57,9 @@ EXPECTED_ACCOUNTS = {
     "open_deal_amount": [2000, 0, 900],
     "won_deal_amount": [5000, 800, 0],
     "new_senior_contacts_30d": [1, 0, 0],
-    # Soft's change to at_risk comes later; Fin won a deal, so it is a customer now:
-    # its stage is derived (onboarding since the close).
-    "lifecycle_stage": ["adopting", "onboarding", None],
+    # Soft's change to at_risk comes later. Fin won a deal, so it is a customer, and
+    # its stage is derived: nobody there ever used the product, tracked for months.
+    "lifecycle_stage": ["adopting", "dormant", None],
     "name": ["Soft", "Fin", "Cold"],
     "domain": [None, None, None],
     "industry": ["Software", "Fintech", None],

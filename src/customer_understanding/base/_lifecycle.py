@@ -10,8 +10,10 @@ account's stage history (``system="derived"``, written into ``tables.stages``):
   used the product in the last ``churn_days`` (a customer who stopped buying and
   stopped using; use winding down after the loss, as a contract runs out, only delays
   the churn until the product has been quiet for ``churn_days``);
-- ``dormant``: it used the product after becoming a customer, but not in the last
-  ``dormant_days``;
+- ``dormant``: nobody at it used the product in the last ``dormant_days`` (at least
+  that long after its first won deal), while the product was being tracked (the data
+  holds product events from before that window): a customer who stopped using the
+  product, or never started;
 - ``at_risk``: entered when, in the last ``risk_days``, it had at least
   ``urgent_tickets`` urgent (P1) tickets, or at least ``bad_ratings`` bad satisfaction
   ratings making up at least half of its ratings, or a lost deal; left only once the
@@ -133,48 +135,68 @@ def _state(
     """The customer-side stage code (into ``_ORDER``) of every checkpoint."""
     interactions, deals, advocate_at = tables
     account, at, first_win = points
-    day = DAY_NS
-    product = _Events.of(
-        interactions.column("account"),
-        interactions.column("occurred_at"),
-        interactions.labels("discipline") == "product",
-    )
-    when = interactions.column("occurred_at")
-    is_ticket = interactions.labels("type") == "ticket"
-    urgent = _Events.of(interactions.column("account"), when,
-                        is_ticket & (interactions.labels("priority") == "p1"))  # fmt: skip
-    rating = interactions.column("satisfaction")
-    bad = _Events.of(interactions.column("account"), when, rating == 0.0)
-    rated = _Events.of(interactions.column("account"), when, ~np.isnan(rating))
+    is_product = interactions.labels("discipline") == "product"
+    product = _Events.of(interactions.column("account"), interactions.column("occurred_at"),
+                         is_product)  # fmt: skip
     closes = _won_and_lost(deals)
     last_lost = _last_close(closes, account, at, won=False)
     last_won = _last_close(closes, account, at, won=True)
-    used = product.count(account, first_win, at) > 0
-    risk_from = at - round(rules.risk_days * day)
-    bad_count = bad.count(account, risk_from, at)
-    churn_span = round(rules.churn_days * day)
+    churn_span = _span(rules.churn_days)
     churned = (
         (last_lost != NAT) & (last_lost > first_win) & (last_won < last_lost)
         & (last_lost + churn_span <= at) & (product.count(account, at - churn_span, at) == 0)
     )  # fmt: skip
-    urgent_count = urgent.count(account, risk_from, at)
-    lost_lately = (last_lost > first_win) & (last_lost > risk_from)
-    mostly_bad = 2 * bad_count >= rated.count(account, risk_from, at)
+    # Dormant: nobody used the product for dormant_days while it was being tracked
+    # (product events exist from before that window), whether or not anyone ever had.
+    dormant_span = _span(rules.dormant_days)
+    times = interactions.column("occurred_at")[is_product]
+    tracked_from = int(times[times != NAT].min()) if np.any(times != NAT) else NAT
+    dormant = (
+        (tracked_from != NAT) & (tracked_from <= at - dormant_span)
+        & (at - first_win >= dormant_span) & (product.count(account, at - dormant_span, at) == 0)
+    )  # fmt: skip
+    used = product.count(account, first_win, at) > 0
+    lost_lately = (last_lost > first_win) & (last_lost > at - _span(rules.risk_days))
+    conditions = (
+        churned,
+        dormant,
+        _at_risk(interactions, (account, at), lost_lately=lost_lately, rules=rules),
+        (advocate_at[account] != NAT) & (advocate_at[account] <= at),
+        used & (at - first_win >= _span(rules.onboarding_days)),
+    )
+    return np.asarray(np.select(conditions, np.arange(5), default=5), dtype=np.int64)
+
+
+def _span(days: float) -> int:
+    return round(days * DAY_NS)
+
+
+def _at_risk(
+    interactions: InteractionTable,
+    points: tuple[Ints, Ints],
+    *,
+    lost_lately: Bools,
+    rules: CustomerStageRules,
+) -> Bools:
+    """At risk at each checkpoint: entered on strong evidence, held while any is left."""
+    account, at = points
+    who, when = interactions.column("account"), interactions.column("occurred_at")
+    is_ticket = interactions.labels("type") == "ticket"
+    urgent = _Events.of(who, when, is_ticket & (interactions.labels("priority") == "p1"))
+    rating = interactions.column("satisfaction")
+    bad = _Events.of(who, when, rating == 0.0)
+    rated = _Events.of(who, when, ~np.isnan(rating))
+    since = at - _span(rules.risk_days)
+    urgent_count = urgent.count(account, since, at)
+    bad_count = bad.count(account, since, at)
+    mostly_bad = 2 * bad_count >= rated.count(account, since, at)
     enter = (
         (urgent_count >= rules.urgent_tickets)
         | ((bad_count >= rules.bad_ratings) & mostly_bad)
         | lost_lately
     )  # fmt: skip
     hold = (urgent_count > 0) | (bad_count > 0) | lost_lately
-    conditions = (
-        churned,
-        used & (product.count(account, at - round(rules.dormant_days * day), at) == 0)
-        & (at - first_win >= round(rules.dormant_days * day)),
-        _latched(account, enter=enter, hold=hold),
-        (advocate_at[account] != NAT) & (advocate_at[account] <= at),
-        used & (at - first_win >= round(rules.onboarding_days * day)),
-    )  # fmt: skip
-    return np.asarray(np.select(conditions, np.arange(5), default=5), dtype=np.int64)
+    return _latched(account, enter=enter, hold=hold)
 
 
 def _latched(account: Ints, *, enter: Bools, hold: Bools) -> Bools:
