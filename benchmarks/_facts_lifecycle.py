@@ -41,6 +41,24 @@ def _company_of_account(world: SampleWorld, base: CustomerBase) -> pd.Series:
     return pd.Series(best.to_numpy(), index=ids[best.index.to_numpy()])
 
 
+def _companies(
+    area: str, history: pd.DataFrame, company: pd.Series, truth: pd.DataFrame
+) -> list[Fact]:
+    """For information: which companies reached each customer-side stage, beside entries.
+
+    Entry counts also count re-entries (back to adopting after a risk passed), which
+    the truth, one entry per stage, never has; these lines show found and extra companies.
+    """
+    facts = []
+    for name in ("adopting", "at_risk", "dormant"):
+        got = set(company.reindex(history.loc[history["stage"] == name, "account_id"]).dropna())
+        true = set(truth.loc[truth["stage"] == name, "subject_id"])
+        share = len(got & true) / len(true) if true else float("nan")
+        label = f"{name} companies found of {len(true)} (info; {len(got - true)} others)"
+        facts.append(Fact(area, label, share, "(info)", True))
+    return facts
+
+
 def measure(world: SampleWorld, loaded: Loaded, base: CustomerBase) -> list[Fact]:
     area = "lifecycle"
     truth = world.truth.stages
@@ -60,6 +78,7 @@ def measure(world: SampleWorld, loaded: Loaded, base: CustomerBase) -> list[Fact
     share = len(churned & found) / len(churned) if churned else float("nan")
     facts.append(Fact(area, f"churned companies found ({len(churned)})", share, ">= 0.90",
                       share >= 0.90))  # fmt: skip
+    facts.extend(_companies(area, history, company, truth))
     waterfall = kpi_tables(base).waterfall
     deals = base.tables.opportunities
     won = float(np.nansum(deals.column("amount")[deals.labels("outcome") == "won"]))
