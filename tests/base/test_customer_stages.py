@@ -214,17 +214,20 @@ def test_lead_status_presets_name_the_bad_row_column_and_value(
     assert lenient.report.problems[0].column == column
 
 
-def test_a_customer_who_never_uses_the_tracked_product_goes_dormant() -> None:
-    # Beta buys too, but nobody there ever logs in while Acme's users do.
+def _two_customers() -> list[cu.Source]:
+    """Acme and Beta both buy; Acme's users log in every month, nobody at Beta ever."""
     deals = [*DEALS[:1], {**DEALS[2], "StageName": "Closed Won", "CloseDate": "2025-03-15"}]
     days = [f"2025-{month:02d}-10" for month in range(2, 11)]
-    sources = [
+    return [
         cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account"),
         cu.Source(name="c", data=CONTACTS, mapping="salesforce.Contact"),
         cu.Source(name="o", data=deals, mapping="salesforce.Opportunity"),
         cu.Source(name="p", data=_product(days).iloc[:-1], mapping="product.events"),
     ]
-    base = cu.CustomerBase.build(sources)
+
+
+def test_a_customer_who_never_uses_the_tracked_product_goes_dormant() -> None:
+    base = cu.CustomerBase.build(_two_customers())
     history = _stages(base, "account")
     acme, beta = base.accounts.column("id")
     assert history[history["account_id"] == beta]["stage"].tolist()[-1] == "dormant"
@@ -242,3 +245,11 @@ def test_without_product_data_nobody_is_dormant() -> None:
     history = _stages(cu.CustomerBase.build(sources), "account")
     assert "dormant" not in set(history["stage"])
     assert "onboarding" in set(history["stage"])
+
+
+def test_stages_decided_in_small_groups_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _stages(cu.CustomerBase.build(_two_customers()), "account")
+    monkeypatch.setattr("customer_understanding.base._lifecycle._CHUNK", 3)
+    pieces = _stages(cu.CustomerBase.build(_two_customers()), "account")
+    pd.testing.assert_frame_equal(whole, pieces)
+    assert {"adopting", "dormant"} <= set(pieces["stage"])

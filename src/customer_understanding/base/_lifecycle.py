@@ -43,6 +43,8 @@ __all__ = ["CustomerStageRules", "derive_customer_stages"]
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
 _ORDER = ("churned", "dormant", "at_risk", "advocate", "adopting", "onboarding")
+#: About how many checkpoints are decided at once (bounds memory on large bases).
+_CHUNK = 1_000_000
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -103,13 +105,17 @@ def _won_and_lost(deals: OpportunityTable) -> tuple[Ints, Ints, Bools]:
     return account[keep], closed[keep], outcome[keep] == "won"
 
 
-def _checkpoints(first_win: Ints, *, latest: int, step: int) -> tuple[Ints, Ints]:
-    """(account, time) of every checkpoint: each first win, then every ``step`` to ``latest``."""
-    customers = np.flatnonzero((first_win != NAT) & (first_win <= latest))
+def _checkpoints(
+    first_win: Ints, customers: Ints, *, latest: int, step: int
+) -> tuple[Ints, Ints, Ints]:
+    """(account, time, first win) of each checkpoint of ``customers``.
+
+    A customer's checkpoints are its first win, then every ``step`` up to ``latest``.
+    """
     counts = (latest - first_win[customers]) // step + 1
-    account = np.repeat(customers, counts)
+    account = np.repeat(customers, counts).astype(np.int64)
     offset = np.arange(len(account)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return account.astype(np.int64), first_win[account] + offset * step
+    return account, first_win[account] + offset * step, first_win[account]
 
 
 def _last_close(
@@ -127,20 +133,43 @@ def _last_close(
     return np.where(found, seconds * 10**9, NAT)
 
 
-def _state(
-    tables: tuple[InteractionTable, OpportunityTable, Ints],
-    points: tuple[Ints, Ints, Ints],
-    rules: CustomerStageRules,
-) -> Ints:
+@attrs.frozen(kw_only=True)
+class _Signals:
+    """The dated facts the stages are decided from, indexed once for every checkpoint."""
+
+    product: _Events
+    urgent: _Events
+    bad: _Events
+    rated: _Events
+    closes: tuple[Ints, Ints, Bools]
+    tracked_from: int
+    advocate_at: Ints
+
+    @classmethod
+    def of(cls, interactions: InteractionTable, deals: OpportunityTable, *,
+           advocate_at: Ints) -> _Signals:  # fmt: skip
+        who, when = interactions.column("account"), interactions.column("occurred_at")
+        is_product = interactions.labels("discipline") == "product"
+        is_ticket = interactions.labels("type") == "ticket"
+        rating = interactions.column("satisfaction")
+        times = when[is_product & (when != NAT)]
+        return cls(
+            product=_Events.of(who, when, is_product),
+            urgent=_Events.of(who, when, is_ticket & (interactions.labels("priority") == "p1")),
+            bad=_Events.of(who, when, rating == 0.0),
+            rated=_Events.of(who, when, ~np.isnan(rating)),
+            closes=_won_and_lost(deals),
+            tracked_from=int(times.min()) if len(times) else NAT,
+            advocate_at=advocate_at,
+        )
+
+
+def _state(signals: _Signals, points: tuple[Ints, Ints, Ints], rules: CustomerStageRules) -> Ints:
     """The customer-side stage code (into ``_ORDER``) of every checkpoint."""
-    interactions, deals, advocate_at = tables
     account, at, first_win = points
-    is_product = interactions.labels("discipline") == "product"
-    product = _Events.of(interactions.column("account"), interactions.column("occurred_at"),
-                         is_product)  # fmt: skip
-    closes = _won_and_lost(deals)
-    last_lost = _last_close(closes, account, at, won=False)
-    last_won = _last_close(closes, account, at, won=True)
+    product = signals.product
+    last_lost = _last_close(signals.closes, account, at, won=False)
+    last_won = _last_close(signals.closes, account, at, won=True)
     churn_span = _span(rules.churn_days)
     churned = (
         (last_lost != NAT) & (last_lost > first_win) & (last_won < last_lost)
@@ -149,19 +178,19 @@ def _state(
     # Dormant: nobody used the product for dormant_days while it was being tracked
     # (product events exist from before that window), whether or not anyone ever had.
     dormant_span = _span(rules.dormant_days)
-    times = interactions.column("occurred_at")[is_product]
-    tracked_from = int(times[times != NAT].min()) if np.any(times != NAT) else NAT
+    tracked = (signals.tracked_from != NAT) & (signals.tracked_from <= at - dormant_span)
     dormant = (
-        (tracked_from != NAT) & (tracked_from <= at - dormant_span)
-        & (at - first_win >= dormant_span) & (product.count(account, at - dormant_span, at) == 0)
+        tracked & (at - first_win >= dormant_span)
+        & (product.count(account, at - dormant_span, at) == 0)
     )  # fmt: skip
     used = product.count(account, first_win, at) > 0
     lost_lately = (last_lost > first_win) & (last_lost > at - _span(rules.risk_days))
+    advocate_at = signals.advocate_at[account]
     conditions = (
         churned,
         dormant,
-        _at_risk(interactions, (account, at), lost_lately=lost_lately, rules=rules),
-        (advocate_at[account] != NAT) & (advocate_at[account] <= at),
+        _at_risk(signals, (account, at), lost_lately=lost_lately, rules=rules),
+        (advocate_at != NAT) & (advocate_at <= at),
         used & (at - first_win >= _span(rules.onboarding_days)),
     )
     return np.asarray(np.select(conditions, np.arange(5), default=5), dtype=np.int64)
@@ -172,24 +201,14 @@ def _span(days: float) -> int:
 
 
 def _at_risk(
-    interactions: InteractionTable,
-    points: tuple[Ints, Ints],
-    *,
-    lost_lately: Bools,
-    rules: CustomerStageRules,
+    signals: _Signals, points: tuple[Ints, Ints], *, lost_lately: Bools, rules: CustomerStageRules
 ) -> Bools:
     """At risk at each checkpoint: entered on strong evidence, held while any is left."""
     account, at = points
-    who, when = interactions.column("account"), interactions.column("occurred_at")
-    is_ticket = interactions.labels("type") == "ticket"
-    urgent = _Events.of(who, when, is_ticket & (interactions.labels("priority") == "p1"))
-    rating = interactions.column("satisfaction")
-    bad = _Events.of(who, when, rating == 0.0)
-    rated = _Events.of(who, when, ~np.isnan(rating))
     since = at - _span(rules.risk_days)
-    urgent_count = urgent.count(account, since, at)
-    bad_count = bad.count(account, since, at)
-    mostly_bad = 2 * bad_count >= rated.count(account, since, at)
+    urgent_count = signals.urgent.count(account, since, at)
+    bad_count = signals.bad.count(account, since, at)
+    mostly_bad = 2 * bad_count >= signals.rated.count(account, since, at)
     enter = (
         (urgent_count >= rules.urgent_tickets)
         | ((bad_count >= rules.bad_ratings) & mostly_bad)
@@ -232,9 +251,31 @@ def derive_customer_stages(
     if not len(known) or not np.any(first_win != NAT):
         return StageHistoryTable.empty()
     latest = int(known.max())
-    account, at = _checkpoints(first_win, latest=latest, step=round(rules.step_days * DAY_NS))
-    advocate_at = _advocate_at(stages, account_of_contact, accounts=accounts)
-    code = _state((interactions, deals, advocate_at), (account, at, first_win[account]), rules)
+    step = _span(rules.step_days)
+    signals = _Signals.of(
+        interactions, deals, advocate_at=_advocate_at(stages, account_of_contact, accounts=accounts)
+    )
+    parts = [
+        _entries(signals, _checkpoints(first_win, group, latest=latest, step=step), rules)
+        for group in _groups(first_win, latest=latest, step=step)
+    ]
+    return StageHistoryTable.concat(parts) if parts else StageHistoryTable.empty()
+
+
+def _groups(first_win: Ints, *, latest: int, step: int) -> list[Ints]:
+    """The customers in groups of about ``_CHUNK`` checkpoints (memory stays bounded)."""
+    customers = np.flatnonzero((first_win != NAT) & (first_win <= latest))
+    counts = (latest - first_win[customers]) // step + 1
+    group = (np.cumsum(counts) - counts) // _CHUNK
+    return [customers[group == number] for number in np.unique(group)]
+
+
+def _entries(
+    signals: _Signals, points: tuple[Ints, Ints, Ints], rules: CustomerStageRules
+) -> StageHistoryTable:
+    """The stage changes among one group's checkpoints."""
+    account, at, _ = points
+    code = _state(signals, points, rules)
     change = np.concatenate([[True], (account[1:] != account[:-1]) | (code[1:] != code[:-1])])
     rows = np.flatnonzero(change)
     names = np.asarray(_ORDER, dtype=object)[code[rows]]
