@@ -153,6 +153,7 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "committee.committees": lambda m: committee.committees(_base(), as_of=m),
     "journeys.Funnel.measure": lambda m: journeys.Funnel(steps=("mql", "sql")).measure(
         _history(), as_of=m),
+    "journeys.deal_funnel": lambda m: journeys.deal_funnel(_base(), as_of=m),
     "journeys.deal_journeys": lambda m: journeys.deal_journeys(_base(), as_of=m),
     "journeys.dormancy": lambda m: journeys.dormancy(
         _base().interactions.column("contact"), _base().interactions.column("occurred_at"),

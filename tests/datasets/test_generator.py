@@ -230,7 +230,7 @@ def test_stages_match_the_companies(world: SampleWorld) -> None:
     latest = accounts.groupby("subject_id")["stage"].last()
     companies = world.truth.companies.set_index("company_id")
     assert (companies["stage"] == latest.reindex(companies.index)).all()
-    assert companies.loc[companies["churned"], "stage"].eq("lost").all()
+    assert companies.loc[companies["churned"], "stage"].eq("churned").all()
     customers = companies.loc[companies["is_customer"], "stage"]
     assert customers.map(lambda value: Stage(value).is_customer_side).all()
     assert stages["at"].max() <= pd.Timestamp(world.end)

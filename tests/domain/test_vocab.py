@@ -29,7 +29,7 @@ def test_stage_order_runs_from_known_to_advocate() -> None:
 def test_customer_side_stages_are_marked() -> None:
     customer_side = {stage for stage in Stage if stage.is_customer_side}
     assert customer_side == {Stage.ONBOARDING, Stage.ADOPTING, Stage.AT_RISK, Stage.DORMANT,
-                             Stage.ADVOCATE}  # fmt: skip
+                             Stage.ADVOCATE, Stage.CHURNED}  # fmt: skip
 
 
 def test_salesforce_role_labels_map_to_roles() -> None:

@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 import numpy as np
 import pytest
 
+import customer_understanding as cu
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.scoring import (
     LEAD_GRADES,
@@ -11,7 +14,7 @@ from customer_understanding.scoring import (
     rules_from,
 )
 
-from .conftest import AS_OF
+from .conftest import AS_OF, small_parts
 
 RULES = [
     FitRule(field="employees", op=">=", value=200, points=30),
@@ -114,3 +117,42 @@ def test_lead_grades_run_from_a1_to_d4():
 def test_in_rule_needs_a_list_of_values():
     with pytest.raises(InvalidValueError, match="must be a list"):
         FitRule(field="country", op="in", value="Germany", points=5)
+
+
+def _small(**more):
+    return cu.CustomerBase.from_objects(**small_parts(), **more)
+
+
+def _deal(outcome, *, closed):
+    return cu.Opportunity(id="o1", account_id="a1", amount=1000.0, outcome=outcome,
+                          created_at=AS_OF - timedelta(days=90), closed_at=closed)  # fmt: skip
+
+
+def test_mqa_proposals_leave_out_accounts_that_are_customers_at_as_of():
+    base = _small(opportunities=[_deal("won", closed=AS_OF - timedelta(days=10))])
+    scorer = _lead("account")
+    assert scorer.proposals(scorer.score(base, as_of=AS_OF), base).empty
+    before = AS_OF - timedelta(days=20)  # a1 was no customer yet then
+    assert scorer.proposals(scorer.score(base, as_of=before), base)["account_id"].tolist() == ["a1"]
+    # Nor are its contacts proposed as MQLs once it is a customer.
+    contacts = _lead()
+    assert contacts.proposals(contacts.score(base, as_of=AS_OF), base).empty
+
+
+def test_a_won_deal_without_a_close_date_still_makes_a_customer():
+    base = _small(opportunities=[_deal("won", closed=None)])
+    scorer = _lead("account")
+    assert scorer.proposals(scorer.score(base, as_of=AS_OF), base).empty
+
+
+def test_mql_proposals_read_the_stage_at_as_of():
+    sql = cu.Journey(
+        subject_id="ann", changes=[cu.StageChange(stage="sql", at=AS_OF + timedelta(days=3))]
+    )
+    base = _small(journeys=[sql])
+    scorer = _lead()
+    proposals = scorer.proposals(scorer.score(base, as_of=AS_OF), base)
+    # Ann reached SQL only after as_of: as of then she was still to be proposed.
+    assert proposals["contact_id"].tolist() == ["ann"]
+    later = scorer.proposals(scorer.score(base, as_of=AS_OF + timedelta(days=4)), base)
+    assert "ann" not in later["contact_id"].tolist()

@@ -18,7 +18,7 @@ def result():
 
 def test_repr_is_one_line_with_the_moment_as_a_date(result):
     assert repr(result) == (f"Segmentation: {len(result)} rows, as of 2026-06-01T00:00:00Z, "
-                            "segmenter=lifecycle, level=contact, segments=4")  # fmt: skip
+                            "segmenter=lifecycle, level=contact, segments=5")  # fmt: skip
     assert isinstance(result.as_of, Moment)
 
 

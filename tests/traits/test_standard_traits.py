@@ -60,7 +60,9 @@ EXPECTED_ACCOUNTS = {
     "days_since_revenue": [100, 200, NAN],  # cold's deal is won three days after AS_OF
     "renewal_lost": [0, 0, 0],
     "new_senior_contacts_30d": [1, 0, 0],
-    "lifecycle_stage": ["adopting", None, None],  # the change to at_risk comes later
+    # Soft's change to at_risk comes later. Fin won a deal, so it is a customer, and
+    # its stage is derived: nobody there ever used the product, tracked for months.
+    "lifecycle_stage": ["adopting", "dormant", None],
     "name": ["Soft", "Fin", "Cold"],
     "domain": [None, None, None],
     "industry": ["Software", "Fintech", None],

@@ -9,6 +9,7 @@ from customer_understanding.base._consent import TRACKED, consent_status
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._customer_base import CustomerBase
 from customer_understanding.base._golden import GoldenProfiles
+from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._summary import BaseSummary
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "BaseSummary",
     "ConsentRegister",
     "CustomerBase",
+    "CustomerStageRules",
     "GoldenProfiles",
     "Tables",
     "consent_in_force",

@@ -24,6 +24,7 @@ from customer_understanding.base._consent import (
     detach_tracked,
     status_labels,
 )
+from customer_understanding.base._lifecycle import CustomerStageRules, derive_customer_stages
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
 from customer_understanding.base._order import canonical
 from customer_understanding.base._survive import golden_values, record_keys
@@ -357,8 +358,12 @@ def build_tables(
     resolver: Resolver,
     survivorship: Survivorship,
     title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+    stage_rules: CustomerStageRules | None = None,
 ) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
+
+    The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
+    :class:`CustomerStageRules` when ``None``).
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after.
@@ -398,6 +403,12 @@ def build_tables(
         contact_index,
         opportunity_index,
     )
+    derived = derive_customer_stages(
+        (interactions, opportunities, stages, contacts.column("account")),
+        accounts=len(accounts),
+        rules=CustomerStageRules() if stage_rules is None else stage_rules,
+    )
+    stages = StageHistoryTable.concat([stages, derived])
     return Tables(
         accounts=accounts,
         contacts=contacts,

@@ -14,6 +14,7 @@ from customer_understanding._errors import InvalidValueError, NotFoundError, Unk
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._golden import GoldenProfiles, golden_profiles
+from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -100,6 +101,7 @@ class CustomerBase:
         id_key: IdKey | None = None,
         title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
         overrides: Overrides | pd.DataFrame | None = None,
+        stage_rules: CustomerStageRules | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -147,9 +149,16 @@ class CustomerBase:
             :class:`~customer_understanding.identity.Overrides`, or a review table from
             :meth:`review_pairs` with a ``decision`` column filled in (``"same"`` /
             ``"different"``). Needs the default resolver.
+        stage_rules
+            How the accounts' customer-side stages (onboarding, adopting, at risk,
+            dormant, advocate, churned) are derived into the stage history: a
+            :class:`~customer_understanding.base.CustomerStageRules` (its defaults
+            when ``None``).
 
         Raises
         ------
+        InvalidValueError
+            If ``stage_rules`` is not a ``CustomerStageRules``.
         UnknownNameError
             If ``survivorship`` names a field that golden records do not have.
         InvalidValueError
@@ -169,7 +178,14 @@ class CustomerBase:
         >>> keyed = cu.CustomerBase.build([source], id_key="our-crm-id-secret-2026")
         >>> keyed.contacts.column("id").tolist()
         ['con_d4208e43bec251c1']
+        >>> rules = cu.base.CustomerStageRules(dormant_days=90)
+        >>> len(cu.CustomerBase.build([source], stage_rules=rules).contacts)
+        1
         """
+        given_rules: object = stage_rules
+        if given_rules is not None and not isinstance(given_rules, CustomerStageRules):
+            msg = f"stage_rules={stage_rules!r} must be a CustomerStageRules"
+            raise InvalidValueError(msg)
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         chosen = resolver_for(resolver, overrides)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
@@ -178,6 +194,7 @@ class CustomerBase:
                 resolver=chosen,
                 survivorship=_survivorship(survivorship),
                 title_rules=tuple_of(TitleRule, title_rules, field="title_rules"),
+                stage_rules=stage_rules,
             )
         return cls(tables, report=loaded.report)
 

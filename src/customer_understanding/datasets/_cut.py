@@ -101,12 +101,13 @@ _HS_RANK = {"subscriber": 0, "lead": 1, "marketingqualifiedlead": 2, "salesquali
 def _hubspot_contacts(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
     """Stage dates after the moment blanked; the stage no later than the latest dated by then.
 
-    ``evangelist`` has no date of its own: it falls back to ``customer`` before it.
+    ``evangelist`` falls back to ``customer`` before its date (or always, in exports
+    without ``hs_lifecyclestage_evangelist_date``).
     """
     as_of = context.as_of
     out = frame.copy()
     reached = pd.Series(None, index=frame.index, dtype=object)
-    for label in [name for name, rank in _HS_RANK.items() if 1 <= rank <= 5]:
+    for label in [name for name, rank in _HS_RANK.items() if rank >= 1]:
         column = f"hs_lifecyclestage_{label}_date"
         if column not in frame.columns:
             continue
@@ -196,6 +197,8 @@ CUTS: Mapping[str, Cut] = MappingProxyType({
     "zendesk.ticket_audits": Cut(time="created_at"),
     "product.events": Cut(time="timestamp"),
     "web.visits": Cut(time="timestamp"),
+    "salesforce.LeadHistory": Cut(time="CreatedDate"),
+    "hubspot.lead_status_history": Cut(time="timestamp"),
     "salesforce.ContactPointTypeConsent": Cut(time="EffectiveFrom"),
     "hubspot.subscriptions": Cut(time="timestamp"),
 })  # fmt: skip

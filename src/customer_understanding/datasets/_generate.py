@@ -16,6 +16,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.datasets import _activity as act
 from customer_understanding.datasets import _activity_sales as sales
 from customer_understanding.datasets import _crm as crm
+from customer_understanding.datasets import _lead_status as status
 from customer_understanding.datasets import _marketing as mkt
 from customer_understanding.datasets import _pipeline as pipe
 from customer_understanding.datasets import _service as svc
@@ -292,9 +293,9 @@ def generate_world(
     rng = np.random.default_rng(number)
     clock = Clock.ending(stop, months=sizes["months"])
     cast = _cast(clock, rng, accounts=sizes["accounts"], seed=number)
-    history = np.random.default_rng([number, 11_07])  # slice 7's own draws
+    own = (np.random.default_rng([number, 11_07]), np.random.default_rng([number, 11_05]))
     frames, truth = _write(
-        cast, (rng, history), interactions=sizes["interactions"], defects=defects, seed=number
+        cast, (rng, *own), interactions=sizes["interactions"], defects=defects, seed=number
     )
     frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     truth = attrs.evolve(truth, shared_inboxes=share_inboxes(
@@ -315,16 +316,32 @@ def _with_consent(
     return frames, attrs.evolve(truth, consents=statements)
 
 
+def _lead_statuses(cast: Cast, rng: np.random.Generator, *, exports: dict[str, Export]) -> None:
+    """Add the lead-status histories and evangelist dates (drawn from their own ``rng``)."""
+    contacts = exports["hubspot.contacts"]
+    exports["salesforce.LeadHistory"] = status.lead_history(
+        cast, rng, leads=exports["salesforce.Lead"]
+    )
+    exports["hubspot.lead_status_history"] = status.hubspot_lead_status_history(
+        cast, rng, contacts=contacts
+    )
+    exports["hubspot.contacts"] = status.evangelist_dates(cast, rng, contacts=contacts)
+
+
 def _write(
     cast: Cast,
-    rngs: tuple[np.random.Generator, np.random.Generator],
+    generators: tuple[np.random.Generator, np.random.Generator, np.random.Generator],
     *,
     interactions: int,
     defects: bool,
     seed: int,
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
-    """Write every export from the true world, break some cells, and assemble the truth."""
-    rng, history = rngs
+    """Write every export from the true world, break some cells, and assemble the truth.
+
+    ``generators`` holds the shared generator, then the ticket-history and the lifecycle
+    slices' own ones (their draws leave the rest of the world unchanged).
+    """
+    rng, history, lifecycle = generators
     exports, sf_ids, roles = _salesforce(cast, rng)
     more, other_ids, seen = _elsewhere(cast, rng)
     directory = _directory(sf_ids | other_ids, seen=seen)
@@ -332,6 +349,7 @@ def _write(
     exports.update(_interactions(cast, rng, directory=directory, total=interactions))
     audits, tickets = ticket_audits(exports["zendesk.tickets"].frame, history)
     exports["zendesk.ticket_audits"], exports["zendesk.tickets"] = audits, tickets
+    _lead_statuses(cast, lifecycle, exports=exports)
     frames = {name: exports[name].frame for name in EXPORTS if name in exports}
     broken = inject_defects(frames, rng) if defects else no_defects()
     deals = add_revenue_events(frames, cast, seed=seed, ids=sf_ids | other_ids)

@@ -4,7 +4,8 @@ People walk the lead-to-cash waterfall (known → engaged → MQL → SAL → SQ
 → won or lost, some recycled). The members of a buying committee reach ``opportunity``
 when their company's first deal opens and ``won`` or ``lost`` when it closes. Companies
 follow their committee (or, without a deal, their most advanced person), and customers
-go on through onboarding and adoption to at risk, dormant or advocate.
+go on through onboarding and adoption to at risk, dormant or advocate; a customer who
+leaves ends ``churned``.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def _customer_side(firms: Firms, rng: np.random.Generator, *, clock: Clock) -> I
     churned = np.flatnonzero(firms.status == CHURNED)
     warned = firms.churn_at[churned] - days(rng, low=20, high=100, count=len(churned))
     times[churned, FIRM_STAGES.index("at_risk")] = warned
-    times[churned, FIRM_STAGES.index("lost")] = firms.churn_at[churned]
+    times[churned, FIRM_STAGES.index("churned")] = firms.churn_at[churned]
     return times
 
 

@@ -23,7 +23,14 @@ __all__ = ["EXPORTS", "INTERACTION_EXPORTS", "RECORD_EXPORTS", "GroundTruth", "S
 
 _HS_STAGE_DATES = tuple(
     f"hs_lifecyclestage_{stage}_date"
-    for stage in ("lead", "marketingqualifiedlead", "salesqualifiedlead", "opportunity", "customer")
+    for stage in (
+        "lead",
+        "marketingqualifiedlead",
+        "salesqualifiedlead",
+        "opportunity",
+        "customer",
+        "evangelist",
+    )
 )
 
 #: Every export the generator writes, with its columns in order.
@@ -83,6 +90,10 @@ EXPORTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     ),
     "product.events": ("event_id", "user_id", "email", "event", "timestamp", "properties"),
     "web.visits": ("visit_id", "timestamp", "domain", "page", "email"),
+    "salesforce.LeadHistory": ("Id", "LeadId", "Field", "OldValue", "NewValue", "CreatedDate"),
+    "hubspot.lead_status_history": (
+        "id", "contact_id", "property", "value", "timestamp", "source_type",
+    ),
     **CONSENT_COLUMNS,
 })  # fmt: skip
 
@@ -113,7 +124,7 @@ class GroundTruth:
         One row per company: ``company_id``, ``name``, ``domain``, ``industry``,
         ``employees``, ``country``, ``city``, ``parent_company_id`` (or ``None``),
         ``is_customer``, ``churned`` and ``stage``, the current
-        :class:`~customer_understanding.Stage` value. A churned company's last stage is ``lost``.
+        :class:`~customer_understanding.Stage` value. A churned company's last stage is ``churned``.
     people
         One row per person: ``person_id``, ``company_id``, ``first_name``, ``last_name``,
         ``email`` (the true work address), ``title`` (as the person writes it: some in
@@ -242,7 +253,7 @@ class SampleWorld:
         >>> from customer_understanding.datasets import generate_world
         >>> sources = generate_world(accounts=20, interactions=2_000).as_sources()
         >>> len(sources), sources[0].name, sources[0].mapping.target
-        (21, 'salesforce.Account', 'account')
+        (23, 'salesforce.Account', 'account')
         """
         from customer_understanding.ingest import Source
 

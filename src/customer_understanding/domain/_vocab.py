@@ -112,7 +112,9 @@ class Stage(_Vocabulary):
 
     The waterfall runs known → engaged → MQL → SAL → SQL → opportunity → won or
     lost (``recycled`` sends a lead back to nurture); the customer side runs
-    onboarding → adopting, and from there to at risk, dormant or advocate.
+    onboarding → adopting, and from there to at risk, dormant or advocate, and ends in
+    ``churned`` when the customer leaves (a lost deal is a lost *deal*; a churned
+    customer is a customer who stopped buying).
 
     Examples
     --------
@@ -140,6 +142,7 @@ class Stage(_Vocabulary):
     AT_RISK = "at_risk"
     DORMANT = "dormant"
     ADVOCATE = "advocate"
+    CHURNED = "churned"
 
     @classmethod
     def _aliases(cls) -> dict[str, str]:
@@ -153,6 +156,9 @@ class Stage(_Vocabulary):
             "closed_lost": "lost",
             "risk": "at_risk",
             "churn_risk": "at_risk",
+            "churn": "churned",
+            "former_customer": "churned",
+            "evangelist": "advocate",
         }
 
     @property
@@ -167,7 +173,7 @@ class Stage(_Vocabulary):
 
 
 _CUSTOMER_SIDE = frozenset(
-    {Stage.ONBOARDING, Stage.ADOPTING, Stage.AT_RISK, Stage.DORMANT, Stage.ADVOCATE}
+    {Stage.ONBOARDING, Stage.ADOPTING, Stage.AT_RISK, Stage.DORMANT, Stage.ADVOCATE, Stage.CHURNED}
 )
 
 

@@ -24,6 +24,16 @@ _SF_LEAD_STATUS = {
     "closed - converted": "opportunity",
     "closed - not converted": "recycled",
 }
+_HS_LEAD_STATUS = {
+    "new": "known",
+    "open": "known",
+    "attempted_to_contact": "engaged",
+    "connected": "engaged",
+    "in_progress": "sal",
+    "open_deal": "opportunity",
+    "unqualified": "recycled",
+    "bad_timing": "recycled",
+}
 _SF_CLOSED = {"closed won": "won", "closed lost": "lost"}
 _HS_LIFECYCLE = {
     "subscriber": "known",
@@ -41,6 +51,7 @@ _HS_STAGE_DATES = {
     "hs_lifecyclestage_salesqualifiedlead_date": "sql",
     "hs_lifecyclestage_opportunity_date": "opportunity",
     "hs_lifecyclestage_customer_date": "won",
+    "hs_lifecyclestage_evangelist_date": "advocate",
 }
 _SF = "salesforce"
 _HS = "hubspot"
@@ -145,6 +156,20 @@ _SALESFORCE = {
         value_maps={"stage": _SF_CLOSED},
         defaults={"stage": "opportunity"},
     ),
+    # Field history of leads: the rows of the Status field (WHERE Field = 'Status').
+    "LeadHistory": SourceMapping(
+        system=_SF,
+        target="stage_change",
+        fields={
+            "source_id": "Id",
+            "subject_ref": "LeadId",
+            "stage": "NewValue",
+            "detail": "NewValue",
+            "at": "CreatedDate",
+        },
+        constants={"subject_kind": "contact"},
+        value_maps={"stage": _SF_LEAD_STATUS},
+    ),
     "Task": SourceMapping(
         system=_SF,
         target="interaction",
@@ -236,6 +261,20 @@ _HUBSPOT = {
             "kind": {"newbusiness": "new", "existingbusiness": "renewal"},
         },
         defaults={"outcome": "open"},
+    ),
+    # Property history of hs_lead_status (one row per value a contact held).
+    "lead_status_history": SourceMapping(
+        system=_HS,
+        target="stage_change",
+        fields={
+            "source_id": "id",
+            "subject_ref": "contact_id",
+            "stage": "value",
+            "detail": "value",
+            "at": "timestamp",
+        },
+        constants={"subject_kind": "contact"},
+        value_maps={"stage": _HS_LEAD_STATUS},
     ),
     "engagements": SourceMapping(
         system=_HS,

@@ -31,7 +31,7 @@ from customer_understanding.journeys._heuristics import (
     TimeDecay,
     WShaped,
 )
-from customer_understanding.journeys._kpi import KpiTables, kpi_tables
+from customer_understanding.journeys._kpi import KpiTables, deal_funnel, kpi_tables
 from customer_understanding.journeys._markov import (
     MarkovRemovalEffect,
     RemovalEffects,
@@ -68,6 +68,7 @@ __all__ = [
     "Touches",
     "WShaped",
     "channel_sets",
+    "deal_funnel",
     "deal_journeys",
     "dormancy",
     "entry_month_cohorts",

@@ -36,8 +36,9 @@ from customer_understanding.journeys._stages import (
     OnBackwards,
     StageHistory,
     StageModel,
+    SubjectLevel,
 )
-from customer_understanding.typing import AsOf, Level
+from customer_understanding.typing import AsOf
 
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
@@ -50,17 +51,20 @@ Ints = npt.NDArray[np.int64]
 def stage_history(
     base: CustomerBase,
     *,
-    level: Level = "contact",
+    level: SubjectLevel = "contact",
     model: StageModel = DEFAULT_MODEL,
     on_backwards: OnBackwards = "drop",
     opportunity_rule: bool = True,
 ) -> StageHistory:
-    """The stage history of every contact or account in ``base``.
+    """The stage history of every contact, account or deal (``"opportunity"``) in ``base``.
 
-    Explicit events come from ``base.tables.stages`` (CRM lifecycle fields). With
+    Explicit events come from ``base.tables.stages``: lifecycle fields and lead-status
+    histories of contacts, the customer-side stages derived for accounts (see
+    :class:`~customer_understanding.base.CustomerStageRules`) and deal stage histories. With
     ``opportunity_rule`` the deals add events too: an account, and every contact with a
     role on the deal, enters ``opportunity`` when the deal is created and ``won`` or
-    ``lost`` when it closes. Entries whose subject did not resolve are left out.
+    ``lost`` when it closes (a deal itself likewise). Entries whose subject did not
+    resolve are left out.
 
     Examples
     --------
@@ -71,8 +75,8 @@ def stage_history(
     >>> history.subjects == len(cu.CustomerBase.build(world.as_sources()).tables.contacts)
     True
     """
-    if level not in ("contact", "account"):
-        msg = f"level={level!r} is not one of: 'contact', 'account'"
+    if level not in ("contact", "account", "opportunity"):
+        msg = f"level={level!r} is not one of: 'contact', 'account', 'opportunity'"
         raise InvalidValueError(msg)
     tables = base.tables
     stages = tables.stages
@@ -88,7 +92,8 @@ def stage_history(
     if opportunity_rule:
         parts.append(_deal_events(base, level))
     subject, names, at = (np.concatenate(part) for part in zip(*parts, strict=True))
-    subjects = tables.contacts if level == "contact" else tables.accounts
+    subjects = {"contact": tables.contacts, "account": tables.accounts,
+                "opportunity": tables.opportunities}[level]  # fmt: skip
     require("model", model, StageModel, "a StageModel")
     return StageHistory.build(
         subject=subject,
@@ -98,13 +103,25 @@ def stage_history(
         model=model,
         on_backwards=on_backwards,
         level=level,
-        ids=subjects.column("id"),
+        ids=_ids(subjects, level),
     )
 
 
-def _deal_events(base: CustomerBase, level: Level) -> tuple[Ints, npt.NDArray[Any], Ints]:
+def _ids(subjects: Any, level: SubjectLevel) -> npt.NDArray[Any]:
+    """The subjects' ids; a deal's is ``system:source_id``, as the base names deals."""
+    if level != "opportunity":
+        return np.asarray(subjects.column("id"), dtype=object)
+    systems = np.asarray(subjects.labels("system"), dtype=object).astype(str)
+    return np.char.add(np.char.add(systems, ":"), subjects.column("source_id").astype(str)).astype(
+        object
+    )
+
+
+def _deal_events(base: CustomerBase, level: SubjectLevel) -> tuple[Ints, npt.NDArray[Any], Ints]:
     deals = base.tables.opportunities
-    if level == "account":
+    if level == "opportunity":
+        deal = subject = np.arange(len(deals), dtype=np.int64)
+    elif level == "account":
         deal, subject = np.arange(len(deals)), deals.column("account")
     else:
         roles = base.tables.contact_roles

@@ -63,9 +63,11 @@ class FunnelTable(TableExport):
     ----------
     frame
         Columns ``cohort``, ``stage``, ``next_stage``, ``entered``, ``converted``,
-        ``failed``, ``open``, ``value``, ``conversion_naive``, ``conversion_km``,
-        ``conversion_cif``, ``median_days_in_stage``, ``median_days_to_convert``; the
-        table keeps a private copy and :meth:`to_pandas` hands out new ones.
+        ``failed``, ``open``, ``value`` (of the subjects that entered the step),
+        ``converted_value`` (of those that went on to the next), ``conversion_naive``,
+        ``conversion_km``, ``conversion_cif``, ``median_days_in_stage``,
+        ``median_days_to_convert``; the table keeps a private copy and :meth:`to_pandas`
+        hands out new ones.
     as_of
         The end of follow-up, stored as a :class:`~customer_understanding.typing.Moment`.
 
@@ -210,6 +212,7 @@ class Funnel:
             "failed": int((cause == 2).sum()),
             "open": int((cause == 0).sum()),
             "value": float(value[entered].sum()),
+            "converted_value": float(value[entered][cause == 1].sum()),
             "conversion_naive": won / count if count else float("nan"),
             "conversion_km": km if count else float("nan"),
             "conversion_cif": cif if count else float("nan"),
@@ -264,6 +267,7 @@ _METRICS = (
     "failed",
     "open",
     "value",
+    "converted_value",
     "conversion_naive",
     "conversion_km",
     "conversion_cif",

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import attrs
+import numpy as np
 import pandas as pd
 
 from customer_understanding._core import Moment, TableExport, html_table, summary, typed_fields
@@ -18,7 +19,7 @@ from customer_understanding.journeys._accounts import (
 )
 from customer_understanding.journeys._columns import checked, finite, frame, moment_of, shown
 from customer_understanding.journeys._from_base import stage_history
-from customer_understanding.journeys._funnel import Funnel
+from customer_understanding.journeys._funnel import Funnel, FunnelTable
 from customer_understanding.journeys._heuristics import FirstTouch, LastTouch, PositionBased
 from customer_understanding.journeys._markov import MarkovRemovalEffect
 from customer_understanding.typing import AsOf, Attributor
@@ -26,7 +27,10 @@ from customer_understanding.typing import AsOf, Attributor
 if TYPE_CHECKING:
     from customer_understanding.base import CustomerBase
 
-__all__ = ["KpiTables", "kpi_tables"]
+__all__ = ["KpiTables", "deal_funnel", "kpi_tables"]
+
+#: The deal funnel's steps and failure: a deal opens, then is won or lost.
+DEAL_FUNNEL = Funnel(steps=("opportunity", "won"), failures=("lost",))
 
 _DEFAULT_METHODS: tuple[Attributor, ...] = (
     FirstTouch(),
@@ -47,7 +51,10 @@ class KpiTables(TableExport):
     Parameters
     ----------
     waterfall
-        The contact funnel (:class:`Funnel` columns), one row per step.
+        The waterfall (:class:`FunnelTable` columns plus ``level``), one row per step:
+        the contact funnel's steps before ``opportunity`` (people, no value), then the
+        deal funnel (deals, valued at their amounts: the ``opportunity`` row's ``value``
+        is the pipeline opened, its ``converted_value`` the amount won).
     attribution
         Won revenue credited to each channel (the index), one column per method.
     influenced
@@ -148,14 +155,13 @@ def kpi_tables(
     >>> tables = kpi_tables(cu.CustomerBase.build(world.as_sources()))
     >>> list(tables.attribution.columns)
     ['first_touch', 'last_touch', 'position_based', 'markov_removal_effect']
-    >>> tables.waterfall["stage"].tolist()
-    ['known', 'mql', 'sql', 'opportunity']
+    >>> tables.waterfall[["level", "stage"]].values.tolist()
+    [['contact', 'known'], ['contact', 'mql'], ['contact', 'sql'], ['opportunity', 'opportunity']]
     """
     check_channel(channel)
     _check_methods(methods, funnel)
     horizon = base.tables.moment(as_of)
-    history = stage_history(base)
-    waterfall = (funnel or Funnel())._measure(history, horizon, cohort=None, value=None)
+    waterfall = _waterfall(base, funnel or Funnel(), horizon)
     deals = follow_deals(base, channel=channel, lookback_days=180.0, horizon=horizon)
     results = [method.attribute(deals.touches, deals.outcomes) for method in methods]
     attribution = pd.DataFrame(
@@ -168,7 +174,7 @@ def kpi_tables(
     influenced["revenue"] = revenue["value"]
     unattributed = results[0].unattributed_value if results else 0.0
     return KpiTables(
-        waterfall=waterfall.to_pandas(),
+        waterfall=waterfall,
         attribution=attribution,
         influenced=influenced,
         unattributed_revenue=unattributed,
@@ -187,3 +193,44 @@ def _check_methods(methods: object, funnel: object) -> None:
         if not callable(getattr(method, "attribute", None)) or not hasattr(method, "name"):
             msg = f"methods holds {shown(method)}, which has no name and attribute method"
             raise InvalidValueError(msg)
+
+
+def _waterfall(base: CustomerBase, funnel: Funnel, horizon: Moment) -> pd.DataFrame:
+    """People through the steps before ``opportunity``, then deals with their amounts."""
+    people = funnel._measure(stage_history(base), horizon, cohort=None, value=None).to_pandas()
+    people.insert(0, "level", "contact")
+    if "opportunity" in funnel.steps:
+        people = people[people["stage"] != "opportunity"]
+        people = people[people["next_stage"] != "won"]
+        deals = deal_funnel(base, as_of=horizon).to_pandas()
+        deals.insert(0, "level", "opportunity")
+        people = pd.concat([people, deals], ignore_index=True)
+    return people.reset_index(drop=True)
+
+
+def deal_funnel(base: CustomerBase, *, as_of: AsOf = None) -> FunnelTable:
+    """The deal-level funnel: deals opened and won or lost, with their amounts.
+
+    Every deal enters ``opportunity`` when created and leaves it won or lost when it
+    closes (its stage history at ``level="opportunity"``). ``value`` is the amount of
+    the deals opened by ``as_of`` (missing amounts count 0) and ``converted_value`` the
+    amount of those won by then, so it sums to the won amount.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> from customer_understanding.datasets import generate_world
+    >>> world = generate_world(accounts=20, interactions=2_000, defects=False)
+    >>> base = cu.CustomerBase.build(world.as_sources())
+    >>> table = deal_funnel(base).to_pandas()
+    >>> table[["stage", "next_stage"]].values.tolist()
+    [['opportunity', 'won']]
+    >>> deals = base.tables.opportunities
+    >>> won = deals.labels("outcome") == "won"
+    >>> bool(table["converted_value"].sum() <= deals.column("amount")[won].sum())
+    True
+    """
+    horizon = base.tables.moment(as_of)
+    history = stage_history(base, level="opportunity")
+    amounts = np.nan_to_num(base.tables.opportunities.column("amount").astype(np.float64))
+    return DEAL_FUNNEL._measure(history, horizon, cohort=None, value=amounts)

@@ -10,7 +10,10 @@ A :class:`StageModel` names the stages and sorts them into roles:
 
 A history that goes backwards without passing a recycle stage is an error by default
 (``on_backwards="error"``); with ``on_backwards="drop"`` the backward events are dropped
-and counted in :attr:`StageHistory.dropped`.
+and counted in :attr:`StageHistory.dropped`. Entering a stage the subject is already in
+(a waterfall stage reached again before a recycle, or the stage it is in now) is no new
+entry: such repeats, typically one move logged by two systems, are always merged into
+the first (and not counted as dropped).
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ OnBackwards = Literal["error", "drop"]
 #: What the subjects of a stage history are.
 SubjectLevel = Literal["contact", "account", "opportunity"]
 Ints = npt.NDArray[np.int64]
+Bools = npt.NDArray[np.bool_]
 
 
 def _stage_tuple(value: Any) -> tuple[str, ...]:
@@ -259,7 +263,7 @@ class StageHistory(TableExport):
         _check(subject, codes, at, subjects=count_of("subjects", subjects), model=model)
         order = np.lexsort((model.ranks[codes], at, subject))
         subject, codes, at = subject[order], codes[order], at[order]
-        backward = _backward(subject, codes, model)
+        backward, repeated = _backward(subject, codes, model)
         if np.any(backward) and on_backwards == "error":
             row = int(np.flatnonzero(backward)[0])
             msg = (
@@ -268,7 +272,7 @@ class StageHistory(TableExport):
                 "(pass on_backwards='drop' to drop such entries)"
             )
             raise InvalidValueError(msg)
-        keep = ~backward
+        keep = ~backward & ~repeated
         return cls(
             subject=subject[keep],
             stage=codes[keep],
@@ -342,10 +346,15 @@ def _check(subject: Ints, codes: Ints, at: Ints, *, subjects: int, model: StageM
             raise InvalidValueError(msg)
 
 
-def _backward(subject: Ints, codes: Ints, model: StageModel) -> npt.NDArray[np.bool_]:
-    """Entries whose waterfall rank is below the best since the subject's last recycle."""
+def _backward(subject: Ints, codes: Ints, model: StageModel) -> tuple[Bools, Bools]:
+    """Backward and repeated entries of sorted histories.
+
+    Backward: a waterfall rank below the best since the subject's last recycle.
+    Repeated: a waterfall stage already reached since then, or any other stage the
+    subject is already in (two systems logging one move, a status saved twice).
+    """
     if len(subject) == 0:
-        return np.zeros(0, dtype=np.bool_)
+        return np.zeros(0, dtype=np.bool_), np.zeros(0, dtype=np.bool_)
     rank = model.ranks[codes]
     recycle = model.recycles[codes]
     new_subject = np.concatenate([[True], subject[1:] != subject[:-1]])
@@ -353,7 +362,10 @@ def _backward(subject: Ints, codes: Ints, model: StageModel) -> npt.NDArray[np.b
     best = _running_max_by_segment(rank, segment)
     previous = np.concatenate([[-1], best[:-1]])
     previous[new_subject | np.concatenate([[False], recycle[:-1]])] = -1
-    return (rank >= 0) & (rank < previous)
+    waterfall = rank >= 0
+    same = ~new_subject & (codes == np.concatenate([[-1], codes[:-1]]))
+    repeated = np.where(waterfall, rank == previous, same)
+    return waterfall & (rank < previous), np.asarray(repeated, dtype=np.bool_)
 
 
 def _running_max_by_segment(values: Ints, segment: Ints) -> Ints:

@@ -2,25 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import Moment, are_names, names, one_of, typed_fields
+from customer_understanding._core import (
+    NAT,
+    Moment,
+    are_names,
+    known_by,
+    names,
+    one_of,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import Stage
 from customer_understanding.scoring._engagement import EngagementScorer
 from customer_understanding.scoring._fit import FitScorer
 from customer_understanding.scoring._score_table import Reasons, ScoreTable
-from customer_understanding.traits import RecordField
+from customer_understanding.traits import Deals, LifecycleStage
 from customer_understanding.typing import AsOf, BaseLike, Level
+
+if TYPE_CHECKING:
+    from customer_understanding.base import Tables
 
 __all__ = ["LEAD_GRADES", "LeadScorer"]
 
 #: The sixteen lead grades, best first within each fit letter.
 LEAD_GRADES = tuple(f"{letter}{band}" for letter in "ABCD" for band in "1234")
 _BEFORE_MQL = ("known", "engaged", "recycled")
+#: Stages of a subject that is (or was) a customer: never proposed as an MQL or MQA.
+_CUSTOMER = (*tuple(stage.value for stage in Stage if stage.is_customer_side), "won")
 
 
 def _grades(instance: object, attribute: attrs.Attribute[Any], value: tuple[str, ...]) -> None:
@@ -102,20 +117,31 @@ class LeadScorer:
         )  # fmt: skip
 
     def proposals(self, table: ScoreTable, base: BaseLike) -> pd.DataFrame:
-        """Proposed stage changes: MQL for qualifying contacts, MQA for qualifying accounts."""
+        """Proposed stage changes: MQL for qualifying contacts, MQA for qualifying accounts.
+
+        Everything is read as of the table's ``as_of``: the stage is the subject's
+        stage then (from the stage history), and customers then (an account with a deal
+        won by ``as_of``, and the contacts of such accounts) are never proposed, nor is
+        a subject whose stage is ``won`` or customer-side. A deal marked won whose close
+        date is missing counts as won from its creation on: the CRM says it was won, so
+        its account is not proposed on a missing date. Contacts are proposed only from a
+        stage before MQL (or none yet); accounts from any other stage.
+        """
+        moment = Moment(table.as_of)
+        level = table.level
+        stage = LifecycleStage().evaluate(base.tables, as_of=moment, level=level)
+        won = Deals(state="won").evaluate(base.tables, as_of=moment, level=level)
+        undated = _won_undated(base.tables, moment, level=level)
+        eligible = (won == 0) & ~undated & ~np.isin(stage, _CUSTOMER)
         labels = table.labels()
-        if table.level == "account":
-            chosen = np.isin(labels, self.mqa_grades)
-            current = np.full(len(table), None, dtype=object)
+        if level == "account":
+            chosen = np.isin(labels, self.mqa_grades) & eligible
             target = "mqa"
         else:
-            # The stage as the record holds it now: proposals change that record.
-            stage = RecordField(name="lifecycle_stage").evaluate(
-                base.tables, as_of=Moment(table.as_of), level="contact"
-            )
             before = np.isin(stage, _BEFORE_MQL) | pd.isna(stage)
-            chosen = np.isin(labels, self.mql_grades) & before
-            current, target = stage, "mql"
+            chosen = np.isin(labels, self.mql_grades) & before & eligible
+            target = "mql"
+        current = stage
         rows = np.flatnonzero(chosen)
         return pd.DataFrame(
             {
@@ -126,3 +152,17 @@ class LeadScorer:
                 "to_stage": np.full(len(rows), target, dtype=object),
             }
         )
+
+
+def _won_undated(tables: Tables, moment: Moment, *, level: Level) -> npt.NDArray[np.bool_]:
+    """Subjects with a deal created by ``moment``, marked won, whose close date is missing."""
+    deals = tables.opportunities
+    account = deals.column("account")
+    mask = (deals.column("closed_at") == NAT) & (deals.labels("outcome") == "won")
+    mask &= known_by(deals.column("created_at"), moment) & (account >= 0)
+    customer = np.zeros(len(tables.accounts), dtype=np.bool_)
+    customer[account[mask]] = True
+    if level == "account":
+        return customer
+    of_contact = tables.contacts.column("account")
+    return np.asarray((of_contact >= 0) & customer[np.maximum(of_contact, 0)], dtype=np.bool_)

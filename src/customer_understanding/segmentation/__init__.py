@@ -13,7 +13,7 @@ Examples
 >>> base = CustomerBase.build(world.as_sources())
 >>> segmenter = LifecycleSegmenter()
 >>> segmenter.fit(base, as_of="2026-06-01").assign(base, as_of="2026-06-01").segments
-('new', 'active', 'dormant', 'churned')
+('churned', 'new', 'active', 'dormant', 'lapsed')
 """
 
 from customer_understanding.segmentation._cluster import ClusterModel, ClusterSegmenter

@@ -1,30 +1,48 @@
-"""Lifecycle segments from activity: new, active, dormant, churned."""
+"""Lifecycle segments: churned (the customer-side stage), then new, active, dormant, lapsed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 import numpy as np
+import numpy.typing as npt
 
-from customer_understanding._core import DAY_NS, check_positive, known_by, one_of, typed_fields
+from customer_understanding._core import (
+    DAY_NS,
+    Moment,
+    check_positive,
+    known_by,
+    one_of,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.segmentation._segmentation import Segmentation
 from customer_understanding.tables import NAT
+from customer_understanding.traits import LifecycleStage
 from customer_understanding.typing import AsOf, BaseLike, Level
+
+if TYPE_CHECKING:
+    from customer_understanding.base import Tables
 
 __all__ = ["LIFECYCLE_SEGMENTS", "LifecycleSegmenter"]
 
 #: The lifecycle segments, in priority order.
-LIFECYCLE_SEGMENTS = ("new", "active", "dormant", "churned")
+LIFECYCLE_SEGMENTS = ("churned", "new", "active", "dormant", "lapsed")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class LifecycleSegmenter:
-    """Lifecycle from first and last activity up to ``as_of``.
+    """Lifecycle as of ``as_of``: churned customers, then by first and last activity.
 
-    ``new``: first activity within ``new_days``; ``active``: last activity within
-    ``active_days``; ``dormant``: within ``dormant_days``; ``churned``: longer ago.
-    Entities with no activity at all are in no segment. It learns nothing, so
-    :meth:`fit` returns the segmenter itself.
+    ``churned``: the account (a contact: its account) is in the ``churned`` stage at
+    ``as_of`` -- the one churn rule, decided when the base is built (see
+    :class:`~customer_understanding.base.CustomerStageRules`), not a second rule read
+    off activity; silence alone never makes a churned customer. The others go by
+    activity up to ``as_of``: ``new``, first activity within ``new_days``; ``active``,
+    last activity within ``active_days``; ``dormant``, within ``dormant_days``;
+    ``lapsed``, longer ago. Entities with no activity at all (and not churned) are in
+    no segment. It learns nothing, so :meth:`fit` returns the segmenter itself.
 
     Examples
     --------
@@ -63,7 +81,7 @@ class LifecycleSegmenter:
         return self
 
     def assign(self, base: BaseLike, /, *, as_of: AsOf) -> Segmentation:
-        """Segment every entity by its first and last interaction up to ``as_of``."""
+        """Segment every entity by its stage and its interactions up to ``as_of``."""
         tables = base.tables
         moment = tables.moment(as_of)
         table = tables.interactions
@@ -77,9 +95,10 @@ class LifecycleSegmenter:
         seen = last != NAT
         since_first = (moment - first.astype(np.float64)) / DAY_NS
         since_last = (moment - last.astype(np.float64)) / DAY_NS
-        rules = [seen & (since_first <= self.new_days), seen & (since_last <= self.active_days),
+        rules = [_churned(tables, moment, level=self.level),
+                 seen & (since_first <= self.new_days), seen & (since_last <= self.active_days),
                  seen & (since_last <= self.dormant_days), seen]  # fmt: skip
-        segment = np.select(rules, np.arange(4), default=-1)
+        segment = np.select(rules, np.arange(len(rules)), default=-1)
         return Segmentation(
             segmenter=self.name,
             level=self.level,
@@ -88,3 +107,13 @@ class LifecycleSegmenter:
             segment=segment,
             segments=LIFECYCLE_SEGMENTS,
         )
+
+
+def _churned(tables: Tables, moment: Moment, *, level: Level) -> npt.NDArray[np.bool_]:
+    """Entities whose account is in the ``churned`` stage at ``moment``."""
+    stage = LifecycleStage().evaluate(tables, as_of=moment, level="account")
+    churned = np.asarray(stage == "churned", dtype=np.bool_)
+    if level == "account":
+        return churned
+    account = tables.contacts.column("account")
+    return np.asarray((account >= 0) & churned[np.maximum(account, 0)], dtype=np.bool_)
