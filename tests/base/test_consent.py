@@ -154,3 +154,24 @@ def test_contact_engagement_for_marketing_scores_only_who_granted_it() -> None:
     assert set(marketing.reasons_frame()["contact_id"]) == {_id("Bob")}
     # Bob denied tracking: his visits and login count for Acme, not for him.
     assert set(marketing.reasons_frame()["signal"]) == {"email_open"}
+
+
+def test_a_statement_to_an_address_several_people_share_names_none_of_them() -> None:
+    # An unsubscribe from info@ is the mailbox's: neither Dan nor Eve opted out by it.
+    exports = {
+        "hubspot.contacts": [
+            {"hs_object_id": "61", "email": "info@acme.com", "firstname": "Dan",
+             "lastname": "Okafor", "jobtitle": "Sales Manager"},
+            {"hs_object_id": "62", "email": "info@acme.com", "firstname": "Eve",
+             "lastname": "Marsh", "jobtitle": "Office Manager"},
+        ],
+        "hubspot.subscriptions": [
+            {"email": "info@acme.com", "subscription_name": "Marketing Information",
+             "status": "NOT_SUBSCRIBED", "timestamp": "2026-02-01T10:00:00Z"},
+        ],
+    }  # fmt: skip
+    sources = [Source(name=name, data=rows, mapping=name) for name, rows in exports.items()]
+    base = cu.CustomerBase.build(load(sources))
+    assert len(base.contacts) == 2
+    register = base.consents(as_of="2026-03-01").to_pandas()
+    assert set(register.loc[register["purpose"] == "marketing", "status"]) == {"unknown"}

@@ -63,7 +63,8 @@ def consent_statements(
     """Every consent statement (logs and record flags), each pointing at its contact."""
     entity = resolution.contact_of_record
     contact = RefIndex(records, entity).find(logged, "contact_ref")
-    by_email = lookup_values(logged.column("email"), records.column("email"), entity)
+    # A statement through an address several people share (info@ …) names none of them.
+    by_email = lookup_values(logged.column("email"), records.column("email"), entity, agreed=True)
     logged = logged.with_columns(contact=fill_missing(contact, by_email))
     every = ConsentTable.concat([logged, _flags(records, entity)])
     return canonical(every, ("at", "system", "purpose", "channel", "status"))

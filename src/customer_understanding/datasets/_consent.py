@@ -141,13 +141,17 @@ def consent_exports(
     *,
     clock: Clock,
     rng: np.random.Generator,
+    shared: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """The two consent exports and every statement in them as truth (see ``GroundTruth``)."""
+    """The two consent exports and every statement in them as truth (see ``GroundTruth``).
+
+    HubSpot subscriptions are per address; none is drawn for a ``shared`` (team) address.
+    """
     sf_people = _people_of(records, "salesforce.Contact")
     sf_export, sf_truth = _salesforce(rng, sf_people, clock)
     hs_people = _people_of(records, "hubspot.contacts")
     hs_people["email"] = _valid_emails(frames, defects).to_numpy(dtype=object)
-    hs_people = hs_people[hs_people["email"].notna()]
+    hs_people = hs_people[hs_people["email"].notna() & ~hs_people["email"].isin(shared)]
     hs_export, hs_truth = _hubspot(rng, hs_people, sf_truth, clock)
     truth = pd.concat([sf_truth, hs_truth], ignore_index=True)
     exports = {"salesforce.ContactPointTypeConsent": sf_export, "hubspot.subscriptions": hs_export}

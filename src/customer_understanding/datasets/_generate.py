@@ -297,10 +297,10 @@ def generate_world(
     frames, truth = _write(
         cast, (rng, *own), interactions=sizes["interactions"], defects=defects, seed=number
     )
-    frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     truth = attrs.evolve(truth, shared_inboxes=share_inboxes(
         frames, records=truth.records, people=truth.people, companies=truth.companies,
         defects=truth.defects, seed=number))  # fmt: skip
+    frames, truth = _with_consent(frames, truth, clock=clock, seed=number)
     start = datetime.fromtimestamp(clock.start, tz=UTC)
     sources = MappingProxyType(frames)
     return SampleWorld(sources=sources, truth=truth, seed=number, start=start, end=stop)
@@ -311,7 +311,11 @@ def _with_consent(
 ) -> tuple[dict[str, pd.DataFrame], GroundTruth]:
     """Add the consent logs, drawn from a generator of their own (slice 3 of issue 11)."""
     rng = np.random.default_rng([seed, 11_03])
-    logs, statements = consent_exports(frames, truth.records, truth.defects, clock=clock, rng=rng)
+    # A shared inbox's subscription is the mailbox's, not one person's: none is drawn for it.
+    shared = frozenset(truth.shared_inboxes["address"])
+    logs, statements = consent_exports(
+        frames, truth.records, truth.defects, clock=clock, rng=rng, shared=shared
+    )
     frames = {name: logs[name] if name in logs else frames[name] for name in EXPORTS}
     return frames, attrs.evolve(truth, consents=statements)
 
