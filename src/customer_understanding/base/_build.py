@@ -29,7 +29,12 @@ from customer_understanding.base._links import RefIndex, fill_missing, lookup_va
 from customer_understanding.base._order import canonical
 from customer_understanding.base._survive import golden_values, record_keys
 from customer_understanding.base._titles import fill_from_titles
-from customer_understanding.domain import DEFAULT_TITLE_RULES, FREE_MAIL_DOMAINS, TitleRule
+from customer_understanding.domain import (
+    DEFAULT_TITLE_RULES,
+    FREE_MAIL_DOMAINS,
+    Outcome,
+    TitleRule,
+)
 from customer_understanding.identity import (
     LeadToAccount,
     Resolution,
@@ -159,7 +164,10 @@ class Tables:
         return account_slice(self, account_rows(self.accounts.column("id"), account_ids))
 
     def event_span(self) -> tuple[int | None, int | None]:
-        """The first and last event times (ns): interactions, deals opened and closed, stages.
+        """The first and last event times (ns): interactions, deals opened and decided, stages.
+
+        An open deal's close date is the date it is expected to close, not an event: it
+        would put "the latest event" (``as_of=None``) in the future.
 
         Examples
         --------
@@ -172,7 +180,7 @@ class Tables:
         columns = (
             self.interactions.column("occurred_at"),
             self.opportunities.column("created_at"),
-            self.opportunities.column("closed_at"),
+            self.opportunities.column("closed_at")[self._decided()],
             self.stages.column("at"),
             self.consents.column("at"),
         )
@@ -180,6 +188,11 @@ class Tables:
         if not spans:
             return None, None
         return min(first for first, _ in spans), max(last for _, last in spans)
+
+    def _decided(self) -> npt.NDArray[np.bool_]:
+        """Deals won or lost, or of unknown outcome (only an open deal's date is a plan)."""
+        outcome = self.opportunities.labels("outcome")
+        return np.asarray(outcome != Outcome.OPEN.value, dtype=np.bool_)
 
     def moment(self, value: object, /, *, name: str = "as_of") -> Moment:
         """A moment parsed and checked against these tables; ``None`` is the latest event.
