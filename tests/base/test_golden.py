@@ -135,6 +135,14 @@ def test_the_newest_valid_phone_and_title_win(base: CustomerBase) -> None:
     assert julien["title"] == "Head of Data"
 
 
+def test_a_person_was_created_with_their_first_record(base: CustomerBase) -> None:
+    # Salesforce is trusted first, but its lead (March) is not when Julien appeared: a
+    # later record must not move an entity's creation (nor make it look new).
+    assert _julien(base)["created_at"] == pd.Timestamp("2025-01-02", tz="UTC")
+    evidence = base.golden("contact").provenance(_julien(base)["contact_id"])
+    assert evidence.loc[evidence["field"] == "created_at", "rule"].iloc[0] == "earliest"
+
+
 def test_account_fields_are_in_one_vocabulary(base: CustomerBase) -> None:
     account = base.to_pandas("accounts").iloc[0]
     assert account["industry"] == "Technology"

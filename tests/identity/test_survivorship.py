@@ -5,6 +5,7 @@ import pytest
 from customer_understanding import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.identity import (
     Custom,
+    Earliest,
     MostComplete,
     MostFrequent,
     MostRecent,
@@ -49,6 +50,17 @@ def test_most_recent_takes_the_newest_record_with_a_value(records: pd.DataFrame)
     golden = _golden(records, rules={"name": MostRecent()})
     assert golden.loc[10, "name"] == "Catherine Wood"  # zendesk, 2024-06-01
     assert golden.loc[20, "name"] == "Tom Hill"  # the other record has no time
+
+
+def test_earliest_takes_the_oldest_dated_record_with_a_value(records: pd.DataFrame) -> None:
+    golden = _golden(records, rules={"title": Earliest(), "name": Earliest()})
+    assert golden.loc[10, "title"] == "VP Sales"  # salesforce, 2023-01-05
+    assert golden.loc[20, "name"] == "Tom Hill"  # an undated record proves no age
+
+
+def test_earliest_without_time_column_is_refused(records: pd.DataFrame) -> None:
+    with pytest.raises(InvalidValueError, match="Earliest\\(\\) needs time_column"):
+        golden_records(records, CLUSTERS, rules={"name": Earliest()})
 
 
 def test_empty_strings_never_win(records: pd.DataFrame) -> None:

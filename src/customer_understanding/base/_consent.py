@@ -7,6 +7,11 @@ through any e-mail address of the person. Which statement is in force follows
 :func:`customer_understanding.domain.latest_consent`: a stated answer beats "unknown",
 a dated statement beats an undated flag, the latest wins, and a denial wins a tie.
 
+As of a moment, a statement counts once it was made *and* could be tied to its contact:
+a record's undated flag from the record's creation, a statement naming a record or an
+e-mail address from the creation of that record (the earliest of the person's records
+carrying the address). A record made later does not carry its statements into the past.
+
 A tracking denial in force takes the person's web and product events off their profile:
 the events keep their account, so they still count for it, but no longer for the person.
 """
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from customer_understanding._core import NAT, known_by
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
@@ -39,7 +45,10 @@ TRACKED = {"channel": ("web", "in_app"), "discipline": ("product",)}
 
 
 def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
-    """The marketing consent flag of each contact record, as an undated e-mail statement."""
+    """The marketing consent flag of each contact record, as an undated e-mail statement.
+
+    It is known from the record's creation (always, when the record is undated).
+    """
     status = records.labels("marketing_consent")
     rows = np.flatnonzero(np.isin(status, ("granted", "denied")))
     return ConsentTable.from_columns(
@@ -52,6 +61,7 @@ def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
             "status": status[rows],
             "at": np.full(len(rows), NAT, dtype=np.int64),
             "contact": contact_of_record[rows],
+            "known_at": records.column("created_at")[rows],
         },
         length=len(rows),
     )
@@ -60,14 +70,43 @@ def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
 def consent_statements(
     logged: ConsentTable, records: ContactRecords, resolution: Resolution
 ) -> ConsentTable:
-    """Every consent statement (logs and record flags), each pointing at its contact."""
+    """Every consent statement (logs and record flags), each pointing at its contact.
+
+    ``known_at`` is when it could first be tied to the contact: the later of its own
+    time and the creation of the record naming the person (or, for an e-mail address,
+    of the contact's earliest record carrying it).
+    """
     entity = resolution.contact_of_record
-    contact = RefIndex(records, entity).find(logged, "contact_ref")
+    created = records.column("created_at")
+    record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(logged, "contact_ref")
+    contact = np.where(record >= 0, entity[record], -1)
+    since = np.where(record >= 0, created[record], NAT)
+    emails = logged.column("email")
     # A statement through an address several people share (info@ …) names none of them.
-    by_email = lookup_values(logged.column("email"), records.column("email"), entity, agreed=True)
-    logged = logged.with_columns(contact=fill_missing(contact, by_email))
+    by_email = lookup_values(emails, records.column("email"), entity, agreed=True)
+    by_email = np.where(contact < 0, by_email, -1)
+    since = np.where(by_email >= 0, _first_carrying(emails, by_email, records, entity), since)
+    known_at = np.maximum(logged.column("at"), since)  # NAT is the smallest int64
+    logged = logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at)
     every = ConsentTable.concat([logged, _flags(records, entity)])
     return canonical(every, ("at", "system", "purpose", "channel", "status"))
+
+
+def _first_carrying(
+    emails: npt.NDArray[np.object_], contact: Ints, records: ContactRecords, entity: Ints
+) -> Ints:
+    """Per statement, the creation of its contact's earliest record with its address.
+
+    ``NAT`` when one of them is undated (known at every moment) or nothing matches.
+    """
+    pairs = pd.DataFrame({"email": pd.Series(records.column("email"), dtype=object),
+                          "contact": entity, "created": records.column("created_at")})  # fmt: skip
+    pairs = pairs[pairs["contact"] >= 0].dropna(subset=["email"])
+    first = pairs.groupby(["email", "contact"])["created"].min()  # NAT (undated) is smallest
+    wanted = pd.MultiIndex.from_arrays([pd.Series(emails, dtype=object), contact])
+    where = first.index.get_indexer(wanted)  # by position: int64 nanoseconds stay exact
+    times = np.append(first.to_numpy(dtype=np.int64), NAT)
+    return np.asarray(times[where], dtype=np.int64)
 
 
 def consent_rows(
@@ -81,7 +120,8 @@ def consent_rows(
     """Per contact row, the statement row in force for the purpose (-1 when none).
 
     With ``channel``, statements about that channel or about every channel count; with
-    ``moment``, statements made after it do not (undated ones count at every moment).
+    ``moment``, only statements made and tied to their contact by then count (an undated
+    flag of an undated record counts at every moment).
     """
     wanted = statements.code_of("purpose", ConsentPurpose.parse(purpose).value)
     contact = statements.column("contact")
@@ -91,7 +131,8 @@ def consent_rows(
         mask &= (codes < 0) | (codes == statements.code_of("channel", channel))
     at = statements.column("at")
     if moment is not None:
-        mask &= known_by(at, moment) | (at == NAT)  # an undated flag counts at every moment
+        since = np.maximum(at, statements.column("known_at"))  # NAT: known at every moment
+        mask &= known_by(since, moment) | (since == NAT)
     rank = [CONSENT_CAUTION[ConsentStatus(label)] for label in statements.categories["status"]]
     caution = np.append(np.array(rank, dtype=np.int64), 0)[statements.column("status")]
     stated, dated = caution > 0, at != NAT
@@ -123,8 +164,8 @@ def consent_status(
     ``statements`` are a base's (``base.tables.consents``) and ``size`` its number of
     contacts. The statement in force is chosen as :func:`latest_consent
     <customer_understanding.domain.latest_consent>` chooses it; with ``moment`` (a
-    moment already parsed, e.g. by ``base.tables.moment``), later statements do not
-    count (undated flags count at every moment).
+    moment already parsed, e.g. by ``base.tables.moment``), only statements made and
+    tied to their contact by then count (a later record brings no statement back).
 
     Examples
     --------

@@ -22,6 +22,7 @@ __all__ = [
     "DEFAULT_PRIORITY",
     "EVIDENCE_RULES",
     "Custom",
+    "Earliest",
     "MostComplete",
     "MostFrequent",
     "MostRecent",
@@ -47,6 +48,22 @@ class MostRecent:
     """
 
     label: ClassVar[str] = "most_recent"
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
+class Earliest:
+    """The value of the oldest record (needs a time for each record; undated ones last).
+
+    Made for when an entity came to be: a person or an organisation is known from the
+    creation of its first record, whichever system holds it.
+
+    Examples
+    --------
+    >>> Earliest().label
+    'earliest'
+    """
+
+    label: ClassVar[str] = "earliest"
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -223,12 +240,15 @@ class Vote:
 
 
 #: A survivorship rule, as :func:`golden_records` and :class:`Survivorship` take them.
-Rule: TypeAlias = MostRecent | MostFrequent | SourcePriority | MostComplete | Custom | Vote
+Rule: TypeAlias = (
+    MostRecent | Earliest | MostFrequent | SourcePriority | MostComplete | Custom | Vote
+)
 
 #: The customer base's default rules: golden records by evidence. Names, e-mail and
 #: company fields are voted on (work e-mail first); the newest phone and title win
 #: (people move; the base only offers a phone that parses when one does); industry and
-#: country are voted on in the vocabulary's terms. Other fields trust systems in the
+#: country are voted on in the vocabulary's terms; an entity was created when its first
+#: record was (so a later record never moves it). Other fields trust systems in the
 #: order of :data:`DEFAULT_PRIORITY`.
 EVIDENCE_RULES: Mapping[str, Rule] = frozen_mapping({
     "first_name": Vote(spelling="name", witness="email"),
@@ -245,6 +265,7 @@ EVIDENCE_RULES: Mapping[str, Rule] = frozen_mapping({
     "country": Vote(),
     "city": Vote(spelling="name"),
     "employees": Vote(spelling="employee_band"),
+    "created_at": Earliest(),
 })  # fmt: skip
 
 

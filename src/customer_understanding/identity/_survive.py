@@ -3,7 +3,7 @@
 It works on plain columns (one array per field, one cluster row per record), so the
 customer base runs it on its columnar records and :func:`golden_records` on a DataFrame.
 Built-in rules are one sort over all clusters; rules that do not look at the values
-(source priority, recency) sort once and serve every field. A :class:`Custom` rule is
+(source priority, recency, age) sort once and serve every field. A :class:`Custom` rule is
 called once per cluster.
 """
 
@@ -20,6 +20,7 @@ from customer_understanding._core import NAT
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._rules import (
     Custom,
+    Earliest,
     MostFrequent,
     MostRecent,
     Rule,
@@ -58,6 +59,10 @@ class _Columns:
         if times is not None:
             newest = -np.maximum(times, NAT + 1)
         self.newest = newest
+        # For the oldest first, missing times rank last: an undated record proves no age.
+        self.oldest = np.zeros(len(clusters), dtype=np.int64)
+        if times is not None:
+            self.oldest = np.where(times == NAT, np.iinfo(np.int64).max, times)
         self._orders: dict[Rule, npt.NDArray[np.intp]] = {}
 
     def source_rank(self, rule: SourcePriority | Vote) -> npt.NDArray[np.int64]:
@@ -70,13 +75,17 @@ class _Columns:
         ranks = pd.Series(self.sources, dtype=object).map(rank).fillna(len(rule.order))
         return np.asarray(ranks.to_numpy(), dtype=np.int64)
 
-    def order(self, rule: MostRecent | SourcePriority) -> npt.NDArray[np.intp]:
+    def order(self, rule: MostRecent | Earliest | SourcePriority) -> npt.NDArray[np.intp]:
         """Every record sorted by cluster, then the rule, then recency, then id."""
         if rule not in self._orders:
-            if isinstance(rule, MostRecent) and self.times is None:
-                msg = "MostRecent() needs the time of each record"
+            if isinstance(rule, MostRecent | Earliest) and self.times is None:
+                msg = f"{type(rule).__name__}() needs the time of each record"
                 raise InvalidValueError(msg)
-            key = self.source_rank(rule) if isinstance(rule, SourcePriority) else self.newest
+            key = self.newest
+            if isinstance(rule, SourcePriority):
+                key = self.source_rank(rule)
+            elif isinstance(rule, Earliest):
+                key = self.oldest
             self._orders[rule] = np.lexsort((self.rank, self.newest, key, self.clusters))
         return self._orders[rule]
 
@@ -141,7 +150,7 @@ def _custom(
 def _winners(
     field: str, values: npt.NDArray[Any], present: npt.NDArray[np.bool_], rule: Rule, run: _Columns
 ) -> npt.NDArray[np.int64]:
-    if isinstance(rule, MostRecent | SourcePriority):
+    if isinstance(rule, MostRecent | Earliest | SourcePriority):
         order = run.order(rule)
         return _firsts(order[present[order]], run)
     rows = np.flatnonzero(present)

@@ -29,6 +29,7 @@ from customer_understanding._core import (
 )
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
 from customer_understanding.identity._rules import (
+    Earliest,
     MostFrequent,
     MostRecent,
     Rule,
@@ -152,8 +153,8 @@ def _check_rules(fields: Sequence[str], policy: Survivorship, context: _Context)
             raise UnknownNameError(msg)
     given: list[tuple[str, Rule]] = [*rules.items(), ("default", default)]
     for field, rule in given:
-        if isinstance(rule, MostRecent) and context.times is None:
-            msg = f"rules[{field!r}]=MostRecent() needs time_column"
+        if isinstance(rule, MostRecent | Earliest) and context.times is None:
+            msg = f"rules[{field!r}]={type(rule).__name__}() needs time_column"
             raise InvalidValueError(msg)
         if isinstance(rule, SourcePriority):
             if context.sources is None:

@@ -14,7 +14,8 @@ class ConsentTable(Table):
     A row says that a person (``contact_ref`` in its system, or ``email``) granted or
     denied a purpose on a channel (``None``: every channel) at a time (missing when
     the source keeps a flag without a date). In a customer base, ``contact`` points at
-    the resolved contact.
+    the resolved contact and ``known_at`` says since when the statement could be tied
+    to it: the later of ``at`` and the creation of the record it is tied through.
 
     Examples
     --------
@@ -35,5 +36,10 @@ class ConsentTable(Table):
             Column(name="status", kind="category", labels=tuple(s.value for s in ConsentStatus)),
             Column(name="at", kind="time", doc="when it was stated (missing: not dated)"),
             Column(name="contact", kind="index", doc="resolved contact row"),
+            Column(
+                name="known_at",
+                kind="time",
+                doc="when it could first be tied to its contact (missing: always)",
+            ),
         )
     )
