@@ -34,6 +34,7 @@ from customer_understanding.identity._fields import KINDS, Field, normalise
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._placeholders import PLACEHOLDERS
 from customer_understanding.identity._resolution import (
     ID_KEY_VARIABLE,
     IdKey,
@@ -73,6 +74,7 @@ __all__ = [
     "DEFAULT_PRIORITY",
     "ID_KEY_VARIABLE",
     "KINDS",
+    "PLACEHOLDERS",
     "AccountMatches",
     "BlockingReport",
     "BlockingRule",

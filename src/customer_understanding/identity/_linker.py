@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -31,7 +32,7 @@ from customer_understanding.identity._constraints import (
 )
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m, fit_m_by_rule
-from customer_understanding.identity._records import Prepared, prepare
+from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
 
 if TYPE_CHECKING:
@@ -39,14 +40,22 @@ if TYPE_CHECKING:
 
 __all__ = ["Linker", "default_rules"]
 
-_SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation")
+# Kinds whose value alone makes two records worth comparing.
+_SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation", "address", "person_name")
+# A declared rule whose largest block makes more than this share of its pairs (and
+# holds at least _BIG_BLOCK records) is dominated by one value: a warning says so.
+_DOMINATED = 0.5
+_BIG_BLOCK = 100
 
 
-def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
+def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> list[BlockingRule]:
     """The blocking rules derived from the fields: every pair of blocking columns.
 
-    Columns of kind e-mail, phone and identifier also block on their own. A true match is
-    found as long as it agrees exactly on any two blocking columns (or one such key).
+    Columns of kind e-mail, phone, identifier, organisation, address and person name also
+    block on their own; organisation names also on their first word and their initials. A true match is found as long as it agrees exactly on any two
+    blocking columns (or one such key). Every default rule skips a value held by more
+    than ``max_block`` records (a switchboard phone, a placeholder nobody listed): such
+    a value tells little, and its pairs would grow with the square of its records.
 
     Examples
     --------
@@ -56,10 +65,81 @@ def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
     ['email', 'first & last', 'first & email', 'last & email']
     """
     blocking = [field.column for field in fields if field.block]
-    singles = [BlockingRule(on=(field.column,)) for field in fields
+    singles = [BlockingRule(on=(field.column,), max_block=max_block) for field in fields
                if field.block and field.kind in _SINGLE_KEY_KINDS]  # fmt: skip
-    doubles = [BlockingRule(on=pair) for pair in itertools.combinations(blocking, 2)]
-    return singles + doubles if len(blocking) > 1 else singles or [BlockingRule(on=tuple(blocking))]
+    doubles = [BlockingRule(on=pair, max_block=max_block)
+               for pair in itertools.combinations(blocking, 2)]  # fmt: skip
+    # Organisation names also block on their first word and their initials, so that
+    # "Northwind" finds "Northwind (Boston)" and "IBM" finds "International Business …"
+    singles += [BlockingRule(on=f"{field.column} ({key})", max_block=max_block)
+                for field in fields if field.block and field.kind == "organisation"
+                for key in ("first word", "initials")]  # fmt: skip
+    if len(blocking) > 1:
+        return singles + doubles
+    return singles or [BlockingRule(on=tuple(blocking), max_block=max_block)]
+
+
+def _base(column: str, columns: list[str]) -> str:
+    """The declared column a blocking key belongs to (``"name (first word)"`` → ``"name"``)."""
+    return column if column in columns else column.rsplit(" (", 1)[0]
+
+
+def _warn_blocking(report: pd.DataFrame, *, budget: float) -> None:
+    """Say which rules were left out, and which are dominated by one value, with numbers."""
+    for row in report.to_dict("records"):
+        rule, pairs, largest = str(row["rule"]), int(row["pairs"]), int(row["largest_block"])
+        if not row["used"]:
+            warnings.warn(
+                f"default blocking rule {rule!r} is left out: it would yield "
+                f"{pairs:,} pairs, more than rule_budget allows ({budget:,.0f})",
+                UserWarning,
+                stacklevel=5,
+            )
+        elif float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
+            warnings.warn(
+                f"blocking rule {rule!r} is dominated by one value: its largest block "
+                f"({largest:,} records) makes {float(row['largest_share']):.0%} of its "
+                f"{pairs:,} pairs; give it max_block or a stricter rule",
+                UserWarning,
+                stacklevel=5,
+            )
+
+
+# Below this many records, no candidate pair at all is plausible and not warned about
+# (unless rules were left out or values capped or read as placeholders).
+_SMALL = 1_000
+
+
+def _warn_no_pairs(report: pd.DataFrame, n_records: int) -> None:
+    lost = int((~report["used"]).sum())
+    capped = int(report["capped_records"].sum()) + int(report["placeholders"].sum())
+    if n_records < _SMALL and not lost and not capped:
+        return
+    warnings.warn(
+        f"no candidate pairs: the blocking rules pair no two of the {n_records:,} records "
+        f"({lost} of {len(report)} rules left out, {capped:,} record keys capped or read as "
+        "placeholders), so every record stays alone; see Linker.report",
+        UserWarning,
+        stacklevel=4,
+    )
+
+
+def _truth(labels: object, n_records: int) -> npt.NDArray[np.intp]:
+    """Cluster labels per record as codes (``-1`` unlabelled), or a library error."""
+    if isinstance(labels, str | bytes | Mapping) or not isinstance(
+        labels, Sequence | np.ndarray | pd.Series | pd.Index
+    ):
+        msg = f"labels={type(labels).__name__} must be a sequence of one label per record"
+        raise InvalidValueError(msg)
+    values = list(labels)
+    odd = [value for value in values if not pd.api.types.is_scalar(value)]
+    if odd:
+        msg = f"labels holds a {type(odd[0]).__name__} ({odd[0]!r}); each label must be one value"
+        raise InvalidValueError(msg)
+    if len(values) != n_records:
+        msg = f"labels has {len(values)} entries for {n_records} records"
+        raise InvalidValueError(msg)
+    return pd.factorize(pd.Series(values, dtype=object))[0]
 
 
 def _frames(
@@ -112,6 +192,9 @@ class Linker:
         its probability is below this (``None``: never cut).
     u_sample
         How many random pairs estimate the fuzzy levels' u probabilities.
+    max_block
+        The default rules' per-value cap: a value held by more records than this pairs
+        none of them through a default rule (:meth:`report` counts what was capped).
     rule_budget
         A default blocking rule (not a declared one) that would yield more than this many
         pairs per record is left out; :meth:`report` shows which rules are used. Pairs of
@@ -144,6 +227,7 @@ class Linker:
     max_cluster_size: int | None = None
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
+    max_block: int = 50
     rule_budget: float = 2.0
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
@@ -162,7 +246,9 @@ class Linker:
     @property
     def rules(self) -> tuple[BlockingRule, ...]:
         """The blocking rules in force (the declared ones, or the defaults)."""
-        return self.blocking if self.blocking is not None else tuple(default_rules(self.fields))
+        if self.blocking is not None:
+            return self.blocking
+        return tuple(default_rules(self.fields, max_block=self.max_block))
 
     def _prepare(
         self,
@@ -171,10 +257,11 @@ class Linker:
         source_column: str | None,
     ) -> tuple[Prepared, npt.NDArray[np.int64]]:
         if isinstance(records, Mapping):
-            frames = [frame.assign(__source__=name) for name, frame in records.items()]
-            if not frames:
+            if not records:
                 msg = "tables={} must hold at least one table"
                 raise InvalidValueError(msg)
+            check_tables(records, self.fields)
+            frames = [frame.assign(__source__=name) for name, frame in records.items()]
             stacked = pd.concat(frames, ignore_index=id_column is None)
             names = stacked["__source__"].to_numpy(dtype=object)
             if id_column is None:
@@ -208,12 +295,18 @@ class Linker:
         --------
         >>> import pandas as pd
         >>> linker = Linker(fields=[Field(column="email", kind="email")])
-        >>> linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]})).to_pandas()
-            rule  pairs  largest_block  used
-        0  email      1              2  True
+        >>> report = linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
+        >>> report.to_pandas()[["rule", "pairs", "largest_block", "placeholders", "used"]]
+            rule  pairs  largest_block  placeholders  used
+        0  email      1              2             0  True
         """
         prepared, pair_sources = self._prepare(_frames(records), id_column, None)
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
+        return self._report(prepared, pair_sources)
+
+    def _report(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> BlockingReport:
+        report = blocking_report(
+            prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk
+        ).to_pandas()
         report["used"] = self._within_budget(report, len(prepared))
         return BlockingReport(report)
 
@@ -226,12 +319,11 @@ class Linker:
 
     def _rules_for(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
-    ) -> tuple[BlockingRule, ...]:
-        if self.blocking is not None:
-            return self.blocking
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
-        used = self._within_budget(report, len(prepared))
-        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep)
+    ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
+        report = self._report(prepared, pair_sources).to_pandas()
+        _warn_blocking(report, budget=self.rule_budget * len(prepared))
+        used = report["used"].to_numpy(dtype=bool)
+        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
 
     def _u(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
@@ -316,23 +408,22 @@ class Linker:
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
         ),
     ) -> LinkResult:
-        rules = self._rules_for(prepared, pair_sources)
+        rules, report = self._rules_for(prepared, pair_sources)
         encoded = block_by_rule(
             prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
         )
         unique, rows = union_pairs(encoded)
         del encoded
+        if not len(unique):
+            _warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
         columns = [field.column for field in prepared.fields]
-        by_rule = [(found, [columns.index(c) for c in rule.on])
+        by_rule = [(found, [columns.index(_base(c, columns)) for c in rule.on])
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
         levels = prepared.compare(left, right)
         same = None
         if labels is not None:
-            truth = pd.factorize(pd.Series(np.asarray(labels, dtype=object)))[0]
-            if len(truth) != len(prepared):
-                msg = f"labels has {len(truth)} entries for {len(prepared)} records"
-                raise InvalidValueError(msg)
+            truth = _truth(labels, len(prepared))
             same = (truth[left] == truth[right]) & (truth[left] >= 0)
         rank = prepared.canonical_rank()
         model = self._fit(prepared, pair_sources, levels, same, by_rule, rank)
@@ -363,6 +454,9 @@ class Linker:
             bridge_below=self.bridge_below,
             rank=rank,
         )
+        # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
+        # the size cap) is not shown as a link: it goes to review.
+        bands[linked & (clusters[left] != clusters[right])] = "review"
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,
             model=model, bands=bands, clusters=clusters,

@@ -44,7 +44,8 @@ class LinkResult(TableExport):
     model
         The fitted :class:`FellegiSunter` model.
     bands
-        ``"link"``, ``"review"`` or ``"reject"`` per pair.
+        ``"link"``, ``"review"`` or ``"reject"`` per pair; a pair the model would link but
+        the clustering kept apart (cannot-link, distinct sources, a cut bridge) is ``"review"``.
     clusters
         A cluster label per record (0 … k-1); like every array here, a read-only copy.
 
