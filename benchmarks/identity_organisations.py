@@ -48,16 +48,88 @@ FIELDS = [
     Field(column="phone", kind="phone"),
     Field(column="category", kind="category"),
 ]
-_WORDS = (
-    "north wind blue river stone oak summit alpine harbor pioneer eagle silver golden maple "
-    "cedar crown delta apex vertex nova orbit pixel quantum atlas zenith horizon granite "
-    "falcon willow sterling lumen aurora beacon cobalt ember fjord glacier hazel iris juniper "
-    "kestrel lotus meridian nimbus onyx prairie quarry raven sable tundra umber velvet "
-    "wren yarrow zephyr bright clear swift true prime noble royal grand central united "
-    "pacific atlantic western eastern southern northern metro civic castle bridge"
-).split()
-_SURNAMES = ("muller schmidt rossi garcia martin dubois jansen nowak svensson tanaka smith "
-             "jones bianchi lopez weber moreau bakker kowalski lindqvist brown").split()  # fmt: skip
+_WORDS = [
+    "north",
+    "wind",
+    "blue",
+    "river",
+    "stone",
+    "oak",
+    "summit",
+    "alpine",
+    "harbor",
+    "pioneer",
+    "eagle",
+    "silver",
+    "golden",
+    "maple",
+    "cedar",
+    "crown",
+    "delta",
+    "apex",
+    "vertex",
+    "nova",
+    "orbit",
+    "pixel",
+    "quantum",
+    "atlas",
+    "zenith",
+    "horizon",
+    "granite",
+    "falcon",
+    "willow",
+    "sterling",
+    "lumen",
+    "aurora",
+    "beacon",
+    "cobalt",
+    "ember",
+    "fjord",
+    "glacier",
+    "hazel",
+    "iris",
+    "juniper",
+    "kestrel",
+    "lotus",
+    "meridian",
+    "nimbus",
+    "onyx",
+    "prairie",
+    "quarry",
+    "raven",
+    "sable",
+    "tundra",
+    "umber",
+    "velvet",
+    "wren",
+    "yarrow",
+    "zephyr",
+    "bright",
+    "clear",
+    "swift",
+    "true",
+    "prime",
+    "noble",
+    "royal",
+    "grand",
+    "central",
+    "united",
+    "pacific",
+    "atlantic",
+    "western",
+    "eastern",
+    "southern",
+    "northern",
+    "metro",
+    "civic",
+    "castle",
+    "bridge",
+]
+_SURNAMES = [
+    "muller", "schmidt", "rossi", "garcia", "martin", "dubois", "jansen", "nowak", "svensson",
+    "tanaka", "smith", "jones", "bianchi", "lopez", "weber", "moreau", "bakker", "kowalski",
+    "lindqvist", "brown",
+]  # fmt: skip
 _TRADES = {
     "software": "Software", "consulting": "Consulting", "logistics": "Logistics",
     "bakery": "Bakery", "dental": "Dental Care", "motors": "Motors", "foods": "Foods",
@@ -132,20 +204,33 @@ def _entities(n: int, rng: np.random.Generator) -> pd.DataFrame:
         name = f"{_brand(rng)} {_TRADES[trade]}"
         base = {"country": country, "category": trade, "form": str(rng.choice(forms))}
         if roll < 0.08:  # a chain: one branch per city, each its own business
-            for city in cities[: int(rng.integers(2, 5))]:
-                rows.append({**base, "name": name, "city": city, "branch": True,
-                             "phone": _phone(country, rng), "street": _address(country, rng)})
+            rows.extend(
+                {**base, "name": name, "city": city, "branch": True,
+                 "phone": _phone(country, rng), "street": _address(country, rng)}
+                for city in cities[: int(rng.integers(2, 5))]
+            )  # fmt: skip
         elif roll < 0.16:  # one building: several tenants share address and switchboard
-            city, street, phone = str(rng.choice(cities)), _address(country, rng), _phone(
-                country, rng)
+            city, street, phone = (
+                str(rng.choice(cities)),
+                _address(country, rng),
+                _phone(country, rng),
+            )
             for _ in range(int(rng.integers(3, 7))):
                 tenant = str(rng.choice(list(_TRADES)))
                 rows.append({**base, "name": f"{_brand(rng)} {_TRADES[tenant]}",
                              "category": tenant, "city": city, "branch": False,
                              "phone": phone, "street": street})  # fmt: skip
         else:
-            rows.append({**base, "name": name, "city": str(rng.choice(cities)), "branch": False,
-                         "phone": _phone(country, rng), "street": _address(country, rng)})
+            rows.append(
+                {
+                    **base,
+                    "name": name,
+                    "city": str(rng.choice(cities)),
+                    "branch": False,
+                    "phone": _phone(country, rng),
+                    "street": _address(country, rng),
+                }
+            )
     frame = pd.DataFrame(rows[:n])
     frame["entity"] = np.arange(len(frame))
     return frame
@@ -193,7 +278,9 @@ def _listed_address(row: pd.Series, rng: np.random.Generator) -> str:
     return _typo(text, rng) if rng.random() < 0.08 else text
 
 
-def _directory(entities: pd.DataFrame, rng: np.random.Generator, *, renamed: set[int]) -> pd.DataFrame:
+def _directory(
+    entities: pd.DataFrame, rng: np.random.Generator, *, renamed: set[int]
+) -> pd.DataFrame:
     listed = entities[rng.random(len(entities)) < 0.85]
     rows = []
     for _, row in listed.iterrows():
@@ -253,7 +340,8 @@ def _ours(
     clusters["source"] = [source for source, _ in clusters["id"]]
     clusters["row"] = [row for _, row in clusters["id"]]
     joined = clusters[clusters["source"] == "a"].merge(
-        clusters[clusters["source"] == "b"], on="cluster")
+        clusters[clusters["source"] == "b"], on="cluster"
+    )
     found = set(zip(joined["row_x"].tolist(), joined["row_y"].tolist(), strict=True))
     elapsed = time.perf_counter() - started
     if _linked_pairs(result) - found:
@@ -276,7 +364,8 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def _splink(left: pd.DataFrame, right: pd.DataFrame) -> tuple[set[tuple[int, int]], float] | None:
     try:
         import splink.comparison_library as cl
-        from splink import DuckDBAPI, Linker as SplinkLinker, SettingsCreator, block_on
+        from splink import DuckDBAPI, SettingsCreator, block_on
+        from splink import Linker as SplinkLinker
     except ImportError:
         return None
     started = time.perf_counter()

@@ -28,6 +28,7 @@ Examples
 from typing import TYPE_CHECKING, Any
 
 from customer_understanding._core import load_module
+from customer_understanding.identity._active import learn_actively
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
@@ -105,6 +106,7 @@ __all__ = [
     "entity_ids",
     "golden_records",
     "keyed_ids",
+    "learn_actively",
     "normalise",
     "pair_scores",
     "resolve_as_given",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +20,11 @@ from customer_understanding.identity._blocking import (
     blocking_report,
     union_pairs,
 )
+from customer_understanding.identity._checks import (
+    base_column,
+    warn_blocking,
+    warn_no_pairs,
+)
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import levels_of
 from customer_understanding.identity._constraints import (
@@ -31,7 +35,9 @@ from customer_understanding.identity._constraints import (
     without_matches,
 )
 from customer_understanding.identity._fields import Field
-from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m, fit_m_by_rule
+from customer_understanding.identity._given import Given, matching_model
+from customer_understanding.identity._labels import LabelledPairs, fit_labelled
+from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m_by_rule
 from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
 
@@ -42,17 +48,14 @@ __all__ = ["Linker", "default_rules"]
 
 # Kinds whose value alone makes two records worth comparing.
 _SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation", "address", "person_name")
-# A declared rule whose largest block makes more than this share of its pairs (and
-# holds at least _BIG_BLOCK records) is dominated by one value: a warning says so.
-_DOMINATED = 0.5
-_BIG_BLOCK = 100
 
 
 def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> list[BlockingRule]:
     """The blocking rules derived from the fields: every pair of blocking columns.
 
     Columns of kind e-mail, phone, identifier, organisation, address and person name also
-    block on their own; organisation names also on their first word and their initials. A true match is found as long as it agrees exactly on any two
+    block on their own; organisation names also on their first word and their initials.
+    A true match is found as long as it agrees exactly on any two
     blocking columns (or one such key). Every default rule skips a value held by more
     than ``max_block`` records (a switchboard phone, a placeholder nobody listed): such
     a value tells little, and its pairs would grow with the square of its records.
@@ -77,69 +80,6 @@ def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> lis
     if len(blocking) > 1:
         return singles + doubles
     return singles or [BlockingRule(on=tuple(blocking), max_block=max_block)]
-
-
-def _base(column: str, columns: list[str]) -> str:
-    """The declared column a blocking key belongs to (``"name (first word)"`` → ``"name"``)."""
-    return column if column in columns else column.rsplit(" (", 1)[0]
-
-
-def _warn_blocking(report: pd.DataFrame, *, budget: float) -> None:
-    """Say which rules were left out, and which are dominated by one value, with numbers."""
-    for row in report.to_dict("records"):
-        rule, pairs, largest = str(row["rule"]), int(row["pairs"]), int(row["largest_block"])
-        if not row["used"]:
-            warnings.warn(
-                f"default blocking rule {rule!r} is left out: it would yield "
-                f"{pairs:,} pairs, more than rule_budget allows ({budget:,.0f})",
-                UserWarning,
-                stacklevel=5,
-            )
-        elif float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
-            warnings.warn(
-                f"blocking rule {rule!r} is dominated by one value: its largest block "
-                f"({largest:,} records) makes {float(row['largest_share']):.0%} of its "
-                f"{pairs:,} pairs; give it max_block or a stricter rule",
-                UserWarning,
-                stacklevel=5,
-            )
-
-
-# Below this many records, no candidate pair at all is plausible and not warned about
-# (unless rules were left out or values capped or read as placeholders).
-_SMALL = 1_000
-
-
-def _warn_no_pairs(report: pd.DataFrame, n_records: int) -> None:
-    lost = int((~report["used"]).sum())
-    capped = int(report["capped_records"].sum()) + int(report["placeholders"].sum())
-    if n_records < _SMALL and not lost and not capped:
-        return
-    warnings.warn(
-        f"no candidate pairs: the blocking rules pair no two of the {n_records:,} records "
-        f"({lost} of {len(report)} rules left out, {capped:,} record keys capped or read as "
-        "placeholders), so every record stays alone; see Linker.report",
-        UserWarning,
-        stacklevel=4,
-    )
-
-
-def _truth(labels: object, n_records: int) -> npt.NDArray[np.intp]:
-    """Cluster labels per record as codes (``-1`` unlabelled), or a library error."""
-    if isinstance(labels, str | bytes | Mapping) or not isinstance(
-        labels, Sequence | np.ndarray | pd.Series | pd.Index
-    ):
-        msg = f"labels={type(labels).__name__} must be a sequence of one label per record"
-        raise InvalidValueError(msg)
-    values = list(labels)
-    odd = [value for value in values if not pd.api.types.is_scalar(value)]
-    if odd:
-        msg = f"labels holds a {type(odd[0]).__name__} ({odd[0]!r}); each label must be one value"
-        raise InvalidValueError(msg)
-    if len(values) != n_records:
-        msg = f"labels has {len(values)} entries for {n_records} records"
-        raise InvalidValueError(msg)
-    return pd.factorize(pd.Series(values, dtype=object))[0]
 
 
 def _frames(
@@ -321,7 +261,7 @@ class Linker:
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
     ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
         report = self._report(prepared, pair_sources).to_pandas()
-        _warn_blocking(report, budget=self.rule_budget * len(prepared))
+        warn_blocking(report, budget=self.rule_budget * len(prepared))
         used = report["used"].to_numpy(dtype=bool)
         return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
 
@@ -370,15 +310,15 @@ class Linker:
         prepared: Prepared,
         pair_sources: npt.NDArray[np.int64],
         levels: npt.NDArray[np.int8],
-        same: npt.NDArray[np.bool_] | None,
+        labelled: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]] | None,
         by_rule: list[tuple[npt.NDArray[np.int64], list[int]]],
         rank: npt.NDArray[np.int64],
     ) -> FellegiSunter:
         u = self._u(prepared, pair_sources, rank)
-        if same is None:
+        if labelled is None:
             m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
         else:
-            m, prior, iterations = fit_m(levels[same], u, max_iterations=1)[0], same.mean(), 0
+            (m, prior), iterations = fit_labelled(prepared, labelled, levels=levels, u=u), 0
         # u and the prior speak of random pairs, not of candidates: rescale the prior, and
         # take the expected true matches out of the exact-agreement counts behind u
         sizes = np.bincount(pair_sources).astype(np.float64)
@@ -402,7 +342,7 @@ class Linker:
         *,
         must_link: Pairs | None,
         cannot_link: Pairs | None,
-        labels: object | None,
+        given: Given,
         exclusive: tuple[list[npt.NDArray[np.int64]], tuple[npt.NDArray[np.int64], ...]] = (
             [],
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
@@ -415,18 +355,18 @@ class Linker:
         unique, rows = union_pairs(encoded)
         del encoded
         if not len(unique):
-            _warn_no_pairs(report, len(prepared))
+            warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
         columns = [field.column for field in prepared.fields]
-        by_rule = [(found, [columns.index(_base(c, columns)) for c in rule.on])
+        by_rule = [(found, [columns.index(base_column(c, columns)) for c in rule.on])
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
         levels = prepared.compare(left, right)
-        same = None
-        if labels is not None:
-            truth = _truth(labels, len(prepared))
-            same = (truth[left] == truth[right]) & (truth[left] >= 0)
         rank = prepared.canonical_rank()
-        model = self._fit(prepared, pair_sources, levels, same, by_rule, rank)
+        if given.model is not None:
+            model = matching_model(given.model, prepared.fields)
+        else:
+            labelled = given.labelled(prepared, (left, right))
+            model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
         partials = model.partial_weights(levels)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
         probability = 1.0 / (
@@ -437,9 +377,9 @@ class Linker:
         bands = np.array(["reject", "review", "link"], dtype=object)[band]
         linked = band == 2
         del band
-        given = positions(prepared, must_link, "must_link")
-        must = (np.concatenate([given[0], exclusive[1][0]]),
-                np.concatenate([given[1], exclusive[1][1]]))  # fmt: skip
+        kept = positions(prepared, must_link, "must_link")
+        must = (np.concatenate([kept[0], exclusive[1][0]]),
+                np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip
         clusters = cluster_links(
             len(prepared),
             (left[linked], right[linked], probability[linked]),
@@ -471,6 +411,8 @@ class Linker:
         must_link: Pairs | None = None,
         cannot_link: Pairs | None = None,
         labels: object | None = None,
+        pair_labels: LabelledPairs | None = None,
+        model: FellegiSunter | None = None,
     ) -> LinkResult:
         """Find the records of one table that are the same entity.
 
@@ -486,8 +428,16 @@ class Linker:
         must_link, cannot_link
             Pairs of record ids to keep together, or apart, whatever the model says.
         labels
-            Optional true cluster ids per record: ``m`` and the prior are then taken from
-            the labelled matches instead of EM.
+            Optional true cluster ids per record, ``None`` for the records not labelled: the
+            candidate pairs with both records labelled fix ``m``, and the prior is then
+            fitted with ``m`` held (a few hundred pairs are enough).
+        pair_labels
+            Optional labelled pairs: ``(left_id, right_id, is_match)`` rows, or a DataFrame
+            with those columns (``match`` for the verdict); used as ``labels`` are. At least
+            20 labelled matching pairs are needed, else the fit is refused.
+        model
+            A fitted model (from an earlier result's ``model`` or :meth:`FellegiSunter.load`)
+            to score with, without fitting again.
 
         Examples
         --------
@@ -500,8 +450,9 @@ class Linker:
         frame = as_frame(records, name="records")
         prepared, pair_sources = self._prepare(frame, id_column, source_column)
         exclusive = exclusive_rows(frame.reset_index(drop=True), self.exclusive)
+        given = Given(labels=labels, pair_labels=pair_labels, model=model)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
-                         labels=labels, exclusive=exclusive)  # fmt: skip
+                         given=given, exclusive=exclusive)  # fmt: skip
 
     def link(
         self,
@@ -510,10 +461,15 @@ class Linker:
         id_column: str | None = None,
         must_link: Pairs | None = None,
         cannot_link: Pairs | None = None,
+        labels: object | None = None,
+        pair_labels: LabelledPairs | None = None,
+        model: FellegiSunter | None = None,
     ) -> LinkResult:
         """Link records across several tables (only pairs from different tables are compared).
 
         Record ids are ``(table name, index)`` tuples unless ``id_column`` is given.
+        ``labels`` (one per record, the tables in order), ``pair_labels`` and ``model`` are
+        used as in :meth:`deduplicate`.
 
         Examples
         --------
@@ -526,5 +482,6 @@ class Linker:
         [0, 1, 1]
         """
         prepared, pair_sources = self._prepare(_frames(tables), id_column, None)
+        given = Given(labels=labels, pair_labels=pair_labels, model=model)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
-                         labels=None)  # fmt: skip
+                         given=given)  # fmt: skip

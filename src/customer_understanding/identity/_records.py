@@ -23,6 +23,8 @@ __all__ = ["Prepared", "check_tables", "name_keys", "prepare"]
 _MOSTLY = 0.5
 # Placeholders holding at least this share of a column's present values warn.
 _MANY_PLACEHOLDERS = 0.05
+# Fewer values than this read as missing is no pattern worth a warning.
+_FEW = 10
 
 
 def _frozen_columns(columns: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -243,7 +245,7 @@ def name_keys(
     ([0, 1, 2, -1], [0, 0, -1, -1])
     """
     words = [str(value).split() for value in distinct]
-    first = [w[0] if w and len(w[0]) >= 3 else None for w in words]  # noqa: PLR2004
+    first = [w[0] if w and len(w[0]) >= 3 else None for w in words]
     spelled = [_initials(w) for w in words]
     keys = {}
     for name, derived in (("first word", first), ("initials", spelled)):
@@ -255,9 +257,9 @@ def name_keys(
 
 def _initials(words: list[str]) -> str | None:
     if len(words) == 1:
-        return words[0] if 2 <= len(words[0]) <= 5 else None  # noqa: PLR2004
+        return words[0] if 2 <= len(words[0]) <= 5 else None
     letters = "".join(word[0] for word in words)
-    return letters if len(letters) >= 3 else None  # noqa: PLR2004
+    return letters if len(letters) >= 3 else None
 
 
 def _without_frequent(
@@ -289,7 +291,7 @@ def _warn_missing(cleaned: Cleaned, field: Field, found: npt.NDArray[np.int64]) 
             UserWarning,
             stacklevel=4,
         )
-    elif cleaned.unreadable > _MOSTLY * cleaned.present:
+    elif cleaned.unreadable > max(_MOSTLY * cleaned.present, _FEW - 1):
         warnings.warn(
             f"column {field.column!r}: {cleaned.unreadable:,} of {cleaned.present:,} values "
             f"could not be read as {field.kind} and are treated as missing "
@@ -298,7 +300,7 @@ def _warn_missing(cleaned: Cleaned, field: Field, found: npt.NDArray[np.int64]) 
             stacklevel=4,
         )
     placeholders = sum(cleaned.placeholders.values())
-    if placeholders and placeholders >= _MANY_PLACEHOLDERS * cleaned.present:
+    if placeholders >= max(_MANY_PLACEHOLDERS * cleaned.present, _FEW):
         common = sorted(cleaned.placeholders.items(), key=lambda item: -item[1])[:3]
         listed = ", ".join(f"{value!r} x{count}" for value, count in common)
         warnings.warn(
