@@ -17,6 +17,9 @@ __all__ = ["base_column", "truth_codes", "warn_blocking", "warn_no_pairs"]
 # holds at least _BIG_BLOCK records) is dominated by one value: a warning says so.
 _DOMINATED = 0.5
 _BIG_BLOCK = 100
+# Below this many records, rules left out within budget and no candidate pairs are
+# plausible and not warned about (unless every rule is left out).
+_SMALL = 1_000
 
 
 def base_column(column: str, columns: list[str]) -> str:
@@ -24,18 +27,23 @@ def base_column(column: str, columns: list[str]) -> str:
     return column if column in columns else column.rsplit(" (", 1)[0]
 
 
-def warn_blocking(report: pd.DataFrame, *, budget: float) -> None:
-    """Say which rules were left out, and which are dominated by one value, with numbers."""
+def warn_blocking(report: pd.DataFrame, *, budget: float, n_records: int) -> None:
+    """Say which rules were left out, and which are dominated by one value, with numbers.
+
+    Leaving a default rule out is how small tables stay cheap too, so it is only warned
+    about from ``_SMALL`` records on, or when every rule is left out.
+    """
+    loud = n_records >= _SMALL or not report["used"].any()
     for row in report.to_dict("records"):
         rule, pairs, largest = str(row["rule"]), int(row["pairs"]), int(row["largest_block"])
-        if not row["used"]:
+        if not row["used"] and loud:
             warnings.warn(
                 f"default blocking rule {rule!r} is left out: it would yield "
                 f"{pairs:,} pairs, more than rule_budget allows ({budget:,.0f})",
                 UserWarning,
                 stacklevel=5,
             )
-        elif float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
+        elif row["used"] and float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
             warnings.warn(
                 f"blocking rule {rule!r} is dominated by one value: its largest block "
                 f"({largest:,} records) makes {float(row['largest_share']):.0%} of its "
@@ -45,15 +53,13 @@ def warn_blocking(report: pd.DataFrame, *, budget: float) -> None:
             )
 
 
-# No candidate pair at all is warned about when rules were left out, or when values
-# were capped or read as placeholders in a table of at least this many records.
-_SMALL = 1_000
 
 
 def warn_no_pairs(report: pd.DataFrame, n_records: int) -> None:
     lost = int((~report["used"]).sum())
     capped = int(report["capped_records"].sum()) + int(report["placeholders"].sum())
-    if not lost and (n_records < _SMALL or not capped):
+    everything_lost = not report["used"].any()
+    if not everything_lost and (n_records < _SMALL or not (lost or capped)):
         return
     warnings.warn(
         f"no candidate pairs: the blocking rules pair no two of the {n_records:,} records "

@@ -261,7 +261,7 @@ class Linker:
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
     ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
         report = self._report(prepared, pair_sources).to_pandas()
-        warn_blocking(report, budget=self.rule_budget * len(prepared))
+        warn_blocking(report, budget=self.rule_budget * len(prepared), n_records=len(prepared))
         used = report["used"].to_numpy(dtype=bool)
         return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
 
