@@ -36,6 +36,12 @@ from customer_understanding.identity._lead_to_account import AccountMatches, Lea
 from customer_understanding.identity._linker import Linker, default_rules
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._placeholders import PLACEHOLDERS
+from customer_understanding.identity._plots import (
+    plot_cluster_sizes,
+    plot_match_weights,
+    plot_parameters,
+    plot_waterfall,
+)
 from customer_understanding.identity._resolution import (
     ID_KEY_VARIABLE,
     IdKey,
@@ -109,6 +115,10 @@ __all__ = [
     "learn_actively",
     "normalise",
     "pair_scores",
+    "plot_cluster_sizes",
+    "plot_match_weights",
+    "plot_parameters",
+    "plot_waterfall",
     "resolve_as_given",
     "resolve_exact",
     "survivors",

@@ -53,8 +53,6 @@ def warn_blocking(report: pd.DataFrame, *, budget: float, n_records: int) -> Non
             )
 
 
-
-
 def warn_no_pairs(report: pd.DataFrame, n_records: int) -> None:
     lost = int((~report["used"]).sum())
     capped = int(report["capped_records"].sum()) + int(report["placeholders"].sum())
