@@ -33,17 +33,19 @@ def warn_blocking(report: pd.DataFrame, *, budget: float, n_records: int) -> Non
     Leaving a default rule out is how small tables stay cheap too, so it is only warned
     about from ``_SMALL`` records on, or when every rule is left out.
     """
-    loud = n_records >= _SMALL or not report["used"].any()
-    for row in report.to_dict("records"):
+    left_out = report[~report["used"]]
+    if len(left_out) and (n_records >= _SMALL or not report["used"].any()):
+        listed = ", ".join(f"{rule!r} ({pairs:,} pairs)" for rule, pairs in
+                           zip(left_out["rule"], left_out["pairs"], strict=True))  # fmt: skip
+        warnings.warn(
+            f"{len(left_out)} of {len(report)} default blocking rules are left out, each "
+            f"yielding more pairs than rule_budget allows ({budget:,.0f}): {listed}",
+            UserWarning,
+            stacklevel=5,
+        )
+    for row in report[report["used"]].to_dict("records"):
         rule, pairs, largest = str(row["rule"]), int(row["pairs"]), int(row["largest_block"])
-        if not row["used"] and loud:
-            warnings.warn(
-                f"default blocking rule {rule!r} is left out: it would yield "
-                f"{pairs:,} pairs, more than rule_budget allows ({budget:,.0f})",
-                UserWarning,
-                stacklevel=5,
-            )
-        elif row["used"] and float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
+        if float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
             warnings.warn(
                 f"blocking rule {rule!r} is dominated by one value: its largest block "
                 f"({largest:,} records) makes {float(row['largest_share']):.0%} of its "

@@ -21,7 +21,7 @@ from customer_understanding._errors import InvalidValueError, UnknownNameError, 
 from customer_understanding.domain import normalize_email, normalize_phone
 from customer_understanding.identity._dates import parse_dates
 from customer_understanding.identity._organisations import address, organisation
-from customer_understanding.identity._placeholders import is_placeholder
+from customer_understanding.identity._placeholders import placeholder_mask
 from customer_understanding.identity._scripts import fold
 
 __all__ = ["KINDS", "Cleaned", "Field", "FieldKind", "clean_column", "normalise", "shown"]
@@ -187,17 +187,15 @@ def clean_column(values: pd.Series[Any], field: Field) -> Cleaned:
     counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
     extra = {str(v) for v in _clean(pd.Series(sorted(field.placeholders), dtype=object), field)
              if v is not None} | {fold(v) for v in field.placeholders}  # fmt: skip
+    junk = placeholder_mask(raw, pd.Series(cleaned, dtype=object), kind=field.kind, extra=extra)
     placeholders: dict[str, int] = {}
-    unreadable, first = 0, None
-    for k, value in enumerate(cleaned.tolist()):
-        if value is None:
-            unreadable += int(counts[k])
-            first = raw[k] if first is None else first
-        elif is_placeholder(value, extra=extra) or (
-            isinstance(raw[k], str) and is_placeholder(fold(raw[k]), extra=extra)
-        ):
-            placeholders[value] = placeholders.get(value, 0) + int(counts[k])
-            cleaned[k] = None
+    for k in np.flatnonzero(junk).tolist():
+        shown_as = cleaned[k] if cleaned[k] is not None else str(raw[k]).strip().lower()
+        placeholders[shown_as] = placeholders.get(shown_as, 0) + int(counts[k])
+        cleaned[k] = None
+    empty = np.flatnonzero(pd.isna(cleaned) & ~junk)
+    unreadable = int(counts[empty].sum())
+    first = raw[int(empty[0])] if len(empty) else None
     result = np.full(len(codes), None, dtype=object)
     present = codes >= 0
     result[present] = cleaned[codes[present]]

@@ -15,13 +15,14 @@ missing:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
-__all__ = ["PLACEHOLDERS", "frequent_junk", "is_placeholder"]
+__all__ = ["PLACEHOLDERS", "frequent_junk", "is_placeholder", "placeholder_mask"]
 
 #: Values treated as missing in every column (compared after the column's cleaning).
 PLACEHOLDERS: frozenset[str] = frozenset(
@@ -34,14 +35,14 @@ PLACEHOLDERS: frozenset[str] = frozenset(
         "inconnu",
         "desconocido", "sconosciuto", "onbekend", "нет", "неизвестно", "不明", "无", "なし",
         "test test", "john doe", "jane doe", "mickey mouse", "first last", "firstname lastname",
-        "19000101", "19700101", "00000000", "99999999", "11111111",
+        "19000101", "19700101", "00000000", "99999999", "11111111", "-", "--", "?", "n.a.",
+        "n/k",
     }
 )  # fmt: skip
 _PLACEHOLDER_PARTS = frozenset(
     {"test", "example", "none", "noemail", "no", "na", "nomail", "null", "invalid", "xxx",
      "dummy", "fake", "unknown", "donotreply", "noreply", "no-reply", "asdf", "abc"}
 )  # fmt: skip
-_DIGITS = re.compile(r"\D+")
 _COUNTING = "01234567890123456789"
 # Frequency rule: in a nearly unique column, a value held by this many records at least …
 _MIN_HOLDERS = 10
@@ -50,12 +51,21 @@ _TIMES_TYPICAL = 20
 _NEARLY_UNIQUE = frozenset({"email", "phone", "identifier"})
 
 
-def _junk_digits(value: str) -> bool:
-    digits = _DIGITS.sub("", value)
-    if len(digits) < 7 or len(digits) < len(value.replace("+", "")) - 2:
-        return False  # short (a real postcode may read 11111) or not mostly digits
-    tail = digits[-7:]  # after any country code
-    return len(set(tail)) == 1 or tail in _COUNTING or tail in _COUNTING[::-1]
+# The last seven digits of a number typed as junk: one digit repeated, or counting.
+_JUNK_TAILS = frozenset(
+    {digit * 7 for digit in "0123456789"}
+    | {_COUNTING[i : i + 7] for i in range(10)}
+    | {_COUNTING[::-1][i : i + 7] for i in range(10)}
+)
+_DIGIT_KINDS = frozenset({"phone", "identifier", "email"})
+
+
+def _junk_digits(texts: pd.Series[Any]) -> npt.NDArray[np.bool_]:
+    """Values that are mostly digits, at least seven, ending in a run or a count."""
+    digits = texts.str.replace(r"\D+", "", regex=True)
+    length = digits.str.len()
+    mostly = (length >= 7) & (length >= texts.str.replace("+", "", regex=False).str.len() - 2)
+    return (mostly & digits.str[-7:].isin(_JUNK_TAILS)).to_numpy(dtype=bool)
 
 
 def _junk_email(value: str) -> bool:
@@ -66,23 +76,42 @@ def _junk_email(value: str) -> bool:
     return local in _PLACEHOLDER_PARTS and host in _PLACEHOLDER_PARTS | {"test", "email", "mail"}
 
 
-def is_placeholder(value: str, *, extra: Iterable[str] = ()) -> bool:
+def placeholder_mask(
+    raw: pd.Series[Any], cleaned: pd.Series[Any], *, kind: str, extra: Iterable[str] = ()
+) -> npt.NDArray[np.bool_]:
+    """Which values are placeholders: by their cleaned form, their raw text, or their shape.
+
+    ``raw`` and ``cleaned`` are aligned (cleaned ``None`` where nothing was left).
+    """
+    listed = PLACEHOLDERS | set(extra)
+    text = cleaned.astype("string")
+    plain = raw.astype("string").str.lower().str.split().str.join(" ")
+    found = text.isin(listed) | text.str.replace(" ", "", regex=False).isin(listed)
+    found |= plain.isin(listed)
+    mask = found.fillna(value=False).to_numpy(dtype=bool)
+    present = text.notna().to_numpy(dtype=bool)
+    if kind in _DIGIT_KINDS and present.any():
+        mask[present] |= _junk_digits(text[present])
+    if kind == "email":
+        emails = text[present].tolist()
+        mask[present] |= np.array([_junk_email(value) for value in emails], dtype=bool)
+    return mask
+
+
+def is_placeholder(value: str, *, kind: str = "text", extra: Iterable[str] = ()) -> bool:
     """Whether a cleaned value is a placeholder rather than a real value.
 
     Examples
     --------
-    >>> [is_placeholder(v) for v in ("n a", "test@test.com", "+10000000000", "smith")]
-    [True, True, True, False]
+    >>> [is_placeholder(v, kind="email") for v in ("n/a", "test@test.com", "a@b.org")]
+    [True, True, False]
+    >>> is_placeholder("+10000000000", kind="phone"), is_placeholder("smith")
+    (True, False)
     >>> is_placeholder("acme demo", extra={"acme demo"})
     True
     """
-    return (
-        value in PLACEHOLDERS
-        or value in extra
-        or value.replace(" ", "") in PLACEHOLDERS
-        or _junk_email(value)
-        or _junk_digits(value)
-    )
+    series = pd.Series([value], dtype=object)
+    return bool(placeholder_mask(series, series, kind=kind, extra=extra)[0])
 
 
 def frequent_junk(
