@@ -61,7 +61,7 @@ _BRACKETS = re.compile(r"[()\[\]{}]")
 
 _STREET_TYPES = {
     "street": "st", "strasse": "str", "avenue": "ave",
-    "av": "ave", "road": "rd", "boulevard": "blvd", "drive": "dr", "lane": "ln",
+    "av": "ave", "road": "rd", "boulevard": "blvd", "blv": "blvd", "drive": "dr", "lane": "ln",
     "court": "ct", "place": "pl", "square": "sq", "terrace": "tce", "highway": "hwy",
     "parkway": "pkwy", "circle": "cir", "crescent": "cres", "way": "wy", "suite": "ste",
     "floor": "fl", "building": "bldg", "north": "n", "south": "s", "east": "e", "west": "w",
