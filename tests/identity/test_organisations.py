@@ -104,3 +104,40 @@ def test_a_value_over_the_cap_pairs_nobody_and_is_reported() -> None:
     fields = [Field(column="phone", kind="phone")]
     report = Linker(fields=fields, blocking=[rule]).report(frame).to_pandas()
     assert report[["pairs", "capped_values", "capped_records"]].iloc[0].tolist() == [1, 1, 8]
+
+
+def _directory(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Firms with their own address and phone, and tenants of buildings sharing both."""
+    words = [
+        f"{a}{b}"
+        for a in ("nor", "sil", "cal", "ver", "ost", "pen", "mar", "qua")
+        for b in ("wind", "stone", "field", "brook", "gate", "wood", "vale", "crest")
+    ]
+    rows = []
+    for firm in range(300):
+        building = firm // 5 if firm < 100 else None  # 20 buildings of five tenants
+        rows.append({
+            "name": f"{words[firm % 64].title()} {words[(firm * 7 + 3) % 64].title()} {firm}",
+            "address": f"{(building if building is not None else firm) + 1} main street",
+            "phone": f"+44207946{(building if building is not None else 1000 + firm):04d}",
+            "city": "leeds", "entity": firm,
+        })  # fmt: skip
+    firms = pd.DataFrame(rows)
+    listed = firms.sample(frac=0.9, random_state=int(rng.integers(1000)))
+    return firms, listed.assign(name=listed["name"].str.upper() + " LTD")
+
+
+def test_tenants_of_one_building_are_not_one_firm() -> None:
+    left, right = _directory(np.random.default_rng(0))
+    fields = [Field(column="name", kind="organisation"), Field(column="address", kind="address"),
+              Field(column="phone", kind="phone"), Field(column="city", kind="city")]  # fmt: skip
+    columns = ["name", "address", "phone", "city"]
+    result = Linker(fields=fields).link({"a": left[columns], "b": right[columns]})
+    pairs = result.pairs()
+    linked = pairs[pairs["band"] == "link"]
+    entity = {("a", i): e for i, e in left["entity"].items()}
+    entity |= {("b", i): e for i, e in right["entity"].items()}
+    wrong = sum(entity[a] != entity[b] for a, b in zip(linked["left_id"], linked["right_id"],
+                                                       strict=True))  # fmt: skip
+    assert wrong == 0
+    assert len(linked) >= 0.95 * len(right)

@@ -82,6 +82,25 @@ def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> lis
     return singles or [BlockingRule(on=tuple(blocking), max_block=max_block)]
 
 
+# Kinds that say where an entity is: records that share one of them (a building's
+# address or switchboard) often share the others without being one entity.
+_PLACE_KINDS = frozenset({"address", "phone", "postcode", "city"})
+
+
+def _blind_to(rule: BlockingRule, fields: Sequence[Field]) -> list[int]:
+    """The columns a rule's EM must not read: its own, and every place if it blocks on one.
+
+    Pairs found through a shared address also share the city and often the phone and
+    postcode, whether or not they are one entity; counting those as evidence would teach
+    EM that two businesses in one building are a match.
+    """
+    columns = [field.column for field in fields]
+    own = {columns.index(base_column(column, columns)) for column in rule.on}
+    if any(fields[k].kind in _PLACE_KINDS for k in own):
+        own |= {k for k, field in enumerate(fields) if field.kind in _PLACE_KINDS}
+    return sorted(own)
+
+
 def _frames(
     records: TableLike | Mapping[str, TableLike],
 ) -> pd.DataFrame | Mapping[str, pd.DataFrame]:
@@ -358,7 +377,7 @@ class Linker:
             warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
         columns = [field.column for field in prepared.fields]
-        by_rule = [(found, [columns.index(base_column(c, columns)) for c in rule.on])
+        by_rule = [(found, _blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
         levels = prepared.compare(left, right)
         rank = prepared.canonical_rank()
