@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 from customer_understanding._core import load_module
 from customer_understanding.identity._active import learn_actively
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
+from customer_understanding.identity._default_rules import default_rules
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
-from customer_understanding.identity._linker import Linker, default_rules
+from customer_understanding.identity._linker import Linker
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._placeholders import PLACEHOLDERS
 from customer_understanding.identity._plots import (
