@@ -15,6 +15,7 @@ missing:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -60,12 +61,15 @@ _JUNK_TAILS = frozenset(
 _DIGIT_KINDS = frozenset({"phone", "identifier", "email"})
 
 
-def _junk_digits(texts: pd.Series[Any]) -> npt.NDArray[np.bool_]:
-    """Values that are mostly digits, at least seven, ending in a run or a count."""
-    digits = texts.str.replace(r"\D+", "", regex=True)
-    length = digits.str.len()
-    mostly = (length >= 7) & (length >= texts.str.replace("+", "", regex=False).str.len() - 2)
-    return (mostly & digits.str[-7:].isin(_JUNK_TAILS)).to_numpy(dtype=bool)
+_NOT_DIGITS = re.compile(r"\D+")
+_LONGEST = 40  # no placeholder is longer: longer raw text is not looked up
+
+
+def _junk_digits(value: str) -> bool:
+    """Mostly digits, at least seven, ending in a run or a count (after a country code)."""
+    body = value[1:] if value[:1] == "+" else value
+    digits = body if body.isdigit() else _NOT_DIGITS.sub("", body)
+    return len(digits) >= max(7, len(body) - 2) and digits[-7:] in _JUNK_TAILS
 
 
 def _junk_email(value: str) -> bool:
@@ -84,17 +88,18 @@ def placeholder_mask(
     ``raw`` and ``cleaned`` are aligned (cleaned ``None`` where nothing was left).
     """
     listed = PLACEHOLDERS | set(extra)
-    text = cleaned.astype("string")
-    plain = raw.astype("string").str.lower().str.split().str.join(" ")
-    found = text.isin(listed) | text.str.replace(" ", "", regex=False).isin(listed)
-    found |= plain.isin(listed)
-    mask = found.fillna(value=False).to_numpy(dtype=bool)
-    present = text.notna().to_numpy(dtype=bool)
-    if kind in _DIGIT_KINDS and present.any():
-        mask[present] |= _junk_digits(text[present])
-    if kind == "email":
-        emails = text[present].tolist()
-        mask[present] |= np.array([_junk_email(value) for value in emails], dtype=bool)
+    shapes = [_junk_email] if kind == "email" else []
+    shapes += [_junk_digits] if kind in _DIGIT_KINDS else []
+    mask = np.zeros(len(raw), dtype=bool)
+    for k, (value, text) in enumerate(zip(raw.tolist(), cleaned.tolist(), strict=True)):
+        if text is not None and (
+            text in listed
+            or (" " in text and text.replace(" ", "") in listed)
+            or any(shape(text) for shape in shapes)
+        ):
+            mask[k] = True
+        elif isinstance(value, str) and len(value) <= _LONGEST:
+            mask[k] = " ".join(value.lower().split()) in listed
     return mask
 
 
