@@ -24,7 +24,7 @@ def _level(kind: str, a: str, b: str) -> str:
         ("postcode", "2000", "2001", "one edit"),
         ("phone", "4401314419153", "01314419153", "same last 7 digits"),
         ("email", "ann@acme.com", "ann@gmail.com", "same local part"),
-        ("organisation", "acme software", "acme", "token overlap >= 0.5"),
+        ("organisation", "acme software", "acme", "one contains the other"),
         ("state", "nsw", "vic", "different"),
     ],
 )

@@ -30,18 +30,27 @@ Examples
 from typing import TYPE_CHECKING, Any
 
 from customer_understanding._core import load_module
+from customer_understanding.identity._active import learn_actively
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
+from customer_understanding.identity._default_rules import default_rules
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
 from customer_understanding.identity._inboxes import ROLE_MAILBOXES, SharedInboxes
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
-from customer_understanding.identity._linker import Linker, default_rules
+from customer_understanding.identity._linker import Linker
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._overrides import (
     Overrides,
     RecordPair,
     RecordRef,
     ReviewPairs,
+)
+from customer_understanding.identity._placeholders import PLACEHOLDERS
+from customer_understanding.identity._plots import (
+    plot_cluster_sizes,
+    plot_match_weights,
+    plot_parameters,
+    plot_waterfall,
 )
 from customer_understanding.identity._resolution import (
     ID_KEY_VARIABLE,
@@ -88,6 +97,7 @@ __all__ = [
     "EVIDENCE_RULES",
     "ID_KEY_VARIABLE",
     "KINDS",
+    "PLACEHOLDERS",
     "ROLE_MAILBOXES",
     "AccountMatches",
     "BlockingReport",
@@ -128,8 +138,13 @@ __all__ = [
     "entity_ids",
     "golden_records",
     "keyed_ids",
+    "learn_actively",
     "normalise",
     "pair_scores",
+    "plot_cluster_sizes",
+    "plot_match_weights",
+    "plot_parameters",
+    "plot_waterfall",
     "resolve_as_given",
     "resolve_exact",
     "survivors",

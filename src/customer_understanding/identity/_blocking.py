@@ -15,7 +15,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import TableExport, html_table, summary, typed_fields
+from customer_understanding._core import (
+    TableExport,
+    html_table,
+    positive_or_none,
+    summary,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError
 
 __all__ = [
@@ -57,11 +63,17 @@ class BlockingRule:
         Column names; a record missing any of them is not paired by this rule.
     name
         How reports and errors call the rule (default: the columns joined by ``" & "``).
+    max_block
+        A value held by more records than this pairs none of them through this rule (it
+        tells little and its pairs grow with the square of its records); the report says
+        how many values and records were capped. ``None``: no cap.
 
     Examples
     --------
     >>> BlockingRule(on=("surname", "postcode")).name
     'surname & postcode'
+    >>> BlockingRule(on="phone", max_block=20).max_block
+    20
     """
 
     on: tuple[str, ...] = attrs.field(converter=_as_tuple)
@@ -69,6 +81,22 @@ class BlockingRule:
         default=attrs.Factory(lambda self: " & ".join(self.on), takes_self=True),
         validator=_check_name,
     )
+    max_block: int | None = attrs.field(default=None, validator=positive_or_none)
+
+
+def _capped(
+    rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]
+) -> tuple[npt.NDArray[np.int64], int, int]:
+    """The rule's keys with the too-common values left out; how many values and records."""
+    keys = _keys(rule, codes)
+    if rule.max_block is None or not (keys >= 0).any():
+        return keys, 0, 0
+    sizes = np.bincount(keys[keys >= 0])
+    big = sizes > rule.max_block
+    if not big.any():
+        return keys, 0, 0
+    capped = np.where(keys >= 0, big[np.maximum(keys, 0)], False)
+    return np.where(capped, -1, keys), int(big.sum()), int(capped.sum())
 
 
 def _keys(rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
@@ -107,14 +135,16 @@ def same_source_counts(
     return counts
 
 
-def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple[int, int]:
+def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple[int, int, int]:
+    """Pairs the keys yield, the largest block, and the pairs of that block."""
     present = keys >= 0
     if not present.any():
-        return 0, 0
+        return 0, 0, 0
     sizes = np.bincount(keys[present]).astype(np.int64)
     same_source = same_source_counts(keys[present], sources[present])
     pairs = (int((sizes**2).sum()) - int((same_source**2).sum())) // 2
-    return pairs, int(sizes.max())
+    largest = int(sizes.max())
+    return pairs, largest, largest * (largest - 1) // 2
 
 
 def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -137,8 +167,12 @@ def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.N
 class BlockingReport(TableExport):
     """What each blocking rule would yield: its pairs and its largest block.
 
-    One row per rule: ``rule``, ``pairs``, ``largest_block`` and, from
-    :meth:`Linker.report`, ``used`` (whether the linker runs the rule).
+    One row per rule: ``rule``, ``pairs``, ``largest_block``, ``largest_share`` (the
+    share of the rule's pairs that its largest block makes), ``capped_values`` and
+    ``capped_records`` (values over the rule's ``max_block`` and the records they held),
+    ``placeholders`` (records whose value on one of the rule's columns was a placeholder
+    or junk, treated as missing) and, from :meth:`Linker.report`, ``used`` (whether the
+    linker runs the rule).
 
     Examples
     --------
@@ -165,32 +199,45 @@ class BlockingReport(TableExport):
         return self._frame.copy()
 
 
+_REPORT_COLUMNS = ["rule", "pairs", "largest_block", "largest_share", "capped_values",
+                   "capped_records", "placeholders"]  # fmt: skip
+
+
 def blocking_report(
     codes: Mapping[str, npt.NDArray[np.int64]],
     rules: Sequence[BlockingRule],
     *,
     sources: npt.NDArray[np.int64],
+    junk: Mapping[str, npt.NDArray[np.bool_]] | None = None,
 ) -> BlockingReport:
     """Count, before building any, the pairs each rule yields and its largest block.
 
     ``codes`` maps each column to integer value codes (``-1`` missing); pairs are only
     counted between records of different ``sources`` (give every record its own source
-    to deduplicate).
+    to deduplicate). ``junk`` marks, per column, the records whose value was read as a
+    placeholder.
 
     Examples
     --------
     >>> import numpy as np
     >>> codes = {"surname": np.array([0, 0, 0, 1, -1])}
     >>> report = blocking_report(codes, [BlockingRule(on=("surname",))], sources=np.arange(5))
-    >>> report.to_pandas()
-          rule  pairs  largest_block
-    0  surname      3              3
+    >>> report.to_pandas()[["rule", "pairs", "largest_block", "largest_share"]]
+          rule  pairs  largest_block  largest_share
+    0  surname      3              3            1.0
     """
     rows = []
     for rule in rules:
-        pairs, largest = _count(_keys(rule, codes), sources)
-        rows.append({"rule": rule.name, "pairs": pairs, "largest_block": largest})
-    return BlockingReport(pd.DataFrame(rows, columns=["rule", "pairs", "largest_block"]))
+        keys, capped_values, capped_records = _capped(rule, codes)
+        pairs, largest, in_largest = _count(keys, sources)
+        flagged = [junk[c] for c in rule.on if junk is not None and c in junk]
+        rows.append({
+            "rule": rule.name, "pairs": pairs, "largest_block": largest,
+            "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
+            "capped_values": capped_values, "capped_records": capped_records,
+            "placeholders": int(np.logical_or.reduce(flagged).sum()) if flagged else 0,
+        })  # fmt: skip
+    return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS))
 
 
 def block_by_rule(
@@ -217,8 +264,8 @@ def block_by_rule(
     """
     encoded = []
     for rule in rules:
-        keys = _keys(rule, codes)
-        pairs, largest = _count(keys, sources)
+        keys = _capped(rule, codes)[0]
+        pairs, largest, _ = _count(keys, sources)
         if pairs > max_pairs:
             msg = (
                 f"blocking rule {rule.name!r} would yield {pairs:,} pairs (largest block "

@@ -19,6 +19,9 @@ import pandas as pd
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.process import cpdist
 
+from customer_understanding.identity._organisations import address_parts, initials
+from customer_understanding.identity._scripts import latin
+
 __all__ = ["LEVELS", "compare_codes", "levels_of"]
 
 _NICKNAMES = {
@@ -49,7 +52,10 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "given_name": ("exact", "nickname or initial", "jaro-winkler >= 0.92",
                    "jaro-winkler >= 0.80", "different"),
     "family_name": ("exact", "jaro-winkler >= 0.92", "jaro-winkler >= 0.80", "different"),
-    "organisation": ("exact", "jaro-winkler >= 0.92", "token overlap >= 0.5", "different"),
+    "organisation": ("exact", "jaro-winkler >= 0.92", "one contains the other",
+                     "initials of the other", "token overlap >= 0.5", "different"),
+    "address": ("exact", "same number, street jaro-winkler >= 0.92", "same street, other number",
+                "jaro-winkler >= 0.80", "different"),
     "email": ("exact", "same local part", "jaro-winkler >= 0.88", "different"),
     "phone": ("exact", "same last 7 digits", "one edit", "different"),
     "postcode": ("exact", "one edit", "different"),
@@ -57,7 +63,7 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "identifier": ("exact", "one edit", "two edits", "different"),
     "category": ("exact", "different"),
 }  # fmt: skip
-for _kind in ("person_name", "address", "city", "text"):
+for _kind in ("person_name", "city", "text"):
     LEVELS[_kind] = LEVELS["family_name"]
 LEVELS["state"] = LEVELS["category"]
 
@@ -73,6 +79,8 @@ def levels_of(kind: str) -> tuple[str, ...]:
     return LEVELS[kind]
 
 
+_WORDS = frozenset({"person_name", "given_name", "family_name", "organisation", "address",
+                    "city", "text"})  # fmt: skip
 _Texts = Sequence[str]
 _Graded = npt.NDArray[np.int8]
 
@@ -115,16 +123,24 @@ def _same(
 
 
 class _Pairs:
-    """Distinct value pairs of one field: the values involved and each pair's positions."""
+    """Distinct value pairs of one field: the values involved and each pair's positions.
+
+    For the kinds written in words, ``firsts`` and ``seconds`` are read in Latin letters
+    (:func:`latin`), so the fuzzy levels compare ``Иванов`` with ``Ivanov``.
+    """
 
     def __init__(
         self,
         values: npt.NDArray[np.object_],
         first: npt.NDArray[np.intp],
         second: npt.NDArray[np.intp],
+        *,
+        kind: str = "text",
     ) -> None:
         self.distinct: list[str] = values.tolist()
         self.pair = (first, second)
+        if kind in _WORDS and not all(value.isascii() for value in self.distinct):
+            values = np.array([latin(value) for value in self.distinct], dtype=object)
         self.firsts: list[str] = values[first].tolist()
         self.seconds: list[str] = values[second].tolist()
 
@@ -147,12 +163,52 @@ def _overlap(a: str, b: str) -> bool:
     return len(left & right) / len(left | right) >= 0.5
 
 
+_MIN_CONTAINED = 4  # letters a name needs to count as contained at the start or end of another
+
+
+def _contains(short: str, long: str) -> bool:
+    """Every word of ``short`` is one of ``long``'s, or it starts or ends ``long``'s letters."""
+    if set(short.split()) <= set(long.split()):
+        return True
+    short, long = short.replace(" ", ""), long.replace(" ", "")
+    return len(short) >= _MIN_CONTAINED and (long.startswith(short) or long.endswith(short))
+
+
+def _initials_of(short: str, long: str) -> bool:
+    """``short`` spells the first letters of ``long``'s words (``ibm`` of ``international …``)."""
+    compact = short.replace(" ", "")
+    return len(compact) >= 2 and initials(long) == compact
+
+
+def _words_level(first: str, second: str) -> int:
+    short, long = sorted((first, second), key=len)
+    if _contains(short, long):
+        return 2
+    if _initials_of(short, long):
+        return 3
+    return 4 if _overlap(first, second) else 5
+
+
 def _organisation(pairs: _Pairs) -> _Graded:
-    graded = np.where(_jaro_winkler(pairs.firsts, pairs.seconds) >= 0.92, 1, 3).astype(np.int8)
-    for i in np.flatnonzero(graded == 3).tolist():
-        if _overlap(pairs.firsts[i], pairs.seconds[i]):
-            graded[i] = 2
+    graded = np.where(_jaro_winkler(pairs.firsts, pairs.seconds) >= 0.92, 1, 5).astype(np.int8)
+    for i in np.flatnonzero(graded == 5).tolist():
+        graded[i] = _words_level(pairs.firsts[i], pairs.seconds[i])
     return graded
+
+
+def _address(pairs: _Pairs) -> _Graded:
+    parts = [address_parts(value) for value in pairs.distinct]
+    number = _codes([part[0] or None for part in parts])
+    streets = [part[1] for part in parts]
+    first, second = pairs.pair
+    same_street = _jaro_winkler([streets[i] for i in first.tolist()],
+                                [streets[i] for i in second.tolist()]) >= 0.92  # fmt: skip
+    both = (number[first] >= 0) & (number[second] >= 0)
+    other_number = both & (number[first] != number[second])
+    close = _jaro_winkler(pairs.firsts, pairs.seconds) >= 0.80
+    return np.select([same_street & ~other_number, same_street, close], [1, 2, 3], 4).astype(
+        np.int8
+    )
 
 
 def _email(pairs: _Pairs) -> _Graded:
@@ -180,13 +236,14 @@ def _date(pairs: _Pairs) -> _Graded:
 _GRADERS: dict[str, Callable[[_Pairs], _Graded]] = {
     "given_name": _given,
     "organisation": _organisation,
+    "address": _address,
     "email": _email,
     "phone": _phone,
     "postcode": lambda pairs: _edits(pairs.firsts, pairs.seconds, 1),
     "date": _date,
     "identifier": lambda pairs: _edits(pairs.firsts, pairs.seconds, 2),
 }
-for _kind in ("family_name", "person_name", "address", "city", "text"):
+for _kind in ("family_name", "person_name", "city", "text"):
     _GRADERS[_kind] = lambda pairs: _jaro(pairs.firsts, pairs.seconds, (0.92, 0.80))
 
 
@@ -243,6 +300,6 @@ def compare_codes(
     inverse, keys = _distinct(low * len(uniques) + high, len(uniques))
     del low, high
     local, involved = pd.factorize(np.concatenate([keys // len(uniques), keys % len(uniques)]))
-    pairs = _Pairs(uniques[involved], local[: len(keys)], local[len(keys) :])
+    pairs = _Pairs(uniques[involved], local[: len(keys)], local[len(keys) :], kind=kind)
     levels[differ] = _GRADERS[kind](pairs)[inverse]
     return levels

@@ -8,7 +8,7 @@ comparison levels they are scored on and whether they make a good blocking key.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal, get_args
 
 import attrs
@@ -18,14 +18,13 @@ import pandas as pd
 
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError, personal
-from customer_understanding.domain import (
-    normalize_email,
-    normalize_name,
-    normalize_organisation,
-    normalize_phone,
-)
+from customer_understanding.domain import normalize_email, normalize_phone
+from customer_understanding.identity._dates import parse_dates
+from customer_understanding.identity._organisations import address, organisation
+from customer_understanding.identity._placeholders import placeholder_mask
+from customer_understanding.identity._scripts import fold
 
-__all__ = ["KINDS", "Field", "FieldKind", "normalise"]
+__all__ = ["KINDS", "Cleaned", "Field", "FieldKind", "clean_column", "normalise", "shown"]
 
 FieldKind = Literal[
     "person_name",
@@ -48,7 +47,7 @@ KINDS: tuple[str, ...] = get_args(FieldKind)
 
 def _check_column(instance: Field, attribute: attrs.Attribute[str], value: str) -> None:
     if not isinstance(value, str) or not value:
-        msg = f"column={value!r} must be a non-empty string"
+        msg = f"column={value!r} must be a non-empty string (rename other column labels first)"
         raise InvalidValueError(msg)
 
 
@@ -56,6 +55,27 @@ def _check_kind(instance: Field, attribute: attrs.Attribute[str], value: str) ->
     if value not in KINDS:
         msg = f"kind={value!r} is not a field kind; choose one of {', '.join(KINDS)}"
         raise UnknownNameError(msg)
+
+
+def _texts(values: object) -> frozenset[str]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        msg = f"placeholders={values!r} must be a collection of strings"
+        raise InvalidValueError(msg)
+    found = list(values)
+    if not all(isinstance(value, str) for value in found):
+        msg = f"placeholders={found!r} must hold strings only"
+        raise InvalidValueError(msg)
+    return frozenset(found)
+
+
+def _check_format(instance: Field, attribute: attrs.Attribute[str | None], value: object) -> None:
+    if value is not None and (not isinstance(value, str) or "%" not in value):
+        msg = f"date_format={value!r} must be a strftime format such as '%d/%m/%Y'"
+        raise InvalidValueError(msg)
+
+
+# Exact agreement on these kinds says little about identity: no term-frequency weighting.
+_NO_TERM_FREQUENCY = ("category", "state", "date", "text")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -72,11 +92,19 @@ class Field:
         ``"postcode"``, ``"city"``, ``"state"``, ``"date"``, ``"category"``,
         ``"identifier"`` or ``"text"``.
     term_frequency
-        Whether exact agreement on a rare value counts more than on a common one. By
-        default on for names, organisations, cities and postcodes.
+        Whether exact agreement on a rare value counts more than on a common one (and on a
+        common one, such as a switchboard phone shared by a building, less). By default on
+        for every kind except ``"category"``, ``"state"``, ``"date"`` and ``"text"``.
     block
         Whether the column takes part in the default blocking rules (default: every kind
         except ``"state"``, whose few values make blocks too large).
+    placeholders
+        Values of this column that mean "no value", beyond the built-in
+        :data:`PLACEHOLDERS` (``"n/a"``, ``"test@test.com"``, ``"0000000"`` …); compared
+        after the column's cleaning. They are treated as missing.
+    date_format
+        For ``"date"`` columns, the ``strftime`` format of the values (default: detected
+        per value, the day/month order decided from the column).
 
     Examples
     --------
@@ -89,56 +117,118 @@ class Field:
     column: str = attrs.field(validator=_check_column)
     kind: str = attrs.field(validator=_check_kind)
     term_frequency: bool = attrs.field(
-        default=attrs.Factory(
-            lambda self: (
-                self.kind
-                in ("person_name", "given_name", "family_name", "organisation", "city", "postcode")
-            ),
-            takes_self=True,
-        )
+        default=attrs.Factory(lambda self: self.kind not in _NO_TERM_FREQUENCY, takes_self=True)
     )
     block: bool = attrs.field(
         default=attrs.Factory(lambda self: self.kind != "state", takes_self=True)
     )
+    placeholders: frozenset[str] = attrs.field(default=frozenset(), converter=_texts)
+    date_format: str | None = attrs.field(default=None, validator=_check_format)
 
 
 # Kinds whose values identify a person: masked in warnings unless values are shown.
 _PERSONAL = frozenset({"person_name", "given_name", "family_name", "email", "phone", "address"})
+_NON_SCALAR = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+
+
+def shown(value: object, field: Field) -> str:
+    """A value for a message: masked when the column's kind is personal."""
+    return personal(value) if field.kind in _PERSONAL else repr(value)
+
+
+@attrs.frozen(kw_only=True)
+class Cleaned:
+    """One column after cleaning, with what was read as missing and why.
+
+    ``texts`` holds the cleaned value per row (``None`` when missing); ``present`` counts
+    the rows that held something; ``placeholders`` maps each placeholder (as cleaned) to
+    its rows; ``unreadable`` counts rows whose value cleaned to nothing, ``first`` is one.
+    """
+
+    texts: npt.NDArray[np.object_]
+    present: int
+    placeholders: dict[str, int]
+    unreadable: int
+    first: object = None
+
+
+def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Codes and distinct values; a cell holding a list, dict or array is refused."""
+    distinct: list[Any]
+    try:
+        codes, found = pd.factorize(values, use_na_sentinel=True)
+        distinct = list(found)
+    except TypeError:  # unhashable cells: lists, dicts, sets, arrays
+        codes, distinct = np.empty(0, dtype=np.intp), list(values)
+    odd = [value for value in distinct if isinstance(value, _NON_SCALAR)]
+    if odd:
+        msg = (
+            f"column {field.column!r} holds a {type(odd[0]).__name__} "
+            f"({shown(odd[0], field)}); each cell must be one value"
+        )
+        raise InvalidValueError(msg)
+    return codes.astype(np.intp, copy=False), distinct
+
+
+def clean_column(values: pd.Series[Any], field: Field) -> Cleaned:
+    """Clean a column as :func:`normalise` does and say what it read as missing.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> cleaned = clean_column(pd.Series(["a@x.com", "N/A", "n/a", None, "test@test.com"]),
+    ...                        Field(column="email", kind="email"))
+    >>> cleaned.texts.tolist(), cleaned.present, sorted(cleaned.placeholders.items())
+    (['a@x.com', None, None, None, None], 4, [('n/a', 2), ('test@test.com', 1)])
+    """
+    codes, distinct = _factorize(values, field)
+    raw = pd.Series(distinct, dtype=object)
+    cleaned = _clean(raw, field)
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    extra = {str(v) for v in _clean(pd.Series(sorted(field.placeholders), dtype=object), field)
+             if v is not None} | {fold(v) for v in field.placeholders}  # fmt: skip
+    junk = placeholder_mask(raw, pd.Series(cleaned, dtype=object), kind=field.kind, extra=extra)
+    placeholders: dict[str, int] = {}
+    for k in np.flatnonzero(junk).tolist():
+        shown_as = cleaned[k] if cleaned[k] is not None else str(raw[k]).strip().lower()
+        placeholders[shown_as] = placeholders.get(shown_as, 0) + int(counts[k])
+        cleaned[k] = None
+    empty = np.flatnonzero(pd.isna(cleaned) & ~junk)
+    unreadable = int(counts[empty].sum())
+    first = raw[int(empty[0])] if len(empty) else None
+    result = np.full(len(codes), None, dtype=object)
+    present = codes >= 0
+    result[present] = cleaned[codes[present]]
+    return Cleaned(texts=result, present=int(present.sum()), placeholders=placeholders,
+                   unreadable=unreadable, first=first)  # fmt: skip
 
 
 def _as_text(values: pd.Series[Any], field: Field) -> list[str]:
-    """Distinct present values as lower-case text with single spaces."""
+    """Distinct present values as text."""
     odd = [value for value in values if not isinstance(value, str)]
     if odd:
-        first = personal(odd[0]) if field.kind in _PERSONAL else repr(odd[0])
         warnings.warn(
-            f"column {field.column!r} holds {len(odd)} non-string values (first {first}); "
-            "they are compared as text",
+            f"column {field.column!r} holds {len(odd)} non-string values (first "
+            f"{shown(odd[0], field)}); they are compared as text",
             UserWarning,
-            stacklevel=5,
+            stacklevel=6,
         )
-    return [" ".join(str(value).lower().split()) for value in values]
-
-
-def _date(values: pd.Series[Any]) -> pd.Series[str]:
-    if pd.api.types.is_datetime64_any_dtype(values.dtype):
-        dated: pd.Series[str] = values.dt.strftime("%Y%m%d").astype("string")
-        return dated
-    text = values.astype("string").str.strip()
-    digits = text.str.replace(r"[^0-9]", "", regex=True)
-    return digits.where(digits.str.len() == 8)
+    return [str(value) for value in values]
 
 
 def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
-    """Clean a column the way its kind asks; missing and empty values become ``None``.
+    """Clean a column the way its kind asks; missing, empty and placeholder values become ``None``.
 
-    Every kind uses the domain's normaliser: names, cities, addresses and text go through
-    :func:`~customer_understanding.domain.normalize_name`, organisations through
-    :func:`~customer_understanding.domain.normalize_organisation` (legal suffixes go),
-    phones through :func:`~customer_understanding.domain.normalize_phone` (E.164 where
-    the number parses, its digits otherwise), e-mails through
+    Names, cities and text are case-folded in their own script (Latin letters lose their
+    accents; Han, Cyrillic, Arabic … are kept), addresses also write street types one way
+    (``street`` → ``st``), organisations lose legal forms in many languages and stop
+    words (:func:`organisation`), phones go through
+    :func:`~customer_understanding.domain.normalize_phone` (E.164 where the number parses,
+    its digits otherwise), e-mails through
     :func:`~customer_understanding.domain.normalize_email` (an address the validator
-    refuses is still compared, cleaned and lower-cased); dates become ``YYYYMMDD``.
+    refuses is still compared, cleaned and lower-cased); dates become ``YYYYMMDD``
+    (:func:`parse_dates`). Placeholders (:data:`PLACEHOLDERS`, ``Field.placeholders``)
+    become ``None``.
 
     Examples
     --------
@@ -146,37 +236,32 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     >>> names = pd.Series(["Acme, Inc.", "ACME GmbH", "Société Générale S.A."])
     >>> normalise(names, Field(column="name", kind="organisation")).tolist()
     ['acme', 'acme', 'societe generale']
-    >>> phones = pd.Series(["+1 (415) 555-0100", "001 415 555 0100", None])
+    >>> phones = pd.Series(["+1 (415) 555-0100", "001 415 555 0100", "0000000000"])
     >>> normalise(phones, Field(column="p", kind="phone")).tolist()
     ['+14155550100', '+14155550100', None]
+    >>> normalise(pd.Series(["王伟", "Ива́нов"]), Field(column="n", kind="family_name")).tolist()
+    ['王伟', 'иванов']
     """
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
-    cleaned = _clean(pd.Series(distinct, dtype=object), field)  # each distinct value once
-    result = np.full(len(codes), None, dtype=object)
-    present = codes >= 0
-    result[present] = cleaned[codes[present]]
-    return result
+    return clean_column(values, field).texts
 
 
-# Each kind's cleaning is one of the domain's normalisers, applied per distinct value.
+# Each kind's cleaning is one function, applied per distinct value.
 _NORMALISERS: dict[str, Callable[[str], str]] = {
-    "organisation": normalize_organisation,
+    "organisation": organisation,
+    "address": address,
     "phone": normalize_phone,
     "email": lambda text: normalize_email(text, strict=False),
-    "identifier": lambda text: text.replace(" ", ""),
-    "category": lambda text: text.replace(" ", ""),
-    "state": lambda text: text.replace(" ", ""),
+    "identifier": lambda text: fold(text).replace(" ", ""),
+    "category": lambda text: fold(text).replace(" ", ""),
+    "state": lambda text: fold(text).replace(" ", ""),
 }
 
 
 def _clean(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     if field.kind == "date":
-        dates = _date(values)
-        result: npt.NDArray[np.object_] = dates.to_numpy(dtype=object)
-        result[dates.isna().to_numpy()] = None
-        return result
+        return parse_dates(values, column=field.column, date_format=field.date_format)
     text = _as_text(values, field)
-    clean = _NORMALISERS.get(field.kind, normalize_name)
+    clean = _NORMALISERS.get(field.kind, fold)
     cleaned = np.empty(len(text), dtype=object)
     cleaned[:] = [clean(value) or None for value in text]
     return cleaned

@@ -20,6 +20,10 @@ from customer_understanding.identity._blocking import (
     blocking_report,
     union_pairs,
 )
+from customer_understanding.identity._checks import (
+    warn_blocking,
+    warn_no_pairs,
+)
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import levels_of
 from customer_understanding.identity._constraints import (
@@ -29,37 +33,18 @@ from customer_understanding.identity._constraints import (
     positions,
     without_matches,
 )
+from customer_understanding.identity._default_rules import blind_to, default_rules
 from customer_understanding.identity._fields import Field
-from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m, fit_m_by_rule
-from customer_understanding.identity._records import Prepared, prepare
+from customer_understanding.identity._given import Given, matching_model
+from customer_understanding.identity._labels import LabelledPairs, fit_labelled
+from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m_by_rule
+from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
 
 if TYPE_CHECKING:
     from customer_understanding.typing import TableLike
 
-__all__ = ["Linker", "default_rules"]
-
-_SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation")
-
-
-def default_rules(fields: Sequence[Field]) -> list[BlockingRule]:
-    """The blocking rules derived from the fields: every pair of blocking columns.
-
-    Columns of kind e-mail, phone and identifier also block on their own. A true match is
-    found as long as it agrees exactly on any two blocking columns (or one such key).
-
-    Examples
-    --------
-    >>> fields = [Field(column="first", kind="given_name"), Field(column="last",
-    ...     kind="family_name"), Field(column="email", kind="email")]
-    >>> [rule.name for rule in default_rules(fields)]
-    ['email', 'first & last', 'first & email', 'last & email']
-    """
-    blocking = [field.column for field in fields if field.block]
-    singles = [BlockingRule(on=(field.column,)) for field in fields
-               if field.block and field.kind in _SINGLE_KEY_KINDS]  # fmt: skip
-    doubles = [BlockingRule(on=pair) for pair in itertools.combinations(blocking, 2)]
-    return singles + doubles if len(blocking) > 1 else singles or [BlockingRule(on=tuple(blocking))]
+__all__ = ["Linker"]
 
 
 def _frames(
@@ -112,6 +97,9 @@ class Linker:
         its probability is below this (``None``: never cut).
     u_sample
         How many random pairs estimate the fuzzy levels' u probabilities.
+    max_block
+        The default rules' per-value cap: a value held by more records than this pairs
+        none of them through a default rule (:meth:`report` counts what was capped).
     rule_budget
         A default blocking rule (not a declared one) that would yield more than this many
         pairs per record is left out; :meth:`report` shows which rules are used. Pairs of
@@ -144,6 +132,7 @@ class Linker:
     max_cluster_size: int | None = None
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
+    max_block: int = 50
     rule_budget: float = 2.0
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
@@ -162,7 +151,9 @@ class Linker:
     @property
     def rules(self) -> tuple[BlockingRule, ...]:
         """The blocking rules in force (the declared ones, or the defaults)."""
-        return self.blocking if self.blocking is not None else tuple(default_rules(self.fields))
+        if self.blocking is not None:
+            return self.blocking
+        return tuple(default_rules(self.fields, max_block=self.max_block))
 
     def _prepare(
         self,
@@ -171,10 +162,11 @@ class Linker:
         source_column: str | None,
     ) -> tuple[Prepared, npt.NDArray[np.int64]]:
         if isinstance(records, Mapping):
-            frames = [frame.assign(__source__=name) for name, frame in records.items()]
-            if not frames:
+            if not records:
                 msg = "tables={} must hold at least one table"
                 raise InvalidValueError(msg)
+            check_tables(records, self.fields)
+            frames = [frame.assign(__source__=name) for name, frame in records.items()]
             stacked = pd.concat(frames, ignore_index=id_column is None)
             names = stacked["__source__"].to_numpy(dtype=object)
             if id_column is None:
@@ -208,12 +200,18 @@ class Linker:
         --------
         >>> import pandas as pd
         >>> linker = Linker(fields=[Field(column="email", kind="email")])
-        >>> linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]})).to_pandas()
-            rule  pairs  largest_block  used
-        0  email      1              2  True
+        >>> report = linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
+        >>> report.to_pandas()[["rule", "pairs", "largest_block", "placeholders", "used"]]
+            rule  pairs  largest_block  placeholders  used
+        0  email      1              2             0  True
         """
         prepared, pair_sources = self._prepare(_frames(records), id_column, None)
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
+        return self._report(prepared, pair_sources)
+
+    def _report(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> BlockingReport:
+        report = blocking_report(
+            prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk
+        ).to_pandas()
         report["used"] = self._within_budget(report, len(prepared))
         return BlockingReport(report)
 
@@ -226,12 +224,11 @@ class Linker:
 
     def _rules_for(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
-    ) -> tuple[BlockingRule, ...]:
-        if self.blocking is not None:
-            return self.blocking
-        report = blocking_report(prepared.codes, self.rules, sources=pair_sources).to_pandas()
-        used = self._within_budget(report, len(prepared))
-        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep)
+    ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
+        report = self._report(prepared, pair_sources).to_pandas()
+        warn_blocking(report, budget=self.rule_budget * len(prepared), n_records=len(prepared))
+        used = report["used"].to_numpy(dtype=bool)
+        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
 
     def _u(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
@@ -278,15 +275,15 @@ class Linker:
         prepared: Prepared,
         pair_sources: npt.NDArray[np.int64],
         levels: npt.NDArray[np.int8],
-        same: npt.NDArray[np.bool_] | None,
+        labelled: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]] | None,
         by_rule: list[tuple[npt.NDArray[np.int64], list[int]]],
         rank: npt.NDArray[np.int64],
     ) -> FellegiSunter:
         u = self._u(prepared, pair_sources, rank)
-        if same is None:
+        if labelled is None:
             m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
         else:
-            m, prior, iterations = fit_m(levels[same], u, max_iterations=1)[0], same.mean(), 0
+            (m, prior), iterations = fit_labelled(prepared, labelled, levels=levels, u=u), 0
         # u and the prior speak of random pairs, not of candidates: rescale the prior, and
         # take the expected true matches out of the exact-agreement counts behind u
         sizes = np.bincount(pair_sources).astype(np.float64)
@@ -310,32 +307,30 @@ class Linker:
         *,
         must_link: Pairs | None,
         cannot_link: Pairs | None,
-        labels: object | None,
+        given: Given,
         exclusive: tuple[list[npt.NDArray[np.int64]], tuple[npt.NDArray[np.int64], ...]] = (
             [],
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
         ),
     ) -> LinkResult:
-        rules = self._rules_for(prepared, pair_sources)
+        rules, report = self._rules_for(prepared, pair_sources)
         encoded = block_by_rule(
             prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
         )
         unique, rows = union_pairs(encoded)
         del encoded
+        if not len(unique):
+            warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
-        columns = [field.column for field in prepared.fields]
-        by_rule = [(found, [columns.index(c) for c in rule.on])
+        by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
         levels = prepared.compare(left, right)
-        same = None
-        if labels is not None:
-            truth = pd.factorize(pd.Series(np.asarray(labels, dtype=object)))[0]
-            if len(truth) != len(prepared):
-                msg = f"labels has {len(truth)} entries for {len(prepared)} records"
-                raise InvalidValueError(msg)
-            same = (truth[left] == truth[right]) & (truth[left] >= 0)
         rank = prepared.canonical_rank()
-        model = self._fit(prepared, pair_sources, levels, same, by_rule, rank)
+        if given.model is not None:
+            model = matching_model(given.model, prepared.fields)
+        else:
+            labelled = given.labelled(prepared, (left, right))
+            model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
         partials = model.partial_weights(levels)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
         probability = 1.0 / (
@@ -346,9 +341,9 @@ class Linker:
         bands = np.array(["reject", "review", "link"], dtype=object)[band]
         linked = band == 2
         del band
-        given = positions(prepared, must_link, "must_link")
-        must = (np.concatenate([given[0], exclusive[1][0]]),
-                np.concatenate([given[1], exclusive[1][1]]))  # fmt: skip
+        kept = positions(prepared, must_link, "must_link")
+        must = (np.concatenate([kept[0], exclusive[1][0]]),
+                np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip
         clusters = cluster_links(
             len(prepared),
             (left[linked], right[linked], probability[linked]),
@@ -363,6 +358,9 @@ class Linker:
             bridge_below=self.bridge_below,
             rank=rank,
         )
+        # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
+        # the size cap) is not shown as a link: it goes to review.
+        bands[linked & (clusters[left] != clusters[right])] = "review"
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,
             model=model, bands=bands, clusters=clusters,
@@ -377,6 +375,8 @@ class Linker:
         must_link: Pairs | None = None,
         cannot_link: Pairs | None = None,
         labels: object | None = None,
+        pair_labels: LabelledPairs | None = None,
+        model: FellegiSunter | None = None,
     ) -> LinkResult:
         """Find the records of one table that are the same entity.
 
@@ -392,8 +392,16 @@ class Linker:
         must_link, cannot_link
             Pairs of record ids to keep together, or apart, whatever the model says.
         labels
-            Optional true cluster ids per record: ``m`` and the prior are then taken from
-            the labelled matches instead of EM.
+            Optional true cluster ids per record, ``None`` for the records not labelled: the
+            candidate pairs with both records labelled fix ``m``, and the prior is then
+            fitted with ``m`` held (a few hundred pairs are enough).
+        pair_labels
+            Optional labelled pairs: ``(left_id, right_id, is_match)`` rows, or a DataFrame
+            with those columns (``match`` for the verdict); used as ``labels`` are. At least
+            20 labelled matching pairs are needed, else the fit is refused.
+        model
+            A fitted model (from an earlier result's ``model`` or :meth:`FellegiSunter.load`)
+            to score with, without fitting again.
 
         Examples
         --------
@@ -406,8 +414,9 @@ class Linker:
         frame = as_frame(records, name="records")
         prepared, pair_sources = self._prepare(frame, id_column, source_column)
         exclusive = exclusive_rows(frame.reset_index(drop=True), self.exclusive)
+        given = Given(labels=labels, pair_labels=pair_labels, model=model)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
-                         labels=labels, exclusive=exclusive)  # fmt: skip
+                         given=given, exclusive=exclusive)  # fmt: skip
 
     def link(
         self,
@@ -416,10 +425,15 @@ class Linker:
         id_column: str | None = None,
         must_link: Pairs | None = None,
         cannot_link: Pairs | None = None,
+        labels: object | None = None,
+        pair_labels: LabelledPairs | None = None,
+        model: FellegiSunter | None = None,
     ) -> LinkResult:
         """Link records across several tables (only pairs from different tables are compared).
 
         Record ids are ``(table name, index)`` tuples unless ``id_column`` is given.
+        ``labels`` (one per record, the tables in order), ``pair_labels`` and ``model`` are
+        used as in :meth:`deduplicate`.
 
         Examples
         --------
@@ -432,5 +446,6 @@ class Linker:
         [0, 1, 1]
         """
         prepared, pair_sources = self._prepare(_frames(tables), id_column, None)
+        given = Given(labels=labels, pair_labels=pair_labels, model=model)
         return self._run(prepared, pair_sources, must_link=must_link, cannot_link=cannot_link,
-                         labels=None)  # fmt: skip
+                         given=given)  # fmt: skip

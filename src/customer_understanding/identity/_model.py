@@ -9,16 +9,21 @@ on the candidate pairs, with ``u`` held fixed — the stable way to run EM here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._core import frozen_array, typed_fields
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import same_source_counts
 
-__all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule"]
+__all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule", "fit_prior", "m_from_matches"]
+
+_FORMAT = "customer_understanding.identity.FellegiSunter/1"
 
 _FLOOR = 1e-6
 _MIN_RULE_PAIRS = 50
@@ -93,6 +98,86 @@ class FellegiSunter:
         """``log2(prior / (1 - prior))``: the match weight before any evidence."""
         prior = min(max(self.prior, _FLOOR), 1 - _FLOOR)
         return float(np.log2(prior / (1 - prior)))
+
+    def to_json(self) -> str:
+        """The model as JSON text, to save and score with later without refitting.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> model = FellegiSunter(names=("surname",), levels=(("exact", "different"),),
+        ...     m=(np.array([0.9, 0.1]),), u=(np.array([0.01, 0.99]),), prior=0.5)
+        >>> FellegiSunter.from_json(model.to_json()) == model
+        True
+        """
+        return json.dumps({
+            "format": _FORMAT, "names": list(self.names),
+            "levels": [list(labels) for labels in self.levels],
+            "m": [values.tolist() for values in self.m],
+            "u": [values.tolist() for values in self.u],
+            "prior": self.prior, "iterations": self.iterations,
+        }, indent=1)  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> FellegiSunter:
+        """A model from :meth:`to_json` text.
+
+        Raises
+        ------
+        InvalidValueError
+            If the text is not a saved model.
+
+        Examples
+        --------
+        >>> FellegiSunter.from_json('{"format": "other"}')
+        Traceback (most recent call last):
+        ...
+        customer_understanding.InvalidValueError: text is not a saved FellegiSunter model ...
+        """
+        try:
+            data = json.loads(text)
+            if data.get("format") != _FORMAT:
+                raise KeyError("format")
+            return cls(
+                names=tuple(data["names"]), levels=tuple(tuple(v) for v in data["levels"]),
+                m=data["m"], u=data["u"], prior=float(data["prior"]),
+                iterations=int(data["iterations"]),
+            )  # fmt: skip
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            msg = f"text is not a saved FellegiSunter model ({error!r})"
+            raise InvalidValueError(msg) from error
+
+    def save(self, path: str | Path) -> None:
+        """Write the model to a JSON file (see :meth:`load`).
+
+        Examples
+        --------
+        >>> import numpy as np, pathlib, tempfile
+        >>> model = FellegiSunter(names=("surname",), levels=(("exact", "different"),),
+        ...     m=(np.array([0.9, 0.1]),), u=(np.array([0.01, 0.99]),), prior=0.5)
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "model.json"
+        >>> model.save(path)
+        >>> FellegiSunter.load(path).prior
+        0.5
+        """
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> FellegiSunter:
+        """Read a model written by :meth:`save`."""
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, FellegiSunter):
+            return NotImplemented
+        return (
+            (self.names, self.levels, self.prior, self.iterations)
+            == (other.names, other.levels, other.prior, other.iterations)
+            and all(np.array_equal(a, b) for a, b in zip(self.m, other.m, strict=False))
+            and all(np.array_equal(a, b) for a, b in zip(self.u, other.u, strict=False))
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def exact_u(codes: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> float:
@@ -252,3 +337,49 @@ def fit_m_by_rule(
     if pairs:
         prior = float(np.clip(matches / pairs, _FLOOR, 1 - _FLOOR))
     return m, prior, max(iterations, used)
+
+
+def m_from_matches(
+    levels: npt.NDArray[np.int8], u: Sequence[npt.NDArray[np.float64]]
+) -> list[npt.NDArray[np.float64]]:
+    """``m`` counted on the levels of known matches (one pseudo-pair of prior belief).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = m_from_matches(np.array([[0]] * 8 + [[1]], dtype=np.int8), [np.array([0.1, 0.9])])
+    >>> m[0].round(2).tolist()
+    [0.89, 0.11]
+    """
+    n_levels = [len(values) for values in u]
+    patterns, counts = _patterns(levels)
+    return _m_step(patterns, counts, n_levels)
+
+
+def fit_prior(
+    levels: npt.NDArray[np.int8],
+    m: Sequence[npt.NDArray[np.float64]],
+    u: Sequence[npt.NDArray[np.float64]],
+    *,
+    max_iterations: int = 100,
+) -> float:
+    """The share of matches among ``levels``' pairs by EM with ``m`` and ``u`` held fixed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> levels = np.array([[0]] * 30 + [[1]] * 70, dtype=np.int8)
+    >>> round(fit_prior(levels, [np.array([0.99, 0.01])], [np.array([0.01, 0.99])]), 2)
+    0.3
+    """
+    if not len(levels):
+        return _FLOOR
+    patterns, counts = _patterns(levels)
+    prior = 0.1
+    for _ in range(max_iterations):
+        posterior = _posterior(patterns, m, u, prior)
+        new = float(np.clip((posterior * counts).sum() / counts.sum(), _FLOOR, 1 - _FLOOR))
+        if abs(new - prior) < 1e-7:
+            return new
+        prior = new
+    return prior

@@ -14,9 +14,17 @@ import pandas as pd
 from customer_understanding._core import frozen_array, frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._comparisons import compare_codes
-from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._fields import Cleaned, Field, clean_column, shown
+from customer_understanding.identity._placeholders import frequent_junk
 
-__all__ = ["Prepared", "prepare"]
+__all__ = ["Prepared", "check_tables", "name_keys", "prepare"]
+
+# A column read mostly as missing (more than this share of its present values) warns.
+_MOSTLY = 0.5
+# Placeholders holding at least this share of a column's present values warn.
+_MANY_PLACEHOLDERS = 0.05
+# Fewer values than this read as missing is no pattern worth a warning.
+_FEW = 10
 
 
 def _frozen_columns(columns: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -41,6 +49,7 @@ class Prepared:
     fields: tuple[Field, ...]
     codes: Mapping[str, npt.NDArray[np.int64]] = attrs.field(converter=_frozen_columns)
     uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(converter=_frozen_columns)
+    junk: Mapping[str, npt.NDArray[np.bool_]] = attrs.field(factory=dict, converter=_frozen_columns)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -84,7 +93,33 @@ def _sorted_codes(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     return pd.factorize(text, sort=True)[0].astype(np.int64)
 
 
+def check_tables(tables: Mapping[str, pd.DataFrame], fields: Sequence[Field]) -> None:
+    """Every declared column must be in every table to be linked.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_tables({"crm": pd.DataFrame({"name": ["a"]}), "shop": pd.DataFrame({"nme": ["a"]})},
+    ...              [Field(column="name", kind="person_name")])
+    Traceback (most recent call last):
+    ...
+    customer_understanding.InvalidValueError: declared column 'name' is not in table 'shop' ...
+    """
+    for name, table in tables.items():
+        missing = [field.column for field in fields if field.column not in table.columns]
+        if missing:
+            msg = (
+                f"declared column {missing[0]!r} is not in table {name!r} "
+                f"(columns: {', '.join(map(str, table.columns))})"
+            )
+            raise InvalidValueError(msg)
+
+
 def _check_columns(records: pd.DataFrame, fields: Sequence[Field]) -> None:
+    if records.columns.has_duplicates:
+        twice = records.columns[records.columns.duplicated()][0]
+        msg = f"the records have more than one column labelled {twice!r}"
+        raise InvalidValueError(msg)
     if not fields:
         msg = "fields=[] must declare at least one column"
         raise InvalidValueError(msg)
@@ -148,12 +183,14 @@ def prepare(
     Raises
     ------
     InvalidValueError
-        For an empty table, a declared column that is missing, or a repeated record id.
+        For an empty table, a declared column that is missing, a repeated record id or
+        column label, or a cell holding a list, dict or array.
 
     Warns
     -----
     UserWarning
-        For a column with no value at all, or non-string values in a text column.
+        For a column with no value at all, one read mostly as missing, one with many
+        placeholders or values far too frequent, or non-string values in a text column.
 
     Examples
     --------
@@ -167,21 +204,108 @@ def prepare(
     ids = _ids(records, id_column)
     codes: dict[str, npt.NDArray[np.int64]] = {}
     uniques: dict[str, npt.NDArray[np.object_]] = {}
+    junk: dict[str, npt.NDArray[np.bool_]] = {}
     for field in fields:
-        values = normalise(records[field.column].reset_index(drop=True), field)
-        found, distinct = _codes(values)
-        if len(distinct) == 0:
-            warnings.warn(
-                f"column {field.column!r} has no values; it adds no evidence",
-                UserWarning,
-                stacklevel=3,
-            )
-        codes[field.column] = found.astype(np.int64)
+        cleaned = clean_column(records[field.column].reset_index(drop=True), field)
+        found, distinct = _codes(cleaned.texts)
+        found = found.astype(np.int64)
+        found = _without_frequent(found, distinct, field)
+        _warn_missing(cleaned, field, found)
+        codes[field.column] = found
         uniques[field.column] = np.asarray(distinct, dtype=object)
+        junk[field.column] = (found < 0) & pd.notna(records[field.column]).to_numpy()
+        if field.kind == "organisation":
+            codes.update(name_keys(field.column, found, uniques[field.column]))
     return Prepared(
         ids=ids,
         sources=np.full(len(ids), "", dtype=object) if sources is None else sources,
         fields=tuple(fields),
         codes=codes,
         uniques=uniques,
+        junk=junk,
     )
+
+
+def name_keys(
+    column: str, found: npt.NDArray[np.int64], distinct: npt.NDArray[np.object_]
+) -> dict[str, npt.NDArray[np.int64]]:
+    """Blocking keys derived from organisation names: the first word, and the initials.
+
+    ``"northwind"`` and ``"northwind boston"`` share a first word; ``"ibm"`` and
+    ``"international business machines"`` share initials (a one-word name of two to five
+    letters is its own initials). Each key is a code column named after the field,
+    such as ``"name (first word)"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> names = np.array(["ibm", "international business machines", "northwind"], dtype=object)
+    >>> keys = name_keys("name", np.array([0, 1, 2, -1]), names)
+    >>> keys["name (first word)"].tolist(), keys["name (initials)"].tolist()
+    ([0, 1, 2, -1], [0, 0, -1, -1])
+    """
+    words = [str(value).split() for value in distinct]
+    first = [w[0] if w and len(w[0]) >= 3 else None for w in words]
+    spelled = [_initials(w) for w in words]
+    keys = {}
+    for name, derived in (("first word", first), ("initials", spelled)):
+        code = pd.factorize(np.array(derived, dtype=object), use_na_sentinel=True)[0]
+        code = np.append(code, -1).astype(np.int64)  # found == -1 reads the last slot
+        keys[f"{column} ({name})"] = code[np.where(found >= 0, found, len(distinct))]
+    return keys
+
+
+def _initials(words: list[str]) -> str | None:
+    if len(words) == 1:
+        return words[0] if 2 <= len(words[0]) <= 5 else None
+    letters = "".join(word[0] for word in words)
+    return letters if len(letters) >= 3 else None
+
+
+def _without_frequent(
+    found: npt.NDArray[np.int64], distinct: npt.NDArray[np.object_], field: Field
+) -> npt.NDArray[np.int64]:
+    """Codes with the values too frequent to be one entity's read as missing."""
+    frequent = frequent_junk(found, distinct, kind=field.kind)
+    if not len(frequent):
+        return found
+    counts = np.bincount(found[found >= 0], minlength=len(distinct))[frequent]
+    listed = ", ".join(f"{shown(distinct[k], field)} x{n}" for k, n in
+                       zip(frequent[:3].tolist(), counts[:3].tolist(), strict=True))  # fmt: skip
+    warnings.warn(
+        f"column {field.column!r}: {len(frequent)} value(s) held by {int(counts.sum())} "
+        f"records, far more than one entity's ({listed}), are treated as missing",
+        UserWarning,
+        stacklevel=4,
+    )
+    return np.where(np.isin(found, frequent), -1, found)
+
+
+def _warn_missing(cleaned: Cleaned, field: Field, found: npt.NDArray[np.int64]) -> None:
+    """Warn about a column left without values, read mostly as missing, or full of placeholders."""
+    if not (found >= 0).any():
+        warnings.warn(
+            f"column {field.column!r} has no values ({cleaned.present:,} present, "
+            f"{cleaned.unreadable:,} unreadable, {sum(cleaned.placeholders.values()):,} "
+            "placeholders); it adds no evidence",
+            UserWarning,
+            stacklevel=4,
+        )
+    elif cleaned.unreadable > max(_MOSTLY * cleaned.present, _FEW - 1):
+        warnings.warn(
+            f"column {field.column!r}: {cleaned.unreadable:,} of {cleaned.present:,} values "
+            f"could not be read as {field.kind} and are treated as missing "
+            f"(first {shown(cleaned.first, field)})",
+            UserWarning,
+            stacklevel=4,
+        )
+    placeholders = sum(cleaned.placeholders.values())
+    if placeholders >= max(_MANY_PLACEHOLDERS * cleaned.present, _FEW):
+        common = sorted(cleaned.placeholders.items(), key=lambda item: -item[1])[:3]
+        listed = ", ".join(f"{value!r} x{count}" for value, count in common)
+        warnings.warn(
+            f"column {field.column!r}: {placeholders:,} of {cleaned.present:,} values are "
+            f"placeholders ({listed}) and are treated as missing",
+            UserWarning,
+            stacklevel=4,
+        )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import attrs
 import networkx as nx
 import numpy as np
@@ -12,10 +14,12 @@ from customer_understanding._core import (
     TableExport,
     frozen_array,
     html_table,
+    positive,
     summary,
     typed_fields,
 )
 from customer_understanding._errors import NotFoundError
+from customer_understanding.identity._labels import informative_pairs
 from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._records import Prepared
 
@@ -44,7 +48,8 @@ class LinkResult(TableExport):
     model
         The fitted :class:`FellegiSunter` model.
     bands
-        ``"link"``, ``"review"`` or ``"reject"`` per pair.
+        ``"link"``, ``"review"`` or ``"reject"`` per pair; a pair the model would link but
+        the clustering kept apart (cannot-link, distinct sources, a cut bridge) is ``"review"``.
     clusters
         A cluster label per record (0 … k-1); like every array here, a read-only copy.
 
@@ -122,6 +127,34 @@ class LinkResult(TableExport):
                 "band": self.bands,
             }
         )
+
+    def to_label(
+        self, count: int = 50, *, labelled: Sequence[tuple[object, object, object]] = ()
+    ) -> pd.DataFrame:
+        """The ``count`` pairs a label would teach most: those the model is least sure of.
+
+        Pairs whose match weight is nearest zero come first (the review band's middle);
+        pairs in ``labelled`` (``(left_id, right_id, ...)`` rows) are left out. Answer them
+        and pass the answers back as ``pair_labels``.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from customer_understanding.identity import Field, Linker
+        >>> frame = pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@y.com"]})
+        >>> result = Linker(fields=[Field(column="email", kind="email")]).deduplicate(frame)
+        >>> result.to_label(5)[["left_id", "right_id"]]
+           left_id  right_id
+        0        0         1
+        """
+        positive("count", count)
+        done = pd.Index([(a, b) for a, b, *_ in labelled] + [(b, a) for a, b, *_ in labelled],
+                        dtype=object, tupleize_cols=False)  # fmt: skip
+        ends = pd.Index(list(zip(self.records.ids[self.left].tolist(),
+                                 self.records.ids[self.right].tolist(), strict=True)),
+                        dtype=object, tupleize_cols=False)  # fmt: skip
+        rows = informative_pairs(self.match_weight, count=count, exclude=ends.isin(done))
+        return self.pairs().iloc[rows].reset_index(drop=True)
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per record: ``record_id``, ``source`` and ``cluster`` (a new DataFrame)."""
