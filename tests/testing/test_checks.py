@@ -223,6 +223,16 @@ def test_past_view_keeps_references_consistent():
     assert contact_ids.tolist() == expected.tolist()
 
 
+def test_past_view_keeps_consent_statements_on_their_contacts():
+    base = sample_base()
+    as_of = int(np.quantile(base.tables.interactions.column("occurred_at"), 0.6))
+    old, new = base.tables, past_view(base, as_of=as_of).tables
+    assert len(new.contacts) < len(old.contacts)
+    ids = lambda t: np.append(t.contacts.column("id"), None)[t.consents.column("contact")]  # noqa: E731
+    kept = np.isin(ids(old), new.contacts.column("id"))
+    assert ids(new).tolist() == ids(old)[kept].tolist()
+
+
 def test_shuffled_view_keeps_every_fact():
     base = sample_base()
     view = shuffled_view(base, seed=5)

@@ -8,7 +8,7 @@ from customer_understanding.base._build import Tables
 from customer_understanding.base._consent import TRACKED, consent_status
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._customer_base import CustomerBase
-from customer_understanding.base._golden import GoldenProfiles
+from customer_understanding.base._golden import GoldenProfiles, golden_as_of
 from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._summary import BaseSummary
 
@@ -22,4 +22,5 @@ __all__ = [
     "Tables",
     "consent_in_force",
     "consent_status",
+    "golden_as_of",
 ]

@@ -9,6 +9,8 @@ winner and its runners-up.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Any
 
 import attrs
@@ -36,10 +38,10 @@ from customer_understanding.base._build import (
 from customer_understanding.base._survive import golden_inputs, golden_values, record_keys
 from customer_understanding.domain import AccountVocabulary
 from customer_understanding.identity import Survivorship, Vote, ballots
-from customer_understanding.tables import AccountTable, ContactTable, Table
+from customer_understanding.tables import AccountTable, ConsentTable, ContactTable, Table
 from customer_understanding.typing import AsOf, Level
 
-__all__ = ["GoldenProfiles", "golden_profiles", "latest_record"]
+__all__ = ["GoldenProfiles", "golden_as_of", "golden_profiles", "latest_record"]
 
 _EVIDENCE = ("field", "value", "won", "rule", "record", "system", "records", "systems")
 
@@ -157,27 +159,175 @@ def golden_profiles(tables: Tables, level: object, *, as_of: AsOf) -> GoldenProf
         table = tables.accounts if account else tables.contacts
         winners = dict(tables.account_winners if account else tables.contact_winners)
     else:
-        created = records.column("created_at")
-        taken = np.flatnonzero(known_by(created, moment) | (created == NAT))
+        taken = np.flatnonzero(_known(records, moment))
         records, entity = records.take(taken), entity[taken]
         ids = resolution.account_ids if account else resolution.contact_ids
-        kind: type[AccountTable] | type[ContactTable] = AccountTable if account else ContactTable
-        n = len(ids)
-        values, winners, categories = golden_values(records, entity, n, fields,
+        values, winners, categories = golden_values(records, entity, len(ids), fields,
                                                     tables.survivorship)  # fmt: skip
-        if not account:
-            values, categories = contact_facts(
-                values, categories, title_rules=tables.title_rules, consents=tables.consents,
-                moment=moment,
-            )  # fmt: skip
-        table = kind.from_columns(
-            {**values, "id": np.asarray(ids, dtype=object)}, length=n, categories=categories
-        )
+        table = _completed(tables, level, values, categories, ids=ids,
+                           consents=tables.consents, moment=moment)  # fmt: skip
     id_column = "account_id" if account else "contact_id"
     golden = _frame(table, fields, id_column).iloc[np.unique(entity)].reset_index(drop=True)
     evidence = _evidence(records, entity, winners, tables.survivorship, fields)
     evidence.insert(0, id_column, table.column("id")[evidence.pop("entity").to_numpy()])
     return GoldenProfiles(level=level, as_of=moment, golden=golden, evidence=evidence)
+
+
+def golden_as_of(tables: Tables, level: Level, *, moment: int) -> AccountTable | ContactTable:
+    """The base's golden accounts or contacts as they read at ``moment``.
+
+    The same rows in the same order as ``tables.accounts`` / ``tables.contacts``, with
+    their ids and links (account parents, contacts' accounts); the golden fields are
+    those :func:`golden_profiles` gives as of the moment, chosen the same way. When no
+    record was created after ``moment`` (and, for contacts, no consent statement made
+    after it), that is the base's own table, returned as it is at no cost. Otherwise the
+    survivorship rules vote again over the records known then, and only the entities
+    whose winning record changed in some field (or whose consent did) get new rows:
+    contacts are completed (titles read, consent in force) for those alone. An entity
+    none of whose records existed yet has no golden values. The last few tables of a
+    past moment are kept, so the record-field traits of one evaluation share one.
+
+    Raises
+    ------
+    InvalidValueError
+        If ``level`` is not ``"account"`` or ``"contact"``.
+
+    Examples
+    --------
+    >>> import customer_understanding as cu
+    >>> crm = cu.Source(name="crm", mapping="salesforce.Account", data=[
+    ...     {"Id": "1", "Name": "Acme", "Website": "acme.com", "Industry": "Banking",
+    ...      "CreatedDate": "2026-01-01"},
+    ...     {"Id": "2", "Name": "Acme", "Website": "acme.com", "Industry": "Software",
+    ...      "CreatedDate": "2026-06-01"},
+    ...     {"Id": "3", "Name": "Acme", "Website": "acme.com", "Industry": "Software",
+    ...      "CreatedDate": "2026-06-02"}])
+    >>> tables = cu.CustomerBase.build([crm]).tables
+    >>> tables.accounts.labels("industry").tolist()
+    ['Technology']
+    >>> golden_as_of(tables, "account", moment=tables.moment("2026-03-01")).labels(
+    ...     "industry").tolist()
+    ['Financial Services']
+    """
+    if level not in ("account", "contact"):
+        msg = f"level={level!r} is not one of: 'account', 'contact'"
+        raise InvalidValueError(msg)
+    key = (id(tables), level, int(moment))
+    with _RECENT_LOCK:
+        found = _RECENT.get(key)
+    if found is not None and found[0]() is tables:
+        return found[1]
+    table = _as_of(tables, level, moment)
+    if table is not tables.accounts and table is not tables.contacts:
+        with _RECENT_LOCK:
+            if len(_RECENT) >= _RECENT_SIZE:
+                del _RECENT[next(iter(_RECENT))]
+            _RECENT[key] = (weakref.ref(tables), table)
+    return table
+
+
+# The last few golden tables of a past moment: the record-field traits of one evaluation
+# (name, industry, employees …) all read the same one. Keyed by the tables' identity,
+# checked through a weak reference, so a cached table never outlives a doubt.
+_RECENT: dict[tuple[int, str, int], tuple[weakref.ref[Tables], AccountTable | ContactTable]] = {}
+_RECENT_SIZE = 8
+_RECENT_LOCK = threading.Lock()
+
+
+def _as_of(tables: Tables, level: Level, moment: int) -> AccountTable | ContactTable:
+    account = level == "account"
+    table: AccountTable | ContactTable = tables.accounts if account else tables.contacts
+    records: Table = tables.account_records if account else tables.contact_records
+    known = _known(records, moment)
+    restated = np.empty(0, dtype=np.int64)
+    if not account:  # the marketing consent in force is part of a golden contact
+        statements = tables.consents
+        restated = statements.column("contact")[statements.column("at") > moment]
+    if known.all() and not len(restated):
+        return table
+    changed = _changed(tables, level, known, restated)
+    if not len(changed[0]):
+        return table
+    rows, values, categories = changed
+    local = np.full(len(table) + 1, -1, dtype=np.int64)  # entity row -> place in ``rows``
+    local[rows] = np.arange(len(rows))
+    consents = tables.consents if account else _consents_of(tables.consents, local)
+    fresh = _completed(tables, level, values, categories, ids=table.column("id")[rows],
+                       consents=consents, moment=moment)  # fmt: skip
+    links = {name: table.column(name)[rows] for name in _LINKS if name in table.arrays}
+    order = np.arange(len(table))
+    order[rows] = len(table) + np.arange(len(rows))
+    return type(table).concat([table, fresh.with_columns(**links)]).take(order)  # type: ignore[list-item]
+
+
+#: Columns of a golden entity that are not golden fields: they are kept as built.
+_LINKS = ("parent", "account", "account_confidence", "account_method")
+
+
+def _changed(
+    tables: Tables, level: Level, known: npt.NDArray[np.bool_], restated: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], dict[str, Any], dict[str, tuple[str, ...]]]:
+    """The entities whose golden row differs at the moment, and their golden values then.
+
+    The vote runs over every record known then, not only the changed entities' ones:
+    a spelling's support in other clusters breaks ties, so a later record elsewhere
+    can tip an even vote. An entity differs when some field's winning record does.
+    """
+    account = level == "account"
+    records: Table = tables.account_records if account else tables.contact_records
+    resolution = tables.resolution
+    entity = resolution.account_of_record if account else resolution.contact_of_record
+    built = tables.account_winners if account else tables.contact_winners
+    taken = np.flatnonzero(known)
+    n = len(tables.accounts) if account else len(tables.contacts)
+    values, winners, categories = golden_values(records.take(taken), entity[taken], n,
+                                                ACCOUNT_FIELDS if account else CONTACT_FIELDS,
+                                                tables.survivorship)  # fmt: skip
+    differs = np.zeros(n, dtype=bool)
+    differs[restated[restated >= 0]] = True
+    record = np.append(taken, -1)  # a winner's row among all records; -1 (none) stays -1
+    for field, won in winners.items():
+        differs |= record[won] != built[field]
+    rows = np.flatnonzero(differs)
+    return rows, {field: column[rows] for field, column in values.items()}, categories
+
+
+def _consents_of(statements: ConsentTable, local: npt.NDArray[np.int64]) -> ConsentTable:
+    """The statements on the contacts ``local`` places, their contact re-based to it."""
+    contact = local[statements.column("contact")]  # -1 reads the last (-1) place
+    keep = contact >= 0
+    return statements.take(keep).with_columns(contact=contact[keep])
+
+
+def _known(records: Table, moment: int) -> npt.NDArray[np.bool_]:
+    """Records created by ``moment``, and those that do not say when (they always count)."""
+    created = records.column("created_at")
+    return np.asarray(known_by(created, moment) | (created == NAT))
+
+
+def _completed(
+    tables: Tables,
+    level: Level,
+    values: dict[str, Any],
+    categories: dict[str, tuple[str, ...]],
+    *,
+    ids: Any,
+    consents: ConsentTable,
+    moment: int,
+) -> Table:
+    """Golden rows of the entities ``ids`` from their golden ``values``, as at ``moment``.
+
+    Contacts are completed the one way (:func:`contact_facts`: titles read, the consent
+    in force then), with ``consents`` naming contacts by their place in ``ids``.
+    """
+    if level == "contact":
+        values, categories = contact_facts(values, categories, title_rules=tables.title_rules,
+                                           consents=consents, moment=moment)  # fmt: skip
+    kind: type[AccountTable] | type[ContactTable] = (
+        AccountTable if level == "account" else ContactTable
+    )
+    columns = {**values, "id": np.asarray(ids, dtype=object)}
+    return kind.from_columns(columns, length=len(ids), categories=categories)
 
 
 def _evidence(

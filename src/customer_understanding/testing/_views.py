@@ -123,8 +123,8 @@ def past_view(base: BaseLike, /, *, as_of: AsOf) -> BaseView:
     (no close time, outcome ``open``, no sales stage); contacts and accounts created later
     that have no earlier event are dropped, and every row index is renumbered to match.
     Entity attributes without a time (firmographics, titles, the ticket status a source
-    exports) are taken as known; the source records, resolution and golden winners follow
-    the entities kept.
+    exports) are taken as known; the source records, consent statements, resolution and
+    golden winners follow the entities kept.
 
     Examples
     --------
@@ -193,7 +193,7 @@ def _renumber(
 
 
 def _records(tables: Tables, *, contact: Mask, account: Mask) -> dict[str, Any]:
-    """Source records of the entities kept, their resolution and golden winners renumbered."""
+    """The kept entities' source records, consent statements, resolution and golden winners."""
     found = getattr(tables, "resolution", None)
     if found is None:
         return {}
@@ -201,7 +201,12 @@ def _records(tables: Tables, *, contact: Mask, account: Mask) -> dict[str, Any]:
     of_firm = _moved(found.account_of_record, firms)
     of_person = _moved(found.contact_of_record, people)
     firm_records, person_records = of_firm >= 0, of_person >= 0
+    consents = tables.consents
+    of_statement = _moved(consents.column("contact"), people)
     return {
+        "consents": consents.take(of_statement >= 0).with_columns(
+            contact=of_statement[of_statement >= 0]
+        ),
         "account_records": tables.account_records.take(firm_records),
         "contact_records": tables.contact_records.take(person_records),
         "resolution": attrs.evolve(

@@ -16,7 +16,7 @@ import pandas as pd
 
 from customer_understanding._core import Moment, moment_checked, one_of, positive, typed_fields
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base import Tables
+from customer_understanding.base import Tables, golden_as_of
 from customer_understanding.traits._scope import (
     Floats,
     check_level,
@@ -34,8 +34,9 @@ class RecordField:
 
     Numeric fields (``employees``, ``annual_revenue`` …) give floats (``nan`` when
     unknown); category and text fields (``industry``, ``country``, ``title`` …) give
-    strings (``None`` when unknown). Fields are as currently known: sources do not
-    date them.
+    strings (``None`` when unknown). A field reads as the golden record stood at the
+    moment (:func:`~customer_understanding.base.golden_as_of`): records created after
+    it take no part, so a later record cannot win a field in the past.
 
     Examples
     --------
@@ -59,9 +60,10 @@ class RecordField:
         """The field per entity row."""
         own = tables.contacts if check_level(level) == "contact" else tables.accounts
         if self.name in own.SCHEMA.names:
-            return _field(own, self.name, level)
+            return _field(golden_as_of(tables, level, moment=as_of), self.name, level)
         if level == "contact" and self.name in tables.accounts.SCHEMA.names:
-            return on_level(_field(tables.accounts, self.name, level), tables, level, as_of=as_of)
+            accounts = golden_as_of(tables, "account", moment=as_of)
+            return on_level(_field(accounts, self.name, level), tables, level, as_of=as_of)
         other = "account" if level == "contact" else "contact"
         known = tables.contacts.SCHEMA.names if other == "contact" else ()
         where = f"; it is a {other} field" if self.name in known else ""

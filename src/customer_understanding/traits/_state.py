@@ -17,7 +17,7 @@ from customer_understanding._core import (
     typed_fields,
     within,
 )
-from customer_understanding.base import Tables
+from customer_understanding.base import Tables, golden_as_of
 from customer_understanding.traits._scope import (
     Floats,
     Objects,
@@ -209,8 +209,9 @@ class NewContacts:
         """New contacts per entity row."""
         contacts = tables.contacts
         mask = within(contacts.column("created_at"), as_of, self.window_days)
-        if self.seniorities:
-            mask &= labels_of(contacts, "seniority", self.seniorities)
+        if self.seniorities:  # the seniority read from the title known at the moment
+            then = golden_as_of(tables, "contact", moment=as_of)
+            mask &= labels_of(then, "seniority", self.seniorities)
         counts = count_by(contacts.column("account"), mask, len(tables.accounts))
         return on_level(counts, tables, check_level(level), as_of=as_of)
 
