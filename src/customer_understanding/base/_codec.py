@@ -1,0 +1,136 @@
+"""Turning the base's tables into a JSON manifest plus typed arrays, and back.
+
+The codec is generic on purpose: it walks attrs instances field by field, so a field
+added to :class:`~customer_understanding.base.Tables` (or to a table schema, a
+resolution, a rule) later is stored without new code. What it knows:
+
+- numpy arrays become entries of their own (stored as typed blobs by the store):
+  numbers as their raw bytes with the dtype's name, text columns as UTF-8 joined by a
+  unit separator plus a missing-value mask (splitting is one C call on reopening);
+- attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
+  only classes inside this library are imported, so opening a file never runs code
+  the file names from elsewhere (unlike pickle);
+- mappings, tuples and lists, enums, and plain JSON scalars.
+
+Anything else (a :class:`~customer_understanding.identity.Custom` rule's function, say)
+cannot be stored, and encoding says which field holds it.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._errors import InvalidValueError
+
+__all__ = ["Encoded", "decode", "decode_array", "encode", "encode_array"]
+
+_PACKAGE = "customer_understanding"
+_SEPARATOR = "\x1f"
+
+#: A stored array: (dtype or "text"/"json", length, bytes, missing mask bytes or None).
+Encoded = tuple[str, int, bytes, bytes | None]
+
+
+def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
+    """One array as bytes: numbers raw, text joined, other objects as JSON."""
+    if array.dtype != object:
+        return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
+    missing = np.fromiter((item is None for item in array), dtype=bool, count=len(array))
+    present = array[~missing]
+    if all(isinstance(item, str) for item in present):
+        joined = _SEPARATOR.join(present)
+        if joined.count(_SEPARATOR) == max(len(present) - 1, 0):
+            return "text", len(array), joined.encode("utf-8"), np.packbits(missing).tobytes()
+    try:
+        text = json.dumps(array.tolist(), allow_nan=True)
+    except TypeError:
+        msg = f"{where} holds values that cannot be stored: {array[:3]!r}"
+        raise InvalidValueError(msg) from None
+    return "json", len(array), text.encode("utf-8"), None
+
+
+def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
+    """The array :func:`encode_array` stored."""
+    kind, length, data, mask = encoded
+    if kind == "json":
+        return np.asarray(json.loads(data.decode("utf-8")) or [], dtype=object)
+    if kind != "text":
+        return np.frombuffer(data, dtype=np.dtype(kind), count=length)
+    result = np.empty(length, dtype=object)
+    missing = np.unpackbits(np.frombuffer(mask or b"", dtype=np.uint8), count=length)
+    present = missing == 0
+    if present.any():
+        result[present] = data.decode("utf-8").split(_SEPARATOR)
+    return result
+
+
+def encode(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> Any:
+    """A JSON-ready description of ``value``; its arrays are put in ``arrays`` by path."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.ndarray):
+        arrays[where] = value
+        return {"array": where}
+    if isinstance(value, enum.Enum):
+        return {"enum": _path(type(value), where), "value": value.value}
+    if attrs.has(type(value)):
+        fields = {
+            field.alias: encode(getattr(value, field.name), arrays, where=f"{where}.{field.alias}")
+            for field in attrs.fields(type(value))
+            if field.init
+        }
+        return {"attrs": _path(type(value), where), "fields": fields}
+    if isinstance(value, Mapping):
+        items = [
+            [encode(k, arrays, where=where), encode(v, arrays, where=f"{where}[{k}]")]
+            for k, v in value.items()
+        ]
+        return {"mapping": items}
+    if isinstance(value, tuple | list):
+        return {"tuple": [encode(v, arrays, where=f"{where}[{i}]") for i, v in enumerate(value)]}
+    if isinstance(value, np.generic):
+        return value.item()
+    msg = f"{where} holds {type(value).__name__} {value!r:.60}, which a store cannot keep"
+    raise InvalidValueError(msg)
+
+
+def decode(value: Any, arrays: Mapping[str, npt.NDArray[Any]]) -> Any:
+    """The value :func:`encode` described, its arrays taken from ``arrays``."""
+    if not isinstance(value, dict):
+        return value
+    if "array" in value:
+        return arrays[value["array"]]
+    if "enum" in value:
+        return _class(value["enum"])(value["value"])
+    if "attrs" in value:
+        fields = {name: decode(item, arrays) for name, item in value["fields"].items()}
+        return _class(value["attrs"])(**fields)
+    if "mapping" in value:
+        return {decode(k, arrays): decode(v, arrays) for k, v in value["mapping"]}
+    return tuple(decode(item, arrays) for item in value["tuple"])
+
+
+def _path(cls: type, where: str) -> str:
+    if not cls.__module__.startswith(_PACKAGE) or "<locals>" in cls.__qualname__:
+        msg = f"{where} holds a {cls.__qualname__} from {cls.__module__}, which a store cannot keep"
+        raise InvalidValueError(msg)
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _class(path: str) -> Any:
+    module, _, name = path.partition(":")
+    if module != _PACKAGE and not module.startswith(_PACKAGE + "."):
+        msg = f"a stored value names {path!r}, which is not part of {_PACKAGE}"
+        raise InvalidValueError(msg)
+    found: Any = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found
