@@ -5,8 +5,10 @@ added to :class:`~customer_understanding.base.Tables` (or to a table schema, a
 resolution, a rule) later is stored without new code. What it knows:
 
 - numpy arrays become entries of their own (stored as typed blobs by the store):
-  numbers as their raw bytes with the dtype's name, text columns as UTF-8 joined by a
-  unit separator plus a missing-value mask (splitting is one C call on reopening);
+  numbers as their raw bytes with the dtype's name, text columns as their distinct
+  values (UTF-8 joined by a unit separator: one C call splits them on reopening) and
+  int32 codes into them (-1 missing), so repeated values cost four bytes each and
+  reopening makes no string per row;
 - attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
   only classes inside this library are imported, so opening a file never runs code
   the file names from elsewhere (unlike pickle);
@@ -35,20 +37,25 @@ __all__ = ["Encoded", "decode", "decode_array", "encode", "encode_array"]
 _PACKAGE = "customer_understanding"
 _SEPARATOR = "\x1f"
 
-#: A stored array: (dtype or "text"/"json", length, bytes, missing mask bytes or None).
+#: A stored array: (dtype, "text" or "json"; length or distinct count; bytes; text codes).
 Encoded = tuple[str, int, bytes, bytes | None]
 
 
 def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
-    """One array as bytes: numbers raw, text joined, other objects as JSON."""
+    """One array as bytes: numbers raw, text as its distinct values and codes, else JSON."""
     if array.dtype != object:
         return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
-    missing = np.fromiter((item is None for item in array), dtype=bool, count=len(array))
-    present = array[~missing]
-    if all(isinstance(item, str) for item in present):
-        joined = _SEPARATOR.join(present)
-        if joined.count(_SEPARATOR) == max(len(present) - 1, 0):
-            return "text", len(array), joined.encode("utf-8"), np.packbits(missing).tobytes()
+    import pandas as pd
+
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    if all(isinstance(item, str) for item in distinct) and not any(
+        item is not None and not isinstance(item, str) for item in array[codes < 0]
+    ):
+        joined = _SEPARATOR.join(distinct)
+        if joined.count(_SEPARATOR) == max(len(distinct) - 1, 0):
+            packed = codes.astype(np.int32).tobytes()
+            return "text", len(distinct), joined.encode("utf-8"), packed
     try:
         text = json.dumps(array.tolist(), allow_nan=True)
     except TypeError:
@@ -59,16 +66,15 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
 
 def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
     """The array :func:`encode_array` stored."""
-    kind, length, data, mask = encoded
+    kind, length, data, codes = encoded
     if kind == "json":
         return np.asarray(json.loads(data.decode("utf-8")) or [], dtype=object)
     if kind != "text":
         return np.frombuffer(data, dtype=np.dtype(kind), count=length)
-    result = np.empty(length, dtype=object)
-    missing = np.unpackbits(np.frombuffer(mask or b"", dtype=np.uint8), count=length)
-    present = missing == 0
-    if present.any():
-        result[present] = data.decode("utf-8").split(_SEPARATOR)
+    distinct = np.empty(length + 1, dtype=object)  # the last one stands for missing
+    if length:
+        distinct[:length] = data.decode("utf-8").split(_SEPARATOR)
+    result: npt.NDArray[Any] = distinct[np.frombuffer(codes or b"", dtype=np.int32)]
     return result
 
 

@@ -6,7 +6,7 @@ Layout (schema version :data:`SCHEMA_VERSION`):
   build count and the manifest — the JSON description of the base's tables made by
   :mod:`customer_understanding.base._codec`;
 - ``arrays``: every column and array the manifest points to, as a typed blob (raw
-  numbers with their dtype, text joined with a missing-value mask); reopening reads
+  numbers with their dtype, text as distinct values and codes); reopening reads
   them in one query without recomputing anything;
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
@@ -62,7 +62,7 @@ _READ_WAIT_SECONDS = 10.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)",
     "CREATE TABLE IF NOT EXISTS arrays (path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
-    " length INTEGER NOT NULL, data BLOB NOT NULL, mask BLOB)",
+    " length INTEGER NOT NULL, data BLOB NOT NULL, codes BLOB)",
     "CREATE TABLE IF NOT EXISTS entities (level TEXT NOT NULL, id TEXT NOT NULL,"
     " born INTEGER NOT NULL, PRIMARY KEY (level, id))",
     "CREATE TABLE IF NOT EXISTS members (level TEXT NOT NULL, record TEXT NOT NULL,"
@@ -249,16 +249,17 @@ def read_store(path: str | Path) -> Stored:
         connection.execute("BEGIN")
         if _version(connection, where) is None or _get(connection, "manifest") is None:
             raise _fail(where, "holds no customer base yet")
-        manifest = json.loads(_get(connection, "manifest"))
-        arrays = {
-            name: decode_array((kind, length, data, mask))
-            for name, kind, length, data, mask in connection.execute("SELECT * FROM arrays")
-        }
+        manifest = _get(connection, "manifest")
+        rows = connection.execute("SELECT * FROM arrays").fetchall()
         aliases = read_aliases(connection)
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as error:
         raise _fail(where, f"is damaged or not a store: {error}") from error
     finally:
         connection.close()
-    roots = {name: decode(value, arrays) for name, value in manifest.items()}
+    try:
+        arrays = {name: decode_array((kind, n, data, codes)) for name, kind, n, data, codes in rows}
+        roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
+    except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
+        raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error
     return Stored(roots=roots, aliases=aliases)
