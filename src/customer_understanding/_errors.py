@@ -9,7 +9,7 @@ from the builtin a caller would naturally catch::
     ├── NotFoundError (LookupError)           an id names nothing in the customer base
     ├── IngestError (ValueError)              a source table has problems (lists every one)
     ├── MissingDependencyError (ImportError)  an optional package is not installed (names its extra)
-    └── StoreError (OSError)                  a store file cannot be read or written (names the file)
+    └── StoreError (OSError)                  a store file is damaged, not a store, newer or busy
 
 Messages name the argument, source, row or column, and show the offending value; a
 personal value (an e-mail address, a person's name, a phone number) is masked

@@ -54,8 +54,10 @@ def test_golden_as_of_works_after_reopening(path: Path) -> None:
     built = CustomerBase.build(_sources(), store=path)
     opened = CustomerBase.open(path)
     moment = "2025-06-30"
-    assert opened.golden("contact", as_of=moment).to_pandas().equals(
-        built.golden("contact", as_of=moment).to_pandas()
+    assert (
+        opened.golden("contact", as_of=moment)
+        .to_pandas()
+        .equals(built.golden("contact", as_of=moment).to_pandas())
     )
 
 
@@ -130,15 +132,17 @@ def test_an_older_schema_is_migrated(path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(_store.MIGRATIONS, 1, lambda connection: ran.append(1))
     CustomerBase.build(_sources(), store=path)
     assert ran == [1]
-    version = sqlite3.connect(path).execute(
-        "SELECT value FROM meta WHERE key = 'schema_version'"
-    ).fetchone()[0]
+    version = (
+        sqlite3.connect(path)
+        .execute("SELECT value FROM meta WHERE key = 'schema_version'")
+        .fetchone()[0]
+    )
     assert int(version) == 2
 
 
 def test_a_new_store_holds_no_base_until_built(path: Path) -> None:
     sqlite3.connect(path).close()
-    with pytest.raises(StoreError, match="does not exist|holds no customer base"):
+    with pytest.raises(StoreError, match=r"does not exist|holds no customer base"):
         CustomerBase.open(path)
 
 
@@ -178,3 +182,11 @@ def test_damaged_contents_name_the_file(path: Path) -> None:
     connection.close()
     with pytest.raises(StoreError, match=r"customers\.db' is damaged"):
         CustomerBase.open(path)
+
+
+def test_a_rule_holding_a_function_cannot_be_stored(path: Path) -> None:
+    from customer_understanding.identity import Custom
+
+    rule = Custom(function=lambda records: records.iloc[0], name="first")
+    with pytest.raises(InvalidValueError, match=r"rules\[title\]\.function holds function"):
+        CustomerBase.build(_sources(), store=path, survivorship={"title": rule})

@@ -26,8 +26,10 @@ def _members(base: CustomerBase, level: str) -> pd.Series:
     resolution = tables.resolution
     ids = resolution.account_ids if level == "account" else resolution.contact_ids
     of_record = resolution.account_of_record if level == "account" else resolution.contact_of_record
-    keys = pd.Series(records.labels("system"), dtype=object) + ":" + pd.Series(
-        records.column("source_id"), dtype=object
+    keys = (
+        pd.Series(records.labels("system"), dtype=object)
+        + ":"
+        + pd.Series(records.column("source_id"), dtype=object)
     )
     return pd.Series(np.asarray(ids, dtype=object)[of_record], index=keys.to_numpy())
 
@@ -39,8 +41,9 @@ def _untouched_changed(before: pd.Series, after: pd.Series) -> tuple[int, int]:
     of another stored entity joined them (new records may have).
     """
     joined = pd.DataFrame({"old": before, "new": after.reindex(before.index)}).dropna()
-    together = joined.groupby("old")["new"].nunique() == 1
-    alone = joined.groupby("new")["old"].nunique() == 1
+    distinct = joined.drop_duplicates()
+    together = distinct.groupby("old").size() == 1
+    alone = distinct.groupby("new").size() == 1
     whole = joined[joined["old"].map(together) & joined["new"].map(alone)]
     pairs = whole.drop_duplicates("old")
     return len(pairs), int((pairs["old"] != pairs["new"]).sum())

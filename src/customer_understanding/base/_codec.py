@@ -85,6 +85,12 @@ def encode(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> An
     if isinstance(value, np.ndarray):
         arrays[where] = value
         return {"array": where}
+    if isinstance(value, np.generic):
+        return value.item()
+    return _encode_structure(value, arrays, where=where)
+
+
+def _encode_structure(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> Any:
     if isinstance(value, enum.Enum):
         return {"enum": _path(type(value), where), "value": value.value}
     if attrs.has(type(value)):
@@ -102,8 +108,6 @@ def encode(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> An
         return {"mapping": items}
     if isinstance(value, tuple | list):
         return {"tuple": [encode(v, arrays, where=f"{where}[{i}]") for i, v in enumerate(value)]}
-    if isinstance(value, np.generic):
-        return value.item()
     msg = f"{where} holds {type(value).__name__} {value!r:.60}, which a store cannot keep"
     raise InvalidValueError(msg)
 

@@ -104,7 +104,7 @@ class CustomerBase:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def build(
+    def build(  # noqa: PLR0913 - every option is keyword-only and documented
         cls,
         sources: Loaded | Iterable[Source],
         *,

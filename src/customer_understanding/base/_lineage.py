@@ -53,7 +53,9 @@ def _previous(connection: sqlite3.Connection, level: str) -> pd.DataFrame:
 
 
 def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
-    query = "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases WHERE level = ?"
+    query = (
+        "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases WHERE level = ?"
+    )
     return {row[0] for row in connection.execute(query, (level, level))}
 
 
@@ -131,7 +133,9 @@ def _record(connection: sqlite3.Connection, level: str, outcome: _Outcome, *,
             "UPDATE aliases SET survivor = ? WHERE level = ? AND survivor = ?",
             (survivor, level, alias),
         )
-        connection.execute("INSERT INTO aliases VALUES (?, ?, ?, ?)", (level, alias, survivor, build))
+        connection.execute(
+            "INSERT INTO aliases VALUES (?, ?, ?, ?)", (level, alias, survivor, build)
+        )
 
 
 def keep_ids(

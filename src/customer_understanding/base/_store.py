@@ -224,9 +224,7 @@ def writing(path: str | Path) -> Iterator[Writer]:
 
 def read_aliases(connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
     found: dict[str, dict[str, str]] = {"account": {}, "contact": {}}
-    for level, alias, survivor in connection.execute(
-        "SELECT level, alias, survivor FROM aliases"
-    ):
+    for level, alias, survivor in connection.execute("SELECT level, alias, survivor FROM aliases"):
         found.setdefault(level, {})[alias] = survivor
     return found
 

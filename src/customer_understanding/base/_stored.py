@@ -15,8 +15,8 @@ from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables
 from customer_understanding.base._lineage import keep_ids
 from customer_understanding.base._store import (
-    StorePath,
     Stored,
+    StorePath,
     Writer,
     read_aliases,
     read_store,
@@ -34,6 +34,7 @@ __all__ = [
     "open_stored",
     "survivor_of",
 ]
+
 
 class MergedIdWarning(UserWarning):
     """An id that was merged into another entity was looked up; its survivor is returned.
