@@ -23,20 +23,24 @@ from __future__ import annotations
 import enum
 import importlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import LazyArrays
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["Encoded", "decode", "decode_array", "encode", "encode_array"]
+__all__ = ["Encoded", "decode", "decode_array", "deferred", "encode", "encode_array"]
 
 _PACKAGE = "customer_understanding"
 _SEPARATOR = "\x1f"
 
+#: A stored array not decoded yet: its length, and how to decode it.
+Deferred = tuple[int, Callable[[], npt.NDArray[Any]]]
 #: A stored array: (dtype, "text" or "json"; length or distinct count; bytes; text codes).
 Encoded = tuple[str, int, bytes, bytes | None]
 
@@ -62,6 +66,14 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
         msg = f"{where} holds values that cannot be stored: {array[:3]!r}"
         raise InvalidValueError(msg) from None
     return "json", len(array), text.encode("utf-8"), None
+
+
+def deferred(encoded: Encoded) -> Deferred:
+    """The length of a stored array, and how to decode it when it is first needed."""
+    kind, length, _, codes = encoded
+    if kind == "text":
+        length = len(codes or b"") // 4
+    return length, partial(decode_array, encoded)
 
 
 def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
@@ -112,20 +124,30 @@ def _encode_structure(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where:
     raise InvalidValueError(msg)
 
 
-def decode(value: Any, arrays: Mapping[str, npt.NDArray[Any]]) -> Any:
-    """The value :func:`encode` described, its arrays taken from ``arrays``."""
+def decode(value: Any, arrays: Mapping[str, Deferred]) -> Any:
+    """The value :func:`encode` described, its arrays taken from ``arrays`` (see :func:`deferred`).
+
+    A mapping of arrays (a table's columns) comes back as :class:`LazyArrays`: each
+    column is decoded when first read, so a base opens without decoding every column.
+    """
     if not isinstance(value, dict):
         return value
     if "array" in value:
-        return arrays[value["array"]]
+        return arrays[value["array"]][1]()
     if "enum" in value:
         return _class(value["enum"])(value["value"])
     if "attrs" in value:
         fields = {name: decode(item, arrays) for name, item in value["fields"].items()}
         return _class(value["attrs"])(**fields)
     if "mapping" in value:
-        return {decode(k, arrays): decode(v, arrays) for k, v in value["mapping"]}
+        return _decode_mapping(value["mapping"], arrays)
     return tuple(decode(item, arrays) for item in value["tuple"])
+
+
+def _decode_mapping(items: list[list[Any]], arrays: Mapping[str, Deferred]) -> Mapping[Any, Any]:
+    if items and all(isinstance(v, dict) and "array" in v for _, v in items):
+        return LazyArrays({decode(k, arrays): arrays[v["array"]] for k, v in items})
+    return {decode(k, arrays): decode(v, arrays) for k, v in items}
 
 
 def _path(cls: type, where: str) -> str:

@@ -33,7 +33,7 @@ import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding._version import __version__
-from customer_understanding.base._codec import decode, decode_array, encode, encode_array
+from customer_understanding.base._codec import decode, deferred, encode, encode_array
 
 if TYPE_CHECKING:
     import sqlite3
@@ -256,7 +256,7 @@ def read_store(path: str | Path) -> Stored:
     finally:
         connection.close()
     try:
-        arrays = {name: decode_array((kind, n, data, codes)) for name, kind, n, data, codes in rows}
+        arrays = {name: deferred((kind, n, data, codes)) for name, kind, n, data, codes in rows}
         roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
     except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
         raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error
