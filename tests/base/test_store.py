@@ -190,3 +190,19 @@ def test_a_rule_holding_a_function_cannot_be_stored(path: Path) -> None:
     rule = Custom(function=lambda records: records.iloc[0], name="first")
     with pytest.raises(InvalidValueError, match=r"rules\[title\]\.function holds function"):
         CustomerBase.build(_sources(), store=path, survivorship={"title": rule})
+
+
+def test_an_opened_base_pickles_and_reads_columns_once(path: Path) -> None:
+    import pickle
+
+    CustomerBase.build(_sources(), store=path)
+    opened = CustomerBase.open(path)
+    first = opened.interactions.column("subject")
+    assert opened.interactions.column("subject") is first
+    copy = pickle.loads(pickle.dumps(opened.tables))
+    assert copy.interactions.column("subject").tolist() == first.tolist()
+
+
+def test_an_actor_must_be_text(path: Path) -> None:
+    with pytest.raises(InvalidValueError, match="actor=5 must be text"):
+        CustomerBase.build([], store=path, actor=5)  # type: ignore[arg-type]

@@ -151,3 +151,35 @@ def test_a_reused_key_gets_a_fresh_id(tmp_path: Path) -> None:
     _build(path, ("2", "bo@acme.com"))  # record 1 left: its id retires
     back = _build(path, ("3", "ann@acme.com")).contacts.column("id")[0]
     assert back != gone  # a retired id is never handed to another entity
+
+
+def test_the_event_log_says_who_merged_and_split_what(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    older = _build(path, ("1", "a@acme.com")).contacts.column("id")[0]
+    newer = next(
+        i
+        for i in _build(path, ("1", "a@acme.com"), ("2", "b@acme.com")).contacts.column("id")
+        if i != older
+    )
+    merged = CustomerBase.build(_crm(("1", "a@acme.com"), ("2", "a@acme.com")), store=path,
+                                resolver=resolve_exact, actor="steward", reason="same person")  # fmt: skip
+    events = merged.events()
+    assert events["build"].tolist() == [1, 1, 2, 2, 3, 3, 3]
+    merge = events[events["action"] == "merge"].iloc[0]
+    assert (merge["entity_id"], merge["other_id"]) == (older, newer)
+    assert (merge["actor"], merge["reason"], merge["level"]) == (
+        "steward",
+        "same person",
+        "contact",
+    )
+    split = _build(path, ("1", "a@acme.com"), ("2", "b@acme.com")).events()
+    row = split[split["action"] == "split"].iloc[0]
+    assert row["entity_id"] == older
+    assert row["other_id"] != newer  # an alias is never handed out again
+    assert CustomerBase.open(path).events().equals(split)
+
+
+def test_a_base_without_a_store_has_no_events() -> None:
+    events = CustomerBase.build(_crm(("1", "a@acme.com"))).events()
+    assert events.empty
+    assert "entity_id" in events.columns

@@ -89,8 +89,10 @@ class CustomerBase:
         *,
         report: LoadReport | None = None,
         aliases: Mapping[str, Mapping[str, str]] | None = None,
+        store: StorePath | None = None,
     ) -> None:
         self._tables = tables
+        self._store = store
         self.report = report
         # Ids merged away in a store, each with the id that survived, by level.
         self._aliases = {level: dict(found) for level, found in (aliases or {}).items()}
@@ -116,6 +118,8 @@ class CustomerBase:
         overrides: Overrides | pd.DataFrame | None = None,
         stage_rules: CustomerStageRules | None = None,
         store: StorePath | None = None,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -176,6 +180,9 @@ class CustomerBase:
             that holds a base keeps every entity's stored id for as long as the entity
             exists: merged ids stay as aliases of the older id, a split keeps the id
             on the larger part.
+        actor, reason
+            Who builds and why, written with this build's rows of the store's event
+            log (see :meth:`events`); ignored without ``store``.
 
         Raises
         ------
@@ -224,9 +231,10 @@ class CustomerBase:
 
             key = id_key if id_key is not None else os.environ.get(ID_KEY_VARIABLE) or None
             tables, stored = build_stored(
-                store, id_key=key, resolver=chosen, run=run, report=loaded.report
-            )
-            return cls(tables, report=loaded.report, aliases=stored.aliases)
+                store, id_key=key, resolver=chosen, run=run, report=loaded.report,
+                actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
+            )  # fmt: skip
+            return cls(tables, report=loaded.report, aliases=stored.aliases, store=store)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
             tables = run(chosen)
         return cls(tables, report=loaded.report)
@@ -266,7 +274,42 @@ class CustomerBase:
             stored.roots["tables"],
             report=report if isinstance(report, LoadReport) else None,
             aliases=stored.aliases,
+            store=store,
         )
+
+    def events(self) -> pd.DataFrame:
+        """The store's append-only event log as a new DataFrame, oldest first.
+
+        One row per event: ``seq``, ``at`` (UTC), ``actor``, ``action``, ``reason``,
+        ``build`` (its number), ``level``, ``entity_id``, ``other_id`` and ``detail`` (a
+        dict). Each build writes a ``build`` row per level (``detail``: entities, new
+        ids, merges, splits), a ``merge`` row per id merged away (``entity_id`` the
+        survivor, ``other_id`` the alias) and a ``split`` row per part split off
+        (``entity_id`` the id kept, ``other_id`` the new part's id). Empty for a base
+        that was not built into or opened from a store.
+
+        Raises
+        ------
+        StoreError
+            If the store file can no longer be read.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([source], store=path, actor="etl",
+        ...                              reason="nightly load")
+        >>> base.events()[["action", "actor", "reason", "level"]]
+          action actor        reason    level
+        0  build   etl  nightly load  account
+        1  build   etl  nightly load  contact
+        """
+        from customer_understanding.base._stored import stored_events
+
+        return stored_events(self._store)
 
     def survivor(self, entity_id: str) -> str:
         """The id an entity has now: ``entity_id`` itself, or the id it was merged into.
@@ -718,6 +761,13 @@ def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorsh
         )
         raise UnknownNameError(msg)
     return policy
+
+
+def _text_or_none(value: object, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        msg = f"{name}={value!r} must be text or None"
+        raise InvalidValueError(msg)
+    return value
 
 
 def _full_names(contacts: Table) -> npt.NDArray[np.object_]:

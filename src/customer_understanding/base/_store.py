@@ -45,6 +45,7 @@ __all__ = [
     "Stored",
     "Writer",
     "read_aliases",
+    "read_events",
     "read_store",
     "writing",
 ]
@@ -227,6 +228,29 @@ def read_aliases(connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
     for level, alias, survivor in connection.execute("SELECT level, alias, survivor FROM aliases"):
         found.setdefault(level, {})[alias] = survivor
     return found
+
+
+def read_events(path: Path) -> list[tuple[Any, ...]]:
+    """Every row of a store's event log, oldest first.
+
+    Raises
+    ------
+    StoreError
+        If the file is missing, damaged, not a store, or from a newer schema.
+    """
+    import sqlite3
+
+    if not path.exists():
+        raise _fail(path, "does not exist")
+    connection = _connect(path, wait=_READ_WAIT_SECONDS)
+    try:
+        if _version(connection, path) is None:
+            return []
+        return connection.execute("SELECT * FROM events ORDER BY seq").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise _fail(path, f"is damaged or not a store: {error}") from error
+    finally:
+        connection.close()
 
 
 def read_store(path: str | Path) -> Stored:

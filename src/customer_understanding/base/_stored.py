@@ -8,7 +8,9 @@ import time
 import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from customer_understanding._core import requires
 from customer_understanding._errors import InvalidValueError, StoreError
@@ -19,6 +21,7 @@ from customer_understanding.base._store import (
     StorePath,
     Writer,
     read_aliases,
+    read_events,
     read_store,
     writing,
 )
@@ -27,11 +30,15 @@ from customer_understanding.ingest import LoadReport
 from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Resolver
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
     "MergedIdWarning",
     "build_stored",
     "export_parquet",
     "open_stored",
+    "stored_events",
     "survivor_of",
 ]
 
@@ -64,12 +71,29 @@ def _key(value: IdKey | None) -> bytes | None:
     return value.encode("utf-8") if isinstance(value, str) else value
 
 
-def _log(writer: Writer, action: str, detail: Mapping[str, Any]) -> None:
-    writer.connection.execute(
-        "INSERT INTO events (at, actor, action, reason, detail) VALUES (?, ?, ?, ?, ?)",
-        (time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), None, action, None,
-         json.dumps(detail)),
-    )  # fmt: skip
+@attrs.frozen(kw_only=True)
+class _Log:
+    """Appends to a store's event log, every row stamped with one time, actor and reason."""
+
+    writer: Writer
+    build: int
+    actor: str | None
+    reason: str | None
+    at: str = attrs.field(factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+
+    def __call__(self, action: str, detail: Mapping[str, Any]) -> None:
+        self.writer.connection.execute(
+            "INSERT INTO events (at, actor, action, reason, detail) VALUES (?, ?, ?, ?, ?)",
+            (self.at, self.actor, action, self.reason, json.dumps({"build": self.build, **detail})),
+        )
+
+    def lineage(self, level: str, detail: dict[str, Any]) -> None:
+        merged, split = detail.pop("merged"), detail.pop("split")
+        self("build", {"level": level, **detail, "merged": len(merged), "split": len(split)})
+        for alias, survivor in merged:
+            self("merge", {"level": level, "id": survivor, "other_id": alias})
+        for kept, new in split:
+            self("split", {"level": level, "id": kept, "other_id": new})
 
 
 def build_stored(
@@ -79,27 +103,50 @@ def build_stored(
     resolver: Resolver,
     run: Callable[[Resolver], Tables],
     report: LoadReport | None,
+    actor: str | None = None,
+    reason: str | None = None,
 ) -> tuple[Tables, Stored]:
     """Build into a store in one write: ids carried forward, tables and lineage saved.
 
     ``run`` builds the tables with the resolver it is given; everything it writes and
-    everything saved after it commit together or not at all.
+    everything saved after it commit together or not at all. The event log gets a
+    ``build`` row per level (entities, new ids, merges, splits) and a ``merge`` or
+    ``split`` row per id merged away or part split off, each with ``actor`` and ``reason``.
     """
     where = _store_path(path)
     given = _key(id_key)
     with writing(where) as writer:
         key = writer.id_key(given)
-        build = writer.build_number()
-
-        def log(level: str, detail: dict[str, Any]) -> None:
-            _log(writer, "build", {"build": build, "level": level, **detail})
-
-        stable = keep_ids(_as_callable(resolver), writer.connection, build=build, log=log)
+        log = _Log(writer=writer, build=writer.build_number(), actor=actor, reason=reason)
+        stable = keep_ids(
+            _as_callable(resolver), writer.connection, build=log.build, log=log.lineage
+        )
         with keyed_ids(key):
             tables = run(stable)
         writer.save({"tables": tables, "report": _storable(report)})
         aliases = read_aliases(writer.connection)
     return tables, Stored(roots={"tables": tables, "report": report}, aliases=aliases)
+
+
+def stored_events(path: StorePath | None) -> pd.DataFrame:
+    """A store's event log as a new DataFrame, oldest first (see :meth:`CustomerBase.events`)."""
+    import pandas as pd
+
+    rows = [] if path is None else read_events(_store_path(path))
+    details = [json.loads(detail or "{}") for *_, detail in rows]
+    frame = pd.DataFrame({
+        "seq": [row[0] for row in rows],
+        "at": pd.to_datetime([row[1] for row in rows], utc=True),
+        "actor": pd.Series([row[2] for row in rows], dtype=object),
+        "action": pd.Series([row[3] for row in rows], dtype=object),
+        "reason": pd.Series([row[4] for row in rows], dtype=object),
+        "build": pd.Series([d.pop("build", None) for d in details], dtype="Int64"),
+        "level": pd.Series([d.pop("level", None) for d in details], dtype=object),
+        "entity_id": pd.Series([d.pop("id", None) for d in details], dtype=object),
+        "other_id": pd.Series([d.pop("other_id", None) for d in details], dtype=object),
+    })  # fmt: skip
+    frame["detail"] = pd.Series(details, dtype=object)
+    return frame
 
 
 def _as_callable(
