@@ -161,8 +161,10 @@ def test_the_event_log_says_who_merged_and_split_what(tmp_path: Path) -> None:
         for i in _build(path, ("1", "a@acme.com"), ("2", "b@acme.com")).contacts.column("id")
         if i != older
     )
-    merged = CustomerBase.build(_crm(("1", "a@acme.com"), ("2", "a@acme.com")), store=path,
-                                resolver=resolve_exact, actor="steward", reason="same person")  # fmt: skip
+    rows = _crm(("1", "a@acme.com"), ("2", "a@acme.com"))
+    merged = CustomerBase.build(
+        rows, store=path, resolver=resolve_exact, actor="steward", reason="same person"
+    )
     events = merged.events()
     assert events["build"].tolist() == [1, 1, 2, 2, 3, 3, 3]
     merge = events[events["action"] == "merge"].iloc[0]
