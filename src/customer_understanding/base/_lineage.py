@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import typed_fields
 from customer_understanding.base._survive import record_keys
 from customer_understanding.identity import Resolution, entity_ids
 from customer_understanding.tables import AccountRecords, ContactRecords
@@ -35,7 +36,7 @@ __all__ = ["keep_ids"]
 _PREFIX = {"account": "acc", "contact": "con"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class _Outcome:
     ids: npt.NDArray[np.object_]
     merged: list[tuple[str, str]]  # (alias, survivor)

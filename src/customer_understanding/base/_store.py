@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy.typing as npt
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding._version import __version__
 from customer_understanding.base._codec import decode, deferred, encode, encode_array
@@ -75,7 +76,7 @@ _SCHEMA = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Stored:
     """What reopening a store gives back: the decoded roots and the id aliases."""
 
@@ -151,7 +152,7 @@ def _get(connection: sqlite3.Connection, key: str) -> Any:
     return None if row is None else row[0]
 
 
-@attrs.define
+@attrs.frozen(field_transformer=typed_fields)
 class Writer:
     """A store open for one write: the write lock is held until it commits."""
 

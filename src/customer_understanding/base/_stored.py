@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from customer_understanding._core import requires
+from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables
 from customer_understanding.base._lineage import keep_ids
@@ -71,7 +71,7 @@ def _key(value: IdKey | None) -> bytes | None:
     return value.encode("utf-8") if isinstance(value, str) else value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class _Log:
     """Appends to a store's event log, every row stamped with one time, actor and reason."""
 
