@@ -206,3 +206,18 @@ def test_an_opened_base_pickles_and_reads_columns_once(path: Path) -> None:
 def test_an_actor_must_be_text(path: Path) -> None:
     with pytest.raises(InvalidValueError, match="actor=5 must be text"):
         CustomerBase.build([], store=path, actor=5)  # type: ignore[arg-type]
+
+
+def test_open_refuses_a_non_path() -> None:
+    with pytest.raises(InvalidValueError, match="store=42 must be a path"):
+        CustomerBase.open(42)  # type: ignore[arg-type]
+
+
+def test_threads_reading_one_column_get_one_array(path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    CustomerBase.build(_sources(), store=path)
+    opened = CustomerBase.open(path)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        arrays = list(pool.map(lambda _: opened.interactions.column("subject"), range(32)))
+    assert all(array is arrays[0] for array in arrays)
