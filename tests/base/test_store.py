@@ -221,3 +221,15 @@ def test_threads_reading_one_column_get_one_array(path: Path) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         arrays = list(pool.map(lambda _: opened.interactions.column("subject"), range(32)))
     assert all(array is arrays[0] for array in arrays)
+
+
+def test_the_environment_secret_only_seeds_a_new_store(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ID_KEY_VARIABLE, "environment-secret-2026")
+    first = CustomerBase.build(_sources(), store=path)
+    plain = CustomerBase.build(_sources(), id_key="environment-secret-2026")
+    assert first.contacts.column("id").tolist() == plain.contacts.column("id").tolist()
+    monkeypatch.setenv(ID_KEY_VARIABLE, "another-secret-of-2026")
+    again = CustomerBase.build(_sources(), store=path)  # the store's own secret wins
+    assert again.contacts.column("id").tolist() == first.contacts.column("id").tolist()

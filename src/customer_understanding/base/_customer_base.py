@@ -229,9 +229,9 @@ class CustomerBase:
         if store is not None:
             from customer_understanding.base._stored import build_stored
 
-            key = id_key if id_key is not None else os.environ.get(ID_KEY_VARIABLE) or None
             tables, stored = build_stored(
-                store, id_key=key, resolver=chosen, run=run, report=loaded.report,
+                store, id_key=id_key, configured=os.environ.get(ID_KEY_VARIABLE) or None,
+                resolver=chosen, run=run, report=loaded.report,
                 actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
             )  # fmt: skip
             return cls(tables, report=loaded.report, aliases=stored.aliases, store=store)

@@ -159,11 +159,16 @@ class Writer:
     path: Path
     connection: sqlite3.Connection
 
-    def id_key(self, given: bytes | None) -> bytes:
-        """The store's id secret: the one kept in it, else ``given``, else a new one."""
+    def id_key(self, given: bytes | None, *, configured: bytes | None = None) -> bytes:
+        """The store's id secret, kept in it on the first build.
+
+        A new store keeps ``given``, else ``configured`` (the environment's), else a new
+        random secret; a ``given`` secret must match the one a store keeps.
+        """
         kept = _get(self.connection, "id_key")
         if kept is None:
-            kept = given if given is not None else secrets.token_bytes(32)
+            kept = next((k for k in (given, configured) if k is not None), None)
+            kept = secrets.token_bytes(32) if kept is None else kept
             _set(self.connection, "id_key", kept)
         elif given is not None and bytes(kept) != given:
             msg = (

@@ -100,6 +100,7 @@ def build_stored(
     path: StorePath,
     *,
     id_key: IdKey | None,
+    configured: IdKey | None = None,
     resolver: Resolver,
     run: Callable[[Resolver], Tables],
     report: LoadReport | None,
@@ -108,6 +109,8 @@ def build_stored(
 ) -> tuple[Tables, Stored]:
     """Build into a store in one write: ids carried forward, tables and lineage saved.
 
+    The store's own secret keys the ids; ``id_key`` (given by the caller) must match
+    it, ``configured`` (the environment's) is used only for a new store.
     ``run`` builds the tables with the resolver it is given; everything it writes and
     everything saved after it commit together or not at all. The event log gets a
     ``build`` row per level (entities, new ids, merges, splits) and a ``merge`` or
@@ -115,8 +118,9 @@ def build_stored(
     """
     where = _store_path(path)
     given = _key(id_key)
+    default = None if configured is None else _key(configured)
     with writing(where) as writer:
-        key = writer.id_key(given)
+        key = writer.id_key(given, configured=default)
         log = _Log(writer=writer, build=writer.build_number(), actor=actor, reason=reason)
         stable = keep_ids(
             _as_callable(resolver), writer.connection, build=log.build, log=log.lineage
