@@ -21,6 +21,7 @@ from customer_understanding._errors import (
     InvalidValueError,
     MissingDependencyError,
     NotFoundError,
+    StoreError,
     UnknownNameError,
     show_personal_values,
 )
@@ -106,6 +107,7 @@ __all__ = [
     "SourceRef",
     "Stage",
     "StageChange",
+    "StoreError",
     "UnknownNameError",
     "__version__",
     "get_scorer",

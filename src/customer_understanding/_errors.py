@@ -8,7 +8,8 @@ from the builtin a caller would naturally catch::
     ├── UnknownNameError (LookupError)        a vocabulary, preset or strategy name is unknown
     ├── NotFoundError (LookupError)           an id names nothing in the customer base
     ├── IngestError (ValueError)              a source table has problems (lists every one)
-    └── MissingDependencyError (ImportError)  an optional package is not installed (names its extra)
+    ├── MissingDependencyError (ImportError)  an optional package is not installed (names its extra)
+    └── StoreError (OSError)                  a store file is damaged, not a store, newer or busy
 
 Messages name the argument, source, row or column, and show the offending value; a
 personal value (an e-mail address, a person's name, a phone number) is masked
@@ -30,6 +31,7 @@ __all__ = [
     "InvalidValueError",
     "MissingDependencyError",
     "NotFoundError",
+    "StoreError",
     "UnknownNameError",
     "personal",
     "scrub",
@@ -229,6 +231,19 @@ class MissingDependencyError(CustomerUnderstandingError, ImportError):
     """
 
 
+class StoreError(CustomerUnderstandingError, OSError):
+    """A store file cannot be used: damaged, not a store, from a newer version, or busy.
+
+    The message names the file and says what is wrong with it.
+
+    Examples
+    --------
+    >>> from customer_understanding import StoreError
+    >>> issubclass(StoreError, OSError)
+    True
+    """
+
+
 # Tracebacks and reprs show where users import the errors from, not the private module.
 for _error in (
     CustomerUnderstandingError,
@@ -237,6 +252,7 @@ for _error in (
     NotFoundError,
     IngestError,
     MissingDependencyError,
+    StoreError,
 ):
     _error.__module__ = "customer_understanding"
 del _error

@@ -32,6 +32,7 @@ from customer_understanding._core._frames import (
     requires,
 )
 from customer_understanding._core._imports import load_module
+from customer_understanding._core._lazy import LazyArrays
 from customer_understanding._core._render import (
     FrozenMapping,
     frozen_array,
@@ -68,6 +69,7 @@ __all__ = [
     "DAY_NS",
     "NAT",
     "FrozenMapping",
+    "LazyArrays",
     "Moment",
     "Refused",
     "TableExport",

@@ -10,6 +10,7 @@ from customer_understanding.base._consent_register import ConsentRegister, conse
 from customer_understanding.base._customer_base import CustomerBase
 from customer_understanding.base._golden import GoldenProfiles, golden_as_of
 from customer_understanding.base._lifecycle import CustomerStageRules
+from customer_understanding.base._stored import MergedIdWarning
 from customer_understanding.base._summary import BaseSummary
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "CustomerBase",
     "CustomerStageRules",
     "GoldenProfiles",
+    "MergedIdWarning",
     "Tables",
     "consent_in_force",
     "consent_status",

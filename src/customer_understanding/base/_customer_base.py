@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -25,6 +28,7 @@ from customer_understanding.base._materialise import (
 from customer_understanding.base._objects import ObjectTables
 from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._slice import account_rows, account_slice
+from customer_understanding.base._store import StorePath
 from customer_understanding.base._summary import BaseSummary
 from customer_understanding.domain import (
     DEFAULT_TITLE_RULES,
@@ -41,6 +45,7 @@ from customer_understanding.domain import (
     tuple_of,
 )
 from customer_understanding.identity import (
+    ID_KEY_VARIABLE,
     IdKey,
     Overrides,
     ReviewPairs,
@@ -78,9 +83,19 @@ class CustomerBase:
     True
     """
 
-    def __init__(self, tables: Tables, *, report: LoadReport | None = None) -> None:
+    def __init__(
+        self,
+        tables: Tables,
+        *,
+        report: LoadReport | None = None,
+        aliases: Mapping[str, Mapping[str, str]] | None = None,
+        store: StorePath | None = None,
+    ) -> None:
         self._tables = tables
+        self._store = store
         self.report = report
+        # Ids merged away in a store, each with the id that survived, by level.
+        self._aliases = {level: dict(found) for level, found in (aliases or {}).items()}
         self._account_rows = pd.Index(tables.accounts.column("id"))
         self._contact_rows = pd.Index(tables.contacts.column("id"))
         deals = tables.opportunities
@@ -91,7 +106,7 @@ class CustomerBase:
     # -- building ---------------------------------------------------------------------
 
     @classmethod
-    def build(
+    def build(  # noqa: PLR0913 - every option is keyword-only and documented
         cls,
         sources: Loaded | Iterable[Source],
         *,
@@ -102,6 +117,9 @@ class CustomerBase:
         title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
         overrides: Overrides | pd.DataFrame | None = None,
         stage_rules: CustomerStageRules | None = None,
+        store: StorePath | None = None,
+        actor: str | None = None,
+        reason: str | None = None,
     ) -> CustomerBase:
         """Load sources (unless already loaded), resolve identities and link everything.
 
@@ -154,11 +172,24 @@ class CustomerBase:
             dormant, advocate, churned) are derived into the stage history: a
             :class:`~customer_understanding.base.CustomerStageRules` (its defaults
             when ``None``).
+        store
+            A store file to build into (made if missing; see :meth:`open` and the
+            how-to "Keep a customer base in a store"). The whole build is one write:
+            the tables, the id secret (``id_key``, else the environment's, else a new
+            random one kept in the store) and the id lineage. Building into a store
+            that holds a base keeps every entity's stored id for as long as the entity
+            exists: merged ids stay as aliases of the older id, a split keeps the id
+            on the larger part.
+        actor, reason
+            Who builds and why, written with this build's rows of the store's event
+            log (see :meth:`events`); ignored without ``store``.
 
         Raises
         ------
         InvalidValueError
             If ``stage_rules`` is not a ``CustomerStageRules``.
+        StoreError
+            If ``store`` is not a usable store file or another process is writing it.
         UnknownNameError
             If ``survivorship`` names a field that golden records do not have.
         InvalidValueError
@@ -188,15 +219,143 @@ class CustomerBase:
             raise InvalidValueError(msg)
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         chosen = resolver_for(resolver, overrides)
+        policy_ = _survivorship(survivorship)
+        rules = tuple_of(TitleRule, title_rules, field="title_rules")
+
+        def run(resolver: Resolver) -> Tables:
+            return build_tables(loaded, resolver=resolver, survivorship=policy_,
+                                title_rules=rules, stage_rules=stage_rules)  # fmt: skip
+
+        if store is not None:
+            from customer_understanding.base._stored import build_stored
+
+            tables, stored = build_stored(
+                store, id_key=id_key, configured=os.environ.get(ID_KEY_VARIABLE) or None,
+                resolver=chosen, run=run, report=loaded.report,
+                actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
+            )  # fmt: skip
+            return cls(tables, report=loaded.report, aliases=stored.aliases, store=store)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
-            tables = build_tables(
-                loaded,
-                resolver=chosen,
-                survivorship=_survivorship(survivorship),
-                title_rules=tuple_of(TitleRule, title_rules, field="title_rules"),
-                stage_rules=stage_rules,
-            )
+            tables = run(chosen)
         return cls(tables, report=loaded.report)
+
+    @classmethod
+    def open(cls, store: StorePath) -> CustomerBase:
+        """Reopen a base built into a store, without recomputing anything.
+
+        The tables, resolution, golden winners, consents and stage history come back as
+        they were built, with the same ids, and ids merged away still resolve (see
+        :meth:`survivor`). Reading does not block a process writing the store: it
+        sees the last completed build.
+
+        Raises
+        ------
+        StoreError
+            If the file is missing, damaged, not a store, written by a newer version of
+            the library, or holds no base yet.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> built = cu.CustomerBase.build([source], store=path)
+        >>> again = cu.CustomerBase.open(path)
+        >>> again.contacts.column("id").tolist() == built.contacts.column("id").tolist()
+        True
+        """
+        from customer_understanding.base._stored import open_stored
+
+        stored = open_stored(store)
+        report = stored.roots.get("report")
+        return cls(
+            stored.roots["tables"],
+            report=report if isinstance(report, LoadReport) else None,
+            aliases=stored.aliases,
+            store=store,
+        )
+
+    def events(self) -> pd.DataFrame:
+        """The store's append-only event log as a new DataFrame, oldest first.
+
+        One row per event: ``seq``, ``at`` (UTC), ``actor``, ``action``, ``reason``,
+        ``build`` (its number), ``level``, ``entity_id``, ``other_id`` and ``detail`` (a
+        dict). Each build writes a ``build`` row per level (``detail``: entities, new
+        ids, merges, splits), a ``merge`` row per id merged away (``entity_id`` the
+        survivor, ``other_id`` the alias) and a ``split`` row per part split off
+        (``entity_id`` the id kept, ``other_id`` the new part's id). Empty for a base
+        that was not built into or opened from a store.
+
+        Raises
+        ------
+        StoreError
+            If the store file can no longer be read.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([source], store=path, actor="etl",
+        ...                              reason="nightly load")
+        >>> base.events()[["action", "actor", "reason", "level"]]
+          action actor        reason    level
+        0  build   etl  nightly load  account
+        1  build   etl  nightly load  contact
+        """
+        from customer_understanding.base._stored import stored_events
+
+        return stored_events(self._store)
+
+    def survivor(self, entity_id: str) -> str:
+        """The id an entity has now: ``entity_id`` itself, or the id it was merged into.
+
+        In a base built into a store (:meth:`build` with ``store=``), an id merged into
+        an older one stays an alias of it; :meth:`account`, :meth:`contact` and the
+        other lookups accept it too, returning the survivor with a
+        :class:`~customer_understanding.base.MergedIdWarning`.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1")])
+        >>> base.survivor("c1")
+        'c1'
+        """
+        from customer_understanding.base._stored import survivor_of
+
+        for found in self._aliases.values():
+            entity_id = str(survivor_of(found, entity_id, warn=False))
+        return entity_id
+
+    def to_parquet(self, directory: StorePath) -> list[Path]:
+        """Write the accounts, contacts, interactions and opportunities as Parquet files.
+
+        One file per table (``accounts.parquet`` …) in ``directory`` (made if missing),
+        each as :meth:`to_pandas` gives it, for analysts' tools. Needs pyarrow (the
+        ``arrow`` extra).
+
+        Raises
+        ------
+        MissingDependencyError
+            If pyarrow is not installed.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1", name="Acme")])
+        >>> [path.name for path in base.to_parquet(tempfile.mkdtemp())]
+        ['accounts.parquet', 'contacts.parquet', 'interactions.parquet', 'opportunities.parquet']
+        """
+        from customer_understanding.base._stored import export_parquet
+
+        names = ("accounts", "contacts", "interactions", "opportunities")
+        return export_parquet({name: partial(self.to_pandas, name) for name in names}, directory)
 
     @classmethod
     def from_objects(
@@ -315,6 +474,10 @@ class CustomerBase:
     # -- single objects ---------------------------------------------------------------
 
     def _row(self, index: pd.Index[str], value: str, kind: str) -> int:
+        if self._aliases.get(kind):
+            from customer_understanding.base._stored import survivor_of
+
+            value = survivor_of(self._aliases[kind], value, warn=True)  # type: ignore[assignment]
         position = index.get_indexer(pd.Index([value]))[0] if isinstance(value, str) else -1
         if position < 0:
             msg = f"{kind}_id={value!r} is not in the customer base"
@@ -598,6 +761,13 @@ def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorsh
         )
         raise UnknownNameError(msg)
     return policy
+
+
+def _text_or_none(value: object, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        msg = f"{name}={value!r} must be text or None"
+        raise InvalidValueError(msg)
+    return value
 
 
 def _full_names(contacts: Table) -> npt.NDArray[np.object_]:

@@ -20,7 +20,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, from_nanos, one_of, to_nanos, typed_fields
+from customer_understanding._core import (
+    NAT,
+    LazyArrays,
+    from_nanos,
+    one_of,
+    to_nanos,
+    typed_fields,
+)
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 
 __all__ = ["NAT", "Column", "Schema", "Table", "from_nanos", "to_nanos"]
@@ -92,9 +99,17 @@ class Schema:
 
 
 def _frozen_arrays(arrays: Mapping[str, npt.NDArray[Any]]) -> Mapping[str, npt.NDArray[Any]]:
+    if isinstance(arrays, LazyArrays):  # a stored table: columns are read on first use
+        return arrays
     for array in arrays.values():
         array.setflags(write=False)
     return dict(arrays)
+
+
+def _lengths(arrays: Mapping[str, npt.NDArray[Any]]) -> Mapping[str, int]:
+    if isinstance(arrays, LazyArrays):
+        return arrays.lengths
+    return {name: len(array) for name, array in arrays.items()}
 
 
 @attrs.frozen(field_transformer=typed_fields)
@@ -121,7 +136,7 @@ class Table:
     categories: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        lengths = {name: len(array) for name, array in self.arrays.items()}
+        lengths = dict(_lengths(self.arrays))
         if set(lengths) != set(self.SCHEMA.names):
             msg = f"{type(self).__name__} needs columns {self.SCHEMA.names}, got {tuple(lengths)}"
             raise InvalidValueError(msg)
@@ -194,6 +209,8 @@ class Table:
     # -- reading ----------------------------------------------------------------------
 
     def __len__(self) -> int:
+        if isinstance(self.arrays, LazyArrays):
+            return next(iter(self.arrays.lengths.values()), 0)
         return len(next(iter(self.arrays.values()))) if self.arrays else 0
 
     def column(self, name: str) -> npt.NDArray[Any]:

@@ -1,0 +1,168 @@
+"""Turning the base's tables into a JSON manifest plus typed arrays, and back.
+
+The codec is generic on purpose: it walks attrs instances field by field, so a field
+added to :class:`~customer_understanding.base.Tables` (or to a table schema, a
+resolution, a rule) later is stored without new code. What it knows:
+
+- numpy arrays become entries of their own (stored as typed blobs by the store):
+  numbers as their raw bytes with the dtype's name, text columns as their distinct
+  values (UTF-8 joined by a unit separator: one C call splits them on reopening) and
+  int32 codes into them (-1 missing), so repeated values cost four bytes each and
+  reopening makes no string per row;
+- attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
+  only classes inside this library are imported, so opening a file never runs code
+  the file names from elsewhere (unlike pickle);
+- mappings, tuples and lists, enums, and plain JSON scalars.
+
+Anything else (a :class:`~customer_understanding.identity.Custom` rule's function, say)
+cannot be stored, and encoding says which field holds it.
+"""
+
+from __future__ import annotations
+
+import enum
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding._core import LazyArrays
+from customer_understanding._errors import InvalidValueError
+
+__all__ = ["Encoded", "decode", "decode_array", "deferred", "encode", "encode_array"]
+
+_PACKAGE = "customer_understanding"
+_SEPARATOR = "\x1f"
+
+#: A stored array not decoded yet: its length, and how to decode it.
+Deferred = tuple[int, Callable[[], npt.NDArray[Any]]]
+#: A stored array: (dtype, "text" or "json"; length or distinct count; bytes; text codes).
+Encoded = tuple[str, int, bytes, bytes | None]
+
+
+def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
+    """One array as bytes: numbers raw, text as its distinct values and codes, else JSON."""
+    if array.dtype != object:
+        return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
+    import pandas as pd
+
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
+    if all(isinstance(item, str) for item in distinct) and not any(
+        item is not None and not isinstance(item, str) for item in array[codes < 0]
+    ):
+        joined = _SEPARATOR.join(distinct)
+        if joined.count(_SEPARATOR) == max(len(distinct) - 1, 0):
+            packed = codes.astype(np.int32).tobytes()
+            return "text", len(distinct), joined.encode("utf-8"), packed
+    try:
+        text = json.dumps(array.tolist(), allow_nan=True)
+    except TypeError:
+        msg = f"{where} holds values that cannot be stored: {array[:3]!r}"
+        raise InvalidValueError(msg) from None
+    return "json", len(array), text.encode("utf-8"), None
+
+
+def deferred(encoded: Encoded) -> Deferred:
+    """The length of a stored array, and how to decode it when it is first needed."""
+    kind, length, _, codes = encoded
+    if kind == "text":
+        length = len(codes or b"") // 4
+    return length, partial(decode_array, encoded)
+
+
+def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
+    """The array :func:`encode_array` stored."""
+    kind, length, data, codes = encoded
+    if kind == "json":
+        return np.asarray(json.loads(data.decode("utf-8")) or [], dtype=object)
+    if kind != "text":
+        return np.frombuffer(data, dtype=np.dtype(kind), count=length)
+    distinct = np.empty(length + 1, dtype=object)  # the last one stands for missing
+    if length:
+        distinct[:length] = data.decode("utf-8").split(_SEPARATOR)
+    result: npt.NDArray[Any] = distinct[np.frombuffer(codes or b"", dtype=np.int32)]
+    return result
+
+
+def encode(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> Any:
+    """A JSON-ready description of ``value``; its arrays are put in ``arrays`` by path."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, np.ndarray):
+        arrays[where] = value
+        return {"array": where}
+    if isinstance(value, np.generic):
+        return value.item()
+    return _encode_structure(value, arrays, where=where)
+
+
+def _encode_structure(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where: str) -> Any:
+    if isinstance(value, enum.Enum):
+        return {"enum": _path(type(value), where), "value": value.value}
+    if attrs.has(type(value)):
+        fields = {
+            field.alias: encode(getattr(value, field.name), arrays, where=f"{where}.{field.alias}")
+            for field in attrs.fields(type(value))
+            if field.init
+        }
+        return {"attrs": _path(type(value), where), "fields": fields}
+    if isinstance(value, Mapping):
+        items = [
+            [encode(k, arrays, where=where), encode(v, arrays, where=f"{where}[{k}]")]
+            for k, v in value.items()
+        ]
+        return {"mapping": items}
+    if isinstance(value, tuple | list):
+        return {"tuple": [encode(v, arrays, where=f"{where}[{i}]") for i, v in enumerate(value)]}
+    msg = f"{where} holds {type(value).__name__} {value!r:.60}, which a store cannot keep"
+    raise InvalidValueError(msg)
+
+
+def decode(value: Any, arrays: Mapping[str, Deferred]) -> Any:
+    """The value :func:`encode` described, its arrays taken from ``arrays`` (see :func:`deferred`).
+
+    A mapping of arrays (a table's columns) comes back as :class:`LazyArrays`: each
+    column is decoded when first read, so a base opens without decoding every column.
+    """
+    if not isinstance(value, dict):
+        return value
+    if "array" in value:
+        return arrays[value["array"]][1]()
+    if "enum" in value:
+        return _class(value["enum"])(value["value"])
+    if "attrs" in value:
+        fields = {name: decode(item, arrays) for name, item in value["fields"].items()}
+        return _class(value["attrs"])(**fields)
+    if "mapping" in value:
+        return _decode_mapping(value["mapping"], arrays)
+    return tuple(decode(item, arrays) for item in value["tuple"])
+
+
+def _decode_mapping(items: list[list[Any]], arrays: Mapping[str, Deferred]) -> Mapping[Any, Any]:
+    if items and all(isinstance(v, dict) and "array" in v for _, v in items):
+        return LazyArrays({decode(k, arrays): arrays[v["array"]] for k, v in items})
+    return {decode(k, arrays): decode(v, arrays) for k, v in items}
+
+
+def _path(cls: type, where: str) -> str:
+    if not cls.__module__.startswith(_PACKAGE) or "<locals>" in cls.__qualname__:
+        msg = f"{where} holds a {cls.__qualname__} from {cls.__module__}, which a store cannot keep"
+        raise InvalidValueError(msg)
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+def _class(path: str) -> Any:
+    module, _, name = path.partition(":")
+    if module != _PACKAGE and not module.startswith(_PACKAGE + "."):
+        msg = f"a stored value names {path!r}, which is not part of {_PACKAGE}"
+        raise InvalidValueError(msg)
+    found: Any = importlib.import_module(module)
+    for part in name.split("."):
+        found = getattr(found, part)
+    return found

@@ -1,0 +1,176 @@
+"""Stable entity ids across builds into one store, with merges kept as aliases.
+
+A resolver names each entity after a key of its records, so a new record can rename an
+entity. Building into a store instead carries every stored id forward by the records
+behind it:
+
+- each stored id goes to the new entity holding most of its former records (ties: the
+  entity whose smallest record key is smallest), so a split keeps the id on the larger
+  part and an untouched entity keeps its id whatever the row order;
+- stored ids are handed out oldest first (by the build they were born in, then id); an
+  id whose entity already took an older id is merged into it and kept as an alias;
+- an entity none of whose records were stored gets the resolver's id (or, should that
+  id have been given before, a fresh one derived from it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import typed_fields
+from customer_understanding.base._survive import record_keys
+from customer_understanding.identity import Resolution, entity_ids
+from customer_understanding.tables import AccountRecords, ContactRecords
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["keep_ids"]
+
+_PREFIX = {"account": "acc", "contact": "con"}
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
+class _Outcome:
+    ids: npt.NDArray[np.object_]
+    merged: list[tuple[str, str]]  # (alias, survivor)
+    split: list[tuple[str, str]]  # (stored id, new id of a part split off)
+    born: list[str]
+
+
+def _previous(connection: sqlite3.Connection, level: str) -> pd.DataFrame:
+    rows = connection.execute(
+        "SELECT m.record, m.id, e.born FROM members m JOIN entities e"
+        " ON e.level = m.level AND e.id = m.id WHERE m.level = ?",
+        (level,),
+    ).fetchall()
+    return pd.DataFrame(rows, columns=["record", "old", "born"])
+
+
+def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
+    query = (
+        "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases WHERE level = ?"
+    )
+    return {row[0] for row in connection.execute(query, (level, level))}
+
+
+def _assign(keys: npt.NDArray[np.object_], entity: npt.NDArray[np.int64],
+            previous: pd.DataFrame) -> tuple[dict[int, str], list[tuple[str, int]],
+                                             list[tuple[str, int]]]:  # fmt: skip
+    """Stored ids given to new entities, ids merged away and parts split off (with entities)."""
+    now = pd.DataFrame({"record": keys, "entity": entity})
+    pairs = now.merge(previous, on="record")
+    if pairs.empty:
+        return {}, [], []
+    anchor = now.groupby("entity")["record"].min()
+    overlap = pairs.groupby(["old", "born", "entity"]).size().rename("overlap").reset_index()
+    overlap["anchor"] = anchor.reindex(overlap["entity"]).to_numpy()
+    overlap = overlap.sort_values(["born", "old", "overlap", "anchor"],
+                                  ascending=[True, True, False, True])  # fmt: skip
+    best = overlap.drop_duplicates("old")  # each stored id's largest part, oldest ids first
+    given: dict[int, str] = {}
+    lost: list[tuple[str, int]] = []
+    for old, target in zip(best["old"].tolist(), best["entity"].tolist(), strict=True):
+        if target in given:
+            lost.append((old, target))
+        else:
+            given[target] = old
+    rest = overlap[~overlap["entity"].isin(list(given))]
+    split = list(zip(rest["old"].tolist(), rest["entity"].tolist(), strict=True))
+    return given, lost, split
+
+
+def _fresh(prefix: str, key: str, taken: set[str]) -> str:
+    for attempt in range(1, 1_000):
+        candidate = str(entity_ids(prefix, np.array([f"{key}#{attempt}"], dtype=object))[0])
+        if candidate not in taken:
+            return candidate
+    msg = f"no fresh id could be made for entity key {key!r}"  # pragma: no cover
+    raise RuntimeError(msg)  # pragma: no cover
+
+
+def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_ids: Any,
+            keys: Any, connection: sqlite3.Connection) -> _Outcome:  # fmt: skip
+    given, lost, split = _assign(record_keys(records), entity, _previous(connection, level))
+    taken = _taken(connection, level) | set(given.values())
+    ids = np.asarray(resolution_ids, dtype=object).copy()
+    born: list[str] = []
+    for row in range(len(ids)):
+        if row in given:
+            ids[row] = given[row]
+            continue
+        candidate = str(ids[row])
+        if candidate in taken:
+            candidate = _fresh(_PREFIX[level], str(keys[row]), taken)
+        ids[row] = candidate
+        taken.add(candidate)
+        born.append(candidate)
+    return _Outcome(
+        ids=ids,
+        merged=[(old, str(ids[target])) for old, target in lost],
+        split=[(old, str(ids[target])) for old, target in split],
+        born=born,
+    )
+
+
+def _record(connection: sqlite3.Connection, level: str, outcome: _Outcome, *,
+            records: Any, entity: npt.NDArray[np.int64], build: int) -> None:  # fmt: skip
+    connection.execute("DELETE FROM members WHERE level = ?", (level,))
+    members = zip(record_keys(records).tolist(), outcome.ids[entity].tolist(), strict=True)
+    connection.executemany(
+        "INSERT OR REPLACE INTO members VALUES (?, ?, ?)", ((level, r, i) for r, i in members)
+    )
+    connection.executemany(
+        "INSERT INTO entities VALUES (?, ?, ?)", ((level, i, build) for i in outcome.born)
+    )
+    for alias, survivor in outcome.merged:
+        connection.execute(
+            "UPDATE aliases SET survivor = ? WHERE level = ? AND survivor = ?",
+            (survivor, level, alias),
+        )
+        connection.execute(
+            "INSERT INTO aliases VALUES (?, ?, ?, ?)", (level, alias, survivor, build)
+        )
+
+
+def keep_ids(
+    resolver: Callable[[AccountRecords, ContactRecords], Resolution],
+    connection: sqlite3.Connection,
+    *,
+    build: int,
+    log: Callable[[str, dict[str, Any]], None],
+) -> Callable[[AccountRecords, ContactRecords], Resolution]:
+    """``resolver`` with the stored ids carried forward, and the lineage written."""
+
+    def resolve(accounts: AccountRecords, contacts: ContactRecords) -> Resolution:
+        resolution = resolver(accounts, contacts)
+        renamed: dict[str, str] = {}
+        new_ids: dict[str, npt.NDArray[np.object_]] = {}
+        for level, records, entity, ids, keys in (
+            ("account", accounts, resolution.account_of_record, resolution.account_ids,
+             resolution.account_keys),
+            ("contact", contacts, resolution.contact_of_record, resolution.contact_ids,
+             resolution.contact_keys),
+        ):  # fmt: skip
+            outcome = _stable(level, records, entity, ids, keys, connection)
+            _record(connection, level, outcome, records=records, entity=entity, build=build)
+            renamed.update(zip(map(str, ids), map(str, outcome.ids), strict=True))
+            new_ids[level] = outcome.ids
+            log(level, {"entities": len(outcome.ids), "new": len(outcome.born),
+                        "merged": outcome.merged, "split": outcome.split})  # fmt: skip
+        review = resolution.review
+        review = attrs.evolve(
+            review,
+            left_entity_id=[renamed.get(i, i) for i in review.left_entity_id.tolist()],
+            right_entity_id=[renamed.get(i, i) for i in review.right_entity_id.tolist()],
+        )
+        return attrs.evolve(resolution, account_ids=new_ids["account"],
+                            contact_ids=new_ids["contact"], review=review)  # fmt: skip
+
+    return resolve

@@ -1,0 +1,293 @@
+"""The embedded store: one SQLite file holding a customer base and its id lineage.
+
+Layout (schema version :data:`SCHEMA_VERSION`):
+
+- ``meta``: the schema version, the library version that wrote it, the id secret, the
+  build count and the manifest — the JSON description of the base's tables made by
+  :mod:`customer_understanding.base._codec`;
+- ``arrays``: every column and array the manifest points to, as a typed blob (raw
+  numbers with their dtype, text as distinct values and codes); reopening reads
+  them in one query without recomputing anything;
+- ``entities``: every entity id ever given, with the build it was born in;
+- ``members``: which entity id each source record belongs to now;
+- ``aliases``: ids that were merged away, each with the id that survived;
+- ``events``: an append-only log of what each build did.
+
+SQLite runs in WAL mode: readers never wait for a writer, and a writer holds the write
+lock from reading the previous ids to committing, so one write is one transaction and
+a second writer is refused instead of interleaving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy.typing as npt
+
+from customer_understanding._core import typed_fields
+from customer_understanding._errors import InvalidValueError, StoreError
+from customer_understanding._version import __version__
+from customer_understanding.base._codec import decode, deferred, encode, encode_array
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "StorePath",
+    "Stored",
+    "Writer",
+    "read_aliases",
+    "read_events",
+    "read_store",
+    "writing",
+]
+
+#: Where a store lives: a path to one file (made on the first build).
+StorePath = str | os.PathLike[str]
+#: The schema version this library writes.
+SCHEMA_VERSION = 1
+#: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+
+_HEADER = b"SQLite format 3\x00"
+_WRITE_WAIT_SECONDS = 0.5
+_READ_WAIT_SECONDS = 10.0
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)",
+    "CREATE TABLE IF NOT EXISTS arrays (path TEXT PRIMARY KEY, kind TEXT NOT NULL,"
+    " length INTEGER NOT NULL, data BLOB NOT NULL, codes BLOB)",
+    "CREATE TABLE IF NOT EXISTS entities (level TEXT NOT NULL, id TEXT NOT NULL,"
+    " born INTEGER NOT NULL, PRIMARY KEY (level, id))",
+    "CREATE TABLE IF NOT EXISTS members (level TEXT NOT NULL, record TEXT NOT NULL,"
+    " id TEXT NOT NULL, PRIMARY KEY (level, record))",
+    "CREATE TABLE IF NOT EXISTS aliases (level TEXT NOT NULL, alias TEXT NOT NULL,"
+    " survivor TEXT NOT NULL, build INTEGER NOT NULL, PRIMARY KEY (level, alias))",
+    "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " at TEXT NOT NULL, actor TEXT, action TEXT NOT NULL, reason TEXT, detail TEXT)",
+)
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
+class Stored:
+    """What reopening a store gives back: the decoded roots and the id aliases."""
+
+    roots: Mapping[str, Any]
+    aliases: Mapping[str, Mapping[str, str]]
+
+
+def _fail(path: Path, problem: str) -> StoreError:
+    return StoreError(f"store {str(path)!r} {problem}")
+
+
+def _check_file(path: Path) -> None:
+    if path.is_dir():
+        raise _fail(path, "is a directory, not a store file")
+    if path.exists() and path.stat().st_size:
+        with path.open("rb") as handle:
+            if handle.read(len(_HEADER)) != _HEADER:
+                raise _fail(path, "is not a customer_understanding store (not an SQLite file)")
+
+
+def _connect(path: Path, *, wait: float) -> sqlite3.Connection:
+    import sqlite3  # lazily: importing the library does not load sqlite3
+
+    _check_file(path)
+    try:
+        connection = sqlite3.connect(path, timeout=wait, isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+    except sqlite3.Error as error:
+        raise _fail(path, f"cannot be opened: {error}") from error
+    return connection
+
+
+def _version(connection: sqlite3.Connection, path: Path) -> int | None:
+    """The file's schema version (``None`` for a new, empty file)."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if not names:
+        return None
+    if "meta" not in names:
+        raise _fail(path, "is an SQLite file but not a customer_understanding store")
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise _fail(path, "is an SQLite file but not a customer_understanding store")
+    version = int(row[0])
+    if version > SCHEMA_VERSION:
+        raise _fail(
+            path,
+            f"was written with schema version {version} by a newer customer_understanding; "
+            f"this version ({__version__}) reads schema versions up to {SCHEMA_VERSION}",
+        )
+    return version
+
+
+def _prepare(connection: sqlite3.Connection, path: Path) -> None:
+    """Create the schema in a new file, or migrate an older one, in the open transaction."""
+    version = _version(connection, path)
+    if version is None:
+        for statement in _SCHEMA:
+            connection.execute(statement)
+        _set(connection, "schema_version", SCHEMA_VERSION)
+        return
+    while version < SCHEMA_VERSION:
+        MIGRATIONS[version](connection)
+        version += 1
+        _set(connection, "schema_version", version)
+
+
+def _set(connection: sqlite3.Connection, key: str, value: Any) -> None:
+    connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _get(connection: sqlite3.Connection, key: str) -> Any:
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return None if row is None else row[0]
+
+
+@attrs.frozen(field_transformer=typed_fields)
+class Writer:
+    """A store open for one write: the write lock is held until it commits."""
+
+    path: Path
+    connection: sqlite3.Connection
+
+    def id_key(self, given: bytes | None, *, configured: bytes | None = None) -> bytes:
+        """The store's id secret, kept in it on the first build.
+
+        A new store keeps ``given``, else ``configured`` (the environment's), else a new
+        random secret; a ``given`` secret must match the one a store keeps.
+        """
+        kept = _get(self.connection, "id_key")
+        if kept is None:
+            kept = next((k for k in (given, configured) if k is not None), None)
+            kept = secrets.token_bytes(32) if kept is None else kept
+            _set(self.connection, "id_key", kept)
+        elif given is not None and bytes(kept) != given:
+            msg = (
+                f"id_key differs from the secret kept in store {str(self.path)!r}: "
+                "ids in a store are keyed with the secret it was first built with"
+            )
+            raise InvalidValueError(msg)
+        return bytes(kept)
+
+    def build_number(self) -> int:
+        """The number of this build (1 for the first)."""
+        return int(_get(self.connection, "builds") or 0) + 1
+
+    def save(self, roots: Mapping[str, Any]) -> None:
+        """Replace the stored base by ``roots`` (encoded generically)."""
+        arrays: dict[str, npt.NDArray[Any]] = {}
+        manifest = {name: encode(value, arrays, where=name) for name, value in roots.items()}
+        self.connection.execute("DELETE FROM arrays")
+        self.connection.executemany(
+            "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
+            ((path, *encode_array(array, where=path)) for path, array in arrays.items()),
+        )
+        _set(self.connection, "manifest", json.dumps(manifest))
+        _set(self.connection, "library_version", __version__)
+        _set(self.connection, "builds", self.build_number())
+
+
+@contextmanager
+def writing(path: str | Path) -> Iterator[Writer]:
+    """Hold a store's write lock for one transaction; commit on success, else roll back.
+
+    Raises
+    ------
+    StoreError
+        If another process is writing the store, or the file is not a usable store.
+    """
+    import sqlite3
+
+    where = Path(path)
+    connection = _connect(where, wait=_WRITE_WAIT_SECONDS)
+    try:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _fail(where, "is being written by another process; try again later") from error
+        except sqlite3.DatabaseError as error:
+            raise _fail(where, f"is damaged or not a store: {error}") from error
+        try:
+            _prepare(connection, where)
+            yield Writer(where, connection)
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    except sqlite3.DatabaseError as error:
+        raise _fail(where, f"is damaged or not a store: {error}") from error
+    finally:
+        connection.close()
+
+
+def read_aliases(connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    found: dict[str, dict[str, str]] = {"account": {}, "contact": {}}
+    for level, alias, survivor in connection.execute("SELECT level, alias, survivor FROM aliases"):
+        found.setdefault(level, {})[alias] = survivor
+    return found
+
+
+def read_events(path: Path) -> list[tuple[Any, ...]]:
+    """Every row of a store's event log, oldest first.
+
+    Raises
+    ------
+    StoreError
+        If the file is missing, damaged, not a store, or from a newer schema.
+    """
+    import sqlite3
+
+    if not path.exists():
+        raise _fail(path, "does not exist")
+    connection = _connect(path, wait=_READ_WAIT_SECONDS)
+    try:
+        if _version(connection, path) is None:
+            return []
+        return connection.execute("SELECT * FROM events ORDER BY seq").fetchall()
+    except sqlite3.DatabaseError as error:
+        raise _fail(path, f"is damaged or not a store: {error}") from error
+    finally:
+        connection.close()
+
+
+def read_store(path: str | Path) -> Stored:
+    """Everything a base needs to reopen, read in one transaction.
+
+    Raises
+    ------
+    StoreError
+        If the file is missing, damaged, not a store, or from a newer schema.
+    """
+    import sqlite3
+
+    where = Path(path)
+    if not where.exists():
+        raise _fail(where, "does not exist")
+    connection = _connect(where, wait=_READ_WAIT_SECONDS)
+    try:
+        connection.execute("BEGIN")
+        if _version(connection, where) is None or _get(connection, "manifest") is None:
+            raise _fail(where, "holds no customer base yet")
+        manifest = _get(connection, "manifest")
+        rows = connection.execute("SELECT * FROM arrays").fetchall()
+        aliases = read_aliases(connection)
+        connection.execute("COMMIT")
+    except sqlite3.DatabaseError as error:
+        raise _fail(where, f"is damaged or not a store: {error}") from error
+    finally:
+        connection.close()
+    try:
+        arrays = {name: deferred((kind, n, data, codes)) for name, kind, n, data, codes in rows}
+        roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
+    except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
+        raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error
+    return Stored(roots=roots, aliases=aliases)

@@ -1,0 +1,85 @@
+"""One writer, many readers: a second writer is refused, a killed write leaves no trace."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from customer_understanding import CustomerBase, Source, StoreError
+from customer_understanding.base._store import writing
+from customer_understanding.identity import resolve_exact
+
+
+def _sources(*emails: str) -> list[Source]:
+    data = [{"Id": str(n), "Email": email, "LastName": "Lee"} for n, email in enumerate(emails)]
+    return [Source(name="crm", data=data, mapping="salesforce.Contact")]
+
+
+def _build(path: Path, *emails: str) -> CustomerBase:
+    return CustomerBase.build(_sources(*emails), store=path, resolver=resolve_exact)
+
+
+def test_a_second_writer_gets_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    _build(path, "ann@acme.com")
+    with writing(path), pytest.raises(StoreError, match=r"s\.db' is being written by another"):
+        _build(path, "bo@acme.com")
+
+
+def test_readers_see_the_last_build_while_a_write_is_open(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    first = _build(path, "ann@acme.com")
+    with writing(path) as writer:
+        writer.connection.execute("DELETE FROM arrays")  # uncommitted
+        assert CustomerBase.open(path).contacts.column("id").tolist() == (
+            first.contacts.column("id").tolist()
+        )
+
+
+_KILLED_BUILD = """
+    import sys, time
+    from customer_understanding import CustomerBase, Source
+    from customer_understanding.base import _store
+    from customer_understanding.identity import resolve_exact
+
+    save = _store.Writer.save
+
+    def save_then_hang(self, roots):
+        save(self, roots)  # everything written, nothing committed yet
+        print("written", flush=True)
+        time.sleep(120)
+
+    _store.Writer.save = save_then_hang
+    rows = [{"Id": "9", "Email": "new@acme.com"}, {"Id": "0", "Email": "ann@other.com"}]
+    CustomerBase.build([Source(name="crm", data=rows, mapping="salesforce.Contact")],
+                       store=sys.argv[1], resolver=resolve_exact)
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_a_build_killed_in_the_middle_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    before = _build(path, "ann@acme.com", "bo@acme.com")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    process = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(_KILLED_BUILD), str(path)],
+        stdout=subprocess.PIPE, text=True, env=environment,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "written"
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+    after = CustomerBase.open(path)
+    for name in ("accounts", "contacts", "interactions"):
+        pd.testing.assert_frame_equal(after.to_pandas(name), before.to_pandas(name))
+    _build(path, "ann@acme.com", "bo@acme.com", "cy@acme.com")  # the lock was released
+    assert len(CustomerBase.open(path).contacts) == 3
