@@ -129,7 +129,7 @@ def _valid_emails(frames: Mapping[str, pd.DataFrame], defects: pd.DataFrame) -> 
     broken = defects[(defects["source"] == "hubspot.contacts") & (defects["column"] == "email")]
     emails.iloc[broken["row"].to_numpy(dtype=np.int64)] = None
     valid = (emails.notna() & emails.astype(str).str.contains("@")).to_numpy(dtype=bool)
-    values = emails.to_numpy(dtype=object)
+    values = emails.to_numpy(dtype=object, copy=True)
     values[~valid] = None
     return pd.Series(values, dtype=object)
 

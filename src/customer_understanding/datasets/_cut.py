@@ -21,8 +21,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT
+from customer_understanding._core import NAT, object_values
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.datasets._text import time_nanos
 
 __all__ = ["CUTS", "Context", "Cut", "cut_exports", "moments"]
 
@@ -43,8 +44,7 @@ Rewind = Callable[[pd.DataFrame, Context], pd.DataFrame]
 
 def moments(values: pd.Series[Any]) -> npt.NDArray[np.int64]:
     """UTC nanoseconds of each cell, ``NAT`` where it is empty or cannot be read."""
-    parsed = pd.to_datetime(values, utc=True, errors="coerce", format="mixed")
-    return np.asarray(parsed.astype("int64"), dtype=np.int64)  # NaT is int64's minimum
+    return time_nanos(object_values(values), fmt="mixed")
 
 
 def _latest(history: pd.DataFrame, *, key: str, time: str, as_of: int) -> pd.DataFrame:

@@ -8,25 +8,17 @@ the rest of the world stays as it was.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 
 from customer_understanding._core import object_values
 from customer_understanding.datasets._cast import Export
-from customer_understanding.datasets._text import Ints, iso_times, objects
+from customer_understanding.datasets._text import epoch_seconds, iso_times, objects
 
 __all__ = ["ticket_audits"]
 
 _FLOW = ("new", "open", "pending", "solved", "closed")
 _SOLVED = _FLOW.index("solved")
-
-
-def _seconds(values: pd.Series[Any]) -> Ints:
-    times = pd.to_datetime(pd.Series(object_values(values), dtype=object), utc=True,
-                           format="ISO8601")  # fmt: skip
-    return np.asarray(times.astype("int64") // 10**9, dtype=np.int64)
 
 
 def _path(final: int, rng: np.random.Generator) -> list[int]:
@@ -53,8 +45,8 @@ def ticket_audits(tickets: pd.DataFrame, rng: np.random.Generator) -> tuple[Expo
     A ticket is audited when it is created (``new``) and at each status it then reaches;
     the survey is offered when it is solved and the rating arrives with its last audit.
     """
-    created = _seconds(tickets["created_at"])
-    updated = _seconds(tickets["updated_at"])
+    created = epoch_seconds(tickets["created_at"])
+    updated = epoch_seconds(tickets["updated_at"])
     status = object_values(tickets["status"])
     rating = object_values(tickets["satisfaction_rating"])
     rows: list[tuple[object, int, object, str, object]] = []

@@ -20,7 +20,14 @@ from customer_understanding._core import object_values
 from customer_understanding.datasets._cast import Cast, Export
 from customer_understanding.datasets._ids import numeric_ids, salesforce_ids
 from customer_understanding.datasets._journeys import FIRM_STAGES, PERSON_STAGES
-from customer_understanding.datasets._text import HOUR, Ints, Strs, iso_times, iso_times_or_none
+from customer_understanding.datasets._text import (
+    HOUR,
+    Ints,
+    Strs,
+    epoch_seconds,
+    iso_times,
+    iso_times_or_none,
+)
 
 __all__ = ["evangelist_dates", "hubspot_lead_status_history", "lead_history"]
 
@@ -40,11 +47,6 @@ def _person_rows(cast: Cast, entities: Strs | None) -> Ints:
     return np.asarray(
         index.get_indexer(pd.Index(object_values(pd.Series(entities)))), dtype=np.int64
     )
-
-
-def _seconds(values: pd.Series) -> Ints:
-    stamps = pd.to_datetime(values, utc=True).astype("int64").to_numpy()
-    return np.asarray(stamps // 10**9, dtype=np.int64)
 
 
 def _walk(
@@ -74,7 +76,7 @@ def lead_history(cast: Cast, rng: np.random.Generator, *, leads: Export) -> Expo
     """
     frame = leads.frame
     person = _person_rows(cast, leads.entities)
-    created = _seconds(frame["CreatedDate"])
+    created = epoch_seconds(frame["CreatedDate"])
     first = np.abs(created - cast.journeys.known_at[person]) <= 4 * 24 * HOUR
     until = np.where(first, cast.clock.end, created)
     rows, labels, at = _walk(cast, person, statuses=_SF_STATUS, since=created, until=until)
@@ -109,7 +111,7 @@ def hubspot_lead_status_history(
     """The ``hubspot.lead_status_history`` export: ``hs_lead_status`` values over time."""
     frame = contacts.frame
     person = _person_rows(cast, contacts.entities)
-    created = _seconds(frame["createdate"])
+    created = epoch_seconds(frame["createdate"])
     until = np.full(len(person), cast.clock.end, dtype=np.int64)
     rows, labels, at = _walk(cast, person, statuses=_HS_STATUS, since=created, until=until)
     lag = (rng.random(len(rows)) * 2 * HOUR).astype(np.int64)

@@ -27,6 +27,7 @@ from customer_understanding.datasets._text import (
     Floats,
     Ints,
     Strs,
+    epoch_seconds,
     iso_dates,
     iso_times,
     objects,
@@ -127,17 +128,12 @@ def _hubspot_deals(frame: pd.DataFrame, cast: Cast, *, company_of_firm: Strs) ->
     firm_of = {str(c): f for f, c in enumerate(company_of_firm) if c is not None}
     firm = np.array([firm_of.get(str(c), -1) for c in frame["associatedcompanyid"]], dtype=np.int64)
     won_at = np.where(firm >= 0, cast.firms.won_at[np.maximum(firm, 0)], -1)
-    created = _seconds(frame["createdate"])
+    created = epoch_seconds(frame["createdate"])
     existing = (won_at >= 0) & (won_at < created)
     stage = frame["dealstage"].to_numpy(dtype=object).copy()
     stage[(stage == "closedwon") & ~existing] = "closedlost"
     kind = np.where(existing, "existingbusiness", "newbusiness").astype(object)
     return frame.assign(dealstage=stage, dealtype=kind)
-
-
-def _seconds(column: pd.Series) -> Ints:
-    stamps = pd.to_datetime(column, utc=True, errors="coerce")
-    return np.asarray(stamps.astype("int64").to_numpy() // 10**9, dtype=np.int64)
 
 
 def _truth(cast: Cast, plan: Mapping[str, Ints], *, ids: Strs, renewal_ids: Strs) -> pd.DataFrame:

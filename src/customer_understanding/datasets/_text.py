@@ -27,6 +27,7 @@ __all__ = [
     "days",
     "decode",
     "digits",
+    "epoch_seconds",
     "floats",
     "ints",
     "iso_dates",
@@ -37,6 +38,7 @@ __all__ = [
     "objects",
     "pick",
     "symbols",
+    "time_nanos",
 ]
 
 Ints = npt.NDArray[np.int64]
@@ -147,6 +149,35 @@ def iso_times_or_none(seconds: Ints) -> Strs:
     known = seconds >= 0
     out[known] = iso_times(seconds[known])
     return out
+
+
+def time_nanos(values: object, *, fmt: str = "ISO8601") -> Ints:
+    """UTC nanoseconds of each written time, ``NAT`` where a cell is empty or unreadable.
+
+    The inverse of :func:`iso_times` for exports read back (defects included), whatever
+    resolution pandas parses at (pandas 3 keeps the text's own resolution).
+
+    Examples
+    --------
+    >>> time_nanos(["1970-01-01T00:00:01Z", "yesterday"]).tolist()
+    [1000000000, -9223372036854775808]
+    """
+    import pandas as pd
+
+    column = pd.Series(np.asarray(values, dtype=object), dtype=object)
+    parsed = pd.to_datetime(column, utc=True, errors="coerce", format=fmt)
+    return np.asarray(parsed.dt.as_unit("ns").astype("int64"), dtype=np.int64)
+
+
+def epoch_seconds(values: object) -> Ints:
+    """Whole epoch seconds of each written time (floor of :func:`time_nanos`).
+
+    Examples
+    --------
+    >>> epoch_seconds(["2026-03-04T10:15:00Z"]).tolist()
+    [1772619300]
+    """
+    return time_nanos(values) // 1_000_000_000
 
 
 def iso_dates(seconds: Ints) -> Strs:

@@ -330,7 +330,9 @@ def _e164(text: str, region: str | None) -> str:
 def _phone(value: str, region: str | None) -> str:
     text = _ascii_digits(_without_format_characters(value)).strip()
     text = _EXTENSION.sub("", text).strip()  # E.164 has no extension
-    if _PUNCTUATED.match(text):  # the library drops the punctuation itself, more slowly
+    # The library drops the punctuation itself, more slowly; but it refuses two digits
+    # split by punctuation ("1...0"), so so does the shortcut.
+    if _PUNCTUATED.match(text) and len(_NOT_DIGIT.sub("", text)) > 2:
         text = text[:1] + _NOT_DIGIT.sub("", text[1:])
     elif _VANITY.match(text):
         from phonenumbers import convert_alpha_characters_in_number

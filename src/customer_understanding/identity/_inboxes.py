@@ -21,7 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
-from customer_understanding._core import Refused, check_positive, typed_fields
+from customer_understanding._core import Refused, check_positive, object_values, typed_fields
 from customer_understanding.identity._comparisons import _NICKNAMES
 from customer_understanding.identity._fields import Field, normalise
 
@@ -174,7 +174,7 @@ class SharedInboxes:
         text = pd.Series(list(emails), dtype="string").str.strip().str.lower()
         local = text.str.extract(r"^([^@+]*)(?:\+[^@]*)?@", expand=False)
         local = local.str.replace(_SEPARATORS, "", regex=True)
-        return local.isin(self.local_parts).fillna(False).to_numpy(dtype=np.bool_)
+        return local.isin(self.local_parts).fillna(False).to_numpy(dtype=np.bool_, copy=True)
 
     def find(
         self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object]
@@ -220,7 +220,7 @@ class SharedInboxes:
         "Lawrence Carter", "Lawrence"), are taken as one person's; two names of different
         such groups that clearly differ are two people.
         """
-        keys = list(zip(group["given"].tolist(), group["family"].tolist(), strict=True))
+        keys = list(zip(object_values(group["given"]), object_values(group["family"]), strict=True))
         distinct = sorted({key for key in keys if key != (None, None)}, key=str)
         if len(distinct) > self.max_names:
             return True, []  # plainly many people: no pair needs naming to keep the address out
