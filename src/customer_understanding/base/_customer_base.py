@@ -404,8 +404,8 @@ class CustomerBase:
         caller's own scorers and rules, so the base cannot know them: pass the results
         you compute or keep as ``results`` (a name for each), and ``results[name]``
         lists the rows of each that name the person (its ``contact_id`` column), every
-        column kept — reasons included. A result with no ``contact_id`` column (an
-        account-level score) gives an empty list.
+        column kept; a score table's rows carry the person's ``reasons`` too. A result
+        with no ``contact_id`` column (an account-level score) gives an empty list.
 
         Raises
         ------

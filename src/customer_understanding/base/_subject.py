@@ -64,6 +64,12 @@ def _results(results: Mapping[str, Any], contact_id: str) -> dict[str, list[dict
             raise InvalidValueError(msg)
         mine = frame[frame["contact_id"] == contact_id] if "contact_id" in frame else frame[:0]
         found[name] = _rows(mine)
+        explained = getattr(result, "reasons_frame", None)  # a score table's reasons
+        if found[name] and callable(explained):
+            reasons = explained()
+            reasons = _rows(reasons[reasons["contact_id"] == contact_id])
+            for row in found[name]:
+                row["reasons"] = reasons
     return found
 
 
