@@ -168,13 +168,25 @@ def test_subject_export_refuses_what_is_no_result() -> None:
 # -- in a store ----------------------------------------------------------------------------
 
 
+@cache
+def _template() -> bytes:
+    """One store built from the sample world, copied for each test (building is slow)."""
+    import tempfile
+
+    target = Path(tempfile.mkdtemp()) / "template.db"
+    CustomerBase.build(_sources(), store=target, id_key=_KEY)
+    return target.read_bytes()
+
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
-    return tmp_path / "customers.db"
+    target = tmp_path / "customers.db"
+    target.write_bytes(_template())
+    return target
 
 
 def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
-    base = CustomerBase.build(_sources(), store=path, id_key=_KEY)
+    base = CustomerBase.open(path)
     contact_id, found = _person(base)
     values = set().union(*found.values())
     data = _bytes(path)
@@ -188,7 +200,8 @@ def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
     events = erased.events()
     last = events.iloc[-1]
     assert (last["action"], last["actor"], last["reason"]) == ("erase", "privacy-team", "DSR-7")
-    assert last["entity_id"] == contact_id and pd.notna(last["at"])
+    assert last["entity_id"] == contact_id
+    assert pd.notna(last["at"])
     with sqlite3.connect(path) as connection:
         members = {r[0] for r in connection.execute("SELECT record FROM members")}
         hashes = connection.execute("SELECT count(*) FROM suppressed").fetchone()[0]
@@ -197,7 +210,7 @@ def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
 
 
 def test_building_the_same_exports_again_does_not_bring_the_person_back(path: Path) -> None:
-    base = CustomerBase.build(_sources(), store=path, id_key=_KEY)
+    base = CustomerBase.open(path)
     contact_id, found = _person(base)
     erased = base.erase(contact_id, reason="DSR-8")
     again = CustomerBase.build(list(reversed(_sources())), store=path, actor="etl")
@@ -209,7 +222,8 @@ def test_building_the_same_exports_again_does_not_bring_the_person_back(path: Pa
     assert len(interactions) == len(base.interactions)
     events = again.events()
     suppressed = events[events["action"] == "suppress"]
-    assert len(suppressed) and (suppressed["actor"] == "etl").all()
+    assert len(suppressed)
+    assert (suppressed["actor"] == "etl").all()
     dropped = sum(d.get("records dropped", 0) for d in suppressed["detail"])
     assert dropped == int((base.tables.resolution.contact_of_record
                            == base.contact_row(contact_id)).sum())  # fmt: skip
@@ -220,7 +234,7 @@ def test_building_the_same_exports_again_does_not_bring_the_person_back(path: Pa
 def test_an_erasure_in_a_store_is_one_write(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from customer_understanding.base import _erasure
 
-    base = CustomerBase.build(_sources(), store=path, id_key=_KEY)
+    base = CustomerBase.open(path)
     contact_id, _ = _person(base)
     before = CustomerBase.open(path).to_pandas("contacts")
 
@@ -235,10 +249,26 @@ def test_an_erasure_in_a_store_is_one_write(path: Path, monkeypatch: pytest.Monk
 
 
 def test_an_erased_store_keeps_other_ids(path: Path) -> None:
-    base = CustomerBase.build(_sources(), store=path, id_key=_KEY)
+    base = CustomerBase.open(path)
     contact_id, _ = _person(base)
     base.erase(contact_id, reason="DSR-10")
     others = set(base.contacts.column("id").tolist()) - {contact_id}
     rebuilt = CustomerBase.build(_sources(), store=path)
     assert set(rebuilt.contacts.column("id").tolist()) == others
     assert np.array_equal(rebuilt.accounts.column("id"), base.accounts.column("id"))
+
+
+def test_a_reader_holding_the_store_open_is_warned_about(path: Path) -> None:
+    base = CustomerBase.open(path)
+    contact_id, found = _person(base)
+    reader = sqlite3.connect(path, isolation_level=None)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM arrays").fetchone()
+        with pytest.warns(UserWarning, match="reader kept the WAL"):
+            base.erase(contact_id, reason="DSR-11")
+        reader.execute("COMMIT")
+    finally:
+        reader.close()  # the last connection to close checkpoints the WAL away
+    data = _bytes(path)
+    assert not [v for v in set().union(*found.values()) if v.encode() in data]

@@ -44,6 +44,8 @@ __all__ = [
     "screen_stored",
 ]
 
+#: How long compacting waits for readers of the store to let the WAL be emptied.
+_READER_WAIT_MS = 1_000
 _SUPPRESSED = (
     "CREATE TABLE IF NOT EXISTS suppressed (hash TEXT PRIMARY KEY, kind TEXT NOT NULL,"
     " erased TEXT NOT NULL)"
@@ -135,18 +137,24 @@ def _compact(path: Path) -> None:
 
     connection = sqlite3.connect(path, timeout=10.0, isolation_level=None)
     try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # does not wait for readers
         connection.execute("VACUUM")
+        connection.execute(f"PRAGMA busy_timeout = {_READER_WAIT_MS}")
         busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
     except sqlite3.Error as error:
-        msg = f"store {str(path)!r}: the erasure is committed but the file could not be compacted ({error}); open the store again when no one reads it to finish"  # noqa: E501
+        msg = (
+            f"store {str(path)!r}: the erasure is committed, but the file could not be "
+            f"compacted ({error}); freed pages may still hold the erased values until "
+            "VACUUM runs on the file while nobody writes to it"
+        )
         raise StoreError(msg) from error
     finally:
         connection.close()
     if busy:
         msg = (
-            f"store {str(path)!r}: a reader kept the WAL from being emptied; the erased "
-            "values stay in its old pages until the next erase or write finishes"
+            f"store {str(path)!r}: a reader kept the WAL from being emptied; old pages "
+            "holding the erased values stay in it until every process reading the store "
+            "has closed it"
         )
         warnings.warn(msg, UserWarning, stacklevel=4)
 
