@@ -195,7 +195,10 @@ def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
     data = _bytes(path)
     left = sorted(v for v in values if v.encode("utf-8") in data)
     assert not left, f"still in the store: {left}"
-    assert contact_id not in set(CustomerBase.open(path).to_pandas("contacts")["contact_id"])
+    reopened = CustomerBase.open(path)
+    assert contact_id not in set(reopened.to_pandas("contacts")["contact_id"])
+    for table in ("accounts", "contacts", "interactions", "opportunities"):
+        pd.testing.assert_frame_equal(reopened.to_pandas(table), erased.to_pandas(table))
     assert len(erased.contacts) == len(base.contacts) - 1
     events = erased.events()
     last = events.iloc[-1]

@@ -194,14 +194,23 @@ def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: s
     return Erased(tables=erased, report=report, aliases=aliases)
 
 
+def suppression(connection: sqlite3.Connection) -> tuple[bytes, frozenset[str]]:
+    """A store's secret and the hashes of erased people's identifiers (for screening).
+
+    Whatever writes records into a store screens them with these first
+    (:func:`~customer_understanding.base._privacy.screen_table` for one table).
+    """
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if "suppressed" not in names:
+        return b"", frozenset()
+    hashes = frozenset(row[0] for row in connection.execute("SELECT hash FROM suppressed"))
+    return bytes(_get(connection, "id_key")), hashes
+
+
 def screen_stored(writer_connection: sqlite3.Connection, loaded: Loaded, *,
                   log: Any) -> Loaded:  # fmt: skip
     """``loaded`` without the erased people of the store, logging what was dropped."""
-    names = {row[0] for row in writer_connection.execute("SELECT name FROM sqlite_master")}
-    if "suppressed" not in names:
-        return loaded
-    hashes = frozenset(row[0] for row in writer_connection.execute("SELECT hash FROM suppressed"))
-    key = bytes(_get(writer_connection, "id_key"))
+    key, hashes = suppression(writer_connection)
     screened = screen(loaded, key=key, hashes=hashes)
     for source, counts in screened.dropped.items():
         log("suppress", {"source": source, **counts})

@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from customer_understanding.base._build import Tables
     from customer_understanding.ingest import Loaded
 
-__all__ = ["Person", "fingerprint", "person_of", "screen", "without_person"]
+__all__ = ["Person", "fingerprint", "person_of", "screen", "screen_table", "without_person"]
 
 Ints = npt.NDArray[np.int64]
 Bools = npt.NDArray[np.bool_]
@@ -225,7 +225,7 @@ def _suppressed(key: bytes, hashes: frozenset[str], kind: str) -> Callable[[Any]
     return test
 
 
-def _screen_table(  # noqa: PLR0911 - one branch per kind of table
+def screen_table(  # noqa: PLR0911 - one branch per kind of table
     table: Table, key: bytes, hashes: frozenset[str]
 ) -> tuple[Table, str, int]:
     """One loaded table with suppressed people taken out: (table, what was done, rows)."""
@@ -271,8 +271,8 @@ def screen(loaded: Loaded, *, key: bytes, hashes: frozenset[str]) -> Screened:
     sources = []
     dropped: dict[str, dict[str, int]] = {}
     for source in loaded.sources:
-        table, what, count = _screen_table(source.table, key, hashes)
-        stages, _, staged = _screen_table(source.stages, key, hashes)
+        table, what, count = screen_table(source.table, key, hashes)
+        stages, _, staged = screen_table(source.stages, key, hashes)
         if count:
             dropped.setdefault(source.source, {})[what] = count
         if staged:
