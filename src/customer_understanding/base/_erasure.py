@@ -12,11 +12,13 @@ from __future__ import annotations
 import json
 import time
 import warnings
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, NotFoundError, StoreError
 from customer_understanding.base._privacy import (
     Person,
@@ -30,7 +32,6 @@ from customer_understanding.ingest import LoadReport
 
 if TYPE_CHECKING:
     import sqlite3
-    from collections.abc import Mapping
 
     from customer_understanding.base._build import Tables
     from customer_understanding.ingest import Loaded
@@ -52,7 +53,7 @@ _SUPPRESSED = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Erased:
     """The tables and load report without the person, and the aliases of the store."""
 
