@@ -287,8 +287,10 @@ class CustomerBase:
         dict). Each build writes a ``build`` row per level (``detail``: entities, new
         ids, merges, splits), a ``merge`` row per id merged away (``entity_id`` the
         survivor, ``other_id`` the alias) and a ``split`` row per part split off
-        (``entity_id`` the id kept, ``other_id`` the new part's id). Empty for a base
-        that was not built into or opened from a store.
+        (``entity_id`` the id kept, ``other_id`` the new part's id). :meth:`erase`
+        writes an ``erase`` row (``entity_id`` the person's former id), and a build
+        that dropped erased people's rows a ``suppress`` row per source saying how
+        many. Empty for a base that was not built into or opened from a store.
 
         Raises
         ------
