@@ -11,7 +11,9 @@ Layout (schema version :data:`SCHEMA_VERSION`):
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
 - ``aliases``: ids that were merged away, each with the id that survived;
-- ``events``: an append-only log of what each build did.
+- ``events``: an append-only log of what each build (and each erasure) did;
+- ``suppressed``: keyed hashes of erased people's identifiers, made by the first
+  erasure (see :mod:`customer_understanding.base._erasure`).
 
 SQLite runs in WAL mode: readers never wait for a writer, and a writer holds the write
 lock from reading the previous ids to committing, so one write is one transaction and

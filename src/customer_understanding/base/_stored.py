@@ -7,6 +7,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ import attrs
 from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables
+from customer_understanding.base._erasure import screen_stored
 from customer_understanding.base._lineage import keep_ids
 from customer_understanding.base._store import (
     Stored,
@@ -26,7 +28,7 @@ from customer_understanding.base._store import (
     writing,
 )
 from customer_understanding.identity import IdKey, Resolution, keyed_ids
-from customer_understanding.ingest import LoadReport
+from customer_understanding.ingest import Loaded, LoadReport
 from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Resolver
 
@@ -102,7 +104,7 @@ def build_stored(
     id_key: IdKey | None,
     configured: IdKey | None = None,
     resolver: Resolver,
-    run: Callable[[Resolver], Tables],
+    run: Callable[[Resolver, Callable[[Loaded], Loaded]], Tables],
     report: LoadReport | None,
     actor: str | None = None,
     reason: str | None = None,
@@ -125,8 +127,9 @@ def build_stored(
         stable = keep_ids(
             _as_callable(resolver), writer.connection, build=log.build, log=log.lineage
         )
+        screen = partial(screen_stored, writer.connection, log=log)
         with keyed_ids(key):
-            tables = run(stable)
+            tables = run(stable, screen)
         writer.save({"tables": tables, "report": _storable(report)})
         aliases = read_aliases(writer.connection)
     return tables, Stored(roots={"tables": tables, "report": report}, aliases=aliases)
