@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
@@ -205,7 +206,7 @@ def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
     assert (last["action"], last["actor"], last["reason"]) == ("erase", "privacy-team", "DSR-7")
     assert last["entity_id"] == contact_id
     assert pd.notna(last["at"])
-    with sqlite3.connect(path) as connection:
+    with closing(sqlite3.connect(path)) as connection:
         members = {r[0] for r in connection.execute("SELECT record FROM members")}
         hashes = connection.execute("SELECT count(*) FROM suppressed").fetchone()[0]
     assert hashes >= len(values) - len(found["name"])

@@ -1,6 +1,7 @@
 """The embedded store: build into a file, reopen it unchanged, refuse bad files clearly."""
 
 import sqlite3
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
@@ -64,7 +65,8 @@ def test_golden_as_of_works_after_reopening(path: Path) -> None:
 def test_the_id_secret_is_kept_in_the_store(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(ID_KEY_VARIABLE, raising=False)
     first = CustomerBase.build(_sources(), store=path)
-    row = sqlite3.connect(path).execute("SELECT value FROM meta WHERE key = 'id_key'").fetchone()
+    with closing(sqlite3.connect(path)) as connection:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'id_key'").fetchone()
     assert len(row[0]) == 32
     # a new store with the same secret given gives the same ids
     again = CustomerBase.build(_sources(), store=path.with_name("b.db"), id_key=bytes(row[0]))
@@ -161,7 +163,8 @@ def test_a_failed_build_leaves_the_store_as_it_was(
     monkeypatch.undo()
     opened = CustomerBase.open(path)
     assert opened.contacts.column("id").tolist() == first.contacts.column("id").tolist()
-    members = sqlite3.connect(path).execute("SELECT count(*) FROM members").fetchone()[0]
+    with closing(sqlite3.connect(path)) as connection:
+        members = connection.execute("SELECT count(*) FROM members").fetchone()[0]
     assert members == len(first.tables.contact_records) + len(first.tables.account_records)
     assert len(before) > 0
 

@@ -105,8 +105,12 @@ def _connect(path: Path, *, wait: float) -> sqlite3.Connection:
     _check_file(path)
     try:
         connection = sqlite3.connect(path, timeout=wait, isolation_level=None)
+    except sqlite3.Error as error:
+        raise _fail(path, f"cannot be opened: {error}") from error
+    try:
         connection.execute("PRAGMA journal_mode=WAL")
     except sqlite3.Error as error:
+        connection.close()  # a damaged file: nothing may stay open behind the error
         raise _fail(path, f"cannot be opened: {error}") from error
     return connection
 

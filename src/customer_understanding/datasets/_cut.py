@@ -115,7 +115,8 @@ def _hubspot_contacts(frame: pd.DataFrame, context: Context) -> pd.DataFrame:
         out.loc[(when != NAT) & (when > as_of), column] = None
         reached = reached.where(~((when != NAT) & (when <= as_of)), label)
     final = frame["lifecyclestage"]
-    ahead = final.map(_HS_RANK).fillna(-1) > reached.map(_HS_RANK).fillna(99)
+    rank = {name: float(value) for name, value in _HS_RANK.items()}
+    ahead = final.map(rank).astype(float).fillna(-1) > reached.map(rank).astype(float).fillna(99)
     out["lifecyclestage"] = final.where(~ahead, reached)
     return out
 

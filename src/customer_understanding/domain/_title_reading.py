@@ -146,7 +146,9 @@ def read_titles(
     codes, distinct = pd.factorize(values)
     rows = [_row(_read(str(title), checked)) for title in distinct]
     rows.append(_row(TitleReading()))
-    table = pd.DataFrame(rows, columns=list(_COLUMNS))
+    # Text columns stay object (None where unknown, under pandas 3 too), confidences float.
+    table = pd.DataFrame(rows, columns=list(_COLUMNS), dtype=object)
+    table = table.astype({name: np.float64 for name in _COLUMNS if name.endswith("_confidence")})
     picked = table.iloc[np.where(codes < 0, len(distinct), codes)].reset_index(drop=True)
     picked.insert(0, "title", values.to_numpy(dtype=object))
     return picked

@@ -78,7 +78,10 @@ def _other(text: str, *, day_first: bool) -> str | None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         parsed = pd.to_datetime(text, errors="coerce", dayfirst=day_first, format="mixed")
-    return None if pd.isna(parsed) else str(parsed.strftime("%Y%m%d"))
+    # Text without a year ("12 April") is no date: pandas 3 reads it as year 1.
+    if pd.isna(parsed) or parsed.year < 1000:
+        return None
+    return f"{parsed.year:04d}{parsed.month:02d}{parsed.day:02d}"
 
 
 def parse_dates(
