@@ -134,11 +134,9 @@ def test_an_older_schema_is_migrated(path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setitem(_store.MIGRATIONS, 1, lambda connection: ran.append(1))
     CustomerBase.build(_sources(), store=path)
     assert ran == [1]
-    version = (
-        sqlite3.connect(path)
-        .execute("SELECT value FROM meta WHERE key = 'schema_version'")
-        .fetchone()[0]
-    )
+    with closing(sqlite3.connect(path)) as connection:
+        query = "SELECT value FROM meta WHERE key = 'schema_version'"
+        version = connection.execute(query).fetchone()[0]
     assert int(version) == 2
 
 
