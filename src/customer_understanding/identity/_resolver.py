@@ -265,6 +265,31 @@ class ProbabilisticResolver:
             records.column("email"), first=frame["first_name"], last=frame["last_name"]
         )
 
+    def comparison_frame(self, records: AccountRecords | ContactRecords) -> pd.DataFrame:
+        """The columns the engine compares, one row per record, as its linker reads them.
+
+        Contacts get the employer, split names, the normalised phone and the work
+        e-mail; shared inboxes are blanked (they tell nobody apart). Scoring one new
+        record against stored ones (online matching) reads the same frame.
+
+        Examples
+        --------
+        >>> from customer_understanding.tables import ContactRecords
+        >>> records = ContactRecords.from_columns({"system": ["crm"], "source_id": ["a"],
+        ...     "email": ["info@acme.com"], "last_name": ["Lee, Ann"]})
+        >>> frame = ProbabilisticResolver().comparison_frame(records)
+        >>> frame[["email", "first_name", "last_name", "employer"]].values.tolist()
+        [[None, 'Ann', 'Lee', 'acme']]
+        """
+        contacts = isinstance(records, ContactRecords)
+        linker = self.contact_linker if contacts else self.account_linker
+        frame = _frame(records, linker.fields)
+        shared, _ = self._shared(records, frame)
+        for column in ("email", "work_email"):
+            if column in frame.columns:
+                frame.loc[shared, column] = None
+        return frame
+
     def _link(
         self, records: AccountRecords | ContactRecords, linker: Linker, key_column: str
     ) -> tuple[LinkResult | None, npt.NDArray[np.bool_]]:
