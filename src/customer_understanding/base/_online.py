@@ -44,7 +44,7 @@ __all__ = ["Incoming", "OnlineIndex", "incoming"]
 Records = AccountRecords | ContactRecords
 _KEY_COLUMN = {"contact": "email", "account": "domain"}
 #: The most candidate records scored per incoming record (those sharing most keys).
-MAX_CANDIDATES = 40
+MAX_CANDIDATES = 20
 
 
 @attrs.frozen(kw_only=True)
@@ -91,10 +91,6 @@ def incoming(record: object, *, mapping: object, source: object) -> Incoming:
     raise InvalidValueError(msg)
 
 
-def _rule_columns(rule: BlockingRule, columns: set[str]) -> tuple[str, ...] | None:
-    return rule.on if set(rule.on) <= columns else None
-
-
 @attrs.define
 class _Rule:
     """One blocking rule's keys over the stored records, sorted for binary search."""
@@ -121,6 +117,7 @@ class OnlineIndex:
     values: dict[str, list[Any]]
     codes: dict[str, dict[Any, int]]
     rules: list[_Rule]
+    declared: list[BlockingRule]
 
     @classmethod
     def build(cls, tables: Tables, level: str, *, resolver: ProbabilisticResolver,
@@ -146,18 +143,21 @@ class OnlineIndex:
             found, uniques = pd.factorize(pd.Series(column_values, dtype=object))
             coded[column] = found.astype(np.int64)
             codes[column] = {value: code for code, value in enumerate(uniques.tolist())}
-        rules = [_indexed(rule, coded) for rule in linker.rules
-                 if _rule_columns(rule, set(values)) is not None]  # fmt: skip
+        declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
+        rules = [_indexed(rule, coded) for rule in declared]
         system = records.labels("system")
         source_id = records.column("source_id")
         names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
                    entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
-                   names=names, keys=set(names), values=values, codes=codes, rules=rules)  # fmt: skip
+                   names=names, keys=set(names), values=values, codes=codes, rules=rules,
+                   declared=declared)  # fmt: skip
 
-    def _candidates(self, query: dict[str, Any]) -> list[int]:
+    def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
+        """The records sharing most blocking keys with ``query``, and the rules that hit."""
         hits: dict[int, int] = {}
-        for rule in self.rules:
+        used: list[BlockingRule] = []
+        for rule, declared in zip(self.rules, self.declared, strict=True):
             wanted = tuple(query[c] for c in rule.columns)
             if any(v is None for v in wanted):
                 continue
@@ -170,10 +170,12 @@ class OnlineIndex:
                 found += rule.rows[start:stop].tolist()
             if rule.cap is not None and len(found) > rule.cap:
                 continue  # a value too common to tell anything, as in the build
+            if found:
+                used.append(declared)
             for row in found:
                 hits[row] = hits.get(row, 0) + 1
         ranked = sorted(hits, key=lambda row: (-hits[row], row))
-        return ranked[:MAX_CANDIDATES]
+        return ranked[:MAX_CANDIDATES], used
 
     def match(self, new: Incoming) -> CandidateMatches:
         """Score ``new`` against the candidate records sharing a blocking key with it."""
@@ -183,13 +185,14 @@ class OnlineIndex:
             if column in query_frame.columns:
                 value = query_frame[column].iloc[0]
                 query[column] = value if isinstance(value, str) else None
-        rows = self._candidates(query)
+        rows, used = self._candidates(query)
         if not rows:
             return _empty(self)
-        small = pd.concat([self.frame.iloc[rows], query_frame], ignore_index=True)
+        tables = {"stored": self.frame.iloc[rows].reset_index(drop=True), "new": query_frame}
+        linker = attrs.evolve(self.linker, blocking=tuple(used))  # the rules that found them
         with warnings.catch_warnings():  # a handful of rows may lack a column altogether
             warnings.simplefilter("ignore")
-            result = self.linker.deduplicate(small, model=self.model)
+            result = linker.link(tables, model=self.model)  # only pairs with the new record
         q = len(rows)
         mine = np.flatnonzero((result.left == q) | (result.right == q))
         other = np.where(result.left[mine] == q, result.right[mine], result.left[mine])

@@ -115,6 +115,8 @@ def _split_names(frame: pd.DataFrame) -> None:
     family = pd.Series(frame["last_name"], dtype="string")
     given = pd.Series(frame["first_name"], dtype="string")
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
+    if not whole.any():
+        return
     comma = whole & family.str.contains(",", regex=False).fillna(False)
     parts = family.str.split(r"\s*[,.]\s*", n=1, regex=True)
     first = parts.str[0].astype("string").str.strip()
@@ -284,10 +286,14 @@ class ProbabilisticResolver:
         contacts = isinstance(records, ContactRecords)
         linker = self.contact_linker if contacts else self.account_linker
         frame = _frame(records, linker.fields)
-        shared, _ = self._shared(records, frame)
-        for column in ("email", "work_email"):
-            if column in frame.columns:
-                frame.loc[shared, column] = None
+        if len(records) == 1 and contacts and self.shared_inboxes is not None:
+            shared = self.shared_inboxes.is_role(records.column("email"))  # all one row can show
+        else:
+            shared, _ = self._shared(records, frame)
+        if shared.any():
+            for column in ("email", "work_email"):
+                if column in frame.columns:
+                    frame.loc[shared, column] = None
         return frame
 
     def _link(
