@@ -85,8 +85,11 @@ def test_cannot_link_by_entity_and_a_contradiction_is_refused(path: Path) -> Non
     base.cannot_link(left, right, reason="not the same")
     rebuilt = CustomerBase.build(_sources(), store=path)
     assert _entity_of(rebuilt, left) != _entity_of(rebuilt, right)
-    other = next(r for r in _records_of(rebuilt, str(rebuilt.contacts.column("id")[0]))
-                 if r not in (left, right))
+    other = next(
+        r
+        for r in _records_of(rebuilt, str(rebuilt.contacts.column("id")[0]))
+        if r not in (left, right)
+    )
     rebuilt.must_link(left, other)
     with pytest.raises(InvalidValueError, match="kept apart and joined"):
         rebuilt.must_link(other, right)
@@ -100,8 +103,9 @@ def test_review_answers_stay(path: Path) -> None:
     review = base.review_pairs().to_pandas()
     if review.empty:  # pragma: no cover - the sample world has a review band
         pytest.skip("no review pairs")
-    decided = review.assign(decision=pd.Series(["different"] + [None] * (len(review) - 1),
-                                               dtype=object))
+    decided = review.assign(
+        decision=pd.Series(["different"] + [None] * (len(review) - 1), dtype=object)
+    )
     in_force = base.decide(decided, actor="steward", reason="checked by phone")
     pair = decided.iloc[0]
     assert len(in_force) == 1

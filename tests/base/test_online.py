@@ -29,8 +29,14 @@ def _person(base: CustomerBase) -> dict[str, str]:
     """A stored contact with a name and a work address, as a lead of a web form."""
     frame = base.to_pandas("contacts").dropna(subset=["email", "first_name", "last_name"])
     row = frame.iloc[0]
-    return {"contact_id": row["contact_id"], "Id": "WEB-1", "Email": row["email"].upper(),
-            "FirstName": row["first_name"], "LastName": row["last_name"], "Company": "x"}
+    return {
+        "contact_id": row["contact_id"],
+        "Id": "WEB-1",
+        "Email": row["email"].upper(),
+        "FirstName": row["first_name"],
+        "LastName": row["last_name"],
+        "Company": "x",
+    }
 
 
 def _digest(path: Path) -> str:
@@ -56,16 +62,24 @@ def test_a_lead_of_a_known_person_matches_that_contact_with_evidence(path: Path)
 def test_a_lead_without_the_address_is_found_by_name_and_employer(path: Path) -> None:
     base = CustomerBase.build(_sources(), store=path)
     person = _person(base)
-    lead = {"Id": "WEB-2", "FirstName": person["FirstName"], "LastName": person["LastName"],
-            "Email": person["Email"].split("@")[0] + "@gmail.com"}
+    lead = {
+        "Id": "WEB-2",
+        "FirstName": person["FirstName"],
+        "LastName": person["LastName"],
+        "Email": person["Email"].split("@")[0] + "@gmail.com",
+    }
     found = base.match(lead, mapping="salesforce.Lead")
     assert person["contact_id"] in found.entity_ids.tolist()
 
 
 def test_a_stranger_gets_no_link_band_candidate(path: Path) -> None:
     base = CustomerBase.build(_sources(), store=path)
-    stranger = {"Id": "WEB-3", "Email": "zq.xylophone@nowhere-known.example",
-                "FirstName": "Zebedee", "LastName": "Quartermaine"}
+    stranger = {
+        "Id": "WEB-3",
+        "Email": "zq.xylophone@nowhere-known.example",
+        "FirstName": "Zebedee",
+        "LastName": "Quartermaine",
+    }
     found = base.match(stranger, mapping="salesforce.Lead")
     assert found.best is None
     assert "link" not in found.bands.tolist()
@@ -86,11 +100,11 @@ def test_add_joins_the_contact_and_persists_across_open(path: Path) -> None:
     base = CustomerBase.build(_sources(), store=path)
     person = _person(base)
     lead = {k: v for k, v in person.items() if k != "contact_id"}
-    joined = base.add(lead, mapping="salesforce.Lead", source="web", actor="api",
-                      reason="web form")
+    joined = base.add(lead, mapping="salesforce.Lead", source="web", actor="api", reason="web form")
     assert joined == person["contact_id"]
-    newcomer = Contact(id="web-9", email="newcomer@fresh.example", first_name="Nia",
-                       last_name="Okafor")
+    newcomer = Contact(
+        id="web-9", email="newcomer@fresh.example", first_name="Nia", last_name="Okafor"
+    )
     new_id = base.add(newcomer, actor="api", reason="web form")
     assert new_id not in base.contacts.column("id").tolist()
     opened = CustomerBase.open(path)

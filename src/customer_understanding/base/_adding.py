@@ -24,6 +24,7 @@ from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import Incoming, OnlineIndex, incoming
 from customer_understanding.base._store import _get, writing
 from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
+from customer_understanding.typing import Level
 
 __all__ = ["Online"]
 
@@ -38,7 +39,7 @@ class Online:
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
 
-    def index(self, level: str) -> OnlineIndex:
+    def index(self, level: Level) -> OnlineIndex:
         """The index of one level (built once, with the models and records the store keeps)."""
         if level not in self.indexes:
             kept = read_kept(self.store)
@@ -73,7 +74,7 @@ class Online:
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
                actor: str | None, reason: str | None) -> str:  # fmt: skip
-        assert self.store is not None  # noqa: S101 - only called with a store
+        assert self.store is not None
         with writing(self.store) as writer:
             connection = writer.connection
             ensure(connection)
@@ -102,7 +103,9 @@ class Online:
 
 def _row(frame: pd.DataFrame) -> dict[str, Any]:
     values = frame.iloc[0].to_dict()
-    return {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in values.items()}
+    return {
+        str(k): (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in values.items()
+    }
 
 
 def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:

@@ -5,7 +5,8 @@ groups of records) and answers to review-band pairs all become decisions on pair
 source records, ``(system, source_id)`` as the exports name them. They are appended to
 the store's ``overrides`` table in one transaction with an event-log row (time, actor,
 reason); the latest decision on a pair wins. Every later build into the store hands the
-decisions on records it loads to the resolver as :class:`~customer_understanding.identity.Overrides`.
+decisions on records it loads to the resolver as
+:class:`~customer_understanding.identity.Overrides`.
 """
 
 from __future__ import annotations
@@ -81,10 +82,7 @@ def refs(tables: Tables, level: str, value: object, *, name: str) -> list[Record
         return [found]
     if isinstance(value, str):
         return entity_records(tables, level, value)
-    msg = (
-        f"{name}={scrub(repr(value))[:80]} must be an entity id or a record "
-        "(system, source_id)"
-    )
+    msg = f"{name}={scrub(repr(value))[:80]} must be an entity id or a record (system, source_id)"
     raise InvalidValueError(msg)
 
 
@@ -131,10 +129,13 @@ def _check(existing: Overrides, decisions: list[Decision]) -> None:
         latest[(level, tuple(sorted((left, right))))] = decision
     for level in ("contact", "account"):
         graph = nx.Graph()
-        graph.add_edges_from(pair for (lv, pair), d in latest.items() if lv == level and d == "same")
+        graph.add_edges_from(
+            pair for (lv, pair), d in latest.items() if lv == level and d == "same"
+        )
         part = {node: n for n, nodes in enumerate(nx.connected_components(graph)) for node in nodes}
         for (lv, (left, right)), d in latest.items():
-            if lv == level and d == "different" and left in part and part.get(right) == part[left]:
+            joined = left in part and part.get(right) == part[left]
+            if lv == level and d == "different" and joined:
                 msg = (
                     f"{level} records {left!r} and {right!r} would be kept apart and joined "
                     "by must-links at once; undo one of the decisions first"
@@ -188,7 +189,7 @@ def honoured(store: object, records: tuple[AccountRecords, ContactRecords]) -> O
     """The store's decisions on records these sources hold (others wait for their records)."""
     if not isinstance(store, str | Path) and not hasattr(store, "__fspath__"):
         return Overrides()
-    kept = read_kept(Path(store)).overrides  # type: ignore[arg-type]
+    kept = read_kept(Path(store)).overrides
     if not len(kept):
         return kept
     known = {level: set(zip(table.labels("system").tolist(),

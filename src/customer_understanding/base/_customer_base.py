@@ -19,8 +19,8 @@ from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tabl
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._golden import GoldenProfiles, golden_profiles
 from customer_understanding.base._lifecycle import CustomerStageRules
-from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._links import with_none
+from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._materialise import (
     account_at,
     contact_at,

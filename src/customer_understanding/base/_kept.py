@@ -75,7 +75,7 @@ class _Keeping(Linker):
 
     kept: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
-    def deduplicate(self, records: Any, **options: Any) -> Any:  # type: ignore[override]
+    def deduplicate(self, records: Any, **options: Any) -> Any:
         result = super().deduplicate(records, **options)
         self.kept["model"] = result.model
         return result

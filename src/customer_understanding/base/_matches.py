@@ -19,6 +19,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError, NotFoundError
+from customer_understanding.typing import Level
 
 __all__ = ["CandidateMatches"]
 
@@ -103,7 +104,7 @@ class CandidateMatches(TableExport):
     1      email  exact    14.0
     """
 
-    level: str = attrs.field(validator=one_of("account", "contact"))
+    level: Level = attrs.field(validator=one_of("account", "contact"))
     entity_ids: npt.NDArray[np.object_] = attrs.field(factory=tuple, converter=_texts)
     records: npt.NDArray[np.object_] = attrs.field(factory=tuple, converter=_texts)
     match_weight: npt.NDArray[np.float64] = attrs.field(factory=tuple, converter=_floats)
@@ -121,8 +122,15 @@ class CandidateMatches(TableExport):
 
     def __attrs_post_init__(self) -> None:
         n = len(self.entity_ids)
-        if {len(self.records), len(self.match_weight), len(self.match_probability),
-                len(self.bands), len(self.levels), len(self.weights), len(self.stored)} - {n}:
+        if {
+            len(self.records),
+            len(self.match_weight),
+            len(self.match_probability),
+            len(self.bands),
+            len(self.levels),
+            len(self.weights),
+            len(self.stored),
+        } - {n}:
             msg = f"CandidateMatches columns must all have {n} rows, one per candidate"
             raise InvalidValueError(msg)
         unknown = set(self.bands.tolist()) - set(_BANDS)

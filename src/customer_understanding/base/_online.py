@@ -26,7 +26,6 @@ from customer_understanding.domain import Account, Contact
 from customer_understanding.identity import (
     BlockingRule,
     FellegiSunter,
-    Field,
     Linker,
     ProbabilisticResolver,
     normalise,
@@ -38,6 +37,7 @@ from customer_understanding.tables import (
     from_accounts,
     from_contacts,
 )
+from customer_understanding.typing import Level
 
 __all__ = ["Incoming", "OnlineIndex", "incoming"]
 
@@ -51,7 +51,7 @@ MAX_CANDIDATES = 20
 class Incoming:
     """One incoming record as a one-row records table, with what it came as."""
 
-    level: str
+    level: Level
     records: Records
     mapping: str | None = None
     source: str | None = None
@@ -82,11 +82,14 @@ def incoming(record: object, *, mapping: object, source: object) -> Incoming:
         raise InvalidValueError(msg)
     name = "online" if source is None else str(source)
     loaded = load([Source(name=name, data=[dict(record)], mapping=mapping)])
-    for level, kind in (("contact", ContactRecords), ("account", AccountRecords)):
-        table = loaded.combined(kind)
-        if len(table):
-            return Incoming(level=level, records=table, data=dict(record), source=name,
-                            mapping=mapping if isinstance(mapping, str) else None)  # fmt: skip
+    named = mapping if isinstance(mapping, str) else None
+    contacts, accounts = loaded.combined(ContactRecords), loaded.combined(AccountRecords)
+    if len(contacts):
+        return Incoming(level="contact", records=contacts, data=dict(record), source=name,
+                        mapping=named)  # fmt: skip
+    if len(accounts):
+        return Incoming(level="account", records=accounts, data=dict(record), source=name,
+                        mapping=named)  # fmt: skip
     msg = f"mapping={mapping!r} reads no contact or account from the record"
     raise InvalidValueError(msg)
 
@@ -106,7 +109,7 @@ class _Rule:
 class OnlineIndex:
     """The records of one level, indexed by their blocking keys, and the model to score with."""
 
-    level: str
+    level: Level
     resolver: ProbabilisticResolver
     linker: Linker
     model: FellegiSunter
@@ -114,13 +117,13 @@ class OnlineIndex:
     entity: list[str]
     names: list[str]
     keys: set[str]
-    values: dict[str, list[Any]]
+    normalised: dict[str, list[Any]]
     codes: dict[str, dict[Any, int]]
     rules: list[_Rule]
     declared: list[BlockingRule]
 
     @classmethod
-    def build(cls, tables: Tables, level: str, *, resolver: ProbabilisticResolver,
+    def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
               model: FellegiSunter | None) -> OnlineIndex:  # fmt: skip
         """Index the base's records of ``level``; fit the model if none was kept."""
         contacts = level == "contact"
@@ -150,7 +153,7 @@ class OnlineIndex:
         names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
                    entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
-                   names=names, keys=set(names), values=values, codes=codes, rules=rules,
+                   names=names, keys=set(names), normalised=values, codes=codes, rules=rules,
                    declared=declared)  # fmt: skip
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
@@ -208,9 +211,9 @@ class OnlineIndex:
         self.names.append(name)
         self.keys.add(name)
         for f in self.linker.fields:
-            self.values[f.column].append(normalise(frame[f.column], f)[0])
+            self.normalised[f.column].append(normalise(frame[f.column], f)[0])
         for rule in self.rules:
-            wanted = tuple(self.values[c][row] for c in rule.columns)
+            wanted = tuple(self.normalised[c][row] for c in rule.columns)
             if all(v is not None for v in wanted):
                 rule.extra.setdefault(wanted, []).append(row)
 
@@ -256,11 +259,14 @@ def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp]
         if entity not in best or weight[position] > weight[best[entity]]:
             best[entity] = position
     probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -1000, 1000)))
-    bands = np.where(probability >= index.linker.link_threshold, "link",
-                     np.where(probability >= index.linker.review_threshold, "review", "reject"))
+    bands = np.where(
+        probability >= index.linker.link_threshold,
+        "link",
+        np.where(probability >= index.linker.review_threshold, "review", "reject"),
+    )
     for position, row in enumerate(rows):  # the build's first pass: an exact key links
         same = query.get(key_column) is not None
-        if same and index.values[key_column][row] == query[key_column]:
+        if same and index.normalised[key_column][row] == query[key_column]:
             bands[position] = "link"
         elif bands[position] == "link" and _exclusive_clash(index, row, query):
             bands[position] = "review"
@@ -277,7 +283,7 @@ def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp]
         levels=np.array(label, dtype=object).reshape(len(chosen), len(names)),
         weights=partials[pairs[chosen]].astype(object).reshape(len(chosen), len(names)),
         incoming=[query[n] for n in names],
-        stored=np.array([[index.values[n][rows[p]] for n in names] for p in chosen],
+        stored=np.array([[index.normalised[n][rows[p]] for n in names] for p in chosen],
                         dtype=object).reshape(len(chosen), len(names)),
         prior_weight=index.model.prior_weight,
     )  # fmt: skip
