@@ -116,7 +116,9 @@ def main() -> None:
                                   model=model)  # fmt: skip
         built = time.perf_counter() - started
         p50, p99, most = _timed(
-            lambda lead: index.match(incoming(lead, mapping="salesforce.Lead", source=None)),
+            lambda lead, index=index: index.match(
+                incoming(lead, mapping="salesforce.Lead", source=None)
+            ),
             leads,
         )
         print(f"{size:>10,} {built:>8.1f} {p50:>7.1f} {p99:>7.1f} {most:>7.1f}  (tiled)")

@@ -155,3 +155,18 @@ def test_a_dict_needs_its_mapping() -> None:
     base = CustomerBase.from_objects(contacts=[Contact(id="c1", email="a@b.co")])
     with pytest.raises(InvalidValueError, match="mapping="):
         base.match({"Id": "1"})
+
+
+def test_a_later_build_keeps_a_record_added_online(path: Path) -> None:
+    base = CustomerBase.build(_sources(), store=path)
+    lead = {
+        "Id": "WEB-77",
+        "Email": "late.comer@fresh.example",
+        "FirstName": "Lou",
+        "LastName": "Late",
+    }
+    new_id = base.add(lead, mapping="salesforce.Lead", source="web")
+    rebuilt = CustomerBase.build(_sources(), store=path)
+    assert rebuilt.contact(new_id).email == "late.comer@fresh.example"
+    assert len(rebuilt.contacts) == len(base.contacts) + 1
+    assert rebuilt.match(lead, mapping="salesforce.Lead").best == new_id

@@ -18,15 +18,17 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._build import Tables
-from customer_understanding.base._kept import ensure, log, read_kept
+from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import _fresh
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import Incoming, OnlineIndex, incoming
 from customer_understanding.base._store import _get, writing
 from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
+from customer_understanding.ingest import Loaded, Source, load
+from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Level
 
-__all__ = ["Online"]
+__all__ = ["Online", "with_added"]
 
 _PREFIX = {"account": "acc", "contact": "con"}
 
@@ -46,7 +48,8 @@ class Online:
             index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
                                       model=kept.models.get(level))  # fmt: skip
             for record, entity, frame in kept.online.get(level, []):
-                index.add_row(record, entity, pd.DataFrame([frame]))
+                if record not in index.keys:  # a later build loaded it with the exports
+                    index.add_row(record, entity, pd.DataFrame([frame]))
             self.indexes[level] = index
         return self.indexes[level]
 
@@ -119,3 +122,32 @@ def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
         if candidate in taken:
             candidate = _fresh(_PREFIX[new.level], key, taken)
     return candidate
+
+
+def with_added(loaded: Loaded, store: object) -> Loaded:
+    """``loaded`` with the records added online to ``store`` that the exports lack.
+
+    A record added online (a dict with its preset) is loaded again by every later build
+    into the store, until an export carries a record of the same ``system:source_id``.
+    """
+    if not isinstance(store, str | Path):
+        return loaded
+    added = read_added(store)
+    if not added:
+        return loaded
+    known = {
+        f"{system}:{source_id}"
+        for kind in (AccountRecords, ContactRecords)
+        for system, source_id in zip(loaded.combined(kind).labels("system").tolist(),
+                                     loaded.combined(kind).column("source_id").tolist(),
+                                     strict=True)
+    }  # fmt: skip
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record, data, mapping, source in added:
+        if record not in known:
+            groups.setdefault((source, mapping), []).append(data)
+    if not groups:
+        return loaded
+    extra = load([Source(name=source, data=rows, mapping=mapping)
+                  for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
+    return Loaded(sources=loaded.sources + extra.sources, report=loaded.report)

@@ -222,9 +222,11 @@ class CustomerBase:
             raise InvalidValueError(msg)
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         chosen = resolver_for(resolver, overrides)
-        if store is not None:  # a steward's decisions kept in the store are honoured
+        if store is not None:  # records added online and a steward's decisions stay
+            from customer_understanding.base._adding import with_added
             from customer_understanding.base._corrections import honoured
 
+            loaded = with_added(loaded, store)
             kept = honoured(store, (loaded.combined(AccountRecords),
                                     loaded.combined(ContactRecords)))  # fmt: skip
             chosen = chosen if not len(kept) else resolver_for(chosen, kept)

@@ -33,6 +33,7 @@ __all__ = [
     "ensure",
     "keeping_models",
     "log",
+    "read_added",
     "read_kept",
     "save_models",
     "stamp",
@@ -156,3 +157,20 @@ def _overrides(rows: list[tuple[str, ...]]) -> Overrides:
         kind = "must_link" if decision == "same" else "cannot_link"
         found.setdefault(f"{kind}_{level}s", []).append(pair)
     return Overrides(**found)
+
+
+def read_added(path: str | Path) -> list[tuple[str, dict[str, Any], str, str]]:
+    """Records added online as dicts in an export's shape: key, row, preset, source name."""
+    if not Path(path).exists():
+        return []
+    connection = _connect(Path(path), wait=_READ_WAIT_SECONDS)
+    try:
+        if "online_records" not in _names(connection):
+            return []
+        rows = connection.execute(
+            "SELECT record, data, mapping, source FROM online_records"
+            " WHERE data IS NOT NULL AND mapping IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+    finally:
+        connection.close()
+    return [(record, json.loads(data), mapping, source) for record, data, mapping, source in rows]
