@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from customer_understanding._errors import StoreError
 from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect, _get, _set
 from customer_understanding.identity import FellegiSunter, Linker, Overrides, RecordPair
 
@@ -89,8 +90,11 @@ def keeping_models(resolver: Any) -> tuple[Any, dict[str, dict[str, Any]]]:
     if type(resolver) is not ProbabilisticResolver:
         return resolver, {}
     linkers = {"contact": resolver.contact_linker, "account": resolver.account_linker}
-    keeping = {level: _Keeping(**attrs.asdict(linker, recurse=False))
-               for level, linker in linkers.items()}  # fmt: skip
+    given = [field for field in attrs.fields(Linker) if field.init]
+    keeping = {
+        level: _Keeping(**{f.alias or f.name: getattr(linker, f.name) for f in given})
+        for level, linker in linkers.items()
+    }
     wrapped = attrs.evolve(resolver, contact_linker=keeping["contact"],
                            account_linker=keeping["account"])  # fmt: skip
     return wrapped, {level: linker.kept for level, linker in keeping.items()}
@@ -120,28 +124,37 @@ def read_kept(path: str | Path | None) -> Kept:
     empty = Kept(models={}, online={}, overrides=Overrides())
     if path is None or not Path(path).exists():
         return empty
+    import sqlite3
+
     connection = _connect(Path(path), wait=_READ_WAIT_SECONDS)
     try:
-        names = _names(connection)
-        if "meta" not in names:
-            return empty
-        text = _get(connection, "linkage_models")
-        models = {level: FellegiSunter.from_json(model)
-                  for level, model in json.loads(text or "{}").items()}  # fmt: skip
-        online: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
-        if "online_records" in names:
-            rows = connection.execute("SELECT level, record, id, frame FROM online_records"
-                                      " ORDER BY rowid").fetchall()  # fmt: skip
-            for level, record, entity, frame in rows:
-                online.setdefault(level, []).append((record, entity, json.loads(frame)))
-        overrides = Overrides()
-        if "overrides" in names:
-            overrides = _overrides(connection.execute(
-                "SELECT level, decision, left_system, left_source_id, right_system,"
-                " right_source_id FROM overrides ORDER BY seq").fetchall())  # fmt: skip
-        return Kept(models=models, online=online, overrides=overrides)
+        return _read(connection, empty)
+    except sqlite3.DatabaseError as error:
+        msg = f"store {str(path)!r} is damaged or not a store: {error}"
+        raise StoreError(msg) from error
     finally:
         connection.close()
+
+
+def _read(connection: sqlite3.Connection, empty: Kept) -> Kept:
+    names = _names(connection)
+    if "meta" not in names:
+        return empty
+    text = _get(connection, "linkage_models")
+    models = {level: FellegiSunter.from_json(model)
+              for level, model in json.loads(text or "{}").items()}  # fmt: skip
+    online: dict[str, list[tuple[str, str, dict[str, Any]]]] = {}
+    if "online_records" in names:
+        rows = connection.execute("SELECT level, record, id, frame FROM online_records"
+                                  " ORDER BY rowid").fetchall()  # fmt: skip
+        for level, record, entity, frame in rows:
+            online.setdefault(level, []).append((record, entity, json.loads(frame)))
+    overrides = Overrides()
+    if "overrides" in names:
+        overrides = _overrides(connection.execute(
+            "SELECT level, decision, left_system, left_source_id, right_system,"
+            " right_source_id FROM overrides ORDER BY seq").fetchall())  # fmt: skip
+    return Kept(models=models, online=online, overrides=overrides)
 
 
 def _overrides(rows: list[tuple[str, ...]]) -> Overrides:
