@@ -170,3 +170,14 @@ def test_a_later_build_keeps_a_record_added_online(path: Path) -> None:
     assert rebuilt.contact(new_id).email == "late.comer@fresh.example"
     assert len(rebuilt.contacts) == len(base.contacts) + 1
     assert rebuilt.match(lead, mapping="salesforce.Lead").best == new_id
+
+
+def test_a_later_build_keeps_a_contact_object_added_online(path: Path) -> None:
+    base = CustomerBase.build(_sources(), store=path)
+    newcomer = Contact(
+        id="obj-1", email="obj.person@fresh.example", first_name="Ola", last_name="Berg"
+    )
+    new_id = base.add(newcomer, source="webform")
+    rebuilt = CustomerBase.build(_sources(), store=path)
+    assert rebuilt.contact(new_id).last_name == "Berg"
+    assert rebuilt.match(newcomer, source="webform").best == new_id

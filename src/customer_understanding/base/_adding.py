@@ -21,7 +21,13 @@ from customer_understanding.base._build import Tables
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import _fresh
 from customer_understanding.base._matches import CandidateMatches
-from customer_understanding.base._online import Incoming, OnlineIndex, incoming
+from customer_understanding.base._online import (
+    OBJECTS,
+    Incoming,
+    OnlineIndex,
+    incoming,
+    object_mapping,
+)
 from customer_understanding.base._store import _get, writing
 from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
 from customer_understanding.ingest import Loaded, Source, load
@@ -148,6 +154,8 @@ def with_added(loaded: Loaded, store: object) -> Loaded:
             groups.setdefault((source, mapping), []).append(data)
     if not groups:
         return loaded
-    extra = load([Source(name=source, data=rows, mapping=mapping)
+    extra = load([Source(name=source, data=rows,
+                         mapping=object_mapping(mapping, source)
+                         if mapping.startswith(OBJECTS) else mapping)
                   for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
     return Loaded(sources=loaded.sources + extra.sources, report=loaded.report)

@@ -39,7 +39,7 @@ from customer_understanding.tables import (
 )
 from customer_understanding.typing import Level
 
-__all__ = ["Incoming", "OnlineIndex", "incoming"]
+__all__ = ["OBJECTS", "Incoming", "OnlineIndex", "incoming", "object_mapping"]
 
 Records = AccountRecords | ContactRecords
 _KEY_COLUMN = {"contact": "email", "account": "domain"}
@@ -64,6 +64,29 @@ class Incoming:
         return f"{system or ''}:{self.records.column('source_id')[0]}"
 
 
+#: How a domain object added online is kept: its fields under the mapping's target names.
+OBJECTS = "objects."
+_CONTACT_FIELDS = {"source_id": "id", "email": "email", "first_name": "first_name",
+                   "last_name": "last_name", "phone": "phone", "title": "title",
+                   "department": "department", "account_ref": "account_id"}  # fmt: skip
+_ACCOUNT_FIELDS = {"source_id": "id", "name": "name", "domain": "domain",
+                   "industry": "industry", "country": "country", "city": "city",
+                   "parent_ref": "parent_id"}  # fmt: skip
+
+
+def _fields(record: Contact | Account, names: Mapping[str, str]) -> dict[str, Any]:
+    values = {target: getattr(record, name) for target, name in names.items()}
+    return {k: v if v is None or isinstance(v, str | int | float) else str(v)
+            for k, v in values.items()}  # fmt: skip
+
+
+def object_mapping(mapping: str, system: str) -> SourceMapping:
+    """The mapping that loads back a domain object kept by :data:`OBJECTS` ``+ level``."""
+    target = mapping.removeprefix(OBJECTS)
+    names = _CONTACT_FIELDS if target == "contact" else _ACCOUNT_FIELDS
+    return SourceMapping(system=system, target=target, fields={k: k for k in names})
+
+
 def incoming(record: object, *, mapping: object, source: object) -> Incoming:
     """An incoming record, from a dict in an export's shape or a domain object."""
     if isinstance(record, Contact | Account):
@@ -72,8 +95,12 @@ def incoming(record: object, *, mapping: object, source: object) -> Incoming:
             raise InvalidValueError(msg)
         system = "objects" if source is None else str(source)
         if isinstance(record, Contact):
-            return Incoming(level="contact", records=from_contacts([record], system=system))
-        return Incoming(level="account", records=from_accounts([record], system=system))
+            return Incoming(level="contact", records=from_contacts([record], system=system),
+                            data=_fields(record, _CONTACT_FIELDS), mapping=OBJECTS + "contact",
+                            source=system)  # fmt: skip
+        return Incoming(level="account", records=from_accounts([record], system=system),
+                        data=_fields(record, _ACCOUNT_FIELDS), mapping=OBJECTS + "account",
+                        source=system)  # fmt: skip
     if not isinstance(record, Mapping):
         msg = f"record={record!r} must be a dict in an export's shape, a Contact or an Account"
         raise InvalidValueError(msg)
