@@ -46,6 +46,7 @@ EXAMPLES: dict[str, Callable[[], object]] = {
     "SourceMapping": lambda: ingest.SourceMapping(system="crm", target="contact",
                                                    fields={"source_id": "id"}),
     "Field": lambda: identity.Field(column="email", kind="email"),
+    "CandidateMatches": lambda: cu.base.CandidateMatches(level="contact"),
     "Linker": lambda: identity.Linker(fields=[identity.Field(column="email", kind="email")]),
     "RoleTemplate": lambda: committee.RoleTemplate(required={"champion": 1}),
     "TitleRule": lambda: committee.TitleRule(pattern="cfo", role="economic_buyer",

@@ -98,6 +98,9 @@ RECIPES: dict[str, Callable[[], object]] = {
     "Attribution": lambda: journeys.LastTouch().attribute(*_touches()),
     "Backtest": _backtest,
     "BaseSummary": lambda: _base().summary(),
+    "CandidateMatches": lambda: _base().match(
+        {"Id": "W1", "Email": str(_base().contacts.column("email")[0]), "LastName": "Lee"},
+        mapping="salesforce.Lead"),
     "ConsentRegister": lambda: _base().consents(as_of=AS_OF),
     "BlockingReport": lambda: identity.Linker(fields=_FIELDS).report(_records()),
     "Committee": lambda: committee.buying_committee(_base(), _account(), as_of=AS_OF),

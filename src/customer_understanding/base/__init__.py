@@ -10,12 +10,14 @@ from customer_understanding.base._consent_register import ConsentRegister, conse
 from customer_understanding.base._customer_base import CustomerBase
 from customer_understanding.base._golden import GoldenProfiles, golden_as_of
 from customer_understanding.base._lifecycle import CustomerStageRules
+from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._stored import MergedIdWarning
 from customer_understanding.base._summary import BaseSummary
 
 __all__ = [
     "TRACKED",
     "BaseSummary",
+    "CandidateMatches",
     "ConsentRegister",
     "CustomerBase",
     "CustomerStageRules",

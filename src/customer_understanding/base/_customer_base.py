@@ -14,11 +14,13 @@ import pandas as pd
 
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
+from customer_understanding.base._adding import Online
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._golden import GoldenProfiles, golden_profiles
 from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._links import with_none
+from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._materialise import (
     account_at,
     contact_at,
@@ -55,7 +57,7 @@ from customer_understanding.identity import (
     resolve_as_given,
 )
 from customer_understanding.ingest import ErrorPolicy, Loaded, LoadReport, Source, load
-from customer_understanding.tables import Table, from_nanos
+from customer_understanding.tables import AccountRecords, ContactRecords, Table, from_nanos
 from customer_understanding.typing import AsOf, Level, Resolver
 
 __all__ = ["CustomerBase"]
@@ -93,6 +95,7 @@ class CustomerBase:
     ) -> None:
         self._tables = tables
         self._store = store
+        self._online: Online | None = None
         self.report = report
         # Ids merged away in a store, each with the id that survived, by level.
         self._aliases = {level: dict(found) for level, found in (aliases or {}).items()}
@@ -219,6 +222,14 @@ class CustomerBase:
             raise InvalidValueError(msg)
         loaded = sources if isinstance(sources, Loaded) else load(sources, policy=policy)
         chosen = resolver_for(resolver, overrides)
+        if store is not None:  # records added online and a steward's decisions stay
+            from customer_understanding.base._adding import with_added
+            from customer_understanding.base._corrections import honoured
+
+            loaded = with_added(loaded, store)
+            kept = honoured(store, (loaded.combined(AccountRecords),
+                                    loaded.combined(ContactRecords)))  # fmt: skip
+            chosen = chosen if not len(kept) else resolver_for(chosen, kept)
         policy_ = _survivorship(survivorship)
         rules = tuple_of(TitleRule, title_rules, field="title_rules")
 
@@ -434,6 +445,235 @@ class CustomerBase:
 
         row = contact_row(self._tables, contact_id, self._aliases.get("contact", {}))
         return json.dumps(subject_document(self, row, results=results), ensure_ascii=False)
+
+    def match(
+        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
+        source: str | None = None,
+    ) -> CandidateMatches:  # fmt: skip
+        """The stored entities one incoming record may belong to, with evidence; writes nothing.
+
+        The record is a dict in an export's shape with its preset (``mapping=``), or a
+        :class:`~customer_understanding.Contact` / :class:`~customer_understanding.Account`.
+        It is compared with the stored records sharing a blocking key with it (an index
+        built on the first call, not a relink) and scored with the model fitted when the
+        base was built into its store (fitted once here otherwise). See the how-to "Keep
+        a customer base in a store".
+
+        Raises
+        ------
+        InvalidValueError
+            If the record is neither, or the mapping reads no contact or account from it.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}]
+        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
+        ...                                         mapping="salesforce.Contact")])
+        >>> lead = {"Id": "L1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}
+        >>> found = base.match(lead, mapping="salesforce.Lead")
+        >>> found.best == base.contacts.column("id")[0]
+        True
+        """
+        return self._matcher().match(record, mapping=mapping, source=source)
+
+    def add(
+        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
+        source: str | None = None, actor: str | None = None, reason: str | None = None,
+    ) -> str:  # fmt: skip
+        """Add one record: it joins its best link-band candidate, or becomes a new entity.
+
+        Takes what :meth:`match` takes and returns the id of the entity the record
+        joined (a new entity gets a new stable id). In a base with a store, the record,
+        its membership and an ``add`` event (with ``actor`` and ``reason``) are written
+        in one transaction, so :meth:`open` in any process matches against it too. The
+        golden tables are not recomputed: the record enters them with the next build
+        into the store that holds it.
+
+        Raises
+        ------
+        InvalidValueError
+            If the record is already in the base, or is no record (see :meth:`match`).
+        StoreError
+            If another process is writing the store.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
+        ...                                         mapping="salesforce.Contact")])
+        >>> bob = cu.Contact(id="web-7", email="bob@beta.io", last_name="Ng")
+        >>> new_id = base.add(bob)
+        >>> base.match(bob).best == new_id
+        True
+        """
+        return self._matcher().add(
+            record, mapping=mapping, source=source,
+            actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
+        )  # fmt: skip
+
+    def _matcher(self) -> Online:
+        if self._online is None:
+            self._online = Online(self._tables, None if self._store is None else Path(self._store))
+        return self._online
+
+    # -- corrections that stay ---------------------------------------------------------
+
+    def _correct(self, decisions: list[Any], action: str, actor: str | None,
+                 reason: str | None, **detail: Any) -> Overrides:  # fmt: skip
+        from customer_understanding.base._corrections import write
+
+        if self._store is None:
+            msg = f"{action} needs a base built into a store (build(..., store=path)) to stay"
+            raise InvalidValueError(msg)
+        return write(Path(self._store), decisions, action=action,
+                     actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
+                     detail=detail)  # fmt: skip
+
+    def _pairs(self, left: object, right: object, level: str, decision: str) -> list[Any]:
+        from customer_understanding.base._corrections import refs
+
+        ends = [refs(self._tables, level, self._current(end, level), name=name)
+                for end, name in ((left, "left"), (right, "right"))]  # fmt: skip
+        return [(level, decision, a, b) for a in ends[0] for b in ends[1] if a != b]
+
+    def _current(self, value: object, level: str) -> object:
+        found = self._aliases.get(level, {})
+        return found.get(value, value) if isinstance(value, str) else value
+
+    def must_link(self, left: object, right: object, *, level: str = "contact",
+                  actor: str | None = None, reason: str | None = None) -> Overrides:  # fmt: skip
+        """Keep two records, or two entities, together in every later build into the store.
+
+        ``left`` and ``right`` are each a record ``(system, source_id)`` or an entity id
+        (standing for all its records). The decision is kept in the store, logged as a
+        ``must_link`` event with ``actor`` and ``reason``, and honoured by every later
+        :meth:`build` into the store, over the model and the exact first pass. Returns
+        the decisions in force. The same holds for :meth:`cannot_link`,
+        :meth:`unmerge` and :meth:`decide`; the latest decision on a pair wins.
+
+        Raises
+        ------
+        InvalidValueError
+            If the base has no store, an end names nothing, or the decision contradicts
+            those in force (two records both joined and kept apart).
+        NotFoundError
+            If an entity id is not in the base.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
+        ...         {"Id": "2", "Email": "ann.lee@gmail.com", "LastName": "Lee"}]
+        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([crm], store=path)
+        >>> base.must_link(("salesforce", "1"), ("salesforce", "2"), reason="same person")
+        Overrides: 1 row, must_link=1, cannot_link=0
+        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
+        1
+        """
+        pairs = self._pairs(left, right, level, "same")
+        return self._correct(pairs, "must_link", actor, reason, level=level)
+
+    def cannot_link(self, left: object, right: object, *, level: str = "contact",
+                    actor: str | None = None, reason: str | None = None) -> Overrides:  # fmt: skip
+        """Keep two records, or two entities, apart in every later build into the store.
+
+        Takes what :meth:`must_link` takes; two entities are kept apart record by record.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
+        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([crm], store=path)
+        >>> base.cannot_link(("salesforce", "1"), ("salesforce", "2"), actor="ops")
+        Overrides: 1 row, must_link=0, cannot_link=1
+        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
+        2
+        """
+        pairs = self._pairs(left, right, level, "different")
+        return self._correct(pairs, "cannot_link", actor, reason, level=level)
+
+    def unmerge(self, entity_id: str, groups: Sequence[Sequence[tuple[str, str]]], *,
+                level: str = "contact", actor: str | None = None,
+                reason: str | None = None) -> Overrides:  # fmt: skip
+        """Split an entity into the given groups of its records, in every later build.
+
+        Each group is a list of the entity's records ``(system, source_id)``: records
+        of one group are kept together, groups are kept apart; records in no group are
+        left to the model. In the next build into the store the largest part keeps the
+        entity's id and the others get new ones (a ``split`` event each).
+
+        Raises
+        ------
+        InvalidValueError
+            If a group is empty, a record is not the entity's or in two groups, or
+            fewer than two groups are given.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
+        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([crm], store=path)
+        >>> person = base.contacts.column("id")[0]
+        >>> _ = base.unmerge(person, [[("salesforce", "1")], [("salesforce", "2")]])
+        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
+        2
+        """
+        from customer_understanding.base._corrections import unmerge_pairs
+
+        current = str(self._current(entity_id, level))
+        pairs = unmerge_pairs(self._tables, level, current, groups)
+        return self._correct(pairs, "unmerge", actor, reason, level=level, id=current)
+
+    def decide(self, review: pd.DataFrame, *, actor: str | None = None,
+               reason: str | None = None) -> Overrides:  # fmt: skip
+        """Accept or reject review-band pairs, for every later build into the store.
+
+        ``review`` is :meth:`review_pairs`' ``to_pandas()`` with a ``decision`` column
+        filled in: ``"same"`` accepts a pair, ``"different"`` rejects it; rows without a
+        decision are left open.
+
+        Examples
+        --------
+        >>> import tempfile, pathlib
+        >>> import pandas as pd
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
+        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
+        >>> base = cu.CustomerBase.build([crm], store=path)
+        >>> review = base.review_pairs().to_pandas().assign(decision=pd.Series(dtype=object))
+        >>> base.decide(review, actor="steward")
+        Overrides: 0 rows, must_link=0, cannot_link=0
+        """
+        from customer_understanding.base._corrections import review_decisions
+
+        return self._correct(review_decisions(review), "review", actor, reason)
+
+    def overrides(self) -> Overrides:
+        """The steward's decisions kept in the base's store and in force (latest per pair).
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1")]).overrides()
+        Overrides: 0 rows, must_link=0, cannot_link=0
+        """
+        from customer_understanding.base._kept import read_kept
+
+        return read_kept(None if self._store is None else Path(self._store)).overrides
 
     def survivor(self, entity_id: str) -> str:
         """The id an entity has now: ``entity_id`` itself, or the id it was merged into.

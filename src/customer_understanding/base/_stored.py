@@ -17,6 +17,7 @@ from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables
 from customer_understanding.base._erasure import screen_stored
+from customer_understanding.base._kept import keeping_models, save_models
 from customer_understanding.base._lineage import keep_ids
 from customer_understanding.base._store import (
     Stored,
@@ -124,12 +125,14 @@ def build_stored(
     with writing(where) as writer:
         key = writer.id_key(given, configured=default)
         log = _Log(writer=writer, build=writer.build_number(), actor=actor, reason=reason)
+        keeping, models = keeping_models(resolver)  # the fitted models, for online matching
         stable = keep_ids(
-            _as_callable(resolver), writer.connection, build=log.build, log=log.lineage
+            _as_callable(keeping), writer.connection, build=log.build, log=log.lineage
         )
         screen = partial(screen_stored, writer.connection, log=log)
         with keyed_ids(key):
             tables = run(stable, screen)
+        save_models(writer.connection, models)
         writer.save({"tables": tables, "report": _storable(report)})
         aliases = read_aliases(writer.connection)
     return tables, Stored(roots={"tables": tables, "report": report}, aliases=aliases)

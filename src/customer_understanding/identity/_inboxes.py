@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from typing import Any
 
 import attrs
 import networkx as nx
@@ -203,16 +204,20 @@ class SharedInboxes:
             names.loc[handle.to_numpy(), column] = None
         repeated = names["email"].notna() & names["email"].duplicated(keep=False)
         apart: list[tuple[int, int]] = []
+        carried = np.flatnonzero(repeated.to_numpy())  # once: per address it was quadratic
+        # missing names read as None (pandas 3 holds them as NaN)
+        given, family = object_values(names["given"]), object_values(names["family"])
         for rows in names[repeated].groupby("email", sort=True).indices.values():
-            positions = np.flatnonzero(repeated.to_numpy())[rows]
-            found, pairs = self._disagreeing(names.iloc[positions], positions)
+            positions = carried[rows]
+            keys = list(zip(given[positions].tolist(), family[positions].tolist(), strict=True))
+            found, pairs = self._disagreeing(keys, positions)
             if found:
                 shared[positions] = True
                 apart.extend(pairs)
         return shared, sorted(apart)
 
     def _disagreeing(
-        self, group: pd.DataFrame, positions: npt.NDArray[np.intp]
+        self, keys: list[tuple[Any, Any]], positions: npt.NDArray[np.intp]
     ) -> tuple[bool, list[tuple[int, int]]]:
         """Whether names on one address clearly disagree, and the record pairs that do.
 
@@ -220,7 +225,6 @@ class SharedInboxes:
         "Lawrence Carter", "Lawrence"), are taken as one person's; two names of different
         such groups that clearly differ are two people.
         """
-        keys = list(zip(object_values(group["given"]), object_values(group["family"]), strict=True))
         distinct = sorted({key for key in keys if key != (None, None)}, key=str)
         if len(distinct) > self.max_names:
             return True, []  # plainly many people: no pair needs naming to keep the address out

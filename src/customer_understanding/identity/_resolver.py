@@ -115,6 +115,8 @@ def _split_names(frame: pd.DataFrame) -> None:
     family = pd.Series(frame["last_name"], dtype="string")
     given = pd.Series(frame["first_name"], dtype="string")
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
+    if not whole.any():
+        return
     comma = whole & family.str.contains(",", regex=False).fillna(False)
     parts = family.str.split(r"\s*[,.]\s*", n=1, regex=True)
     first = parts.str[0].astype("string").str.strip()
@@ -264,6 +266,36 @@ class ProbabilisticResolver:
         return self.shared_inboxes.find(
             records.column("email"), first=frame["first_name"], last=frame["last_name"]
         )
+
+    def comparison_frame(self, records: AccountRecords | ContactRecords) -> pd.DataFrame:
+        """The columns the engine compares, one row per record, as its linker reads them.
+
+        Contacts get the employer, split names, the normalised phone and the work
+        e-mail; shared inboxes are blanked (they tell nobody apart). Scoring one new
+        record against stored ones (online matching) reads the same frame.
+
+        Examples
+        --------
+        >>> from customer_understanding.tables import ContactRecords
+        >>> records = ContactRecords.from_columns({"system": ["crm"], "source_id": ["a"],
+        ...     "email": ["info@acme.com"], "last_name": ["Lee, Ann"]})
+        >>> frame = ProbabilisticResolver().comparison_frame(records)
+        >>> names = frame[["first_name", "last_name", "employer"]].values.tolist()
+        >>> frame["email"].isna().tolist(), names
+        ([True], [['Ann', 'Lee', 'acme']])
+        """
+        contacts = isinstance(records, ContactRecords)
+        linker = self.contact_linker if contacts else self.account_linker
+        frame = _frame(records, linker.fields)
+        if len(records) == 1 and contacts and self.shared_inboxes is not None:
+            shared = self.shared_inboxes.is_role(records.column("email"))  # all one row can show
+        else:
+            shared, _ = self._shared(records, frame)
+        if shared.any():
+            for column in ("email", "work_email"):
+                if column in frame.columns:
+                    frame.loc[shared, column] = None
+        return frame
 
     def _link(
         self, records: AccountRecords | ContactRecords, linker: Linker, key_column: str

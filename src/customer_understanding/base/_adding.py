@@ -1,0 +1,161 @@
+"""The customer base's side of online matching: one index per level, and adding records.
+
+Matching reads the base and its store and writes nothing. Adding writes one
+transaction to the store (when the base has one): the record's membership, a new
+entity's id when it joins none, the record itself with its comparison values (so the
+next process that opens the store matches against it too) and an ``add`` event.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.base._build import Tables
+from customer_understanding.base._kept import ensure, log, read_added, read_kept
+from customer_understanding.base._lineage import _fresh
+from customer_understanding.base._matches import CandidateMatches
+from customer_understanding.base._online import (
+    OBJECTS,
+    Incoming,
+    OnlineIndex,
+    incoming,
+    object_mapping,
+)
+from customer_understanding.base._store import _get, writing
+from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
+from customer_understanding.ingest import Loaded, Source, load
+from customer_understanding.tables import AccountRecords, ContactRecords
+from customer_understanding.typing import Level
+
+__all__ = ["Online", "with_added"]
+
+_PREFIX = {"account": "acc", "contact": "con"}
+
+
+@attrs.define
+class Online:
+    """Online matching over one base: indexes built on first use, records added since."""
+
+    tables: Tables
+    store: Path | None
+    indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
+
+    def index(self, level: Level) -> OnlineIndex:
+        """The index of one level (built once, with the models and records the store keeps)."""
+        if level not in self.indexes:
+            kept = read_kept(self.store)
+            index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
+                                      model=kept.models.get(level))  # fmt: skip
+            for record, entity, frame in kept.online.get(level, []):
+                if record not in index.keys:  # a later build loaded it with the exports
+                    index.add_row(record, entity, pd.DataFrame([frame]))
+            self.indexes[level] = index
+        return self.indexes[level]
+
+    def match(self, record: object, *, mapping: object, source: object) -> CandidateMatches:
+        """Score ``record`` against the base without writing."""
+        new = incoming(record, mapping=mapping, source=source)
+        return self.index(new.level).match(new)
+
+    def add(self, record: object, *, mapping: object, source: object,
+            actor: str | None, reason: str | None) -> str:  # fmt: skip
+        """Add ``record``: it joins the best link-band candidate or becomes a new entity."""
+        new = incoming(record, mapping=mapping, source=source)
+        index = self.index(new.level)
+        if new.key in index.keys:
+            msg = f"record {new.key!r} is already in the customer base"
+            raise InvalidValueError(msg)
+        found = index.match(new)
+        frame = index.resolver.comparison_frame(new.records).reset_index(drop=True)
+        if self.store is None:
+            entity = found.best or _new_id(new, set(index.entity), secret=None)
+        else:
+            entity = self._write(new, found, frame, actor=actor, reason=reason)
+        index.add_row(new.key, entity, frame)
+        return entity
+
+    def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
+               actor: str | None, reason: str | None) -> str:  # fmt: skip
+        assert self.store is not None
+        with writing(self.store) as writer:
+            connection = writer.connection
+            ensure(connection)
+            taken = {row[0] for row in connection.execute(
+                "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases"
+                " WHERE level = ?", (new.level, new.level))}  # fmt: skip
+            entity = found.best or _new_id(new, taken, secret=bytes(_get(connection, "id_key")))
+            if found.best is None:
+                born = int(_get(connection, "builds") or 0)
+                connection.execute("INSERT INTO entities VALUES (?, ?, ?)",
+                                   (new.level, entity, born))  # fmt: skip
+            connection.execute("INSERT OR REPLACE INTO members VALUES (?, ?, ?)",
+                               (new.level, new.key, entity))  # fmt: skip
+            connection.execute(
+                "INSERT INTO online_records VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (new.level, new.key, entity, json.dumps(_row(frame)),
+                 None if new.data is None else json.dumps(new.data, default=str),
+                 new.mapping, new.source),
+            )  # fmt: skip
+            chance = float(found.match_probability[0]) if len(found) else None
+            log(connection, "add", actor=actor, reason=reason, detail={
+                "level": new.level, "id": entity, "record": new.key,
+                "joined": found.best is not None, "match_probability": chance})  # fmt: skip
+        return entity
+
+
+def _row(frame: pd.DataFrame) -> dict[str, Any]:
+    values = frame.iloc[0].to_dict()
+    return {
+        str(k): (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in values.items()
+    }
+
+
+def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
+    """A new entity's id, derived as the resolver derives one, never one given before."""
+    records = new.records
+    email = records.column("email")[0] if new.level == "contact" else records.column("domain")[0]
+    column = "email" if new.level == "contact" else "domain"
+    key = f"{column}:{str(email).lower()}" if isinstance(email, str) else f"record:{new.key}"
+    with keyed_ids(secret):
+        candidate = str(entity_ids(_PREFIX[new.level], np.array([key], dtype=object))[0])
+        if candidate in taken:
+            candidate = _fresh(_PREFIX[new.level], key, taken)
+    return candidate
+
+
+def with_added(loaded: Loaded, store: object) -> Loaded:
+    """``loaded`` with the records added online to ``store`` that the exports lack.
+
+    A record added online (a dict with its preset) is loaded again by every later build
+    into the store, until an export carries a record of the same ``system:source_id``.
+    """
+    if not isinstance(store, str | Path):
+        return loaded
+    added = read_added(store)
+    if not added:
+        return loaded
+    known = {
+        f"{system}:{source_id}"
+        for kind in (AccountRecords, ContactRecords)
+        for system, source_id in zip(loaded.combined(kind).labels("system").tolist(),
+                                     loaded.combined(kind).column("source_id").tolist(),
+                                     strict=True)
+    }  # fmt: skip
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for record, data, mapping, source in added:
+        if record not in known:
+            groups.setdefault((source, mapping), []).append(data)
+    if not groups:
+        return loaded
+    extra = load([Source(name=source, data=rows,
+                         mapping=object_mapping(mapping, source)
+                         if mapping.startswith(OBJECTS) else mapping)
+                  for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
+    return Loaded(sources=loaded.sources + extra.sources, report=loaded.report)

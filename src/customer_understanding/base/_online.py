@@ -1,0 +1,326 @@
+"""Online matching: score one incoming record against the stored graph, and add it.
+
+An index over the stored records is built once per level (on the first match): every
+record's comparison frame as the resolver reads it, each compared column normalised, and
+per blocking rule the records' keys sorted, so the records sharing a key with an incoming
+one are found by binary search instead of a relink. The candidates and the incoming
+record are then scored with the model fitted when the base was built (kept in the store),
+through the engine's public :class:`~customer_understanding.identity.Linker`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.base._build import Tables
+from customer_understanding.base._matches import CandidateMatches
+from customer_understanding.domain import Account, Contact
+from customer_understanding.identity import (
+    BlockingRule,
+    FellegiSunter,
+    Linker,
+    ProbabilisticResolver,
+    normalise,
+)
+from customer_understanding.ingest import Source, SourceMapping, load
+from customer_understanding.tables import (
+    AccountRecords,
+    ContactRecords,
+    from_accounts,
+    from_contacts,
+)
+from customer_understanding.typing import Level
+
+__all__ = ["OBJECTS", "Incoming", "OnlineIndex", "incoming", "object_mapping"]
+
+Records = AccountRecords | ContactRecords
+_KEY_COLUMN = {"contact": "email", "account": "domain"}
+#: The most candidate records scored per incoming record (those sharing most keys).
+MAX_CANDIDATES = 20
+
+
+@attrs.frozen(kw_only=True)
+class Incoming:
+    """One incoming record as a one-row records table, with what it came as."""
+
+    level: Level
+    records: Records
+    mapping: str | None = None
+    source: str | None = None
+    data: Mapping[str, Any] | None = None
+
+    @property
+    def key(self) -> str:
+        """The record as ``system:source_id``."""
+        system = self.records.labels("system")[0]
+        return f"{system or ''}:{self.records.column('source_id')[0]}"
+
+
+#: How a domain object added online is kept: its fields under the mapping's target names.
+OBJECTS = "objects."
+_CONTACT_FIELDS = {"source_id": "id", "email": "email", "first_name": "first_name",
+                   "last_name": "last_name", "phone": "phone", "title": "title",
+                   "department": "department", "account_ref": "account_id"}  # fmt: skip
+_ACCOUNT_FIELDS = {"source_id": "id", "name": "name", "domain": "domain",
+                   "industry": "industry", "country": "country", "city": "city",
+                   "parent_ref": "parent_id"}  # fmt: skip
+
+
+def _fields(record: Contact | Account, names: Mapping[str, str]) -> dict[str, Any]:
+    values = {target: getattr(record, name) for target, name in names.items()}
+    return {k: v if v is None or isinstance(v, str | int | float) else str(v)
+            for k, v in values.items()}  # fmt: skip
+
+
+def object_mapping(mapping: str, system: str) -> SourceMapping:
+    """The mapping that loads back a domain object kept by :data:`OBJECTS` ``+ level``."""
+    target = mapping.removeprefix(OBJECTS)
+    names = _CONTACT_FIELDS if target == "contact" else _ACCOUNT_FIELDS
+    return SourceMapping(system=system, target=target, fields={k: k for k in names})
+
+
+def incoming(record: object, *, mapping: object, source: object) -> Incoming:
+    """An incoming record, from a dict in an export's shape or a domain object."""
+    if isinstance(record, Contact | Account):
+        if mapping is not None:
+            msg = "mapping= is for a dict in an export's shape; a domain object needs none"
+            raise InvalidValueError(msg)
+        system = "objects" if source is None else str(source)
+        if isinstance(record, Contact):
+            return Incoming(level="contact", records=from_contacts([record], system=system),
+                            data=_fields(record, _CONTACT_FIELDS), mapping=OBJECTS + "contact",
+                            source=system)  # fmt: skip
+        return Incoming(level="account", records=from_accounts([record], system=system),
+                        data=_fields(record, _ACCOUNT_FIELDS), mapping=OBJECTS + "account",
+                        source=system)  # fmt: skip
+    if not isinstance(record, Mapping):
+        msg = f"record={record!r} must be a dict in an export's shape, a Contact or an Account"
+        raise InvalidValueError(msg)
+    if not isinstance(mapping, str | SourceMapping):
+        msg = f"mapping={mapping!r} must name the export's preset (e.g. 'salesforce.Lead')"
+        raise InvalidValueError(msg)
+    name = "online" if source is None else str(source)
+    loaded = load([Source(name=name, data=[dict(record)], mapping=mapping)])
+    named = mapping if isinstance(mapping, str) else None
+    contacts, accounts = loaded.combined(ContactRecords), loaded.combined(AccountRecords)
+    if len(contacts):
+        return Incoming(level="contact", records=contacts, data=dict(record), source=name,
+                        mapping=named)  # fmt: skip
+    if len(accounts):
+        return Incoming(level="account", records=accounts, data=dict(record), source=name,
+                        mapping=named)  # fmt: skip
+    msg = f"mapping={mapping!r} reads no contact or account from the record"
+    raise InvalidValueError(msg)
+
+
+@attrs.define
+class _Rule:
+    """One blocking rule's keys over the stored records, sorted for binary search."""
+
+    columns: tuple[str, ...]
+    cap: int | None
+    keys: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int64]
+    extra: dict[tuple[str, ...], list[int]] = attrs.field(factory=dict)
+
+
+@attrs.define
+class OnlineIndex:
+    """The records of one level, indexed by their blocking keys, and the model to score with."""
+
+    level: Level
+    resolver: ProbabilisticResolver
+    linker: Linker
+    model: FellegiSunter
+    frame: pd.DataFrame
+    entity: list[str]
+    names: list[str]
+    keys: set[str]
+    normalised: dict[str, list[Any]]
+    codes: dict[str, dict[Any, int]]
+    rules: list[_Rule]
+    declared: list[BlockingRule]
+
+    @classmethod
+    def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
+              model: FellegiSunter | None) -> OnlineIndex:  # fmt: skip
+        """Index the base's records of ``level``; fit the model if none was kept."""
+        contacts = level == "contact"
+        records = tables.contact_records if contacts else tables.account_records
+        resolution = tables.resolution
+        of_record = resolution.contact_of_record if contacts else resolution.account_of_record
+        ids = resolution.contact_ids if contacts else resolution.account_ids
+        base_linker = resolver.contact_linker if contacts else resolver.account_linker
+        frame = resolver.comparison_frame(records).reset_index(drop=True)
+        if model is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = base_linker.deduplicate(frame).model
+        fields = tuple(attrs.evolve(f, term_frequency=False) for f in base_linker.fields)
+        linker = attrs.evolve(base_linker, fields=fields, blocking=base_linker.rules)
+        values = {f.column: normalise(frame[f.column], f).tolist() for f in fields}
+        codes: dict[str, dict[Any, int]] = {}
+        coded: dict[str, npt.NDArray[np.int64]] = {}
+        for column, column_values in values.items():
+            found, uniques = pd.factorize(pd.Series(column_values, dtype=object))
+            coded[column] = found.astype(np.int64)
+            codes[column] = {value: code for code, value in enumerate(uniques.tolist())}
+        declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
+        rules = [_indexed(rule, coded) for rule in declared]
+        system = records.labels("system")
+        source_id = records.column("source_id")
+        names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
+        return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
+                   entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
+                   names=names, keys=set(names), normalised=values, codes=codes, rules=rules,
+                   declared=declared)  # fmt: skip
+
+    def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
+        """The records sharing most blocking keys with ``query``, and the rules that hit."""
+        hits: dict[int, int] = {}
+        used: list[BlockingRule] = []
+        for rule, declared in zip(self.rules, self.declared, strict=True):
+            wanted = tuple(query[c] for c in rule.columns)
+            if any(v is None for v in wanted):
+                continue
+            found: list[int] = list(rule.extra.get(wanted, ()))
+            codes = [self.codes[c].get(v, -1) for c, v in zip(rule.columns, wanted, strict=True)]
+            if min(codes) >= 0:
+                key = _combine([np.array([c], dtype=np.int64) for c in codes])[0]
+                start = int(np.searchsorted(rule.keys, key, side="left"))
+                stop = int(np.searchsorted(rule.keys, key, side="right"))
+                found += rule.rows[start:stop].tolist()
+            if rule.cap is not None and len(found) > rule.cap:
+                continue  # a value too common to tell anything, as in the build
+            if found:
+                used.append(declared)
+            for row in found:
+                hits[row] = hits.get(row, 0) + 1
+        ranked = sorted(hits, key=lambda row: (-hits[row], row))
+        return ranked[:MAX_CANDIDATES], used
+
+    def match(self, new: Incoming) -> CandidateMatches:
+        """Score ``new`` against the candidate records sharing a blocking key with it."""
+        query_frame = self.resolver.comparison_frame(new.records).reset_index(drop=True)
+        query = {f.column: normalise(query_frame[f.column], f)[0] for f in self.linker.fields}
+        for column in self.linker.exclusive:  # compared as the build compares them
+            if column in query_frame.columns:
+                value = query_frame[column].iloc[0]
+                query[column] = value if isinstance(value, str) else None
+        rows, used = self._candidates(query)
+        if not rows:
+            return _empty(self)
+        tables = {"stored": self.frame.iloc[rows].reset_index(drop=True), "new": query_frame}
+        linker = attrs.evolve(self.linker, blocking=tuple(used))  # the rules that found them
+        with warnings.catch_warnings():  # a handful of rows may lack a column altogether
+            warnings.simplefilter("ignore")
+            result = linker.link(tables, model=self.model)  # only pairs with the new record
+        q = len(rows)
+        mine = np.flatnonzero((result.left == q) | (result.right == q))
+        other = np.where(result.left[mine] == q, result.right[mine], result.left[mine])
+        weight = self.model.prior_weight + result.partials[mine].sum(axis=1)
+        return _matches(self, rows=[rows[int(o)] for o in other], pairs=mine, weight=weight,
+                        result=(result.levels, result.partials), query=query)  # fmt: skip
+
+    def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
+        """Index an added record (``system:source_id``, its comparison frame) in an entity."""
+        row = len(self.frame)
+        self.frame = pd.concat([self.frame, frame], ignore_index=True)
+        self.entity.append(entity_id)
+        self.names.append(name)
+        self.keys.add(name)
+        for f in self.linker.fields:
+            self.normalised[f.column].append(normalise(frame[f.column], f)[0])
+        for rule in self.rules:
+            wanted = tuple(self.normalised[c][row] for c in rule.columns)
+            if all(v is not None for v in wanted):
+                rule.extra.setdefault(wanted, []).append(row)
+
+
+def _combine(codes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    # One int64 key per record from its codes; a wrapped product only adds candidates.
+    key = np.zeros(len(codes[0]), dtype=np.int64)
+    for column in codes:
+        key = key * np.int64(1_000_003) + column
+    return key
+
+
+def _indexed(rule: BlockingRule, coded: Mapping[str, npt.NDArray[np.int64]]) -> _Rule:
+    parts = [coded[c] for c in rule.on]
+    present = np.logical_and.reduce([p >= 0 for p in parts])
+    rows = np.flatnonzero(present).astype(np.int64)
+    keys = _combine([p[rows] for p in parts])
+    order = np.argsort(keys, kind="stable")
+    return _Rule(columns=rule.on, cap=rule.max_block, keys=keys[order], rows=rows[order])
+
+
+def _empty(index: OnlineIndex) -> CandidateMatches:
+    n = len(index.model.names)
+    return CandidateMatches(level=index.level, comparisons=index.model.names,
+                            levels=np.empty((0, n), dtype=object),
+                            weights=np.empty((0, n), dtype=object),
+                            stored=np.empty((0, n), dtype=object),
+                            incoming=[None] * n,
+                            prior_weight=index.model.prior_weight)  # fmt: skip
+
+
+def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp],
+             weight: npt.NDArray[np.float64],
+             result: tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]],
+             query: dict[str, Any]) -> CandidateMatches:  # fmt: skip
+    """The best pair per candidate entity, banded, with the evidence of that pair."""
+    levels, partials = result
+    names = index.model.names
+    key_column = _KEY_COLUMN[index.level]
+    best: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        entity = index.entity[row]
+        if entity not in best or weight[position] > weight[best[entity]]:
+            best[entity] = position
+    probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -1000, 1000)))
+    bands = np.where(
+        probability >= index.linker.link_threshold,
+        "link",
+        np.where(probability >= index.linker.review_threshold, "review", "reject"),
+    )
+    for position, row in enumerate(rows):  # the build's first pass: an exact key links
+        same = query.get(key_column) is not None
+        if same and index.normalised[key_column][row] == query[key_column]:
+            bands[position] = "link"
+        elif bands[position] == "link" and _exclusive_clash(index, row, query):
+            bands[position] = "review"
+    rank = {"link": 0, "review": 1, "reject": 2}
+    chosen = sorted(best.values(), key=lambda p: (rank[str(bands[p])], -weight[p]))
+    label = [[(index.model.levels[k][int(lv)] if lv >= 0 else "missing")
+              for k, lv in enumerate(levels[pairs[p]])] for p in chosen]  # fmt: skip
+    return CandidateMatches(
+        level=index.level,
+        entity_ids=[index.entity[rows[p]] for p in chosen],
+        records=[index.names[rows[p]] for p in chosen],
+        match_weight=weight[chosen], match_probability=probability[chosen],
+        bands=bands[chosen], comparisons=names,
+        levels=np.array(label, dtype=object).reshape(len(chosen), len(names)),
+        weights=partials[pairs[chosen]].astype(object).reshape(len(chosen), len(names)),
+        incoming=[query[n] for n in names],
+        stored=np.array([[index.normalised[n][rows[p]] for n in names] for p in chosen],
+                        dtype=object).reshape(len(chosen), len(names)),
+        prior_weight=index.model.prior_weight,
+    )  # fmt: skip
+
+
+def _exclusive_clash(index: OnlineIndex, row: int, query: dict[str, Any]) -> bool:
+    """Different values of an exclusive column (a work e-mail): never one entity."""
+    for column in index.linker.exclusive:
+        if column in index.frame.columns:
+            stored, given = index.frame[column].iloc[row], query.get(column)
+            if isinstance(stored, str) and isinstance(given, str) and stored != given:
+                return True
+    return False
