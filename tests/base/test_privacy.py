@@ -276,3 +276,23 @@ def test_a_reader_holding_the_store_open_is_warned_about(path: Path) -> None:
         reader.close()  # the last connection to close checkpoints the WAL away
     data = _bytes(path)
     assert not [v for v in set().union(*found.values()) if v.encode() in data]
+
+
+def test_an_erased_person_cannot_come_back_online_and_leaves_no_decision(tmp_path: Path) -> None:
+    path = tmp_path / "customers.db"
+    base = CustomerBase.build(_sources(), store=path, id_key=_KEY)
+    contact_id, found = _person(base)
+    records = base.tables.contact_records
+    mine = np.flatnonzero(base.tables.resolution.contact_of_record == list(
+        base.contacts.column("id")).index(contact_id))  # fmt: skip
+    first, second = (
+        (str(records.labels("system")[i]), str(records.column("source_id")[i])) for i in mine[:2]
+    )
+    base.cannot_link(first, second, actor="steward", reason="checking")
+    erased = base.erase(contact_id, reason="DSR-9", actor="privacy-team")
+    assert len(erased.overrides()) == 0  # the decision named the person's records
+    email = sorted(found["email"])[0]
+    lead = {"Id": "00Q-back", "Email": email, "FirstName": "X", "LastName": "Y"}
+    with pytest.raises(InvalidValueError, match="erased from the store"):
+        erased.add(lead, mapping="salesforce.Lead")
+    assert email.encode() not in _bytes(path)

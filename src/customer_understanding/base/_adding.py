@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -33,6 +33,9 @@ from customer_understanding.identity import ProbabilisticResolver, entity_ids, k
 from customer_understanding.ingest import Loaded, Source, load
 from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Level
+
+if TYPE_CHECKING:
+    import sqlite3
 
 __all__ = ["Online", "with_added"]
 
@@ -86,6 +89,7 @@ class Online:
         assert self.store is not None
         with writing(self.store) as writer:
             connection = writer.connection
+            _refuse_suppressed(connection, new)
             ensure(connection)
             taken = {row[0] for row in connection.execute(
                 "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases"
@@ -159,3 +163,15 @@ def with_added(loaded: Loaded, store: object) -> Loaded:
                          if mapping.startswith(OBJECTS) else mapping)
                   for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
     return Loaded(sources=loaded.sources + extra.sources, report=loaded.report)
+
+
+def _refuse_suppressed(connection: sqlite3.Connection, new: Incoming) -> None:
+    """An erased person's record may not come back one at a time either."""
+    from customer_understanding.base._erasure import suppression
+    from customer_understanding.base._privacy import screen_table
+
+    key, hashes = suppression(connection)
+    if hashes and new.level == "contact" and screen_table(new.records, key, hashes)[2]:
+        msg = (f"record {new.key!r} names a person erased from the store (a suppressed "
+               "e-mail address, phone number or record id); it was not added")  # fmt: skip
+        raise InvalidValueError(msg)

@@ -184,6 +184,7 @@ def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: s
             "DELETE FROM members WHERE level = 'contact' AND record = ?",
             ((key,) for key in sorted(person.keys)),
         )
+        _forget_kept(connection, person)
         hashes = _suppress(connection, person, at)
         detail = {"level": "contact", "id": person.contact_id, "records": len(person.records),
                   "identifiers": hashes}  # fmt: skip
@@ -193,6 +194,26 @@ def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: s
         )
     _compact(path)
     return Erased(tables=erased, report=report, aliases=aliases)
+
+
+def _forget_kept(connection: sqlite3.Connection, person: Person) -> None:
+    """Records added online for the person, and steward decisions naming their records."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    keys = sorted(person.keys)
+    if "online_records" in names:
+        connection.execute(
+            "DELETE FROM online_records WHERE level = 'contact' AND id = ?", (person.contact_id,)
+        )
+        connection.executemany(
+            "DELETE FROM online_records WHERE level = 'contact' AND record = ?",
+            ((key,) for key in keys),
+        )
+    if "overrides" in names:
+        connection.executemany(
+            "DELETE FROM overrides WHERE level = 'contact' AND (left_system || ':' ||"
+            " left_source_id = ? OR right_system || ':' || right_source_id = ?)",
+            ((key, key) for key in keys),
+        )
 
 
 def suppression(connection: sqlite3.Connection) -> tuple[bytes, frozenset[str]]:
