@@ -84,7 +84,8 @@ class Linker:
     blocking
         Blocking rules; by default :func:`default_rules` of the fields.
     max_pairs
-        The most pairs one blocking rule may yield before the run stops with an error.
+        The most pairs one declared blocking rule may yield before the run stops with an
+        error (default rules are bounded by ``max_block`` instead, so they never stop it).
     link_threshold, review_threshold
         Match probabilities from which a pair is linked, or sent to review.
     distinct_sources
@@ -98,13 +99,11 @@ class Linker:
     u_sample
         How many random pairs estimate the fuzzy levels' u probabilities.
     max_block
-        The default rules' per-value cap: a value held by more records than this pairs
-        none of them through a default rule (:meth:`report` counts what was capped).
-    rule_budget
-        A default blocking rule (not a declared one) that would yield more than this many
-        pairs per record is left out; :meth:`report` shows which rules are used. Pairs of
-        coarse columns (street number and suburb) grow with the square of the records and
-        add almost no match that the other rules miss.
+        The default rules' per-record budget: through one default rule a record is
+        paired with at most ``max_block - 1`` others, because a value held by more
+        records than this pairs none of them (:meth:`report` says, per rule, how many
+        values and records were capped and why). Which default rules run depends only on
+        the declared fields, never on the table's size.
     exclusive
         Columns of which one cluster may hold at most one distinct value, such as a work
         e-mail address or a national id (when deduplicating). Records with equal values
@@ -133,7 +132,6 @@ class Linker:
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
     max_block: int = 50
-    rule_budget: float = 2.0
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
 
@@ -201,34 +199,15 @@ class Linker:
         >>> import pandas as pd
         >>> linker = Linker(fields=[Field(column="email", kind="email")])
         >>> report = linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
-        >>> report.to_pandas()[["rule", "pairs", "largest_block", "placeholders", "used"]]
-            rule  pairs  largest_block  placeholders  used
-        0  email      1              2             0  True
+        >>> report.to_pandas()[["rule", "pairs", "largest_block", "capped_records", "placeholders"]]
+            rule  pairs  largest_block  capped_records  placeholders
+        0  email      1              2               0             0
         """
         prepared, pair_sources = self._prepare(_frames(records), id_column, None)
         return self._report(prepared, pair_sources)
 
     def _report(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> BlockingReport:
-        report = blocking_report(
-            prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk
-        ).to_pandas()
-        report["used"] = self._within_budget(report, len(prepared))
-        return BlockingReport(report)
-
-    def _within_budget(self, report: pd.DataFrame, n_records: int) -> npt.NDArray[np.bool_]:
-        """Declared rules are always used; default ones only within ``rule_budget``."""
-        pairs = report["pairs"].to_numpy()
-        if self.blocking is not None:
-            return np.ones(len(pairs), dtype=bool)
-        return np.asarray(pairs <= max(self.rule_budget * n_records, 1.0), dtype=bool)
-
-    def _rules_for(
-        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
-    ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
-        report = self._report(prepared, pair_sources).to_pandas()
-        warn_blocking(report, budget=self.rule_budget * len(prepared), n_records=len(prepared))
-        used = report["used"].to_numpy(dtype=bool)
-        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
+        return blocking_report(prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk)
 
     def _u(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
@@ -313,10 +292,11 @@ class Linker:
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
         ),
     ) -> LinkResult:
-        rules, report = self._rules_for(prepared, pair_sources)
-        encoded = block_by_rule(
-            prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
-        )
+        rules, report = self.rules, self._report(prepared, pair_sources).to_pandas()
+        warn_blocking(report)
+        # Default rules are bounded per record by max_block; only declared ones can explode.
+        max_pairs = self.max_pairs if self.blocking is not None else None
+        encoded = block_by_rule(prepared.codes, rules, sources=pair_sources, max_pairs=max_pairs)
         unique, rows = union_pairs(encoded)
         del encoded
         if not len(unique):

@@ -304,8 +304,8 @@ def fit_m_by_rule(
 
     Pairs found by a rule agree on its columns by construction, which would make EM take
     every candidate for a match; each rule's EM therefore sees only the other columns,
-    and a column's ``m`` is the mean over the rules that did not block on it; the share of
-    matches is the rules' shares weighted by their pair counts. Rules with fewer than 50
+    and a column's ``m`` is the mean over the rules that did not block on it; the matches
+    among all the pairs are taken to be those of the rule that finds most. Rules with fewer than 50
     pairs are left out; without any usable rule, plain EM is used. ``rules``
     holds, per rule, the rows of its pairs in ``levels`` and its column positions.
 
@@ -328,14 +328,16 @@ def fit_m_by_rule(
             continue  # too few pairs for EM to tell matches apart on the other columns
         m, rule_prior, used = fit_m(masked, u)
         iterations = max(iterations, used)
-        matches, pairs = matches + rule_prior * len(rows), pairs + len(rows)
+        matches, pairs = max(matches, rule_prior * len(rows)), pairs + len(rows)
         for k in set(range(len(u))) - set(columns):
             sums[k] += m[k]
             seen[k] += 1
     fallback, prior, used = fit_m(levels, u)
     m = [sums[k] / seen[k] if seen[k] else fallback[k] for k in range(len(u))]
     if pairs:
-        prior = float(np.clip(matches / pairs, _FLOOR, 1 - _FLOOR))
+        # One match is found by many rules, so summing their matches counts it many
+        # times: the union holds at least as many as the rule that finds most.
+        prior = float(np.clip(matches / len(levels), _FLOOR, 1 - _FLOOR))
     return m, prior, max(iterations, used)
 
 
