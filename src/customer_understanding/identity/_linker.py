@@ -341,6 +341,9 @@ class Linker:
         # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
         # the size cap) is not shown as a link: it goes to review.
         bands[linked & (clusters[left] != clusters[right])] = "review"
+        owned = [left, right, levels, partials, bands, clusters]
+        for array in owned:
+            array.flags.writeable = False  # handed over without a copy
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,
             model=model, bands=bands, clusters=clusters,

@@ -27,6 +27,10 @@ __all__ = ["LinkResult"]
 
 
 def _frozen(values: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    # An array nobody can write to already (the linker hands over its own that way) is
+    # kept as it is: at millions of pairs a copy of the partial weights costs hundreds of MB.
+    if isinstance(values, np.ndarray) and not values.flags.writeable and values.base is None:
+        return frozen_array(values)
     return frozen_array(np.array(values, copy=True))
 
 
