@@ -80,8 +80,11 @@ def _corrupt(row: dict[str, object], rng: np.random.Generator) -> dict[str, obje
         elif error == 2:
             copy["given_name"], copy["surname"] = copy["surname"], copy["given_name"]
         elif error == 3:
-            for column in rng.choice(["given_name", "address_1", "suburb", "postcode",
-                                      "date_of_birth", "soc_sec_id"], size=2, replace=False):
+            for column in rng.choice(
+                ["given_name", "address_1", "suburb", "postcode", "date_of_birth", "soc_sec_id"],
+                size=2,
+                replace=False,
+            ):
                 copy[str(column)] = [None, "", "  "][int(rng.integers(0, 3))]
         elif error == 4:
             given = str(copy["given_name"] or "")

@@ -233,5 +233,3 @@ def test_default_rules_never_stop_the_run_with_max_pairs() -> None:
         warnings.simplefilter("ignore")
         result = linker.deduplicate(frame)
     assert len(result.left) > 10
-
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -71,6 +71,16 @@ def _names_tuple(names: Sequence[str]) -> tuple[str, ...]:
 
 def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ...] | None:
     return None if rules is None else tuple(rules)
+
+
+def _probability(weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``1 / (1 + 2^-weight)``, computed in the weights' own array."""
+    np.clip(weight, -1000, 1000, out=weight)
+    np.negative(weight, out=weight)
+    np.exp2(weight, out=weight)
+    weight += 1.0
+    np.reciprocal(weight, out=weight)
+    return weight
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -235,7 +245,7 @@ class Linker:
         pair_sources: npt.NDArray[np.int64],
         left: npt.NDArray[np.int64],
         levels: npt.NDArray[np.int8],
-        partials: npt.NDArray[np.float64],
+        partials: npt.NDArray[np.floating[Any]],
     ) -> None:
         """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
 
@@ -302,8 +312,10 @@ class Linker:
         if not len(unique):
             warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
+        del unique  # each array of millions of pairs goes as soon as it is not needed
         by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
+        del rows
         levels = prepared.compare(left, right)
         rank = prepared.canonical_rank()
         if given.model is not None:
@@ -311,11 +323,11 @@ class Linker:
         else:
             labelled = given.labelled(prepared, (left, right))
             model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
-        partials = model.partial_weights(levels)
+        del by_rule
+        # float32: a pair's weights to seven digits, in half the memory of float64
+        partials = model.partial_weights(levels, dtype=np.float32)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
-        probability = 1.0 / (
-            1.0 + np.exp2(-np.clip(model.prior_weight + partials.sum(axis=1), -1000, 1000))
-        )
+        probability = _probability(model.prior_weight + partials.sum(axis=1, dtype=np.float64))
         band = (probability >= self.review_threshold).astype(np.int8)
         band[probability >= self.link_threshold] = 2
         bands = np.array(["reject", "review", "link"], dtype=object)[band]
@@ -341,7 +353,7 @@ class Linker:
         # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
         # the size cap) is not shown as a link: it goes to review.
         bands[linked & (clusters[left] != clusters[right])] = "review"
-        owned = [left, right, levels, partials, bands, clusters]
+        owned: list[npt.NDArray[np.generic]] = [left, right, levels, partials, bands, clusters]
         for array in owned:
             array.flags.writeable = False  # handed over without a copy
         return LinkResult(

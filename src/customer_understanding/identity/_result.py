@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import networkx as nx
@@ -48,7 +49,7 @@ class LinkResult(TableExport):
         The comparison level of each pair on each field (``-1`` missing).
     partials
         Each field's contribution to each pair's match weight (log2 Bayes factor, term
-        frequency adjustment included).
+        frequency adjustment included; float32 from the linker).
     model
         The fitted :class:`FellegiSunter` model.
     bands
@@ -77,7 +78,7 @@ class LinkResult(TableExport):
     left: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
     right: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
     levels: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
-    partials: npt.NDArray[np.float64] = attrs.field(converter=_frozen)
+    partials: npt.NDArray[np.floating[Any]] = attrs.field(converter=_frozen)
     model: FellegiSunter
     bands: npt.NDArray[np.object_] = attrs.field(converter=_frozen)
     clusters: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
@@ -98,7 +99,9 @@ class LinkResult(TableExport):
     @property
     def match_weight(self) -> npt.NDArray[np.float64]:
         """Per pair, the prior weight plus every field's contribution (log2 odds)."""
-        weight: npt.NDArray[np.float64] = self.model.prior_weight + self.partials.sum(axis=1)
+        weight: npt.NDArray[np.float64] = self.model.prior_weight + self.partials.sum(
+            axis=1, dtype=np.float64
+        )
         return weight
 
     @property
