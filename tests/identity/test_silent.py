@@ -66,7 +66,7 @@ def test_a_capped_default_rule_warns_and_reports_why() -> None:
     row = linker.report(frame).to_pandas().iloc[0]
     assert (row["rule"], row["pairs"], row["capped_values"], row["capped_records"]) == (
         "a & b", 0, 2, 120)  # fmt: skip
-    assert "2 value(s) held by more than max_block=10 records each (120 records)" in row["why"]
+    assert "2 value(s) held by more than max_block=5 records each (120 records)" in row["why"]
 
 
 def test_no_candidate_pairs_warns() -> None:

@@ -15,9 +15,9 @@ __all__ = ["COARSE_KINDS", "blind_to", "default_rules"]
 _SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation", "address", "person_name")
 # Kinds with a bounded set of values (a few thousand given names, cities or postcodes,
 # whatever the table's size): a pair of two of them has blocks that grow with the table,
-# so its per-value cap is a fifth of the others'.
+# so its per-value cap is a tenth of the others'.
 COARSE_KINDS = frozenset({"given_name", "city", "postcode", "category", "state"})
-_COARSE_SHARE = 5
+_COARSE_SHARE = 10
 
 
 def _cap(first: Field, second: Field, max_block: int | None) -> int | None:
@@ -37,7 +37,7 @@ def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> lis
     listed): such a value tells little, and its pairs would grow with the square of its
     records. A rule of two columns of a kind with a bounded set of values (given name,
     city, postcode, category, state; ``COARSE_KINDS``), whose blocks grow with the table,
-    is capped at a fifth of that. So the rules depend only on the declarations, never on
+    is capped at a tenth of that. So the rules depend only on the declarations, never on
     the table's size, and each pairs a record with at most ``max_block - 1`` others.
 
     Examples
@@ -45,7 +45,7 @@ def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> lis
     >>> fields = [Field(column="first", kind="given_name"), Field(column="city",
     ...     kind="city"), Field(column="email", kind="email")]
     >>> [(rule.name, rule.max_block) for rule in default_rules(fields)]
-    [('email', 50), ('first & city', 10), ('first & email', 50), ('city & email', 50)]
+    [('email', 50), ('first & city', 5), ('first & email', 50), ('city & email', 50)]
     """
     blocking = [field for field in fields if field.block]
     singles = [BlockingRule(on=(field.column,), max_block=max_block) for field in blocking

@@ -336,9 +336,11 @@ class Linker:
         kept = positions(prepared, must_link, "must_link")
         must = (np.concatenate([kept[0], exclusive[1][0]]),
                 np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip
+        edges = (left[linked], right[linked], probability[linked])
+        del probability
         clusters = cluster_links(
             len(prepared),
-            (left[linked], right[linked], probability[linked]),
+            edges,
             tokens=conflict_tokens(
                 prepared,
                 positions(prepared, cannot_link, "cannot_link"),
