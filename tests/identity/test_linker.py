@@ -188,28 +188,48 @@ def test_missing_exclusive_column_is_named(people: pd.DataFrame) -> None:
         Linker(fields=PEOPLE_FIELDS, exclusive=("badge",)).deduplicate(people)
 
 
-def test_default_rule_over_the_budget_is_left_out(people: pd.DataFrame) -> None:
-    linker = Linker(fields=PEOPLE_FIELDS, rule_budget=0.01)
-    report = linker.report(people).to_pandas()
-    assert not report["used"].all()
-    assert report.loc[report["used"], "pairs"].le(0.01 * len(people)).all()
+def test_declared_rules_are_used_as_declared(people: pd.DataFrame) -> None:
+    linker = Linker(fields=PEOPLE_FIELDS, blocking=[BlockingRule(on=("postcode",))])
+    assert linker.report(people).to_pandas()["rule"].tolist() == ["postcode"]
 
 
-def test_declared_rules_are_always_used(people: pd.DataFrame) -> None:
-    linker = Linker(fields=PEOPLE_FIELDS, blocking=[BlockingRule(on=("postcode",))],
-                    rule_budget=0.0)  # fmt: skip
-    assert linker.report(people).to_pandas()["used"].tolist() == [True]
-
-
-def test_coarse_default_rule_is_left_out_at_the_default_budget() -> None:
-    frame = pd.DataFrame({
-        "email": [f"p{i}@example.com" for i in range(60)],
-        "city": ["leeds", "york"] * 30,
-        "tier": ["gold"] * 30 + ["silver"] * 30,
-    })  # fmt: skip
+def test_two_coarse_columns_make_a_tightly_capped_default_rule() -> None:
     fields = [Field(column="email", kind="email"), Field(column="city", kind="city"),
               Field(column="tier", kind="category")]  # fmt: skip
-    report = Linker(fields=fields).report(frame).to_pandas().set_index("rule")
-    assert report.loc["city & tier", "pairs"] == 4 * 15 * 14 // 2  # 7 pairs per record
-    assert not report.loc["city & tier", "used"]
-    assert report.loc["email", "used"]
+    rules = {rule.name: rule.max_block for rule in Linker(fields=fields).rules}
+    assert rules == {"email": 50, "email & city": 50, "email & tier": 50, "city & tier": 5}
+
+
+def _people(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({
+        "first": rng.choice(["ann", "bob", "cy", "dee"], size=n),
+        "last": [f"name{i}" for i in rng.integers(0, n, size=n)],
+        "city": rng.choice(["leeds", "york", "hull"], size=n),
+        "born": [f"19{i % 90 + 10}-01-0{i % 9 + 1}" for i in rng.integers(0, n, size=n)],
+    })  # fmt: skip
+
+
+def test_default_rules_do_not_change_with_the_table_size() -> None:
+    fields = [Field(column="first", kind="given_name"), Field(column="last", kind="family_name"),
+              Field(column="city", kind="city"), Field(column="born", kind="date")]  # fmt: skip
+    linker = Linker(fields=fields)
+    small = linker.report(_people(200, 0)).to_pandas()
+    large = linker.report(_people(20_000, 1)).to_pandas()
+    assert small["rule"].tolist() == large["rule"].tolist() == [rule.name for rule in linker.rules]
+    # the per-record budget: no record is paired with more than max_block - 1 others per rule
+    assert (large["pairs"] <= 20_000 * (linker.max_block - 1) / 2).all()
+    assert large["capped_records"].sum() > 0
+    assert large.loc[large["capped_records"] > 0, "why"].str.contains("held by more than").all()
+
+
+def test_default_rules_never_stop_the_run_with_max_pairs() -> None:
+    fields = [Field(column="first", kind="given_name"), Field(column="last", kind="family_name"),
+              Field(column="city", kind="city"), Field(column="born", kind="date")]  # fmt: skip
+    frame = _people(5_000, 2)
+    linker = Linker(fields=fields, max_pairs=10)
+    assert linker.report(frame).to_pandas()["pairs"].max() > 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = linker.deduplicate(frame)
+    assert len(result.left) > 10

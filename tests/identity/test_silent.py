@@ -58,23 +58,21 @@ def test_a_value_far_too_frequent_for_one_entity_is_missing() -> None:
     assert report.loc["email", "placeholders"] == 40
 
 
-def test_a_dropped_default_rule_warns_with_its_numbers() -> None:
-    frame = pd.DataFrame({"a": ["x"] * 60 + ["y"] * 60, "b": ["p", "q"] * 60})
+def test_a_capped_default_rule_warns_and_reports_why() -> None:
+    frame = pd.DataFrame({"a": ["x"] * 60 + ["y"] * 60, "b": ["p"] * 120})
     linker = Linker(fields=[Field(column="a", kind="category"), Field(column="b", kind="category")])
-    with (
-        pytest.warns(UserWarning, match=r"no candidate pairs.*1 of 1 rules left out"),
-        pytest.warns(
-            UserWarning,
-            match=r"1 of 1 default blocking rules are left out.*'a & b' \(1,740 pairs\)",
-        ),
-    ):
+    with pytest.warns(UserWarning, match=r"no candidate pairs.*120 records.*120 record keys"):
         linker.deduplicate(frame)
+    row = linker.report(frame).to_pandas().iloc[0]
+    assert (row["rule"], row["pairs"], row["capped_values"], row["capped_records"]) == (
+        "a & b", 0, 2, 120)  # fmt: skip
+    assert "2 value(s) held by more than max_block=5 records each (120 records)" in row["why"]
 
 
 def test_no_candidate_pairs_warns() -> None:
     emails = [f"user{i}@x.example.org" for i in range(1_150)] + ["N/A"] * 50
     linker = Linker(fields=[Field(column="email", kind="email")])
-    with pytest.warns(UserWarning, match=r"no candidate pairs.*1,200 records.*50 record keys"):
+    with pytest.warns(UserWarning, match=r"pairs.*1,200 records.*50 read as placeholders"):
         result = linker.deduplicate(pd.DataFrame({"email": emails}))
     assert len(np.unique(result.clusters)) == 1_200
 

@@ -171,8 +171,8 @@ class BlockingReport(TableExport):
     share of the rule's pairs that its largest block makes), ``capped_values`` and
     ``capped_records`` (values over the rule's ``max_block`` and the records they held),
     ``placeholders`` (records whose value on one of the rule's columns was a placeholder
-    or junk, treated as missing) and, from :meth:`Linker.report`, ``used`` (whether the
-    linker runs the rule).
+    or junk, treated as missing) and ``why`` (what was capped and why, in words; empty
+    when nothing was).
 
     Examples
     --------
@@ -200,7 +200,17 @@ class BlockingReport(TableExport):
 
 
 _REPORT_COLUMNS = ["rule", "pairs", "largest_block", "largest_share", "capped_values",
-                   "capped_records", "placeholders"]  # fmt: skip
+                   "capped_records", "placeholders", "why"]  # fmt: skip
+
+
+def _why(rule: BlockingRule, capped_values: int, capped_records: int) -> str:
+    if not capped_values:
+        return ""
+    return (
+        f"{capped_values:,} value(s) held by more than max_block={rule.max_block} records "
+        f"each ({capped_records:,} records) pair none of them: a value that common tells "
+        "little, and its pairs would grow with the square of its records"
+    )
 
 
 def blocking_report(
@@ -236,6 +246,7 @@ def blocking_report(
             "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
             "capped_values": capped_values, "capped_records": capped_records,
             "placeholders": int(np.logical_or.reduce(flagged).sum()) if flagged else 0,
+            "why": _why(rule, capped_values, capped_records),
         })  # fmt: skip
     return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS))
 
@@ -245,9 +256,11 @@ def block_by_rule(
     rules: Sequence[BlockingRule],
     *,
     sources: npt.NDArray[np.int64],
-    max_pairs: int,
+    max_pairs: int | None,
 ) -> list[npt.NDArray[np.int64]]:
     """Each rule's candidate pairs, encoded as ``left * n + right`` (``left < right``).
+
+    ``max_pairs=None`` checks no rule (rules whose ``max_block`` already bounds them).
 
     Raises
     ------
@@ -266,7 +279,7 @@ def block_by_rule(
     for rule in rules:
         keys = _capped(rule, codes)[0]
         pairs, largest, _ = _count(keys, sources)
-        if pairs > max_pairs:
+        if max_pairs is not None and pairs > max_pairs:
             msg = (
                 f"blocking rule {rule.name!r} would yield {pairs:,} pairs (largest block "
                 f"{largest:,} records), more than max_pairs={max_pairs:,}; make it stricter"

@@ -17,8 +17,8 @@ __all__ = ["base_column", "truth_codes", "warn_blocking", "warn_no_pairs"]
 # holds at least _BIG_BLOCK records) is dominated by one value: a warning says so.
 _DOMINATED = 0.5
 _BIG_BLOCK = 100
-# Below this many records, rules left out within budget and no candidate pairs are
-# plausible and not warned about (unless every rule is left out).
+# Below this many records, no candidate pairs is plausible and not warned about
+# (unless records were capped).
 _SMALL = 1_000
 
 
@@ -27,23 +27,9 @@ def base_column(column: str, columns: list[str]) -> str:
     return column if column in columns else column.rsplit(" (", 1)[0]
 
 
-def warn_blocking(report: pd.DataFrame, *, budget: float, n_records: int) -> None:
-    """Say which rules were left out, and which are dominated by one value, with numbers.
-
-    Leaving a default rule out is how small tables stay cheap too, so it is only warned
-    about from ``_SMALL`` records on, or when every rule is left out.
-    """
-    left_out = report[~report["used"]]
-    if len(left_out) and (n_records >= _SMALL or not report["used"].any()):
-        listed = ", ".join(f"{rule!r} ({pairs:,} pairs)" for rule, pairs in
-                           zip(left_out["rule"], left_out["pairs"], strict=True))  # fmt: skip
-        warnings.warn(
-            f"{len(left_out)} of {len(report)} default blocking rules are left out, each "
-            f"yielding more pairs than rule_budget allows ({budget:,.0f}): {listed}",
-            UserWarning,
-            stacklevel=5,
-        )
-    for row in report[report["used"]].to_dict("records"):
+def warn_blocking(report: pd.DataFrame) -> None:
+    """Say which rules are dominated by one value, with the numbers."""
+    for row in report.to_dict("records"):
         rule, pairs, largest = str(row["rule"]), int(row["pairs"]), int(row["largest_block"])
         if float(row["largest_share"]) > _DOMINATED and largest >= _BIG_BLOCK:
             warnings.warn(
@@ -51,19 +37,19 @@ def warn_blocking(report: pd.DataFrame, *, budget: float, n_records: int) -> Non
                 f"({largest:,} records) makes {float(row['largest_share']):.0%} of its "
                 f"{pairs:,} pairs; give it max_block or a stricter rule",
                 UserWarning,
-                stacklevel=5,
+                stacklevel=4,
             )
 
 
 def warn_no_pairs(report: pd.DataFrame, n_records: int) -> None:
-    lost = int((~report["used"]).sum())
-    capped = int(report["capped_records"].sum()) + int(report["placeholders"].sum())
-    everything_lost = not report["used"].any()
-    if not everything_lost and (n_records < _SMALL or not (lost or capped)):
+    """Warn that no pair was formed when records were capped or the table is not small."""
+    capped = int(report["capped_records"].sum())
+    placeholders = int(report["placeholders"].sum())
+    if n_records < _SMALL and not capped:
         return
     warnings.warn(
         f"no candidate pairs: the blocking rules pair no two of the {n_records:,} records "
-        f"({lost} of {len(report)} rules left out, {capped:,} record keys capped or read as "
+        f"({capped:,} record keys capped by max_block, {placeholders:,} read as "
         "placeholders), so every record stays alone; see Linker.report",
         UserWarning,
         stacklevel=4,

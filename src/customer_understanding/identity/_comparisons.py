@@ -199,10 +199,9 @@ def _organisation(pairs: _Pairs) -> _Graded:
 def _address(pairs: _Pairs) -> _Graded:
     parts = [address_parts(value) for value in pairs.distinct]
     number = _codes([part[0] or None for part in parts])
-    streets = [part[1] for part in parts]
+    streets = np.array([part[1] for part in parts], dtype=object)
     first, second = pairs.pair
-    same_street = _jaro_winkler([streets[i] for i in first.tolist()],
-                                [streets[i] for i in second.tolist()]) >= 0.92  # fmt: skip
+    same_street = _jaro_winkler(streets[first].tolist(), streets[second].tolist()) >= 0.92
     both = (number[first] >= 0) & (number[second] >= 0)
     other_number = both & (number[first] != number[second])
     close = _jaro_winkler(pairs.firsts, pairs.seconds) >= 0.80
@@ -299,7 +298,20 @@ def compare_codes(
     high = np.maximum(left[differ], right[differ]).astype(np.int64)
     inverse, keys = _distinct(low * len(uniques) + high, len(uniques))
     del low, high
-    local, involved = pd.factorize(np.concatenate([keys // len(uniques), keys % len(uniques)]))
-    pairs = _Pairs(uniques[involved], local[: len(keys)], local[len(keys) :], kind=kind)
-    levels[differ] = _GRADERS[kind](pairs)[inverse]
+    graded = np.empty(len(keys), dtype=np.int8)
+    for start in range(0, len(keys), _CHUNK):
+        graded[start : start + _CHUNK] = _grade(keys[start : start + _CHUNK], uniques, kind)
+    levels[differ] = graded[inverse]
     return levels
+
+
+# Distinct value pairs graded at once: the strings' lists and rapidfuzz's copies of them
+# stay bounded however many pairs there are (each pair's grade does not depend on the chunk).
+_CHUNK = 1 << 19
+
+
+def _grade(keys: npt.NDArray[np.int64], uniques: npt.NDArray[np.object_], kind: str) -> _Graded:
+    n = len(uniques)
+    local, involved = pd.factorize(np.concatenate([keys // n, keys % n]))
+    return _GRADERS[kind](_Pairs(uniques[involved], local[: len(keys)], local[len(keys) :],
+                                 kind=kind))  # fmt: skip

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -73,6 +73,16 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
     return None if rules is None else tuple(rules)
 
 
+def _probability(weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``1 / (1 + 2^-weight)``, computed in the weights' own array."""
+    np.clip(weight, -1000, 1000, out=weight)
+    np.negative(weight, out=weight)
+    np.exp2(weight, out=weight)
+    weight += 1.0
+    np.reciprocal(weight, out=weight)
+    return weight
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class Linker:
     """Probabilistic record linkage configured by declaring what each column holds.
@@ -84,7 +94,8 @@ class Linker:
     blocking
         Blocking rules; by default :func:`default_rules` of the fields.
     max_pairs
-        The most pairs one blocking rule may yield before the run stops with an error.
+        The most pairs one declared blocking rule may yield before the run stops with an
+        error (default rules are bounded by ``max_block`` instead, so they never stop it).
     link_threshold, review_threshold
         Match probabilities from which a pair is linked, or sent to review.
     distinct_sources
@@ -98,13 +109,11 @@ class Linker:
     u_sample
         How many random pairs estimate the fuzzy levels' u probabilities.
     max_block
-        The default rules' per-value cap: a value held by more records than this pairs
-        none of them through a default rule (:meth:`report` counts what was capped).
-    rule_budget
-        A default blocking rule (not a declared one) that would yield more than this many
-        pairs per record is left out; :meth:`report` shows which rules are used. Pairs of
-        coarse columns (street number and suburb) grow with the square of the records and
-        add almost no match that the other rules miss.
+        The default rules' per-record budget: through one default rule a record is
+        paired with at most ``max_block - 1`` others, because a value held by more
+        records than this pairs none of them (:meth:`report` says, per rule, how many
+        values and records were capped and why). Which default rules run depends only on
+        the declared fields, never on the table's size.
     exclusive
         Columns of which one cluster may hold at most one distinct value, such as a work
         e-mail address or a national id (when deduplicating). Records with equal values
@@ -133,7 +142,6 @@ class Linker:
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
     max_block: int = 50
-    rule_budget: float = 2.0
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
 
@@ -201,34 +209,15 @@ class Linker:
         >>> import pandas as pd
         >>> linker = Linker(fields=[Field(column="email", kind="email")])
         >>> report = linker.report(pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@x.com"]}))
-        >>> report.to_pandas()[["rule", "pairs", "largest_block", "placeholders", "used"]]
-            rule  pairs  largest_block  placeholders  used
-        0  email      1              2             0  True
+        >>> report.to_pandas()[["rule", "pairs", "largest_block", "capped_records", "placeholders"]]
+            rule  pairs  largest_block  capped_records  placeholders
+        0  email      1              2               0             0
         """
         prepared, pair_sources = self._prepare(_frames(records), id_column, None)
         return self._report(prepared, pair_sources)
 
     def _report(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> BlockingReport:
-        report = blocking_report(
-            prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk
-        ).to_pandas()
-        report["used"] = self._within_budget(report, len(prepared))
-        return BlockingReport(report)
-
-    def _within_budget(self, report: pd.DataFrame, n_records: int) -> npt.NDArray[np.bool_]:
-        """Declared rules are always used; default ones only within ``rule_budget``."""
-        pairs = report["pairs"].to_numpy()
-        if self.blocking is not None:
-            return np.ones(len(pairs), dtype=bool)
-        return np.asarray(pairs <= max(self.rule_budget * n_records, 1.0), dtype=bool)
-
-    def _rules_for(
-        self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]
-    ) -> tuple[tuple[BlockingRule, ...], pd.DataFrame]:
-        report = self._report(prepared, pair_sources).to_pandas()
-        warn_blocking(report, budget=self.rule_budget * len(prepared), n_records=len(prepared))
-        used = report["used"].to_numpy(dtype=bool)
-        return tuple(rule for rule, keep in zip(self.rules, used, strict=True) if keep), report
+        return blocking_report(prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk)
 
     def _u(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
@@ -256,7 +245,7 @@ class Linker:
         pair_sources: npt.NDArray[np.int64],
         left: npt.NDArray[np.int64],
         levels: npt.NDArray[np.int8],
-        partials: npt.NDArray[np.float64],
+        partials: npt.NDArray[np.floating[Any]],
     ) -> None:
         """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
 
@@ -313,17 +302,20 @@ class Linker:
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
         ),
     ) -> LinkResult:
-        rules, report = self._rules_for(prepared, pair_sources)
-        encoded = block_by_rule(
-            prepared.codes, rules, sources=pair_sources, max_pairs=self.max_pairs
-        )
+        rules, report = self.rules, self._report(prepared, pair_sources).to_pandas()
+        warn_blocking(report)
+        # Default rules are bounded per record by max_block; only declared ones can explode.
+        max_pairs = self.max_pairs if self.blocking is not None else None
+        encoded = block_by_rule(prepared.codes, rules, sources=pair_sources, max_pairs=max_pairs)
         unique, rows = union_pairs(encoded)
         del encoded
         if not len(unique):
             warn_no_pairs(report, len(prepared))
         left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
+        del unique  # each array of millions of pairs goes as soon as it is not needed
         by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
+        del rows
         levels = prepared.compare(left, right)
         rank = prepared.canonical_rank()
         if given.model is not None:
@@ -331,11 +323,11 @@ class Linker:
         else:
             labelled = given.labelled(prepared, (left, right))
             model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
-        partials = model.partial_weights(levels)
+        del by_rule
+        # float32: a pair's weights to seven digits, in half the memory of float64
+        partials = model.partial_weights(levels, dtype=np.float32)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
-        probability = 1.0 / (
-            1.0 + np.exp2(-np.clip(model.prior_weight + partials.sum(axis=1), -1000, 1000))
-        )
+        probability = _probability(model.prior_weight + partials.sum(axis=1, dtype=np.float64))
         band = (probability >= self.review_threshold).astype(np.int8)
         band[probability >= self.link_threshold] = 2
         bands = np.array(["reject", "review", "link"], dtype=object)[band]
@@ -344,9 +336,11 @@ class Linker:
         kept = positions(prepared, must_link, "must_link")
         must = (np.concatenate([kept[0], exclusive[1][0]]),
                 np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip
+        edges = (left[linked], right[linked], probability[linked])
+        del probability
         clusters = cluster_links(
             len(prepared),
-            (left[linked], right[linked], probability[linked]),
+            edges,
             tokens=conflict_tokens(
                 prepared,
                 positions(prepared, cannot_link, "cannot_link"),
@@ -361,6 +355,9 @@ class Linker:
         # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
         # the size cap) is not shown as a link: it goes to review.
         bands[linked & (clusters[left] != clusters[right])] = "review"
+        owned: list[npt.NDArray[np.generic]] = [left, right, levels, partials, bands, clusters]
+        for array in owned:
+            array.flags.writeable = False  # handed over without a copy
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,
             model=model, bands=bands, clusters=clusters,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import attrs
 import numpy as np
@@ -73,10 +74,13 @@ class FellegiSunter:
             for m, u in zip(self.m, self.u, strict=False)
         ]
 
-    def partial_weights(self, levels: npt.NDArray[np.int8]) -> npt.NDArray[np.float64]:
+    def partial_weights(
+        self, levels: npt.NDArray[np.int8], *, dtype: type[np.floating[Any]] = np.float64
+    ) -> npt.NDArray[np.floating[Any]]:
         """The log2 Bayes factor of each pair (rows) on each comparison (columns).
 
-        A missing value (level ``-1``) contributes 0.
+        A missing value (level ``-1``) contributes 0. ``dtype=np.float32`` halves the
+        memory of millions of pairs (a weight to about seven digits).
 
         Examples
         --------
@@ -86,7 +90,7 @@ class FellegiSunter:
         >>> model.partial_weights(np.array([[0], [1], [-1]], dtype=np.int8)).round(2).ravel()
         array([ 3.17, -3.17,  0.  ])
         """
-        weights = np.zeros(levels.shape, dtype=np.float64)
+        weights = np.zeros(levels.shape, dtype=dtype)
         for k, factors in enumerate(self.bayes_factors()):
             column = levels[:, k]
             present = column >= 0
@@ -215,12 +219,14 @@ def _patterns(
     """The distinct rows of ``levels`` and how often each occurs (fast: one int64 key)."""
     if not levels.size:
         return levels[:0], np.empty(0)
-    shifted = levels.astype(np.int64) + 1
-    base = int(shifted.max()) + 1
+    base = int(levels.max()) + 2
     if levels.shape[1] * np.log2(base) > 62:
         patterns, counts = np.unique(levels, axis=0, return_counts=True)
         return patterns, counts.astype(np.float64)
-    keys = shifted @ (base ** np.arange(levels.shape[1], dtype=np.int64))
+    # column by column: a pairs-by-fields int64 copy would cost 8 bytes per cell
+    keys = np.zeros(len(levels), dtype=np.int64)
+    for k in range(levels.shape[1]):
+        keys += (levels[:, k].astype(np.int64) + 1) * np.int64(base) ** k
     _, first, counts = np.unique(keys, return_index=True, return_counts=True)
     return levels[first], counts.astype(np.float64)
 
@@ -304,8 +310,8 @@ def fit_m_by_rule(
 
     Pairs found by a rule agree on its columns by construction, which would make EM take
     every candidate for a match; each rule's EM therefore sees only the other columns,
-    and a column's ``m`` is the mean over the rules that did not block on it; the share of
-    matches is the rules' shares weighted by their pair counts. Rules with fewer than 50
+    and a column's ``m`` is the mean over the rules that did not block on it; the matches
+    among all the pairs are taken to be those of the rule that finds most. Rules with fewer than 50
     pairs are left out; without any usable rule, plain EM is used. ``rules``
     holds, per rule, the rows of its pairs in ``levels`` and its column positions.
 
@@ -328,14 +334,20 @@ def fit_m_by_rule(
             continue  # too few pairs for EM to tell matches apart on the other columns
         m, rule_prior, used = fit_m(masked, u)
         iterations = max(iterations, used)
-        matches, pairs = matches + rule_prior * len(rows), pairs + len(rows)
+        matches, pairs = max(matches, rule_prior * len(rows)), pairs + len(rows)
         for k in set(range(len(u))) - set(columns):
             sums[k] += m[k]
             seen[k] += 1
-    fallback, prior, used = fit_m(levels, u)
+    if pairs and seen.all():  # every column has its m: no EM over all the pairs needed
+        fallback: list[npt.NDArray[np.float64]] = []
+        prior, used = 0.0, 0
+    else:
+        fallback, prior, used = fit_m(levels, u)
     m = [sums[k] / seen[k] if seen[k] else fallback[k] for k in range(len(u))]
     if pairs:
-        prior = float(np.clip(matches / pairs, _FLOOR, 1 - _FLOOR))
+        # One match is found by many rules, so summing their matches counts it many
+        # times: the union holds at least as many as the rule that finds most.
+        prior = float(np.clip(matches / len(levels), _FLOOR, 1 - _FLOOR))
     return m, prior, max(iterations, used)
 
 

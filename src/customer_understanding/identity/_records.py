@@ -25,6 +25,8 @@ _MOSTLY = 0.5
 _MANY_PLACEHOLDERS = 0.05
 # Fewer values than this read as missing is no pattern worth a warning.
 _FEW = 10
+# Pairs compared at once (see Prepared.compare).
+_COMPARE_CHUNK = 1 << 21
 
 
 def _frozen_columns(columns: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -57,13 +59,19 @@ class Prepared:
     def compare(
         self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]
     ) -> npt.NDArray[np.int8]:
-        """Comparison levels of the pairs ``(left[i], right[i])``: one column per field."""
+        """Comparison levels of the pairs ``(left[i], right[i])``: one column per field.
+
+        Pairs are compared in chunks, so the work arrays stay a few hundred MB however
+        many pairs there are; a chunk's distinct value pairs are graded once.
+        """
         levels = np.empty((len(left), len(self.fields)), dtype=np.int8)
-        for k, field in enumerate(self.fields):
-            codes = self.codes[field.column]
-            levels[:, k] = compare_codes(
-                codes[left], codes[right], uniques=self.uniques[field.column], kind=field.kind
-            )
+        for start in range(0, len(left), _COMPARE_CHUNK):
+            part = slice(start, start + _COMPARE_CHUNK)
+            for k, field in enumerate(self.fields):
+                codes = self.codes[field.column]
+                levels[part, k] = compare_codes(codes[left[part]], codes[right[part]],
+                                                uniques=self.uniques[field.column],
+                                                kind=field.kind)  # fmt: skip
         return levels
 
     def canonical_rank(self) -> npt.NDArray[np.int64]:

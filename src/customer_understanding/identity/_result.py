@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import networkx as nx
@@ -27,6 +28,10 @@ __all__ = ["LinkResult"]
 
 
 def _frozen(values: npt.ArrayLike) -> npt.NDArray[np.generic]:
+    # An array nobody can write to already (the linker hands over its own that way) is
+    # kept as it is: at millions of pairs a copy of the partial weights costs hundreds of MB.
+    if isinstance(values, np.ndarray) and not values.flags.writeable and values.base is None:
+        return frozen_array(values)
     return frozen_array(np.array(values, copy=True))
 
 
@@ -44,7 +49,7 @@ class LinkResult(TableExport):
         The comparison level of each pair on each field (``-1`` missing).
     partials
         Each field's contribution to each pair's match weight (log2 Bayes factor, term
-        frequency adjustment included).
+        frequency adjustment included; float32 from the linker).
     model
         The fitted :class:`FellegiSunter` model.
     bands
@@ -73,7 +78,7 @@ class LinkResult(TableExport):
     left: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
     right: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
     levels: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
-    partials: npt.NDArray[np.float64] = attrs.field(converter=_frozen)
+    partials: npt.NDArray[np.floating[Any]] = attrs.field(converter=_frozen)
     model: FellegiSunter
     bands: npt.NDArray[np.object_] = attrs.field(converter=_frozen)
     clusters: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
@@ -94,7 +99,9 @@ class LinkResult(TableExport):
     @property
     def match_weight(self) -> npt.NDArray[np.float64]:
         """Per pair, the prior weight plus every field's contribution (log2 odds)."""
-        weight: npt.NDArray[np.float64] = self.model.prior_weight + self.partials.sum(axis=1)
+        weight: npt.NDArray[np.float64] = self.model.prior_weight + self.partials.sum(
+            axis=1, dtype=np.float64
+        )
         return weight
 
     @property
