@@ -226,7 +226,7 @@ class OnlineIndex:
         q = len(rows)
         mine = np.flatnonzero((result.left == q) | (result.right == q))
         other = np.where(result.left[mine] == q, result.right[mine], result.left[mine])
-        weight = self.model.prior_weight + result.partials[mine].sum(axis=1)
+        weight = self.model.prior_weight + result.partials[mine].sum(axis=1, dtype=np.float64)
         return _matches(self, rows=[rows[int(o)] for o in other], pairs=mine, weight=weight,
                         result=(result.levels, result.partials), query=query)  # fmt: skip
 
@@ -274,7 +274,7 @@ def _empty(index: OnlineIndex) -> CandidateMatches:
 
 def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp],
              weight: npt.NDArray[np.float64],
-             result: tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]],
+             result: tuple[npt.NDArray[np.int8], npt.NDArray[np.floating[Any]]],
              query: dict[str, Any]) -> CandidateMatches:  # fmt: skip
     """The best pair per candidate entity, banded, with the evidence of that pair."""
     levels, partials = result
