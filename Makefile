@@ -4,7 +4,8 @@
 #
 # The suite runs against both ends of the supported pandas range:
 # - .venv: the lowest supported pandas (2.2) on $(PYTHON), with every extra's package
-#   (recordlinkage requires pandas < 3); lint, type checks, docs and examples run here too;
+#   (recordlinkage requires pandas < 3) and PySpark, so the Spark tests run here only;
+#   lint, type checks, docs and examples run here too;
 # - .venv-newest: the newest pandas on the newest Python found (3.13, else 3.12, else
 #   $(PYTHON)), without recordlinkage; only the test suite runs here.
 PYTHON ?= python3
@@ -29,7 +30,7 @@ MIDDLE_BIN := $(MIDDLE_VENV)/bin
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
-	$(BIN)/python -m pip install -e '.[dev,recordlinkage]' '$(LOWEST_PANDAS)'
+	$(BIN)/python -m pip install -e '.[dev,recordlinkage,spark]' '$(LOWEST_PANDAS)'
 	touch $@
 
 $(NEWEST_BIN)/.installed: pyproject.toml

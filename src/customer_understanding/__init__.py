@@ -73,6 +73,7 @@ _SUBMODULES = frozenset(
         "scoring",
         "segmentation",
         "signals",
+        "spark",
         "tables",
         "testing",
         "traits",
