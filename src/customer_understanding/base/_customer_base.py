@@ -14,13 +14,16 @@ import pandas as pd
 
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, NotFoundError, UnknownNameError
-from customer_understanding.base._adding import Online
+from customer_understanding.base._base_state import text_or_none
 from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
+from customer_understanding.base._customer_corrections import CorrectionMethods
+from customer_understanding.base._customer_online import OnlineMethods
+from customer_understanding.base._customer_privacy import PrivacyMethods
+from customer_understanding.base._customer_store import StoreMethods
 from customer_understanding.base._golden import GoldenProfiles, golden_profiles
 from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._links import with_none
-from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._materialise import (
     account_at,
     contact_at,
@@ -63,7 +66,7 @@ from customer_understanding.typing import AsOf, Level, Resolver
 __all__ = ["CustomerBase"]
 
 
-class CustomerBase:
+class CustomerBase(StoreMethods, PrivacyMethods, OnlineMethods, CorrectionMethods):
     """Resolved accounts and contacts across systems, with their activity and deals.
 
     Build one with :meth:`build` from :class:`~customer_understanding.ingest.Source`
@@ -95,7 +98,7 @@ class CustomerBase:
     ) -> None:
         self._tables = tables
         self._store = store
-        self._online: Online | None = None
+        self._online = None
         self.report = report
         # Ids merged away in a store, each with the id that survived, by level.
         self._aliases = {level: dict(found) for level, found in (aliases or {}).items()}
@@ -245,7 +248,7 @@ class CustomerBase:
             tables, stored = build_stored(
                 store, id_key=id_key, configured=os.environ.get(ID_KEY_VARIABLE) or None,
                 resolver=chosen, run=run, report=loaded.report,
-                actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
+                actor=text_or_none(actor, "actor"), reason=text_or_none(reason, "reason"),
             )  # fmt: skip
             return cls(tables, report=loaded.report, aliases=stored.aliases, store=store)
         with keyed_ids(id_key):  # resolvers derive their entity ids under this secret
@@ -289,412 +292,6 @@ class CustomerBase:
             aliases=stored.aliases,
             store=store,
         )
-
-    def events(self) -> pd.DataFrame:
-        """The store's append-only event log as a new DataFrame, oldest first.
-
-        One row per event: ``seq``, ``at`` (UTC), ``actor``, ``action``, ``reason``,
-        ``build`` (its number), ``level``, ``entity_id``, ``other_id`` and ``detail`` (a
-        dict). Each build writes a ``build`` row per level (``detail``: entities, new
-        ids, merges, splits), a ``merge`` row per id merged away (``entity_id`` the
-        survivor, ``other_id`` the alias) and a ``split`` row per part split off
-        (``entity_id`` the id kept, ``other_id`` the new part's id). :meth:`erase`
-        writes an ``erase`` row (``entity_id`` the person's former id), and a build
-        that dropped erased people's rows a ``suppress`` row per source saying how
-        many. Empty for a base that was not built into or opened from a store.
-
-        Raises
-        ------
-        StoreError
-            If the store file can no longer be read.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
-        >>> source = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
-        >>> base = cu.CustomerBase.build([source], store=path, actor="etl",
-        ...                              reason="nightly load")
-        >>> base.events()[["action", "actor", "reason", "level"]]
-          action actor        reason    level
-        0  build   etl  nightly load  account
-        1  build   etl  nightly load  contact
-        """
-        from customer_understanding.base._stored import stored_events
-
-        return stored_events(self._store)
-
-    def erase(self, contact_id: str, *, reason: str, actor: str | None = None) -> CustomerBase:
-        """Erase a person: a new base without them, and, with a store, the store too.
-
-        The person's golden row, source records, identifiers, consent statements, deal
-        roles and stage history go; their interactions stay with the account but lose
-        the link to the person (their row, e-mail address and source id). Every
-        score, segment, signal or committee computed from the returned base (or the
-        store, reopened) is computed without them; results computed *before* still
-        name them — discard them (see the how-to "Erase a person and answer a
-        subject-access request").
-
-        Without a store, nothing is written: ``self`` is left as it is and still holds
-        the person, so drop it. In a base built into or opened from a store, the
-        erasure is one write to the store (whatever base object it is called on, it
-        erases from the store's last build): the tables without the person, the
-        person's records out of the id lineage, a salted hash (under the store's
-        secret) of each of their e-mail addresses, phone numbers and source record ids
-        kept as a *suppression* entry so that building the same exports into the store
-        again drops them (and says so in the event log), and an ``erase`` row in the
-        event log with the time, ``actor`` and ``reason``. The file and its WAL are
-        then compacted, so the person's values are not left in freed pages.
-
-        Parameters
-        ----------
-        contact_id
-            The person's id now (an id merged away is refused, naming its survivor).
-        reason
-            Why (required; written to the event log), e.g. a request's reference.
-        actor
-            Who erases (written to the event log).
-
-        Returns
-        -------
-        CustomerBase
-            A new base without the person (on the store, when there is one).
-
-        Raises
-        ------
-        NotFoundError
-            If no contact has that id.
-        InvalidValueError
-            If ``reason`` is empty, ``actor`` is not text, or ``contact_id`` was merged
-            into another contact.
-        StoreError
-            If another process is writing the store.
-
-        Examples
-        --------
-        >>> import customer_understanding as cu
-        >>> base = cu.CustomerBase.from_objects(
-        ...     accounts=[cu.Account(id="a1", name="Acme")],
-        ...     contacts=[cu.Contact(id="c1", email="ann@acme.com", account_id="a1"),
-        ...               cu.Contact(id="c2", email="bo@acme.com", account_id="a1")],
-        ...     interactions=[cu.Interaction(id="i1", occurred_at="2026-03-01",
-        ...                                  type="webinar", contact_id="c1", account_id="a1")])
-        >>> erased = base.erase("c1", reason="request 42")
-        >>> erased.contacts.column("id").tolist()
-        ['c2']
-        >>> erased.to_pandas("interactions")[["account_id", "contact_id"]]
-          account_id contact_id
-        0         a1       None
-        """
-        from customer_understanding.base._erasure import check_reason, erase_in_memory
-
-        why, who = check_reason(reason), _text_or_none(actor, "actor")
-        if self._store is None:
-            erased = erase_in_memory(self._tables, contact_id, report=self.report,
-                                     aliases=self._aliases.get("contact", {}))  # fmt: skip
-            return CustomerBase(erased.tables, report=erased.report)
-        from customer_understanding.base._erasure import erase_stored
-        from customer_understanding.base._stored import _store_path
-
-        done = erase_stored(_store_path(self._store), contact_id, actor=who, reason=why)
-        return CustomerBase(done.tables, report=done.report, aliases=done.aliases,
-                            store=self._store)  # fmt: skip
-
-    def subject_export(self, contact_id: str, *, results: Mapping[str, Any] | None = None) -> str:
-        """Everything held about a person, as JSON text (a subject-access answer).
-
-        One JSON object: ``contact_id``, ``exported_at``, ``golden`` (the golden
-        values), ``provenance`` (per golden field, the ``system:source_id`` of the
-        record whose value won), ``records`` (every source record, with its
-        ``record`` key, system and source id), ``consents`` (every statement) and
-        ``consents_in_force``, ``interactions`` (those linked to the person),
-        ``deal_roles``, ``stages``, ``review_pairs`` (record pairs of theirs left for
-        review) and ``results``. Times are ISO 8601 UTC; missing values are ``null``.
-
-        Scores, segments, signals and committees are computed on demand by the
-        caller's own scorers and rules, so the base cannot know them: pass the results
-        you compute or keep as ``results`` (a name for each), and ``results[name]``
-        lists the rows of each that name the person (its ``contact_id`` column), every
-        column kept; a score table's rows carry the person's ``reasons`` too. A result
-        with no ``contact_id`` column (an account-level score) gives an empty list.
-
-        Raises
-        ------
-        NotFoundError
-            If no contact has that id.
-        InvalidValueError
-            If ``contact_id`` was merged into another contact, or a result has no
-            ``to_pandas()``.
-
-        Examples
-        --------
-        >>> import json
-        >>> import customer_understanding as cu
-        >>> base = cu.CustomerBase.from_objects(
-        ...     contacts=[cu.Contact(id="c1", email="ann@acme.com", last_name="Lee")])
-        >>> document = json.loads(base.subject_export("c1"))
-        >>> document["golden"]["email"], len(document["records"])
-        ('ann@acme.com', 1)
-        """
-        import json
-
-        from customer_understanding.base._erasure import contact_row
-        from customer_understanding.base._subject import subject_document
-
-        row = contact_row(self._tables, contact_id, self._aliases.get("contact", {}))
-        return json.dumps(subject_document(self, row, results=results), ensure_ascii=False)
-
-    def match(
-        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
-        source: str | None = None,
-    ) -> CandidateMatches:  # fmt: skip
-        """The stored entities one incoming record may belong to, with evidence; writes nothing.
-
-        The record is a dict in an export's shape with its preset (``mapping=``), or a
-        :class:`~customer_understanding.Contact` / :class:`~customer_understanding.Account`.
-        It is compared with the stored records sharing a blocking key with it (an index
-        built on the first call, not a relink) and scored with the model fitted when the
-        base was built into its store (fitted once here otherwise). See the how-to "Keep
-        a customer base in a store".
-
-        Raises
-        ------
-        InvalidValueError
-            If the record is neither, or the mapping reads no contact or account from it.
-
-        Examples
-        --------
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}]
-        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
-        ...                                         mapping="salesforce.Contact")])
-        >>> lead = {"Id": "L1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}
-        >>> found = base.match(lead, mapping="salesforce.Lead")
-        >>> found.best == base.contacts.column("id")[0]
-        True
-        """
-        return self._matcher().match(record, mapping=mapping, source=source)
-
-    def add(
-        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
-        source: str | None = None, actor: str | None = None, reason: str | None = None,
-    ) -> str:  # fmt: skip
-        """Add one record: it joins its best link-band candidate, or becomes a new entity.
-
-        Takes what :meth:`match` takes and returns the id of the entity the record
-        joined (a new entity gets a new stable id). In a base with a store, the record,
-        its membership and an ``add`` event (with ``actor`` and ``reason``) are written
-        in one transaction, so :meth:`open` in any process matches against it too. The
-        golden tables are not recomputed: the record enters them with the next build
-        into the store that holds it.
-
-        Raises
-        ------
-        InvalidValueError
-            If the record is already in the base, or is no record (see :meth:`match`).
-        StoreError
-            If another process is writing the store.
-
-        Examples
-        --------
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
-        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
-        ...                                         mapping="salesforce.Contact")])
-        >>> bob = cu.Contact(id="web-7", email="bob@beta.io", last_name="Ng")
-        >>> new_id = base.add(bob)
-        >>> base.match(bob).best == new_id
-        True
-        """
-        return self._matcher().add(
-            record, mapping=mapping, source=source,
-            actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
-        )  # fmt: skip
-
-    def _matcher(self) -> Online:
-        if self._online is None:
-            self._online = Online(self._tables, None if self._store is None else Path(self._store))
-        return self._online
-
-    # -- corrections that stay ---------------------------------------------------------
-
-    def _correct(self, decisions: list[Any], action: str, actor: str | None,
-                 reason: str | None, **detail: Any) -> Overrides:  # fmt: skip
-        from customer_understanding.base._corrections import write
-
-        if self._store is None:
-            msg = f"{action} needs a base built into a store (build(..., store=path)) to stay"
-            raise InvalidValueError(msg)
-        return write(Path(self._store), decisions, action=action,
-                     actor=_text_or_none(actor, "actor"), reason=_text_or_none(reason, "reason"),
-                     detail=detail)  # fmt: skip
-
-    def _pairs(self, left: object, right: object, level: str, decision: str) -> list[Any]:
-        from customer_understanding.base._corrections import refs
-
-        ends = [refs(self._tables, level, self._current(end, level), name=name)
-                for end, name in ((left, "left"), (right, "right"))]  # fmt: skip
-        return [(level, decision, a, b) for a in ends[0] for b in ends[1] if a != b]
-
-    def _current(self, value: object, level: str) -> object:
-        found = self._aliases.get(level, {})
-        return found.get(value, value) if isinstance(value, str) else value
-
-    def must_link(self, left: object, right: object, *, level: str = "contact",
-                  actor: str | None = None, reason: str | None = None) -> Overrides:  # fmt: skip
-        """Keep two records, or two entities, together in every later build into the store.
-
-        ``left`` and ``right`` are each a record ``(system, source_id)`` or an entity id
-        (standing for all its records). The decision is kept in the store, logged as a
-        ``must_link`` event with ``actor`` and ``reason``, and honoured by every later
-        :meth:`build` into the store, over the model and the exact first pass. Returns
-        the decisions in force. The same holds for :meth:`cannot_link`,
-        :meth:`unmerge` and :meth:`decide`; the latest decision on a pair wins.
-
-        Raises
-        ------
-        InvalidValueError
-            If the base has no store, an end names nothing, or the decision contradicts
-            those in force (two records both joined and kept apart).
-        NotFoundError
-            If an entity id is not in the base.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
-        ...         {"Id": "2", "Email": "ann.lee@gmail.com", "LastName": "Lee"}]
-        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
-        >>> base = cu.CustomerBase.build([crm], store=path)
-        >>> base.must_link(("salesforce", "1"), ("salesforce", "2"), reason="same person")
-        Overrides: 1 row, must_link=1, cannot_link=0
-        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
-        1
-        """
-        pairs = self._pairs(left, right, level, "same")
-        return self._correct(pairs, "must_link", actor, reason, level=level)
-
-    def cannot_link(self, left: object, right: object, *, level: str = "contact",
-                    actor: str | None = None, reason: str | None = None) -> Overrides:  # fmt: skip
-        """Keep two records, or two entities, apart in every later build into the store.
-
-        Takes what :meth:`must_link` takes; two entities are kept apart record by record.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
-        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee"}]
-        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
-        >>> base = cu.CustomerBase.build([crm], store=path)
-        >>> base.cannot_link(("salesforce", "1"), ("salesforce", "2"), actor="ops")
-        Overrides: 1 row, must_link=0, cannot_link=1
-        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
-        2
-        """
-        pairs = self._pairs(left, right, level, "different")
-        return self._correct(pairs, "cannot_link", actor, reason, level=level)
-
-    def unmerge(self, entity_id: str, groups: Sequence[Sequence[tuple[str, str]]], *,
-                level: str = "contact", actor: str | None = None,
-                reason: str | None = None) -> Overrides:  # fmt: skip
-        """Split an entity into the given groups of its records, in every later build.
-
-        Each group is a list of the entity's records ``(system, source_id)``: records
-        of one group are kept together, groups are kept apart; records in no group are
-        left to the model. In the next build into the store the largest part keeps the
-        entity's id and the others get new ones (a ``split`` event each).
-
-        Raises
-        ------
-        InvalidValueError
-            If a group is empty, a record is not the entity's or in two groups, or
-            fewer than two groups are given.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"},
-        ...         {"Id": "2", "Email": "ann@acme.com", "LastName": "Lee"}]
-        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
-        >>> base = cu.CustomerBase.build([crm], store=path)
-        >>> person = base.contacts.column("id")[0]
-        >>> _ = base.unmerge(person, [[("salesforce", "1")], [("salesforce", "2")]])
-        >>> len(cu.CustomerBase.build([crm], store=path).contacts)
-        2
-        """
-        from customer_understanding.base._corrections import unmerge_pairs
-
-        current = str(self._current(entity_id, level))
-        pairs = unmerge_pairs(self._tables, level, current, groups)
-        return self._correct(pairs, "unmerge", actor, reason, level=level, id=current)
-
-    def decide(self, review: pd.DataFrame, *, actor: str | None = None,
-               reason: str | None = None) -> Overrides:  # fmt: skip
-        """Accept or reject review-band pairs, for every later build into the store.
-
-        ``review`` is :meth:`review_pairs`' ``to_pandas()`` with a ``decision`` column
-        filled in: ``"same"`` accepts a pair, ``"different"`` rejects it; rows without a
-        decision are left open.
-
-        Examples
-        --------
-        >>> import tempfile, pathlib
-        >>> import pandas as pd
-        >>> import customer_understanding as cu
-        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
-        >>> crm = cu.Source(name="crm", data=rows, mapping="salesforce.Contact")
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "customers.db"
-        >>> base = cu.CustomerBase.build([crm], store=path)
-        >>> review = base.review_pairs().to_pandas().assign(decision=pd.Series(dtype=object))
-        >>> base.decide(review, actor="steward")
-        Overrides: 0 rows, must_link=0, cannot_link=0
-        """
-        from customer_understanding.base._corrections import review_decisions
-
-        return self._correct(review_decisions(review), "review", actor, reason)
-
-    def overrides(self) -> Overrides:
-        """The steward's decisions kept in the base's store and in force (latest per pair).
-
-        Examples
-        --------
-        >>> import customer_understanding as cu
-        >>> cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1")]).overrides()
-        Overrides: 0 rows, must_link=0, cannot_link=0
-        """
-        from customer_understanding.base._kept import read_kept
-
-        return read_kept(None if self._store is None else Path(self._store)).overrides
-
-    def survivor(self, entity_id: str) -> str:
-        """The id an entity has now: ``entity_id`` itself, or the id it was merged into.
-
-        In a base built into a store (:meth:`build` with ``store=``), an id merged into
-        an older one stays an alias of it; :meth:`account`, :meth:`contact` and the
-        other lookups accept it too, returning the survivor with a
-        :class:`~customer_understanding.base.MergedIdWarning`.
-
-        Examples
-        --------
-        >>> import customer_understanding as cu
-        >>> base = cu.CustomerBase.from_objects(contacts=[cu.Contact(id="c1")])
-        >>> base.survivor("c1")
-        'c1'
-        """
-        from customer_understanding.base._stored import survivor_of
-
-        for found in self._aliases.values():
-            entity_id = str(survivor_of(found, entity_id, warn=False))
-        return entity_id
 
     def to_parquet(self, directory: StorePath) -> list[Path]:
         """Write the accounts, contacts, interactions and opportunities as Parquet files.
@@ -1125,13 +722,6 @@ def _survivorship(value: Survivorship | Mapping[str, Rule] | None) -> Survivorsh
         )
         raise UnknownNameError(msg)
     return policy
-
-
-def _text_or_none(value: object, name: str) -> str | None:
-    if value is not None and not isinstance(value, str):
-        msg = f"{name}={value!r} must be text or None"
-        raise InvalidValueError(msg)
-    return value
 
 
 def _full_names(contacts: Table) -> npt.NDArray[np.object_]:

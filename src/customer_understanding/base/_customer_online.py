@@ -1,0 +1,90 @@
+"""The customer base's online methods: match one incoming record, or add it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from customer_understanding.base._adding import Online
+from customer_understanding.base._base_state import BaseState, text_or_none
+from customer_understanding.base._matches import CandidateMatches
+from customer_understanding.domain import Account, Contact
+
+__all__ = ["OnlineMethods"]
+
+
+class OnlineMethods(BaseState):
+    """One record at a time against the resolved base, without a relink."""
+
+    def match(
+        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
+        source: str | None = None,
+    ) -> CandidateMatches:  # fmt: skip
+        """The stored entities one incoming record may belong to, with evidence; writes nothing.
+
+        The record is a dict in an export's shape with its preset (``mapping=``), or a
+        :class:`~customer_understanding.Contact` / :class:`~customer_understanding.Account`.
+        It is compared with the stored records sharing a blocking key with it (an index
+        built on the first call, not a relink) and scored with the model fitted when the
+        base was built into its store (fitted once here otherwise). See the how-to "Keep
+        a customer base in a store".
+
+        Raises
+        ------
+        InvalidValueError
+            If the record is neither, or the mapping reads no contact or account from it.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}]
+        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
+        ...                                         mapping="salesforce.Contact")])
+        >>> lead = {"Id": "L1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"}
+        >>> found = base.match(lead, mapping="salesforce.Lead")
+        >>> found.best == base.contacts.column("id")[0]
+        True
+        """
+        return self._matcher().match(record, mapping=mapping, source=source)
+
+    def add(
+        self, record: Mapping[str, Any] | Contact | Account, *, mapping: str | None = None,
+        source: str | None = None, actor: str | None = None, reason: str | None = None,
+    ) -> str:  # fmt: skip
+        """Add one record: it joins its best link-band candidate, or becomes a new entity.
+
+        Takes what :meth:`match` takes and returns the id of the entity the record
+        joined (a new entity gets a new stable id). In a base with a store, the record,
+        its membership and an ``add`` event (with ``actor`` and ``reason``) are written
+        in one transaction, so :meth:`open` in any process matches against it too. The
+        golden tables are not recomputed: the record enters them with the next build
+        into the store that holds it.
+
+        Raises
+        ------
+        InvalidValueError
+            If the record is already in the base, or is no record (see :meth:`match`).
+        StoreError
+            If another process is writing the store.
+
+        Examples
+        --------
+        >>> import customer_understanding as cu
+        >>> rows = [{"Id": "1", "Email": "ann@acme.com", "LastName": "Lee"}]
+        >>> base = cu.CustomerBase.build([cu.Source(name="crm", data=rows,
+        ...                                         mapping="salesforce.Contact")])
+        >>> bob = cu.Contact(id="web-7", email="bob@beta.io", last_name="Ng")
+        >>> new_id = base.add(bob)
+        >>> base.match(bob).best == new_id
+        True
+        """
+        return self._matcher().add(
+            record, mapping=mapping, source=source,
+            actor=text_or_none(actor, "actor"), reason=text_or_none(reason, "reason"),
+        )  # fmt: skip
+
+    def _matcher(self) -> Online:
+        if self._online is None:
+            self._online = Online(self._tables, None if self._store is None else Path(self._store))
+        return self._online
