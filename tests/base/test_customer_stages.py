@@ -22,7 +22,7 @@ DEALS = [
     {"Id": "O1", "AccountId": "A1", "Amount": 1000, "StageName": "Closed Won",
      "CreatedDate": "2025-01-10", "CloseDate": "2025-02-01"},
     {"Id": "O2", "AccountId": "A1", "Amount": 500, "StageName": "Closed Lost",
-     "CreatedDate": "2025-06-01", "CloseDate": "2025-07-01"},
+     "CreatedDate": "2025-06-01", "CloseDate": "2025-07-01", "Type": "Renewal"},
     {"Id": "O3", "AccountId": "A2", "Amount": 700, "StageName": "Prospecting",
      "CreatedDate": "2025-03-01", "CloseDate": "2025-12-01"},
 ]  # fmt: skip
@@ -56,13 +56,13 @@ def _product(days: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event_id", "email", "user_id", "event", "timestamp"])
 
 
-def _base(product_days: list[str]) -> cu.CustomerBase:
+def _base(product_days: list[str], deals: list[dict[str, object]] = DEALS) -> cu.CustomerBase:
     sources = [
         cu.Source(name="a", data=ACCOUNTS, mapping="salesforce.Account"),
         cu.Source(name="c", data=CONTACTS, mapping="salesforce.Contact"),
         cu.Source(name="l", data=LEADS, mapping="salesforce.Lead"),
         cu.Source(name="h", data=LEAD_HISTORY, mapping="salesforce.LeadHistory"),
-        cu.Source(name="o", data=DEALS, mapping="salesforce.Opportunity"),
+        cu.Source(name="o", data=deals, mapping="salesforce.Opportunity"),
         cu.Source(name="p", data=_product(product_days), mapping="product.events"),
     ]
     return cu.CustomerBase.build(sources)
@@ -93,6 +93,18 @@ def test_a_prospect_gets_no_customer_side_stage() -> None:
 def test_a_lost_deal_and_no_product_use_after_it_is_churn() -> None:
     history = _stages(_base(["2025-03-01", "2025-05-01"]), "account")
     assert "churned" in set(history["stage"])
+
+
+@pytest.mark.parametrize("kind", ["Existing Customer - Upgrade", None])
+def test_a_lost_upsell_or_a_deal_of_no_kind_is_no_churn(kind: str | None) -> None:
+    # The health score's renewal_lost trait reads the same rule: only renewals end a customer.
+    deals = [{**deal, "Type": kind} if deal["Id"] == "O2" else deal for deal in DEALS]
+    base = _base(["2025-03-01", "2025-05-01"], deals)
+    history = _stages(base, "account")
+    assert "churned" not in set(history["stage"])
+    assert "dormant" in set(history["stage"])  # quiet product use is still seen
+    lost = cu.traits.evaluate_traits(base, ["renewal_lost"], as_of="2025-12-01")
+    assert set(lost["renewal_lost"]) == {0.0}
 
 
 def test_product_use_after_the_lost_deal_is_no_churn() -> None:

@@ -5,11 +5,14 @@ its first won deal on, its customer-side stage is decided every ``step_days`` (a
 checkpoint) from what was known by then, and every change becomes an entry of the
 account's stage history (``system="derived"``, written into ``tables.stages``):
 
-- ``churned``: its latest closed deal is lost, closed after it became a customer, no
-  deal was won since, at least ``churn_days`` have passed since that loss, and nobody
-  used the product in the last ``churn_days`` (a customer who stopped buying and
-  stopped using; use winding down after the loss, as a contract runs out, only delays
-  the churn until the product has been quiet for ``churn_days``);
+- ``churned``: a renewal of its contract was lost (a deal of kind ``renewal``, closed
+  after it became a customer), no deal was won since, at least ``churn_days`` have
+  passed since that loss, and nobody used the product in the last ``churn_days`` (a
+  customer who stopped buying and stopped using; use winding down after the loss, as a
+  contract runs out, only delays the churn until the product has been quiet for
+  ``churn_days``). A lost upsell is no lost customer, and a lost deal of no recorded
+  kind is not read as one: this is the rule of the ``renewal_lost`` trait the health
+  score reads, so the two never disagree about who was lost;
 - ``dormant``: nobody at it used the product in the last ``dormant_days`` (at least
   that long after its first won deal), while the product was being tracked (the data
   holds product events from before that window): a customer who stopped using the
@@ -105,6 +108,16 @@ def _won_and_lost(deals: OpportunityTable) -> tuple[Ints, Ints, Bools]:
     return account[keep], closed[keep], outcome[keep] == "won"
 
 
+def _lost_renewals(deals: OpportunityTable) -> tuple[Ints, Ints, Bools]:
+    """The lost renewals alone, in the shape of :func:`_won_and_lost`."""
+    account, closed = deals.column("account"), deals.column("closed_at")
+    lost = (np.asarray(deals.labels("outcome"), dtype=object) == "lost") & (
+        np.asarray(deals.labels("kind"), dtype=object) == "renewal"
+    )
+    keep = (account >= 0) & (closed != NAT) & lost
+    return account[keep], closed[keep], np.zeros(int(keep.sum()), dtype=np.bool_)
+
+
 def _checkpoints(
     first_win: Ints, customers: Ints, *, latest: int, step: int
 ) -> tuple[Ints, Ints, Ints]:
@@ -142,6 +155,7 @@ class _Signals:
     bad: _Events
     rated: _Events
     closes: tuple[Ints, Ints, Bools]
+    lost_renewals: tuple[Ints, Ints, Bools]
     tracked_from: int
     advocate_at: Ints
 
@@ -159,6 +173,7 @@ class _Signals:
             bad=_Events.of(who, when, rating == 0.0),
             rated=_Events.of(who, when, ~np.isnan(rating)),
             closes=_won_and_lost(deals),
+            lost_renewals=_lost_renewals(deals),
             tracked_from=int(times.min()) if len(times) else NAT,
             advocate_at=advocate_at,
         )
@@ -170,10 +185,12 @@ def _state(signals: _Signals, points: tuple[Ints, Ints, Ints], rules: CustomerSt
     product = signals.product
     last_lost = _last_close(signals.closes, account, at, won=False)
     last_won = _last_close(signals.closes, account, at, won=True)
+    renewal_lost = _last_close(signals.lost_renewals, account, at, won=False)
     churn_span = _span(rules.churn_days)
     churned = (
-        (last_lost != NAT) & (last_lost > first_win) & (last_won < last_lost)
-        & (last_lost + churn_span <= at) & (product.count(account, at - churn_span, at) == 0)
+        (renewal_lost != NAT) & (renewal_lost > first_win) & (last_won < renewal_lost)
+        & (renewal_lost + churn_span <= at)
+        & (product.count(account, at - churn_span, at) == 0)
     )  # fmt: skip
     # Dormant: nobody used the product for dormant_days while it was being tracked
     # (product events exist from before that window), whether or not anyone ever had.
