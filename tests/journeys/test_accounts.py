@@ -27,12 +27,27 @@ def base():
 
 
 def test_every_deal_is_a_journey(base):
-    deals = deal_journeys(base)
+    deals = deal_journeys(base, renewals=True)
     assert len(deals.outcomes) == len(base.tables.opportunities)
 
 
-def test_touches_come_from_committee_members_of_the_deal(base):
+def test_renewals_have_no_journey_unless_asked_for(base):
+    kinds = np.asarray(base.tables.opportunities.labels("kind"), dtype=object)
+    assert (kinds == "renewal").any()
     deals = deal_journeys(base)
+    assert len(deals.outcomes) == int((kinds != "renewal").sum())
+    everything = deal_journeys(base, renewals=True)
+    followed = np.flatnonzero(kinds != "renewal")
+    assert deals.opportunity_id.tolist() == everything.opportunity_id[followed].tolist()
+    # The followed deals keep their touches, numbered by their own journeys.
+    assert len(deals.touches) == int(np.isin(everything.touches.journey, followed).sum())
+    assert deals.outcomes.converted.tolist() == everything.outcomes.converted[followed].tolist()
+    with pytest.raises(InvalidValueError, match="renewals='yes'"):
+        deal_journeys(base, renewals="yes")  # type: ignore[arg-type]
+
+
+def test_touches_come_from_committee_members_of_the_deal(base):
+    deals = deal_journeys(base, renewals=True)
     roles = base.tables.contact_roles
     members = set(
         zip(roles.column("opportunity").tolist(), roles.column("contact").tolist(), strict=True)
@@ -44,7 +59,7 @@ def test_touches_come_from_committee_members_of_the_deal(base):
 
 
 def test_touches_fall_inside_the_deal_window(base):
-    deals = deal_journeys(base, lookback_days=30)
+    deals = deal_journeys(base, lookback_days=30, renewals=True)
     opportunities = base.tables.opportunities
     created = opportunities.column("created_at")[deals.touches.journey]
     assert np.all(deals.touches.at >= created - 30 * DAY)
@@ -88,7 +103,8 @@ def test_pipeline_influenced_counts_each_deal_once_per_channel():
 
 def test_kpi_tables_share_one_set_of_numbers(base):
     tables = kpi_tables(base)
-    won = base.tables.opportunities.labels("outcome") == "won"
+    kinds = base.tables.opportunities.labels("kind")
+    won = (base.tables.opportunities.labels("outcome") == "won") & (kinds != "renewal")
     revenue = np.nan_to_num(base.tables.opportunities.column("amount"))[won].sum()
     for method in tables.attribution.columns:
         credited = tables.attribution[method].sum() + tables.unattributed_revenue

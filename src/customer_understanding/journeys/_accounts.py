@@ -5,7 +5,10 @@ inside the deal's window counts as a touch of that deal's journey. The window op
 ``lookback_days`` before the deal is created and closes when it closes (or at ``as_of``
 while it is open): like every window of the library it holds the touches after its start
 up to and including its end. A won deal is a conversion worth its amount, at its close
-date, when that is not after ``as_of``.
+date, when that is not after ``as_of``. Renewals are left out unless asked for: a
+renewal is earned by the product and the account team over a contract's year, not by
+the touches in the months before it, and counting it would credit the channels that
+happen to touch existing customers with recurring revenue.
 """
 
 from __future__ import annotations
@@ -154,6 +157,7 @@ def deal_journeys(
     *,
     channel: ChannelColumn = "channel",
     lookback_days: float = 180.0,
+    renewals: bool = False,
     as_of: AsOf = None,
 ) -> DealJourneys:
     """Build the account-based journey of every opportunity in ``base``, as of ``as_of``.
@@ -161,13 +165,15 @@ def deal_journeys(
     ``channel`` names the interaction column whose categories become the channels (an
     interaction without one is coded ``(unknown)``). ``as_of`` takes any form of a
     moment (``None``: the latest event in ``base``); touches and wins after it are left
-    out, one exactly at it counts.
+    out, one exactly at it counts. Deals of kind ``renewal`` have no journey unless
+    ``renewals=True`` (new business, expansions and deals of no recorded kind always
+    do).
 
     Raises
     ------
     InvalidValueError
-        For an unknown ``channel``, a negative ``lookback_days``, or an ``as_of`` that is
-        no moment or before the first event.
+        For an unknown ``channel``, a negative ``lookback_days``, a ``renewals`` that is
+        not a bool, or an ``as_of`` that is no moment or before the first event.
 
     Examples
     --------
@@ -183,21 +189,40 @@ def deal_journeys(
     """
     check_channel(channel)
     lookback = non_negative("lookback_days", lookback_days)
+    given: object = renewals
+    if not isinstance(given, bool):
+        msg = f"renewals={given!r} must be True or False"
+        raise InvalidValueError(msg)
     horizon = base.tables.moment(as_of)
-    return follow_deals(base, channel=channel, lookback_days=lookback, horizon=horizon)
+    return follow_deals(base, channel=channel, lookback_days=lookback, horizon=horizon,
+                        renewals=renewals)  # fmt: skip
 
 
 def follow_deals(
-    base: CustomerBase, *, channel: ChannelColumn, lookback_days: float, horizon: Moment
+    base: CustomerBase,
+    *,
+    channel: ChannelColumn,
+    lookback_days: float,
+    horizon: Moment,
+    renewals: bool = False,
 ) -> DealJourneys:
     deals, interactions = base.tables.opportunities, base.tables.interactions
     when = interactions.column("occurred_at")
-    created, closed = deals.column("created_at"), deals.column("closed_at")
+    followed = np.ones(len(deals), dtype=np.bool_)
+    if not renewals:
+        followed = np.asarray(deals.labels("kind"), dtype=object) != "renewal"
+    kept = np.flatnonzero(followed)
+    # Journeys are numbered over the followed deals alone.
+    journey_of = np.full(len(deals), -1, dtype=np.int64)
+    journey_of[kept] = np.arange(len(kept))
+    created, closed = deals.column("created_at")[kept], deals.column("closed_at")[kept]
     deal, row = _in_window(base, lookback_days=lookback_days, horizon=horizon)
+    deal = journey_of[deal]
+    row, deal = row[deal >= 0], deal[deal >= 0]
     codes, labels = channel_codes(interactions.column(channel), interactions.categories[channel])
-    outcome = np.asarray(deals.labels("outcome"), dtype=object)
+    outcome = np.asarray(deals.labels("outcome"), dtype=object)[kept]
     won = (outcome == "won") & known_by(closed, horizon)
-    amount = np.nan_to_num(deals.column("amount"), nan=0.0)
+    amount = np.nan_to_num(deals.column("amount"), nan=0.0)[kept]
     return DealJourneys(
         touches=Touches(journey=deal, at=when[row], channel=codes[row], channels=labels),
         outcomes=Outcomes(
@@ -209,7 +234,7 @@ def follow_deals(
         interaction=row,
         amount=amount,
         as_of=horizon,
-        opportunity_id=_opportunity_ids(base),
+        opportunity_id=_opportunity_ids(base)[kept],
     )
 
 

@@ -134,18 +134,20 @@ def kpi_tables(
     channel: ChannelColumn = "channel",
     methods: Sequence[Attributor] = _DEFAULT_METHODS,
     funnel: Funnel | None = None,
+    renewals: bool = False,
 ) -> KpiTables:
     """Compute the shared KPI tables of ``base``, followed up to ``as_of``.
 
     ``as_of`` takes any form of a moment (``None``: the latest event in ``base``); an
-    event exactly at ``as_of`` counts.
+    event exactly at ``as_of`` counts. Attribution and influence follow the deals of
+    :func:`deal_journeys`: renewals only with ``renewals=True``.
 
     Raises
     ------
     InvalidValueError
         For an ``as_of`` that is no moment or before the first event, an unknown
-        ``channel``, a ``funnel`` that is not a :class:`Funnel`, or a method without
-        an ``attribute`` method.
+        ``channel``, a ``funnel`` that is not a :class:`Funnel`, a method without
+        an ``attribute`` method, or a ``renewals`` that is not a bool.
 
     Examples
     --------
@@ -162,7 +164,12 @@ def kpi_tables(
     _check_methods(methods, funnel)
     horizon = base.tables.moment(as_of)
     waterfall = _waterfall(base, funnel or Funnel(), horizon)
-    deals = follow_deals(base, channel=channel, lookback_days=180.0, horizon=horizon)
+    given: object = renewals
+    if not isinstance(given, bool):
+        msg = f"renewals={given!r} must be True or False"
+        raise InvalidValueError(msg)
+    deals = follow_deals(base, channel=channel, lookback_days=180.0, horizon=horizon,
+                         renewals=renewals)  # fmt: skip
     results = [method.attribute(deals.touches, deals.outcomes) for method in methods]
     attribution = pd.DataFrame(
         {result.method: result.by_channel() for result in results},
