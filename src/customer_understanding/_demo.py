@@ -117,8 +117,9 @@ def _report_load(printer: _Printer, report: LoadReport) -> None:
     printer.heading("Rows per source")
     printer.frame(report.to_pandas())
     printer.line(
-        f"\n{report.rows:,} rows in, {report.loaded:,} loaded, {report.rejected:,} rejected "
-        f"({'balanced' if report.loaded + report.rejected == report.rows else 'UNBALANCED'})"
+        f"\n{report.rows:,} rows in, {report.loaded:,} loaded, {report.rejected:,} rejected, "
+        f"{report.skipped:,} skipped "
+        f"({'balanced' if all(s.balanced for s in report.sources) else 'UNBALANCED'})"
     )
     problems = report.problems_to_pandas()
     if len(problems):

@@ -208,8 +208,6 @@ def test_hubspot_lead_status_history_becomes_dated_entries() -> None:
          "Banana"),
         ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "CreatedDate": "someday"}],
          "CreatedDate", "someday"),
-        ("salesforce.LeadHistory", [{**LEAD_HISTORY[0], "Field": "Owner", "NewValue": "Kim"}],
-         "NewValue", "Kim"),
         ("hubspot.lead_status_history", [{**HS_STATUS[0], "value": "MAYBE"}], "value", "MAYBE"),
         ("hubspot.lead_status_history", [{**HS_STATUS[0], "timestamp": "soon"}], "timestamp",
          "soon"),
@@ -224,6 +222,12 @@ def test_lead_status_presets_name_the_bad_row_column_and_value(
     lenient = cu.load([source], policy="lenient")
     assert lenient.report.rejected == 1
     assert lenient.report.problems[0].column == column
+
+
+def test_the_lead_history_preset_skips_other_fields_rows() -> None:
+    rows = [*LEAD_HISTORY, {**LEAD_HISTORY[0], "Id": "H9", "Field": "Owner", "NewValue": "Kim"}]
+    loaded = cu.load([cu.Source(name="history", data=rows, mapping="salesforce.LeadHistory")])
+    assert (loaded.report.loaded, loaded.report.skipped) == (len(LEAD_HISTORY), 1)
 
 
 def _two_customers() -> list[cu.Source]:

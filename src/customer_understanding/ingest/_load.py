@@ -155,6 +155,17 @@ class _Loader:
         self.flagged: set[tuple[int, str | None]] = set()
         self.columns: dict[str, npt.NDArray[Any]] = {}
         self.personal = _personal_columns(self.mapping)
+        self.skipped = self._skipped_rows()
+
+    def _skipped_rows(self) -> frozenset[int]:
+        """Rows the mapping's ``rows_where`` does not read (damaged rows are not skipped)."""
+        read = np.ones(self.rows, dtype=np.bool_)
+        for column, values in self.mapping.rows_where.items():
+            if column not in self.frame.columns:
+                continue  # reported as a missing column by _check_columns
+            folded = self.frame[column].astype("string").str.strip().str.lower()
+            read &= folded.isin(values).fillna(False).to_numpy(dtype=np.bool_)
+        return frozenset(np.flatnonzero(~read).tolist()) - self.damaged
 
     def run(self, policy: ErrorPolicy) -> LoadedSource:
         self._check_columns()
@@ -171,6 +182,7 @@ class _Loader:
             raise IngestError(self.source.name, self.problems)
         keep = np.ones(self.rows, dtype=bool)
         keep[rejected] = False
+        keep[sorted(self.skipped)] = False
         table = self._table().take(keep)
         stages = stages.take(keep[stage_rows])
         report = SourceReport(
@@ -181,6 +193,7 @@ class _Loader:
             loaded=int(keep.sum()),
             problems=tuple(sorted(self.problems, key=lambda p: (p.row or 0, p.column or ""))),
             rejected_rows=tuple(rejected),
+            skipped_rows=tuple(sorted(self.skipped)),
             notes=self.notes,
         )
         return LoadedSource(
@@ -195,6 +208,8 @@ class _Loader:
     ) -> None:  # fmt: skip
         if row in self.damaged or (row is not None and (row, column) in self.flagged):
             return  # one problem per cell: the first names the real cause
+        if row in self.skipped:
+            return  # a row the mapping does not read has no problems
         if row is not None:
             self.flagged.add((row, column))
         line = None if row is None or self.lines is None else int(self.lines[row])
@@ -234,6 +249,12 @@ class _Loader:
                               self.frame, what=what)  # fmt: skip
         for column, reason in check.problems:
             self._problem(None, column or None, None, reason)
+        for column in self.mapping.rows_where:
+            if column not in self.frame.columns:
+                # Which rows to read cannot be told: none is read.
+                self.skipped = frozenset()
+                for row in range(self.rows):
+                    self._problem(row, column, None, "column that rows_where reads is missing")
         for _, column in check.missing_required:
             # Every row is rejected: the table cannot be read without it.
             for row in range(self.rows):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Literal
 
@@ -109,6 +109,18 @@ def _dict(value: Mapping[str, str]) -> dict[str, str]:
     return dict(value)
 
 
+def _kept_values(value: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """``rows_where`` with each column's values folded (stripped, lower case), one a text."""
+    kept = {}
+    for column, values in dict(value).items():
+        given = (values,) if isinstance(values, str) else tuple(values)
+        if not given or not all(isinstance(v, str) for v in given):
+            msg = f"rows_where[{column!r}]={values!r} must be one text or a non-empty list of texts"
+            raise InvalidValueError(msg)
+        kept[column] = tuple(v.strip().lower() for v in given)
+    return kept
+
+
 def _lower_keys(maps: Mapping[str, Mapping[str, str]]) -> Mapping[str, Mapping[str, str]]:
     return {
         field: {str(k).strip().lower(): v for k, v in table.items()}
@@ -146,6 +158,13 @@ class SourceMapping:
         ``"%d/%m/%Y %H:%M"``, or ``"epoch_s"``, ``"epoch_ms"``, ``"epoch_us"``,
         ``"epoch_ns"`` for numbers since 1970-01-01 UTC. Columns not listed are read as
         ISO 8601.
+    rows_where
+        Source column → the values a row must hold there to be read (compared after
+        stripping, in any case): the other rows are *skipped*, counted in the load
+        report with their positions, neither loaded nor problems. For exports that mix
+        kinds of rows, such as a field history with one row per changed field
+        (``{"Field": "Status"}``). A row that holds none of the values is skipped even
+        when other cells are damaged; a row that cannot be read at all is rejected.
 
     Examples
     --------
@@ -165,6 +184,7 @@ class SourceMapping:
     stage_dates: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
     properties: tuple[str, Mapping[str, str]] | None = None
     time_formats: Mapping[str, str] = attrs.field(factory=dict, converter=_dict)
+    rows_where: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict, converter=_kept_values)
 
     def __attrs_post_init__(self) -> None:
         spec = TARGETS[self.target]
@@ -194,4 +214,5 @@ class SourceMapping:
         names = [*self.fields.values(), *self.stage_dates]
         if self.properties:
             names.append(self.properties[0])
+        names += list(self.rows_where)
         return tuple(dict.fromkeys(names))

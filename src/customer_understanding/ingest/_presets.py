@@ -156,7 +156,7 @@ _SALESFORCE = {
         value_maps={"stage": _SF_CLOSED},
         defaults={"stage": "opportunity"},
     ),
-    # Field history of leads: the rows of the Status field (WHERE Field = 'Status').
+    # Field history of leads: the rows of the Status field are read, the others skipped.
     "LeadHistory": SourceMapping(
         system=_SF,
         target="stage_change",
@@ -169,6 +169,7 @@ _SALESFORCE = {
         },
         constants={"subject_kind": "contact"},
         value_maps={"stage": _SF_LEAD_STATUS},
+        rows_where={"Field": "Status"},
     ),
     "Task": SourceMapping(
         system=_SF,

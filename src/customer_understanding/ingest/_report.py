@@ -91,7 +91,7 @@ class Problem:
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SourceReport:
-    """Row accounting for one source: every input row is loaded or rejected.
+    """Row accounting for one source: every input row is loaded, rejected or skipped.
 
     Parameters
     ----------
@@ -107,6 +107,9 @@ class SourceReport:
         Every problem found, including those of rejected rows.
     rejected_rows
         The 0-based positions of rejected rows.
+    skipped_rows
+        The 0-based positions of rows the mapping does not read (its ``rows_where``):
+        neither loaded nor rejected, and without problems.
     notes
         What was detected or is worth a look but rejected nothing: the encoding or
         delimiter of a file, a mapped column the data does not have, a column that is
@@ -128,6 +131,7 @@ class SourceReport:
     problems: tuple[Problem, ...] = ()
     rejected_rows: tuple[int, ...] = ()
     notes: tuple[str, ...] = ()
+    skipped_rows: tuple[int, ...] = ()
 
     @property
     def rejected(self) -> int:
@@ -135,9 +139,14 @@ class SourceReport:
         return len(self.rejected_rows)
 
     @property
+    def skipped(self) -> int:
+        """Number of rows the mapping does not read."""
+        return len(self.skipped_rows)
+
+    @property
     def balanced(self) -> bool:
-        """Whether loaded and rejected rows add up to the input rows."""
-        return self.loaded + self.rejected == self.rows
+        """Whether loaded, rejected and skipped rows add up to the input rows."""
+        return self.loaded + self.rejected + self.skipped == self.rows
 
 
 def _reports(value: object) -> tuple[SourceReport, ...]:
@@ -170,8 +179,9 @@ class LoadReport(TableExport):
         return len(self.sources)
 
     def __repr__(self) -> str:
+        skipped = {"skipped": self.skipped} if self.skipped else {}
         return summary("LoadReport", len(self), input_rows=self.rows, loaded=self.loaded,
-                       rejected=self.rejected, problems=len(self.problems))  # fmt: skip
+                       rejected=self.rejected, **skipped, problems=len(self.problems))  # fmt: skip
 
     def _repr_html_(self) -> str:
         return html_table(repr(self), self.to_pandas())
@@ -192,6 +202,11 @@ class LoadReport(TableExport):
         return sum(source.rejected for source in self.sources)
 
     @property
+    def skipped(self) -> int:
+        """Rows that no mapping reads (``rows_where``), across all sources."""
+        return sum(source.skipped for source in self.sources)
+
+    @property
     def problems(self) -> tuple[Problem, ...]:
         """Every problem of every source."""
         return tuple(problem for source in self.sources for problem in source.problems)
@@ -202,10 +217,10 @@ class LoadReport(TableExport):
         return tuple(f"{source.source}: {note}" for source in self.sources for note in source.notes)
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per source: system, target, rows, loaded, rejected."""
+        """One row per source: system, target, rows, loaded, rejected, skipped."""
         import pandas as pd
 
-        columns = ["source", "system", "target", "rows", "loaded", "rejected"]
+        columns = ["source", "system", "target", "rows", "loaded", "rejected", "skipped"]
         return pd.DataFrame(
             [
                 {
@@ -215,6 +230,7 @@ class LoadReport(TableExport):
                     "rows": s.rows,
                     "loaded": s.loaded,
                     "rejected": s.rejected,
+                    "skipped": s.skipped,
                 }
                 for s in self.sources
             ],
