@@ -217,7 +217,7 @@ class OnlineIndex:
                 query[column] = value if isinstance(value, str) else None
         rows, used = self._candidates(query)
         if not rows:
-            return _empty(self)
+            return _empty(self, query)
         tables = {"stored": self.frame.iloc[rows].reset_index(drop=True), "new": query_frame}
         linker = attrs.evolve(self.linker, blocking=tuple(used))  # the rules that found them
         with warnings.catch_warnings():  # a handful of rows may lack a column altogether
@@ -262,13 +262,13 @@ def _indexed(rule: BlockingRule, coded: Mapping[str, npt.NDArray[np.int64]]) -> 
     return _Rule(columns=rule.on, cap=rule.max_block, keys=keys[order], rows=rows[order])
 
 
-def _empty(index: OnlineIndex) -> CandidateMatches:
+def _empty(index: OnlineIndex, query: dict[str, Any]) -> CandidateMatches:
     n = len(index.model.names)
     return CandidateMatches(level=index.level, comparisons=index.model.names,
                             levels=np.empty((0, n), dtype=object),
                             weights=np.empty((0, n), dtype=object),
                             stored=np.empty((0, n), dtype=object),
-                            incoming=[None] * n,
+                            incoming=[query.get(name) for name in index.model.names],
                             prior_weight=index.model.prior_weight)  # fmt: skip
 
 
