@@ -139,8 +139,10 @@ class OnlineIndex:
     """The records of one level, indexed by their blocking keys, and the model to score with.
 
     ``normalised`` holds every record's compared values per column (``None`` when
-    missing) and ``codes`` each distinct value's code; ``scorer`` scores an incoming
-    record against chosen rows as the build scored their pairs.
+    missing), ``exclusive`` its exclusive columns' values (a work e-mail) and ``codes``
+    each distinct value's code; ``scorer`` scores an incoming record against chosen rows
+    as the build scored their pairs. ``frame`` is the stored records' comparison frame:
+    records added online are in the others, not in it.
     """
 
     level: Level
@@ -156,6 +158,7 @@ class OnlineIndex:
     rules: list[_Rule]
     declared: list[BlockingRule]
     scorer: RecordScorer
+    exclusive: dict[str, list[Any]] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
@@ -183,10 +186,12 @@ class OnlineIndex:
         system = records.labels("system")
         source_id = records.column("source_id")
         names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
+        exclusive = {column: _texts(frame[column]) for column in linker.exclusive
+                     if column in frame.columns}  # fmt: skip
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
                    entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
                    names=names, keys=set(names), normalised=values, codes=codes, rules=rules,
-                   declared=declared, scorer=scorer)  # fmt: skip
+                   declared=declared, scorer=scorer, exclusive=exclusive)  # fmt: skip
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
         """The records sharing most blocking keys with ``query``, and the rules that hit."""
@@ -217,13 +222,17 @@ class OnlineIndex:
         query = self.scorer.clean(frame)
         for column in self.linker.exclusive:  # compared as the build compares them
             if column in frame.columns:
-                value = frame[column].iloc[0]
-                query[column] = value if isinstance(value, str) else None
+                query[column] = _texts(frame[column])[0]
         return query
 
-    def match(self, new: Incoming) -> CandidateMatches:
-        """Score ``new`` against the candidate records sharing a blocking key with it."""
-        query = self.query(self.resolver.comparison_frame(new.records).reset_index(drop=True))
+    def match(self, new: Incoming, *, frame: pd.DataFrame | None = None) -> CandidateMatches:
+        """Score ``new`` against the candidate records sharing a blocking key with it.
+
+        ``frame`` is its comparison frame when the caller has it already.
+        """
+        if frame is None:
+            frame = self.resolver.comparison_frame(new.records).reset_index(drop=True)
+        query = self.query(frame)
         rows, _ = self._candidates(query)
         if not rows:
             return _empty(self, query)
@@ -235,7 +244,8 @@ class OnlineIndex:
     def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
         """Index an added record (``system:source_id``, its comparison frame) in an entity."""
         row = self.scorer.append(frame)
-        self.frame = pd.concat([self.frame, frame], ignore_index=True)
+        for column, values in self.exclusive.items():  # the stored frame is not copied
+            values.append(_texts(frame[column])[0] if column in frame.columns else None)
         self.entity.append(entity_id)
         self.names.append(name)
         self.keys.add(name)
@@ -320,9 +330,13 @@ def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp]
 
 def _exclusive_clash(index: OnlineIndex, row: int, query: dict[str, Any]) -> bool:
     """Different values of an exclusive column (a work e-mail): never one entity."""
-    for column in index.linker.exclusive:
-        if column in index.frame.columns:
-            stored, given = index.frame[column].iloc[row], query.get(column)
-            if isinstance(stored, str) and isinstance(given, str) and stored != given:
-                return True
+    for column, values in index.exclusive.items():
+        stored, given = values[row], query.get(column)
+        if stored is not None and given is not None and stored != given:
+            return True
     return False
+
+
+def _texts(values: pd.Series[Any]) -> list[str | None]:
+    """A column's text values, ``None`` for anything else (missing, NaN)."""
+    return [value if isinstance(value, str) else None for value in values.tolist()]
