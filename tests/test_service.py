@@ -160,9 +160,11 @@ def test_add_writes_the_lead_and_then_matches_it(client: TestClient, store: Path
     assert "already in the customer base" in twice.json()["detail"]
 
 
-def test_the_example_runs_as_a_script(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_example_runs_as_a_script(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     module = _example()
-    sys.argv = [str(EXAMPLE)]
+    monkeypatch.setattr(sys, "argv", [str(EXAMPLE)])
     module.main()
     out = capsys.readouterr().out
     for line in ("-> 200", "-> 201", "-> 404", "-> 422"):
