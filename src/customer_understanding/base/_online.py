@@ -157,7 +157,8 @@ class OnlineIndex:
     codes: dict[str, Mapping[Any, int]]
     rules: list[_Rule]
     declared: list[BlockingRule]
-    scorer: RecordScorer
+    # None in an index made only to find candidates (it scores nothing).
+    scorer: RecordScorer | None = None
     exclusive: dict[str, list[Any]] = attrs.field(factory=dict)
 
     @classmethod
@@ -217,9 +218,15 @@ class OnlineIndex:
         ranked = sorted(hits, key=lambda row: (-hits[row], row))
         return ranked[:MAX_CANDIDATES], used
 
+    def _scorer(self) -> RecordScorer:
+        if self.scorer is None:
+            msg = "this index finds candidates only; OnlineIndex.build makes one that scores"
+            raise InvalidValueError(msg)
+        return self.scorer
+
     def query(self, frame: pd.DataFrame) -> dict[str, Any]:
         """One record's compared values, from its one-row comparison frame."""
-        query = self.scorer.clean(frame)
+        query = self._scorer().clean(frame)
         for column in self.linker.exclusive:  # compared as the build compares them
             if column in frame.columns:
                 query[column] = _texts(frame[column])[0]
@@ -236,20 +243,21 @@ class OnlineIndex:
         rows, _ = self._candidates(query)
         if not rows:
             return _empty(self, query)
-        levels, partials = self.scorer.score(query, rows)
+        levels, partials = self._scorer().score(query, rows)
         weight = self.model.prior_weight + partials.sum(axis=1, dtype=np.float64)
         return _matches(self, rows=rows, pairs=np.arange(len(rows)), weight=weight,
                         result=(levels, partials), query=query)  # fmt: skip
 
     def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
         """Index an added record (``system:source_id``, its comparison frame) in an entity."""
-        row = self.scorer.append(frame)
+        scorer = self._scorer()
+        row = scorer.append(frame)
         for column, values in self.exclusive.items():  # the stored frame is not copied
             values.append(_texts(frame[column])[0] if column in frame.columns else None)
         self.entity.append(entity_id)
         self.names.append(name)
         self.keys.add(name)
-        for column, values in self.scorer.values([row]).items():
+        for column, values in scorer.values([row]).items():
             self.normalised[column].append(values[0])
         for rule in self.rules:
             wanted = tuple(self.normalised[c][row] for c in rule.columns)
