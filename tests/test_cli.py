@@ -12,11 +12,19 @@ def test_demo_prints_every_section(capsys: pytest.CaptureFixture[str]) -> None:
     for heading in ("Rows per source", "The customer base", "One account across all four",
                     "Committees and signals across all accounts", "The waterfall",
                     "Won revenue attributed to channels", "Most engaged accounts",
-                    "Segment sizes", "Merged without a shared e-mail address"):  # fmt: skip
+                    "Segment sizes", "Merged without a shared e-mail address",
+                    "One new lead, matched online against the stored graph"):  # fmt: skip
         assert heading in out
     assert "balanced" in out
     assert "UNBALANCED" not in out
-    for section in ("buying committee:", "gaps:", "live signals", "latest of"):
+    for section in (
+        "buying committee:",
+        "gaps:",
+        "live signals",
+        "latest of",
+        "belongs to con_",
+        "the event log's last action: 'add'",
+    ):
         assert section in out
 
 

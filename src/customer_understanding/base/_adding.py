@@ -75,8 +75,8 @@ class Online:
         if new.key in index.keys:
             msg = f"record {new.key!r} is already in the customer base"
             raise InvalidValueError(msg)
-        found = index.match(new)
         frame = index.resolver.comparison_frame(new.records).reset_index(drop=True)
+        found = index.match(new, frame=frame)
         if self.store is None:
             entity = found.best or _new_id(new, set(index.entity), secret=None)
         else:

@@ -1,11 +1,13 @@
 """Online matching: score one incoming record against the stored graph, and add it.
 
 An index over the stored records is built once per level (on the first match): every
-record's comparison frame as the resolver reads it, each compared column normalised, and
-per blocking rule the records' keys sorted, so the records sharing a key with an incoming
-one are found by binary search instead of a relink. The candidates and the incoming
-record are then scored with the model fitted when the base was built (kept in the store),
-through the engine's public :class:`~customer_understanding.identity.Linker`.
+record's comparison frame as the resolver reads it, prepared once by the engine's
+:class:`~customer_understanding.identity.RecordScorer` (normalised, coded, value
+frequencies), and per blocking rule the records' keys sorted, so the records sharing a
+key with an incoming one are found by binary search instead of a relink. Only the
+incoming record is cleaned per call; it is compared with its candidates alone and
+weighed with the model fitted when the base was built (kept in the store) and the
+build's term-frequency adjustment, so a pair weighs online what it weighed in the build.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from customer_understanding.identity import (
     FellegiSunter,
     Linker,
     ProbabilisticResolver,
-    normalise,
+    RecordScorer,
 )
 from customer_understanding.ingest import Source, SourceMapping, load
 from customer_understanding.tables import (
@@ -134,7 +136,14 @@ class _Rule:
 
 @attrs.define
 class OnlineIndex:
-    """The records of one level, indexed by their blocking keys, and the model to score with."""
+    """The records of one level, indexed by their blocking keys, and the model to score with.
+
+    ``normalised`` holds every record's compared values per column (``None`` when
+    missing), ``exclusive`` its exclusive columns' values (a work e-mail) and ``codes``
+    each distinct value's code; ``scorer`` scores an incoming record against chosen rows
+    as the build scored their pairs. ``frame`` is the stored records' comparison frame:
+    records added online are in the others, not in it.
+    """
 
     level: Level
     resolver: ProbabilisticResolver
@@ -145,9 +154,12 @@ class OnlineIndex:
     names: list[str]
     keys: set[str]
     normalised: dict[str, list[Any]]
-    codes: dict[str, dict[Any, int]]
+    codes: dict[str, Mapping[Any, int]]
     rules: list[_Rule]
     declared: list[BlockingRule]
+    # None in an index made only to find candidates (it scores nothing).
+    scorer: RecordScorer | None = None
+    exclusive: dict[str, list[Any]] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
@@ -163,25 +175,24 @@ class OnlineIndex:
         if model is None:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                model = base_linker.deduplicate(frame).model
-        fields = tuple(attrs.evolve(f, term_frequency=False) for f in base_linker.fields)
-        linker = attrs.evolve(base_linker, fields=fields, blocking=base_linker.rules)
-        values = {f.column: normalise(frame[f.column], f).tolist() for f in fields}
-        codes: dict[str, dict[Any, int]] = {}
-        coded: dict[str, npt.NDArray[np.int64]] = {}
-        for column, column_values in values.items():
-            found, uniques = pd.factorize(pd.Series(column_values, dtype=object))
-            coded[column] = found.astype(np.int64)
-            codes[column] = {value: code for code, value in enumerate(uniques.tolist())}
+                model = base_linker.deduplicate(frame, source_column="system").model
+        linker = attrs.evolve(base_linker, blocking=base_linker.rules)
+        scorer = RecordScorer(frame, linker=linker, model=model)
+        everyone = np.arange(len(frame), dtype=np.int64)
+        values = scorer.values(everyone)
+        codes = {column: scorer.lookup(column) for column in values}
+        coded = {column: scorer.codes(column) for column in values}
         declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
         rules = [_indexed(rule, coded) for rule in declared]
         system = records.labels("system")
         source_id = records.column("source_id")
         names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
+        exclusive = {column: _texts(frame[column]) for column in linker.exclusive
+                     if column in frame.columns}  # fmt: skip
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
                    entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
                    names=names, keys=set(names), normalised=values, codes=codes, rules=rules,
-                   declared=declared)  # fmt: skip
+                   declared=declared, scorer=scorer, exclusive=exclusive)  # fmt: skip
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
         """The records sharing most blocking keys with ``query``, and the rules that hit."""
@@ -207,38 +218,47 @@ class OnlineIndex:
         ranked = sorted(hits, key=lambda row: (-hits[row], row))
         return ranked[:MAX_CANDIDATES], used
 
-    def match(self, new: Incoming) -> CandidateMatches:
-        """Score ``new`` against the candidate records sharing a blocking key with it."""
-        query_frame = self.resolver.comparison_frame(new.records).reset_index(drop=True)
-        query = {f.column: normalise(query_frame[f.column], f)[0] for f in self.linker.fields}
+    def _scorer(self) -> RecordScorer:
+        if self.scorer is None:
+            msg = "this index finds candidates only; OnlineIndex.build makes one that scores"
+            raise InvalidValueError(msg)
+        return self.scorer
+
+    def query(self, frame: pd.DataFrame) -> dict[str, Any]:
+        """One record's compared values, from its one-row comparison frame."""
+        query = self._scorer().clean(frame)
         for column in self.linker.exclusive:  # compared as the build compares them
-            if column in query_frame.columns:
-                value = query_frame[column].iloc[0]
-                query[column] = value if isinstance(value, str) else None
-        rows, used = self._candidates(query)
+            if column in frame.columns:
+                query[column] = _texts(frame[column])[0]
+        return query
+
+    def match(self, new: Incoming, *, frame: pd.DataFrame | None = None) -> CandidateMatches:
+        """Score ``new`` against the candidate records sharing a blocking key with it.
+
+        ``frame`` is its comparison frame when the caller has it already.
+        """
+        if frame is None:
+            frame = self.resolver.comparison_frame(new.records).reset_index(drop=True)
+        query = self.query(frame)
+        rows, _ = self._candidates(query)
         if not rows:
-            return _empty(self)
-        tables = {"stored": self.frame.iloc[rows].reset_index(drop=True), "new": query_frame}
-        linker = attrs.evolve(self.linker, blocking=tuple(used))  # the rules that found them
-        with warnings.catch_warnings():  # a handful of rows may lack a column altogether
-            warnings.simplefilter("ignore")
-            result = linker.link(tables, model=self.model)  # only pairs with the new record
-        q = len(rows)
-        mine = np.flatnonzero((result.left == q) | (result.right == q))
-        other = np.where(result.left[mine] == q, result.right[mine], result.left[mine])
-        weight = self.model.prior_weight + result.partials[mine].sum(axis=1, dtype=np.float64)
-        return _matches(self, rows=[rows[int(o)] for o in other], pairs=mine, weight=weight,
-                        result=(result.levels, result.partials), query=query)  # fmt: skip
+            return _empty(self, query)
+        levels, partials = self._scorer().score(query, rows)
+        weight = self.model.prior_weight + partials.sum(axis=1, dtype=np.float64)
+        return _matches(self, rows=rows, pairs=np.arange(len(rows)), weight=weight,
+                        result=(levels, partials), query=query)  # fmt: skip
 
     def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
         """Index an added record (``system:source_id``, its comparison frame) in an entity."""
-        row = len(self.frame)
-        self.frame = pd.concat([self.frame, frame], ignore_index=True)
+        scorer = self._scorer()
+        row = scorer.append(frame)
+        for column, values in self.exclusive.items():  # the stored frame is not copied
+            values.append(_texts(frame[column])[0] if column in frame.columns else None)
         self.entity.append(entity_id)
         self.names.append(name)
         self.keys.add(name)
-        for f in self.linker.fields:
-            self.normalised[f.column].append(normalise(frame[f.column], f)[0])
+        for column, values in scorer.values([row]).items():
+            self.normalised[column].append(values[0])
         for rule in self.rules:
             wanted = tuple(self.normalised[c][row] for c in rule.columns)
             if all(v is not None for v in wanted):
@@ -262,13 +282,13 @@ def _indexed(rule: BlockingRule, coded: Mapping[str, npt.NDArray[np.int64]]) -> 
     return _Rule(columns=rule.on, cap=rule.max_block, keys=keys[order], rows=rows[order])
 
 
-def _empty(index: OnlineIndex) -> CandidateMatches:
+def _empty(index: OnlineIndex, query: dict[str, Any]) -> CandidateMatches:
     n = len(index.model.names)
     return CandidateMatches(level=index.level, comparisons=index.model.names,
                             levels=np.empty((0, n), dtype=object),
                             weights=np.empty((0, n), dtype=object),
                             stored=np.empty((0, n), dtype=object),
-                            incoming=[None] * n,
+                            incoming=[query.get(name) for name in index.model.names],
                             prior_weight=index.model.prior_weight)  # fmt: skip
 
 
@@ -318,9 +338,13 @@ def _matches(index: OnlineIndex, *, rows: list[int], pairs: npt.NDArray[np.intp]
 
 def _exclusive_clash(index: OnlineIndex, row: int, query: dict[str, Any]) -> bool:
     """Different values of an exclusive column (a work e-mail): never one entity."""
-    for column in index.linker.exclusive:
-        if column in index.frame.columns:
-            stored, given = index.frame[column].iloc[row], query.get(column)
-            if isinstance(stored, str) and isinstance(given, str) and stored != given:
-                return True
+    for column, values in index.exclusive.items():
+        stored, given = values[row], query.get(column)
+        if stored is not None and given is not None and stored != given:
+            return True
     return False
+
+
+def _texts(values: pd.Series[Any]) -> list[str | None]:
+    """A column's text values, ``None`` for anything else (missing, NaN)."""
+    return [value if isinstance(value, str) else None for value in values.tolist()]

@@ -77,6 +77,7 @@ from customer_understanding.identity._rules import (
     Survivorship,
     Vote,
 )
+from customer_understanding.identity._scorer import RecordScorer
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
 from customer_understanding.identity._votes import ballots
@@ -119,6 +120,7 @@ __all__ = [
     "ProbabilisticResolver",
     "RecordPair",
     "RecordRef",
+    "RecordScorer",
     "Resolution",
     "ReviewPairs",
     "Rule",

@@ -37,7 +37,12 @@ from customer_understanding.identity._default_rules import blind_to, default_rul
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._given import Given, matching_model
 from customer_understanding.identity._labels import LabelledPairs, fit_labelled
-from customer_understanding.identity._model import FellegiSunter, exact_u, fit_m_by_rule
+from customer_understanding.identity._model import (
+    FellegiSunter,
+    exact_u,
+    fit_m_by_rule,
+    term_frequency_weights,
+)
 from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
 
@@ -257,7 +262,7 @@ class Linker:
             exact = np.flatnonzero(levels[:, k] == 0)
             codes = prepared.codes[field.column]
             share = prepared.frequencies(field.column)[codes[left[exact]]]
-            partials[exact, k] += np.log2(exact_u(codes, pair_sources) / np.maximum(share, 1e-9))
+            partials[exact, k] += term_frequency_weights(exact_u(codes, pair_sources), share)
 
     def _fit(
         self,

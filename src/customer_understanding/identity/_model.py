@@ -22,7 +22,15 @@ from customer_understanding._core import frozen_array, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import same_source_counts
 
-__all__ = ["FellegiSunter", "exact_u", "fit_m", "fit_m_by_rule", "fit_prior", "m_from_matches"]
+__all__ = [
+    "FellegiSunter",
+    "exact_u",
+    "fit_m",
+    "fit_m_by_rule",
+    "fit_prior",
+    "m_from_matches",
+    "term_frequency_weights",
+]
 
 _FORMAT = "customer_understanding.identity.FellegiSunter/1"
 
@@ -205,6 +213,22 @@ def exact_u(codes: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> flo
     agree = (sizes**2).sum() - (joint**2).sum()
     pairs = float(len(values)) ** 2 - (per_source.astype(np.float64) ** 2).sum()
     return float(min(max(agree / max(pairs, 1.0), _FLOOR), 1 - _FLOOR))
+
+
+def term_frequency_weights(exact: float, share: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """What exact agreement on values this common adds to a pair's weight (log2).
+
+    ``exact`` is the chance that two random records agree exactly (:func:`exact_u`),
+    ``share`` the share of the records holding each agreed value: agreeing on a rare
+    value weighs more than average, on a common one less.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> term_frequency_weights(0.01, np.array([0.001, 0.01, 0.1])).round(2).tolist()
+    [3.32, 0.0, -3.32]
+    """
+    return np.log2(exact / np.maximum(share, 1e-9))
 
 
 def _initial_m(n_levels: int) -> npt.NDArray[np.float64]:
