@@ -134,6 +134,33 @@ def _evaluates(kind: str) -> Callable[[object], object]:
     return lambda moment: _trait_of(kind).evaluate(_base().tables, as_of=moment, level="account")
 
 
+@cache
+def _on_spark() -> dict[str, Any]:
+    """The base's interactions and contacts as Spark DataFrames (skips without Spark)."""
+    pytest.importorskip("pyspark")
+    from customer_understanding.spark import java_runtime, local_session
+
+    if java_runtime() is None:
+        pytest.skip("no Java runtime: install Java 17+ (e.g. openjdk-17-jre-headless)")
+    spark = local_session(cores=2, shuffle_partitions=4)
+    frames = {}
+    for name, columns in (("interactions", ["contact_id", "occurred_at", "type"]),
+                          ("contacts", ["contact_id", "account_id"])):  # fmt: skip
+        frame = _base().to_pandas(name)[columns]
+        texts = [c for c in columns if c != "occurred_at"]
+        frame[texts] = frame[texts].astype(object).where(frame[texts].notna(), None)
+        frames[name] = spark.createDataFrame(frame)
+    return frames
+
+
+def _spark_scores(moment: object) -> object:
+    from customer_understanding.spark import engagement_scores
+
+    frames = _on_spark()
+    return engagement_scores(scoring.EngagementScorer(), frames["interactions"],
+                             contacts=frames["contacts"], as_of=moment).collect()  # fmt: skip
+
+
 #: How to call each entry point with a given ``as_of``.
 RECIPES: dict[str, Callable[[object], object]] = {
     "domain.Journey.stage_at": _stage_at,
@@ -195,6 +222,7 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "testing.past_view": lambda m: testing.past_view(_base(), as_of=m).tables.interactions,
     "testing.compare_as_of": lambda m: testing.compare_as_of(
         _base(), _base(), as_of=m, traits=["open_tickets", "satisfaction"]),
+    "spark.engagement_scores": _spark_scores,
     "datasets.SampleWorld.cut": lambda m: _world().cut(as_of=m).summary(),
     "traits.TraitSnapshot": lambda m: tr.TraitSnapshot(_base(), as_of=m).frame(
         ["open_tickets", "industry"]),

@@ -16,6 +16,13 @@ Examples
 'UTC'
 """
 
+from customer_understanding.spark._scoring import SparkScores, engagement_scores
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
 
-__all__ = ["java_runtime", "local_session", "require_pyspark"]
+__all__ = [
+    "SparkScores",
+    "engagement_scores",
+    "java_runtime",
+    "local_session",
+    "require_pyspark",
+]
