@@ -144,8 +144,9 @@ def _on_spark() -> dict[str, Any]:
         pytest.skip("no Java runtime: install Java 17+ (e.g. openjdk-17-jre-headless)")
     spark = local_session(cores=2, shuffle_partitions=4)
     frames = {}
-    for name, columns in (("interactions", ["contact_id", "occurred_at", "type"]),
-                          ("contacts", ["contact_id", "account_id"])):  # fmt: skip
+    for name, columns in (("interactions", ["contact_id", "account_id", "occurred_at", "type"]),
+                          ("contacts", ["contact_id", "account_id"]),
+                          ("accounts", ["account_id"])):  # fmt: skip
         frame = _base().to_pandas(name)[columns]
         texts = [c for c in columns if c != "occurred_at"]
         frame[texts] = frame[texts].astype(object).where(frame[texts].notna(), None)
@@ -159,6 +160,14 @@ def _spark_scores(moment: object) -> object:
     frames = _on_spark()
     return engagement_scores(scoring.EngagementScorer(), frames["interactions"],
                              contacts=frames["contacts"], as_of=moment).collect()  # fmt: skip
+
+
+def _spark_traits(moment: object) -> object:
+    from customer_understanding.spark import trait_frame
+
+    frames = _on_spark()
+    return trait_frame(frames["interactions"], ["interactions_30d"],
+                       entities=frames["accounts"], as_of=moment).collect()  # fmt: skip
 
 
 #: How to call each entry point with a given ``as_of``.
@@ -223,6 +232,7 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "testing.compare_as_of": lambda m: testing.compare_as_of(
         _base(), _base(), as_of=m, traits=["open_tickets", "satisfaction"]),
     "spark.engagement_scores": _spark_scores,
+    "spark.trait_frame": _spark_traits,
     "datasets.SampleWorld.cut": lambda m: _world().cut(as_of=m).summary(),
     "traits.TraitSnapshot": lambda m: tr.TraitSnapshot(_base(), as_of=m).frame(
         ["open_tickets", "industry"]),

@@ -18,11 +18,14 @@ Examples
 
 from customer_understanding.spark._scoring import SparkScores, engagement_scores
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
+from customer_understanding.spark._traits import SparkTraits, trait_frame
 
 __all__ = [
     "SparkScores",
+    "SparkTraits",
     "engagement_scores",
     "java_runtime",
     "local_session",
     "require_pyspark",
+    "trait_frame",
 ]
