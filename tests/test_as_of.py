@@ -154,20 +154,34 @@ def _on_spark() -> dict[str, Any]:
     return frames
 
 
+#: Spark answers by the moment the call resolved: every form of one moment is parsed by
+#: the call, and the (deterministic) Spark job runs once per moment rather than per form.
+_SPARK_ANSWERS: dict[tuple[str, int], object] = {}
+
+
+def _collected(kind: str, result: Any) -> object:
+    key = (kind, int(result.as_of))
+    if key not in _SPARK_ANSWERS:
+        _SPARK_ANSWERS[key] = result.collect()
+    return _SPARK_ANSWERS[key]
+
+
 def _spark_scores(moment: object) -> object:
     from customer_understanding.spark import engagement_scores
 
     frames = _on_spark()
-    return engagement_scores(scoring.EngagementScorer(), frames["interactions"],
-                             contacts=frames["contacts"], as_of=moment).collect()  # fmt: skip
+    return _collected("scores", engagement_scores(
+        scoring.EngagementScorer(), frames["interactions"], contacts=frames["contacts"],
+        as_of=moment))  # fmt: skip
 
 
 def _spark_traits(moment: object) -> object:
     from customer_understanding.spark import trait_frame
 
     frames = _on_spark()
-    return trait_frame(frames["interactions"], ["interactions_30d"],
-                       entities=frames["accounts"], as_of=moment).collect()  # fmt: skip
+    return _collected("traits", trait_frame(
+        frames["interactions"], ["interactions_30d"], entities=frames["accounts"],
+        as_of=moment))  # fmt: skip
 
 
 #: How to call each entry point with a given ``as_of``.

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import Moment, object_values, resolve_moment
+from customer_understanding._core import Moment, object_values, parse_moment, resolve_moment
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base import CustomerBase, Tables
 from customer_understanding.spark._session import require_pyspark
@@ -37,6 +37,7 @@ __all__ = [
     "check_frame",
     "codes",
     "empty_tables",
+    "for_arrow",
     "nanos",
     "pack",
     "part",
@@ -95,6 +96,8 @@ def resolve_on_spark(frame: DataFrame, column: str, as_of: object) -> tuple[Mome
     :meth:`Tables.moment <customer_understanding.base.Tables.moment>` refuses it. One
     Spark job computes the three aggregates.
     """
+    if as_of is not None:
+        parse_moment(as_of, name="as_of")  # a value that is no moment fails before any job
     functions = require_pyspark().functions
     micros = functions.unix_micros(functions.col(column).cast("timestamp"))
     row = frame.agg(
@@ -177,6 +180,18 @@ class Slice:
     """A few entities' tables, standing in for a customer base (it has ``tables``)."""
 
     tables: Tables
+
+
+def for_arrow(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as plain objects, which PySpark turns into Arrow under any pandas.
+
+    pandas 3 reads text into its own string type, whose chunked arrays PySpark 4's
+    serializer cannot take back.
+    """
+    text = [
+        name for name, dtype in frame.dtypes.items() if not pd.api.types.is_numeric_dtype(dtype)
+    ]
+    return frame.astype(dict.fromkeys(text, object)) if text else frame
 
 
 def texts(values: pd.Series[Any]) -> npt.NDArray[np.object_]:

@@ -14,6 +14,7 @@ from customer_understanding.spark._scoring_slices import (
     Slice,
     codes,
     empty_tables,
+    for_arrow,
     nanos,
     part,
     texts,
@@ -122,4 +123,4 @@ def reasons_frame(table: ScoreTable, owners: Objects) -> pd.DataFrame:
         "entity_id": table.ids[rows], "account_id": owners[rows],
         "score": np.full(len(rows), np.nan), "grade": None, **found,
     })  # fmt: skip
-    return pd.concat([entities, explained], ignore_index=True)
+    return for_arrow(pd.concat([entities, explained], ignore_index=True))

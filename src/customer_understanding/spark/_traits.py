@@ -32,6 +32,7 @@ from customer_understanding.spark._scoring_slices import (
     bucket,
     buckets_for,
     check_frame,
+    for_arrow,
     pack,
     resolve_on_spark,
     rows_limit,
@@ -269,4 +270,4 @@ def _values(
         if kinds is not None:
             values = values.astype(np.float64) if kinds[name] == "double" else values
         out[name] = values
-    return pd.DataFrame(out)
+    return for_arrow(pd.DataFrame(out))
