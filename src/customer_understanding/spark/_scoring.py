@@ -38,6 +38,7 @@ from customer_understanding.spark._scoring_slices import (
     check_frame,
     empty_tables,
     pack,
+    partitions,
     resolve_on_spark,
     rows_limit,
 )
@@ -225,39 +226,47 @@ def engagement_scores(
     events = check_frame(interactions, "interactions",
                          {"contact_id": "text", "occurred_at": "time", "type": "text"})  # fmt: skip
     people = check_frame(contacts, "contacts", {"contact_id": "text", "account_id": "text"})
+    statements = _statements(config, consents)
+    firms, roled = _roll_up_inputs(config, accounts, roles)
     moment, rows, first = resolve_on_spark(events, "occurred_at", as_of)
     span = (first, max(moment, first))
-    statements = None
-    if config.purpose is not None and config.level == "contact":
-        if consents is None:
-            msg = f"consents must be given for a scorer with purpose={config.purpose.value!r}"
-            raise InvalidValueError(msg)
-        statements = check_frame(consents, "consents", _CONSENT_COLUMNS)
-    buckets = buckets_for(rows, limit, at_least=_partitions(events))
+    buckets = buckets_for(rows, limit, at_least=partitions(events))
     scored = _contact_stage(config, events, people, statements, moment=moment, span=span,
                             buckets=buckets)  # fmt: skip
     grades = config.contact_scores(_slice(span).tables, as_of=moment).grades
-    if config.level == "contact":
+    if firms is None:
         return SparkScores(frame=scored, level="contact", as_of=moment, grades=grades)
-    if accounts is None:
-        msg = "accounts must be given for account scores (scorer.level='account')"
-        raise InvalidValueError(msg)
-    firms = check_frame(accounts, "accounts", {"account_id": "text"})
-    roled = None if roles is None else check_frame(roles, "roles", _ROLE_COLUMNS)
     rolled = _account_stage(config, scored, firms, roled, moment=moment, span=span,
                             buckets=buckets)  # fmt: skip
     return SparkScores(frame=rolled, level="account", as_of=moment, grades=grades)
 
 
+def _statements(scorer: EngagementScorer, consents: object) -> DataFrame | None:
+    """The consent statements contact scores for a purpose need (none otherwise)."""
+    if scorer.purpose is None or scorer.level == "account":
+        return None
+    if consents is None:
+        msg = f"consents must be given for a scorer with purpose={scorer.purpose.value!r}"
+        raise InvalidValueError(msg)
+    return check_frame(consents, "consents", _CONSENT_COLUMNS)
+
+
+def _roll_up_inputs(
+    scorer: EngagementScorer, accounts: object, roles: object
+) -> tuple[DataFrame | None, DataFrame | None]:
+    """The accounts and deal roles account scores need (none for contact scores)."""
+    if scorer.level == "contact":
+        return None, None
+    if accounts is None:
+        msg = "accounts must be given for account scores (scorer.level='account')"
+        raise InvalidValueError(msg)
+    firms = check_frame(accounts, "accounts", {"account_id": "text"})
+    return firms, None if roles is None else check_frame(roles, "roles", _ROLE_COLUMNS)
+
+
 _CONSENT_COLUMNS = {"contact_id": "text", "purpose": "text", "channel": "text",
                     "status": "text", "at": "time", "known_at": "time"}  # fmt: skip
 _ROLE_COLUMNS = {"contact_id": "text", "role": "text", "created_at": "time"}
-
-
-def _partitions(frame: DataFrame) -> int:
-    """Spark's shuffle partitions: at least one bucket for each."""
-    value = frame.sparkSession.conf.get("spark.sql.shuffle.partitions") or "1"
-    return int(value)
 
 
 def _slice(span: tuple[int, int]) -> Slice:

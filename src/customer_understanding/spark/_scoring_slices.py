@@ -41,7 +41,10 @@ __all__ = [
     "nanos",
     "pack",
     "part",
+    "partitions",
     "resolve_on_spark",
+    "rows_limit",
+    "texts",
 ]
 
 #: The column holding a row's bucket, and the one naming the DataFrame it came from.
@@ -120,6 +123,11 @@ def _or_moment(first: int | None, moment: Moment) -> int:
 def buckets_for(rows: int, rows_per_task: int, *, at_least: int = 1) -> int:
     """How many buckets keep a task under ``rows_per_task`` rows on average."""
     return max(at_least, math.ceil(rows / rows_per_task))
+
+
+def partitions(frame: DataFrame) -> int:
+    """Spark's shuffle partitions: the fewest buckets worth making (one for each)."""
+    return int(frame.sparkSession.conf.get("spark.sql.shuffle.partitions") or "1")
 
 
 def bucket(column: str, buckets: int) -> Column:

@@ -34,6 +34,7 @@ from customer_understanding.spark._scoring_slices import (
     check_frame,
     for_arrow,
     pack,
+    partitions,
     resolve_on_spark,
     rows_limit,
 )
@@ -178,7 +179,7 @@ def trait_frame(
     people = check_frame(entities, "entities", {key: "text"}).select(key)
     moment, rows, first = resolve_on_spark(events, "occurred_at", as_of)
     span = (first, max(moment, first))
-    buckets = buckets_for(rows, rows_limit(rows_per_task), at_least=_partitions(events))
+    buckets = buckets_for(rows, rows_limit(rows_per_task), at_least=partitions(events))
     tickets = any(reads_tickets(trait) for trait in chosen.values())
     kept = _known(events, key=key, moment=moment, tickets=tickets, buckets=buckets)
     packed = pack({"entities": people, "interactions": kept},
@@ -196,10 +197,6 @@ def trait_frame(
 
 def _own() -> Any:
     return require_pyspark().functions.col(_OWN)
-
-
-def _partitions(frame: DataFrame) -> int:
-    return int(frame.sparkSession.conf.get("spark.sql.shuffle.partitions") or "1")
 
 
 def _with_optional(events: DataFrame) -> DataFrame:
