@@ -166,7 +166,18 @@ def trait_frame(
 
     Examples
     --------
-    See :class:`SparkTraits`.
+    >>> from pyspark.sql import functions
+    >>> from customer_understanding.spark import local_session
+    >>> spark = local_session(cores=1)
+    >>> interactions = spark.createDataFrame(
+    ...     [("c1", "a1", "2026-05-20", "ticket", "open")],
+    ...     "contact_id string, account_id string, occurred_at string, type string, status string",
+    ... ).withColumn("occurred_at", functions.to_timestamp("occurred_at"))
+    >>> contacts = spark.createDataFrame([("c1",), ("c2",)], "contact_id string")
+    >>> found = trait_frame(interactions, ["open_tickets"], entities=contacts, level="contact",
+    ...                     as_of="2026-06-01")
+    >>> found.collect()["open_tickets"].tolist()
+    [1.0, 0.0]
     """
     names = check_names(traits)
     chosen = {name: interaction_only(name, get_trait(name)) for name in names}
