@@ -10,7 +10,7 @@ import pytest
 
 from customer_understanding import InvalidValueError
 from customer_understanding.scoring import EngagementScorer, ScoreTable
-from customer_understanding.spark import SparkScores, engagement_scores
+from customer_understanding.spark import SparkScores, TaskSizeWarning, engagement_scores
 from tests.spark._world import MOMENTS, base, frames
 
 if TYPE_CHECKING:
@@ -85,7 +85,8 @@ def test_tiny_tasks_split_a_large_account_and_give_the_same_answer(
 ) -> None:
     scorer = EngagementScorer(level="account", breadth_points=3.0, breadth_cap=2,
                               role_weights={"champion": 3.0})  # fmt: skip
-    result = _spark(scorer, inputs, as_of=MOMENTS[1], rows_per_task=40)
+    with pytest.warns(TaskSizeWarning, match="contact_id='.*' has 239 interactions"):
+        result = _spark(scorer, inputs, as_of=MOMENTS[1], rows_per_task=40)
     assert_same(scorer.score(base(), as_of=MOMENTS[1]), result.collect())
 
 

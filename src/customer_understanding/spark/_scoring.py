@@ -41,6 +41,7 @@ from customer_understanding.spark._scoring_slices import (
     partitions,
     resolve_on_spark,
     rows_limit,
+    warn_heaviest,
 )
 from customer_understanding.spark._scoring_tables import (
     contact_slice,
@@ -199,7 +200,8 @@ def engagement_scores(
         The moment of the scores; ``None`` is the latest interaction. A moment before the
         first interaction is refused.
     rows_per_task
-        About how many interactions one task reads at most (one contact's are never split).
+        About how many interactions one task reads at most. One contact's interactions
+        are never split: a contact with more gives a :class:`TaskSizeWarning` first.
 
     Raises
     ------
@@ -231,6 +233,7 @@ def engagement_scores(
     moment, rows, first = resolve_on_spark(events, "occurred_at", as_of)
     span = (first, max(moment, first))
     buckets = buckets_for(rows, limit, at_least=partitions(events))
+    warn_heaviest(events, "contact_id", rows=rows, limit=limit)
     scored = _contact_stage(config, events, people, statements, moment=moment, span=span,
                             buckets=buckets)  # fmt: skip
     grades = config.contact_scores(_slice(span).tables, as_of=moment).grades

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast
 
@@ -32,6 +33,7 @@ __all__ = [
     "KEY",
     "PART",
     "Slice",
+    "TaskSizeWarning",
     "bucket",
     "buckets_for",
     "check_frame",
@@ -45,6 +47,7 @@ __all__ = [
     "resolve_on_spark",
     "rows_limit",
     "texts",
+    "warn_heaviest",
 ]
 
 #: The column holding a row's bucket, and the one naming the DataFrame it came from.
@@ -123,6 +126,40 @@ def _or_moment(first: int | None, moment: Moment) -> int:
 def buckets_for(rows: int, rows_per_task: int, *, at_least: int = 1) -> int:
     """How many buckets keep a task under ``rows_per_task`` rows on average."""
     return max(at_least, math.ceil(rows / rows_per_task))
+
+
+class TaskSizeWarning(UserWarning):
+    """One entity has more interactions than a task should hold (``rows_per_task``).
+
+    Spark's engine never splits one contact's interactions (nor, for account traits, one
+    account's): the task holding them reads them all into one Python worker. The
+    warning names the entity, before the job runs; give the executors more memory
+    (``spark.executor.pyspark.memory``) or raise ``rows_per_task`` to silence it.
+
+    Examples
+    --------
+    >>> issubclass(TaskSizeWarning, UserWarning)
+    True
+    """
+
+
+def warn_heaviest(frame: DataFrame, key: str, *, rows: int, limit: int) -> None:
+    """Warn when one ``key`` value has more than ``limit`` of the ``rows`` rows.
+
+    No job runs when all the rows fit one task: then no entity can be over the limit.
+    """
+    if rows <= limit:
+        return
+    functions = require_pyspark().functions
+    counts = frame.where(functions.col(key).isNotNull()).groupBy(key).count()
+    top = counts.orderBy(functions.col("count").desc()).first()
+    if top is not None and int(top["count"]) > limit:
+        msg = (
+            f"{key}={top[key]!r} has {int(top['count'])} interactions, more than "
+            f"rows_per_task={limit}: one task reads them all (give executors more memory "
+            "or raise rows_per_task)"
+        )
+        warnings.warn(msg, TaskSizeWarning, stacklevel=3)
 
 
 def partitions(frame: DataFrame) -> int:

@@ -37,6 +37,7 @@ from customer_understanding.spark._scoring_slices import (
     partitions,
     resolve_on_spark,
     rows_limit,
+    warn_heaviest,
 )
 from customer_understanding.spark._session import require_pyspark
 from customer_understanding.spark._traits_tables import (
@@ -154,7 +155,8 @@ def trait_frame(
         The moment; ``None`` is the latest interaction. A moment before the first
         interaction is refused.
     rows_per_task
-        About how many interactions one task reads at most (one entity's are never split).
+        About how many interactions one task reads at most. One entity's interactions are
+        never split: an entity with more gives a :class:`TaskSizeWarning` first.
 
     Raises
     ------
@@ -190,7 +192,9 @@ def trait_frame(
     people = check_frame(entities, "entities", {key: "text"}).select(key)
     moment, rows, first = resolve_on_spark(events, "occurred_at", as_of)
     span = (first, max(moment, first))
-    buckets = buckets_for(rows, rows_limit(rows_per_task), at_least=partitions(events))
+    limit = rows_limit(rows_per_task)
+    buckets = buckets_for(rows, limit, at_least=partitions(events))
+    warn_heaviest(events, key, rows=rows, limit=limit)
     tickets = any(reads_tickets(trait) for trait in chosen.values())
     kept = _known(events, key=key, moment=moment, tickets=tickets, buckets=buckets)
     packed = pack({"entities": people, "interactions": kept},
