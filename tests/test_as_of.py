@@ -134,6 +134,56 @@ def _evaluates(kind: str) -> Callable[[object], object]:
     return lambda moment: _trait_of(kind).evaluate(_base().tables, as_of=moment, level="account")
 
 
+@cache
+def _on_spark() -> dict[str, Any]:
+    """The base's interactions and contacts as Spark DataFrames (skips without Spark)."""
+    pytest.importorskip("pyspark")
+    from customer_understanding.spark import java_runtime, local_session
+
+    if java_runtime() is None:
+        pytest.skip("no Java runtime: install Java 17+ (e.g. openjdk-17-jre-headless)")
+    spark = local_session(cores=2, shuffle_partitions=4)
+    frames = {}
+    for name, columns in (("interactions", ["contact_id", "account_id", "occurred_at", "type"]),
+                          ("contacts", ["contact_id", "account_id"]),
+                          ("accounts", ["account_id"])):  # fmt: skip
+        frame = _base().to_pandas(name)[columns]
+        texts = [c for c in columns if c != "occurred_at"]
+        frame[texts] = frame[texts].astype(object).where(frame[texts].notna(), None)
+        frames[name] = spark.createDataFrame(frame)
+    return frames
+
+
+#: Spark answers by the moment the call resolved: every form of one moment is parsed by
+#: the call, and the (deterministic) Spark job runs once per moment rather than per form.
+_SPARK_ANSWERS: dict[tuple[str, int], object] = {}
+
+
+def _collected(kind: str, result: Any) -> object:
+    key = (kind, int(result.as_of))
+    if key not in _SPARK_ANSWERS:
+        _SPARK_ANSWERS[key] = result.collect()
+    return _SPARK_ANSWERS[key]
+
+
+def _spark_scores(moment: object) -> object:
+    from customer_understanding.spark import engagement_scores
+
+    frames = _on_spark()
+    return _collected("scores", engagement_scores(
+        scoring.EngagementScorer(), frames["interactions"], contacts=frames["contacts"],
+        as_of=moment))  # fmt: skip
+
+
+def _spark_traits(moment: object) -> object:
+    from customer_understanding.spark import trait_frame
+
+    frames = _on_spark()
+    return _collected("traits", trait_frame(
+        frames["interactions"], ["interactions_30d"], entities=frames["accounts"],
+        as_of=moment))  # fmt: skip
+
+
 #: How to call each entry point with a given ``as_of``.
 RECIPES: dict[str, Callable[[object], object]] = {
     "domain.Journey.stage_at": _stage_at,
@@ -195,6 +245,8 @@ RECIPES: dict[str, Callable[[object], object]] = {
     "testing.past_view": lambda m: testing.past_view(_base(), as_of=m).tables.interactions,
     "testing.compare_as_of": lambda m: testing.compare_as_of(
         _base(), _base(), as_of=m, traits=["open_tickets", "satisfaction"]),
+    "spark.engagement_scores": _spark_scores,
+    "spark.trait_frame": _spark_traits,
     "datasets.SampleWorld.cut": lambda m: _world().cut(as_of=m).summary(),
     "traits.TraitSnapshot": lambda m: tr.TraitSnapshot(_base(), as_of=m).frame(
         ["open_tickets", "industry"]),

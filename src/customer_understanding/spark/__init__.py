@@ -16,6 +16,18 @@ Examples
 'UTC'
 """
 
+from customer_understanding.spark._scoring import SparkScores, engagement_scores
+from customer_understanding.spark._scoring_slices import TaskSizeWarning
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
+from customer_understanding.spark._traits import SparkTraits, trait_frame
 
-__all__ = ["java_runtime", "local_session", "require_pyspark"]
+__all__ = [
+    "SparkScores",
+    "SparkTraits",
+    "TaskSizeWarning",
+    "engagement_scores",
+    "java_runtime",
+    "local_session",
+    "require_pyspark",
+    "trait_frame",
+]
