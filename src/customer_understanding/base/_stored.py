@@ -205,6 +205,9 @@ def export_parquet(frames: Mapping[str, Callable[[], Any]], directory: StorePath
     written = []
     for name, frame in frames.items():
         target = folder / f"{name}.parquet"
-        frame().to_parquet(target, engine="pyarrow", index=False)
+        # Times in microseconds, the finest unit Spark and most lakehouse readers accept
+        # (a sub-microsecond part, which no export carries, would be cut).
+        frame().to_parquet(target, engine="pyarrow", index=False, coerce_timestamps="us",
+                           allow_truncated_timestamps=True)  # fmt: skip
         written.append(target)
     return written
