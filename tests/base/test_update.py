@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from customer_understanding import CustomerBase, InvalidValueError, Source, StoreError
 from customer_understanding.datasets import SampleWorld, generate_world
@@ -209,3 +211,25 @@ def test_the_store_keeps_the_updated_base(built: dict[str, CustomerBase]) -> Non
             "SELECT record, id FROM members WHERE level = 'contact'").fetchall())  # fmt: skip
     mine = _members(updated, "contact")
     assert all(members[key] == entity for key, entity in mine.items())
+
+
+@settings(max_examples=2, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow])  # fmt: skip
+@given(share=st.floats(min_value=0.9, max_value=0.995), refit=st.booleans())
+def test_splitting_the_rows_anywhere_gives_the_rebuilds_partition(
+    share: float, refit: bool
+) -> None:
+    """Built from the rows up to any point and updated with the rest: a rebuild's partition.
+
+    Refitted, exactly; with the stored model, up to the pairs that a model fitted on
+    part of the rows weighs on the other side of the link threshold.
+    """
+    first, rest = _split(share)
+    updated = CustomerBase.build(first, id_key=_KEY).update(rest, refit=refit)
+    for level in ("account", "contact"):
+        assert _f1(updated, _rebuilt(), level) >= (1.0 if refit else 0.995)
+
+
+@cache
+def _rebuilt() -> CustomerBase:
+    return CustomerBase.build(_world().as_sources(), id_key=_KEY)

@@ -26,17 +26,22 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding.base._lineage import _assign, _fresh
-from customer_understanding.base._online import OnlineIndex
+from customer_understanding.base._online import OnlineIndex, _combine
 from customer_understanding.base._survive import record_keys
-from customer_understanding.identity import FellegiSunter, Linker, normalise
+from customer_understanding.identity import BlockingRule, FellegiSunter, Linker, normalise
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = ["Affected", "LevelLineage", "ScoringLinker", "affected_entities", "carry_ids",
-           "population", "scoring"]  # fmt: skip
+           "global_keys", "population", "scoring"]  # fmt: skip
 
 Records = AccountRecords | ContactRecords
 Ints = npt.NDArray[np.int64]
 _PREFIX = {"account": "acc", "contact": "con"}
+
+
+def _keyed(rule: BlockingRule) -> str:
+    """The column a rule's keys capped over every record are handed to the engine as."""
+    return f"{rule.on[0]} (keyed: {rule.name})"  # the engine reads it as a key of on[0]
 
 
 @attrs.frozen(kw_only=True)
@@ -55,6 +60,21 @@ class ScoringLinker(Linker):
     )
     rows: Ints | None = attrs.field(default=None, eq=False, repr=False)
     kept: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    keys: Mapping[str, Ints] = attrs.field(factory=dict, eq=False, repr=False)
+
+    @property
+    def rules(self) -> tuple[BlockingRule, ...]:
+        """The rules, those capped over every record standing on keys of their own."""
+        return tuple(
+            BlockingRule(on=_keyed(rule), name=rule.name) if _keyed(rule) in self.keys else rule
+            for rule in super().rules
+        )
+
+    def _prepare(self, records: Any, id_column: Any, source_column: Any) -> Any:
+        prepared, pair_sources = super()._prepare(records, id_column, source_column)
+        if self.keys:
+            prepared = attrs.evolve(prepared, codes={**prepared.codes, **self.keys})
+        return prepared, pair_sources
 
     def deduplicate(self, records: Any, **options: Any) -> Any:
         if self.given is not None:
@@ -169,3 +189,40 @@ def carry_ids(level: str, *, keys: npt.NDArray[np.object_], entity: Ints,
 def keys_of(records: Records) -> npt.NDArray[np.object_]:
     """Each record as ``system:source_id``."""
     return record_keys(records)
+
+
+def global_keys(index: OnlineIndex, values: Mapping[str, npt.NDArray[np.object_]], *,
+                rows: Ints, new: int) -> dict[str, Ints]:  # fmt: skip
+    """Per blocking rule the index holds, the blocking key of each record resolved again,
+    missing where the key's block over every record is over the rule's cap.
+
+    In a full build a value held by more records than a rule's ``max_block`` pairs none
+    of them; among the few records resolved again it would. ``values`` are every
+    record's normalised values (stored records first, the ``new`` last ones new);
+    ``rows`` the records resolved again. Stored records are counted in the index's sorted
+    keys, new ones among themselves.
+    """
+    keyed = {}
+    total = len(next(iter(values.values()), ()))
+    for rule, declared in zip(index.rules, index.declared, strict=True):
+        own = [np.asarray(values[c], dtype=object)[rows] for c in rule.columns]
+        present = np.logical_and.reduce([pd.notna(v) for v in own])
+        local = np.full(len(rows), -1, dtype=np.int64)
+        if present.any():
+            text = pd.Series(["\x1f".join(map(str, t)) for t in zip(*(v[present] for v in own))],
+                             dtype=object)  # fmt: skip
+            local[present] = pd.factorize(text)[0]
+        if declared.max_block is not None:
+            codes = [np.fromiter((index.codes[c].get(v, -1) for v in column), np.int64,
+                                 len(column)) for c, column in zip(rule.columns, own)]  # fmt: skip
+            known = np.logical_and.reduce([c >= 0 for c in codes]) & present
+            key = _combine([np.maximum(c, 0) for c in codes])
+            stored = np.searchsorted(rule.keys, key, "right") - np.searchsorted(rule.keys, key)
+            fresh = rows >= total - new
+            among_new = np.bincount(local[fresh & present], minlength=local.max() + 1)
+            count = np.where(known, stored, 0) + np.where(
+                present, among_new[np.maximum(local, 0)], 0
+            )
+            local[count > declared.max_block] = -1
+        keyed[_keyed(declared)] = local
+    return keyed

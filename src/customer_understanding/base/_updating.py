@@ -34,6 +34,7 @@ from customer_understanding.base._relinking import (
     ScoringLinker,
     affected_entities,
     carry_ids,
+    global_keys,
     population,
     scoring,
 )
@@ -208,7 +209,8 @@ def _plan(level: Literal["account", "contact"], tables: Tables, new: Table, *,
         linker = scoring(base_linker)
     else:
         whole = population(index, ~replaced, new_frame, base_linker.fields)
-        linker = scoring(base_linker, given=index.model, whole=whole, rows=rows)
+        keys = global_keys(index, whole[0], rows=rows, new=len(new))
+        linker = scoring(base_linker, given=index.model, whole=whole, rows=rows, keys=keys)
     return _Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
                  linker=linker, candidates=affected.candidates)  # fmt: skip
 
