@@ -233,3 +233,23 @@ def test_splitting_the_rows_anywhere_gives_the_rebuilds_partition(
 @cache
 def _rebuilt() -> CustomerBase:
     return CustomerBase.build(_world().as_sources(), id_key=_KEY)
+
+
+def test_updates_index_the_stored_records_by_the_values_the_store_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customer_understanding.base._online import OnlineIndex
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the records were cleaned again")
+
+    first, rest = _split(0.98)
+    base = CustomerBase.build(first, store=tmp_path / "u.db", id_key=_KEY)
+    monkeypatch.setattr(OnlineIndex, "build", refused)
+    half = [Source(name=s.name, data=s.data.iloc[: len(s.data) // 2], mapping=s.mapping)
+            for s in rest if len(s.data) > 1]  # fmt: skip
+    other = [Source(name=s.name, data=s.data.iloc[len(s.data) // 2 :], mapping=s.mapping)
+             for s in rest]  # fmt: skip
+    updated = base.update(half).update(other)
+    for level in ("account", "contact"):
+        assert _f1(updated, _rebuilt(), level) >= 0.999

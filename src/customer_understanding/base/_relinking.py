@@ -26,13 +26,19 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding.base._lineage import _assign, _fresh
-from customer_understanding.base._online import OnlineIndex, _combine
+from customer_understanding.base._online import OnlineIndex, _combine, _indexed
 from customer_understanding.base._survive import record_keys
-from customer_understanding.identity import BlockingRule, FellegiSunter, Linker, normalise
+from customer_understanding.identity import (
+    BlockingRule,
+    FellegiSunter,
+    Linker,
+    ProbabilisticResolver,
+    normalise,
+)
 from customer_understanding.tables import AccountRecords, ContactRecords
 
 __all__ = ["Affected", "LevelLineage", "ScoringLinker", "affected_entities", "carry_ids",
-           "global_keys", "population", "scoring"]  # fmt: skip
+           "global_keys", "kept_index", "population", "scoring"]  # fmt: skip
 
 Records = AccountRecords | ContactRecords
 Ints = npt.NDArray[np.int64]
@@ -193,14 +199,14 @@ def keys_of(records: Records) -> npt.NDArray[np.object_]:
 
 def global_keys(index: OnlineIndex, values: Mapping[str, npt.NDArray[np.object_]], *,
                 rows: Ints, new: int) -> dict[str, Ints]:  # fmt: skip
-    """Per blocking rule the index holds, the blocking key of each record resolved again,
-    missing where the key's block over every record is over the rule's cap.
+    """Blocking keys of the records resolved again, capped as over every record.
 
-    In a full build a value held by more records than a rule's ``max_block`` pairs none
-    of them; among the few records resolved again it would. ``values`` are every
-    record's normalised values (stored records first, the ``new`` last ones new);
-    ``rows`` the records resolved again. Stored records are counted in the index's sorted
-    keys, new ones among themselves.
+    Per blocking rule the index holds: each record's key, missing where the key's block
+    over every record is over the rule's cap. In a full build a value held by more
+    records than a rule's ``max_block`` pairs none of them; among the few records
+    resolved again it would. ``values`` are every record's normalised values (stored
+    records first, the ``new`` last ones new); ``rows`` the records resolved again.
+    Stored records are counted in the index's sorted keys, new ones among themselves.
     """
     keyed = {}
     total = len(next(iter(values.values()), ()))
@@ -209,20 +215,51 @@ def global_keys(index: OnlineIndex, values: Mapping[str, npt.NDArray[np.object_]
         present = np.logical_and.reduce([pd.notna(v) for v in own])
         local = np.full(len(rows), -1, dtype=np.int64)
         if present.any():
-            text = pd.Series(["\x1f".join(map(str, t)) for t in zip(*(v[present] for v in own))],
-                             dtype=object)  # fmt: skip
+            tuples = zip(*(v[present] for v in own), strict=True)
+            text = pd.Series(["\x1f".join(map(str, t)) for t in tuples], dtype=object)
             local[present] = pd.factorize(text)[0]
         if declared.max_block is not None:
-            codes = [np.fromiter((index.codes[c].get(v, -1) for v in column), np.int64,
-                                 len(column)) for c, column in zip(rule.columns, own)]  # fmt: skip
+            codes = [
+                np.fromiter((index.codes[c].get(v, -1) for v in column), np.int64, len(column))
+                for c, column in zip(rule.columns, own, strict=True)
+            ]
             known = np.logical_and.reduce([c >= 0 for c in codes]) & present
             key = _combine([np.maximum(c, 0) for c in codes])
             stored = np.searchsorted(rule.keys, key, "right") - np.searchsorted(rule.keys, key)
             fresh = rows >= total - new
-            among_new = np.bincount(local[fresh & present], minlength=local.max() + 1)
+            among_new = np.bincount(local[fresh & present], minlength=max(int(local.max()) + 1, 1))
             count = np.where(known, stored, 0) + np.where(
                 present, among_new[np.maximum(local, 0)], 0
             )
             local[count > declared.max_block] = -1
         keyed[_keyed(declared)] = local
     return keyed
+
+
+def kept_index(records: Records, entity: npt.NDArray[np.object_], *, level: Any,
+               values: Mapping[str, npt.NDArray[np.object_]],
+               model: FellegiSunter) -> OnlineIndex:  # fmt: skip
+    """An index for finding candidates, over compared values the store kept.
+
+    It holds what :meth:`OnlineIndex.build` computes for blocking (the values, their
+    codes, each rule's sorted keys) without cleaning the records again; its frame holds
+    the systems only, so it finds candidates for an update and scores nothing.
+    """
+    resolver = ProbabilisticResolver()
+    base = resolver.contact_linker if level == "contact" else resolver.account_linker
+    fields = tuple(attrs.evolve(f, term_frequency=False) for f in base.fields)
+    linker = attrs.evolve(base, fields=fields, blocking=base.rules)
+    codes: dict[str, dict[Any, int]] = {}
+    coded: dict[str, Ints] = {}
+    for field in fields:
+        found, uniques = pd.factorize(pd.Series(values[field.column], dtype=object))
+        coded[field.column] = found.astype(np.int64)
+        codes[field.column] = {value: code for code, value in enumerate(uniques.tolist())}
+    declared = [rule for rule in linker.rules if set(rule.on) <= set(coded)]
+    names = keys_of(records).tolist()
+    return OnlineIndex(level=level, resolver=resolver, linker=linker, model=model,
+                       frame=pd.DataFrame({"system": records.labels("system")}),
+                       entity=[str(i) for i in entity.tolist()], names=names, keys=set(names),
+                       normalised={c: values[c] for c in coded}, codes=codes,  # type: ignore[misc]
+                       rules=[_indexed(rule, coded) for rule in declared],
+                       declared=declared)  # fmt: skip

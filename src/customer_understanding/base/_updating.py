@@ -26,6 +26,7 @@ from customer_understanding._core import NAT
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables, build_tables
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
+from customer_understanding.base._kept_values import read_values, write_values
 from customer_understanding.base._lineage import _taken
 from customer_understanding.base._online import OnlineIndex
 from customer_understanding.base._relinking import (
@@ -35,6 +36,7 @@ from customer_understanding.base._relinking import (
     affected_entities,
     carry_ids,
     global_keys,
+    kept_index,
     population,
     scoring,
 )
@@ -163,6 +165,7 @@ class _Plan:
     rows: npt.NDArray[np.int64]  # their records and the new ones, in the merged records
     linker: ScoringLinker
     candidates: int
+    compared: Mapping[str, Any] | None  # every merged record's compared values, if known
 
 
 def _tied(overrides: Overrides, level: Literal["account", "contact"], new_keys: set[str],
@@ -205,6 +208,7 @@ def _plan(level: Literal["account", "contact"], tables: Tables, new: Table, *,
     kept_of = of_record[~replaced]
     rows = np.concatenate([np.flatnonzero(entities[kept_of]),
                            len(kept_of) + np.arange(len(new))]).astype(np.int64)  # fmt: skip
+    whole = None
     if index is None:
         linker = scoring(base_linker)
     else:
@@ -212,7 +216,8 @@ def _plan(level: Literal["account", "contact"], tables: Tables, new: Table, *,
         keys = global_keys(index, whole[0], rows=rows, new=len(new))
         linker = scoring(base_linker, given=index.model, whole=whole, rows=rows, keys=keys)
     return _Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
-                 linker=linker, candidates=affected.candidates)  # fmt: skip
+                 linker=linker, candidates=affected.candidates,
+                 compared=None if whole is None else whole[0])  # fmt: skip
 
 
 def _within(overrides: Overrides, plans: Mapping[str, _Plan]) -> Overrides:
@@ -351,20 +356,41 @@ def _resolve(
 
 
 def _index(tables: Tables, level: str, *, models: Mapping[str, Any],
-           ready: Mapping[str, OnlineIndex]) -> OnlineIndex | None:  # fmt: skip
-    """The index to find candidates in (``None`` when no model can be had: fit afresh)."""
-    if models.get(level) is None and len(_records(tables, level)) < 2:
+           ready: Mapping[str, OnlineIndex],
+           values: Mapping[str, Any] | None) -> OnlineIndex | None:  # fmt: skip
+    """The index to find candidates in (``None`` when no model can be had: fit afresh).
+
+    The base's own index if it has one over these records, else one over the compared
+    values the store kept, else one built from the records.
+    """
+    records = _records(tables, level)
+    if models.get(level) is None and len(records) < 2:
         return None
-    if level in ready and len(ready[level].names) == len(_records(tables, level)):
-        return ready[level]  # the base's own index, over the same records
+    if level in ready and len(ready[level].names) == len(records):
+        return ready[level]
+    if values is not None and models.get(level) is not None:
+        resolution = tables.resolution
+        of = resolution.contact_of_record if level == "contact" else resolution.account_of_record
+        ids = resolution.contact_ids if level == "contact" else resolution.account_ids
+        return kept_index(records, np.asarray(ids, dtype=object)[of], level=level,  # type: ignore[arg-type]
+                          values=values, model=models[level])  # fmt: skip
     return OnlineIndex.build(tables, level, resolver=ProbabilisticResolver(),  # type: ignore[arg-type]
                              model=models.get(level))  # fmt: skip
 
 
-def apply_update(tables: Tables, loaded: Loaded, *, history: _History, models: Mapping[str, Any],
-                 overrides: Overrides, secret: bytes | None, refit: bool,
-                 ready: Mapping[str, OnlineIndex]) -> tuple[Tables, dict[str, Any],
-                                                            dict[str, _Plan]]:  # fmt: skip
+@attrs.frozen(kw_only=True)
+class Known:
+    """What an update reads besides the base: models, decisions, secret, kept indexes."""
+
+    models: Mapping[str, Any] = attrs.field(factory=dict)
+    overrides: Overrides = attrs.field(factory=Overrides)
+    secret: bytes | None = None
+    ready: Mapping[str, OnlineIndex] = attrs.field(factory=dict)  # the base's own indexes
+    compared: Mapping[str, Any] = attrs.field(factory=dict)  # values the store kept
+
+
+def apply_update(tables: Tables, loaded: Loaded, *, history: _History, known: Known,
+                 refit: bool) -> tuple[Tables, dict[str, Any], dict[str, _Plan]]:  # fmt: skip
     """The tables after the update, and per level what the resolution did."""
     raw = _raw(tables)
     merged: dict[type[Table], Table] = {}
@@ -373,11 +399,13 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: _History, models: M
         merged[kind] = _merge(raw[kind], loaded.combined(kind), replace=kind in _REPLACED)[0]
     plans: dict[str, _Plan] = {}
     for level, kind in _KINDS.items():
-        index = None if refit else _index(tables, level, models=models, ready=ready)
+        index = None if refit else _index(tables, level, models=known.models, ready=known.ready,
+                                          values=known.compared.get(level))  # fmt: skip
         plans[level] = _plan(level, tables, loaded.combined(kind), index=index,
-                             overrides=overrides)  # fmt: skip
+                             overrides=known.overrides)  # fmt: skip
         merged[kind] = plans[level].merged
-    resolution, outcome = _resolve(tables, plans, history, overrides=overrides, secret=secret)
+    resolution, outcome = _resolve(tables, plans, history, overrides=known.overrides,
+                                   secret=known.secret)  # fmt: skip
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
                          survivorship=tables.survivorship,
                          title_rules=tables.title_rules)  # fmt: skip
@@ -412,9 +440,8 @@ def update_in_memory(tables: Tables, report: LoadReport | None, aliases: Mapping
     """The update of a base without a store: a new base's tables, nothing written."""
     loaded = _loaded(sources, report, policy)
     history = _History(tables, aliases, None)
-    built, outcome, plans = apply_update(tables, loaded, history=history, models={},
-                                         overrides=Overrides(), secret=None, refit=refit,
-                                         ready=ready)  # fmt: skip
+    built, outcome, plans = apply_update(tables, loaded, history=history,
+                                         known=Known(ready=ready), refit=refit)  # fmt: skip
     return Updated(tables=built, report=_report(report, loaded.report), aliases=aliases,
                    counts=_counts(loaded, outcome, plans))  # fmt: skip
 
@@ -447,11 +474,17 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
 
         loaded = screen_stored(connection, loaded, log=logged)
         kept = read_kept(path)
-        built, outcome, plans = apply_update(
-            tables, loaded, history=_History(tables, stored.aliases, connection),
-            models=kept.models, overrides=kept.overrides,
-            secret=bytes(_get(connection, "id_key")), refit=refit, ready={},
-        )  # fmt: skip
+        compared: dict[str, Any] = {
+            level: read_values(connection, level, length=len(_records(tables, level)))
+            for level in _KINDS
+        }
+        known = Known(models=kept.models, overrides=kept.overrides,
+                      secret=bytes(_get(connection, "id_key")), compared=compared)  # fmt: skip
+        history = _History(tables, stored.aliases, connection)
+        built, outcome, plans = apply_update(tables, loaded, history=history, known=known,
+                                             refit=refit)  # fmt: skip
+        for level, plan in plans.items():  # what later updates index the records by
+            write_values(connection, level, plan.compared or {})
         merged_report = _report(report, loaded.report)
         _write_lineage(connection, outcome, build=build)
         refitted = {level: p.linker.kept for level, p in plans.items() if "model" in p.linker.kept}
