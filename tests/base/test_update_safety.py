@@ -99,3 +99,37 @@ def test_an_update_fails_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(RuntimeError, match="disk on fire"):
         base.update(more)
     assert _dump(path) == state
+
+
+def _people(path: Path) -> CustomerBase:
+    rows = [{"Id": "1", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"},
+            {"Id": "2", "Email": "ann@acme.com", "FirstName": "Ann", "LastName": "Lee"},
+            {"Id": "3", "Email": "bo@beta.io", "FirstName": "Bo", "LastName": "Ng"}]  # fmt: skip
+    return CustomerBase.build([Source(name="crm", data=rows, mapping="salesforce.Contact")],
+                              store=path)  # fmt: skip
+
+
+def test_an_update_honours_an_unmerge(tmp_path: Path) -> None:
+    base = _people(tmp_path / "s.db")
+    ann = base.to_pandas("contacts").set_index("email").loc["ann@acme.com", "contact_id"]
+    base.unmerge(ann, [[("salesforce", "1")], [("salesforce", "2")]], reason="two people")
+    rows = [{"Id": "4", "Email": "ANN@acme.com", "FirstName": "Ann", "LastName": "Lee"}]
+    updated = base.update([Source(name="crm", data=rows, mapping="salesforce.Contact")])
+    records = updated.tables.contact_records
+    systems, ids = records.labels("system"), records.column("source_id")
+    keys = [f"{s}:{i}" for s, i in zip(systems, ids, strict=True)]
+    of = dict(zip(keys, updated.tables.resolution.contact_of_record.tolist(), strict=True))
+    assert of["salesforce:1"] != of["salesforce:2"]
+
+
+def test_an_update_does_not_bring_an_erased_person_back(tmp_path: Path) -> None:
+    base = _people(tmp_path / "s.db")
+    bo = base.to_pandas("contacts").set_index("email").loc["bo@beta.io", "contact_id"]
+    erased = base.erase(bo, reason="request 7")
+    rows = [{"Id": "3", "Email": "bo@beta.io", "FirstName": "Bo", "LastName": "Ng"},
+            {"Id": "5", "Email": "cy@gamma.org", "FirstName": "Cy", "LastName": "Oh"}]  # fmt: skip
+    updated = erased.update([Source(name="crm", data=rows, mapping="salesforce.Contact")])
+    emails = set(updated.to_pandas("contacts")["email"])
+    assert "bo@beta.io" not in emails
+    assert "cy@gamma.org" in emails
+    assert "suppress" in set(updated.events()["action"])
