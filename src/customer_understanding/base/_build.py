@@ -237,11 +237,13 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
 
 
 def _accounts(
-    records: AccountRecords, resolution: Resolution, policy: Survivorship
+    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.account_of_record
     n = resolution.n_accounts
-    values, winners, categories = golden_values(records, entity, n, ACCOUNT_FIELDS, policy)
+    values, winners, categories = golden_values(
+        records, entity, n, ACCOUNT_FIELDS, policy, known=known
+    )
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
         records.with_columns(source_id=records.column("parent_ref")), "source_id"
     )
@@ -319,10 +321,13 @@ def _contacts(
     policy: Survivorship,
     title_rules: Sequence[TitleRule],
     consents: ConsentTable,
+    known: Any = None,
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
-    values, winners, categories = golden_values(records, entity, n, CONTACT_FIELDS, policy)
+    values, winners, categories = golden_values(
+        records, entity, n, CONTACT_FIELDS, policy, known=known
+    )
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents
     )
@@ -372,11 +377,13 @@ def build_tables(
     survivorship: Survivorship,
     title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
     stage_rules: CustomerStageRules | None = None,
+    known_winners: Mapping[str, Mapping[str, npt.NDArray[np.int64]]] | None = None,
 ) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
 
     The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
-    :class:`CustomerStageRules` when ``None``).
+    :class:`CustomerStageRules` when ``None``). ``known_winners`` (by level, then field)
+    are the golden winners of the first entities of a level, which an update keeps.
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after.
@@ -386,11 +393,14 @@ def build_tables(
     resolution = resolver(account_records, contact_records)
     opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
     contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
-    accounts, account_winners = _accounts(account_records, resolution, survivorship)
+    known = known_winners or {}
+    accounts, account_winners = _accounts(
+        account_records, resolution, survivorship, known.get("account")
+    )
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
-        title_rules=title_rules, consents=consents,
+        title_rules=title_rules, consents=consents, known=known.get("contact"),
     )  # fmt: skip
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),

@@ -378,6 +378,22 @@ def _index(tables: Tables, level: str, *, models: Mapping[str, Any],
                              model=models.get(level))  # fmt: skip
 
 
+def _kept_winners(tables: Tables, plans: Mapping[str, _Plan]) -> dict[str, Any]:
+    """Golden winners of the entities left alone, as rows of the merged records.
+
+    Those entities come first in the new resolution, in their stored order, and their
+    records are all kept, so their golden values need no survivorship vote again.
+    """
+    kept = {}
+    for level, plan in plans.items():
+        stored = tables.contact_winners if level == "contact" else tables.account_winners
+        row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
+        row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
+        kept[level] = {field: row[np.asarray(won)[~plan.entities]]
+                       for field, won in stored.items()}  # fmt: skip
+    return kept
+
+
 @attrs.frozen(kw_only=True)
 class Known:
     """What an update reads besides the base: models, decisions, secret, kept indexes."""
@@ -407,8 +423,8 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: _History, known: Kn
     resolution, outcome = _resolve(tables, plans, history, overrides=known.overrides,
                                    secret=known.secret)  # fmt: skip
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
-                         survivorship=tables.survivorship,
-                         title_rules=tables.title_rules)  # fmt: skip
+                         survivorship=tables.survivorship, title_rules=tables.title_rules,
+                         known_winners=_kept_winners(tables, plans))  # fmt: skip
     return built, outcome, plans
 
 
