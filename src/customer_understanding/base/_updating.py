@@ -24,7 +24,7 @@ import pandas as pd
 
 from customer_understanding._core import NAT
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import Tables, build_tables
+from customer_understanding.base._build import RELINK, Tables, build_tables
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_values, write_values
 from customer_understanding.base._lineage import _taken
@@ -378,19 +378,27 @@ def _index(tables: Tables, level: str, *, models: Mapping[str, Any],
                              model=models.get(level))  # fmt: skip
 
 
-def _kept_winners(tables: Tables, plans: Mapping[str, _Plan]) -> dict[str, Any]:
-    """Golden winners of the entities left alone, as rows of the merged records.
+def _kept(tables: Tables, plans: Mapping[str, _Plan]) -> dict[str, Any]:
+    """What the entities left alone keep: golden winners, and contacts' account links.
 
     Those entities come first in the new resolution, in their stored order, and their
-    records are all kept, so their golden values need no survivorship vote again.
+    records are all kept, so their golden values need no survivorship vote again. A
+    contact keeps its account link unless it has none or its account is resolved again.
     """
-    kept = {}
+    kept: dict[str, Any] = {}
     for level, plan in plans.items():
         stored = tables.contact_winners if level == "contact" else tables.account_winners
         row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
         row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
         kept[level] = {field: row[np.asarray(won)[~plan.entities]]
                        for field, won in stored.items()}  # fmt: skip
+    left = ~plans["account"].entities
+    place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
+    place[np.flatnonzero(left)] = np.arange(int(left.sum()))
+    contacts = tables.contacts.take(~plans["contact"].entities)
+    kept["contact_account"] = (place[contacts.column("account")],
+                               contacts.column("account_confidence"),
+                               contacts.labels("account_method"))  # fmt: skip
     return kept
 
 
@@ -424,7 +432,7 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: _History, known: Kn
                                    secret=known.secret)  # fmt: skip
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
                          survivorship=tables.survivorship, title_rules=tables.title_rules,
-                         known_winners=_kept_winners(tables, plans))  # fmt: skip
+                         known=_kept(tables, plans))  # fmt: skip
     return built, outcome, plans
 
 
