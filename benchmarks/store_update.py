@@ -43,7 +43,8 @@ sys.path.insert(0, {here!r})
 from store_update import sources
 from customer_understanding import CustomerBase
 
-phase, folder, accounts, per_account = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+phase, folder = sys.argv[1], Path(sys.argv[2])
+accounts, per_account = int(sys.argv[3]), int(sys.argv[4])
 first, rest, every = sources(accounts, per_account)
 if phase == "prepare":
     CustomerBase.build(first, policy="lenient", store=folder / "update.db", id_key=KEY)
@@ -103,8 +104,10 @@ def _f1(folder: Path) -> tuple[int, dict[str, float]]:
             table = tables.contact_records if level == "contact" else tables.account_records
             of = getattr(resolution, f"{level}_of_record")
             ids = np.asarray(getattr(resolution, f"{level}_ids"), dtype=object)
-            keys = pd.Series(table.labels("system"), dtype=str) + ":" + pd.Series(
-                table.column("source_id"), dtype=str
+            keys = (
+                pd.Series(table.labels("system"), dtype=str)
+                + ":"
+                + pd.Series(table.column("source_id"), dtype=str)
             )
             members.append(pd.Series(ids[of], index=keys.to_numpy()))
         mine, theirs = members[0], members[1].reindex(members[0].index)
