@@ -58,6 +58,7 @@ __all__ = [
     "ACCOUNT_FIELDS",
     "CONTACT_FIELDS",
     "GOLDEN_FIELDS",
+    "RELINK",
     "Tables",
     "build_tables",
     "contact_facts",
@@ -237,11 +238,13 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
 
 
 def _accounts(
-    records: AccountRecords, resolution: Resolution, policy: Survivorship
+    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.account_of_record
     n = resolution.n_accounts
-    values, winners, categories = golden_values(records, entity, n, ACCOUNT_FIELDS, policy)
+    values, winners, categories = golden_values(
+        records, entity, n, ACCOUNT_FIELDS, policy, known=known
+    )
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
         records.with_columns(source_id=records.column("parent_ref")), "source_id"
     )
@@ -269,15 +272,27 @@ def _lead_to_account(
     return LeadToAccount().match(people, firms).to_pandas()
 
 
+#: In the account links an update keeps (see :func:`build_tables`): link this one again.
+RELINK = -2
+
+
 def _contact_accounts(
-    records: ContactRecords, resolution: Resolution, account_records: AccountRecords
+    records: ContactRecords,
+    resolution: Resolution,
+    account_records: AccountRecords,
+    known: tuple[Any, Any, Any] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
     """Each contact's account, with a confidence and how it was found.
 
     The CRM's own link (the record's account id) is certain; other records are matched by
     work e-mail domain or company name. A person takes the most confident link of any of
-    their records, preferring more trusted systems on ties.
+    their records, preferring more trusted systems on ties. ``known`` holds the links
+    (account, confidence, method) of the first contacts, kept by an update; those whose
+    account is :data:`RELINK` are linked again with the rest.
     """
+    kept = np.zeros(resolution.n_contacts, dtype=bool)
+    if known is not None:
+        kept[: len(known[0])] = known[0] != RELINK
     account_of = np.append(resolution.account_of_record, -1)
     record_account = RefIndex(account_records, resolution.account_of_record).find(
         records, "account_ref"
@@ -289,7 +304,7 @@ def _contact_accounts(
     email = pd.Series(records.column("email"), dtype="string")
     work = ~email.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS) & email.notna()
     clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
-    rest = np.flatnonzero((record_account < 0) & clue)
+    rest = np.flatnonzero((record_account < 0) & clue & ~kept[resolution.contact_of_record])
     if len(rest) and len(account_records):
         matches = _lead_to_account(records, rest, account_records)
         found = matches["account_id"].notna().to_numpy()
@@ -308,6 +323,10 @@ def _contact_accounts(
     account[found_entities] = record_account[best[first]]
     chosen_confidence[found_entities] = confidence[best[first]]
     chosen_method[found_entities] = method[best[first]]
+    if known is not None:
+        same = np.flatnonzero(kept)
+        account[same], chosen_confidence[same] = known[0][same], known[1][same]
+        chosen_method[same] = known[2][same]
     return account, chosen_confidence, chosen_method
 
 
@@ -319,15 +338,21 @@ def _contacts(
     policy: Survivorship,
     title_rules: Sequence[TitleRule],
     consents: ConsentTable,
+    known: Any = None,
+    known_accounts: Any = None,
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
     entity = resolution.contact_of_record
     n = resolution.n_contacts
-    values, winners, categories = golden_values(records, entity, n, CONTACT_FIELDS, policy)
+    values, winners, categories = golden_values(
+        records, entity, n, CONTACT_FIELDS, policy, known=known
+    )
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents
     )
     values["id"] = resolution.contact_ids
-    account, confidence, method = _contact_accounts(records, resolution, account_records)
+    account, confidence, method = _contact_accounts(
+        records, resolution, account_records, known_accounts
+    )
     values["account"] = account
     values["account_confidence"] = confidence
     values["account_method"] = method
@@ -372,11 +397,14 @@ def build_tables(
     survivorship: Survivorship,
     title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
     stage_rules: CustomerStageRules | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
 
     The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
-    :class:`CustomerStageRules` when ``None``).
+    :class:`CustomerStageRules` when ``None``). ``known`` is what an update keeps of the
+    first entities of each level, those it left alone: golden winners by field
+    (``"account"``, ``"contact"``) and the contacts' account links (``"contact_account"``).
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after.
@@ -386,11 +414,15 @@ def build_tables(
     resolution = resolver(account_records, contact_records)
     opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
     contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
-    accounts, account_winners = _accounts(account_records, resolution, survivorship)
+    known = known or {}
+    accounts, account_winners = _accounts(
+        account_records, resolution, survivorship, known.get("account")
+    )
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
-        title_rules=title_rules, consents=consents,
+        title_rules=title_rules, consents=consents, known=known.get("contact"),
+        known_accounts=known.get("contact_account"),
     )  # fmt: skip
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),

@@ -20,6 +20,7 @@ import attrs
 
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, NotFoundError, StoreError
+from customer_understanding.base._kept_values import forget_values
 from customer_understanding.base._privacy import (
     Person,
     fingerprint,
@@ -185,6 +186,7 @@ def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: s
             ((key,) for key in sorted(person.keys)),
         )
         _forget_kept(connection, person)
+        forget_values(connection)  # cleaned values of every record, the person's among them
         hashes = _suppress(connection, person, at)
         detail = {"level": "contact", "id": person.contact_id, "records": len(person.records),
                   "identifiers": hashes}  # fmt: skip

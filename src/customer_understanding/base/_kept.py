@@ -80,6 +80,7 @@ class _Keeping(Linker):
     def deduplicate(self, records: Any, **options: Any) -> Any:
         result = super().deduplicate(records, **options)
         self.kept["model"] = result.model
+        self.kept["records"] = result.records  # the cleaned values, kept for updates
         return result
 
 

@@ -18,6 +18,7 @@ from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import Tables
 from customer_understanding.base._erasure import screen_stored
 from customer_understanding.base._kept import keeping_models, save_models
+from customer_understanding.base._kept_values import save_built_values
 from customer_understanding.base._lineage import keep_ids
 from customer_understanding.base._store import (
     Stored,
@@ -133,6 +134,7 @@ def build_stored(
         with keyed_ids(key):
             tables = run(stable, screen)
         save_models(writer.connection, models)
+        save_built_values(writer.connection, models)
         writer.save({"tables": tables, "report": _storable(report)})
         aliases = read_aliases(writer.connection)
     return tables, Stored(roots={"tables": tables, "report": report}, aliases=aliases)

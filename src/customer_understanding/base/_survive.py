@@ -27,19 +27,32 @@ def golden_values(
     n: int,
     fields: tuple[str, ...],
     policy: Survivorship,
+    *,
+    known: Mapping[str, npt.NDArray[np.int64]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
-    """Each golden field's value per entity, by the field's survivorship rule."""
+    """Each golden field's value per entity, by the field's survivorship rule.
+
+    ``known`` gives, per field, the winning record of the first entities (an update
+    keeps those of the entities it did not touch): the rules run on the others only.
+    """
     readable, categories = golden_inputs(records, fields, policy)
+    present = _present(records, entity, fields)
+    first = 0 if not known else len(next(iter(known.values())))
+    rows = np.flatnonzero(entity >= first)
+    pick = rows if known else slice(None)  # a build reads every record, without a copy
     winners = survivors(
-        readable,
-        entity,
+        {field: values[pick] for field, values in readable.items()},
+        entity[pick] - first,
         survivorship=policy,
-        present=_present(records, entity, fields),
-        n_clusters=n,
-        sources=records.labels("system"),
-        times=records.column("created_at"),
-        ids=record_keys(records),
+        present={field: mask[pick] for field, mask in present.items()},
+        n_clusters=n - first,
+        sources=records.labels("system")[pick],
+        times=records.column("created_at")[pick],
+        ids=record_keys(records)[pick],
     )
+    if known:
+        winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])
+                   for field, won in winners.items()}  # fmt: skip
     values: dict[str, Any] = {}
     for field, rows in winners.items():
         column = _stored(records, field, readable[field], categories)

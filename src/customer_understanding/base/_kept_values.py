@@ -1,0 +1,102 @@
+"""The compared values of every stored record, kept so an update need not clean them again.
+
+A build cleans each compared column of every record (names folded, phones parsed,
+organisations stripped of legal forms …) before blocking; that is most of what indexing
+the stored records for an update costs. The store keeps the result, per level and
+column, in a table of its own (``compared``: one row per column, the values as a typed
+blob, text as distinct values and codes), written by the build and by every update.
+
+The values are row-aligned with the stored records; when the records no longer match
+them in number they are not used, and an update indexes the records afresh. They hold
+personal data (cleaned e-mail addresses, names, phones): an erasure drops them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from customer_understanding.base._codec import decode_array, encode_array
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["forget_values", "read_values", "save_built_values", "write_values"]
+
+_TABLE = (
+    "CREATE TABLE IF NOT EXISTS compared (level TEXT NOT NULL, name TEXT NOT NULL,"
+    " kind TEXT NOT NULL, length INTEGER NOT NULL, data BLOB NOT NULL, codes BLOB,"
+    " PRIMARY KEY (level, name))"
+)
+_SEPARATOR = "\x1f"
+
+
+def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) -> Any:
+    """Values given as codes into distinct texts, stored without coding them again."""
+    distinct = [str(value) for value in uniques.tolist()]
+    joined = _SEPARATOR.join(distinct)
+    if all(isinstance(v, str) for v in uniques.tolist()) and joined.count(_SEPARATOR) == max(
+        len(distinct) - 1, 0
+    ):
+        return "text", len(distinct), joined.encode("utf-8"), codes.astype(np.int32).tobytes()
+    values = np.full(len(codes), None, dtype=object)
+    values[codes >= 0] = uniques[codes[codes >= 0]]
+    return encode_array(values, where=where)
+
+
+def write_values(connection: sqlite3.Connection, level: str,
+                 values: Mapping[str, npt.NDArray[Any]]) -> None:  # fmt: skip
+    """Replace the kept values of one level (``None``-holding object arrays by column)."""
+    import pandas as pd
+
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
+    for name, column in values.items():
+        codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
+        encoded = _encoded(codes, np.asarray(uniques, dtype=object), where=f"{level}.{name}")
+        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
+                           (level, name, *encoded))  # fmt: skip
+
+
+def save_built_values(connection: sqlite3.Connection,
+                      kept: Mapping[str, Mapping[str, Any]]) -> None:  # fmt: skip
+    """Keep what a build's linkers cleaned (their prepared records), per level."""
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared")  # a build without them leaves none stale
+    for level, found in kept.items():
+        prepared = found.get("records")
+        if prepared is None:
+            continue
+        for field in prepared.fields:
+            codes = np.asarray(prepared.codes[field.column])
+            uniques = np.asarray(prepared.uniques[field.column], dtype=object)
+            encoded = _encoded(codes, uniques, where=f"{level}.{field.column}")
+            connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
+                               (level, field.column, *encoded))  # fmt: skip
+
+
+def forget_values(connection: sqlite3.Connection) -> None:
+    """Drop every kept value (an erasure: the next update cleans the records again)."""
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared")
+
+
+def read_values(connection: sqlite3.Connection, level: str, *,
+                length: int) -> dict[str, npt.NDArray[np.object_]] | None:  # fmt: skip
+    """The kept values of one level, if they are there for ``length`` records."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if "compared" not in names:
+        return None
+    rows = connection.execute(
+        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
+    ).fetchall()
+    values = {}
+    for name, kind, size, data, codes in rows:
+        array = decode_array((kind, size, data, codes))
+        if len(array) != length:
+            return None
+        values[name] = np.asarray(array, dtype=object)
+    return values or None
