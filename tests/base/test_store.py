@@ -234,3 +234,15 @@ def test_the_environment_secret_only_seeds_a_new_store(
     monkeypatch.setenv(ID_KEY_VARIABLE, "another-secret-of-2026")
     again = CustomerBase.build(_sources(), store=path)  # the store's own secret wins
     assert again.contacts.column("id").tolist() == first.contacts.column("id").tolist()
+
+
+
+def test_event_times_on_a_whole_second_read_like_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Python writes no fraction for a time on a whole second: both forms must read alike.
+    import customer_understanding.base._stored as stored
+
+    rows = [(1, "2026-01-01T10:00:00+00:00", None, "build", None, "{}"),
+            (2, "2026-01-01T10:00:00.250000+00:00", None, "add", None, "{}")]  # fmt: skip
+    monkeypatch.setattr(stored, "read_events", lambda path: rows)
+    events = stored.stored_events("unused.db")
+    assert events["at"].dt.microsecond.tolist() == [0, 250_000]

@@ -148,7 +148,8 @@ def stored_events(path: StorePath | None) -> pd.DataFrame:
     details = [json.loads(detail or "{}") for *_, detail in rows]
     frame = pd.DataFrame({
         "seq": [row[0] for row in rows],
-        "at": pd.to_datetime([row[1] for row in rows], utc=True),
+        # ISO 8601 as written; a time on a whole second has no fraction, so say the format.
+        "at": pd.to_datetime([row[1] for row in rows], utc=True, format="ISO8601"),
         "actor": pd.Series([row[2] for row in rows], dtype=object),
         "action": pd.Series([row[3] for row in rows], dtype=object),
         "reason": pd.Series([row[4] for row in rows], dtype=object),
