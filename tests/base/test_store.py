@@ -236,7 +236,6 @@ def test_the_environment_secret_only_seeds_a_new_store(
     assert again.contacts.column("id").tolist() == first.contacts.column("id").tolist()
 
 
-
 def test_event_times_on_a_whole_second_read_alike(monkeypatch: pytest.MonkeyPatch) -> None:
     # Python writes no fraction for a time on a whole second: both forms must read alike.
     import customer_understanding.base._stored as stored
