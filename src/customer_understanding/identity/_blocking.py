@@ -264,9 +264,10 @@ class BlockingReport(TableExport):
     One row per rule: ``rule``, ``pairs``, ``largest_block``, ``largest_share`` (the
     share of the rule's pairs that its largest block makes), ``capped_values`` and
     ``capped_records`` (values over the rule's ``max_block`` and the records they held),
-    ``placeholders`` (records whose value on one of the rule's columns was a placeholder
-    or junk, treated as missing) and ``why`` (what was capped and why, in words; empty
-    when nothing was).
+    ``budget_records`` (records that left the rule because their smaller blocks had spent
+    their budget of candidates, ``Linker(max_candidates=)``), ``placeholders`` (records
+    whose value on one of the rule's columns was a placeholder or junk, read as missing)
+    and ``why`` (what was capped and why, in words; empty when nothing was).
 
     Examples
     --------
