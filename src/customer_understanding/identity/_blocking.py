@@ -159,11 +159,19 @@ def candidate_limits(
     [2, 2, 2, 255]
     """
     n_records = len(next(iter(codes.values()), []))
-    if not rules:
+    keys = [_capped(rule, codes)[0] for rule in rules]
+    return _limits_of(keys, n_records=n_records, max_candidates=max_candidates)
+
+
+def _limits_of(
+    keys: Sequence[npt.NDArray[np.integer[Any]]], *, n_records: int, max_candidates: int
+) -> npt.NDArray[np.uint8]:
+    """:func:`candidate_limits` from each rule's capped keys."""
+    if not keys:
         return np.full(n_records, 255, dtype=np.uint8)
-    marks = np.empty((n_records, len(rules)), dtype=np.uint32)
-    for r, rule in enumerate(rules):
-        marks[:, r] = _block_marks(_capped(rule, codes)[0])
+    marks = np.empty((n_records, len(keys)), dtype=np.uint32)
+    for r, rule_keys in enumerate(keys):
+        marks[:, r] = _block_marks(rule_keys.astype(np.int64, copy=False))
     limits = np.full(n_records, 255, dtype=np.uint8)
     for start in range(0, n_records, _CHUNK):
         ordered = np.sort(marks[start : start + _CHUNK], axis=1)
@@ -181,12 +189,12 @@ def candidate_limits(
 
 
 def _budgeted(
-    rule: BlockingRule,
-    codes: Mapping[str, npt.NDArray[np.int64]],
+    capped: tuple[npt.NDArray[np.integer[Any]], int, int],
     limits: npt.NDArray[np.uint8] | None,
 ) -> tuple[npt.NDArray[np.int64], int, int, int]:
-    """The rule's keys after its per-value cap and the records' budgets, with the counts."""
-    keys, capped_values, capped_records = _capped(rule, codes)
+    """A rule's capped keys after the records' budgets, with the counts of both."""
+    keys: npt.NDArray[np.int64] = capped[0].astype(np.int64, copy=False)
+    capped_values, capped_records = capped[1], capped[2]
     if limits is None:
         return keys, capped_values, capped_records, 0
     over = _block_sizes(keys) > limits
@@ -336,16 +344,6 @@ def _report_row(
     }  # fmt: skip
 
 
-def _limits(
-    codes: Mapping[str, npt.NDArray[np.int64]],
-    rules: Sequence[BlockingRule],
-    max_candidates: int | None,
-) -> npt.NDArray[np.uint8] | None:
-    if max_candidates is None:
-        return None
-    return candidate_limits(codes, rules, max_candidates=max_candidates)
-
-
 def blocking_report(
     codes: Mapping[str, npt.NDArray[np.int64]],
     rules: Sequence[BlockingRule],
@@ -403,10 +401,21 @@ def block_and_report(
     >>> len(report), pairs[0].tolist()
     (1, [1])
     """
-    limits = _limits(codes, rules, max_candidates)
+    limits, ready = None, []
+    if max_candidates is not None:
+        # each rule's keys once, kept compact (4 bytes a record) between the two passes
+        for rule in rules:
+            keys, *counts = _capped(rule, codes)
+            ready.append((keys.astype(np.int32), counts[0], counts[1]))
+        n_records = len(next(iter(codes.values()), []))
+        limits = _limits_of([r[0] for r in ready], n_records=n_records,
+                            max_candidates=max_candidates)  # fmt: skip
     rows, encoded = [], []
-    for rule in rules:
-        keys, *counts = _budgeted(rule, codes, limits)
+    for r, rule in enumerate(rules):
+        capped = ready[r] if ready else _capped(rule, codes)
+        if ready:
+            ready[r] = (ready[r][0][:0], 0, 0)  # its keys are not needed again
+        keys, *counts = _budgeted(capped, limits)
         row = _report_row(rule, keys, (counts[0], counts[1], counts[2]), sources=sources,
                           junk=junk, max_candidates=max_candidates)  # fmt: skip
         rows.append(row)
