@@ -87,3 +87,10 @@ def test_declared_rules_are_not_budgeted() -> None:
 def test_a_wrong_budget_is_a_library_error(bad: object) -> None:
     with pytest.raises(InvalidValueError, match="max_candidates"):
         Linker(fields=FIELDS, max_candidates=bad)  # type: ignore[arg-type]
+
+
+def test_when_linking_only_records_of_other_tables_count_as_candidates() -> None:
+    codes = {"a": np.array([0, 0, 0, 0])}
+    sources = np.array([0, 0, 0, 1])  # three records of one table, one of another
+    limits = candidate_limits(codes, [BlockingRule(on="a")], max_candidates=1, sources=sources)
+    assert limits.tolist() == [255, 255, 255, 1]  # one candidate each; the last has three

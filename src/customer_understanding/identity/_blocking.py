@@ -102,33 +102,47 @@ def _capped(
     return np.where(capped, -1, keys), int(big.sum()), int(capped.sum())
 
 
-def _block_sizes(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.uint8]:
-    """Each record's block size under its key (1 when it has none), at most 255."""
-    present = keys >= 0
+def _block_sizes(
+    keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64] | None = None
+) -> npt.NDArray[np.uint8]:
+    """Per record, one more than its candidates under its key (1 when it has none).
+
+    Its candidates are the other records of its block, less those of its own source
+    when ``sources`` are given (only records of different sources are paired); at most
+    255.
+    """
+    present = np.flatnonzero(keys >= 0)
     sizes = np.ones(len(keys), dtype=np.uint8)
-    if present.any():
-        counts = np.minimum(np.bincount(keys[present]), 255).astype(np.uint8)
-        sizes[present] = counts[keys[present]]
+    if not len(present):
+        return sizes
+    block = keys[present]
+    counts = np.bincount(block)[block]
+    if sources is not None and int(np.bincount(sources).max()) > 1:
+        joint = block * (np.int64(sources.max()) + 1) + sources[present]
+        _, inverse, own = np.unique(joint, return_inverse=True, return_counts=True)
+        counts = counts - own[inverse] + 1
+    sizes[present] = np.minimum(counts, 255)
     return sizes
 
 
-def _block_marks(keys: npt.NDArray[np.int64]) -> npt.NDArray[np.uint32]:
-    """Per record, its block's size (top 8 bits) and a hash of its members (low 24 bits).
+def _block_marks(
+    keys: npt.NDArray[np.int64], sizes: npt.NDArray[np.uint8]
+) -> npt.NDArray[np.uint32]:
+    """Per record, its ``sizes`` (top 8 bits) and a hash of its block's members (low 24).
 
     Two rules that put a record in the same block (a person's two records agree on many
     columns) give it equal marks, so the block's candidates are counted once.
     """
-    marks = np.full(len(keys), 1 << 24, dtype=np.uint32)  # no block: size 1, no members
+    marks = sizes.astype(np.uint32) << np.uint32(24)  # no block: size 1, no members
     present = np.flatnonzero(keys >= 0)
     if not len(present):
         return marks
     block = keys[present]
-    sizes = np.minimum(np.bincount(block), 255).astype(np.uint32)
     # sums of the members' positions and of their squares identify a block in practice
     total = np.bincount(block, weights=present.astype(np.float64)).astype(np.uint64)
     squares = np.bincount(block, weights=present.astype(np.float64) ** 2).astype(np.uint64)
     members = ((total * np.uint64(0x9E3779B1) + squares) & np.uint64(0xFFFFFF)).astype(np.uint32)
-    marks[present] = (sizes[block] << np.uint32(24)) | members[block]
+    marks[present] |= members[block]
     return marks
 
 
@@ -140,14 +154,16 @@ def candidate_limits(
     rules: Sequence[BlockingRule],
     *,
     max_candidates: int,
+    sources: npt.NDArray[np.int64] | None = None,
 ) -> npt.NDArray[np.uint8]:
     """Per record, the largest block it may join within its budget of candidates.
 
     A record's blocks are taken from the smallest to the largest (the most telling keys
-    first): a block of ``s`` records gives it ``s - 1`` candidates (counted once when
-    several rules make the same block), and a block is kept while the candidates of all
-    the blocks up to its size stay within ``max_candidates`` (blocks of one size are kept
-    or left together, so the order of the rules never matters). A record then has at most
+    first): a block of ``s`` records gives it ``s - 1`` candidates (less those of its own
+    source, given ``sources``; counted once when several rules make the same block), and
+    a block is kept while the candidates of all the blocks up to its size stay within
+    ``max_candidates`` (blocks of one size are kept or left together, so the order of the
+    rules never matters). A record then has at most
     ``max_candidates`` candidates in all, whatever the table's size.
 
     Examples
@@ -160,18 +176,23 @@ def candidate_limits(
     """
     n_records = len(next(iter(codes.values()), []))
     keys = [_capped(rule, codes)[0] for rule in rules]
-    return _limits_of(keys, n_records=n_records, max_candidates=max_candidates)
+    return _limits_of(keys, n_records=n_records, max_candidates=max_candidates, sources=sources)
 
 
 def _limits_of(
-    keys: Sequence[npt.NDArray[np.integer[Any]]], *, n_records: int, max_candidates: int
+    keys: Sequence[npt.NDArray[np.integer[Any]]],
+    *,
+    n_records: int,
+    max_candidates: int,
+    sources: npt.NDArray[np.int64] | None,
 ) -> npt.NDArray[np.uint8]:
     """:func:`candidate_limits` from each rule's capped keys."""
     if not keys:
         return np.full(n_records, 255, dtype=np.uint8)
     marks = np.empty((n_records, len(keys)), dtype=np.uint32)
     for r, rule_keys in enumerate(keys):
-        marks[:, r] = _block_marks(rule_keys.astype(np.int64, copy=False))
+        wide = rule_keys.astype(np.int64, copy=False)
+        marks[:, r] = _block_marks(wide, _block_sizes(wide, sources))
     limits = np.full(n_records, 255, dtype=np.uint8)
     for start in range(0, n_records, _CHUNK):
         ordered = np.sort(marks[start : start + _CHUNK], axis=1)
@@ -191,13 +212,14 @@ def _limits_of(
 def _budgeted(
     capped: tuple[npt.NDArray[np.integer[Any]], int, int],
     limits: npt.NDArray[np.uint8] | None,
+    sources: npt.NDArray[np.int64],
 ) -> tuple[npt.NDArray[np.int64], int, int, int]:
     """A rule's capped keys after the records' budgets, with the counts of both."""
     keys: npt.NDArray[np.int64] = capped[0].astype(np.int64, copy=False)
     capped_values, capped_records = capped[1], capped[2]
     if limits is None:
         return keys, capped_values, capped_records, 0
-    over = _block_sizes(keys) > limits
+    over = _block_sizes(keys, sources) > limits
     return np.where(over, -1, keys), capped_values, capped_records, int(over.sum())
 
 
@@ -409,13 +431,13 @@ def block_and_report(
             ready.append((keys.astype(np.int32), counts[0], counts[1]))
         n_records = len(next(iter(codes.values()), []))
         limits = _limits_of([r[0] for r in ready], n_records=n_records,
-                            max_candidates=max_candidates)  # fmt: skip
+                            max_candidates=max_candidates, sources=sources)  # fmt: skip
     rows, encoded = [], []
     for r, rule in enumerate(rules):
         capped = ready[r] if ready else _capped(rule, codes)
         if ready:
             ready[r] = (ready[r][0][:0], 0, 0)  # its keys are not needed again
-        keys, *counts = _budgeted(capped, limits)
+        keys, *counts = _budgeted(capped, limits, sources)
         row = _report_row(rule, keys, (counts[0], counts[1], counts[2]), sources=sources,
                           junk=junk, max_candidates=max_candidates)  # fmt: skip
         rows.append(row)
