@@ -239,12 +239,14 @@ def _run_splink_child(args: argparse.Namespace, ours: float) -> None:
                str(args.seed), "--generator", args.generator, "--engine", "splink"]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("splink:")]
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak, cpu = children.ru_maxrss / 1024, children.ru_utime + children.ru_stime
     if done.returncode or not lines:
         print(f"splink: failed or not installed (pip install splink)\n{done.stderr[-2000:]}")
         return
     seconds = float(done.stdout.split("splink-seconds:")[-1])
-    print(f"{lines[-1]} | peak RSS {peak:,.0f} MiB (its own process, records included)")
+    print(f"{lines[-1]} (CPU {cpu:.0f} s, generation included) | peak RSS {peak:,.0f} MiB "
+          "(its own process, records included)")  # fmt: skip
     print(f"time ours / splink = {ours / seconds:.2f}; peak memory ours / splink = "
           f"{_peak_mib() / peak:.2f} (both with the records in memory)")  # fmt: skip
 

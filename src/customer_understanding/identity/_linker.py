@@ -16,7 +16,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import (
     BlockingReport,
     BlockingRule,
-    block_by_rule,
+    block_and_report,
     blocking_report,
     union_pairs,
 )
@@ -35,7 +35,7 @@ from customer_understanding.identity._constraints import (
 )
 from customer_understanding.identity._default_rules import blind_to, default_rules
 from customer_understanding.identity._fields import Field
-from customer_understanding.identity._given import Given, matching_model
+from customer_understanding.identity._given import Given, matching_model, require_evidence
 from customer_understanding.identity._labels import LabelledPairs, fit_labelled
 from customer_understanding.identity._model import (
     FellegiSunter,
@@ -76,6 +76,17 @@ def _names_tuple(names: Sequence[str]) -> tuple[str, ...]:
 
 def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ...] | None:
     return None if rules is None else tuple(rules)
+
+
+# Block sizes are counted in one byte per record and rule; a budget above this would
+# keep blocks too large to tell much anyway.
+_MOST_CANDIDATES = 250
+
+
+def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
+    """The records of the smallest linked table (of the one table, when deduplicating)."""
+    counts = np.bincount(pair_sources)
+    return int(counts.min()) if len(counts) and counts.max() > 1 else len(pair_sources)
 
 
 def _probability(weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -119,6 +130,13 @@ class Linker:
         records than this pairs none of them (:meth:`report` says, per rule, how many
         values and records were capped and why). Which default rules run depends only on
         the declared fields, never on the table's size.
+    max_candidates
+        Each record's budget of candidates across all the default rules (at most 250;
+        ``None``: no budget). A record's blocks are taken from the smallest to the
+        largest, the most telling first, while their candidates fit the budget; so a
+        record is compared with at most this many others however large the table, and
+        the records that leave a rule for it are counted in :meth:`report`
+        (``budget_records`` and ``why``). Declared rules are not budgeted.
     exclusive
         Columns of which one cluster may hold at most one distinct value, such as a work
         e-mail address or a national id (when deduplicating). Records with equal values
@@ -147,6 +165,7 @@ class Linker:
     bridge_below: float | None = 0.999
     u_sample: int = 20_000
     max_block: int = 50
+    max_candidates: int | None = 30
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
 
@@ -159,6 +178,9 @@ class Linker:
             raise InvalidValueError(msg)
         if self.max_pairs < 1:
             msg = f"max_pairs={self.max_pairs!r} must be >= 1"
+            raise InvalidValueError(msg)
+        if self.max_candidates is not None and not 1 <= self.max_candidates <= _MOST_CANDIDATES:
+            msg = f"max_candidates={self.max_candidates!r} must be None or 1 to {_MOST_CANDIDATES}"
             raise InvalidValueError(msg)
 
     @property
@@ -221,8 +243,14 @@ class Linker:
         prepared, pair_sources = self._prepare(_frames(records), id_column, None)
         return self._report(prepared, pair_sources)
 
+    @property
+    def _budget(self) -> int | None:
+        """The per-record budget in force: only the default rules are budgeted."""
+        return self.max_candidates if self.blocking is None else None
+
     def _report(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> BlockingReport:
-        return blocking_report(prepared.codes, self.rules, sources=pair_sources, junk=prepared.junk)
+        return blocking_report(prepared.codes, self.rules, sources=pair_sources,
+                               junk=prepared.junk, max_candidates=self._budget)  # fmt: skip
 
     def _u(
         self, prepared: Prepared, pair_sources: npt.NDArray[np.int64], rank: npt.NDArray[np.int64]
@@ -275,6 +303,8 @@ class Linker:
     ) -> FellegiSunter:
         u = self._u(prepared, pair_sources, rank)
         if labelled is None:
+            require_evidence(prepared.fields, pairs=len(levels), smallest=_smallest(pair_sources),
+                             records=len(prepared))  # fmt: skip
             m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
         else:
             (m, prior), iterations = fit_labelled(prepared, labelled, levels=levels, u=u), 0
@@ -307,11 +337,15 @@ class Linker:
             (np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)),
         ),
     ) -> LinkResult:
-        rules, report = self.rules, self._report(prepared, pair_sources).to_pandas()
-        warn_blocking(report)
+        rules = self.rules
         # Default rules are bounded per record by max_block; only declared ones can explode.
         max_pairs = self.max_pairs if self.blocking is not None else None
-        encoded = block_by_rule(prepared.codes, rules, sources=pair_sources, max_pairs=max_pairs)
+        blocked, encoded = block_and_report(
+            prepared.codes, rules, sources=pair_sources, junk=prepared.junk,
+            max_pairs=max_pairs, max_candidates=self._budget,
+        )  # fmt: skip
+        report = blocked.to_pandas()
+        warn_blocking(report)
         unique, rows = union_pairs(encoded)
         del encoded
         if not len(unique):
