@@ -77,6 +77,7 @@ from customer_understanding.identity._rules import (
     Survivorship,
     Vote,
 )
+from customer_understanding.identity._steps import LinkerSteps
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
 from customer_understanding.identity._votes import ballots
@@ -112,6 +113,7 @@ __all__ = [
     "LeadToAccount",
     "LinkResult",
     "Linker",
+    "LinkerSteps",
     "MostComplete",
     "MostFrequent",
     "MostRecent",
