@@ -16,6 +16,20 @@ Examples
 'UTC'
 """
 
+from customer_understanding.spark._identity import (
+    SparkLinks,
+    blocking_report,
+    deduplicate,
+    link,
+)
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
 
-__all__ = ["java_runtime", "local_session", "require_pyspark"]
+__all__ = [
+    "SparkLinks",
+    "blocking_report",
+    "deduplicate",
+    "java_runtime",
+    "link",
+    "local_session",
+    "require_pyspark",
+]
