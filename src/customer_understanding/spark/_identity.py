@@ -156,7 +156,11 @@ def _run(
     must_link: Pairs | None = None,
     cannot_link: Pairs | None = None,
     model: FellegiSunter | None = None,
+    salt_above: int = SALT_ABOVE,
 ) -> SparkLinks:
+    if salt_above < 2:
+        msg = f"salt_above={salt_above!r} must be >= 2"
+        raise InvalidValueError(msg)
     if linker.exclusive:
         msg = f"exclusive={linker.exclusive!r} is not supported by the Spark engine yet"
         raise InvalidValueError(msg)
@@ -166,7 +170,7 @@ def _run(
     report, kept = count_blocks(records, steps)
     max_pairs = linker.max_pairs if linker.blocking is not None else None
     pairs = candidate_pairs(records, steps, report, kept, max_pairs=max_pairs,
-                            salt_above=SALT_ABOVE)  # fmt: skip
+                            salt_above=salt_above)  # fmt: skip
     levels = compared(records, steps, pairs).localCheckpoint()
     n_pairs = levels.count()
     steps.warn(report, n_records=records.n_records, pairs=n_pairs)
@@ -225,6 +229,7 @@ def deduplicate(
     must_link: Pairs | None = None,
     cannot_link: Pairs | None = None,
     model: FellegiSunter | None = None,
+    salt_above: int = SALT_ABOVE,
 ) -> SparkLinks:
     """Find the records of one Spark DataFrame that are one entity, as :meth:`Linker.deduplicate`.
 
@@ -242,6 +247,9 @@ def deduplicate(
         Pairs of record ids to keep together, or apart.
     model
         A fitted model (from either engine) to score with, without fitting.
+    salt_above
+        Records of one block one task joins: a larger block (only a declared rule without
+        ``max_block`` has them) is split into buckets joined two by two.
 
     Examples
     --------
@@ -259,7 +267,8 @@ def deduplicate(
     2         c               2
     """
     return _run({"records": records}, linker, id_column=id_column, source_column=source_column,
-                must_link=must_link, cannot_link=cannot_link, model=model)  # fmt: skip
+                must_link=must_link, cannot_link=cannot_link, model=model,
+                salt_above=salt_above)  # fmt: skip
 
 
 def link(
@@ -270,10 +279,12 @@ def link(
     must_link: Pairs | None = None,
     cannot_link: Pairs | None = None,
     model: FellegiSunter | None = None,
+    salt_above: int = SALT_ABOVE,
 ) -> SparkLinks:
     """Link records across Spark DataFrames (only pairs from different tables), as :meth:`Linker.link`.
 
     Ids in ``id_column`` must be unique across the tables; ``source`` is the table's name.
+    The options are :func:`deduplicate`'s.
 
     Examples
     --------
@@ -292,7 +303,7 @@ def link(
         msg = f"tables={list(tables)!r} must name at least two tables to link"
         raise InvalidValueError(msg)
     return _run(tables, linker, id_column=id_column, must_link=must_link,
-                cannot_link=cannot_link, model=model)  # fmt: skip
+                cannot_link=cannot_link, model=model, salt_above=salt_above)  # fmt: skip
 
 
 def blocking_report(records: DataFrame, linker: Linker, *, id_column: str) -> BlockingReport:

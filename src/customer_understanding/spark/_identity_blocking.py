@@ -1,6 +1,8 @@
-"""Blocking on Spark: each rule's blocks counted before any pair is built, then joined.
+"""Blocking on Spark: every rule's blocks counted in one job before any pair is built.
 
-Counting comes first (the local engine's :class:`~customer_understanding.identity.BlockingReport`
+Each record yields one ``(rule, key)`` row per rule whose columns it holds (the key is
+the array of the rule's normalised texts, so no two keys can collide). Counting comes
+first (the local engine's :class:`~customer_understanding.identity.BlockingReport`
 columns, from aggregates), so a rule that would explode stops before its join. Values
 held by more records than a rule's ``max_block`` pair none of them, as locally. Blocks
 larger than ``salt_above`` records (possible only for declared rules without a cap) are
@@ -10,8 +12,7 @@ task then holds at most ``2 * salt_above`` records of the block, however large i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -21,12 +22,14 @@ from customer_understanding.spark._identity_records import Records
 from customer_understanding.spark._session import require_pyspark
 
 if TYPE_CHECKING:
-    from pyspark.sql import DataFrame
+    from pyspark.sql import Column, DataFrame
 
 __all__ = ["candidate_pairs", "count_blocks"]
 
 _REPORT_COLUMNS = ["rule", "pairs", "largest_block", "largest_share", "capped_values",
                    "capped_records", "placeholders", "why"]  # fmt: skip
+#: Rules per run: a pair's rules are the bits of one long.
+_MOST_RULES = 62
 
 
 def _key_columns(rule: BlockingRule, records: Records) -> list[str]:
@@ -37,30 +40,50 @@ def _key_columns(rule: BlockingRule, records: Records) -> list[str]:
     return [records.columns[column] for column in rule.on]
 
 
-def _keyed(records: Records, keys: list[str]) -> DataFrame:
+def _keyed(records: Records, steps: LinkerSteps) -> DataFrame:
+    """``(_r, _ps, _rule, _key)``: one row per record and rule whose columns it holds."""
     functions = require_pyspark().functions
-    present = functions.lit(True)
-    for key in keys:
-        present = present & functions.col(key).isNotNull()
-    keyed: DataFrame = records.frame.where(present).select("_r", "_ps", *keys)
+    col = functions.col
+    entries = []
+    for r, rule in enumerate(steps.rules):
+        keys = _key_columns(rule, records)
+        present = functions.lit(True)
+        for key in keys:
+            present = present & col(key).isNotNull()
+        array = functions.array(*[col(key) for key in keys])
+        entries.append(functions.struct(functions.lit(r).alias("_rule"),
+                                        functions.when(present, array).alias("_key")))  # fmt: skip
+    exploded = records.frame.select("_r", "_ps", functions.explode(functions.array(*entries))
+                                    .alias("_e"))  # fmt: skip
+    keyed: DataFrame = exploded.select("_r", "_ps", "_e._rule", "_e._key").where(
+        col("_key").isNotNull()
+    )
     return keyed
 
 
-def _blocks(records: Records, rule: BlockingRule, keys: list[str]) -> DataFrame:
-    """Per value of the rule's key: its records ``n``, and ``same`` (squared per source)."""
+def _caps(steps: LinkerSteps) -> Column:
+    """Each rule's ``max_block`` (null: no cap), looked up by the rule's number."""
     functions = require_pyspark().functions
-    keyed = _keyed(records, keys)
+    entries = []
+    for r, rule in enumerate(steps.rules):
+        entries += [functions.lit(r), functions.lit(rule.max_block).cast("long")]
+    caps: Column = functions.element_at(functions.create_map(*entries), functions.col("_rule"))
+    return caps
+
+
+def _blocks(records: Records, steps: LinkerSteps, keyed: DataFrame) -> DataFrame:
+    """Per rule and key: its records ``n``, ``same`` (squared per source) and ``capped``."""
+    functions = require_pyspark().functions
+    col = functions.col
     if not records.linking:  # every record is its own source: same = n
-        blocks = keyed.groupBy(*keys).agg(functions.count("*").alias("n"))
-        blocks = blocks.withColumn("same", functions.col("n"))
+        blocks = keyed.groupBy("_rule", "_key").agg(functions.count("*").alias("n"))
+        blocks = blocks.withColumn("same", col("n"))
     else:
-        per_source = keyed.groupBy(*keys, "_ps").agg(functions.count("*").alias("k"))
-        blocks = per_source.groupBy(*keys).agg(
-            functions.sum("k").alias("n"), functions.sum(functions.col("k") ** 2).alias("same")
+        per_source = keyed.groupBy("_rule", "_key", "_ps").agg(functions.count("*").alias("k"))
+        blocks = per_source.groupBy("_rule", "_key").agg(
+            functions.sum("k").alias("n"), functions.sum(col("k") * col("k")).alias("same")
         )
-    capped = functions.lit(False)
-    if rule.max_block is not None:
-        capped = functions.col("n") > functions.lit(rule.max_block)
+    capped = functions.coalesce(col("n") > _caps(steps), functions.lit(False))
     return blocks.withColumn("capped", capped)
 
 
@@ -74,118 +97,112 @@ def _why(rule: BlockingRule, capped_values: int, capped_records: int) -> str:
     )
 
 
-def _placeholders(records: Records, steps: LinkerSteps, rule: BlockingRule) -> int:
-    """Records whose value on one of the rule's fields was read as a placeholder or junk."""
+def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
+    """Per rule, records whose value on one of its fields was read as a placeholder."""
     functions = require_pyspark().functions
+    col = functions.col
     fields = [field.column for field in steps.fields]
-    positions = [fields.index(column) for column in rule.on if column in fields]
-    if not positions:
-        return 0
-    flagged = functions.lit(False)
-    for k in positions:
-        flagged = flagged | (functions.col(f"p{k}") & functions.col(f"c{k}").isNull())
-    return int(records.frame.where(flagged).count())
-
-
-def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, list[Any]]:
-    """The blocking report from aggregates, and each rule's blocks (kept for the join)."""
-    functions = require_pyspark().functions
-    rows, kept = [], []
+    sums = []
     for rule in steps.rules:
-        keys = _key_columns(rule, records)
-        blocks = _blocks(records, rule, keys).localCheckpoint()
-        open_blocks = ~functions.col("capped")
-        n = functions.col("n")
-        summary = blocks.agg(
-            functions.sum(functions.when(functions.col("capped"), 1).otherwise(0)).alias("cv"),
-            functions.sum(functions.when(functions.col("capped"), n).otherwise(0)).alias("cr"),
-            functions.sum(functions.when(open_blocks, n * n - functions.col("same")))
-            .alias("twice"),
-            functions.max(functions.when(open_blocks, n)).alias("largest"),
-        ).collect()[0]
-        pairs = int(summary["twice"] or 0) // 2
-        largest = int(summary["largest"] or 0)
+        positions = [fields.index(column) for column in rule.on if column in fields]
+        flagged = functions.lit(False)
+        for k in positions:
+            flagged = flagged | (col(f"p{k}") & col(f"c{k}").isNull())
+        sums.append(functions.sum(functions.when(flagged, 1).otherwise(0)))
+    row = records.frame.agg(*sums).collect()[0]
+    return [int(value or 0) for value in row]
+
+
+def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, DataFrame]:
+    """The blocking report from aggregates, and the open blocks (kept for the join)."""
+    functions = require_pyspark().functions
+    col = functions.col
+    if len(steps.rules) > _MOST_RULES:
+        msg = f"{len(steps.rules)} blocking rules: the Spark engine takes at most {_MOST_RULES}"
+        raise InvalidValueError(msg)
+    blocks = _blocks(records, steps, _keyed(records, steps)).localCheckpoint()
+    open_ = ~col("capped")
+    n = col("n")
+    summary = blocks.groupBy("_rule").agg(
+        functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
+        functions.sum(functions.when(col("capped"), n).otherwise(0)).alias("cr"),
+        functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
+        functions.max(functions.when(open_, n)).alias("largest"),
+    ).collect()
+    by_rule = {int(row["_rule"]): row for row in summary}
+    placeholders = _placeholders(records, steps)
+    rows = []
+    for r, rule in enumerate(steps.rules):
+        row = by_rule.get(r)
+        pairs = int((row["twice"] if row else 0) or 0) // 2
+        largest = int((row["largest"] if row else 0) or 0)
         in_largest = largest * (largest - 1) // 2
-        capped_values, capped_records = int(summary["cv"] or 0), int(summary["cr"] or 0)
+        capped_values = int((row["cv"] if row else 0) or 0)
+        capped_records = int((row["cr"] if row else 0) or 0)
         rows.append({
             "rule": rule.name, "pairs": pairs, "largest_block": largest,
             "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
             "capped_values": capped_values, "capped_records": capped_records,
-            "placeholders": _placeholders(records, steps, rule),
+            "placeholders": placeholders[r],
             "why": _why(rule, capped_values, capped_records),
         })  # fmt: skip
-        kept.append(blocks.where(open_blocks).select(*keys, "n"))
+    kept = blocks.where(open_ & (n > 1)).select("_rule", "_key", "n")
     return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), kept
 
 
-def _rule_pairs(records: Records, keys: list[str], blocks: DataFrame, salt_above: int) -> DataFrame:
-    """The rule's pairs ``(_a, _b)`` with ``_a < _b``, big blocks joined bucket by bucket."""
+def _salted(keyed: DataFrame, salt_above: int) -> DataFrame:
+    """Each record once per bucket pair of its block it takes part in (``_lo``, ``_hi``).
+
+    A block within ``salt_above`` records is one bucket; a larger one has enough buckets
+    to keep each near ``salt_above``, and a record meets every bucket of its block.
+    """
     functions = require_pyspark().functions
     col = functions.col
-    keyed = _keyed(records, keys).join(blocks, on=keys, how="inner")
-    # Buckets per block: one for a block within salt_above, else enough to keep each
-    # bucket about salt_above records; every record meets every bucket of its block.
     buckets = functions.greatest(functions.lit(1), functions.ceil(col("n") / salt_above))
     keyed = keyed.withColumn("_nb", buckets.cast("int"))
-    keyed = keyed.withColumn("_b", functions.pmod(functions.xxhash64("_r"), col("_nb")).cast("int"))
-    keyed = keyed.withColumn("_j", functions.explode(functions.sequence(functions.lit(0),
-                                                                        col("_nb") - 1)))  # fmt: skip
-    keyed = keyed.withColumn("_lo", functions.least("_b", "_j")).withColumn(
-        "_hi", functions.greatest("_b", "_j")
+    keyed = keyed.withColumn("_bk", functions.pmod(functions.xxhash64("_r"), col("_nb")))
+    keyed = keyed.withColumn(
+        "_j", functions.explode(functions.sequence(functions.lit(0), col("_nb") - 1))
     )
-    left = keyed.select(*keys, "_lo", "_hi", col("_r").alias("_a"), col("_ps").alias("_pa"),
-                        col("_b").alias("_ba"))  # fmt: skip
-    right = keyed.select(*keys, "_lo", "_hi", col("_r").alias("_bb_r"), col("_ps").alias("_pb"),
-                         col("_b").alias("_bb"))  # fmt: skip
-    joined = left.join(right, on=[*keys, "_lo", "_hi"])
-    own = (functions.least("_ba", "_bb") == col("_lo")) & (
-        functions.greatest("_ba", "_bb") == col("_hi")
+    salted: DataFrame = keyed.withColumn("_lo", functions.least("_bk", "_j")).withColumn(
+        "_hi", functions.greatest("_bk", "_j")
     )
-    found = joined.where((col("_a") < col("_bb_r")) & (col("_pa") != col("_pb")) & own)
-    pairs: DataFrame = found.select("_a", col("_bb_r").alias("_b"))
-    return pairs
+    return salted
 
 
 def candidate_pairs(
     records: Records,
     steps: LinkerSteps,
     report: BlockingReport,
-    kept: list[Any],
+    kept: DataFrame,
     *,
     max_pairs: int | None,
     salt_above: int,
 ) -> DataFrame:
     """The union of the rules' pairs, each once, with ``_rules``: a bit per rule that found it."""
     functions = require_pyspark().functions
-    if len(steps.rules) > 62:
-        msg = f"{len(steps.rules)} blocking rules: the Spark engine takes at most 62"
-        raise InvalidValueError(msg)
+    col = functions.col
     frame = report.to_pandas()
-    found = []
-    for r, (rule, blocks) in enumerate(zip(steps.rules, kept, strict=True)):
-        pairs, largest = int(frame["pairs"].iloc[r]), int(frame["largest_block"].iloc[r])
-        if max_pairs is not None and pairs > max_pairs:
+    for rule, pairs, largest in zip(steps.rules, frame["pairs"], frame["largest_block"],
+                                    strict=True):  # fmt: skip
+        if max_pairs is not None and int(pairs) > max_pairs:
             msg = (
-                f"blocking rule {rule.name!r} would yield {pairs:,} pairs (largest block "
-                f"{largest:,} records), more than max_pairs={max_pairs:,}; make it stricter"
+                f"blocking rule {rule.name!r} would yield {int(pairs):,} pairs (largest block "
+                f"{int(largest):,} records), more than max_pairs={max_pairs:,}; make it stricter"
             )
             raise InvalidValueError(msg)
-        if not pairs:
-            continue
-        keys = _key_columns(rule, records)
-        rule_pairs = _rule_pairs(records, keys, blocks, salt_above)
-        found.append(rule_pairs.withColumn("_rules", functions.lit(1 << r).cast("long")))
-    spark = records.frame.sparkSession
-    if not found:
-        empty: DataFrame = spark.createDataFrame([], "_a long, _b long, _rules long")
-        return empty
-    union = found[0]
-    for more in found[1:]:
-        union = union.unionByName(more)
-    grouped: DataFrame = union.groupBy("_a", "_b").agg(functions.bit_or("_rules").alias("_rules"))
+    keyed = _keyed(records, steps).join(kept, on=["_rule", "_key"])
+    salted = _salted(keyed, salt_above)
+    side = ["_rule", "_key", "_lo", "_hi"]
+    left = salted.select(*side, col("_r").alias("_a"), col("_ps").alias("_pa"),
+                         col("_bk").alias("_ka"))  # fmt: skip
+    right = salted.select(*side, col("_r").alias("_b"), col("_ps").alias("_pb"),
+                          col("_bk").alias("_kb"))  # fmt: skip
+    joined = left.join(right, on=side)
+    own = (functions.least("_ka", "_kb") == col("_lo")) & (
+        functions.greatest("_ka", "_kb") == col("_hi")
+    )
+    found = joined.where((col("_a") < col("_b")) & (col("_pa") != col("_pb")) & own)
+    bits = functions.expr("shiftleft(cast(1 as bigint), _rule)")
+    grouped: DataFrame = found.groupBy("_a", "_b").agg(functions.bit_or(bits).alias("_rules"))
     return grouped
-
-
-def rule_names(steps: LinkerSteps) -> Mapping[int, str]:
-    """Each rule's bit and its name."""
-    return {1 << r: rule.name for r, rule in enumerate(steps.rules)}

@@ -45,17 +45,14 @@ def connected_components(edges: DataFrame) -> DataFrame:
         seen = both.join(labels.select(col("_a").alias("_b"), col("_c").alias("_n")), on="_b")
         smallest = seen.groupBy("_a").agg(functions.min("_n").alias("_n"))
         stepped = labels.join(smallest, on="_a").select(
-            "_a", functions.least("_c", "_n").alias("_c")
+            "_a", col("_c").alias("_old"), functions.least("_c", "_n").alias("_c")
         )
         jumped = stepped.join(
             stepped.select(col("_a").alias("_c"), col("_c").alias("_j")), on="_c"
-        ).select("_a", functions.least("_c", "_j").alias("_c"))
+        ).select("_a", "_old", functions.least("_c", "_j").alias("_c"))
         jumped = jumped.localCheckpoint()
-        changed = jumped.join(labels.withColumnRenamed("_c", "_old"), on="_a").where(
-            col("_c") != col("_old")
-        )
-        labels = jumped
-        if not changed.limit(1).count():
+        labels = jumped.select("_a", "_c")
+        if not jumped.where(col("_c") != col("_old")).limit(1).count():
             result: DataFrame = labels.select(col("_a").alias("_r"), "_c")
             return result
     msg = f"connected components did not settle in {MAX_ROUNDS} rounds"

@@ -21,34 +21,49 @@ from customer_understanding.spark._session import require_pyspark
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["compared", "exact_u", "fit_model", "sample_u", "weighed"]
+__all__ = [
+    "compared",
+    "exact_u",
+    "fit_model",
+    "sample_u",
+    "weighed",
+]
 
 
 def _fields(steps: LinkerSteps) -> list[str]:
     return [f"c{k}" for k in range(len(steps.fields))]
 
 
+def _squares(frame: DataFrame, keys: list[str]) -> dict[int, tuple[float, int]]:
+    """Per field ``_f``: the sum of squared counts over distinct ``keys``, and the records."""
+    functions = require_pyspark().functions
+    counts = frame.groupBy("_f", *keys).count() if keys else frame
+    sums = counts.groupBy("_f").agg(functions.sum(functions.col("count") ** 2).alias("sq"),
+                                    functions.sum("count").alias("n")).collect()  # fmt: skip
+    return {int(row["_f"]): (float(row["sq"] or 0.0), int(row["n"] or 0)) for row in sums}
+
+
 def exact_u(records: Records, steps: LinkerSteps) -> tuple[list[float], list[int]]:
     """Per field, the exact-agreement u and the number of present values."""
-    functions = require_pyspark().functions
+    by_value = _squares(records.counts, [])
+    by_source, per_source = {}, {}
+    if records.linking:
+        functions = require_pyspark().functions
+        entries = [functions.struct(functions.lit(k).alias("_f"),
+                                    functions.col(f"c{k}").alias("_v"))
+                   for k in range(len(steps.fields))]  # fmt: skip
+        values = records.frame.select(
+            "_ps", functions.explode(functions.array(*entries)).alias("_e")
+        ).select("_ps", "_e._f", "_e._v").where(functions.col("_v").isNotNull())
+        by_source = _squares(values, ["_v", "_ps"])
+        per_source = _squares(values, ["_ps"])
     exact, present = [], []
     for k in range(len(steps.fields)):
-        column = f"c{k}"
-        values = records.frame.where(functions.col(column).isNotNull())
-        counts = values.groupBy(column).count()
-        sums = counts.agg(functions.sum(functions.col("count") ** 2).alias("sq"),
-                          functions.sum("count").alias("n")).collect()[0]  # fmt: skip
-        n = int(sums["n"] or 0)
-        squared = float(sums["sq"] or 0.0)
-        same, per_source = float(n), float(n)
-        if records.linking:
-            joint = values.groupBy(column, "_ps").count()
-            same = float(joint.agg(functions.sum(functions.col("count") ** 2)).collect()[0][0] or 0)
-            sizes = values.groupBy("_ps").count()
-            per_source = float(sizes.agg(functions.sum(functions.col("count") ** 2))
-                               .collect()[0][0] or 0)  # fmt: skip
+        squared, n = by_value.get(k, (0.0, 0))
+        same = by_source.get(k, (float(n), n))[0]
+        sources = per_source.get(k, (float(n), n))[0]
         exact.append(steps.exact_u({"values_squared": squared, "same_source_squared": same,
-                                    "present": n, "sources_squared": per_source}))  # fmt: skip
+                                    "present": n, "sources_squared": sources}))  # fmt: skip
         present.append(n)
     return exact, present
 
@@ -77,12 +92,10 @@ def compared(records: Records, steps: LinkerSteps, pairs: DataFrame) -> DataFram
     fields = _fields(steps)
     tf = [k for k, field in enumerate(steps.fields) if field.term_frequency]
     frame = records.frame
-    for k in tf:  # each record's value count, for the term-frequency share
-        counts = frame.where(functions.col(f"c{k}").isNotNull()).groupBy(f"c{k}").count()
-        frame = frame.join(counts.withColumnRenamed("count", f"n{k}"), on=f"c{k}", how="left")
     left = frame.select(functions.col("_r").alias("_a"),
                         *[functions.col(c).alias(f"a{c}") for c in fields],
-                        *[functions.col(f"n{k}") for k in tf])  # fmt: skip
+                        *[functions.element_at("_n", functions.lit(k)).alias(f"n{k}")
+                          for k in tf])  # fmt: skip
     right = frame.select(functions.col("_r").alias("_b"),
                          *[functions.col(c).alias(f"b{c}") for c in fields])  # fmt: skip
     joined = pairs.join(left, on="_a").join(right, on="_b")

@@ -38,6 +38,7 @@ class Records:
     frame: Any  # a pyspark DataFrame (typed loosely: PySpark is optional)
     columns: Mapping[str, str]  # field or derived key -> its column c<i>
     n_records: int
+    counts: Any  # (_f, _v, count): the records holding each value of each field
     sources_squared: float  # for the pairs the records could form
     linking: bool
 
@@ -105,28 +106,39 @@ def _schema(records: DataFrame, names: Mapping[str, str], id_column: str, n_fiel
     return types.StructType(fields)
 
 
-def _without_frequent(frame: DataFrame, steps: LinkerSteps, names: Mapping[str, str]) -> DataFrame:
-    """Values too frequent to be one entity's (counted over the whole column) become null."""
+def _without_frequent(
+    frame: DataFrame, steps: LinkerSteps, names: Mapping[str, str]
+) -> tuple[DataFrame, DataFrame]:
+    """Values too frequent to be one entity's (counted over the whole column) become null.
+
+    Returns the records and ``(_f, _v, count)``: the records holding each value left.
+    """
     functions = require_pyspark().functions
-    for field in steps.fields:
-        if not steps.frequent(field.column, _PROBE)[0]:
-            continue
-        column = names[field.column]
-        counts = frame.where(_col(column).isNotNull()).groupBy(column).count()
-        histogram = counts.groupBy("count").agg(functions.count("*").alias("values")).collect()
-        if not histogram:
-            continue
-        held = np.array([row["count"] for row in histogram], dtype=np.int64)
-        values = np.array([row["values"] for row in histogram], dtype=np.int64)
-        junk = steps.frequent(field.column, np.repeat(held, values))
-        too_many = sorted({int(c) for c in np.repeat(held, values)[junk].tolist()})
+    counts = _values(frame, range(len(steps.fields))).groupBy("_f", "_v").count()
+    counts = counts.localCheckpoint()
+    subject = [k for k, field in enumerate(steps.fields) if steps.frequent(field.column, _PROBE)[0]]
+    if not subject:
+        return frame, counts
+    histogram = counts.where(_col("_f").isin(subject)).groupBy("_f", "count")
+    table = histogram.agg(functions.count("*").alias("values")).toPandas()
+    dropped = []
+    for k in subject:
+        rows = table[table["_f"] == k]
+        held = np.repeat(rows["count"].to_numpy(dtype=np.int64), rows["values"].to_numpy())
+        junk = steps.frequent(steps.fields[k].column, held)
+        too_many = sorted({int(c) for c in held[junk].tolist()})
         if not too_many:
             continue
-        found = [row[column] for row in counts.where(_col("count").isin(too_many)).collect()]
+        found = counts.where((_col("_f") == k) & _col("count").isin(too_many))
+        values_ = [row["_v"] for row in found.select("_v").collect()]
+        column = names[steps.fields[k].column]
         frame = frame.withColumn(
-            column, functions.when(_col(column).isin(found), None).otherwise(_col(column))
+            column, functions.when(_col(column).isin(values_), None).otherwise(_col(column))
         )
-    return frame
+        dropped.append((_col("_f") == k) & _col("_v").isin(values_))
+    for condition in dropped:
+        counts = counts.where(~condition)
+    return frame, counts
 
 
 def prepare_records(
@@ -148,10 +160,11 @@ def prepare_records(
     union = stacked(tables, id_column=id_column, source_column=source_column)
     schema = _schema(union, names, id_column, len(steps.fields))
     frame = union.mapInPandas(_normaliser(steps, names, id_column), schema)
-    frame = _without_frequent(frame.localCheckpoint(), steps, names)
+    frame, counts = _without_frequent(frame.localCheckpoint(), steps, names)
     linking = len(tables) > 1
     ps = _col("_t").cast("long") if linking else _col("_r")
-    frame = _ranked(frame.withColumn("_ps", ps), steps, names)
+    frame = _counted(frame.withColumn("_ps", ps), counts)
+    frame = _ranked(frame, steps, names)
     sizes = frame.groupBy("_t").count().collect()
     n_records = sum(int(row["count"]) for row in sizes)
     repeated = frame.groupBy("_key").count().where(_col("count") > 1).limit(1).collect()
@@ -159,8 +172,38 @@ def prepare_records(
         msg = f"record id {repeated[0]['_key']!r} is used by more than one record"
         raise InvalidValueError(msg)
     squared = float(sum(int(row["count"]) ** 2 for row in sizes)) if linking else n_records
-    return Records(frame=frame, columns=names, n_records=n_records,
+    return Records(frame=frame, columns=names, n_records=n_records, counts=counts,
                    sources_squared=float(squared), linking=linking)  # fmt: skip
+
+
+def _values(frame: DataFrame, fields: range) -> DataFrame:
+    """``(_r, _f, _v)``: one row per record and field it holds a value of."""
+    functions = require_pyspark().functions
+    entries = [functions.struct(functions.lit(k).alias("_f"), _col(f"c{k}").alias("_v"))
+               for k in fields]  # fmt: skip
+    exploded = frame.select("_r", functions.explode(functions.array(*entries)).alias("_e"))
+    values: DataFrame = exploded.select("_r", "_e._f", "_e._v").where(
+        _col("_v").isNotNull()
+    )
+    return values
+
+
+def _counted(frame: DataFrame, counts: DataFrame) -> DataFrame:
+    """The records with their values' counts as a map ``_n`` (field -> records holding it)."""
+    functions = require_pyspark().functions
+    values = frame.select("_r", functions.explode(functions.array(*[
+        functions.struct(functions.lit(k).alias("_f"), _col(f"c{k}").alias("_v"))
+        for k in range(_n_fields(frame))])).alias("_e")).select("_r", "_e._f", "_e._v")  # fmt: skip
+    held = values.join(counts, on=["_f", "_v"]).groupBy("_r").agg(
+        functions.map_from_entries(functions.collect_list(functions.struct("_f", "count")))
+        .alias("_n")
+    )  # fmt: skip
+    counted: DataFrame = frame.join(held, on="_r", how="left")
+    return counted
+
+
+def _n_fields(frame: DataFrame) -> int:
+    return sum(1 for name in frame.columns if name.startswith("p") and name[1:].isdigit())
 
 
 def _ranked(frame: DataFrame, steps: LinkerSteps, names: Mapping[str, str]) -> DataFrame:
@@ -174,17 +217,18 @@ def _ranked(frame: DataFrame, steps: LinkerSteps, names: Mapping[str, str]) -> D
     functions = require_pyspark().functions
     keys = [_col(names[field.column]).asc_nulls_first() for field in steps.fields]
     keys += [_col("_src").asc(), _col("_key").asc()]
-    ordered = frame.orderBy(*keys).withColumn("_m", functions.monotonically_increasing_id())
+    narrow = frame.select("_r", *[names[field.column] for field in steps.fields], "_src", "_key")
+    ordered = narrow.orderBy(*keys).select("_r", functions.monotonically_increasing_id()
+                                           .alias("_m"))  # fmt: skip
     ordered = ordered.localCheckpoint()
     part = functions.shiftright(_col("_m"), 33)
     sizes = ordered.groupBy(part.alias("_part")).count().orderBy("_part").collect()
-    offsets, total = [], 0
+    entries, total = [], 0
     for row in sizes:
-        offsets.append((int(row["_part"]), total))
+        entries += [functions.lit(int(row["_part"])), functions.lit(total)]
         total += int(row["count"])
-    spark = frame.sparkSession
-    offset_frame = spark.createDataFrame(offsets, "_part long, _offset long")
-    low = functions.col("_m").bitwiseAND(functions.lit((1 << 33) - 1))
-    ranked = ordered.join(functions.broadcast(offset_frame), part == _col("_part"))
-    ranked = ranked.withColumn("_rank", _col("_offset") + low).drop("_m", "_part", "_offset")
+    offset = functions.element_at(functions.create_map(*entries), part)
+    low = _col("_m").bitwiseAND(functions.lit((1 << 33) - 1))
+    ranks = ordered.select("_r", (offset + low).alias("_rank"))
+    ranked = frame.join(ranks, on="_r")
     return ranked.localCheckpoint()
