@@ -161,9 +161,6 @@ def _run(
     if salt_above < 2:
         msg = f"salt_above={salt_above!r} must be >= 2"
         raise InvalidValueError(msg)
-    if linker.exclusive:
-        msg = f"exclusive={linker.exclusive!r} is not supported by the Spark engine yet"
-        raise InvalidValueError(msg)
     functions = require_pyspark().functions
     steps = LinkerSteps(linker)
     records = prepare_records(tables, steps, id_column=id_column, source_column=source_column)
@@ -195,7 +192,11 @@ def _run(
                                                     "_b": [b for _, b in must]}))  # fmt: skip
         edges = edges.unionByName(extra.select("_a", "_b", functions.lit(1.0).alias("_p"),
                                                functions.lit(True).alias("_must")))  # fmt: skip
-    clusters = cluster_components(records.frame, edges, steps, cannot=cannot_numbers(cannot))
+    firsts, together = _exclusive(records.frame, 0 if records.linking else len(linker.exclusive))
+    if together is not None:
+        edges = edges.unionByName(together)
+    clusters = cluster_components(records.frame, edges, steps, cannot=cannot_numbers(cannot),
+                                  exclusive=firsts)  # fmt: skip
     clusters = clusters.localCheckpoint()
     scored = _demoted(scored, clusters).localCheckpoint()
     links = scored.where(functions.col("band") == "link").count()
@@ -204,6 +205,34 @@ def _run(
                       names=tuple(field.column for field in steps.fields),
                       records=records.frame, pairs=scored, clusters=clusters,
                       counts=(n_pairs, links, n_clusters))  # fmt: skip
+
+
+def _exclusive(frame: DataFrame, n_columns: int) -> tuple[Any, Any]:
+    """Per exclusive column: its values' first records (tokens) and must-links to the rest.
+
+    As the local engine: the first record holding a value (the smallest row key) carries
+    the column's conflict token, and every other record with that value is must-linked
+    to it, so one cluster holds at most one value of the column.
+    """
+    if not n_columns:
+        return None, None
+    functions = require_pyspark().functions
+    col = functions.col
+    tokens, links = [], []
+    for i in range(n_columns):
+        held = frame.where(col(f"x{i}").isNotNull()).select("_r", col(f"x{i}").alias("_x"))
+        first = held.groupBy("_x").agg(functions.min("_r").alias("_first"))
+        tokens.append(first.select(col("_first").alias("_r"), functions.lit(i).alias("_xt")))
+        joined = held.join(first, on="_x").where(col("_r") != col("_first"))
+        links.append(joined.select(col("_first").alias("_a"), col("_r").alias("_b"),
+                                   functions.lit(1.0).alias("_p"),
+                                   functions.lit(True).alias("_must")))  # fmt: skip
+    token_frame, link_frame = tokens[0], links[0]
+    for more_tokens, more_links in zip(tokens[1:], links[1:], strict=True):
+        token_frame = token_frame.unionByName(more_tokens)
+        link_frame = link_frame.unionByName(more_links)
+    grouped = token_frame.groupBy("_r").agg(functions.collect_list("_xt").alias("_xt"))
+    return grouped, link_frame
 
 
 def _demoted(scored: DataFrame, clusters: DataFrame) -> DataFrame:

@@ -11,8 +11,8 @@ never look beyond a component, so the clusters are the local engine's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -60,16 +60,22 @@ def connected_components(edges: DataFrame) -> DataFrame:
 
 
 def _tokens(
-    members: np.ndarray, sources: Iterable[str], steps: LinkerSteps, cannot: Mapping[int, list[int]]
+    members: np.ndarray,
+    held: tuple[list[str], list[Any]],
+    steps: LinkerSteps,
+    cannot: Mapping[int, list[int]],
 ) -> list[frozenset[object]]:
+    """Each member's conflict tokens, as ``conflict_tokens`` gives them locally."""
     distinct = steps.linker.distinct_sources
-    held: list[frozenset[object]] = []
-    for row, source in zip(members.tolist(), sources, strict=True):
+    tokens: list[frozenset[object]] = []
+    for row, source, exclusive in zip(members.tolist(), *held, strict=True):
         token: set[object] = {("cannot", number) for number in cannot.get(row, [])}
+        if exclusive is not None:
+            token |= {("exclusive", int(number)) for number in exclusive}
         if source in distinct:
             token.add(("source", source))
-        held.append(frozenset(token))
-    return held
+        tokens.append(frozenset(token))
+    return tokens
 
 
 def cluster_components(
@@ -78,23 +84,29 @@ def cluster_components(
     steps: LinkerSteps,
     *,
     cannot: Mapping[int, list[int]],
+    exclusive: DataFrame | None = None,
 ) -> DataFrame:
     """``(_r, _cluster)`` for every record: the smallest ``_r`` of its cluster.
 
     ``edges`` holds ``_a``, ``_b``, ``_p`` (strength) and ``_must`` (a must-link);
-    ``cannot`` maps a record's ``_r`` to the numbers of the cannot-links it is part of.
+    ``cannot`` maps a record's ``_r`` to the numbers of the cannot-links it is part of;
+    ``exclusive`` holds ``(_r, _xt)``: the exclusive columns whose token a record holds.
     """
     functions = require_pyspark().functions
     types = require_pyspark().types
     col = functions.col
     components = connected_components(edges)
     ends = records.select("_r", "_rank", "_src")
+    if exclusive is None:
+        ends = ends.withColumn("_xt", functions.lit(None).cast("array<int>"))
+    else:
+        ends = ends.join(exclusive, on="_r", how="left")
     annotated = (
         edges.join(components.select(col("_r").alias("_a"), "_c"), on="_a")
         .join(ends.select(col("_r").alias("_a"), col("_rank").alias("_ra"),
-                          col("_src").alias("_sa")), on="_a")
+                          col("_src").alias("_sa"), col("_xt").alias("_xa")), on="_a")
         .join(ends.select(col("_r").alias("_b"), col("_rank").alias("_rb"),
-                          col("_src").alias("_sb")), on="_b")
+                          col("_src").alias("_sb"), col("_xt").alias("_xb")), on="_b")
     )  # fmt: skip
 
     def cluster(group: pd.DataFrame) -> pd.DataFrame:
@@ -106,11 +118,13 @@ def cluster_components(
         rank[a], rank[b] = group["_ra"].to_numpy(), group["_rb"].to_numpy()
         source = np.empty(len(members), dtype=object)
         source[a], source[b] = group["_sa"].to_numpy(), group["_sb"].to_numpy()
+        held = np.empty(len(members), dtype=object)
+        held[a], held[b] = group["_xa"].to_numpy(), group["_xb"].to_numpy()
         must = group["_must"].to_numpy(dtype=bool)
         strength = group["_p"].to_numpy(dtype=np.float64)
         labels = steps.cluster(
             len(members), (a[~must], b[~must], strength[~must]), rank=rank,
-            tokens=_tokens(members, source.tolist(), steps, cannot),
+            tokens=_tokens(members, (source.tolist(), held.tolist()), steps, cannot),
             must_link=(a[must], b[must]) if must.any() else None,
         )  # fmt: skip
         smallest = pd.Series(members).groupby(labels).transform("min").to_numpy()

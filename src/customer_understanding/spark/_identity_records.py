@@ -78,6 +78,7 @@ def stacked(
 
 def _normaliser(steps: LinkerSteps, names: Mapping[str, str], id_column: str) -> Any:
     fields = [field.column for field in steps.fields]
+    exclusive = list(steps.linker.exclusive)
 
     def normalise(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
@@ -89,12 +90,18 @@ def _normaliser(steps: LinkerSteps, names: Mapping[str, str], id_column: str) ->
                 out[name] = texts[column].to_numpy(dtype=object)
             for k, field in enumerate(fields):
                 out[f"p{k}"] = batch[field].notna().to_numpy()
+            for i, column in enumerate(exclusive):  # as the local engine reads them
+                text = pd.Series(batch[column].to_numpy(), dtype="string").str.strip().str.lower()
+                out[f"x{i}"] = text.astype(object).where(text.notna(), None).to_numpy()
             yield out
 
     return normalise
 
 
-def _schema(records: DataFrame, names: Mapping[str, str], id_column: str, n_fields: int) -> Any:
+def _schema(
+    records: DataFrame, names: Mapping[str, str], id_column: str, sizes: tuple[int, int]
+) -> Any:
+    n_fields, n_exclusive = sizes
     types = require_pyspark().types
     fields = [types.StructField("_r", types.LongType()),
               types.StructField("_id", records.schema[id_column].dataType),
@@ -103,6 +110,7 @@ def _schema(records: DataFrame, names: Mapping[str, str], id_column: str, n_fiel
               types.StructField("_t", types.IntegerType())]  # fmt: skip
     fields += [types.StructField(name, types.StringType()) for name in names.values()]
     fields += [types.StructField(f"p{k}", types.BooleanType()) for k in range(n_fields)]
+    fields += [types.StructField(f"x{i}", types.StringType()) for i in range(n_exclusive)]
     return types.StructType(fields)
 
 
@@ -158,7 +166,12 @@ def prepare_records(
     columns = [field.column for field in steps.fields] + list(steps.key_columns())
     names = {column: f"c{i}" for i, column in enumerate(columns)}
     union = stacked(tables, id_column=id_column, source_column=source_column)
-    schema = _schema(union, names, id_column, len(steps.fields))
+    absent = [c for c in steps.linker.exclusive for t in tables.values() if c not in t.columns]
+    if absent:
+        msg = f"exclusive column {absent[0]!r} is not in the records"
+        raise InvalidValueError(msg)
+    sizes = (len(steps.fields), len(steps.linker.exclusive))
+    schema = _schema(union, names, id_column, sizes)
     frame = union.mapInPandas(_normaliser(steps, names, id_column), schema)
     frame, counts = _without_frequent(frame.localCheckpoint(), steps, names)
     linking = len(tables) > 1
