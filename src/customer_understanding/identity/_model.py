@@ -260,7 +260,8 @@ def _patterns(
     base = int(levels.max()) + 2
     if levels.shape[1] * np.log2(base) > 62:
         patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
-        return patterns, np.bincount(inverse.ravel(), weights=counts, minlength=len(patterns))
+        found = np.bincount(inverse.ravel(), weights=counts, minlength=len(patterns))
+        return patterns, found.astype(np.float64)
     # column by column: a pairs-by-fields int64 copy would cost 8 bytes per cell
     keys = np.zeros(len(levels), dtype=np.int64)
     for k in range(levels.shape[1]):
@@ -269,7 +270,8 @@ def _patterns(
         _, first, found = np.unique(keys, return_index=True, return_counts=True)
         return levels[first], found.astype(np.float64)
     _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-    return levels[first], np.bincount(inverse.ravel(), weights=counts, minlength=len(first))
+    weighed = np.bincount(inverse.ravel(), weights=counts, minlength=len(first))
+    return levels[first], weighed.astype(np.float64)
 
 
 def _posterior(

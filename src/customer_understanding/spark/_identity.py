@@ -9,13 +9,14 @@ per connected component with the guards.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import pandas as pd
 
-from customer_understanding._core import html_table, summary, typed_fields
+from customer_understanding._core import frozen_mapping, html_table, summary, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity import BlockingReport, FellegiSunter, Linker, LinkerSteps
 from customer_understanding.spark._identity_blocking import candidate_pairs, count_blocks
@@ -41,6 +42,10 @@ SALT_ABOVE = 5_000
 Pairs = Sequence[tuple[Hashable, Hashable]]
 
 
+def _seconds(values: Mapping[str, float]) -> Mapping[str, float]:
+    return frozen_mapping({str(name): float(seconds) for name, seconds in values.items()})
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class SparkLinks:
     """What a Spark run found: scored pairs, clusters, the model and the blocking report.
@@ -48,7 +53,8 @@ class SparkLinks:
     The Spark DataFrames stay in Spark (:meth:`pairs`, :meth:`evidence`,
     :meth:`clusters`); :meth:`to_pandas` brings the clusters to the driver in the local
     engine's layout (``record_id``, ``source``, ``cluster`` numbered by first record), and
-    :attr:`model` scores with the local engine as it does here.
+    :attr:`model` scores with the local engine as it does here. :attr:`timings` gives
+    the wall seconds of each step (prepare, block, compare, fit, weigh, cluster).
 
     Examples
     --------
@@ -74,6 +80,7 @@ class SparkLinks:
     _pairs: Any = attrs.field(alias="pairs")
     _clusters: Any = attrs.field(alias="clusters")
     _counts: tuple[int, int, int] = attrs.field(alias="counts")
+    timings: Mapping[str, float] = attrs.field(factory=dict, converter=_seconds)
 
     def __len__(self) -> int:
         return self.n_records
@@ -86,8 +93,11 @@ class SparkLinks:
         return html_table(repr(self), self.to_pandas())
 
     def pairs(self) -> DataFrame:
-        """Every candidate pair: ``left_id``, ``right_id``, ``match_weight``,
-        ``match_probability``, ``band`` and ``rules`` (the rules that found it)."""
+        """Every candidate pair, as :meth:`LinkResult.pairs` lists them, and its rules.
+
+        Columns ``left_id``, ``right_id``, ``match_weight``, ``match_probability``,
+        ``band`` and ``rules`` (a bit per blocking rule that found the pair).
+        """
         functions = require_pyspark().functions
         ids = self._records.select("_r", "_id")
         frame: DataFrame = (
@@ -116,7 +126,7 @@ class SparkLinks:
         return frame
 
     def clusters(self) -> DataFrame:
-        """One row per record: ``record_id``, ``source`` and ``cluster`` (its first record's key)."""
+        """One row per record: ``record_id``, ``source``, ``cluster`` (its first record's key)."""
         functions = require_pyspark().functions
         frame: DataFrame = self._records.join(self._clusters, on="_r").select(
             functions.col("_r"), functions.col("_id").alias("record_id"),
@@ -147,6 +157,19 @@ def _keys(records: Records, pairs: Pairs | None, name: str) -> list[tuple[int, i
     return [(key[str(a)], key[str(b)]) for a, b in pairs]
 
 
+class _Clock:
+    """Wall seconds per step of a run (each step ends with a job that materialises it)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self._last
+        self._last = now
+
+
 def _run(
     tables: Mapping[str, DataFrame],
     linker: Linker,
@@ -161,15 +184,18 @@ def _run(
     if salt_above < 2:
         msg = f"salt_above={salt_above!r} must be >= 2"
         raise InvalidValueError(msg)
-    functions = require_pyspark().functions
+    clock = _Clock()
     steps = LinkerSteps(linker)
     records = prepare_records(tables, steps, id_column=id_column, source_column=source_column)
+    clock.lap("prepare")
     report, kept = count_blocks(records, steps)
     max_pairs = linker.max_pairs if linker.blocking is not None else None
     pairs = candidate_pairs(records, steps, report, kept, max_pairs=max_pairs,
-                            salt_above=salt_above)  # fmt: skip
+                            salt_above=salt_above).localCheckpoint()  # fmt: skip
+    clock.lap("block")
     levels = compared(records, steps, pairs).localCheckpoint()
     n_pairs = levels.count()
+    clock.lap("compare")
     steps.warn(report, n_records=records.n_records, pairs=n_pairs)
     exact, present = exact_u(records, steps)
     if model is None:
@@ -179,9 +205,32 @@ def _run(
     elif model.names != tuple(field.column for field in steps.fields):
         msg = f"model={model.names!r} was fitted on other fields than the linker's"
         raise InvalidValueError(msg)
+    clock.lap("fit")
     scored = weighed(levels, steps, model, exact=exact, present=present).localCheckpoint()
-    must = _keys(records, must_link, "must_link")
-    cannot = _keys(records, cannot_link, "cannot_link")
+    clock.lap("weigh")
+    clusters = _clustered(records, scored, steps, pairs=(must_link, cannot_link))
+    scored = _demoted(scored, clusters).localCheckpoint()
+    functions = require_pyspark().functions
+    links = scored.where(functions.col("band") == "link").count()
+    n_clusters = clusters.select("_cluster").distinct().count()
+    clock.lap("cluster")
+    return SparkLinks(model=model, report=report, n_records=records.n_records,
+                      names=tuple(field.column for field in steps.fields),
+                      records=records.frame, pairs=scored, clusters=clusters,
+                      counts=(n_pairs, links, n_clusters), timings=clock.laps)  # fmt: skip
+
+
+def _clustered(
+    records: Records,
+    scored: DataFrame,
+    steps: LinkerSteps,
+    *,
+    pairs: tuple[Pairs | None, Pairs | None],
+) -> DataFrame:
+    """Every record's cluster: the links, must-links and exclusive values, with the guards."""
+    functions = require_pyspark().functions
+    must = _keys(records, pairs[0], "must_link")
+    cannot = _keys(records, pairs[1], "cannot_link")
     spark = records.frame.sparkSession
     edges = scored.where(functions.col("band") == "link").select(
         "_a", "_b", functions.col("match_probability").alias("_p"),
@@ -192,19 +241,14 @@ def _run(
                                                     "_b": [b for _, b in must]}))  # fmt: skip
         edges = edges.unionByName(extra.select("_a", "_b", functions.lit(1.0).alias("_p"),
                                                functions.lit(True).alias("_must")))  # fmt: skip
-    firsts, together = _exclusive(records.frame, 0 if records.linking else len(linker.exclusive))
+    n_exclusive = 0 if records.linking else len(steps.linker.exclusive)
+    firsts, together = _exclusive(records.frame, n_exclusive)
     if together is not None:
         edges = edges.unionByName(together)
-    clusters = cluster_components(records.frame, edges, steps, cannot=cannot_numbers(cannot),
-                                  exclusive=firsts)  # fmt: skip
-    clusters = clusters.localCheckpoint()
-    scored = _demoted(scored, clusters).localCheckpoint()
-    links = scored.where(functions.col("band") == "link").count()
-    n_clusters = clusters.select("_cluster").distinct().count()
-    return SparkLinks(model=model, report=report, n_records=records.n_records,
-                      names=tuple(field.column for field in steps.fields),
-                      records=records.frame, pairs=scored, clusters=clusters,
-                      counts=(n_pairs, links, n_clusters))  # fmt: skip
+    clusters: DataFrame = cluster_components(
+        records.frame, edges, steps, cannot=cannot_numbers(cannot), exclusive=firsts
+    )
+    return clusters.localCheckpoint()
 
 
 def _exclusive(frame: DataFrame, n_columns: int) -> tuple[Any, Any]:
@@ -310,7 +354,7 @@ def link(
     model: FellegiSunter | None = None,
     salt_above: int = SALT_ABOVE,
 ) -> SparkLinks:
-    """Link records across Spark DataFrames (only pairs from different tables), as :meth:`Linker.link`.
+    """Link records across Spark DataFrames (pairs from different tables), as :meth:`Linker.link`.
 
     Ids in ``id_column`` must be unique across the tables; ``source`` is the table's name.
     The options are :func:`deduplicate`'s.

@@ -123,12 +123,16 @@ def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, 
     blocks = _blocks(records, steps, _keyed(records, steps)).localCheckpoint()
     open_ = ~col("capped")
     n = col("n")
-    summary = blocks.groupBy("_rule").agg(
-        functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
-        functions.sum(functions.when(col("capped"), n).otherwise(0)).alias("cr"),
-        functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
-        functions.max(functions.when(open_, n)).alias("largest"),
-    ).collect()
+    summary = (
+        blocks.groupBy("_rule")
+        .agg(
+            functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
+            functions.sum(functions.when(col("capped"), n).otherwise(0)).alias("cr"),
+            functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
+            functions.max(functions.when(open_, n)).alias("largest"),
+        )
+        .collect()
+    )
     by_rule = {int(row["_rule"]): row for row in summary}
     placeholders = _placeholders(records, steps)
     rows = []

@@ -133,8 +133,10 @@ def cluster_components(
     schema = types.StructType([types.StructField("_r", types.LongType()),
                                types.StructField("_cluster", types.LongType())])  # fmt: skip
     clustered = annotated.groupBy("_c").applyInPandas(cluster, schema)
-    everyone: DataFrame = records.select("_r").join(clustered, on="_r", how="left").select(
-        "_r", functions.coalesce(col("_cluster"), col("_r")).alias("_cluster")
+    everyone: DataFrame = (
+        records.select("_r")
+        .join(clustered, on="_r", how="left")
+        .select("_r", functions.coalesce(col("_cluster"), col("_r")).alias("_cluster"))
     )
     return everyone
 
@@ -146,4 +148,3 @@ def cannot_numbers(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
         held.setdefault(a, []).append(number)
         held.setdefault(b, []).append(number)
     return held
-

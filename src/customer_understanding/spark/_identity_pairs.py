@@ -52,9 +52,11 @@ def exact_u(records: Records, steps: LinkerSteps) -> tuple[list[float], list[int
         entries = [functions.struct(functions.lit(k).alias("_f"),
                                     functions.col(f"c{k}").alias("_v"))
                    for k in range(len(steps.fields))]  # fmt: skip
-        values = records.frame.select(
-            "_ps", functions.explode(functions.array(*entries)).alias("_e")
-        ).select("_ps", "_e._f", "_e._v").where(functions.col("_v").isNotNull())
+        values = (
+            records.frame.select("_ps", functions.explode(functions.array(*entries)).alias("_e"))
+            .select("_ps", "_e._f", "_e._v")
+            .where(functions.col("_v").isNotNull())
+        )
         by_source = _squares(values, ["_v", "_ps"])
         per_source = _squares(values, ["_ps"])
     exact, present = [], []
@@ -69,7 +71,7 @@ def exact_u(records: Records, steps: LinkerSteps) -> tuple[list[float], list[int
 
 
 def sample_u(records: Records, steps: LinkerSteps, exact: list[float]) -> list[Any]:
-    """u from the local engine's random sample: places drawn on the driver, records fetched."""
+    """U from the local engine's random sample: places drawn on the driver, records fetched."""
     spark = records.frame.sparkSession
     left, right = steps.sample_places(records.n_records)
     wanted = np.unique(np.concatenate([left, right]))
@@ -170,9 +172,11 @@ def weighed(
         [types.StructField(name, types.LongType()) for name in ("_a", "_b", "_rules")]
         + [types.StructField(f"l{k}", types.ByteType()) for k in range(n_fields)]
         + [types.StructField(f"w{k}", types.FloatType()) for k in range(n_fields)]
-        + [types.StructField("match_weight", types.DoubleType()),
-           types.StructField("match_probability", types.DoubleType()),
-           types.StructField("band", types.StringType())]  # fmt: skip
+        + [
+            types.StructField("match_weight", types.DoubleType()),
+            types.StructField("match_probability", types.DoubleType()),
+            types.StructField("band", types.StringType()),
+        ]
     )
     result: DataFrame = levels.mapInPandas(weigh, schema)
     return result

@@ -17,7 +17,7 @@ import attrs
 import numpy as np
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import object_values, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity import LinkerSteps
 from customer_understanding.spark._session import require_pyspark
@@ -83,16 +83,18 @@ def _normaliser(steps: LinkerSteps, names: Mapping[str, str], id_column: str) ->
     def normalise(batches: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
         for batch in batches:
             texts = steps.normalise(batch[fields].reset_index(drop=True))
-            out = pd.DataFrame({"_r": batch["_r"].to_numpy(), "_id": batch[id_column].to_numpy(),
-                                "_key": [str(v) for v in batch[id_column].tolist()],
-                                "_src": batch["_src"].to_numpy(), "_t": batch["_t"].to_numpy()})  # fmt: skip
+            out = pd.DataFrame({
+                "_r": batch["_r"].to_numpy(), "_id": batch[id_column].to_numpy(),
+                "_key": [str(v) for v in batch[id_column].tolist()],
+                "_src": batch["_src"].to_numpy(), "_t": batch["_t"].to_numpy(),
+            })  # fmt: skip
             for column, name in names.items():
                 out[name] = texts[column].to_numpy(dtype=object)
             for k, field in enumerate(fields):
                 out[f"p{k}"] = batch[field].notna().to_numpy()
             for i, column in enumerate(exclusive):  # as the local engine reads them
                 text = pd.Series(batch[column].to_numpy(), dtype="string").str.strip().str.lower()
-                out[f"x{i}"] = text.astype(object).where(text.notna(), None).to_numpy()
+                out[f"x{i}"] = object_values(text)
             yield out
 
     return normalise
@@ -157,7 +159,6 @@ def prepare_records(
     source_column: str | None,
 ) -> Records:
     """Normalise, null the too-frequent values, rank canonically and checkpoint."""
-    functions = require_pyspark().functions
     missing = [(name, field.column) for name, table in tables.items() for field in steps.fields
                if field.column not in table.columns]  # fmt: skip
     if missing:
@@ -178,13 +179,13 @@ def prepare_records(
     ps = _col("_t").cast("long") if linking else _col("_r")
     frame = _counted(frame.withColumn("_ps", ps), counts)
     frame = _ranked(frame, steps, names)
-    sizes = frame.groupBy("_t").count().collect()
-    n_records = sum(int(row["count"]) for row in sizes)
+    tables_ = frame.groupBy("_t").count().collect()
+    n_records = sum(int(row["count"]) for row in tables_)
     repeated = frame.groupBy("_key").count().where(_col("count") > 1).limit(1).collect()
     if repeated:
         msg = f"record id {repeated[0]['_key']!r} is used by more than one record"
         raise InvalidValueError(msg)
-    squared = float(sum(int(row["count"]) ** 2 for row in sizes)) if linking else n_records
+    squared = float(sum(int(row["count"]) ** 2 for row in tables_)) if linking else n_records
     return Records(frame=frame, columns=names, n_records=n_records, counts=counts,
                    sources_squared=float(squared), linking=linking)  # fmt: skip
 
@@ -195,9 +196,7 @@ def _values(frame: DataFrame, fields: range) -> DataFrame:
     entries = [functions.struct(functions.lit(k).alias("_f"), _col(f"c{k}").alias("_v"))
                for k in fields]  # fmt: skip
     exploded = frame.select("_r", functions.explode(functions.array(*entries)).alias("_e"))
-    values: DataFrame = exploded.select("_r", "_e._f", "_e._v").where(
-        _col("_v").isNotNull()
-    )
+    values: DataFrame = exploded.select("_r", "_e._f", "_e._v").where(_col("_v").isNotNull())
     return values
 
 
