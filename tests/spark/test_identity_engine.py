@@ -10,7 +10,7 @@ import pytest
 
 from customer_understanding import InvalidValueError
 from customer_understanding.identity import BlockingRule, Field, Linker
-from customer_understanding.spark import SparkLinks, blocking_report, deduplicate
+from customer_understanding.spark import SparkLinks, blocking_report, deduplicate, golden_records
 from customer_understanding.spark._identity_clusters import connected_components
 
 if TYPE_CHECKING:
@@ -35,7 +35,8 @@ def links(spark: SparkSession) -> SparkLinks:
 
 def test_the_result_follows_the_result_contract(links: SparkLinks) -> None:
     text = repr(links)
-    assert text.startswith("SparkLinks: 8 rows") and "\n" not in text
+    assert text.startswith("SparkLinks: 8 rows")
+    assert "\n" not in text
     frame = links.to_pandas()
     assert list(frame.columns) == ["record_id", "source", "cluster"]
     assert len(links) == len(frame) == 8
@@ -101,3 +102,17 @@ def test_connected_components_of_a_chain(spark: SparkSession) -> None:
     assert dict(zip(found["_r"], found["_c"], strict=True)) == {
         1: 1, 2: 1, 3: 1, 4: 1, 5: 1, 10: 10, 11: 10,
     }  # fmt: skip
+
+
+def test_golden_records_follow_the_local_survivorship(spark: SparkSession) -> None:
+    from customer_understanding.identity import golden_records as local_golden
+
+    linker = Linker(fields=FIELDS, link_threshold=0.5)
+    frame = spark.createDataFrame(PEOPLE)
+    links = deduplicate(frame, linker, id_column="id")
+    ours = golden_records(frame, links, id_column="id").toPandas()
+    local = linker.deduplicate(PEOPLE, id_column="id")
+    theirs = local_golden(PEOPLE, local.clusters, id_column="id").to_pandas()
+    columns = ["email", "surname", "city"]
+    key = lambda f: sorted(map(tuple, f[columns].astype(str).to_numpy().tolist()))  # noqa: E731
+    assert key(ours) == key(theirs)

@@ -22,12 +22,14 @@ from customer_understanding.spark._identity import (
     deduplicate,
     link,
 )
+from customer_understanding.spark._identity_golden import golden_records
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
 
 __all__ = [
     "SparkLinks",
     "blocking_report",
     "deduplicate",
+    "golden_records",
     "java_runtime",
     "link",
     "local_session",

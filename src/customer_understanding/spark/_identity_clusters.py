@@ -70,7 +70,7 @@ def _tokens(
     tokens: list[frozenset[object]] = []
     for row, source, exclusive in zip(members.tolist(), *held, strict=True):
         token: set[object] = {("cannot", number) for number in cannot.get(row, [])}
-        if exclusive is not None:
+        if isinstance(exclusive, list | tuple | np.ndarray):  # missing may read as NaN
             token |= {("exclusive", int(number)) for number in exclusive}
         if source in distinct:
             token.add(("source", source))
