@@ -80,10 +80,11 @@ def test_big_blocks_split_into_buckets_give_the_same_pairs(spark: SparkSession) 
     linker = Linker(fields=[*FIELDS, CITY], blocking=[BlockingRule(on="city")],
                     link_threshold=0.5)  # fmt: skip
     frame = spark.createDataFrame(PEOPLE)
-    whole = deduplicate(frame, linker, id_column="id").pairs().toPandas()
     salted = deduplicate(frame, linker, id_column="id", salt_above=2).pairs().toPandas()
-    pd.testing.assert_frame_equal(whole, salted)
-    assert len(whole) == 8 * 7 // 2
+    local = linker.deduplicate(PEOPLE, id_column="id").pairs()
+    assert len(salted) == len(local) == 8 * 7 // 2
+    assert salted["match_weight"].tolist() == local["match_weight"].tolist()
+    assert salted["left_id"].tolist() == local["left_id"].tolist()
 
 
 def test_the_blocking_report_and_the_pair_guard(spark: SparkSession) -> None:

@@ -187,6 +187,7 @@ def _run(
     clock = _Clock()
     steps = LinkerSteps(linker)
     records = prepare_records(tables, steps, id_column=id_column, source_column=source_column)
+    overrides = (_keys(records, must_link, "must_link"), _keys(records, cannot_link, "cannot_link"))
     clock.lap("prepare")
     report, kept = count_blocks(records, steps)
     max_pairs = linker.max_pairs if linker.blocking is not None else None
@@ -208,7 +209,7 @@ def _run(
     clock.lap("fit")
     scored = weighed(levels, steps, model, exact=exact, present=present).localCheckpoint()
     clock.lap("weigh")
-    clusters = _clustered(records, scored, steps, pairs=(must_link, cannot_link))
+    clusters = _clustered(records, scored, steps, overrides=overrides)
     scored = _demoted(scored, clusters).localCheckpoint()
     functions = require_pyspark().functions
     links = scored.where(functions.col("band") == "link").count()
@@ -225,12 +226,11 @@ def _clustered(
     scored: DataFrame,
     steps: LinkerSteps,
     *,
-    pairs: tuple[Pairs | None, Pairs | None],
+    overrides: tuple[list[tuple[int, int]], list[tuple[int, int]]],
 ) -> DataFrame:
     """Every record's cluster: the links, must-links and exclusive values, with the guards."""
     functions = require_pyspark().functions
-    must = _keys(records, pairs[0], "must_link")
-    cannot = _keys(records, pairs[1], "cannot_link")
+    must, cannot = overrides
     spark = records.frame.sparkSession
     edges = scored.where(functions.col("band") == "link").select(
         "_a", "_b", functions.col("match_probability").alias("_p"),
