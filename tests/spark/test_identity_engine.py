@@ -115,5 +115,5 @@ def test_golden_records_follow_the_local_survivorship(spark: SparkSession) -> No
     local = linker.deduplicate(PEOPLE, id_column="id")
     theirs = local_golden(PEOPLE, local.clusters, id_column="id").to_pandas()
     columns = ["email", "surname", "city"]
-    key = lambda f: sorted(map(tuple, f[columns].astype(str).to_numpy().tolist()))  # noqa: E731
+    key = lambda f: sorted(map(tuple, f[columns].fillna("").to_numpy().tolist()))  # noqa: E731
     assert key(ours) == key(theirs)
