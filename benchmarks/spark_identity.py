@@ -171,8 +171,9 @@ def _splink_on_spark(records: int, seed: int, cores: int, memory: str) -> dict[s
     # The two-column rules of identity_scale.py (single-column ones do not finish at 1M).
     blocking = [["given_name", "surname"], ["surname", "date_of_birth"], ["soc_sec_id"],
                 ["date_of_birth", "postcode"], ["surname", "postcode"]]  # fmt: skip
-    linker = SplinkLinker(table, splink_settings("dedupe_only", blocking),
-                          db_api=SparkAPI(spark_session=spark))  # fmt: skip
+    # Splink 5: the backend registers the table, then the linker reads it.
+    registered = SparkAPI(spark_session=spark).register(table)
+    linker = SplinkLinker(registered, splink_settings("dedupe_only", blocking))
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname"), block_on("date_of_birth")], recall=0.8
     )
