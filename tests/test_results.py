@@ -37,7 +37,8 @@ from customer_understanding.typing import Result
 from tests._packages import PACKAGES
 
 AS_OF = "2026-06-01"
-NOT_RESULTS = {"CustomerBase", "Result"}
+# SparkLinks holds live Spark DataFrames (they do not pickle): tests/spark checks its contract.
+NOT_RESULTS = {"CustomerBase", "Result", "SparkLinks"}
 ID_COLUMNS_REFUSED = {"id", "contact", "account", "customer_id", "opportunity"}
 
 

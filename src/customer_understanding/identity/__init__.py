@@ -78,6 +78,7 @@ from customer_understanding.identity._rules import (
     Vote,
 )
 from customer_understanding.identity._scorer import RecordScorer
+from customer_understanding.identity._steps import LinkerSteps
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
 from customer_understanding.identity._votes import ballots
@@ -113,6 +114,7 @@ __all__ = [
     "LeadToAccount",
     "LinkResult",
     "Linker",
+    "LinkerSteps",
     "MostComplete",
     "MostFrequent",
     "MostRecent",

@@ -25,23 +25,28 @@ from customer_understanding.identity._checks import (
     warn_no_pairs,
 )
 from customer_understanding.identity._clustering import cluster_links
-from customer_understanding.identity._comparisons import levels_of
 from customer_understanding.identity._constraints import (
     Pairs,
     conflict_tokens,
     exclusive_rows,
     positions,
-    without_matches,
 )
 from customer_understanding.identity._default_rules import blind_to, default_rules
 from customer_understanding.identity._fields import Field
+from customer_understanding.identity._fitting import (
+    add_term_frequency,
+    bands_of,
+    fitted_model,
+    probability_of,
+    sample_places,
+    u_from_sample,
+)
 from customer_understanding.identity._given import Given, matching_model, require_evidence
 from customer_understanding.identity._labels import LabelledPairs, fit_labelled
 from customer_understanding.identity._model import (
     FellegiSunter,
     exact_u,
     fit_m_by_rule,
-    term_frequency_weights,
 )
 from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
@@ -87,16 +92,6 @@ def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
     """The records of the smallest linked table (of the one table, when deduplicating)."""
     counts = np.bincount(pair_sources)
     return int(counts.min()) if len(counts) and counts.max() > 1 else len(pair_sources)
-
-
-def _probability(weight: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """``1 / (1 + 2^-weight)``, computed in the weights' own array."""
-    np.clip(weight, -1000, 1000, out=weight)
-    np.negative(weight, out=weight)
-    np.exp2(weight, out=weight)
-    weight += 1.0
-    np.reciprocal(weight, out=weight)
-    return weight
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -258,19 +253,12 @@ class Linker:
         # Draw places in the canonical order, not row positions: the same records give the
         # same sample whatever order they came in.
         canonical = np.argsort(rank)
-        rng = np.random.default_rng(self.seed)
-        left = canonical[rng.integers(0, len(prepared), size=self.u_sample)]
-        right = canonical[rng.integers(0, len(prepared), size=self.u_sample)]
+        places = sample_places(len(prepared), size=self.u_sample, seed=self.seed)
+        left, right = canonical[places[0]], canonical[places[1]]
         keep = pair_sources[left] != pair_sources[right]
         levels = prepared.compare(left[keep], right[keep])
-        u = []
-        for k, field in enumerate(prepared.fields):
-            n_levels = len(levels_of(field.kind))
-            agree = exact_u(prepared.codes[field.column], pair_sources)
-            column = levels[:, k]
-            counts = np.bincount(column[column > 0], minlength=n_levels)[1:] + 0.5
-            u.append(np.concatenate([[agree], (1 - agree) * counts / counts.sum()]))
-        return u
+        exact = [exact_u(prepared.codes[field.column], pair_sources) for field in prepared.fields]
+        return u_from_sample(prepared.fields, levels, exact)
 
     def _term_frequency(
         self,
@@ -287,10 +275,11 @@ class Linker:
         for k, field in enumerate(prepared.fields):
             if not field.term_frequency:
                 continue
-            exact = np.flatnonzero(levels[:, k] == 0)
             codes = prepared.codes[field.column]
+            exact = np.flatnonzero(levels[:, k] == 0)
             share = prepared.frequencies(field.column)[codes[left[exact]]]
-            partials[exact, k] += term_frequency_weights(exact_u(codes, pair_sources), share)
+            add_term_frequency(partials, levels, k, share=share,
+                               exact=exact_u(codes, pair_sources))  # fmt: skip
 
     def _fit(
         self,
@@ -305,24 +294,12 @@ class Linker:
         if labelled is None:
             require_evidence(prepared.fields, pairs=len(levels), smallest=_smallest(pair_sources),
                              records=len(prepared))  # fmt: skip
-            m, prior, iterations = fit_m_by_rule(levels, u, by_rule)
+            fit = fit_m_by_rule(levels, u, by_rule)
         else:
-            (m, prior), iterations = fit_labelled(prepared, labelled, levels=levels, u=u), 0
-        # u and the prior speak of random pairs, not of candidates: rescale the prior, and
-        # take the expected true matches out of the exact-agreement counts behind u
+            fit = (*fit_labelled(prepared, labelled, levels=levels, u=u), 0)
         sizes = np.bincount(pair_sources).astype(np.float64)
         possible = max((float(sizes.sum()) ** 2 - float((sizes**2).sum())) / 2, 1.0)
-        matches = float(prior) * len(levels)
-        u = [
-            without_matches(values, float(m_k[0]), matches / possible)
-            for values, m_k in zip(u, m, strict=True)
-        ]
-        prior = min(max(matches / possible, 1e-9), 0.5)
-        return FellegiSunter(
-            names=tuple(field.column for field in prepared.fields),
-            levels=tuple(levels_of(field.kind) for field in prepared.fields),
-            m=tuple(m), u=tuple(u), prior=prior, iterations=iterations,
-        )  # fmt: skip
+        return fitted_model(prepared.fields, fit, u, pairs=len(levels), possible=possible)
 
     def _run(
         self,
@@ -366,12 +343,9 @@ class Linker:
         # float32: a pair's weights to seven digits, in half the memory of float64
         partials = model.partial_weights(levels, dtype=np.float32)
         self._term_frequency(prepared, pair_sources, left, levels, partials)
-        probability = _probability(model.prior_weight + partials.sum(axis=1, dtype=np.float64))
-        band = (probability >= self.review_threshold).astype(np.int8)
-        band[probability >= self.link_threshold] = 2
-        bands = np.array(["reject", "review", "link"], dtype=object)[band]
-        linked = band == 2
-        del band
+        probability = probability_of(model, partials)
+        bands = bands_of(probability, link=self.link_threshold, review=self.review_threshold)
+        linked = bands == "link"
         kept = positions(prepared, must_link, "must_link")
         must = (np.concatenate([kept[0], exclusive[1][0]]),
                 np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip

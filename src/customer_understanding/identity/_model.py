@@ -25,6 +25,7 @@ from customer_understanding.identity._blocking import same_source_counts
 __all__ = [
     "FellegiSunter",
     "exact_u",
+    "exact_u_of_sums",
     "fit_m",
     "fit_m_by_rule",
     "fit_prior",
@@ -210,8 +211,34 @@ def exact_u(codes: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> flo
     sizes = np.bincount(values).astype(np.float64)
     joint = same_source_counts(values, by_source).astype(np.float64)
     per_source = same_source_counts(np.zeros(len(values), dtype=np.int64), by_source)
-    agree = (sizes**2).sum() - (joint**2).sum()
-    pairs = float(len(values)) ** 2 - (per_source.astype(np.float64) ** 2).sum()
+    return exact_u_of_sums(
+        values_squared=float((sizes**2).sum()),
+        same_source_squared=float((joint**2).sum()),
+        present=len(values),
+        sources_squared=float((per_source.astype(np.float64) ** 2).sum()),
+    )
+
+
+def exact_u_of_sums(
+    *, values_squared: float, same_source_squared: float, present: int, sources_squared: float
+) -> float:
+    """:func:`exact_u` from sums of squared counts, as an engine that counts elsewhere has them.
+
+    ``values_squared`` sums, over distinct values, the square of the records holding
+    each; ``same_source_squared`` the same over distinct (value, source); ``present`` is
+    the records with a value; ``sources_squared`` sums the squared present records of
+    each source.
+
+    Examples
+    --------
+    >>> exact_u_of_sums(values_squared=8.0, same_source_squared=4.0, present=4,
+    ...                 sources_squared=4.0) == exact_u(np.array([0, 0, 1, 1]), np.arange(4))
+    True
+    """
+    if present < 2:
+        return 0.5
+    agree = values_squared - same_source_squared
+    pairs = float(present) ** 2 - sources_squared
     return float(min(max(agree / max(pairs, 1.0), _FLOOR), 1 - _FLOOR))
 
 
@@ -238,21 +265,30 @@ def _initial_m(n_levels: int) -> npt.NDArray[np.float64]:
 
 
 def _patterns(
-    levels: npt.NDArray[np.int8],
+    levels: npt.NDArray[np.int8], counts: npt.NDArray[np.float64] | None = None
 ) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float64]]:
-    """The distinct rows of ``levels`` and how often each occurs (fast: one int64 key)."""
+    """The distinct rows of ``levels`` and how often each occurs (fast: one int64 key).
+
+    ``counts`` weighs each row (rows that are already patterns counted elsewhere, such as
+    a Spark job's aggregate); the patterns come out in the same order either way.
+    """
     if not levels.size:
         return levels[:0], np.empty(0)
     base = int(levels.max()) + 2
     if levels.shape[1] * np.log2(base) > 62:
-        patterns, counts = np.unique(levels, axis=0, return_counts=True)
-        return patterns, counts.astype(np.float64)
+        patterns, inverse = np.unique(levels, axis=0, return_inverse=True)
+        found = np.bincount(inverse.ravel(), weights=counts, minlength=len(patterns))
+        return patterns, found.astype(np.float64)
     # column by column: a pairs-by-fields int64 copy would cost 8 bytes per cell
     keys = np.zeros(len(levels), dtype=np.int64)
     for k in range(levels.shape[1]):
         keys += (levels[:, k].astype(np.int64) + 1) * np.int64(base) ** k
-    _, first, counts = np.unique(keys, return_index=True, return_counts=True)
-    return levels[first], counts.astype(np.float64)
+    if counts is None:
+        _, first, found = np.unique(keys, return_index=True, return_counts=True)
+        return levels[first], found.astype(np.float64)
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    weighed = np.bincount(inverse.ravel(), weights=counts, minlength=len(first))
+    return levels[first], weighed.astype(np.float64)
 
 
 def _posterior(
@@ -292,11 +328,14 @@ def fit_m(
     *,
     max_iterations: int = 100,
     tolerance: float = 1e-6,
+    counts: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], float, int]:
     """Fit ``m`` and the prior by EM on the candidate pairs' levels, ``u`` held fixed.
 
     Works on the distinct comparison patterns with their counts, so the cost is set by
-    the number of patterns, not of pairs. Returns ``(m, prior, iterations)``.
+    the number of patterns, not of pairs. ``counts`` weighs each row of ``levels`` (rows
+    that are patterns already counted, as a distributed engine sends them). Returns
+    ``(m, prior, iterations)``.
 
     Examples
     --------
@@ -310,7 +349,7 @@ def fit_m(
     n_levels = [len(values) for values in u]
     if not len(levels):
         return [_initial_m(size) for size in n_levels], _FLOOR, 0
-    patterns, counts = _patterns(levels)
+    patterns, counts = _patterns(levels, counts)
     m = [_initial_m(size) for size in n_levels]
     prior = 0.1
     iteration = 0
@@ -329,6 +368,8 @@ def fit_m_by_rule(
     levels: npt.NDArray[np.int8],
     u: Sequence[npt.NDArray[np.float64]],
     rules: Sequence[tuple[npt.NDArray[np.int64], Sequence[int]]],
+    *,
+    counts: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], float, int]:
     """Fit ``m`` by EM once per blocking rule, blind to the columns that rule blocks on.
 
@@ -337,7 +378,9 @@ def fit_m_by_rule(
     and a column's ``m`` is the mean over the rules that did not block on it; the matches
     among all the pairs are taken to be those of the rule that finds most. Rules with fewer than 50
     pairs are left out; without any usable rule, plain EM is used. ``rules``
-    holds, per rule, the rows of its pairs in ``levels`` and its column positions.
+    holds, per rule, the rows of its pairs in ``levels`` and its column positions;
+    ``counts`` weighs each row of ``levels`` (aggregated patterns: the answer is the
+    one the pairs themselves would give).
 
     Examples
     --------
@@ -350,15 +393,18 @@ def fit_m_by_rule(
     """
     sums = [np.zeros(len(values)) for values in u]
     seen = np.zeros(len(u))
-    matches, pairs, iterations = 0.0, 0, 0
+    weights = np.ones(len(levels)) if counts is None else np.asarray(counts, dtype=np.float64)
+    total = float(weights.sum()) if counts is not None else float(len(levels))
+    matches, pairs, iterations = 0.0, 0.0, 0
     for rows, columns in rules:
         masked = levels[rows].copy()
         masked[:, list(columns)] = -1
-        if len(rows) < _MIN_RULE_PAIRS or (masked < 0).all():
+        found = float(weights[rows].sum()) if counts is not None else float(len(rows))
+        if found < _MIN_RULE_PAIRS or (masked < 0).all():
             continue  # too few pairs for EM to tell matches apart on the other columns
-        m, rule_prior, used = fit_m(masked, u)
+        m, rule_prior, used = fit_m(masked, u, counts=None if counts is None else weights[rows])
         iterations = max(iterations, used)
-        matches, pairs = max(matches, rule_prior * len(rows)), pairs + len(rows)
+        matches, pairs = max(matches, rule_prior * found), pairs + found
         for k in set(range(len(u))) - set(columns):
             sums[k] += m[k]
             seen[k] += 1
@@ -366,12 +412,12 @@ def fit_m_by_rule(
         fallback: list[npt.NDArray[np.float64]] = []
         prior, used = 0.0, 0
     else:
-        fallback, prior, used = fit_m(levels, u)
+        fallback, prior, used = fit_m(levels, u, counts=counts)
     m = [sums[k] / seen[k] if seen[k] else fallback[k] for k in range(len(u))]
     if pairs:
         # One match is found by many rules, so summing their matches counts it many
         # times: the union holds at least as many as the rule that finds most.
-        prior = float(np.clip(matches / len(levels), _FLOOR, 1 - _FLOOR))
+        prior = float(np.clip(matches / total, _FLOOR, 1 - _FLOOR))
     return m, prior, max(iterations, used)
 
 

@@ -23,7 +23,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["PLACEHOLDERS", "frequent_junk", "is_placeholder", "placeholder_mask"]
+__all__ = [
+    "PLACEHOLDERS",
+    "frequent_junk",
+    "is_placeholder",
+    "placeholder_mask",
+    "too_frequent",
+]
 
 #: Values treated as missing in every column (compared after the column's cleaning).
 PLACEHOLDERS: frozenset[str] = frozenset(
@@ -131,9 +137,27 @@ def frequent_junk(
     >>> frequent_junk(codes, np.array(["x"] * 41, dtype=object), kind="phone").tolist()
     [0]
     """
-    if kind not in _NEARLY_UNIQUE or not len(uniques):
+    if not len(uniques):
         return np.empty(0, dtype=np.int64)
     counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
-    typical = max(float(np.median(counts[counts > 0])), 1.0)
-    junk = (counts >= _MIN_HOLDERS) & (counts >= _TIMES_TYPICAL * typical)
-    return np.flatnonzero(junk).astype(np.int64)
+    return np.flatnonzero(too_frequent(counts, kind=kind)).astype(np.int64)
+
+
+def too_frequent(counts: npt.NDArray[np.int64], *, kind: str) -> npt.NDArray[np.bool_]:
+    """Which values, held by ``counts`` records each, are too frequent to be one entity's.
+
+    The rule of :func:`frequent_junk` on value counts alone (as an engine that counts the
+    values elsewhere has them); counts of 0 are values no record holds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> too_frequent(np.array([50] + [2] * 40), kind="phone")[:2].tolist()
+    [True, False]
+    """
+    if kind not in _NEARLY_UNIQUE or not len(counts):
+        return np.zeros(len(counts), dtype=bool)
+    held = counts[counts > 0]
+    typical = max(float(np.median(held)), 1.0) if len(held) else 1.0
+    junk: npt.NDArray[np.bool_] = (counts >= _MIN_HOLDERS) & (counts >= _TIMES_TYPICAL * typical)
+    return junk

@@ -17,7 +17,7 @@ from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Cleaned, Field, clean_column, shown
 from customer_understanding.identity._placeholders import frequent_junk
 
-__all__ = ["Prepared", "check_tables", "name_keys", "prepare"]
+__all__ = ["Prepared", "check_tables", "name_key_texts", "name_keys", "prepare"]
 
 # A column read mostly as missing (more than this share of its present values) warns.
 _MOSTLY = 0.5
@@ -252,15 +252,19 @@ def name_keys(
     >>> keys["name (first word)"].tolist(), keys["name (initials)"].tolist()
     ([0, 1, 2, -1], [0, 0, -1, -1])
     """
-    words = [str(value).split() for value in distinct]
-    first = [w[0] if w and len(w[0]) >= 3 else None for w in words]
-    spelled = [_initials(w) for w in words]
     keys = {}
-    for name, derived in (("first word", first), ("initials", spelled)):
+    for name, derived in name_key_texts(distinct).items():
         code = pd.factorize(np.array(derived, dtype=object), use_na_sentinel=True)[0]
         code = np.append(code, -1).astype(np.int64)  # found == -1 reads the last slot
         keys[f"{column} ({name})"] = code[np.where(found >= 0, found, len(distinct))]
     return keys
+
+
+def name_key_texts(names: npt.NDArray[np.object_]) -> dict[str, list[str | None]]:
+    """The first word and the initials of each organisation name (``None``: no key)."""
+    words = [str(value).split() for value in names]
+    first = [w[0] if w and len(w[0]) >= 3 else None for w in words]
+    return {"first word": first, "initials": [_initials(w) for w in words]}
 
 
 def _initials(words: list[str]) -> str | None:

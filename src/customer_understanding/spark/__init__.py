@@ -16,17 +16,29 @@ Examples
 'UTC'
 """
 
+from customer_understanding.spark._identity import (
+    SparkLinks,
+    blocking_report,
+    deduplicate,
+    link,
+)
+from customer_understanding.spark._identity_golden import golden_records
 from customer_understanding.spark._scoring import SparkScores, engagement_scores
 from customer_understanding.spark._scoring_slices import TaskSizeWarning
 from customer_understanding.spark._session import java_runtime, local_session, require_pyspark
 from customer_understanding.spark._traits import SparkTraits, trait_frame
 
 __all__ = [
+    "SparkLinks",
     "SparkScores",
     "SparkTraits",
     "TaskSizeWarning",
+    "blocking_report",
+    "deduplicate",
     "engagement_scores",
+    "golden_records",
     "java_runtime",
+    "link",
     "local_session",
     "require_pyspark",
     "trait_frame",

@@ -1,0 +1,250 @@
+"""Blocking on Spark: every rule's blocks counted in one job before any pair is built.
+
+Each record yields one ``(rule, key)`` row per rule whose columns it holds (the key is
+the array of the rule's normalised texts, so no two keys can collide). Counting comes
+first (the local engine's :class:`~customer_understanding.identity.BlockingReport`
+columns, from aggregates), so a rule that would explode stops before its join. Values
+held by more records than a rule's ``max_block`` pair none of them, as locally. Blocks
+larger than ``salt_above`` records (possible only for declared rules without a cap) are
+split into buckets, and every two buckets of a block meet in their own join group: a
+task then holds at most ``2 * salt_above`` records of the block, however large it is.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.identity import BlockingReport, BlockingRule, LinkerSteps
+from customer_understanding.spark._identity_records import Records
+from customer_understanding.spark._session import require_pyspark
+
+if TYPE_CHECKING:
+    from pyspark.sql import Column, DataFrame
+
+__all__ = ["candidate_pairs", "count_blocks"]
+
+_REPORT_COLUMNS = ["rule", "pairs", "largest_block", "largest_share", "capped_values",
+                   "capped_records", "budget_records", "placeholders", "why"]  # fmt: skip
+#: Rules per run: a pair's rules are the bits of one long.
+_MOST_RULES = 62
+
+
+def _key_columns(rule: BlockingRule, records: Records) -> list[str]:
+    missing = [column for column in rule.on if column not in records.columns]
+    if missing:
+        msg = f"blocking rule {rule.name!r} names column {missing[0]!r}, which is not declared"
+        raise InvalidValueError(msg)
+    return [records.columns[column] for column in rule.on]
+
+
+def _keyed(records: Records, steps: LinkerSteps) -> DataFrame:
+    """``(_r, _ps, _rule, _key)``: one row per record and rule whose columns it holds."""
+    functions = require_pyspark().functions
+    col = functions.col
+    entries = []
+    for r, rule in enumerate(steps.rules):
+        keys = _key_columns(rule, records)
+        present = functions.lit(True)
+        for key in keys:
+            present = present & col(key).isNotNull()
+        array = functions.array(*[col(key) for key in keys])
+        entries.append(functions.struct(functions.lit(r).alias("_rule"),
+                                        functions.when(present, array).alias("_key")))  # fmt: skip
+    exploded = records.frame.select("_r", "_ps", functions.explode(functions.array(*entries))
+                                    .alias("_e"))  # fmt: skip
+    keyed: DataFrame = exploded.select("_r", "_ps", "_e._rule", "_e._key").where(
+        col("_key").isNotNull()
+    )
+    return keyed
+
+
+def _caps(steps: LinkerSteps) -> Column:
+    """Each rule's ``max_block`` (null: no cap), looked up by the rule's number."""
+    functions = require_pyspark().functions
+    entries = []
+    for r, rule in enumerate(steps.rules):
+        entries += [functions.lit(r), functions.lit(rule.max_block).cast("long")]
+    caps: Column = functions.element_at(functions.create_map(*entries), functions.col("_rule"))
+    return caps
+
+
+def _blocks(records: Records, steps: LinkerSteps, keyed: DataFrame) -> DataFrame:
+    """Per rule and key: its records ``n``, ``same`` (squared per source) and ``capped``."""
+    functions = require_pyspark().functions
+    col = functions.col
+    if not records.linking:  # every record is its own source: same = n
+        blocks = keyed.groupBy("_rule", "_key").agg(functions.count("*").alias("n"))
+        blocks = blocks.withColumn("same", col("n"))
+    else:
+        per_source = keyed.groupBy("_rule", "_key", "_ps").agg(functions.count("*").alias("k"))
+        blocks = per_source.groupBy("_rule", "_key").agg(
+            functions.sum("k").alias("n"), functions.sum(col("k") * col("k")).alias("same")
+        )
+    capped = functions.coalesce(col("n") > _caps(steps), functions.lit(False))
+    return blocks.withColumn("capped", capped)
+
+
+def _why(rule: BlockingRule, capped_values: int, capped_records: int) -> str:
+    if not capped_values:
+        return ""
+    return (
+        f"{capped_values:,} value(s) held by more than max_block={rule.max_block} records "
+        f"each ({capped_records:,} records) pair none of them: a value that common tells "
+        "little, and its pairs would grow with the square of its records"
+    )
+
+
+def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
+    """Per rule, records whose value on one of its fields was read as a placeholder."""
+    functions = require_pyspark().functions
+    col = functions.col
+    fields = [field.column for field in steps.fields]
+    sums = []
+    for rule in steps.rules:
+        positions = [fields.index(column) for column in rule.on if column in fields]
+        flagged = functions.lit(False)
+        for k in positions:
+            flagged = flagged | (col(f"p{k}") & col(f"c{k}").isNull())
+        sums.append(functions.sum(functions.when(flagged, 1).otherwise(0)))
+    row = records.frame.agg(*sums).collect()[0]
+    return [int(value or 0) for value in row]
+
+
+def _check_budget(steps: LinkerSteps, keyed: DataFrame, blocks: DataFrame) -> None:
+    """Refuse a run the local engine's per-record candidate budget would change.
+
+    The budget (``Linker(max_candidates=)``, default rules only) is not applied here
+    yet. When no record can have more candidates through all its open blocks than the
+    budget allows, the budget changes nothing and the answers are the local ones; else
+    the run is refused rather than give other pairs than the local engine.
+    """
+    budget = steps.linker.max_candidates if steps.linker.blocking is None else None
+    if budget is None:
+        return
+    functions = require_pyspark().functions
+    col = functions.col
+    open_blocks = blocks.where(~col("capped") & (col("n") > 1)).select("_rule", "_key", "n")
+    per_record = (
+        keyed.join(open_blocks, ["_rule", "_key"])
+        .groupBy("_r")
+        .agg(functions.sum(col("n") - 1).alias("most"))
+    )
+    over = per_record.where(col("most") > budget).count()
+    if over:
+        msg = (
+            f"{over:,} record(s) may have more than max_candidates={budget} candidates "
+            "through the default blocking rules, and the Spark engine does not apply that "
+            "per-record budget yet: pass Linker(..., max_candidates=None) (to both engines, "
+            "for the same answers) or declare the blocking rules"
+        )
+        raise InvalidValueError(msg)
+
+
+def count_blocks(
+    records: Records, steps: LinkerSteps, *, running: bool = False
+) -> tuple[BlockingReport, DataFrame]:
+    """The blocking report from aggregates, and the open blocks (kept for the join).
+
+    ``running``: pairs will be built from them, so a budget that could bind is refused.
+    """
+    functions = require_pyspark().functions
+    col = functions.col
+    if len(steps.rules) > _MOST_RULES:
+        msg = f"{len(steps.rules)} blocking rules: the Spark engine takes at most {_MOST_RULES}"
+        raise InvalidValueError(msg)
+    keyed = _keyed(records, steps)
+    blocks = _blocks(records, steps, keyed).localCheckpoint()
+    open_ = ~col("capped")
+    n = col("n")
+    if running:
+        _check_budget(steps, keyed, blocks)
+    summary = (
+        blocks.groupBy("_rule")
+        .agg(
+            functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
+            functions.sum(functions.when(col("capped"), n).otherwise(0)).alias("cr"),
+            functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
+            functions.max(functions.when(open_, n)).alias("largest"),
+        )
+        .collect()
+    )
+    by_rule = {int(row["_rule"]): row for row in summary}
+    placeholders = _placeholders(records, steps)
+    rows = []
+    for r, rule in enumerate(steps.rules):
+        row = by_rule.get(r)
+        pairs = int((row["twice"] if row else 0) or 0) // 2
+        largest = int((row["largest"] if row else 0) or 0)
+        in_largest = largest * (largest - 1) // 2
+        capped_values = int((row["cv"] if row else 0) or 0)
+        capped_records = int((row["cr"] if row else 0) or 0)
+        rows.append({
+            "rule": rule.name, "pairs": pairs, "largest_block": largest,
+            "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
+            "capped_values": capped_values, "capped_records": capped_records,
+            "budget_records": 0, "placeholders": placeholders[r],
+            "why": _why(rule, capped_values, capped_records),
+        })  # fmt: skip
+    kept = blocks.where(open_ & (n > 1)).select("_rule", "_key", "n")
+    return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), kept
+
+
+def _salted(keyed: DataFrame, salt_above: int) -> DataFrame:
+    """Each record once per bucket pair of its block it takes part in (``_lo``, ``_hi``).
+
+    A block within ``salt_above`` records is one bucket; a larger one has enough buckets
+    to keep each near ``salt_above``, and a record meets every bucket of its block.
+    """
+    functions = require_pyspark().functions
+    col = functions.col
+    buckets = functions.greatest(functions.lit(1), functions.ceil(col("n") / salt_above))
+    keyed = keyed.withColumn("_nb", buckets.cast("int"))
+    keyed = keyed.withColumn("_bk", functions.pmod(functions.xxhash64("_r"), col("_nb")))
+    keyed = keyed.withColumn(
+        "_j", functions.explode(functions.sequence(functions.lit(0), col("_nb") - 1))
+    )
+    salted: DataFrame = keyed.withColumn("_lo", functions.least("_bk", "_j")).withColumn(
+        "_hi", functions.greatest("_bk", "_j")
+    )
+    return salted
+
+
+def candidate_pairs(
+    records: Records,
+    steps: LinkerSteps,
+    report: BlockingReport,
+    kept: DataFrame,
+    *,
+    max_pairs: int | None,
+    salt_above: int,
+) -> DataFrame:
+    """The union of the rules' pairs, each once, with ``_rules``: a bit per rule that found it."""
+    functions = require_pyspark().functions
+    col = functions.col
+    frame = report.to_pandas()
+    for rule, pairs, largest in zip(steps.rules, frame["pairs"], frame["largest_block"],
+                                    strict=True):  # fmt: skip
+        if max_pairs is not None and int(pairs) > max_pairs:
+            msg = (
+                f"blocking rule {rule.name!r} would yield {int(pairs):,} pairs (largest block "
+                f"{int(largest):,} records), more than max_pairs={max_pairs:,}; make it stricter"
+            )
+            raise InvalidValueError(msg)
+    keyed = _keyed(records, steps).join(kept, on=["_rule", "_key"])
+    salted = _salted(keyed, salt_above)
+    side = ["_rule", "_key", "_lo", "_hi"]
+    left = salted.select(*side, col("_r").alias("_a"), col("_ps").alias("_pa"),
+                         col("_bk").alias("_ka"))  # fmt: skip
+    right = salted.select(*side, col("_r").alias("_b"), col("_ps").alias("_pb"),
+                          col("_bk").alias("_kb"))  # fmt: skip
+    joined = left.join(right, on=side)
+    own = (functions.least("_ka", "_kb") == col("_lo")) & (
+        functions.greatest("_ka", "_kb") == col("_hi")
+    )
+    found = joined.where((col("_a") < col("_b")) & (col("_pa") != col("_pb")) & own)
+    bits = functions.expr("shiftleft(cast(1 as bigint), _rule)")
+    grouped: DataFrame = found.groupBy("_a", "_b").agg(functions.bit_or(bits).alias("_rules"))
+    return grouped
