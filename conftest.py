@@ -7,6 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check what holds, not how fast: on shared, loaded machines a per-example
+# deadline only makes them flaky (tests that want one still set it themselves).
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 # Examples that need an optional package, by file or folder name: the package and its extra.
 _NEEDS = {
