@@ -95,10 +95,14 @@ def _fresh(prefix: str, key: str, taken: set[str]) -> str:
     raise RuntimeError(msg)  # pragma: no cover
 
 
-def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_ids: Any,
-            keys: Any, connection: sqlite3.Connection) -> _Outcome:  # fmt: skip
-    given, lost, split = _assign(record_keys(records), entity, _previous(connection, level))
-    taken = _taken(connection, level) | set(given.values())
+def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], keys: Any,
+                  taken: set[str]) -> tuple[npt.NDArray[np.object_], list[str]]:  # fmt: skip
+    """Each entity's id: the stored one ``given`` to it, else its resolver's id, made unique.
+
+    Returns the ids and those born here (a resolver's id already ``taken`` is replaced by a
+    fresh one from the entity's ``keys``).
+    """
+    taken = taken | set(given.values())
     ids = np.asarray(resolution_ids, dtype=object).copy()
     born: list[str] = []
     for row in range(len(ids)):
@@ -111,6 +115,14 @@ def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_
         ids[row] = candidate
         taken.add(candidate)
         born.append(candidate)
+    return ids, born
+
+
+def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_ids: Any,
+            keys: Any, connection: sqlite3.Connection) -> _Outcome:  # fmt: skip
+    given, lost, split = _assign(record_keys(records), entity, _previous(connection, level))
+    ids, born = name_entities(level, resolution_ids, given=given, keys=keys,
+                              taken=_taken(connection, level))  # fmt: skip
     return _Outcome(
         ids=ids,
         merged=[(old, str(ids[target])) for old, target in lost],

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base._lineage import _assign, _fresh
+from customer_understanding.base._lineage import _assign, name_entities
 from customer_understanding.base._online import OnlineIndex, _combine, _indexed
 from customer_understanding.base._survive import record_keys
 from customer_understanding.identity import (
@@ -42,7 +42,6 @@ __all__ = ["Affected", "LevelLineage", "ScoringLinker", "affected_entities", "ca
 
 Records = AccountRecords | ContactRecords
 Ints = npt.NDArray[np.int64]
-_PREFIX = {"account": "acc", "contact": "con"}
 
 
 def _keyed(rule: BlockingRule) -> str:
@@ -175,19 +174,7 @@ def carry_ids(level: str, *, keys: npt.NDArray[np.object_], entity: Ints,
               previous: pd.DataFrame, taken: set[str]) -> LevelLineage:  # fmt: skip
     """Stored ids carried to the re-resolved entities (``previous``: record, old, born)."""
     given, lost, split = _assign(keys, entity, previous)
-    taken = taken | set(given.values())
-    ids = np.asarray(resolver_ids, dtype=object).copy()
-    born: list[str] = []
-    for row in range(len(ids)):
-        if row in given:
-            ids[row] = given[row]
-            continue
-        candidate = str(ids[row])
-        if candidate in taken:
-            candidate = _fresh(_PREFIX[level], str(entity_keys[row]), taken)
-        ids[row] = candidate
-        taken.add(candidate)
-        born.append(candidate)
+    ids, born = name_entities(level, resolver_ids, given=given, keys=entity_keys, taken=taken)
     return LevelLineage(ids=ids, merged=[(old, str(ids[t])) for old, t in lost],
                         split=[(old, str(ids[t])) for old, t in split], born=born)  # fmt: skip
 
