@@ -1,7 +1,7 @@
 """What the customer base's method groups share: its state, declared once for the type checker.
 
 :class:`~customer_understanding.base.CustomerBase` is assembled from small groups of
-methods, each in its own module (the store, privacy, online matching, corrections); each
+methods, each in its own module (reads, the store, privacy, online matching, corrections); each
 group reads the base's state through the attributes declared here.
 """
 
@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from customer_understanding._errors import InvalidValueError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from customer_understanding.base._adding import Online
     from customer_understanding.base._build import Tables
     from customer_understanding.base._store import StorePath
@@ -27,6 +29,10 @@ class BaseState:
     _store: StorePath | None
     _online: Online | None
     _aliases: dict[str, dict[str, str]]
+    # Entity ids in table order, to find an id's row.
+    _account_rows: pd.Index[str]
+    _contact_rows: pd.Index[str]
+    _opportunity_rows: pd.Index[str]
     report: LoadReport | None
 
 
