@@ -24,7 +24,14 @@ from customer_understanding.base._codec import decode_array, encode_array
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["forget_values", "read_values", "save_built_values", "write_values"]
+__all__ = [
+    "forget_values",
+    "read_coded",
+    "read_values",
+    "save_built_values",
+    "write_coded",
+    "write_values",
+]
 
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS compared (level TEXT NOT NULL, name TEXT NOT NULL,"
@@ -32,6 +39,8 @@ _TABLE = (
     " PRIMARY KEY (level, name))"
 )
 _SEPARATOR = "\x1f"
+#: One column's values as each record's code (-1: missing) and the distinct values.
+Codes = tuple[npt.NDArray[np.int64], npt.NDArray[Any]]
 
 
 def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) -> Any:
@@ -100,3 +109,45 @@ def read_values(connection: sqlite3.Connection, level: str, *,
             return None
         values[name] = np.asarray(array, dtype=object)
     return values or None
+
+
+def write_coded(connection: sqlite3.Connection, level: str,
+                coded: Mapping[str, Codes]) -> None:  # fmt: skip
+    """Replace the kept values of one level, given as codes into distinct values."""
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
+    for name, (codes, uniques) in coded.items():
+        encoded = _encoded(np.asarray(codes), np.asarray(uniques, dtype=object),
+                           where=f"{level}.{name}")  # fmt: skip
+        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
+                           (level, name, *encoded))  # fmt: skip
+
+
+def read_coded(connection: sqlite3.Connection, level: str, *,
+               length: int) -> dict[str, Codes] | None:  # fmt: skip
+    """The kept values of one level as codes and distinct values, if there for ``length``.
+
+    Text is read as the store keeps it, so no value is looked at one record at a time.
+    """
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if "compared" not in names:
+        return None
+    rows = connection.execute(
+        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
+    ).fetchall()
+    coded = {}
+    for name, kind, size, data, codes in rows:
+        if kind == "text":
+            found = np.frombuffer(codes or b"", dtype=np.int32).astype(np.int64)
+            distinct = np.asarray(data.decode("utf-8").split(_SEPARATOR) if size else [],
+                                  dtype=object)  # fmt: skip
+        else:
+            values = np.asarray(decode_array((kind, size, data, codes)), dtype=object)
+            import pandas as pd
+
+            found, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            found, distinct = found.astype(np.int64), np.asarray(distinct, dtype=object)
+        if len(found) != length:
+            return None
+        coded[name] = (found, distinct)
+    return coded or None

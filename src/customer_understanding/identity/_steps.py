@@ -86,6 +86,25 @@ class LinkerSteps:
         return {f"{field.column} ({key})": field.column for field in self.fields
                 if field.kind == "organisation" for key in ("first word", "initials")}  # fmt: skip
 
+    def derived_keys(self, column: str, cleaned: Sequence[Any]) -> dict[str, list[Any]]:
+        """The derived blocking keys of a field's already cleaned values, by key column.
+
+        As :meth:`normalise` derives them (``None`` where the value is missing); for a
+        field of another kind than ``organisation``, none.
+        """
+        kind = next(field.kind for field in self.fields if field.column == column)
+        if kind != "organisation":
+            return {}
+        texts = np.asarray(list(cleaned), dtype=object)
+        present = np.array([isinstance(text, str) for text in texts.tolist()], dtype=bool)
+        found = {f"{column} ({key})": [None] * len(texts) for key in ("first word", "initials")}
+        if present.any():
+            for key, derived in name_key_texts(texts[present]).items():
+                column_keys = found[f"{column} ({key})"]
+                for place, text in zip(np.flatnonzero(present).tolist(), derived, strict=True):
+                    column_keys[place] = text
+        return found
+
     def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each field's normalised text (``None`` for missing or placeholder) and derived keys.
 
