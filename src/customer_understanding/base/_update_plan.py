@@ -170,7 +170,8 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
         reached, candidates = affected_entities(found[0], population, of_record=of_record,
                                                 replaced=replaced, tied=tied)  # fmt: skip
         entities[reached] = True
-        compared = {c: (population.codes[c], population.uniques[c]) for c in population.codes}
+        compared = {f.column: (population.codes[f.column], population.uniques[f.column])
+                    for f in linker.fields}  # fmt: skip
     kept_of = of_record[~replaced]
     rows = np.concatenate([np.flatnonzero(entities[kept_of]),
                            len(kept_of) + np.arange(len(new))]).astype(np.int64)  # fmt: skip

@@ -12,6 +12,7 @@ import numpy.typing as npt
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import BlockingRule
+from customer_understanding.identity._checks import base_column
 from customer_understanding.identity._fitting import add_term_frequency
 from customer_understanding.identity._model import FellegiSunter, exact_u
 from customer_understanding.identity._records import Prepared
@@ -21,9 +22,9 @@ __all__ = ["LinkContext"]
 Ints = npt.NDArray[np.int64]
 
 
-def _keyed(rule: BlockingRule) -> str:
-    """The code column a rule's given keys stand in (read by the engine as a key of it)."""
-    return f"{rule.on[0]} (given: {rule.name})"
+def _keyed(rule: BlockingRule, place: int, columns: list[str]) -> str:
+    """The code column a rule's given keys stand in (read as a key of its first field)."""
+    return f"{base_column(rule.on[0], columns)} (given: rule {place})"
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, eq=False)
@@ -49,6 +50,10 @@ class LinkContext:
         Per blocking rule name, the rule's key for each record linked (``-1``: none),
         as counted over every record: a value held by more records than the rule's
         ``max_block`` pairs nobody, however few of them are linked now.
+    budgeted
+        Whether ``keys`` (given for every rule) are already within each record's
+        budget of candidates counted over every record; the run then applies no
+        budget of its own (its blocks are smaller than the records' real ones).
 
     After each run, ``kept`` holds its fitted (or given) ``"model"`` and its prepared
     ``"records"``, so a caller can keep them.
@@ -70,6 +75,7 @@ class LinkContext:
     sources: Ints | None = None
     rows: Ints | None = None
     keys: Mapping[str, Ints] = attrs.field(factory=dict)
+    budgeted: bool = False
     kept: dict[str, Any] = attrs.field(factory=dict)
 
     def __attrs_post_init__(self) -> None:
@@ -87,10 +93,12 @@ class LinkContext:
             if name not in known or len(keys) != len(prepared):
                 msg = f"keys[{name!r}] must name a rule and hold one key per record linked"
                 raise InvalidValueError(msg)
-        given = {_keyed(rule): np.asarray(self.keys[rule.name], dtype=np.int64)
-                 for rule in rules if rule.name in self.keys}  # fmt: skip
-        rules = tuple(BlockingRule(on=_keyed(rule), name=rule.name)
-                      if rule.name in self.keys else rule for rule in rules)  # fmt: skip
+        columns = [field.column for field in prepared.fields]
+        named = [_keyed(rule, place, columns) for place, rule in enumerate(rules)]
+        given = {name: np.asarray(self.keys[rule.name], dtype=np.int64)
+                 for name, rule in zip(named, rules, strict=True) if rule.name in self.keys}  # fmt: skip
+        rules = tuple(BlockingRule(on=name, name=rule.name) if rule.name in self.keys else rule
+                      for name, rule in zip(named, rules, strict=True))  # fmt: skip
         return rules, attrs.evolve(prepared, codes={**prepared.codes, **given})
 
     def counted(self, column: str) -> bool:

@@ -331,7 +331,8 @@ class Linker:
         max_pairs = self.max_pairs if self.blocking is not None else None
         blocked, encoded = block_and_report(
             prepared.codes, rules, sources=pair_sources, junk=prepared.junk,
-            max_pairs=max_pairs, max_candidates=self._budget,
+            max_pairs=max_pairs,
+            max_candidates=None if self.context and self.context.budgeted else self._budget,
         )  # fmt: skip
         report = blocked.to_pandas()
         warn_blocking(report)

@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding.identity._blocking import BlockingReport, BlockingRule
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, limits_of_marks
 from customer_understanding.identity._checks import warn_blocking, warn_no_pairs
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import compare_codes
@@ -104,6 +104,20 @@ class LinkerSteps:
                 for place, text in zip(np.flatnonzero(present).tolist(), derived, strict=True):
                     column_keys[place] = text
         return found
+
+    def limits(self, marks: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+        """Per record, the largest block it may join within its budget of candidates.
+
+        ``marks[i, r]`` describes record ``i``'s block under rule ``r`` as counted over
+        every record: its size (at most 255) in the top 8 bits and a hash of its members
+        in the low 24 (two rules giving one block give equal marks, counted once); a
+        record without a key, or in a capped block, has size 1. Without a budget
+        (``max_candidates=None`` or declared rules) every block fits (255).
+        """
+        budget = self.linker.max_candidates if self.linker.blocking is None else None
+        if budget is None or not marks.shape[1]:
+            return np.full(len(marks), 255, dtype=np.uint8)
+        return limits_of_marks(np.asarray(marks, dtype=np.uint32), max_candidates=budget)
 
     def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each field's normalised text (``None`` for missing or placeholder) and derived keys.
