@@ -61,7 +61,8 @@ if phase == "full":
     CustomerBase.build(every, policy="lenient", store=folder / "full.db", id_key=KEY)
 else:
     updated = CustomerBase.open(folder / "update.db").update(rest, policy="lenient")
-    detail = updated.events()["detail"].iloc[-1]
+    events = updated.events()
+    detail = events[events["action"] == "update"]["detail"].iloc[-1]
     affected = {{level: detail[level]["entities_affected"] for level in ("account", "contact")}}
 figures = {{"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
            "peak": peak_mib()}}

@@ -40,7 +40,7 @@ _TABLE = (
 )
 _SEPARATOR = "\x1f"
 #: One column's values as each record's code (-1: missing) and the distinct values.
-Codes = tuple[npt.NDArray[np.int64], npt.NDArray[Any]]
+Codes = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
 
 
 def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) -> Any:
@@ -145,8 +145,8 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
             values = np.asarray(decode_array((kind, size, data, codes)), dtype=object)
             import pandas as pd
 
-            found, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-            found, distinct = found.astype(np.int64), np.asarray(distinct, dtype=object)
+            raw, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            found, distinct = raw.astype(np.int64), np.asarray(uniques, dtype=object)
         if len(found) != length:
             return None
         coded[name] = (found, distinct)

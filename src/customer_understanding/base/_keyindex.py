@@ -76,9 +76,11 @@ class _Blocks:
         present = keys >= 0
         found, inverse, counts = np.unique(keys[present], return_inverse=True, return_counts=True)
         where = places[present].astype(np.float64)
-        return cls(keys=found.astype(np.int64), counts=counts.astype(np.int64),
-                   sums=np.bincount(inverse, weights=where, minlength=len(found)),
-                   squares=np.bincount(inverse, weights=where**2, minlength=len(found)))  # fmt: skip
+        size = len(found)
+        sums = np.bincount(inverse, weights=where, minlength=size).astype(np.float64)
+        squares = np.bincount(inverse, weights=where**2, minlength=size).astype(np.float64)
+        return cls(keys=found.astype(np.int64), counts=counts.astype(np.int64), sums=sums,
+                   squares=squares)  # fmt: skip
 
     @classmethod
     def of_sorted(cls, keys: Ints, places: Ints) -> _Blocks:
@@ -87,8 +89,9 @@ class _Blocks:
             return cls.of(keys, places)
         first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
         where = places.astype(np.float64)
-        return cls(keys=keys[first], counts=np.diff(np.r_[first, len(keys)]).astype(np.int64),
-                   sums=np.add.reduceat(where, first), squares=np.add.reduceat(where**2, first))  # fmt: skip
+        counts = np.diff(np.r_[first, len(keys)]).astype(np.int64)
+        return cls(keys=keys[first], counts=counts, sums=np.add.reduceat(where, first),
+                   squares=np.add.reduceat(where**2, first))  # fmt: skip
 
     def at(self, keys: Ints) -> tuple[Ints, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Records, sum and sum of squares of places, of the block of each of ``keys``."""
@@ -165,7 +168,7 @@ class KeyIndex:
         codes, uniques = {}, {}
         for column, values in new_values.items():
             old, distinct = self.coded[column]
-            found = pd.Index(distinct, dtype=object).get_indexer(values)
+            found = pd.Index(distinct, dtype=object).get_indexer(pd.Index(values, dtype=object))
             unknown = (found < 0) & values.notna().to_numpy()
             fresh, more = pd.factorize(values[unknown])
             found[unknown] = len(distinct) + fresh
@@ -213,8 +216,8 @@ class KeyIndex:
             capped = (key < 0) | ((count > rule.max_block) if rule.max_block is not None else False)
             key[capped] = -1
             size = np.where(capped, 1, np.minimum(count, 255))
-            members = ((total.astype(np.uint64) * np.uint64(0x9E3779B1)
-                        + squares.astype(np.uint64)) & np.uint64(0xFFFFFF)).astype(np.uint32)  # fmt: skip
+            mixed = total.astype(np.uint64) * np.uint64(0x9E3779B1) + squares.astype(np.uint64)
+            members = (mixed & np.uint64(0xFFFFFF)).astype(np.uint32)
             marks[:, r] = (size.astype(np.uint32) << np.uint32(24)) | np.where(capped, 0, members)
             keys[rule.name], sizes[:, r] = key, size
         limits = LinkerSteps(self.linker).limits(marks).astype(np.int64)
@@ -248,7 +251,8 @@ class KeyIndex:
             places = np.arange(int(lengths.sum())) + np.repeat(start - offsets, lengths)
             found.append(rows[places])
         every_row = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found]))
-        return every_row[kept[every_row]]
+        reached: Ints = every_row[kept[every_row]].astype(np.int64)
+        return reached
 
     def local_keys(self, population: Population, rows: Ints) -> dict[str, Ints]:
         """Each rule's keys of the records linked again (``rows``), as over all, renumbered."""

@@ -104,7 +104,7 @@ class Plan:
     compared: Coded | None  # every merged record's compared values, if known
 
 
-def _tied(overrides: Overrides, level: str, new: Table, stored: Table,
+def _tied(overrides: Overrides, level: Literal["account", "contact"], new: Table, stored: Table,
           of_record: Ints) -> Ints:  # fmt: skip
     """Entity rows a steward's decision ties to a new record."""
     pairs = [pair for found in overrides.pairs(level) for pair in found]

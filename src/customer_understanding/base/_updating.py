@@ -120,7 +120,8 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
     """The tables after the update, and per level what the resolution did."""
     raw = raw_tables(tables)
     merged: dict[type[Table], Table] = {}
-    for kind in (*_REPLACED, *_APPENDED):
+    kinds: tuple[type[Table], ...] = (*_REPLACED, *_APPENDED)
+    for kind in kinds:
         merged[kind] = merge(raw[kind], loaded.combined(kind), replace=kind in _REPLACED)[0]
     plans: dict[str, Plan] = {}
     for level, kind in KINDS.items():
@@ -223,8 +224,10 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
 
         loaded = screen_stored(connection, loaded, log=logged)
         kept = read_kept(path)
-        compared = {level: read_coded(connection, level, length=len(records_of(tables, level)))
-                    for level in KINDS}  # fmt: skip
+        compared: dict[str, Coded | None] = {
+            level: read_coded(connection, level, length=len(records_of(tables, level)))
+            for level in KINDS
+        }
         known = Known(models=kept.models, overrides=kept.overrides,
                       secret=bytes(_get(connection, "id_key")), compared=compared)  # fmt: skip
         history = History(tables, stored.aliases, connection)

@@ -95,8 +95,9 @@ class LinkContext:
                 raise InvalidValueError(msg)
         columns = [field.column for field in prepared.fields]
         named = [_keyed(rule, place, columns) for place, rule in enumerate(rules)]
+        pairs = list(zip(named, rules, strict=True))
         given = {name: np.asarray(self.keys[rule.name], dtype=np.int64)
-                 for name, rule in zip(named, rules, strict=True) if rule.name in self.keys}  # fmt: skip
+                 for name, rule in pairs if rule.name in self.keys}  # fmt: skip
         rules = tuple(BlockingRule(on=name, name=rule.name) if rule.name in self.keys else rule
                       for name, rule in zip(named, rules, strict=True))  # fmt: skip
         return rules, attrs.evolve(prepared, codes={**prepared.codes, **given})

@@ -97,7 +97,9 @@ class LinkerSteps:
             return {}
         texts = np.asarray(list(cleaned), dtype=object)
         present = np.array([isinstance(text, str) for text in texts.tolist()], dtype=bool)
-        found = {f"{column} ({key})": [None] * len(texts) for key in ("first word", "initials")}
+        found: dict[str, list[Any]] = {
+            f"{column} ({key})": [None] * len(texts) for key in ("first word", "initials")
+        }
         if present.any():
             for key, derived in name_key_texts(texts[present]).items():
                 column_keys = found[f"{column} ({key})"]
