@@ -60,14 +60,17 @@ def raw_tables(tables: Tables) -> dict[type[Table], Table]:
     stages = tables.stages
     stages = stages.take(stages.labels("system") != "derived")
     consents = tables.consents
-    keys = pd.Index(record_keys(tables.contact_records))
-    flag = (
+    flag = np.asarray(
         (consents.column("at") == NAT)
         & (consents.column("source_id") == consents.column("contact_ref"))
         & (consents.labels("purpose") == "marketing")
-        & (consents.labels("channel") == "email")
-        & pd.Index(record_keys(consents)).isin(keys)
+        & (consents.labels("channel") == "email"),
+        dtype=bool,
     )
+    if flag.any():  # the keys of the few rows that may be a record's own flag
+        rows = np.flatnonzero(flag)
+        own = pd.Index(record_keys(consents.take(rows))).isin(record_keys(tables.contact_records))
+        flag[rows[~np.asarray(own, dtype=bool)]] = False
     return {
         AccountRecords: tables.account_records, ContactRecords: tables.contact_records,
         InteractionTable: tables.interactions, OpportunityTable: tables.opportunities,
