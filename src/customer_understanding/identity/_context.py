@@ -9,7 +9,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import int64s, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import BlockingRule
 from customer_understanding.identity._checks import base_column
@@ -20,6 +20,18 @@ from customer_understanding.identity._records import Prepared
 __all__ = ["LinkContext"]
 
 Ints = npt.NDArray[np.int64]
+
+
+def _ints_or_none(values: Any) -> Ints | None:
+    return None if values is None else int64s(values)
+
+
+def _columns(values: Any) -> Mapping[str, Ints]:
+    """Arrays of codes by name (read-only int64)."""
+    if not isinstance(values, Mapping):
+        msg = f"{values!r} must be a mapping of names to arrays of codes"
+        raise InvalidValueError(msg)
+    return {str(name): int64s(codes) for name, codes in values.items()}
 
 
 def _keyed(rule: BlockingRule, place: int, columns: list[str]) -> str:
@@ -71,12 +83,12 @@ class LinkContext:
     """
 
     model: FellegiSunter | None = None
-    codes: Mapping[str, Ints] = attrs.field(factory=dict)
-    sources: Ints | None = None
-    rows: Ints | None = None
-    keys: Mapping[str, Ints] = attrs.field(factory=dict)
+    codes: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
+    sources: Ints | None = attrs.field(default=None, converter=_ints_or_none)
+    rows: Ints | None = attrs.field(default=None, converter=_ints_or_none)
+    keys: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     budgeted: bool = False
-    kept: dict[str, Any] = attrs.field(factory=dict)
+    kept: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
         if self.codes and (self.sources is None or self.rows is None):
