@@ -27,10 +27,8 @@ if TYPE_CHECKING:
 __all__ = [
     "forget_values",
     "read_coded",
-    "read_values",
     "save_built_values",
     "write_coded",
-    "write_values",
 ]
 
 _TABLE = (
@@ -56,20 +54,6 @@ def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) 
     return encode_array(values, where=where)
 
 
-def write_values(connection: sqlite3.Connection, level: str,
-                 values: Mapping[str, npt.NDArray[Any]]) -> None:  # fmt: skip
-    """Replace the kept values of one level (``None``-holding object arrays by column)."""
-    import pandas as pd
-
-    connection.execute(_TABLE)
-    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
-    for name, column in values.items():
-        codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
-        encoded = _encoded(codes, np.asarray(uniques, dtype=object), where=f"{level}.{name}")
-        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
-                           (level, name, *encoded))  # fmt: skip
-
-
 def save_built_values(connection: sqlite3.Connection,
                       kept: Mapping[str, Mapping[str, Any]]) -> None:  # fmt: skip
     """Keep what a build's linkers cleaned (their prepared records), per level."""
@@ -91,24 +75,6 @@ def forget_values(connection: sqlite3.Connection) -> None:
     """Drop every kept value (an erasure: the next update cleans the records again)."""
     connection.execute(_TABLE)
     connection.execute("DELETE FROM compared")
-
-
-def read_values(connection: sqlite3.Connection, level: str, *,
-                length: int) -> dict[str, npt.NDArray[np.object_]] | None:  # fmt: skip
-    """The kept values of one level, if they are there for ``length`` records."""
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    if "compared" not in names:
-        return None
-    rows = connection.execute(
-        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
-    ).fetchall()
-    values = {}
-    for name, kind, size, data, codes in rows:
-        array = decode_array((kind, size, data, codes))
-        if len(array) != length:
-            return None
-        values[name] = np.asarray(array, dtype=object)
-    return values or None
 
 
 def write_coded(connection: sqlite3.Connection, level: str,
