@@ -238,14 +238,14 @@ def _rebuilt() -> CustomerBase:
 def test_updates_index_the_stored_records_by_the_values_the_store_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from customer_understanding.base._online import OnlineIndex
+    from customer_understanding.base._keyindex import KeyIndex
 
     def refused(*args: object, **kwargs: object) -> None:
         raise AssertionError("the records were cleaned again")
 
     first, rest = _split(0.98)
     base = CustomerBase.build(first, store=tmp_path / "u.db", id_key=_KEY)
-    monkeypatch.setattr(OnlineIndex, "build", refused)
+    monkeypatch.setattr(KeyIndex, "of_frame", refused)
     half = [Source(name=s.name, data=s.data.iloc[: len(s.data) // 2], mapping=s.mapping)
             for s in rest if len(s.data) > 1]  # fmt: skip
     other = [Source(name=s.name, data=s.data.iloc[len(s.data) // 2 :], mapping=s.mapping)

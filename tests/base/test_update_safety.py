@@ -94,7 +94,7 @@ def test_an_update_fails_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(_updating, "_write_lineage", broken)
+    monkeypatch.setattr(_updating, "write_lineage", broken)
     more = [Source(name="crm", data=_rows("eve@delta.net", start=20), mapping="salesforce.Contact")]
     with pytest.raises(RuntimeError, match="disk on fire"):
         base.update(more)

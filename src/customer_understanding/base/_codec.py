@@ -53,7 +53,8 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
 
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
     distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
-    if all(isinstance(item, str) for item in distinct) and not any(
+    texts = pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty")  # C speed
+    if texts and not any(
         item is not None and not isinstance(item, str) for item in array[codes < 0]
     ):
         joined = _SEPARATOR.join(distinct)

@@ -25,7 +25,7 @@ import attrs
 
 from customer_understanding._errors import StoreError
 from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect, _get, _set
-from customer_understanding.identity import FellegiSunter, Linker, Overrides, RecordPair
+from customer_understanding.identity import FellegiSunter, Overrides, RecordPair
 
 if TYPE_CHECKING:
     import sqlite3
@@ -71,34 +71,23 @@ def log(connection: sqlite3.Connection, action: str, *, actor: str | None,
     )
 
 
-@attrs.frozen(kw_only=True)
-class _Keeping(Linker):
-    """A linker that keeps the model its last run fitted (for the store)."""
-
-    kept: dict[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
-
-    def deduplicate(self, records: Any, **options: Any) -> Any:
-        result = super().deduplicate(records, **options)
-        self.kept["model"] = result.model
-        self.kept["records"] = result.records  # the cleaned values, kept for updates
-        return result
-
-
 def keeping_models(resolver: Any) -> tuple[Any, dict[str, dict[str, Any]]]:
-    """``resolver`` with linkers that keep their fitted models, and where they keep them."""
-    from customer_understanding.identity import ProbabilisticResolver
+    """``resolver`` with linkers that keep their fitted models, and where they keep them.
+
+    Each run leaves its model and its cleaned records (kept for updates) in its linker's
+    :class:`~customer_understanding.identity.LinkContext`.
+    """
+    from customer_understanding.identity import LinkContext, ProbabilisticResolver
 
     if type(resolver) is not ProbabilisticResolver:
         return resolver, {}
-    linkers = {"contact": resolver.contact_linker, "account": resolver.account_linker}
-    given = [field for field in attrs.fields(Linker) if field.init]
-    keeping = {
-        level: _Keeping(**{f.alias or f.name: getattr(linker, f.name) for f in given})
-        for level, linker in linkers.items()
-    }
-    wrapped = attrs.evolve(resolver, contact_linker=keeping["contact"],
-                           account_linker=keeping["account"])  # fmt: skip
-    return wrapped, {level: linker.kept for level, linker in keeping.items()}
+    contexts = {"contact": LinkContext(), "account": LinkContext()}
+    wrapped = attrs.evolve(
+        resolver,
+        contact_linker=attrs.evolve(resolver.contact_linker, context=contexts["contact"]),
+        account_linker=attrs.evolve(resolver.account_linker, context=contexts["account"]),
+    )
+    return wrapped, {level: context.kept for level, context in contexts.items()}
 
 
 def save_models(connection: sqlite3.Connection, kept: Mapping[str, Mapping[str, Any]]) -> None:

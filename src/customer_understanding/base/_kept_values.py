@@ -24,7 +24,12 @@ from customer_understanding.base._codec import decode_array, encode_array
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["forget_values", "read_values", "save_built_values", "write_values"]
+__all__ = [
+    "forget_values",
+    "read_coded",
+    "save_built_values",
+    "write_coded",
+]
 
 _TABLE = (
     "CREATE TABLE IF NOT EXISTS compared (level TEXT NOT NULL, name TEXT NOT NULL,"
@@ -32,6 +37,8 @@ _TABLE = (
     " PRIMARY KEY (level, name))"
 )
 _SEPARATOR = "\x1f"
+#: One column's values as each record's code (-1: missing) and the distinct values.
+Codes = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
 
 
 def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) -> Any:
@@ -45,20 +52,6 @@ def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) 
     values = np.full(len(codes), None, dtype=object)
     values[codes >= 0] = uniques[codes[codes >= 0]]
     return encode_array(values, where=where)
-
-
-def write_values(connection: sqlite3.Connection, level: str,
-                 values: Mapping[str, npt.NDArray[Any]]) -> None:  # fmt: skip
-    """Replace the kept values of one level (``None``-holding object arrays by column)."""
-    import pandas as pd
-
-    connection.execute(_TABLE)
-    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
-    for name, column in values.items():
-        codes, uniques = pd.factorize(pd.Series(column, dtype=object), use_na_sentinel=True)
-        encoded = _encoded(codes, np.asarray(uniques, dtype=object), where=f"{level}.{name}")
-        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
-                           (level, name, *encoded))  # fmt: skip
 
 
 def save_built_values(connection: sqlite3.Connection,
@@ -84,19 +77,43 @@ def forget_values(connection: sqlite3.Connection) -> None:
     connection.execute("DELETE FROM compared")
 
 
-def read_values(connection: sqlite3.Connection, level: str, *,
-                length: int) -> dict[str, npt.NDArray[np.object_]] | None:  # fmt: skip
-    """The kept values of one level, if they are there for ``length`` records."""
+def write_coded(connection: sqlite3.Connection, level: str,
+                coded: Mapping[str, Codes]) -> None:  # fmt: skip
+    """Replace the kept values of one level, given as codes into distinct values."""
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
+    for name, (codes, uniques) in coded.items():
+        encoded = _encoded(np.asarray(codes), np.asarray(uniques, dtype=object),
+                           where=f"{level}.{name}")  # fmt: skip
+        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
+                           (level, name, *encoded))  # fmt: skip
+
+
+def read_coded(connection: sqlite3.Connection, level: str, *,
+               length: int) -> dict[str, Codes] | None:  # fmt: skip
+    """The kept values of one level as codes and distinct values, if there for ``length``.
+
+    Text is read as the store keeps it, so no value is looked at one record at a time.
+    """
     names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     if "compared" not in names:
         return None
     rows = connection.execute(
         "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
     ).fetchall()
-    values = {}
+    coded = {}
     for name, kind, size, data, codes in rows:
-        array = decode_array((kind, size, data, codes))
-        if len(array) != length:
+        if kind == "text":
+            found = np.frombuffer(codes or b"", dtype=np.int32).astype(np.int64)
+            distinct = np.asarray(data.decode("utf-8").split(_SEPARATOR) if size else [],
+                                  dtype=object)  # fmt: skip
+        else:
+            values = np.asarray(decode_array((kind, size, data, codes)), dtype=object)
+            import pandas as pd
+
+            raw, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            found, distinct = raw.astype(np.int64), np.asarray(uniques, dtype=object)
+        if len(found) != length:
             return None
-        values[name] = np.asarray(array, dtype=object)
-    return values or None
+        coded[name] = (found, distinct)
+    return coded or None

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from customer_understanding._core import load_module
 from customer_understanding.identity._active import learn_actively
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, blocking_report
+from customer_understanding.identity._context import LinkContext
 from customer_understanding.identity._default_rules import default_rules
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
@@ -112,6 +113,7 @@ __all__ = [
     "GoldenRecords",
     "IdKey",
     "LeadToAccount",
+    "LinkContext",
     "LinkResult",
     "Linker",
     "LinkerSteps",

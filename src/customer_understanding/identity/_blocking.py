@@ -193,6 +193,16 @@ def _limits_of(
     for r, rule_keys in enumerate(keys):
         wide = rule_keys.astype(np.int64, copy=False)
         marks[:, r] = _block_marks(wide, _block_sizes(wide, sources))
+    return limits_of_marks(marks, max_candidates=max_candidates)
+
+
+def limits_of_marks(marks: npt.NDArray[np.uint32], *, max_candidates: int) -> npt.NDArray[np.uint8]:
+    """:func:`candidate_limits` from each record's block marks (one column per rule).
+
+    A mark holds the block's size (capped at 255) in its top 8 bits and a hash of its
+    members in the low 24 (equal marks: one block, counted once).
+    """
+    n_records = len(marks)
     limits = np.full(n_records, 255, dtype=np.uint8)
     for start in range(0, n_records, _CHUNK):
         ordered = np.sort(marks[start : start + _CHUNK], axis=1)

@@ -31,6 +31,7 @@ from customer_understanding.identity._constraints import (
     exclusive_rows,
     positions,
 )
+from customer_understanding.identity._context import LinkContext
 from customer_understanding.identity._default_rules import blind_to, default_rules
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._fitting import (
@@ -138,6 +139,10 @@ class Linker:
         are linked first; records with different values are never merged.
     seed
         Seed of the random pair sample.
+    context
+        What a run over a few records takes from the many they belong to (a model,
+        term-frequency counts, blocking keys), and where it leaves its model: see
+        :class:`LinkContext` (``None``: the records linked are all there is).
 
     Examples
     --------
@@ -163,6 +168,7 @@ class Linker:
     max_candidates: int | None = 30
     exclusive: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)
     seed: int = 0
+    context: LinkContext | None = attrs.field(default=None, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         if not 0 < self.review_threshold <= self.link_threshold < 1:
@@ -275,6 +281,10 @@ class Linker:
         for k, field in enumerate(prepared.fields):
             if not field.term_frequency:
                 continue
+            if self.context is not None and self.context.counted(field.column):
+                self.context.term_frequency(field.column, k, left=left, levels=levels,
+                                            partials=partials)  # fmt: skip
+                continue
             codes = prepared.codes[field.column]
             exact = np.flatnonzero(levels[:, k] == 0)
             share = prepared.frequencies(field.column)[codes[left[exact]]]
@@ -315,11 +325,14 @@ class Linker:
         ),
     ) -> LinkResult:
         rules = self.rules
+        if self.context is not None:
+            rules, prepared = self.context.blocking(rules, prepared)
         # Default rules are bounded per record by max_block; only declared ones can explode.
         max_pairs = self.max_pairs if self.blocking is not None else None
         blocked, encoded = block_and_report(
             prepared.codes, rules, sources=pair_sources, junk=prepared.junk,
-            max_pairs=max_pairs, max_candidates=self._budget,
+            max_pairs=max_pairs,
+            max_candidates=None if self.context and self.context.budgeted else self._budget,
         )  # fmt: skip
         report = blocked.to_pandas()
         warn_blocking(report)
@@ -334,6 +347,8 @@ class Linker:
         del rows
         levels = prepared.compare(left, right)
         rank = prepared.canonical_rank()
+        if given.model is None and self.context is not None and self.context.model is not None:
+            given = attrs.evolve(given, model=self.context.model)
         if given.model is not None:
             model = matching_model(given.model, prepared.fields)
         else:
@@ -371,6 +386,8 @@ class Linker:
         owned: list[npt.NDArray[np.generic]] = [left, right, levels, partials, bands, clusters]
         for array in owned:
             array.flags.writeable = False  # handed over without a copy
+        if self.context is not None:
+            self.context.kept.update(model=model, records=prepared)
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=partials,
             model=model, bands=bands, clusters=clusters,

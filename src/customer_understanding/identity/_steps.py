@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding.identity._blocking import BlockingReport, BlockingRule
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, limits_of_marks
 from customer_understanding.identity._checks import warn_blocking, warn_no_pairs
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import compare_codes
@@ -85,6 +85,41 @@ class LinkerSteps:
         """Derived blocking keys (``"name (first word)"``) and the field each comes from."""
         return {f"{field.column} ({key})": field.column for field in self.fields
                 if field.kind == "organisation" for key in ("first word", "initials")}  # fmt: skip
+
+    def derived_keys(self, column: str, cleaned: Sequence[Any]) -> dict[str, list[Any]]:
+        """The derived blocking keys of a field's already cleaned values, by key column.
+
+        As :meth:`normalise` derives them (``None`` where the value is missing); for a
+        field of another kind than ``organisation``, none.
+        """
+        kind = next(field.kind for field in self.fields if field.column == column)
+        if kind != "organisation":
+            return {}
+        texts = np.asarray(list(cleaned), dtype=object)
+        present = np.array([isinstance(text, str) for text in texts.tolist()], dtype=bool)
+        found: dict[str, list[Any]] = {
+            f"{column} ({key})": [None] * len(texts) for key in ("first word", "initials")
+        }
+        if present.any():
+            for key, derived in name_key_texts(texts[present]).items():
+                column_keys = found[f"{column} ({key})"]
+                for place, text in zip(np.flatnonzero(present).tolist(), derived, strict=True):
+                    column_keys[place] = text
+        return found
+
+    def limits(self, marks: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint8]:
+        """Per record, the largest block it may join within its budget of candidates.
+
+        ``marks[i, r]`` describes record ``i``'s block under rule ``r`` as counted over
+        every record: its size (at most 255) in the top 8 bits and a hash of its members
+        in the low 24 (two rules giving one block give equal marks, counted once); a
+        record without a key, or in a capped block, has size 1. Without a budget
+        (``max_candidates=None`` or declared rules) every block fits (255).
+        """
+        budget = self.linker.max_candidates if self.linker.blocking is None else None
+        if budget is None or not marks.shape[1]:
+            return np.full(len(marks), 255, dtype=np.uint8)
+        return limits_of_marks(np.asarray(marks, dtype=np.uint32), max_candidates=budget)
 
     def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each field's normalised text (``None`` for missing or placeholder) and derived keys.

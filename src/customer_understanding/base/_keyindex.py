@@ -1,0 +1,266 @@
+"""The stored records' compared values as codes, and their blocking keys sorted per rule.
+
+An update finds, in one vectorised pass, every stored record that shares a blocking key
+with a new one (binary search in each rule's sorted keys) — all of them, as a full
+build would pair them, not the best few online matching scores. The same codes give
+the records an update links again their blocking keys *as counted over every record*
+(a key held by more records than its rule's ``max_block`` pairs nobody, as in a build)
+and the counts its term frequencies are taken from. The stored side is read as the
+store keeps it (codes into distinct values); nothing per stored record is hashed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding.identity import BlockingRule, Linker, LinkerSteps, normalise
+
+__all__ = ["Coded", "KeyIndex", "Population"]
+
+Ints = npt.NDArray[np.int64]
+#: Per compared column: each record's value code (-1: missing), and the distinct values.
+Coded = Mapping[str, tuple[Ints, npt.NDArray[np.object_]]]
+
+
+def _combined(parts: list[Ints]) -> Ints:
+    """One key per record from its columns' codes (-1 when any is missing).
+
+    Keys are numbered alike on every side (stored records, new ones): exactly for rules
+    of one or two columns (codes stay below 2**31), by a wrapped product beyond.
+    """
+    present = np.logical_and.reduce([part >= 0 for part in parts])
+    radix = np.int64(1 << 31) if len(parts) <= 2 else np.int64(1_000_003)
+    key = np.zeros(len(parts[0]), dtype=np.int64)
+    for part in parts:
+        key = key * radix + np.maximum(part, 0)
+    return np.where(present, key, -1)
+
+
+@attrs.frozen(kw_only=True)
+class Population:
+    """Every record after an update (kept stored ones, then new) as codes, and their keys.
+
+    ``codes`` per compared column (derived key columns too) and ``sources`` (coded
+    systems) cover every record; ``keys`` holds per blocking rule name each record's
+    key (-1: none) and ``places`` each record's place among the stored records and the
+    new ones (what a block's members are told apart by); the first ``stored`` records
+    were stored, and ``lost`` holds per rule the blocks of the stored records replaced.
+    """
+
+    codes: Mapping[str, Ints]
+    uniques: Mapping[str, npt.NDArray[np.object_]]
+    sources: Ints
+    keys: Mapping[str, Ints]
+    places: Ints
+    lost: Mapping[str, _Blocks]
+    stored: int
+
+
+@attrs.frozen(kw_only=True)
+class _Blocks:
+    """Some records' blocks under one rule: each key once, its records, their places' sums."""
+
+    keys: Ints
+    counts: Ints
+    sums: npt.NDArray[np.float64]
+    squares: npt.NDArray[np.float64]
+
+    @classmethod
+    def of(cls, keys: Ints, places: Ints) -> _Blocks:
+        present = keys >= 0
+        found, inverse, counts = np.unique(keys[present], return_inverse=True, return_counts=True)
+        where = places[present].astype(np.float64)
+        size = len(found)
+        sums = np.bincount(inverse, weights=where, minlength=size).astype(np.float64)
+        squares = np.bincount(inverse, weights=where**2, minlength=size).astype(np.float64)
+        return cls(keys=found.astype(np.int64), counts=counts.astype(np.int64), sums=sums,
+                   squares=squares)  # fmt: skip
+
+    @classmethod
+    def of_sorted(cls, keys: Ints, places: Ints) -> _Blocks:
+        """:meth:`of` for keys already sorted (all present), without sorting again."""
+        if not len(keys):
+            return cls.of(keys, places)
+        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        where = places.astype(np.float64)
+        counts = np.diff(np.r_[first, len(keys)]).astype(np.int64)
+        return cls(keys=keys[first], counts=counts, sums=np.add.reduceat(where, first),
+                   squares=np.add.reduceat(where**2, first))  # fmt: skip
+
+    def at(self, keys: Ints) -> tuple[Ints, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Records, sum and sum of squares of places, of the block of each of ``keys``."""
+        spot = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
+        hit = (keys >= 0) & (self.keys[spot] == keys) if len(self.keys) else keys < -1
+        return (np.where(hit, self.counts[spot] if len(self.keys) else 0, 0),
+                np.where(hit, self.sums[spot] if len(self.keys) else 0.0, 0.0),
+                np.where(hit, self.squares[spot] if len(self.keys) else 0.0, 0.0))  # fmt: skip
+
+
+def _within(ordered: Ints, key: Ints) -> Ints:
+    """How many of the sorted ``ordered`` equal each of ``key``."""
+    return np.searchsorted(ordered, key, "right") - np.searchsorted(ordered, key, "left")
+
+
+def _derived(coded: Coded, steps: LinkerSteps) -> dict[str, tuple[Ints, npt.NDArray[np.object_]]]:
+    """The derived key columns (an organisation's first word …), from the stored codes."""
+    found = {}
+    for column, source in steps.key_columns().items():
+        codes, uniques = coded[source]
+        texts = steps.derived_keys(source, uniques.tolist())[column]
+        derived, distinct = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
+        derived = np.append(derived, -1).astype(np.int64)  # a missing value reads the last
+        found[column] = (derived[np.where(codes >= 0, codes, len(uniques))],
+                         np.asarray(distinct, dtype=object))  # fmt: skip
+    return found
+
+
+@attrs.frozen(kw_only=True)
+class KeyIndex:
+    """One level's stored records as the update's linker reads them, keyed per rule."""
+
+    linker: Linker
+    coded: Coded  # the fields' columns and the derived key columns
+    systems: npt.NDArray[np.object_]
+    rules: tuple[BlockingRule, ...]
+    order: Mapping[str, tuple[Ints, Ints]]  # per rule name: sorted keys, their rows
+    blocks: Mapping[str, _Blocks]  # per rule name: the stored blocks
+
+    @classmethod
+    def of(cls, coded: Coded, *, systems: npt.NDArray[np.object_], linker: Linker) -> KeyIndex:
+        """The index over stored codes (the rules on columns the codes hold)."""
+        coded = {**coded, **_derived(coded, LinkerSteps(linker))}
+        rules = tuple(rule for rule in linker.rules if set(rule.on) <= set(coded))
+        order, blocks = {}, {}
+        for rule in rules:
+            keys = _combined([coded[c][0] for c in rule.on])
+            rows = np.flatnonzero(keys >= 0)
+            sort = np.argsort(keys[rows], kind="stable")
+            order[rule.name] = (keys[rows][sort], rows[sort].astype(np.int64))
+            blocks[rule.name] = _Blocks.of_sorted(*order[rule.name])
+        return cls(linker=linker, coded=coded, systems=systems, rules=rules, order=order,
+                   blocks=blocks)  # fmt: skip
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame, *, linker: Linker) -> KeyIndex:
+        """The index over records given as their comparison frame (cleaned here)."""
+        coded = {}
+        for field in linker.fields:
+            values = normalise(frame[field.column].reset_index(drop=True), field)
+            codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+            coded[field.column] = (codes.astype(np.int64), np.asarray(uniques, dtype=object))
+        return cls.of(coded, systems=frame["system"].to_numpy(dtype=object), linker=linker)
+
+    def population(self, new_frame: pd.DataFrame, *, kept: npt.NDArray[np.bool_]) -> Population:
+        """Every record after the update: the ``kept`` stored ones, then ``new_frame``'s."""
+        steps = LinkerSteps(self.linker)
+        new_values: dict[str, pd.Series[Any]] = {}
+        for field in self.linker.fields:
+            cleaned = normalise(new_frame[field.column].reset_index(drop=True), field)
+            new_values[field.column] = pd.Series(cleaned, dtype=object)
+            for column, texts in steps.derived_keys(field.column, cleaned.tolist()).items():
+                new_values[column] = pd.Series(texts, dtype=object)
+        codes, uniques = {}, {}
+        for column, values in new_values.items():
+            old, distinct = self.coded[column]
+            found = pd.Index(distinct, dtype=object).get_indexer(pd.Index(values, dtype=object))
+            unknown = (found < 0) & values.notna().to_numpy()
+            fresh, more = pd.factorize(values[unknown])
+            found[unknown] = len(distinct) + fresh
+            codes[column] = np.concatenate([old[kept], found.astype(np.int64)])
+            uniques[column] = np.concatenate([distinct, np.asarray(more, dtype=object)])
+        systems = np.concatenate([self.systems[kept], new_frame["system"].to_numpy(dtype=object)])
+        sources = pd.factorize(pd.Series(systems, dtype=object))[0].astype(np.int64)
+        places = np.concatenate([np.flatnonzero(kept), len(kept) + np.arange(len(new_frame))])
+        keys, lost = {}, {}
+        gone = np.flatnonzero(~kept)
+        for rule in self.rules:
+            keys[rule.name] = _combined([codes[c] for c in rule.on])
+            lost[rule.name] = _Blocks.of(_combined([self.coded[c][0][gone] for c in rule.on]),
+                                         gone)  # fmt: skip
+        return Population(codes=codes, uniques=uniques, sources=sources, keys=keys,
+                          places=places.astype(np.int64), lost=lost,
+                          stored=int(kept.sum()))  # fmt: skip
+
+    def _block(self, rule: BlockingRule, key: Ints,
+               population: Population) -> tuple[Ints, Ints, Ints]:  # fmt: skip
+        """Records, and sums of places, of the blocks of ``key`` after the update."""
+        new = population.keys[rule.name][population.stored :]
+        fresh = _Blocks.of(new, population.places[population.stored :]).at(key)
+        stored = self.blocks[rule.name].at(key)
+        gone = population.lost[rule.name].at(key)
+        found = [s + f - g for s, f, g in zip(stored, fresh, gone, strict=True)]
+        return found[0].astype(np.int64), found[1], found[2]  # type: ignore[return-value]
+
+    def block_sizes(self, rule: BlockingRule, key: Ints, population: Population) -> Ints:
+        """How many records after the update (kept stored ones and new) hold each ``key``."""
+        return self._block(rule, key, population)[0]
+
+    def budgeted(self, population: Population, rows: Ints) -> dict[str, Ints]:
+        """Each rule's keys of ``rows`` after its cap and the records' budgets, over all.
+
+        A key held by more records than its rule's ``max_block`` pairs nobody; then each
+        record keeps its blocks from the smallest while their candidates fit the
+        linker's budget, as a run over every record decides (:meth:`LinkerSteps.limits`).
+        """
+        keys, marks = {}, np.empty((len(rows), len(self.rules)), dtype=np.uint32)
+        sizes = np.empty((len(rows), len(self.rules)), dtype=np.int64)
+        for r, rule in enumerate(self.rules):
+            key = population.keys[rule.name][rows].copy()
+            count, total, squares = self._block(rule, key, population)
+            capped = (key < 0) | ((count > rule.max_block) if rule.max_block is not None else False)
+            key[capped] = -1
+            size = np.where(capped, 1, np.minimum(count, 255))
+            mixed = total.astype(np.uint64) * np.uint64(0x9E3779B1) + squares.astype(np.uint64)
+            members = (mixed & np.uint64(0xFFFFFF)).astype(np.uint32)
+            marks[:, r] = (size.astype(np.uint32) << np.uint32(24)) | np.where(capped, 0, members)
+            keys[rule.name], sizes[:, r] = key, size
+        limits = LinkerSteps(self.linker).limits(marks).astype(np.int64)
+        for r, rule in enumerate(self.rules):
+            keys[rule.name] = np.where(sizes[:, r] > limits, -1, keys[rule.name])
+        return keys
+
+    def reached(self, population: Population, *, kept: npt.NDArray[np.bool_]) -> Ints:
+        """Stored rows a new record is paired with, or whose pairs it takes away.
+
+        A new record is paired with the records of each block it keeps within its
+        rule's cap and its budget (as a run over every record decides); a block it
+        pushes over the cap pairs none of its stored records any more, so they are
+        resolved again too.
+        """
+        new_rows = np.arange(population.stored, len(population.places), dtype=np.int64)
+        kept_keys = self.budgeted(population, new_rows)
+        found = []
+        for rule in self.rules:
+            ordered, rows = self.order[rule.name]
+            key = np.unique(kept_keys[rule.name][kept_keys[rule.name] >= 0])
+            if rule.max_block is not None:
+                every = population.keys[rule.name][population.stored :]
+                every = np.unique(every[every >= 0])
+                stored = _within(ordered, every) - population.lost[rule.name].at(every)[0]
+                over = self.block_sizes(rule, every, population) > rule.max_block
+                key = np.union1d(key, every[over & (stored <= rule.max_block)])
+            start, stop = np.searchsorted(ordered, key), np.searchsorted(ordered, key, "right")
+            lengths = stop - start
+            offsets = np.cumsum(lengths) - lengths
+            places = np.arange(int(lengths.sum())) + np.repeat(start - offsets, lengths)
+            found.append(rows[places])
+        every_row = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found]))
+        reached: Ints = every_row[kept[every_row]].astype(np.int64)
+        return reached
+
+    def local_keys(self, population: Population, rows: Ints) -> dict[str, Ints]:
+        """Each rule's keys of the records linked again (``rows``), as over all, renumbered."""
+        keyed = {}
+        for name, key in self.budgeted(population, rows).items():
+            local = np.full(len(rows), -1, dtype=np.int64)
+            present = np.flatnonzero(key >= 0)
+            if len(present):
+                local[present] = pd.factorize(key[present])[0]
+            keyed[name] = local
+        return keyed

@@ -1,0 +1,226 @@
+"""What an update resolves again, level by level: the plan it then carries out.
+
+Per level the stored records and the new ones are merged (a new record with the
+``system:source_id`` of a stored one replaces it), the entities the new records reach
+are found (see :mod:`customer_understanding.base._relinking`), and the linker that
+resolves them again is given what a run over every record would know.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import NAT
+from customer_understanding.base._build import RELINK, Tables
+from customer_understanding.base._keyindex import Coded, KeyIndex
+from customer_understanding.base._relinking import affected_entities, relinking
+from customer_understanding.base._survive import record_keys
+from customer_understanding.identity import (
+    FellegiSunter,
+    LinkContext,
+    Linker,
+    Overrides,
+    ProbabilisticResolver,
+)
+from customer_understanding.tables import (
+    AccountRecords,
+    ConsentTable,
+    ContactRecords,
+    ContactRoleTable,
+    InteractionTable,
+    OpportunityTable,
+    StageHistoryTable,
+    Table,
+)
+
+__all__ = ["KINDS", "Plan", "kept_entities", "merge", "plan_level", "raw_tables", "records_of",
+           "stored_index", "within"]  # fmt: skip
+
+KINDS: dict[Literal["account", "contact"], type[Table]] = {
+    "account": AccountRecords,
+    "contact": ContactRecords,
+}
+Ints = npt.NDArray[np.int64]
+
+
+def records_of(tables: Tables, level: str) -> Table:
+    """The stored records of ``level``."""
+    return tables.contact_records if level == "contact" else tables.account_records
+
+
+def raw_tables(tables: Tables) -> dict[type[Table], Table]:
+    """The stored tables as loaded: without the stages and consent flags a build derives."""
+    stages = tables.stages
+    stages = stages.take(stages.labels("system") != "derived")
+    consents = tables.consents
+    flag = np.asarray(
+        (consents.column("at") == NAT)
+        & (consents.column("source_id") == consents.column("contact_ref"))
+        & (consents.labels("purpose") == "marketing")
+        & (consents.labels("channel") == "email"),
+        dtype=bool,
+    )
+    if flag.any():  # the keys of the few rows that may be a record's own flag
+        rows = np.flatnonzero(flag)
+        own = pd.Index(record_keys(consents.take(rows))).isin(record_keys(tables.contact_records))
+        flag[rows[~np.asarray(own, dtype=bool)]] = False
+    return {
+        AccountRecords: tables.account_records, ContactRecords: tables.contact_records,
+        InteractionTable: tables.interactions, OpportunityTable: tables.opportunities,
+        ContactRoleTable: tables.contact_roles, StageHistoryTable: stages,
+        ConsentTable: consents.take(~np.asarray(flag, dtype=bool)),
+    }  # fmt: skip
+
+
+def merge(old: Table, new: Table, *, replace: bool) -> tuple[Table, npt.NDArray[np.bool_]]:
+    """Old rows (those a new row of the same ``system:source_id`` replaces dropped), then new."""
+    replaced = np.zeros(len(old), dtype=bool)
+    if not replace or not len(new) or not len(old):
+        return type(old).concat([old, new]), replaced
+    # Only rows whose source id a new row has can be replaced: their keys alone are made.
+    maybe = np.flatnonzero(pd.Index(np.asarray(old.column("source_id"), dtype=object)).isin(
+        np.asarray(new.column("source_id"), dtype=object)))  # fmt: skip
+    if len(maybe):
+        keys = record_keys(old.take(maybe))
+        replaced[maybe] = np.asarray(pd.Index(keys).isin(record_keys(new)), dtype=bool)
+    return type(old).concat([old.take(~replaced), new]), replaced
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """One level: the merged records, which rows are resolved again, and how to score."""
+
+    level: str
+    merged: Table
+    replaced: npt.NDArray[np.bool_]
+    entities: npt.NDArray[np.bool_]  # stored entity rows resolved again
+    rows: Ints  # their records and the new ones, in the merged records
+    linker: Linker
+    candidates: int
+    compared: Coded | None  # every merged record's compared values, if known
+
+
+def _tied(overrides: Overrides, level: Literal["account", "contact"], new: Table, stored: Table,
+          of_record: Ints) -> Ints:  # fmt: skip
+    """Entity rows a steward's decision ties to a new record."""
+    pairs = [pair for found in overrides.pairs(level) for pair in found]
+    if not pairs:
+        return np.empty(0, dtype=np.int64)
+    new_keys = set(record_keys(new).tolist())
+    by_key = dict(zip(record_keys(stored).tolist(), of_record.tolist(), strict=True))
+    tied = set()
+    for left, right in pairs:
+        ends = [f"{system}:{source_id}" for system, source_id in (left, right)]
+        for mine, other in (ends, ends[::-1]):
+            if mine in new_keys and other in by_key:
+                tied.add(by_key[other])
+    return np.asarray(sorted(tied), dtype=np.int64)
+
+
+def _linker(level: str) -> Linker:
+    resolver = ProbabilisticResolver()
+    return resolver.contact_linker if level == "contact" else resolver.account_linker
+
+
+def stored_index(tables: Tables, level: str, *, model: FellegiSunter | None,
+                 coded: Coded | None) -> tuple[KeyIndex, FellegiSunter] | None:  # fmt: skip
+    """The stored records' keys and the model to score with (``None``: fit afresh).
+
+    The codes the store kept are used as they are; without them the records are
+    cleaned here (and, without a kept model, the model is fitted on them).
+    """
+    records = records_of(tables, level)
+    if model is None and len(records) < 2:
+        return None
+    linker = _linker(level)
+    if coded is not None and model is not None:
+        systems = np.asarray(records.labels("system"), dtype=object)
+        return KeyIndex.of(coded, systems=systems, linker=linker), model
+    frame = ProbabilisticResolver().comparison_frame(records).reset_index(drop=True)  # type: ignore[arg-type]
+    if model is None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = linker.deduplicate(frame, source_column="system").model
+    return KeyIndex.of_frame(frame, linker=linker), model
+
+
+def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table, *,
+               found: tuple[KeyIndex, FellegiSunter] | None,
+               overrides: Overrides) -> Plan:  # fmt: skip
+    """How one level is resolved again (``found=None``: every entity, the model refitted)."""
+    resolution = tables.resolution
+    stored = records_of(tables, level)
+    of_record = resolution.contact_of_record if level == "contact" else resolution.account_of_record
+    n_entities = resolution.n_contacts if level == "contact" else resolution.n_accounts
+    merged, replaced = merge(stored, new, replace=True)
+    entities = np.zeros(n_entities, dtype=bool)
+    linker, candidates, compared = _linker(level), 0, None
+    if found is None:
+        entities[:] = True
+        linker = attrs.evolve(linker, context=LinkContext())  # it keeps the refitted model
+    population = None
+    if found is not None and len(new):
+        frame = ProbabilisticResolver().comparison_frame(new).reset_index(drop=True)  # type: ignore[arg-type]
+        population = found[0].population(frame, kept=~replaced)
+        tied = _tied(overrides, level, new, stored, of_record)
+        reached, candidates = affected_entities(found[0], population, of_record=of_record,
+                                                replaced=replaced, tied=tied)  # fmt: skip
+        entities[reached] = True
+        compared = {f.column: (population.codes[f.column], population.uniques[f.column])
+                    for f in linker.fields}  # fmt: skip
+    kept_of = of_record[~replaced]
+    rows = np.concatenate([np.flatnonzero(entities[kept_of]),
+                           len(kept_of) + np.arange(len(new))]).astype(np.int64)  # fmt: skip
+    if found is not None and population is not None:
+        linker = relinking(linker, index=found[0], population=population, rows=rows,
+                           model=found[1])  # fmt: skip
+    return Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
+                linker=linker, candidates=candidates, compared=compared)  # fmt: skip
+
+
+def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:
+    """The decisions on pairs of records both resolved again."""
+    present = {level: set(record_keys(plan.merged.take(plan.rows)).tolist())
+               for level, plan in plans.items()}  # fmt: skip
+
+    def kept(level: str, pairs: Any) -> list[Any]:
+        return [pair for pair in pairs
+                if all(f"{s}:{i}" in present[level] for s, i in pair)]  # fmt: skip
+
+    return Overrides(
+        must_link_contacts=kept("contact", overrides.must_link_contacts),
+        cannot_link_contacts=kept("contact", overrides.cannot_link_contacts),
+        must_link_accounts=kept("account", overrides.must_link_accounts),
+        cannot_link_accounts=kept("account", overrides.cannot_link_accounts),
+    )
+
+
+def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
+    """What the entities left alone keep: golden winners, and contacts' account links.
+
+    Those entities come first in the new resolution, in their stored order, and their
+    records are all kept, so their golden values need no survivorship vote again. A
+    contact keeps its account link unless it has none or its account is resolved again.
+    """
+    kept: dict[str, Any] = {}
+    for level, plan in plans.items():
+        stored = tables.contact_winners if level == "contact" else tables.account_winners
+        row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
+        row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
+        kept[level] = {field: row[np.asarray(won)[~plan.entities]]
+                       for field, won in stored.items()}  # fmt: skip
+    left = ~plans["account"].entities
+    place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
+    place[np.flatnonzero(left)] = np.arange(int(left.sum()))
+    contacts = tables.contacts.take(~plans["contact"].entities)
+    kept["contact_account"] = (place[contacts.column("account")],
+                               contacts.column("account_confidence"),
+                               contacts.labels("account_method"))  # fmt: skip
+    return kept

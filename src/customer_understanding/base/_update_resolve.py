@@ -1,0 +1,169 @@
+"""An update's new resolution: the affected entities resolved again, the others kept.
+
+The records an update resolves again are linked by the build's resolver (its linkers
+given what a run over every record would know, see :mod:`._update_plan`); the entities
+it finds take the stored ids their records held (the older survives a merge, the larger
+part of a split keeps its id), and are laid after the entities left alone, which keep
+their rows. Only the records resolved again are written to the store's memberships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding.base._build import Tables
+from customer_understanding.base._lineage import _taken
+from customer_understanding.base._relinking import carry_ids
+from customer_understanding.base._resolving import resolver_for
+from customer_understanding.base._survive import record_keys
+from customer_understanding.base._update_plan import Plan, records_of, within
+from customer_understanding.identity import (
+    Overrides,
+    ProbabilisticResolver,
+    Resolution,
+    ReviewPairs,
+    keyed_ids,
+)
+
+if TYPE_CHECKING:
+    import sqlite3
+
+__all__ = ["History", "resolve_again", "write_lineage"]
+
+
+_PREVIOUS = (
+    "SELECT m.record, m.id, e.born FROM members m JOIN entities e ON e.level = m.level"
+    " AND e.id = m.id WHERE m.level = ? AND m.record IN "
+)
+
+
+class History:
+    """Where an update reads the ids records held before, and the ids ever given."""
+
+    def __init__(self, tables: Tables, aliases: Mapping[str, Mapping[str, str]],
+                 connection: sqlite3.Connection | None) -> None:  # fmt: skip
+        self.tables, self.aliases, self.connection = tables, aliases, connection
+
+    def previous(self, level: str, keys: npt.NDArray[np.object_]) -> pd.DataFrame:
+        """The stored id (and its birth) of each of these records that had one."""
+        wanted = sorted(set(keys.tolist()))
+        if self.connection is None:
+            resolution, records = self.tables.resolution, records_of(self.tables, level)
+            ids = resolution.contact_ids if level == "contact" else resolution.account_ids
+            of = (
+                resolution.contact_of_record if level == "contact" else resolution.account_of_record
+            )
+            frame = pd.DataFrame(
+                {
+                    "record": record_keys(records),
+                    "old": np.asarray(ids, dtype=object)[of],
+                    "born": 0,
+                }
+            )
+            return frame[frame["record"].isin(wanted)].drop_duplicates("record")
+        rows: list[tuple[Any, ...]] = []
+        for start in range(0, len(wanted), 500):
+            part = wanted[start : start + 500]
+            query = _PREVIOUS + "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
+            rows += self.connection.execute(query, (level, *part)).fetchall()
+        return pd.DataFrame(rows, columns=["record", "old", "born"])
+
+    def taken(self, level: str) -> set[str]:
+        if self.connection is not None:
+            return _taken(self.connection, level)
+        ids = self.tables.resolution.contact_ids if level == "contact" else (
+            self.tables.resolution.account_ids)  # fmt: skip
+        return set(map(str, ids)) | set(self.aliases.get(level, {}))
+
+
+def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
+            renamed: Mapping[str, str]) -> ReviewPairs:  # fmt: skip
+    """Stored review pairs not touching a record resolved again, then the new ones."""
+    old, new = stored.to_pandas(), found.to_pandas()
+    drop = np.zeros(len(old), dtype=bool)
+    for level, plan in plans.items():
+        again = set(record_keys(plan.merged.take(plan.rows)).tolist())
+        for side in ("left", "right"):
+            keys = old[f"{side}_system"].astype(str) + ":" + old[f"{side}_source_id"].astype(str)
+            drop |= ((old["level"] == level) & keys.isin(again)).to_numpy()
+    for side in ("left", "right"):
+        new[f"{side}_entity_id"] = new[f"{side}_entity_id"].map(lambda i: renamed.get(i, i))
+    both = pd.concat([old[~drop], new], ignore_index=True)
+    return ReviewPairs(**{name: both[name].to_numpy() for name in attrs.fields_dict(ReviewPairs)})
+
+
+def resolve_again(
+    tables: Tables,
+    plans: Mapping[str, Plan],
+    history: History,
+    *,
+    overrides: Overrides,
+    secret: bytes | None,
+) -> tuple[Resolution, dict[str, Any]]:
+    """The resolution of the merged records: unaffected entities kept, the rest redone."""
+    sub = {level: plan.merged.take(plan.rows) for level, plan in plans.items()}
+    resolver = resolver_for(ProbabilisticResolver(contact_linker=plans["contact"].linker,
+                                                  account_linker=plans["account"].linker),
+                            within(overrides, plans) or None)  # fmt: skip
+    with keyed_ids(secret):
+        found = resolver(sub["account"], sub["contact"])  # type: ignore[arg-type]
+    out: dict[str, Any] = {}
+    renamed: dict[str, str] = {}
+    for level, plan in plans.items():
+        resolution = tables.resolution
+        contacts = level == "contact"
+        of_record = resolution.contact_of_record if contacts else resolution.account_of_record
+        ids = np.asarray(resolution.contact_ids if contacts else resolution.account_ids, object)
+        keys = resolution.contact_keys if contacts else resolution.account_keys
+        sub_of = found.contact_of_record if contacts else found.account_of_record
+        sub_ids = found.contact_ids if contacts else found.account_ids
+        sub_keys = found.contact_keys if contacts else found.account_keys
+        record_key = record_keys(sub[level])
+        lineage = carry_ids(level, keys=record_key, entity=sub_of, resolver_ids=sub_ids,
+                            entity_keys=sub_keys, previous=history.previous(level, record_key),
+                            taken=history.taken(level))  # fmt: skip
+        renamed.update(zip(map(str, sub_ids), map(str, lineage.ids), strict=True))
+        keep = ~plan.entities
+        place = np.cumsum(keep) - 1
+        assignment = np.empty(len(plan.merged), dtype=np.int64)
+        kept_of = of_record[~plan.replaced]
+        assignment[: len(kept_of)] = place[kept_of]
+        assignment[plan.rows] = int(keep.sum()) + sub_of
+        out[level] = (
+            assignment,
+            np.concatenate([keys[keep], sub_keys]),
+            np.concatenate([ids[keep], lineage.ids]),
+            lineage,
+            record_key,
+            sub_of,
+        )
+    review = _review(tables.resolution.review, plans, found.review, renamed)
+    merged = Resolution(account_of_record=out["account"][0], contact_of_record=out["contact"][0],
+                        account_keys=out["account"][1], contact_keys=out["contact"][1],
+                        account_ids=out["account"][2], contact_ids=out["contact"][2],
+                        review=review)  # fmt: skip
+    return merged, out
+
+
+def write_lineage(connection: sqlite3.Connection, outcome: Mapping[str, Any], *,
+                   build: int) -> None:  # fmt: skip
+    """Memberships of the records resolved again, new ids and aliases."""
+    for level, (*_, lineage, record_key, sub_of) in outcome.items():
+        connection.executemany(
+            "INSERT OR REPLACE INTO members VALUES (?, ?, ?)",
+            ((level, key, str(entity)) for key, entity in zip(
+                record_key.tolist(), lineage.ids[sub_of].tolist(), strict=True)),
+        )  # fmt: skip
+        connection.executemany("INSERT INTO entities VALUES (?, ?, ?)",
+                               ((level, i, build) for i in lineage.born))  # fmt: skip
+        for alias, survivor in lineage.merged:
+            connection.execute("UPDATE aliases SET survivor = ? WHERE level = ? AND survivor = ?",
+                               (survivor, level, alias))  # fmt: skip
+            connection.execute("INSERT OR REPLACE INTO aliases VALUES (?, ?, ?, ?)",
+                               (level, alias, survivor, build))  # fmt: skip
