@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from customer_understanding._errors import InvalidValueError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from customer_understanding.base._adding import Online
     from customer_understanding.base._build import Tables
     from customer_understanding.base._store import StorePath
@@ -27,6 +29,8 @@ class BaseState:
     _store: StorePath | None
     _online: Online | None
     _aliases: dict[str, dict[str, str]]
+    _account_rows: pd.Index[str]
+    _contact_rows: pd.Index[str]
     report: LoadReport | None
 
 

@@ -284,10 +284,12 @@ class CustomerBase(StoreMethods, PrivacyMethods, OnlineMethods, CorrectionMethod
         """
         from customer_understanding.base._stored import open_stored
 
+        from customer_understanding.base._adding import with_online
+
         stored = open_stored(store)
         report = stored.roots.get("report")
         return cls(
-            stored.roots["tables"],
+            with_online(stored.roots["tables"], Path(store), stored.aliases),
             report=report if isinstance(report, LoadReport) else None,
             aliases=stored.aliases,
             store=store,
