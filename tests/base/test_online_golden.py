@@ -116,6 +116,7 @@ def test_without_a_store_the_base_in_memory_shows_the_record() -> None:
     person = _someone(base)
     joined = base.add(Contact(id="w5", email=person["email"], title="Chief Data Officer"))
     assert base.contact(joined).title == "Chief Data Officer"
-    assert base.contact_row(joined) == base.to_pandas("contacts").index[
-        base.to_pandas("contacts")["contact_id"] == joined
-    ][0]
+    assert (
+        base.contact_row(joined)
+        == base.to_pandas("contacts").index[base.to_pandas("contacts")["contact_id"] == joined][0]
+    )

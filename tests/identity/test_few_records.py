@@ -49,7 +49,7 @@ def _cells(frame: pd.DataFrame) -> dict[str, list[object]]:
 
 
 def test_role_mailboxes_of_a_few_addresses_are_those_of_many() -> None:
-    emails = _records().column("email").tolist() + [np.nan, pd.NA, 7, "  OFFICE@x.org"]
+    emails = [*_records().column("email").tolist(), np.nan, pd.NA, 7, "  OFFICE@x.org"]
     inboxes = SharedInboxes()
     whole = inboxes.is_role(emails)
     singly = np.concatenate([inboxes.is_role([email]) for email in emails])

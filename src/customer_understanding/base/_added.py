@@ -60,18 +60,18 @@ def with_records(tables: Tables, level: Level, records: Records, *, entities: Se
     old_keys = resolution.contact_keys if contacts else resolution.account_keys
     of_record = resolution.contact_of_record if contacts else resolution.account_of_record
     n = len(ids)
-    found = (pd.Index(ids) if rows is None else rows).get_indexer(list(entities))
+    found = (pd.Index(ids) if rows is None else rows).get_indexer(pd.Index(list(entities)))
     born: dict[str, int] = {}
     for position, entity in enumerate(entities):
         if found[position] < 0:
             found[position] = born.setdefault(entity, n + len(born))
     extra = sorted(born, key=born.__getitem__)
     new_ids = np.concatenate([ids, np.array(extra, dtype=object)])
-    first_key = {entity: key for entity, key in zip(entities, keys, strict=True)}
+    first_key = dict(zip(entities, keys, strict=True))
     extra_keys = np.array([first_key[entity] for entity in extra], dtype=object)
     new_keys = np.concatenate([old_keys, extra_keys])
     old_records = tables.contact_records if contacts else tables.account_records
-    all_records = type(old_records).concat([old_records, records])  # type: ignore[arg-type]
+    all_records: Any = type(old_records).concat([old_records, records])  # type: ignore[list-item]
     assigned = np.concatenate([of_record, found.astype(np.int64)])
     reached = np.unique(found).astype(np.int64)
     if contacts:
@@ -80,16 +80,16 @@ def with_records(tables: Tables, level: Level, records: Records, *, entities: Se
     else:
         resolution = _evolve(resolution, account_of_record=assigned, account_keys=new_keys,
                              account_ids=new_ids)  # fmt: skip
-    part = _Part(records=all_records, assigned=assigned, reached=reached)  # type: ignore[arg-type]
+    part = _Part(records=all_records, assigned=assigned, reached=reached)
     if contacts:
-        table, winners = _contacts(tables, part, resolution)
+        people, won = _contacts(tables, part, resolution)
         return _replace(tables, contact_records=all_records, resolution=resolution,
-                        contacts=_spliced(tables.contacts, table, reached),
-                        contact_winners=_won(tables.contact_winners, winners, part))  # fmt: skip
-    table, winners = _accounts(tables, part, resolution)
+                        contacts=_spliced(tables.contacts, people, reached),
+                        contact_winners=_won(tables.contact_winners, won, part))  # fmt: skip
+    firms, won = _accounts(tables, part, resolution)
     return _replace(tables, account_records=all_records, resolution=resolution,
-                    accounts=_spliced(tables.accounts, table, reached),
-                    account_winners=_won(tables.account_winners, winners, part))  # fmt: skip
+                    accounts=_spliced(tables.accounts, firms, reached),
+                    account_winners=_won(tables.account_winners, won, part))  # fmt: skip
 
 
 class _Part:

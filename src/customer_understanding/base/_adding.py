@@ -193,15 +193,20 @@ def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, 
     the one that entity was merged into), as :meth:`Online.add` put it.
     """
     rows = _read_online(store)
-    for level, kind in (("account", AccountRecords), ("contact", ContactRecords)):
-        records = tables.contact_records if level == "contact" else tables.account_records
+    levels: tuple[Level, ...] = ("account", "contact")
+    for level in levels:
+        records: Records = tables.contact_records if level == "contact" else tables.account_records
         mine = [row for row in rows if row[0] == level]
         held = _held(records, [row[1] for row in mine])
         mine = [row for row in mine if row[1] not in held]
         loaded = _loaded([row[1:5] for row in mine])
         if loaded is None:
             continue
-        found = loaded.combined(kind)
+        found: Records = (
+            loaded.combined(ContactRecords)
+            if level == "contact"
+            else loaded.combined(AccountRecords)
+        )
         where = {row[1]: place for place, row in enumerate(mine)}
         names = record_keys(found).tolist()
         order = sorted((n for n in range(len(names)) if names[n] in where),
@@ -211,9 +216,9 @@ def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, 
                     for entity in joined]  # fmt: skip
         added = found.take(np.array(order, dtype=np.int64))
         column = "email" if level == "contact" else "domain"
-        keys = [_key(column, value, name) for value, name in
-                zip(added.column(column).tolist(), record_keys(added).tolist(), strict=True)]  # fmt: skip
-        tables = with_records(tables, level, added, entities=entities, keys=keys)  # type: ignore[arg-type]
+        pairs = zip(added.column(column).tolist(), record_keys(added).tolist(), strict=True)
+        keys = [_key(column, value, name) for value, name in pairs]
+        tables = with_records(tables, level, added, entities=entities, keys=keys)
     return tables
 
 
@@ -236,7 +241,7 @@ def _read_online(store: Path) -> list[tuple[str, str, dict[str, Any], str, str, 
 
 
 def _held(records: Records, keys: list[str]) -> set[str]:
-    """Which of ``keys`` (``system:source_id``) the records hold (read without a full scan of keys)."""
+    """Which of ``keys`` (``system:source_id``) the records hold, without keying them all."""
     if not keys:
         return set()
     ids = records.column("source_id")

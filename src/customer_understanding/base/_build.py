@@ -263,10 +263,11 @@ def account_parents(
     """The parent entity of some account entities (-1 when none), from their records.
 
     ``records[rows]`` (every record when ``rows`` is None) are the records of
-    ``entities`` (entity rows, in the order of the answer), ``owner`` says which of them each belongs to; a parent reference is looked
-    up among all ``records`` (``entity`` gives each one's entity). The last record naming
-    a parent decides; a record may not make its own entity its parent. The build asks for
-    every entity, adding one record online for the entity it joined.
+    ``entities`` (entity rows, in the order of the answer), ``owner`` says which of them
+    each belongs to; a parent reference is looked up among all ``records`` (``entity``
+    gives each one's entity). The last record naming a parent decides; a record may not
+    make its own entity its parent. The build asks for every entity, adding one record
+    online for the entity it joined.
     """
     asking = records if rows is None else records.take(rows)
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(

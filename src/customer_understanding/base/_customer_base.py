@@ -282,9 +282,8 @@ class CustomerBase(StoreMethods, PrivacyMethods, OnlineMethods, CorrectionMethod
         >>> again.contacts.column("id").tolist() == built.contacts.column("id").tolist()
         True
         """
-        from customer_understanding.base._stored import open_stored
-
         from customer_understanding.base._adding import with_online
+        from customer_understanding.base._stored import open_stored
 
         stored = open_stored(store)
         report = stored.roots.get("report")

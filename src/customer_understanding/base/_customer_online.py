@@ -63,8 +63,10 @@ class OnlineMethods(BaseState):
         joined (a new entity gets a new stable id). In a base with a store, the record,
         its membership and an ``add`` event (with ``actor`` and ``reason``) are written
         in one transaction, so :meth:`open` in any process matches against it too. The
-        golden tables are not recomputed: the record enters them with the next build
-        into the store that holds it.
+        entity it joined or made is refreshed at once, as a build makes it from its
+        records: golden values, their winning records, a contact's account link (what a
+        build derives across entities, such as interactions only the new address would
+        tie to the person, waits for the next build or update).
 
         Raises
         ------

@@ -192,7 +192,8 @@ class OnlineIndex:
         system = records.labels("system")
         source_id = records.column("source_id")
         names = _array([f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)])
-        exclusive = {column: _array(_texts(frame[column])) for column in linker.exclusive
+        exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
+                                        for column in linker.exclusive
                      if column in frame.columns}  # fmt: skip
         entity = _array([str(i) for i in np.asarray(ids, dtype=object)[of_record]])
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,

@@ -247,6 +247,6 @@ def kept_index(records: Records, entity: npt.NDArray[np.object_], *, level: Any,
     return OnlineIndex(level=level, resolver=resolver, linker=linker, model=model,
                        frame=pd.DataFrame({"system": records.labels("system")}),
                        entity=[str(i) for i in entity.tolist()], names=names, keys=set(names),
-                       normalised={c: values[c] for c in coded}, codes=codes,  # type: ignore[misc]
+                       normalised={c: values[c] for c in coded}, codes=codes,
                        rules=[_indexed(rule, coded) for rule in declared],
                        declared=declared)  # fmt: skip

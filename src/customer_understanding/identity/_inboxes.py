@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import networkx as nx
@@ -184,7 +184,7 @@ class SharedInboxes:
         return local.isin(self.local_parts).fillna(False).to_numpy(dtype=np.bool_, copy=True)
 
     def _role(self, value: object) -> bool:
-        if pd.api.types.is_scalar(value) and pd.isna(value):
+        if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
             return False
         found = _LOCAL_PART.search(str(value).strip().lower())
         return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts

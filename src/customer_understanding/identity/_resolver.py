@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from typing import Any, cast
 
 import attrs
 import networkx as nx
@@ -103,7 +104,7 @@ _NOT_WORD = re.compile(r"[^a-z0-9]")
 
 def _text_or_none(value: object) -> str | None:
     """A cell as pandas' ``string`` dtype reads it: missing stays ``None``, others are text."""
-    if pd.api.types.is_scalar(value) and pd.isna(value):
+    if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
         return None
     return str(value)
 

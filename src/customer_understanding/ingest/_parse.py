@@ -103,8 +103,11 @@ def missing_value(value: Any) -> bool:
 
 
 def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """:func:`distinct_text` of a few values: equal values (as pandas groups them) share one
-    spelling, the first one's, and distinct spellings are numbered in order of appearance."""
+    """:func:`distinct_text` of a few values, without pandas.
+
+    Equal values (as pandas groups them) share one spelling, the first one's; distinct
+    spellings are numbered in order of appearance.
+    """
     spelling: dict[Any, str] = {}
     numbers: dict[str, int] = {}
     codes = []
