@@ -4,6 +4,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from customer_understanding import Account, Contact, CustomerBase, Source
@@ -120,3 +121,20 @@ def test_without_a_store_the_base_in_memory_shows_the_record() -> None:
         base.contact_row(joined)
         == base.to_pandas("contacts").index[base.to_pandas("contacts")["contact_id"] == joined][0]
     )
+
+
+def test_after_several_adds_the_whole_tables_are_those_of_a_rebuild(path: Path) -> None:
+    base = CustomerBase.build(_sources(), store=path)
+    person = _someone(base)
+    base.add({"Id": "W1", "Email": person["email"].upper(), "FirstName": person["first_name"],
+              "LastName": person["last_name"], "Title": "Director of Finance"},
+             mapping="salesforce.Lead", source="web")  # fmt: skip
+    domain = base.to_pandas("accounts").dropna(subset=["domain"])["domain"].iloc[2]
+    base.add(Contact(id="n1", email=f"zed@{domain}", first_name="Zed", last_name="Q"),
+             source="form")  # fmt: skip
+    base.add(Account(id="a9", name="Brand New Co", domain="brandnew.example"), source="form")
+    rebuilt = CustomerBase.build(_sources(), store=path)
+    for table, key in (("contacts", "contact_id"), ("accounts", "account_id")):
+        mine = base.to_pandas(table).sort_values(key, ignore_index=True)
+        theirs = rebuilt.to_pandas(table).sort_values(key, ignore_index=True)
+        pd.testing.assert_frame_equal(mine, theirs, check_dtype=False, check_categorical=False)
