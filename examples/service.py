@@ -20,6 +20,7 @@ folder, calls every endpoint in-process and prints the answers;
 """
 
 import argparse
+import gc
 import json
 import tempfile
 import threading
@@ -63,9 +64,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 class Customers:
     """What one process holds: the opened base, and the scores computed from it."""
 
-    def __init__(self, store: Path) -> None:
+    def __init__(self, store: Path, *, freeze: bool = False) -> None:
         self.store = store
         self.base = cu.CustomerBase.open(store)
+        if freeze:
+            # The base lives as long as the process: freeze it out of the collector's
+            # full passes, which would otherwise walk all of it now and then, mid-request.
+            gc.collect()
+            gc.freeze()
         # One writer per store, but a process answers requests on several threads: the
         # base's online index is built on first use and grows with every add.
         self.lock = threading.Lock()
@@ -142,7 +148,7 @@ def _account_of_lead(customers: Customers, found: cu.base.CandidateMatches) -> d
     if found.best is not None:
         try:
             account_id = customers.base.contact(found.best).account_id
-        except cu.NotFoundError:  # a contact added online, without an account until a build
+        except cu.NotFoundError:  # merged away or erased since this process opened the store
             account_id = None
         if account_id is not None:
             return {"account_id": account_id, "method": "the matched contact's account"}
@@ -172,9 +178,13 @@ def _match(customers: Customers, lead: Lead) -> dict[str, Any]:
     }
 
 
-def create_app(store: Path) -> FastAPI:
-    """The service over one store, opened here once for the life of the process."""
-    customers = Customers(store)
+def create_app(store: Path, *, freeze: bool = False) -> FastAPI:
+    """The service over one store, opened here once for the life of the process.
+
+    ``freeze`` takes the opened base out of the garbage collector's full passes (for a
+    process that serves; a test leaves the collector alone).
+    """
+    customers = Customers(store, freeze=freeze)
     app = FastAPI(title="customer_understanding service")
 
     @app.exception_handler(cu.NotFoundError)
@@ -275,7 +285,7 @@ def main() -> None:
     if options.serve is not None:
         import uvicorn
 
-        uvicorn.run(create_app(options.serve), host=options.host, port=options.port)
+        uvicorn.run(create_app(options.serve, freeze=True), host=options.host, port=options.port)
         return
     with tempfile.TemporaryDirectory() as folder:
         for call, status, body in _tour(_sample_store(Path(folder))):

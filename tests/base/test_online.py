@@ -105,8 +105,10 @@ def test_add_joins_the_contact_and_persists_across_open(path: Path) -> None:
     newcomer = Contact(
         id="web-9", email="newcomer@fresh.example", first_name="Nia", last_name="Okafor"
     )
+    known = base.contacts.column("id").tolist()
     new_id = base.add(newcomer, actor="api", reason="web form")
-    assert new_id not in base.contacts.column("id").tolist()
+    assert new_id not in known
+    assert base.contact(new_id).email == "newcomer@fresh.example"
     opened = CustomerBase.open(path)
     again = opened.match(Contact(id="web-10", email="newcomer@fresh.example"))
     assert again.best == new_id
@@ -168,7 +170,7 @@ def test_a_later_build_keeps_a_record_added_online(path: Path) -> None:
     new_id = base.add(lead, mapping="salesforce.Lead", source="web")
     rebuilt = CustomerBase.build(_sources(), store=path)
     assert rebuilt.contact(new_id).email == "late.comer@fresh.example"
-    assert len(rebuilt.contacts) == len(base.contacts) + 1
+    assert len(rebuilt.contacts) == len(base.contacts)  # the base shows the record already
     assert rebuilt.match(lead, mapping="salesforce.Lead").best == new_id
 
 

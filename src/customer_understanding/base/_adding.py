@@ -9,6 +9,7 @@ next process that opens the store matches against it too) and an ``add`` event.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.base._added import with_records
 from customer_understanding.base._build import Tables
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import _fresh
@@ -29,6 +31,8 @@ from customer_understanding.base._online import (
     object_mapping,
 )
 from customer_understanding.base._store import _get, writing
+from customer_understanding.base._stored import survivor_of
+from customer_understanding.base._survive import record_keys
 from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
 from customer_understanding.ingest import Loaded, Source, load
 from customer_understanding.tables import AccountRecords, ContactRecords
@@ -37,7 +41,9 @@ from customer_understanding.typing import Level
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["Online", "with_added"]
+__all__ = ["Online", "with_added", "with_online"]
+
+Records = AccountRecords | ContactRecords
 
 _PREFIX = {"account": "acc", "contact": "con"}
 
@@ -82,6 +88,8 @@ class Online:
         else:
             entity = self._write(new, found, frame, actor=actor, reason=reason)
         index.add_row(new.key, entity, frame)
+        self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
+                                   keys=[_entity_key(new)])  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
@@ -121,12 +129,19 @@ def _row(frame: pd.DataFrame) -> dict[str, Any]:
     }
 
 
+def _entity_key(new: Incoming) -> str:
+    """The key a new entity made of this record alone is known by, as the resolver keys one."""
+    column = "email" if new.level == "contact" else "domain"
+    return _key(column, new.records.column(column)[0], new.key)
+
+
+def _key(column: str, value: object, record: str) -> str:
+    return f"{column}:{str(value).lower()}" if isinstance(value, str) else f"record:{record}"
+
+
 def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
     """A new entity's id, derived as the resolver derives one, never one given before."""
-    records = new.records
-    email = records.column("email")[0] if new.level == "contact" else records.column("domain")[0]
-    column = "email" if new.level == "contact" else "domain"
-    key = f"{column}:{str(email).lower()}" if isinstance(email, str) else f"record:{new.key}"
+    key = _entity_key(new)
     with keyed_ids(secret):
         candidate = str(entity_ids(_PREFIX[new.level], np.array([key], dtype=object))[0])
         if candidate in taken:
@@ -152,17 +167,86 @@ def with_added(loaded: Loaded, store: object) -> Loaded:
                                      loaded.combined(kind).column("source_id").tolist(),
                                      strict=True)
     }  # fmt: skip
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for record, data, mapping, source in added:
-        if record not in known:
-            groups.setdefault((source, mapping), []).append(data)
-    if not groups:
+    extra = _loaded([row for row in added if row[0] not in known])
+    if extra is None:
         return loaded
-    extra = load([Source(name=source, data=rows,
-                         mapping=object_mapping(mapping, source)
-                         if mapping.startswith(OBJECTS) else mapping)
-                  for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
     return Loaded(sources=loaded.sources + extra.sources, report=loaded.report)
+
+
+def _loaded(added: list[tuple[str, dict[str, Any], str, str]]) -> Loaded | None:
+    """Records added online (key, row, preset, source name) loaded again, by source and preset."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for _, data, mapping, source in added:
+        groups.setdefault((source, mapping), []).append(data)
+    if not groups:
+        return None
+    return load([Source(name=source, data=rows,
+                        mapping=object_mapping(mapping, source)
+                        if mapping.startswith(OBJECTS) else mapping)
+                 for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
+
+
+def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, str]]) -> Tables:
+    """``tables`` (as a store's last build or update left them) with the records added since.
+
+    Each record added online that the tables lack is put in the entity it joined (or
+    the one that entity was merged into), as :meth:`Online.add` put it.
+    """
+    rows = _read_online(store)
+    levels: tuple[Level, ...] = ("account", "contact")
+    for level in levels:
+        records: Records = tables.contact_records if level == "contact" else tables.account_records
+        mine = [row for row in rows if row[0] == level]
+        held = _held(records, [row[1] for row in mine])
+        mine = [row for row in mine if row[1] not in held]
+        loaded = _loaded([row[1:5] for row in mine])
+        if loaded is None:
+            continue
+        found: Records = (
+            loaded.combined(ContactRecords)
+            if level == "contact"
+            else loaded.combined(AccountRecords)
+        )
+        where = {row[1]: place for place, row in enumerate(mine)}
+        names = record_keys(found).tolist()
+        order = sorted((n for n in range(len(names)) if names[n] in where),
+                       key=lambda n: where[names[n]])  # fmt: skip
+        joined = [mine[where[names[n]]][5] for n in order]
+        entities = [str(survivor_of(aliases.get(level, {}), entity, warn=False))
+                    for entity in joined]  # fmt: skip
+        added = found.take(np.array(order, dtype=np.int64))
+        column = "email" if level == "contact" else "domain"
+        pairs = zip(added.column(column).tolist(), record_keys(added).tolist(), strict=True)
+        keys = [_key(column, value, name) for value, name in pairs]
+        tables = with_records(tables, level, added, entities=entities, keys=keys)
+    return tables
+
+
+def _read_online(store: Path) -> list[tuple[str, str, dict[str, Any], str, str, str]]:
+    """Online records that can be loaded again: level, key, row, preset, source, entity."""
+    from contextlib import closing
+
+    from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect
+
+    with closing(_connect(store, wait=_READ_WAIT_SECONDS)) as connection:
+        names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+        if "online_records" not in names:
+            return []
+        rows = connection.execute(
+            "SELECT level, record, data, mapping, source, id FROM online_records"
+            " WHERE data IS NOT NULL AND mapping IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+    return [(level, record, json.loads(data), mapping, source, entity)
+            for level, record, data, mapping, source, entity in rows]  # fmt: skip
+
+
+def _held(records: Records, keys: list[str]) -> set[str]:
+    """Which of ``keys`` (``system:source_id``) the records hold, without keying them all."""
+    if not keys:
+        return set()
+    ids = records.column("source_id")
+    maybe = np.flatnonzero(pd.Series(ids, dtype=object).isin({k.split(":", 1)[1] for k in keys}))
+    return set(record_keys(records.take(maybe)).tolist()) & set(keys)
 
 
 def _refuse_suppressed(connection: sqlite3.Connection, new: Incoming) -> None:

@@ -98,17 +98,40 @@ def _accounts(
     values, winners, categories = golden_values(
         records, entity, n, ACCOUNT_FIELDS, policy, known=known
     )
+    values["id"] = resolution.account_ids
+    values["parent"] = account_parents(
+        records, entity, rows=None, owner=entity, entities=np.arange(n, dtype=np.int64)
+    )
+    return AccountTable.from_columns(values, length=n, categories=categories), winners
+
+
+def account_parents(
+    records: AccountRecords,
+    entity: npt.NDArray[np.int64],
+    *,
+    rows: npt.NDArray[np.int64] | None,
+    owner: npt.NDArray[np.int64],
+    entities: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """The parent entity of some account entities (-1 when none), from their records.
+
+    ``records[rows]`` (every record when ``rows`` is None) are the records of
+    ``entities`` (entity rows, in the order of the answer), ``owner`` says which of them
+    each belongs to; a parent reference is looked up among all ``records`` (``entity``
+    gives each one's entity). The last record naming a parent decides; a record may not
+    make its own entity its parent. The build asks for every entity, adding one record
+    online for the entity it joined.
+    """
+    asking = records if rows is None else records.take(rows)
     parent_record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(
-        records.with_columns(source_id=records.column("parent_ref")), "source_id"
+        asking.with_columns(source_id=asking.column("parent_ref")), "source_id"
     )
     parent_of_record = np.where(parent_record < 0, -1, entity[np.maximum(parent_record, 0)])
-    parent = np.full(n, -1, dtype=np.int64)
+    parent = np.full(len(entities), -1, dtype=np.int64)
     has_parent = parent_of_record >= 0
-    parent[entity[has_parent]] = parent_of_record[has_parent]
-    parent[parent == np.arange(n)] = -1  # a record may not make its own entity its parent
-    values["id"] = resolution.account_ids
-    values["parent"] = parent
-    return AccountTable.from_columns(values, length=n, categories=categories), winners
+    parent[owner[has_parent]] = parent_of_record[has_parent]
+    parent[parent == entities] = -1
+    return parent
 
 
 def _lead_to_account(

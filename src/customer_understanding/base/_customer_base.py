@@ -269,12 +269,13 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         >>> again.contacts.column("id").tolist() == built.contacts.column("id").tolist()
         True
         """
+        from customer_understanding.base._adding import with_online
         from customer_understanding.base._stored import open_stored
 
         stored = open_stored(store)
         report = stored.roots.get("report")
         return cls(
-            stored.roots["tables"],
+            with_online(stored.roots["tables"], Path(store), stored.aliases),
             report=report if isinstance(report, LoadReport) else None,
             aliases=stored.aliases,
             store=store,

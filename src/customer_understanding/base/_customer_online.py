@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
 
 from customer_understanding.base._adding import Online
 from customer_understanding.base._base_state import BaseState, text_or_none
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.domain import Account, Contact
+
+if TYPE_CHECKING:
+    from customer_understanding.base._build import Tables
 
 __all__ = ["OnlineMethods"]
 
@@ -58,8 +63,10 @@ class OnlineMethods(BaseState):
         joined (a new entity gets a new stable id). In a base with a store, the record,
         its membership and an ``add`` event (with ``actor`` and ``reason``) are written
         in one transaction, so :meth:`open` in any process matches against it too. The
-        golden tables are not recomputed: the record enters them with the next build
-        into the store that holds it.
+        entity it joined or made is refreshed at once, as a build makes it from its
+        records: golden values, their winning records, a contact's account link (what a
+        build derives across entities, such as interactions only the new address would
+        tie to the person, waits for the next build or update).
 
         Raises
         ------
@@ -79,10 +86,19 @@ class OnlineMethods(BaseState):
         >>> base.match(bob).best == new_id
         True
         """
-        return self._matcher().add(
+        online = self._matcher()
+        entity = online.add(
             record, mapping=mapping, source=source,
             actor=text_or_none(actor, "actor"), reason=text_or_none(reason, "reason"),
         )  # fmt: skip
+        self._set_tables(online.tables)
+        return entity
+
+    def _set_tables(self, tables: Tables) -> None:
+        """Hold ``tables`` (with records added online), and the id lookups that go with them."""
+        self._tables = tables
+        self._account_rows = pd.Index(tables.accounts.column("id"))
+        self._contact_rows = pd.Index(tables.contacts.column("id"))
 
     def _matcher(self) -> Online:
         if self._online is None:

@@ -41,7 +41,7 @@ from customer_understanding.tables import (
 )
 from customer_understanding.typing import Level
 
-__all__ = ["OBJECTS", "Incoming", "OnlineIndex", "incoming", "object_mapping"]
+__all__ = ["OBJECTS", "Incoming", "Keys", "OnlineIndex", "incoming", "object_mapping"]
 
 Records = AccountRecords | ContactRecords
 _KEY_COLUMN = {"contact": "email", "account": "domain"}
@@ -143,6 +143,11 @@ class OnlineIndex:
     each distinct value's code; ``scorer`` scores an incoming record against chosen rows
     as the build scored their pairs. ``frame`` is the stored records' comparison frame:
     records added online are in the others, not in it.
+
+    A built index holds its per-record values in numpy object arrays rather than lists
+    (and its record keys in a hash index rather than a set): the garbage collector walks
+    every item of a list or set on each full pass, which at a million records is a
+    pause of a third of a second in the middle of some match; it does not walk arrays.
     """
 
     level: Level
@@ -150,16 +155,16 @@ class OnlineIndex:
     linker: Linker
     model: FellegiSunter
     frame: pd.DataFrame
-    entity: list[str]
-    names: list[str]
-    keys: set[str]
-    normalised: dict[str, list[Any]]
+    entity: Values
+    names: Values
+    keys: set[str] | Keys
+    normalised: dict[str, Values]
     codes: dict[str, Mapping[Any, int]]
     rules: list[_Rule]
     declared: list[BlockingRule]
     # None in an index made only to find candidates (it scores nothing).
     scorer: RecordScorer | None = None
-    exclusive: dict[str, list[Any]] = attrs.field(factory=dict)
+    exclusive: dict[str, Values] = attrs.field(factory=dict)
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
@@ -186,13 +191,16 @@ class OnlineIndex:
         rules = [_indexed(rule, coded) for rule in declared]
         system = records.labels("system")
         source_id = records.column("source_id")
-        names = [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
-        exclusive = {column: _texts(frame[column]) for column in linker.exclusive
+        names = _array([f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)])
+        exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
+                                        for column in linker.exclusive
                      if column in frame.columns}  # fmt: skip
+        entity = _array([str(i) for i in np.asarray(ids, dtype=object)[of_record]])
         return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
-                   entity=[str(i) for i in np.asarray(ids, dtype=object)[of_record]],
-                   names=names, keys=set(names), normalised=values, codes=codes, rules=rules,
-                   declared=declared, scorer=scorer, exclusive=exclusive)  # fmt: skip
+                   entity=entity, names=names, keys=Keys(names),
+                   normalised={column: _array(v) for column, v in values.items()},
+                   codes=codes, rules=rules, declared=declared, scorer=scorer,
+                   exclusive=exclusive)  # fmt: skip
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
         """The records sharing most blocking keys with ``query``, and the rules that hit."""
@@ -253,16 +261,50 @@ class OnlineIndex:
         scorer = self._scorer()
         row = scorer.append(frame)
         for column, values in self.exclusive.items():  # the stored frame is not copied
-            values.append(_texts(frame[column])[0] if column in frame.columns else None)
-        self.entity.append(entity_id)
-        self.names.append(name)
+            given = _texts(frame[column])[0] if column in frame.columns else None
+            self.exclusive[column] = _appended(values, given)
+        self.entity = _appended(self.entity, entity_id)
+        self.names = _appended(self.names, name)
         self.keys.add(name)
         for column, values in scorer.values([row]).items():
-            self.normalised[column].append(values[0])
+            self.normalised[column] = _appended(self.normalised[column], values[0])
         for rule in self.rules:
             wanted = tuple(self.normalised[c][row] for c in rule.columns)
             if all(v is not None for v in wanted):
                 rule.extra.setdefault(wanted, []).append(row)
+
+
+#: Per-record values: a list, or (in a built index) a numpy object array.
+Values = list[Any] | npt.NDArray[np.object_]
+
+
+def _array(values: list[Any]) -> npt.NDArray[np.object_]:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _appended(values: Values, value: Any) -> Values:
+    """``values`` with one more item: a list grows in place, an array is copied once."""
+    if isinstance(values, list):
+        values.append(value)
+        return values
+    return np.append(values, _array([value]))
+
+
+class Keys:
+    """Record keys (``system:source_id``) to test membership in, held outside the collector."""
+
+    def __init__(self, names: npt.NDArray[np.object_]) -> None:
+        self._index = pd.Index(names, dtype=object)
+        self._added: set[str] = set()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._added or name in self._index
+
+    def add(self, name: str) -> None:
+        """Hold one more key (a record added online)."""
+        self._added.add(name)
 
 
 def _combine(codes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:

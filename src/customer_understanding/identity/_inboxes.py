@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 import attrs
 import networkx as nx
@@ -43,6 +43,9 @@ ROLE_MAILBOXES: frozenset[str] = frozenset({
 })  # fmt: skip
 
 _SEPARATORS = re.compile(r"[._\-]")
+_LOCAL_PART = re.compile(r"^([^@+]*)(?:\+[^@]*)?@")
+#: Up to this many addresses, roles are read in plain Python (one record online).
+_FEW = 8
 _GIVEN = Field(column="first_name", kind="given_name")
 _FAMILY = Field(column="last_name", kind="family_name")
 _SIMILAR = 0.8  # Jaro-Winkler from which two spellings may be one name (typos, variants)
@@ -172,10 +175,19 @@ class SharedInboxes:
 
     def is_role(self, emails: Iterable[object]) -> npt.NDArray[np.bool_]:
         """Per address, whether its local part is a role mailbox (missing: ``False``)."""
-        text = pd.Series(list(emails), dtype="string").str.strip().str.lower()
+        given = list(emails)
+        if len(given) <= _FEW:  # one record online: plain Python, as pandas reads it
+            return np.array([self._role(value) for value in given], dtype=np.bool_)
+        text = pd.Series(given, dtype="string").str.strip().str.lower()
         local = text.str.extract(r"^([^@+]*)(?:\+[^@]*)?@", expand=False)
         local = local.str.replace(_SEPARATORS, "", regex=True)
         return local.isin(self.local_parts).fillna(False).to_numpy(dtype=np.bool_, copy=True)
+
+    def _role(self, value: object) -> bool:
+        if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
+            return False
+        found = _LOCAL_PART.search(str(value).strip().lower())
+        return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts
 
     def find(
         self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import warnings
+from typing import Any, cast
 
 import attrs
 import networkx as nx
@@ -93,11 +95,47 @@ def _keys(
     return keys
 
 
+#: Up to this many records, the frame's text columns are made in plain Python: pandas
+#: costs more than the work for one record matched online. Both give the same values.
+_FEW = 8
+_DOMAIN = re.compile(r"@(.*)$")
+_NOT_WORD = re.compile(r"[^a-z0-9]")
+
+
+def _text_or_none(value: object) -> str | None:
+    """A cell as pandas' ``string`` dtype reads it: missing stays ``None``, others are text."""
+    if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
+        return None
+    return str(value)
+
+
+def _work_domain(email: str | None) -> tuple[str | None, bool]:
+    """An address's domain (``None`` without one) and whether it is a free-mail one."""
+    found = None if email is None else _DOMAIN.search(email.lower())
+    domain = None if found is None else found.group(1)
+    return domain, domain in FREE_MAIL_DOMAINS
+
+
+def _employer_few(company: npt.NDArray[np.object_],
+                  emails: npt.NDArray[np.object_]) -> npt.NDArray[np.object_]:  # fmt: skip
+    """:func:`_employer` of a few records, in plain Python."""
+    found = np.full(len(emails), None, dtype=object)
+    for row, (name, email) in enumerate(zip(company.tolist(), emails.tolist(), strict=True)):
+        word = _text_or_none(name)
+        if word is None:
+            domain, free = _work_domain(_text_or_none(email))
+            word = None if domain is None or free else domain.split(".")[0]
+        found[row] = None if word is None else _NOT_WORD.sub("", word)
+    return found
+
+
 def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
     """The employer as one word: the company typed on the record, else the e-mail domain."""
     company = normalise(
         pd.Series(records.column("company")), Field(column="company", kind="organisation")
     )
+    if len(records) <= _FEW:
+        return _employer_few(company, records.column("email"))
     # str.partition gives no third column when every address is missing; extract always has one
     email = pd.Series(records.column("email"), dtype="string").str.lower()
     domain = email.str.extract(r"@(.*)$", expand=False)
@@ -112,6 +150,12 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
 
 def _split_names(frame: pd.DataFrame) -> None:
     """Names typed whole into the family-name column: ``"Wood, Catherine"``, ``"ann.lee"``."""
+    if len(frame) <= _FEW and not any(  # the usual case, told without pandas
+        _text_or_none(first) is None and any(mark in (_text_or_none(last) or "") for mark in ",.")
+        for first, last in zip(frame["first_name"].tolist(), frame["last_name"].tolist(),
+                               strict=True)
+    ):  # fmt: skip
+        return
     family = pd.Series(frame["last_name"], dtype="string")
     given = pd.Series(frame["first_name"], dtype="string")
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
@@ -143,7 +187,13 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
         else:
             frame[field.column] = records.column(field.column)
     frame["system"] = records.labels("system")
-    if isinstance(records, ContactRecords):
+    if isinstance(records, ContactRecords) and len(records) <= _FEW:
+        texts = [_text_or_none(email) for email in records.column("email").tolist()]
+        frame["work_email"] = pd.Series(
+            [None if text is None or _work_domain(text)[1] else text.lower() for text in texts],
+            dtype="string",
+        )
+    elif isinstance(records, ContactRecords):
         email = pd.Series(records.column("email"), dtype="string").str.lower()
         frame["work_email"] = email.where(
             ~email.str.extract(r"@(.*)$", expand=False).isin(FREE_MAIL_DOMAINS)

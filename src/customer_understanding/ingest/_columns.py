@@ -16,6 +16,7 @@ import attrs
 import pandas as pd
 
 from customer_understanding._core import typed_fields
+from customer_understanding.ingest._parse import FEW_ROWS, missing_value
 
 __all__ = ["ColumnCheck", "check_columns", "near_miss"]
 
@@ -60,6 +61,8 @@ class ColumnCheck:
 
 
 def _blank(series: pd.Series[Any]) -> bool:
+    if len(series) <= FEW_ROWS:  # one record online: plain Python, as pandas reads it
+        return all(str(v).strip() == "" for v in series.tolist() if not missing_value(v))
     present = series[series.notna()]
     head = present.iloc[:256]  # a filled column shows it at once; only then scan it all
     if len(head) and not head.astype(str).str.strip().eq("").all():

@@ -92,6 +92,37 @@ def _factorize(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArra
     return codes, np.asarray(uniques, dtype=object)
 
 
+#: Up to this many rows, values are read in plain Python: pandas costs more than the work
+#: for one record matched or added online.
+FEW_ROWS = 8
+
+
+def missing_value(value: Any) -> bool:
+    """Whether one cell is missing as pandas sees it (None, NaN, NaT, NA; never a list)."""
+    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
+
+
+def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+    """:func:`distinct_text` of a few values, without pandas.
+
+    Equal values (as pandas groups them) share one spelling, the first one's; distinct
+    spellings are numbered in order of appearance.
+    """
+    spelling: dict[Any, str] = {}
+    numbers: dict[str, int] = {}
+    codes = []
+    for value in values:
+        if missing_value(value):
+            codes.append(-1)
+            continue
+        try:
+            text = spelling.setdefault(value, _text(value))
+        except TypeError:  # an unhashable cell (a list, a dict): its JSON text
+            text = _text(value)
+        codes.append(-1 if text == "" else numbers.setdefault(text, len(numbers)))
+    return np.array(codes, dtype=np.intp), np.array(list(numbers), dtype=object)
+
+
 def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Factorise raw values into codes and their distinct stripped texts.
 
@@ -105,6 +136,8 @@ def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDA
     >>> codes.tolist(), texts.tolist()
     ([0, 0, 1, -1, -1], ['1', '2'])
     """
+    if len(series) <= FEW_ROWS:
+        return _distinct_few(series.tolist())
     codes, uniques = _factorize(series)
     merged, distinct = pd.factorize(_spelled(uniques))
     texts = np.asarray(distinct, dtype=object)
