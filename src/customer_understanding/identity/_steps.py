@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding.identity._blocking import BlockingReport, BlockingRule
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, _why
+from customer_understanding.identity._budget import block_marks, budget_limits
 from customer_understanding.identity._checks import warn_blocking, warn_no_pairs
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import compare_codes
@@ -125,6 +126,33 @@ class LinkerSteps:
                                          codes[len(left) :].astype(np.int64),
                                          uniques=uniques, kind=field.kind)  # fmt: skip
         return levels
+
+    @property
+    def budget(self) -> int | None:
+        """Each record's budget of candidates (``max_candidates``; default rules only)."""
+        return self.linker.max_candidates if self.linker.blocking is None else None
+
+    def budget_limits(
+        self,
+        sizes: npt.NDArray[np.integer[Any]],
+        totals: npt.NDArray[np.uint64],
+        squares: npt.NDArray[np.uint64],
+    ) -> npt.NDArray[np.uint8]:
+        """Per record (a row), the largest block it may join within :attr:`budget`.
+
+        Row ``i`` column ``j`` describes one of the record's blocks: its size (one more
+        than the record's candidates in it, at most 255; 1 for no block), and the sums of
+        its members' row positions and of their squares (which tell two rules' equal
+        blocks apart from different ones, so a block is counted once). 255: no limit.
+        """
+        marks = block_marks(sizes, totals, squares)
+        if self.budget is None:
+            return np.full(marks.shape[0], 255, dtype=np.uint8)
+        return budget_limits(marks, max_candidates=self.budget)
+
+    def why(self, rule: BlockingRule, counts: tuple[int, int, int]) -> str:
+        """The blocking report's ``why`` for a rule's capped values, capped and budget records."""
+        return _why(rule, counts, self.budget)
 
     def sample_places(self, n_records: int) -> tuple[npt.NDArray[np.int64], ...]:
         """The canonical places of the random pairs whose levels estimate u (seeded)."""

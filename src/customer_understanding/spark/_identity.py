@@ -189,9 +189,9 @@ def _run(
     records = prepare_records(tables, steps, id_column=id_column, source_column=source_column)
     overrides = (_keys(records, must_link, "must_link"), _keys(records, cannot_link, "cannot_link"))
     clock.lap("prepare")
-    report, kept = count_blocks(records, steps, running=True)
+    report, members = count_blocks(records, steps)
     max_pairs = linker.max_pairs if linker.blocking is not None else None
-    pairs = candidate_pairs(records, steps, report, kept, max_pairs=max_pairs,
+    pairs = candidate_pairs(steps, report, members, max_pairs=max_pairs,
                             salt_above=salt_above).localCheckpoint()  # fmt: skip
     clock.lap("block")
     levels = compared(records, steps, pairs).localCheckpoint()
