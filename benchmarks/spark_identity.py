@@ -173,7 +173,9 @@ def _splink_on_spark(records: int, seed: int, cores: int, memory: str) -> dict[s
                 ["date_of_birth", "postcode"], ["surname", "postcode"]]  # fmt: skip
     # Splink 5: the backend registers the table, then the linker reads it.
     registered = SparkAPI(spark_session=spark).register(table)
-    linker = SplinkLinker(registered, splink_settings("dedupe_only", blocking))
+    linker = SplinkLinker(
+        registered, splink_settings("dedupe_only", blocking, date_format="yyyyMMdd")
+    )
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname"), block_on("date_of_birth")], recall=0.8
     )
