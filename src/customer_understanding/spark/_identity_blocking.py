@@ -72,30 +72,36 @@ def _caps(steps: LinkerSteps) -> Column:
     return caps
 
 
-def _blocks(records: Records, steps: LinkerSteps, keyed: DataFrame, *, sums: bool) -> DataFrame:
-    """Per rule and key: its records ``n``, ``same`` (squared per source) and ``capped``.
+def _sized(records: Records, steps: LinkerSteps, keyed: DataFrame, *, sums: bool) -> DataFrame:
+    """``keyed`` with each row's block: ``n``, ``same``, ``capped`` and ``_first``.
 
-    With ``sums``, also ``_tot`` and ``_sq``: the sums of the members' positions and of
-    their squares (the budget tells blocks apart by them).
+    ``n``: the block's records; ``same``: the sum over its sources of their records
+    squared; ``_first``: the row of the block's first record (one row per block for
+    the report). With ``sums``, also ``_own`` (the block's records of the row's source)
+    and ``_tot``, ``_sq``: the sums of the members' positions and of their squares (the
+    budget tells blocks apart by them). Window functions, so the rows are shuffled once
+    by block and stay there for the pairs.
     """
     functions = require_pyspark().functions
+    window = require_pyspark().Window
     col = functions.col
-    pos = col("_pos")
-    extra = [functions.sum(pos).alias("_tot"), functions.sum(pos * pos).alias("_sq")]
-    extra = extra if sums else []
+    block = window.partitionBy("_rule", "_key")
+    sized = keyed
+    if records.linking:
+        own = functions.count(functions.lit(1)).over(window.partitionBy("_rule", "_key", "_ps"))
+        sized = sized.withColumn("_own", own)
+        sized = sized.withColumn("same", functions.sum("_own").over(block))
+    elif sums:
+        sized = sized.withColumn("_own", functions.lit(1).cast("long"))
+    sized = sized.withColumn("n", functions.count(functions.lit(1)).over(block))
     if not records.linking:  # every record is its own source: same = n
-        blocks = keyed.groupBy("_rule", "_key").agg(functions.count("*").alias("n"), *extra)
-        blocks = blocks.withColumn("same", col("n"))
-    else:
-        per_source = keyed.groupBy("_rule", "_key", "_ps").agg(
-            functions.count("*").alias("k"), *extra
-        )
-        again = [functions.sum(c).alias(c) for c in ("_tot", "_sq")] if sums else []
-        blocks = per_source.groupBy("_rule", "_key").agg(
-            functions.sum("k").alias("n"), functions.sum(col("k") * col("k")).alias("same"), *again
-        )
+        sized = sized.withColumn("same", col("n"))
+    if sums:
+        sized = sized.withColumn("_tot", functions.sum("_pos").over(block))
+        sized = sized.withColumn("_sq", functions.sum(col("_pos") * col("_pos")).over(block))
+    sized = sized.withColumn("_first", col("_r") == functions.min("_r").over(block))
     capped = functions.coalesce(col("n") > _caps(steps), functions.lit(False))
-    return blocks.withColumn("capped", capped)
+    return sized.withColumn("capped", capped)
 
 
 def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
@@ -114,12 +120,13 @@ def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
     return [int(value or 0) for value in row]
 
 
-def _capped_counts(blocks: DataFrame) -> dict[int, tuple[int, int]]:
+def _capped_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
     """Per rule: the values over its ``max_block`` and the records they held."""
     functions = require_pyspark().functions
     col = functions.col
     rows = (
-        blocks.groupBy("_rule")
+        sized.where(col("_first"))
+        .groupBy("_rule")
         .agg(
             functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
             functions.sum(functions.when(col("capped"), col("n")).otherwise(0)).alias("cr"),
@@ -129,13 +136,14 @@ def _capped_counts(blocks: DataFrame) -> dict[int, tuple[int, int]]:
     return {int(row["_rule"]): (int(row["cv"] or 0), int(row["cr"] or 0)) for row in rows}
 
 
-def _pair_counts(blocks: DataFrame) -> dict[int, tuple[int, int]]:
+def _pair_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
     """Per rule: the pairs its open blocks make, and its largest open block."""
     functions = require_pyspark().functions
     col = functions.col
     open_, n = ~col("capped"), col("n")
     rows = (
-        blocks.groupBy("_rule")
+        sized.where(col("_first"))
+        .groupBy("_rule")
         .agg(
             functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
             functions.max(functions.when(open_, n)).alias("largest"),
@@ -159,13 +167,13 @@ def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, 
         raise InvalidValueError(msg)
     keyed = _keyed(records, steps)
     budget = steps.budget
-    blocks = _blocks(records, steps, keyed, sums=budget is not None).localCheckpoint()
-    capped = _capped_counts(blocks)
+    sized = _sized(records, steps, keyed, sums=budget is not None).localCheckpoint()
+    capped = _capped_counts(sized)
     left: dict[int, int] = {}
     if budget is not None:
-        keyed, left = within_budget(keyed, blocks, steps, linking=records.linking)
-        blocks = _blocks(records, steps, keyed, sums=False).localCheckpoint()
-    paired = _pair_counts(blocks)
+        keyed, left = within_budget(sized, steps, linking=records.linking)
+        sized = _sized(records, steps, keyed, sums=False).localCheckpoint()
+    paired = _pair_counts(sized)
     placeholders = _placeholders(records, steps)
     rows = []
     for r, rule in enumerate(steps.rules):
@@ -179,8 +187,7 @@ def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, 
             "budget_records": left.get(r, 0), "placeholders": placeholders[r],
             "why": steps.why(rule, (capped_values, capped_records, left.get(r, 0))),
         })  # fmt: skip
-    kept = blocks.where(~col("capped") & (col("n") > 1)).select("_rule", "_key", "n")
-    members = keyed.select("_r", "_ps", "_rule", "_key").join(kept, on=["_rule", "_key"])
+    members = sized.where(~col("capped") & (col("n") > 1)).select("_r", "_ps", "_rule", "_key", "n")
     return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), members
 
 

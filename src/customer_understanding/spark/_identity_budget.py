@@ -48,27 +48,23 @@ def _limiter(steps: LinkerSteps) -> Any:
 
 
 def within_budget(
-    keyed: DataFrame, blocks: DataFrame, steps: LinkerSteps, *, linking: bool
+    sized: DataFrame, steps: LinkerSteps, *, linking: bool
 ) -> tuple[DataFrame, dict[int, int]]:
-    """The rows of ``keyed`` in open blocks the records' budgets keep, and who left each rule.
+    """The rows in open blocks the records' budgets keep, and who left each rule.
 
-    ``keyed`` holds ``(_r, _ps, _pos, _rule, _key)``; ``blocks`` per ``(_rule, _key)``
-    its records ``n``, ``capped``, and the sums ``_tot`` and ``_sq`` of the members'
-    positions and squared positions. Returns the kept rows ``(_r, _ps, _rule, _key)``
-    and, per rule number, the records that left it for their budget.
+    ``sized`` holds ``(_r, _ps, _pos, _rule, _key)`` with the row's block: its records
+    ``n``, ``capped``, the records of the row's own source ``_own`` and the sums ``_tot``
+    and ``_sq`` of the members' positions and squared positions. Returns the kept rows
+    ``(_r, _ps, _pos, _rule, _key)`` and, per rule number, the records that left it
+    for their budget.
     """
     functions = require_pyspark().functions
     types = require_pyspark().types
     col = functions.col
-    open_ = blocks.where(~col("capped")).select("_rule", "_key", "n", "_tot", "_sq")
-    rows = keyed.join(open_, on=["_rule", "_key"])
-    if linking:  # candidates: the block's records of other sources
-        own = keyed.groupBy("_rule", "_key", "_ps").agg(functions.count("*").alias("_own"))
-        rows = rows.join(own, on=["_rule", "_key", "_ps"])
-        seen = col("n") - col("_own") + 1
-    else:
-        seen = col("n")
-    rows = rows.withColumn("_size", functions.least(seen, functions.lit(255))).localCheckpoint()
+    rows = sized.where(~col("capped"))
+    # candidates: the block's records of other sources (all others when deduplicating)
+    seen = col("n") - col("_own") + 1 if linking else col("n")
+    rows = rows.withColumn("_size", functions.least(seen, functions.lit(255)))
     gathered = (
         rows.where(col("_size") > _NO_BLOCK)
         .groupBy("_r")
@@ -87,5 +83,5 @@ def within_budget(
         functions.sum(functions.when(col("_over"), 1).otherwise(0)).alias("left")
     )
     counts = {int(row["_rule"]): int(row["left"]) for row in left_.collect()}
-    kept: DataFrame = judged.where(~col("_over")).select("_r", "_ps", "_rule", "_key")
+    kept: DataFrame = judged.where(~col("_over")).select("_r", "_ps", "_pos", "_rule", "_key")
     return kept, counts
