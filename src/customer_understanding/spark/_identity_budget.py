@@ -4,8 +4,8 @@ For every record and rule whose open block it is in: the block's size as the rec
 it (one more than its candidates there, at most 255) and the sums of the members' row
 positions and of their squares. A record's rows are gathered into arrays, and
 :meth:`LinkerSteps.budget_limits` (the local engine's own code) gives the largest block
-it may join; a record leaves every rule whose block is larger. Records whose blocks all
-fit never reach Python.
+it may join; a record leaves every rule whose block is larger. Records whose blocks fit
+even when no block is counted once never reach Python.
 """
 
 from __future__ import annotations
@@ -68,7 +68,10 @@ def within_budget(
     gathered = (
         rows.where(col("_size") > _NO_BLOCK)
         .groupBy("_r")
-        .agg(functions.collect_list(functions.struct("_size", "_tot", "_sq")).alias("_m"))
+        .agg(functions.collect_list(functions.struct("_size", "_tot", "_sq")).alias("_m"),
+             functions.sum(col("_size") - 1).alias("_most"))
+        # a record whose blocks fit even counted twice when two rules make one block
+        .where(col("_most") > functions.lit(steps.budget))
         .select("_r", col("_m._size").alias("_s"), col("_m._tot").alias("_t"),
                 col("_m._sq").alias("_q"))
     )  # fmt: skip
