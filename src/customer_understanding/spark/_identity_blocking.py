@@ -1,7 +1,8 @@
 """Blocking on Spark: every rule's blocks counted in one job before any pair is built.
 
 Each record yields one ``(rule, key)`` row per rule whose columns it holds (the key is
-the array of the rule's normalised texts, so no two keys can collide). Counting comes
+the rule's normalised texts in one string, each but the last after its length, so no
+two keys can collide). Counting comes
 first (the local engine's :class:`~customer_understanding.identity.BlockingReport`
 columns, from aggregates), so a rule that would explode stops before its join. Values
 held by more records than a rule's ``max_block`` pair none of them, as locally. Blocks
@@ -51,9 +52,13 @@ def _keyed(records: Records, steps: LinkerSteps) -> DataFrame:
         present = functions.lit(True)
         for key in keys:
             present = present & col(key).isNotNull()
-        array = functions.array(*[col(key) for key in keys])
+        # one string: each text but the last after its length, so no two keys collide
+        # (a string sorts and hashes much faster than an array of strings)
+        parts = [functions.concat(functions.length(col(key)).cast("string"),
+                                  functions.lit(":"), col(key)) for key in keys[:-1]]  # fmt: skip
+        text = functions.concat(*parts, col(keys[-1])) if parts else col(keys[-1])
         entries.append(functions.struct(functions.lit(r).alias("_rule"),
-                                        functions.when(present, array).alias("_key")))  # fmt: skip
+                                        functions.when(present, text).alias("_key")))  # fmt: skip
     exploded = records.frame.select("_r", "_ps", "_pos", functions.explode(
         functions.array(*entries)).alias("_e"))  # fmt: skip
     keyed: DataFrame = exploded.select("_r", "_ps", "_pos", "_e._rule", "_e._key").where(
