@@ -118,10 +118,14 @@ def _peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def _local(records: int, seed: int) -> dict[str, object]:
+def _budget(text: str) -> int | None:
+    return None if text == "none" else int(text)
+
+
+def _local(records: int, seed: int, budget: int | None = 30) -> dict[str, object]:
     frame, truth = generate(records, seed)
     started, cpu = time.perf_counter(), time.process_time()
-    result = Linker(fields=FIELDS).deduplicate(frame)
+    result = Linker(fields=FIELDS, max_candidates=budget).deduplicate(frame)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     scores = cluster_scores(result.clusters, truth)
     return {"engine": "local", "seconds": elapsed, "cpu": cpu, "pairs": len(result.left),
@@ -150,7 +154,9 @@ def _cpu_per_step(watch: _Watch) -> dict[str, float]:
     return found
 
 
-def _spark(records: int, seed: int, cores: int, memory: str) -> dict[str, object]:
+def _spark(
+    records: int, seed: int, cores: int, memory: str, budget: int | None = 30
+) -> dict[str, object]:
     from customer_understanding.spark import deduplicate, local_session
 
     frame, truth = generate(records, seed)
@@ -160,7 +166,7 @@ def _spark(records: int, seed: int, cores: int, memory: str) -> dict[str, object
     table = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
     started, cpu = time.perf_counter(), time.process_time()
     steps_cpu = _cpu_per_step(watch)
-    result = deduplicate(table, Linker(fields=FIELDS), id_column="record")
+    result = deduplicate(table, Linker(fields=FIELDS, max_candidates=budget), id_column="record")
     clusters = result.to_pandas()["cluster"].to_numpy()
     elapsed = time.perf_counter() - started
     shuffled = _shuffled(spark)
@@ -229,7 +235,8 @@ def _splink_on_spark(records: int, seed: int, cores: int, memory: str) -> dict[s
 
 def _child(args: argparse.Namespace, engine: str) -> dict[str, object] | None:
     command = [sys.executable, __file__, "--records", str(args.records), "--seed", str(args.seed),
-               "--cores", str(args.cores), "--memory", args.memory, "--engine", engine]  # fmt: skip
+               "--cores", str(args.cores), "--memory", args.memory, "--engine", engine,
+               "--max-candidates", str(args.max_candidates).lower()]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("result: ")]
     if done.returncode or not lines:
@@ -289,11 +296,19 @@ def main() -> None:
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--memory", default="6g", help="Spark driver memory (local mode)")
     parser.add_argument("--splink", action="store_true", help="also try Splink on Spark")
+    parser.add_argument(
+        "--max-candidates",
+        default="30",
+        type=_budget,
+        help="the per-record candidate budget of both engines ('none': off)",
+    )
     parser.add_argument("--engine", choices=["local", "spark", "splink"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.engine:
-        run = {"local": lambda: _local(args.records, args.seed),
-               "spark": lambda: _spark(args.records, args.seed, args.cores, args.memory),
+        budget = args.max_candidates
+        run = {"local": lambda: _local(args.records, args.seed, budget),
+               "spark": lambda: _spark(args.records, args.seed, args.cores, args.memory,
+                                       budget),
                "splink": lambda: _splink_on_spark(args.records, args.seed, args.cores,
                                                   args.memory)}[args.engine]  # fmt: skip
         print("result: " + json.dumps(run()), flush=True)
