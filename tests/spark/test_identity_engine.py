@@ -119,11 +119,19 @@ def test_golden_records_follow_the_local_survivorship(spark: SparkSession) -> No
     assert key(ours) == key(theirs)
 
 
-def test_a_budget_that_could_bind_is_refused_not_ignored(spark: SparkSession) -> None:
-    # The local engine's per-record candidate budget is not applied on Spark yet: when it
-    # could change the pairs, the run says so instead of giving other answers.
+def test_a_binding_budget_gives_the_local_pairs_and_report(spark: SparkSession) -> None:
+    # Forty records in five e-mail blocks of eight and one surname block of forty: a
+    # budget of 5 keeps no block (each e-mail block alone spends 7), one of 7 keeps the
+    # e-mail blocks and drops the surname block, one of 50 keeps everything.
     crowd = pd.DataFrame({"record": range(40), "email": [f"p{i % 5}@x.io" for i in range(40)],
                           "surname": ["lee"] * 40})  # fmt: skip
-    linker = Linker(fields=FIELDS, max_candidates=5)
-    with pytest.raises(InvalidValueError, match="max_candidates=5"):
-        deduplicate(spark.createDataFrame(crowd), linker, id_column="record")
+    for budget in (5, 7, 50):
+        linker = Linker(fields=FIELDS, max_candidates=budget, link_threshold=0.5)
+        local = linker.deduplicate(crowd, id_column="record")
+        ours = deduplicate(spark.createDataFrame(crowd), linker, id_column="record")
+        theirs = ours.pairs().toPandas()
+        assert sorted(zip(theirs["left_id"], theirs["right_id"], strict=True)) == sorted(
+            zip(local.pairs()["left_id"], local.pairs()["right_id"], strict=True)
+        )
+        expected = linker.report(crowd, id_column="record").to_pandas()
+        pd.testing.assert_frame_equal(ours.report.to_pandas(), expected)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import numpy as np
 import pandas as pd
 import pytest
@@ -59,9 +58,9 @@ def _febrl(name: str) -> Any:
     return getattr(datasets, f"load_{name}")()
 
 
-def _deduplicated(spark: SparkSession, name: str) -> float:
+def _deduplicated(spark: SparkSession, name: str, budget: int | None = 30) -> float:
     frame = _febrl(name).reset_index()
-    linker = Linker(fields=FIELDS, max_candidates=None)
+    linker = Linker(fields=FIELDS, max_candidates=budget)
     local = linker.deduplicate(frame, id_column="rec_id")
     distributed = deduplicate(spark_frame(spark, frame), linker, id_column="rec_id")
     pd.testing.assert_frame_equal(distributed.report.to_pandas(),
@@ -69,8 +68,10 @@ def _deduplicated(spark: SparkSession, name: str) -> float:
     return assert_same(local, distributed)
 
 
-def test_febrl1_equals_the_local_engine(spark: SparkSession) -> None:
-    assert _deduplicated(spark, "febrl1") <= 1e-9
+@pytest.mark.parametrize("budget", [30, None])
+def test_febrl1_equals_the_local_engine(spark: SparkSession, budget: int | None) -> None:
+    # 30 is the default per-record candidate budget; None turns it off on both engines
+    assert _deduplicated(spark, "febrl1", budget) <= 1e-9
 
 
 @pytest.mark.slow
@@ -86,7 +87,7 @@ def test_febrl3_equals_the_local_engine(spark: SparkSession) -> None:
 def test_febrl4_linking_equals_the_local_engine(spark: SparkSession) -> None:
     first, second = _febrl("febrl4")
     tables = {"a": first.reset_index(), "b": second.reset_index()}
-    linker = Linker(fields=FIELDS, distinct_sources=set(tables), max_candidates=None)
+    linker = Linker(fields=FIELDS, distinct_sources=set(tables))  # the default budget
     local = linker.link(tables, id_column="rec_id")
     distributed = link({name: spark_frame(spark, table) for name, table in tables.items()},
                        linker, id_column="rec_id")  # fmt: skip
@@ -108,8 +109,8 @@ def test_sample_world_contacts_equal_the_local_engine(spark: SparkSession) -> No
     resolver = ProbabilisticResolver()
     frame = resolver.comparison_frame(contacts).reset_index(drop=True)
     frame.insert(0, "record", np.arange(len(frame)))
-    # The Spark engine does not apply the per-record budget yet; neither engine uses it here.
-    linker = attrs.evolve(resolver.contact_linker, max_candidates=None)
+    linker = resolver.contact_linker  # with its default per-record candidate budget
+    assert linker.max_candidates is not None
     with warnings.catch_warnings():  # the sample world lacks some columns altogether
         warnings.filterwarnings("ignore", message="column .* has no values")
         local = linker.deduplicate(frame, id_column="record", source_column="system")

@@ -24,6 +24,7 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.identity._budget import block_marks, budget_limits
 
 __all__ = [
     "BlockingReport",
@@ -141,12 +142,8 @@ def _block_marks(
     # sums of the members' positions and of their squares identify a block in practice
     total = np.bincount(block, weights=present.astype(np.float64)).astype(np.uint64)
     squares = np.bincount(block, weights=present.astype(np.float64) ** 2).astype(np.uint64)
-    members = ((total * np.uint64(0x9E3779B1) + squares) & np.uint64(0xFFFFFF)).astype(np.uint32)
-    marks[present] |= members[block]
+    marks[present] = block_marks(sizes[present], total[block], squares[block])
     return marks
-
-
-_CHUNK = 1 << 18  # records per step of the budget, so its work arrays stay small
 
 
 def candidate_limits(
@@ -193,30 +190,7 @@ def _limits_of(
     for r, rule_keys in enumerate(keys):
         wide = rule_keys.astype(np.int64, copy=False)
         marks[:, r] = _block_marks(wide, _block_sizes(wide, sources))
-    return limits_of_marks(marks, max_candidates=max_candidates)
-
-
-def limits_of_marks(marks: npt.NDArray[np.uint32], *, max_candidates: int) -> npt.NDArray[np.uint8]:
-    """:func:`candidate_limits` from each record's block marks (one column per rule).
-
-    A mark holds the block's size (capped at 255) in its top 8 bits and a hash of its
-    members in the low 24 (equal marks: one block, counted once).
-    """
-    n_records = len(marks)
-    limits = np.full(n_records, 255, dtype=np.uint8)
-    for start in range(0, n_records, _CHUNK):
-        ordered = np.sort(marks[start : start + _CHUNK], axis=1)
-        sizes = (ordered >> np.uint32(24)).astype(np.int32)
-        fresh = np.ones(ordered.shape, dtype=bool)
-        fresh[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
-        spent = np.cumsum((sizes - 1) * fresh, axis=1)
-        last_of_size = np.ones(ordered.shape, dtype=bool)
-        last_of_size[:, :-1] = sizes[:, 1:] != sizes[:, :-1]
-        within = (spent <= max_candidates) & last_of_size
-        limit = np.where(within, sizes, 1).max(axis=1, initial=1).astype(np.uint8)
-        limit[within[:, -1]] = 255  # every block fits, even one counted as 255
-        limits[start : start + _CHUNK] = limit
-    return limits
+    return budget_limits(marks, max_candidates=max_candidates)
 
 
 def _budgeted(

@@ -17,7 +17,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding.identity._blocking import BlockingReport, BlockingRule, limits_of_marks
+from customer_understanding.identity._blocking import BlockingReport, BlockingRule, _why
+from customer_understanding.identity._budget import block_marks, budget_limits
 from customer_understanding.identity._checks import warn_blocking, warn_no_pairs
 from customer_understanding.identity._clustering import cluster_links
 from customer_understanding.identity._comparisons import compare_codes
@@ -116,10 +117,9 @@ class LinkerSteps:
         record without a key, or in a capped block, has size 1. Without a budget
         (``max_candidates=None`` or declared rules) every block fits (255).
         """
-        budget = self.linker.max_candidates if self.linker.blocking is None else None
-        if budget is None or not marks.shape[1]:
+        if self.budget is None or not marks.shape[1]:
             return np.full(len(marks), 255, dtype=np.uint8)
-        return limits_of_marks(np.asarray(marks, dtype=np.uint32), max_candidates=budget)
+        return budget_limits(np.asarray(marks, dtype=np.uint32), max_candidates=self.budget)
 
     def normalise(self, frame: pd.DataFrame) -> pd.DataFrame:
         """Each field's normalised text (``None`` for missing or placeholder) and derived keys.
@@ -160,6 +160,30 @@ class LinkerSteps:
                                          codes[len(left) :].astype(np.int64),
                                          uniques=uniques, kind=field.kind)  # fmt: skip
         return levels
+
+    @property
+    def budget(self) -> int | None:
+        """Each record's budget of candidates (``max_candidates``; default rules only)."""
+        return self.linker.max_candidates if self.linker.blocking is None else None
+
+    def budget_limits(
+        self,
+        sizes: npt.NDArray[np.integer[Any]],
+        totals: npt.NDArray[np.uint64],
+        squares: npt.NDArray[np.uint64],
+    ) -> npt.NDArray[np.uint8]:
+        """Per record (a row), the largest block it may join within :attr:`budget`.
+
+        Row ``i`` column ``j`` describes one of the record's blocks: its size (one more
+        than the record's candidates in it, at most 255; 1 for no block), and the sums of
+        its members' row positions and of their squares (which tell two rules' equal
+        blocks apart from different ones, so a block is counted once). 255: no limit.
+        """
+        return self.limits(block_marks(sizes, totals, squares))
+
+    def why(self, rule: BlockingRule, counts: tuple[int, int, int]) -> str:
+        """The blocking report's ``why`` for a rule's capped values, capped and budget records."""
+        return _why(rule, counts, self.budget)
 
     def sample_places(self, n_records: int) -> tuple[npt.NDArray[np.int64], ...]:
         """The canonical places of the random pairs whose levels estimate u (seeded)."""

@@ -20,7 +20,7 @@ from customer_understanding._core import frozen_mapping, html_table, summary, ty
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity import BlockingReport, FellegiSunter, Linker, LinkerSteps
 from customer_understanding.spark._identity_blocking import candidate_pairs, count_blocks
-from customer_understanding.spark._identity_clusters import cannot_numbers, cluster_components
+from customer_understanding.spark._identity_clusters import clustered, demoted
 from customer_understanding.spark._identity_pairs import (
     compared,
     exact_u,
@@ -189,9 +189,9 @@ def _run(
     records = prepare_records(tables, steps, id_column=id_column, source_column=source_column)
     overrides = (_keys(records, must_link, "must_link"), _keys(records, cannot_link, "cannot_link"))
     clock.lap("prepare")
-    report, kept = count_blocks(records, steps, running=True)
+    report, members = count_blocks(records, steps)
     max_pairs = linker.max_pairs if linker.blocking is not None else None
-    pairs = candidate_pairs(records, steps, report, kept, max_pairs=max_pairs,
+    pairs = candidate_pairs(steps, report, members, max_pairs=max_pairs,
                             salt_above=salt_above).localCheckpoint()  # fmt: skip
     clock.lap("block")
     levels = compared(records, steps, pairs).localCheckpoint()
@@ -209,8 +209,8 @@ def _run(
     clock.lap("fit")
     scored = weighed(levels, steps, model, exact=exact, present=present).localCheckpoint()
     clock.lap("weigh")
-    clusters = _clustered(records, scored, steps, overrides=overrides)
-    scored = _demoted(scored, clusters).localCheckpoint()
+    clusters = clustered(records, scored, steps, overrides=overrides)
+    scored = demoted(scored, clusters).localCheckpoint()
     functions = require_pyspark().functions
     links = scored.where(functions.col("band") == "link").count()
     n_clusters = clusters.select("_cluster").distinct().count()
@@ -219,78 +219,6 @@ def _run(
                       names=tuple(field.column for field in steps.fields),
                       records=records.frame, pairs=scored, clusters=clusters,
                       counts=(n_pairs, links, n_clusters), timings=clock.laps)  # fmt: skip
-
-
-def _clustered(
-    records: Records,
-    scored: DataFrame,
-    steps: LinkerSteps,
-    *,
-    overrides: tuple[list[tuple[int, int]], list[tuple[int, int]]],
-) -> DataFrame:
-    """Every record's cluster: the links, must-links and exclusive values, with the guards."""
-    functions = require_pyspark().functions
-    must, cannot = overrides
-    spark = records.frame.sparkSession
-    edges = scored.where(functions.col("band") == "link").select(
-        "_a", "_b", functions.col("match_probability").alias("_p"),
-        functions.lit(False).alias("_must"),
-    )  # fmt: skip
-    if must:
-        extra = spark.createDataFrame(pd.DataFrame({"_a": [a for a, _ in must],
-                                                    "_b": [b for _, b in must]}))  # fmt: skip
-        edges = edges.unionByName(extra.select("_a", "_b", functions.lit(1.0).alias("_p"),
-                                               functions.lit(True).alias("_must")))  # fmt: skip
-    n_exclusive = 0 if records.linking else len(steps.linker.exclusive)
-    firsts, together = _exclusive(records.frame, n_exclusive)
-    if together is not None:
-        edges = edges.unionByName(together)
-    clusters: DataFrame = cluster_components(
-        records.frame, edges, steps, cannot=cannot_numbers(cannot), exclusive=firsts
-    )
-    return clusters.localCheckpoint()
-
-
-def _exclusive(frame: DataFrame, n_columns: int) -> tuple[Any, Any]:
-    """Per exclusive column: its values' first records (tokens) and must-links to the rest.
-
-    As the local engine: the first record holding a value (the smallest row key) carries
-    the column's conflict token, and every other record with that value is must-linked
-    to it, so one cluster holds at most one value of the column.
-    """
-    if not n_columns:
-        return None, None
-    functions = require_pyspark().functions
-    col = functions.col
-    tokens, links = [], []
-    for i in range(n_columns):
-        held = frame.where(col(f"x{i}").isNotNull()).select("_r", col(f"x{i}").alias("_x"))
-        first = held.groupBy("_x").agg(functions.min("_r").alias("_first"))
-        tokens.append(first.select(col("_first").alias("_r"), functions.lit(i).alias("_xt")))
-        joined = held.join(first, on="_x").where(col("_r") != col("_first"))
-        links.append(joined.select(col("_first").alias("_a"), col("_r").alias("_b"),
-                                   functions.lit(1.0).alias("_p"),
-                                   functions.lit(True).alias("_must")))  # fmt: skip
-    token_frame, link_frame = tokens[0], links[0]
-    for more_tokens, more_links in zip(tokens[1:], links[1:], strict=True):
-        token_frame = token_frame.unionByName(more_tokens)
-        link_frame = link_frame.unionByName(more_links)
-    grouped = token_frame.groupBy("_r").agg(functions.collect_list("_xt").alias("_xt"))
-    return grouped, link_frame
-
-
-def _demoted(scored: DataFrame, clusters: DataFrame) -> DataFrame:
-    """A link the clustering did not keep goes to review (as the local engine shows it)."""
-    functions = require_pyspark().functions
-    col = functions.col
-    joined = scored.join(clusters.select(col("_r").alias("_a"), col("_cluster").alias("_ka")),
-                         on="_a").join(
-        clusters.select(col("_r").alias("_b"), col("_cluster").alias("_kb")), on="_b")  # fmt: skip
-    split = (col("band") == "link") & (col("_ka") != col("_kb"))
-    result: DataFrame = joined.withColumn(
-        "band", functions.when(split, "review").otherwise(col("band"))
-    ).drop("_ka", "_kb")
-    return result
 
 
 def deduplicate(

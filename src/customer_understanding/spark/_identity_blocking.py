@@ -1,7 +1,8 @@
 """Blocking on Spark: every rule's blocks counted in one job before any pair is built.
 
 Each record yields one ``(rule, key)`` row per rule whose columns it holds (the key is
-the array of the rule's normalised texts, so no two keys can collide). Counting comes
+the rule's normalised texts in one string, each but the last after its length, so no
+two keys can collide). Counting comes
 first (the local engine's :class:`~customer_understanding.identity.BlockingReport`
 columns, from aggregates), so a rule that would explode stops before its join. Values
 held by more records than a rule's ``max_block`` pair none of them, as locally. Blocks
@@ -18,6 +19,7 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity import BlockingReport, BlockingRule, LinkerSteps
+from customer_understanding.spark._identity_budget import within_budget
 from customer_understanding.spark._identity_records import Records
 from customer_understanding.spark._session import require_pyspark
 
@@ -41,7 +43,7 @@ def _key_columns(rule: BlockingRule, records: Records) -> list[str]:
 
 
 def _keyed(records: Records, steps: LinkerSteps) -> DataFrame:
-    """``(_r, _ps, _rule, _key)``: one row per record and rule whose columns it holds."""
+    """``(_r, _ps, _pos, _rule, _key)``: one row per record and rule whose columns it holds."""
     functions = require_pyspark().functions
     col = functions.col
     entries = []
@@ -50,12 +52,16 @@ def _keyed(records: Records, steps: LinkerSteps) -> DataFrame:
         present = functions.lit(True)
         for key in keys:
             present = present & col(key).isNotNull()
-        array = functions.array(*[col(key) for key in keys])
+        # one string: each text but the last after its length, so no two keys collide
+        # (a string sorts and hashes much faster than an array of strings)
+        parts = [functions.concat(functions.length(col(key)).cast("string"),
+                                  functions.lit(":"), col(key)) for key in keys[:-1]]  # fmt: skip
+        text = functions.concat(*parts, col(keys[-1])) if parts else col(keys[-1])
         entries.append(functions.struct(functions.lit(r).alias("_rule"),
-                                        functions.when(present, array).alias("_key")))  # fmt: skip
-    exploded = records.frame.select("_r", "_ps", functions.explode(functions.array(*entries))
-                                    .alias("_e"))  # fmt: skip
-    keyed: DataFrame = exploded.select("_r", "_ps", "_e._rule", "_e._key").where(
+                                        functions.when(present, text).alias("_key")))  # fmt: skip
+    exploded = records.frame.select("_r", "_ps", "_pos", functions.explode(
+        functions.array(*entries)).alias("_e"))  # fmt: skip
+    keyed: DataFrame = exploded.select("_r", "_ps", "_pos", "_e._rule", "_e._key").where(
         col("_key").isNotNull()
     )
     return keyed
@@ -71,30 +77,36 @@ def _caps(steps: LinkerSteps) -> Column:
     return caps
 
 
-def _blocks(records: Records, steps: LinkerSteps, keyed: DataFrame) -> DataFrame:
-    """Per rule and key: its records ``n``, ``same`` (squared per source) and ``capped``."""
+def _sized(records: Records, steps: LinkerSteps, keyed: DataFrame, *, sums: bool) -> DataFrame:
+    """``keyed`` with each row's block: ``n``, ``same``, ``capped`` and ``_first``.
+
+    ``n``: the block's records; ``same``: the sum over its sources of their records
+    squared; ``_first``: the row of the block's first record (one row per block for
+    the report). With ``sums``, also ``_own`` (the block's records of the row's source)
+    and ``_tot``, ``_sq``: the sums of the members' positions and of their squares (the
+    budget tells blocks apart by them). Window functions, so the rows are shuffled once
+    by block and stay there for the pairs.
+    """
     functions = require_pyspark().functions
+    window = require_pyspark().Window
     col = functions.col
+    block = window.partitionBy("_rule", "_key")
+    sized = keyed
+    if records.linking:
+        own = functions.count(functions.lit(1)).over(window.partitionBy("_rule", "_key", "_ps"))
+        sized = sized.withColumn("_own", own)
+        sized = sized.withColumn("same", functions.sum("_own").over(block))
+    elif sums:
+        sized = sized.withColumn("_own", functions.lit(1).cast("long"))
+    sized = sized.withColumn("n", functions.count(functions.lit(1)).over(block))
     if not records.linking:  # every record is its own source: same = n
-        blocks = keyed.groupBy("_rule", "_key").agg(functions.count("*").alias("n"))
-        blocks = blocks.withColumn("same", col("n"))
-    else:
-        per_source = keyed.groupBy("_rule", "_key", "_ps").agg(functions.count("*").alias("k"))
-        blocks = per_source.groupBy("_rule", "_key").agg(
-            functions.sum("k").alias("n"), functions.sum(col("k") * col("k")).alias("same")
-        )
+        sized = sized.withColumn("same", col("n"))
+    if sums:
+        sized = sized.withColumn("_tot", functions.sum("_pos").over(block))
+        sized = sized.withColumn("_sq", functions.sum(col("_pos") * col("_pos")).over(block))
+    sized = sized.withColumn("_first", col("_r") == functions.min("_r").over(block))
     capped = functions.coalesce(col("n") > _caps(steps), functions.lit(False))
-    return blocks.withColumn("capped", capped)
-
-
-def _why(rule: BlockingRule, capped_values: int, capped_records: int) -> str:
-    if not capped_values:
-        return ""
-    return (
-        f"{capped_values:,} value(s) held by more than max_block={rule.max_block} records "
-        f"each ({capped_records:,} records) pair none of them: a value that common tells "
-        "little, and its pairs would grow with the square of its records"
-    )
+    return sized.withColumn("capped", capped)
 
 
 def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
@@ -113,42 +125,45 @@ def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
     return [int(value or 0) for value in row]
 
 
-def _check_budget(steps: LinkerSteps, keyed: DataFrame, blocks: DataFrame) -> None:
-    """Refuse a run the local engine's per-record candidate budget would change.
-
-    The budget (``Linker(max_candidates=)``, default rules only) is not applied here
-    yet. When no record can have more candidates through all its open blocks than the
-    budget allows, the budget changes nothing and the answers are the local ones; else
-    the run is refused rather than give other pairs than the local engine.
-    """
-    budget = steps.linker.max_candidates if steps.linker.blocking is None else None
-    if budget is None:
-        return
+def _capped_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
+    """Per rule: the values over its ``max_block`` and the records they held."""
     functions = require_pyspark().functions
     col = functions.col
-    open_blocks = blocks.where(~col("capped") & (col("n") > 1)).select("_rule", "_key", "n")
-    per_record = (
-        keyed.join(open_blocks, ["_rule", "_key"])
-        .groupBy("_r")
-        .agg(functions.sum(col("n") - 1).alias("most"))
-    )
-    over = per_record.where(col("most") > budget).count()
-    if over:
-        msg = (
-            f"{over:,} record(s) may have more than max_candidates={budget} candidates "
-            "through the default blocking rules, and the Spark engine does not apply that "
-            "per-record budget yet: pass Linker(..., max_candidates=None) (to both engines, "
-            "for the same answers) or declare the blocking rules"
+    rows = (
+        sized.where(col("_first"))
+        .groupBy("_rule")
+        .agg(
+            functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
+            functions.sum(functions.when(col("capped"), col("n")).otherwise(0)).alias("cr"),
         )
-        raise InvalidValueError(msg)
+        .collect()
+    )
+    return {int(row["_rule"]): (int(row["cv"] or 0), int(row["cr"] or 0)) for row in rows}
 
 
-def count_blocks(
-    records: Records, steps: LinkerSteps, *, running: bool = False
-) -> tuple[BlockingReport, DataFrame]:
-    """The blocking report from aggregates, and the open blocks (kept for the join).
+def _pair_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
+    """Per rule: the pairs its open blocks make, and its largest open block."""
+    functions = require_pyspark().functions
+    col = functions.col
+    open_, n = ~col("capped"), col("n")
+    rows = (
+        sized.where(col("_first"))
+        .groupBy("_rule")
+        .agg(
+            functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
+            functions.max(functions.when(open_, n)).alias("largest"),
+        )
+        .collect()
+    )
+    return {int(row["_rule"]): (int(row["twice"] or 0) // 2, int(row["largest"] or 0))
+            for row in rows}  # fmt: skip
 
-    ``running``: pairs will be built from them, so a budget that could bind is refused.
+
+def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, DataFrame]:
+    """The blocking report from aggregates, and the members of the blocks that pair.
+
+    The members are ``(_r, _ps, _rule, _key, n)`` rows of the open blocks of two or more
+    records, after each record's budget of candidates (``Linker(max_candidates=)``).
     """
     functions = require_pyspark().functions
     col = functions.col
@@ -156,40 +171,29 @@ def count_blocks(
         msg = f"{len(steps.rules)} blocking rules: the Spark engine takes at most {_MOST_RULES}"
         raise InvalidValueError(msg)
     keyed = _keyed(records, steps)
-    blocks = _blocks(records, steps, keyed).localCheckpoint()
-    open_ = ~col("capped")
-    n = col("n")
-    if running:
-        _check_budget(steps, keyed, blocks)
-    summary = (
-        blocks.groupBy("_rule")
-        .agg(
-            functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
-            functions.sum(functions.when(col("capped"), n).otherwise(0)).alias("cr"),
-            functions.sum(functions.when(open_, n * n - col("same"))).alias("twice"),
-            functions.max(functions.when(open_, n)).alias("largest"),
-        )
-        .collect()
-    )
-    by_rule = {int(row["_rule"]): row for row in summary}
+    budget = steps.budget
+    sized = _sized(records, steps, keyed, sums=budget is not None).localCheckpoint()
+    capped = _capped_counts(sized)
+    left: dict[int, int] = {}
+    if budget is not None:
+        keyed, left = within_budget(sized, steps, linking=records.linking)
+        sized = _sized(records, steps, keyed, sums=False).localCheckpoint()
+    paired = _pair_counts(sized)
     placeholders = _placeholders(records, steps)
     rows = []
     for r, rule in enumerate(steps.rules):
-        row = by_rule.get(r)
-        pairs = int((row["twice"] if row else 0) or 0) // 2
-        largest = int((row["largest"] if row else 0) or 0)
+        pairs, largest = paired.get(r, (0, 0))
         in_largest = largest * (largest - 1) // 2
-        capped_values = int((row["cv"] if row else 0) or 0)
-        capped_records = int((row["cr"] if row else 0) or 0)
+        capped_values, capped_records = capped.get(r, (0, 0))
         rows.append({
             "rule": rule.name, "pairs": pairs, "largest_block": largest,
             "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
             "capped_values": capped_values, "capped_records": capped_records,
-            "budget_records": 0, "placeholders": placeholders[r],
-            "why": _why(rule, capped_values, capped_records),
+            "budget_records": left.get(r, 0), "placeholders": placeholders[r],
+            "why": steps.why(rule, (capped_values, capped_records, left.get(r, 0))),
         })  # fmt: skip
-    kept = blocks.where(open_ & (n > 1)).select("_rule", "_key", "n")
-    return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), kept
+    members = sized.where(~col("capped") & (col("n") > 1)).select("_r", "_ps", "_rule", "_key", "n")
+    return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), members
 
 
 def _salted(keyed: DataFrame, salt_above: int) -> DataFrame:
@@ -212,11 +216,51 @@ def _salted(keyed: DataFrame, salt_above: int) -> DataFrame:
     return salted
 
 
+def _in_arrays(members: DataFrame) -> DataFrame:
+    """``(_rule, _a, _b)``: the pairs of each block, from the block's sorted member list.
+
+    One row per block, then each member with every later one (``_a < _b``, other
+    sources): half the rows a self-join makes, and no join.
+    """
+    functions = require_pyspark().functions
+    lists = members.groupBy("_rule", "_key").agg(
+        functions.array_sort(functions.collect_list(functions.struct("_r", "_ps"))).alias("_m")
+    )
+    pairs = functions.expr(
+        "filter(flatten(transform(sequence(1, size(_m) - 1), j -> transform(slice(_m, 1, j), "
+        "x -> named_struct('a', x._r, 'pa', x._ps, 'b', _m[j]._r, 'pb', _m[j]._ps)))), "
+        "p -> p.pa != p.pb)"
+    )
+    exploded = lists.select("_rule", functions.explode(pairs).alias("_p"))
+    found: DataFrame = exploded.select("_rule", functions.col("_p.a").alias("_a"),
+                                       functions.col("_p.b").alias("_b"))  # fmt: skip
+    return found
+
+
+def _by_join(members: DataFrame, salt_above: int) -> DataFrame:
+    """``(_rule, _a, _b)``: the pairs of blocks too large for one list, bucket by bucket."""
+    functions = require_pyspark().functions
+    col = functions.col
+    salted = _salted(members, salt_above)
+    side = ["_rule", "_key", "_lo", "_hi"]
+    left = salted.select(*side, col("_r").alias("_a"), col("_ps").alias("_pa"),
+                         col("_bk").alias("_ka"))  # fmt: skip
+    right = salted.select(*side, col("_r").alias("_b"), col("_ps").alias("_pb"),
+                          col("_bk").alias("_kb"))  # fmt: skip
+    joined = left.join(right, on=side)
+    own = (functions.least("_ka", "_kb") == col("_lo")) & (
+        functions.greatest("_ka", "_kb") == col("_hi")
+    )
+    found: DataFrame = joined.where(
+        (col("_a") < col("_b")) & (col("_pa") != col("_pb")) & own
+    ).select("_rule", "_a", "_b")
+    return found
+
+
 def candidate_pairs(
-    records: Records,
     steps: LinkerSteps,
     report: BlockingReport,
-    kept: DataFrame,
+    members: DataFrame,
     *,
     max_pairs: int | None,
     salt_above: int,
@@ -233,18 +277,10 @@ def candidate_pairs(
                 f"{int(largest):,} records), more than max_pairs={max_pairs:,}; make it stricter"
             )
             raise InvalidValueError(msg)
-    keyed = _keyed(records, steps).join(kept, on=["_rule", "_key"])
-    salted = _salted(keyed, salt_above)
-    side = ["_rule", "_key", "_lo", "_hi"]
-    left = salted.select(*side, col("_r").alias("_a"), col("_ps").alias("_pa"),
-                         col("_bk").alias("_ka"))  # fmt: skip
-    right = salted.select(*side, col("_r").alias("_b"), col("_ps").alias("_pb"),
-                          col("_bk").alias("_kb"))  # fmt: skip
-    joined = left.join(right, on=side)
-    own = (functions.least("_ka", "_kb") == col("_lo")) & (
-        functions.greatest("_ka", "_kb") == col("_hi")
-    )
-    found = joined.where((col("_a") < col("_b")) & (col("_pa") != col("_pb")) & own)
+    small = _in_arrays(members.where(col("n") <= salt_above))
+    found = small
+    if int(frame["largest_block"].to_numpy().max(initial=0)) > salt_above:
+        found = small.unionByName(_by_join(members.where(col("n") > salt_above), salt_above))
     bits = functions.expr("shiftleft(cast(1 as bigint), _rule)")
     grouped: DataFrame = found.groupBy("_a", "_b").agg(functions.bit_or(bits).alias("_rules"))
     return grouped

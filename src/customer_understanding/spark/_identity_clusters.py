@@ -3,10 +3,12 @@
 The links (and must-links) form a graph whose connected components are found with
 DataFrame joins: every record starts labelled by itself, takes the smallest label among
 its neighbours', then the label of its label (pointer jumping), until no label changes;
-each round is checkpointed, so the plan stays short. A component is then one group of
-``applyInPandas``, where the identity engine's own clustering (conflict tokens,
-cannot-links, must-links, size cap, bridge cut) runs on its links alone: the guards
-never look beyond a component, so the clusters are the local engine's.
+each round is checkpointed, so the plan stays short. Whole components are then
+hashed into groups of ``applyInPandas``, where the identity engine's own clustering
+(conflict tokens, cannot-links, must-links, size cap, bridge cut) runs on the group's
+links in one call: the guards never look beyond a component, so the clusters are the
+local engine's, and one call per group (not per component) keeps Python's per-call cost
+out of the way.
 """
 
 from __future__ import annotations
@@ -19,16 +21,25 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity import LinkerSteps
+from customer_understanding.spark._identity_records import Records
 from customer_understanding.spark._session import require_pyspark
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame
 
-__all__ = ["cannot_numbers", "cluster_components", "connected_components"]
+__all__ = [
+    "cannot_numbers",
+    "cluster_components",
+    "clustered",
+    "connected_components",
+    "demoted",
+]
 
 #: Rounds of label propagation before giving up (pointer jumping needs about log2 of the
 #: longest path; a million-record chain takes about 20).
 MAX_ROUNDS = 64
+#: Links clustered by one Python call, at most (a larger component is one call).
+EDGES_PER_GROUP = 200_000
 
 
 def connected_components(edges: DataFrame) -> DataFrame:
@@ -132,7 +143,14 @@ def cluster_components(
 
     schema = types.StructType([types.StructField("_r", types.LongType()),
                                types.StructField("_cluster", types.LongType())])  # fmt: skip
-    clustered = annotated.groupBy("_c").applyInPandas(cluster, schema)
+    # Whole components in few groups: one Python call clusters many components at once
+    # (the guards never reach across components), not one call per component.
+    spark = records.sparkSession
+    buckets = max(int(spark.conf.get("spark.sql.shuffle.partitions") or 1),
+                  -(-edges.count() // EDGES_PER_GROUP))  # fmt: skip
+    grouped = annotated.withColumn("_g", functions.pmod(functions.xxhash64("_c"),
+                                                        functions.lit(buckets)))  # fmt: skip
+    clustered = grouped.groupBy("_g").applyInPandas(cluster, schema)
     everyone: DataFrame = (
         records.select("_r")
         .join(clustered, on="_r", how="left")
@@ -148,3 +166,75 @@ def cannot_numbers(pairs: list[tuple[int, int]]) -> dict[int, list[int]]:
         held.setdefault(a, []).append(number)
         held.setdefault(b, []).append(number)
     return held
+
+
+def clustered(
+    records: Records,
+    scored: DataFrame,
+    steps: LinkerSteps,
+    *,
+    overrides: tuple[list[tuple[int, int]], list[tuple[int, int]]],
+) -> DataFrame:
+    """Every record's cluster: the links, must-links and exclusive values, with the guards."""
+    functions = require_pyspark().functions
+    must, cannot = overrides
+    spark = records.frame.sparkSession
+    edges = scored.where(functions.col("band") == "link").select(
+        "_a", "_b", functions.col("match_probability").alias("_p"),
+        functions.lit(False).alias("_must"),
+    )  # fmt: skip
+    if must:
+        extra = spark.createDataFrame(pd.DataFrame({"_a": [a for a, _ in must],
+                                                    "_b": [b for _, b in must]}))  # fmt: skip
+        edges = edges.unionByName(extra.select("_a", "_b", functions.lit(1.0).alias("_p"),
+                                               functions.lit(True).alias("_must")))  # fmt: skip
+    n_exclusive = 0 if records.linking else len(steps.linker.exclusive)
+    firsts, together = _exclusive(records.frame, n_exclusive)
+    if together is not None:
+        edges = edges.unionByName(together)
+    clusters: DataFrame = cluster_components(
+        records.frame, edges, steps, cannot=cannot_numbers(cannot), exclusive=firsts
+    )
+    return clusters.localCheckpoint()
+
+
+def _exclusive(frame: DataFrame, n_columns: int) -> tuple[Any, Any]:
+    """Per exclusive column: its values' first records (tokens) and must-links to the rest.
+
+    As the local engine: the first record holding a value (the smallest row key) carries
+    the column's conflict token, and every other record with that value is must-linked
+    to it, so one cluster holds at most one value of the column.
+    """
+    if not n_columns:
+        return None, None
+    functions = require_pyspark().functions
+    col = functions.col
+    tokens, links = [], []
+    for i in range(n_columns):
+        held = frame.where(col(f"x{i}").isNotNull()).select("_r", col(f"x{i}").alias("_x"))
+        first = held.groupBy("_x").agg(functions.min("_r").alias("_first"))
+        tokens.append(first.select(col("_first").alias("_r"), functions.lit(i).alias("_xt")))
+        joined = held.join(first, on="_x").where(col("_r") != col("_first"))
+        links.append(joined.select(col("_first").alias("_a"), col("_r").alias("_b"),
+                                   functions.lit(1.0).alias("_p"),
+                                   functions.lit(True).alias("_must")))  # fmt: skip
+    token_frame, link_frame = tokens[0], links[0]
+    for more_tokens, more_links in zip(tokens[1:], links[1:], strict=True):
+        token_frame = token_frame.unionByName(more_tokens)
+        link_frame = link_frame.unionByName(more_links)
+    grouped = token_frame.groupBy("_r").agg(functions.collect_list("_xt").alias("_xt"))
+    return grouped, link_frame
+
+
+def demoted(scored: DataFrame, clusters: DataFrame) -> DataFrame:
+    """A link the clustering did not keep goes to review (as the local engine shows it)."""
+    functions = require_pyspark().functions
+    col = functions.col
+    joined = scored.join(clusters.select(col("_r").alias("_a"), col("_cluster").alias("_ka")),
+                         on="_a").join(
+        clusters.select(col("_r").alias("_b"), col("_cluster").alias("_kb")), on="_b")  # fmt: skip
+    split = (col("band") == "link") & (col("_ka") != col("_kb"))
+    result: DataFrame = joined.withColumn(
+        "band", functions.when(split, "review").otherwise(col("band"))
+    ).drop("_ka", "_kb")
+    return result

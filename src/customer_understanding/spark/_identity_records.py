@@ -177,7 +177,8 @@ def prepare_records(
     frame, counts = _without_frequent(frame.localCheckpoint(), steps, names)
     linking = len(tables) > 1
     ps = _col("_t").cast("long") if linking else _col("_r")
-    frame = _counted(frame.withColumn("_ps", ps), counts)
+    # _pos: the record's row position in the local engine (the budget's block marks)
+    frame = _counted(_dense(frame.withColumn("_ps", ps), "_r", "_pos"), counts)
     frame = _ranked(frame, steps, names)
     tables_ = frame.groupBy("_t").count().collect()
     n_records = sum(int(row["count"]) for row in tables_)
@@ -232,15 +233,27 @@ def _ranked(frame: DataFrame, steps: LinkerSteps, names: Mapping[str, str]) -> D
     narrow = frame.select("_r", *[names[field.column] for field in steps.fields], "_src", "_key")
     ordered = narrow.orderBy(*keys).select("_r", functions.monotonically_increasing_id()
                                            .alias("_m"))  # fmt: skip
-    ordered = ordered.localCheckpoint()
-    part = functions.shiftright(_col("_m"), 33)
-    sizes = ordered.groupBy(part.alias("_part")).count().orderBy("_part").collect()
+    ranks = _dense(ordered.localCheckpoint(), "_m", "_rank")
+    ranked = frame.join(ranks.select("_r", "_rank"), on="_r")
+    return ranked.localCheckpoint()
+
+
+def _dense(frame: DataFrame, increasing: str, name: str) -> DataFrame:
+    """``frame`` with ``name``: 0, 1, 2, ... in the order of a ``monotonically_increasing_id``.
+
+    Such an id is the partition's number (above bit 33) and the row's place in it; each
+    partition's offset (its predecessors' sizes) turns it into a dense position.
+    """
+    functions = require_pyspark().functions
+    part = functions.shiftright(_col(increasing), 33)
+    sizes = frame.groupBy(part.alias("_part")).count().orderBy("_part").collect()
     entries, total = [], 0
     for row in sizes:
         entries += [functions.lit(int(row["_part"])), functions.lit(total)]
         total += int(row["count"])
+    if not entries:
+        return frame.withColumn(name, functions.lit(0).cast("long"))
     offset = functions.element_at(functions.create_map(*entries), part)
-    low = _col("_m").bitwiseAND(functions.lit((1 << 33) - 1))
-    ranks = ordered.select("_r", (offset + low).alias("_rank"))
-    ranked = frame.join(ranks, on="_r")
-    return ranked.localCheckpoint()
+    low = _col(increasing).bitwiseAND(functions.lit((1 << 33) - 1))
+    dense: DataFrame = frame.withColumn(name, (offset + low).cast("long"))
+    return dense

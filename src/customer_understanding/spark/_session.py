@@ -29,6 +29,10 @@ _JAVA_HINT = (
 )
 
 
+#: Rows per Arrow batch handed to a pandas step (Spark's default is 10,000).
+ARROW_BATCH = 100_000
+
+
 def require_pyspark() -> ModuleType:
     """The ``pyspark.sql`` module, or a :class:`MissingDependencyError` naming the extra.
 
@@ -109,6 +113,8 @@ def local_session(
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        # pandas steps pay a cost per batch (a comparison batch shares its values' codes)
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", str(ARROW_BATCH))
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.driver.host", "127.0.0.1")
     )
