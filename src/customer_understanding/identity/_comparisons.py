@@ -85,10 +85,20 @@ _Texts = Sequence[str]
 _Graded = npt.NDArray[np.int8]
 
 
+# Below this many pairs, starting threads costs more than it saves (online matching
+# compares a handful of pairs per call, and waiting for threads lengthens its tail).
+_THREADED_PAIRS = 10_000
+
+
+def _workers(pairs: int) -> int:
+    return -1 if pairs >= _THREADED_PAIRS else 1
+
+
 def _jaro_winkler(firsts: _Texts, seconds: _Texts) -> npt.NDArray[np.float64]:
     similarity: npt.NDArray[np.float64] = cpdist(
-        firsts, seconds, scorer=JaroWinkler.normalized_similarity, dtype=np.float64, workers=-1
-    )
+        firsts, seconds, scorer=JaroWinkler.normalized_similarity, dtype=np.float64,
+        workers=_workers(len(firsts)),
+    )  # fmt: skip
     return similarity
 
 
@@ -96,7 +106,7 @@ def _edits(firsts: _Texts, seconds: _Texts, limit: int) -> _Graded:
     """Damerau-Levenshtein distance per pair, capped at ``limit + 1``."""
     distance = cpdist(
         firsts, seconds, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
-        dtype=np.int32, workers=-1,
+        dtype=np.int32, workers=_workers(len(firsts)),
     )  # fmt: skip
     capped: _Graded = np.minimum(distance, limit + 1).astype(np.int8)
     return capped
