@@ -21,7 +21,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
 from customer_understanding.base._build import Tables
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
-from customer_understanding.base._lineage import _fresh
+from customer_understanding.base._lineage import PREFIX, name_entities
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import (
     OBJECTS,
@@ -44,8 +44,6 @@ if TYPE_CHECKING:
 __all__ = ["Online", "with_added", "with_online"]
 
 Records = AccountRecords | ContactRecords
-
-_PREFIX = {"account": "acc", "contact": "con"}
 
 
 @attrs.define
@@ -141,12 +139,11 @@ def _key(column: str, value: object, record: str) -> str:
 
 def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
     """A new entity's id, derived as the resolver derives one, never one given before."""
-    key = _entity_key(new)
+    keys = np.array([_entity_key(new)], dtype=object)
     with keyed_ids(secret):
-        candidate = str(entity_ids(_PREFIX[new.level], np.array([key], dtype=object))[0])
-        if candidate in taken:
-            candidate = _fresh(_PREFIX[new.level], key, taken)
-    return candidate
+        ids, _ = name_entities(new.level, entity_ids(PREFIX[new.level], keys), given={},
+                               keys=keys, taken=taken)  # fmt: skip
+    return str(ids[0])
 
 
 def with_added(loaded: Loaded, store: object) -> Loaded:

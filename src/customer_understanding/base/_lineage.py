@@ -31,9 +31,10 @@ from customer_understanding.tables import AccountRecords, ContactRecords
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["keep_ids"]
+__all__ = ["PREFIX", "keep_ids", "name_entities"]
 
-_PREFIX = {"account": "acc", "contact": "con"}
+#: The prefix of each level's entity ids.
+PREFIX = {"account": "acc", "contact": "con"}
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
@@ -111,7 +112,7 @@ def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], key
             continue
         candidate = str(ids[row])
         if candidate in taken:
-            candidate = _fresh(_PREFIX[level], str(keys[row]), taken)
+            candidate = _fresh(PREFIX[level], str(keys[row]), taken)
         ids[row] = candidate
         taken.add(candidate)
         born.append(candidate)
