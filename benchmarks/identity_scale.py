@@ -22,13 +22,16 @@ Run with ``python benchmarks/identity_scale.py --records 1000000 [--generator he
 from __future__ import annotations
 
 import argparse
+import contextlib
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
 import pandas as pd
+from _memory_profile import profile_memory
 from _people_heavy import generate_heavy
 from _splink_settings import splink_settings
 
@@ -205,8 +208,27 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _splink(frame: pd.DataFrame, truth: np.ndarray) -> None:
-    from splink import DuckDBAPI, block_on
+def _duckdb(memory: str, threads: int, spill: str) -> object:
+    """Splink's DuckDB backend on a connection bounded in memory, spilling to ``spill``."""
+    import duckdb
+    from splink import DuckDBAPI
+
+    connection = duckdb.connect()
+    connection.execute(f"SET memory_limit = '{memory}'")
+    connection.execute(f"SET threads = {int(threads)}")
+    connection.execute(f"SET temp_directory = '{spill}'")
+    connection.execute("SET preserve_insertion_order = false")  # lets big joins spill
+    return DuckDBAPI(connection)
+
+
+def _splink(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="splink-duckdb-") as spill:
+        _splink_in(frame, truth, args, spill)
+
+
+def _splink_in(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace,
+               spill: str) -> None:  # fmt: skip
+    from splink import block_on
     from splink import Linker as SplinkLinker
 
     started = time.perf_counter()
@@ -215,7 +237,9 @@ def _splink(frame: pd.DataFrame, truth: np.ndarray) -> None:
                 ["date_of_birth", "postcode"], ["surname", "postcode"]]  # fmt: skip
     settings = splink_settings("dedupe_only", blocking)
     records = frame.assign(rec_id=np.arange(len(frame)))
-    linker = SplinkLinker(DuckDBAPI().register(records), settings, log_level="WARNING")
+    database = _duckdb(args.splink_memory, args.splink_threads, spill)
+    linker = SplinkLinker(database.register(records), settings, log_level="WARNING")  # type: ignore[attr-defined]
+    del records
     linker.training.estimate_probability_two_random_records_match(
         [block_on("given_name", "surname"), block_on("date_of_birth")], recall=0.8
     )
@@ -226,7 +250,9 @@ def _splink(frame: pd.DataFrame, truth: np.ndarray) -> None:
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
     predictions = linker.inference.predict(threshold_match_probability=0.99)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.99)
-    clusters = clustered.as_pandas_dataframe().sort_values("rec_id")
+    # only the two columns back to pandas: the whole clustered table would be the records again
+    clusters = (clustered.as_duckdbpyrelation().select("rec_id, cluster_id").df()
+                .sort_values("rec_id"))  # fmt: skip
     elapsed = time.perf_counter() - started
     scores = cluster_scores(pd.factorize(clusters["cluster_id"])[0], truth[clusters["rec_id"]])
     print(f"splink: cluster P {scores.precision:.4f} R {scores.recall:.4f} "
@@ -236,7 +262,9 @@ def _splink(frame: pd.DataFrame, truth: np.ndarray) -> None:
 
 def _run_splink_child(args: argparse.Namespace, ours: float) -> None:
     command = [sys.executable, __file__, "--records", str(args.records), "--seed",
-               str(args.seed), "--generator", args.generator, "--engine", "splink"]  # fmt: skip
+               str(args.seed), "--generator", args.generator, "--engine", "splink",
+               "--splink-memory", args.splink_memory,
+               "--splink-threads", str(args.splink_threads)]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("splink:")]
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -257,6 +285,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--splink", action="store_true", help="also run Splink, side by side")
     parser.add_argument("--generator", choices=["benchmark", "heavy"], default="benchmark")
+    parser.add_argument("--splink-memory", default="8GB",
+                        help="DuckDB's memory_limit for Splink (it spills beyond it)")
+    parser.add_argument("--splink-threads", type=int, default=2, help="DuckDB's threads")
+    parser.add_argument("--profile-memory", action="store_true",
+                        help="print the resident memory of each step of the engine")
     parser.add_argument("--engine", choices=["ours", "splink"], default="ours",
                         help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
@@ -264,13 +297,14 @@ def main() -> None:
     make = generate_heavy if args.generator == "heavy" else generate
     frame, truth = make(args.records, args.seed)
     if args.engine == "splink":
-        _splink(frame, truth)
+        _splink(frame, truth, args)
         return
     print(f"generated {len(frame):,} records in {time.perf_counter() - started:.1f} s "
           f"(peak RSS {_peak_mib():,.0f} MiB)")  # fmt: skip
     linker = Linker(fields=FIELDS)  # all defaults
     started, cpu = time.perf_counter(), time.process_time()
-    result = linker.deduplicate(frame)
+    with profile_memory() if args.profile_memory else contextlib.nullcontext():
+        result = linker.deduplicate(frame)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     scores = cluster_scores(result.clusters, truth)
     millions, peak_gb = args.records / 1e6, _peak_mib() / 1024

@@ -146,7 +146,9 @@ def _block_marks(
     return marks
 
 
-_CHUNK = 1 << 18  # records per step of the budget, so its work arrays stay small
+# Record-rule cells per step of the budget, so its work arrays (about 30 bytes a cell)
+# stay near 30 MB whatever the number of rules.
+_CHUNK = 1 << 20
 
 
 def candidate_limits(
@@ -194,8 +196,9 @@ def _limits_of(
         wide = rule_keys.astype(np.int64, copy=False)
         marks[:, r] = _block_marks(wide, _block_sizes(wide, sources))
     limits = np.full(n_records, 255, dtype=np.uint8)
-    for start in range(0, n_records, _CHUNK):
-        ordered = np.sort(marks[start : start + _CHUNK], axis=1)
+    step = max(_CHUNK // len(keys), 1)
+    for start in range(0, n_records, step):
+        ordered = np.sort(marks[start : start + step], axis=1)
         sizes = (ordered >> np.uint32(24)).astype(np.int32)
         fresh = np.ones(ordered.shape, dtype=bool)
         fresh[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
@@ -205,7 +208,7 @@ def _limits_of(
         within = (spent <= max_candidates) & last_of_size
         limit = np.where(within, sizes, 1).max(axis=1, initial=1).astype(np.uint8)
         limit[within[:, -1]] = 255  # every block fits, even one counted as 255
-        limits[start : start + _CHUNK] = limit
+        limits[start : start + step] = limit
     return limits
 
 
@@ -284,6 +287,7 @@ def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.N
     keep = sources[left] != sources[right]
     left, right = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
     encoded: npt.NDArray[np.int64] = left * np.int64(len(keys)) + right
+    encoded.sort()  # sorted, a rule's pairs are found in the union without a hash or argsort
     return encoded
 
 
@@ -485,10 +489,12 @@ def block_by_rule(
 
 def union_pairs(
     encoded: Sequence[npt.NDArray[np.int64]],
-) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[np.int64]]]:
+) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[np.signedinteger[Any]]]]:
     """The distinct encoded pairs, sorted, and for each rule the rows of its pairs in them.
 
-    One sort of all the rules' pairs does both jobs (no hashing, no search per rule).
+    The pairs are sorted in one copy (no index arrays beside it), and each rule's pairs
+    are found in the union by binary search, fast when they come sorted (as
+    :func:`block_by_rule` gives them). Rows are int32 when the union allows.
 
     Examples
     --------
@@ -498,17 +504,17 @@ def union_pairs(
     ([3, 7, 9], [[1, 0], [0, 2]])
     """
     stacked = np.concatenate([np.empty(0, dtype=np.int64), *encoded])
-    order = np.argsort(stacked)
-    ordered = stacked[order]
-    fresh = np.ones(len(ordered), dtype=bool)
-    fresh[1:] = ordered[1:] != ordered[:-1]
-    unique = ordered[fresh]
-    del ordered
-    rows = np.empty(len(stacked), dtype=np.int64)
-    rows[order] = np.cumsum(fresh) - 1
-    del order, fresh
-    ends = np.cumsum([len(pairs) for pairs in encoded])
-    return unique, np.split(rows, ends[:-1]) if len(encoded) else []
+    stacked.sort(kind="stable")  # merges the rules' sorted runs
+    fresh = np.ones(len(stacked), dtype=bool)
+    fresh[1:] = stacked[1:] != stacked[:-1]
+    unique = stacked[fresh]
+    del stacked, fresh
+    dtype = np.int32 if len(unique) < 2**31 else np.int64
+    rows: list[npt.NDArray[np.signedinteger[Any]]] = [
+        np.searchsorted(unique, pairs).astype(dtype) for pairs in encoded
+    ]
+    found: npt.NDArray[np.int64] = unique
+    return found, rows
 
 
 def block(

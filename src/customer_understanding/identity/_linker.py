@@ -86,6 +86,24 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
 # Block sizes are counted in one byte per record and rule; a budget above this would
 # keep blocks too large to tell much anyway.
 _MOST_CANDIDATES = 250
+# Pairs decoded, or given their term-frequency adjustment, at once.
+_TF_CHUNK = 1 << 22
+
+
+def _positions(
+    encoded: npt.NDArray[np.int64], n_records: int
+) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.signedinteger[Any]]]:
+    """The pairs ``left * n + right`` as two arrays of positions (int32 when they fit).
+
+    Decoded a chunk at a time: at millions of pairs, half the memory of int64 positions.
+    """
+    dtype = np.int32 if n_records < 2**31 else np.int64
+    left: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
+    right: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
+    for start in range(0, len(encoded), _TF_CHUNK):
+        part = slice(start, start + _TF_CHUNK)
+        left[part], right[part] = np.divmod(encoded[part], max(n_records, 1))
+    return left, right
 
 
 def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
@@ -264,22 +282,25 @@ class Linker:
         self,
         prepared: Prepared,
         pair_sources: npt.NDArray[np.int64],
-        left: npt.NDArray[np.int64],
+        left: npt.NDArray[np.signedinteger[Any]],
         levels: npt.NDArray[np.int8],
         partials: npt.NDArray[np.floating[Any]],
     ) -> None:
         """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
 
-        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array).
+        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array), a
+        chunk of pairs at a time so the work arrays stay small.
         """
         for k, field in enumerate(prepared.fields):
             if not field.term_frequency:
                 continue
             codes = prepared.codes[field.column]
-            exact = np.flatnonzero(levels[:, k] == 0)
-            share = prepared.frequencies(field.column)[codes[left[exact]]]
-            add_term_frequency(partials, levels, k, share=share,
-                               exact=exact_u(codes, pair_sources))  # fmt: skip
+            frequencies, exact_k = prepared.frequencies(field.column), exact_u(codes, pair_sources)
+            for start in range(0, len(left), _TF_CHUNK):
+                part = slice(start, start + _TF_CHUNK)
+                exact = np.flatnonzero(levels[part, k] == 0)
+                share = frequencies[codes[left[part][exact]]]
+                add_term_frequency(partials[part], levels[part], k, share=share, exact=exact_k)
 
     def _fit(
         self,
@@ -327,7 +348,7 @@ class Linker:
         del encoded
         if not len(unique):
             warn_no_pairs(report, len(prepared))
-        left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
+        left, right = _positions(unique, len(prepared))
         del unique  # each array of millions of pairs goes as soon as it is not needed
         by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
@@ -345,7 +366,7 @@ class Linker:
         self._term_frequency(prepared, pair_sources, left, levels, partials)
         probability = probability_of(model, partials)
         bands = bands_of(probability, link=self.link_threshold, review=self.review_threshold)
-        linked = bands == "link"
+        linked = probability >= self.link_threshold  # bands == "link", without string compares
         kept = positions(prepared, must_link, "must_link")
         must = (np.concatenate([kept[0], exclusive[1][0]]),
                 np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip

@@ -44,7 +44,8 @@ class LinkResult(TableExport):
     records
         The prepared records (ids, sources, coded fields).
     left, right
-        Row positions of each candidate pair.
+        Row positions of each candidate pair (int32 from the linker: half the memory of
+        int64 at millions of pairs).
     levels
         The comparison level of each pair on each field (``-1`` missing).
     partials
@@ -75,8 +76,8 @@ class LinkResult(TableExport):
     """
 
     records: Prepared
-    left: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
-    right: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+    left: npt.NDArray[np.signedinteger[Any]] = attrs.field(converter=_frozen)
+    right: npt.NDArray[np.signedinteger[Any]] = attrs.field(converter=_frozen)
     levels: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
     partials: npt.NDArray[np.floating[Any]] = attrs.field(converter=_frozen)
     model: FellegiSunter
