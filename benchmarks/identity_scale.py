@@ -228,8 +228,8 @@ def _splink(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace) ->
 
 def _splink_in(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace,
                spill: str) -> None:  # fmt: skip
-    from splink import block_on
     from splink import Linker as SplinkLinker
+    from splink import block_on
 
     started = time.perf_counter()
     # Two-column rules: the tutorial's single-column ones do not finish at a million records.
@@ -285,11 +285,17 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--splink", action="store_true", help="also run Splink, side by side")
     parser.add_argument("--generator", choices=["benchmark", "heavy"], default="benchmark")
-    parser.add_argument("--splink-memory", default="8GB",
-                        help="DuckDB's memory_limit for Splink (it spills beyond it)")
+    parser.add_argument(
+        "--splink-memory",
+        default="8GB",
+        help="DuckDB's memory_limit for Splink (it spills beyond it)",
+    )
     parser.add_argument("--splink-threads", type=int, default=2, help="DuckDB's threads")
-    parser.add_argument("--profile-memory", action="store_true",
-                        help="print the resident memory of each step of the engine")
+    parser.add_argument(
+        "--profile-memory",
+        action="store_true",
+        help="print the resident memory of each step of the engine",
+    )
     parser.add_argument("--engine", choices=["ours", "splink"], default="ours",
                         help=argparse.SUPPRESS)  # fmt: skip
     args = parser.parse_args()
