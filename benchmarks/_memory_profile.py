@@ -27,7 +27,7 @@ def _rss_mib() -> float:
 class _Steps:
     def __init__(self) -> None:
         self.stack: list[str] = ["(outside)"]
-        self.rows: list[list[Any]] = []  # step, entry, peak, exit, seconds
+        self.rows: list[list[Any]] = []  # step, entry, peak, exit, seconds, CPU seconds
         self.peak: dict[int, float] = {}
         self.done = threading.Event()
 
@@ -41,12 +41,13 @@ class _Steps:
     def wrap(self, name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(function)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            row = [name, _rss_mib(), _rss_mib(), None, time.perf_counter()]
+            row = [name, _rss_mib(), _rss_mib(), None, time.perf_counter(), time.process_time()]
             self.rows.append(row)
             try:
                 return function(*args, **kwargs)
             finally:
                 row[3], row[4] = _rss_mib(), time.perf_counter() - row[4]
+                row[5] = time.process_time() - row[5]
                 row[2] = max(row[2], row[3])
 
         return wrapped
@@ -89,6 +90,8 @@ def profile_memory() -> Iterator[None]:
         sampler.join()
         for owner, attribute, original in saved:
             setattr(owner, attribute, original)
-        print(f"{'step':38} {'entry MiB':>10} {'peak MiB':>10} {'exit MiB':>10} {'s':>7}")
-        for name, entry, peak, leaving, seconds in steps.rows:
-            print(f"{name:38} {entry:10,.0f} {peak:10,.0f} {leaving:10,.0f} {seconds:7.1f}")
+        print(f"{'step':38} {'entry MiB':>10} {'peak MiB':>10} {'exit MiB':>10} {'wall s':>7} "
+              f"{'CPU s':>7}")  # fmt: skip
+        for name, entry, peak, leaving, seconds, cpu in steps.rows:
+            print(f"{name:38} {entry:10,.0f} {peak:10,.0f} {leaving:10,.0f} {seconds:7.1f} "
+                  f"{cpu:7.1f}")  # fmt: skip
