@@ -88,6 +88,8 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
 _MOST_CANDIDATES = 250
 # Pairs decoded, or given their term-frequency adjustment, at once.
 _TF_CHUNK = 1 << 22
+# Pairs weighed at once (their partial weights take 4 bytes a field each meanwhile).
+_WEIGH_CHUNK = 1 << 24
 
 
 def _positions(
@@ -104,6 +106,35 @@ def _positions(
         part = slice(start, start + _TF_CHUNK)
         left[part], right[part] = np.divmod(encoded[part], max(n_records, 1))
     return left, right
+
+
+class _Weighing:
+    """A run's partial weights, term frequency included, for any slice of its pairs.
+
+    The run weighs its pairs a chunk at a time; the result calls it once more, on first
+    use of ``LinkResult.partials``, for all of them (the same code, so the same numbers).
+    """
+
+    __slots__ = ("left", "levels", "linker", "model", "pair_sources", "prepared")
+
+    def __init__(
+        self,
+        linker: Linker,
+        prepared: Prepared,
+        pair_sources: npt.NDArray[np.int64],
+        pairs: tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.int8]],
+        model: FellegiSunter,
+    ) -> None:
+        self.linker, self.prepared, self.pair_sources = linker, prepared, pair_sources
+        (self.left, self.levels), self.model = pairs, model
+
+    def __call__(self, part: slice = slice(None)) -> npt.NDArray[np.float32]:
+        levels = self.levels[part]
+        # float32: a pair's weights to seven digits, in half the memory of float64
+        partials = self.model.partial_weights(levels, dtype=np.float32)
+        self.linker._term_frequency(self.prepared, self.pair_sources, self.left[part], levels,
+                                    partials)  # fmt: skip
+        return partials
 
 
 def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
@@ -361,10 +392,13 @@ class Linker:
             labelled = given.labelled(prepared, (left, right))
             model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
         del by_rule
-        # float32: a pair's weights to seven digits, in half the memory of float64
-        partials = model.partial_weights(levels, dtype=np.float32)
-        self._term_frequency(prepared, pair_sources, left, levels, partials)
-        probability = probability_of(model, partials)
+        # The partial weights (float32, 4 bytes a pair and field) are weighed a chunk at a
+        # time and only the probability is kept; the result weighs them again if asked.
+        weighing = _Weighing(self, prepared, pair_sources, (left, levels), model)
+        probability = np.empty(len(left), dtype=np.float64)
+        for start in range(0, len(left), _WEIGH_CHUNK):
+            part = slice(start, start + _WEIGH_CHUNK)
+            probability[part] = probability_of(model, weighing(part))
         bands = bands_of(probability, link=self.link_threshold, review=self.review_threshold)
         linked = probability >= self.link_threshold  # bands == "link", without string compares
         kept = positions(prepared, must_link, "must_link")
@@ -389,11 +423,11 @@ class Linker:
         # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
         # the size cap) is not shown as a link: it goes to review.
         bands[linked & (clusters[left] != clusters[right])] = "review"
-        owned: list[npt.NDArray[np.generic]] = [left, right, levels, partials, bands, clusters]
+        owned: list[npt.NDArray[np.generic]] = [left, right, levels, bands, clusters]
         for array in owned:
             array.flags.writeable = False  # handed over without a copy
         return LinkResult(
-            records=prepared, left=left, right=right, levels=levels, partials=partials,
+            records=prepared, left=left, right=right, levels=levels, partials=weighing,
             model=model, bands=bands, clusters=clusters,
         )  # fmt: skip
 
