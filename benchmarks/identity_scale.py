@@ -17,8 +17,10 @@ tractable at this size (the Febrl tutorial's single-column rules on given name o
 postcode are not). Splink runs on its DuckDB backend through a connection of our own with
 ``memory_limit`` (``--splink-memory``, default ``8GB``), ``threads`` (``--splink-threads``,
 default 2) and a ``temp_directory`` in a temporary folder under /tmp (removed afterwards),
-so DuckDB spills to disk instead of growing past the machine: with its defaults Splink
-needed about 22 GB at 3M records. Its figures are printed beside ours, not judged.
+so DuckDB spills to disk (at most 12 GB) instead of growing past the machine: with its
+defaults Splink needed about 22 GB at 3M records. Its second EM training rule blocks on
+date of birth and state (date of birth alone makes ~150M training pairs at 3M records,
+growing with the square of the records). Its figures are printed beside ours, not judged.
 
 ``--generator heavy`` uses the independent generator of ``_people_heavy.py`` instead
 (heavier corruption: swapped names, several missing fields, nicknames the engine does not
@@ -271,6 +273,9 @@ def _against_targets(
               "million")  # fmt: skip
 
 
+_SPILL = "12GB"  # the most DuckDB may write to its temporary folder
+
+
 def _duckdb(memory: str, threads: int, spill: str) -> object:
     """Splink's DuckDB backend on a connection bounded in memory, spilling to ``spill``."""
     import duckdb
@@ -281,6 +286,7 @@ def _duckdb(memory: str, threads: int, spill: str) -> object:
     connection.execute(f"SET threads = {int(threads)}")
     connection.execute(f"SET temp_directory = '{spill}'")
     connection.execute("SET preserve_insertion_order = false")  # lets big joins spill
+    connection.execute(f"SET max_temp_directory_size = '{_SPILL}'")  # a shared disk
     return DuckDBAPI(connection)
 
 
@@ -310,7 +316,11 @@ def _splink_in(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace,
     linker.training.estimate_parameters_using_expectation_maximisation(
         block_on("given_name", "surname")
     )
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("date_of_birth"))
+    # Date of birth alone makes ~150M training pairs at 3M records (it grows with the
+    # square of the records); with the state as well it stays tractable at every size.
+    linker.training.estimate_parameters_using_expectation_maximisation(
+        block_on("date_of_birth", "state")
+    )
     predictions = linker.inference.predict(threshold_match_probability=0.99)
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.99)
     # only the two columns back to pandas: the whole clustered table would be the records again
