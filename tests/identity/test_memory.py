@@ -60,3 +60,25 @@ def test_union_rows_find_each_rules_pairs_sorted_or_not() -> None:
     for pairs, found in zip(encoded, rows, strict=True):
         assert unique[found].tolist() == pairs.tolist()
         assert found.dtype == np.int32
+
+
+@pytest.mark.parametrize(
+    "ids",
+    [
+        [0, 1, 10, 100, 2, 20, 9, 99, 1000, 10**17 + 3, 5, 50, 500],
+        list(range(300)),
+        ["b", "a", "10"],
+        [-1, 5, 12],
+        [1.5, 2.0, 10.0],
+        [True, False],
+        [1, "a", 10],
+        [("a", 1), ("b", 2)],
+    ],
+)
+def test_canonical_order_of_numbers_is_that_of_their_text(ids: list[object]) -> None:
+    from customer_understanding.identity._records import _sorted_codes
+
+    values = np.empty(len(ids), dtype=object)
+    values[:] = ids
+    text = np.array([str(value) for value in ids], dtype=object)
+    assert _sorted_codes(values).tolist() == pd.factorize(text, sort=True)[0].tolist()
