@@ -208,19 +208,21 @@ class KeyIndex:
         record keeps its blocks from the smallest while their candidates fit the
         linker's budget, as a run over every record decides (:meth:`LinkerSteps.limits`).
         """
-        keys, marks = {}, np.empty((len(rows), len(self.rules)), dtype=np.uint32)
-        sizes = np.empty((len(rows), len(self.rules)), dtype=np.int64)
+        shape = (len(rows), len(self.rules))
+        keys: dict[str, Ints] = {}
+        sizes = np.empty(shape, dtype=np.int64)
+        totals, squares = np.zeros(shape, dtype=np.uint64), np.zeros(shape, dtype=np.uint64)
         for r, rule in enumerate(self.rules):
             key = population.keys[rule.name][rows].copy()
-            count, total, squares = self._block(rule, key, population)
+            count, total, square = self._block(rule, key, population)
             capped = (key < 0) | ((count > rule.max_block) if rule.max_block is not None else False)
             key[capped] = -1
-            size = np.where(capped, 1, np.minimum(count, 255))
-            mixed = total.astype(np.uint64) * np.uint64(0x9E3779B1) + squares.astype(np.uint64)
-            members = (mixed & np.uint64(0xFFFFFF)).astype(np.uint32)
-            marks[:, r] = (size.astype(np.uint32) << np.uint32(24)) | np.where(capped, 0, members)
-            keys[rule.name], sizes[:, r] = key, size
-        limits = LinkerSteps(self.linker).limits(marks).astype(np.int64)
+            sizes[:, r] = np.where(capped, 1, np.minimum(count, 255))
+            # a record in no block has no members to hash, as in a run over every record
+            totals[~capped, r] = total[~capped].astype(np.uint64)
+            squares[~capped, r] = square[~capped].astype(np.uint64)
+            keys[rule.name] = key
+        limits = LinkerSteps(self.linker).budget_limits(sizes, totals, squares).astype(np.int64)
         for r, rule in enumerate(self.rules):
             keys[rule.name] = np.where(sizes[:, r] > limits, -1, keys[rule.name])
         return keys

@@ -24,9 +24,15 @@ from customer_understanding._core import (
     typed_fields,
 )
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.identity._budget import block_marks, budget_limits
+from customer_understanding.identity._budget import (
+    budgeted,
+    candidate_limits,
+    capped_keys,
+    limits_of,
+)
+from customer_understanding.identity._pairs import rule_pairs, same_source_counts, union_pairs
 
-__all__ = [
+__all__ = [  # candidate_limits, same_source_counts, union_pairs: from _budget and _pairs
     "BlockingReport",
     "BlockingRule",
     "block",
@@ -88,161 +94,6 @@ class BlockingRule:
     max_block: int | None = attrs.field(default=None, validator=positive_or_none)
 
 
-def _capped(
-    rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]
-) -> tuple[npt.NDArray[np.int64], int, int]:
-    """The rule's keys with the too-common values left out; how many values and records."""
-    keys = _keys(rule, codes)
-    if rule.max_block is None or not (keys >= 0).any():
-        return keys, 0, 0
-    sizes = np.bincount(keys[keys >= 0])
-    big = sizes > rule.max_block
-    if not big.any():
-        return keys, 0, 0
-    capped = np.where(keys >= 0, big[np.maximum(keys, 0)], False)
-    return np.where(capped, -1, keys), int(big.sum()), int(capped.sum())
-
-
-def _block_sizes(
-    keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64] | None = None
-) -> npt.NDArray[np.uint8]:
-    """Per record, one more than its candidates under its key (1 when it has none).
-
-    Its candidates are the other records of its block, less those of its own source
-    when ``sources`` are given (only records of different sources are paired); at most
-    255.
-    """
-    present = np.flatnonzero(keys >= 0)
-    sizes = np.ones(len(keys), dtype=np.uint8)
-    if not len(present):
-        return sizes
-    block = keys[present]
-    counts = np.bincount(block)[block]
-    if sources is not None and int(np.bincount(sources).max()) > 1:
-        joint = block * (np.int64(sources.max()) + 1) + sources[present]
-        _, inverse, own = np.unique(joint, return_inverse=True, return_counts=True)
-        counts = counts - own[inverse] + 1
-    sizes[present] = np.minimum(counts, 255)
-    return sizes
-
-
-def _block_marks(
-    keys: npt.NDArray[np.int64], sizes: npt.NDArray[np.uint8]
-) -> npt.NDArray[np.uint32]:
-    """Per record, its ``sizes`` (top 8 bits) and a hash of its block's members (low 24).
-
-    Two rules that put a record in the same block (a person's two records agree on many
-    columns) give it equal marks, so the block's candidates are counted once.
-    """
-    marks = sizes.astype(np.uint32) << np.uint32(24)  # no block: size 1, no members
-    present = np.flatnonzero(keys >= 0)
-    if not len(present):
-        return marks
-    block = keys[present]
-    # sums of the members' positions and of their squares identify a block in practice
-    total = np.bincount(block, weights=present.astype(np.float64)).astype(np.uint64)
-    squares = np.bincount(block, weights=present.astype(np.float64) ** 2).astype(np.uint64)
-    marks[present] = block_marks(sizes[present], total[block], squares[block])
-    return marks
-
-
-def candidate_limits(
-    codes: Mapping[str, npt.NDArray[np.int64]],
-    rules: Sequence[BlockingRule],
-    *,
-    max_candidates: int,
-    sources: npt.NDArray[np.int64] | None = None,
-) -> npt.NDArray[np.uint8]:
-    """Per record, the largest block it may join within its budget of candidates.
-
-    A record's blocks are taken from the smallest to the largest (the most telling keys
-    first): a block of ``s`` records gives it ``s - 1`` candidates (less those of its own
-    source, given ``sources``; counted once when several rules make the same block), and
-    a block is kept while the candidates of all the blocks up to its size stay within
-    ``max_candidates`` (blocks of one size are kept or left together, so the order of the
-    rules never matters). A record then has at most
-    ``max_candidates`` candidates in all, whatever the table's size.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> codes = {"city": np.array([0, 0, 0, 1]), "name": np.array([0, 0, 1, 1])}
-    >>> rules = [BlockingRule(on="city"), BlockingRule(on="name")]
-    >>> candidate_limits(codes, rules, max_candidates=2).tolist()
-    [2, 2, 2, 255]
-    """
-    n_records = len(next(iter(codes.values()), []))
-    keys = [_capped(rule, codes)[0] for rule in rules]
-    return _limits_of(keys, n_records=n_records, max_candidates=max_candidates, sources=sources)
-
-
-def _limits_of(
-    keys: Sequence[npt.NDArray[np.integer[Any]]],
-    *,
-    n_records: int,
-    max_candidates: int,
-    sources: npt.NDArray[np.int64] | None,
-) -> npt.NDArray[np.uint8]:
-    """:func:`candidate_limits` from each rule's capped keys."""
-    if not keys:
-        return np.full(n_records, 255, dtype=np.uint8)
-    marks = np.empty((n_records, len(keys)), dtype=np.uint32)
-    for r, rule_keys in enumerate(keys):
-        wide = rule_keys.astype(np.int64, copy=False)
-        marks[:, r] = _block_marks(wide, _block_sizes(wide, sources))
-    return budget_limits(marks, max_candidates=max_candidates)
-
-
-def _budgeted(
-    capped: tuple[npt.NDArray[np.integer[Any]], int, int],
-    limits: npt.NDArray[np.uint8] | None,
-    sources: npt.NDArray[np.int64],
-) -> tuple[npt.NDArray[np.int64], int, int, int]:
-    """A rule's capped keys after the records' budgets, with the counts of both."""
-    keys: npt.NDArray[np.int64] = capped[0].astype(np.int64, copy=False)
-    capped_values, capped_records = capped[1], capped[2]
-    if limits is None:
-        return keys, capped_values, capped_records, 0
-    over = _block_sizes(keys, sources) > limits
-    return np.where(over, -1, keys), capped_values, capped_records, int(over.sum())
-
-
-def _keys(rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
-    missing = [column for column in rule.on if column not in codes]
-    if missing:
-        msg = f"blocking rule {rule.name!r} names column {missing[0]!r}, which is not declared"
-        raise InvalidValueError(msg)
-    keys = codes[rule.on[0]].astype(np.int64)
-    for column in rule.on[1:]:
-        other = codes[column]
-        present = (keys >= 0) & (other >= 0)
-        joint = keys[present] * (np.int64(other.max()) + 1) + other[present]
-        keys = np.full(len(keys), -1, dtype=np.int64)
-        keys[present] = pd.factorize(joint)[0]  # compact again, so keys never overflow
-    return keys
-
-
-def same_source_counts(
-    keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]
-) -> npt.NDArray[np.int64]:
-    """How many records share each (key, source) that occurs.
-
-    When every record is its own source (deduplication) that is one per record, found
-    without sorting.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> same_source_counts(np.array([0, 0, 0, 1]), np.array([0, 0, 1, 1])).tolist()
-    [2, 1, 1]
-    """
-    if not len(sources) or int(np.bincount(sources).max()) == 1:
-        return np.ones(len(keys), dtype=np.int64)
-    joint = keys.astype(np.int64) * (np.int64(sources.max()) + 1) + sources
-    counts: npt.NDArray[np.int64] = np.unique(joint, return_counts=True)[1].astype(np.int64)
-    return counts
-
-
 def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple[int, int, int]:
     """Pairs the keys yield, the largest block, and the pairs of that block."""
     present = keys >= 0
@@ -253,22 +104,6 @@ def _count(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> tuple
     pairs = (int((sizes**2).sum()) - int((same_source**2).sum())) // 2
     largest = int(sizes.max())
     return pairs, largest, largest * (largest - 1) // 2
-
-
-def _pairs(keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    rows = np.flatnonzero(keys >= 0)
-    order = rows[np.argsort(keys[rows], kind="stable")]
-    sorted_keys = keys[order]
-    ends = np.searchsorted(sorted_keys, sorted_keys, side="right")
-    counts = ends - np.arange(len(order)) - 1
-    total = int(counts.sum())
-    first = np.repeat(np.arange(len(order)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + 1
-    left, right = order[first], order[first + offsets]
-    keep = sources[left] != sources[right]
-    left, right = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-    encoded: npt.NDArray[np.int64] = left * np.int64(len(keys)) + right
-    return encoded
 
 
 @attrs.frozen(field_transformer=typed_fields, repr=False)
@@ -411,17 +246,17 @@ def block_and_report(
     if max_candidates is not None:
         # each rule's keys once, kept compact (4 bytes a record) between the two passes
         for rule in rules:
-            keys, *counts = _capped(rule, codes)
+            keys, *counts = capped_keys(rule, codes)
             ready.append((keys.astype(np.int32), counts[0], counts[1]))
         n_records = len(next(iter(codes.values()), []))
-        limits = _limits_of([r[0] for r in ready], n_records=n_records,
+        limits = limits_of([r[0] for r in ready], n_records=n_records,
                             max_candidates=max_candidates, sources=sources)  # fmt: skip
     rows, encoded = [], []
     for r, rule in enumerate(rules):
-        capped = ready[r] if ready else _capped(rule, codes)
+        capped = ready[r] if ready else capped_keys(rule, codes)
         if ready:
             ready[r] = (ready[r][0][:0], 0, 0)  # its keys are not needed again
-        keys, *counts = _budgeted(capped, limits, sources)
+        keys, *counts = budgeted(capped, limits, sources)
         row = _report_row(rule, keys, (counts[0], counts[1], counts[2]), sources=sources,
                           junk=junk, max_candidates=max_candidates)  # fmt: skip
         rows.append(row)
@@ -433,7 +268,7 @@ def block_and_report(
             )
             raise InvalidValueError(msg)
         if build:
-            encoded.append(_pairs(keys, sources))
+            encoded.append(rule_pairs(keys, sources))
     return BlockingReport(pd.DataFrame(rows, columns=_REPORT_COLUMNS)), encoded
 
 
@@ -465,34 +300,6 @@ def block_by_rule(
     """
     return block_and_report(codes, rules, sources=sources, max_pairs=max_pairs,
                             max_candidates=max_candidates)[1]  # fmt: skip
-
-
-def union_pairs(
-    encoded: Sequence[npt.NDArray[np.int64]],
-) -> tuple[npt.NDArray[np.int64], list[npt.NDArray[np.int64]]]:
-    """The distinct encoded pairs, sorted, and for each rule the rows of its pairs in them.
-
-    One sort of all the rules' pairs does both jobs (no hashing, no search per rule).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> unique, rows = union_pairs([np.array([7, 3]), np.array([3, 9])])
-    >>> unique.tolist(), [r.tolist() for r in rows]
-    ([3, 7, 9], [[1, 0], [0, 2]])
-    """
-    stacked = np.concatenate([np.empty(0, dtype=np.int64), *encoded])
-    order = np.argsort(stacked)
-    ordered = stacked[order]
-    fresh = np.ones(len(ordered), dtype=bool)
-    fresh[1:] = ordered[1:] != ordered[:-1]
-    unique = ordered[fresh]
-    del ordered
-    rows = np.empty(len(stacked), dtype=np.int64)
-    rows[order] = np.cumsum(fresh) - 1
-    del order, fresh
-    ends = np.cumsum([len(pairs) for pairs in encoded])
-    return unique, np.split(rows, ends[:-1]) if len(encoded) else []
 
 
 def block(

@@ -20,35 +20,44 @@ __all__ = ["cluster_links"]
 
 
 class _Forest:
+    """Union-find over the records, its memory following the links, not the records.
+
+    Only records ever merged take an entry: one absent from ``parent`` is its own root,
+    of size 1.
+    """
+
     def __init__(self, tokens: Sequence[frozenset[object]]) -> None:
-        self.parent = list(range(len(tokens)))
-        self.size = [1] * len(tokens)
+        self.parent: dict[int, int] = {}
+        self.size: dict[int, int] = {}
         # only records holding tokens get a set: a million empty sets would cost ~200 MB
         self.tokens: dict[int, set[object]] = {
             row: set(token) for row, token in enumerate(tokens) if token
         }
 
     def find(self, node: int) -> int:
+        parent = self.parent
         root = node
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[node] != root:
-            self.parent[node], node = root, self.parent[node]
+        while (up := parent.get(root, root)) != root:
+            root = up
+        while (up := parent.get(node, node)) != root:
+            parent[node], node = root, up
         return root
 
     def merge(self, a: int, b: int, *, cap: int | None) -> bool:
         a, b = self.find(a), self.find(b)
         if a == b:
             return True
-        if cap is not None and self.size[a] + self.size[b] > cap:
+        size_a, size_b = self.size.get(a, 1), self.size.get(b, 1)
+        if cap is not None and size_a + size_b > cap:
             return False
         held_a, held_b = self.tokens.get(a), self.tokens.get(b)
         if held_a and held_b and not held_a.isdisjoint(held_b):
             return False
-        if self.size[a] < self.size[b]:
+        if size_a < size_b:
             a, b = b, a
         self.parent[b] = a
-        self.size[a] += self.size[b]
+        self.size[a] = size_a + size_b
+        self.size.pop(b, None)
         moved = self.tokens.pop(b, None)
         if moved:
             self.tokens.setdefault(a, set()).update(moved)
@@ -132,7 +141,9 @@ def cluster_links(
     order = np.lexsort((high, low, -strength))  # strongest first, ties in the records' order
     for a, b in zip(left[order].tolist(), right[order].tolist(), strict=False):
         forest.merge(a, b, cap=max_cluster_size)
-    roots = np.fromiter((forest.find(i) for i in range(n_records)), np.int64, n_records)
+    roots = np.arange(n_records, dtype=np.int64)  # a record never merged is its own root
+    merged = np.fromiter(forest.parent.keys(), np.int64, len(forest.parent))
+    roots[merged] = [forest.find(i) for i in merged.tolist()]
     labels = np.unique(roots, return_inverse=True)[1].ravel().astype(np.int64)
     if bridge_below is not None and len(left):
         if must_link is not None:  # must-links are never weak

@@ -87,6 +87,55 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
 # Block sizes are counted in one byte per record and rule; a budget above this would
 # keep blocks too large to tell much anyway.
 _MOST_CANDIDATES = 250
+# Pairs decoded, or given their term-frequency adjustment, at once.
+_TF_CHUNK = 1 << 22
+# Pairs weighed at once (their partial weights take 4 bytes a field each meanwhile).
+_WEIGH_CHUNK = 1 << 24
+
+
+def _positions(
+    encoded: npt.NDArray[np.int64], n_records: int
+) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.signedinteger[Any]]]:
+    """The pairs ``left * n + right`` as two arrays of positions (int32 when they fit).
+
+    Decoded a chunk at a time: at millions of pairs, half the memory of int64 positions.
+    """
+    dtype = np.int32 if n_records < 2**31 else np.int64
+    left: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
+    right: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
+    for start in range(0, len(encoded), _TF_CHUNK):
+        part = slice(start, start + _TF_CHUNK)
+        left[part], right[part] = np.divmod(encoded[part], max(n_records, 1))
+    return left, right
+
+
+class _Weighing:
+    """A run's partial weights, term frequency included, for any slice of its pairs.
+
+    The run weighs its pairs a chunk at a time; the result calls it once more, on first
+    use of ``LinkResult.partials``, for all of them (the same code, so the same numbers).
+    """
+
+    __slots__ = ("left", "levels", "linker", "model", "pair_sources", "prepared")
+
+    def __init__(
+        self,
+        linker: Linker,
+        prepared: Prepared,
+        pair_sources: npt.NDArray[np.int64],
+        pairs: tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.int8]],
+        model: FellegiSunter,
+    ) -> None:
+        self.linker, self.prepared, self.pair_sources = linker, prepared, pair_sources
+        (self.left, self.levels), self.model = pairs, model
+
+    def __call__(self, part: slice = slice(None)) -> npt.NDArray[np.float32]:
+        levels = self.levels[part]
+        # float32: a pair's weights to seven digits, in half the memory of float64
+        partials = self.model.partial_weights(levels, dtype=np.float32)
+        self.linker._term_frequency(self.prepared, self.pair_sources, self.left[part], levels,
+                                    partials)  # fmt: skip
+        return partials
 
 
 def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
@@ -270,13 +319,14 @@ class Linker:
         self,
         prepared: Prepared,
         pair_sources: npt.NDArray[np.int64],
-        left: npt.NDArray[np.int64],
+        left: npt.NDArray[np.signedinteger[Any]],
         levels: npt.NDArray[np.int8],
         partials: npt.NDArray[np.floating[Any]],
     ) -> None:
         """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
 
-        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array).
+        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array), a
+        chunk of pairs at a time so the work arrays stay small.
         """
         for k, field in enumerate(prepared.fields):
             if not field.term_frequency:
@@ -286,10 +336,12 @@ class Linker:
                                             partials=partials)  # fmt: skip
                 continue
             codes = prepared.codes[field.column]
-            exact = np.flatnonzero(levels[:, k] == 0)
-            share = prepared.frequencies(field.column)[codes[left[exact]]]
-            add_term_frequency(partials, levels, k, share=share,
-                               exact=exact_u(codes, pair_sources))  # fmt: skip
+            frequencies, exact_k = prepared.frequencies(field.column), exact_u(codes, pair_sources)
+            for start in range(0, len(left), _TF_CHUNK):
+                part = slice(start, start + _TF_CHUNK)
+                exact = np.flatnonzero(levels[part, k] == 0)
+                share = frequencies[codes[left[part][exact]]]
+                add_term_frequency(partials[part], levels[part], k, share=share, exact=exact_k)
 
     def _fit(
         self,
@@ -340,7 +392,7 @@ class Linker:
         del encoded
         if not len(unique):
             warn_no_pairs(report, len(prepared))
-        left, right = unique // max(len(prepared), 1), unique % max(len(prepared), 1)
+        left, right = _positions(unique, len(prepared))
         del unique  # each array of millions of pairs goes as soon as it is not needed
         by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
@@ -355,12 +407,15 @@ class Linker:
             labelled = given.labelled(prepared, (left, right))
             model = self._fit(prepared, pair_sources, levels, labelled, by_rule, rank)
         del by_rule
-        # float32: a pair's weights to seven digits, in half the memory of float64
-        partials = model.partial_weights(levels, dtype=np.float32)
-        self._term_frequency(prepared, pair_sources, left, levels, partials)
-        probability = probability_of(model, partials)
+        # The partial weights (float32, 4 bytes a pair and field) are weighed a chunk at a
+        # time and only the probability is kept; the result weighs them again if asked.
+        weighing = _Weighing(self, prepared, pair_sources, (left, levels), model)
+        probability = np.empty(len(left), dtype=np.float64)
+        for start in range(0, len(left), _WEIGH_CHUNK):
+            part = slice(start, start + _WEIGH_CHUNK)
+            probability[part] = probability_of(model, weighing(part))
         bands = bands_of(probability, link=self.link_threshold, review=self.review_threshold)
-        linked = bands == "link"
+        linked = probability >= self.link_threshold  # bands == "link", without string compares
         kept = positions(prepared, must_link, "must_link")
         must = (np.concatenate([kept[0], exclusive[1][0]]),
                 np.concatenate([kept[1], exclusive[1][1]]))  # fmt: skip
@@ -383,13 +438,13 @@ class Linker:
         # A link the clustering did not keep (cannot-link, distinct sources, a cut bridge,
         # the size cap) is not shown as a link: it goes to review.
         bands[linked & (clusters[left] != clusters[right])] = "review"
-        owned: list[npt.NDArray[np.generic]] = [left, right, levels, partials, bands, clusters]
+        owned: list[npt.NDArray[np.generic]] = [left, right, levels, bands, clusters]
         for array in owned:
             array.flags.writeable = False  # handed over without a copy
         if self.context is not None:
             self.context.kept.update(model=model, records=prepared)
         return LinkResult(
-            records=prepared, left=left, right=right, levels=levels, partials=partials,
+            records=prepared, left=left, right=right, levels=levels, partials=weighing,
             model=model, bands=bands, clusters=clusters,
         )  # fmt: skip
 

@@ -99,11 +99,11 @@ class FellegiSunter:
         >>> model.partial_weights(np.array([[0], [1], [-1]], dtype=np.int8)).round(2).ravel()
         array([ 3.17, -3.17,  0.  ])
         """
-        weights = np.zeros(levels.shape, dtype=dtype)
+        weights = np.empty(levels.shape, dtype=dtype)
         for k, factors in enumerate(self.bayes_factors()):
-            column = levels[:, k]
-            present = column >= 0
-            weights[present, k] = np.log2(factors)[column[present]]
+            # the table's last slot is what level -1 (missing) reads: no mask, no copy
+            table = np.append(np.log2(factors), 0.0).astype(dtype)
+            weights[:, k] = table[levels[:, k]]
         return weights
 
     @property
@@ -367,7 +367,7 @@ def fit_m(
 def fit_m_by_rule(
     levels: npt.NDArray[np.int8],
     u: Sequence[npt.NDArray[np.float64]],
-    rules: Sequence[tuple[npt.NDArray[np.int64], Sequence[int]]],
+    rules: Sequence[tuple[npt.NDArray[np.signedinteger[Any]], Sequence[int]]],
     *,
     counts: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], float, int]:
@@ -397,7 +397,7 @@ def fit_m_by_rule(
     total = float(weights.sum()) if counts is not None else float(len(levels))
     matches, pairs, iterations = 0.0, 0.0, 0
     for rows, columns in rules:
-        masked = levels[rows].copy()
+        masked = levels[rows]  # a fancy index: already a copy
         masked[:, list(columns)] = -1
         found = float(weights[rows].sum()) if counts is not None else float(len(rows))
         if found < _MIN_RULE_PAIRS or (masked < 0).all():

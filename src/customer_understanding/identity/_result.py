@@ -35,6 +35,11 @@ def _frozen(values: npt.ArrayLike) -> npt.NDArray[np.generic]:
     return frozen_array(np.array(values, copy=True))
 
 
+def _frozen_or_later(values: Any) -> Any:
+    """Partial weights as a read-only array, or a callable that weighs them when asked."""
+    return values if callable(values) else _frozen(values)
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
 class LinkResult(TableExport):
     """Scored candidate pairs, the clusters built from the links, and why.
@@ -44,12 +49,15 @@ class LinkResult(TableExport):
     records
         The prepared records (ids, sources, coded fields).
     left, right
-        Row positions of each candidate pair.
+        Row positions of each candidate pair (int32 from the linker: half the memory of
+        int64 at millions of pairs).
     levels
         The comparison level of each pair on each field (``-1`` missing).
     partials
         Each field's contribution to each pair's match weight (log2 Bayes factor, term
-        frequency adjustment included; float32 from the linker).
+        frequency adjustment included; float32 from the linker), or a callable returning
+        them, called on first use of :attr:`partials` (the linker passes one, so a run
+        does not hold them).
     model
         The fitted :class:`FellegiSunter` model.
     bands
@@ -75,13 +83,31 @@ class LinkResult(TableExport):
     """
 
     records: Prepared
-    left: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
-    right: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+    left: npt.NDArray[np.signedinteger[Any]] = attrs.field(converter=_frozen)
+    right: npt.NDArray[np.signedinteger[Any]] = attrs.field(converter=_frozen)
     levels: npt.NDArray[np.int8] = attrs.field(converter=_frozen)
-    partials: npt.NDArray[np.floating[Any]] = attrs.field(converter=_frozen)
+    _partials: Any = attrs.field(alias="partials", converter=_frozen_or_later, eq=False)
     model: FellegiSunter
     bands: npt.NDArray[np.object_] = attrs.field(converter=_frozen)
     clusters: npt.NDArray[np.int64] = attrs.field(converter=_frozen)
+    _weighed: dict[str, Any] = attrs.field(factory=dict, init=False, eq=False)
+
+    @property
+    def partials(self) -> npt.NDArray[np.floating[Any]]:
+        """Each field's contribution to each pair's match weight (rows: pairs).
+
+        Weighed on first use when the linker left them to be (it does: at millions of
+        pairs they would hold 4 bytes per pair and field for the whole run).
+        """
+        if not callable(self._partials):
+            found: npt.NDArray[np.floating[Any]] = self._partials
+            return found
+        if "partials" not in self._weighed:
+            weights = np.asarray(self._partials())
+            weights.flags.writeable = False
+            self._weighed["partials"] = weights
+        kept: npt.NDArray[np.floating[Any]] = self._weighed["partials"]
+        return kept
 
     def __len__(self) -> int:
         """The number of records linked."""
