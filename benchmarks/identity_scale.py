@@ -305,7 +305,9 @@ def _splink_in(frame: pd.DataFrame, truth: np.ndarray, args: argparse.Namespace,
     blocking = [["given_name", "surname"], ["surname", "date_of_birth"], ["soc_sec_id"],
                 ["date_of_birth", "postcode"], ["surname", "postcode"]]  # fmt: skip
     settings = splink_settings("dedupe_only", blocking)
-    records = frame.assign(rec_id=np.arange(len(frame)))
+    # Splink reads a blank or whitespace cell as a value (two blanks agree exactly); its
+    # users turn them into nulls first, so it gets them as nulls here.
+    records = frame.replace(r"^\s*$", None, regex=True).assign(rec_id=np.arange(len(frame)))
     database = _duckdb(args.splink_memory, args.splink_threads, spill)
     linker = SplinkLinker(database.register(records), settings, log_level="WARNING")  # type: ignore[attr-defined]
     del records
