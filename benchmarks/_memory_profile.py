@@ -54,7 +54,7 @@ class _Steps:
 
 
 def _targets() -> list[tuple[object, str, str]]:
-    from customer_understanding.identity import _linker, _records
+    from customer_understanding.identity import _linker, _records, _weighing
 
     linker = _linker.Linker
     return [
@@ -65,7 +65,7 @@ def _targets() -> list[tuple[object, str, str]]:
         (_records.Prepared, "canonical_rank", "canonical rank"),
         (linker, "_fit", "fit (u sample, EM)"),
         (_linker.FellegiSunter, "partial_weights", "partial weights"),
-        (linker, "_term_frequency", "term frequency"),
+        (_weighing, "add_term_frequencies", "term frequency"),
         (_linker, "probability_of", "probability"),
         (_linker, "bands_of", "bands"),
         (_linker, "cluster_links", "cluster"),

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from customer_understanding.identity import Field, Linker, _linker
+from customer_understanding.identity import Field, Linker, _linker, _weighing
 from customer_understanding.identity._blocking import union_pairs
 
 FIELDS = [Field(column="first", kind="given_name"), Field(column="last", kind="family_name"),
@@ -29,7 +29,7 @@ def test_weighing_in_chunks_gives_the_answers_of_one_pass(monkeypatch: pytest.Mo
     frame = _people(2_000)
     whole = Linker(fields=FIELDS).deduplicate(frame)
     monkeypatch.setattr(_linker, "_WEIGH_CHUNK", 7)
-    monkeypatch.setattr(_linker, "_TF_CHUNK", 5)
+    monkeypatch.setattr(_weighing, "TF_CHUNK", 5)
     chunked = Linker(fields=FIELDS).deduplicate(frame)
     assert len(whole.left) > 1_000
     assert np.array_equal(whole.partials, chunked.partials)

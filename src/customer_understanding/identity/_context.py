@@ -15,7 +15,7 @@ from customer_understanding.identity._blocking import BlockingRule
 from customer_understanding.identity._checks import base_column
 from customer_understanding.identity._fitting import add_term_frequency
 from customer_understanding.identity._model import FellegiSunter, exact_u
-from customer_understanding.identity._records import Prepared
+from customer_understanding.identity._records import Prepared, value_shares
 
 __all__ = ["LinkContext"]
 
@@ -124,8 +124,7 @@ class LinkContext:
         rows = np.asarray(self.rows, dtype=np.int64)  # given with codes (checked when made)
         sources = np.asarray(self.sources, dtype=np.int64)
         codes = np.asarray(self.codes[column], dtype=np.int64)
-        counts = np.bincount(codes[codes >= 0], minlength=1)
-        shares = counts / max(int(counts.sum()), 1)
+        shares = value_shares(codes)
         exact = np.flatnonzero(levels[:, k] == 0)
         share = shares[np.maximum(codes[rows[left[exact]]], 0)]
         add_term_frequency(partials, levels, k, share=share, exact=exact_u(codes, sources))

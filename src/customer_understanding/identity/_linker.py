@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -35,7 +35,6 @@ from customer_understanding.identity._context import LinkContext
 from customer_understanding.identity._default_rules import blind_to, default_rules
 from customer_understanding.identity._fields import Field
 from customer_understanding.identity._fitting import (
-    add_term_frequency,
     bands_of,
     fitted_model,
     probability_of,
@@ -51,6 +50,7 @@ from customer_understanding.identity._model import (
 )
 from customer_understanding.identity._records import Prepared, check_tables, prepare
 from customer_understanding.identity._result import LinkResult
+from customer_understanding.identity._weighing import Weighing, positions_of
 
 if TYPE_CHECKING:
     from customer_understanding.typing import TableLike
@@ -87,55 +87,8 @@ def _rules_tuple(rules: Sequence[BlockingRule] | None) -> tuple[BlockingRule, ..
 # Block sizes are counted in one byte per record and rule; a budget above this would
 # keep blocks too large to tell much anyway.
 _MOST_CANDIDATES = 250
-# Pairs decoded, or given their term-frequency adjustment, at once.
-_TF_CHUNK = 1 << 22
 # Pairs weighed at once (their partial weights take 4 bytes a field each meanwhile).
 _WEIGH_CHUNK = 1 << 24
-
-
-def _positions(
-    encoded: npt.NDArray[np.int64], n_records: int
-) -> tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.signedinteger[Any]]]:
-    """The pairs ``left * n + right`` as two arrays of positions (int32 when they fit).
-
-    Decoded a chunk at a time: at millions of pairs, half the memory of int64 positions.
-    """
-    dtype = np.int32 if n_records < 2**31 else np.int64
-    left: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
-    right: npt.NDArray[np.signedinteger[Any]] = np.empty(len(encoded), dtype=dtype)
-    for start in range(0, len(encoded), _TF_CHUNK):
-        part = slice(start, start + _TF_CHUNK)
-        left[part], right[part] = np.divmod(encoded[part], max(n_records, 1))
-    return left, right
-
-
-class _Weighing:
-    """A run's partial weights, term frequency included, for any slice of its pairs.
-
-    The run weighs its pairs a chunk at a time; the result calls it once more, on first
-    use of ``LinkResult.partials``, for all of them (the same code, so the same numbers).
-    """
-
-    __slots__ = ("left", "levels", "linker", "model", "pair_sources", "prepared")
-
-    def __init__(
-        self,
-        linker: Linker,
-        prepared: Prepared,
-        pair_sources: npt.NDArray[np.int64],
-        pairs: tuple[npt.NDArray[np.signedinteger[Any]], npt.NDArray[np.int8]],
-        model: FellegiSunter,
-    ) -> None:
-        self.linker, self.prepared, self.pair_sources = linker, prepared, pair_sources
-        (self.left, self.levels), self.model = pairs, model
-
-    def __call__(self, part: slice = slice(None)) -> npt.NDArray[np.float32]:
-        levels = self.levels[part]
-        # float32: a pair's weights to seven digits, in half the memory of float64
-        partials = self.model.partial_weights(levels, dtype=np.float32)
-        self.linker._term_frequency(self.prepared, self.pair_sources, self.left[part], levels,
-                                    partials)  # fmt: skip
-        return partials
 
 
 def _smallest(pair_sources: npt.NDArray[np.int64]) -> int:
@@ -315,34 +268,6 @@ class Linker:
         exact = [exact_u(prepared.codes[field.column], pair_sources) for field in prepared.fields]
         return u_from_sample(prepared.fields, levels, exact)
 
-    def _term_frequency(
-        self,
-        prepared: Prepared,
-        pair_sources: npt.NDArray[np.int64],
-        left: npt.NDArray[np.signedinteger[Any]],
-        levels: npt.NDArray[np.int8],
-        partials: npt.NDArray[np.floating[Any]],
-    ) -> None:
-        """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
-
-        Adds the adjustment to ``partials`` in place (no second pairs-by-fields array), a
-        chunk of pairs at a time so the work arrays stay small.
-        """
-        for k, field in enumerate(prepared.fields):
-            if not field.term_frequency:
-                continue
-            if self.context is not None and self.context.counted(field.column):
-                self.context.term_frequency(field.column, k, left=left, levels=levels,
-                                            partials=partials)  # fmt: skip
-                continue
-            codes = prepared.codes[field.column]
-            frequencies, exact_k = prepared.frequencies(field.column), exact_u(codes, pair_sources)
-            for start in range(0, len(left), _TF_CHUNK):
-                part = slice(start, start + _TF_CHUNK)
-                exact = np.flatnonzero(levels[part, k] == 0)
-                share = frequencies[codes[left[part][exact]]]
-                add_term_frequency(partials[part], levels[part], k, share=share, exact=exact_k)
-
     def _fit(
         self,
         prepared: Prepared,
@@ -392,7 +317,7 @@ class Linker:
         del encoded
         if not len(unique):
             warn_no_pairs(report, len(prepared))
-        left, right = _positions(unique, len(prepared))
+        left, right = positions_of(unique, len(prepared))
         del unique  # each array of millions of pairs goes as soon as it is not needed
         by_rule = [(found, blind_to(rule, prepared.fields))
                    for found, rule in zip(rows, rules, strict=True)]  # fmt: skip
@@ -409,7 +334,7 @@ class Linker:
         del by_rule
         # The partial weights (float32, 4 bytes a pair and field) are weighed a chunk at a
         # time and only the probability is kept; the result weighs them again if asked.
-        weighing = _Weighing(self, prepared, pair_sources, (left, levels), model)
+        weighing = Weighing(prepared, pair_sources, (left, levels), model, context=self.context)
         probability = np.empty(len(left), dtype=np.float64)
         for start in range(0, len(left), _WEIGH_CHUNK):
             part = slice(start, start + _WEIGH_CHUNK)

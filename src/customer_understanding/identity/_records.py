@@ -90,9 +90,14 @@ class Prepared:
 
     def frequencies(self, column: str) -> npt.NDArray[np.float64]:
         """Share of the present values that each distinct value holds."""
-        codes = self.codes[column]
-        counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques[column]))
-        return counts / max(int(counts.sum()), 1)
+        return value_shares(self.codes[column], distinct=len(self.uniques[column]))
+
+
+def value_shares(codes: npt.NDArray[np.int64], *, distinct: int = 1) -> npt.NDArray[np.float64]:
+    """Per value code, the share of the present values (``-1``: missing) it holds."""
+    counts = np.bincount(codes[codes >= 0], minlength=distinct)
+    shares: npt.NDArray[np.float64] = counts / max(int(counts.sum()), 1)
+    return shares
 
 
 def _sorted_codes(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
