@@ -4,7 +4,6 @@ Resolution itself (resolvers, entity ids, golden-record rules) lives in
 :mod:`customer_understanding.identity`; the base runs it and holds the result.
 """
 
-from customer_understanding.base._build import Tables
 from customer_understanding.base._consent import TRACKED, consent_status
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._customer_base import CustomerBase
@@ -13,6 +12,7 @@ from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._stored import MergedIdWarning
 from customer_understanding.base._summary import BaseSummary
+from customer_understanding.base._tables import Tables
 
 __all__ = [
     "TRACKED",

@@ -26,12 +26,12 @@ import pandas as pd
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
-    Tables,
     _contact_accounts,
     account_parents,
     contact_facts,
 )
 from customer_understanding.base._survive import golden_values
+from customer_understanding.base._tables import Tables
 from customer_understanding.identity import Resolution
 from customer_understanding.tables import (
     AccountRecords,

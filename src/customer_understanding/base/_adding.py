@@ -19,7 +19,6 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
-from customer_understanding.base._build import Tables
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, name_entities
 from customer_understanding.base._matches import CandidateMatches
@@ -33,6 +32,7 @@ from customer_understanding.base._online import (
 from customer_understanding.base._store import _get, writing
 from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys
+from customer_understanding.base._tables import Tables
 from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
 from customer_understanding.ingest import Loaded, Source, load
 from customer_understanding.tables import AccountRecords, ContactRecords

@@ -15,8 +15,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from customer_understanding.base._adding import Online
-    from customer_understanding.base._build import Tables
     from customer_understanding.base._store import StorePath
+    from customer_understanding.base._tables import Tables
     from customer_understanding.ingest import LoadReport
 
 __all__ = ["BaseState", "text_or_none"]

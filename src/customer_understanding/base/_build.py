@@ -53,7 +53,6 @@ __all__ = [
     "CONTACT_FIELDS",
     "GOLDEN_FIELDS",
     "RELINK",
-    "Tables",
     "build_tables",
     "contact_facts",
 ]

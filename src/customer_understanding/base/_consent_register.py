@@ -17,8 +17,8 @@ from customer_understanding._core import (
     summary,
     typed_fields,
 )
-from customer_understanding.base._build import Tables
 from customer_understanding.base._consent import consent_rows, status_labels
+from customer_understanding.base._tables import Tables
 from customer_understanding.domain import ConsentPurpose
 from customer_understanding.tables import from_nanos
 from customer_understanding.typing import AsOf

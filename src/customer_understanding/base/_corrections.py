@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError, NotFoundError, scrub
-from customer_understanding.base._build import Tables
 from customer_understanding.base._kept import ensure, log, read_kept
 from customer_understanding.base._store import writing
+from customer_understanding.base._tables import Tables
 from customer_understanding.identity import Overrides, RecordPair, RecordRef
 from customer_understanding.tables import AccountRecords, ContactRecords
 

@@ -13,7 +13,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base._base_state import text_or_none
-from customer_understanding.base._build import GOLDEN_FIELDS, Tables, build_tables
+from customer_understanding.base._build import GOLDEN_FIELDS, build_tables
 from customer_understanding.base._customer_corrections import CorrectionMethods
 from customer_understanding.base._customer_online import OnlineMethods
 from customer_understanding.base._customer_privacy import PrivacyMethods
@@ -26,6 +26,7 @@ from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._slice import account_rows, account_slice
 from customer_understanding.base._store import StorePath
 from customer_understanding.base._summary import BaseSummary
+from customer_understanding.base._tables import Tables
 from customer_understanding.domain import (
     DEFAULT_TITLE_RULES,
     Account,

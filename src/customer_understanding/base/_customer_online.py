@@ -14,7 +14,7 @@ from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.domain import Account, Contact
 
 if TYPE_CHECKING:
-    from customer_understanding.base._build import Tables
+    from customer_understanding.base._tables import Tables
 
 __all__ = ["OnlineMethods"]
 

@@ -35,7 +35,7 @@ from customer_understanding.tables import Table, from_nanos
 from customer_understanding.typing import AsOf, Level
 
 if TYPE_CHECKING:
-    from customer_understanding.base._build import Tables
+    from customer_understanding.base._tables import Tables
 
 __all__ = ["ReadMethods"]
 

@@ -34,7 +34,7 @@ from customer_understanding.ingest import LoadReport
 if TYPE_CHECKING:
     import sqlite3
 
-    from customer_understanding.base._build import Tables
+    from customer_understanding.base._tables import Tables
     from customer_understanding.ingest import Loaded
 
 __all__ = [

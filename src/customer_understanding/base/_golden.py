@@ -32,10 +32,10 @@ from customer_understanding._errors import InvalidValueError, NotFoundError
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
-    Tables,
     contact_facts,
 )
 from customer_understanding.base._survive import golden_inputs, golden_values, record_keys
+from customer_understanding.base._tables import Tables
 from customer_understanding.domain import AccountVocabulary
 from customer_understanding.identity import Survivorship, Vote, ballots
 from customer_understanding.tables import AccountTable, ConsentTable, ContactTable, Table

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from customer_understanding.base._build import Tables
+from customer_understanding.base._tables import Tables
 from customer_understanding.domain import (
     Account,
     AccountId,

@@ -22,8 +22,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base._build import Tables
 from customer_understanding.base._matches import CandidateMatches
+from customer_understanding.base._tables import Tables
 from customer_understanding.domain import Account, Contact
 from customer_understanding.identity import (
     BlockingRule,

@@ -36,7 +36,7 @@ from customer_understanding.tables import (
 )
 
 if TYPE_CHECKING:
-    from customer_understanding.base._build import Tables
+    from customer_understanding.base._tables import Tables
     from customer_understanding.ingest import Loaded
 
 __all__ = ["Person", "fingerprint", "person_of", "screen", "screen_table", "without_person"]

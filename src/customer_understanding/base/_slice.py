@@ -26,7 +26,7 @@ from customer_understanding._errors import NotFoundError
 from customer_understanding.identity import Resolution
 
 if TYPE_CHECKING:
-    from customer_understanding.base._build import Tables
+    from customer_understanding.base._tables import Tables
 
 __all__ = ["account_rows", "account_slice"]
 

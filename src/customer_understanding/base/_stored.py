@@ -15,7 +15,6 @@ import attrs
 
 from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import Tables
 from customer_understanding.base._erasure import screen_stored
 from customer_understanding.base._kept import keeping_models, save_models
 from customer_understanding.base._kept_values import save_built_values
@@ -29,6 +28,7 @@ from customer_understanding.base._store import (
     read_store,
     writing,
 )
+from customer_understanding.base._tables import Tables
 from customer_understanding.identity import IdKey, Resolution, keyed_ids
 from customer_understanding.ingest import Loaded, LoadReport
 from customer_understanding.tables import AccountRecords, ContactRecords

@@ -18,10 +18,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.base._build import RELINK, Tables
+from customer_understanding.base._build import RELINK
 from customer_understanding.base._keyindex import Coded, KeyIndex
 from customer_understanding.base._relinking import affected_entities, relinking
 from customer_understanding.base._survive import record_keys
+from customer_understanding.base._tables import Tables
 from customer_understanding.identity import (
     FellegiSunter,
     LinkContext,

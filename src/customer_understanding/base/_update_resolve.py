@@ -17,11 +17,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base._build import Tables
 from customer_understanding.base._lineage import _taken
 from customer_understanding.base._relinking import carry_ids
 from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._survive import record_keys
+from customer_understanding.base._tables import Tables
 from customer_understanding.base._update_plan import Plan, records_of, within
 from customer_understanding.identity import (
     Overrides,

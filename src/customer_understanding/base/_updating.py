@@ -21,12 +21,13 @@ import attrs
 import numpy as np
 
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import Tables, build_tables
+from customer_understanding.base._build import build_tables
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_coded, write_coded
 from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._relinking import LevelLineage
 from customer_understanding.base._store import read_aliases, writing
+from customer_understanding.base._tables import Tables
 from customer_understanding.base._update_plan import (
     KINDS,
     Plan,
