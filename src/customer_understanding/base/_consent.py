@@ -99,14 +99,20 @@ def _first_carrying(
 
     ``NAT`` when one of them is undated (known at every moment) or nothing matches.
     """
-    pairs = pd.DataFrame({"email": pd.Series(records.column("email"), dtype=object),
-                          "contact": entity, "created": records.column("created_at")})  # fmt: skip
-    pairs = pairs[pairs["contact"] >= 0].dropna(subset=["email"])
-    first = pairs.groupby(["email", "contact"])["created"].min()  # NAT (undated) is smallest
-    wanted = pd.MultiIndex.from_arrays([pd.Series(emails, dtype=object), contact])
-    where = first.index.get_indexer(wanted)  # by position: int64 nanoseconds stay exact
-    times = np.append(first.to_numpy(dtype=np.int64), NAT)
-    return np.asarray(times[where], dtype=np.int64)
+    codes, distinct = pd.factorize(pd.Series(records.column("email"), dtype=object))
+    held = (codes >= 0) & (entity >= 0)
+    span = int(max(entity.max(initial=0), contact.max(initial=0))) + 1
+    # One number per (address, contact) pair; its earliest creation (NAT, undated, is smallest).
+    pair, where = np.unique(codes[held] * span + entity[held], return_inverse=True)
+    first = np.full(len(pair), np.iinfo(np.int64).max, dtype=np.int64)
+    np.minimum.at(first, where, records.column("created_at")[held])
+    if not len(pair):
+        return np.full(len(emails), NAT, dtype=np.int64)
+    asked = pd.Index(distinct, dtype=object).get_indexer(pd.Index(emails, dtype=object))
+    wanted = asked * span + contact
+    place = np.minimum(np.searchsorted(pair, wanted), len(pair) - 1)
+    hit = (asked >= 0) & (contact >= 0) & (pair[place] == wanted)
+    return np.where(hit, first[place], NAT).astype(np.int64)
 
 
 def consent_rows(

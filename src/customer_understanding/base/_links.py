@@ -67,12 +67,19 @@ def lookup_values(
     With ``agreed``, a key whose matches point at different targets finds none: an e-mail
     address several people share names none of them.
     """
-    if agreed:
-        pairs = pd.DataFrame({"key": pd.Series(table_keys, dtype=object), "target": targets})
-        spread = pairs.dropna().groupby("key")["target"].nunique()
-        shared = pairs["key"].isin(spread.index[spread > 1]).to_numpy()
-        targets = np.where(shared, -1, targets)
-    return _lookup(*_unique_index(table_keys, targets), keys)
+    # One hashing pass over the table: its distinct keys come in order of first sight.
+    codes, distinct = pd.factorize(pd.Series(table_keys, dtype=object))
+    present = np.flatnonzero(codes >= 0)
+    first = np.full(len(distinct), len(codes), dtype=np.int64)
+    np.minimum.at(first, codes[present], present)
+    found = np.append(targets[first], -1) if len(codes) else np.array([-1], dtype=np.int64)
+    if agreed and len(present):
+        low = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
+        high = np.full(len(distinct), np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(low, codes[present], targets[present])
+        np.maximum.at(high, codes[present], targets[present])
+        found[:-1][low != high] = -1
+    return _lookup(pd.Index(distinct, dtype=object), found, keys)
 
 
 def with_none(values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:

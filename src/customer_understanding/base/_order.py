@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from customer_understanding.tables import Table
 
@@ -46,17 +47,21 @@ def _tied_runs(keys: list[npt.NDArray[Any]], order: npt.NDArray[np.intp]) -> npt
     return np.cumsum(fresh) - 1
 
 
-def _row_text(table: Table, rows: npt.NDArray[np.intp]) -> list[tuple[str, ...]]:
-    columns = [table.labels(name)[rows] for name in table.SCHEMA.names]
-    return [tuple(str(value) for value in row) for row in zip(*columns, strict=True)]
+def _value_ranks(table: Table, name: str, rows: npt.NDArray[np.intp]) -> npt.NDArray[Any]:
+    """Some rows' values of a column as numbers that sort like the values."""
+    if name in table.categories or table.column(name).dtype.kind != "O":
+        return _sort_key(table, name)[rows]
+    codes: npt.NDArray[np.intp] = pd.factorize(table.column(name)[rows], sort=True)[0]
+    return codes  # a missing value (-1) sorts first
 
 
 def canonical(table: T, keys: tuple[str, ...]) -> T:
     """The table's rows sorted by ``keys``, ties broken by every value of the rows.
 
     The keys are cheap columns (times, numbers, categories); only the rows that tie on
-    all of them are compared on their full text, so a table of distinct events costs one
-    sort. Rows equal in every column are interchangeable.
+    all of them are ordered by every column in turn (numbers by value, labels and texts
+    alphabetically, missing first), so a table of distinct events costs one sort. Rows
+    equal in every column are interchangeable.
     """
     if len(table) < 2:
         return table
@@ -66,8 +71,8 @@ def canonical(table: T, keys: tuple[str, ...]) -> T:
     sizes = np.bincount(runs)
     tied = sizes[runs] > 1
     if tied.any():
-        rows, run_of = order[tied], runs[tied].tolist()
-        text = _row_text(table, rows)
-        within = sorted(range(len(rows)), key=lambda i: (run_of[i], text[i]))
+        rows = order[tied]
+        ranks = [_value_ranks(table, name, rows) for name in table.SCHEMA.names]
+        within = np.lexsort([*ranks[::-1], runs[tied]])
         order[tied] = rows[within]
     return table.take(order)

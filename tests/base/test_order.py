@@ -1,0 +1,50 @@
+"""The canonical row order of event tables: set by the rows' values, not their order."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from customer_understanding.base._order import canonical
+from customer_understanding.tables import ConsentTable
+
+_TEXT = st.sampled_from([None, "a", "b", "ann@beta.io", "10", "9", "Ä"])
+_ROW = st.fixed_dictionaries({
+    "system": st.sampled_from(["hubspot", "salesforce", None]),
+    "source_id": _TEXT, "email": _TEXT,
+    "status": st.sampled_from(["granted", "denied"]),
+    "at": st.sampled_from([None, 0, 5, 10**18]),
+})  # fmt: skip
+
+
+def _table(rows: list[dict[str, object]]) -> ConsentTable:
+    at = np.array([np.iinfo(np.int64).min if r["at"] is None else r["at"] for r in rows])
+    columns = {name: [r[name] for r in rows] for name in ("system", "source_id", "email")}
+    return ConsentTable.from_columns({**columns, "at": at, "purpose": ["marketing"] * len(rows),
+                                      "status": [r["status"] for r in rows]})  # fmt: skip
+
+
+def _texts(table: ConsentTable) -> list[tuple[str, ...]]:
+    """Each row's values as text, in the table's order."""
+    names = table.SCHEMA.names
+    return [tuple(str(table.labels(n)[i]) for n in names) for i in range(len(table))]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_ROW, min_size=0, max_size=30), st.randoms(use_true_random=False))
+def test_canonical_order_does_not_depend_on_the_input_order(rows, random) -> None:  # type: ignore[no-untyped-def]
+    keys = ("at", "system", "status")
+    shuffled = list(rows)
+    random.shuffle(shuffled)
+    first, second = canonical(_table(rows), keys), canonical(_table(shuffled), keys)
+    assert _texts(first) == _texts(second)
+    # sorted on the keys; rows tied on them are ordered by their values (ids first)
+    at = first.column("at")
+    assert (at[1:] >= at[:-1]).all()
+    ids = first.labels("source_id")
+    tied = (at[1:] == at[:-1]) & (first.column("system")[1:] == first.column("system")[:-1])
+    tied &= first.column("status")[1:] == first.column("status")[:-1]
+    for i in np.flatnonzero(tied):
+        if ids[i] is not None and ids[i + 1] is not None:
+            assert ids[i] <= ids[i + 1]
