@@ -122,9 +122,18 @@ def _present(
 
 def record_keys(records: Table) -> npt.NDArray[np.object_]:
     """Each record as ``system:source_id``: the stable key that breaks ties, not its row."""
-    system = pd.Series(records.labels("system"), dtype="string").fillna("")
-    source_id = pd.Series(records.column("source_id"), dtype="string").fillna("")
-    keys: npt.NDArray[np.object_] = (system + ":" + source_id).to_numpy(dtype=object)
+    ids = records.column("source_id")
+    ids = np.where(pd.isna(ids), "", ids).astype(object)
+    codes, systems = records.column("system"), records.categories["system"]
+    keys = np.empty(len(records), dtype=object)
+    # System by system: one prefix joined to many ids in a single numpy loop.
+    for code, label in [*enumerate(systems), (-1, "")]:
+        rows = codes == code
+        if rows.any():
+            try:
+                keys[rows] = f"{label}:" + ids[rows]
+            except TypeError:  # an id that is no text
+                keys[rows] = [f"{label}:{value}" for value in ids[rows]]
     return keys
 
 
