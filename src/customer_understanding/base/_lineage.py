@@ -69,9 +69,12 @@ def _assign(keys: npt.NDArray[np.object_], entity: npt.NDArray[np.int64],
     pairs = now.merge(previous, on="record")
     if pairs.empty:
         return {}, [], []
-    anchor = now.groupby("entity")["record"].min()
+    # Each entity's smallest record key, by rank among the sorted distinct keys.
+    rank, distinct = pd.factorize(now["record"], sort=True)
+    smallest = np.full(int(entity.max(initial=-1)) + 1, len(distinct), dtype=np.int64)
+    np.minimum.at(smallest, entity, rank)
     overlap = pairs.groupby(["old", "born", "entity"]).size().rename("overlap").reset_index()
-    overlap["anchor"] = anchor.reindex(overlap["entity"]).to_numpy()
+    overlap["anchor"] = np.asarray(distinct, dtype=object)[smallest[overlap["entity"]]]
     overlap = overlap.sort_values(["born", "old", "overlap", "anchor"],
                                   ascending=[True, True, False, True])  # fmt: skip
     best = overlap.drop_duplicates("old")  # each stored id's largest part, oldest ids first
