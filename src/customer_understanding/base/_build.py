@@ -168,6 +168,11 @@ def _contact_accounts(
     kept = np.zeros(resolution.n_contacts, dtype=bool)
     if known is not None:
         kept[: len(known[0])] = known[0] != RELINK
+    # Only the records of contacts not kept are read (all of them in a build).
+    entity = resolution.contact_of_record
+    active = ~kept[entity]
+    if not active.all():
+        records, entity = records.take(active), entity[active]
     account_of = np.append(resolution.account_of_record, -1)
     record_account = RefIndex(account_records, resolution.account_of_record).find(
         records, "account_ref"
@@ -179,7 +184,7 @@ def _contact_accounts(
     email = pd.Series(records.column("email"), dtype="string")
     work = ~email.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS) & email.notna()
     clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
-    rest = np.flatnonzero((record_account < 0) & clue & ~kept[resolution.contact_of_record])
+    rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         matches = _lead_to_account(records, rest, account_records)
         found = matches["account_id"].notna().to_numpy()
@@ -188,7 +193,6 @@ def _contact_accounts(
         record_account[rows] = account_of[matched]
         confidence[rows] = matches["confidence"].to_numpy(dtype=np.float64)[found]
         method[rows] = matches["method"].to_numpy(dtype=object)[found]
-    entity = resolution.contact_of_record
     best = np.lexsort((_record_rank(records, entity), -confidence, entity))
     best = best[record_account[best] >= 0]
     account = np.full(resolution.n_contacts, -1, dtype=np.int64)
