@@ -385,5 +385,5 @@ def _stage_subjects(
         ("opportunity", opportunities),
     ):
         rows = kinds == kind
-        subject[rows] = index.find(stages.take(rows), "subject_ref")
+        subject[rows] = index.find(stages, "subject_ref", rows)
     return stages.with_columns(subject=subject)

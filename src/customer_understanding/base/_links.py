@@ -43,15 +43,22 @@ class RefIndex:
             for code, label in enumerate(records.categories["system"])
         }
 
-    def find(self, table: Table, ref_column: str) -> npt.NDArray[np.int64]:
-        """The target row for each row of ``table`` by its ``ref_column`` (-1 if none)."""
-        found = np.full(len(table), -1, dtype=np.int64)
+    def find(
+        self, table: Table, ref_column: str, rows: npt.NDArray[np.bool_] | None = None
+    ) -> npt.NDArray[np.int64]:
+        """The target row for each row of ``table`` by its ``ref_column`` (-1 if none).
+
+        With ``rows`` (a mask), only those rows are looked up, in their order.
+        """
         systems = table.column("system")
         refs = table.column(ref_column)
+        if rows is not None:
+            systems, refs = systems[rows], refs[rows]
+        found = np.full(len(systems), -1, dtype=np.int64)
         for code, label in enumerate(table.categories["system"]):
             if label in self._by_system:
-                rows = np.flatnonzero(systems == code)
-                found[rows] = _lookup(*self._by_system[label], refs[rows])
+                same = np.flatnonzero(systems == code)
+                found[same] = _lookup(*self._by_system[label], refs[same])
         return found
 
 
