@@ -19,6 +19,7 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
+from customer_understanding.base._build import account_side
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, name_entities
 from customer_understanding.base._matches import CandidateMatches
@@ -33,7 +34,12 @@ from customer_understanding.base._store import _get, writing
 from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
-from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
+from customer_understanding.identity import (
+    PreparedAccounts,
+    ProbabilisticResolver,
+    entity_ids,
+    keyed_ids,
+)
 from customer_understanding.ingest import Loaded, Source, load
 from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Level
@@ -48,11 +54,25 @@ Records = AccountRecords | ContactRecords
 
 @attrs.define
 class Online:
-    """Online matching over one base: indexes built on first use, records added since."""
+    """Online matching over one base: indexes built on first use, records added since.
+
+    The account records prepared for lead-to-account matching are kept too, with the
+    account records they were made of: made on the first contact added, made again once
+    the account records change (an account added here; an update or an open makes a
+    new base, and so a new ``Online``).
+    """
 
     tables: Tables
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
+    prepared: tuple[AccountRecords, PreparedAccounts] | None = None
+
+    def accounts(self) -> PreparedAccounts:
+        """The tables' account records prepared for lead-to-account matching."""
+        records = self.tables.account_records
+        if self.prepared is None or self.prepared[0] is not records:
+            self.prepared = (records, account_side(records))
+        return self.prepared[1]
 
     def index(self, level: Level) -> OnlineIndex:
         """The index of one level (built once, with the models and records the store keeps)."""
@@ -86,8 +106,9 @@ class Online:
         else:
             entity = self._write(new, found, frame, actor=actor, reason=reason)
         index.add_row(new.key, entity, frame)
+        accounts = self.accounts() if new.level == "contact" else None
         self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
-                                   keys=[_entity_key(new)])  # fmt: skip
+                                   keys=[_entity_key(new)], accounts=accounts)  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,

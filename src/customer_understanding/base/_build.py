@@ -31,6 +31,7 @@ from customer_understanding.domain import (
 )
 from customer_understanding.identity import (
     LeadToAccount,
+    PreparedAccounts,
     Resolution,
     Survivorship,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "CONTACT_FIELDS",
     "GOLDEN_FIELDS",
     "RELINK",
+    "account_side",
     "build_tables",
     "contact_facts",
 ]
@@ -133,18 +135,23 @@ def account_parents(
     return parent
 
 
-def _lead_to_account(
-    records: ContactRecords, rows: npt.NDArray[np.intp], account_records: AccountRecords
-) -> pd.DataFrame:
-    """Match contact records without a CRM link to account records: work domain, then name."""
-    people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
-                           "company": records.column("company")[rows]})  # fmt: skip
+def account_side(account_records: AccountRecords) -> PreparedAccounts:
+    """The account records prepared for lead-to-account matching (each one's row as its id)."""
     firms = pd.DataFrame({
         "id": np.arange(len(account_records)), "name": account_records.column("name"),
         "domain": account_records.column("domain"), "city": account_records.column("city"),
         "country": account_records.labels("country"),
     })  # fmt: skip
-    return LeadToAccount().match(people, firms).to_pandas()
+    return LeadToAccount().prepare(firms)
+
+
+def _lead_to_account(
+    records: ContactRecords, rows: npt.NDArray[np.intp], accounts: PreparedAccounts
+) -> pd.DataFrame:
+    """Match contact records without a CRM link to account records: work domain, then name."""
+    people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
+                           "company": records.column("company")[rows]})  # fmt: skip
+    return LeadToAccount().match(people, accounts).to_pandas()
 
 
 #: In the account links an update keeps (see :func:`build_tables`): link this one again.
@@ -156,6 +163,8 @@ def _contact_accounts(
     resolution: Resolution,
     account_records: AccountRecords,
     known: tuple[Any, Any, Any] | None = None,
+    *,
+    prepared: PreparedAccounts | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
     """Each contact's account, with a confidence and how it was found.
 
@@ -163,7 +172,8 @@ def _contact_accounts(
     work e-mail domain or company name. A person takes the most confident link of any of
     their records, preferring more trusted systems on ties. ``known`` holds the links
     (account, confidence, method) of the first contacts, kept by an update; those whose
-    account is :data:`RELINK` are linked again with the rest.
+    account is :data:`RELINK` are linked again with the rest. ``prepared`` is
+    :func:`account_side` of ``account_records``, when the caller keeps it.
     """
     kept = np.zeros(resolution.n_contacts, dtype=bool)
     if known is not None:
@@ -181,7 +191,8 @@ def _contact_accounts(
     clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
     rest = np.flatnonzero((record_account < 0) & clue & ~kept[resolution.contact_of_record])
     if len(rest) and len(account_records):
-        matches = _lead_to_account(records, rest, account_records)
+        accounts = account_side(account_records) if prepared is None else prepared
+        matches = _lead_to_account(records, rest, accounts)
         found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
         matched = matches["account_id"].to_numpy(dtype=object)[found].astype(np.int64)

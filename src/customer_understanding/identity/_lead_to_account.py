@@ -32,18 +32,24 @@ from customer_understanding._core import (
     summary,
     typed_fields,
 )
-from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
-from customer_understanding.identity._fields import Field, normalise
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._name_blocks import similar_names
+from customer_understanding.identity._prepared_accounts import (
+    PreparedAccounts,
+    check_table,
+    compact,
+    domains,
+    organisations,
+    prepare_accounts,
+    text,
+)
 from customer_understanding.identity._resolver import _country
 
 if TYPE_CHECKING:
     from customer_understanding.typing import TableLike
 
 __all__ = ["AccountMatches", "LeadToAccount"]
-
-_ORGANISATION = Field(column="company", kind="organisation")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
@@ -86,50 +92,6 @@ class AccountMatches(TableExport):
     def coverage(self) -> float:
         """The share of contacts assigned to an account."""
         return float(self._table["account_id"].notna().mean()) if len(self._table) else 0.0
-
-
-def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
-    if column not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    text = frame[column].astype("string").str.strip().str.lower()
-    return text.mask(text == "")  # empty text is missing
-
-
-def _host(text: str) -> str | None:
-    try:
-        return normalize_domain(text)
-    except InvalidValueError:
-        return None
-
-
-def _domain(values: pd.Series[str]) -> pd.Series[str]:
-    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
-    codes, distinct = pd.factorize(values)
-    hosts = np.array([None, *(_host(str(text)) for text in distinct)], dtype=object)
-    return pd.Series(hosts[codes + 1], index=values.index, dtype="string")
-
-
-def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
-    """Organisation names without legal suffixes or punctuation, words split by one space."""
-    cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    words = cleaned.str.strip()
-    return words.mask(words == "").set_axis(values.index)  # empty names are missing
-
-
-def _compact(words: pd.Series[str]) -> pd.Series[str]:
-    """The name as names are compared: without its spaces."""
-    return words.str.replace(" ", "", regex=False)
-
-
-def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
-    for column in required:
-        if column not in frame.columns:
-            msg = f"{argument} has no column {column!r}; it has {list(frame.columns)!r}"
-            raise UnknownNameError(msg)
-    if frame["id"].duplicated().any():
-        repeated = frame["id"][frame["id"].duplicated()].iloc[0]
-        msg = f"{argument} column 'id' repeats {repeated!r}"
-        raise InvalidValueError(msg)
 
 
 def _share(instance: object, attribute: Any, value: float) -> None:
@@ -186,10 +148,40 @@ class LeadToAccount:
     domain_confidence: float = attrs.field(default=0.97, validator=_share)
     free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
-    def match(self, contacts: TableLike, accounts: TableLike) -> AccountMatches:
+    def prepare(self, accounts: TableLike) -> PreparedAccounts:
+        """The accounts read and indexed once, to match many batches of contacts against.
+
+        :meth:`match` prepares the accounts it is given the same way on every call; a
+        service assigning leads one at a time prepares them once and passes the result
+        instead, with the same answers.
+
+        Raises
+        ------
+        UnknownNameError
+            When ``accounts`` lacks the column ``id`` or ``name``.
+        InvalidValueError
+            When ids repeat, or ``accounts`` is no table.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> accounts = pd.DataFrame({"id": ["A1", "A2"], "name": ["Acme Inc.", "Globex GmbH"],
+        ...                          "domain": ["acme.com", "globex.de"]})
+        >>> linker = LeadToAccount()
+        >>> prepared = linker.prepare(accounts)
+        >>> for lead in ({"id": ["L1"], "email": ["ann@acme.com"]},
+        ...              {"id": ["L2"], "email": ["bo@gmail.com"], "company": ["Globex"]}):
+        ...     print(linker.match(pd.DataFrame(lead), prepared).to_pandas().loc[0, "account_id"])
+        A1
+        A2
+        """
+        return prepare_accounts(as_frame(accounts, name="accounts"))
+
+    def match(self, contacts: TableLike, accounts: TableLike | PreparedAccounts) -> AccountMatches:
         """Assign every contact to at most one account.
 
-        ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables.
+        ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables;
+        ``accounts`` may also be what :meth:`prepare` made of them (the same answers).
 
         Raises
         ------
@@ -209,11 +201,10 @@ class LeadToAccount:
         "company 'ember energy' ~ account name 'Ember Energy B.V.' (similarity 1.00); city agrees"
         """
         contacts = as_frame(contacts, name="contacts")
-        accounts = as_frame(accounts, name="accounts")
-        _check(contacts, ("id", "email"), "contacts")
-        _check(accounts, ("id", "name"), "accounts")
+        check_table(contacts, ("id", "email"), "contacts")
+        # One path: a table of accounts is prepared here as prepare() prepares it.
+        firms = accounts if isinstance(accounts, PreparedAccounts) else self.prepare(accounts)
         people = self._people(contacts)
-        firms = _firms(accounts)
         by_domain = self._by_domain(people, firms)
         rest = people.loc[~people.index.isin(by_domain.index)]
         by_name = self._by_name(rest, firms)
@@ -232,27 +223,27 @@ class LeadToAccount:
         return AccountMatches(table=table.reset_index(drop=True))
 
     def _people(self, contacts: pd.DataFrame) -> pd.DataFrame:
-        email_domain = _text(contacts, "email").str.extract(r"@([^@]+)$", expand=False)
+        email_domain = text(contacts, "email").str.extract(r"@([^@]+)$", expand=False)
         work = email_domain.where(~email_domain.isin(self.free_mail))
-        website = _domain(_text(contacts, "website"))
+        website = domains(text(contacts, "website"))
         company = contacts.get("company", pd.Series(None, index=contacts.index))
-        words = _organisations(company)
+        words = organisations(company)
         # without a typed company, the work domain's first label stands in for the name
         said = ("company '" + company.astype("string") + "'").fillna("e-mail domain '" + work + "'")
         people = pd.DataFrame(
             {
                 "email_domain": work,
                 "website": website.where(~website.isin(self.free_mail)),
-                "key": _compact(words),
+                "key": compact(words),
                 "words": words.fillna(work.str.split(".").str[0]),
                 "said": said,
-                "city": _text(contacts, "city"),
-                "country": _country(_text(contacts, "country").to_numpy(dtype=object)),
+                "city": text(contacts, "city"),
+                "country": _country(text(contacts, "country").to_numpy(dtype=object)),
             }
         )
         return people.reset_index(drop=True)
 
-    def _by_domain(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    def _by_domain(self, people: pd.DataFrame, firms: PreparedAccounts) -> pd.DataFrame:
         """Contacts whose work e-mail domain or website equals an account's domain."""
         ways = [("email_domain", "e-mail domain", 0), ("website", "website", 1)]
         stacked = [
@@ -263,9 +254,12 @@ class LeadToAccount:
         stacked = [part for part in stacked if len(part)]
         if not stacked:
             return _empty()
-        found = pd.concat(stacked).merge(firms.dropna(subset=["domain"]), on="domain")
-        if found.empty:
+        asked = pd.concat(stacked, ignore_index=True)
+        at, rows = firms.with_domains(asked["domain"].to_numpy(dtype=object))
+        if not len(at):
             return _empty()
+        found = pd.concat([asked.iloc[at].reset_index(drop=True).drop(columns="domain"),
+                           firms.take(rows)], axis=1)  # fmt: skip
         key = people["key"].to_numpy(dtype=object)[found["person"].to_numpy()]
         sim = _pair_similarity(key, found["key"].to_numpy(dtype=object))
         typed = pd.notna(key)
@@ -288,7 +282,7 @@ class LeadToAccount:
              "evidence": evidence}
         )  # fmt: skip
 
-    def _by_name(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    def _by_name(self, people: pd.DataFrame, firms: PreparedAccounts) -> pd.DataFrame:
         """Contacts whose typed company name is close to an account's name.
 
         People who typed the same name in the same place get the same account, so each
@@ -296,8 +290,7 @@ class LeadToAccount:
         """
         named = people[people["words"].notna()]
         name_codes, names = pd.factorize(named["words"], sort=True)
-        choice_codes, choices = pd.factorize(firms["words"], sort=True)
-        close = similar_names(np.asarray(names, dtype=object), np.asarray(choices, dtype=object),
+        close = similar_names(np.asarray(names, dtype=object), firms.names,
                               threshold=self.name_threshold)  # fmt: skip
         if close.empty:
             return _empty()
@@ -305,7 +298,7 @@ class LeadToAccount:
                                 "country": named["country"].to_numpy(dtype=object)})  # fmt: skip
         profile_of = profile.groupby(["name", "city", "country"], dropna=False).ngroup().to_numpy()
         profiles = profile.assign(profile=profile_of).drop_duplicates("profile")
-        found = self._candidates(profiles, close, choice_codes, firms)
+        found = self._candidates(profiles, close, firms)
         if found.empty:
             return _empty()
         found = found.sort_values(["profile", "confidence", "sim", "rank"],
@@ -322,7 +315,7 @@ class LeadToAccount:
         )  # fmt: skip
 
     def _candidates(
-        self, profiles: pd.DataFrame, close: pd.DataFrame, choice_codes: Any, firms: pd.DataFrame
+        self, profiles: pd.DataFrame, close: pd.DataFrame, firms: PreparedAccounts
     ) -> pd.DataFrame:
         """Every account a profile's name is close to, with the confidence of each.
 
@@ -334,9 +327,9 @@ class LeadToAccount:
         placeless = (profiles["city"].isna() & profiles["country"].isna()).to_numpy()
         pairs = pd.concat([profiles[placeless].merge(closest, on="name"),
                            profiles[~placeless].merge(close, on="name")])  # fmt: skip
-        holders = pd.DataFrame({"choice": choice_codes, "firm": np.arange(len(firms))})
-        pairs = pairs.merge(holders[choice_codes >= 0], on="choice")
-        chosen = firms.iloc[pairs["firm"].to_numpy()]
+        at, held = firms.with_names(pairs["choice"].to_numpy(dtype=np.int64))
+        pairs = pairs.iloc[at]
+        chosen = firms.take(held)
         found = pd.DataFrame({
             "profile": pairs["profile"].to_numpy(), "sim": pairs["sim"].to_numpy(),
             "city": pairs["city"].to_numpy(dtype=object),
@@ -358,25 +351,6 @@ class LeadToAccount:
             agree, differ = _agreement(found[place], found[place + "_a"])
             confidence += gain * agree - loss * differ
         return np.clip(confidence, 0.0, 1.0)
-
-
-def _firms(accounts: pd.DataFrame) -> pd.DataFrame:
-    words = _organisations(accounts["name"])
-    firms = pd.DataFrame(
-        {
-            "account": accounts["id"].to_numpy(dtype=object),
-            "name": accounts["name"].to_numpy(dtype=object),
-            "words": words.to_numpy(dtype=object),
-            "key": _compact(words).to_numpy(dtype=object),
-            "domain": _domain(_text(accounts, "domain")).to_numpy(dtype=object),
-            "city": _text(accounts, "city").to_numpy(dtype=object),
-            "country": _country(_text(accounts, "country").to_numpy(dtype=object)),
-        }
-    )
-    # Equally good accounts are told apart by name, then id, as text: never by row order.
-    order = np.lexsort((firms["account"].astype(str).to_numpy(), firms["name"].astype(str)))
-    firms["rank"] = np.argsort(order, kind="stable")
-    return firms
 
 
 def _empty() -> pd.DataFrame:

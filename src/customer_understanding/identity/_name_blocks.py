@@ -28,7 +28,7 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-__all__ = ["similar_names"]
+__all__ = ["NameIndex", "similar_names"]
 
 _WIDTH = 24
 _PREFIXES = (4, 6)
@@ -107,6 +107,38 @@ def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
     return keys[(held <= cap).to_numpy()].rename(columns={"owner": "choice"})
 
 
+class NameIndex:
+    """The choices' blocking keys, sorted once, so that many batches of names can look them up.
+
+    A name's candidate choices are those holding one of its keys: found by binary search
+    in the sorted keys, so a batch of a few names costs a few searches, not a pass over
+    every choice's keys.
+    """
+
+    def __init__(self, choices: npt.NDArray[np.object_], *, cap: int = _CAP) -> None:
+        held = _choice_keys(choices, cap) if len(choices) else pd.DataFrame(
+            {"choice": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})  # fmt: skip
+        order = np.argsort(held["key"].to_numpy(dtype=np.uint64), kind="stable")
+        self.choices = np.array(choices, dtype=object)
+        self._keys = held["key"].to_numpy(dtype=np.uint64)[order]
+        self._owners = held["choice"].to_numpy(dtype=np.int64)[order]
+        for array in (self.choices, self._keys, self._owners):
+            array.flags.writeable = False  # shared by every batch matched against them
+
+    def pairs(self, mine: pd.DataFrame) -> pd.DataFrame:
+        """Each distinct (name, choice) sharing a key, from ``mine``'s ``name`` and ``key``."""
+        keys = mine["key"].to_numpy(dtype=np.uint64)
+        first = np.searchsorted(self._keys, keys, side="left")
+        count = np.searchsorted(self._keys, keys, side="right") - first
+        total = int(count.sum())
+        # the positions first[i], first[i] + 1, … for each key i, all in one array
+        starts = np.repeat(first - np.cumsum(count) + count, count)
+        held = starts + np.arange(total, dtype=np.int64)
+        pairs = pd.DataFrame({"name": np.repeat(mine["name"].to_numpy(dtype=np.int64), count),
+                              "choice": self._owners[held]})  # fmt: skip
+        return pairs.drop_duplicates()
+
+
 def _scored(
     names: npt.NDArray[np.object_],
     choices: npt.NDArray[np.object_],
@@ -123,7 +155,7 @@ def _scored(
 
 def similar_names(
     names: npt.NDArray[np.object_],
-    choices: npt.NDArray[np.object_],
+    choices: npt.NDArray[np.object_] | NameIndex,
     *,
     threshold: float,
     cap: int = _CAP,
@@ -131,9 +163,10 @@ def similar_names(
     """Pairs of a name and a choice whose Jaro-Winkler similarity reaches ``threshold``.
 
     ``names`` and ``choices`` are distinct normalised names (lower case, single spaces);
-    the similarity is that of the names with their spaces dropped. Returns ``name`` and
-    ``choice`` (positions in the two arrays) and ``similarity`` (float32), sorted by
-    name, then choice.
+    the similarity is that of the names with their spaces dropped. ``choices`` may be a
+    :class:`NameIndex` made once for many calls (its own ``cap`` then holds). Returns
+    ``name`` and ``choice`` (positions in the two arrays) and ``similarity`` (float32),
+    sorted by name, then choice.
 
     Examples
     --------
@@ -145,13 +178,12 @@ def similar_names(
     """
     empty = pd.DataFrame({"name": pd.Series(dtype=np.int64), "choice": pd.Series(dtype=np.int64),
                           "similarity": pd.Series(dtype=np.float32)})  # fmt: skip
-    if not len(names) or not len(choices):
+    index = choices if isinstance(choices, NameIndex) else NameIndex(choices, cap=cap)
+    if not len(names) or not len(index.choices):
         return empty
-    held = _choice_keys(choices, cap)
     found = [empty]
     for part in _chunks(len(names)):
         mine = _keys(names[part], part.start).rename(columns={"owner": "name"})
-        pairs = mine.merge(held, on="key")[["name", "choice"]].drop_duplicates()
-        found.append(_scored(names, choices, pairs, threshold))
+        found.append(_scored(names, index.choices, index.pairs(mine), threshold))
     close = pd.concat(found, ignore_index=True)
     return close.sort_values(["name", "choice"], ignore_index=True)
