@@ -9,7 +9,7 @@ next process that opens the store matches against it too) and an ``add`` event.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,7 +102,10 @@ class Online:
         frame = index.resolver.comparison_frame(new.records).reset_index(drop=True)
         found = index.match(new, frame=frame)
         if self.store is None:
-            entity = found.best or _new_id(new, set(index.entity), secret=None)
+            entity = found.best or _new_id(
+                new, secret=None, taken=lambda: set(index.entity),
+                is_taken=lambda name: bool(np.any(index.entity == name)),
+            )  # fmt: skip
         else:
             entity = self._write(new, found, frame, actor=actor, reason=reason)
         index.add_row(new.key, entity, frame)
@@ -118,10 +121,11 @@ class Online:
             connection = writer.connection
             _refuse_suppressed(connection, new)
             ensure(connection)
-            taken = {row[0] for row in connection.execute(
-                "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases"
-                " WHERE level = ?", (new.level, new.level))}  # fmt: skip
-            entity = found.best or _new_id(new, taken, secret=bytes(_get(connection, "id_key")))
+            entity = found.best or _new_id(
+                new, secret=bytes(_get(connection, "id_key")),
+                taken=lambda: _taken(connection, new.level),
+                is_taken=lambda name: _is_taken(connection, new.level, name),
+            )  # fmt: skip
             if found.best is None:
                 born = int(_get(connection, "builds") or 0)
                 connection.execute("INSERT INTO entities VALUES (?, ?, ?)",
@@ -158,13 +162,32 @@ def _key(column: str, value: object, record: str) -> str:
     return f"{column}:{str(value).lower()}" if isinstance(value, str) else f"record:{record}"
 
 
-def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
-    """A new entity's id, derived as the resolver derives one, never one given before."""
+def _new_id(new: Incoming, *, secret: bytes | None, taken: Callable[[], set[str]],
+            is_taken: Callable[[str], bool]) -> str:  # fmt: skip
+    """A new entity's id, derived as the resolver derives one, never one given before.
+
+    ``is_taken`` says whether one id was given before and ``taken`` lists them all: the
+    resolver's id is almost never taken, so the list is read only when it is.
+    """
     keys = np.array([_entity_key(new)], dtype=object)
     with keyed_ids(secret):
-        ids, _ = name_entities(new.level, entity_ids(PREFIX[new.level], keys), given={},
-                               keys=keys, taken=taken)  # fmt: skip
-    return str(ids[0])
+        ids = entity_ids(PREFIX[new.level], keys)
+        if not is_taken(str(ids[0])):
+            return str(ids[0])
+        named, _ = name_entities(new.level, ids, given={}, keys=keys, taken=taken())
+    return str(named[0])
+
+
+def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
+    rows = connection.execute("SELECT id FROM entities WHERE level = ? UNION SELECT alias"
+                              " FROM aliases WHERE level = ?", (level, level))  # fmt: skip
+    return {row[0] for row in rows}
+
+
+def _is_taken(connection: sqlite3.Connection, level: str, name: str) -> bool:
+    query = ("SELECT 1 FROM entities WHERE level = ? AND id = ? UNION ALL"
+             " SELECT 1 FROM aliases WHERE level = ? AND alias = ? LIMIT 1")  # fmt: skip
+    return connection.execute(query, (level, name, level, name)).fetchone() is not None
 
 
 def with_added(loaded: Loaded, store: object) -> Loaded:

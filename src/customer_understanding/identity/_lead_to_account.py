@@ -40,6 +40,8 @@ from customer_understanding.identity._prepared_accounts import (
     check_table,
     compact,
     domains,
+    missing,
+    objects,
     organisations,
     prepare_accounts,
     text,
@@ -205,114 +207,114 @@ class LeadToAccount:
         # One path: a table of accounts is prepared here as prepare() prepares it.
         firms = accounts if isinstance(accounts, PreparedAccounts) else self.prepare(accounts)
         people = self._people(contacts)
+        n = len(contacts)
+        account = np.full(n, None, dtype=object)
+        confidence = np.zeros(n, dtype=np.float64)
+        method = np.full(n, "none", dtype=object)
+        evidence = np.full(n, "no work domain or company name matches an account", dtype=object)
         by_domain = self._by_domain(people, firms)
-        rest = people.loc[~people.index.isin(by_domain.index)]
-        by_name = self._by_name(rest, firms)
-        found = [part for part in (by_domain, by_name) if len(part)]
-        table = (pd.concat(found) if found else _empty()).reindex(people.index)
-        unmatched = table["account"].isna()
-        table.loc[unmatched, "confidence"] = 0.0
-        table.loc[unmatched, "method"] = "none"
-        table.loc[unmatched, "evidence"] = "no work domain or company name matches an account"
-        table.insert(0, "contact", contacts["id"].to_numpy())
-        # A copy: pandas 3 hands out read-only views of a frame's data.
-        account = table["account"].to_numpy(dtype=object, copy=True)
-        account[unmatched.to_numpy()] = None
-        table["account"] = account
-        table = table.rename(columns={"contact": "contact_id", "account": "account_id"})
-        return AccountMatches(table=table.reset_index(drop=True))
+        rest = np.setdiff1d(np.arange(n, dtype=np.int64), by_domain.person)
+        for found in (by_domain, self._by_name(people, rest, firms)):
+            account[found.person] = found.account
+            confidence[found.person] = found.confidence
+            method[found.person] = found.method
+            evidence[found.person] = found.evidence
+        table = pd.DataFrame({"contact_id": contacts["id"].to_numpy(), "account_id": account,
+                              "confidence": confidence, "method": method,
+                              "evidence": evidence})  # fmt: skip
+        return AccountMatches(table=table)
 
-    def _people(self, contacts: pd.DataFrame) -> pd.DataFrame:
-        email_domain = text(contacts, "email").str.extract(r"@([^@]+)$", expand=False)
-        work = email_domain.where(~email_domain.isin(self.free_mail))
-        website = domains(text(contacts, "website"))
-        company = contacts.get("company", pd.Series(None, index=contacts.index))
+    def _people(self, contacts: pd.DataFrame) -> People:
+        """Each contact's clues, one object array per clue (``None`` where missing)."""
+        email_domain = [_email_domain(email) for email in text(contacts, "email").tolist()]
+        work = objects([_not_free(domain, self.free_mail) for domain in email_domain])
+        website = domains(text(contacts, "website")).tolist()
+        if "company" in contacts.columns:
+            company = contacts["company"].to_numpy(dtype=object)
+        else:
+            company = np.full(len(contacts), None, dtype=object)
         words = organisations(company)
-        # without a typed company, the work domain's first label stands in for the name
-        said = ("company '" + company.astype("string") + "'").fillna("e-mail domain '" + work + "'")
-        people = pd.DataFrame(
-            {
-                "email_domain": work,
-                "website": website.where(~website.isin(self.free_mail)),
-                "key": compact(words),
-                "words": words.fillna(work.str.split(".").str[0]),
-                "said": said,
-                "city": text(contacts, "city"),
-                "country": _country(text(contacts, "country").to_numpy(dtype=object)),
-            }
-        )
-        return people.reset_index(drop=True)
+        return {
+            "email_domain": work,
+            "website": objects([_not_free(domain, self.free_mail) for domain in website]),
+            "key": compact(words),
+            # without a typed company, the work domain's first label stands in for the name
+            "words": objects([w if w is not None else (d if d is None else d.split(".")[0])
+                               for w, d in zip(words.tolist(), work.tolist(), strict=True)]),
+            "said": objects([_said(c, d) for c, d in zip(company.tolist(), work.tolist(),
+                                                         strict=True)]),
+            "city": text(contacts, "city"),
+            "country": _country(text(contacts, "country")),
+        }  # fmt: skip
 
-    def _by_domain(self, people: pd.DataFrame, firms: PreparedAccounts) -> pd.DataFrame:
+    def _by_domain(self, people: People, firms: PreparedAccounts) -> _Found:
         """Contacts whose work e-mail domain or website equals an account's domain."""
-        ways = [("email_domain", "e-mail domain", 0), ("website", "website", 1)]
-        stacked = [
-            pd.DataFrame({"person": people.index, "domain": people[column], "via": label,
-                          "order": order}).dropna(subset=["domain"])
-            for column, label, order in ways
-        ]  # fmt: skip
-        stacked = [part for part in stacked if len(part)]
-        if not stacked:
-            return _empty()
-        asked = pd.concat(stacked, ignore_index=True)
-        at, rows = firms.with_domains(asked["domain"].to_numpy(dtype=object))
+        ways = [("email_domain", "e-mail domain"), ("website", "website")]
+        held = [np.flatnonzero(pd.notna(people[column])) for column, _ in ways]
+        person = np.concatenate(held).astype(np.int64)
+        order = np.repeat(np.arange(len(ways), dtype=np.int64), [len(part) for part in held])
+        domain = np.concatenate([people[column][part] for (column, _), part
+                                 in zip(ways, held, strict=True)])  # fmt: skip
+        at, rows = firms.with_domains(domain)
         if not len(at):
-            return _empty()
-        found = pd.concat([asked.iloc[at].reset_index(drop=True).drop(columns="domain"),
-                           firms.take(rows)], axis=1)  # fmt: skip
-        key = people["key"].to_numpy(dtype=object)[found["person"].to_numpy()]
-        sim = _pair_similarity(key, found["key"].to_numpy(dtype=object))
+            return _Found.empty()
+        person, order, domain = person[at], order[at], domain[at]
+        chosen = firms.take(rows)
+        key = people["key"][person]
+        sim = _pair_similarity(key, chosen["key"].to_numpy(dtype=object))
         typed = pd.notna(key)
-        base = self.domain_confidence - 0.05 * found["order"].to_numpy()
+        base = self.domain_confidence - 0.05 * order
         bonus = np.where(typed & (sim >= self.name_threshold), 0.02, 0.0)
         penalty = np.where(typed & (sim < 0.7), 0.2, 0.0)
-        found["confidence"] = np.clip(base + bonus - penalty, 0.0, 1.0)
-        found["sim"] = np.where(typed, sim, np.nan)
-        found = found.sort_values(["person", "order", "confidence", "rank"],
-                                  ascending=[True, True, False, True], kind="stable")  # fmt: skip
-        best = found.drop_duplicates("person").set_index("person")
-        sim_best = best["sim"].to_numpy()
-        note = np.where(sim_best >= self.name_threshold, "; typed company name agrees", "")
-        note = np.where(sim_best < 0.7, "; typed company name differs", note)
-        evidence: pd.Series[str] = (
-            best["via"] + " " + best["domain"] + " equals the account's domain" + note
-        )
-        return pd.DataFrame(
-            {"account": best["account"], "confidence": best["confidence"], "method": "domain",
-             "evidence": evidence}
-        )  # fmt: skip
+        confidence = np.clip(base + bonus - penalty, 0.0, 1.0)
+        sim = np.where(typed, sim, np.nan)
+        # each person's best: e-mail before website, then confidence, then the account's rank
+        ranked = np.lexsort((chosen["rank"].to_numpy(), -confidence, order, person))
+        _, first = np.unique(person[ranked], return_index=True)
+        best = ranked[first]
+        evidence = [
+            f"{ways[way][1]} {name} equals the account's domain{_note(agree, self.name_threshold)}"
+            for way, name, agree in zip(order[best].tolist(), domain[best].tolist(),
+                                        sim[best].tolist(), strict=True)
+        ]  # fmt: skip
+        return _Found(person=person[best], account=chosen["account"].to_numpy(dtype=object)[best],
+                      confidence=confidence[best], method="domain",
+                      evidence=objects(evidence))  # fmt: skip
 
-    def _by_name(self, people: pd.DataFrame, firms: PreparedAccounts) -> pd.DataFrame:
+    def _by_name(self, people: People, rest: npt.NDArray[np.int64],
+                 firms: PreparedAccounts) -> _Found:  # fmt: skip
         """Contacts whose typed company name is close to an account's name.
 
         People who typed the same name in the same place get the same account, so each
         such profile is matched once; close names come from :func:`similar_names`.
         """
-        named = people[people["words"].notna()]
-        name_codes, names = pd.factorize(named["words"], sort=True)
+        named = rest[pd.notna(people["words"][rest])]
+        if not len(named):
+            return _Found.empty()
+        name_codes, names = pd.factorize(people["words"][named], sort=True)
         close = similar_names(np.asarray(names, dtype=object), firms.names,
                               threshold=self.name_threshold)  # fmt: skip
         if close.empty:
-            return _empty()
-        profile = pd.DataFrame({"name": name_codes, "city": named["city"].to_numpy(dtype=object),
-                                "country": named["country"].to_numpy(dtype=object)})  # fmt: skip
+            return _Found.empty()
+        profile = pd.DataFrame({"name": name_codes, "city": people["city"][named],
+                                "country": people["country"][named]})  # fmt: skip
         profile_of = profile.groupby(["name", "city", "country"], dropna=False).ngroup().to_numpy()
         profiles = profile.assign(profile=profile_of).drop_duplicates("profile")
         found = self._candidates(profiles, close, firms)
         if found.empty:
-            return _empty()
+            return _Found.empty()
         found = found.sort_values(["profile", "confidence", "sim", "rank"],
                                   ascending=[True, False, False, True], kind="stable")  # fmt: skip
         best = found.drop_duplicates("profile").set_index("profile")
         kept = np.isin(profile_of, best.index)
-        person = named.iloc[kept]
         chosen = best.drop(columns=["city", "country"]).loc[profile_of[kept]]
-        best = pd.concat([person[["said", "city", "country"]],
-                          chosen.set_axis(person.index)], axis=1)  # fmt: skip
-        return pd.DataFrame(
-            {"account": best["account"], "confidence": best["confidence"], "method": "name",
-             "evidence": _name_evidence(best)}
-        )  # fmt: skip
+        person = named[kept]
+        mine = pd.DataFrame({column: people[column][person]
+                             for column in ("said", "city", "country")})  # fmt: skip
+        best = pd.concat([mine, chosen.reset_index(drop=True)], axis=1)
+        return _Found(person=person, account=best["account"].to_numpy(dtype=object),
+                      confidence=best["confidence"].to_numpy(dtype=np.float64), method="name",
+                      evidence=_name_evidence(best).to_numpy(dtype=object))  # fmt: skip
 
     def _candidates(
         self, profiles: pd.DataFrame, close: pd.DataFrame, firms: PreparedAccounts
@@ -353,11 +355,51 @@ class LeadToAccount:
         return np.clip(confidence, 0.0, 1.0)
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"account": pd.Series(dtype=object), "confidence": pd.Series(dtype=np.float64),
-         "method": pd.Series(dtype=object), "evidence": pd.Series(dtype=object)}
-    )  # fmt: skip
+People = dict[str, npt.NDArray[np.object_]]
+
+
+@attrs.frozen(kw_only=True)
+class _Found:
+    """The contacts one way assigned (positions), with their account and its evidence."""
+
+    person: npt.NDArray[np.int64]
+    account: npt.NDArray[np.object_]
+    confidence: npt.NDArray[np.float64]
+    method: str
+    evidence: npt.NDArray[np.object_]
+
+    @classmethod
+    def empty(cls) -> _Found:
+        nothing = np.empty(0, dtype=object)
+        return cls(person=np.empty(0, dtype=np.int64), account=nothing, method="none",
+                   confidence=np.empty(0, dtype=np.float64), evidence=nothing)  # fmt: skip
+
+
+def _email_domain(email: str | None) -> str | None:
+    """What follows an address's last ``@`` (``None`` without one, or with nothing after it)."""
+    if email is None or "@" not in email:
+        return None
+    return email.rsplit("@", 1)[1] or None
+
+
+def _not_free(domain: str | None, free_mail: Collection[str]) -> str | None:
+    return None if domain is None or domain in free_mail else domain
+
+
+def _said(company: object, work: str | None) -> str | None:
+    """How the contact named its employer, for the evidence."""
+    if not missing(company):
+        return f"company '{company}'"
+    return None if work is None else f"e-mail domain '{work}'"
+
+
+def _note(similarity: float, threshold: float) -> str:
+    """What the typed company name says about a domain match (nothing when untyped)."""
+    if similarity >= threshold:
+        return "; typed company name agrees"
+    if similarity < 0.7:
+        return "; typed company name differs"
+    return ""
 
 
 def _pair_similarity(

@@ -9,6 +9,7 @@ each lead costs only its own preparation and a few look-ups.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import attrs
@@ -23,19 +24,40 @@ from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._name_blocks import NameIndex
 from customer_understanding.identity._resolver import _country
 
-__all__ = ["Groups", "PreparedAccounts", "check_table", "compact", "domains", "organisations",
-           "prepare_accounts", "text"]  # fmt: skip
+__all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
+           "missing", "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
 
 _ORGANISATION = Field(column="company", kind="organisation")
 Ints = npt.NDArray[np.int64]
 
 
-def text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
-    """A column as trimmed lower-case text, missing where absent or empty."""
+Objects = npt.NDArray[np.object_]
+
+
+def text(frame: pd.DataFrame, column: str) -> Objects:
+    """A column as trimmed lower-case text, ``None`` where absent, missing or empty."""
     if column not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    values = frame[column].astype("string").str.strip().str.lower()
-    return values.mask(values == "")  # empty text is missing
+        return np.full(len(frame), None, dtype=object)
+    return objects([_text(value) for value in frame[column].to_numpy(dtype=object).tolist()])
+
+
+def missing(value: object) -> bool:
+    """Whether one cell is missing: ``None``, ``pd.NA``, ``pd.NaT`` or NaN."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))  # fmt: skip
+
+
+def _text(value: object) -> str | None:
+    if missing(value):
+        return None
+    return str(value).strip().lower() or None  # empty text is missing
+
+
+def objects(values: list[Any]) -> Objects:
+    """``values`` as a one-dimensional object array (lists stay items)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
 
 
 def _host(value: str) -> str | None:
@@ -45,23 +67,22 @@ def _host(value: str) -> str | None:
         return None
 
 
-def domains(values: pd.Series[str]) -> pd.Series[str]:
+def domains(values: Objects) -> Objects:
     """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
     codes, distinct = pd.factorize(values)
     hosts = np.array([None, *(_host(str(value)) for value in distinct)], dtype=object)
-    return pd.Series(hosts[codes + 1], index=values.index, dtype="string")
+    return hosts[codes + 1]
 
 
-def organisations(values: pd.Series[Any]) -> pd.Series[str]:
+def organisations(values: Objects) -> Objects:
     """Organisation names without legal suffixes or punctuation, words split by one space."""
-    cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    words = cleaned.str.strip()
-    return words.mask(words == "").set_axis(values.index)  # empty names are missing
+    cleaned = normalise(pd.Series(values, dtype=object), _ORGANISATION).tolist()
+    return objects([None if name is None else (name.strip() or None) for name in cleaned])
 
 
-def compact(words: pd.Series[str]) -> pd.Series[str]:
+def compact(words: Objects) -> Objects:
     """The name as names are compared: without its spaces."""
-    return words.str.replace(" ", "", regex=False)
+    return objects([None if name is None else name.replace(" ", "") for name in words.tolist()])
 
 
 def check_table(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
@@ -156,16 +177,16 @@ class PreparedAccounts:
 def prepare_accounts(accounts: pd.DataFrame) -> PreparedAccounts:
     """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared."""
     check_table(accounts, ("id", "name"), "accounts")
-    words = organisations(accounts["name"])
+    words = organisations(accounts["name"].to_numpy(dtype=object))
     firms = pd.DataFrame(
         {
             "account": accounts["id"].to_numpy(dtype=object),
             "name": accounts["name"].to_numpy(dtype=object),
-            "words": words.to_numpy(dtype=object),
-            "key": compact(words).to_numpy(dtype=object),
-            "domain": domains(text(accounts, "domain")).to_numpy(dtype=object),
-            "city": text(accounts, "city").to_numpy(dtype=object),
-            "country": _country(text(accounts, "country").to_numpy(dtype=object)),
+            "words": words,
+            "key": compact(words),
+            "domain": domains(text(accounts, "domain")),
+            "city": text(accounts, "city"),
+            "country": _country(text(accounts, "country")),
         }
     )
     # Equally good accounts are told apart by name, then id, as text: never by row order.
