@@ -174,6 +174,12 @@ class PreparedAccounts:
         return self._by_name.expand(np.asarray(choices, dtype=np.int64))
 
 
+def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
+    """Values as text to sort by; a missing one reads ``"None"`` with pandas 2 and 3 alike."""
+    return np.array(["None" if missing(value) else str(value)
+                     for value in values.to_numpy(dtype=object).tolist()], dtype=str)  # fmt: skip
+
+
 def prepare_accounts(accounts: pd.DataFrame) -> PreparedAccounts:
     """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared."""
     check_table(accounts, ("id", "name"), "accounts")
@@ -190,7 +196,7 @@ def prepare_accounts(accounts: pd.DataFrame) -> PreparedAccounts:
         }
     )
     # Equally good accounts are told apart by name, then id, as text: never by row order.
-    order = np.lexsort((firms["account"].astype(str).to_numpy(), firms["name"].astype(str)))
+    order = np.lexsort(tuple(_sortable(firms[column]) for column in ("account", "name")))
     firms["rank"] = np.argsort(order, kind="stable")
     domain_codes, distinct = pd.factorize(firms["domain"])
     choice_codes, choices = pd.factorize(firms["words"], sort=True)
