@@ -94,3 +94,26 @@ def test_adding_what_is_no_record_is_refused(record: object) -> None:
         base.add(record)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="mapping="):
         base.add({"Id": "1"})
+
+
+def test_the_index_grows_in_place_without_touching_older_views() -> None:
+    base = CustomerBase.build(_sources())
+    base.add(Contact(id="w1", email="one@fresh.example"))
+    online = base._online
+    assert online is not None
+    index = online.index("contact")
+    before = index.entity
+    n = len(before)
+    second = base.add(Contact(id="w2", email="two@fresh.example"))
+    grown = index.entity
+    third = base.add(Contact(id="w3", email="three@fresh.example"))
+    assert len(before) == n
+    assert len(grown) == n + 1
+    assert grown[-1] == second
+    assert index.entity[-1] == third
+    assert index.entity.base is grown.base  # one buffer: no copy per record added
+    assert list(index.names[-2:]) == ["objects:w2", "objects:w3"]
+    # a stale, shorter view handed back is copied, never written through
+    stale = index._appended("entity", before, "x")
+    assert stale.base is not grown.base
+    assert grown[-1] == second
