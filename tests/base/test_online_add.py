@@ -29,7 +29,7 @@ def _prepared(base: CustomerBase) -> object:
     online = base._online
     assert online is not None
     assert online.prepared is not None
-    return online.prepared[1]
+    return online.prepared[2].prepared
 
 
 def test_a_new_account_is_found_by_the_next_contact_added(path: Path) -> None:

@@ -26,13 +26,14 @@ import pandas as pd
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
+    AccountSide,
     _contact_accounts,
     account_parents,
     contact_facts,
 )
 from customer_understanding.base._survive import golden_values
 from customer_understanding.base._tables import Tables
-from customer_understanding.identity import PreparedAccounts, Resolution
+from customer_understanding.identity import Resolution
 from customer_understanding.tables import (
     AccountRecords,
     AccountTable,
@@ -48,12 +49,12 @@ Records = AccountRecords | ContactRecords
 
 def with_records(tables: Tables, level: Level, records: Records, *, entities: Sequence[str],
                  keys: Sequence[str], rows: pd.Index[Any] | None = None,
-                 accounts: PreparedAccounts | None = None) -> Tables:  # fmt: skip
+                 accounts: AccountSide | None = None) -> Tables:  # fmt: skip
     """``tables`` with ``records`` of ``level`` added, each in the entity named in ``entities``.
 
     An id the tables do not hold yet makes a new entity (``keys`` gives each record the
     key such an entity is known by). ``rows`` is the entities' ids as an index, and
-    ``accounts`` the tables' account records prepared for lead-to-account matching
+    ``accounts`` the tables' account records read for linking contacts to them
     (:func:`~customer_understanding.base._build.account_side`), when the caller keeps
     them. Only the entities reached are computed again.
     """
@@ -123,7 +124,7 @@ def _replace(tables: Tables, **changes: Any) -> Tables:
 
 
 def _contacts(
-    tables: Tables, part: _Part, resolution: Resolution, accounts: PreparedAccounts | None
+    tables: Tables, part: _Part, resolution: Resolution, accounts: AccountSide | None
 ) -> tuple[ContactTable, dict[str, Any]]:
     """The reached contacts' rows, made as the build makes every contact's."""
     m = len(part.reached)
@@ -145,7 +146,7 @@ def _contacts(
         part.records,  # type: ignore[arg-type]
         alone,
         tables.account_records,
-        prepared=accounts,
+        side=accounts,
     )
     values.update(id=resolution.contact_ids[part.reached], account=account,
                   account_confidence=confidence, account_method=method)  # fmt: skip

@@ -15,11 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
-from customer_understanding.base._build import account_side
+from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, name_entities
 from customer_understanding.base._matches import CandidateMatches
@@ -35,7 +36,6 @@ from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
 from customer_understanding.identity import (
-    PreparedAccounts,
     ProbabilisticResolver,
     entity_ids,
     keyed_ids,
@@ -65,14 +65,16 @@ class Online:
     tables: Tables
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
-    prepared: tuple[AccountRecords, PreparedAccounts] | None = None
+    prepared: tuple[AccountRecords, npt.NDArray[np.int64], AccountSide] | None = None
 
-    def accounts(self) -> PreparedAccounts:
-        """The tables' account records prepared for lead-to-account matching."""
+    def accounts(self) -> AccountSide:
+        """The tables' account records read for linking contacts to them."""
         records = self.tables.account_records
-        if self.prepared is None or self.prepared[0] is not records:
-            self.prepared = (records, account_side(records))
-        return self.prepared[1]
+        owner = self.tables.resolution.account_of_record
+        held = self.prepared
+        if held is None or held[0] is not records or not np.array_equal(held[1], owner):
+            self.prepared = held = (records, owner, account_side(records, owner))
+        return held[2]
 
     def index(self, level: Level) -> OnlineIndex:
         """The index of one level (built once, with the models and records the store keeps)."""
