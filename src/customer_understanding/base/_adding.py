@@ -93,9 +93,14 @@ class Online:
         new = incoming(record, mapping=mapping, source=source)
         return self.index(new.level).match(new)
 
-    def add(self, record: object, *, mapping: object, source: object,
-            actor: str | None, reason: str | None) -> str:  # fmt: skip
-        """Add ``record``: it joins the best link-band candidate or becomes a new entity."""
+    def add(self, record: object, *, mapping: object, source: object, actor: str | None,
+            reason: str | None, rows: Mapping[str, pd.Index[Any]] | None = None,
+            ) -> str:  # fmt: skip
+        """Add ``record``: it joins the best link-band candidate or becomes a new entity.
+
+        ``rows`` holds, by level, the tables' entity ids as an index, when the caller
+        keeps one (so that no index of every id is made per record).
+        """
         new = incoming(record, mapping=mapping, source=source)
         index = self.index(new.level)
         if new.key in index.keys:
@@ -113,7 +118,8 @@ class Online:
         index.add_row(new.key, entity, frame)
         accounts = self.accounts() if new.level == "contact" else None
         self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
-                                   keys=[_entity_key(new)], accounts=accounts)  # fmt: skip
+                                   keys=[_entity_key(new)], accounts=accounts,
+                                   rows=None if rows is None else rows[new.level])  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,

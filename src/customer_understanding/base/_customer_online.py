@@ -92,6 +92,7 @@ class OnlineMethods(BaseState):
         entity = online.add(
             record, mapping=mapping, source=source,
             actor=text_or_none(actor, "actor"), reason=text_or_none(reason, "reason"),
+            rows={"contact": self._contact_rows, "account": self._account_rows},
         )  # fmt: skip
         self._set_tables(online.tables)
         return entity
