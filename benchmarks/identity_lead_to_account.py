@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 from unittest import mock
 
 import numpy as np
@@ -51,10 +52,9 @@ _ACCOUNTS = {
 }  # fmt: skip
 
 
-def _every_pair(
-    names: np.ndarray, choices: np.ndarray, *, threshold: float, cap: int = 0
-) -> pd.DataFrame:
+def _every_pair(names: np.ndarray, choices: Any, *, threshold: float, cap: int = 0) -> pd.DataFrame:
     """The reference: every name against every choice, 2,000 names at a time."""
+    choices = getattr(choices, "choices", choices)  # prepared accounts hand a NameIndex
     first = [str(name).replace(" ", "") for name in names]
     second = [str(name).replace(" ", "") for name in choices]
     found = []

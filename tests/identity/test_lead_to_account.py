@@ -1,5 +1,8 @@
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.datasets import generate_world
@@ -135,3 +138,89 @@ def test_no_contacts_gives_an_empty_table(accounts: pd.DataFrame) -> None:
     matches = LeadToAccount().match(pd.DataFrame({"id": [], "email": []}), accounts)
     assert matches.to_pandas().empty
     assert matches.coverage == 0.0
+
+
+# -- accounts prepared once ------------------------------------------------------------
+
+_NAMES = ["Acme Inc.", "ACME GmbH", "Globex", "Globex Corp", "Initech", "Umbrella Ltd", ""]
+_DOMAINS = ["acme.com", "https://www.acme.com", "globex.de", "initech.io", "gmail.com", None]
+_EMAILS = ["ann@acme.com", "bo@globex.de", "cy@gmail.com", "di@initech.io", "ed@other.org",
+           "fay@", None]  # fmt: skip
+_COMPANIES = ["Acme", "acme labs", "Globx", "Initech LLC", "Umbrella", "", None]
+_PLACES = ["Utrecht", "Paris", None]
+
+
+@st.composite
+def _tables(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
+    n = draw(st.integers(0, 6))
+    accounts = pd.DataFrame({
+        "id": [f"A{k}" for k in range(n)],
+        "name": draw(st.lists(st.sampled_from(_NAMES), min_size=n, max_size=n)),
+        "domain": draw(st.lists(st.sampled_from(_DOMAINS), min_size=n, max_size=n)),
+        "city": draw(st.lists(st.sampled_from(_PLACES), min_size=n, max_size=n)),
+        "country": draw(st.lists(st.sampled_from(["NL", "France", None]), min_size=n,
+                                 max_size=n)),
+    })  # fmt: skip
+    m = draw(st.integers(1, 8))
+    contacts = pd.DataFrame({
+        "id": list(range(m)),
+        "email": draw(st.lists(st.sampled_from(_EMAILS), min_size=m, max_size=m)),
+        "company": draw(st.lists(st.sampled_from(_COMPANIES), min_size=m, max_size=m)),
+        "website": draw(st.lists(st.sampled_from(_DOMAINS), min_size=m, max_size=m)),
+        "city": draw(st.lists(st.sampled_from(_PLACES), min_size=m, max_size=m)),
+        "country": draw(st.lists(st.sampled_from(["Netherlands", "FR", None]), min_size=m,
+                                 max_size=m)),
+    })  # fmt: skip
+    return contacts, accounts
+
+
+def _plain(frame: pd.DataFrame) -> list[tuple[object, ...]]:
+    """The rows as plain values (dtypes aside: a one-row batch may infer other ones)."""
+    return [tuple(None if pd.isna(v) else v for v in row)
+            for row in frame.astype(object).itertuples(index=False)]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(_tables())
+def test_prepared_accounts_give_the_answers_of_the_table(
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """Accounts prepared once and matched one contact at a time answer as a whole batch."""
+    contacts, accounts = tables
+    linker = LeadToAccount()
+    whole = linker.match(contacts, accounts).to_pandas()
+    prepared = linker.prepare(accounts)
+    assert len(prepared) == len(accounts)
+    pd.testing.assert_frame_equal(linker.match(contacts, prepared).to_pandas(), whole)
+    one_by_one = [linker.match(contacts.iloc[[k]], prepared).to_pandas()
+                  for k in range(len(contacts))]  # fmt: skip
+    assert _plain(pd.concat(one_by_one, ignore_index=True)) == _plain(whole)
+
+
+def test_prepared_accounts_are_read_only(accounts: pd.DataFrame) -> None:
+    prepared = LeadToAccount().prepare(accounts)
+    with pytest.raises(AttributeError):
+        prepared.names = None  # type: ignore[misc]
+    assert not prepared.names.choices.flags.writeable
+    taken = prepared.take(np.array([0]))
+    taken.loc[0, "account"] = "changed"  # a copy: the prepared accounts keep theirs
+    assert prepared.take(np.array([0])).loc[0, "account"] == "001A"
+    assert repr(prepared) == "PreparedAccounts: 3 rows, domains=2, names=3"
+
+
+def test_preparing_refuses_what_matching_refuses(accounts: pd.DataFrame) -> None:
+    with pytest.raises(UnknownNameError, match="no column 'name'"):
+        LeadToAccount().prepare(accounts.drop(columns="name"))
+    with pytest.raises(InvalidValueError, match="repeats '001A'"):
+        LeadToAccount().prepare(pd.concat([accounts, accounts.iloc[:1]]))
+    with pytest.raises(InvalidValueError):
+        LeadToAccount().prepare("accounts.csv")  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError):
+        LeadToAccount().match(pd.DataFrame({"id": [1], "email": ["a@b.c"]}), 42)  # type: ignore[arg-type]
+
+
+def test_an_account_without_a_name_is_still_ranked(accounts: pd.DataFrame) -> None:
+    """A missing name sorts as the same text under pandas 2 and 3 (it crashed under 3)."""
+    accounts.loc[2, ["name", "domain"]] = [None, "emberenergy.com"]
+    row = _match({"id": ["L1"], "email": ["ann@emberenergy.com"]}, accounts).iloc[0]
+    assert (row["account_id"], row["method"]) == ("001A", "domain")

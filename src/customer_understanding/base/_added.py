@@ -26,6 +26,7 @@ import pandas as pd
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
+    AccountSide,
     _contact_accounts,
     account_parents,
     contact_facts,
@@ -47,12 +48,15 @@ Records = AccountRecords | ContactRecords
 
 
 def with_records(tables: Tables, level: Level, records: Records, *, entities: Sequence[str],
-                 keys: Sequence[str], rows: pd.Index[Any] | None = None) -> Tables:  # fmt: skip
+                 keys: Sequence[str], rows: pd.Index[Any] | None = None,
+                 accounts: AccountSide | None = None) -> Tables:  # fmt: skip
     """``tables`` with ``records`` of ``level`` added, each in the entity named in ``entities``.
 
     An id the tables do not hold yet makes a new entity (``keys`` gives each record the
-    key such an entity is known by). ``rows`` is the entities' ids as an index, when the
-    caller keeps one. Only the entities reached are computed again.
+    key such an entity is known by). ``rows`` is the entities' ids as an index, and
+    ``accounts`` the tables' account records read for linking contacts to them
+    (:func:`~customer_understanding.base._build.account_side`), when the caller keeps
+    them. Only the entities reached are computed again.
     """
     contacts = level == "contact"
     resolution = tables.resolution
@@ -82,7 +86,7 @@ def with_records(tables: Tables, level: Level, records: Records, *, entities: Se
                              account_ids=new_ids)  # fmt: skip
     part = _Part(records=all_records, assigned=assigned, reached=reached)
     if contacts:
-        people, won = _contacts(tables, part, resolution)
+        people, won = _contacts(tables, part, resolution, accounts)
         return _replace(tables, contact_records=all_records, resolution=resolution,
                         contacts=_spliced(tables.contacts, people, reached),
                         contact_winners=_won(tables.contact_winners, won, part))  # fmt: skip
@@ -119,8 +123,9 @@ def _replace(tables: Tables, **changes: Any) -> Tables:
     return attrs.evolve(tables, **changes)
 
 
-def _contacts(tables: Tables, part: _Part,
-              resolution: Resolution) -> tuple[ContactTable, dict[str, Any]]:  # fmt: skip
+def _contacts(
+    tables: Tables, part: _Part, resolution: Resolution, accounts: AccountSide | None
+) -> tuple[ContactTable, dict[str, Any]]:
     """The reached contacts' rows, made as the build makes every contact's."""
     m = len(part.reached)
     values, winners, categories = golden_values(part.records, part.owner, m, CONTACT_FIELDS,
@@ -141,6 +146,7 @@ def _contacts(tables: Tables, part: _Part,
         part.records,  # type: ignore[arg-type]
         alone,
         tables.account_records,
+        side=accounts,
     )
     values.update(id=resolution.contact_ids[part.reached], account=account,
                   account_confidence=confidence, account_method=method)  # fmt: skip

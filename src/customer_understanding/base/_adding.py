@@ -9,16 +9,18 @@ next process that opens the store matches against it too) and an ``add`` event.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
+from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, name_entities
 from customer_understanding.base._matches import CandidateMatches
@@ -33,7 +35,11 @@ from customer_understanding.base._store import _get, writing
 from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
-from customer_understanding.identity import ProbabilisticResolver, entity_ids, keyed_ids
+from customer_understanding.identity import (
+    ProbabilisticResolver,
+    entity_ids,
+    keyed_ids,
+)
 from customer_understanding.ingest import Loaded, Source, load
 from customer_understanding.tables import AccountRecords, ContactRecords
 from customer_understanding.typing import Level
@@ -48,11 +54,27 @@ Records = AccountRecords | ContactRecords
 
 @attrs.define
 class Online:
-    """Online matching over one base: indexes built on first use, records added since."""
+    """Online matching over one base: indexes built on first use, records added since.
+
+    The account records prepared for lead-to-account matching are kept too, with the
+    account records they were made of: made on the first contact added, made again once
+    the account records change (an account added here; an update or an open makes a
+    new base, and so a new ``Online``).
+    """
 
     tables: Tables
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
+    prepared: tuple[AccountRecords, npt.NDArray[np.int64], AccountSide] | None = None
+
+    def accounts(self) -> AccountSide:
+        """The tables' account records read for linking contacts to them."""
+        records = self.tables.account_records
+        owner = self.tables.resolution.account_of_record
+        held = self.prepared
+        if held is None or held[0] is not records or not np.array_equal(held[1], owner):
+            self.prepared = held = (records, owner, account_side(records, owner))
+        return held[2]
 
     def index(self, level: Level) -> OnlineIndex:
         """The index of one level (built once, with the models and records the store keeps)."""
@@ -71,9 +93,14 @@ class Online:
         new = incoming(record, mapping=mapping, source=source)
         return self.index(new.level).match(new)
 
-    def add(self, record: object, *, mapping: object, source: object,
-            actor: str | None, reason: str | None) -> str:  # fmt: skip
-        """Add ``record``: it joins the best link-band candidate or becomes a new entity."""
+    def add(self, record: object, *, mapping: object, source: object, actor: str | None,
+            reason: str | None, rows: Mapping[str, pd.Index[Any]] | None = None,
+            ) -> str:  # fmt: skip
+        """Add ``record``: it joins the best link-band candidate or becomes a new entity.
+
+        ``rows`` holds, by level, the tables' entity ids as an index, when the caller
+        keeps one (so that no index of every id is made per record).
+        """
         new = incoming(record, mapping=mapping, source=source)
         index = self.index(new.level)
         if new.key in index.keys:
@@ -82,12 +109,17 @@ class Online:
         frame = index.resolver.comparison_frame(new.records).reset_index(drop=True)
         found = index.match(new, frame=frame)
         if self.store is None:
-            entity = found.best or _new_id(new, set(index.entity), secret=None)
+            entity = found.best or _new_id(
+                new, secret=None, taken=lambda: set(index.entity),
+                is_taken=lambda name: bool(np.any(index.entity == name)),
+            )  # fmt: skip
         else:
             entity = self._write(new, found, frame, actor=actor, reason=reason)
         index.add_row(new.key, entity, frame)
+        accounts = self.accounts() if new.level == "contact" else None
         self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
-                                   keys=[_entity_key(new)])  # fmt: skip
+                                   keys=[_entity_key(new)], accounts=accounts,
+                                   rows=None if rows is None else rows[new.level])  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
@@ -97,10 +129,11 @@ class Online:
             connection = writer.connection
             _refuse_suppressed(connection, new)
             ensure(connection)
-            taken = {row[0] for row in connection.execute(
-                "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases"
-                " WHERE level = ?", (new.level, new.level))}  # fmt: skip
-            entity = found.best or _new_id(new, taken, secret=bytes(_get(connection, "id_key")))
+            entity = found.best or _new_id(
+                new, secret=bytes(_get(connection, "id_key")),
+                taken=lambda: _taken(connection, new.level),
+                is_taken=lambda name: _is_taken(connection, new.level, name),
+            )  # fmt: skip
             if found.best is None:
                 born = int(_get(connection, "builds") or 0)
                 connection.execute("INSERT INTO entities VALUES (?, ?, ?)",
@@ -137,13 +170,32 @@ def _key(column: str, value: object, record: str) -> str:
     return f"{column}:{str(value).lower()}" if isinstance(value, str) else f"record:{record}"
 
 
-def _new_id(new: Incoming, taken: set[str], *, secret: bytes | None) -> str:
-    """A new entity's id, derived as the resolver derives one, never one given before."""
+def _new_id(new: Incoming, *, secret: bytes | None, taken: Callable[[], set[str]],
+            is_taken: Callable[[str], bool]) -> str:  # fmt: skip
+    """A new entity's id, derived as the resolver derives one, never one given before.
+
+    ``is_taken`` says whether one id was given before and ``taken`` lists them all: the
+    resolver's id is almost never taken, so the list is read only when it is.
+    """
     keys = np.array([_entity_key(new)], dtype=object)
     with keyed_ids(secret):
-        ids, _ = name_entities(new.level, entity_ids(PREFIX[new.level], keys), given={},
-                               keys=keys, taken=taken)  # fmt: skip
-    return str(ids[0])
+        ids = entity_ids(PREFIX[new.level], keys)
+        if not is_taken(str(ids[0])):
+            return str(ids[0])
+        named, _ = name_entities(new.level, ids, given={}, keys=keys, taken=taken())
+    return str(named[0])
+
+
+def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
+    rows = connection.execute("SELECT id FROM entities WHERE level = ? UNION SELECT alias"
+                              " FROM aliases WHERE level = ?", (level, level))  # fmt: skip
+    return {row[0] for row in rows}
+
+
+def _is_taken(connection: sqlite3.Connection, level: str, name: str) -> bool:
+    query = ("SELECT 1 FROM entities WHERE level = ? AND id = ? UNION ALL"
+             " SELECT 1 FROM aliases WHERE level = ? AND alias = ? LIMIT 1")  # fmt: skip
+    return connection.execute(query, (level, name, level, name)).fetchone() is not None
 
 
 def with_added(loaded: Loaded, store: object) -> Loaded:

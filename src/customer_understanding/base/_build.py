@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -31,6 +32,7 @@ from customer_understanding.domain import (
 )
 from customer_understanding.identity import (
     LeadToAccount,
+    PreparedAccounts,
     Resolution,
     Survivorship,
 )
@@ -53,6 +55,8 @@ __all__ = [
     "CONTACT_FIELDS",
     "GOLDEN_FIELDS",
     "RELINK",
+    "AccountSide",
+    "account_side",
     "build_tables",
     "contact_facts",
 ]
@@ -133,18 +137,37 @@ def account_parents(
     return parent
 
 
-def _lead_to_account(
-    records: ContactRecords, rows: npt.NDArray[np.intp], account_records: AccountRecords
-) -> pd.DataFrame:
-    """Match contact records without a CRM link to account records: work domain, then name."""
-    people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
-                           "company": records.column("company")[rows]})  # fmt: skip
+@attrs.frozen(kw_only=True)
+class AccountSide:
+    """What linking contacts to accounts reads of the account records, made once.
+
+    ``refs`` finds a record's account by the CRM id it names, ``prepared`` holds the
+    records prepared for lead-to-account matching (each one's row as its id).
+    """
+
+    refs: RefIndex
+    prepared: PreparedAccounts
+
+
+def account_side(account_records: AccountRecords,
+                 account_of_record: npt.NDArray[np.int64]) -> AccountSide:  # fmt: skip
+    """The account records (in the accounts ``account_of_record`` names) read for linking."""
     firms = pd.DataFrame({
         "id": np.arange(len(account_records)), "name": account_records.column("name"),
         "domain": account_records.column("domain"), "city": account_records.column("city"),
         "country": account_records.labels("country"),
     })  # fmt: skip
-    return LeadToAccount().match(people, firms).to_pandas()
+    return AccountSide(refs=RefIndex(account_records, account_of_record),
+                       prepared=LeadToAccount().prepare(firms))  # fmt: skip
+
+
+def _lead_to_account(
+    records: ContactRecords, rows: npt.NDArray[np.intp], accounts: PreparedAccounts
+) -> pd.DataFrame:
+    """Match contact records without a CRM link to account records: work domain, then name."""
+    people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
+                           "company": records.column("company")[rows]})  # fmt: skip
+    return LeadToAccount().match(people, accounts).to_pandas()
 
 
 #: In the account links an update keeps (see :func:`build_tables`): link this one again.
@@ -156,6 +179,8 @@ def _contact_accounts(
     resolution: Resolution,
     account_records: AccountRecords,
     known: tuple[Any, Any, Any] | None = None,
+    *,
+    side: AccountSide | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
     """Each contact's account, with a confidence and how it was found.
 
@@ -163,7 +188,8 @@ def _contact_accounts(
     work e-mail domain or company name. A person takes the most confident link of any of
     their records, preferring more trusted systems on ties. ``known`` holds the links
     (account, confidence, method) of the first contacts, kept by an update; those whose
-    account is :data:`RELINK` are linked again with the rest.
+    account is :data:`RELINK` are linked again with the rest. ``side`` is
+    :func:`account_side` of the account records, when the caller keeps it.
     """
     kept = np.zeros(resolution.n_contacts, dtype=bool)
     if known is not None:
@@ -174,9 +200,8 @@ def _contact_accounts(
     if not active.all():
         records, entity = records.take(active), entity[active]
     account_of = np.append(resolution.account_of_record, -1)
-    record_account = RefIndex(account_records, resolution.account_of_record).find(
-        records, "account_ref"
-    )
+    refs = RefIndex(account_records, resolution.account_of_record) if side is None else side.refs
+    record_account = refs.find(records, "account_ref")
     confidence = np.where(record_account >= 0, 1.0, 0.0)
     method = np.full(len(records), None, dtype=object)
     method[record_account >= 0] = "reference"
@@ -186,7 +211,9 @@ def _contact_accounts(
     clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
-        matches = _lead_to_account(records, rest, account_records)
+        if side is None:
+            side = account_side(account_records, resolution.account_of_record)
+        matches = _lead_to_account(records, rest, side.prepared)
         found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
         matched = matches["account_id"].to_numpy(dtype=object)[found].astype(np.int64)

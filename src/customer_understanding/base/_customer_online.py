@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding.base._adding import Online
@@ -90,17 +92,30 @@ class OnlineMethods(BaseState):
         entity = online.add(
             record, mapping=mapping, source=source,
             actor=text_or_none(actor, "actor"), reason=text_or_none(reason, "reason"),
+            rows={"contact": self._contact_rows, "account": self._account_rows},
         )  # fmt: skip
         self._set_tables(online.tables)
         return entity
 
     def _set_tables(self, tables: Tables) -> None:
-        """Hold ``tables`` (with records added online), and the id lookups that go with them."""
+        """Hold ``tables`` (with records added online), and the id lookups that go with them.
+
+        A record added online keeps every entity in its row, and a new entity comes
+        last: the lookups grow by the new ids only, and keep their hash tables otherwise.
+        """
         self._tables = tables
-        self._account_rows = pd.Index(tables.accounts.column("id"))
-        self._contact_rows = pd.Index(tables.contacts.column("id"))
+        self._account_rows = _grown(self._account_rows, tables.accounts.column("id"))
+        self._contact_rows = _grown(self._contact_rows, tables.contacts.column("id"))
 
     def _matcher(self) -> Online:
         if self._online is None:
             self._online = Online(self._tables, None if self._store is None else Path(self._store))
         return self._online
+
+
+def _grown(rows: pd.Index[str], ids: npt.NDArray[np.object_]) -> pd.Index[str]:
+    """``rows`` (the ids before) with the ids after them in ``ids``, each in its row."""
+    n = len(rows)
+    if n > len(ids) or (n and ids[n - 1] != rows[n - 1]):  # not grown at the end: index anew
+        return pd.Index(ids)
+    return rows if n == len(ids) else rows.append(pd.Index(ids[n:]))

@@ -165,6 +165,10 @@ class OnlineIndex:
     # None in an index made only to find candidates (it scores nothing).
     scorer: RecordScorer | None = None
     exclusive: dict[str, Values] = attrs.field(factory=dict)
+    # Room to add records in: per array, the buffer it is the start of, and its length.
+    _room: dict[str, tuple[npt.NDArray[np.object_], int]] = attrs.field(
+        factory=dict, init=False, repr=False
+    )
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
@@ -262,16 +266,37 @@ class OnlineIndex:
         row = scorer.append(frame)
         for column, values in self.exclusive.items():  # the stored frame is not copied
             given = _texts(frame[column])[0] if column in frame.columns else None
-            self.exclusive[column] = _appended(values, given)
-        self.entity = _appended(self.entity, entity_id)
-        self.names = _appended(self.names, name)
+            self.exclusive[column] = self._appended(f"exclusive {column}", values, given)
+        self.entity = self._appended("entity", self.entity, entity_id)
+        self.names = self._appended("names", self.names, name)
         self.keys.add(name)
         for column, values in scorer.values([row]).items():
-            self.normalised[column] = _appended(self.normalised[column], values[0])
+            held = self.normalised[column]
+            self.normalised[column] = self._appended(f"normalised {column}", held, values[0])
         for rule in self.rules:
             wanted = tuple(self.normalised[c][row] for c in rule.columns)
             if all(v is not None for v in wanted):
                 rule.extra.setdefault(wanted, []).append(row)
+
+    def _appended(self, name: str, values: Values, value: Any) -> Values:
+        """``values`` with one more item, without copying them on every record added.
+
+        A list grows in place. An array becomes the start of a larger buffer once (a
+        quarter more), then each item goes into the buffer and a view one longer is
+        handed out; a view shorter than the buffer's used part (someone else's) is
+        copied instead, so no one's items are overwritten.
+        """
+        if isinstance(values, list):
+            values.append(value)
+            return values
+        n = len(values)
+        buffer, used = self._room.get(name, (values, -1))
+        if values.base is not buffer or used != n or n == len(buffer):
+            buffer = np.empty(n + max(n // 4, 1024), dtype=object)
+            buffer[:n] = values
+        buffer[n] = value
+        self._room[name] = (buffer, n + 1)
+        return buffer[: n + 1]
 
 
 #: Per-record values: a list, or (in a built index) a numpy object array.
@@ -282,14 +307,6 @@ def _array(values: list[Any]) -> npt.NDArray[np.object_]:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
-
-
-def _appended(values: Values, value: Any) -> Values:
-    """``values`` with one more item: a list grows in place, an array is copied once."""
-    if isinstance(values, list):
-        values.append(value)
-        return values
-    return np.append(values, _array([value]))
 
 
 class Keys:

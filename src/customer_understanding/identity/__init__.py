@@ -53,6 +53,7 @@ from customer_understanding.identity._plots import (
     plot_parameters,
     plot_waterfall,
 )
+from customer_understanding.identity._prepared_accounts import PreparedAccounts
 from customer_understanding.identity._resolution import (
     ID_KEY_VARIABLE,
     IdKey,
@@ -121,6 +122,7 @@ __all__ = [
     "MostFrequent",
     "MostRecent",
     "Overrides",
+    "PreparedAccounts",
     "ProbabilisticResolver",
     "RecordPair",
     "RecordRef",

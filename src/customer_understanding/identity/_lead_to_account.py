@@ -32,18 +32,26 @@ from customer_understanding._core import (
     summary,
     typed_fields,
 )
-from customer_understanding._errors import InvalidValueError, UnknownNameError
-from customer_understanding.domain import FREE_MAIL_DOMAINS, normalize_domain
-from customer_understanding.identity._fields import Field, normalise
+from customer_understanding._errors import InvalidValueError
+from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity._name_blocks import similar_names
+from customer_understanding.identity._prepared_accounts import (
+    PreparedAccounts,
+    check_table,
+    compact,
+    domains,
+    missing,
+    objects,
+    organisations,
+    prepare_accounts,
+    text,
+)
 from customer_understanding.identity._resolver import _country
 
 if TYPE_CHECKING:
     from customer_understanding.typing import TableLike
 
 __all__ = ["AccountMatches", "LeadToAccount"]
-
-_ORGANISATION = Field(column="company", kind="organisation")
 
 
 @attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False)
@@ -86,50 +94,6 @@ class AccountMatches(TableExport):
     def coverage(self) -> float:
         """The share of contacts assigned to an account."""
         return float(self._table["account_id"].notna().mean()) if len(self._table) else 0.0
-
-
-def _text(frame: pd.DataFrame, column: str) -> pd.Series[str]:
-    if column not in frame.columns:
-        return pd.Series(pd.NA, index=frame.index, dtype="string")
-    text = frame[column].astype("string").str.strip().str.lower()
-    return text.mask(text == "")  # empty text is missing
-
-
-def _host(text: str) -> str | None:
-    try:
-        return normalize_domain(text)
-    except InvalidValueError:
-        return None
-
-
-def _domain(values: pd.Series[str]) -> pd.Series[str]:
-    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
-    codes, distinct = pd.factorize(values)
-    hosts = np.array([None, *(_host(str(text)) for text in distinct)], dtype=object)
-    return pd.Series(hosts[codes + 1], index=values.index, dtype="string")
-
-
-def _organisations(values: pd.Series[Any]) -> pd.Series[str]:
-    """Organisation names without legal suffixes or punctuation, words split by one space."""
-    cleaned = pd.Series(normalise(values.reset_index(drop=True), _ORGANISATION), dtype="string")
-    words = cleaned.str.strip()
-    return words.mask(words == "").set_axis(values.index)  # empty names are missing
-
-
-def _compact(words: pd.Series[str]) -> pd.Series[str]:
-    """The name as names are compared: without its spaces."""
-    return words.str.replace(" ", "", regex=False)
-
-
-def _check(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
-    for column in required:
-        if column not in frame.columns:
-            msg = f"{argument} has no column {column!r}; it has {list(frame.columns)!r}"
-            raise UnknownNameError(msg)
-    if frame["id"].duplicated().any():
-        repeated = frame["id"][frame["id"].duplicated()].iloc[0]
-        msg = f"{argument} column 'id' repeats {repeated!r}"
-        raise InvalidValueError(msg)
 
 
 def _share(instance: object, attribute: Any, value: float) -> None:
@@ -186,10 +150,40 @@ class LeadToAccount:
     domain_confidence: float = attrs.field(default=0.97, validator=_share)
     free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
-    def match(self, contacts: TableLike, accounts: TableLike) -> AccountMatches:
+    def prepare(self, accounts: TableLike) -> PreparedAccounts:
+        """The accounts read and indexed once, to match many batches of contacts against.
+
+        :meth:`match` prepares the accounts it is given the same way on every call; a
+        service assigning leads one at a time prepares them once and passes the result
+        instead, with the same answers.
+
+        Raises
+        ------
+        UnknownNameError
+            When ``accounts`` lacks the column ``id`` or ``name``.
+        InvalidValueError
+            When ids repeat, or ``accounts`` is no table.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> accounts = pd.DataFrame({"id": ["A1", "A2"], "name": ["Acme Inc.", "Globex GmbH"],
+        ...                          "domain": ["acme.com", "globex.de"]})
+        >>> linker = LeadToAccount()
+        >>> prepared = linker.prepare(accounts)
+        >>> for lead in ({"id": ["L1"], "email": ["ann@acme.com"]},
+        ...              {"id": ["L2"], "email": ["bo@gmail.com"], "company": ["Globex"]}):
+        ...     print(linker.match(pd.DataFrame(lead), prepared).to_pandas().loc[0, "account_id"])
+        A1
+        A2
+        """
+        return prepare_accounts(as_frame(accounts, name="accounts"))
+
+    def match(self, contacts: TableLike, accounts: TableLike | PreparedAccounts) -> AccountMatches:
         """Assign every contact to at most one account.
 
-        ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables.
+        ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables;
+        ``accounts`` may also be what :meth:`prepare` made of them (the same answers).
 
         Raises
         ------
@@ -209,120 +203,121 @@ class LeadToAccount:
         "company 'ember energy' ~ account name 'Ember Energy B.V.' (similarity 1.00); city agrees"
         """
         contacts = as_frame(contacts, name="contacts")
-        accounts = as_frame(accounts, name="accounts")
-        _check(contacts, ("id", "email"), "contacts")
-        _check(accounts, ("id", "name"), "accounts")
+        check_table(contacts, ("id", "email"), "contacts")
+        # One path: a table of accounts is prepared here as prepare() prepares it.
+        firms = accounts if isinstance(accounts, PreparedAccounts) else self.prepare(accounts)
         people = self._people(contacts)
-        firms = _firms(accounts)
+        n = len(contacts)
+        account = np.full(n, None, dtype=object)
+        confidence = np.zeros(n, dtype=np.float64)
+        method = np.full(n, "none", dtype=object)
+        evidence = np.full(n, "no work domain or company name matches an account", dtype=object)
         by_domain = self._by_domain(people, firms)
-        rest = people.loc[~people.index.isin(by_domain.index)]
-        by_name = self._by_name(rest, firms)
-        found = [part for part in (by_domain, by_name) if len(part)]
-        table = (pd.concat(found) if found else _empty()).reindex(people.index)
-        unmatched = table["account"].isna()
-        table.loc[unmatched, "confidence"] = 0.0
-        table.loc[unmatched, "method"] = "none"
-        table.loc[unmatched, "evidence"] = "no work domain or company name matches an account"
-        table.insert(0, "contact", contacts["id"].to_numpy())
-        # A copy: pandas 3 hands out read-only views of a frame's data.
-        account = table["account"].to_numpy(dtype=object, copy=True)
-        account[unmatched.to_numpy()] = None
-        table["account"] = account
-        table = table.rename(columns={"contact": "contact_id", "account": "account_id"})
-        return AccountMatches(table=table.reset_index(drop=True))
+        rest = np.setdiff1d(np.arange(n, dtype=np.int64), by_domain.person)
+        for found in (by_domain, self._by_name(people, rest, firms)):
+            account[found.person] = found.account
+            confidence[found.person] = found.confidence
+            method[found.person] = found.method
+            evidence[found.person] = found.evidence
+        table = pd.DataFrame({"contact_id": contacts["id"].to_numpy(), "account_id": account,
+                              "confidence": confidence, "method": method,
+                              "evidence": evidence})  # fmt: skip
+        return AccountMatches(table=table)
 
-    def _people(self, contacts: pd.DataFrame) -> pd.DataFrame:
-        email_domain = _text(contacts, "email").str.extract(r"@([^@]+)$", expand=False)
-        work = email_domain.where(~email_domain.isin(self.free_mail))
-        website = _domain(_text(contacts, "website"))
-        company = contacts.get("company", pd.Series(None, index=contacts.index))
-        words = _organisations(company)
-        # without a typed company, the work domain's first label stands in for the name
-        said = ("company '" + company.astype("string") + "'").fillna("e-mail domain '" + work + "'")
-        people = pd.DataFrame(
-            {
-                "email_domain": work,
-                "website": website.where(~website.isin(self.free_mail)),
-                "key": _compact(words),
-                "words": words.fillna(work.str.split(".").str[0]),
-                "said": said,
-                "city": _text(contacts, "city"),
-                "country": _country(_text(contacts, "country").to_numpy(dtype=object)),
-            }
-        )
-        return people.reset_index(drop=True)
+    def _people(self, contacts: pd.DataFrame) -> People:
+        """Each contact's clues, one object array per clue (``None`` where missing)."""
+        email_domain = [_email_domain(email) for email in text(contacts, "email").tolist()]
+        work = objects([_not_free(domain, self.free_mail) for domain in email_domain])
+        website = domains(text(contacts, "website")).tolist()
+        if "company" in contacts.columns:
+            company = contacts["company"].to_numpy(dtype=object)
+        else:
+            company = np.full(len(contacts), None, dtype=object)
+        words = organisations(company)
+        return {
+            "email_domain": work,
+            "website": objects([_not_free(domain, self.free_mail) for domain in website]),
+            "key": compact(words),
+            # without a typed company, the work domain's first label stands in for the name
+            "words": objects([w if w is not None else (d if d is None else d.split(".")[0])
+                               for w, d in zip(words.tolist(), work.tolist(), strict=True)]),
+            "said": objects([_said(c, d) for c, d in zip(company.tolist(), work.tolist(),
+                                                         strict=True)]),
+            "city": text(contacts, "city"),
+            "country": _country(text(contacts, "country")),
+        }  # fmt: skip
 
-    def _by_domain(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    def _by_domain(self, people: People, firms: PreparedAccounts) -> _Found:
         """Contacts whose work e-mail domain or website equals an account's domain."""
-        ways = [("email_domain", "e-mail domain", 0), ("website", "website", 1)]
-        stacked = [
-            pd.DataFrame({"person": people.index, "domain": people[column], "via": label,
-                          "order": order}).dropna(subset=["domain"])
-            for column, label, order in ways
-        ]  # fmt: skip
-        stacked = [part for part in stacked if len(part)]
-        if not stacked:
-            return _empty()
-        found = pd.concat(stacked).merge(firms.dropna(subset=["domain"]), on="domain")
-        if found.empty:
-            return _empty()
-        key = people["key"].to_numpy(dtype=object)[found["person"].to_numpy()]
-        sim = _pair_similarity(key, found["key"].to_numpy(dtype=object))
+        ways = [("email_domain", "e-mail domain"), ("website", "website")]
+        held = [np.flatnonzero(pd.notna(people[column])) for column, _ in ways]
+        person = np.concatenate(held).astype(np.int64)
+        order = np.repeat(np.arange(len(ways), dtype=np.int64), [len(part) for part in held])
+        domain = np.concatenate([people[column][part] for (column, _), part
+                                 in zip(ways, held, strict=True)])  # fmt: skip
+        at, rows = firms.with_domains(domain)
+        if not len(at):
+            return _Found.empty()
+        person, order, domain = person[at], order[at], domain[at]
+        chosen = firms.take(rows)
+        key = people["key"][person]
+        sim = _pair_similarity(key, chosen["key"].to_numpy(dtype=object))
         typed = pd.notna(key)
-        base = self.domain_confidence - 0.05 * found["order"].to_numpy()
+        base = self.domain_confidence - 0.05 * order
         bonus = np.where(typed & (sim >= self.name_threshold), 0.02, 0.0)
         penalty = np.where(typed & (sim < 0.7), 0.2, 0.0)
-        found["confidence"] = np.clip(base + bonus - penalty, 0.0, 1.0)
-        found["sim"] = np.where(typed, sim, np.nan)
-        found = found.sort_values(["person", "order", "confidence", "rank"],
-                                  ascending=[True, True, False, True], kind="stable")  # fmt: skip
-        best = found.drop_duplicates("person").set_index("person")
-        sim_best = best["sim"].to_numpy()
-        note = np.where(sim_best >= self.name_threshold, "; typed company name agrees", "")
-        note = np.where(sim_best < 0.7, "; typed company name differs", note)
-        evidence: pd.Series[str] = (
-            best["via"] + " " + best["domain"] + " equals the account's domain" + note
-        )
-        return pd.DataFrame(
-            {"account": best["account"], "confidence": best["confidence"], "method": "domain",
-             "evidence": evidence}
-        )  # fmt: skip
+        confidence = np.clip(base + bonus - penalty, 0.0, 1.0)
+        sim = np.where(typed, sim, np.nan)
+        # each person's best: e-mail before website, then confidence, then the account's rank
+        ranked = np.lexsort((chosen["rank"].to_numpy(), -confidence, order, person))
+        _, first = np.unique(person[ranked], return_index=True)
+        best = ranked[first]
+        evidence = [
+            f"{ways[way][1]} {name} equals the account's domain{_note(agree, self.name_threshold)}"
+            for way, name, agree in zip(order[best].tolist(), domain[best].tolist(),
+                                        sim[best].tolist(), strict=True)
+        ]  # fmt: skip
+        return _Found(person=person[best], account=chosen["account"].to_numpy(dtype=object)[best],
+                      confidence=confidence[best], method="domain",
+                      evidence=objects(evidence))  # fmt: skip
 
-    def _by_name(self, people: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    def _by_name(self, people: People, rest: npt.NDArray[np.int64],
+                 firms: PreparedAccounts) -> _Found:  # fmt: skip
         """Contacts whose typed company name is close to an account's name.
 
         People who typed the same name in the same place get the same account, so each
         such profile is matched once; close names come from :func:`similar_names`.
         """
-        named = people[people["words"].notna()]
-        name_codes, names = pd.factorize(named["words"], sort=True)
-        choice_codes, choices = pd.factorize(firms["words"], sort=True)
-        close = similar_names(np.asarray(names, dtype=object), np.asarray(choices, dtype=object),
+        named = rest[pd.notna(people["words"][rest])]
+        if not len(named):
+            return _Found.empty()
+        name_codes, names = pd.factorize(people["words"][named], sort=True)
+        close = similar_names(np.asarray(names, dtype=object), firms.names,
                               threshold=self.name_threshold)  # fmt: skip
         if close.empty:
-            return _empty()
-        profile = pd.DataFrame({"name": name_codes, "city": named["city"].to_numpy(dtype=object),
-                                "country": named["country"].to_numpy(dtype=object)})  # fmt: skip
+            return _Found.empty()
+        profile = pd.DataFrame({"name": name_codes, "city": people["city"][named],
+                                "country": people["country"][named]})  # fmt: skip
         profile_of = profile.groupby(["name", "city", "country"], dropna=False).ngroup().to_numpy()
         profiles = profile.assign(profile=profile_of).drop_duplicates("profile")
-        found = self._candidates(profiles, close, choice_codes, firms)
+        found = self._candidates(profiles, close, firms)
         if found.empty:
-            return _empty()
+            return _Found.empty()
         found = found.sort_values(["profile", "confidence", "sim", "rank"],
                                   ascending=[True, False, False, True], kind="stable")  # fmt: skip
         best = found.drop_duplicates("profile").set_index("profile")
         kept = np.isin(profile_of, best.index)
-        person = named.iloc[kept]
         chosen = best.drop(columns=["city", "country"]).loc[profile_of[kept]]
-        best = pd.concat([person[["said", "city", "country"]],
-                          chosen.set_axis(person.index)], axis=1)  # fmt: skip
-        return pd.DataFrame(
-            {"account": best["account"], "confidence": best["confidence"], "method": "name",
-             "evidence": _name_evidence(best)}
-        )  # fmt: skip
+        person = named[kept]
+        mine = pd.DataFrame({column: people[column][person]
+                             for column in ("said", "city", "country")})  # fmt: skip
+        best = pd.concat([mine, chosen.reset_index(drop=True)], axis=1)
+        return _Found(person=person, account=best["account"].to_numpy(dtype=object),
+                      confidence=best["confidence"].to_numpy(dtype=np.float64), method="name",
+                      evidence=_name_evidence(best).to_numpy(dtype=object))  # fmt: skip
 
     def _candidates(
-        self, profiles: pd.DataFrame, close: pd.DataFrame, choice_codes: Any, firms: pd.DataFrame
+        self, profiles: pd.DataFrame, close: pd.DataFrame, firms: PreparedAccounts
     ) -> pd.DataFrame:
         """Every account a profile's name is close to, with the confidence of each.
 
@@ -334,9 +329,9 @@ class LeadToAccount:
         placeless = (profiles["city"].isna() & profiles["country"].isna()).to_numpy()
         pairs = pd.concat([profiles[placeless].merge(closest, on="name"),
                            profiles[~placeless].merge(close, on="name")])  # fmt: skip
-        holders = pd.DataFrame({"choice": choice_codes, "firm": np.arange(len(firms))})
-        pairs = pairs.merge(holders[choice_codes >= 0], on="choice")
-        chosen = firms.iloc[pairs["firm"].to_numpy()]
+        at, held = firms.with_names(pairs["choice"].to_numpy(dtype=np.int64))
+        pairs = pairs.iloc[at]
+        chosen = firms.take(held)
         found = pd.DataFrame({
             "profile": pairs["profile"].to_numpy(), "sim": pairs["sim"].to_numpy(),
             "city": pairs["city"].to_numpy(dtype=object),
@@ -360,30 +355,51 @@ class LeadToAccount:
         return np.clip(confidence, 0.0, 1.0)
 
 
-def _firms(accounts: pd.DataFrame) -> pd.DataFrame:
-    words = _organisations(accounts["name"])
-    firms = pd.DataFrame(
-        {
-            "account": accounts["id"].to_numpy(dtype=object),
-            "name": accounts["name"].to_numpy(dtype=object),
-            "words": words.to_numpy(dtype=object),
-            "key": _compact(words).to_numpy(dtype=object),
-            "domain": _domain(_text(accounts, "domain")).to_numpy(dtype=object),
-            "city": _text(accounts, "city").to_numpy(dtype=object),
-            "country": _country(_text(accounts, "country").to_numpy(dtype=object)),
-        }
-    )
-    # Equally good accounts are told apart by name, then id, as text: never by row order.
-    order = np.lexsort((firms["account"].astype(str).to_numpy(), firms["name"].astype(str)))
-    firms["rank"] = np.argsort(order, kind="stable")
-    return firms
+People = dict[str, npt.NDArray[np.object_]]
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"account": pd.Series(dtype=object), "confidence": pd.Series(dtype=np.float64),
-         "method": pd.Series(dtype=object), "evidence": pd.Series(dtype=object)}
-    )  # fmt: skip
+@attrs.frozen(kw_only=True)
+class _Found:
+    """The contacts one way assigned (positions), with their account and its evidence."""
+
+    person: npt.NDArray[np.int64]
+    account: npt.NDArray[np.object_]
+    confidence: npt.NDArray[np.float64]
+    method: str
+    evidence: npt.NDArray[np.object_]
+
+    @classmethod
+    def empty(cls) -> _Found:
+        nothing = np.empty(0, dtype=object)
+        return cls(person=np.empty(0, dtype=np.int64), account=nothing, method="none",
+                   confidence=np.empty(0, dtype=np.float64), evidence=nothing)  # fmt: skip
+
+
+def _email_domain(email: str | None) -> str | None:
+    """What follows an address's last ``@`` (``None`` without one, or with nothing after it)."""
+    if email is None or "@" not in email:
+        return None
+    return email.rsplit("@", 1)[1] or None
+
+
+def _not_free(domain: str | None, free_mail: Collection[str]) -> str | None:
+    return None if domain is None or domain in free_mail else domain
+
+
+def _said(company: object, work: str | None) -> str | None:
+    """How the contact named its employer, for the evidence."""
+    if not missing(company):
+        return f"company '{company}'"
+    return None if work is None else f"e-mail domain '{work}'"
+
+
+def _note(similarity: float, threshold: float) -> str:
+    """What the typed company name says about a domain match (nothing when untyped)."""
+    if similarity >= threshold:
+        return "; typed company name agrees"
+    if similarity < 0.7:
+        return "; typed company name differs"
+    return ""
 
 
 def _pair_similarity(

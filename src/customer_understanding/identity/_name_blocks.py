@@ -28,7 +28,7 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cpdist
 
-__all__ = ["similar_names"]
+__all__ = ["NameIndex", "similar_names"]
 
 _WIDTH = 24
 _PREFIXES = (4, 6)
@@ -43,6 +43,7 @@ _SALT = {"typo": np.uint64(0x9E3779B97F4A7C15), "prefix": np.uint64(0xC2B2AE3D27
 
 UInt64s = npt.NDArray[np.uint64]
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float32]
 
 
 def _codes(compact: npt.NDArray[np.object_]) -> UInt64s:
@@ -78,21 +79,29 @@ def _prefix_keys(codes: UInt64s) -> UInt64s:
     return np.stack(keys, axis=1) ^ _SALT["prefix"]
 
 
-def _word_keys(names: npt.NDArray[np.object_], first: int) -> pd.DataFrame:
-    words = pd.Series(names, dtype=object).str.split(_PUNCTUATION).explode()
-    words = words[words.str.len() > 0]
-    keys = pd.util.hash_array(words.to_numpy(dtype=object), hash_key="cu-name-words-01")
-    return pd.DataFrame({"owner": words.index.to_numpy(np.int64) + first, "key": keys})
+def _word_keys(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
+    split = [[word for word in _PUNCTUATION.split(name) if word] for name in names.tolist()]
+    owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64),
+                       [len(words) for words in split])  # fmt: skip
+    words = np.empty(len(owners), dtype=object)
+    words[:] = [word for each in split for word in each]
+    return owners, pd.util.hash_array(words, hash_key="cu-name-words-01")
 
 
-def _keys(names: npt.NDArray[np.object_], first: int = 0) -> pd.DataFrame:
-    """Every blocking key of every name, one row per (owner, key), owners from ``first``."""
+def _key_arrays(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
+    """Every blocking key of every name and its owner (owners from ``first``), repeats kept."""
     compact = np.array([_PUNCTUATION.sub("", name) for name in names], dtype=object)
     codes = _codes(compact)
     grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
     owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64), grid.shape[1])
-    spelled = pd.DataFrame({"owner": owners, "key": grid.ravel()})
-    return pd.concat([spelled, _word_keys(names, first)], ignore_index=True).drop_duplicates()
+    word_owners, word_keys = _word_keys(names, first)
+    return np.concatenate([owners, word_owners]), np.concatenate([grid.ravel(), word_keys])
+
+
+def _keys(names: npt.NDArray[np.object_], first: int = 0) -> pd.DataFrame:
+    """Every blocking key of every name, one row per (owner, key), owners from ``first``."""
+    owners, keys = _key_arrays(names, first)
+    return pd.DataFrame({"owner": owners, "key": keys}).drop_duplicates()
 
 
 def _chunks(size: int) -> Iterator[slice]:
@@ -107,23 +116,51 @@ def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
     return keys[(held <= cap).to_numpy()].rename(columns={"owner": "choice"})
 
 
-def _scored(
-    names: npt.NDArray[np.object_],
-    choices: npt.NDArray[np.object_],
-    pairs: pd.DataFrame,
-    threshold: float,
-) -> pd.DataFrame:
-    first = [str(name).replace(" ", "") for name in names[pairs["name"].to_numpy()]]
-    second = [str(name).replace(" ", "") for name in choices[pairs["choice"].to_numpy()]]
+class NameIndex:
+    """The choices' blocking keys, sorted once, so that many batches of names can look them up.
+
+    A name's candidate choices are those holding one of its keys: found by binary search
+    in the sorted keys, so a batch of a few names costs a few searches, not a pass over
+    every choice's keys.
+    """
+
+    def __init__(self, choices: npt.NDArray[np.object_], *, cap: int = _CAP) -> None:
+        held = _choice_keys(choices, cap) if len(choices) else pd.DataFrame(
+            {"choice": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})  # fmt: skip
+        order = np.argsort(held["key"].to_numpy(dtype=np.uint64), kind="stable")
+        self.choices = np.array(choices, dtype=object)
+        self._keys = held["key"].to_numpy(dtype=np.uint64)[order]
+        self._owners = held["choice"].to_numpy(dtype=np.int64)[order]
+        for array in (self.choices, self._keys, self._owners):
+            array.flags.writeable = False  # shared by every batch matched against them
+
+    def pairs(self, owners: Ints, keys: UInt64s) -> tuple[Ints, Ints]:
+        """Each distinct (name, choice) sharing a key, sorted: names ``owners`` hold ``keys``."""
+        first = np.searchsorted(self._keys, keys, side="left")
+        count = np.searchsorted(self._keys, keys, side="right") - first
+        # the positions first[i], first[i] + 1, … for each key i, all in one array
+        starts = np.repeat(first - np.cumsum(count) + count, count)
+        held = starts + np.arange(len(starts), dtype=np.int64)
+        width = max(len(self.choices), 1)
+        pair = np.unique(np.repeat(owners, count) * width + self._owners[held])
+        return pair // width, pair % width
+
+
+def _scored(names: npt.NDArray[np.object_], choices: npt.NDArray[np.object_],
+            pairs: tuple[Ints, Ints], threshold: float) -> tuple[Ints, Ints, Floats]:  # fmt: skip
+    name, choice = pairs
+    first = [str(text).replace(" ", "") for text in names[name].tolist()]
+    second = [str(text).replace(" ", "") for text in choices[choice].tolist()]
     similarity = cpdist(first, second, scorer=JaroWinkler.normalized_similarity,
                         dtype=np.float32, workers=1)  # fmt: skip
     # float32 as a whole matrix held them before; the same values keep the same answers
-    return pairs.assign(similarity=similarity)[similarity >= np.float32(threshold)]
+    close = similarity >= np.float32(threshold)
+    return name[close], choice[close], similarity[close]
 
 
 def similar_names(
     names: npt.NDArray[np.object_],
-    choices: npt.NDArray[np.object_],
+    choices: npt.NDArray[np.object_] | NameIndex,
     *,
     threshold: float,
     cap: int = _CAP,
@@ -131,9 +168,10 @@ def similar_names(
     """Pairs of a name and a choice whose Jaro-Winkler similarity reaches ``threshold``.
 
     ``names`` and ``choices`` are distinct normalised names (lower case, single spaces);
-    the similarity is that of the names with their spaces dropped. Returns ``name`` and
-    ``choice`` (positions in the two arrays) and ``similarity`` (float32), sorted by
-    name, then choice.
+    the similarity is that of the names with their spaces dropped. ``choices`` may be a
+    :class:`NameIndex` made once for many calls (its own ``cap`` then holds). Returns
+    ``name`` and ``choice`` (positions in the two arrays) and ``similarity`` (float32),
+    sorted by name, then choice.
 
     Examples
     --------
@@ -143,15 +181,15 @@ def similar_names(
     >>> similar_names(names, choices, threshold=0.9).values.tolist()
     [[0.0, 1.0, 1.0], [1.0, 0.0, 0.9666666388511658]]
     """
-    empty = pd.DataFrame({"name": pd.Series(dtype=np.int64), "choice": pd.Series(dtype=np.int64),
-                          "similarity": pd.Series(dtype=np.float32)})  # fmt: skip
-    if not len(names) or not len(choices):
-        return empty
-    held = _choice_keys(choices, cap)
-    found = [empty]
-    for part in _chunks(len(names)):
-        mine = _keys(names[part], part.start).rename(columns={"owner": "name"})
-        pairs = mine.merge(held, on="key")[["name", "choice"]].drop_duplicates()
-        found.append(_scored(names, choices, pairs, threshold))
-    close = pd.concat(found, ignore_index=True)
-    return close.sort_values(["name", "choice"], ignore_index=True)
+    index = choices if isinstance(choices, NameIndex) else NameIndex(choices, cap=cap)
+    found: list[tuple[Ints, Ints, Floats]] = []
+    if len(names) and len(index.choices):
+        for part in _chunks(len(names)):
+            mine = _key_arrays(names[part], part.start)
+            found.append(_scored(names, index.choices, index.pairs(*mine), threshold))
+    # each chunk's pairs come sorted, and the chunks in order of their names
+    name, choice, similarity = (np.concatenate([each[k] for each in found]) if found
+                                else np.empty(0, dtype) for k, dtype
+                                in enumerate((np.int64, np.int64, np.float32)))  # fmt: skip
+    return pd.DataFrame({"name": name.astype(np.int64), "choice": choice.astype(np.int64),
+                         "similarity": similarity.astype(np.float32)})  # fmt: skip

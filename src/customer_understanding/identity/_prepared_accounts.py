@@ -1,0 +1,210 @@
+"""The account side of lead-to-account matching, prepared once for many batches of contacts.
+
+Preparing an account means reading its domain (a bare domain or a URL) on one scale,
+stripping legal suffixes from its name, and putting the country on one scale; the
+prepared accounts are then indexed by domain and by the blocking keys of their names
+(see ``_name_blocks``). A service matching one lead at a time pays for this once, and
+each lead costs only its own preparation and a few look-ups.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from customer_understanding._core import summary, typed_fields
+from customer_understanding._errors import InvalidValueError, UnknownNameError
+from customer_understanding.domain import normalize_domain
+from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._name_blocks import NameIndex
+from customer_understanding.identity._resolver import _country
+
+__all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
+           "missing", "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
+
+_ORGANISATION = Field(column="company", kind="organisation")
+Ints = npt.NDArray[np.int64]
+
+
+Objects = npt.NDArray[np.object_]
+
+
+def text(frame: pd.DataFrame, column: str) -> Objects:
+    """A column as trimmed lower-case text, ``None`` where absent, missing or empty."""
+    if column not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return objects([_text(value) for value in frame[column].to_numpy(dtype=object).tolist()])
+
+
+def missing(value: object) -> bool:
+    """Whether one cell is missing: ``None``, ``pd.NA``, ``pd.NaT`` or NaN."""
+    return value is None or value is pd.NA or value is pd.NaT or (
+        isinstance(value, float) and math.isnan(value))  # fmt: skip
+
+
+def _text(value: object) -> str | None:
+    if missing(value):
+        return None
+    return str(value).strip().lower() or None  # empty text is missing
+
+
+def objects(values: list[Any]) -> Objects:
+    """``values`` as a one-dimensional object array (lists stay items)."""
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array
+
+
+def _host(value: str) -> str | None:
+    try:
+        return normalize_domain(value)
+    except InvalidValueError:
+        return None
+
+
+def domains(values: Objects) -> Objects:
+    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
+    codes, distinct = pd.factorize(values)
+    hosts = np.array([None, *(_host(str(value)) for value in distinct)], dtype=object)
+    return hosts[codes + 1]
+
+
+def organisations(values: Objects) -> Objects:
+    """Organisation names without legal suffixes or punctuation, words split by one space."""
+    cleaned = normalise(pd.Series(values, dtype=object), _ORGANISATION).tolist()
+    return objects([None if name is None else (name.strip() or None) for name in cleaned])
+
+
+def compact(words: Objects) -> Objects:
+    """The name as names are compared: without its spaces."""
+    return objects([None if name is None else name.replace(" ", "") for name in words.tolist()])
+
+
+def check_table(frame: pd.DataFrame, required: tuple[str, ...], argument: str) -> None:
+    """Refuse a table without the ``required`` columns or with repeated ids."""
+    for column in required:
+        if column not in frame.columns:
+            msg = f"{argument} has no column {column!r}; it has {list(frame.columns)!r}"
+            raise UnknownNameError(msg)
+    if frame["id"].duplicated().any():
+        repeated = frame["id"][frame["id"].duplicated()].iloc[0]
+        msg = f"{argument} column 'id' repeats {repeated!r}"
+        raise InvalidValueError(msg)
+
+
+class Groups:
+    """The rows holding each code (codes ``0 … n-1``; a row with code -1 is in none)."""
+
+    def __init__(self, codes: Ints, size: int) -> None:
+        held = np.flatnonzero(codes >= 0)
+        order = np.argsort(codes[held], kind="stable")
+        self._rows = held[order].astype(np.int64)
+        counts = np.bincount(codes[held], minlength=size)
+        self._starts = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    def expand(self, codes: Ints) -> tuple[Ints, Ints]:
+        """For each row of each code: the code's position in ``codes``, and the row."""
+        known = np.flatnonzero(codes >= 0)
+        first = self._starts[codes[known]]
+        count = self._starts[codes[known] + 1] - first
+        at = np.repeat(known, count).astype(np.int64)
+        # the positions first[i], first[i] + 1, … for each code i, all in one array
+        shift = np.repeat(first - np.cumsum(count) + count, count)
+        return at, self._rows[shift + np.arange(len(at), dtype=np.int64)]
+
+
+@attrs.frozen(field_transformer=typed_fields, kw_only=True, repr=False, eq=False)
+class PreparedAccounts:
+    """Accounts made ready for lead-to-account matching, to match many batches of contacts.
+
+    Made by :meth:`LeadToAccount.prepare`; pass it to :meth:`LeadToAccount.match` in place
+    of the accounts table. Each account's domain, suffix-free name and country are read
+    once, and the accounts are indexed by domain and by the blocking keys of their names,
+    so matching a few contacts costs a few look-ups, not a pass over every account.
+    Read-only: accounts that change need preparing again.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from customer_understanding.identity import LeadToAccount
+    >>> accounts = pd.DataFrame({"id": ["A1", "A2"], "name": ["Acme Inc.", "Globex GmbH"],
+    ...                          "domain": ["acme.com", None]})
+    >>> prepared = LeadToAccount().prepare(accounts)
+    >>> prepared
+    PreparedAccounts: 2 rows, domains=1, names=2
+    """
+
+    _firms: pd.DataFrame = attrs.field(alias="firms")
+    _domains: pd.Index[Any] = attrs.field(alias="domains")
+    _by_domain: Groups = attrs.field(alias="by_domain")
+    _names: NameIndex = attrs.field(alias="names")
+    _by_name: Groups = attrs.field(alias="by_name")
+
+    def __len__(self) -> int:
+        return len(self._firms)
+
+    def __repr__(self) -> str:
+        return summary("PreparedAccounts", len(self), domains=len(self._domains),
+                       names=len(self._names.choices))  # fmt: skip
+
+    def take(self, rows: Ints) -> pd.DataFrame:
+        """The prepared accounts at ``rows``, as a new frame.
+
+        Columns ``account``, ``name``, ``words``, ``key``, ``domain``, ``city``,
+        ``country`` and ``rank`` (their order on ties).
+        """
+        return self._firms.iloc[np.asarray(rows, dtype=np.int64)].reset_index(drop=True)
+
+    @property
+    def names(self) -> NameIndex:
+        """The distinct suffix-free account names (``names.choices``), indexed by their keys."""
+        return self._names
+
+    def with_domains(self, found: npt.NDArray[np.object_]) -> tuple[Ints, Ints]:
+        """For each account holding each domain of ``found``: the domain's position, the row."""
+        return self._by_domain.expand(self._domains.get_indexer(pd.Index(found, dtype=object)))
+
+    def with_names(self, choices: Ints) -> tuple[Ints, Ints]:
+        """For each account holding each name of ``choices``: the name's position, the row."""
+        return self._by_name.expand(np.asarray(choices, dtype=np.int64))
+
+
+def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
+    """Values as text to sort by; a missing one reads ``"None"`` with pandas 2 and 3 alike."""
+    return np.array(["None" if missing(value) else str(value)
+                     for value in values.to_numpy(dtype=object).tolist()], dtype=str)  # fmt: skip
+
+
+def prepare_accounts(accounts: pd.DataFrame) -> PreparedAccounts:
+    """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared."""
+    check_table(accounts, ("id", "name"), "accounts")
+    words = organisations(accounts["name"].to_numpy(dtype=object))
+    firms = pd.DataFrame(
+        {
+            "account": accounts["id"].to_numpy(dtype=object),
+            "name": accounts["name"].to_numpy(dtype=object),
+            "words": words,
+            "key": compact(words),
+            "domain": domains(text(accounts, "domain")),
+            "city": text(accounts, "city"),
+            "country": _country(text(accounts, "country")),
+        }
+    )
+    # Equally good accounts are told apart by name, then id, as text: never by row order.
+    order = np.lexsort(tuple(_sortable(firms[column]) for column in ("account", "name")))
+    firms["rank"] = np.argsort(order, kind="stable")
+    domain_codes, distinct = pd.factorize(firms["domain"])
+    choice_codes, choices = pd.factorize(firms["words"], sort=True)
+    choice_array = np.asarray(choices, dtype=object)
+    return PreparedAccounts(
+        firms=firms,
+        domains=pd.Index(np.asarray(distinct, dtype=object), dtype=object),
+        by_domain=Groups(domain_codes.astype(np.int64), len(distinct)),
+        names=NameIndex(choice_array),
+        by_name=Groups(choice_codes.astype(np.int64), len(choice_array)),
+    )
