@@ -26,7 +26,7 @@ import tempfile
 import threading
 import warnings
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,12 @@ class Customers:
         # One writer per store, but a process answers requests on several threads: the
         # base's online index is built on first use and grows with every add.
         self.lock = threading.Lock()
+
+    @cached_property
+    def accounts(self) -> cu.identity.PreparedAccounts:
+        """The accounts prepared once for matching leads to them (the base is read-only here)."""
+        frame = self.base.to_pandas("accounts").rename(columns={"account_id": "id"})
+        return cu.identity.LeadToAccount().prepare(frame)
 
     @lru_cache(maxsize=8)  # noqa: B019 - one Customers per process, kept for its lifetime
     def scores(self, level: str, as_of: str | None) -> dict[str, ScoreTable]:
@@ -156,7 +162,8 @@ def _account_of_lead(customers: Customers, found: cu.base.CandidateMatches) -> d
     lead = pd.DataFrame(
         [{"id": "lead", "email": typed.get("email"), "company": typed.get("employer")}]
     )
-    accounts = customers.base.to_pandas("accounts").rename(columns={"account_id": "id"})
+    with customers.lock:
+        accounts = customers.accounts
     matched = cu.identity.LeadToAccount().match(lead, accounts).to_pandas().iloc[0]
     return {
         "account_id": matched["account_id"],
