@@ -12,7 +12,9 @@ a scaling estimate to a billion records on a cluster.
 With ``--splink`` it also tries Splink on Spark (a benchmark-only dependency, from PyPI).
 
 Run with ``python benchmarks/spark_identity.py --records 1000000 [--cores 2] [--splink]``;
-``--records 5000000`` needs about 12 GB free (check ``free -g`` first).
+``--records 2000000 --memory 6g --partitions 16`` took 17 minutes on two cores (peak JVM
+6.8 GB); ``--records 5000000`` needs about 12 GB free and 45 minutes. ``--only-splink``
+runs Splink on Spark alone (``PYTHONPATH`` must hold Splink; 1M records took 18 minutes).
 """
 
 from __future__ import annotations
@@ -155,13 +157,18 @@ def _cpu_per_step(watch: _Watch) -> dict[str, float]:
 
 
 def _spark(
-    records: int, seed: int, cores: int, memory: str, budget: int | None = 30
+    records: int,
+    seed: int,
+    cores: int,
+    memory: str,
+    budget: int | None = 30,
+    partitions: int | None = None,
 ) -> dict[str, object]:
     from customer_understanding.spark import deduplicate, local_session
 
     frame, truth = generate(records, seed)
     frame.insert(0, "record", np.arange(len(frame)))
-    spark = local_session(cores=cores, memory=memory)
+    spark = local_session(cores=cores, memory=memory, shuffle_partitions=partitions)
     watch = _Watch()
     table = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
     started, cpu = time.perf_counter(), time.process_time()
@@ -202,7 +209,7 @@ def _splink_on_spark(records: int, seed: int, cores: int, memory: str) -> dict[s
     frame, truth = generate(records, seed)
     frame = frame.assign(rec_id=np.arange(len(frame)))
     table = spark.createDataFrame(frame.astype(object).where(frame.notna(), None))
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     # The two-column rules of identity_scale.py (single-column ones do not finish at 1M).
     blocking = [["given_name", "surname"], ["surname", "date_of_birth"], ["soc_sec_id"],
                 ["date_of_birth", "postcode"], ["surname", "postcode"]]  # fmt: skip
@@ -226,7 +233,8 @@ def _splink_on_spark(records: int, seed: int, cores: int, memory: str) -> dict[s
     watch.stop()
     scores = cluster_scores(np.unique(clusters["cluster_id"], return_inverse=True)[1],
                             truth[clusters["rec_id"].to_numpy()])  # fmt: skip
-    return {"engine": "splink", "seconds": elapsed, "cpu": sum(watch.cpu.values()),
+    cpu = time.process_time() - cpu + sum(watch.cpu.values())
+    return {"engine": "splink", "seconds": elapsed, "cpu": cpu,
             "pairs": -1, "f1": scores.f1, "precision": scores.precision,
             "recall": scores.recall, "driver_gb": _peak_gb(),
             "jvm_gb": watch.peak["java"] / 1024**3,
@@ -237,6 +245,8 @@ def _child(args: argparse.Namespace, engine: str) -> dict[str, object] | None:
     command = [sys.executable, __file__, "--records", str(args.records), "--seed", str(args.seed),
                "--cores", str(args.cores), "--memory", args.memory, "--engine", engine,
                "--max-candidates", str(args.max_candidates).lower()]  # fmt: skip
+    if args.partitions is not None:
+        command += ["--partitions", str(args.partitions)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     lines = [line for line in done.stdout.splitlines() if line.startswith("result: ")]
     if done.returncode or not lines:
@@ -289,13 +299,24 @@ def _estimate(found: dict[str, object], records: int) -> None:
     )
 
 
+def _load(when: str) -> None:
+    one, five, fifteen = os.getloadavg()
+    print(f"load average (1, 5, 15 min) at {when}: {one:.1f} {five:.1f} {fifteen:.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--memory", default="6g", help="Spark driver memory (local mode)")
+    parser.add_argument("--partitions", type=int, help="Spark shuffle partitions (4 per core)")
     parser.add_argument("--splink", action="store_true", help="also try Splink on Spark")
+    parser.add_argument(
+        "--only-splink",
+        action="store_true",
+        help="run Splink on Spark alone (its own run at another size)",
+    )
     parser.add_argument(
         "--max-candidates",
         default="30",
@@ -308,10 +329,14 @@ def main() -> None:
         budget = args.max_candidates
         run = {"local": lambda: _local(args.records, args.seed, budget),
                "spark": lambda: _spark(args.records, args.seed, args.cores, args.memory,
-                                       budget),
+                                       budget, args.partitions),
                "splink": lambda: _splink_on_spark(args.records, args.seed, args.cores,
                                                   args.memory)}[args.engine]  # fmt: skip
         print("result: " + json.dumps(run()), flush=True)
+        return
+    _load("start")
+    if args.only_splink:
+        _splink_line(args)
         return
     found = {engine: _child(args, engine) for engine in ("local", "spark")}
     for result in found.values():
@@ -324,9 +349,14 @@ def main() -> None:
     if spark is not None:
         _estimate(spark, args.records)
     if args.splink:
-        splink = _child(args, "splink")
-        if splink is not None:
-            _print(splink, args.records)
+        _splink_line(args)
+    _load("end")
+
+
+def _splink_line(args: argparse.Namespace) -> None:
+    splink = _child(args, "splink")
+    if splink is not None:
+        _print(splink, args.records)
 
 
 if __name__ == "__main__":

@@ -125,20 +125,26 @@ def _placeholders(records: Records, steps: LinkerSteps) -> list[int]:
     return [int(value or 0) for value in row]
 
 
-def _capped_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
-    """Per rule: the values over its ``max_block`` and the records they held."""
+def _capped_counts(sized: DataFrame) -> dict[int, tuple[int, int, bool]]:
+    """Per rule: values over its ``max_block``, their records, and any open one-record block.
+
+    The budget never removes a block of one record, so it sets the largest block's floor.
+    """
     functions = require_pyspark().functions
     col = functions.col
+    single = ~col("capped") & (col("n") == 1)
     rows = (
         sized.where(col("_first"))
         .groupBy("_rule")
         .agg(
             functions.sum(functions.when(col("capped"), 1).otherwise(0)).alias("cv"),
             functions.sum(functions.when(col("capped"), col("n")).otherwise(0)).alias("cr"),
+            functions.max(single).alias("single"),
         )
         .collect()
     )
-    return {int(row["_rule"]): (int(row["cv"] or 0), int(row["cr"] or 0)) for row in rows}
+    return {int(row["_rule"]): (int(row["cv"] or 0), int(row["cr"] or 0), bool(row["single"]))
+            for row in rows}  # fmt: skip
 
 
 def _pair_counts(sized: DataFrame) -> dict[int, tuple[int, int]]:
@@ -176,15 +182,18 @@ def count_blocks(records: Records, steps: LinkerSteps) -> tuple[BlockingReport, 
     capped = _capped_counts(sized)
     left: dict[int, int] = {}
     if budget is not None:
-        keyed, left = within_budget(sized, steps, linking=records.linking)
+        # A block of one record pairs none and keeps its size whatever the budgets do
+        # (most keys of a two-column rule are unique): only larger blocks are sized again.
+        keyed, left = within_budget(sized.where(col("n") > 1), steps, linking=records.linking)
         sized = _sized(records, steps, keyed, sums=False).localCheckpoint()
     paired = _pair_counts(sized)
     placeholders = _placeholders(records, steps)
     rows = []
     for r, rule in enumerate(steps.rules):
         pairs, largest = paired.get(r, (0, 0))
+        capped_values, capped_records, single = capped.get(r, (0, 0, False))
+        largest = max(largest, int(single))
         in_largest = largest * (largest - 1) // 2
-        capped_values, capped_records = capped.get(r, (0, 0))
         rows.append({
             "rule": rule.name, "pairs": pairs, "largest_block": largest,
             "largest_share": min(in_largest / pairs, 1.0) if pairs else 0.0,
