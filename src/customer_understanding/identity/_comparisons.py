@@ -12,6 +12,7 @@ per distinct value and compared as integer codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -136,7 +137,9 @@ class _Pairs:
     """Distinct value pairs of one field: the values involved and each pair's positions.
 
     For the kinds written in words, ``firsts`` and ``seconds`` are read in Latin letters
-    (:func:`latin`), so the fuzzy levels compare ``Иванов`` with ``Ivanov``.
+    (:func:`latin`), so the fuzzy levels compare ``Иванов`` with ``Ivanov``. ``involved``
+    gives the values' places among the column's distinct values and how many there are;
+    ``memo`` keeps what a grader derives per value across a run's chunks.
     """
 
     def __init__(
@@ -146,9 +149,12 @@ class _Pairs:
         second: npt.NDArray[np.intp],
         *,
         kind: str = "text",
+        involved: tuple[npt.NDArray[np.intp], int] | None = None,
+        memo: dict[str, npt.NDArray[Any]] | None = None,
     ) -> None:
         self.distinct: list[str] = values.tolist()
         self.pair = (first, second)
+        self.involved, self.memo = involved, memo
         if kind in _WORDS and not all(value.isascii() for value in self.distinct):
             values = np.array([latin(value) for value in self.distinct], dtype=object)
         self.firsts: list[str] = values[first].tolist()
@@ -206,10 +212,38 @@ def _organisation(pairs: _Pairs) -> _Graded:
     return graded
 
 
+def _address_parts(pairs: _Pairs) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Per value involved, its house number (``None``: none) and its street.
+
+    Given a memo (one comparison run over many chunks of pairs), each distinct value is
+    parsed once for the whole run, not once per chunk it appears in: at ten million
+    records a value meets a different chunk for most of its pairs.
+    """
+    memo = pairs.memo
+    if memo is None or pairs.involved is None:
+        parts = [address_parts(value) for value in pairs.distinct]
+        return (np.array([part[0] or None for part in parts], dtype=object),
+                np.array([part[1] for part in parts], dtype=object))  # fmt: skip
+    involved, size = pairs.involved
+    if "done" not in memo:  # one slot per distinct value of the column
+        memo.update(done=np.zeros(size, dtype=bool), number=np.full(size, None, dtype=object),
+                    street=np.full(size, None, dtype=object))  # fmt: skip
+    todo = np.flatnonzero(~memo["done"][involved])
+    for k in todo.tolist():
+        number, street = address_parts(pairs.distinct[k])
+        at = involved[k]
+        memo["number"][at] = number or None
+        # the street is most often the value itself: keep that one string, not a copy
+        memo["street"][at] = pairs.distinct[k] if street == pairs.distinct[k] else street
+    memo["done"][involved[todo]] = True
+    found: tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]] = (
+        memo["number"][involved], memo["street"][involved])  # fmt: skip
+    return found
+
+
 def _address(pairs: _Pairs) -> _Graded:
-    parts = [address_parts(value) for value in pairs.distinct]
-    number = _codes([part[0] or None for part in parts])
-    streets = np.array([part[1] for part in parts], dtype=object)
+    numbers, streets = _address_parts(pairs)
+    number = _codes(numbers.tolist())
     first, second = pairs.pair
     same_street = _jaro_winkler(streets[first].tolist(), streets[second].tolist()) >= 0.92
     both = (number[first] >= 0) & (number[second] >= 0)
@@ -282,10 +316,14 @@ def compare_codes(
     *,
     uniques: npt.NDArray[np.object_],
     kind: str,
+    memo: dict[str, npt.NDArray[Any]] | None = None,
 ) -> npt.NDArray[np.int8]:
     """Comparison level per pair of value codes (``-1`` where either value is missing).
 
     ``left`` and ``right`` index ``uniques`` (``-1`` for missing). Level 0 is exact.
+    ``memo`` (a dict, empty at first) keeps what is derived from each distinct value
+    across calls over the same ``uniques`` (chunks of one run's pairs), so that each
+    value is parsed once.
 
     Examples
     --------
@@ -310,7 +348,8 @@ def compare_codes(
     del low, high
     graded = np.empty(len(keys), dtype=np.int8)
     for start in range(0, len(keys), _CHUNK):
-        graded[start : start + _CHUNK] = _grade(keys[start : start + _CHUNK], uniques, kind)
+        graded[start : start + _CHUNK] = _grade(keys[start : start + _CHUNK], uniques, kind,
+                                                memo)  # fmt: skip
     levels[differ] = graded[inverse]
     return levels
 
@@ -320,8 +359,14 @@ def compare_codes(
 _CHUNK = 1 << 19
 
 
-def _grade(keys: npt.NDArray[np.int64], uniques: npt.NDArray[np.object_], kind: str) -> _Graded:
+def _grade(
+    keys: npt.NDArray[np.int64],
+    uniques: npt.NDArray[np.object_],
+    kind: str,
+    memo: dict[str, npt.NDArray[Any]] | None,
+) -> _Graded:
     n = len(uniques)
     local, involved = pd.factorize(np.concatenate([keys // n, keys % n]))
     return _GRADERS[kind](_Pairs(uniques[involved], local[: len(keys)], local[len(keys) :],
-                                 kind=kind))  # fmt: skip
+                                 kind=kind, involved=(np.asarray(involved, dtype=np.intp), n),
+                                 memo=memo))  # fmt: skip
