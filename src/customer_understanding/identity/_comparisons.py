@@ -150,15 +150,35 @@ class _Pairs:
         *,
         kind: str = "text",
         involved: tuple[npt.NDArray[np.intp], int] | None = None,
-        memo: dict[str, npt.NDArray[Any]] | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> None:
         self.distinct: list[str] = values.tolist()
         self.pair = (first, second)
         self.involved, self.memo = involved, memo
+        self.transliterated = False  # whether firsts and seconds differ from the values
         if kind in _WORDS and not all(value.isascii() for value in self.distinct):
             values = np.array([latin(value) for value in self.distinct], dtype=object)
+            self.transliterated = True
         self.firsts: list[str] = values[first].tolist()
         self.seconds: list[str] = values[second].tolist()
+
+    @classmethod
+    def of_texts(
+        cls, firsts: npt.NDArray[np.object_], seconds: npt.NDArray[np.object_], *, kind: str
+    ) -> _Pairs:
+        """The pairs' two texts only, for graders that derive nothing per value.
+
+        No distinct values are gathered (a pass over every value of every pair); a pair
+        written in another script is read in Latin letters as in ``__init__``.
+        """
+        empty = np.empty(0, dtype=np.intp)
+        pairs = cls(np.empty(0, dtype=object), empty, empty, kind=kind)
+        pairs.firsts, pairs.seconds = firsts.tolist(), seconds.tolist()
+        if kind in _WORDS and not ("".join(pairs.firsts) + "".join(pairs.seconds)).isascii():
+            pairs.firsts = [latin(value) for value in pairs.firsts]
+            pairs.seconds = [latin(value) for value in pairs.seconds]
+            pairs.transliterated = True
+        return pairs
 
 
 def _given(pairs: _Pairs) -> _Graded:
@@ -212,8 +232,19 @@ def _organisation(pairs: _Pairs) -> _Graded:
     return graded
 
 
-def _address_parts(pairs: _Pairs) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
-    """Per value involved, its house number (``None``: none) and its street.
+def _parse_address(value: str, numbers: dict[str, int]) -> tuple[int, str | None]:
+    """An address's house number and street.
+
+    The number is a code in ``numbers`` (``-1``: none); the street is ``None`` when it is
+    the whole value, so that no copy of it is kept.
+    """
+    number, street = address_parts(value)
+    code = numbers.setdefault(number, len(numbers)) if number else -1
+    return code, None if street == value else street
+
+
+def _address_parts(pairs: _Pairs) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Per value involved, its house number's code and its street (see :func:`_parse_address`).
 
     Given a memo (one comparison run over many chunks of pairs), each distinct value is
     parsed once for the whole run, not once per chunk it appears in: at ten million
@@ -221,34 +252,43 @@ def _address_parts(pairs: _Pairs) -> tuple[npt.NDArray[np.object_], npt.NDArray[
     """
     memo = pairs.memo
     if memo is None or pairs.involved is None:
-        parts = [address_parts(value) for value in pairs.distinct]
-        return (np.array([part[0] or None for part in parts], dtype=object),
-                np.array([part[1] for part in parts], dtype=object))  # fmt: skip
+        numbers: dict[str, int] = {}
+        parsed = [_parse_address(value, numbers) for value in pairs.distinct]
+        streets = np.empty(len(parsed), dtype=object)
+        streets[:] = [street for _, street in parsed]
+        return np.array([code for code, _ in parsed], dtype=np.int64), streets
     involved, size = pairs.involved
-    if "done" not in memo:  # one slot per distinct value of the column
-        memo.update(done=np.zeros(size, dtype=bool), number=np.full(size, None, dtype=object),
+    if "number" not in memo:  # one slot per distinct value of the column (-2: not parsed)
+        memo.update(number=np.full(size, -2, dtype=np.int64), numbers={},
                     street=np.full(size, None, dtype=object))  # fmt: skip
-    todo = np.flatnonzero(~memo["done"][involved])
-    for k in todo.tolist():
-        number, street = address_parts(pairs.distinct[k])
-        at = involved[k]
-        memo["number"][at] = number or None
-        # the street is most often the value itself: keep that one string, not a copy
-        memo["street"][at] = pairs.distinct[k] if street == pairs.distinct[k] else street
-    memo["done"][involved[todo]] = True
-    found: tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]] = (
+    for k in np.flatnonzero(memo["number"][involved] == -2).tolist():
+        memo["number"][involved[k]], memo["street"][involved[k]] = _parse_address(
+            pairs.distinct[k], memo["numbers"])  # fmt: skip
+    found: tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]] = (
         memo["number"][involved], memo["street"][involved])  # fmt: skip
     return found
 
 
 def _address(pairs: _Pairs) -> _Graded:
-    numbers, streets = _address_parts(pairs)
-    number = _codes(numbers.tolist())
+    number, streets = _address_parts(pairs)
     first, second = pairs.pair
-    same_street = _jaro_winkler(streets[first].tolist(), streets[second].tolist()) >= 0.92
+    whole_score = _jaro_winkler(pairs.firsts, pairs.seconds)
+    # Where both addresses are their street alone (no number) and were compared as
+    # written, the street similarity is the one just computed: only the others need theirs.
+    street_only = pd.isna(streets) & ~pairs.transliterated
+    other = np.flatnonzero(~(street_only[first] & street_only[second]))
+    if len(other):
+        values = np.array(pairs.distinct, dtype=object)
+        streets = np.where(pd.isna(streets), values, streets)
+        street_score = whole_score.copy()
+        street_score[other] = _jaro_winkler(streets[first[other]].tolist(),
+                                            streets[second[other]].tolist())  # fmt: skip
+    else:
+        street_score = whole_score
+    same_street = street_score >= 0.92
     both = (number[first] >= 0) & (number[second] >= 0)
     other_number = both & (number[first] != number[second])
-    close = _jaro_winkler(pairs.firsts, pairs.seconds) >= 0.80
+    close = whole_score >= 0.80
     return np.select([same_street & ~other_number, same_street, close], [1, 2, 3], 4).astype(
         np.int8
     )
@@ -316,7 +356,7 @@ def compare_codes(
     *,
     uniques: npt.NDArray[np.object_],
     kind: str,
-    memo: dict[str, npt.NDArray[Any]] | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> npt.NDArray[np.int8]:
     """Comparison level per pair of value codes (``-1`` where either value is missing).
 
@@ -359,13 +399,20 @@ def compare_codes(
 _CHUNK = 1 << 19
 
 
+# Kinds whose grader reads the two texts of each pair and nothing derived per value.
+_PLAIN = frozenset({"postcode", "identifier", "family_name", "person_name", "city", "text",
+                    "organisation"})  # fmt: skip
+
+
 def _grade(
     keys: npt.NDArray[np.int64],
     uniques: npt.NDArray[np.object_],
     kind: str,
-    memo: dict[str, npt.NDArray[Any]] | None,
+    memo: dict[str, Any] | None,
 ) -> _Graded:
     n = len(uniques)
+    if kind in _PLAIN:  # no values to gather: the pairs' texts straight from the codes
+        return _GRADERS[kind](_Pairs.of_texts(uniques[keys // n], uniques[keys % n], kind=kind))
     local, involved = pd.factorize(np.concatenate([keys // n, keys % n]))
     return _GRADERS[kind](_Pairs(uniques[involved], local[: len(keys)], local[len(keys) :],
                                  kind=kind, involved=(np.asarray(involved, dtype=np.intp), n),

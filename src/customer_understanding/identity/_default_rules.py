@@ -13,10 +13,10 @@ __all__ = ["COARSE_KINDS", "blind_to", "default_rules"]
 
 # Kinds whose value alone makes two records worth comparing.
 _SINGLE_KEY_KINDS = ("email", "phone", "identifier", "organisation", "address", "person_name")
-# Kinds with a bounded set of values (a few thousand given names, cities or postcodes, some
-# 36,500 dates a century, whatever the table's size): a pair of two of them has blocks that
-# grow with the table, so its per-value cap is a tenth of the others'.
-COARSE_KINDS = frozenset({"given_name", "city", "postcode", "category", "state", "date"})
+# Kinds with a bounded set of values (a few thousand given names, cities or postcodes,
+# whatever the table's size): a pair of two of them has blocks that grow with the table,
+# so its per-value cap is a tenth of the others'.
+COARSE_KINDS = frozenset({"given_name", "city", "postcode", "category", "state"})
 _COARSE_SHARE = 10
 
 
@@ -36,10 +36,8 @@ def default_rules(fields: Sequence[Field], *, max_block: int | None = 50) -> lis
     held by more than ``max_block`` records (a switchboard phone, a placeholder nobody
     listed): such a value tells little, and its pairs would grow with the square of its
     records. A rule of two columns of a kind with a bounded set of values (given name,
-    city, postcode, category, state, date; ``COARSE_KINDS``), whose blocks grow with the
-    table, is capped at a tenth of that: a century holds some 36,500 dates, so the records
-    sharing a given name and a date of birth grow with the table, and with them each
-    record's chance candidates. So the rules depend only on the declarations, never on
+    city, postcode, category, state; ``COARSE_KINDS``), whose blocks grow with the table,
+    is capped at a tenth of that. So the rules depend only on the declarations, never on
     the table's size, and each pairs a record with at most ``max_block - 1`` others.
 
     Examples

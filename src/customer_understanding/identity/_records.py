@@ -66,7 +66,7 @@ class Prepared:
         derived from one value (an address's number and street) once for all the chunks.
         """
         levels = np.empty((len(left), len(self.fields)), dtype=np.int8)
-        memos: list[dict[str, npt.NDArray[Any]]] = [{} for _ in self.fields]
+        memos: list[dict[str, Any]] = [{} for _ in self.fields]
         for start in range(0, len(left), _COMPARE_CHUNK):
             part = slice(start, start + _COMPARE_CHUNK)
             for k, field in enumerate(self.fields):
