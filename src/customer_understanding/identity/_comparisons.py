@@ -275,7 +275,7 @@ def _address(pairs: _Pairs) -> _Graded:
     whole_score = _jaro_winkler(pairs.firsts, pairs.seconds)
     # Where both addresses are their street alone (no number) and were compared as
     # written, the street similarity is the one just computed: only the others need theirs.
-    street_only = pd.isna(streets) & ~pairs.transliterated
+    street_only = pd.isna(streets) & (not pairs.transliterated)
     other = np.flatnonzero(~(street_only[first] & street_only[second]))
     if len(other):
         values = np.array(pairs.distinct, dtype=object)
