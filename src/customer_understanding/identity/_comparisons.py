@@ -12,6 +12,7 @@ per distinct value and compared as integer codes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,34 +20,12 @@ import pandas as pd
 from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
 from rapidfuzz.process import cpdist
 
+from customer_understanding.identity._nicknames import NICKNAMES as _NICKNAMES
 from customer_understanding.identity._organisations import address_parts, initials
 from customer_understanding.identity._scripts import latin
 
 __all__ = ["LEVELS", "compare_codes", "levels_of"]
 
-_NICKNAMES = {
-    "alex": "alexander", "sandy": "alexander", "andy": "andrew", "drew": "andrew",
-    "bill": "william", "will": "william", "liam": "william", "billy": "william",
-    "bob": "robert", "rob": "robert", "bobby": "robert", "bert": "robert",
-    "dick": "richard", "rich": "richard", "rick": "richard", "jim": "james", "jimmy": "james",
-    "jamie": "james", "mike": "michael", "mick": "michael", "tom": "thomas", "tommy": "thomas",
-    "kate": "katherine", "katie": "katherine", "kathy": "katherine", "cathy": "catherine",
-    "liz": "elizabeth", "beth": "elizabeth", "betty": "elizabeth", "lizzie": "elizabeth",
-    "jen": "jennifer", "jenny": "jennifer", "chris": "christopher", "kit": "christopher",
-    "dan": "daniel", "danny": "daniel", "dave": "david", "joe": "joseph", "joey": "joseph",
-    "matt": "matthew", "nick": "nicholas", "pete": "peter", "sam": "samuel", "steve": "steven",
-    "tony": "anthony", "ben": "benjamin", "ed": "edward", "ted": "edward", "eddie": "edward",
-    "greg": "gregory", "jon": "jonathan", "josh": "joshua", "ken": "kenneth", "larry": "lawrence",
-    "meg": "margaret", "maggie": "margaret", "peggy": "margaret", "pat": "patricia",
-    "patty": "patricia", "sue": "susan", "susie": "susan", "vicky": "victoria",
-    "abby": "abigail", "nat": "natalie", "nate": "nathan", "phil": "philip", "tim": "timothy",
-    "zach": "zachary", "jess": "jessica", "jessie": "jessica", "becky": "rebecca",
-    "becca": "rebecca", "charlie": "charles", "chuck": "charles", "fred": "frederick",
-    "frank": "francis", "gabe": "gabriel", "jack": "john", "johnny": "john", "jake": "jacob",
-    "manny": "manuel", "max": "maximilian", "mandy": "amanda", "nicky": "nicole",
-    "ron": "ronald", "russ": "russell", "stan": "stanley", "theo": "theodore",
-    "val": "valerie", "wes": "wesley", "cindy": "cynthia", "deb": "deborah", "debbie": "deborah",
-}  # fmt: skip
 
 LEVELS: dict[str, tuple[str, ...]] = {
     "given_name": ("exact", "nickname or initial", "jaro-winkler >= 0.92",
@@ -136,7 +115,9 @@ class _Pairs:
     """Distinct value pairs of one field: the values involved and each pair's positions.
 
     For the kinds written in words, ``firsts`` and ``seconds`` are read in Latin letters
-    (:func:`latin`), so the fuzzy levels compare ``Иванов`` with ``Ivanov``.
+    (:func:`latin`), so the fuzzy levels compare ``Иванов`` with ``Ivanov``. ``involved``
+    gives the values' places among the column's distinct values and how many there are;
+    ``memo`` keeps what a grader derives per value across a run's chunks.
     """
 
     def __init__(
@@ -146,13 +127,36 @@ class _Pairs:
         second: npt.NDArray[np.intp],
         *,
         kind: str = "text",
+        involved: tuple[npt.NDArray[np.intp], int] | None = None,
+        memo: dict[str, Any] | None = None,
     ) -> None:
         self.distinct: list[str] = values.tolist()
         self.pair = (first, second)
+        self.involved, self.memo = involved, memo
+        self.transliterated = False  # whether firsts and seconds differ from the values
         if kind in _WORDS and not all(value.isascii() for value in self.distinct):
             values = np.array([latin(value) for value in self.distinct], dtype=object)
+            self.transliterated = True
         self.firsts: list[str] = values[first].tolist()
         self.seconds: list[str] = values[second].tolist()
+
+    @classmethod
+    def of_texts(
+        cls, firsts: npt.NDArray[np.object_], seconds: npt.NDArray[np.object_], *, kind: str
+    ) -> _Pairs:
+        """The pairs' two texts only, for graders that derive nothing per value.
+
+        No distinct values are gathered (a pass over every value of every pair); a pair
+        written in another script is read in Latin letters as in ``__init__``.
+        """
+        empty = np.empty(0, dtype=np.intp)
+        pairs = cls(np.empty(0, dtype=object), empty, empty, kind=kind)
+        pairs.firsts, pairs.seconds = firsts.tolist(), seconds.tolist()
+        if kind in _WORDS and not ("".join(pairs.firsts) + "".join(pairs.seconds)).isascii():
+            pairs.firsts = [latin(value) for value in pairs.firsts]
+            pairs.seconds = [latin(value) for value in pairs.seconds]
+            pairs.transliterated = True
+        return pairs
 
 
 def _given(pairs: _Pairs) -> _Graded:
@@ -206,15 +210,63 @@ def _organisation(pairs: _Pairs) -> _Graded:
     return graded
 
 
+def _parse_address(value: str, numbers: dict[str, int]) -> tuple[int, str | None]:
+    """An address's house number and street.
+
+    The number is a code in ``numbers`` (``-1``: none); the street is ``None`` when it is
+    the whole value, so that no copy of it is kept.
+    """
+    number, street = address_parts(value)
+    code = numbers.setdefault(number, len(numbers)) if number else -1
+    return code, None if street == value else street
+
+
+def _address_parts(pairs: _Pairs) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+    """Per value involved, its house number's code and its street (see :func:`_parse_address`).
+
+    Given a memo (one comparison run over many chunks of pairs), each distinct value is
+    parsed once for the whole run, not once per chunk it appears in: at ten million
+    records a value meets a different chunk for most of its pairs.
+    """
+    memo = pairs.memo
+    if memo is None or pairs.involved is None:
+        numbers: dict[str, int] = {}
+        parsed = [_parse_address(value, numbers) for value in pairs.distinct]
+        streets = np.empty(len(parsed), dtype=object)
+        streets[:] = [street for _, street in parsed]
+        return np.array([code for code, _ in parsed], dtype=np.int64), streets
+    involved, size = pairs.involved
+    if "number" not in memo:  # one slot per distinct value of the column (-2: not parsed)
+        memo.update(number=np.full(size, -2, dtype=np.int64), numbers={},
+                    street=np.full(size, None, dtype=object))  # fmt: skip
+    for k in np.flatnonzero(memo["number"][involved] == -2).tolist():
+        memo["number"][involved[k]], memo["street"][involved[k]] = _parse_address(
+            pairs.distinct[k], memo["numbers"])  # fmt: skip
+    found: tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]] = (
+        memo["number"][involved], memo["street"][involved])  # fmt: skip
+    return found
+
+
 def _address(pairs: _Pairs) -> _Graded:
-    parts = [address_parts(value) for value in pairs.distinct]
-    number = _codes([part[0] or None for part in parts])
-    streets = np.array([part[1] for part in parts], dtype=object)
+    number, streets = _address_parts(pairs)
     first, second = pairs.pair
-    same_street = _jaro_winkler(streets[first].tolist(), streets[second].tolist()) >= 0.92
+    whole_score = _jaro_winkler(pairs.firsts, pairs.seconds)
+    # Where both addresses are their street alone (no number) and were compared as
+    # written, the street similarity is the one just computed: only the others need theirs.
+    street_only = pd.isna(streets) & (not pairs.transliterated)
+    other = np.flatnonzero(~(street_only[first] & street_only[second]))
+    if len(other):
+        values = np.array(pairs.distinct, dtype=object)
+        streets = np.where(pd.isna(streets), values, streets)
+        street_score = whole_score.copy()
+        street_score[other] = _jaro_winkler(streets[first[other]].tolist(),
+                                            streets[second[other]].tolist())  # fmt: skip
+    else:
+        street_score = whole_score
+    same_street = street_score >= 0.92
     both = (number[first] >= 0) & (number[second] >= 0)
     other_number = both & (number[first] != number[second])
-    close = _jaro_winkler(pairs.firsts, pairs.seconds) >= 0.80
+    close = whole_score >= 0.80
     return np.select([same_street & ~other_number, same_street, close], [1, 2, 3], 4).astype(
         np.int8
     )
@@ -282,10 +334,14 @@ def compare_codes(
     *,
     uniques: npt.NDArray[np.object_],
     kind: str,
+    memo: dict[str, Any] | None = None,
 ) -> npt.NDArray[np.int8]:
     """Comparison level per pair of value codes (``-1`` where either value is missing).
 
     ``left`` and ``right`` index ``uniques`` (``-1`` for missing). Level 0 is exact.
+    ``memo`` (a dict, empty at first) keeps what is derived from each distinct value
+    across calls over the same ``uniques`` (chunks of one run's pairs), so that each
+    value is parsed once.
 
     Examples
     --------
@@ -310,7 +366,8 @@ def compare_codes(
     del low, high
     graded = np.empty(len(keys), dtype=np.int8)
     for start in range(0, len(keys), _CHUNK):
-        graded[start : start + _CHUNK] = _grade(keys[start : start + _CHUNK], uniques, kind)
+        graded[start : start + _CHUNK] = _grade(keys[start : start + _CHUNK], uniques, kind,
+                                                memo)  # fmt: skip
     levels[differ] = graded[inverse]
     return levels
 
@@ -320,8 +377,21 @@ def compare_codes(
 _CHUNK = 1 << 19
 
 
-def _grade(keys: npt.NDArray[np.int64], uniques: npt.NDArray[np.object_], kind: str) -> _Graded:
+# Kinds whose grader reads the two texts of each pair and nothing derived per value.
+_PLAIN = frozenset({"postcode", "identifier", "family_name", "person_name", "city", "text",
+                    "organisation"})  # fmt: skip
+
+
+def _grade(
+    keys: npt.NDArray[np.int64],
+    uniques: npt.NDArray[np.object_],
+    kind: str,
+    memo: dict[str, Any] | None,
+) -> _Graded:
     n = len(uniques)
+    if kind in _PLAIN:  # no values to gather: the pairs' texts straight from the codes
+        return _GRADERS[kind](_Pairs.of_texts(uniques[keys // n], uniques[keys % n], kind=kind))
     local, involved = pd.factorize(np.concatenate([keys // n, keys % n]))
     return _GRADERS[kind](_Pairs(uniques[involved], local[: len(keys)], local[len(keys) :],
-                                 kind=kind))  # fmt: skip
+                                 kind=kind, involved=(np.asarray(involved, dtype=np.intp), n),
+                                 memo=memo))  # fmt: skip

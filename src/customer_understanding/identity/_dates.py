@@ -25,6 +25,7 @@ __all__ = ["parse_dates"]
 _COMPACT = re.compile(r"^\d{8}$")
 _YEAR_FIRST = re.compile(r"^(\d{4})[-/. ](\d{1,2})[-/. ](\d{1,2})(?:[ T].*)?$")
 _YEAR_LAST = re.compile(r"^(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4}|\d{2})(?:[ T].*)?$")
+_NAMED = re.compile(r"^\d{1,2} [A-Za-z]{3} \d{4}$")
 _PIVOT = 30  # a two-digit year below this is 20yy, otherwise 19yy
 
 
@@ -84,6 +85,16 @@ def _other(text: str, *, day_first: bool) -> str | None:
     return f"{parsed.year:04d}{parsed.month:02d}{parsed.day:02d}"
 
 
+def _day_month_name_year(texts: list[str]) -> list[str | None]:
+    """``3 Mar 1990`` (any case) read in one vectorised pass; ``None`` where not that shape.
+
+    The common shape with a month name, read as :func:`_other` reads it but without
+    calling the parser once per value.
+    """
+    parsed = pd.to_datetime(pd.Series(texts, dtype=object), format="%d %b %Y", errors="coerce")
+    return [None if pd.isna(v) or v.year < 1000 else v.strftime("%Y%m%d") for v in parsed]
+
+
 def parse_dates(
     values: pd.Series[Any], *, column: str, date_format: str | None = None
 ) -> npt.NDArray[np.object_]:
@@ -110,7 +121,11 @@ def parse_dates(
     year_last = {t: m for t in texts if t and (m := _YEAR_LAST.match(t))}
     day_first = _day_first(list(year_last.values()), column) if year_last else True
     result = np.full(len(texts), None, dtype=object)
+    named = [i for i, t in enumerate(texts) if t and t[0].isdigit() and _NAMED.match(t)]
+    result[named] = _day_month_name_year([str(texts[i]) for i in named])
     for i, text in enumerate(texts):
+        if result[i] is not None:
+            continue
         if not text:
             continue
         if _COMPACT.match(text):

@@ -23,8 +23,8 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
 from customer_understanding._core import Refused, check_positive, object_values, typed_fields
-from customer_understanding.identity._comparisons import _NICKNAMES
 from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._nicknames import NICKNAMES as _NICKNAMES
 
 __all__ = ["ROLE_MAILBOXES", "SharedInboxes"]
 

@@ -62,16 +62,18 @@ class Prepared:
         """Comparison levels of the pairs ``(left[i], right[i])``: one column per field.
 
         Pairs are compared in chunks, so the work arrays stay a few hundred MB however
-        many pairs there are; a chunk's distinct value pairs are graded once.
+        many pairs there are; a chunk's distinct value pairs are graded once, and what is
+        derived from one value (an address's number and street) once for all the chunks.
         """
         levels = np.empty((len(left), len(self.fields)), dtype=np.int8)
+        memos: list[dict[str, Any]] = [{} for _ in self.fields]
         for start in range(0, len(left), _COMPARE_CHUNK):
             part = slice(start, start + _COMPARE_CHUNK)
             for k, field in enumerate(self.fields):
                 codes = self.codes[field.column]
                 levels[part, k] = compare_codes(codes[left[part]], codes[right[part]],
                                                 uniques=self.uniques[field.column],
-                                                kind=field.kind)  # fmt: skip
+                                                kind=field.kind, memo=memos[k])  # fmt: skip
         return levels
 
     def canonical_rank(self) -> npt.NDArray[np.int64]:
