@@ -27,6 +27,7 @@ from customer_understanding._core._decay import half_life_decay
 from customer_understanding._core._frames import (
     TableExport,
     as_frame,
+    is_missing,
     is_table,
     object_values,
     requires,
@@ -91,6 +92,7 @@ __all__ = [
     "int32s",
     "int64s",
     "is_a",
+    "is_missing",
     "is_table",
     "known_by",
     "labels",

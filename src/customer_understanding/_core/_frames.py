@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["TableExport", "as_frame", "is_table", "object_values", "requires"]
+__all__ = ["TableExport", "as_frame", "is_missing", "is_table", "object_values", "requires"]
 
 
 def requires(module: str, *, extra: str, needed_for: str) -> ModuleType:
@@ -179,12 +179,19 @@ def _arrow(frame: pd.DataFrame) -> Any:
         try:
             columns[str(label)] = pa.array(frame[label], from_pandas=True)
         except failures:
-            text = [None if _missing(value) else str(value) for value in frame[label].tolist()]
+            text = [None if is_missing(value) else str(value) for value in frame[label].tolist()]
             columns[str(label)] = pa.array(text, type=pa.string())
     return pa.table(columns)
 
 
-def _missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """Whether one cell is missing: ``None``, ``pd.NA``, ``pd.NaT`` or a float NaN.
+
+    Examples
+    --------
+    >>> [is_missing(v) for v in (None, float("nan"), "", 0)]
+    [True, True, False, False]
+    """
     import pandas as pd
 
     nan = isinstance(value, float) and math.isnan(value)

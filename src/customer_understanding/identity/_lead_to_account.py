@@ -28,6 +28,7 @@ from customer_understanding._core import (
     TableExport,
     as_frame,
     html_table,
+    is_missing,
     positive,
     summary,
     typed_fields,
@@ -40,7 +41,6 @@ from customer_understanding.identity._prepared_accounts import (
     check_table,
     compact,
     domains,
-    missing,
     objects,
     organisations,
     prepare_accounts,
@@ -388,7 +388,7 @@ def _not_free(domain: str | None, free_mail: Collection[str]) -> str | None:
 
 def _said(company: object, work: str | None) -> str | None:
     """How the contact named its employer, for the evidence."""
-    if not missing(company):
+    if not is_missing(company):
         return f"company '{company}'"
     return None if work is None else f"e-mail domain '{work}'"
 

@@ -9,7 +9,6 @@ each lead costs only its own preparation and a few look-ups.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import attrs
@@ -17,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import summary, typed_fields
+from customer_understanding._core import is_missing, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import normalize_domain
 from customer_understanding.identity._fields import Field, normalise
@@ -25,7 +24,7 @@ from customer_understanding.identity._name_blocks import NameIndex
 from customer_understanding.identity._resolver import _country
 
 __all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
-           "missing", "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
+           "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
 
 _ORGANISATION = Field(column="company", kind="organisation")
 Ints = npt.NDArray[np.int64]
@@ -41,14 +40,8 @@ def text(frame: pd.DataFrame, column: str) -> Objects:
     return objects([_text(value) for value in frame[column].to_numpy(dtype=object).tolist()])
 
 
-def missing(value: object) -> bool:
-    """Whether one cell is missing: ``None``, ``pd.NA``, ``pd.NaT`` or NaN."""
-    return value is None or value is pd.NA or value is pd.NaT or (
-        isinstance(value, float) and math.isnan(value))  # fmt: skip
-
-
 def _text(value: object) -> str | None:
-    if missing(value):
+    if is_missing(value):
         return None
     return str(value).strip().lower() or None  # empty text is missing
 
@@ -176,7 +169,7 @@ class PreparedAccounts:
 
 def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
     """Values as text to sort by; a missing one reads ``"None"`` with pandas 2 and 3 alike."""
-    return np.array(["None" if missing(value) else str(value)
+    return np.array(["None" if is_missing(value) else str(value)
                      for value in values.to_numpy(dtype=object).tolist()], dtype=str)  # fmt: skip
 
 
