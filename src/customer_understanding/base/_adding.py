@@ -22,7 +22,7 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import with_records
 from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
-from customer_understanding.base._lineage import PREFIX, name_entities
+from customer_understanding.base._lineage import PREFIX, is_taken, name_entities, taken_ids
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import (
     OBJECTS,
@@ -131,8 +131,8 @@ class Online:
             ensure(connection)
             entity = found.best or _new_id(
                 new, secret=bytes(_get(connection, "id_key")),
-                taken=lambda: _taken(connection, new.level),
-                is_taken=lambda name: _is_taken(connection, new.level, name),
+                taken=lambda: taken_ids(connection, new.level),
+                is_taken=lambda name: is_taken(connection, new.level, name),
             )  # fmt: skip
             if found.best is None:
                 born = int(_get(connection, "builds") or 0)
@@ -184,18 +184,6 @@ def _new_id(new: Incoming, *, secret: bytes | None, taken: Callable[[], set[str]
             return str(ids[0])
         named, _ = name_entities(new.level, ids, given={}, keys=keys, taken=taken())
     return str(named[0])
-
-
-def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
-    rows = connection.execute("SELECT id FROM entities WHERE level = ? UNION SELECT alias"
-                              " FROM aliases WHERE level = ?", (level, level))  # fmt: skip
-    return {row[0] for row in rows}
-
-
-def _is_taken(connection: sqlite3.Connection, level: str, name: str) -> bool:
-    query = ("SELECT 1 FROM entities WHERE level = ? AND id = ? UNION ALL"
-             " SELECT 1 FROM aliases WHERE level = ? AND alias = ? LIMIT 1")  # fmt: skip
-    return connection.execute(query, (level, name, level, name)).fetchone() is not None
 
 
 def with_added(loaded: Loaded, store: object) -> Loaded:

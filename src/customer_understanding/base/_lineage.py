@@ -31,7 +31,7 @@ from customer_understanding.tables import AccountRecords, ContactRecords
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["PREFIX", "keep_ids", "name_entities"]
+__all__ = ["PREFIX", "is_taken", "keep_ids", "name_entities", "taken_ids"]
 
 #: The prefix of each level's entity ids.
 PREFIX = {"account": "acc", "contact": "con"}
@@ -54,11 +54,19 @@ def _previous(connection: sqlite3.Connection, level: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["record", "old", "born"])
 
 
-def _taken(connection: sqlite3.Connection, level: str) -> set[str]:
+def taken_ids(connection: sqlite3.Connection, level: str) -> set[str]:
+    """Every id a level's entities were ever given, aliases included."""
     query = (
         "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases WHERE level = ?"
     )
     return {row[0] for row in connection.execute(query, (level, level))}
+
+
+def is_taken(connection: sqlite3.Connection, level: str, name: str) -> bool:
+    """Whether ``name`` was ever given to an entity of the level (as an id or an alias)."""
+    query = ("SELECT 1 FROM entities WHERE level = ? AND id = ? UNION ALL"
+             " SELECT 1 FROM aliases WHERE level = ? AND alias = ? LIMIT 1")  # fmt: skip
+    return connection.execute(query, (level, name, level, name)).fetchone() is not None
 
 
 def _assign(keys: npt.NDArray[np.object_], entity: npt.NDArray[np.int64],
@@ -126,7 +134,7 @@ def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_
             keys: Any, connection: sqlite3.Connection) -> _Outcome:  # fmt: skip
     given, lost, split = _assign(record_keys(records), entity, _previous(connection, level))
     ids, born = name_entities(level, resolution_ids, given=given, keys=keys,
-                              taken=_taken(connection, level))  # fmt: skip
+                              taken=taken_ids(connection, level))  # fmt: skip
     return _Outcome(
         ids=ids,
         merged=[(old, str(ids[target])) for old, target in lost],

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base._lineage import _taken
+from customer_understanding.base._lineage import taken_ids
 from customer_understanding.base._relinking import carry_ids
 from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._survive import record_keys
@@ -76,7 +76,7 @@ class History:
 
     def taken(self, level: str) -> set[str]:
         if self.connection is not None:
-            return _taken(self.connection, level)
+            return taken_ids(self.connection, level)
         ids = self.tables.resolution.contact_ids if level == "contact" else (
             self.tables.resolution.account_ids)  # fmt: skip
         return set(map(str, ids)) | set(self.aliases.get(level, {}))
