@@ -4,6 +4,7 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
+from customer_understanding._core._codes import sorted_codes
 from customer_understanding._core._columns import (
     column,
     is_a,
@@ -111,6 +112,7 @@ __all__ = [
     "resolve_moment",
     "same_array",
     "shown",
+    "sorted_codes",
     "summary",
     "text_field",
     "to_nanos",

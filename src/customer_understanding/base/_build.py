@@ -12,6 +12,7 @@ import pandas as pd
 
 from customer_understanding._core import (
     NAT,
+    sorted_codes,
 )
 from customer_understanding.base._consent import (
     consent_rows,
@@ -86,7 +87,7 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
     rank = systems.map(trust).fillna(len(trust)).to_numpy(dtype=np.int64)
     created = records.column("created_at")
     newest_first = np.where(created == NAT, np.iinfo(np.int64).max, -created)
-    key = pd.factorize(record_keys(records), sort=True)[0]
+    key = sorted_codes(record_keys(records))[0]
     order = np.lexsort((key, newest_first, rank, entity))
     place = np.empty(len(order), dtype=np.int64)
     place[order] = np.arange(len(order))

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import sorted_codes, typed_fields
 from customer_understanding.base._survive import record_keys
 from customer_understanding.identity import Resolution, entity_ids
 from customer_understanding.tables import AccountRecords, ContactRecords
@@ -78,7 +78,7 @@ def _assign(keys: npt.NDArray[np.object_], entity: npt.NDArray[np.int64],
     if pairs.empty:
         return {}, [], []
     # Each entity's smallest record key, by rank among the sorted distinct keys.
-    rank, distinct = pd.factorize(now["record"], sort=True)
+    rank, distinct = sorted_codes(now["record"])
     smallest = np.full(int(entity.max(initial=-1)) + 1, len(distinct), dtype=np.int64)
     np.minimum.at(smallest, entity, rank)
     overlap = pairs.groupby(["old", "born", "entity"]).size().rename("overlap").reset_index()

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
+from customer_understanding._core import sorted_codes
 from customer_understanding.tables import Table
 
 __all__ = ["canonical"]
@@ -51,7 +51,7 @@ def _value_ranks(table: Table, name: str, rows: npt.NDArray[np.intp]) -> npt.NDA
     """Some rows' values of a column as numbers that sort like the values."""
     if name in table.categories or table.column(name).dtype.kind != "O":
         return _sort_key(table, name)[rows]
-    codes: npt.NDArray[np.intp] = pd.factorize(table.column(name)[rows], sort=True)[0]
+    codes: npt.NDArray[np.intp] = sorted_codes(table.column(name)[rows])[0]
     return codes  # a missing value (-1) sorts first
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_array, frozen_mapping, typed_fields
+from customer_understanding._core import frozen_array, frozen_mapping, sorted_codes, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Cleaned, Field, clean_column, shown
@@ -108,7 +108,7 @@ def _sorted_codes(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
     if numbers is not None:
         return numbers
     text = np.array([str(value) for value in values.tolist()], dtype=object)
-    return pd.factorize(text, sort=True)[0].astype(np.int64)
+    return sorted_codes(text)[0].astype(np.int64)
 
 
 _POWERS = 10 ** np.arange(19, dtype=np.int64)  # 1 … 10^18
@@ -200,22 +200,6 @@ def _ids(records: pd.DataFrame, id_column: str | None) -> npt.NDArray[np.object_
     return ids.to_numpy(dtype=object)
 
 
-def _codes(
-    values: npt.NDArray[np.object_],
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """Codes numbered in sorted value order, so they never depend on the row order."""
-    try:
-        found, distinct = pd.factorize(values, sort=True, use_na_sentinel=True)
-        return found, np.asarray(distinct, dtype=object)
-    except TypeError:  # values that do not sort together: order them by their text
-        found, distinct = pd.factorize(values, use_na_sentinel=True)
-        order = np.argsort(np.array([repr(v) for v in distinct], dtype=object), kind="stable")
-        rank = np.empty(len(order), dtype=np.intp)
-        rank[order] = np.arange(len(order))
-        uniques = np.asarray(distinct, dtype=object)
-        return np.where(found >= 0, rank[np.maximum(found, 0)], -1), uniques[order]
-
-
 def prepare(
     records: pd.DataFrame,
     fields: Sequence[Field],
@@ -252,8 +236,7 @@ def prepare(
     junk: dict[str, npt.NDArray[np.bool_]] = {}
     for field in fields:
         cleaned = clean_column(records[field.column].reset_index(drop=True), field)
-        found, distinct = _codes(cleaned.texts)
-        found = found.astype(np.int64)
+        found, distinct = cleaned.codes()
         found = _without_frequent(found, distinct, field)
         _warn_missing(cleaned, field, found)
         codes[field.column] = found

@@ -32,6 +32,7 @@ from customer_understanding._core import (
     TableExport,
     frozen_array,
     html_table,
+    sorted_codes,
     summary,
     typed_fields,
 )
@@ -245,8 +246,8 @@ def _provenance_keys(records: AccountRecords | ContactRecords) -> pd.Series[str]
 
 
 def _group(keys: pd.Series[str]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
-    codes, uniques = pd.factorize(keys, sort=True)
-    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+    codes, uniques = sorted_codes(keys)
+    return codes.astype(np.int64), uniques
 
 
 def resolve_exact(accounts: AccountRecords, contacts: ContactRecords) -> Resolution:

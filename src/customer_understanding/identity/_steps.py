@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import sorted_codes, typed_fields
 from customer_understanding.identity._blocking import BlockingReport, BlockingRule, _why
 from customer_understanding.identity._budget import block_marks, budget_limits
 from customer_understanding.identity._checks import warn_blocking, warn_no_pairs
@@ -35,7 +35,7 @@ from customer_understanding.identity._fitting import (
 from customer_understanding.identity._linker import Linker
 from customer_understanding.identity._model import FellegiSunter, exact_u_of_sums, fit_m_by_rule
 from customer_understanding.identity._placeholders import too_frequent
-from customer_understanding.identity._records import _codes, name_key_texts
+from customer_understanding.identity._records import name_key_texts
 
 __all__ = ["LinkerSteps"]
 
@@ -155,7 +155,7 @@ class LinkerSteps:
             values = np.concatenate([left[field.column].to_numpy(dtype=object),
                                      right[field.column].to_numpy(dtype=object)])  # fmt: skip
             values[pd.isna(values)] = None
-            codes, uniques = _codes(values)
+            codes, uniques = sorted_codes(values)
             levels[:, k] = compare_codes(codes[: len(left)].astype(np.int64),
                                          codes[len(left) :].astype(np.int64),
                                          uniques=uniques, kind=field.kind)  # fmt: skip

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT
+from customer_understanding._core import NAT, sorted_codes
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._rules import (
     Custom,
@@ -93,7 +93,7 @@ class _Columns:
 def _id_rank(ids: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """Each id's place in the sorted order of the ids' text."""
     text = np.array([str(value) for value in ids.tolist()], dtype=object)
-    rank: npt.NDArray[np.int64] = pd.factorize(text, sort=True)[0].astype(np.int64)
+    rank: npt.NDArray[np.int64] = sorted_codes(text)[0].astype(np.int64)
     return rank
 
 

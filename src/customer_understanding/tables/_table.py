@@ -25,6 +25,7 @@ from customer_understanding._core import (
     LazyArrays,
     from_nanos,
     one_of,
+    sorted_codes,
     to_nanos,
     typed_fields,
 )
@@ -293,7 +294,7 @@ def encode(
     >>> codes.tolist(), labels
     ([1, -1, 0, 1], ('a', 'b'))
     """
-    raw_codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=True)
+    raw_codes, uniques = sorted_codes(values)
     found = tuple(str(label) for label in uniques)
     if fixed is None:
         return raw_codes.astype(np.int32), found
