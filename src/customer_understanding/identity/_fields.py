@@ -16,13 +16,13 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import typed_fields
+from customer_understanding._core import sorted_codes, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError, personal
 from customer_understanding.domain import normalize_email, normalize_phone
 from customer_understanding.identity._dates import parse_dates
-from customer_understanding.identity._organisations import address, organisation
+from customer_understanding.identity._organisations import addresses, organisation
 from customer_understanding.identity._placeholders import placeholder_mask
-from customer_understanding.identity._scripts import fold
+from customer_understanding.identity._scripts import fold, fold_all
 
 __all__ = ["KINDS", "Cleaned", "Field", "FieldKind", "clean_column", "normalise", "shown"]
 
@@ -140,16 +140,34 @@ def shown(value: object, field: Field) -> str:
 class Cleaned:
     """One column after cleaning, with what was read as missing and why.
 
-    ``texts`` holds the cleaned value per row (``None`` when missing); ``present`` counts
-    the rows that held something; ``placeholders`` maps each placeholder (as cleaned) to
-    its rows; ``unreadable`` counts rows whose value cleaned to nothing, ``first`` is one.
+    ``raw_codes`` numbers each row's raw value (``-1`` when missing) and ``values`` holds
+    the cleaned form of each raw value (``None`` when nothing real was left), so each
+    distinct value is cleaned and coded once; ``texts`` is the cleaned value per row.
+    ``present`` counts the rows that held something; ``placeholders`` maps each
+    placeholder (as cleaned) to its rows; ``unreadable`` counts rows whose value cleaned
+    to nothing, ``first`` is one.
     """
 
-    texts: npt.NDArray[np.object_]
+    raw_codes: npt.NDArray[np.intp]
+    values: npt.NDArray[np.object_]
     present: int
     placeholders: dict[str, int]
     unreadable: int
     first: object = None
+
+    @property
+    def texts(self) -> npt.NDArray[np.object_]:
+        """The cleaned value of each row (``None`` when missing)."""
+        result = np.full(len(self.raw_codes), None, dtype=object)
+        present = self.raw_codes >= 0
+        result[present] = self.values[self.raw_codes[present]]
+        return result
+
+    def codes(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]:
+        """Each row's code among the sorted distinct cleaned values (``-1``: missing), and those."""
+        value_codes, uniques = sorted_codes(self.values)
+        codes = np.append(value_codes, -1).astype(np.int64)  # a missing row reads the last slot
+        return codes[np.where(self.raw_codes >= 0, self.raw_codes, len(self.values))], uniques
 
 
 def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.intp], list[Any]]:
@@ -196,11 +214,8 @@ def clean_column(values: pd.Series[Any], field: Field) -> Cleaned:
     empty = np.flatnonzero(pd.isna(cleaned) & ~junk)
     unreadable = int(counts[empty].sum())
     first = raw[int(empty[0])] if len(empty) else None
-    result = np.full(len(codes), None, dtype=object)
-    present = codes >= 0
-    result[present] = cleaned[codes[present]]
-    return Cleaned(texts=result, present=int(present.sum()), placeholders=placeholders,
-                   unreadable=unreadable, first=first)  # fmt: skip
+    return Cleaned(raw_codes=codes, values=cleaned, present=int((codes >= 0).sum()),
+                   placeholders=placeholders, unreadable=unreadable, first=first)  # fmt: skip
 
 
 def _as_text(values: pd.Series[Any], field: Field) -> list[str]:
@@ -245,15 +260,23 @@ def normalise(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     return clean_column(values, field).texts
 
 
-# Each kind's cleaning is one function, applied per distinct value.
-_NORMALISERS: dict[str, Callable[[str], str]] = {
-    "organisation": organisation,
-    "address": address,
-    "phone": normalize_phone,
-    "email": lambda text: normalize_email(text, strict=False),
-    "identifier": lambda text: fold(text).replace(" ", ""),
-    "category": lambda text: fold(text).replace(" ", ""),
-    "state": lambda text: fold(text).replace(" ", ""),
+def _each(clean: Callable[[str], str]) -> Callable[[list[str]], list[str]]:
+    return lambda texts: [clean(text) for text in texts]
+
+
+def _unspaced(texts: list[str]) -> list[str]:
+    return [text.replace(" ", "") for text in fold_all(texts)]
+
+
+# Each kind's cleaning, applied to the distinct values at once.
+_NORMALISERS: dict[str, Callable[[list[str]], list[str]]] = {
+    "organisation": _each(organisation),
+    "address": addresses,
+    "phone": _each(normalize_phone),
+    "email": _each(lambda text: normalize_email(text, strict=False)),
+    "identifier": _unspaced,
+    "category": _unspaced,
+    "state": _unspaced,
 }
 
 
@@ -261,7 +284,7 @@ def _clean(values: pd.Series[Any], field: Field) -> npt.NDArray[np.object_]:
     if field.kind == "date":
         return parse_dates(values, column=field.column, date_format=field.date_format)
     text = _as_text(values, field)
-    clean = _NORMALISERS.get(field.kind, fold)
+    clean = _NORMALISERS.get(field.kind, fold_all)
     cleaned = np.empty(len(text), dtype=object)
-    cleaned[:] = [clean(value) or None for value in text]
+    cleaned[:] = [value or None for value in clean(text)]
     return cleaned

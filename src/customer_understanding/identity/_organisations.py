@@ -13,10 +13,19 @@ abbreviate written one way (``street`` → ``st``, ``straße`` → ``str``).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from customer_understanding.identity._scripts import fold
+from customer_understanding.identity._scripts import fold, fold_all
 
-__all__ = ["LEGAL_FORMS", "STOP_WORDS", "address", "address_parts", "initials", "organisation"]
+__all__ = [
+    "LEGAL_FORMS",
+    "STOP_WORDS",
+    "address",
+    "address_parts",
+    "addresses",
+    "initials",
+    "organisation",
+]
 
 #: Legal forms, as words once folded (``s a`` for ``S.A.``; dots are dropped first).
 LEGAL_FORMS: frozenset[str] = frozenset(
@@ -70,6 +79,10 @@ _STREET_TYPES = {
 _NUMBER = re.compile(r"^\d+[a-z]?$")
 # German street names end in a type written three ways: Hauptstraße, Hauptstrasse, Hauptstr.
 _COMPOUND_STREET = re.compile(r"(?<=\w)(?:strasse|str)$")
+# The same two rules over many folded addresses joined by new lines (words end at a space
+# or a new line).
+_STREET_WORD = re.compile(r"(?<![^ \n])(?:" + "|".join(_STREET_TYPES) + r")(?![^ \n])")
+_COMPOUND_END = re.compile(r"(?<=\w)(?:strasse|str)(?![^ \n])")
 
 
 def _strip_forms(words: list[str]) -> list[str]:
@@ -136,6 +149,19 @@ def address(value: str) -> str:
     """
     words = [_STREET_TYPES.get(word, word) for word in fold(value).split()]
     return " ".join(_COMPOUND_STREET.sub("str", word) for word in words)
+
+
+def addresses(values: Sequence[str]) -> list[str]:
+    """:func:`address` of each value, in a few passes over all of them.
+
+    Examples
+    --------
+    >>> addresses(["12, High Street", "Hauptstraße 5", "Rue X"])
+    ['12 high st', 'hauptstr 5', 'rue x']
+    """
+    joined = "\n".join(fold_all(values))  # folded text holds no new line
+    joined = _STREET_WORD.sub(lambda found: _STREET_TYPES[found.group()], joined)
+    return _COMPOUND_END.sub("str", joined).split("\n") if values else []
 
 
 def address_parts(value: str) -> tuple[str, str]:

@@ -86,6 +86,14 @@ def _junk_email(value: str) -> bool:
     return local in _PLACEHOLDER_PARTS and host in _PLACEHOLDER_PARTS | {"test", "email", "mail"}
 
 
+def _junk_number(value: str) -> bool:
+    """:func:`_junk_digits`, deciding at once when the value ends in seven digits (most do)."""
+    tail = value[-7:]
+    if tail.isdigit() and tail.isascii():  # then they are its last seven digits
+        return tail in _JUNK_TAILS and _junk_digits(value)
+    return _junk_digits(value)
+
+
 def placeholder_mask(
     raw: pd.Series[Any], cleaned: pd.Series[Any], *, kind: str, extra: Iterable[str] = ()
 ) -> npt.NDArray[np.bool_]:
@@ -95,16 +103,19 @@ def placeholder_mask(
     """
     listed = PLACEHOLDERS | set(extra)
     shapes = [_junk_email] if kind == "email" else []
-    shapes += [_junk_digits] if kind in _DIGIT_KINDS else []
-    mask = np.zeros(len(raw), dtype=bool)
-    for k, (value, text) in enumerate(zip(raw.tolist(), cleaned.tolist(), strict=True)):
-        if text is not None and (
-            text in listed
-            or (" " in text and text.replace(" ", "") in listed)
-            or any(shape(text) for shape in shapes)
-        ):
-            mask[k] = True
-        elif isinstance(value, str) and len(value) <= _LONGEST:
+    shapes += [_junk_number] if kind in _DIGIT_KINDS else []
+    texts = cleaned.tolist()
+    mask = np.fromiter(
+        (text is not None and (text in listed or (" " in text and text.replace(" ", "")
+                                                  in listed)) for text in texts),
+        dtype=bool, count=len(texts),
+    )  # fmt: skip
+    for shape in shapes:
+        mask |= np.fromiter((text is not None and shape(text) for text in texts), dtype=bool,
+                            count=len(texts))  # fmt: skip
+    # The raw text too, for what cleaning changed ("N/A" is cleaned to "n a").
+    for k, value in enumerate(raw.tolist()):
+        if not mask[k] and isinstance(value, str) and len(value) <= _LONGEST:
             mask[k] = " ".join(value.lower().split()) in listed
     return mask
 
