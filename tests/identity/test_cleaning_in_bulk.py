@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customer_understanding.identity._organisations import address, addresses
+from customer_understanding.identity._organisations import (
+    _STREET_TYPES,
+    address,
+    address_parts,
+    addresses,
+)
 from customer_understanding.identity._placeholders import (
     PLACEHOLDERS,
     _junk_digits,
@@ -60,3 +67,16 @@ def test_placeholder_mask_equals_the_rule_applied_to_each_value(raw: list[str], 
     mask = placeholder_mask(pd.Series(raw, dtype=object), pd.Series(cleaned, dtype=object),
                             kind=kind)  # fmt: skip
     assert mask.tolist() == _one_at_a_time(raw, cleaned, kind)
+
+
+def _parts_in_full(value: str) -> tuple[str, str]:
+    words = [_STREET_TYPES.get(word, word) for word in value.split()]
+    numbers = [word for word in words if re.match(r"^\d+[a-z]?$", word)]
+    street = " ".join(word for word in words if not re.match(r"^\d+[a-z]?$", word))
+    return (numbers[0] if numbers else "", street)
+
+
+@given(_WORDS | _TEXT)
+def test_address_parts_without_a_number_take_the_short_way_to_the_same_answer(value: str) -> None:
+    assert address_parts(value) == _parts_in_full(value)
+    assert address_parts(address(value)) == _parts_in_full(address(value))

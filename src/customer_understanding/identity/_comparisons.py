@@ -134,7 +134,7 @@ class _Pairs:
         self.pair = (first, second)
         self.involved, self.memo = involved, memo
         self.transliterated = False  # whether firsts and seconds differ from the values
-        if kind in _WORDS and not all(value.isascii() for value in self.distinct):
+        if kind in _WORDS and not "".join(self.distinct).isascii():
             values = np.array([latin(value) for value in self.distinct], dtype=object)
             self.transliterated = True
         self.firsts: list[str] = values[first].tolist()

@@ -77,6 +77,8 @@ _STREET_TYPES = {
     "apartment": "apt", "unit": "unit", "rue": "rue", "calle": "c", "via": "via",
 }  # fmt: skip
 _NUMBER = re.compile(r"^\d+[a-z]?$")
+_DIGIT = re.compile(r"\d")
+_RENAMED = frozenset(word for word, short in _STREET_TYPES.items() if word != short)
 # German street names end in a type written three ways: Hauptstraße, Hauptstrasse, Hauptstr.
 _COMPOUND_STREET = re.compile(r"(?<=\w)(?:strasse|str)$")
 # The same two rules over many folded addresses joined by new lines (words end at a space
@@ -172,6 +174,10 @@ def address_parts(value: str) -> tuple[str, str]:
     >>> address_parts("12 high street"), address_parts("rue de rivoli 99"), address_parts("x")
     (('12', 'high st'), ('99', 'rue de rivoli'), ('', 'x'))
     """
+    if not _DIGIT.search(value):  # no house number: the street is every word (most often)
+        words = value.split()
+        if _RENAMED.isdisjoint(words):
+            return "", " ".join(words)
     words = [_STREET_TYPES.get(word, word) for word in value.split()]
     numbers = [word for word in words if _NUMBER.match(word)]
     street = " ".join(word for word in words if not _NUMBER.match(word))
