@@ -36,19 +36,37 @@ __all__ = [
 def rule_keys(
     rule: BlockingRule, codes: Mapping[str, npt.NDArray[np.int64]]
 ) -> npt.NDArray[np.int64]:
-    """Per record, a compact code of its values on the rule's columns (``-1``: one missing)."""
+    """Per record, a compact code of its values on the rule's columns (``-1``: none to share).
+
+    A record whose value on one of the columns is missing, or held by no other record,
+    shares the rule's key with nobody: it gets ``-1`` (for a rule on one column, only a
+    missing value does), so only the records that can meet another are coded.
+    """
     missing = [column for column in rule.on if column not in codes]
     if missing:
         msg = f"blocking rule {rule.name!r} names column {missing[0]!r}, which is not declared"
         raise InvalidValueError(msg)
     keys = codes[rule.on[0]].astype(np.int64)
+    if len(rule.on) == 1:
+        return keys
+    shared = _held_twice(keys)
+    for column in rule.on[1:]:
+        shared &= _held_twice(codes[column])
     for column in rule.on[1:]:
         other = codes[column]
-        present = (keys >= 0) & (other >= 0)
-        joint = keys[present] * (np.int64(other.max()) + 1) + other[present]
+        joint = keys[shared] * (np.int64(other.max()) + 1) + other[shared]
         keys = np.full(len(keys), -1, dtype=np.int64)
-        keys[present] = pd.factorize(joint)[0]  # compact again, so keys never overflow
+        keys[shared] = pd.factorize(joint)[0]  # compact again, so keys never overflow
     return keys
+
+
+def _held_twice(codes: npt.NDArray[np.integer[Any]]) -> npt.NDArray[np.bool_]:
+    """Which records hold a value (code ``>= 0``) that at least one other record holds."""
+    present = codes >= 0
+    counts = np.bincount(codes[present])
+    held: npt.NDArray[np.bool_] = np.zeros(len(codes), dtype=bool)
+    held[present] = counts[codes[present]] > 1
+    return held
 
 
 def capped_keys(

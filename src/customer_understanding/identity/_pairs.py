@@ -36,7 +36,8 @@ def rule_pairs(
     keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
     """The pairs of records sharing a key (of different sources), ``left * n + right``, sorted."""
-    rows = np.flatnonzero(keys >= 0)
+    present = np.flatnonzero(keys >= 0)
+    rows = present[np.bincount(keys[present])[keys[present]] > 1]  # only blocks with pairs
     order = rows[np.argsort(keys[rows], kind="stable")]
     sorted_keys = keys[order]
     ends = np.searchsorted(sorted_keys, sorted_keys, side="right")
