@@ -85,7 +85,7 @@ class Prepared:
         """
         keys = [_sorted_codes(self.ids), _sorted_codes(self.sources)]
         keys += [self.codes[field.column] for field in reversed(self.fields)]
-        order = np.lexsort(keys)
+        order = np.lexsort(_packed(keys))
         rank = np.empty(len(order), dtype=np.int64)
         rank[order] = np.arange(len(order))
         return rank
@@ -93,6 +93,28 @@ class Prepared:
     def frequencies(self, column: str) -> npt.NDArray[np.float64]:
         """Share of the present values that each distinct value holds."""
         return value_shares(self.codes[column], distinct=len(self.uniques[column]))
+
+
+def _packed(keys: list[npt.NDArray[np.int64]]) -> list[npt.NDArray[np.int64]]:
+    """``np.lexsort`` keys giving the same order in fewer arrays: small codes share one.
+
+    Codes (``-1`` and up) are shifted to start at zero and laid side by side in 62 bits,
+    the more significant key in the higher bits, as long as they fit.
+    """
+    packed: list[npt.NDArray[np.int64]] = []
+    current, used = None, 0
+    for key in reversed(keys):  # the last key is the most significant
+        shifted = key.astype(np.int64) - (int(key.min()) if len(key) else 0)
+        width = max(int(shifted.max(initial=0)).bit_length(), 1)
+        if current is None or used + width > 62:
+            if current is not None:
+                packed.append(current)
+            current, used = shifted, width
+        else:
+            current, used = (current << np.int64(width)) | shifted, used + width
+    if current is not None:
+        packed.append(current)
+    return packed[::-1]
 
 
 def value_shares(codes: npt.NDArray[np.int64], *, distinct: int = 1) -> npt.NDArray[np.float64]:
