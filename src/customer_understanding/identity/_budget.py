@@ -133,7 +133,8 @@ def record_marks(
 ) -> npt.NDArray[np.uint32]:
     """Per record, the :func:`block_marks` of its block under one rule's ``keys``."""
     marks = sizes.astype(np.uint32) << np.uint32(24)  # no block: size 1, no members
-    present = np.flatnonzero(keys >= 0)
+    # A block that gives no candidates spends nothing, whoever its members are.
+    present = np.flatnonzero((keys >= 0) & (sizes > 1))
     if not len(present):
         return marks
     block = keys[present]
@@ -209,7 +210,13 @@ def budget_limits(marks: npt.NDArray[np.uint32], *, max_candidates: int) -> npt.
         return limits
     step = max(_CHUNK // marks.shape[1], 1)
     for start in range(0, n_records, step):
-        ordered = np.sort(marks[start : start + step], axis=1)
+        part = marks[start : start + step]
+        # Every block fits where even counting shared candidates twice stays within budget.
+        upper = ((part >> np.uint32(24)).astype(np.int32) - 1).sum(axis=1)
+        over = np.flatnonzero(upper > max_candidates)
+        if not len(over):
+            continue
+        ordered = np.sort(part[over], axis=1)
         sizes = (ordered >> np.uint32(24)).astype(np.int32)
         fresh = np.ones(ordered.shape, dtype=bool)
         fresh[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
@@ -219,7 +226,7 @@ def budget_limits(marks: npt.NDArray[np.uint32], *, max_candidates: int) -> npt.
         within = (spent <= max_candidates) & last_of_size
         limit = np.where(within, sizes, 1).max(axis=1, initial=1).astype(np.uint8)
         limit[within[:, -1]] = 255  # every block fits, even one counted as 255
-        limits[start : start + step] = limit
+        limits[start + over] = limit
     return limits
 
 
