@@ -129,6 +129,8 @@ class Field:
 # Kinds whose values identify a person: masked in warnings unless values are shown.
 _PERSONAL = frozenset({"person_name", "given_name", "family_name", "email", "phone", "address"})
 _NON_SCALAR = (list, tuple, dict, set, frozenset, np.ndarray, pd.Series, pd.DataFrame)
+# What pandas infers for a column of plain values only (no cell to look at one by one).
+_SCALAR_KINDS = frozenset({"string", "integer", "floating", "mixed-integer-float", "boolean"})
 
 
 def shown(value: object, field: Field) -> str:
@@ -170,6 +172,11 @@ class Cleaned:
         return codes[np.where(self.raw_codes >= 0, self.raw_codes, len(self.values))], uniques
 
 
+def lib_dtype(values: list[Any]) -> str:
+    """What pandas infers the values to be (``"string"`` when all are text), in one C pass."""
+    return str(pd.api.types.infer_dtype(values, skipna=True))
+
+
 def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.intp], list[Any]]:
     """Codes and distinct values; a cell holding a list, dict or array is refused."""
     distinct: list[Any]
@@ -178,7 +185,8 @@ def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.int
         distinct = list(found)
     except TypeError:  # unhashable cells: lists, dicts, sets, arrays
         codes, distinct = np.empty(0, dtype=np.intp), list(values)
-    odd = [value for value in distinct if isinstance(value, _NON_SCALAR)]
+    plain = bool(distinct) and lib_dtype(distinct) in _SCALAR_KINDS
+    odd = [] if plain else [value for value in distinct if isinstance(value, _NON_SCALAR)]
     if odd:
         msg = (
             f"column {field.column!r} holds a {type(odd[0]).__name__} "
