@@ -172,7 +172,7 @@ class Cleaned:
         return codes[np.where(self.raw_codes >= 0, self.raw_codes, len(self.values))], uniques
 
 
-def lib_dtype(values: list[Any]) -> str:
+def _inferred(values: list[Any]) -> str:
     """What pandas infers the values to be (``"string"`` when all are text), in one C pass."""
     return str(pd.api.types.infer_dtype(values, skipna=True))
 
@@ -185,7 +185,7 @@ def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.int
         distinct = list(found)
     except TypeError:  # unhashable cells: lists, dicts, sets, arrays
         codes, distinct = np.empty(0, dtype=np.intp), list(values)
-    plain = bool(distinct) and lib_dtype(distinct) in _SCALAR_KINDS
+    plain = bool(distinct) and _inferred(distinct) in _SCALAR_KINDS
     odd = [] if plain else [value for value in distinct if isinstance(value, _NON_SCALAR)]
     if odd:
         msg = (
