@@ -1,8 +1,11 @@
 import jellyfish
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from rapidfuzz.distance import DamerauLevenshtein
 
-from customer_understanding.identity._comparisons import compare_codes, levels_of
+from customer_understanding.identity._comparisons import _edits, compare_codes, levels_of
 
 
 def _level(kind: str, a: str, b: str) -> str:
@@ -73,3 +76,13 @@ def test_bulk_edit_levels_match_jellyfish_pair_by_pair() -> None:
 def test_swapped_day_and_month_needs_eight_digits() -> None:
     assert _level("date", "19800412", "19801204") == "day/month swapped or one edit"
     assert _level("date", "1980041", "1980140") == "two edits"
+
+
+@given(st.lists(st.tuples(st.text("0123ab", max_size=8), st.text("0123ab", max_size=8)),
+                min_size=1, max_size=40), st.integers(1, 3))  # fmt: skip
+def test_edits_sorted_out_by_plain_distance_equal_the_swap_distance(
+    pairs: list[tuple[str, str]], limit: int
+) -> None:
+    firsts, seconds = [a for a, _ in pairs], [b for _, b in pairs]
+    expected = [min(DamerauLevenshtein.distance(a, b), limit + 1) for a, b in pairs]
+    assert _edits(firsts, seconds, limit).tolist() == expected

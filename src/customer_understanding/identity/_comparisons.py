@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 from rapidfuzz.process import cpdist
 
 from customer_understanding.identity._nicknames import NICKNAMES as _NICKNAMES
@@ -82,12 +82,25 @@ def _jaro_winkler(firsts: _Texts, seconds: _Texts) -> npt.NDArray[np.float64]:
 
 
 def _edits(firsts: _Texts, seconds: _Texts, limit: int) -> _Graded:
-    """Damerau-Levenshtein distance per pair, capped at ``limit + 1``."""
-    distance = cpdist(
-        firsts, seconds, scorer=DamerauLevenshtein.distance, score_cutoff=limit,
+    """Damerau-Levenshtein distance per pair, capped at ``limit + 1``.
+
+    A swap of neighbours is two plain edits, so a pair more than ``2 * limit`` plain
+    (Levenshtein) edits apart is more than ``limit`` apart: the cheaper distance sorts
+    those out first, and only the rest are measured with swaps.
+    """
+    plain = cpdist(
+        firsts, seconds, scorer=Levenshtein.distance, score_cutoff=2 * limit,
         dtype=np.int32, workers=_workers(len(firsts)),
     )  # fmt: skip
-    capped: _Graded = np.minimum(distance, limit + 1).astype(np.int8)
+    capped: _Graded = np.full(len(plain), limit + 1, dtype=np.int8)
+    near = np.flatnonzero(plain <= 2 * limit).tolist()
+    if near:
+        distance = cpdist(
+            [firsts[k] for k in near], [seconds[k] for k in near],
+            scorer=DamerauLevenshtein.distance, score_cutoff=limit, dtype=np.int32,
+            workers=_workers(len(near)),
+        )  # fmt: skip
+        capped[near] = np.minimum(distance, limit + 1)
     return capped
 
 
