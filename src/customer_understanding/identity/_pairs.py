@@ -35,20 +35,29 @@ def same_source_counts(
 def rule_pairs(
     keys: npt.NDArray[np.int64], sources: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """The pairs of records sharing a key (of different sources), ``left * n + right``, sorted."""
+    """The pairs of records sharing a key (of different sources), ``left * n + right``, sorted.
+
+    Blocks of one size are paired together: their members, in record order, are laid out
+    as rows of a matrix and every pair of its columns taken at once.
+    """
     present = np.flatnonzero(keys >= 0)
     rows = present[np.bincount(keys[present])[keys[present]] > 1]  # only blocks with pairs
-    order = rows[np.argsort(keys[rows], kind="stable")]
-    sorted_keys = keys[order]
-    ends = np.searchsorted(sorted_keys, sorted_keys, side="right")
-    counts = ends - np.arange(len(order)) - 1
-    total = int(counts.sum())
-    first = np.repeat(np.arange(len(order)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts) + 1
-    left, right = order[first], order[first + offsets]
-    keep = sources[left] != sources[right]
-    left, right = np.minimum(left[keep], right[keep]), np.maximum(left[keep], right[keep])
-    encoded: npt.NDArray[np.int64] = left * np.int64(len(keys)) + right
+    order = rows[np.argsort(keys[rows], kind="stable")]  # by block, each in record order
+    fresh = np.ones(len(order), dtype=bool)
+    fresh[1:] = keys[order[1:]] != keys[order[:-1]]
+    starts = np.flatnonzero(fresh)
+    sizes = np.diff(np.append(starts, len(order)))
+    mixed = bool(len(sources)) and int(np.bincount(sources).max()) > 1
+    parts = []
+    for size in np.unique(sizes).tolist():
+        first, second = np.triu_indices(size, k=1)
+        members = order[starts[sizes == size][:, None] + np.arange(size)]
+        left, right = members[:, first].ravel(), members[:, second].ravel()
+        if mixed:  # only records of different sources are paired
+            keep = sources[left] != sources[right]
+            left, right = left[keep], right[keep]
+        parts.append(left * np.int64(len(keys)) + right)  # left < right: record order
+    encoded: npt.NDArray[np.int64] = np.concatenate([np.empty(0, dtype=np.int64), *parts])
     encoded.sort()  # sorted, a rule's pairs are found in the union without a hash or argsort
     return encoded
 
