@@ -1,0 +1,76 @@
+"""The update's cheaper mechanisms give what the plain path gives (property tests)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import attrs
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from customer_understanding.base._update_resolve import _review
+from customer_understanding.identity import ReviewPairs
+from customer_understanding.tables import AccountRecords, ContactRecords
+
+_SYSTEMS = ("crm", "desk")
+_IDS = ("1", "2", "3", "10", "x")
+_RECORD = st.tuples(st.sampled_from(_SYSTEMS), st.sampled_from(_IDS))
+_PAIR = st.tuples(st.sampled_from(("account", "contact")), _RECORD, _RECORD,
+                  st.sampled_from(("acc_a", "con_b", "con_c")), st.sampled_from((0.5, 0.7)))  # fmt: skip
+
+
+def _pairs(rows: list[Any]) -> ReviewPairs:
+    return ReviewPairs(
+        level=[r[0] for r in rows], left_system=[r[1][0] for r in rows],
+        left_source_id=[r[1][1] for r in rows], right_system=[r[2][0] for r in rows],
+        right_source_id=[r[2][1] for r in rows], left_entity_id=[r[3] for r in rows],
+        right_entity_id=["con_c" for _ in rows], match_probability=[r[4] for r in rows],
+        match_weight=[r[4] * 2 for r in rows],
+    )  # fmt: skip
+
+
+def _plain(stored: ReviewPairs, plans: Any, found: ReviewPairs, renamed: Any) -> ReviewPairs:
+    """The update's review pairs as it first made them: keys of every stored pair."""
+    old, new = stored.to_pandas(), found.to_pandas()
+    drop = np.zeros(len(old), dtype=bool)
+    for level, plan in plans.items():
+        again = plan.merged.take(plan.rows)
+        keys = set((again.labels("system").astype(str) + ":"
+                    + again.column("source_id").astype(str)).tolist())  # fmt: skip
+        for side in ("left", "right"):
+            made = old[f"{side}_system"].astype(str) + ":" + old[f"{side}_source_id"].astype(str)
+            drop |= ((old["level"] == level) & made.isin(keys)).to_numpy()
+    for side in ("left", "right"):
+        new[f"{side}_entity_id"] = new[f"{side}_entity_id"].map(lambda i: renamed.get(i, i))
+    both = pd.concat([old[~drop], new], ignore_index=True)
+    return ReviewPairs(**{name: both[name].to_numpy() for name in attrs.fields_dict(ReviewPairs)})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_PAIR, max_size=12), st.lists(_PAIR, max_size=4),
+       st.lists(_RECORD, max_size=4, unique=True), st.lists(_RECORD, max_size=3, unique=True))  # fmt: skip
+def test_review_pairs_of_an_update_are_the_plain_paths(stored, found, contacts, accounts) -> None:  # type: ignore[no-untyped-def]
+    plans = {}
+    for level, kind, again in (("contact", ContactRecords, contacts),
+                               ("account", AccountRecords, accounts)):  # fmt: skip
+        records = kind.from_columns({
+            "system": np.array([*(s for s, _ in again), "crm"], dtype=object),
+            "source_id": np.array([*(i for _, i in again), "other"], dtype=object),
+        })  # fmt: skip
+        plans[level] = SimpleNamespace(merged=records, rows=np.arange(len(again)))
+    renamed = {"acc_a": "acc_z"}
+    mine = _review(_pairs(stored), plans, _pairs(found), renamed)  # type: ignore[arg-type]
+    plain = _plain(_pairs(stored), plans, _pairs(found), renamed)
+    pd.testing.assert_frame_equal(mine.to_pandas(), plain.to_pandas())
+
+
+def test_review_pairs_keep_their_texts_without_copying_them_as_text() -> None:
+    pairs = _pairs([("contact", ("crm", "1"), ("desk", "2"), "con_b", 0.5)])
+    again = ReviewPairs(**{name: getattr(pairs, name) for name in attrs.fields_dict(ReviewPairs)})
+    assert again.to_pandas().equals(pairs.to_pandas())
+    mixed = ReviewPairs(**{**{n: getattr(pairs, n) for n in attrs.fields_dict(ReviewPairs)},
+                           "left_source_id": np.array([7], dtype=object)})  # fmt: skip
+    assert mixed.left_source_id.tolist() == ["7"]
