@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import attrs
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from customer_understanding import CustomerBase
+from customer_understanding.base import _codec, _store
+from customer_understanding.base._codec import decode_array, deferred, encode_array
 from customer_understanding.base._update_resolve import _review
 from customer_understanding.identity import ReviewPairs
 from customer_understanding.tables import AccountRecords, ContactRecords
+
+from .test_update import _KEY, _split
 
 _SYSTEMS = ("crm", "desk")
 _IDS = ("1", "2", "3", "10", "x")
@@ -74,3 +83,54 @@ def test_review_pairs_keep_their_texts_without_copying_them_as_text() -> None:
     mixed = ReviewPairs(**{**{n: getattr(pairs, n) for n in attrs.fields_dict(ReviewPairs)},
                            "left_source_id": np.array([7], dtype=object)})  # fmt: skip
     assert mixed.left_source_id.tolist() == ["7"]
+
+
+_TEXT = st.one_of(st.none(), st.sampled_from(("a", "b", "")), st.text(max_size=6))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT, min_size=0, max_size=40), st.integers(0, 3000), st.booleans())
+def test_a_text_column_reads_back_as_it_was_in_either_kind(values, extra, distinct) -> None:  # type: ignore[no-untyped-def]
+    # Past the sample size, a column of mostly distinct texts is stored every value joined.
+    tail = [f"id-{i}" if distinct else "same" for i in range(extra)]
+    array = np.empty(len(values) + len(tail), dtype=object)
+    array[:] = [*values, *tail]
+    encoded = encode_array(array, where="x")
+    assert encoded[0] in ("text", "texts", "json")
+    back = decode_array(encoded)
+    assert back.tolist() == array.tolist()
+    assert deferred(encoded)[0] == len(array)
+    if distinct and extra >= 2000 and encoded[0] != "json":
+        assert encoded[0] == "texts"
+
+
+def test_texts_holding_a_separator_or_nan_are_stored_another_way() -> None:
+    odd = np.array([f"v{i}" for i in range(2000)] + ["a\x1fb", None], dtype=object)
+    assert decode_array(encode_array(odd, where="x")).tolist() == odd.tolist()
+    nan = np.array([f"v{i}" for i in range(2000)] + [float("nan")], dtype=object)
+    back = decode_array(encode_array(nan, where="x"))
+    assert back[:-1].tolist() == nan[:-1].tolist() and pd.isna(back[-1])
+
+
+def test_a_version_1_store_opens_and_an_update_migrates_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    first, rest = _split(0.9)
+    with monkeypatch.context() as old:  # written as version 1 wrote: no "texts" arrays
+        old.setattr(_store, "SCHEMA_VERSION", 1)
+        old.setattr(_codec, "_mostly_distinct", lambda array: False)
+        built = CustomerBase.build(first, store=path, id_key=_KEY)
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                                  ).fetchone()[0] == 1  # fmt: skip
+        assert not connection.execute("SELECT 1 FROM arrays WHERE kind = 'texts'").fetchall()
+    opened = CustomerBase.open(path)
+    pd.testing.assert_frame_equal(opened.contacts.to_pandas(), built.contacts.to_pandas())
+    updated = opened.update(rest)
+    with closing(sqlite3.connect(path)) as connection:
+        assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'"
+                                  ).fetchone()[0] == 2  # fmt: skip
+        assert connection.execute("SELECT 1 FROM arrays WHERE kind = 'texts'").fetchall()
+    again = CustomerBase.open(path)
+    pd.testing.assert_frame_equal(again.contacts.to_pandas(), updated.contacts.to_pandas())

@@ -8,7 +8,10 @@ resolution, a rule) later is stored without new code. What it knows:
   numbers as their raw bytes with the dtype's name, text columns as their distinct
   values (UTF-8 joined by a unit separator: one C call splits them on reopening) and
   int32 codes into them (-1 missing), so repeated values cost four bytes each and
-  reopening makes no string per row;
+  reopening makes no string per row; a text column whose values are mostly distinct
+  (ids, e-mail addresses; judged on a sample) is stored as every value joined, with a
+  bit per row for the missing ones, which saves hashing every value to find the few
+  repeats (kind ``"texts"``, from schema version 2);
 - attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
   only classes inside this library are imported, so opening a file never runs code
   the file names from elsewhere (unlike pickle);
@@ -41,8 +44,35 @@ _SEPARATOR = "\x1f"
 
 #: A stored array not decoded yet: its length, and how to decode it.
 Deferred = tuple[int, Callable[[], npt.NDArray[Any]]]
-#: A stored array: (dtype, "text" or "json"; length or distinct count; bytes; text codes).
+#: A stored array: (dtype, "text", "texts" or "json"; length or distinct count; bytes;
+#: text codes or missing bits).
 Encoded = tuple[str, int, bytes, bytes | None]
+#: Values of a text column sampled to judge whether they are mostly distinct.
+_SAMPLE = 1024
+
+
+def _mostly_distinct(array: npt.NDArray[Any]) -> bool:
+    """Whether more than half of an evenly spread sample of the values differ."""
+    import pandas as pd
+
+    sample = array[:: max(1, len(array) // _SAMPLE)]
+    return len(array) >= _SAMPLE and 2 * len(pd.unique(sample)) > len(sample)
+
+
+def _every_text(array: npt.NDArray[Any]) -> Encoded | None:
+    """Every value joined, and a bit per missing (``None``) one; ``None`` if not all texts."""
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+        return None
+    missing = np.asarray(pd.isna(array), dtype=bool)
+    if any(item is not None for item in array[missing].tolist()):
+        return None  # NaN or NA stand for missing: kept as they are, in JSON
+    values = np.where(missing, "", array).tolist()
+    joined = _SEPARATOR.join(values)
+    if joined.count(_SEPARATOR) != len(values) - 1:
+        return None
+    return "texts", len(values), joined.encode("utf-8"), np.packbits(missing).tobytes()
 
 
 def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
@@ -51,6 +81,9 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
         return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
     import pandas as pd
 
+    plain = _every_text(array) if _mostly_distinct(array) else None
+    if plain is not None:
+        return plain
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
     distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
     texts = pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty")  # C speed
@@ -82,6 +115,13 @@ def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
     kind, length, data, codes = encoded
     if kind == "json":
         return np.asarray(json.loads(data.decode("utf-8")) or [], dtype=object)
+    if kind == "texts":
+        values = np.empty(length, dtype=object)
+        if length:
+            values[:] = data.decode("utf-8").split(_SEPARATOR)
+            missing = np.unpackbits(np.frombuffer(codes or b"", dtype=np.uint8), count=length)
+            values[missing.astype(bool)] = None
+        return values
     if kind != "text":
         return np.frombuffer(data, dtype=np.dtype(kind), count=length)
     distinct = np.empty(length + 1, dtype=object)  # the last one stands for missing

@@ -56,9 +56,17 @@ __all__ = [
 #: Where a store lives: a path to one file (made on the first build).
 StorePath = str | os.PathLike[str]
 #: The schema version this library writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _texts_kind(connection: sqlite3.Connection) -> None:
+    """Version 2 adds the ``"texts"`` kind of array (see :mod:`._codec`); version 1 arrays
+    stay readable as they are, so nothing is rewritten: the write that follows may use it.
+    """
+
+
 #: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind}
 
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
