@@ -27,8 +27,9 @@ from .test_update import _KEY, _split
 _SYSTEMS = ("crm", "desk")
 _IDS = ("1", "2", "3", "10", "x")
 _RECORD = st.tuples(st.sampled_from(_SYSTEMS), st.sampled_from(_IDS))
-_PAIR = st.tuples(st.sampled_from(("account", "contact")), _RECORD, _RECORD,
-                  st.sampled_from(("acc_a", "con_b", "con_c")), st.sampled_from((0.5, 0.7)))  # fmt: skip
+_ENTITY = st.sampled_from(("acc_a", "con_b", "con_c"))
+_PAIR = st.tuples(st.sampled_from(("account", "contact")), _RECORD, _RECORD, _ENTITY,
+                  st.sampled_from((0.5, 0.7)))  # fmt: skip
 
 
 def _pairs(rows: list[Any]) -> ReviewPairs:
@@ -60,7 +61,8 @@ def _plain(stored: ReviewPairs, plans: Any, found: ReviewPairs, renamed: Any) ->
 
 @settings(max_examples=150, deadline=None)
 @given(st.lists(_PAIR, max_size=12), st.lists(_PAIR, max_size=4),
-       st.lists(_RECORD, max_size=4, unique=True), st.lists(_RECORD, max_size=3, unique=True))  # fmt: skip
+       st.lists(_RECORD, max_size=4, unique=True),
+       st.lists(_RECORD, max_size=3, unique=True))  # fmt: skip
 def test_review_pairs_of_an_update_are_the_plain_paths(stored, found, contacts, accounts) -> None:  # type: ignore[no-untyped-def]
     plans = {}
     for level, kind, again in (("contact", ContactRecords, contacts),
@@ -109,7 +111,8 @@ def test_texts_holding_a_separator_or_nan_are_stored_another_way() -> None:
     assert decode_array(encode_array(odd, where="x")).tolist() == odd.tolist()
     nan = np.array([f"v{i}" for i in range(2000)] + [float("nan")], dtype=object)
     back = decode_array(encode_array(nan, where="x"))
-    assert back[:-1].tolist() == nan[:-1].tolist() and pd.isna(back[-1])
+    assert back[:-1].tolist() == nan[:-1].tolist()
+    assert pd.isna(back[-1])
 
 
 def test_a_version_1_store_opens_and_an_update_migrates_it(

@@ -60,8 +60,10 @@ SCHEMA_VERSION = 2
 
 
 def _texts_kind(connection: sqlite3.Connection) -> None:
-    """Version 2 adds the ``"texts"`` kind of array (see :mod:`._codec`); version 1 arrays
-    stay readable as they are, so nothing is rewritten: the write that follows may use it.
+    """Version 2 adds the ``"texts"`` kind of array (see :mod:`._codec`).
+
+    Version 1 arrays stay readable as they are, so nothing is rewritten: the write that
+    follows may use the new kind.
     """
 
 
