@@ -137,3 +137,49 @@ def test_a_version_1_store_opens_and_an_update_migrates_it(
         assert connection.execute("SELECT 1 FROM arrays WHERE kind = 'texts'").fetchall()
     again = CustomerBase.open(path)
     pd.testing.assert_frame_equal(again.contacts.to_pandas(), updated.contacts.to_pandas())
+
+
+def _reads_of_arrays(seen: list[str]) -> int:
+    return sum("FROM arrays" in statement and "SELECT" in statement for statement in seen)
+
+
+def test_an_update_of_a_base_just_opened_does_not_read_every_array_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.db"
+    first, rest = _split(0.9)
+    CustomerBase.build(first, store=path, id_key=_KEY)
+    seen: list[str] = []
+    connect = _store._connect
+
+    def traced(where: Path, *, wait: float) -> sqlite3.Connection:
+        connection = connect(where, wait=wait)
+        connection.set_trace_callback(seen.append)
+        return connection
+
+    monkeypatch.setattr(_store, "_connect", traced)
+    opened = CustomerBase.open(path)
+    assert _reads_of_arrays(seen) == 1
+    updated = opened.update(rest)
+    assert _reads_of_arrays(seen) == 1  # the update found the base it was called on
+    again = CustomerBase.open(path)  # written since: read again, and equal to the update
+    assert _reads_of_arrays(seen) == 2
+    pd.testing.assert_frame_equal(again.contacts.to_pandas(), updated.contacts.to_pandas())
+    # a write through another base object makes what this one read stale
+    CustomerBase.open(tmp_path / "s.db").update(rest[:1], reason="again")
+    assert _reads_of_arrays(seen) == 2  # the base `again` is the last commit's until then
+    CustomerBase.open(path)
+    assert _reads_of_arrays(seen) == 3
+
+
+def test_a_base_no_longer_in_use_is_read_again(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    CustomerBase.build(_split(0.5)[0], store=path, id_key=_KEY)
+    first = CustomerBase.open(path)
+    held = first.tables
+    assert CustomerBase.open(path).tables is held
+    del first, held
+    import gc
+
+    gc.collect()
+    assert _store._last_read(path, _store._LAST_READ[str(path.resolve())][0]) is None

@@ -3,8 +3,8 @@
 Layout (schema version :data:`SCHEMA_VERSION`):
 
 - ``meta``: the schema version, the library version that wrote it, the id secret, the
-  build count and the manifest — the JSON description of the base's tables made by
-  :mod:`customer_understanding.base._codec`;
+  build count, a random token each write sets anew (``commit``) and the manifest — the
+  JSON description of the base's tables made by :mod:`customer_understanding.base._codec`;
 - ``arrays``: every column and array the manifest points to, as a typed blob (raw
   numbers with their dtype, text as distinct values and codes); reopening reads
   them in one query without recomputing anything;
@@ -18,6 +18,10 @@ Layout (schema version :data:`SCHEMA_VERSION`):
 SQLite runs in WAL mode: readers never wait for a writer, and a writer holds the write
 lock from reading the previous ids to committing, so one write is one transaction and
 a second writer is refused instead of interleaving.
+
+A process keeps the last base it read from each file while that base is in use: reading
+the file again finds the same ``commit`` token and returns it without reading every
+array again (an update reads the store it writes, which the caller has just opened).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +99,11 @@ class Stored:
 
     roots: Mapping[str, Any]
     aliases: Mapping[str, Mapping[str, str]]
+
+
+#: The last base read from each file, by resolved path: its commit token, its tables
+#: (held weakly: kept only while a caller uses them), its other roots and its aliases.
+_LAST_READ: dict[str, tuple[str, weakref.ref[Any], dict[str, Any], Any]] = {}
 
 
 def _fail(path: Path, problem: str) -> StoreError:
@@ -235,6 +245,7 @@ def writing(path: str | Path) -> Iterator[Writer]:
         try:
             _prepare(connection, where)
             yield Writer(where, connection)
+            _set(connection, "commit", secrets.token_hex(16))  # what a reader saw is stale
         except BaseException:
             connection.execute("ROLLBACK")
             raise
@@ -293,6 +304,11 @@ def read_store(path: str | Path) -> Stored:
         connection.execute("BEGIN")
         if _version(connection, where) is None or _get(connection, "manifest") is None:
             raise _fail(where, "holds no customer base yet")
+        token = _get(connection, "commit")
+        known = _last_read(where, token)
+        if known is not None:
+            connection.execute("COMMIT")
+            return known
         manifest = _get(connection, "manifest")
         rows = connection.execute("SELECT * FROM arrays").fetchall()
         aliases = read_aliases(connection)
@@ -306,4 +322,20 @@ def read_store(path: str | Path) -> Stored:
         roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
     except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
         raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error
-    return Stored(roots=roots, aliases=aliases)
+    stored = Stored(roots=roots, aliases=aliases)
+    tables = roots.get("tables")
+    if token is not None and tables is not None:
+        rest = {name: value for name, value in roots.items() if name != "tables"}
+        _LAST_READ[str(where.resolve())] = (str(token), weakref.ref(tables), rest, aliases)
+    return stored
+
+
+def _last_read(path: Path, token: object) -> Stored | None:
+    """The base last read from ``path`` if its tables are in use and it is the last commit."""
+    found = _LAST_READ.get(str(path.resolve()))
+    if token is None or found is None or found[0] != str(token):
+        return None
+    tables = found[1]()
+    if tables is None:
+        return None
+    return Stored(roots={"tables": tables, **found[2]}, aliases=found[3])
