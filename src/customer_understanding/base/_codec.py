@@ -37,7 +37,17 @@ import numpy.typing as npt
 from customer_understanding._core import LazyArrays
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["Encoded", "decode", "decode_array", "deferred", "encode", "encode_array"]
+__all__ = [
+    "Encoded",
+    "decode",
+    "decode_array",
+    "deferred",
+    "encode",
+    "encode_array",
+    "extends",
+    "joined",
+    "known_arrays",
+]
 
 _PACKAGE = "customer_understanding"
 _SEPARATOR = "\x1f"
@@ -163,6 +173,58 @@ def _encode_structure(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where:
         return {"tuple": [encode(v, arrays, where=f"{where}[{i}]") for i, v in enumerate(value)]}
     msg = f"{where} holds {type(value).__name__} {value!r:.60}, which a store cannot keep"
     raise InvalidValueError(msg)
+
+
+def known_arrays(value: Any, *, where: str) -> dict[str, npt.NDArray[Any]]:
+    """The arrays in ``value`` by the paths :func:`encode` gives them, reading none.
+
+    A stored column not read yet (in a :class:`LazyArrays`) is left out.
+    """
+    found: dict[str, npt.NDArray[Any]] = {}
+    _walk(value, found, where)
+    return found
+
+
+def _walk(value: Any, found: dict[str, npt.NDArray[Any]], where: str) -> None:
+    if isinstance(value, np.ndarray):
+        found[where] = value
+    elif isinstance(value, LazyArrays):
+        found.update({f"{where}[{name}]": array for name, array in value.made().items()})
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            if field.init:
+                _walk(getattr(value, field.name), found, f"{where}.{field.alias}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _walk(item, found, f"{where}[{key}]")
+    elif isinstance(value, tuple | list):
+        for place, item in enumerate(value):
+            _walk(item, found, f"{where}[{place}]")
+
+
+#: How many rows are compared first, before a whole prefix is.
+_GLANCE = 64
+
+
+def extends(array: npt.NDArray[Any], old: npt.NDArray[Any]) -> bool:
+    """Whether ``array`` starts with every row of ``old``, value for value (same dtype)."""
+    if array.dtype != old.dtype or len(array) < len(old) or array.ndim != 1 or old.ndim != 1:
+        return False
+    head = array[: len(old)]
+    nan = array.dtype.kind in "fc"  # a missing number is the same missing number
+    for part in (slice(0, _GLANCE), slice(-_GLANCE, None)):  # most changes show at once
+        if not np.array_equal(head[part], old[part], equal_nan=nan):
+            return False
+    return bool(np.array_equal(head, old, equal_nan=nan))
+
+
+def joined(parts: list[Deferred]) -> Deferred:
+    """One array stored in parts (appended by later writes): its length, and how to read it."""
+
+    def read() -> npt.NDArray[Any]:
+        return np.concatenate([make() for _, make in parts])
+
+    return sum(length for length, _ in parts), read
 
 
 def decode(value: Any, arrays: Mapping[str, Deferred]) -> Any:
