@@ -130,14 +130,15 @@ def test_a_newer_schema_is_refused_clearly(path: Path) -> None:
 def test_an_older_schema_is_migrated(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     CustomerBase.build(_sources(), store=path)
     ran: list[int] = []
-    monkeypatch.setattr(_store, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(_store.MIGRATIONS, 1, lambda connection: ran.append(1))
+    now = _store.SCHEMA_VERSION
+    monkeypatch.setattr(_store, "SCHEMA_VERSION", now + 1)
+    monkeypatch.setitem(_store.MIGRATIONS, now, lambda connection: ran.append(now))
     CustomerBase.build(_sources(), store=path)
-    assert ran == [1]
+    assert ran == [now]
     with closing(sqlite3.connect(path)) as connection:
         query = "SELECT value FROM meta WHERE key = 'schema_version'"
         version = connection.execute(query).fetchone()[0]
-    assert int(version) == 2
+    assert int(version) == now + 1
 
 
 def test_a_new_store_holds_no_base_until_built(path: Path) -> None:

@@ -39,8 +39,8 @@ _KILLED_UPDATE = """
 
     save = _store.Writer.save
 
-    def save_then_hang(self, roots):
-        save(self, roots)  # tables, memberships and ids written, nothing committed yet
+    def save_then_hang(self, roots, **options):
+        save(self, roots, **options)  # tables, memberships and ids written, nothing committed
         print("written", flush=True)
         time.sleep(120)
 

@@ -51,6 +51,10 @@ class LazyArrays(Mapping[str, npt.NDArray[Any]]):
     def __iter__(self) -> Iterator[str]:
         return iter(self._deferred)
 
+    def made(self) -> dict[str, npt.NDArray[Any]]:
+        """The arrays read so far, by name (reading none)."""
+        return dict(self._made)
+
     def __len__(self) -> int:
         return len(self._deferred)
 

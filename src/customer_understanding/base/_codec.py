@@ -8,7 +8,10 @@ resolution, a rule) later is stored without new code. What it knows:
   numbers as their raw bytes with the dtype's name, text columns as their distinct
   values (UTF-8 joined by a unit separator: one C call splits them on reopening) and
   int32 codes into them (-1 missing), so repeated values cost four bytes each and
-  reopening makes no string per row;
+  reopening makes no string per row; a text column whose values are mostly distinct
+  (ids, e-mail addresses; judged on a sample) is stored as every value joined, with a
+  bit per row for the missing ones, which saves hashing every value to find the few
+  repeats (kind ``"texts"``, from schema version 2);
 - attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
   only classes inside this library are imported, so opening a file never runs code
   the file names from elsewhere (unlike pickle);
@@ -34,15 +37,52 @@ import numpy.typing as npt
 from customer_understanding._core import LazyArrays
 from customer_understanding._errors import InvalidValueError
 
-__all__ = ["Encoded", "decode", "decode_array", "deferred", "encode", "encode_array"]
+__all__ = [
+    "Encoded",
+    "decode",
+    "decode_array",
+    "deferred",
+    "encode",
+    "encode_array",
+    "extends",
+    "joined",
+    "known_arrays",
+]
 
 _PACKAGE = "customer_understanding"
 _SEPARATOR = "\x1f"
 
 #: A stored array not decoded yet: its length, and how to decode it.
 Deferred = tuple[int, Callable[[], npt.NDArray[Any]]]
-#: A stored array: (dtype, "text" or "json"; length or distinct count; bytes; text codes).
+#: A stored array: (dtype, "text", "texts" or "json"; length or distinct count; bytes;
+#: text codes or missing bits).
 Encoded = tuple[str, int, bytes, bytes | None]
+#: Values of a text column sampled to judge whether they are mostly distinct.
+_SAMPLE = 1024
+
+
+def _mostly_distinct(array: npt.NDArray[Any]) -> bool:
+    """Whether more than half of an evenly spread sample of the values differ."""
+    import pandas as pd
+
+    sample = array[:: max(1, len(array) // _SAMPLE)]
+    return len(array) >= _SAMPLE and 2 * len(pd.unique(sample)) > len(sample)
+
+
+def _every_text(array: npt.NDArray[Any]) -> Encoded | None:
+    """Every value joined, and a bit per missing (``None``) one; ``None`` if not all texts."""
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(array, skipna=True) not in ("string", "empty"):
+        return None
+    missing = np.asarray(pd.isna(array), dtype=bool)
+    if any(item is not None for item in array[missing].tolist()):
+        return None  # NaN or NA stand for missing: kept as they are, in JSON
+    values = np.where(missing, "", array).tolist()
+    joined = _SEPARATOR.join(values)
+    if joined.count(_SEPARATOR) != len(values) - 1:
+        return None
+    return "texts", len(values), joined.encode("utf-8"), np.packbits(missing).tobytes()
 
 
 def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
@@ -51,6 +91,9 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
         return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
     import pandas as pd
 
+    plain = _every_text(array) if _mostly_distinct(array) else None
+    if plain is not None:
+        return plain
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
     distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
     texts = pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty")  # C speed
@@ -82,6 +125,13 @@ def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
     kind, length, data, codes = encoded
     if kind == "json":
         return np.asarray(json.loads(data.decode("utf-8")) or [], dtype=object)
+    if kind == "texts":
+        values = np.empty(length, dtype=object)
+        if length:
+            values[:] = data.decode("utf-8").split(_SEPARATOR)
+            missing = np.unpackbits(np.frombuffer(codes or b"", dtype=np.uint8), count=length)
+            values[missing.astype(bool)] = None
+        return values
     if kind != "text":
         return np.frombuffer(data, dtype=np.dtype(kind), count=length)
     distinct = np.empty(length + 1, dtype=object)  # the last one stands for missing
@@ -123,6 +173,58 @@ def _encode_structure(value: Any, arrays: dict[str, npt.NDArray[Any]], *, where:
         return {"tuple": [encode(v, arrays, where=f"{where}[{i}]") for i, v in enumerate(value)]}
     msg = f"{where} holds {type(value).__name__} {value!r:.60}, which a store cannot keep"
     raise InvalidValueError(msg)
+
+
+def known_arrays(value: Any, *, where: str) -> dict[str, npt.NDArray[Any]]:
+    """The arrays in ``value`` by the paths :func:`encode` gives them, reading none.
+
+    A stored column not read yet (in a :class:`LazyArrays`) is left out.
+    """
+    found: dict[str, npt.NDArray[Any]] = {}
+    _walk(value, found, where)
+    return found
+
+
+def _walk(value: Any, found: dict[str, npt.NDArray[Any]], where: str) -> None:
+    if isinstance(value, np.ndarray):
+        found[where] = value
+    elif isinstance(value, LazyArrays):
+        found.update({f"{where}[{name}]": array for name, array in value.made().items()})
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            if field.init:
+                _walk(getattr(value, field.name), found, f"{where}.{field.alias}")
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _walk(item, found, f"{where}[{key}]")
+    elif isinstance(value, tuple | list):
+        for place, item in enumerate(value):
+            _walk(item, found, f"{where}[{place}]")
+
+
+#: How many rows are compared first, before a whole prefix is.
+_GLANCE = 64
+
+
+def extends(array: npt.NDArray[Any], old: npt.NDArray[Any]) -> bool:
+    """Whether ``array`` starts with every row of ``old``, value for value (same dtype)."""
+    if array.dtype != old.dtype or len(array) < len(old) or array.ndim != 1 or old.ndim != 1:
+        return False
+    head = array[: len(old)]
+    nan = array.dtype.kind in "fc"  # a missing number is the same missing number
+    for part in (slice(0, _GLANCE), slice(-_GLANCE, None)):  # most changes show at once
+        if not np.array_equal(head[part], old[part], equal_nan=nan):
+            return False
+    return bool(np.array_equal(head, old, equal_nan=nan))
+
+
+def joined(parts: list[Deferred]) -> Deferred:
+    """One array stored in parts (appended by later writes): its length, and how to read it."""
+
+    def read() -> npt.NDArray[Any]:
+        return np.concatenate([make() for _, make in parts])
+
+    return sum(length for length, _ in parts), read
 
 
 def decode(value: Any, arrays: Mapping[str, Deferred]) -> Any:

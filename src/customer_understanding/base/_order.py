@@ -55,6 +55,32 @@ def _value_ranks(table: Table, name: str, rows: npt.NDArray[np.intp]) -> npt.NDA
     return codes  # a missing value (-1) sorts first
 
 
+def _tie_ranks(table: Table, rows: npt.NDArray[np.intp],
+               runs: npt.NDArray[np.intp]) -> list[npt.NDArray[Any]]:  # fmt: skip
+    """Per column in turn, the ranks that order the tied ``rows`` within their ``runs``.
+
+    A column is ranked only over the rows still tied with another row of their run on
+    every column before it (the others are placed already: rank 0), so the order is
+    the one ranking every column would give, and a run told apart by its ids does not
+    rank its other text columns.
+    """
+    group = pd.factorize(runs)[0]
+    pending = np.arange(len(rows))
+    found: list[npt.NDArray[Any]] = []
+    for name in table.SCHEMA.names:
+        if not len(pending):
+            break
+        ranks = np.zeros(len(rows), dtype=np.int64)
+        ranked = _value_ranks(table, name, rows[pending])
+        ranks[pending] = pd.factorize(ranked, sort=True, use_na_sentinel=False)[0]
+        found.append(ranks)
+        # the rows' groups, told apart by this column too; keep the rows still tied
+        group[pending] = pd.factorize(group[pending] * (len(pending) + 1) + ranks[pending])[0]
+        sizes = np.bincount(group[pending])
+        pending = pending[sizes[group[pending]] > 1]
+    return found
+
+
 def canonical(table: T, keys: tuple[str, ...]) -> T:
     """The table's rows sorted by ``keys``, ties broken by every value of the rows.
 
@@ -72,7 +98,7 @@ def canonical(table: T, keys: tuple[str, ...]) -> T:
     tied = sizes[runs] > 1
     if tied.any():
         rows = order[tied]
-        ranks = [_value_ranks(table, name, rows) for name in table.SCHEMA.names]
+        ranks = _tie_ranks(table, rows, runs[tied])
         within = np.lexsort([*ranks[::-1], runs[tied]])
         order[tied] = rows[within]
     return table.take(order)

@@ -3,11 +3,14 @@
 Layout (schema version :data:`SCHEMA_VERSION`):
 
 - ``meta``: the schema version, the library version that wrote it, the id secret, the
-  build count and the manifest — the JSON description of the base's tables made by
-  :mod:`customer_understanding.base._codec`;
+  build count, a random token each write sets anew (``commit``) and the manifest — the
+  JSON description of the base's tables made by :mod:`customer_understanding.base._codec`;
 - ``arrays``: every column and array the manifest points to, as a typed blob (raw
   numbers with their dtype, text as distinct values and codes); reopening reads
-  them in one query without recomputing anything;
+  them in one query without recomputing anything. An array a write only appended rows
+  to (the records an update adds) keeps its stored blob and gains one holding the new
+  rows: meta's ``parts`` names the blobs of such an array, in order (from schema
+  version 2; an array with more than :data:`MAX_PARTS` parts is written whole again);
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
 - ``aliases``: ids that were merged away, each with the id that survived;
@@ -18,6 +21,10 @@ Layout (schema version :data:`SCHEMA_VERSION`):
 SQLite runs in WAL mode: readers never wait for a writer, and a writer holds the write
 lock from reading the previous ids to committing, so one write is one transaction and
 a second writer is refused instead of interleaving.
+
+A process keeps the last base it read from each file while that base is in use: reading
+the file again finds the same ``commit`` token and returns it without reading every
+array again (an update reads the store it writes, which the caller has just opened).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,12 +44,21 @@ import numpy.typing as npt
 from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding._version import __version__
-from customer_understanding.base._codec import decode, deferred, encode, encode_array
+from customer_understanding.base._codec import (
+    decode,
+    deferred,
+    encode,
+    encode_array,
+    extends,
+    joined,
+    known_arrays,
+)
 
 if TYPE_CHECKING:
     import sqlite3
 
 __all__ = [
+    "MAX_PARTS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "StorePath",
@@ -56,9 +73,21 @@ __all__ = [
 #: Where a store lives: a path to one file (made on the first build).
 StorePath = str | os.PathLike[str]
 #: The schema version this library writes.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: The most blobs one stored array is kept in before it is written whole again.
+MAX_PARTS = 16
+
+
+def _texts_kind(connection: sqlite3.Connection) -> None:
+    """Version 2 adds the ``"texts"`` kind of array (see :mod:`._codec`) and arrays in parts.
+
+    Version 1 arrays stay readable as they are (each one whole), so nothing is
+    rewritten: the write that follows may use both.
+    """
+
+
 #: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind}
 
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
@@ -84,6 +113,11 @@ class Stored:
 
     roots: Mapping[str, Any]
     aliases: Mapping[str, Mapping[str, str]]
+
+
+#: The last base read from each file, by resolved path: its commit token, its tables
+#: (held weakly: kept only while a caller uses them), its other roots and its aliases.
+_LAST_READ: dict[str, tuple[str, weakref.ref[Any], dict[str, Any], Any]] = {}
 
 
 def _fail(path: Path, problem: str) -> StoreError:
@@ -188,15 +222,44 @@ class Writer:
         """The number of this build (1 for the first)."""
         return int(_get(self.connection, "builds") or 0) + 1
 
-    def save(self, roots: Mapping[str, Any]) -> None:
-        """Replace the stored base by ``roots`` (encoded generically)."""
+    def save(self, roots: Mapping[str, Any], *,
+             previous: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+        """Replace the stored base by ``roots`` (encoded generically).
+
+        ``previous`` are the roots the store holds now, as read from it: an array of
+        ``roots`` that starts with every row of the array at its path there (made
+        already, so nothing is read to compare) keeps its stored blobs, and only the
+        rows after them are written, as one more part.
+        """
         arrays: dict[str, npt.NDArray[Any]] = {}
         manifest = {name: encode(value, arrays, where=name) for name, value in roots.items()}
-        self.connection.execute("DELETE FROM arrays")
+        before: dict[str, npt.NDArray[Any]] = {}
+        for name, value in (previous or {}).items():
+            before.update(known_arrays(value, where=name))
+        stored_parts: dict[str, list[str]] = json.loads(_get(self.connection, "parts") or "{}")
+        parts: dict[str, list[str]] = {}
+        kept: list[str] = []
+        written: list[tuple[str, npt.NDArray[Any]]] = []
+        for path, array in arrays.items():
+            held, old = stored_parts.get(path, [path]), before.get(path)
+            if old is None or len(held) >= MAX_PARTS or not extends(array, old):
+                written.append((path, array))
+                continue
+            kept += held
+            if len(array) > len(old):
+                held = [*held, f"{path}#{len(held)}"]
+                written.append((held[-1], array[len(old) :]))
+            if len(held) > 1:
+                parts[path] = held
+        self.connection.execute("CREATE TEMP TABLE IF NOT EXISTS kept (path TEXT PRIMARY KEY)")
+        self.connection.execute("DELETE FROM temp.kept")
+        self.connection.executemany("INSERT INTO temp.kept VALUES (?)", ((p,) for p in kept))
+        self.connection.execute("DELETE FROM arrays WHERE path NOT IN (SELECT path FROM temp.kept)")
         self.connection.executemany(
             "INSERT INTO arrays VALUES (?, ?, ?, ?, ?)",
-            ((path, *encode_array(array, where=path)) for path, array in arrays.items()),
+            ((path, *encode_array(array, where=path)) for path, array in written),
         )
+        _set(self.connection, "parts", json.dumps(parts))
         _set(self.connection, "manifest", json.dumps(manifest))
         _set(self.connection, "library_version", __version__)
         _set(self.connection, "builds", self.build_number())
@@ -225,6 +288,7 @@ def writing(path: str | Path) -> Iterator[Writer]:
         try:
             _prepare(connection, where)
             yield Writer(where, connection)
+            _set(connection, "commit", secrets.token_hex(16))  # what a reader saw is stale
         except BaseException:
             connection.execute("ROLLBACK")
             raise
@@ -283,8 +347,14 @@ def read_store(path: str | Path) -> Stored:
         connection.execute("BEGIN")
         if _version(connection, where) is None or _get(connection, "manifest") is None:
             raise _fail(where, "holds no customer base yet")
+        token = _get(connection, "commit")
+        known = _last_read(where, token)
+        if known is not None:
+            connection.execute("COMMIT")
+            return known
         manifest = _get(connection, "manifest")
         rows = connection.execute("SELECT * FROM arrays").fetchall()
+        stored_parts = json.loads(_get(connection, "parts") or "{}")
         aliases = read_aliases(connection)
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as error:
@@ -293,7 +363,25 @@ def read_store(path: str | Path) -> Stored:
         connection.close()
     try:
         arrays = {name: deferred((kind, n, data, codes)) for name, kind, n, data, codes in rows}
+        for whole, names in stored_parts.items():  # an array appended to: its parts in order
+            arrays[whole] = joined([arrays[name] for name in names])
         roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
     except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
         raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error
-    return Stored(roots=roots, aliases=aliases)
+    stored = Stored(roots=roots, aliases=aliases)
+    tables = roots.get("tables")
+    if token is not None and tables is not None:
+        rest = {name: value for name, value in roots.items() if name != "tables"}
+        _LAST_READ[str(where.resolve())] = (str(token), weakref.ref(tables), rest, aliases)
+    return stored
+
+
+def _last_read(path: Path, token: object) -> Stored | None:
+    """The base last read from ``path`` if its tables are in use and it is the last commit."""
+    found = _LAST_READ.get(str(path.resolve()))
+    if token is None or found is None or found[0] != str(token):
+        return None
+    tables = found[1]()
+    if tables is None:
+        return None
+    return Stored(roots={"tables": tables, **found[2]}, aliases=found[3])

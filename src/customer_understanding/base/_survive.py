@@ -35,30 +35,31 @@ def golden_values(
     ``known`` gives, per field, the winning record of the first entities (an update
     keeps those of the entities it did not touch): the rules run on the others only.
     """
-    readable, categories = golden_inputs(records, fields, policy)
-    present = _present(records, entity, fields)
     first = 0 if not known else len(next(iter(known.values())))
     rows = np.flatnonzero(entity >= first)
-    pick = rows if known else slice(None)  # a build reads every record, without a copy
+    # An update's rules read only the records of the entities it resolved again (whole
+    # entities: a record's place in its entity is all the rules compare it with).
+    asked, owner = (records.take(rows), entity[rows]) if known else (records, entity)
+    readable, categories = golden_inputs(asked, fields, policy)
     winners = survivors(
-        {field: values[pick] for field, values in readable.items()},
-        entity[pick] - first,
+        readable,
+        owner - first,
         survivorship=policy,
-        present={field: mask[pick] for field, mask in present.items()},
+        present=_present(asked, owner, fields),
         n_clusters=n - first,
-        sources=records.labels("system")[pick],
-        times=records.column("created_at")[pick],
-        ids=record_keys(records)[pick],
+        sources=asked.labels("system"),
+        times=asked.column("created_at"),
+        ids=record_keys(asked),
     )
     if known:
         winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])
                    for field, won in winners.items()}  # fmt: skip
     values: dict[str, Any] = {}
-    for field, rows in winners.items():
-        column = _stored(records, field, readable[field], categories)
+    for field, won in winners.items():
+        column = _stored(records, field, categories, policy)
         value = np.full(n, records.SCHEMA[field].missing, dtype=column.dtype)
-        found = rows >= 0
-        value[found] = column[rows[found]]
+        found = won >= 0
+        value[found] = column[won[found]]
         values[field] = value
     return values, winners, categories
 
@@ -88,15 +89,12 @@ def golden_inputs(
     return readable, categories
 
 
-def _stored(
-    records: Table,
-    field: str,
-    readable: npt.NDArray[Any],
-    categories: Mapping[str, tuple[str, ...]],
-) -> npt.NDArray[Any]:
+def _stored(records: Table, field: str, categories: Mapping[str, tuple[str, ...]],
+            policy: Survivorship) -> npt.NDArray[Any]:  # fmt: skip
     """The column golden values are taken from: stored codes, recoded to folded terms."""
     column = records.column(field)
     if field in categories and categories[field] != records.categories.get(field):
+        readable = golden_inputs(records, (field,), policy)[0][field]
         position = {label: code for code, label in enumerate(categories[field])}
         recoded = pd.Series(readable, dtype=object).map(position).fillna(-1)
         return np.asarray(recoded.to_numpy(), dtype=column.dtype)

@@ -91,7 +91,8 @@ def merge(old: Table, new: Table, *, replace: bool) -> tuple[Table, npt.NDArray[
     if len(maybe):
         keys = record_keys(old.take(maybe))
         replaced[maybe] = np.asarray(pd.Index(keys).isin(record_keys(new)), dtype=bool)
-    return type(old).concat([old.take(~replaced), new]), replaced
+    kept = old.take(~replaced) if replaced.any() else old  # no copy when none is replaced
+    return type(old).concat([kept, new]), replaced
 
 
 @attrs.frozen(kw_only=True)

@@ -84,18 +84,32 @@ class History:
 
 def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
             renamed: Mapping[str, str]) -> ReviewPairs:  # fmt: skip
-    """Stored review pairs not touching a record resolved again, then the new ones."""
-    old, new = stored.to_pandas(), found.to_pandas()
-    drop = np.zeros(len(old), dtype=bool)
+    """Stored review pairs not touching a record resolved again, then the new ones.
+
+    Only the stored pairs whose source id is one of a record resolved again have their
+    keys made (the others cannot touch one); pairs keep their order, new ones after.
+    """
+    drop = np.zeros(len(stored), dtype=bool)
+    levels = np.asarray(stored.level, dtype=object)
     for level, plan in plans.items():
-        again = set(record_keys(plan.merged.take(plan.rows)).tolist())
+        again = plan.merged.take(plan.rows)
+        ids = pd.Index(np.asarray(again.column("source_id"), dtype=object).astype(str))
+        keys = pd.Index(record_keys(again))
         for side in ("left", "right"):
-            keys = old[f"{side}_system"].astype(str) + ":" + old[f"{side}_source_id"].astype(str)
-            drop |= ((old["level"] == level) & keys.isin(again)).to_numpy()
-    for side in ("left", "right"):
-        new[f"{side}_entity_id"] = new[f"{side}_entity_id"].map(lambda i: renamed.get(i, i))
-    both = pd.concat([old[~drop], new], ignore_index=True)
-    return ReviewPairs(**{name: both[name].to_numpy() for name in attrs.fields_dict(ReviewPairs)})
+            source_id = np.asarray(getattr(stored, f"{side}_source_id"), dtype=object)
+            maybe = np.flatnonzero((levels == level) & pd.Index(source_id).isin(ids))
+            if len(maybe):
+                system = np.asarray(getattr(stored, f"{side}_system"), dtype=object)[maybe]
+                made = pd.Index(system + ":" + source_id[maybe])
+                drop[maybe[made.isin(keys)]] = True
+    keep = np.flatnonzero(~drop)
+    columns: dict[str, Any] = {}
+    for name in attrs.fields_dict(ReviewPairs):
+        new = np.asarray(getattr(found, name))
+        if name.endswith("_entity_id"):
+            new = np.asarray([renamed.get(i, i) for i in new.tolist()], dtype=object)
+        columns[name] = np.concatenate([np.asarray(getattr(stored, name))[keep], new])
+    return ReviewPairs(**columns)
 
 
 def resolve_again(

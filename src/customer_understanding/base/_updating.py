@@ -242,7 +242,9 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
         if refitted:  # a level fitted afresh keeps its new model; the others theirs
             save_models(connection, {**{lv: {"model": m} for lv, m in kept.models.items()},
                                      **refitted})  # fmt: skip
-        writer.save({"tables": built, "report": _storable(merged_report)})
+        # rows only appended (the records, when none is replaced) keep their stored blobs
+        writer.save({"tables": built, "report": _storable(merged_report)},
+                    previous=stored.roots)  # fmt: skip
         counts = _counts(loaded, outcome, plans)
         logged("update", {**counts, "refit": refit})
         for level in plans:

@@ -177,7 +177,9 @@ def _strings(value: Any) -> npt.NDArray[np.object_] | Refused:
     array = np.asarray(value, dtype=object)
     if array.ndim != 1:
         return Refused(value, "must be a 1-d sequence of text")
-    return frozen_array(array.astype(str).astype(object), object)
+    if pd.api.types.infer_dtype(array, skipna=False) not in ("string", "empty"):
+        array = array.astype(str).astype(object)  # texts already (a stored table's) stay
+    return frozen_array(array, object)
 
 
 def _floats(value: Any) -> npt.NDArray[np.float64] | Refused:
