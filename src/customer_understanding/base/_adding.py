@@ -19,8 +19,9 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base._added import with_records
+from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._build import AccountSide, account_side
+from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, is_taken, name_entities, taken_ids
 from customer_understanding.base._matches import CandidateMatches
@@ -66,6 +67,7 @@ class Online:
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
     prepared: tuple[AccountRecords, npt.NDArray[np.int64], AccountSide] | None = None
+    rooms: Rooms = attrs.field(factory=Rooms)
 
     def accounts(self) -> AccountSide:
         """The tables' account records read for linking contacts to them."""
@@ -94,11 +96,11 @@ class Online:
         return self.index(new.level).match(new)
 
     def add(self, record: object, *, mapping: object, source: object, actor: str | None,
-            reason: str | None, rows: Mapping[str, pd.Index[Any]] | None = None,
+            reason: str | None, rows: Mapping[str, RowLookup] | None = None,
             ) -> str:  # fmt: skip
         """Add ``record``: it joins the best link-band candidate or becomes a new entity.
 
-        ``rows`` holds, by level, the tables' entity ids as an index, when the caller
+        ``rows`` holds, by level, the tables' entity ids as a lookup, when the caller
         keeps one (so that no index of every id is made per record).
         """
         new = incoming(record, mapping=mapping, source=source)
@@ -119,7 +121,8 @@ class Online:
         accounts = self.accounts() if new.level == "contact" else None
         self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
                                    keys=[_entity_key(new)], accounts=accounts,
-                                   rows=None if rows is None else rows[new.level])  # fmt: skip
+                                   rows=None if rows is None else rows[new.level],
+                                   rooms=self.rooms)  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
