@@ -18,8 +18,12 @@ of lead-to-account matching, apart from the next hundred), and the open time (fr
 processes) and size on disk of a store of ``--open-accounts`` accounts (about 100,000
 contacts by default; target: under one second).
 
+With ``--store PATH`` the timings run on a copy of a store built before (by this script
+or ``store_update.py``; ``--accounts 65000`` makes one of about a million contact
+records) instead of building one: how ``match`` and ``add`` grow with the graph.
+
 Run with ``python benchmarks/store_online.py [--accounts 6000] [--records 100000 1000000]
-[--open-accounts 15000]``.
+[--open-accounts 15000] [--store PATH]``.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -150,13 +155,22 @@ def main() -> None:
         "--open-accounts", type=int, default=15_000,
         help="accounts of the base whose open time is measured (0: skip)",
     )  # fmt: skip
+    parser.add_argument("--store", type=Path, help="time on a copy of this store (no build)")
     options = parser.parse_args()
-    world = generate_world(accounts=options.accounts, interactions=options.accounts * 4, seed=7)
     path = Path(tempfile.mkdtemp()) / "customers.db"
     started = time.perf_counter()
-    CustomerBase.build(world.as_sources(), policy="lenient", store=path)
-    print(f"build into the store: {time.perf_counter() - started:.1f} s")
+    if options.store is None:
+        world = generate_world(accounts=options.accounts, interactions=options.accounts * 4,
+                               seed=7)  # fmt: skip
+        CustomerBase.build(world.as_sources(), policy="lenient", store=path)
+        print(f"build into the store: {time.perf_counter() - started:.1f} s")
+    else:
+        shutil.copyfile(options.store, path)
+    started = time.perf_counter()
     base = CustomerBase.open(path)
+    print(f"open: {time.perf_counter() - started:.1f} s, {len(base.tables.contact_records):,} "
+          f"contact records, {len(base.contacts):,} contacts, "
+          f"{len(base.tables.account_records):,} account records")  # fmt: skip
     records = base.tables.contact_records
     leads = _leads(records.to_pandas(), _QUERIES, seed=1)
     started = time.perf_counter()
@@ -195,6 +209,7 @@ def main() -> None:
         ):
             print(f"{size:>10,} {built:>8.1f} {mode:>6} {_row(timed)}  (tiled)")
         del index
+    shutil.rmtree(path.parent, ignore_errors=True)
     if options.open_accounts:
         _opening(options.open_accounts)
 

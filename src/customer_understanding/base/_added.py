@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import frozen_mapping
+from customer_understanding._core import Buffer, frozen_mapping
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
@@ -32,7 +32,7 @@ from customer_understanding.base._build import (
     account_parents,
     contact_facts,
 )
-from customer_understanding.base._growing import Buffer, Members, Room, RowLookup, evolved
+from customer_understanding.base._growing import Members, Room, RowLookup, evolved
 from customer_understanding.base._survive import golden_values
 from customer_understanding.base._tables import Tables
 from customer_understanding.identity import Resolution

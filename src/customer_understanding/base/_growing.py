@@ -23,9 +23,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import Buffer
 from customer_understanding.tables import Table
 
-__all__ = ["Buffer", "Members", "Room", "RowLookup", "evolved"]
+__all__ = ["Members", "Room", "RowLookup", "evolved"]
 
 T = TypeVar("T", bound=Table)
 A = TypeVar("A", bound=attrs.AttrsInstance)
@@ -45,47 +46,6 @@ def evolved(instance: A, **changes: Any) -> A:
         value = changes[field.name] if field.name in changes else getattr(instance, field.name)
         object.__setattr__(made, field.name, value)
     return made
-
-
-def _capacity(needed: int) -> int:
-    return max(16, 2 * needed)
-
-
-class Buffer:
-    """One growing column: ``view`` is its first ``length`` values, read-only."""
-
-    def __init__(self, values: npt.NDArray[Any], *, extra: int = 1) -> None:
-        values = np.asarray(values)
-        self.length = len(values)
-        self.store = np.empty(_capacity(self.length + extra), dtype=values.dtype)
-        self.store[: self.length] = values
-        if values.dtype == object:
-            self.store[self.length :] = None
-        self.view = self._viewed()
-
-    def _viewed(self) -> npt.NDArray[Any]:
-        view = self.store[: self.length]
-        view.flags.writeable = False
-        return view
-
-    def put(self, rows: Ints, values: npt.ArrayLike) -> npt.NDArray[Any]:
-        """The column with ``values`` at ``rows``: rows before the end, or the next ones."""
-        end = max(self.length, int(rows.max(initial=-1)) + 1)
-        if end > len(self.store):
-            grown = np.empty(_capacity(end), dtype=self.store.dtype)
-            grown[: self.length] = self.store[: self.length]
-            if grown.dtype == object:
-                grown[self.length :] = None
-            self.store = grown
-        self.store[rows] = values
-        self.length = end
-        self.view = self._viewed()
-        return self.view
-
-    def replace(self, values: npt.NDArray[Any]) -> None:
-        """Hold ``values`` (as long as the column) in a new store: old views keep the old one."""
-        fresh = Buffer(values, extra=len(self.store) - len(values))
-        self.store, self.view = fresh.store, fresh.view
 
 
 class Room(Generic[T]):
