@@ -211,9 +211,7 @@ def _ballot_columns(
         "key": keys,
         "systems": np.bincount(pair[per_source], minlength=len(first))[pair],
         "records": _per_group(pair),
-        "alike": _per_group(
-            _codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)
-        ),
+        "alike": _per_group(_codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)),
         "placeholder": _placeholders(rule, keys),
         "witnessed": np.zeros(len(clusters), dtype=np.int64),
         "elsewhere": np.bincount(key[first], minlength=int(key.max(initial=-1)) + 1)[key] - 1,
