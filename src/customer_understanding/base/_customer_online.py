@@ -64,7 +64,10 @@ class OnlineMethods(BaseState):
         entity it joined or made is refreshed at once, as a build makes it from its
         records: golden values, their winning records, a contact's account link (what a
         build derives across entities, such as interactions only the new address would
-        tie to the person, waits for the next build or update).
+        tie to the person, waits for the next build or update). The tables grow in
+        place, with room to spare, so an add copies none of them: tables read before an
+        add keep their length and records, but show the refreshed row of the entity the
+        record joined.
 
         Raises
         ------
