@@ -2,6 +2,7 @@
 
 from functools import cache
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,9 @@ from customer_understanding._core import Buffer
 from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._growing import Members, Room, RowLookup
 from customer_understanding.base._tables import Tables
+from customer_understanding.base._titles import FEW_TITLES, _readings
 from customer_understanding.datasets import generate_world
+from customer_understanding.domain import DEFAULT_TITLE_RULES
 from customer_understanding.tables import AccountRecords, ContactRecords, ContactTable
 
 _SYSTEMS = ("salesforce", "hubspot", "web-form")  # the last one is new to the base
@@ -159,3 +162,20 @@ def test_a_row_lookup_grows_with_new_ids_at_the_end() -> None:
     again = lookup.grown(np.array(["x", "y"], dtype=object))  # not grown at the end
     assert again is not lookup
     assert again.get_indexer(pd.Index(["y"])).tolist() == [1]
+
+
+_TITLES = ["VP Sales", "CFO", "Sr. Software Engineer", "Leiterin Vertrieb", "Intern", "",
+           "  ", None, float("nan"), "Head of People", "Directrice Générale", "Owner"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_TITLES), max_size=FEW_TITLES))
+def test_the_titles_of_one_entity_read_one_by_one_as_in_a_frame(titles: list[object]) -> None:
+    array = np.array(titles, dtype=object)
+    few = _readings(array, DEFAULT_TITLE_RULES)
+    with mock.patch("customer_understanding.base._titles.FEW_TITLES", -1):
+        many = _readings(array, DEFAULT_TITLE_RULES)
+    assert few.keys() == many.keys()
+    for name, values in few.items():
+        assert values.dtype == many[name].dtype
+        np.testing.assert_array_equal(values, many[name])
