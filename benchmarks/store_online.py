@@ -14,12 +14,17 @@ graph), p50 / p95 / p99 of the CPU time one ``match`` takes (the machine may be 
 and the load average, first with the garbage collector as it is, then with everything
 built so far frozen (``gc.freeze()``, as a service does after opening its base). Then
 the time of ``add`` on the stored base (the first add, which prepares the account side
-of lead-to-account matching, apart from the next hundred), and the open time (fresh
-processes) and size on disk of a store of ``--open-accounts`` accounts (about 100,000
+of lead-to-account matching, apart from the next hundred; then a hundred more with the
+collector frozen), and the open time (fresh processes) and size on disk of a store of
+``--open-accounts`` accounts (about 100,000
 contacts by default; target: under one second).
 
+With ``--store PATH`` the timings run on a copy of a store built before (by this script
+or ``store_update.py``; ``--accounts 65000`` makes one of about a million contact
+records) instead of building one: how ``match`` and ``add`` grow with the graph.
+
 Run with ``python benchmarks/store_online.py [--accounts 6000] [--records 100000 1000000]
-[--open-accounts 15000]``.
+[--open-accounts 15000] [--store PATH]``.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -128,6 +134,23 @@ def _both(match: Any, leads: list[dict[str, Any]]) -> list[tuple[str, tuple[floa
     return timed
 
 
+def _adds(base: CustomerBase, leads: list[dict[str, Any]], mode: str) -> None:
+    """Time ``add`` on the stored base (the first add, which prepares the accounts, apart)."""
+    adds = []
+    for n, lead in enumerate(leads):
+        started, used = time.perf_counter(), time.process_time()
+        base.add({**lead, "Id": f"ADD-{mode}-{n}"}, mapping="salesforce.Lead", source="bench")
+        adds.append(((time.perf_counter() - started) * 1000, (time.process_time() - used) * 1000))
+    wall, cpu = np.array(adds[1:]).T
+    print(
+        f"add (writes the store, refreshes the entity; gc {mode}): first {adds[0][0]:.1f} ms "
+        f"wall, {adds[0][1]:.1f} ms CPU; then wall p50 {np.median(wall):.1f} / p99 "
+        f"{np.percentile(wall, 99):.1f} / max {wall.max():.1f} ms, CPU p50 "
+        f"{np.median(cpu):.1f} / p99 {np.percentile(cpu, 99):.1f} / max {cpu.max():.1f} ms "
+        f"({len(adds) - 1} records, load {os.getloadavg()[0]:.1f})"
+    )
+
+
 def _opening(accounts: int) -> None:
     """Open time of a stored base (fresh processes) and the store's size on disk."""
     from store import _open_in_fresh_process, _size
@@ -150,13 +173,22 @@ def main() -> None:
         "--open-accounts", type=int, default=15_000,
         help="accounts of the base whose open time is measured (0: skip)",
     )  # fmt: skip
+    parser.add_argument("--store", type=Path, help="time on a copy of this store (no build)")
     options = parser.parse_args()
-    world = generate_world(accounts=options.accounts, interactions=options.accounts * 4, seed=7)
     path = Path(tempfile.mkdtemp()) / "customers.db"
     started = time.perf_counter()
-    CustomerBase.build(world.as_sources(), policy="lenient", store=path)
-    print(f"build into the store: {time.perf_counter() - started:.1f} s")
+    if options.store is None:
+        world = generate_world(accounts=options.accounts, interactions=options.accounts * 4,
+                               seed=7)  # fmt: skip
+        CustomerBase.build(world.as_sources(), policy="lenient", store=path)
+        print(f"build into the store: {time.perf_counter() - started:.1f} s")
+    else:
+        shutil.copyfile(options.store, path)
+    started = time.perf_counter()
     base = CustomerBase.open(path)
+    print(f"open: {time.perf_counter() - started:.1f} s, {len(base.tables.contact_records):,} "
+          f"contact records, {len(base.contacts):,} contacts, "
+          f"{len(base.tables.account_records):,} account records")  # fmt: skip
     records = base.tables.contact_records
     leads = _leads(records.to_pandas(), _QUERIES, seed=1)
     started = time.perf_counter()
@@ -166,19 +198,11 @@ def main() -> None:
     print(_HEADER)
     for mode, timed in _both(lambda lead: base.match(lead, mapping="salesforce.Lead"), leads):
         print(f"{len(records):>10,} {first:>8.1f} {mode:>6} {_row(timed)}  (the store)")
-    adds = []
-    for n, lead in enumerate(leads[:_ADDS]):
-        started, used = time.perf_counter(), time.process_time()
-        base.add({**lead, "Id": f"ADD-{n}"}, mapping="salesforce.Lead", source="bench")
-        adds.append(((time.perf_counter() - started) * 1000, (time.process_time() - used) * 1000))
-    wall, cpu = np.array(adds[1:]).T  # the first add prepares the accounts
-    print(
-        f"add (writes the store, refreshes the entity): first {adds[0][0]:.1f} ms wall, "
-        f"{adds[0][1]:.1f} ms CPU; then wall p50 {np.median(wall):.1f} / p99 "
-        f"{np.percentile(wall, 99):.1f} / max {wall.max():.1f} ms, CPU p50 "
-        f"{np.median(cpu):.1f} / p99 {np.percentile(cpu, 99):.1f} ms ({len(adds) - 1} records, "
-        f"load {os.getloadavg()[0]:.1f})"
-    )
+    _adds(base, leads[:_ADDS], "on")
+    gc.collect()
+    gc.freeze()  # as a service does after opening its base (see the how-to)
+    _adds(base, leads[_ADDS : 2 * _ADDS], "frozen")
+    gc.unfreeze()
     model = read_kept(path).models["contact"]
     for size in options.records:
         tables = _tiled(records, size)
@@ -195,6 +219,7 @@ def main() -> None:
         ):
             print(f"{size:>10,} {built:>8.1f} {mode:>6} {_row(timed)}  (tiled)")
         del index
+    shutil.rmtree(path.parent, ignore_errors=True)
     if options.open_accounts:
         _opening(options.open_accounts)
 

@@ -7,6 +7,7 @@ import pytest
 
 from customer_understanding import Account, Contact, CustomerBase, InvalidValueError
 from customer_understanding.base._adding import _new_id
+from customer_understanding.base._lineage import name_entities
 from customer_understanding.base._online import incoming
 from tests.base.test_online_golden import _same_everywhere, _sources
 
@@ -73,18 +74,23 @@ def test_contacts_added_one_after_another_share_the_prepared_accounts(path: Path
 
 def test_an_added_id_is_the_resolvers_unless_taken() -> None:
     new = incoming(Contact(id="w1", email="ann@fresh.example"), mapping=None, source=None)
-    free = _new_id(new, secret=None, taken=set, is_taken=lambda name: False)
+    free = _new_id(new, secret=None, is_taken=lambda name: False)
     assert free.startswith("con_")
     asked: list[str] = []
 
-    def clash(name: str) -> bool:
+    def clash(name: str) -> bool:  # only the resolver's id was given before
         asked.append(name)
-        return True
+        return name == free
 
-    other = _new_id(new, secret=None, taken=lambda: {free}, is_taken=clash)
-    assert asked == [free]
+    other = _new_id(new, secret=None, is_taken=clash)
+    assert asked == [free, other]  # one id asked after another, not every id read
     assert other != free
     assert other.startswith("con_")
+    # the id a build names such an entity, given every id taken
+    named, _ = name_entities("contact", np.array([free], dtype=object), given={},
+                             keys=np.array(["email:ann@fresh.example"], dtype=object),
+                             taken={free})  # fmt: skip
+    assert other == named[0]
 
 
 @pytest.mark.parametrize("record", [42, "ann@acme.com", None, np.array([1])])

@@ -6,6 +6,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_understanding import CustomerBase
 from customer_understanding.base._online import OnlineIndex
@@ -71,3 +73,49 @@ def test_online_pairs_weigh_what_the_build_weighed(tmp_path: Path, level: str) -
         _, partials = index.scorer.score(query, [int(record["left_id"])])
         weight = result.model.prior_weight + partials.sum(axis=1, dtype=np.float64)[0]
         assert weight == pytest.approx(record["match_weight"], abs=1e-9)
+
+
+def _append_by_copy(scorer: RecordScorer, record: dict[str, object]) -> None:
+    """``RecordScorer.append`` as it was written before: every column copied per row."""
+    values = scorer.clean(record)
+    for field in scorer.fields:
+        column, value = field.column, values[field.column]
+        code = -1 if value is None else scorer._lookup[column].get(value, -1)
+        if value is not None and code < 0:
+            code = len(scorer._uniques[column])
+            scorer._lookup[column][value] = code
+            scorer._uniques[column] = np.append(scorer._uniques[column],
+                                                np.array([value], dtype=object))  # fmt: skip
+            if column in scorer._share:
+                single = 1 / max(int((scorer._codes[column] >= 0).sum()), 1)
+                scorer._share[column] = np.append(scorer._share[column], single)
+        scorer._codes[column] = np.append(scorer._codes[column], np.int64(code))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["Lee", "Ng", "Leeh", "Ray", None]),
+                          st.sampled_from(["ann@acme.com", "bo@beta.io", "x@y.z", None])),
+                min_size=1, max_size=40))  # fmt: skip
+def test_rows_appended_in_spare_room_equal_rows_appended_by_copy(
+    rows: list[tuple[str | None, str | None]],
+) -> None:
+    emails = ["ann@acme.com", None, "bo@beta.io", "cy@acme.com"]
+    people = pd.DataFrame({"surname": ["Lee", "Lee", "Ng", None], "email": emails})
+    linker = Linker(fields=[Field(column="surname", kind="family_name", term_frequency=True),
+                            Field(column="email", kind="email")])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = linker.deduplicate(people).model
+    grown, copied = (RecordScorer(people, linker=linker, model=model) for _ in range(2))
+    for surname, email in rows:
+        grown.append({"surname": surname, "email": email})
+        _append_by_copy(copied, {"surname": surname, "email": email})
+    for part in ("_codes", "_uniques", "_share"):
+        mine, theirs = getattr(grown, part), getattr(copied, part)
+        assert mine.keys() == theirs.keys()
+        assert all(mine[k].tolist() == theirs[k].tolist() for k in mine)
+    probe = grown.clean({"surname": "Lee", "email": "ann@acme.com"})
+    everyone = list(range(len(grown)))
+    for got, expected in zip(grown.score(probe, everyone), copied.score(probe, everyone),
+                             strict=True):  # fmt: skip
+        np.testing.assert_array_equal(got, expected)

@@ -4,6 +4,7 @@ Nothing here imports another module of this library except the error root, so ev
 area may use it. Public names reach users through the areas that use them.
 """
 
+from customer_understanding._core._buffer import Buffer
 from customer_understanding._core._codes import sorted_codes
 from customer_understanding._core._columns import (
     column,
@@ -70,6 +71,7 @@ from customer_understanding._core._validate import (
 __all__ = [
     "DAY_NS",
     "NAT",
+    "Buffer",
     "FrozenMapping",
     "LazyArrays",
     "Moment",

@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import Buffer, frozen_mapping
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
@@ -31,69 +32,122 @@ from customer_understanding.base._build import (
     account_parents,
     contact_facts,
 )
+from customer_understanding.base._growing import Members, Room, RowLookup, evolved
 from customer_understanding.base._survive import golden_values
 from customer_understanding.base._tables import Tables
 from customer_understanding.identity import Resolution
 from customer_understanding.tables import (
     AccountRecords,
     AccountTable,
+    ConsentTable,
     ContactRecords,
     ContactTable,
 )
 from customer_understanding.typing import Level
 
-__all__ = ["with_records"]
+__all__ = ["Rooms", "with_records"]
 
 Records = AccountRecords | ContactRecords
 
 
+class Rooms:
+    """The growing columns of the tables online adds write into (see ``_growing``).
+
+    They hold the tables last made here (``made``): tables from elsewhere (a base
+    made anew) start them again, with one copy of each table.
+    """
+
+    def __init__(self) -> None:
+        self.made: Tables | None = None
+        self.levels: dict[str, _Level] = {}
+        self.consents: tuple[ConsentTable, Members] | None = None
+
+    def of(self, tables: Tables, level: Level) -> _Level:
+        """The growing columns of ``level`` in ``tables`` (made when ``tables`` is not ours)."""
+        if tables is not self.made:
+            self.levels.clear()
+        if level not in self.levels:
+            self.levels[level] = _Level(tables, level)
+        return self.levels[level]
+
+    def consents_of(self, consents: ConsentTable) -> Members:
+        """The consent statements of each contact."""
+        if self.consents is None or self.consents[0] is not consents:
+            self.consents = (consents, Members(consents.column("contact")))
+        return self.consents[1]
+
+
+class _Level:
+    """One level's records, assignment, entity ids and keys, entity table and winners."""
+
+    def __init__(self, tables: Tables, level: Level) -> None:
+        contacts = level == "contact"
+        resolution = tables.resolution
+        of_record = resolution.contact_of_record if contacts else resolution.account_of_record
+        self.records: Room[Any] = Room(tables.contact_records if contacts
+                                       else tables.account_records)  # fmt: skip
+        self.entities: Room[Any] = Room(tables.contacts if contacts else tables.accounts)
+        self.of_record = Buffer(of_record)
+        self.ids = Buffer(resolution.contact_ids if contacts else resolution.account_ids)
+        self.keys = Buffer(resolution.contact_keys if contacts else resolution.account_keys)
+        won = tables.contact_winners if contacts else tables.account_winners
+        self.winners = {field: Buffer(rows) for field, rows in won.items()}
+        self.members = Members(of_record)
+
+
 def with_records(tables: Tables, level: Level, records: Records, *, entities: Sequence[str],
-                 keys: Sequence[str], rows: pd.Index[Any] | None = None,
-                 accounts: AccountSide | None = None) -> Tables:  # fmt: skip
+                 keys: Sequence[str], rows: pd.Index[Any] | RowLookup | None = None,
+                 accounts: AccountSide | None = None, rooms: Rooms | None = None,
+                 ) -> Tables:  # fmt: skip
     """``tables`` with ``records`` of ``level`` added, each in the entity named in ``entities``.
 
     An id the tables do not hold yet makes a new entity (``keys`` gives each record the
     key such an entity is known by). ``rows`` is the entities' ids as an index, and
     ``accounts`` the tables' account records read for linking contacts to them
     (:func:`~customer_understanding.base._build.account_side`), when the caller keeps
-    them. Only the entities reached are computed again.
+    them. Only the entities reached are computed again. ``rooms`` are the growing
+    columns the caller keeps (tables made with them are written in place after their
+    end, and in the rows of the entities reached).
     """
     contacts = level == "contact"
-    resolution = tables.resolution
-    ids = resolution.contact_ids if contacts else resolution.account_ids
-    old_keys = resolution.contact_keys if contacts else resolution.account_keys
-    of_record = resolution.contact_of_record if contacts else resolution.account_of_record
-    n = len(ids)
-    found = (pd.Index(ids) if rows is None else rows).get_indexer(pd.Index(list(entities)))
+    rooms = Rooms() if rooms is None else rooms
+    room = rooms.of(tables, level)
+    n = room.ids.length
+    lookup = RowLookup(room.ids.view) if rows is None else rows
+    found = lookup.get_indexer(pd.Index(list(entities), dtype=object)).astype(np.int64)
     born: dict[str, int] = {}
     for position, entity in enumerate(entities):
         if found[position] < 0:
             found[position] = born.setdefault(entity, n + len(born))
-    extra = sorted(born, key=born.__getitem__)
-    new_ids = np.concatenate([ids, np.array(extra, dtype=object)])
-    first_key = dict(zip(entities, keys, strict=True))
-    extra_keys = np.array([first_key[entity] for entity in extra], dtype=object)
-    new_keys = np.concatenate([old_keys, extra_keys])
-    old_records = tables.contact_records if contacts else tables.account_records
-    all_records: Any = type(old_records).concat([old_records, records])  # type: ignore[list-item]
-    assigned = np.concatenate([of_record, found.astype(np.int64)])
-    reached = np.unique(found).astype(np.int64)
+    if born:
+        first_key = dict(zip(entities, keys, strict=True))
+        places = np.arange(n, n + len(born), dtype=np.int64)
+        room.ids.put(places, np.array(list(born), dtype=object))
+        room.keys.put(places, np.array([first_key[entity] for entity in born], dtype=object))
+    start = room.records.buffers["source_id"].length
+    added = np.arange(start, start + len(records), dtype=np.int64)
+    all_records = room.records.put(added, records)
+    assigned = room.of_record.put(added, found)
+    for record, entity in zip(added.tolist(), found.tolist(), strict=True):
+        room.members.add(record, entity)
+    reached = np.unique(found)
+    name = "contact" if contacts else "account"
+    resolution = evolved(tables.resolution, **{
+        f"{name}_of_record": assigned, f"{name}_keys": room.keys.view,
+        f"{name}_ids": room.ids.view})  # fmt: skip
+    part = _Part(records=all_records, assigned=assigned, reached=reached,
+                 rows=room.members.of(reached))  # fmt: skip
     if contacts:
-        resolution = _evolve(resolution, contact_of_record=assigned, contact_keys=new_keys,
-                             contact_ids=new_ids)  # fmt: skip
+        people, won = _contacts(tables, part, resolution, accounts, rooms)
+        table: Any = room.entities.put(reached, people)
     else:
-        resolution = _evolve(resolution, account_of_record=assigned, account_keys=new_keys,
-                             account_ids=new_ids)  # fmt: skip
-    part = _Part(records=all_records, assigned=assigned, reached=reached)
-    if contacts:
-        people, won = _contacts(tables, part, resolution, accounts)
-        return _replace(tables, contact_records=all_records, resolution=resolution,
-                        contacts=_spliced(tables.contacts, people, reached),
-                        contact_winners=_won(tables.contact_winners, won, part))  # fmt: skip
-    firms, won = _accounts(tables, part, resolution)
-    return _replace(tables, account_records=all_records, resolution=resolution,
-                    accounts=_spliced(tables.accounts, firms, reached),
-                    account_winners=_won(tables.account_winners, won, part))  # fmt: skip
+        firms, won = _accounts(tables, part, resolution)
+        table = room.entities.put(reached, firms)
+    winners = frozen_mapping(_won(room, won, part))
+    made = evolved(tables, **{f"{name}_records": all_records, "resolution": resolution,
+                              f"{name}s": table, f"{name}_winners": winners})  # fmt: skip
+    rooms.made = made
+    return made
 
 
 class _Part:
@@ -103,45 +157,33 @@ class _Part:
     """
 
     def __init__(self, *, records: Records, assigned: npt.NDArray[np.int64],
-                 reached: npt.NDArray[np.int64]) -> None:  # fmt: skip
+                 reached: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]) -> None:  # fmt: skip
         self.everything = records
         self.reached = reached
-        self.rows = np.flatnonzero(np.isin(assigned, reached)).astype(np.int64)
+        self.rows = rows
         self.records = records.take(self.rows)
         self.owner = np.searchsorted(reached, assigned[self.rows]).astype(np.int64)
 
 
-def _evolve(resolution: Resolution, **changes: Any) -> Resolution:
-    import attrs
-
-    return attrs.evolve(resolution, **changes)
-
-
-def _replace(tables: Tables, **changes: Any) -> Tables:
-    import attrs
-
-    return attrs.evolve(tables, **changes)
-
-
 def _contacts(
-    tables: Tables, part: _Part, resolution: Resolution, accounts: AccountSide | None
+    tables: Tables,
+    part: _Part,
+    resolution: Resolution,
+    accounts: AccountSide | None,
+    rooms: Rooms,
 ) -> tuple[ContactTable, dict[str, Any]]:
     """The reached contacts' rows, made as the build makes every contact's."""
     m = len(part.reached)
     values, winners, categories = golden_values(part.records, part.owner, m, CONTACT_FIELDS,
                                                 tables.survivorship)  # fmt: skip
     consents = tables.consents
-    theirs = np.isin(consents.column("contact"), part.reached)
-    own = consents.take(theirs)
+    own = consents.take(rooms.consents_of(consents).of(part.reached))
     own = own.with_columns(contact=np.searchsorted(part.reached, own.column("contact")))
     values, categories = contact_facts(values, categories, title_rules=tables.title_rules,
                                        consents=own)  # fmt: skip
-    alone = Resolution(
-        account_of_record=resolution.account_of_record, contact_of_record=part.owner,
-        account_keys=resolution.account_keys, account_ids=resolution.account_ids,
-        contact_keys=resolution.contact_keys[part.reached],
-        contact_ids=resolution.contact_ids[part.reached],
-    )  # fmt: skip
+    alone = evolved(resolution, contact_of_record=part.owner,
+                    contact_keys=resolution.contact_keys[part.reached],
+                    contact_ids=resolution.contact_ids[part.reached])  # fmt: skip
     account, confidence, method = _contact_accounts(
         part.records,  # type: ignore[arg-type]
         alone,
@@ -170,24 +212,16 @@ def _accounts(tables: Tables, part: _Part,
     return AccountTable.from_columns(values, length=m, categories=categories), winners
 
 
-def _spliced(table: Any, part: Any, reached: npt.NDArray[np.int64]) -> Any:
-    """``table`` with the rows of ``reached`` replaced by ``part``'s (new ones appended)."""
-    n = len(table)
-    joined = type(table).concat([table, part])
-    grown = max(n, int(reached.max(initial=-1)) + 1)
-    order = np.arange(grown, dtype=np.int64)
-    order[reached] = n + np.arange(len(reached), dtype=np.int64)
-    return joined.take(order)
-
-
-def _won(old: Any, winners: dict[str, npt.NDArray[np.int64]], part: _Part) -> dict[str, Any]:
-    """The per-field winning records, those of the reached entities made again."""
-    grown = max(len(next(iter(old.values()), ())), int(part.reached.max(initial=-1)) + 1)
-    kept: dict[str, Any] = {}
+def _won(room: _Level, winners: dict[str, npt.NDArray[np.int64]], part: _Part,
+         ) -> dict[str, npt.NDArray[np.int64]]:  # fmt: skip
+    """The per-field winning records, those of the reached entities written again."""
+    kept: dict[str, npt.NDArray[np.int64]] = {}
     for field, won in winners.items():
-        column = np.full(grown, -1, dtype=np.int64)
-        before = np.asarray(old[field]) if field in old else np.empty(0, dtype=np.int64)
-        column[: len(before)] = before
-        column[part.reached] = np.where(won >= 0, part.rows[np.maximum(won, 0)], -1)
-        kept[field] = column
+        if field not in room.winners:
+            room.winners[field] = Buffer(np.full(room.ids.length, -1, dtype=np.int64))
+        rows = np.where(won >= 0, part.rows[np.maximum(won, 0)], -1)
+        buffer = room.winners[field]
+        kept[field] = buffer.put(part.reached, rows)
+        if buffer.length < room.ids.length:  # a field no entity had a winner for before
+            kept[field] = buffer.put(np.arange(buffer.length, room.ids.length), -1)
     return kept

@@ -19,10 +19,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.base._added import with_records
+from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._build import AccountSide, account_side
+from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
-from customer_understanding.base._lineage import PREFIX, is_taken, name_entities, taken_ids
+from customer_understanding.base._lineage import PREFIX, fresh_id, is_taken
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import (
     OBJECTS,
@@ -66,6 +67,7 @@ class Online:
     store: Path | None
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
     prepared: tuple[AccountRecords, npt.NDArray[np.int64], AccountSide] | None = None
+    rooms: Rooms = attrs.field(factory=Rooms)
 
     def accounts(self) -> AccountSide:
         """The tables' account records read for linking contacts to them."""
@@ -94,11 +96,11 @@ class Online:
         return self.index(new.level).match(new)
 
     def add(self, record: object, *, mapping: object, source: object, actor: str | None,
-            reason: str | None, rows: Mapping[str, pd.Index[Any]] | None = None,
+            reason: str | None, rows: Mapping[str, RowLookup] | None = None,
             ) -> str:  # fmt: skip
         """Add ``record``: it joins the best link-band candidate or becomes a new entity.
 
-        ``rows`` holds, by level, the tables' entity ids as an index, when the caller
+        ``rows`` holds, by level, the tables' entity ids as a lookup, when the caller
         keeps one (so that no index of every id is made per record).
         """
         new = incoming(record, mapping=mapping, source=source)
@@ -110,16 +112,16 @@ class Online:
         found = index.match(new, frame=frame)
         if self.store is None:
             entity = found.best or _new_id(
-                new, secret=None, taken=lambda: set(index.entity),
-                is_taken=lambda name: bool(np.any(index.entity == name)),
-            )  # fmt: skip
+                new, secret=None, is_taken=lambda name: bool(np.any(index.entity == name))
+            )
         else:
             entity = self._write(new, found, frame, actor=actor, reason=reason)
         index.add_row(new.key, entity, frame)
         accounts = self.accounts() if new.level == "contact" else None
         self.tables = with_records(self.tables, new.level, new.records, entities=[entity],
                                    keys=[_entity_key(new)], accounts=accounts,
-                                   rows=None if rows is None else rows[new.level])  # fmt: skip
+                                   rows=None if rows is None else rows[new.level],
+                                   rooms=self.rooms)  # fmt: skip
         return entity
 
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
@@ -131,7 +133,6 @@ class Online:
             ensure(connection)
             entity = found.best or _new_id(
                 new, secret=bytes(_get(connection, "id_key")),
-                taken=lambda: taken_ids(connection, new.level),
                 is_taken=lambda name: is_taken(connection, new.level, name),
             )  # fmt: skip
             if found.best is None:
@@ -170,20 +171,29 @@ def _key(column: str, value: object, record: str) -> str:
     return f"{column}:{str(value).lower()}" if isinstance(value, str) else f"record:{record}"
 
 
-def _new_id(new: Incoming, *, secret: bytes | None, taken: Callable[[], set[str]],
-            is_taken: Callable[[str], bool]) -> str:  # fmt: skip
+def _new_id(new: Incoming, *, secret: bytes | None, is_taken: Callable[[str], bool]) -> str:
     """A new entity's id, derived as the resolver derives one, never one given before.
 
-    ``is_taken`` says whether one id was given before and ``taken`` lists them all: the
-    resolver's id is almost never taken, so the list is read only when it is.
+    ``is_taken`` says whether one id was given before: the resolver's id is almost never
+    taken, and when it is, the fresh ids made from the entity's key are asked one by
+    one, as the build names them (:func:`name_entities`), without reading every id.
     """
     keys = np.array([_entity_key(new)], dtype=object)
     with keyed_ids(secret):
         ids = entity_ids(PREFIX[new.level], keys)
         if not is_taken(str(ids[0])):
             return str(ids[0])
-        named, _ = name_entities(new.level, ids, given={}, keys=keys, taken=taken())
-    return str(named[0])
+        return fresh_id(PREFIX[new.level], str(keys[0]), _Asked(is_taken))
+
+
+class _Asked:
+    """The ids given before, as a container that asks about one id at a time."""
+
+    def __init__(self, is_taken: Callable[[str], bool]) -> None:
+        self.is_taken = is_taken
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.is_taken(name)
 
 
 def with_added(loaded: Loaded, store: object) -> Loaded:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from customer_understanding.base._adding import Online
+    from customer_understanding.base._growing import RowLookup
     from customer_understanding.base._store import StorePath
     from customer_understanding.base._tables import Tables
     from customer_understanding.ingest import LoadReport
@@ -30,8 +31,8 @@ class BaseState:
     _online: Online | None
     _aliases: dict[str, dict[str, str]]
     # Entity ids in table order, to find an id's row.
-    _account_rows: pd.Index[str]
-    _contact_rows: pd.Index[str]
+    _account_rows: RowLookup
+    _contact_rows: RowLookup
     _opportunity_rows: pd.Index[str]
     report: LoadReport | None
 

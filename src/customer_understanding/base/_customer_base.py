@@ -19,6 +19,7 @@ from customer_understanding.base._customer_online import OnlineMethods
 from customer_understanding.base._customer_privacy import PrivacyMethods
 from customer_understanding.base._customer_reads import ReadMethods
 from customer_understanding.base._customer_store import StoreMethods
+from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._lifecycle import CustomerStageRules
 from customer_understanding.base._links import with_none
 from customer_understanding.base._objects import ObjectTables
@@ -90,8 +91,8 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         self.report = report
         # Ids merged away in a store, each with the id that survived, by level.
         self._aliases = {level: dict(found) for level, found in (aliases or {}).items()}
-        self._account_rows = pd.Index(tables.accounts.column("id"))
-        self._contact_rows = pd.Index(tables.contacts.column("id"))
+        self._account_rows = RowLookup(tables.accounts.column("id"))
+        self._contact_rows = RowLookup(tables.contacts.column("id"))
         deals = tables.opportunities
         systems = pd.Series(deals.labels("system"), dtype=object)
         opportunity_ids = systems + ":" + pd.Series(deals.column("source_id"), dtype=object)

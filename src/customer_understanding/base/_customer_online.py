@@ -6,10 +6,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-import pandas as pd
-
 from customer_understanding.base._adding import Online
 from customer_understanding.base._base_state import BaseState, text_or_none
 from customer_understanding.base._matches import CandidateMatches
@@ -68,7 +64,10 @@ class OnlineMethods(BaseState):
         entity it joined or made is refreshed at once, as a build makes it from its
         records: golden values, their winning records, a contact's account link (what a
         build derives across entities, such as interactions only the new address would
-        tie to the person, waits for the next build or update).
+        tie to the person, waits for the next build or update). The tables grow in
+        place, with room to spare, so an add copies none of them: tables read before an
+        add keep their length and records, but show the refreshed row of the entity the
+        record joined.
 
         Raises
         ------
@@ -104,18 +103,10 @@ class OnlineMethods(BaseState):
         last: the lookups grow by the new ids only, and keep their hash tables otherwise.
         """
         self._tables = tables
-        self._account_rows = _grown(self._account_rows, tables.accounts.column("id"))
-        self._contact_rows = _grown(self._contact_rows, tables.contacts.column("id"))
+        self._account_rows = self._account_rows.grown(tables.accounts.column("id"))
+        self._contact_rows = self._contact_rows.grown(tables.contacts.column("id"))
 
     def _matcher(self) -> Online:
         if self._online is None:
             self._online = Online(self._tables, None if self._store is None else Path(self._store))
         return self._online
-
-
-def _grown(rows: pd.Index[str], ids: npt.NDArray[np.object_]) -> pd.Index[str]:
-    """``rows`` (the ids before) with the ids after them in ``ids``, each in its row."""
-    n = len(rows)
-    if n > len(ids) or (n and ids[n - 1] != rows[n - 1]):  # not grown at the end: index anew
-        return pd.Index(ids)
-    return rows if n == len(ids) else rows.append(pd.Index(ids[n:]))

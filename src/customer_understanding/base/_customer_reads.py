@@ -13,6 +13,7 @@ from customer_understanding._errors import NotFoundError
 from customer_understanding.base._base_state import BaseState
 from customer_understanding.base._consent_register import ConsentRegister, consent_in_force
 from customer_understanding.base._golden import GoldenProfiles, golden_profiles
+from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._links import with_none
 from customer_understanding.base._materialise import (
     account_at,
@@ -72,7 +73,7 @@ class ReadMethods(BaseState):
 
     # -- single objects ---------------------------------------------------------------
 
-    def _row(self, index: pd.Index[str], value: str, kind: str) -> int:
+    def _row(self, index: pd.Index[str] | RowLookup, value: str, kind: str) -> int:
         if self._aliases.get(kind):
             from customer_understanding.base._stored import survivor_of
 

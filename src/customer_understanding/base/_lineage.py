@@ -15,7 +15,7 @@ behind it:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -31,7 +31,7 @@ from customer_understanding.tables import AccountRecords, ContactRecords
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["PREFIX", "is_taken", "keep_ids", "name_entities", "taken_ids"]
+__all__ = ["PREFIX", "fresh_id", "is_taken", "keep_ids", "name_entities", "taken_ids"]
 
 #: The prefix of each level's entity ids.
 PREFIX = {"account": "acc", "contact": "con"}
@@ -98,7 +98,8 @@ def _assign(keys: npt.NDArray[np.object_], entity: npt.NDArray[np.int64],
     return given, lost, split
 
 
-def _fresh(prefix: str, key: str, taken: set[str]) -> str:
+def fresh_id(prefix: str, key: str, taken: Container[str]) -> str:
+    """A new id made from an entity's key, none of ``taken`` (the first free of a series)."""
     for attempt in range(1, 1_000):
         candidate = str(entity_ids(prefix, np.array([f"{key}#{attempt}"], dtype=object))[0])
         if candidate not in taken:
@@ -123,7 +124,7 @@ def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], key
             continue
         candidate = str(ids[row])
         if candidate in taken:
-            candidate = _fresh(PREFIX[level], str(keys[row]), taken)
+            candidate = fresh_id(PREFIX[level], str(keys[row]), taken)
         ids[row] = candidate
         taken.add(candidate)
         born.append(candidate)

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from customer_understanding._core import sorted_codes
 from customer_understanding.tables import Table

@@ -23,6 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import NotFoundError
+from customer_understanding.base._growing import RowLookup
 from customer_understanding.identity import Resolution
 
 if TYPE_CHECKING:
@@ -40,9 +41,11 @@ def _rebase(rows: Ints, size: int) -> Ints:
     return lookup
 
 
-def account_rows(ids: npt.NDArray[np.object_] | pd.Index[Any], wanted: Iterable[str]) -> Ints:
+def account_rows(
+    ids: npt.NDArray[np.object_] | pd.Index[Any] | RowLookup, wanted: Iterable[str]
+) -> Ints:
     """The rows of the ``wanted`` account ids among ``ids`` (sorted, once each)."""
-    index = ids if isinstance(ids, pd.Index) else pd.Index(ids)
+    index = ids if isinstance(ids, pd.Index | RowLookup) else pd.Index(ids)
     values = [wanted] if isinstance(wanted, str) else list(wanted)
     rows = index.get_indexer(pd.Index(values, dtype=object)) if values else np.empty(0, np.intp)
     if (rows < 0).any():

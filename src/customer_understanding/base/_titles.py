@@ -13,11 +13,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding.domain import DEFAULT_TITLE_RULES, TitleRule, read_titles
+from customer_understanding._core import is_missing
+from customer_understanding.domain import DEFAULT_TITLE_RULES, TitleRule, read_title, read_titles
 
 __all__ = ["fill_from_titles"]
 
 _FACTS = ("seniority", "department")
+
+#: Up to this many titles (one entity refreshed online) are read one by one: a frame
+#: per call would cost more than the reading.
+FEW_TITLES = 8
 
 
 def _labels(values: Mapping[str, Any], categories: Mapping[str, Sequence[str]], field: str,
@@ -44,19 +49,35 @@ def fill_from_titles(
     ``seniority_confidence`` and ``department_confidence`` beside them (NaN where unknown).
     """
     titles = values.get("title")
-    reading = read_titles(np.full(n, None, dtype=object) if titles is None else titles,
-                          rules=rules)  # fmt: skip
+    reading = _readings(np.full(n, None, dtype=object) if titles is None else titles, rules)
     out = dict(values)
     for fact in _FACTS:
         stated = _labels(values, categories, fact, n)
         known = ~_unknown(stated)
-        inferred = reading[fact].to_numpy(dtype=object)
-        confidence = reading[f"{fact}_confidence"].to_numpy(dtype=np.float64)
+        inferred, confidence = reading[fact], reading[f"{fact}_confidence"]
         out[fact] = np.where(known, stated, inferred)
         out[f"{fact}_confidence"] = np.where(
             known, 1.0, np.where(_unknown(inferred), np.nan, confidence)
         )
     return out, {name: labels for name, labels in categories.items() if name not in _FACTS}
+
+
+def _readings(titles: Any, rules: Sequence[TitleRule]) -> dict[str, npt.NDArray[Any]]:
+    """Seniority and department read from each title, with their confidences."""
+    if len(titles) > FEW_TITLES:
+        frame = read_titles(titles, rules=rules)
+        return {name: frame[name].to_numpy(dtype=object if name in _FACTS else np.float64)
+                for name in (*_FACTS, *(f"{fact}_confidence" for fact in _FACTS))}  # fmt: skip
+    read = [read_title(None if is_missing(title) else title, rules=rules) for title in titles]
+    seniority = [None if each.seniority is None else each.seniority.value for each in read]
+    return {
+        "seniority": np.array(seniority, dtype=object),
+        "department": np.array([each.department for each in read], dtype=object),
+        "seniority_confidence": np.array([each.seniority_confidence for each in read],
+                                         dtype=np.float64),
+        "department_confidence": np.array([each.department_confidence for each in read],
+                                          dtype=np.float64),
+    }  # fmt: skip
 
 
 def _unknown(values: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:

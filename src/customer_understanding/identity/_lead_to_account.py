@@ -285,8 +285,9 @@ class LeadToAccount:
                  firms: PreparedAccounts) -> _Found:  # fmt: skip
         """Contacts whose typed company name is close to an account's name.
 
-        People who typed the same name in the same place get the same account, so each
-        such profile is matched once; close names come from :func:`similar_names`.
+        People who typed the same name in the same place (a profile) get the same
+        account, so each profile is matched once; close names come from
+        :func:`similar_names`. Arrays throughout: a few contacts cost a few look-ups.
         """
         named = rest[pd.notna(people["words"][rest])]
         if not len(named):
@@ -296,63 +297,103 @@ class LeadToAccount:
                               threshold=self.name_threshold)  # fmt: skip
         if close.empty:
             return _Found.empty()
-        profile = pd.DataFrame({"name": name_codes, "city": people["city"][named],
-                                "country": people["country"][named]})  # fmt: skip
-        profile_of = profile.groupby(["name", "city", "country"], dropna=False).ngroup().to_numpy()
-        profiles = profile.assign(profile=profile_of).drop_duplicates("profile")
-        found = self._candidates(profiles, close, firms)
-        if found.empty:
+        city, country = people["city"][named], people["country"][named]
+        profile_of, firsts = _profiles(name_codes, city, country)
+        found = self._candidates((name_codes[firsts], city[firsts], country[firsts]), close,
+                                 firms)  # fmt: skip
+        if not len(found["profile"]):
             return _Found.empty()
-        found = found.sort_values(["profile", "confidence", "sim", "rank"],
-                                  ascending=[True, False, False, True], kind="stable")  # fmt: skip
-        best = found.drop_duplicates("profile").set_index("profile")
-        kept = np.isin(profile_of, best.index)
-        chosen = best.drop(columns=["city", "country"]).loc[profile_of[kept]]
-        person = named[kept]
-        mine = pd.DataFrame({column: people[column][person]
-                             for column in ("said", "city", "country")})  # fmt: skip
-        best = pd.concat([mine, chosen.reset_index(drop=True)], axis=1)
-        return _Found(person=person, account=best["account"].to_numpy(dtype=object),
-                      confidence=best["confidence"].to_numpy(dtype=np.float64), method="name",
-                      evidence=_name_evidence(best).to_numpy(dtype=object))  # fmt: skip
+        # each profile's best: confidence, then similarity, then the account's rank
+        order = np.lexsort((found["rank"], -found["sim"], -found["confidence"], found["profile"]))
+        profiles, first = np.unique(found["profile"][order], return_index=True)
+        best = np.full(len(firsts), -1, dtype=np.int64)
+        best[profiles] = order[first]
+        kept = best[profile_of] >= 0
+        person, pick = named[kept], best[profile_of[kept]]
+        chosen = {column: values[pick] for column, values in found.items()}
+        chosen.update(said=people["said"][person], city=people["city"][person],
+                      country=people["country"][person])  # fmt: skip
+        return _Found(person=person, account=chosen["account"], method="name",
+                      confidence=chosen["confidence"].astype(np.float64),
+                      evidence=_name_evidence(chosen))  # fmt: skip
 
     def _candidates(
-        self, profiles: pd.DataFrame, close: pd.DataFrame, firms: PreparedAccounts
-    ) -> pd.DataFrame:
+        self, profiles: tuple[npt.NDArray[Any], ...], close: pd.DataFrame, firms: PreparedAccounts
+    ) -> dict[str, npt.NDArray[Any]]:
         """Every account a profile's name is close to, with the confidence of each.
 
-        Without a city or country only similarity can decide, so such profiles keep
-        only their closest names: the pairs stay as many as the profiles.
+        ``profiles`` holds each profile's name code, city and country. Without a city or
+        country only similarity can decide, so such profiles keep only their closest
+        names: the pairs stay as many as the profiles.
         """
-        close = close.rename(columns={"similarity": "sim"})
-        closest = close[close["sim"] == close.groupby("name")["sim"].transform("max")]
-        placeless = (profiles["city"].isna() & profiles["country"].isna()).to_numpy()
-        pairs = pd.concat([profiles[placeless].merge(closest, on="name"),
-                           profiles[~placeless].merge(close, on="name")])  # fmt: skip
-        at, held = firms.with_names(pairs["choice"].to_numpy(dtype=np.int64))
-        pairs = pairs.iloc[at]
+        codes, city, country = profiles
+        name, sim = close["name"].to_numpy(), close["similarity"].to_numpy()
+        top = np.full(int(name.max()) + 1, -np.inf, dtype=sim.dtype)
+        np.maximum.at(top, name, sim)
+        placeless = pd.isna(city) & pd.isna(country)
+        # placeless profiles with their closest names first, then the others with all
+        parts = [
+            _pairs(np.flatnonzero(placeless), codes, name, sim == top[name]),
+            _pairs(np.flatnonzero(~placeless), codes, name, np.ones(len(name), bool)),
+        ]
+        profile = np.concatenate([part[0] for part in parts])
+        pair = np.concatenate([part[1] for part in parts])
+        at, held = firms.with_names(close["choice"].to_numpy(dtype=np.int64)[pair])
+        profile, pair = profile[at], pair[at]
         chosen = firms.take(held)
-        found = pd.DataFrame({
-            "profile": pairs["profile"].to_numpy(), "sim": pairs["sim"].to_numpy(),
-            "city": pairs["city"].to_numpy(dtype=object),
-            "country": pairs["country"].to_numpy(dtype=object),
+        found = {
+            "profile": profile, "sim": sim[pair], "city": city[profile],
+            "country": country[profile],
             **{column: chosen[column].to_numpy(dtype=object) for column in ("account", "name")},
             "city_a": chosen["city"].to_numpy(dtype=object),
             "country_a": chosen["country"].to_numpy(dtype=object),
             "rank": chosen["rank"].to_numpy(),
-        })  # fmt: skip
+        }  # fmt: skip
         found["confidence"] = self._name_confidence(found)
         return found
 
-    def _name_confidence(self, found: pd.DataFrame) -> npt.NDArray[np.float64]:
+    def _name_confidence(self, found: dict[str, npt.NDArray[Any]]) -> npt.NDArray[np.float64]:
         """0.5 at the threshold to 0.9 for equal names, moved by city and country."""
-        sim = found["sim"].to_numpy(dtype=np.float64)
+        sim = found["sim"].astype(np.float64)
         span = max(1.0 - self.name_threshold, 1e-9)
         confidence = 0.5 + 0.4 * np.clip((sim - self.name_threshold) / span, 0.0, 1.0)
         for place, gain, loss in (("city", 0.05, 0.05), ("country", 0.05, 0.25)):
             agree, differ = _agreement(found[place], found[place + "_a"])
             confidence += gain * agree - loss * differ
         return np.clip(confidence, 0.0, 1.0)
+
+
+def _profiles(
+    codes: npt.NDArray[np.int64], city: npt.NDArray[Any], country: npt.NDArray[Any]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each person's profile and each profile's first person.
+
+    A profile is a name typed in a place (city and country; missing values alike),
+    numbered in the order profiles first occur.
+    """
+    seen: dict[tuple[int, Any, Any], int] = {}
+    profile = np.empty(len(codes), dtype=np.int64)
+    for row, key in enumerate(zip(codes.tolist(), city.tolist(), country.tolist(), strict=True)):
+        known = (key[0], None if is_missing(key[1]) else key[1],
+                 None if is_missing(key[2]) else key[2])  # fmt: skip
+        profile[row] = seen.setdefault(known, len(seen))
+    return profile, np.unique(profile, return_index=True)[1].astype(np.int64)
+
+
+def _pairs(
+    profiles: npt.NDArray[np.int64],
+    codes: npt.NDArray[np.int64],
+    name: npt.NDArray[np.int64],
+    usable: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Each of ``profiles`` with each usable close pair of its name (pairs sorted by name)."""
+    rows = np.flatnonzero(usable)
+    wanted = codes[profiles]
+    low = np.searchsorted(name[rows], wanted, side="left")
+    count = np.searchsorted(name[rows], wanted, side="right") - low
+    at = np.repeat(profiles, count)
+    shift = np.repeat(low - np.cumsum(count) + count, count)
+    return at.astype(np.int64), rows[shift + np.arange(len(at), dtype=np.int64)]
 
 
 People = dict[str, npt.NDArray[np.object_]]
@@ -417,21 +458,24 @@ def _pair_similarity(
 
 
 def _agreement(
-    mine: pd.Series[Any], theirs: pd.Series[Any]
+    mine: npt.NDArray[Any], theirs: npt.NDArray[Any]
 ) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
-    known = (mine.notna() & theirs.notna()).to_numpy()
-    same = (mine.astype(object) == theirs.astype(object)).to_numpy(dtype=bool)
+    known = pd.notna(mine) & pd.notna(theirs)
+    same = np.array([a == b for a, b in zip(mine.tolist(), theirs.tolist(), strict=True)],
+                    dtype=bool)  # fmt: skip
     return known & same, known & ~same
 
 
-def _name_evidence(best: pd.DataFrame) -> pd.Series[str]:
-    similarity = pd.Series(np.char.mod("%.2f", best["sim"].to_numpy(dtype=np.float64)),
-                           index=best.index)  # fmt: skip
-    text = (best["said"].astype("string") + " ~ account name '"
-            + best["name"].astype("string") + "' (similarity " + similarity + ")")  # fmt: skip
-    for place in ("city", "country"):
-        agree, differ = _agreement(best[place], best[place + "_a"])
-        text = text + np.where(
-            agree, f"; {place} agrees", np.where(differ, f"; {place} differs", "")
-        )
-    return text
+def _name_evidence(best: dict[str, npt.NDArray[Any]]) -> npt.NDArray[np.object_]:
+    """``company '…' ~ account name '…' (similarity 0.93); city agrees`` for each match."""
+    notes = [np.where(agree, f"; {place} agrees", np.where(differ, f"; {place} differs", ""))
+             for place in ("city", "country")
+             for agree, differ in [_agreement(best[place], best[place + "_a"])]]  # fmt: skip
+    said, name = best["said"].tolist(), best["name"].tolist()
+    sim = best["sim"].astype(np.float64).tolist()
+    return objects([
+        pd.NA if is_missing(said[k]) or is_missing(name[k])  # missing text reads missing
+        else f"{said[k]} ~ account name '{name[k]}' (similarity {sim[k]:.2f}){notes[0][k]}"
+             f"{notes[1][k]}"
+        for k in range(len(said))
+    ])  # fmt: skip

@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import as_frame
+from customer_understanding._core import Buffer, as_frame
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Field, normalise
@@ -104,6 +104,10 @@ class RecordScorer:
                 self._share[field.column] = prepared.frequencies(field.column)
                 self._exact[field.column] = exact_u(codes, everyone)
         self._memo: dict[str, dict[Any, Any]] = {f.column: {} for f in self.fields}
+        # Rows added online grow the columns in spare room (a copy per row otherwise),
+        # and count into each term-frequency column's rows with a value.
+        self._room: dict[tuple[str, str], Buffer] = {}
+        self._valued: dict[str, int] = {}
 
     def __len__(self) -> int:
         """The number of rows a record can be scored against."""
@@ -224,10 +228,29 @@ class RecordScorer:
             if value is not None and code < 0:
                 code = len(self._uniques[column])
                 self._lookup[column][value] = code
-                self._uniques[column] = np.append(self._uniques[column],
-                                                  np.array([value], dtype=object))  # fmt: skip
+                self._uniques[column] = self._grown("uniques", column, value)
                 if column in self._share:  # a value new to the table: held once
-                    single = 1 / max(int((self._codes[column] >= 0).sum()), 1)
-                    self._share[column] = np.append(self._share[column], single)
-            self._codes[column] = np.append(self._codes[column], np.int64(code))
+                    single = 1 / max(self._with_value(column), 1)
+                    self._share[column] = self._grown("share", column, single)
+            self._codes[column] = self._grown("codes", column, code)
+            if code >= 0 and column in self._valued:
+                self._valued[column] += 1
         return len(self) - 1
+
+    def _grown(self, part: str, column: str, value: Any) -> npt.NDArray[Any]:
+        """Column ``column`` of ``part`` (codes, uniques or share) with ``value`` after it."""
+        start: npt.NDArray[Any] = (
+            self._codes[column] if part == "codes"
+            else self._share[column] if part == "share" else self._uniques[column]
+        )  # fmt: skip
+        buffer = self._room.get((part, column))
+        if buffer is None or buffer.view is not start:
+            buffer = Buffer(start.astype(np.int64) if part == "codes" else start)
+            self._room[part, column] = buffer
+        return buffer.append(value)
+
+    def _with_value(self, column: str) -> int:
+        """How many rows have a value of ``column`` (counted once, then kept up)."""
+        if column not in self._valued:
+            self._valued[column] = int((self._codes[column] >= 0).sum())
+        return self._valued[column]

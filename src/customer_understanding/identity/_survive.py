@@ -64,6 +64,7 @@ class _Columns:
         if times is not None:
             self.oldest = np.where(times == NAT, np.iinfo(np.int64).max, times)
         self._orders: dict[Rule, npt.NDArray[np.intp]] = {}
+        self._ranks: dict[tuple[str, ...], npt.NDArray[np.int64]] = {}
 
     def source_rank(self, rule: SourcePriority | Vote) -> npt.NDArray[np.int64]:
         if self.sources is None and isinstance(rule, Vote):
@@ -71,9 +72,11 @@ class _Columns:
         if self.sources is None:
             msg = f"{rule.label} needs the source of each record"
             raise InvalidValueError(msg)
-        rank = {source: place for place, source in enumerate(rule.order)}
-        ranks = pd.Series(self.sources, dtype=object).map(rank).fillna(len(rule.order))
-        return np.asarray(ranks.to_numpy(), dtype=np.int64)
+        if rule.order not in self._ranks:  # every field voting on one order shares it
+            rank = {source: place for place, source in enumerate(rule.order)}
+            ranks = pd.Series(self.sources, dtype=object).map(rank).fillna(len(rule.order))
+            self._ranks[rule.order] = np.asarray(ranks.to_numpy(), dtype=np.int64)
+        return self._ranks[rule.order]
 
     def order(self, rule: MostRecent | Earliest | SourcePriority) -> npt.NDArray[np.intp]:
         """Every record sorted by cluster, then the rule, then recency, then id."""

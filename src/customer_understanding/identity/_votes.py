@@ -52,7 +52,7 @@ _SPELLINGS: dict[str, Callable[[Any], str]] = {
 def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
     """Each value's spelling key; a value that folds to nothing keeps its own text."""
     spell = _SPELLINGS[rule.spelling]
-    codes, unique = pd.factorize(pd.Series(values, dtype=object), sort=False)
+    codes, unique = pd.factorize(np.asarray(values, dtype=object), sort=False)
     folded = np.array([spell(value) or f"={value}" for value in unique], dtype=object)
     keys: npt.NDArray[np.object_] = folded[codes] if len(folded) else np.array([], dtype=object)
     return keys
@@ -180,11 +180,25 @@ def ballots(
     >>> table[["key", "systems", "records", "alike", "elsewhere"]].values.tolist()
     [['nilsson', 2, 2, 1, 0], ['nilsson', 2, 2, 1, 0], ['nilssno', 1, 1, 1, 0]]
     """
+    return pd.DataFrame(
+        _ballot_columns(rule, values, clusters=clusters, sources=sources, witnesses=witnesses)
+    )
+
+
+def _ballot_columns(
+    rule: Vote,
+    values: npt.NDArray[Any],
+    *,
+    clusters: npt.NDArray[np.int64],
+    sources: npt.NDArray[Any] | None,
+    witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]] | None = None,
+) -> dict[str, npt.NDArray[Any]]:
+    """:func:`ballots` as columns (the engine reads them; no frame made per field)."""
     clusters = np.asarray(clusters, dtype=np.int64)
     keys = _keys(rule, values)
     key = _codes(keys)
     pair = _codes(clusters * np.int64(max(int(key.max(initial=0)) + 1, 1)) + key)
-    source = _codes(pd.Series(sources, dtype=object).fillna("")) if sources is not None else key * 0
+    source = _codes(_filled(sources)) if sources is not None else key * 0
     written = _codes(pd.Series(values, dtype=object).astype(str))
     # One entry per distinct (cluster, spelling): what the spelling's support is counted on.
     first = np.unique(pair, return_index=True)[1]
@@ -192,24 +206,27 @@ def ballots(
     per_source = np.unique(
         pair * np.int64(int(source.max(initial=0)) + 1) + source, return_index=True
     )[1]
-    out = pd.DataFrame(
-        {
-            "cluster": clusters,
-            "key": keys,
-            "systems": np.bincount(pair[per_source], minlength=len(first))[pair],
-            "records": _per_group(pair),
-            "alike": _per_group(
-                _codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)
-            ),
-            "placeholder": _placeholders(rule, keys),
-            "witnessed": np.zeros(len(clusters), dtype=np.int64),
-            "elsewhere": np.bincount(key[first], minlength=int(key.max(initial=-1)) + 1)[key] - 1,
-        }
-    )
+    out = {
+        "cluster": clusters,
+        "key": keys,
+        "systems": np.bincount(pair[per_source], minlength=len(first))[pair],
+        "records": _per_group(pair),
+        "alike": _per_group(_codes(clusters * np.int64(int(written.max(initial=0)) + 1) + written)),
+        "placeholder": _placeholders(rule, keys),
+        "witnessed": np.zeros(len(clusters), dtype=np.int64),
+        "elsewhere": np.bincount(key[first], minlength=int(key.max(initial=-1)) + 1)[key] - 1,
+    }
     if witnesses is not None and len(clusters):
         contested = spellings_in_cluster[clusters] > 1
         out["witnessed"] = _witnessed((clusters, keys), contested, witnesses)
     return out
+
+
+def _filled(sources: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
+    """Each record's source, ``""`` when missing."""
+    filled = np.array(sources, dtype=object)
+    filled[pd.isna(filled)] = ""
+    return filled
 
 
 class _Run(Protocol):
@@ -234,17 +251,18 @@ def vote_key(
             msg = f"{rule.label} needs field {rule.witness!r}, which the records do not have"
             raise InvalidValueError(msg)
         witnesses = (run.columns[rule.witness], run.clusters)
-    table = ballots(rule, values, clusters=clusters, sources=sources, witnesses=witnesses)
-    witnessed = table["witnessed"].to_numpy()
+    table = _ballot_columns(rule, values, clusters=clusters, sources=sources,
+                            witnesses=witnesses)  # fmt: skip
+    witnessed = table["witnessed"]
     return (
         run.rank[rows],
         run.newest[rows],
         run.source_rank(rule)[rows],
-        -table["alike"].to_numpy(),
+        -table["alike"],
         -witnessed,
-        -table["elsewhere"].to_numpy(),
-        -table["records"].to_numpy(),
-        -(table["systems"].to_numpy() + (witnessed > 0)),
-        table["placeholder"].to_numpy(dtype=np.int64),
+        -table["elsewhere"],
+        -table["records"],
+        -(table["systems"] + (witnessed > 0)),
+        table["placeholder"].astype(np.int64),
         clusters,
     )
