@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 
 __all__ = ["sorted_codes"]
 
@@ -32,6 +31,8 @@ def sorted_codes(values: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.obje
     >>> sorted_codes(np.array([2, None, 1.5], dtype=object))[0].tolist()
     [1, -1, 0]
     """
+    import pandas as pd  # imported on first use: the package loads without pandas
+
     values = np.asarray(values, dtype=object)
     found, distinct = pd.factorize(values, use_na_sentinel=True)
     uniques = np.asarray(distinct, dtype=object)
@@ -50,6 +51,8 @@ def sorted_codes(values: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.obje
 
 def _text_order(uniques: npt.NDArray[np.object_]) -> npt.NDArray[np.intp] | None:
     """The sorting order of distinct text values in C; ``None`` when they are not all text."""
+    import pandas as pd
+
     if _TEXT is None or not len(uniques):
         return None
     if pd.api.types.infer_dtype(uniques, skipna=False) != "string":
