@@ -49,7 +49,10 @@ def test_lone_surrogates_and_mixed_types_still_get_codes_in_a_fixed_order() -> N
     mixed = np.array([("t", 1), "x", ("t", 1)], dtype=object)
     mixed_codes, mixed_uniques = sorted_codes(mixed)
     assert mixed_codes[0] == mixed_codes[2] != mixed_codes[1]
-    assert (mixed_codes.tolist(), mixed_uniques.tolist()) == _reference(list(mixed))
+    # pandas versions order such values differently (or refuse): only a fixed order is asked
+    again_codes, again_uniques = sorted_codes(mixed[::-1])
+    assert again_uniques.tolist() == mixed_uniques.tolist()
+    assert again_codes.tolist() == mixed_codes[::-1].tolist()
 
 
 def test_a_string_column_with_pandas_missing_values() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,9 @@ def sorted_codes(values: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.obje
     order = _text_order(uniques)
     if order is None:
         try:
-            codes, distinct = pd.factorize(values, sort=True, use_na_sentinel=True)
+            with warnings.catch_warnings():  # pandas 3 warns on its way to refusing mixed types
+                warnings.simplefilter("ignore")
+                codes, distinct = pd.factorize(values, sort=True, use_na_sentinel=True)
             return codes.astype(np.intp, copy=False), np.asarray(distinct, dtype=object)
         except TypeError:  # values that do not sort together: order them by their text
             order = np.argsort(np.array([repr(v) for v in uniques], dtype=object), kind="stable")
