@@ -17,6 +17,7 @@ from facts_sample_world import Fact
 from customer_understanding import CustomerBase
 from customer_understanding.datasets import SampleWorld
 from customer_understanding.domain import ACCOUNT_VOCABULARY, FREE_MAIL_DOMAINS
+from customer_understanding.identity import ROLE_MAILBOXES
 from customer_understanding.ingest import Loaded
 
 
@@ -68,6 +69,13 @@ def _contact_facts(world: SampleWorld, base: CustomerBase) -> list[Fact]:
     golden = pd.Series(contacts.column("email"), dtype="string")
     free = golden.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS).to_numpy(dtype=bool)
     free_with_work = int((free & with_work).sum())
+    # The golden address is the person's own where any of their records carries it; a team
+    # address (info@, one many people write from) standing in for it is the worst miss.
+    right = _same(golden.to_numpy()[known], people["email"].reindex(person[known]).to_numpy())
+    reachable_email = with_work[known]
+    local = golden.str.rsplit("@", n=1).str[0].str.casefold()
+    role = local.isin(ROLE_MAILBOXES).to_numpy(dtype=bool)
+    role_with_work = int((role & with_work).sum())
     # The ceiling of a choice among records: people some record of whom spells the name right.
     spelled = pd.Series(records.column("last_name"), dtype="string").str.casefold()
     true_last = pd.Series(
@@ -83,6 +91,10 @@ def _contact_facts(world: SampleWorld, base: CustomerBase) -> list[Fact]:
         _fact("golden first names right (%)", 100 * first.mean()),
         _fact("golden e-mail free-mail while a work address exists", free_with_work, "0",
               free_with_work == 0),
+        _fact("golden e-mail a team inbox while the person's own address exists",
+              role_with_work, "0", role_with_work == 0),
+        _fact("golden e-mail right where a record carries it (%)",
+              100 * right[reachable_email].mean(), "report"),
     ]  # fmt: skip
 
 

@@ -124,6 +124,41 @@ def test_work_email_beats_free_mail_even_when_more_records_carry_the_free_mail()
     assert _winner(["ann.lee@gmail.com"], ["hubspot"], rule=rule) == "ann.lee@gmail.com"
 
 
+def test_a_team_inbox_is_nobodys_own_address_and_wins_last() -> None:
+    rule = Vote(spelling="email", work_email_first=True)
+    team = ["info@acme.com", "info@acme.com", "Sales+eu@acme.com"]
+    chosen = _winner([*team, "ann.lee@acme.com"], ["salesforce", "hubspot", "zendesk", "hubspot"],
+                     rule=rule)  # fmt: skip
+    assert chosen == "ann.lee@acme.com"
+    # a private address is still the person's own: it beats the company's shared one
+    assert _winner(["info@acme.com", "ann@gmail.com"], ["salesforce", "zendesk"],
+                   rule=rule) == "ann@gmail.com"  # fmt: skip
+    assert _winner(["info@acme.com"], ["hubspot"], rule=rule) == "info@acme.com"
+
+
+def test_an_address_other_people_hold_is_no_likelier_this_persons() -> None:
+    """Names lean to the spelling many people share; identifiers do not."""
+    values = np.array(["ann@acme.com", "a.lee@acme.com", "a.lee@acme.com", "a.lee@acme.com"],
+                      dtype=object)  # fmt: skip
+    clusters = np.array([0, 0, 1, 2])
+    winners = survivors(
+        {"email": values},
+        clusters,
+        n_clusters=3,
+        survivorship=Survivorship(default=Vote(spelling="email")),
+        present={"email": np.ones(4, dtype=bool)},
+        sources=np.array(["salesforce", "salesforce", "hubspot", "zendesk"], dtype=object),
+        ids=np.array(["b", "a", "c", "d"], dtype=object),
+    )
+    assert values[winners["email"][0]] == "a.lee@acme.com"  # the ids' order, not the crowd
+    ids = np.array(["a", "b", "c", "d"], dtype=object)
+    winners = survivors({"email": values}, clusters, n_clusters=3,
+                        survivorship=Survivorship(default=Vote(spelling="email")),
+                        present={"email": np.ones(4, dtype=bool)},
+                        sources=np.array(["salesforce"] * 4, dtype=object), ids=ids)  # fmt: skip
+    assert values[winners["email"][0]] == "ann@acme.com"
+
+
 def test_organisation_names_vote_without_legal_suffixes_and_keep_the_commonest_writing() -> None:
     chosen = _winner(
         ["Acme Inc", "ACME, INC.", "Amce", "Acme Inc"],
@@ -237,3 +272,33 @@ def test_any_record_order_gives_the_same_winners(
     shuffled = order.copy()
     shuffle.shuffle(shuffled)
     assert winners(order) == winners(shuffled)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 5), st.sampled_from(["Ann", "ann", "Anne", "ANN", "Bo", "bo"])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(1, 5),
+)
+def test_rules_on_some_clusters_with_the_others_beside_pick_what_a_run_over_all_picks(
+    rows: list[tuple[int, str]], cut: int
+) -> None:
+    clusters = np.array([cluster for cluster, _ in rows], dtype=np.int64)
+    values = np.array([value for _, value in rows], dtype=object)
+    ids = np.array([f"r{i:02d}" for i in range(len(rows))], dtype=object)
+    rules = Survivorship(default=Vote(spelling="name"))
+    everything = survivors({"name": values}, clusters, survivorship=rules, n_clusters=6,
+                           present={"name": np.ones(len(rows), dtype=bool)}, ids=ids)  # fmt: skip
+    run = clusters >= cut
+    kept = ~run
+    some = survivors({"name": values[run]}, clusters[run] - cut, survivorship=rules,
+                     n_clusters=6 - cut, present={"name": np.ones(int(run.sum()), dtype=bool)},
+                     ids=ids[run], beside={"name": (values[kept], clusters[kept])})  # fmt: skip
+    positions = np.flatnonzero(run)
+    for cluster in range(cut, 6):
+        won = some["name"][cluster - cut]
+        picked = values[positions[won]] if won >= 0 else None
+        expected = values[everything["name"][cluster]] if everything["name"][cluster] >= 0 else None
+        assert picked == expected

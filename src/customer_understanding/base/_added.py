@@ -11,7 +11,9 @@ reopened later replays the records added since its last build the same way.
 
 What a build derives across entities is left as it is until the next build or update:
 interactions that only the new record's e-mail address would tie to the person, other
-records whose references name the new record, and customer stages.
+records whose references name the new record, customer stages, and a name vote's count
+of the other people who share a spelling (which decides only between spellings the
+entity's own records support evenly).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.identity import Survivorship, survivors
+from customer_understanding.identity import Survivorship, Vote, survivors
 from customer_understanding.tables import AccountRecords, Table
 
 __all__ = ["golden_inputs", "golden_values", "record_keys"]
@@ -41,6 +41,7 @@ def golden_values(
     # entities: a record's place in its entity is all the rules compare it with).
     asked, owner = (records.take(rows), entity[rows]) if known else (records, entity)
     readable, categories = golden_inputs(asked, fields, policy)
+    beside = _beside(records, entity, first, fields, policy) if known else None
     winners = survivors(
         readable,
         owner - first,
@@ -50,6 +51,7 @@ def golden_values(
         sources=asked.labels("system"),
         times=asked.column("created_at"),
         ids=record_keys(asked),
+        beside=beside,
     )
     if known:
         winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])
@@ -62,6 +64,29 @@ def golden_values(
         value[found] = column[won[found]]
         values[field] = value
     return values, winners, categories
+
+
+def _beside(
+    records: Table,
+    entity: npt.NDArray[np.int64],
+    first: int,
+    fields: tuple[str, ...],
+    policy: Survivorship,
+) -> dict[str, tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]:
+    """Per voted field, the values of the entities kept as they were, and their entities.
+
+    A vote ranks a spelling by how many other entities carry it, which the kept entities'
+    records count towards as much as the re-resolved ones' (else an update could pick
+    another name than a rebuild of the same entities).
+    """
+    voted = tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
+    if not voted:
+        return {}
+    kept = np.flatnonzero(entity < first)
+    others = records.take(kept)
+    readable = golden_inputs(others, voted, policy)[0]
+    present = _present(others, entity[kept], voted)
+    return {f: (readable[f][present[f]], entity[kept][present[f]]) for f in voted}
 
 
 #: Account fields written in the survivorship's vocabulary before the rules run.

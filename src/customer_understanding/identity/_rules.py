@@ -204,7 +204,9 @@ class Vote:
     work_email_first
         Addresses at consumer mailbox domains
         (:data:`~customer_understanding.domain.FREE_MAIL_DOMAINS`) win only when no record
-        has another address.
+        has another address, and team inboxes (``info@``, ``sales@`` … see
+        :data:`~customer_understanding.identity.ROLE_MAILBOXES`), nobody's own address,
+        only when no record has any other.
     witness
         A field whose values in the same cluster corroborate a spelling, counted as one
         more system carrying it: for names, ``"email"``, since ``ann.walker@acme.com``

@@ -45,8 +45,10 @@ class _Columns:
         times: npt.NDArray[np.int64] | None,
         ids: npt.NDArray[Any] | None,
         columns: Mapping[str, npt.NDArray[Any]],
+        beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
     ) -> None:
         self.clusters = clusters
+        self.beside = beside or {}
         self.columns = columns
         self.n_clusters = n_clusters
         self.sources = sources
@@ -160,14 +162,14 @@ def _winners(
     if isinstance(rule, Custom):
         return _custom(rule, field, values, rows, run)
     if isinstance(rule, Vote):
-        sort_key = vote_key(rule, values[rows], rows, run)
+        sort_key = vote_key(rule, values[rows], rows, run, beside=run.beside.get(field))
         return _firsts(rows[np.lexsort(sort_key)], run)
     key = _value_key(rule, values[rows], run.clusters[rows])
     order = rows[np.lexsort((run.rank[rows], run.newest[rows], key, run.clusters[rows]))]
     return _firsts(order, run)
 
 
-def survivors(
+def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
     values: Mapping[str, npt.NDArray[Any]],
     clusters: npt.NDArray[np.int64],
     *,
@@ -177,6 +179,7 @@ def survivors(
     sources: npt.NDArray[Any] | None = None,
     times: npt.NDArray[np.int64] | None = None,
     ids: npt.NDArray[Any] | None = None,
+    beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
 ) -> dict[str, npt.NDArray[np.int64]]:
     """For each field, the record whose value survives in each cluster (-1 when none has one).
 
@@ -197,6 +200,11 @@ def survivors(
         (``NAT`` when unknown; for :class:`MostRecent` and every tie-break) and id (for
         :class:`Custom`, and the last tie-break, so that the winners do not depend on the
         records' order; default: the record's position).
+    beside
+        Per field, the values and clusters of records outside this run (those with a
+        value): a :class:`Vote` counts their spellings among the other clusters that
+        carry one, so running the rules on some clusters alone picks what a run over
+        every record would.
 
     Returns
     -------
@@ -218,7 +226,8 @@ def survivors(
         low, high = clusters.min(), clusters.max()
         msg = f"clusters must be numbered 0 … {n_clusters - 1}, got {low} … {high}"
         raise InvalidValueError(msg)
-    run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values)
+    run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values,
+                   beside=beside)  # fmt: skip
     return {
         field: _winners(field, column, present[field], survivorship.rule_of(field), run)
         for field, column in values.items()

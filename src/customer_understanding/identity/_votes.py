@@ -25,6 +25,7 @@ from customer_understanding.domain import (
     normalize_organisation,
 )
 from customer_understanding.domain import fold_spelling as _fold
+from customer_understanding.identity._inboxes import SharedInboxes
 from customer_understanding.identity._rules import Vote
 
 __all__ = ["ballots", "vote_key", "witness_words"]
@@ -58,17 +59,29 @@ def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
     return keys
 
 
-def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
-    """Values that win only when nothing better is there: free-mail, initials."""
+def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+    """How far each value only stands in for a better one (0: it does not).
+
+    With work e-mail first, a consumer mailbox is 1 and a team inbox (``info@``: nobody's
+    own address) 2, so a person's private address still beats their company's shared
+    one; for names, an initial is 1.
+    """
     if not (rule.work_email_first or rule.spelling == "name"):
-        return np.zeros(len(keys), dtype=bool)
+        return np.zeros(len(keys), dtype=np.int64)
     codes, unique = pd.factorize(keys)
     if rule.work_email_first:
-        flags = [str(key).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for key in unique]
+        team = _INBOXES.is_role(unique)
+        free = [str(key).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for key in unique]
+        flags = np.where(team, 2, np.asarray(free, dtype=np.int64))
     else:
-        flags = [len(str(key)) <= 1 for key in unique]
-    placeholder: npt.NDArray[np.bool_] = np.asarray(flags, dtype=bool)[codes]
+        flags = np.asarray([len(str(key)) <= 1 for key in unique], dtype=np.int64)
+    placeholder: npt.NDArray[np.int64] = np.asarray(flags, dtype=np.int64)[codes]
     return placeholder
+
+
+#: The spellings of identifiers: another person holding one says nothing for it.
+_IDENTIFIERS = frozenset({"email", "phone"})
+_INBOXES = SharedInboxes()
 
 
 _NOT_LETTER = re.compile(r"[^a-z]+")
@@ -163,13 +176,16 @@ def ballots(
 
     Columns: ``cluster``, ``key``, ``systems`` and ``records`` (distinct systems and
     records carrying the spelling), ``alike`` (records writing the value exactly
-    alike), ``placeholder`` (the value stands in for a better one: an address at a
-    consumer mailbox when the rule puts work e-mail first, an initial for a name),
+    alike), ``placeholder`` (how far the value stands in for a better one: 0 when it
+    does not; when the rule puts work e-mail first, 1 for an address at a consumer
+    mailbox and 2 for a team inbox such as ``info@``; 1 for an initial as a name),
     ``witnessed`` (0-3: how well the cluster's ``witnesses`` — the witness field's
     values and their clusters — corroborate the spelling, see :class:`Vote`; only where
     the cluster's spellings differ) and ``elsewhere`` (how many other clusters carry the
     spelling: a name many people share is likelier than a one-off spelling, which
-    decides when the evidence inside a cluster is even).
+    decides when the evidence inside a cluster is even; identifiers — e-mail addresses
+    and phone numbers — are not ranked by it, as one other people hold is no likelier
+    this person's).
 
     Examples
     --------
@@ -239,10 +255,35 @@ class _Run(Protocol):
     def source_rank(self, rule: Vote) -> npt.NDArray[np.int64]: ...
 
 
+def _outside(
+    rule: Vote, keys: npt.NDArray[np.object_], beside: tuple[npt.NDArray[Any], npt.NDArray[Any]]
+) -> npt.NDArray[np.int64]:
+    """Per key, how many clusters of the records ``beside`` the run carry that spelling."""
+    values, clusters = beside
+    codes, spellings = pd.factorize(_keys(rule, values))
+    if not len(spellings):
+        return np.zeros(len(keys), dtype=np.int64)
+    width = np.int64(len(spellings))
+    held = np.unique(np.asarray(clusters, dtype=np.int64) * width + codes)  # (cluster, key) once
+    per_key = np.bincount(held % width, minlength=len(spellings))
+    found = pd.Index(spellings).get_indexer(pd.Index(keys))
+    counts: npt.NDArray[np.int64] = np.where(found >= 0, per_key[found], 0).astype(np.int64)
+    return counts
+
+
 def vote_key(
-    rule: Vote, values: npt.NDArray[Any], rows: npt.NDArray[np.intp], run: _Run
+    rule: Vote,
+    values: npt.NDArray[Any],
+    rows: npt.NDArray[np.intp],
+    run: _Run,
+    *,
+    beside: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
 ) -> tuple[npt.NDArray[Any], ...]:
-    """The ``np.lexsort`` keys that put each cluster's winning candidate first."""
+    """The ``np.lexsort`` keys that put each cluster's winning candidate first.
+
+    ``beside`` holds the values and clusters of records outside the run, whose spellings
+    count towards ``elsewhere`` (none win here).
+    """
     clusters = run.clusters[rows]
     sources = None if run.sources is None else run.sources[rows]
     witnesses = None
@@ -254,13 +295,18 @@ def vote_key(
     table = _ballot_columns(rule, values, clusters=clusters, sources=sources,
                             witnesses=witnesses)  # fmt: skip
     witnessed = table["witnessed"]
+    elsewhere = table["elsewhere"]
+    if rule.spelling in _IDENTIFIERS:
+        elsewhere = elsewhere * 0
+    elif beside is not None:
+        elsewhere = elsewhere + _outside(rule, table["key"], beside)
     return (
         run.rank[rows],
         run.newest[rows],
         run.source_rank(rule)[rows],
         -table["alike"],
         -witnessed,
-        -table["elsewhere"],
+        -elsewhere,
         -table["records"],
         -(table["systems"] + (witnessed > 0)),
         table["placeholder"].astype(np.int64),
