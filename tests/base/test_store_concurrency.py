@@ -2,6 +2,7 @@
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -10,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from customer_understanding import CustomerBase, Source, StoreError
+from customer_understanding import Contact, CustomerBase, Source, StoreError
 from customer_understanding.base._store import writing
 from customer_understanding.identity import resolve_exact
 
@@ -83,3 +84,37 @@ def test_a_build_killed_in_the_middle_leaves_the_store_as_it_was(tmp_path: Path)
         pd.testing.assert_frame_equal(after.to_pandas(name), before.to_pandas(name))
     _build(path, "ann@acme.com", "bo@acme.com", "cy@acme.com")  # the lock was released
     assert len(CustomerBase.open(path).contacts) == 3
+
+
+def _adds(base: CustomerBase, *ids: str) -> list[str]:
+    return [base.add(Contact(id=i, email=f"{i}@acme.com", last_name="Lee"), source="form")
+            for i in ids]  # fmt: skip
+
+
+def test_adds_keep_one_connection_to_the_store_and_each_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.db"
+    base = _build(path, "ann@acme.com")
+    opened: list[object] = []
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: opened.append(a) or connect(*a, **k))
+    added = _adds(base, "w1", "w2", "w3")
+    writes = [a for a in opened if Path(str(a[0])) == path]
+    assert len(writes) <= 2  # the index's first read of the store, then one for every add
+    monkeypatch.undo()
+    reopened = CustomerBase.open(path)  # another reader sees every add committed
+    assert [reopened.contact(i).id for i in added] == added
+
+
+def test_an_add_while_another_process_writes_is_refused_and_the_next_one_works(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.db"
+    base = _build(path, "ann@acme.com")
+    _adds(base, "w1")  # the connection is held from here on
+    with writing(path), pytest.raises(StoreError, match=r"s\.db' is being written by another"):
+        _adds(base, "w2")
+    (added,) = _adds(base, "w2")
+    assert CustomerBase.open(path).contact(added).id == added
+

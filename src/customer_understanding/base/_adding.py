@@ -32,7 +32,7 @@ from customer_understanding.base._online import (
     incoming,
     object_mapping,
 )
-from customer_understanding.base._store import _get, writing
+from customer_understanding.base._store import Held, _get, writing
 from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
@@ -68,6 +68,7 @@ class Online:
     indexes: dict[str, OnlineIndex] = attrs.field(factory=dict)
     prepared: tuple[AccountRecords, npt.NDArray[np.int64], AccountSide] | None = None
     rooms: Rooms = attrs.field(factory=Rooms)
+    held: Held = attrs.field(factory=Held)  # one connection for every add's write
 
     def accounts(self) -> AccountSide:
         """The tables' account records read for linking contacts to them."""
@@ -127,7 +128,7 @@ class Online:
     def _write(self, new: Incoming, found: CandidateMatches, frame: pd.DataFrame, *,
                actor: str | None, reason: str | None) -> str:  # fmt: skip
         assert self.store is not None
-        with writing(self.store) as writer:
+        with writing(self.store, held=self.held) as writer:
             connection = writer.connection
             _refuse_suppressed(connection, new)
             ensure(connection)

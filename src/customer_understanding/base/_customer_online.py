@@ -69,6 +69,12 @@ class OnlineMethods(BaseState):
         add keep their length and records, but show the refreshed row of the entity the
         record joined.
 
+        The base keeps its connection to the store open from one add to the next, and an
+        add's commit does not wait for the disk: a killed process loses no add that
+        returned, a power cut may lose the last ones (adding them again gives them the
+        same ids). As with any SQLite file, copy or replace the store only when no
+        process has it open.
+
         Raises
         ------
         InvalidValueError

@@ -61,6 +61,7 @@ __all__ = [
     "MAX_PARTS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
+    "Held",
     "StorePath",
     "Stored",
     "Writer",
@@ -265,9 +266,54 @@ class Writer:
         _set(self.connection, "builds", self.build_number())
 
 
+class Held:
+    """One connection to a store kept open from one write to the next.
+
+    Online adds write one small transaction per record: opening the file for each would
+    cost more than the add (and closing the last connection checkpoints the WAL into the
+    file each time). The connection is opened again when the path names another file
+    than the one it was opened on, and closed when the holder is collected.
+
+    Its commits do not wait for the disk to confirm (SQLite's ``synchronous=NORMAL`` in
+    WAL mode): the store stays whole, and a killed process loses nothing committed, but
+    a power cut or an operating system crash may lose the last writes made through it.
+    """
+
+    def __init__(self) -> None:
+        self._open: tuple[Path, tuple[int, int], sqlite3.Connection] | None = None
+        self._closer: weakref.finalize[Any, Any] | None = None
+
+    def connection(self, path: Path) -> sqlite3.Connection:
+        """A connection to ``path``: the one held, unless the file there has changed."""
+        try:
+            stat = path.stat()
+            identity = (stat.st_dev, stat.st_ino)
+        except OSError:  # gone: connecting reports it as a new write would
+            identity = (-1, -1)
+        if self._open is not None and self._open[:2] == (path, identity):
+            return self._open[2]
+        self.close()
+        connection = _connect(path, wait=_WRITE_WAIT_SECONDS)
+        # Small writes one after another: a commit need not wait for the disk (a killed
+        # process still loses nothing committed; a power cut may lose the last ones).
+        connection.execute("PRAGMA synchronous=NORMAL")
+        self._open = (path, identity, connection)
+        self._closer = weakref.finalize(self, connection.close)
+        return connection
+
+    def close(self) -> None:
+        """Close the held connection (the next write opens one again)."""
+        if self._closer is not None:
+            self._closer()
+        self._open = self._closer = None
+
+
 @contextmanager
-def writing(path: str | Path) -> Iterator[Writer]:
+def writing(path: str | Path, *, held: Held | None = None) -> Iterator[Writer]:
     """Hold a store's write lock for one transaction; commit on success, else roll back.
+
+    ``held`` keeps the connection open for the next write (see :class:`Held`); without
+    it the connection is closed when the transaction ends.
 
     Raises
     ------
@@ -277,7 +323,9 @@ def writing(path: str | Path) -> Iterator[Writer]:
     import sqlite3
 
     where = Path(path)
-    connection = _connect(where, wait=_WRITE_WAIT_SECONDS)
+    connection = (
+        _connect(where, wait=_WRITE_WAIT_SECONDS) if held is None else held.connection(where)
+    )
     try:
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -293,10 +341,15 @@ def writing(path: str | Path) -> Iterator[Writer]:
             connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
-    except sqlite3.DatabaseError as error:
-        raise _fail(where, f"is damaged or not a store: {error}") from error
+    except BaseException as error:
+        if held is not None:
+            held.close()  # after a failure the next write starts on a new connection
+        if isinstance(error, sqlite3.DatabaseError):
+            raise _fail(where, f"is damaged or not a store: {error}") from error
+        raise
     finally:
-        connection.close()
+        if held is None:
+            connection.close()
 
 
 def read_aliases(connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
