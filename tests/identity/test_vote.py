@@ -302,3 +302,48 @@ def test_rules_on_some_clusters_with_the_others_beside_pick_what_a_run_over_all_
         picked = values[positions[won]] if won >= 0 else None
         expected = values[everything["name"][cluster]] if everything["name"][cluster] >= 0 else None
         assert picked == expected
+
+
+_FIELDS = {
+    "first_name": ["Ann", "ann", "A.", None],
+    "email": ["ann@acme.com", "info@acme.com", "ann@gmail.com", None],
+    "phone": ["+1 555 0100", "555-0101", None],
+    "department": ["Sales", "sales", None],
+    "created_at": [1, 5, 9, None],
+}
+
+
+@given(st.lists(st.tuples(*(st.sampled_from(v) for v in _FIELDS.values()),
+                          st.sampled_from(["salesforce", "hubspot", "zendesk", "web"]),
+                          st.integers(0, 10)), min_size=1, max_size=8))  # fmt: skip
+def test_clusters_of_one_record_win_as_in_any_run(rows: list[tuple[object, ...]]) -> None:
+    """A run where each cluster is one record (an online add) picks what a mixed run picks."""
+    n = len(rows)
+    columns = {f: np.array([r[i] for r in rows] + [r[i] for r in rows[:1]] * 2, dtype=object)
+               for i, f in enumerate(_FIELDS)}  # fmt: skip
+    sources = np.array([r[-2] for r in rows] + ["web", "crm"], dtype=object)
+    times = np.array([r[-1] for r in rows] + [3, 4], dtype=np.int64)
+    ids = np.array([f"r{i}" for i in range(n + 2)], dtype=object)
+    rules = Survivorship(rules=EVIDENCE_RULES)
+
+    def run(m: int, clusters: list[int]) -> dict[str, list[int]]:
+        won = survivors({f: v[:m] for f, v in columns.items()}, np.array(clusters),
+                        survivorship=rules, n_clusters=max(clusters) + 1,
+                        present={f: pd.notna(v[:m]) for f, v in columns.items()},
+                        sources=sources[:m], times=times[:m], ids=ids[:m])  # fmt: skip
+        return {f: w[:n].tolist() for f, w in won.items()}
+
+    # one record per cluster, then the same beside a cluster of two (the general path)
+    assert run(n, list(range(n))) == run(n + 2, [*range(n), n, n])
+
+
+@given(st.lists(st.one_of(st.sampled_from(["a", "A", "b", ""]), st.integers(-2, 2),
+                          st.none(), st.just(float("nan"))), max_size=80))  # fmt: skip
+def test_codes_of_few_values_are_pandas_codes(values: list[object]) -> None:
+    from customer_understanding.identity._votes import _factorize
+
+    array = np.array(values, dtype=object)
+    codes, uniques = _factorize(array)
+    expected, distinct = pd.factorize(array)
+    assert codes.tolist() == expected.tolist()
+    assert uniques.tolist() == np.asarray(distinct).tolist()

@@ -69,11 +69,8 @@ class _Columns:
         self._ranks: dict[tuple[str, ...], npt.NDArray[np.int64]] = {}
 
     def source_rank(self, rule: SourcePriority | Vote) -> npt.NDArray[np.int64]:
-        if self.sources is None and isinstance(rule, Vote):
-            return np.zeros(len(self.clusters), dtype=np.int64)  # no source: all trusted alike
-        if self.sources is None:
-            msg = f"{rule.label} needs the source of each record"
-            raise InvalidValueError(msg)
+        if self.sources is None:  # a vote without sources (a priority is refused: _check)
+            return np.zeros(len(self.clusters), dtype=np.int64)  # all trusted alike
         if rule.order not in self._ranks:  # every field voting on one order shares it
             rank = {source: place for place, source in enumerate(rule.order)}
             ranks = pd.Series(self.sources, dtype=object).map(rank).fillna(len(rule.order))
@@ -82,10 +79,7 @@ class _Columns:
 
     def order(self, rule: MostRecent | Earliest | SourcePriority) -> npt.NDArray[np.intp]:
         """Every record sorted by cluster, then the rule, then recency, then id."""
-        if rule not in self._orders:
-            if isinstance(rule, MostRecent | Earliest) and self.times is None:
-                msg = f"{type(rule).__name__}() needs the time of each record"
-                raise InvalidValueError(msg)
+        if rule not in self._orders:  # (rules needing what the records lack: see _check)
             key = self.newest
             if isinstance(rule, SourcePriority):
                 key = self.source_rank(rule)
@@ -228,7 +222,31 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
         raise InvalidValueError(msg)
     run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values,
                    beside=beside)  # fmt: skip
-    return {
-        field: _winners(field, column, present[field], survivorship.rule_of(field), run)
-        for field, column in values.items()
-    }
+    alone = len(clusters) == n_clusters and bool(np.all(np.bincount(clusters) == 1))
+    winners = {}
+    for field, column in values.items():
+        rule = survivorship.rule_of(field)
+        _check(field, rule, run)
+        if alone and not isinstance(rule, Custom):
+            # One record per cluster (a record added online as a new entity): whatever the
+            # rule, the record wins where it has a value (a custom rule is still asked).
+            won = np.full(n_clusters, -1, dtype=np.int64)
+            held = np.flatnonzero(present[field])
+            won[clusters[held]] = held
+            winners[field] = won
+        else:
+            winners[field] = _winners(field, column, present[field], rule, run)
+    return winners
+
+
+def _check(field: str, rule: Rule, run: _Columns) -> None:
+    """Refuse a rule the records cannot serve, whatever clusters they make."""
+    if isinstance(rule, MostRecent | Earliest) and run.times is None:
+        msg = f"{type(rule).__name__}() needs the time of each record"
+        raise InvalidValueError(msg)
+    if isinstance(rule, SourcePriority) and run.sources is None:
+        msg = f"{rule.label} needs the source of each record"
+        raise InvalidValueError(msg)
+    if isinstance(rule, Vote) and rule.witness is not None and rule.witness not in run.columns:
+        msg = f"{rule.label} needs field {rule.witness!r}, which the records do not have"
+        raise InvalidValueError(msg)

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._errors import InvalidValueError
+from customer_understanding._core import is_missing
 from customer_understanding.domain import (
     FREE_MAIL_DOMAINS,
     AccountVocabulary,
@@ -53,7 +53,7 @@ _SPELLINGS: dict[str, Callable[[Any], str]] = {
 def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
     """Each value's spelling key; a value that folds to nothing keeps its own text."""
     spell = _SPELLINGS[rule.spelling]
-    codes, unique = pd.factorize(np.asarray(values, dtype=object), sort=False)
+    codes, unique = _factorize(np.asarray(values, dtype=object))
     folded = np.array([spell(value) or f"={value}" for value in unique], dtype=object)
     keys: npt.NDArray[np.object_] = folded[codes] if len(folded) else np.array([], dtype=object)
     return keys
@@ -68,7 +68,7 @@ def _placeholders(rule: Vote, keys: npt.NDArray[np.object_]) -> npt.NDArray[np.i
     """
     if not (rule.work_email_first or rule.spelling == "name"):
         return np.zeros(len(keys), dtype=np.int64)
-    codes, unique = pd.factorize(keys)
+    codes, unique = _factorize(keys)
     if rule.work_email_first:
         team = _INBOXES.is_role(unique)
         free = [str(key).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for key in unique]
@@ -112,9 +112,26 @@ def _strength(key: str, words: Iterable[str]) -> int:
     return best
 
 
+#: Up to this many values, codes come from a dict: pandas' set-up costs more than the work
+#: (a record added online votes on its entity's few records, field by field).
+_FEW = 64
+
+
+def _factorize(values: Any) -> tuple[npt.NDArray[np.int64], npt.NDArray[Any]]:
+    """Codes in order of first appearance and the distinct values, as ``pd.factorize``."""
+    array = np.asarray(values)
+    if len(array) <= _FEW:
+        listed = array.tolist()
+        if not any(map(is_missing, listed)):  # a missing value is pandas' -1
+            seen: dict[Any, int] = {}
+            codes = np.array([seen.setdefault(v, len(seen)) for v in listed], dtype=np.int64)
+            return codes, np.array(list(seen), dtype=array.dtype)
+    found, uniques = pd.factorize(array)
+    return found.astype(np.int64), np.asarray(uniques)
+
+
 def _codes(values: Any) -> npt.NDArray[np.int64]:
-    codes: npt.NDArray[np.int64] = pd.factorize(np.asarray(values))[0].astype(np.int64)
-    return codes
+    return _factorize(values)[0]
 
 
 def _per_group(groups: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
@@ -287,10 +304,7 @@ def vote_key(
     clusters = run.clusters[rows]
     sources = None if run.sources is None else run.sources[rows]
     witnesses = None
-    if rule.witness is not None:
-        if rule.witness not in run.columns:
-            msg = f"{rule.label} needs field {rule.witness!r}, which the records do not have"
-            raise InvalidValueError(msg)
+    if rule.witness is not None:  # (present: the engine checks it first)
         witnesses = (run.columns[rule.witness], run.clusters)
     table = _ballot_columns(rule, values, clusters=clusters, sources=sources,
                             witnesses=witnesses)  # fmt: skip
