@@ -205,6 +205,19 @@ def test_an_opened_base_pickles_and_reads_columns_once(path: Path) -> None:
     assert copy.interactions.column("subject").tolist() == first.tolist()
 
 
+def test_a_base_pickles_after_online_adds_and_adds_again(path: Path) -> None:
+    import pickle
+
+    from customer_understanding import Contact
+
+    base = CustomerBase.build(_sources(), store=path)
+    first = base.add(Contact(id="w1", email="w1@fresh.example", last_name="Ash"))
+    copy = pickle.loads(pickle.dumps(base))  # the online index and connection are not kept
+    assert copy.contact(first).email == "w1@fresh.example"
+    second = copy.add(Contact(id="w2", email="w2@fresh.example", last_name="Bell"))
+    assert CustomerBase.open(path).contact(second).email == "w2@fresh.example"
+
+
 def test_an_actor_must_be_text(path: Path) -> None:
     with pytest.raises(InvalidValueError, match="actor=5 must be text"):
         CustomerBase.build([], store=path, actor=5)  # type: ignore[arg-type]

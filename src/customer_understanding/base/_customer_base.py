@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -97,6 +97,12 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         systems = pd.Series(deals.labels("system"), dtype=object)
         opportunity_ids = systems + ":" + pd.Series(deals.column("source_id"), dtype=object)
         self._opportunity_rows = pd.Index(opportunity_ids, dtype=object)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Online matching's indexes and store connection are a cache made again on first use.
+        state = dict(self.__dict__)
+        state["_online"] = None
+        return state
 
     # -- building ---------------------------------------------------------------------
 
