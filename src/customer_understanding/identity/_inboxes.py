@@ -238,6 +238,8 @@ class SharedInboxes:
         such groups that clearly differ are two people.
         """
         distinct = sorted({key for key in keys if key != (None, None)}, key=str)
+        if len(distinct) < 2:  # one name (most addresses: one person's records): no clash
+            return False, []
         if len(distinct) > self.max_names:
             return True, []  # plainly many people: no pair needs naming to keep the address out
         relation = {(a, b): _relation(a, b) for i, a in enumerate(distinct)
