@@ -82,11 +82,11 @@ def _beside(
     voted = tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
     if not voted:
         return {}
-    kept = np.flatnonzero(entity < first)
-    others = records.take(kept)
-    readable = golden_inputs(others, voted, policy)[0]
-    present = _present(others, entity[kept], voted)
-    return {f: (readable[f][present[f]], entity[kept][present[f]]) for f in voted}
+    # Read in place (taking the kept rows would copy every column of the table).
+    readable = golden_inputs(records, voted, policy)[0]
+    present = _present(records, entity, voted)
+    kept = entity < first
+    return {f: (readable[f][present[f] & kept], entity[present[f] & kept]) for f in voted}
 
 
 #: Account fields written in the survivorship's vocabulary before the rules run.
