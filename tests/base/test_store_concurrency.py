@@ -118,3 +118,17 @@ def test_an_add_while_another_process_writes_is_refused_and_the_next_one_works(
     (added,) = _adds(base, "w2")
     assert CustomerBase.open(path).contact(added).id == added
 
+
+def test_adds_from_several_threads_in_turn_share_the_held_connection(tmp_path: Path) -> None:
+    """A service's worker threads take turns with one base (a lock serialises its adds)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "s.db"
+    base = _build(path, "ann@acme.com")
+    added = []
+    for n in range(4):  # a new thread each time: the held connection crosses threads
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            added += pool.submit(_adds, base, f"t{n}").result()
+    reopened = CustomerBase.open(path)
+    assert [reopened.contact(i).id for i in added] == added
+    del base  # closing the held connection from this thread is no error either

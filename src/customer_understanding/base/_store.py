@@ -134,12 +134,13 @@ def _check_file(path: Path) -> None:
                 raise _fail(path, "is not a customer_understanding store (not an SQLite file)")
 
 
-def _connect(path: Path, *, wait: float) -> sqlite3.Connection:
+def _connect(path: Path, *, wait: float, any_thread: bool = False) -> sqlite3.Connection:
     import sqlite3  # lazily: importing the library does not load sqlite3
 
     _check_file(path)
     try:
-        connection = sqlite3.connect(path, timeout=wait, isolation_level=None)
+        connection = sqlite3.connect(path, timeout=wait, isolation_level=None,
+                                     check_same_thread=not any_thread)  # fmt: skip
     except sqlite3.Error as error:
         raise _fail(path, f"cannot be opened: {error}") from error
     try:
@@ -293,7 +294,9 @@ class Held:
         if self._open is not None and self._open[:2] == (path, identity):
             return self._open[2]
         self.close()
-        connection = _connect(path, wait=_WRITE_WAIT_SECONDS)
+        # A service's worker threads take turns with the base (serialised, as its adds
+        # must be), and the holder is closed by whichever thread lets it go.
+        connection = _connect(path, wait=_WRITE_WAIT_SECONDS, any_thread=True)
         # Small writes one after another: a commit need not wait for the disk (a killed
         # process still loses nothing committed; a power cut may lose the last ones).
         connection.execute("PRAGMA synchronous=NORMAL")
