@@ -213,6 +213,27 @@ def test_erasure_leaves_no_trace_in_the_store_file(path: Path) -> None:
     assert not any(v in m for v in found["email"] for m in members)
 
 
+def test_a_person_added_online_and_erased_leaves_no_trace_while_the_base_stays_open(
+    path: Path,
+) -> None:
+    """The base keeps its store connection open after an add; the erasure still compacts."""
+    from customer_understanding import Contact
+
+    base = CustomerBase.open(path)
+    person = base.add(Contact(id="w9", email="zoe.quartz@fresh.example", last_name="Quartzova",
+                              phone="+44 20 7946 0958"))  # fmt: skip
+    other = base.add(Contact(id="w10", email="ian.brook@fresh.example", last_name="Brook"))
+    assert b"zoe.quartz@fresh.example" in _bytes(path)
+    base.erase(person, reason="DSR-9")
+    data = _bytes(path)
+    assert b"zoe.quartz" not in data
+    assert b"Quartzova" not in data
+    assert CustomerBase.open(path).contact(other).email == "ian.brook@fresh.example"
+    again = Contact(id="w12", email="zoe.quartz@fresh.example", last_name="Quartzova")
+    with pytest.raises(InvalidValueError, match="names a person erased"):
+        CustomerBase.open(path).add(again)  # suppressed: not back one at a time either
+
+
 def test_building_the_same_exports_again_does_not_bring_the_person_back(path: Path) -> None:
     base = CustomerBase.open(path)
     contact_id, found = _person(base)

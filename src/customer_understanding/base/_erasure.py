@@ -163,6 +163,7 @@ def _compact(path: Path) -> None:
 
 def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: str) -> Erased:
     """Erase a contact from a store in one write, then compact the file (see the module)."""
+    from customer_understanding.base._adding import with_online
     from customer_understanding.base._stored import open_stored
 
     at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -171,7 +172,8 @@ def erase_stored(path: Path, contact_id: object, *, actor: str | None, reason: s
         connection.execute("PRAGMA secure_delete = ON")
         aliases = read_aliases(connection)
         stored = open_stored(path)  # the last commit: nobody else can write while we hold it
-        tables = stored.roots["tables"]
+        # as the base reads it: a person (or a record of theirs) may have been added online
+        tables = with_online(stored.roots["tables"], path, stored.aliases)
         person = person_of(
             tables, contact_row(tables, contact_id, aliases["contact"]), str(contact_id)
         )
