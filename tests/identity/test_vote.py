@@ -347,3 +347,25 @@ def test_codes_of_few_values_are_pandas_codes(values: list[object]) -> None:
     expected, distinct = pd.factorize(array)
     assert codes.tolist() == expected.tolist()
     assert uniques.tolist() == np.asarray(distinct).tolist()
+
+
+@pytest.mark.parametrize(
+    ("beside", "message"),
+    [
+        ({"city": (np.array(["x"]), np.array([0]))}, "beside names field 'city', which"),
+        ({"name": (np.array(["x", "y"]), np.array([0]))}, r"beside\['name'\] must be \(values, "),
+        ({"name": ["x"]}, r"beside\['name'\] must be \(values, clusters\)"),
+    ],
+)
+def test_records_beside_a_run_must_be_a_field_s_values_and_clusters(
+    beside: object, message: str
+) -> None:
+    with pytest.raises(InvalidValueError, match=message):
+        survivors(
+            {"name": np.array(["Ann"], dtype=object)},
+            np.array([0]),
+            n_clusters=1,
+            survivorship=Survivorship(default=Vote(spelling="name")),
+            present={"name": np.array([True])},
+            beside=beside,
+        )  # type: ignore[arg-type]

@@ -220,6 +220,13 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
         low, high = clusters.min(), clusters.max()
         msg = f"clusters must be numbered 0 … {n_clusters - 1}, got {low} … {high}"
         raise InvalidValueError(msg)
+    for field, pair in (beside or {}).items():
+        if field not in values:
+            msg = f"beside names field {field!r}, which values lack (fields: {', '.join(values)})"
+            raise InvalidValueError(msg)
+        if not (isinstance(pair, tuple) and len(pair) == 2 and len(pair[0]) == len(pair[1])):
+            msg = f"beside[{field!r}] must be (values, clusters) of one length, not {pair!r}"
+            raise InvalidValueError(msg)
     run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values,
                    beside=beside)  # fmt: skip
     alone = len(clusters) == n_clusters and bool(np.all(np.bincount(clusters) == 1))
