@@ -132,3 +132,18 @@ def test_adds_from_several_threads_in_turn_share_the_held_connection(tmp_path: P
     reopened = CustomerBase.open(path)
     assert [reopened.contact(i).id for i in added] == added
     del base  # closing the held connection from this thread is no error either
+
+
+def test_the_wal_a_held_connection_keeps_is_cut_back_after_a_large_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customer_understanding.base import _store
+
+    monkeypatch.setattr(_store, "_WAL_KEPT_BYTES", 32 << 10)
+    path, wal = tmp_path / "s.db", tmp_path / "s.db-wal"
+    base = _build(path, "ann@acme.com")
+    _adds(base, "w1")  # the base holds its connection from here on
+    _build(path, *(f"p{n}@acme.com" for n in range(8000)))  # a log past the auto-checkpoint
+    before = wal.stat().st_size  # the build's pages are still in the log
+    _adds(base, "w2")  # its write starts the checkpointed log again, cut back first
+    assert wal.stat().st_size < min(before / 10, 128 << 10)

@@ -92,6 +92,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind}
 
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
+_WAL_KEPT_BYTES = 4 << 20
 _READ_WAIT_SECONDS = 10.0
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)",
@@ -145,6 +146,9 @@ def _connect(path: Path, *, wait: float, any_thread: bool = False) -> sqlite3.Co
         raise _fail(path, f"cannot be opened: {error}") from error
     try:
         connection.execute("PRAGMA journal_mode=WAL")
+        # A process that keeps a connection open (online adds) keeps the WAL file too: it
+        # is cut back after each checkpoint instead of staying as large as the largest write.
+        connection.execute(f"PRAGMA journal_size_limit={_WAL_KEPT_BYTES}")
     except sqlite3.Error as error:
         connection.close()  # a damaged file: nothing may stay open behind the error
         raise _fail(path, f"cannot be opened: {error}") from error
