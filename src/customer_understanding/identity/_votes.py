@@ -275,16 +275,25 @@ class _Run(Protocol):
 def _outside(
     rule: Vote, keys: npt.NDArray[np.object_], beside: tuple[npt.NDArray[Any], npt.NDArray[Any]]
 ) -> npt.NDArray[np.int64]:
-    """Per key, how many clusters of the records ``beside`` the run carry that spelling."""
+    """Per key, how many clusters of the records ``beside`` the run carry that spelling.
+
+    Only the run's spellings are counted: each distinct value beside is spelled once, and
+    only the records whose spelling the run holds are tallied.
+    """
+    wanted = pd.Index(pd.unique(keys))
     values, clusters = beside
-    codes, spellings = pd.factorize(_keys(rule, values))
-    if not len(spellings):
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+    if not len(wanted) or not len(distinct):
         return np.zeros(len(keys), dtype=np.int64)
-    width = np.int64(len(spellings))
-    held = np.unique(np.asarray(clusters, dtype=np.int64) * width + codes)  # (cluster, key) once
-    per_key = np.bincount(held % width, minlength=len(spellings))
-    found = pd.Index(spellings).get_indexer(pd.Index(keys))
-    counts: npt.NDArray[np.int64] = np.where(found >= 0, per_key[found], 0).astype(np.int64)
+    spelled = wanted.get_indexer(pd.Index(_keys(rule, np.asarray(distinct, dtype=object))))
+    rows = np.flatnonzero(codes >= 0)
+    rows = rows[spelled[codes[rows]] >= 0]
+    width = np.int64(len(wanted))
+    key = spelled[codes[rows]].astype(np.int64)
+    # each (cluster, key) once; pandas' hash table is several times numpy's unique here
+    held = pd.unique(np.asarray(clusters, dtype=np.int64)[rows] * width + key)
+    per_key = np.bincount(held % width, minlength=len(wanted))
+    counts: npt.NDArray[np.int64] = per_key[wanted.get_indexer(pd.Index(keys))].astype(np.int64)
     return counts
 
 
