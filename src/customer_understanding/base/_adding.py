@@ -23,6 +23,7 @@ from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
+from customer_understanding.base._kept_values import read_values
 from customer_understanding.base._lineage import PREFIX, fresh_id, is_taken
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import (
@@ -80,12 +81,16 @@ class Online:
         return held[2]
 
     def index(self, level: Level) -> OnlineIndex:
-        """The index of one level (built once, with the models and records the store keeps)."""
+        """The index of one level (built once, from the models and values the store keeps)."""
         if level not in self.indexes:
             kept = read_kept(self.store)
+            online = kept.online.get(level, [])
+            frames = {record: frame for record, _, frame in online}
             index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
-                                      model=kept.models.get(level))  # fmt: skip
-            for record, entity, frame in kept.online.get(level, []):
+                                      model=kept.models.get(level),
+                                      coded=read_values(self.store, level),
+                                      added=frames)  # fmt: skip
+            for record, entity, frame in online:
                 if record not in index.keys:  # a later build loaded it with the exports
                     index.add_row(record, entity, pd.DataFrame([frame]))
             self.indexes[level] = index

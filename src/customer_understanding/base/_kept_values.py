@@ -23,10 +23,12 @@ from customer_understanding.base._codec import decode_array, encode_array
 
 if TYPE_CHECKING:
     import sqlite3
+    from pathlib import Path
 
 __all__ = [
     "forget_values",
     "read_coded",
+    "read_values",
     "save_built_values",
     "write_coded",
 ]
@@ -89,11 +91,25 @@ def write_coded(connection: sqlite3.Connection, level: str,
                            (level, name, *encoded))  # fmt: skip
 
 
+def read_values(path: Path | None, level: str) -> dict[str, Codes] | None:
+    """The kept values of one level in the store at ``path``, whatever their length."""
+    if path is None or not path.exists():
+        return None
+    from contextlib import closing
+
+    from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect
+
+    with closing(_connect(path, wait=_READ_WAIT_SECONDS)) as connection:
+        return read_coded(connection, level, length=None)
+
+
 def read_coded(connection: sqlite3.Connection, level: str, *,
-               length: int) -> dict[str, Codes] | None:  # fmt: skip
+               length: int | None) -> dict[str, Codes] | None:  # fmt: skip
     """The kept values of one level as codes and distinct values, if there for ``length``.
 
-    Text is read as the store keeps it, so no value is looked at one record at a time.
+    ``length=None`` takes them for however many records they were kept for (the
+    same for every column). Text is read as the store keeps it, so no value is looked
+    at one record at a time.
     """
     names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     if "compared" not in names:
@@ -113,7 +129,9 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
 
             raw, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
             found, distinct = raw.astype(np.int64), np.asarray(uniques, dtype=object)
-        if len(found) != length:
+        if length is not None and len(found) != length:
             return None
         coded[name] = (found, distinct)
+    if len({len(found) for found, _ in coded.values()}) > 1:
+        return None
     return coded or None

@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._tables import Tables
 from customer_understanding.domain import Account, Contact
@@ -31,6 +32,7 @@ from customer_understanding.identity import (
     Linker,
     ProbabilisticResolver,
     RecordScorer,
+    normalise,
 )
 from customer_understanding.ingest import Source, SourceMapping, load
 from customer_understanding.tables import (
@@ -141,7 +143,8 @@ class OnlineIndex:
     ``normalised`` holds every record's compared values per column (``None`` when
     missing), ``exclusive`` its exclusive columns' values (a work e-mail) and ``codes``
     each distinct value's code; ``scorer`` scores an incoming record against chosen rows
-    as the build scored their pairs. ``frame`` is the stored records' comparison frame:
+    as the build scored their pairs. ``frame`` is the stored records' comparison frame
+    (``None`` when the index was built from the compared values the store kept):
     records added online are in the others, not in it.
 
     A built index holds its per-record values in numpy object arrays rather than lists
@@ -154,7 +157,7 @@ class OnlineIndex:
     resolver: ProbabilisticResolver
     linker: Linker
     model: FellegiSunter
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     entity: Values
     names: Values
     keys: set[str] | Keys
@@ -172,39 +175,68 @@ class OnlineIndex:
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
-              model: FellegiSunter | None) -> OnlineIndex:  # fmt: skip
-        """Index the base's records of ``level``; fit the model if none was kept."""
+              model: FellegiSunter | None, coded: Coded | None = None,
+              added: Mapping[str, Mapping[str, Any]] | None = None) -> OnlineIndex:  # fmt: skip
+        """Index the base's records of ``level``; fit the model if none was kept.
+
+        ``coded`` holds the compared values the store kept (per column, codes and
+        distinct values) for the first records; with the kept model they are used as
+        they are, and the records after them (added online since) are cleaned and
+        added one by one, as :meth:`add_row` added them (``added`` holds, by record,
+        the comparison values kept when it was added). Without them, or when they
+        cover more records than the tables hold, every record is cleaned here.
+        """
         contacts = level == "contact"
         records = tables.contact_records if contacts else tables.account_records
         resolution = tables.resolution
         of_record = resolution.contact_of_record if contacts else resolution.account_of_record
         ids = resolution.contact_ids if contacts else resolution.account_ids
         base_linker = resolver.contact_linker if contacts else resolver.account_linker
-        frame = resolver.comparison_frame(records).reset_index(drop=True)
-        if model is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model = base_linker.deduplicate(frame, source_column="system").model
         linker = attrs.evolve(base_linker, blocking=base_linker.rules)
-        scorer = RecordScorer(frame, linker=linker, model=model)
-        everyone = np.arange(len(frame), dtype=np.int64)
+        kept = _kept_rows(coded, linker, model, records=records, resolver=resolver)
+        stored = records if kept is None or kept == len(records) else records.take(np.arange(kept))
+        frame = None
+        if kept is None:
+            frame = resolver.comparison_frame(records).reset_index(drop=True)
+            if model is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    model = base_linker.deduplicate(frame, source_column="system").model
+            scorer = RecordScorer(frame, linker=linker, model=model)
+        else:
+            assert coded is not None
+            assert model is not None
+            scorer = RecordScorer.from_codes(coded, linker=linker, model=model)
+        everyone = np.arange(len(scorer), dtype=np.int64)
         values = scorer.values(everyone)
         codes = {column: scorer.lookup(column) for column in values}
-        coded = {column: scorer.codes(column) for column in values}
         declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
-        rules = [_indexed(rule, coded) for rule in declared]
-        system = records.labels("system")
-        source_id = records.column("source_id")
+        rules = [_indexed(rule, {c: scorer.codes(c) for c in values}) for rule in declared]
+        system = stored.labels("system")
+        source_id = stored.column("source_id")
         names = _array([f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)])
-        exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
-                                        for column in linker.exclusive
-                     if column in frame.columns}  # fmt: skip
-        entity = _array([str(i) for i in np.asarray(ids, dtype=object)[of_record]])
-        return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
-                   entity=entity, names=names, keys=Keys(names),
-                   normalised={column: _array(v) for column, v in values.items()},
-                   codes=codes, rules=rules, declared=declared, scorer=scorer,
-                   exclusive=exclusive)  # fmt: skip
+        if frame is not None:
+            exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
+                                            for column in linker.exclusive
+                                            if column in frame.columns}  # fmt: skip
+        else:
+            exclusive = _kept_exclusive(stored, linker, resolver, scorer)
+        entities = np.asarray(ids, dtype=object)[of_record]
+        entity = _array([str(i) for i in entities[: len(scorer)]])
+        index = cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
+                    entity=entity, names=names, keys=Keys(names),
+                    normalised={column: _array(v) for column, v in values.items()},
+                    codes=codes, rules=rules, declared=declared, scorer=scorer,
+                    exclusive=exclusive)  # fmt: skip
+        given = {} if added is None else added
+        for row in range(len(scorer), len(records)):  # added online since the values were kept
+            one = records.take(np.array([row]))
+            name = f"{one.labels('system')[0] or ''}:{one.column('source_id')[0]}"
+            found = given.get(name)
+            row_frame = (resolver.comparison_frame(one).reset_index(drop=True) if found is None
+                         else pd.DataFrame([dict(found)]))  # fmt: skip
+            index.add_row(name, str(entities[row]), row_frame)
+        return index
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
         """The records sharing most blocking keys with ``query``, and the rules that hit."""
@@ -322,6 +354,55 @@ class Keys:
     def add(self, name: str) -> None:
         """Hold one more key (a record added online)."""
         self._added.add(name)
+
+
+#: Records whose kept values are checked against the same records cleaned again.
+_SPOT_CHECKS = 32
+
+
+def _kept_rows(coded: Coded | None, linker: Linker, model: FellegiSunter | None, *,
+               records: Records, resolver: ProbabilisticResolver) -> int | None:  # fmt: skip
+    """How many of the first records the kept values stand for (``None``: clean them all).
+
+    They must hold every compared column for at most the records there are, with the
+    kept model, and agree with a few of those records cleaned again (values kept for
+    other records, a base read before a later update of its store, are not used).
+    """
+    if coded is None or model is None or not set(linker.exclusive) <= {"work_email"}:
+        return None
+    columns = [field.column for field in linker.fields]
+    if any(column not in coded for column in columns):
+        return None
+    lengths = {len(coded[column][0]) for column in columns}
+    kept = lengths.pop() if len(lengths) == 1 else 0
+    if not 0 < kept <= len(records):
+        return None
+    if linker.exclusive and ("email" not in columns or not isinstance(records, ContactRecords)):
+        return None
+    rows = np.unique(np.linspace(0, kept - 1, num=min(kept, _SPOT_CHECKS)).astype(np.int64))
+    frame = resolver.comparison_frame(records.take(rows)).reset_index(drop=True)
+    for field in linker.fields:
+        codes, uniques = coded[field.column]
+        held = np.asarray(codes)[rows]
+        fresh = normalise(frame[field.column], field).tolist()
+        for code, value in zip(held.tolist(), fresh, strict=True):
+            # a kept value read as missing may be a shared inbox or one far too frequent
+            if code >= 0 and uniques[code] != value:
+                return None
+    return kept
+
+
+def _kept_exclusive(records: Records, linker: Linker, resolver: ProbabilisticResolver,
+                    scorer: RecordScorer) -> dict[str, Values]:  # fmt: skip
+    """The exclusive columns of records whose compared values were kept.
+
+    A shared inbox's address is blanked in the kept e-mails, so only records whose
+    kept e-mail is missing can be on one: only their addresses are looked at again.
+    """
+    if "work_email" not in linker.exclusive or not isinstance(records, ContactRecords):
+        return {}
+    maybe = scorer.codes("email") < 0
+    return {"work_email": resolver.work_emails(records, maybe_shared=maybe)}
 
 
 def _combine(codes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
