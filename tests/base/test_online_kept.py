@@ -46,10 +46,9 @@ def _leads(base: CustomerBase, count: int = 60) -> list[dict[str, Any]]:
         leads.append({"Id": f"L{n}", "Email": email and email.upper(),
                       "FirstName": row.first_name, "LastName": row.last_name,
                       "Company": row.company})  # fmt: skip
-    for n in range(count - len(leads)):
-        leads.append({"Id": f"S{n}", "Email": f"p{n}@stranger{n}.example",
-                      "FirstName": "Nobody", "LastName": f"Q{n}"})  # fmt: skip
-    return leads
+    strangers = [{"Id": f"S{n}", "Email": f"p{n}@stranger{n}.example", "FirstName": "Nobody",
+                  "LastName": f"Q{n}"} for n in range(count - len(leads))]  # fmt: skip
+    return leads + strangers
 
 
 def _accounts(base: CustomerBase, count: int = 30) -> list[Account]:
@@ -167,8 +166,7 @@ def test_after_online_adds_a_reopened_store_matches_as_the_process_that_added(
         assert found.levels.tolist() == again.levels.tolist()
 
 
-def test_after_an_update_the_kept_values_give_the_same_answers(store: Path,
-                                                                tmp_path: Path) -> None:  # fmt: skip
+def test_after_an_update_the_kept_values_give_the_same_answers(store: Path, tmp_path: Path) -> None:
     path = _copy(store, tmp_path)
     later = _later_world().as_sources()
     with warnings.catch_warnings():

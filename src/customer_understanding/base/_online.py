@@ -13,7 +13,7 @@ build's term-frequency adjustment, so a pair weighs online what it weighed in th
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -212,9 +212,7 @@ class OnlineIndex:
         codes = {column: scorer.lookup(column) for column in values}
         declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
         rules = [_indexed(rule, {c: scorer.codes(c) for c in values}) for rule in declared]
-        system = stored.labels("system")
-        source_id = stored.column("source_id")
-        names = _array([f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)])
+        names = _array(_keys(stored))
         if frame is not None:
             exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
                                             for column in linker.exclusive
@@ -228,14 +226,10 @@ class OnlineIndex:
                     normalised={column: _array(v) for column, v in values.items()},
                     codes=codes, rules=rules, declared=declared, scorer=scorer,
                     exclusive=exclusive)  # fmt: skip
-        given = {} if added is None else added
-        for row in range(len(scorer), len(records)):  # added online since the values were kept
-            one = records.take(np.array([row]))
-            name = f"{one.labels('system')[0] or ''}:{one.column('source_id')[0]}"
-            found = given.get(name)
-            row_frame = (resolver.comparison_frame(one).reset_index(drop=True) if found is None
-                         else pd.DataFrame([dict(found)]))  # fmt: skip
-            index.add_row(name, str(entities[row]), row_frame)
+        if len(scorer) < len(records):  # records added online since the values were kept
+            later = records.take(np.arange(len(scorer), len(records)))
+            frame_of = _added_frame(later, resolver, {} if added is None else added)
+            index.add_rows(_keys(later), [str(e) for e in entities[len(scorer) :]], frame_of)
         return index
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
@@ -294,21 +288,31 @@ class OnlineIndex:
 
     def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
         """Index an added record (``system:source_id``, its comparison frame) in an entity."""
+        self.add_rows([name], [entity_id], frame)
+
+    def add_rows(self, names: Sequence[str], entity_ids: Sequence[str],
+                 frame: pd.DataFrame) -> None:  # fmt: skip
+        """Index added records (their keys, entities and comparison frame), in that order."""
         scorer = self._scorer()
-        row = scorer.append(frame)
-        for column, values in self.exclusive.items():  # the stored frame is not copied
-            given = _texts(frame[column])[0] if column in frame.columns else None
-            self.exclusive[column] = self._appended(f"exclusive {column}", values, given)
-        self.entity = self._appended("entity", self.entity, entity_id)
-        self.names = self._appended("names", self.names, name)
-        self.keys.add(name)
-        for column, values in scorer.values([row]).items():
-            held = self.normalised[column]
-            self.normalised[column] = self._appended(f"normalised {column}", held, values[0])
-        for rule in self.rules:
-            wanted = tuple(self.normalised[c][row] for c in rule.columns)
-            if all(v is not None for v in wanted):
-                rule.extra.setdefault(wanted, []).append(row)
+        rows = scorer.extend(frame) if len(frame) > 1 else [scorer.append(frame)]
+        for column in self.exclusive:  # the stored frame is not copied
+            given = _texts(frame[column]) if column in frame.columns else [None] * len(frame)
+            for value in given:
+                held = self.exclusive[column]
+                self.exclusive[column] = self._appended(f"exclusive {column}", held, value)
+        for name, entity_id in zip(names, entity_ids, strict=True):
+            self.entity = self._appended("entity", self.entity, entity_id)
+            self.names = self._appended("names", self.names, name)
+            self.keys.add(name)
+        for column, values in scorer.values(rows).items():
+            for value in values:
+                held = self.normalised[column]
+                self.normalised[column] = self._appended(f"normalised {column}", held, value)
+        for row in rows:
+            for rule in self.rules:
+                wanted = tuple(self.normalised[c][row] for c in rule.columns)
+                if all(v is not None for v in wanted):
+                    rule.extra.setdefault(wanted, []).append(int(row))
 
     def _appended(self, name: str, values: Values, value: Any) -> Values:
         """``values`` with one more item, without copying them on every record added.
@@ -354,6 +358,26 @@ class Keys:
     def add(self, name: str) -> None:
         """Hold one more key (a record added online)."""
         self._added.add(name)
+
+
+def _keys(records: Records) -> list[str]:
+    """Each record as ``system:source_id``."""
+    system, source_id = records.labels("system"), records.column("source_id")
+    return [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
+
+
+def _added_frame(records: Records, resolver: ProbabilisticResolver,
+                 added: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:  # fmt: skip
+    """Records added online as each was compared when added (its kept values, else made again)."""
+    rows: list[Mapping[Any, Any]] = []
+    for place, name in enumerate(_keys(records)):
+        found = added.get(name)
+        if found is None:  # one at a time, as an add compares it
+            one = records.take(np.array([place]))
+            rows.append(resolver.comparison_frame(one).iloc[0].to_dict())
+        else:
+            rows.append(found)
+    return pd.DataFrame([dict(row) for row in rows])
 
 
 #: Records whose kept values are checked against the same records cleaned again.

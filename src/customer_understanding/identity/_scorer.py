@@ -275,7 +275,42 @@ class RecordScorer:
         The value frequencies stay those of the table as prepared: a row added online
         weighs in them from the next batch run.
         """
-        values = self.clean(record)
+        return self._put(self.clean(record))
+
+    def extend(self, records: TableLike) -> npt.NDArray[np.int64]:
+        """Add several records as rows, as :meth:`append` adds each; their positions.
+
+        Each column is cleaned at once rather than one value at a time.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from customer_understanding.identity import Field, Linker
+        >>> people = pd.DataFrame({"surname": ["Lee", "Lee", "Ng"]})
+        >>> linker = Linker(fields=[Field(column="surname", kind="family_name")])
+        >>> scorer = RecordScorer(people, linker=linker, model=linker.deduplicate(people).model)
+        >>> scorer.extend(pd.DataFrame({"surname": ["NG", None]})).tolist()
+        [3, 4]
+        >>> scorer.values([3, 4])
+        {'surname': ['ng', None]}
+        """
+        frame = as_frame(records, name="records").reset_index(drop=True)
+        cleaned: dict[str, list[Any]] = {}
+        for field in self.fields:
+            if field.column not in frame.columns:
+                cleaned[field.column] = [None] * len(frame)
+                continue
+            given = pd.Series(frame[field.column].tolist(), dtype=object)
+            missing = self._missing[field.column]
+            cleaned[field.column] = [None if value in missing else value
+                                     for value in normalise(given, field).tolist()]  # fmt: skip
+        start = len(self)
+        for row in range(len(frame)):
+            self._put({column: values[row] for column, values in cleaned.items()})
+        return np.arange(start, len(self), dtype=np.int64)
+
+    def _put(self, values: Mapping[str, Any]) -> int:
+        """Add one row of cleaned values (see :meth:`clean`); its position."""
         for field in self.fields:
             column, value = field.column, values[field.column]
             code = -1 if value is None else self._lookup[column].get(value, -1)
