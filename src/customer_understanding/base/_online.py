@@ -1,11 +1,14 @@
 """Online matching: score one incoming record against the stored graph, and add it.
 
 An index over the stored records is built once per level (on the first match): every
-record's comparison frame as the resolver reads it, prepared once by the engine's
-:class:`~customer_understanding.identity.RecordScorer` (normalised, coded, value
+record's compared values as the engine's
+:class:`~customer_understanding.identity.RecordScorer` holds them (normalised, coded, value
 frequencies), and per blocking rule the records' keys sorted, so the records sharing a
-key with an incoming one are found by binary search instead of a relink. Only the
-incoming record is cleaned per call; it is compared with its candidates alone and
+key with an incoming one are found by binary search instead of a relink. The values
+are the ones the store kept at the last build or update (cleaning a million records'
+names and phones again would take most of a minute); records added online since are
+cleaned as they were when added; without kept values every record is cleaned. Only
+the incoming record is cleaned per call; it is compared with its candidates alone and
 weighed with the model fitted when the base was built (kept in the store) and the
 build's term-frequency adjustment, so a pair weighs online what it weighed in the build.
 """
@@ -182,9 +185,11 @@ class OnlineIndex:
         ``coded`` holds the compared values the store kept (per column, codes and
         distinct values) for the first records; with the kept model they are used as
         they are, and the records after them (added online since) are cleaned and
-        added one by one, as :meth:`add_row` added them (``added`` holds, by record,
-        the comparison values kept when it was added). Without them, or when they
-        cover more records than the tables hold, every record is cleaned here.
+        added as :meth:`add_rows` adds them (``added`` holds, by record, the
+        comparison values kept when it was added), so their values weigh in the term
+        frequencies from the next build or update, as in the process that added them.
+        Without kept values, or with values that are not these records', every record
+        is cleaned here.
         """
         contacts = level == "contact"
         records = tables.contact_records if contacts else tables.account_records
@@ -294,6 +299,7 @@ class OnlineIndex:
                  frame: pd.DataFrame) -> None:  # fmt: skip
         """Index added records (their keys, entities and comparison frame), in that order."""
         scorer = self._scorer()
+        # one record (an add) is cleaned value by value, through the scorer's memo
         rows = scorer.extend(frame) if len(frame) > 1 else [scorer.append(frame)]
         for column in self.exclusive:  # the stored frame is not copied
             given = _texts(frame[column]) if column in frame.columns else [None] * len(frame)
