@@ -137,7 +137,7 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
     if len(records) <= _FEW:
         return _employer_few(company, records.column("email"))
     # str.partition gives no third column when every address is missing; extract always has one
-    email = pd.Series(records.column("email"), dtype="string").str.lower()
+    email = pd.Series(records.column("email"), dtype="string", copy=True).str.lower()
     domain = email.str.extract(r"@(.*)$", expand=False)
     work = domain.where(~domain.isin(FREE_MAIL_DOMAINS)).str.split(".").str[0]
     employer = (
@@ -156,7 +156,8 @@ def _work_emails(emails: npt.NDArray[np.object_]) -> pd.Series[Any]:
             [None if text is None or _work_domain(text)[1] else text.lower() for text in texts],
             dtype="string",
         )
-    email = pd.Series(emails, dtype="string").str.lower()
+    # a copy: pandas writes its NA into a read-only column holding pd.NA (rows added online)
+    email = pd.Series(emails, dtype="string", copy=True).str.lower()
     return email.where(~email.str.extract(r"@(.*)$", expand=False).isin(FREE_MAIL_DOMAINS))
 
 
@@ -168,8 +169,8 @@ def _split_names(frame: pd.DataFrame) -> None:
                                strict=True)
     ):  # fmt: skip
         return
-    family = pd.Series(frame["last_name"], dtype="string")
-    given = pd.Series(frame["first_name"], dtype="string")
+    family = pd.Series(frame["last_name"], dtype="string", copy=True)
+    given = pd.Series(frame["first_name"], dtype="string", copy=True)
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
     if not whole.any():
         return
@@ -380,7 +381,7 @@ class ProbabilisticResolver:
         if not look.any():
             return found
         # shared inboxes are told apart by the address as SharedInboxes.find reads it
-        address = pd.Series(emails, dtype="string").str.strip().str.lower()
+        address = pd.Series(emails, dtype="string", copy=True).str.strip().str.lower()
         rows = np.flatnonzero(address.isin(address[look].dropna()).to_numpy())
         frame = self.comparison_frame(records.take(rows))
         found[rows] = [v if isinstance(v, str) else None for v in frame["work_email"].tolist()]
