@@ -210,3 +210,21 @@ def test_a_base_built_from_sources_into_a_store_uses_its_values(tmp_path: Path) 
     sources = [Source(name=s.name, data=s.data, mapping=s.mapping) for s in _world().as_sources()]
     base = CustomerBase.build(sources, policy="lenient", store=path)
     assert _answers_equal(base, path) > 10
+
+
+def test_a_scorer_from_codes_needs_every_column_one_code_per_row() -> None:
+    from customer_understanding import InvalidValueError
+    from customer_understanding.identity import Field, Linker, RecordScorer
+
+    people = pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@y.com"], "surname": ["Li"] * 3})
+    linker = Linker(fields=[Field(column="email", kind="email"),
+                            Field(column="surname", kind="family_name")])  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = linker.deduplicate(people).model
+    with pytest.raises(InvalidValueError, match="lacks the declared column 'surname'"):
+        RecordScorer.from_codes({"email": ([0, 0, 1], ["a@x.com", "b@y.com"])},
+                                linker=linker, model=model)  # fmt: skip
+    short = {"email": ([0, 0, 1], ["a@x.com", "b@y.com"]), "surname": ([0, 0], ["li"])}
+    with pytest.raises(InvalidValueError, match="different lengths"):
+        RecordScorer.from_codes(short, linker=linker, model=model)
