@@ -23,7 +23,6 @@ from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
-from customer_understanding.base._kept_values import read_values
 from customer_understanding.base._lineage import PREFIX, fresh_id, is_taken
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._online import (
@@ -83,13 +82,12 @@ class Online:
     def index(self, level: Level) -> OnlineIndex:
         """The index of one level (built once, from the models and values the store keeps)."""
         if level not in self.indexes:
-            kept = read_kept(self.store)
+            kept = read_kept(self.store, compared=level)
             online = kept.online.get(level, [])
             frames = {record: frame for record, _, frame in online}
             index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
                                       model=kept.models.get(level),
-                                      coded=read_values(self.store, level),
-                                      added=frames)  # fmt: skip
+                                      coded=kept.compared.get(level), added=frames)  # fmt: skip
             for record, entity, frame in online:
                 if record not in index.keys:  # a later build loaded it with the exports
                     index.add_row(record, entity, pd.DataFrame([frame]))

@@ -23,12 +23,11 @@ from customer_understanding.base._codec import decode_array, encode_array
 
 if TYPE_CHECKING:
     import sqlite3
-    from pathlib import Path
 
 __all__ = [
+    "Codes",
     "forget_values",
     "read_coded",
-    "read_values",
     "save_built_values",
     "write_coded",
 ]
@@ -89,18 +88,6 @@ def write_coded(connection: sqlite3.Connection, level: str,
                            where=f"{level}.{name}")  # fmt: skip
         connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
                            (level, name, *encoded))  # fmt: skip
-
-
-def read_values(path: Path | None, level: str) -> dict[str, Codes] | None:
-    """The kept values of one level in the store at ``path``, whatever their length."""
-    if path is None or not path.exists():
-        return None
-    from contextlib import closing
-
-    from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect
-
-    with closing(_connect(path, wait=_READ_WAIT_SECONDS)) as connection:
-        return read_coded(connection, level, length=None)
 
 
 def read_coded(connection: sqlite3.Connection, level: str, *,
