@@ -377,12 +377,16 @@ class ProbabilisticResolver:
         work = _work_emails(emails)
         found: npt.NDArray[np.object_] = work.to_numpy(dtype=object)
         found[work.isna().to_numpy()] = None
-        look = np.asarray(maybe_shared, dtype=bool) & work.notna().to_numpy()
-        if not look.any():
+        look = np.flatnonzero(np.asarray(maybe_shared, dtype=bool) & work.notna().to_numpy())
+        if self.shared_inboxes is not None and len(look):  # a team mailbox is shared anyway
+            role = self.shared_inboxes.is_role(emails[look])
+            found[look[role]] = None
+            look = look[~role]
+        if not len(look):
             return found
         # shared inboxes are told apart by the address as SharedInboxes.find reads it
         address = pd.Series(emails, dtype="string", copy=True).str.strip().str.lower()
-        rows = np.flatnonzero(address.isin(address[look].dropna()).to_numpy())
+        rows = np.flatnonzero(address.isin(address.iloc[look].dropna()).to_numpy())
         frame = self.comparison_frame(records.take(rows))
         found[rows] = [v if isinstance(v, str) else None for v in frame["work_email"].tolist()]
         return found
