@@ -80,12 +80,15 @@ class Online:
         return held[2]
 
     def index(self, level: Level) -> OnlineIndex:
-        """The index of one level (built once, with the models and records the store keeps)."""
+        """The index of one level (built once, from the models and values the store keeps)."""
         if level not in self.indexes:
-            kept = read_kept(self.store)
+            kept = read_kept(self.store, compared=level)
+            online = kept.online.get(level, [])
+            frames = {record: frame for record, _, frame in online}
             index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
-                                      model=kept.models.get(level))  # fmt: skip
-            for record, entity, frame in kept.online.get(level, []):
+                                      model=kept.models.get(level),
+                                      coded=kept.compared.get(level), added=frames)  # fmt: skip
+            for record, entity, frame in online:
                 if record not in index.keys:  # a later build loaded it with the exports
                     index.add_row(record, entity, pd.DataFrame([frame]))
             self.indexes[level] = index

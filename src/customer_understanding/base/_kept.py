@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from customer_understanding._errors import StoreError
+from customer_understanding.base._kept_values import Codes, read_coded
 from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect, _get, _set
 from customer_understanding.identity import FellegiSunter, Overrides, RecordPair
 
@@ -103,14 +104,20 @@ class Kept:
     models: Mapping[str, FellegiSunter]
     online: Mapping[str, list[tuple[str, str, dict[str, Any]]]]
     overrides: Overrides
+    # per level asked for: the compared values kept for the stored records
+    compared: Mapping[str, Mapping[str, Codes]] = attrs.field(factory=dict)
 
 
 def _names(connection: sqlite3.Connection) -> set[str]:
     return {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
 
 
-def read_kept(path: str | Path | None) -> Kept:
-    """The models, online records and overrides a store keeps (nothing without a store)."""
+def read_kept(path: str | Path | None, *, compared: str | None = None) -> Kept:
+    """The models, online records and overrides a store keeps (nothing without a store).
+
+    ``compared`` names a level whose kept compared values are read too (in the same
+    read), whatever the number of records they were kept for.
+    """
     empty = Kept(models={}, online={}, overrides=Overrides())
     if path is None or not Path(path).exists():
         return empty
@@ -118,7 +125,11 @@ def read_kept(path: str | Path | None) -> Kept:
 
     connection = _connect(Path(path), wait=_READ_WAIT_SECONDS)
     try:
-        return _read(connection, empty)
+        kept = _read(connection, empty)
+        if compared is None:
+            return kept
+        found = read_coded(connection, compared, length=None)
+        return kept if found is None else attrs.evolve(kept, compared={compared: found})
     except sqlite3.DatabaseError as error:
         msg = f"store {str(path)!r} is damaged or not a store: {error}"
         raise StoreError(msg) from error

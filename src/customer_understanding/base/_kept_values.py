@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import sqlite3
 
 __all__ = [
+    "Codes",
     "forget_values",
     "read_coded",
     "save_built_values",
@@ -90,10 +91,12 @@ def write_coded(connection: sqlite3.Connection, level: str,
 
 
 def read_coded(connection: sqlite3.Connection, level: str, *,
-               length: int) -> dict[str, Codes] | None:  # fmt: skip
+               length: int | None) -> dict[str, Codes] | None:  # fmt: skip
     """The kept values of one level as codes and distinct values, if there for ``length``.
 
-    Text is read as the store keeps it, so no value is looked at one record at a time.
+    ``length=None`` takes them for however many records they were kept for (the
+    same for every column). Text is read as the store keeps it, so no value is looked
+    at one record at a time.
     """
     names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
     if "compared" not in names:
@@ -113,7 +116,9 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
 
             raw, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
             found, distinct = raw.astype(np.int64), np.asarray(uniques, dtype=object)
-        if len(found) != length:
+        if length is not None and len(found) != length:
             return None
         coded[name] = (found, distinct)
+    if len({len(found) for found, _ in coded.values()}) > 1:
+        return None
     return coded or None

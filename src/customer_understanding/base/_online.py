@@ -1,11 +1,14 @@
 """Online matching: score one incoming record against the stored graph, and add it.
 
 An index over the stored records is built once per level (on the first match): every
-record's comparison frame as the resolver reads it, prepared once by the engine's
-:class:`~customer_understanding.identity.RecordScorer` (normalised, coded, value
+record's compared values as the engine's
+:class:`~customer_understanding.identity.RecordScorer` holds them (normalised, coded, value
 frequencies), and per blocking rule the records' keys sorted, so the records sharing a
-key with an incoming one are found by binary search instead of a relink. Only the
-incoming record is cleaned per call; it is compared with its candidates alone and
+key with an incoming one are found by binary search instead of a relink. The values
+are the ones the store kept at the last build or update (cleaning a million records'
+names and phones again would take most of a minute); records added online since are
+cleaned as they were when added; without kept values every record is cleaned. Only
+the incoming record is cleaned per call; it is compared with its candidates alone and
 weighed with the model fitted when the base was built (kept in the store) and the
 build's term-frequency adjustment, so a pair weighs online what it weighed in the build.
 """
@@ -13,7 +16,7 @@ build's term-frequency adjustment, so a pair weighs online what it weighed in th
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -22,6 +25,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._tables import Tables
 from customer_understanding.domain import Account, Contact
@@ -31,6 +35,7 @@ from customer_understanding.identity import (
     Linker,
     ProbabilisticResolver,
     RecordScorer,
+    normalise,
 )
 from customer_understanding.ingest import Source, SourceMapping, load
 from customer_understanding.tables import (
@@ -141,7 +146,8 @@ class OnlineIndex:
     ``normalised`` holds every record's compared values per column (``None`` when
     missing), ``exclusive`` its exclusive columns' values (a work e-mail) and ``codes``
     each distinct value's code; ``scorer`` scores an incoming record against chosen rows
-    as the build scored their pairs. ``frame`` is the stored records' comparison frame:
+    as the build scored their pairs. ``frame`` is the stored records' comparison frame
+    (``None`` when the index was built from the compared values the store kept):
     records added online are in the others, not in it.
 
     A built index holds its per-record values in numpy object arrays rather than lists
@@ -154,7 +160,7 @@ class OnlineIndex:
     resolver: ProbabilisticResolver
     linker: Linker
     model: FellegiSunter
-    frame: pd.DataFrame
+    frame: pd.DataFrame | None
     entity: Values
     names: Values
     keys: set[str] | Keys
@@ -172,39 +178,64 @@ class OnlineIndex:
 
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
-              model: FellegiSunter | None) -> OnlineIndex:  # fmt: skip
-        """Index the base's records of ``level``; fit the model if none was kept."""
+              model: FellegiSunter | None, coded: Coded | None = None,
+              added: Mapping[str, Mapping[str, Any]] | None = None) -> OnlineIndex:  # fmt: skip
+        """Index the base's records of ``level``; fit the model if none was kept.
+
+        ``coded`` holds the compared values the store kept (per column, codes and
+        distinct values) for the first records; with the kept model they are used as
+        they are, and the records after them (added online since) are cleaned and
+        added as :meth:`add_rows` adds them (``added`` holds, by record, the
+        comparison values kept when it was added), so their values weigh in the term
+        frequencies from the next build or update, as in the process that added them.
+        Without kept values, or with values that are not these records', every record
+        is cleaned here.
+        """
         contacts = level == "contact"
         records = tables.contact_records if contacts else tables.account_records
         resolution = tables.resolution
         of_record = resolution.contact_of_record if contacts else resolution.account_of_record
         ids = resolution.contact_ids if contacts else resolution.account_ids
         base_linker = resolver.contact_linker if contacts else resolver.account_linker
-        frame = resolver.comparison_frame(records).reset_index(drop=True)
-        if model is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                model = base_linker.deduplicate(frame, source_column="system").model
         linker = attrs.evolve(base_linker, blocking=base_linker.rules)
-        scorer = RecordScorer(frame, linker=linker, model=model)
-        everyone = np.arange(len(frame), dtype=np.int64)
+        kept = _kept_rows(coded, linker, model, records=records, resolver=resolver)
+        stored = records if kept is None or kept == len(records) else records.take(np.arange(kept))
+        frame = None
+        if kept is None:
+            frame = resolver.comparison_frame(records).reset_index(drop=True)
+            if model is None:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    model = base_linker.deduplicate(frame, source_column="system").model
+            scorer = RecordScorer(frame, linker=linker, model=model)
+        else:
+            assert coded is not None
+            assert model is not None
+            scorer = RecordScorer.from_codes(coded, linker=linker, model=model)
+        everyone = np.arange(len(scorer), dtype=np.int64)
         values = scorer.values(everyone)
         codes = {column: scorer.lookup(column) for column in values}
-        coded = {column: scorer.codes(column) for column in values}
         declared = [rule for rule in linker.rules if set(rule.on) <= set(values)]
-        rules = [_indexed(rule, coded) for rule in declared]
-        system = records.labels("system")
-        source_id = records.column("source_id")
-        names = _array([f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)])
-        exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
-                                        for column in linker.exclusive
-                     if column in frame.columns}  # fmt: skip
-        entity = _array([str(i) for i in np.asarray(ids, dtype=object)[of_record]])
-        return cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
-                   entity=entity, names=names, keys=Keys(names),
-                   normalised={column: _array(v) for column, v in values.items()},
-                   codes=codes, rules=rules, declared=declared, scorer=scorer,
-                   exclusive=exclusive)  # fmt: skip
+        rules = [_indexed(rule, {c: scorer.codes(c) for c in values}) for rule in declared]
+        names = _array(_keys(stored))
+        if frame is not None:
+            exclusive: dict[str, Values] = {column: _array(_texts(frame[column]))
+                                            for column in linker.exclusive
+                                            if column in frame.columns}  # fmt: skip
+        else:
+            exclusive = _kept_exclusive(stored, linker, resolver, scorer)
+        entities = np.asarray(ids, dtype=object)[of_record]
+        entity = _array([str(i) for i in entities[: len(scorer)]])
+        index = cls(level=level, resolver=resolver, linker=linker, model=model, frame=frame,
+                    entity=entity, names=names, keys=Keys(names),
+                    normalised={column: _array(v) for column, v in values.items()},
+                    codes=codes, rules=rules, declared=declared, scorer=scorer,
+                    exclusive=exclusive)  # fmt: skip
+        if len(scorer) < len(records):  # records added online since the values were kept
+            later = records.take(np.arange(len(scorer), len(records)))
+            frame_of = _added_frame(later, resolver, {} if added is None else added)
+            index.add_rows(_keys(later), [str(e) for e in entities[len(scorer) :]], frame_of)
+        return index
 
     def _candidates(self, query: dict[str, Any]) -> tuple[list[int], list[BlockingRule]]:
         """The records sharing most blocking keys with ``query``, and the rules that hit."""
@@ -262,21 +293,32 @@ class OnlineIndex:
 
     def add_row(self, name: str, entity_id: str, frame: pd.DataFrame) -> None:
         """Index an added record (``system:source_id``, its comparison frame) in an entity."""
+        self.add_rows([name], [entity_id], frame)
+
+    def add_rows(self, names: Sequence[str], entity_ids: Sequence[str],
+                 frame: pd.DataFrame) -> None:  # fmt: skip
+        """Index added records (their keys, entities and comparison frame), in that order."""
         scorer = self._scorer()
-        row = scorer.append(frame)
-        for column, values in self.exclusive.items():  # the stored frame is not copied
-            given = _texts(frame[column])[0] if column in frame.columns else None
-            self.exclusive[column] = self._appended(f"exclusive {column}", values, given)
-        self.entity = self._appended("entity", self.entity, entity_id)
-        self.names = self._appended("names", self.names, name)
-        self.keys.add(name)
-        for column, values in scorer.values([row]).items():
-            held = self.normalised[column]
-            self.normalised[column] = self._appended(f"normalised {column}", held, values[0])
-        for rule in self.rules:
-            wanted = tuple(self.normalised[c][row] for c in rule.columns)
-            if all(v is not None for v in wanted):
-                rule.extra.setdefault(wanted, []).append(row)
+        # one record (an add) is cleaned value by value, through the scorer's memo
+        rows = scorer.extend(frame) if len(frame) > 1 else [scorer.append(frame)]
+        for column in self.exclusive:  # the stored frame is not copied
+            given = _texts(frame[column]) if column in frame.columns else [None] * len(frame)
+            for value in given:
+                held = self.exclusive[column]
+                self.exclusive[column] = self._appended(f"exclusive {column}", held, value)
+        for name, entity_id in zip(names, entity_ids, strict=True):
+            self.entity = self._appended("entity", self.entity, entity_id)
+            self.names = self._appended("names", self.names, name)
+            self.keys.add(name)
+        for column, values in scorer.values(rows).items():
+            for value in values:
+                held = self.normalised[column]
+                self.normalised[column] = self._appended(f"normalised {column}", held, value)
+        for row in rows:
+            for rule in self.rules:
+                wanted = tuple(self.normalised[c][row] for c in rule.columns)
+                if all(v is not None for v in wanted):
+                    rule.extra.setdefault(wanted, []).append(int(row))
 
     def _appended(self, name: str, values: Values, value: Any) -> Values:
         """``values`` with one more item, without copying them on every record added.
@@ -322,6 +364,75 @@ class Keys:
     def add(self, name: str) -> None:
         """Hold one more key (a record added online)."""
         self._added.add(name)
+
+
+def _keys(records: Records) -> list[str]:
+    """Each record as ``system:source_id``."""
+    system, source_id = records.labels("system"), records.column("source_id")
+    return [f"{s or ''}:{i}" for s, i in zip(system, source_id, strict=True)]
+
+
+def _added_frame(records: Records, resolver: ProbabilisticResolver,
+                 added: Mapping[str, Mapping[str, Any]]) -> pd.DataFrame:  # fmt: skip
+    """Records added online as each was compared when added (its kept values, else made again)."""
+    rows: list[Mapping[Any, Any]] = []
+    for place, name in enumerate(_keys(records)):
+        found = added.get(name)
+        if found is None:  # one at a time, as an add compares it
+            one = records.take(np.array([place]))
+            rows.append(resolver.comparison_frame(one).iloc[0].to_dict())
+        else:
+            rows.append(found)
+    return pd.DataFrame([dict(row) for row in rows])
+
+
+#: Records whose kept values are checked against the same records cleaned again.
+_SPOT_CHECKS = 32
+
+
+def _kept_rows(coded: Coded | None, linker: Linker, model: FellegiSunter | None, *,
+               records: Records, resolver: ProbabilisticResolver) -> int | None:  # fmt: skip
+    """How many of the first records the kept values stand for (``None``: clean them all).
+
+    They must hold every compared column for at most the records there are, with the
+    kept model, and agree with a few of those records cleaned again (values kept for
+    other records, a base read before a later update of its store, are not used).
+    """
+    if coded is None or model is None or not set(linker.exclusive) <= {"work_email"}:
+        return None
+    columns = [field.column for field in linker.fields]
+    if any(column not in coded for column in columns):
+        return None
+    lengths = {len(coded[column][0]) for column in columns}
+    kept = lengths.pop() if len(lengths) == 1 else 0
+    if not 0 < kept <= len(records):
+        return None
+    if linker.exclusive and ("email" not in columns or not isinstance(records, ContactRecords)):
+        return None
+    rows = np.unique(np.linspace(0, kept - 1, num=min(kept, _SPOT_CHECKS)).astype(np.int64))
+    frame = resolver.comparison_frame(records.take(rows)).reset_index(drop=True)
+    for field in linker.fields:
+        codes, uniques = coded[field.column]
+        held = np.asarray(codes)[rows]
+        fresh = normalise(frame[field.column], field).tolist()
+        for code, value in zip(held.tolist(), fresh, strict=True):
+            # a kept value read as missing may be a shared inbox or one far too frequent
+            if code >= 0 and uniques[code] != value:
+                return None
+    return kept
+
+
+def _kept_exclusive(records: Records, linker: Linker, resolver: ProbabilisticResolver,
+                    scorer: RecordScorer) -> dict[str, Values]:  # fmt: skip
+    """The exclusive columns of records whose compared values were kept.
+
+    A shared inbox's address is blanked in the kept e-mails, so only records whose
+    kept e-mail is missing can be on one: only their addresses are looked at again.
+    """
+    if "work_email" not in linker.exclusive or not isinstance(records, ContactRecords):
+        return {}
+    maybe = scorer.codes("email") < 0
+    return {"work_email": resolver.work_emails(records, maybe_shared=maybe)}
 
 
 def _combine(codes: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:

@@ -137,7 +137,7 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
     if len(records) <= _FEW:
         return _employer_few(company, records.column("email"))
     # str.partition gives no third column when every address is missing; extract always has one
-    email = pd.Series(records.column("email"), dtype="string").str.lower()
+    email = pd.Series(records.column("email"), dtype="string", copy=True).str.lower()
     domain = email.str.extract(r"@(.*)$", expand=False)
     work = domain.where(~domain.isin(FREE_MAIL_DOMAINS)).str.split(".").str[0]
     employer = (
@@ -148,6 +148,19 @@ def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
     return cleaned
 
 
+def _work_emails(emails: npt.NDArray[np.object_]) -> pd.Series[Any]:
+    """Each address lower-cased, missing on a free-mail domain (no employer's address)."""
+    if len(emails) <= _FEW:
+        texts = [_text_or_none(email) for email in emails.tolist()]
+        return pd.Series(
+            [None if text is None or _work_domain(text)[1] else text.lower() for text in texts],
+            dtype="string",
+        )
+    # a copy: pandas writes its NA into a read-only column holding pd.NA (rows added online)
+    email = pd.Series(emails, dtype="string", copy=True).str.lower()
+    return email.where(~email.str.extract(r"@(.*)$", expand=False).isin(FREE_MAIL_DOMAINS))
+
+
 def _split_names(frame: pd.DataFrame) -> None:
     """Names typed whole into the family-name column: ``"Wood, Catherine"``, ``"ann.lee"``."""
     if len(frame) <= _FEW and not any(  # the usual case, told without pandas
@@ -156,8 +169,8 @@ def _split_names(frame: pd.DataFrame) -> None:
                                strict=True)
     ):  # fmt: skip
         return
-    family = pd.Series(frame["last_name"], dtype="string")
-    given = pd.Series(frame["first_name"], dtype="string")
+    family = pd.Series(frame["last_name"], dtype="string", copy=True)
+    given = pd.Series(frame["first_name"], dtype="string", copy=True)
     whole = given.isna() & family.str.contains(r"[,.]", regex=True).fillna(False)
     if not whole.any():
         return
@@ -187,17 +200,8 @@ def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...])
         else:
             frame[field.column] = records.column(field.column)
     frame["system"] = records.labels("system")
-    if isinstance(records, ContactRecords) and len(records) <= _FEW:
-        texts = [_text_or_none(email) for email in records.column("email").tolist()]
-        frame["work_email"] = pd.Series(
-            [None if text is None or _work_domain(text)[1] else text.lower() for text in texts],
-            dtype="string",
-        )
-    elif isinstance(records, ContactRecords):
-        email = pd.Series(records.column("email"), dtype="string").str.lower()
-        frame["work_email"] = email.where(
-            ~email.str.extract(r"@(.*)$", expand=False).isin(FREE_MAIL_DOMAINS)
-        )
+    if isinstance(records, ContactRecords):
+        frame["work_email"] = _work_emails(records.column("email"))
     table = pd.DataFrame(frame)
     if isinstance(records, ContactRecords):
         _split_names(table)
@@ -346,6 +350,46 @@ class ProbabilisticResolver:
                 if column in frame.columns:
                     frame.loc[shared, column] = None
         return frame
+
+    def work_emails(
+        self, records: ContactRecords, *, maybe_shared: npt.NDArray[np.bool_]
+    ) -> npt.NDArray[np.object_]:
+        """The ``work_email`` column of :meth:`comparison_frame`, when few records may be shared.
+
+        ``maybe_shared`` flags the records that may carry a shared inbox (the others
+        are known not to, say because their cleaned address was kept as evidence).
+        Only the records on the addresses of those are looked at for sharing, all of
+        each address's records, so the answer is the comparison frame's, without
+        cleaning every record's names. ``None`` where there is no work address.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from customer_understanding.tables import ContactRecords
+        >>> records = ContactRecords.from_columns({"system": ["crm"] * 3,
+        ...     "source_id": ["a", "b", "c"], "last_name": ["Lee", "Ng", "Lee"],
+        ...     "email": ["info@acme.com", "Ann@Acme.com", "ann@gmail.com"]})
+        >>> ProbabilisticResolver().work_emails(
+        ...     records, maybe_shared=np.array([True, False, False])).tolist()
+        [None, 'ann@acme.com', None]
+        """
+        emails = records.column("email")
+        work = _work_emails(emails)
+        found: npt.NDArray[np.object_] = work.to_numpy(dtype=object)
+        found[work.isna().to_numpy()] = None
+        look = np.flatnonzero(np.asarray(maybe_shared, dtype=bool) & work.notna().to_numpy())
+        if self.shared_inboxes is not None and len(look):  # a team mailbox is shared anyway
+            role = self.shared_inboxes.is_role(emails[look])
+            found[look[role]] = None
+            look = look[~role]
+        if not len(look):
+            return found
+        # shared inboxes are told apart by the address as SharedInboxes.find reads it
+        address = pd.Series(emails, dtype="string", copy=True).str.strip().str.lower()
+        rows = np.flatnonzero(address.isin(address.iloc[look].dropna()).to_numpy())
+        frame = self.comparison_frame(records.take(rows))
+        found[rows] = [v if isinstance(v, str) else None for v in frame["work_email"].tolist()]
+        return found
 
     def _link(
         self, records: AccountRecords | ContactRecords, linker: Linker, key_column: str

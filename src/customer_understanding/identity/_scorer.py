@@ -29,7 +29,7 @@ from customer_understanding.identity._model import (
     exact_u,
     term_frequency_weights,
 )
-from customer_understanding.identity._records import prepare
+from customer_understanding.identity._records import prepare, value_shares
 
 if TYPE_CHECKING:
     from customer_understanding.identity._linker import Linker
@@ -85,24 +85,78 @@ class RecordScorer:
         with warnings.catch_warnings():  # the batch run warned about the columns already
             warnings.simplefilter("ignore", UserWarning)
             prepared = prepare(frame, linker.fields)
-        self.fields: tuple[Field, ...] = prepared.fields
+        self._hold(prepared.fields, model, codes=prepared.codes, uniques=prepared.uniques)
+
+    @classmethod
+    def from_codes(
+        cls, coded: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], *, linker: Linker,
+        model: FellegiSunter,
+    ) -> RecordScorer:  # fmt: skip
+        """A scorer over rows prepared before: per declared column, codes and distinct values.
+
+        ``coded`` maps each of the linker's columns to every row's code (``-1`` when
+        missing) and the distinct normalised values the codes point into, as a batch
+        run's prepared records hold them (a value no row holds is one read as missing
+        for being far too frequent). Nothing is cleaned again; the value frequencies are
+        taken from the codes as the constructor takes them, so the scorer equals the one
+        made from the table those codes were prepared from.
+
+        Raises
+        ------
+        InvalidValueError
+            If a declared column is missing from ``coded``, or the columns differ in length.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from customer_understanding.identity import Field, Linker
+        >>> people = pd.DataFrame({"email": ["ann@acme.com", "ann@acme.com", "bo@beta.io"]})
+        >>> linker = Linker(fields=[Field(column="email", kind="email")])
+        >>> model = linker.deduplicate(people).model
+        >>> coded = {"email": ([0, 0, 1], ["ann@acme.com", "bo@beta.io"])}
+        >>> scorer = RecordScorer.from_codes(coded, linker=linker, model=model)
+        >>> fresh = RecordScorer(people, linker=linker, model=model)
+        >>> incoming = scorer.clean({"email": "ANN@acme.com"})
+        >>> bool((scorer.score(incoming, [0, 2])[1] == fresh.score(incoming, [0, 2])[1]).all())
+        True
+        """
+        fields = tuple(linker.fields)
+        missing = [field.column for field in fields if field.column not in coded]
+        if missing:
+            msg = f"coded lacks the declared column {missing[0]!r} (columns: {', '.join(coded)})"
+            raise InvalidValueError(msg)
+        codes = {f.column: np.asarray(coded[f.column][0], dtype=np.int64) for f in fields}
+        if len({len(found) for found in codes.values()}) > 1:
+            msg = "coded holds columns of different lengths: one code per row in each"
+            raise InvalidValueError(msg)
+        uniques = {f.column: np.asarray(coded[f.column][1], dtype=object) for f in fields}
+        scorer = cls.__new__(cls)
+        scorer._hold(fields, model, codes=codes, uniques=uniques)
+        return scorer
+
+    def _hold(self, fields: tuple[Field, ...], model: FellegiSunter, *,
+              codes: Mapping[str, npt.NDArray[np.int64]],
+              uniques: Mapping[str, npt.NDArray[np.object_]]) -> None:  # fmt: skip
+        """Keep the prepared rows, and the value frequencies the weights are adjusted by."""
+        self.fields = fields
         self.model = matching_model(model, self.fields)
-        self._codes = {f.column: np.array(prepared.codes[f.column]) for f in self.fields}
-        self._uniques = {f.column: np.array(prepared.uniques[f.column]) for f in self.fields}
-        self._lookup = {column: {value: code for code, value in enumerate(uniques.tolist())}
-                        for column, uniques in self._uniques.items()}  # fmt: skip
+        self._codes = {f.column: np.array(codes[f.column]) for f in self.fields}
+        self._uniques = {f.column: np.array(uniques[f.column]) for f in self.fields}
+        self._lookup = {column: {value: code for code, value in enumerate(values.tolist())}
+                        for column, values in self._uniques.items()}  # fmt: skip
         self._share: dict[str, npt.NDArray[np.float64]] = {}
         self._exact: dict[str, float] = {}
         self._missing: dict[str, set[Any]] = {}
-        everyone = np.arange(len(frame), dtype=np.int64)  # a batch run's pair sources
+        rows = len(next(iter(self._codes.values()))) if self._codes else 0
+        everyone = np.arange(rows, dtype=np.int64)  # a batch run's pair sources
         for field in self.fields:
-            codes, uniques = self._codes[field.column], self._uniques[field.column]
-            counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+            found, distinct = self._codes[field.column], self._uniques[field.column]
+            counts = np.bincount(found[found >= 0], minlength=len(distinct))
             # A value no row holds was read as missing for being far too frequent.
-            self._missing[field.column] = set(uniques[counts == 0].tolist())
+            self._missing[field.column] = set(distinct[counts == 0].tolist())
             if field.term_frequency:
-                self._share[field.column] = prepared.frequencies(field.column)
-                self._exact[field.column] = exact_u(codes, everyone)
+                self._share[field.column] = value_shares(found, distinct=len(distinct))
+                self._exact[field.column] = exact_u(found, everyone)
         self._memo: dict[str, dict[Any, Any]] = {f.column: {} for f in self.fields}
         # Rows added online grow the columns in spare room (a copy per row otherwise),
         # and count into each term-frequency column's rows with a value.
@@ -221,7 +275,42 @@ class RecordScorer:
         The value frequencies stay those of the table as prepared: a row added online
         weighs in them from the next batch run.
         """
-        values = self.clean(record)
+        return self._put(self.clean(record))
+
+    def extend(self, records: TableLike) -> npt.NDArray[np.int64]:
+        """Add several records as rows, as :meth:`append` adds each; their positions.
+
+        Each column is cleaned at once rather than one value at a time.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> from customer_understanding.identity import Field, Linker
+        >>> people = pd.DataFrame({"surname": ["Lee", "Lee", "Ng"]})
+        >>> linker = Linker(fields=[Field(column="surname", kind="family_name")])
+        >>> scorer = RecordScorer(people, linker=linker, model=linker.deduplicate(people).model)
+        >>> scorer.extend(pd.DataFrame({"surname": ["NG", None]})).tolist()
+        [3, 4]
+        >>> scorer.values([3, 4])
+        {'surname': ['ng', None]}
+        """
+        frame = as_frame(records, name="records").reset_index(drop=True)
+        cleaned: dict[str, list[Any]] = {}
+        for field in self.fields:
+            if field.column not in frame.columns:
+                cleaned[field.column] = [None] * len(frame)
+                continue
+            given = pd.Series(frame[field.column].tolist(), dtype=object)
+            missing = self._missing[field.column]
+            cleaned[field.column] = [None if value in missing else value
+                                     for value in normalise(given, field).tolist()]  # fmt: skip
+        start = len(self)
+        for row in range(len(frame)):
+            self._put({column: values[row] for column, values in cleaned.items()})
+        return np.arange(start, len(self), dtype=np.int64)
+
+    def _put(self, values: Mapping[str, Any]) -> int:
+        """Add one row of cleaned values (see :meth:`clean`); its position."""
         for field in self.fields:
             column, value = field.column, values[field.column]
             code = -1 if value is None else self._lookup[column].get(value, -1)
