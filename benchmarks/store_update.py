@@ -6,33 +6,43 @@ and every export is cut at 99 % of its rows. Then, each in a fresh subprocess so
 the figures are its own:
 
 - the *full build* of every row into a new store;
-- the *update*: a store built from the 99 % (not timed), reopened, and updated with the
-  last 1 % of every export (``CustomerBase.update``), timed from the open on.
+- the *update*: a store built from the 99 % (not timed), reopened (``CustomerBase.open``,
+  timed on its own), and updated with the last 1 % of every export (``.update`` on the
+  opened base, timed on its own: what a service holding the base open pays).
 
-It prints, per size: records, the wall and CPU seconds of each, their ratio (target:
-the update within 5 % of the full build), the peak resident memory of each (the
-kernel's high-water mark, reset just before the timed work), the entities the update
-resolved again, and the cluster F1 between the update's and the full build's contact
-and account partitions (target >= 0.999), next to the same F1 of the 99 % store before
-the update on the records it holds: what the update inherits from a build on fewer rows
-(its model, and its caps and budgets counted over fewer records), which no update can
-mend short of resolving everything again.
+It prints, per size: records, the wall and CPU seconds of each, their ratios to the full
+build (target: the update within 5 % of it; the open plus the update is printed too), the
+peak resident memory of each (the kernel's high-water mark, reset just before the timed
+work), the entities the update resolved again, and the cluster F1 between the update's
+and the full build's contact and account partitions (target >= 0.999), next to the same
+F1 of the 99 % store before the update on the records it holds: what the update inherits
+from a build on fewer rows (its model, and its caps and budgets counted over fewer
+records), which no update can mend short of resolving everything again.
+
+``--against SRC`` times another version of the library too (``SRC`` is the ``src``
+folder of its checkout, put first on its subprocesses' path): its full build and update
+alternate with this one's, ``--repeats`` times each, on copies of the same 99 % store,
+so a noisy machine weighs on both alike. The temporary folders are deleted at the end.
 
 Run with ``python benchmarks/store_update.py [--accounts 6500 65000]
-[--interactions-per-account 4]``; 6,500 accounts make about 115k records, 65,000
-about 1.1M (check ``free -g`` first: the larger build peaks at several GB).
+[--interactions-per-account 4] [--against ../old/src] [--repeats 1]``; 6,500 accounts
+make about 115k records, 65,000 about 1.1M (check ``free -g`` first: the larger build
+peaks at several GB).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 _PHASE = """
 import json, sys, time
@@ -48,25 +58,29 @@ sys.path.insert(0, {here!r})
 from store_update import sources
 from customer_understanding import CustomerBase
 
-phase, folder = sys.argv[1], Path(sys.argv[2])
+phase, folder, name = sys.argv[1], Path(sys.argv[2]), sys.argv[5]
 accounts, per_account = int(sys.argv[3]), int(sys.argv[4])
 first, rest, every = sources(accounts, per_account)
 if phase == "prepare":
-    CustomerBase.build(first, policy="lenient", store=folder / "update.db", id_key=KEY)
+    CustomerBase.build(first, policy="lenient", store=folder / name, id_key=KEY)
     print(json.dumps({{}}))
     sys.exit()
 Path("/proc/self/clear_refs").write_text("5")  # the high-water mark from here on
 wall, cpu = time.perf_counter(), time.process_time()
 if phase == "full":
-    CustomerBase.build(every, policy="lenient", store=folder / "full.db", id_key=KEY)
+    CustomerBase.build(every, policy="lenient", store=folder / name, id_key=KEY)
 else:
-    updated = CustomerBase.open(folder / "update.db").update(rest, policy="lenient")
+    opened = CustomerBase.open(folder / name)
+    open_wall, open_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    updated = opened.update(rest, policy="lenient")
     events = updated.events()
     detail = events[events["action"] == "update"]["detail"].iloc[-1]
     affected = {{level: detail[level]["entities_affected"] for level in ("account", "contact")}}
 figures = {{"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
            "peak": peak_mib()}}
-print(json.dumps({{**figures, **({{"affected": affected}} if phase == "update" else {{}})}}))
+if phase == "update":
+    figures.update(open_wall=open_wall, open_cpu=open_cpu, affected=affected)
+print(json.dumps(figures))
 """
 KEY = "store-update-benchmark-secret-2026"
 
@@ -87,13 +101,18 @@ def sources(accounts: int, per_account: int) -> tuple[list, list, list]:  # type
     return first, rest, every
 
 
-def _phase(name: str, folder: Path, accounts: int, per_account: int) -> dict[str, float]:
+def _phase(
+    name: str, folder: Path, accounts: int, per_account: int, *, store: str, src: str | None
+) -> dict[str, Any]:
     code = "KEY = " + repr(KEY) + "\n" + _PHASE.format(here=str(Path(__file__).parent))
+    env = dict(os.environ)
+    if src is not None:  # the other version first on the path
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [src, env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-c", code, name, str(folder), str(accounts), str(per_account)],
-        check=True, capture_output=True, text=True,
+        [sys.executable, "-c", code, name, str(folder), str(accounts), str(per_account), store],
+        check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
-    result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -128,31 +147,78 @@ def _f1(
     return records, scores
 
 
+def _size(accounts: int, per_account: int, versions: dict[str, str | None],
+          repeats: int) -> None:  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="store_update_"))
+    try:
+        started = time.perf_counter()
+        _phase("prepare", folder, accounts, per_account, store="before.db", src=None)
+        prepared = time.perf_counter() - started
+        runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {v: [] for v in versions}
+        quality: dict[str, tuple[int, dict[str, float]]] = {}
+        for repeat in range(repeats):
+            for version, src in versions.items():  # alternating: the noise falls on each
+                full_db, update_db = f"full-{version}.db", f"update-{version}.db"
+                shutil.copy(folder / "before.db", folder / update_db)
+                full = _phase("full", folder, accounts, per_account, store=full_db, src=src)
+                update = _phase("update", folder, accounts, per_account, store=update_db,
+                                src=src)  # fmt: skip
+                runs[version].append((full, update))
+                if repeat == 0:
+                    quality[version] = _f1(folder, (update_db, full_db))
+                    quality.setdefault("99 %", _f1(folder, ("before.db", full_db)))
+                for name in (full_db, update_db):
+                    for leftover in folder.glob(name + "*"):  # with its -wal and -shm
+                        leftover.unlink()
+                _report(version, quality[version][0], full, update)
+        for version, done in runs.items():
+            records, scores = quality[version]
+            full_cpu = statistics.median(full["cpu"] for full, _ in done)
+            update_cpu = statistics.median(update["cpu"] - update["open_cpu"] for _, update in done)
+            both_cpu = statistics.median(update["cpu"] for _, update in done)
+            print(f"{records:>10,} {version}: median of {len(done)}: update / full "
+                  f"{update_cpu / full_cpu:.1%} CPU (target <= 5 %), open + update / full "
+                  f"{both_cpu / full_cpu:.1%} CPU; cluster F1 update vs full build: contacts "
+                  f"{scores['contact']:.5f}, accounts {scores['account']:.5f} (target >= "
+                  f"0.999); entities resolved again: {done[0][1]['affected']}")  # fmt: skip
+        before = quality["99 %"][1]
+        print(f"{'':>10} the 99 % store before the update, F1 against the full build on the "
+              f"records it holds: contacts {before['contact']:.5f}, accounts "
+              f"{before['account']:.5f}; preparing it took {prepared:.0f} s")  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _report(version: str, records: int, full: dict[str, Any], update: dict[str, Any]) -> None:
+    alone = {
+        "wall": update["wall"] - update["open_wall"],
+        "cpu": update["cpu"] - update["open_cpu"],
+    }
+    lines = (("full", full), ("open", {"wall": update["open_wall"], "cpu": update["open_cpu"]}),
+             ("update", {**alone, "peak": update["peak"]}), ("open+upd", update))  # fmt: skip
+    for name, figures in lines:
+        peak = f"{figures['peak']:>9.0f}" if "peak" in figures else f"{'':>9}"
+        print(f"{records:>10,} {version:>7} {name:>8} {figures['wall']:>8.2f} "
+              f"{figures['cpu']:>8.2f} {peak}")  # fmt: skip
+    print(f"{records:>10,} {version:>7} update / full: {alone['cpu'] / full['cpu']:.1%} CPU, "
+          f"{alone['wall'] / full['wall']:.1%} wall; open + update / full: "
+          f"{update['cpu'] / full['cpu']:.1%} CPU, {update['wall'] / full['wall']:.1%} wall",
+          flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, nargs="*", default=[6_500])
     parser.add_argument("--interactions-per-account", type=int, default=4)
+    parser.add_argument("--against", help="the src folder of another version to time too")
+    parser.add_argument("--repeats", type=int, default=1)
     options = parser.parse_args()
-    print(f"{'records':>10} {'phase':>7} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
+    versions: dict[str, str | None] = {"this": None}
+    if options.against:
+        versions["against"] = str(Path(options.against).resolve())
+    print(f"{'records':>10} {'version':>7} {'phase':>8} {'wall s':>8} {'cpu s':>8} {'peak MiB':>9}")
     for accounts in options.accounts:
-        folder = Path(tempfile.mkdtemp())
-        started = time.perf_counter()
-        _phase("prepare", folder, accounts, options.interactions_per_account)
-        prepared = time.perf_counter() - started
-        shutil.copy(folder / "update.db", folder / "before.db")
-        full = _phase("full", folder, accounts, options.interactions_per_account)
-        update = _phase("update", folder, accounts, options.interactions_per_account)
-        records, scores = _f1(folder)
-        _, before = _f1(folder, ("before.db", "full.db"))
-        for name, figures in (("full", full), ("update", update)):
-            print(f"{records:>10,} {name:>7} {figures['wall']:>8.2f} {figures['cpu']:>8.2f} "
-                  f"{figures['peak']:>9.0f}")  # fmt: skip
-        print(f"{records:>10,} update / full: {update['wall'] / full['wall']:.1%} wall, "
-              f"{update['cpu'] / full['cpu']:.1%} CPU (target <= 5 %); cluster F1 update vs "
-              f"full build: contacts {scores['contact']:.5f}, accounts {scores['account']:.5f}"
-              f" (target >= 0.999); the 99 % store before it: contacts {before['contact']:.5f}, "
-              f"accounts {before['account']:.5f}; entities resolved again: "
-              f"{update['affected']}; preparing the 99 % store took {prepared:.0f} s")  # fmt: skip
+        _size(accounts, options.interactions_per_account, versions, options.repeats)
 
 
 if __name__ == "__main__":
