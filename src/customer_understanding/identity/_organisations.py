@@ -103,6 +103,8 @@ def _strip_forms(words: list[str]) -> list[str]:
 
 
 def _strip_unspaced(text: str) -> str:
+    if text.isascii():  # every unspaced form is non-ASCII: none can start or end it
+        return text
     for form in _UNSPACED:
         if text.startswith(form) and len(text) > len(form):
             text = text[len(form) :]

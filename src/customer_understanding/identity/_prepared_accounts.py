@@ -37,7 +37,13 @@ def text(frame: pd.DataFrame, column: str) -> Objects:
     """A column as trimmed lower-case text, ``None`` where absent, missing or empty."""
     if column not in frame.columns:
         return np.full(len(frame), None, dtype=object)
-    return objects([_text(value) for value in frame[column].to_numpy(dtype=object).tolist()])
+    values = frame[column].to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        # Only texts (and missing values): each distinct one is read once.
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        read = objects([None, *(_text(value) for value in distinct.tolist())])
+        return np.asarray(read[codes + 1], dtype=object)
+    return objects([_text(value) for value in values.tolist()])
 
 
 def _text(value: object) -> str | None:
