@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.datasets import generate_world
-from customer_understanding.identity import LeadToAccount
+from customer_understanding.identity import Field, LeadToAccount, normalise
 
 
 @pytest.fixture
@@ -195,6 +195,23 @@ def test_prepared_accounts_give_the_answers_of_the_table(
     one_by_one = [linker.match(contacts.iloc[[k]], prepared).to_pandas()
                   for k in range(len(contacts))]  # fmt: skip
     assert _plain(pd.concat(one_by_one, ignore_index=True)) == _plain(whole)
+
+
+@settings(max_examples=40, deadline=None)
+@given(_tables())
+def test_names_cleaned_already_give_the_same_answers(
+    tables: tuple[pd.DataFrame, pd.DataFrame],
+) -> None:
+    """Names a linker cleaned as organisations are taken as they are, answers unchanged."""
+    contacts, accounts = tables
+    linker = LeadToAccount()
+    field = Field(column="name", kind="organisation")
+    cleaned = normalise(accounts["name"].reset_index(drop=True), field)
+    given = linker.prepare(accounts, cleaned_names=cleaned)
+    pd.testing.assert_frame_equal(linker.match(contacts, given).to_pandas(),
+                                  linker.match(contacts, accounts).to_pandas())  # fmt: skip
+    with pytest.raises(InvalidValueError, match=f"holds {len(accounts) + 1} names for"):
+        linker.prepare(accounts, cleaned_names=[*cleaned.tolist(), None])
 
 
 def test_prepared_accounts_are_read_only(accounts: pd.DataFrame) -> None:

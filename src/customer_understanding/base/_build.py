@@ -150,16 +150,20 @@ class AccountSide:
     prepared: PreparedAccounts
 
 
-def account_side(account_records: AccountRecords,
-                 account_of_record: npt.NDArray[np.int64]) -> AccountSide:  # fmt: skip
-    """The account records (in the accounts ``account_of_record`` names) read for linking."""
+def account_side(account_records: AccountRecords, account_of_record: npt.NDArray[np.int64], *,
+                 names: npt.NDArray[np.object_] | None = None) -> AccountSide:  # fmt: skip
+    """The account records (in the accounts ``account_of_record`` names) read for linking.
+
+    ``names`` are the records' names as the account linker cleaned them, when known
+    (see :meth:`LeadToAccount.prepare`).
+    """
     firms = pd.DataFrame({
         "id": np.arange(len(account_records)), "name": account_records.column("name"),
         "domain": account_records.column("domain"), "city": account_records.column("city"),
         "country": account_records.labels("country"),
     })  # fmt: skip
     return AccountSide(refs=RefIndex(account_records, account_of_record),
-                       prepared=LeadToAccount().prepare(firms))  # fmt: skip
+                       prepared=LeadToAccount().prepare(firms, cleaned_names=names))  # fmt: skip
 
 
 def _lead_to_account(
@@ -182,6 +186,7 @@ def _contact_accounts(
     known: tuple[Any, Any, Any] | None = None,
     *,
     side: AccountSide | None = None,
+    names: npt.NDArray[np.object_] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
     """Each contact's account, with a confidence and how it was found.
 
@@ -190,7 +195,8 @@ def _contact_accounts(
     their records, preferring more trusted systems on ties. ``known`` holds the links
     (account, confidence, method) of the first contacts, kept by an update; those whose
     account is :data:`RELINK` are linked again with the rest. ``side`` is
-    :func:`account_side` of the account records, when the caller keeps it.
+    :func:`account_side` of the account records, when the caller keeps it; else it is
+    made here, with the account records' cleaned ``names`` when given.
     """
     kept = np.zeros(resolution.n_contacts, dtype=bool)
     if known is not None:
@@ -213,7 +219,7 @@ def _contact_accounts(
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         if side is None:
-            side = account_side(account_records, resolution.account_of_record)
+            side = account_side(account_records, resolution.account_of_record, names=names)
         matches = _lead_to_account(records, rest, side.prepared)
         found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
@@ -245,21 +251,22 @@ def _contacts(
     policy: Survivorship,
     title_rules: Sequence[TitleRule],
     consents: ConsentTable,
-    known: Any = None,
-    known_accounts: Any = None,
+    known: Mapping[str, Any],
 ) -> tuple[ContactTable, dict[str, npt.NDArray[np.int64]]]:
+    """The contacts, and their golden winners (``known``: see :func:`build_tables`)."""
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = golden_values(
-        records, entity, n, CONTACT_FIELDS, policy, known=known
+        records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact")
     )
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents
     )
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(
-        records, resolution, account_records, known_accounts
-    )
+        records, resolution, account_records, known.get("contact_account"),
+        names=known.get("account_names"),
+    )  # fmt: skip
     values["account"] = account
     values["account_confidence"] = confidence
     values["account_method"] = method
@@ -311,7 +318,9 @@ def build_tables(
     The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
     :class:`CustomerStageRules` when ``None``). ``known`` is what an update keeps of the
     first entities of each level, those it left alone: golden winners by field
-    (``"account"``, ``"contact"``) and the contacts' account links (``"contact_account"``).
+    (``"account"``, ``"contact"``) and the contacts' account links (``"contact_account"``),
+    and the account records' names as the account linker cleaned them
+    (``"account_names"``, not cleaned again for lead-to-account matching).
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after.
@@ -328,8 +337,7 @@ def build_tables(
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
-        title_rules=title_rules, consents=consents, known=known.get("contact"),
-        known_accounts=known.get("contact_account"),
+        title_rules=title_rules, consents=consents, known=known,
     )  # fmt: skip
     interactions = _interactions(
         canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),

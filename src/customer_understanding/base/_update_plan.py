@@ -29,6 +29,7 @@ from customer_understanding.identity import (
     Linker,
     Overrides,
     ProbabilisticResolver,
+    normalise,
 )
 from customer_understanding.tables import (
     AccountRecords,
@@ -41,8 +42,8 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["KINDS", "Plan", "kept_entities", "merge", "plan_level", "raw_tables", "records_of",
-           "stored_index", "within"]  # fmt: skip
+__all__ = ["KINDS", "Plan", "cleaned_names", "kept_entities", "merge", "plan_level",
+           "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
 
 KINDS: dict[Literal["account", "contact"], type[Table]] = {
     "account": AccountRecords,
@@ -225,4 +226,30 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     kept["contact_account"] = (place[contacts.column("account")],
                                contacts.column("account_confidence"),
                                contacts.labels("account_method"))  # fmt: skip
+    names = cleaned_names(plans["account"])
+    if names is not None:
+        kept["account_names"] = names
     return kept
+
+
+def cleaned_names(plan: Plan) -> npt.NDArray[np.object_] | None:
+    """Each merged account record's name as the account linker cleans it (``None``: unknown).
+
+    Read from the codes the plan holds (kept by the store, the new records' cleaned
+    here already); a record with a name but no code (a placeholder, or a name the build
+    found on too many records to compare by) is cleaned again, as a name alone.
+    """
+    field = next((f for f in plan.linker.fields if f.column == "name"), None)
+    if plan.compared is None or field is None or field.kind != "organisation":
+        return None
+    codes, uniques = plan.compared.get("name", (np.empty(0, dtype=np.int64), None))
+    if uniques is None or len(codes) != len(plan.merged):
+        return None
+    codes = np.asarray(codes, dtype=np.int64)
+    names: npt.NDArray[np.object_] = np.full(len(codes), None, dtype=object)
+    names[codes >= 0] = np.asarray(uniques, dtype=object)[codes[codes >= 0]]
+    raw = np.asarray(plan.merged.column("name"), dtype=object)
+    again = np.flatnonzero((codes < 0) & ~np.asarray(pd.isna(raw), dtype=bool))
+    if len(again):
+        names[again] = normalise(pd.Series(raw[again], dtype=object), field)
+    return names

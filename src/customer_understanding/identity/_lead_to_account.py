@@ -150,12 +150,25 @@ class LeadToAccount:
     domain_confidence: float = attrs.field(default=0.97, validator=_share)
     free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
-    def prepare(self, accounts: TableLike) -> PreparedAccounts:
+    def prepare(
+        self, accounts: TableLike, *, cleaned_names: Collection[str | None] | None = None
+    ) -> PreparedAccounts:
         """The accounts read and indexed once, to match many batches of contacts against.
 
         :meth:`match` prepares the accounts it is given the same way on every call; a
         service assigning leads one at a time prepares them once and passes the result
         instead, with the same answers.
+
+        Parameters
+        ----------
+        accounts
+            The accounts: columns ``id`` and ``name``, optionally ``domain``, ``city``
+            and ``country``.
+        cleaned_names
+            Each account's name as :func:`normalise` cleans a ``Field`` of kind
+            ``"organisation"`` (``None`` where it gives none), row by row, when the
+            caller has them already (a linker cleaned the same names): they are not
+            cleaned again. Other names give other answers.
 
         Raises
         ------
@@ -177,7 +190,8 @@ class LeadToAccount:
         A1
         A2
         """
-        return prepare_accounts(as_frame(accounts, name="accounts"))
+        cleaned = None if cleaned_names is None else objects(list(cleaned_names))
+        return prepare_accounts(as_frame(accounts, name="accounts"), cleaned=cleaned)
 
     def match(self, contacts: TableLike, accounts: TableLike | PreparedAccounts) -> AccountMatches:
         """Assign every contact to at most one account.

@@ -75,8 +75,13 @@ def domains(values: Objects) -> Objects:
 
 def organisations(values: Objects) -> Objects:
     """Organisation names without legal suffixes or punctuation, words split by one space."""
-    cleaned = normalise(pd.Series(values, dtype=object), _ORGANISATION).tolist()
-    return objects([None if name is None else (name.strip() or None) for name in cleaned])
+    return _trimmed(normalise(pd.Series(values, dtype=object), _ORGANISATION))
+
+
+def _trimmed(cleaned: Objects) -> Objects:
+    """Names cleaned as organisations, trimmed (``None`` where nothing is left)."""
+    return objects([None if is_missing(name) else (str(name).strip() or None)
+                    for name in cleaned.tolist()])  # fmt: skip
 
 
 def compact(words: Objects) -> Objects:
@@ -179,10 +184,20 @@ def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
                      for value in values.to_numpy(dtype=object).tolist()], dtype=str)  # fmt: skip
 
 
-def prepare_accounts(accounts: pd.DataFrame) -> PreparedAccounts:
-    """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared."""
+def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) -> PreparedAccounts:
+    """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared.
+
+    ``cleaned`` holds the names already cleaned as organisations (see
+    :meth:`LeadToAccount.prepare`), row by row; without it they are cleaned here.
+    """
     check_table(accounts, ("id", "name"), "accounts")
-    words = organisations(accounts["name"].to_numpy(dtype=object))
+    if cleaned is None:
+        words = organisations(accounts["name"].to_numpy(dtype=object))
+    elif len(cleaned) != len(accounts):
+        msg = f"cleaned_names holds {len(cleaned)} names for {len(accounts)} accounts"
+        raise InvalidValueError(msg)
+    else:
+        words = _trimmed(np.asarray(cleaned, dtype=object))
     firms = pd.DataFrame(
         {
             "account": accounts["id"].to_numpy(dtype=object),
