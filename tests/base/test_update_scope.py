@@ -59,13 +59,15 @@ def test_an_update_writes_the_memberships_of_the_records_it_reached_only(
     with _statements(monkeypatch) as seen:
         updated = base.update([Source(name="crm", data=rows, mapping="salesforce.Contact")])
     members = [s for s in seen if s.startswith("INSERT OR REPLACE INTO members")]
-    # the newcomer, the one joining p3, and p3's own record: 3 of 42
-    assert sorted(s.split("'")[3] for s in members) == ["salesforce:100", "salesforce:101",
-                                                        "salesforce:3"]  # fmt: skip
+    # the newcomer and the one joining p3: 2 of 42 (p3's own record, reached, keeps its id)
+    assert sorted(s.split("'")[3] for s in members) == ["salesforce:100", "salesforce:101"]
     reads = [s for s in seen if "FROM members" in s]
     assert reads
     assert all("WHERE" in s for s in reads)  # no whole-table read of memberships
     assert len(updated.contacts) == 41
+    with closing(sqlite3.connect(path)) as connection:
+        stored = dict(connection.execute("SELECT record, id FROM members WHERE level = 'contact'"))
+    assert stored == _members(updated, "contact").to_dict()  # every record's id, as the base
 
 
 def _shuffled(sources: list[Source], seed: int) -> list[Source]:

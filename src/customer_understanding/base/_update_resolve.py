@@ -4,7 +4,8 @@ The records an update resolves again are linked by the build's resolver (its lin
 given what a run over every record would know, see :mod:`._update_plan`); the entities
 it finds take the stored ids their records held (the older survives a merge, the larger
 part of a split keeps its id), and are laid after the entities left alone, which keep
-their rows. Only the records resolved again are written to the store's memberships.
+their rows. Only the records resolved again whose id changed (new ones among them) are
+written to the store's memberships.
 """
 
 from __future__ import annotations
@@ -139,9 +140,13 @@ def resolve_again(
         sub_ids = found.contact_ids if contacts else found.account_ids
         sub_keys = found.contact_keys if contacts else found.account_keys
         record_key = record_keys(sub[level])
+        previous = history.previous(level, record_key)
         lineage = carry_ids(level, keys=record_key, entity=sub_of, resolver_ids=sub_ids,
-                            entity_keys=sub_keys, previous=history.previous(level, record_key),
+                            entity_keys=sub_keys, previous=previous,
                             taken=history.taken(level))  # fmt: skip
+        held = pd.Series(previous["old"].to_numpy(dtype=object),
+                         index=previous["record"].to_numpy(dtype=object))  # fmt: skip
+        moved = held.reindex(record_key).to_numpy(dtype=object) != lineage.ids[sub_of]
         renamed.update(zip(map(str, sub_ids), map(str, lineage.ids), strict=True))
         keep = ~plan.entities
         place = np.cumsum(keep) - 1
@@ -154,8 +159,8 @@ def resolve_again(
             np.concatenate([keys[keep], sub_keys]),
             np.concatenate([ids[keep], lineage.ids]),
             lineage,
-            record_key,
-            sub_of,
+            record_key[moved],
+            sub_of[moved],
         )
     review = _review(tables.resolution.review, plans, found.review, renamed)
     merged = Resolution(account_of_record=out["account"][0], contact_of_record=out["contact"][0],
@@ -167,7 +172,7 @@ def resolve_again(
 
 def write_lineage(connection: sqlite3.Connection, outcome: Mapping[str, Any], *,
                    build: int) -> None:  # fmt: skip
-    """Memberships of the records resolved again, new ids and aliases."""
+    """Memberships of the records resolved again whose id changed, new ids and aliases."""
     for level, (*_, lineage, record_key, sub_of) in outcome.items():
         connection.executemany(
             "INSERT OR REPLACE INTO members VALUES (?, ?, ?)",
