@@ -1,6 +1,8 @@
 """Ids in a store last: untouched entities keep theirs, merges keep the older, splits the larger."""
 
+import sqlite3
 import warnings
+from contextlib import closing
 from functools import cache
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 
 from customer_understanding import CustomerBase, Source
 from customer_understanding.base import MergedIdWarning
+from customer_understanding.base._lineage import StoredIds, name_entities, taken_ids
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.identity import resolve_exact
 
@@ -151,6 +154,29 @@ def test_a_reused_key_gets_a_fresh_id(tmp_path: Path) -> None:
     _build(path, ("2", "bo@acme.com"))  # record 1 left: its id retires
     back = _build(path, ("3", "ann@acme.com")).contacts.column("id")[0]
     assert back != gone  # a retired id is never handed to another entity
+
+
+def test_ids_asked_of_the_store_are_those_ever_given(tmp_path: Path) -> None:
+    """An update asks the store about the ids it may give, not for every id."""
+    path = tmp_path / "s.db"
+    older = _build(path, ("1", "ann@acme.com")).contacts.column("id")[0]
+    both = _build(path, ("1", "ann@acme.com"), ("2", "ann.lee@acme.com"))
+    newer = next(i for i in both.contacts.column("id") if i != older)
+    _build(path, ("1", "ann@acme.com"), ("2", "ANN@acme.com"))  # newer merged: an alias now
+    with closing(sqlite3.connect(path)) as connection:
+        every = taken_ids(connection, "contact")
+        ids = StoredIds(connection, "contact").ask([older, "con_none"])
+        assert {older, newer} <= every
+        assert older in ids
+        assert newer in ids  # an alias, looked up when asked
+        assert "con_none" not in ids
+        assert 3 not in ids
+        named, born = name_entities("contact", np.array([newer, "con_new"], dtype=object),
+                                    given={}, keys=np.array(["k1", "k2"], dtype=object),
+                                    taken=ids)  # fmt: skip
+    assert named[1] == "con_new"
+    assert named[0] not in every  # an id given before is never handed out again
+    assert born == named.tolist()
 
 
 def test_the_event_log_says_who_merged_and_split_what(tmp_path: Path) -> None:

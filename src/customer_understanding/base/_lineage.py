@@ -15,7 +15,7 @@ behind it:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -31,7 +31,7 @@ from customer_understanding.tables import AccountRecords, ContactRecords
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["PREFIX", "fresh_id", "is_taken", "keep_ids", "name_entities", "taken_ids"]
+__all__ = ["PREFIX", "StoredIds", "fresh_id", "is_taken", "keep_ids", "name_entities", "taken_ids"]
 
 #: The prefix of each level's entity ids.
 PREFIX = {"account": "acc", "contact": "con"}
@@ -60,6 +60,44 @@ def taken_ids(connection: sqlite3.Connection, level: str) -> set[str]:
         "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases WHERE level = ?"
     )
     return {row[0] for row in connection.execute(query, (level, level))}
+
+
+_GIVEN_IDS = "SELECT id FROM entities WHERE level = ? AND id IN "
+_GIVEN_ALIASES = " UNION SELECT alias FROM aliases WHERE level = ? AND alias IN "
+
+
+class StoredIds:
+    """The ids a level's entities were ever given (aliases included), asked of the store.
+
+    A container: ``name in ids`` looks the name up in the store (once); ``ask`` looks up
+    many names in a few queries. An update asks only about the ids it may give, not
+    every id of a large store.
+    """
+
+    _BATCH = 400  # names per query (two placeholders each, under SQLite's limit)
+
+    def __init__(self, connection: sqlite3.Connection, level: str) -> None:
+        self._connection, self._level = connection, level
+        self._known: dict[str, bool] = {}
+
+    def ask(self, names: Iterable[str]) -> StoredIds:
+        """Look up ``names`` now, in batches (the ones asked before are not asked again)."""
+        wanted = sorted({str(name) for name in names} - self._known.keys())
+        for start in range(0, len(wanted), self._BATCH):
+            part = wanted[start : start + self._BATCH]
+            marks = "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
+            query = _GIVEN_IDS + marks + _GIVEN_ALIASES + marks
+            found = {row[0] for row in self._connection.execute(
+                query, (self._level, *part, self._level, *part))}  # fmt: skip
+            self._known.update((name, name in found) for name in part)
+        return self
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name not in self._known:
+            self.ask([name])
+        return self._known[name]
 
 
 def is_taken(connection: sqlite3.Connection, level: str, name: str) -> bool:
@@ -108,14 +146,25 @@ def fresh_id(prefix: str, key: str, taken: Container[str]) -> str:
     raise RuntimeError(msg)  # pragma: no cover
 
 
+class _Either:
+    """Names in either of two containers."""
+
+    def __init__(self, first: Container[str], second: Container[str]) -> None:
+        self.first, self.second = first, second
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.first or name in self.second
+
+
 def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], keys: Any,
-                  taken: set[str]) -> tuple[npt.NDArray[np.object_], list[str]]:  # fmt: skip
+                  taken: Container[str]) -> tuple[npt.NDArray[np.object_], list[str]]:  # fmt: skip
     """Each entity's id: the stored one ``given`` to it, else its resolver's id, made unique.
 
     Returns the ids and those born here (a resolver's id already ``taken`` is replaced by a
     fresh one from the entity's ``keys``).
     """
-    taken = taken | set(given.values())
+    used = set(given.values())
+    held = _Either(used, taken)
     ids = np.asarray(resolution_ids, dtype=object).copy()
     born: list[str] = []
     for row in range(len(ids)):
@@ -123,10 +172,10 @@ def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], key
             ids[row] = given[row]
             continue
         candidate = str(ids[row])
-        if candidate in taken:
-            candidate = fresh_id(PREFIX[level], str(keys[row]), taken)
+        if candidate in held:
+            candidate = fresh_id(PREFIX[level], str(keys[row]), held)
         ids[row] = candidate
-        taken.add(candidate)
+        used.add(candidate)
         born.append(candidate)
     return ids, born
 

@@ -19,6 +19,8 @@ part keeps the id of an entity split.
 
 from __future__ import annotations
 
+from collections.abc import Container
+
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -67,7 +69,7 @@ class LevelLineage:
 
 def carry_ids(level: str, *, keys: npt.NDArray[np.object_], entity: Ints,
               resolver_ids: npt.NDArray[np.object_], entity_keys: npt.NDArray[np.object_],
-              previous: pd.DataFrame, taken: set[str]) -> LevelLineage:  # fmt: skip
+              previous: pd.DataFrame, taken: Container[str]) -> LevelLineage:  # fmt: skip
     """Stored ids carried to the re-resolved entities (``previous``: record, old, born)."""
     given, lost, split = _assign(keys, entity, previous)
     ids, born = name_entities(level, resolver_ids, given=given, keys=entity_keys, taken=taken)

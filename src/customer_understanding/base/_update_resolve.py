@@ -10,7 +10,7 @@ written to the store's memberships.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base._lineage import taken_ids
+from customer_understanding.base._lineage import StoredIds
 from customer_understanding.base._relinking import carry_ids
 from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._survive import record_keys
@@ -75,9 +75,10 @@ class History:
             rows += self.connection.execute(query, (level, *part)).fetchall()
         return pd.DataFrame(rows, columns=["record", "old", "born"])
 
-    def taken(self, level: str) -> set[str]:
+    def taken(self, level: str, asked: Iterable[str]) -> Container[str]:
+        """The ids ever given at ``level``: in a store, ``asked`` looked up, others on demand."""
         if self.connection is not None:
-            return taken_ids(self.connection, level)
+            return StoredIds(self.connection, level).ask(asked)
         ids = self.tables.resolution.contact_ids if level == "contact" else (
             self.tables.resolution.account_ids)  # fmt: skip
         return set(map(str, ids)) | set(self.aliases.get(level, {}))
@@ -143,7 +144,7 @@ def resolve_again(
         previous = history.previous(level, record_key)
         lineage = carry_ids(level, keys=record_key, entity=sub_of, resolver_ids=sub_ids,
                             entity_keys=sub_keys, previous=previous,
-                            taken=history.taken(level))  # fmt: skip
+                            taken=history.taken(level, map(str, sub_ids)))  # fmt: skip
         held = pd.Series(previous["old"].to_numpy(dtype=object),
                          index=previous["record"].to_numpy(dtype=object))  # fmt: skip
         moved = held.reindex(record_key).to_numpy(dtype=object) != lineage.ids[sub_of]
