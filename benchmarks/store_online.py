@@ -43,8 +43,9 @@ import numpy as np
 import pandas as pd
 
 from customer_understanding import CustomerBase
+from customer_understanding.base._incoming import incoming
 from customer_understanding.base._kept import read_kept
-from customer_understanding.base._online import OnlineIndex, incoming
+from customer_understanding.base._online import OnlineIndex
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import ProbabilisticResolver
 from customer_understanding.tables import ContactRecords

@@ -7,8 +7,8 @@ import pytest
 
 from customer_understanding import Account, Contact, CustomerBase, InvalidValueError
 from customer_understanding.base._adding import _new_id
+from customer_understanding.base._incoming import incoming
 from customer_understanding.base._lineage import name_entities
-from customer_understanding.base._online import incoming
 from tests.base.test_online_golden import _same_everywhere, _sources
 
 

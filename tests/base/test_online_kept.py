@@ -15,8 +15,9 @@ import pytest
 
 from customer_understanding import Account, Contact, CustomerBase, Source
 from customer_understanding.base import CandidateMatches
+from customer_understanding.base._incoming import incoming
 from customer_understanding.base._kept import read_kept
-from customer_understanding.base._online import OnlineIndex, incoming
+from customer_understanding.base._online import OnlineIndex
 from customer_understanding.datasets import SampleWorld, generate_world
 from customer_understanding.identity import ProbabilisticResolver
 from customer_understanding.typing import Level

@@ -5,7 +5,7 @@ import pandas as pd
 
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import ProbabilisticResolver, SharedInboxes
-from customer_understanding.identity._resolver import _FEW, _frame
+from customer_understanding.identity._comparison_frame import _FEW, _frame
 from customer_understanding.tables import ContactRecords
 
 _ODD = {

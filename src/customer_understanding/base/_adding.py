@@ -22,16 +22,11 @@ from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import Rooms, with_records
 from customer_understanding.base._build import AccountSide, account_side
 from customer_understanding.base._growing import RowLookup
+from customer_understanding.base._incoming import OBJECTS, Incoming, incoming, object_mapping
 from customer_understanding.base._kept import ensure, log, read_added, read_kept
 from customer_understanding.base._lineage import PREFIX, fresh_id, is_taken
 from customer_understanding.base._matches import CandidateMatches
-from customer_understanding.base._online import (
-    OBJECTS,
-    Incoming,
-    OnlineIndex,
-    incoming,
-    object_mapping,
-)
+from customer_understanding.base._online import OnlineIndex
 from customer_understanding.base._store import Held, _get, writing
 from customer_understanding.base._stored import survivor_of
 from customer_understanding.base._survive import record_keys

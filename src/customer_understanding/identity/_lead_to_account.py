@@ -35,6 +35,7 @@ from customer_understanding._core import (
 )
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import FREE_MAIL_DOMAINS
+from customer_understanding.identity._comparison_frame import _country
 from customer_understanding.identity._name_blocks import similar_names
 from customer_understanding.identity._prepared_accounts import (
     PreparedAccounts,
@@ -46,7 +47,6 @@ from customer_understanding.identity._prepared_accounts import (
     prepare_accounts,
     text,
 )
-from customer_understanding.identity._resolver import _country
 
 if TYPE_CHECKING:
     from customer_understanding.typing import TableLike

@@ -19,9 +19,9 @@ import pandas as pd
 from customer_understanding._core import is_missing, summary, typed_fields
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.domain import normalize_domain
+from customer_understanding.identity._comparison_frame import _country
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._name_blocks import NameIndex
-from customer_understanding.identity._resolver import _country
 
 __all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
            "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
