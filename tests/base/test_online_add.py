@@ -66,10 +66,17 @@ def test_contacts_added_one_after_another_share_the_prepared_accounts(path: Path
     assert _prepared(base) is kept
     assert {base.contact(i).account_id for i in ids} == {base.contact(ids[0]).account_id}
     assert base.contact(ids[0]).account_id is not None
-    opened = CustomerBase.open(path)  # a new base: its own prepared accounts, on first add
-    assert opened._online is None
+    opened = CustomerBase.open(path)  # a new base: putting the adds back prepared its own
+    replayed = _prepared(opened)
+    assert replayed is not kept
     for contact_id in ids:
         assert opened.contact(contact_id) == base.contact(contact_id)
+    online = opened._online
+    assert online is not None
+    assert online.rooms.made is opened.tables  # its next add writes into the same tables
+    more = opened.add(Contact(id="w10", email=f"r@{domain}", last_name="R"))
+    assert _prepared(opened) is replayed
+    assert opened.contact(more).account_id == base.contact(ids[0]).account_id
 
 
 def test_an_added_id_is_the_resolvers_unless_taken() -> None:

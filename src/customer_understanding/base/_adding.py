@@ -232,15 +232,20 @@ def _loaded(added: list[tuple[str, dict[str, Any], str, str]]) -> Loaded | None:
                  for (source, mapping), rows in groups.items()], policy="lenient")  # fmt: skip
 
 
-def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, str]]) -> Tables:
+def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, str]], *,
+                online: Online | None = None) -> Tables:  # fmt: skip
     """``tables`` (as a store's last build or update left them) with the records added since.
 
     Each record added online that the tables lack is put in the entity it joined (or
-    the one that entity was merged into), as :meth:`Online.add` put it.
+    the one that entity was merged into), as :meth:`Online.add` put it. With ``online``
+    (the opened base's), they are put there through its growing tables and prepared
+    account records, which its next add then finds made.
     """
     rows = _read_online(store)
     levels: tuple[Level, ...] = ("account", "contact")
     for level in levels:
+        if online is not None:
+            online.tables = tables
         records: Records = tables.contact_records if level == "contact" else tables.account_records
         mine = [row for row in rows if row[0] == level]
         held = _held(records, [row[1] for row in mine])
@@ -264,7 +269,13 @@ def with_online(tables: Tables, store: Path, aliases: Mapping[str, Mapping[str, 
         column = "email" if level == "contact" else "domain"
         pairs = zip(added.column(column).tolist(), record_keys(added).tolist(), strict=True)
         keys = [_key(column, value, name) for value, name in pairs]
-        tables = with_records(tables, level, added, entities=entities, keys=keys)
+        if online is None:
+            tables = with_records(tables, level, added, entities=entities, keys=keys)
+            continue
+        accounts = online.accounts() if level == "contact" else None
+        tables = with_records(tables, level, added, entities=entities, keys=keys,
+                              accounts=accounts, rooms=online.rooms)  # fmt: skip
+        online.tables = tables
     return tables
 
 

@@ -277,17 +277,22 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         >>> again.contacts.column("id").tolist() == built.contacts.column("id").tolist()
         True
         """
-        from customer_understanding.base._adding import with_online
+        from customer_understanding.base._adding import Online, with_online
         from customer_understanding.base._stored import open_stored
 
         stored = open_stored(store)
         report = stored.roots.get("report")
-        return cls(
-            with_online(stored.roots["tables"], Path(store), stored.aliases),
+        # records added online since the last build are put back as adds put them, in
+        # the growing tables the base's own adds then write into
+        online = Online(stored.roots["tables"], Path(store))
+        base = cls(
+            with_online(stored.roots["tables"], Path(store), stored.aliases, online=online),
             report=report if isinstance(report, LoadReport) else None,
             aliases=stored.aliases,
             store=store,
         )
+        base._online = online
+        return base
 
     def to_parquet(self, directory: StorePath) -> list[Path]:
         """Write the accounts, contacts, interactions and opportunities as Parquet files.
