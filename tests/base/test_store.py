@@ -259,3 +259,19 @@ def test_event_times_on_a_whole_second_read_alike(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(stored, "read_events", lambda path: rows)
     events = stored.stored_events("unused.db")
     assert events["at"].dt.microsecond.tolist() == [0, 250_000]
+
+
+def test_a_new_store_takes_large_pages_and_an_old_one_keeps_its_own(path: Path) -> None:
+    CustomerBase.build(_sources(), store=path)
+    with closing(sqlite3.connect(path)) as made:
+        assert made.execute("PRAGMA page_size").fetchone()[0] == 32768
+    other = path.with_name("older.db")  # a file made with SQLite's default pages
+    with closing(sqlite3.connect(other)) as older:
+        older.execute("PRAGMA page_size=4096")
+        older.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB)")
+        older.execute("INSERT INTO meta VALUES ('schema_version', 2)")
+        older.commit()
+    with pytest.raises(StoreError, match="holds no customer base"):
+        CustomerBase.open(other)
+    with closing(sqlite3.connect(other)) as older:
+        assert older.execute("PRAGMA page_size").fetchone()[0] == 4096
