@@ -6,7 +6,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_understanding.base._order import _sort_key, _tied_runs, _value_ranks, canonical
+from customer_understanding.base._order import (
+    _sort_key,
+    _tied_runs,
+    _value_ranks,
+    canonical,
+    merged_order,
+)
 from customer_understanding.tables import ConsentTable
 
 _TEXT = st.sampled_from([None, "a", "b", "ann@beta.io", "10", "9", "Ä"])
@@ -77,3 +83,24 @@ def test_ranking_tied_rows_column_by_column_gives_the_order_of_every_column(rows
     for keys in (("at", "system", "status"), ("at",), ("status",)):
         mine, plain = canonical(table, keys), _every_column(table, keys)
         assert _texts(mine) == _texts(plain)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_ROW, _FEW), min_size=0, max_size=40),
+       st.lists(st.one_of(_ROW, _FEW), min_size=0, max_size=12))  # fmt: skip
+def test_new_rows_merged_into_a_canonical_table_give_its_canonical_order(stored, new) -> None:  # type: ignore[no-untyped-def]
+    for keys in (("at", "system", "status"), ("at",), ("status",)):
+        head = canonical(_table(stored), keys)
+        both = ConsentTable.concat([head, _table(new)])
+        merged = both.take(merged_order(both, len(head), keys))
+        assert _texts(merged) == _texts(canonical(both, keys))
+
+
+def test_rows_merged_with_float_keys_fall_back_to_sorting_everything() -> None:
+    from customer_understanding.tables import InteractionTable
+
+    table = InteractionTable.from_columns({"satisfaction": [3.0, 1.0, np.nan, 2.0],
+                                           "source_id": ["c", "a", "d", "b"]})  # fmt: skip
+    order = merged_order(table, 2, ("satisfaction",))
+    assert table.take(order).column("source_id").tolist() == canonical(
+        table, ("satisfaction",)).column("source_id").tolist()  # fmt: skip

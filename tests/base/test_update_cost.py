@@ -320,3 +320,43 @@ def test_golden_values_of_the_entities_an_update_redoes_are_a_full_runs(  # type
                             records.SCHEMA[field].missing)  # fmt: skip
         if field not in categories or categories[field] == records.categories.get(field):
             assert pd.Series(values[field]).equals(pd.Series(expected.astype(column.dtype)))
+
+
+def _plain_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make updates lay every event row out again: sorted whole, every subject looked up."""
+    from customer_understanding.base import _updating
+
+    real = _updating.build_tables
+
+    def plain(*args: Any, known: Any = None, ordered: Any = None, **kwargs: Any) -> Any:
+        kept = {name: value for name, value in (known or {}).items() if name != "stage_subjects"}
+        return real(*args, known=kept, **kwargs)
+
+    monkeypatch.setattr(_updating, "build_tables", plain)
+
+
+@pytest.mark.parametrize("defects", [False, True])
+def test_event_rows_merged_in_and_subjects_carried_are_the_plain_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, defects: bool
+) -> None:
+    from customer_understanding.datasets import generate_world
+
+    world = generate_world(accounts=40, interactions=2_000, defects=defects, seed=11)
+    first, rest = [], []
+    for source in world.as_sources():
+        frame = source.data
+        assert isinstance(frame, pd.DataFrame)
+        cut = int(len(frame) * 0.7)
+        first.append(Source(name=source.name, data=frame.iloc[:cut], mapping=source.mapping))
+        rest.append(Source(name=source.name, data=frame.iloc[cut:], mapping=source.mapping))
+    CustomerBase.build(first, store=tmp_path / "a.db", id_key=_KEY, policy="lenient")
+    (tmp_path / "b.db").write_bytes((tmp_path / "a.db").read_bytes())
+    merged = CustomerBase.open(tmp_path / "a.db").update(rest, policy="lenient")
+    stages = merged.tables.stages
+    carried = stages.column("subject") >= 0
+    assert carried.mean() > 0.5  # most stage rows name a subject, many of them carried over
+    with monkeypatch.context() as patched:
+        _plain_tables(patched)
+        plain = CustomerBase.open(tmp_path / "b.db").update(rest, policy="lenient")
+    _same(merged, plain)
+    _same(CustomerBase.open(tmp_path / "a.db"), plain)

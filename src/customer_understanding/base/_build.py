@@ -22,7 +22,7 @@ from customer_understanding.base._consent import (
 )
 from customer_understanding.base._lifecycle import CustomerStageRules, derive_customer_stages
 from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
-from customer_understanding.base._order import canonical
+from customer_understanding.base._order import merged_order
 from customer_understanding.base._survive import golden_values, record_keys
 from customer_understanding.base._tables import Tables
 from customer_understanding.base._titles import fill_from_titles
@@ -312,6 +312,7 @@ def build_tables(
     title_rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
     stage_rules: CustomerStageRules | None = None,
     known: Mapping[str, Any] | None = None,
+    ordered: Mapping[type[Table], int] | None = None,
 ) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
 
@@ -323,13 +324,25 @@ def build_tables(
     (``"account_names"``, not cleaned again for lead-to-account matching).
 
     Event tables are put in an order of their own values first, so the exports' row order
-    changes no sum and no tie anywhere after.
+    changes no sum and no tie anywhere after. ``ordered`` says how many first rows of an
+    event table are in that order already (an update's stored rows): the others are merged
+    in (see :func:`merged_order`). An update also gives, as ``known["stage_subjects"]``,
+    where each stored account and contact row went (``-1``: resolved again) and which
+    stored opportunities a new row replaced (``"opportunity_replaced"``): a stored stage
+    row whose subject is still there keeps it, the others are looked up again.
     """
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)
     resolution = resolver(account_records, contact_records)
-    opportunities = canonical(loaded.combined(OpportunityTable), ("created_at", "system"))
-    contact_roles = canonical(loaded.combined(ContactRoleTable), ("system", "role"))
+    heads = ordered or {}
+
+    def arranged(kind: type[Table], keys: tuple[str, ...]) -> tuple[Any, npt.NDArray[np.intp]]:
+        table = loaded.combined(kind)
+        order = merged_order(table, heads.get(kind, 0), keys)
+        return table.take(order), order
+
+    opportunities, opportunity_order = arranged(OpportunityTable, ("created_at", "system"))
+    contact_roles = arranged(ContactRoleTable, ("system", "role"))[0]
     known = known or {}
     accounts, account_winners = _accounts(
         account_records, resolution, survivorship, known.get("account")
@@ -340,7 +353,7 @@ def build_tables(
         title_rules=title_rules, consents=consents, known=known,
     )  # fmt: skip
     interactions = _interactions(
-        canonical(loaded.combined(InteractionTable), ("occurred_at", "system", "type")),
+        arranged(InteractionTable, ("occurred_at", "system", "type"))[0],
         contact_records,
         account_records,
         resolution,
@@ -357,12 +370,12 @@ def build_tables(
         opportunity=opportunity_index.find(contact_roles, "opportunity_ref"),
         contact=contact_index.find(contact_roles, "contact_ref"),
     )
-    stages = _stage_subjects(
-        canonical(loaded.combined(StageHistoryTable), ("at", "system", "subject_kind", "stage")),
-        account_index,
-        contact_index,
-        opportunity_index,
-    )
+    stages, stage_order = arranged(StageHistoryTable, ("at", "system", "subject_kind", "stage"))
+    carried = known.get("stage_subjects")
+    if carried is not None:  # the stored rows, and where their subjects went
+        carried = (stage_order < heads.get(StageHistoryTable, 0),
+                   {**carried, "opportunity": _moved(opportunity_order, carried)})  # fmt: skip
+    stages = _stage_subjects(stages, account_index, contact_index, opportunity_index, carried)
     derived = derive_customer_stages(
         (interactions, opportunities, stages, contacts.column("account")),
         accounts=len(accounts),
@@ -410,16 +423,45 @@ def contact_facts(
     return values, categories
 
 
+def _moved(order: npt.NDArray[np.intp], carried: Mapping[str, Any]) -> npt.NDArray[np.int64]:
+    """Where each stored opportunity row went (``-1``: replaced by a new row)."""
+    replaced = np.asarray(carried["opportunity_replaced"], dtype=bool)
+    place = np.empty(len(order), dtype=np.int64)
+    place[order] = np.arange(len(order))  # the stored rows a new one did not replace lead
+    moved = np.full(len(replaced), -1, dtype=np.int64)
+    moved[~replaced] = place[: int((~replaced).sum())]
+    return moved
+
+
 def _stage_subjects(
-    stages: StageHistoryTable, accounts: RefIndex, contacts: RefIndex, opportunities: RefIndex
+    stages: StageHistoryTable,
+    accounts: RefIndex,
+    contacts: RefIndex,
+    opportunities: RefIndex,
+    carried: tuple[npt.NDArray[np.bool_], Mapping[str, Any]] | None = None,
 ) -> StageHistoryTable:
-    kinds = stages.labels("subject_kind")
+    """Each stage row's subject: the entity or deal its reference names.
+
+    ``carried`` marks the stored rows of an update, with per kind where each stored
+    subject row went (``-1``: resolved again or replaced): those rows keep their subject,
+    moved; the rest are looked up (a stored row naming nothing may name a new record).
+    """
+    kinds = stages.column("subject_kind")
     subject = np.full(len(stages), -1, dtype=np.int64)
     for kind, index in (
         ("account", accounts),
         ("contact", contacts),
         ("opportunity", opportunities),
     ):
-        rows = kinds == kind
+        code = stages.code_of("subject_kind", kind)
+        if code < 0:
+            continue
+        rows = kinds == code
+        if carried is not None and kind in carried[1]:
+            moved = np.append(np.asarray(carried[1][kind], dtype=np.int64), -1)
+            old = stages.column("subject")
+            kept = np.flatnonzero(rows & carried[0] & (old >= 0))
+            subject[kept] = moved[np.minimum(old[kept], len(moved) - 1)]
+            rows &= subject < 0
         subject[rows] = index.find(stages, "subject_ref", rows)
     return stages.with_columns(subject=subject)

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 import numpy as np
+import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import build_tables
@@ -121,9 +122,13 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
     """The tables after the update, and per level what the resolution did."""
     raw = raw_tables(tables)
     merged: dict[type[Table], Table] = {}
+    ordered: dict[type[Table], int] = {}  # the stored rows lead, in their order still
+    replaced: dict[type[Table], npt.NDArray[np.bool_]] = {}
     kinds: tuple[type[Table], ...] = (*_REPLACED, *_APPENDED)
     for kind in kinds:
-        merged[kind] = merge(raw[kind], loaded.combined(kind), replace=kind in _REPLACED)[0]
+        merged[kind], replaced[kind] = merge(raw[kind], loaded.combined(kind),
+                                             replace=kind in _REPLACED)  # fmt: skip
+        ordered[kind] = len(raw[kind]) - int(replaced[kind].sum())
     plans: dict[str, Plan] = {}
     for level, kind in KINDS.items():
         found = None if refit else stored_index(tables, level, model=known.models.get(level),
@@ -133,10 +138,25 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         merged[kind] = plans[level].merged
     resolution, outcome = resolve_again(tables, plans, history, overrides=known.overrides,
                                         secret=known.secret)  # fmt: skip
+    known_entities = kept_entities(tables, plans)
+    known_entities["stage_subjects"] = {
+        **{level: _moved(plan.entities) for level, plan in plans.items()},
+        "opportunity_replaced": replaced[OpportunityTable],
+    }
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
                          survivorship=tables.survivorship, title_rules=tables.title_rules,
-                         known=kept_entities(tables, plans))  # fmt: skip
+                         known=known_entities, ordered=ordered)  # fmt: skip
     return built, outcome, plans
+
+
+def _moved(again: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
+    """Each stored entity row's row after the update (``-1``: resolved again).
+
+    The entities left alone lead the new resolution, in their stored order.
+    """
+    moved = np.full(len(again), -1, dtype=np.int64)
+    moved[~again] = np.arange(int((~again).sum()))
+    return moved
 
 
 def _counts(
