@@ -100,6 +100,13 @@ def test_take_and_rows_materialise_python_values() -> None:
     assert rows[0]["contact"] is None
 
 
+def test_a_slice_takes_rows_as_positions_do_without_copying() -> None:
+    table = _interactions()
+    sliced, taken = table.take(slice(1, None)), table.take(np.arange(1, len(table)))
+    assert sliced.to_pandas().equals(taken.to_pandas())
+    assert np.shares_memory(sliced.column("occurred_at"), table.column("occurred_at"))
+
+
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "zz"]))))
 def test_encode_then_decode_is_identity(values: list[str | None]) -> None:
     codes, labels = encode(values)

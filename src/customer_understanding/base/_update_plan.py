@@ -57,18 +57,28 @@ def records_of(tables: Tables, level: str) -> Table:
     return tables.contact_records if level == "contact" else tables.account_records
 
 
+def _coded(table: Table, name: str, label: str) -> npt.NDArray[np.bool_]:
+    """Rows whose category column ``name`` reads ``label`` (compared as codes)."""
+    code = table.code_of(name, label)
+    return np.zeros(len(table), dtype=bool) if code < 0 else table.column(name) == code
+
+
 def raw_tables(tables: Tables) -> dict[type[Table], Table]:
     """The stored tables as loaded: without the stages and consent flags a build derives."""
     stages = tables.stages
-    stages = stages.take(stages.labels("system") != "derived")
+    derived = _coded(stages, "system", "derived")
+    first = int(np.argmax(derived)) if derived.any() else len(stages)
+    # the build puts derived stages last: the loaded ones are a prefix, taken without a copy
+    loaded = slice(0, first) if derived[first:].all() else ~derived
+    stages = stages if first == len(stages) else stages.take(loaded)
     consents = tables.consents
-    flag = np.asarray(
+    flag = (
         (consents.column("at") == NAT)
-        & (consents.column("source_id") == consents.column("contact_ref"))
-        & (consents.labels("purpose") == "marketing")
-        & (consents.labels("channel") == "email"),
-        dtype=bool,
+        & _coded(consents, "purpose", "marketing")
+        & _coded(consents, "channel", "email")
     )
+    rows = np.flatnonzero(flag)
+    flag[rows] = consents.column("source_id")[rows] == consents.column("contact_ref")[rows]
     if flag.any():  # the keys of the few rows that may be a record's own flag
         rows = np.flatnonzero(flag)
         own = pd.Index(record_keys(consents.take(rows))).isin(record_keys(tables.contact_records))
@@ -77,7 +87,7 @@ def raw_tables(tables: Tables) -> dict[type[Table], Table]:
         AccountRecords: tables.account_records, ContactRecords: tables.contact_records,
         InteractionTable: tables.interactions, OpportunityTable: tables.opportunities,
         ContactRoleTable: tables.contact_roles, StageHistoryTable: stages,
-        ConsentTable: consents.take(~np.asarray(flag, dtype=bool)),
+        ConsentTable: consents.take(~flag) if flag.any() else consents,
     }  # fmt: skip
 
 

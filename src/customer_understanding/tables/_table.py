@@ -233,9 +233,12 @@ class Table:
         except ValueError:
             return -1
 
-    def take(self, rows: npt.ArrayLike) -> Self:
-        """A new table of the given rows (positions or a boolean mask), labels kept."""
-        selector = np.asarray(rows)
+    def take(self, rows: npt.ArrayLike | slice) -> Self:
+        """A new table of the given rows (positions, a boolean mask or a slice), labels kept.
+
+        A slice shares the columns' memory instead of copying them.
+        """
+        selector = rows if isinstance(rows, slice) else np.asarray(rows)
         return type(self)({k: v[selector] for k, v in self.arrays.items()}, dict(self.categories))
 
     def with_columns(self, **columns: npt.NDArray[Any]) -> Self:
