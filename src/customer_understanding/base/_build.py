@@ -21,7 +21,7 @@ from customer_understanding.base._consent import (
     status_labels,
 )
 from customer_understanding.base._lifecycle import CustomerStageRules, derive_customer_stages
-from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.base._links import RefIndex, ValueIndex, fill_missing, lookup_values
 from customer_understanding.base._order import merged_order
 from customer_understanding.base._survive import golden_values, record_keys
 from customer_understanding.base._tables import Tables
@@ -279,22 +279,20 @@ def _interactions(
     account_records: AccountRecords,
     resolution: Resolution,
     contacts: ContactTable,
+    emails: ValueIndex,
 ) -> InteractionTable:
     contact = RefIndex(contact_records, resolution.contact_of_record).find(table, "contact_ref")
     # Any e-mail address a person's records hold finds the person, not only the golden one;
     # one held by several people's records (info@ …) finds none of them.
-    by_email = lookup_values(
-        table.column("email"), contact_records.column("email"), resolution.contact_of_record,
-        agreed=True,
-    )  # fmt: skip
+    by_email = emails.find(table.column("email"), resolution.contact_of_record, agreed=True)
     contact = fill_missing(contact, by_email)
     account = RefIndex(account_records, resolution.account_of_record).find(table, "account_ref")
     contact_account = np.append(contacts.column("account"), -1)[np.where(contact < 0, -1, contact)]
     account = fill_missing(account, contact_account)
     # A shared address still names the company when all the people using it work there.
-    team_account = lookup_values(
-        table.column("email"), contact_records.column("email"),
-        contacts.column("account")[resolution.contact_of_record], agreed=True,
+    team_account = emails.find(
+        table.column("email"), contacts.column("account")[resolution.contact_of_record],
+        agreed=True,
     )  # fmt: skip
     account = fill_missing(account, team_account)
     by_domain = lookup_values(
@@ -347,7 +345,9 @@ def build_tables(
     accounts, account_winners = _accounts(
         account_records, resolution, survivorship, known.get("account")
     )
-    consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution)
+    emails = ValueIndex(contact_records.column("email"))  # looked up three times
+    consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution,
+                                  held=emails)  # fmt: skip
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
         title_rules=title_rules, consents=consents, known=known,
@@ -358,6 +358,7 @@ def build_tables(
         account_records,
         resolution,
         contacts,
+        emails,
     )
     interactions = detach_tracked(interactions, consents, len(contacts))
     account_index = RefIndex(account_records, resolution.account_of_record)

@@ -23,7 +23,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT, known_by
-from customer_understanding.base._links import RefIndex, fill_missing, lookup_values
+from customer_understanding.base._links import RefIndex, ValueIndex, fill_missing
 from customer_understanding.base._order import canonical
 from customer_understanding.domain import CONSENT_CAUTION, ConsentPurpose, ConsentStatus
 from customer_understanding.identity import Resolution
@@ -49,43 +49,52 @@ def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
 
     It is known from the record's creation (always, when the record is undated).
     """
-    status = records.labels("marketing_consent")
-    rows = np.flatnonzero(np.isin(status, ("granted", "denied")))
+    stated = [records.code_of("marketing_consent", label) for label in ("granted", "denied")]
+    stated = [code for code in stated if code >= 0]  # -1 would be a missing value
+    rows = np.flatnonzero(np.isin(records.column("marketing_consent"), stated))
+    flagged = records.take(rows)  # the few records stating one, their labels read alone
     return ConsentTable.from_columns(
         {
-            "system": records.labels("system")[rows],
-            "source_id": records.column("source_id")[rows],
-            "contact_ref": records.column("source_id")[rows],
+            "system": flagged.labels("system"),
+            "source_id": flagged.column("source_id"),
+            "contact_ref": flagged.column("source_id"),
             "purpose": np.full(len(rows), ConsentPurpose.MARKETING.value, dtype=object),
             "channel": np.full(len(rows), "email", dtype=object),
-            "status": status[rows],
+            "status": flagged.labels("marketing_consent"),
             "at": np.full(len(rows), NAT, dtype=np.int64),
             "contact": contact_of_record[rows],
-            "known_at": records.column("created_at")[rows],
+            "known_at": flagged.column("created_at"),
         },
         length=len(rows),
     )
 
 
 def consent_statements(
-    logged: ConsentTable, records: ContactRecords, resolution: Resolution
+    logged: ConsentTable,
+    records: ContactRecords,
+    resolution: Resolution,
+    *,
+    held: ValueIndex | None = None,
 ) -> ConsentTable:
     """Every consent statement (logs and record flags), each pointing at its contact.
 
     ``known_at`` is when it could first be tied to the contact: the later of its own
     time and the creation of the record naming the person (or, for an e-mail address,
-    of the contact's earliest record carrying it).
+    of the contact's earliest record carrying it). ``held`` indexes the records' e-mail
+    addresses, when the caller has made it already.
     """
     entity = resolution.contact_of_record
+    emails_held = ValueIndex(records.column("email")) if held is None else held
     created = records.column("created_at")
     record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(logged, "contact_ref")
     contact = np.where(record >= 0, entity[record], -1)
     since = np.where(record >= 0, created[record], NAT)
     emails = logged.column("email")
     # A statement through an address several people share (info@ …) names none of them.
-    by_email = lookup_values(emails, records.column("email"), entity, agreed=True)
+    by_email = emails_held.find(emails, entity, agreed=True)
     by_email = np.where(contact < 0, by_email, -1)
-    since = np.where(by_email >= 0, _first_carrying(emails, by_email, records, entity), since)
+    first = _first_carrying(emails, by_email, records, entity, emails_held)
+    since = np.where(by_email >= 0, first, since)
     known_at = np.maximum(logged.column("at"), since)  # NAT is the smallest int64
     logged = logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at)
     every = ConsentTable.concat([logged, _flags(records, entity)])
@@ -93,13 +102,18 @@ def consent_statements(
 
 
 def _first_carrying(
-    emails: npt.NDArray[np.object_], contact: Ints, records: ContactRecords, entity: Ints
+    emails: npt.NDArray[np.object_],
+    contact: Ints,
+    records: ContactRecords,
+    entity: Ints,
+    index: ValueIndex,
 ) -> Ints:
     """Per statement, the creation of its contact's earliest record with its address.
 
     ``NAT`` when one of them is undated (known at every moment) or nothing matches.
+    ``index`` indexes the records' addresses.
     """
-    codes, distinct = pd.factorize(pd.Series(records.column("email"), dtype=object))
+    codes, distinct = index.codes, index.distinct
     held = (codes >= 0) & (entity >= 0)
     span = int(max(entity.max(initial=0), contact.max(initial=0))) + 1
     # One number per (address, contact) pair; its earliest creation (NAT, undated, is smallest).
@@ -108,7 +122,7 @@ def _first_carrying(
     np.minimum.at(first, where, records.column("created_at")[held])
     if not len(pair):
         return np.full(len(emails), NAT, dtype=np.int64)
-    asked = pd.Index(distinct, dtype=object).get_indexer(pd.Index(emails, dtype=object))
+    asked = distinct.get_indexer(pd.Index(emails, dtype=object))
     wanted = asked * span + contact
     place = np.minimum(np.searchsorted(pair, wanted), len(pair) - 1)
     hit = (asked >= 0) & (contact >= 0) & (pair[place] == wanted)

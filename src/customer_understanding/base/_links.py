@@ -10,7 +10,7 @@ import pandas as pd
 
 from customer_understanding.tables import Table
 
-__all__ = ["RefIndex", "fill_missing", "lookup_values", "with_none"]
+__all__ = ["RefIndex", "ValueIndex", "fill_missing", "lookup_values", "with_none"]
 
 
 def _unique_index(
@@ -62,6 +62,40 @@ class RefIndex:
         return found
 
 
+class ValueIndex:
+    """The values of a column, hashed once, to look keys up in (e-mail addresses, domains).
+
+    A build looks the contact records' e-mail addresses up several times (statements,
+    people and teams on interactions): made once, the index serves each lookup.
+    """
+
+    def __init__(self, values: npt.NDArray[Any]) -> None:
+        # One hashing pass: the distinct values come in order of first sight.
+        self.codes, distinct = pd.factorize(pd.Series(values, dtype=object))
+        self.present = np.flatnonzero(self.codes >= 0)
+        self.distinct = pd.Index(distinct, dtype=object)
+        self._first = np.full(len(distinct), len(self.codes), dtype=np.int64)
+        np.minimum.at(self._first, self.codes[self.present], self.present)
+
+    def find(self, keys: npt.NDArray[Any], targets: npt.NDArray[np.int64], *,
+             agreed: bool = False) -> npt.NDArray[np.int64]:  # fmt: skip
+        """For each key, the target of its first match (-1 if none or missing).
+
+        ``targets`` gives each indexed value's target. With ``agreed``, a key whose
+        matches point at different targets finds none: an e-mail address several
+        people share names none of them.
+        """
+        codes, present = self.codes, self.present
+        found = np.append(targets[self._first], -1) if len(codes) else np.array([-1])
+        if agreed and len(present):
+            low = np.full(len(self.distinct), np.iinfo(np.int64).max, dtype=np.int64)
+            high = np.full(len(self.distinct), np.iinfo(np.int64).min, dtype=np.int64)
+            np.minimum.at(low, codes[present], targets[present])
+            np.maximum.at(high, codes[present], targets[present])
+            found[:-1][low != high] = -1
+        return _lookup(self.distinct, found.astype(np.int64), keys)
+
+
 def lookup_values(
     keys: npt.NDArray[Any],
     table_keys: npt.NDArray[Any],
@@ -69,24 +103,8 @@ def lookup_values(
     *,
     agreed: bool = False,
 ) -> npt.NDArray[np.int64]:
-    """For each key, the target of its first match in ``table_keys`` (-1 if none or missing).
-
-    With ``agreed``, a key whose matches point at different targets finds none: an e-mail
-    address several people share names none of them.
-    """
-    # One hashing pass over the table: its distinct keys come in order of first sight.
-    codes, distinct = pd.factorize(pd.Series(table_keys, dtype=object))
-    present = np.flatnonzero(codes >= 0)
-    first = np.full(len(distinct), len(codes), dtype=np.int64)
-    np.minimum.at(first, codes[present], present)
-    found = np.append(targets[first], -1) if len(codes) else np.array([-1], dtype=np.int64)
-    if agreed and len(present):
-        low = np.full(len(distinct), np.iinfo(np.int64).max, dtype=np.int64)
-        high = np.full(len(distinct), np.iinfo(np.int64).min, dtype=np.int64)
-        np.minimum.at(low, codes[present], targets[present])
-        np.maximum.at(high, codes[present], targets[present])
-        found[:-1][low != high] = -1
-    return _lookup(pd.Index(distinct, dtype=object), found, keys)
+    """For each key, the target of its first match in ``table_keys`` (see :class:`ValueIndex`)."""
+    return ValueIndex(table_keys).find(keys, targets, agreed=agreed)
 
 
 def with_none(values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:

@@ -93,6 +93,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind}
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
 _WAL_KEPT_BYTES = 4 << 20
+_CHECKPOINT_BYTES = 1000 * 4096  # SQLite's default: 1,000 pages of 4 KiB
 #: The page size of a new store: blobs span fewer overflow pages (writes ~40 % cheaper).
 _PAGE_BYTES = 32768
 _READ_WAIT_SECONDS = 10.0
@@ -154,6 +155,9 @@ def _connect(path: Path, *, wait: float, any_thread: bool = False) -> sqlite3.Co
         # A process that keeps a connection open (online adds) keeps the WAL file too: it
         # is cut back after each checkpoint instead of staying as large as the largest write.
         connection.execute(f"PRAGMA journal_size_limit={_WAL_KEPT_BYTES}")
+        # SQLite counts the auto-checkpoint in pages: keep it at 4 MiB whatever their size.
+        page = int(connection.execute("PRAGMA page_size").fetchone()[0])
+        connection.execute(f"PRAGMA wal_autocheckpoint={max(1, _CHECKPOINT_BYTES // page)}")
     except sqlite3.Error as error:
         connection.close()  # a damaged file: nothing may stay open behind the error
         raise _fail(path, f"cannot be opened: {error}") from error
