@@ -175,3 +175,39 @@ def test_a_statement_to_an_address_several_people_share_names_none_of_them() -> 
     assert len(base.contacts) == 2
     register = base.consents(as_of="2026-03-01").to_pandas()
     assert set(register.loc[register["purpose"] == "marketing", "status"]) == {"unknown"}
+
+
+def test_an_update_ties_again_a_statement_whose_address_a_new_record_shares() -> None:
+    """A kept person's statement through an address another person's new record holds now
+    names nobody, as a rebuild finds, even when no linker reached the kept person."""
+    import numpy as np
+
+    from customer_understanding.base._consent import carried_statements, consent_statements
+    from customer_understanding.identity import Resolution
+    from customer_understanding.tables import ConsentTable, ContactRecords
+
+    def resolution(people: list[int]) -> Resolution:
+        keys = np.array([f"k{p}" for p in sorted(set(people))], dtype=object)
+        return Resolution(account_of_record=np.array([], dtype=np.int64),
+                          contact_of_record=np.array(people),
+                          account_keys=np.array([], dtype=object), contact_keys=keys)  # fmt: skip
+
+    rows = {"system": ["salesforce", "salesforce"], "source_id": ["1", "2"],
+            "email": ["ann@x.com", "bob@y.com"], "created_at": [5, 5]}  # fmt: skip
+    before = ContactRecords.from_columns(rows)
+    logged = ConsentTable.from_columns({"system": ["mail"], "source_id": ["s1"],
+                                        "email": ["ann@x.com"], "purpose": ["marketing"],
+                                        "status": ["granted"], "at": [10]})  # fmt: skip
+    stored = consent_statements(logged, before, resolution([0, 1]))
+    assert stored.column("contact").tolist() == [0]
+    after = ContactRecords.from_columns({"system": [*rows["system"], "hubspot"],
+                                         "source_id": ["1", "2", "9"],
+                                         "email": [*rows["email"], "ann@x.com"],
+                                         "created_at": [5, 5, 7]})  # fmt: skip
+    plain = consent_statements(logged, after, resolution([0, 1, 2]))
+    assert plain.column("contact").tolist() == [-1]  # a shared address names nobody
+    touched = np.array(["ann@x.com"], dtype=object)  # the new record's address
+    carried = carried_statements(stored, np.zeros(1, dtype=bool), moved=np.array([0, 1]),
+                                 again=np.array([2]), touched=touched)  # fmt: skip
+    mine = consent_statements(logged, after, resolution([0, 1, 2]), carried=carried)
+    assert mine.to_pandas().equals(plain.to_pandas())

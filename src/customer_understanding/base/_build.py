@@ -347,7 +347,7 @@ def build_tables(
     )
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution,
-                                  held=emails)  # fmt: skip
+                                  held=emails, carried=known.get("consents"))  # fmt: skip
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
         title_rules=title_rules, consents=consents, known=known,

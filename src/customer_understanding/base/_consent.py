@@ -18,19 +18,24 @@ the events keep their account, so they still count for it, but no longer for the
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT, known_by
 from customer_understanding.base._links import RefIndex, ValueIndex, fill_missing
-from customer_understanding.base._order import canonical
+from customer_understanding.base._order import canonical, merged_order
 from customer_understanding.domain import CONSENT_CAUTION, ConsentPurpose, ConsentStatus
 from customer_understanding.identity import Resolution
 from customer_understanding.tables import ConsentTable, ContactRecords, InteractionTable
 
 __all__ = [
+    "ORDER",
     "TRACKED",
+    "carried_statements",
     "consent_rows",
     "consent_statements",
     "consent_status",
@@ -69,12 +74,17 @@ def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
     )
 
 
+#: The columns consent statements are put in order by (see :mod:`._order`).
+ORDER = ("at", "system", "purpose", "channel", "status")
+
+
 def consent_statements(
     logged: ConsentTable,
     records: ContactRecords,
     resolution: Resolution,
     *,
     held: ValueIndex | None = None,
+    carried: Mapping[str, Any] | None = None,
 ) -> ConsentTable:
     """Every consent statement (logs and record flags), each pointing at its contact.
 
@@ -82,23 +92,81 @@ def consent_statements(
     time and the creation of the record naming the person (or, for an e-mail address,
     of the contact's earliest record carrying it). ``held`` indexes the records' e-mail
     addresses, when the caller has made it already.
+
+    ``carried`` is what an update keeps (see :func:`carried_statements`): the stored
+    statements, of which only those an update can change are tied again, and
+    ``logged`` then holds the stored logged statements first, the new ones after.
     """
     entity = resolution.contact_of_record
-    emails_held = ValueIndex(records.column("email")) if held is None else held
+    held = ValueIndex(records.column("email")) if held is None else held
+    if carried is not None:
+        return _carried(logged, records, entity, held, carried)
+    logged = _tie(logged, records, entity, held)
+    every = ConsentTable.concat([logged, _flags(records, entity)])
+    return canonical(every, ORDER)
+
+
+def _tie(logged: ConsentTable, records: ContactRecords, entity: Ints,
+         held: ValueIndex) -> ConsentTable:  # fmt: skip
+    """Logged statements with their contact and the moment they could be tied to it."""
     created = records.column("created_at")
     record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(logged, "contact_ref")
     contact = np.where(record >= 0, entity[record], -1)
     since = np.where(record >= 0, created[record], NAT)
     emails = logged.column("email")
     # A statement through an address several people share (info@ …) names none of them.
-    by_email = emails_held.find(emails, entity, agreed=True)
+    by_email = held.find(emails, entity, agreed=True)
     by_email = np.where(contact < 0, by_email, -1)
-    first = _first_carrying(emails, by_email, records, entity, emails_held)
+    first = _first_carrying(emails, by_email, records, entity, held)
     since = np.where(by_email >= 0, first, since)
     known_at = np.maximum(logged.column("at"), since)  # NAT is the smallest int64
-    logged = logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at)
-    every = ConsentTable.concat([logged, _flags(records, entity)])
-    return canonical(every, ("at", "system", "purpose", "channel", "status"))
+    return logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at)
+
+
+def carried_statements(stored: ConsentTable, flag: npt.NDArray[np.bool_], *,
+                       moved: Ints, again: Ints,
+                       touched: npt.NDArray[np.object_]) -> dict[str, Any]:  # fmt: skip
+    """What an update keeps of the stored statements, for :func:`consent_statements`.
+
+    ``flag`` marks the stored rows that are records' own flags, ``moved`` gives each
+    stored contact row's row after the update (``-1``: resolved again), ``again`` the
+    records resolved again (their flags are made anew) and ``touched`` the e-mail
+    addresses their records held before or hold now (a statement through one of them
+    may name someone else now).
+    """
+    return {"stored": stored, "flag": flag, "moved": moved, "again": again,
+            "touched": touched}  # fmt: skip
+
+
+def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints, held: ValueIndex,
+             carried: Mapping[str, Any]) -> ConsentTable:  # fmt: skip
+    """The statements after an update, tying again only what the update can change.
+
+    A stored statement keeps its contact, moved, unless that contact was resolved again,
+    it named nobody, or its address is one the update touched; a stored flag of a record
+    resolved again is made anew with the new ones. Everything else is in stored order
+    already, so the new statements are merged in (see :func:`merged_order`).
+    """
+    stored: ConsentTable = carried["stored"]
+    flag = np.asarray(carried["flag"], dtype=bool)
+    moved = np.append(np.asarray(carried["moved"], dtype=np.int64), -1)
+    old = stored.column("contact")
+    contact = moved[np.where(old >= 0, np.minimum(old, len(moved) - 1), -1)]
+    keep = ~(flag & (contact < 0))  # flags of records resolved again are made anew
+    head, contact, flag = stored.take(keep), contact[keep], flag[keep]
+    touched = pd.Index(np.asarray(carried["touched"], dtype=object)).dropna()
+    emails = pd.Index(np.asarray(head.column("email"), dtype=object))
+    again = np.flatnonzero(~flag & ((contact < 0) | np.asarray(emails.isin(touched), bool)))
+    fresh = logged.take(slice(int((~np.asarray(carried["flag"], bool)).sum()), None))
+    tied = _tie(ConsentTable.concat([head.take(again), fresh]), records, entity, held)
+    contact[again] = tied.column("contact")[: len(again)]
+    known_at = np.array(head.column("known_at"), dtype=np.int64)
+    known_at[again] = tied.column("known_at")[: len(again)]
+    head = head.with_columns(contact=contact, known_at=known_at)
+    new = tied.take(slice(len(again), None))  # the new logged statements
+    rows = np.asarray(carried["again"], dtype=np.int64)
+    every = ConsentTable.concat([head, new, _flags(records.take(rows), entity[rows])])
+    return every.take(merged_order(every, len(head), ORDER))
 
 
 def _first_carrying(

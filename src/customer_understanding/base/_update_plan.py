@@ -42,8 +42,8 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["KINDS", "Plan", "cleaned_names", "kept_entities", "merge", "plan_level",
-           "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
+__all__ = ["KINDS", "Plan", "cleaned_names", "kept_entities", "merge", "own_flags",
+           "plan_level", "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
 
 KINDS: dict[Literal["account", "contact"], type[Table]] = {
     "account": AccountRecords,
@@ -63,19 +63,14 @@ def _coded(table: Table, name: str, label: str) -> npt.NDArray[np.bool_]:
     return np.zeros(len(table), dtype=bool) if code < 0 else table.column(name) == code
 
 
-def raw_tables(tables: Tables) -> dict[type[Table], Table]:
-    """The stored tables as loaded: without the stages and consent flags a build derives."""
-    stages = tables.stages
-    derived = _coded(stages, "system", "derived")
-    first = int(np.argmax(derived)) if derived.any() else len(stages)
-    # the build puts derived stages last: the loaded ones are a prefix, taken without a copy
-    loaded = slice(0, first) if derived[first:].all() else ~derived
-    stages = stages if first == len(stages) else stages.take(loaded)
+def own_flags(tables: Tables) -> npt.NDArray[np.bool_]:
+    """The stored consent statements that are a contact record's own flag (a build's)."""
     consents = tables.consents
-    flag = (
+    flag = np.asarray(
         (consents.column("at") == NAT)
         & _coded(consents, "purpose", "marketing")
-        & _coded(consents, "channel", "email")
+        & _coded(consents, "channel", "email"),
+        dtype=bool,
     )
     rows = np.flatnonzero(flag)
     flag[rows] = consents.column("source_id")[rows] == consents.column("contact_ref")[rows]
@@ -83,6 +78,23 @@ def raw_tables(tables: Tables) -> dict[type[Table], Table]:
         rows = np.flatnonzero(flag)
         own = pd.Index(record_keys(consents.take(rows))).isin(record_keys(tables.contact_records))
         flag[rows[~np.asarray(own, dtype=bool)]] = False
+    return flag
+
+
+def raw_tables(tables: Tables, flag: npt.NDArray[np.bool_] | None = None
+               ) -> dict[type[Table], Table]:  # fmt: skip
+    """The stored tables as loaded: without the stages and consent flags a build derives.
+
+    ``flag`` is :func:`own_flags` of the tables, when the caller has it already.
+    """
+    stages = tables.stages
+    derived = _coded(stages, "system", "derived")
+    first = int(np.argmax(derived)) if derived.any() else len(stages)
+    # the build puts derived stages last: the loaded ones are a prefix, taken without a copy
+    loaded = slice(0, first) if derived[first:].all() else ~derived
+    stages = stages if first == len(stages) else stages.take(loaded)
+    consents = tables.consents
+    flag = own_flags(tables) if flag is None else flag
     return {
         AccountRecords: tables.account_records, ContactRecords: tables.contact_records,
         InteractionTable: tables.interactions, OpportunityTable: tables.opportunities,

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import build_tables
+from customer_understanding.base._consent import carried_statements
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_coded, write_coded
 from customer_understanding.base._keyindex import Coded
@@ -34,6 +35,7 @@ from customer_understanding.base._update_plan import (
     Plan,
     kept_entities,
     merge,
+    own_flags,
     plan_level,
     raw_tables,
     records_of,
@@ -120,7 +122,8 @@ class Known:
 def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Known,
                  refit: bool) -> tuple[Tables, dict[str, Any], dict[str, Plan]]:  # fmt: skip
     """The tables after the update, and per level what the resolution did."""
-    raw = raw_tables(tables)
+    flags = own_flags(tables)
+    raw = raw_tables(tables, flags)
     merged: dict[type[Table], Table] = {}
     ordered: dict[type[Table], int] = {}  # the stored rows lead, in their order still
     replaced: dict[type[Table], npt.NDArray[np.bool_]] = {}
@@ -143,6 +146,16 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         **{level: _moved(plan.entities) for level, plan in plans.items()},
         "opportunity_replaced": replaced[OpportunityTable],
     }
+    people = plans["contact"]
+    stored_records = records_of(tables, "contact")
+    touched = np.concatenate([  # addresses of the records resolved again, before and now
+        np.asarray(people.merged.column("email"), dtype=object)[people.rows],
+        np.asarray(stored_records.column("email"), dtype=object)[people.replaced],
+    ])  # fmt: skip
+    known_entities["consents"] = carried_statements(
+        tables.consents, flags, moved=known_entities["stage_subjects"]["contact"],
+        again=people.rows, touched=touched,
+    )  # fmt: skip
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
                          survivorship=tables.survivorship, title_rules=tables.title_rules,
                          known=known_entities, ordered=ordered)  # fmt: skip
