@@ -317,3 +317,33 @@ def test_an_erased_person_cannot_come_back_online_and_leaves_no_decision(tmp_pat
     with pytest.raises(InvalidValueError, match="erased from the store"):
         erased.add(lead, mapping="salesforce.Lead")
     assert email.encode() not in _bytes(path)
+
+
+def test_an_erasure_after_updates_leaves_no_row_behind(tmp_path: Path) -> None:
+    """Updates keep event rows in place, dropped ones left unreferenced; an erasure writes
+    every table whole, so no such row keeps the person."""
+    path = tmp_path / "updated.db"
+    first, rest = [], []
+    for source in _sources():
+        frame = source.data
+        assert isinstance(frame, pd.DataFrame)
+        cut = int(len(frame) * 0.7)
+        first.append(Source(name=source.name, data=frame.iloc[:cut], mapping=source.mapping))
+        rest.append(Source(name=source.name, data=frame.iloc[cut:], mapping=source.mapping))
+    CustomerBase.build(first, store=path, id_key=_KEY)
+    CustomerBase.open(path).update(rest)
+    base = CustomerBase.open(path).update(rest)  # the same rows again: the stored ones replaced
+
+    def arranged() -> dict[str, dict[str, object]]:
+        with closing(sqlite3.connect(path)) as connection:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'arranged'").fetchone()
+        return dict(json.loads(row[0]))
+
+    interactions = arranged()["tables.interactions"]
+    assert int(str(interactions["rows"])) > len(base.tables.interactions)  # rows left behind
+    contact_id, found = _person(base)
+    values = set().union(*found.values())
+    base.erase(contact_id, reason="DSR-8")
+    data = _bytes(path)
+    assert not sorted(v for v in values if v.encode("utf-8") in data)
+    assert arranged() == {}

@@ -137,8 +137,9 @@ def test_a_version_1_store_opens_and_an_update_migrates_it(
     updated = opened.update(rest)
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'"
-                                  ).fetchone()[0] == 2  # fmt: skip
-        assert connection.execute("SELECT 1 FROM arrays WHERE kind = 'texts'").fetchall()
+                                  ).fetchone()[0] == _store.SCHEMA_VERSION  # fmt: skip
+        arranged = connection.execute("SELECT value FROM meta WHERE key = 'arranged'").fetchone()
+    assert "tables.stages" in json.loads(arranged[0])  # its version 1 blobs kept in place
     again = CustomerBase.open(path)
     pd.testing.assert_frame_equal(again.contacts.to_pandas(), updated.contacts.to_pandas())
 
@@ -249,7 +250,9 @@ def test_records_an_update_appends_are_stored_as_one_more_part(tmp_path: Path) -
     parts = _parts(path)
     email = "tables.contact_records.arrays[email]"
     assert parts[email] == [email, f"{email}#1"]
-    assert not any(name.startswith("tables.stages") for name in parts)  # sorted again: whole
+    stages = "tables.stages.arrays[source_id]"  # kept in place, the new rows one more part
+    assert parts[stages] == [stages, f"{stages}#1"]
+    assert "tables.stages.arrays[subject]" not in parts  # looked up again: written whole
     _same(CustomerBase.open(path), once)
     twice = once.update(other)
     assert _parts(path)[email] == [email, f"{email}#1", f"{email}#2"]
@@ -362,3 +365,25 @@ def test_event_rows_merged_in_and_subjects_carried_are_the_plain_paths(
         plain = CustomerBase.open(tmp_path / "b.db").update(rest, policy="lenient")
     _same(merged, plain)
     _same(CustomerBase.open(tmp_path / "a.db"), plain)
+
+
+def test_event_columns_kept_in_place_are_written_whole_again_past_their_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.db"
+    first, rest = _split(0.8)
+    half, other = _halves(rest)
+    monkeypatch.setattr(_store, "MAX_PARTS", 2)
+    CustomerBase.build(first, store=path, id_key=_KEY)
+
+    def arranged() -> dict[str, Any]:
+        with closing(sqlite3.connect(path)) as connection:
+            row = connection.execute("SELECT value FROM meta WHERE key = 'arranged'").fetchone()
+        return dict(json.loads(row[0]))
+
+    once = CustomerBase.open(path).update(half)
+    assert "tables.stages" in arranged()
+    twice = once.update(other)  # two parts already: every column written whole
+    assert "tables.stages" not in arranged()
+    assert "tables.stages.arrays[source_id]" not in _parts(path)
+    _same(CustomerBase.open(path), twice)

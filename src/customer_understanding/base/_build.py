@@ -311,6 +311,7 @@ def build_tables(
     stage_rules: CustomerStageRules | None = None,
     known: Mapping[str, Any] | None = None,
     ordered: Mapping[type[Table], int] | None = None,
+    placed: dict[type[Table], npt.NDArray[np.int64]] | None = None,
 ) -> Tables:
     """Resolve the loaded records into entities and point every table at them.
 
@@ -328,15 +329,22 @@ def build_tables(
     where each stored account and contact row went (``-1``: resolved again) and which
     stored opportunities a new row replaced (``"opportunity_replaced"``): a stored stage
     row whose subject is still there keeps it, the others are looked up again.
+
+    ``placed``, when given, is filled per event table with each row's source: its row
+    among the ``ordered`` first rows (for consent statements, among the stored ones
+    ``known["consents"]`` carries), or ``-1`` for a row made now.
     """
     account_records = loaded.combined(AccountRecords)
     contact_records = loaded.combined(ContactRecords)
     resolution = resolver(account_records, contact_records)
     heads = ordered or {}
 
+    sources: dict[type[Table], npt.NDArray[np.int64]] = {} if placed is None else placed
+
     def arranged(kind: type[Table], keys: tuple[str, ...]) -> tuple[Any, npt.NDArray[np.intp]]:
-        table = loaded.combined(kind)
-        order = merged_order(table, heads.get(kind, 0), keys)
+        table, head = loaded.combined(kind), heads.get(kind, 0)
+        order = merged_order(table, head, keys)
+        sources[kind] = np.where(order < head, order, -1).astype(np.int64)
         return table.take(order), order
 
     opportunities, opportunity_order = arranged(OpportunityTable, ("created_at", "system"))
@@ -347,7 +355,8 @@ def build_tables(
     )
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution,
-                                  held=emails, carried=known.get("consents"))  # fmt: skip
+                                  held=emails, carried=known.get("consents"),
+                                  placed=sources)  # fmt: skip
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
         title_rules=title_rules, consents=consents, known=known,
@@ -383,6 +392,7 @@ def build_tables(
         rules=CustomerStageRules() if stage_rules is None else stage_rules,
     )
     stages = StageHistoryTable.concat([stages, derived])
+    sources[StageHistoryTable] = np.append(sources[StageHistoryTable], np.full(len(derived), -1))
     return Tables(
         accounts=accounts,
         contacts=contacts,

@@ -30,7 +30,7 @@ from customer_understanding.base._links import RefIndex, ValueIndex, fill_missin
 from customer_understanding.base._order import canonical, merged_order
 from customer_understanding.domain import CONSENT_CAUTION, ConsentPurpose, ConsentStatus
 from customer_understanding.identity import Resolution
-from customer_understanding.tables import ConsentTable, ContactRecords, InteractionTable
+from customer_understanding.tables import ConsentTable, ContactRecords, InteractionTable, Table
 
 __all__ = [
     "ORDER",
@@ -85,6 +85,7 @@ def consent_statements(
     *,
     held: ValueIndex | None = None,
     carried: Mapping[str, Any] | None = None,
+    placed: dict[type[Table], Ints] | None = None,
 ) -> ConsentTable:
     """Every consent statement (logs and record flags), each pointing at its contact.
 
@@ -95,12 +96,16 @@ def consent_statements(
 
     ``carried`` is what an update keeps (see :func:`carried_statements`): the stored
     statements, of which only those an update can change are tied again, and
-    ``logged`` then holds the stored logged statements first, the new ones after.
+    ``logged`` then holds the stored logged statements first, the new ones after;
+    ``placed`` is then given each statement's row among the stored ones (``-1``: new).
     """
     entity = resolution.contact_of_record
     held = ValueIndex(records.column("email")) if held is None else held
     if carried is not None:
-        return _carried(logged, records, entity, held, carried)
+        statements, source = _carried(logged, records, entity, held, carried)
+        if placed is not None:
+            placed[ConsentTable] = source
+        return statements
     logged = _tie(logged, records, entity, held)
     every = ConsentTable.concat([logged, _flags(records, entity)])
     return canonical(every, ORDER)
@@ -139,13 +144,14 @@ def carried_statements(stored: ConsentTable, flag: npt.NDArray[np.bool_], *,
 
 
 def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints, held: ValueIndex,
-             carried: Mapping[str, Any]) -> ConsentTable:  # fmt: skip
+             carried: Mapping[str, Any]) -> tuple[ConsentTable, Ints]:  # fmt: skip
     """The statements after an update, tying again only what the update can change.
 
     A stored statement keeps its contact, moved, unless that contact was resolved again,
     it named nobody, or its address is one the update touched; a stored flag of a record
     resolved again is made anew with the new ones. Everything else is in stored order
-    already, so the new statements are merged in (see :func:`merged_order`).
+    already, so the new statements are merged in (see :func:`merged_order`). Returns
+    the statements and each one's row among the stored ones (``-1``: new).
     """
     stored: ConsentTable = carried["stored"]
     flag = np.asarray(carried["flag"], dtype=bool)
@@ -166,7 +172,9 @@ def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints, held: 
     new = tied.take(slice(len(again), None))  # the new logged statements
     rows = np.asarray(carried["again"], dtype=np.int64)
     every = ConsentTable.concat([head, new, _flags(records.take(rows), entity[rows])])
-    return every.take(merged_order(every, len(head), ORDER))
+    order = merged_order(every, len(head), ORDER)
+    kept = np.append(np.flatnonzero(keep), -1)
+    return every.take(order), kept[np.where(order < len(head), order, -1)].astype(np.int64)
 
 
 def _first_carrying(

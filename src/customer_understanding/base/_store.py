@@ -11,6 +11,8 @@ Layout (schema version :data:`SCHEMA_VERSION`):
   to (the records an update adds) keeps its stored blob and gains one holding the new
   rows: meta's ``parts`` names the blobs of such an array, in order (from schema
   version 2; an array with more than :data:`MAX_PARTS` parts is written whole again);
+  an update keeps the loaded columns of event tables in place, with an order (meta's
+  ``arranged``, from version 3; see :mod:`customer_understanding.base._in_place`);
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
 - ``aliases``: ids that were merged away, each with the id that survived;
@@ -53,6 +55,7 @@ from customer_understanding.base._codec import (
     joined,
     known_arrays,
 )
+from customer_understanding.base._in_place import Placed, arrange, place_rows
 
 if TYPE_CHECKING:
     import sqlite3
@@ -74,7 +77,7 @@ __all__ = [
 #: Where a store lives: a path to one file (made on the first build).
 StorePath = str | os.PathLike[str]
 #: The schema version this library writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: The most blobs one stored array is kept in before it is written whole again.
 MAX_PARTS = 16
 
@@ -87,8 +90,16 @@ def _texts_kind(connection: sqlite3.Connection) -> None:
     """
 
 
+def _in_place(connection: sqlite3.Connection) -> None:
+    """Version 3 keeps the columns of event tables an update writes in place (:mod:`._in_place`).
+
+    A version 2 store holds none: nothing is rewritten, and a version 2 library, which
+    would read such a column in its stored order, refuses the file from then on.
+    """
+
+
 #: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind, 2: _in_place}
 
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
@@ -237,14 +248,16 @@ class Writer:
         """The number of this build (1 for the first)."""
         return int(_get(self.connection, "builds") or 0) + 1
 
-    def save(self, roots: Mapping[str, Any], *,
-             previous: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+    def save(self, roots: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
+             placed: Mapping[str, Placed] | None = None) -> None:  # fmt: skip
         """Replace the stored base by ``roots`` (encoded generically).
 
         ``previous`` are the roots the store holds now, as read from it: an array of
         ``roots`` that starts with every row of the array at its path there (made
         already, so nothing is read to compare) keeps its stored blobs, and only the
-        rows after them are written, as one more part.
+        rows after them are written, as one more part. ``placed`` says, per table path,
+        where an update's rows came from: their columns are kept in place (see
+        :mod:`._in_place`).
         """
         arrays: dict[str, npt.NDArray[Any]] = {}
         manifest = {name: encode(value, arrays, where=name) for name, value in roots.items()}
@@ -252,10 +265,14 @@ class Writer:
         for name, value in (previous or {}).items():
             before.update(known_arrays(value, where=name))
         stored_parts: dict[str, list[str]] = json.loads(_get(self.connection, "parts") or "{}")
-        parts: dict[str, list[str]] = {}
-        kept: list[str] = []
-        written: list[tuple[str, npt.NDArray[Any]]] = []
+        kept, written, parts, arranged = place_rows(
+            self.connection, placed or {}, arrays, stored_parts=stored_parts, max_parts=MAX_PARTS
+        )
+        in_place = {f"{table}.arrays[{name}]" for table, known in arranged.items()
+                    for name in known["columns"]}  # fmt: skip
         for path, array in arrays.items():
+            if path in in_place:
+                continue
             held, old = stored_parts.get(path, [path]), before.get(path)
             if old is None or len(held) >= MAX_PARTS or not extends(array, old):
                 written.append((path, array))
@@ -275,6 +292,7 @@ class Writer:
             ((path, *encode_array(array, where=path)) for path, array in written),
         )
         _set(self.connection, "parts", json.dumps(parts))
+        _set(self.connection, "arranged", json.dumps(arranged))
         _set(self.connection, "manifest", json.dumps(manifest))
         _set(self.connection, "library_version", __version__)
         _set(self.connection, "builds", self.build_number())
@@ -424,6 +442,7 @@ def read_store(path: str | Path) -> Stored:
         manifest = _get(connection, "manifest")
         rows = connection.execute("SELECT * FROM arrays").fetchall()
         stored_parts = json.loads(_get(connection, "parts") or "{}")
+        arranged = json.loads(_get(connection, "arranged") or "{}")
         aliases = read_aliases(connection)
         connection.execute("COMMIT")
     except sqlite3.DatabaseError as error:
@@ -434,6 +453,7 @@ def read_store(path: str | Path) -> Stored:
         arrays = {name: deferred((kind, n, data, codes)) for name, kind, n, data, codes in rows}
         for whole, names in stored_parts.items():  # an array appended to: its parts in order
             arrays[whole] = joined([arrays[name] for name in names])
+        arrange(arrays, arranged)  # columns kept in place: their rows in order
         roots = {name: decode(value, arrays) for name, value in json.loads(manifest).items()}
     except (ValueError, TypeError, LookupError, AttributeError, ImportError) as error:
         raise _fail(where, f"is damaged: its contents cannot be read back ({error})") from error

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import build_tables
 from customer_understanding.base._consent import carried_statements
+from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_coded, write_coded
 from customer_understanding.base._keyindex import Coded
@@ -58,6 +59,14 @@ __all__ = ["Updated", "update_base"]
 #: Event tables whose rows a changed export row replaces (they carry their own ids).
 _REPLACED = (InteractionTable, OpportunityTable)
 _APPENDED = (ContactRoleTable, StageHistoryTable, ConsentTable)
+#: Where the tables hold each event table, and its columns a build looks up or derives
+#: (a stored row may change there; its other columns are as they were loaded).
+_EVENT_FIELDS = {InteractionTable: "interactions", OpportunityTable: "opportunities",
+                 ContactRoleTable: "contact_roles", StageHistoryTable: "stages",
+                 ConsentTable: "consents"}  # fmt: skip
+_LOOKED_UP = {InteractionTable: ("contact", "account"), OpportunityTable: ("account",),
+              ContactRoleTable: ("opportunity", "contact"), StageHistoryTable: ("subject",),
+              ConsentTable: ("contact", "known_at")}  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -119,9 +128,14 @@ class Known:
     compared: Mapping[str, Coded | None] = attrs.field(factory=dict)  # what the store kept
 
 
-def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Known,
-                 refit: bool) -> tuple[Tables, dict[str, Any], dict[str, Plan]]:  # fmt: skip
-    """The tables after the update, and per level what the resolution did."""
+def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Known, refit: bool,
+                 placed: dict[str, Placed] | None = None,
+                 ) -> tuple[Tables, dict[str, Any], dict[str, Plan]]:  # fmt: skip
+    """The tables after the update, and per level what the resolution did.
+
+    ``placed``, when given, is filled with where each event table's rows came from, for
+    the store to keep the stored ones in place (see :mod:`._in_place`).
+    """
     flags = own_flags(tables)
     raw = raw_tables(tables, flags)
     merged: dict[type[Table], Table] = {}
@@ -156,9 +170,23 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         tables.consents, flags, moved=known_entities["stage_subjects"]["contact"],
         again=people.rows, touched=touched,
     )  # fmt: skip
+    sources: dict[type[Table], npt.NDArray[np.int64]] = {}
     built = build_tables(_Merged(tables=merged), resolver=lambda _a, _c: resolution,
                          survivorship=tables.survivorship, title_rules=tables.title_rules,
-                         known=known_entities, ordered=ordered)  # fmt: skip
+                         known=known_entities, ordered=ordered, placed=sources)  # fmt: skip
+    if placed is not None:
+        for kind, rows in sources.items():
+            name, source = _EVENT_FIELDS[kind], rows
+            if kind is not ConsentTable:  # a row among the stored rows kept, in order
+                kept = np.append(np.flatnonzero(~replaced[kind]), -1)
+                source = kept[np.where(rows >= 0, rows, -1)]
+            before, after = getattr(tables, name), getattr(built, name)
+            # a category's codes hold while its labels do (a new label may renumber them)
+            same = {c.name for c in kind.SCHEMA.columns if c.kind != "category"
+                    or before.categories[c.name] == after.categories[c.name]}  # fmt: skip
+            columns = tuple(c for c in kind.SCHEMA.names if c in same and c not in _LOOKED_UP[kind])
+            placed[f"tables.{name}"] = Placed(source=source, columns=columns,
+                                              stored_rows=len(before))  # fmt: skip
     return built, outcome, plans
 
 
@@ -265,8 +293,9 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
         known = Known(models=kept.models, overrides=kept.overrides,
                       secret=bytes(_get(connection, "id_key")), compared=compared)  # fmt: skip
         history = History(tables, stored.aliases, connection)
+        placed: dict[str, Placed] = {}
         built, outcome, plans = apply_update(tables, loaded, history=history, known=known,
-                                             refit=refit)  # fmt: skip
+                                             refit=refit, placed=placed)  # fmt: skip
         for level, plan in plans.items():  # what later updates index the records by
             write_coded(connection, level, _compared(plan))
         merged_report = _report(report, loaded.report)
@@ -277,7 +306,7 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
                                      **refitted})  # fmt: skip
         # rows only appended (the records, when none is replaced) keep their stored blobs
         writer.save({"tables": built, "report": _storable(merged_report)},
-                    previous=stored.roots)  # fmt: skip
+                    previous=stored.roots, placed=placed)  # fmt: skip
         counts = _counts(loaded, outcome, plans)
         logged("update", {**counts, "refit": refit})
         for level in plans:
