@@ -387,3 +387,31 @@ def test_event_columns_kept_in_place_are_written_whole_again_past_their_parts(
     assert "tables.stages" not in arranged()
     assert "tables.stages.arrays[source_id]" not in _parts(path)
     _same(CustomerBase.open(path), twice)
+
+
+def test_columns_leaving_their_place_are_written_in_order(tmp_path: Path) -> None:
+    """A column kept in place holds its rows in arrival order: once the table is written
+    otherwise, it is written whole, even where its rows in order only grew."""
+    from customer_understanding.base._in_place import Placed
+    from customer_understanding.tables import StageHistoryTable
+
+    path = tmp_path / "s.db"
+
+    def table(ids: list[str]) -> StageHistoryTable:
+        return StageHistoryTable.from_columns({"source_id": ids, "at": [ord(i) for i in ids]})
+
+    def save(roots: dict[str, Any], **how: Any) -> dict[str, Any]:
+        with _store.writing(path) as writer:
+            writer.save(roots, **how)
+        return dict(_store.read_store(path).roots)
+
+    stored = save({"t": table(["a", "c", "d"])})
+    placed = {"t": Placed(source=np.array([0, -1, 1, 2]), stored_rows=3,
+                          columns=("source_id", "at"))}  # fmt: skip
+    stored = save({"t": table(["a", "b", "c", "d"])}, previous=stored, placed=placed)
+    assert stored["t"].column("source_id").tolist() == ["a", "b", "c", "d"]
+    stored["t"].column("source_id")  # read: what a next write compares with
+    grown = table(["a", "b", "c", "d", "e"])
+    again = save({"t": grown}, previous=stored)  # no rows placed: written the plain way
+    assert again["t"].column("source_id").tolist() == ["a", "b", "c", "d", "e"]
+    assert again["t"].column("at").tolist() == [ord(i) for i in "abcde"]

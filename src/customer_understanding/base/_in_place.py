@@ -67,13 +67,13 @@ def place_rows(
     stored_parts: Mapping[str, list[str]],
     max_parts: int,
 ) -> tuple[list[str], list[tuple[str, npt.NDArray[Any]]], dict[str, list[str]],
-           dict[str, Any]]:  # fmt: skip
+           dict[str, Any], set[str]]:  # fmt: skip
     """The blobs a write keeps, writes and joins for the tables it places in order.
 
     Returns the stored blobs kept, the blobs to write (path, array), the parts of each
-    column kept in place and meta's new ``arranged``; a table to be written whole
-    (see the module) is left out of all four, for the caller to write as it writes
-    any array.
+    column kept in place, meta's new ``arranged`` and the columns that were kept in
+    place and are no longer: their stored rows are not in order, so the caller must
+    write them whole, as it writes a table left out here (see the module).
     """
     import json
 
@@ -117,7 +117,9 @@ def place_rows(
         written.append((f"{table}#order", narrow))
         arranged[table] = {"order": f"{table}#order", "rows": rows + len(fresh),
                            "columns": names}  # fmt: skip
-    return kept, written, parts, arranged
+    was = {_column(table, name) for table, known in before.items() for name in known["columns"]}
+    held_now = {_column(t, name) for t, known in arranged.items() for name in known["columns"]}
+    return kept, written, parts, arranged, was - held_now
 
 
 def arrange(arrays: dict[str, Deferred], arranged: Mapping[str, Any]) -> None:

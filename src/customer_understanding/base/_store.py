@@ -265,13 +265,16 @@ class Writer:
         for name, value in (previous or {}).items():
             before.update(known_arrays(value, where=name))
         stored_parts: dict[str, list[str]] = json.loads(_get(self.connection, "parts") or "{}")
-        kept, written, parts, arranged = place_rows(
+        kept, written, parts, arranged, out_of_place = place_rows(
             self.connection, placed or {}, arrays, stored_parts=stored_parts, max_parts=MAX_PARTS
         )
         in_place = {f"{table}.arrays[{name}]" for table, known in arranged.items()
                     for name in known["columns"]}  # fmt: skip
         for path, array in arrays.items():
             if path in in_place:
+                continue
+            if path in out_of_place:  # stored in arrival order: written whole, in order
+                written.append((path, array))
                 continue
             held, old = stored_parts.get(path, [path]), before.get(path)
             if old is None or len(held) >= MAX_PARTS or not extends(array, old):
