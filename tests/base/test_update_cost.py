@@ -407,7 +407,7 @@ def test_columns_leaving_their_place_are_written_in_order(tmp_path: Path) -> Non
 
     stored = save({"t": table(["a", "c", "d"])})
     placed = {"t": Placed(source=np.array([0, -1, 1, 2]), stored_rows=3,
-                          columns=("source_id", "at"))}  # fmt: skip
+                          columns=("t.arrays[source_id]", "t.arrays[at]"))}  # fmt: skip
     stored = save({"t": table(["a", "b", "c", "d"])}, previous=stored, placed=placed)
     assert stored["t"].column("source_id").tolist() == ["a", "b", "c", "d"]
     stored["t"].column("source_id")  # read: what a next write compares with

@@ -41,16 +41,13 @@ class Placed:
 
     ``source`` gives, per row, the row of the table as the store held it before the
     update (``stored_rows`` of them), or ``-1`` for a row the update made; ``columns``
-    are those whose values a stored row keeps (a row found there has them unchanged).
+    are the paths of the table's arrays whose values a stored row keeps (a row found
+    there has them unchanged).
     """
 
     source: Ints
     stored_rows: int
     columns: tuple[str, ...]
-
-
-def _column(table: str, name: str) -> str:
-    return f"{table}.arrays[{name}]"
 
 
 def _stored_order(connection: sqlite3.Connection, blob: str) -> Ints:
@@ -88,8 +85,7 @@ def place_rows(
         known = before.get(table)
         # a column written whole before holds its rows in the table's order: it stays so
         names = [n for n in where.columns if known is None or n in known["columns"]]
-        held = {name: stored_parts.get(_column(table, name), [_column(table, name)])
-                for name in names}  # fmt: skip
+        held = {name: stored_parts.get(name, [name]) for name in names}
         if not held:
             continue
         order = (np.arange(where.stored_rows, dtype=np.int64) if known is None
@@ -105,8 +101,7 @@ def place_rows(
         now = np.empty(used, dtype=np.int64)
         now[source >= 0] = order[source[source >= 0]]
         now[fresh] = rows + np.arange(len(fresh))
-        for name, stored in held.items():
-            path = _column(table, name)
+        for path, stored in held.items():
             kept += stored
             joined = [*stored, f"{path}#{len(stored)}"] if len(fresh) else stored
             if len(fresh):
@@ -117,17 +112,16 @@ def place_rows(
         written.append((f"{table}#order", narrow))
         arranged[table] = {"order": f"{table}#order", "rows": rows + len(fresh),
                            "columns": names}  # fmt: skip
-    was = {_column(table, name) for table, known in before.items() for name in known["columns"]}
-    held_now = {_column(t, name) for t, known in arranged.items() for name in known["columns"]}
+    was = {path for known in before.values() for path in known["columns"]}
+    held_now = {path for known in arranged.values() for path in known["columns"]}
     return kept, written, parts, arranged, was - held_now
 
 
 def arrange(arrays: dict[str, Deferred], arranged: Mapping[str, Any]) -> None:
     """Make each column kept in place read its stored rows in the table's order."""
-    for table, known in arranged.items():
+    for known in arranged.values():
         order = arrays[known["order"]]
-        for name in known["columns"]:
-            path = _column(table, name)
+        for path in known["columns"]:
             arrays[path] = _in_order(arrays[path], order)
 
 

@@ -268,8 +268,7 @@ class Writer:
         kept, written, parts, arranged, out_of_place = place_rows(
             self.connection, placed or {}, arrays, stored_parts=stored_parts, max_parts=MAX_PARTS
         )
-        in_place = {f"{table}.arrays[{name}]" for table, known in arranged.items()
-                    for name in known["columns"]}  # fmt: skip
+        in_place = {path for known in arranged.values() for path in known["columns"]}
         for path, array in arrays.items():
             if path in in_place:
                 continue

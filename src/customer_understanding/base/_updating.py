@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import build_tables
+from customer_understanding.base._build import ACCOUNT_FIELDS, CONTACT_FIELDS, build_tables
 from customer_understanding.base._consent import carried_statements
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
@@ -184,10 +184,42 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
             # a category's codes hold while its labels do (a new label may renumber them)
             same = {c.name for c in kind.SCHEMA.columns if c.kind != "category"
                     or before.categories[c.name] == after.categories[c.name]}  # fmt: skip
-            columns = tuple(c for c in kind.SCHEMA.names if c in same and c not in _LOOKED_UP[kind])
+            columns = tuple(f"tables.{name}.arrays[{c}]" for c in kind.SCHEMA.names
+                            if c in same and c not in _LOOKED_UP[kind])  # fmt: skip
             placed[f"tables.{name}"] = Placed(source=source, columns=columns,
                                               stored_rows=len(before))  # fmt: skip
+        placed.update(_entities_placed(tables, built, plans))
     return built, outcome, plans
+
+
+def _entities_placed(tables: Tables, built: Tables, plans: Mapping[str, Plan]) -> dict[str, Placed]:
+    """The entities left alone keep their rows' ids, keys and golden values in place.
+
+    They lead the new resolution in their stored order; the marketing consent, account
+    links and parents, which may change for them too, are written whole.
+    """
+    placed: dict[str, Placed] = {}
+    for level, plan in plans.items():
+        kept = np.flatnonzero(~plan.entities)
+        total = len(built.contacts if level == "contact" else built.accounts)
+        source = np.concatenate([kept, np.full(total - len(kept), -1)]).astype(np.int64)
+        name = "contacts" if level == "contact" else "accounts"
+        before, after = getattr(tables, name), getattr(built, name)
+        golden = CONTACT_FIELDS if level == "contact" else ACCOUNT_FIELDS
+        same = [field for field in ("id", *golden) if field != "marketing_consent" and (
+            field not in after.categories
+            or before.categories[field] == after.categories[field])]  # fmt: skip
+        placed[f"tables.{name}"] = Placed(
+            source=source,
+            stored_rows=len(plan.entities),
+            columns=tuple(f"tables.{name}.arrays[{field}]" for field in same),
+        )
+        placed[f"tables.resolution.{level}"] = Placed(
+            source=source,
+            stored_rows=len(plan.entities),
+            columns=(f"tables.resolution.{level}_ids", f"tables.resolution.{level}_keys"),
+        )
+    return placed
 
 
 def _moved(again: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
