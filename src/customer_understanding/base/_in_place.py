@@ -64,13 +64,14 @@ def place_rows(
     stored_parts: Mapping[str, list[str]],
     max_parts: int,
 ) -> tuple[list[str], list[tuple[str, npt.NDArray[Any]]], dict[str, list[str]],
-           dict[str, Any], set[str]]:  # fmt: skip
+           dict[str, Any], set[str], set[str]]:  # fmt: skip
     """The blobs a write keeps, writes and joins for the tables it places in order.
 
     Returns the stored blobs kept, the blobs to write (path, array), the parts of each
-    column kept in place, meta's new ``arranged`` and the columns that were kept in
-    place and are no longer: their stored rows are not in order, so the caller must
-    write them whole, as it writes a table left out here (see the module).
+    column kept in place, meta's new ``arranged`` (a table whose rows all stand where
+    they are stored needs no order), the columns written here, and those that were
+    kept in place and are no longer: their stored rows are not in order, so the caller
+    must write them whole, as it writes a table left out here (see the module).
     """
     import json
 
@@ -81,6 +82,7 @@ def place_rows(
     written: list[tuple[str, npt.NDArray[Any]]] = []
     parts: dict[str, list[str]] = {}
     arranged: dict[str, Any] = {}
+    handled: set[str] = set()
     for table, where in placed.items():
         known = before.get(table)
         # a column written whole before holds its rows in the table's order: it stays so
@@ -101,6 +103,7 @@ def place_rows(
         now = np.empty(used, dtype=np.int64)
         now[source >= 0] = order[source[source >= 0]]
         now[fresh] = rows + np.arange(len(fresh))
+        handled.update(held)
         for path, stored in held.items():
             kept += stored
             joined = [*stored, f"{path}#{len(stored)}"] if len(fresh) else stored
@@ -108,13 +111,14 @@ def place_rows(
                 written.append((joined[-1], np.asarray(arrays[path])[fresh]))
             if len(joined) > 1:
                 parts[path] = joined
+        if len(now) == rows + len(fresh) and np.array_equal(now, np.arange(len(now))):
+            continue  # every row where it is stored (rows only appended): no order needed
         narrow = now.astype(np.int32) if rows + len(fresh) < 2**31 else now
         written.append((f"{table}#order", narrow))
         arranged[table] = {"order": f"{table}#order", "rows": rows + len(fresh),
                            "columns": names}  # fmt: skip
     was = {path for known in before.values() for path in known["columns"]}
-    held_now = {path for known in arranged.values() for path in known["columns"]}
-    return kept, written, parts, arranged, was - held_now
+    return kept, written, parts, arranged, handled, was - handled
 
 
 def arrange(arrays: dict[str, Deferred], arranged: Mapping[str, Any]) -> None:

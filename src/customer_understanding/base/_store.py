@@ -265,10 +265,9 @@ class Writer:
         for name, value in (previous or {}).items():
             before.update(known_arrays(value, where=name))
         stored_parts: dict[str, list[str]] = json.loads(_get(self.connection, "parts") or "{}")
-        kept, written, parts, arranged, out_of_place = place_rows(
+        kept, written, parts, arranged, in_place, out_of_place = place_rows(
             self.connection, placed or {}, arrays, stored_parts=stored_parts, max_parts=MAX_PARTS
         )
-        in_place = {path for known in arranged.values() for path in known["columns"]}
         for path, array in arrays.items():
             if path in in_place:
                 continue

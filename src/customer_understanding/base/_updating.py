@@ -188,18 +188,29 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
                             if c in same and c not in _LOOKED_UP[kind])  # fmt: skip
             placed[f"tables.{name}"] = Placed(source=source, columns=columns,
                                               stored_rows=len(before))  # fmt: skip
-        placed.update(_entities_placed(tables, built, plans))
+        placed.update(_records_placed(tables, built, plans))
     return built, outcome, plans
 
 
-def _entities_placed(tables: Tables, built: Tables, plans: Mapping[str, Plan]) -> dict[str, Placed]:
-    """The entities left alone keep their rows' ids, keys and golden values in place.
+def _records_placed(tables: Tables, built: Tables, plans: Mapping[str, Plan]) -> dict[str, Placed]:
+    """The records and the entities an update leaves alone keep their rows in place.
 
-    They lead the new resolution in their stored order; the marketing consent, account
-    links and parents, which may change for them too, are written whole.
+    The records kept lead the merged records, and the entities left alone the new
+    resolution, each in stored order. An entity keeps its id, key and golden values;
+    its marketing consent, account link and parent may change, and are written whole.
     """
     placed: dict[str, Placed] = {}
     for level, plan in plans.items():
+        name = "contact_records" if level == "contact" else "account_records"
+        before, after = getattr(tables, name), getattr(built, name)
+        stored = np.flatnonzero(~plan.replaced)  # the records kept lead, in stored order
+        placed[f"tables.{name}"] = Placed(
+            source=np.concatenate([stored, np.full(len(after) - len(stored), -1)]),
+            stored_rows=len(before),
+            columns=tuple(f"tables.{name}.arrays[{column.name}]"
+                          for column in after.SCHEMA.columns if column.kind != "category"
+                          or before.categories[column.name] == after.categories[column.name]),
+        )  # fmt: skip
         kept = np.flatnonzero(~plan.entities)
         total = len(built.contacts if level == "contact" else built.accounts)
         source = np.concatenate([kept, np.full(total - len(kept), -1)]).astype(np.int64)
