@@ -52,8 +52,8 @@ def relinking(linker: Linker, *, index: KeyIndex, population: Population, rows: 
               model: FellegiSunter) -> Linker:  # fmt: skip
     """``linker`` scoring ``rows`` of ``population`` as a run over all of it would."""
     context = LinkContext(model=model, codes=population.codes, sources=population.sources,
-                          rows=rows, keys=index.local_keys(population, rows),
-                          budgeted=True)  # fmt: skip
+                          rows=rows, uniques=population.uniques,
+                          keys=index.local_keys(population, rows), budgeted=True)  # fmt: skip
     return attrs.evolve(linker, context=context)
 
 
