@@ -3,7 +3,7 @@
 The records already resolved keep their entities unless a new or changed record can
 reach them: the stored records sharing with a new record a blocking key its rule does
 not cap over every record (all of them, found in the stored keys of
-:mod:`customer_understanding.base._keyindex` by binary search), the records of an
+:mod:`customer_understanding.base._keyindex`), the records of an
 entity whose record changed, and those a steward's decision ties to a new record. The
 entities holding those records are *affected*: their records and the new ones are
 resolved again together, by the same resolver a build uses, its linkers given a
