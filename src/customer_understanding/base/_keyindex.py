@@ -112,6 +112,25 @@ class _Blocks:
                 np.where(hit, self.squares[spot] if len(self.keys) else 0.0, 0.0))  # fmt: skip
 
 
+def _positions(distinct: npt.NDArray[np.object_], values: pd.Series[Any]) -> Ints:
+    """Where each of ``values`` is among ``distinct`` (``-1``: not there, or missing).
+
+    The few values are hashed, and the many distinct ones looked up among them.
+    """
+    found = np.full(len(values), -1, dtype=np.int64)
+    look = pd.Index(pd.unique(values.dropna()), dtype=object)
+    if not len(look) or not len(distinct):
+        return found
+    hit = look.get_indexer(pd.Index(distinct, dtype=object))
+    where = np.full(len(look), -1, dtype=np.int64)
+    at = np.flatnonzero(hit >= 0)
+    where[hit[at]] = at
+    each = look.get_indexer(pd.Index(values, dtype=object))
+    present = each >= 0
+    found[present] = where[each[present]]
+    return found
+
+
 def _derived(coded: Coded, steps: LinkerSteps) -> dict[str, tuple[Ints, npt.NDArray[np.object_]]]:
     """The derived key columns (an organisation's first word …), from the stored codes.
 
@@ -173,7 +192,7 @@ class KeyIndex:
         codes, uniques = {}, {}
         for column, values in new_values.items():
             old, distinct = self.coded[column]
-            found = pd.Index(distinct, dtype=object).get_indexer(pd.Index(values, dtype=object))
+            found = _positions(distinct, values)
             unknown = (found < 0) & values.notna().to_numpy()
             fresh, more = pd.factorize(values[unknown])
             found[unknown] = len(distinct) + fresh
@@ -184,10 +203,11 @@ class KeyIndex:
         places = np.concatenate([np.flatnonzero(kept), len(kept) + np.arange(len(new_frame))])
         keys, lost = {}, {}
         gone = np.flatnonzero(~kept)
-        for rule in self.rules:
-            keys[rule.name] = _combined([codes[c] for c in rule.on])
-            lost[rule.name] = _Blocks.of(_combined([self.coded[c][0][gone] for c in rule.on]),
-                                         gone)  # fmt: skip
+        for rule in self.rules:  # the kept records' keys are their stored ones
+            stored = self.keys[rule.name]
+            fresh = _combined([codes[c][len(places) - len(new_frame) :] for c in rule.on])
+            keys[rule.name] = np.concatenate([stored[kept], fresh])
+            lost[rule.name] = _Blocks.of(stored[gone], gone)
         return Population(codes=codes, uniques=uniques, sources=sources, keys=keys,
                           places=places.astype(np.int64), lost=lost,
                           stored=int(kept.sum()))  # fmt: skip
