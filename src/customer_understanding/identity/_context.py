@@ -34,6 +34,14 @@ def _columns(values: Any) -> Mapping[str, Ints]:
     return {str(name): int64s(codes) for name, codes in values.items()}
 
 
+def _values(values: Any) -> Mapping[str, npt.NDArray[np.object_]]:
+    """Arrays of distinct values by name."""
+    if not isinstance(values, Mapping):
+        msg = f"{values!r} must be a mapping of names to arrays of distinct values"
+        raise InvalidValueError(msg)
+    return {str(name): np.asarray(found, dtype=object) for name, found in values.items()}
+
+
 def _keyed(rule: BlockingRule, place: int, columns: list[str]) -> str:
     """The code column a rule's given keys stand in (read as a key of its first field)."""
     return f"{base_column(rule.on[0], columns)} (given: rule {place})"
@@ -90,7 +98,7 @@ class LinkContext:
     codes: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     sources: Ints | None = attrs.field(default=None, converter=_ints_or_none)
     rows: Ints | None = attrs.field(default=None, converter=_ints_or_none)
-    uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict)
+    uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict, converter=_values)
     keys: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     budgeted: bool = False
     kept: dict[str, Any] = attrs.field(factory=dict, init=False)
