@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from customer_understanding.base._codec import decode_array, encode_array
 
@@ -44,11 +45,11 @@ Codes = tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]
 
 def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) -> Any:
     """Values given as codes into distinct texts, stored without coding them again."""
-    distinct = [str(value) for value in uniques.tolist()]
-    joined = _SEPARATOR.join(distinct)
-    if all(isinstance(v, str) for v in uniques.tolist()) and joined.count(_SEPARATOR) == max(
-        len(distinct) - 1, 0
-    ):
+    distinct = uniques.tolist()
+    # told in one pass of C (a million values are kept per column): all text, none empty
+    text = not distinct or pd.api.types.infer_dtype(distinct, skipna=False) == "string"
+    joined = _SEPARATOR.join(distinct) if text else ""
+    if text and joined.count(_SEPARATOR) == max(len(distinct) - 1, 0):
         return "text", len(distinct), joined.encode("utf-8"), codes.astype(np.int32).tobytes()
     values = np.full(len(codes), None, dtype=object)
     values[codes >= 0] = uniques[codes[codes >= 0]]
@@ -112,8 +113,6 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
                                   dtype=object)  # fmt: skip
         else:
             values = np.asarray(decode_array((kind, size, data, codes)), dtype=object)
-            import pandas as pd
-
             raw, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
             found, distinct = raw.astype(np.int64), np.asarray(uniques, dtype=object)
         if length is not None and len(found) != length:

@@ -1,12 +1,13 @@
-"""The stored records' compared values as codes, and their blocking keys sorted per rule.
+"""The stored records' compared values as codes, and their blocking keys per rule.
 
 An update finds, in one vectorised pass, every stored record that shares a blocking key
-with a new one (binary search in each rule's sorted keys) — all of them, as a full
-build would pair them, not the best few online matching scores. The same codes give
-the records an update links again their blocking keys *as counted over every record*
-(a key held by more records than its rule's ``max_block`` pairs nobody, as in a build)
-and the counts its term frequencies are taken from. The stored side is read as the
-store keeps it (codes into distinct values); nothing per stored record is hashed.
+with a new one (each stored key looked up among the new records' few keys, a hashed
+probe: nothing is sorted) — all of them, as a full build would pair them, not the best
+few online matching scores. The same codes give the records an update links again
+their blocking keys *as counted over every record* (a key held by more records than its
+rule's ``max_block`` pairs nobody, as in a build) and the counts its term frequencies
+are taken from. The stored side is read as the store keeps it (codes into distinct
+values); no stored value is cleaned or hashed as text.
 """
 
 from __future__ import annotations
@@ -83,15 +84,24 @@ class _Blocks:
                    squares=squares)  # fmt: skip
 
     @classmethod
-    def of_sorted(cls, keys: Ints, places: Ints) -> _Blocks:
-        """:meth:`of` for keys already sorted (all present), without sorting again."""
-        if not len(keys):
-            return cls.of(keys, places)
-        first = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-        where = places.astype(np.float64)
-        counts = np.diff(np.r_[first, len(keys)]).astype(np.int64)
-        return cls(keys=keys[first], counts=counts, sums=np.add.reduceat(where, first),
-                   squares=np.add.reduceat(where**2, first))  # fmt: skip
+    def among(cls, keys: Ints, wanted: Ints) -> _Blocks:
+        """:meth:`of` the records holding one of ``wanted`` (places: their rows), alone.
+
+        One hashed look-up per record, not a sort of them all: an update asks about
+        the few keys of its new records and of those it links again.
+        """
+        distinct = np.unique(wanted[wanted >= 0])
+        if not len(distinct) or not len(keys):
+            return cls.of(distinct[:0], distinct[:0])
+        found = pd.Index(distinct).get_indexer(pd.Index(keys, copy=False))
+        rows = np.flatnonzero(found >= 0)
+        block, where = found[rows], rows.astype(np.float64)
+        size = len(distinct)  # a key no record holds reads as no block, as in :meth:`at`
+        return cls(keys=distinct.astype(np.int64),
+                   counts=np.bincount(block, minlength=size).astype(np.int64),
+                   sums=np.bincount(block, weights=where, minlength=size).astype(np.float64),
+                   squares=np.bincount(block, weights=where**2,
+                                       minlength=size).astype(np.float64))  # fmt: skip
 
     def at(self, keys: Ints) -> tuple[Ints, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         """Records, sum and sum of squares of places, of the block of each of ``keys``."""
@@ -102,15 +112,35 @@ class _Blocks:
                 np.where(hit, self.squares[spot] if len(self.keys) else 0.0, 0.0))  # fmt: skip
 
 
-def _within(ordered: Ints, key: Ints) -> Ints:
-    """How many of the sorted ``ordered`` equal each of ``key``."""
-    return np.searchsorted(ordered, key, "right") - np.searchsorted(ordered, key, "left")
+def _positions(distinct: npt.NDArray[np.object_], values: pd.Series[Any]) -> Ints:
+    """Where each of ``values`` is among ``distinct`` (``-1``: not there, or missing).
+
+    The few values are hashed, and the many distinct ones looked up among them.
+    """
+    found = np.full(len(values), -1, dtype=np.int64)
+    look = pd.Index(pd.unique(values.dropna()), dtype=object)
+    if not len(look) or not len(distinct):
+        return found
+    hit = look.get_indexer(pd.Index(distinct, dtype=object))
+    where = np.full(len(look), -1, dtype=np.int64)
+    at = np.flatnonzero(hit >= 0)
+    where[hit[at]] = at
+    each = look.get_indexer(pd.Index(values, dtype=object))
+    present = each >= 0
+    found[present] = where[each[present]]
+    return found
 
 
 def _derived(coded: Coded, steps: LinkerSteps) -> dict[str, tuple[Ints, npt.NDArray[np.object_]]]:
-    """The derived key columns (an organisation's first word …), from the stored codes."""
+    """The derived key columns (an organisation's first word …), from the stored codes.
+
+    Those kept with the codes (an update keeps the ones it derived) are not derived
+    again: only which records share a key matters, not how the keys are numbered.
+    """
     found = {}
     for column, source in steps.key_columns().items():
+        if column in coded:
+            continue
         codes, uniques = coded[source]
         texts = steps.derived_keys(source, uniques.tolist())[column]
         derived, distinct = pd.factorize(pd.Series(texts, dtype=object), use_na_sentinel=True)
@@ -128,23 +158,17 @@ class KeyIndex:
     coded: Coded  # the fields' columns and the derived key columns
     systems: npt.NDArray[np.object_]
     rules: tuple[BlockingRule, ...]
-    order: Mapping[str, tuple[Ints, Ints]]  # per rule name: sorted keys, their rows
-    blocks: Mapping[str, _Blocks]  # per rule name: the stored blocks
+    keys: Mapping[str, Ints]  # per rule name: each stored record's key (-1: none)
+    # per rule name: the stored blocks of every key asked about so far
+    asked: dict[str, _Blocks] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @classmethod
     def of(cls, coded: Coded, *, systems: npt.NDArray[np.object_], linker: Linker) -> KeyIndex:
         """The index over stored codes (the rules on columns the codes hold)."""
         coded = {**coded, **_derived(coded, LinkerSteps(linker))}
         rules = tuple(rule for rule in linker.rules if set(rule.on) <= set(coded))
-        order, blocks = {}, {}
-        for rule in rules:
-            keys = _combined([coded[c][0] for c in rule.on])
-            rows = np.flatnonzero(keys >= 0)
-            sort = np.argsort(keys[rows], kind="stable")
-            order[rule.name] = (keys[rows][sort], rows[sort].astype(np.int64))
-            blocks[rule.name] = _Blocks.of_sorted(*order[rule.name])
-        return cls(linker=linker, coded=coded, systems=systems, rules=rules, order=order,
-                   blocks=blocks)  # fmt: skip
+        keys = {rule.name: _combined([coded[c][0] for c in rule.on]) for rule in rules}
+        return cls(linker=linker, coded=coded, systems=systems, rules=rules, keys=keys)
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame, *, linker: Linker) -> KeyIndex:
@@ -168,7 +192,7 @@ class KeyIndex:
         codes, uniques = {}, {}
         for column, values in new_values.items():
             old, distinct = self.coded[column]
-            found = pd.Index(distinct, dtype=object).get_indexer(pd.Index(values, dtype=object))
+            found = _positions(distinct, values)
             unknown = (found < 0) & values.notna().to_numpy()
             fresh, more = pd.factorize(values[unknown])
             found[unknown] = len(distinct) + fresh
@@ -179,20 +203,36 @@ class KeyIndex:
         places = np.concatenate([np.flatnonzero(kept), len(kept) + np.arange(len(new_frame))])
         keys, lost = {}, {}
         gone = np.flatnonzero(~kept)
-        for rule in self.rules:
-            keys[rule.name] = _combined([codes[c] for c in rule.on])
-            lost[rule.name] = _Blocks.of(_combined([self.coded[c][0][gone] for c in rule.on]),
-                                         gone)  # fmt: skip
+        for rule in self.rules:  # the kept records' keys are their stored ones
+            stored = self.keys[rule.name]
+            fresh = _combined([codes[c][len(places) - len(new_frame) :] for c in rule.on])
+            keys[rule.name] = np.concatenate([stored[kept], fresh])
+            lost[rule.name] = _Blocks.of(stored[gone], gone)
         return Population(codes=codes, uniques=uniques, sources=sources, keys=keys,
                           places=places.astype(np.int64), lost=lost,
                           stored=int(kept.sum()))  # fmt: skip
+
+    def _stored(self, name: str, key: Ints) -> _Blocks:
+        """The stored blocks of (at least) ``key``, looked up once per rule for the most part.
+
+        An update asks about its new records' keys, then those of every record it links
+        again: the blocks found are kept, and looked up again only for keys not among them.
+        """
+        held = self.asked.get(name)
+        wanted = np.unique(key[key >= 0])
+        if held is not None:
+            if np.isin(wanted, held.keys, assume_unique=True).all():
+                return held
+            wanted = np.union1d(wanted, held.keys)
+        self.asked[name] = _Blocks.among(self.keys[name], wanted)
+        return self.asked[name]
 
     def _block(self, rule: BlockingRule, key: Ints,
                population: Population) -> tuple[Ints, Ints, Ints]:  # fmt: skip
         """Records, and sums of places, of the blocks of ``key`` after the update."""
         new = population.keys[rule.name][population.stored :]
         fresh = _Blocks.of(new, population.places[population.stored :]).at(key)
-        stored = self.blocks[rule.name].at(key)
+        stored = self._stored(rule.name, key).at(key)
         gone = population.lost[rule.name].at(key)
         found = [s + f - g for s, f, g in zip(stored, fresh, gone, strict=True)]
         return found[0].astype(np.int64), found[1], found[2]  # type: ignore[return-value]
@@ -239,19 +279,18 @@ class KeyIndex:
         kept_keys = self.budgeted(population, new_rows)
         found = []
         for rule in self.rules:
-            ordered, rows = self.order[rule.name]
+            stored_keys = self.keys[rule.name]
             key = np.unique(kept_keys[rule.name][kept_keys[rule.name] >= 0])
             if rule.max_block is not None:
                 every = population.keys[rule.name][population.stored :]
                 every = np.unique(every[every >= 0])
-                stored = _within(ordered, every) - population.lost[rule.name].at(every)[0]
+                held = self._stored(rule.name, every).at(every)[0]
+                stored = held - population.lost[rule.name].at(every)[0]
                 over = self.block_sizes(rule, every, population) > rule.max_block
                 key = np.union1d(key, every[over & (stored <= rule.max_block)])
-            start, stop = np.searchsorted(ordered, key), np.searchsorted(ordered, key, "right")
-            lengths = stop - start
-            offsets = np.cumsum(lengths) - lengths
-            places = np.arange(int(lengths.sum())) + np.repeat(start - offsets, lengths)
-            found.append(rows[places])
+            if len(key):
+                holds = pd.Index(key).get_indexer(pd.Index(stored_keys, copy=False)) >= 0
+                found.append(np.flatnonzero(holds))
         every_row = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found]))
         reached: Ints = every_row[kept[every_row]].astype(np.int64)
         return reached

@@ -3,7 +3,7 @@
 The records already resolved keep their entities unless a new or changed record can
 reach them: the stored records sharing with a new record a blocking key its rule does
 not cap over every record (all of them, found in the stored keys of
-:mod:`customer_understanding.base._keyindex` by binary search), the records of an
+:mod:`customer_understanding.base._keyindex`), the records of an
 entity whose record changed, and those a steward's decision ties to a new record. The
 entities holding those records are *affected*: their records and the new ones are
 resolved again together, by the same resolver a build uses, its linkers given a
@@ -52,8 +52,8 @@ def relinking(linker: Linker, *, index: KeyIndex, population: Population, rows: 
               model: FellegiSunter) -> Linker:  # fmt: skip
     """``linker`` scoring ``rows`` of ``population`` as a run over all of it would."""
     context = LinkContext(model=model, codes=population.codes, sources=population.sources,
-                          rows=rows, keys=index.local_keys(population, rows),
-                          budgeted=True)  # fmt: skip
+                          rows=rows, uniques=population.uniques,
+                          keys=index.local_keys(population, rows), budgeted=True)  # fmt: skip
     return attrs.evolve(linker, context=context)
 
 

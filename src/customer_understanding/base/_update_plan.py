@@ -129,7 +129,7 @@ class Plan:
     rows: Ints  # their records and the new ones, in the merged records
     linker: Linker
     candidates: int
-    compared: Coded | None  # every merged record's compared values, if known
+    compared: Coded | None  # every merged record's compared values and key columns, if known
 
 
 def _tied(overrides: Overrides, level: Literal["account", "contact"], new: Table, stored: Table,
@@ -198,8 +198,9 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
         reached, candidates = affected_entities(found[0], population, of_record=of_record,
                                                 replaced=replaced, tied=tied)  # fmt: skip
         entities[reached] = True
-        compared = {f.column: (population.codes[f.column], population.uniques[f.column])
-                    for f in linker.fields}  # fmt: skip
+        # the derived key columns too: a later update need not derive them again
+        compared = {column: (codes, population.uniques[column])
+                    for column, codes in population.codes.items()}  # fmt: skip
     kept_of = of_record[~replaced]
     rows = np.concatenate([np.flatnonzero(entities[kept_of]),
                            len(kept_of) + np.arange(len(new))]).astype(np.int64)  # fmt: skip

@@ -10,6 +10,7 @@ read in plain Python: pandas costs more than the work there.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, cast
 
 import numpy as np
@@ -76,8 +77,21 @@ def _employer_few(company: npt.NDArray[np.object_],
     return found
 
 
-def _employer(records: ContactRecords) -> npt.NDArray[np.object_]:
-    """The employer as one word: the company typed on the record, else the e-mail domain."""
+def _employer(records: ContactRecords, *,
+              known: npt.NDArray[np.object_] | None = None) -> npt.NDArray[np.object_]:  # fmt: skip
+    """The employer as one word: the company typed on the record, else the e-mail domain.
+
+    ``known`` may give each record's employer as a linker cleaned it before (``None``:
+    not known): an employer is letters and digits only, which cleaning keeps as they
+    are, so a known one is the record's employer and only the others are worked out.
+    """
+    if known is not None:
+        found = np.asarray(known, dtype=object).copy()
+        todo = np.flatnonzero(pd.isna(found))
+        if len(todo) < len(found):
+            if len(todo):
+                found[todo] = _employer(records.take(todo))
+            return found
     company = normalise(
         pd.Series(records.column("company")), Field(column="company", kind="organisation")
     )
@@ -132,11 +146,15 @@ def _split_names(frame: pd.DataFrame) -> None:
     frame.loc[dotted, "last_name"] = second[whole & ~comma].to_numpy()
 
 
-def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...]) -> pd.DataFrame:
+def _frame(records: AccountRecords | ContactRecords, columns: tuple[Field, ...], *,
+           known: Mapping[str, npt.NDArray[np.object_]] | None = None) -> pd.DataFrame:  # fmt: skip
+    """The compared columns (``known``: cleaned values given before, see :func:`_employer`)."""
     frame: dict[str, object] = {}
     for field in columns:
         if field.column == "employer" and isinstance(records, ContactRecords):
-            frame["employer"] = _employer(records)
+            # cleaning as text keeps letters and digits as they are (see _employer)
+            given = (known or {}).get("employer") if field.kind == "text" else None
+            frame["employer"] = _employer(records, known=given)
             continue
         if field.column == "country":
             frame["country"] = _country(records.labels("country"))

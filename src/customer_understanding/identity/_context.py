@@ -34,6 +34,14 @@ def _columns(values: Any) -> Mapping[str, Ints]:
     return {str(name): int64s(codes) for name, codes in values.items()}
 
 
+def _values(values: Any) -> Mapping[str, npt.NDArray[np.object_]]:
+    """Arrays of distinct values by name."""
+    if not isinstance(values, Mapping):
+        msg = f"{values!r} must be a mapping of names to arrays of distinct values"
+        raise InvalidValueError(msg)
+    return {str(name): np.asarray(found, dtype=object) for name, found in values.items()}
+
+
 def _keyed(rule: BlockingRule, place: int, columns: list[str]) -> str:
     """The code column a rule's given keys stand in (read as a key of its first field)."""
     return f"{base_column(rule.on[0], columns)} (given: rule {place})"
@@ -58,6 +66,10 @@ class LinkContext:
         Each of those records' source, coded (with ``codes``).
     rows
         Which of those records the run links, in the order it is given them.
+    uniques
+        Per column of ``codes``, the cleaned values its codes stand for: a record
+        linked whose code is known takes its value from them instead of being cleaned
+        again (it must be what cleaning the record gives; missing ones are cleaned).
     keys
         Per blocking rule name, the rule's key for each record linked (``-1``: none),
         as counted over every record: a value held by more records than the rule's
@@ -86,6 +98,7 @@ class LinkContext:
     codes: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     sources: Ints | None = attrs.field(default=None, converter=_ints_or_none)
     rows: Ints | None = attrs.field(default=None, converter=_ints_or_none)
+    uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict, converter=_values)
     keys: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     budgeted: bool = False
     kept: dict[str, Any] = attrs.field(factory=dict, init=False)
@@ -94,6 +107,25 @@ class LinkContext:
         if self.codes and (self.sources is None or self.rows is None):
             msg = "LinkContext(codes=...) needs sources= and rows= with them"
             raise InvalidValueError(msg)
+
+    def cleaned(self, linked: int) -> dict[str, npt.NDArray[np.object_]] | None:
+        """Per column given ``uniques``, each record linked's cleaned value (``None``: not known).
+
+        ``None`` unless the run links ``linked`` records, those of ``rows``.
+        """
+        if not self.uniques or self.rows is None or len(self.rows) != linked:
+            return None
+        found = {}
+        for column, uniques in self.uniques.items():
+            codes = self.codes.get(column)
+            if codes is None:
+                continue
+            mine = codes[self.rows]
+            values = np.full(len(mine), None, dtype=object)
+            present = mine >= 0
+            values[present] = np.asarray(uniques, dtype=object)[mine[present]]
+            found[column] = values
+        return found
 
     def blocking(self, rules: tuple[BlockingRule, ...],
                  prepared: Prepared) -> tuple[tuple[BlockingRule, ...], Prepared]:  # fmt: skip

@@ -196,24 +196,56 @@ def _factorize(values: pd.Series[Any], field: Field) -> tuple[npt.NDArray[np.int
     return codes.astype(np.intp, copy=False), distinct
 
 
-def clean_column(values: pd.Series[Any], field: Field) -> Cleaned:
+def _known_values(codes: npt.NDArray[np.intp], distinct: list[Any], field: Field,
+                  known: npt.NDArray[np.object_] | None) -> npt.NDArray[np.object_]:  # fmt: skip
+    """Each distinct value's cleaned form as some row's ``known`` gives it (``None``: not).
+
+    Only text is taken (anything else is cleaned, and warned about, as it always is), and
+    no date: a column's dates are read in one format, which depends on all of them.
+    """
+    given = np.full(len(distinct), None, dtype=object)
+    if known is None or field.kind == "date" or not len(distinct):
+        return given
+    rows = np.flatnonzero((codes >= 0) & np.asarray(pd.notna(known), dtype=bool))
+    given[codes[rows]] = known[rows]
+    text = np.fromiter((isinstance(v, str) for v in distinct), dtype=bool, count=len(distinct))
+    given[~text] = None
+    return given
+
+
+def clean_column(values: pd.Series[Any], field: Field, *,
+                 known: npt.NDArray[np.object_] | None = None) -> Cleaned:  # fmt: skip
     """Clean a column as :func:`normalise` does and say what it read as missing.
+
+    ``known`` may give, per row, the value as cleaned before (``None``: not known), for
+    instance kept from an earlier run: a raw value some row's cleaned value is known for
+    is not cleaned again. The answer is the same as without it, when those are right.
 
     Examples
     --------
-    >>> import pandas as pd
+    >>> import numpy as np, pandas as pd
     >>> cleaned = clean_column(pd.Series(["a@x.com", "N/A", "n/a", None, "test@test.com"]),
     ...                        Field(column="email", kind="email"))
     >>> cleaned.texts.tolist(), cleaned.present, sorted(cleaned.placeholders.items())
     (['a@x.com', None, None, None, None], 4, [('n/a', 2), ('test@test.com', 1)])
+    >>> phone = Field(column="phone", kind="phone")
+    >>> clean_column(pd.Series(["+1 415 555 0100", "+1 415 555 0100", "+44 20 7946 0000"]),
+    ...              phone, known=np.array([None, "+14155550100", None])).texts.tolist()
+    ['+14155550100', '+14155550100', '+442079460000']
     """
     codes, distinct = _factorize(values, field)
     raw = pd.Series(distinct, dtype=object)
-    cleaned = _clean(raw, field)
-    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    cleaned = _known_values(codes, distinct, field, known)
+    todo = np.flatnonzero(pd.isna(cleaned))
+    rest = raw if len(todo) == len(raw) else raw.iloc[todo].reset_index(drop=True)
+    junk = np.zeros(len(distinct), dtype=bool)
     extra = {str(v) for v in _clean(pd.Series(sorted(field.placeholders), dtype=object), field)
              if v is not None} | {fold(v) for v in field.placeholders}  # fmt: skip
-    junk = placeholder_mask(raw, pd.Series(cleaned, dtype=object), kind=field.kind, extra=extra)
+    if len(todo):  # a value cleaned before was no placeholder: only the others are looked at
+        cleaned[todo] = _clean(rest, field)
+        junk[todo] = placeholder_mask(rest, pd.Series(cleaned[todo], dtype=object),
+                                      kind=field.kind, extra=extra)  # fmt: skip
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
     placeholders: dict[str, int] = {}
     for k in np.flatnonzero(junk).tolist():
         shown_as = cleaned[k] if cleaned[k] is not None else str(raw[k]).strip().lower()

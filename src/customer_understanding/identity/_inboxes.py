@@ -23,7 +23,7 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
 from customer_understanding._core import Refused, check_positive, object_values, typed_fields
-from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._fields import Field, clean_column
 from customer_understanding.identity._nicknames import NICKNAMES as _NICKNAMES
 
 __all__ = ["ROLE_MAILBOXES", "SharedInboxes"]
@@ -190,12 +190,16 @@ class SharedInboxes:
         return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts
 
     def find(
-        self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object]
-    ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:
+        self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object],
+        cleaned: tuple[npt.NDArray[np.object_] | None, npt.NDArray[np.object_] | None] = (
+            None, None),
+    ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
         """Which records carry a shared address, and the record pairs to keep apart.
 
         Returns a flag per record and the pairs of positions (lower first) of records on
-        one address whose names clearly disagree.
+        one address whose names clearly disagree. ``cleaned`` may give each record's
+        given and family name as cleaned before (``None``: not known), as a linker's
+        given-name and family-name fields clean them; those are not cleaned again.
         """
         text = pd.Series(list(emails), dtype="string").str.strip().str.lower()
         shared = self.is_role(text)
@@ -203,8 +207,10 @@ class SharedInboxes:
             return shared, []
         names = pd.DataFrame({
             "email": text,
-            "given": normalise(pd.Series(list(first), dtype=object), _GIVEN),
-            "family": normalise(pd.Series(list(last), dtype=object), _FAMILY),
+            "given": clean_column(pd.Series(list(first), dtype=object), _GIVEN,
+                                  known=cleaned[0]).texts,
+            "family": clean_column(pd.Series(list(last), dtype=object), _FAMILY,
+                                   known=cleaned[1]).texts,
         })  # fmt: skip
         # A name that is the address's own local part ("samanthat") is a handle, not a name.
         local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(

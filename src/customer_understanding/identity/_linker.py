@@ -226,7 +226,9 @@ class Linker:
                 msg = f"source_column={source_column!r} is not in the records"
                 raise InvalidValueError(msg)
             sources = records[source_column].astype("string").fillna("").to_numpy(dtype=object)
-        prepared = prepare(records, self.fields, id_column=id_column, sources=sources)
+        known = None if self.context is None else self.context.cleaned(len(records))
+        prepared = prepare(records, self.fields, id_column=id_column, sources=sources,
+                           known=known)  # fmt: skip
         return prepared, np.arange(len(prepared), dtype=np.int64)
 
     def report(

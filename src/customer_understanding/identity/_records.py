@@ -228,8 +228,12 @@ def prepare(
     *,
     id_column: str | None = None,
     sources: npt.NDArray[np.object_] | None = None,
+    known: Mapping[str, npt.NDArray[np.object_]] | None = None,
 ) -> Prepared:
     """Check the records and code each declared column after normalising it.
+
+    ``known`` may give per column each record's value as cleaned before (``None``: not
+    known); see :func:`clean_column`.
 
     Raises
     ------
@@ -257,7 +261,8 @@ def prepare(
     uniques: dict[str, npt.NDArray[np.object_]] = {}
     junk: dict[str, npt.NDArray[np.bool_]] = {}
     for field in fields:
-        cleaned = clean_column(records[field.column].reset_index(drop=True), field)
+        before = None if known is None else known.get(field.column)
+        cleaned = clean_column(records[field.column].reset_index(drop=True), field, known=before)
         found, distinct = cleaned.codes()
         found = _without_frequent(found, distinct, field)
         _warn_missing(cleaned, field, found)

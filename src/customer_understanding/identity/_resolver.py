@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 
 import attrs
 import networkx as nx
@@ -14,7 +15,7 @@ from customer_understanding._core import typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._comparison_frame import _frame, _work_emails
 from customer_understanding.identity._fields import Field
-from customer_understanding.identity._inboxes import SharedInboxes
+from customer_understanding.identity._inboxes import _FAMILY, _GIVEN, SharedInboxes
 from customer_understanding.identity._linker import Linker
 from customer_understanding.identity._overrides import Overrides, RecordPair, ReviewPairs
 from customer_understanding.identity._resolution import Resolution
@@ -179,13 +180,17 @@ class ProbabilisticResolver:
     overrides: Overrides = attrs.field(factory=Overrides)
 
     def _shared(
-        self, records: AccountRecords | ContactRecords, frame: pd.DataFrame
-    ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:
+        self, records: AccountRecords | ContactRecords, frame: pd.DataFrame,
+        names: Mapping[str, npt.NDArray[np.object_]] | None = None,
+    ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
+        """Shared inboxes (``names``: given and family names known cleaned, by column)."""
         if self.shared_inboxes is None or not isinstance(records, ContactRecords):
             return np.zeros(len(records), dtype=np.bool_), []
+        names = names or {}
         return self.shared_inboxes.find(
-            records.column("email"), first=frame["first_name"], last=frame["last_name"]
-        )
+            records.column("email"), first=frame["first_name"], last=frame["last_name"],
+            cleaned=(names.get(_GIVEN.column), names.get(_FAMILY.column)),
+        )  # fmt: skip
 
     def comparison_frame(self, records: AccountRecords | ContactRecords) -> pd.DataFrame:
         """The columns the engine compares, one row per record, as its linker reads them.
@@ -268,8 +273,12 @@ class ProbabilisticResolver:
         cannot_given = _positions(records, cannot_named, "cannot-link")
         if len(records) < 2:
             return None, np.zeros(len(records), dtype=np.bool_)
-        frame = _frame(records, linker.fields)
-        shared, apart = self._shared(records, frame)
+        # values the linker's context knows cleaned are not worked out again
+        known = None if linker.context is None else linker.context.cleaned(len(records))
+        frame = _frame(records, linker.fields, known=known)
+        names = {field.column: known[field.column] for field in linker.fields
+                 if known and field in (_GIVEN, _FAMILY) and field.column in known}  # fmt: skip
+        shared, apart = self._shared(records, frame, names)  # cleaned as the inboxes clean
         for column in ("email", "work_email"):  # a shared address tells nobody apart
             if column in frame.columns:
                 frame.loc[shared, column] = None
