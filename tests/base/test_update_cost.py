@@ -225,6 +225,10 @@ def _same(first: CustomerBase, second: CustomerBase) -> None:
     for name in ("contact_records", "account_records", "consents", "stages"):
         pd.testing.assert_frame_equal(getattr(first.tables, name).to_pandas(),
                                       getattr(second.tables, name).to_pandas())  # fmt: skip
+    both = (first.tables.resolution, second.tables.resolution)
+    pd.testing.assert_frame_equal(both[0].review.to_pandas(), both[1].review.to_pandas())
+    for name in ("contact_ids", "contact_keys", "account_ids", "account_keys"):
+        assert np.array_equal(getattr(both[0], name), getattr(both[1], name))
 
 
 def _halves(rest: list[Source]) -> tuple[list[Source], list[Source]]:

@@ -84,12 +84,11 @@ class History:
         return set(map(str, ids)) | set(self.aliases.get(level, {}))
 
 
-def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
-            renamed: Mapping[str, str]) -> ReviewPairs:  # fmt: skip
-    """Stored review pairs not touching a record resolved again, then the new ones.
+def _kept_pairs(stored: ReviewPairs, plans: Mapping[str, Plan]) -> npt.NDArray[np.int64]:
+    """The stored review pairs touching no record resolved again, as rows.
 
     Only the stored pairs whose source id is one of a record resolved again have their
-    keys made (the others cannot touch one); pairs keep their order, new ones after.
+    keys made (the others cannot touch one).
     """
     drop = np.zeros(len(stored), dtype=bool)
     levels = np.asarray(stored.level, dtype=object)
@@ -104,7 +103,17 @@ def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
                 system = np.asarray(getattr(stored, f"{side}_system"), dtype=object)[maybe]
                 made = pd.Index(system + ":" + source_id[maybe])
                 drop[maybe[made.isin(keys)]] = True
-    keep = np.flatnonzero(~drop)
+    return np.flatnonzero(~drop).astype(np.int64)
+
+
+def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
+            renamed: Mapping[str, str], keep: npt.NDArray[np.int64] | None = None,
+            ) -> ReviewPairs:  # fmt: skip
+    """Stored review pairs not touching a record resolved again (``keep``), then the new ones.
+
+    Pairs keep their order, new ones after.
+    """
+    keep = _kept_pairs(stored, plans) if keep is None else keep
     columns: dict[str, Any] = {}
     for name in attrs.fields_dict(ReviewPairs):
         new = np.asarray(getattr(found, name))
@@ -121,8 +130,11 @@ def resolve_again(
     *,
     overrides: Overrides,
     secret: bytes | None,
-) -> tuple[Resolution, dict[str, Any]]:
-    """The resolution of the merged records: unaffected entities kept, the rest redone."""
+) -> tuple[Resolution, dict[str, Any], npt.NDArray[np.int64]]:
+    """The resolution of the merged records: unaffected entities kept, the rest redone.
+
+    Also returns which stored review pairs it kept (they lead its review pairs).
+    """
     sub = {level: plan.merged.take(plan.rows) for level, plan in plans.items()}
     resolver = resolver_for(ProbabilisticResolver(contact_linker=plans["contact"].linker,
                                                   account_linker=plans["account"].linker),
@@ -163,12 +175,13 @@ def resolve_again(
             record_key[moved],
             sub_of[moved],
         )
-    review = _review(tables.resolution.review, plans, found.review, renamed)
+    kept = _kept_pairs(tables.resolution.review, plans)
+    review = _review(tables.resolution.review, plans, found.review, renamed, kept)
     merged = Resolution(account_of_record=out["account"][0], contact_of_record=out["contact"][0],
                         account_keys=out["account"][1], contact_keys=out["contact"][1],
                         account_ids=out["account"][2], contact_ids=out["contact"][2],
                         review=review)  # fmt: skip
-    return merged, out
+    return merged, out, kept
 
 
 def write_lineage(connection: sqlite3.Connection, outcome: Mapping[str, Any], *,

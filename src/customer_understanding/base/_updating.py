@@ -153,8 +153,9 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         plans[level] = plan_level(level, tables, loaded.combined(kind), found=found,
                                   overrides=known.overrides)  # fmt: skip
         merged[kind] = plans[level].merged
-    resolution, outcome = resolve_again(tables, plans, history, overrides=known.overrides,
-                                        secret=known.secret)  # fmt: skip
+    resolution, outcome, pairs_kept = resolve_again(
+        tables, plans, history, overrides=known.overrides, secret=known.secret
+    )
     known_entities = kept_entities(tables, plans)
     known_entities["stage_subjects"] = {
         **{level: _moved(plan.entities) for level, plan in plans.items()},
@@ -189,6 +190,13 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
             placed[f"tables.{name}"] = Placed(source=source, columns=columns,
                                               stored_rows=len(before))  # fmt: skip
         placed.update(_records_placed(tables, built, plans))
+        review, stored_review = built.resolution.review, tables.resolution.review
+        placed["tables.resolution.review"] = Placed(
+            source=np.concatenate([pairs_kept, np.full(len(review) - len(pairs_kept), -1)]),
+            stored_rows=len(stored_review),
+            columns=tuple(f"tables.resolution.review.{name}"
+                          for name in attrs.fields_dict(type(review))),
+        )  # fmt: skip
     return built, outcome, plans
 
 
