@@ -41,3 +41,24 @@ def test_an_address_two_people_share_names_neither() -> None:
     found = lookup_values(np.array(["info@beta.io", "ann@beta.io"], dtype=object), table,
                           np.array([0, 1, 2]), agreed=True)  # fmt: skip
     assert found.tolist() == [-1, 1]
+
+
+_ID = st.sampled_from([None, "1", "2", "10", "x"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["crm", "desk"]), _ID, st.integers(-1, 3)),
+                max_size=12),
+       st.lists(st.tuples(st.sampled_from(["crm", "desk", "web"]), _ID), max_size=6))  # fmt: skip
+def test_a_record_index_mapped_to_entities_finds_what_an_entity_index_finds(records, asked) -> None:  # type: ignore[no-untyped-def]
+    from customer_understanding.base._links import RefIndex
+    from customer_understanding.tables import ContactRecords, InteractionTable
+
+    table = ContactRecords.from_columns({"system": [s for s, _, _ in records],
+                                         "source_id": [i for _, i, _ in records]})  # fmt: skip
+    entity = np.array([e for _, _, e in records], dtype=np.int64)
+    rows = InteractionTable.from_columns({"system": [s for s, _ in asked],
+                                          "contact_ref": [i for _, i in asked]})  # fmt: skip
+    direct = RefIndex(table, entity).find(rows, "contact_ref")
+    mapped = RefIndex(table, np.arange(len(table), dtype=np.int64)).mapped(entity)
+    assert mapped.find(rows, "contact_ref").tolist() == direct.tolist()

@@ -275,18 +275,19 @@ def _contacts(
 
 def _interactions(
     table: InteractionTable,
-    contact_records: ContactRecords,
+    indexes: tuple[RefIndex, RefIndex],
     account_records: AccountRecords,
     resolution: Resolution,
     contacts: ContactTable,
     emails: ValueIndex,
 ) -> InteractionTable:
-    contact = RefIndex(contact_records, resolution.contact_of_record).find(table, "contact_ref")
+    """Each interaction's person and account (``indexes``: the contact and account refs)."""
+    contact = indexes[0].find(table, "contact_ref")
     # Any e-mail address a person's records hold finds the person, not only the golden one;
     # one held by several people's records (info@ …) finds none of them.
     by_email = emails.find(table.column("email"), resolution.contact_of_record, agreed=True)
     contact = fill_missing(contact, by_email)
-    account = RefIndex(account_records, resolution.account_of_record).find(table, "account_ref")
+    account = indexes[1].find(table, "account_ref")
     contact_account = np.append(contacts.column("account"), -1)[np.where(contact < 0, -1, contact)]
     account = fill_missing(account, contact_account)
     # A shared address still names the company when all the people using it work there.
@@ -354,24 +355,26 @@ def build_tables(
         account_records, resolution, survivorship, known.get("account")
     )
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
+    # Each record's row by its id in its system, hashed once: entities are found through it.
+    records = RefIndex(contact_records, np.arange(len(contact_records), dtype=np.int64))
+    contact_index = records.mapped(resolution.contact_of_record)
+    account_index = RefIndex(account_records, resolution.account_of_record)
     consents = consent_statements(loaded.combined(ConsentTable), contact_records, resolution,
-                                  held=emails, carried=known.get("consents"),
-                                  placed=sources)  # fmt: skip
+                                  held=emails, carried=known.get("consents"), placed=sources,
+                                  refs=records)  # fmt: skip
     contacts, contact_winners = _contacts(
         contact_records, resolution, account_records=account_records, policy=survivorship,
         title_rules=title_rules, consents=consents, known=known,
     )  # fmt: skip
     interactions = _interactions(
         arranged(InteractionTable, ("occurred_at", "system", "type"))[0],
-        contact_records,
+        (contact_index, account_index),
         account_records,
         resolution,
         contacts,
         emails,
     )
     interactions = detach_tracked(interactions, consents, len(contacts))
-    account_index = RefIndex(account_records, resolution.account_of_record)
-    contact_index = RefIndex(contact_records, resolution.contact_of_record)
     opportunities = opportunities.with_columns(
         account=account_index.find(opportunities, "account_ref")
     )

@@ -86,6 +86,7 @@ def consent_statements(
     held: ValueIndex | None = None,
     carried: Mapping[str, Any] | None = None,
     placed: dict[type[Table], Ints] | None = None,
+    refs: RefIndex | None = None,
 ) -> ConsentTable:
     """Every consent statement (logs and record flags), each pointing at its contact.
 
@@ -98,24 +99,32 @@ def consent_statements(
     statements, of which only those an update can change are tied again, and
     ``logged`` then holds the stored logged statements first, the new ones after;
     ``placed`` is then given each statement's row among the stored ones (``-1``: new).
+    ``refs`` finds a record's row by its id, when the caller has made it already.
     """
     entity = resolution.contact_of_record
     held = ValueIndex(records.column("email")) if held is None else held
+    if refs is None:
+        refs = RefIndex(records, np.arange(len(records), dtype=np.int64))
+    found = (held, refs)
     if carried is not None:
-        statements, source = _carried(logged, records, entity, held, carried)
+        statements, source = _carried(logged, records, entity, found, carried)
         if placed is not None:
             placed[ConsentTable] = source
         return statements
-    logged = _tie(logged, records, entity, held)
+    logged = _tie(logged, records, entity, found)
     every = ConsentTable.concat([logged, _flags(records, entity)])
     return canonical(every, ORDER)
 
 
 def _tie(logged: ConsentTable, records: ContactRecords, entity: Ints,
-         held: ValueIndex) -> ConsentTable:  # fmt: skip
-    """Logged statements with their contact and the moment they could be tied to it."""
+         found: tuple[ValueIndex, RefIndex]) -> ConsentTable:  # fmt: skip
+    """Logged statements with their contact and the moment they could be tied to it.
+
+    ``found`` indexes the records' addresses, and their rows by id.
+    """
+    held, refs = found
     created = records.column("created_at")
-    record = RefIndex(records, np.arange(len(records), dtype=np.int64)).find(logged, "contact_ref")
+    record = refs.find(logged, "contact_ref")
     contact = np.where(record >= 0, entity[record], -1)
     since = np.where(record >= 0, created[record], NAT)
     emails = logged.column("email")
@@ -143,7 +152,8 @@ def carried_statements(stored: ConsentTable, flag: npt.NDArray[np.bool_], *,
             "touched": touched}  # fmt: skip
 
 
-def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints, held: ValueIndex,
+def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints,
+             found: tuple[ValueIndex, RefIndex],
              carried: Mapping[str, Any]) -> tuple[ConsentTable, Ints]:  # fmt: skip
     """The statements after an update, tying again only what the update can change.
 
@@ -164,7 +174,7 @@ def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints, held: 
     emails = pd.Index(np.asarray(head.column("email"), dtype=object))
     again = np.flatnonzero(~flag & ((contact < 0) | np.asarray(emails.isin(touched), bool)))
     fresh = logged.take(slice(int((~np.asarray(carried["flag"], bool)).sum()), None))
-    tied = _tie(ConsentTable.concat([head.take(again), fresh]), records, entity, held)
+    tied = _tie(ConsentTable.concat([head.take(again), fresh]), records, entity, found)
     contact[again] = tied.column("contact")[: len(again)]
     known_at = np.array(head.column("known_at"), dtype=np.int64)
     known_at[again] = tied.column("known_at")[: len(again)]

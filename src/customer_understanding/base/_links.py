@@ -43,6 +43,19 @@ class RefIndex:
             for code, label in enumerate(records.categories["system"])
         }
 
+    def mapped(self, targets: npt.NDArray[np.int64]) -> RefIndex:
+        """The same look-up, each record's row mapped through ``targets`` (e.g. its entity).
+
+        The index must have been made with each record's row as its target; the ids are
+        not hashed again.
+        """
+        other = object.__new__(RefIndex)
+        other._by_system = {
+            label: (index, np.append(np.asarray(targets)[found[:-1]], -1))
+            for label, (index, found) in self._by_system.items()
+        }
+        return other
+
     def find(
         self, table: Table, ref_column: str, rows: npt.NDArray[np.bool_] | None = None
     ) -> npt.NDArray[np.int64]:
