@@ -23,6 +23,7 @@ from customer_understanding.base._keyindex import Coded, KeyIndex
 from customer_understanding.base._relinking import affected_entities, relinking
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
+from customer_understanding.base._titles import FACT_COLUMNS
 from customer_understanding.identity import (
     FellegiSunter,
     LinkContext,
@@ -206,10 +207,11 @@ def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:
 
 
 def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
-    """What the entities left alone keep: golden winners, and contacts' account links.
+    """What the entities left alone keep: golden winners, contacts' facts and account links.
 
     Those entities come first in the new resolution, in their stored order, and their
-    records are all kept, so their golden values need no survivorship vote again. A
+    records are all kept, so their golden values need no survivorship vote again, nor
+    their titles reading again (the facts read from them, see :data:`FACT_COLUMNS`). A
     contact keeps its account link unless it has none or its account is resolved again.
     """
     kept: dict[str, Any] = {}
@@ -222,10 +224,14 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     left = ~plans["account"].entities
     place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))
-    contacts = tables.contacts.take(~plans["contact"].entities)
-    kept["contact_account"] = (place[contacts.column("account")],
-                               contacts.column("account_confidence"),
-                               contacts.labels("account_method"))  # fmt: skip
+    # Only the columns read are taken: the whole table's rows would copy every column.
+    contacts, left = tables.contacts, ~plans["contact"].entities
+    kept["contact_account"] = (place[contacts.column("account")[left]],
+                               contacts.column("account_confidence")[left],
+                               contacts.labels("account_method")[left])  # fmt: skip
+    kept["contact_facts"] = {name: (contacts.labels(name) if name in contacts.categories
+                                    else contacts.column(name))[left]
+                             for name in FACT_COLUMNS}  # fmt: skip
     names = cleaned_names(plans["account"])
     if names is not None:
         kept["account_names"] = names
