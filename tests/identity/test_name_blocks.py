@@ -3,12 +3,19 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist
 
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import LeadToAccount
-from customer_understanding.identity._name_blocks import _choice_keys, similar_names
+from customer_understanding.identity._name_blocks import (
+    _choice_keys,
+    _chunks,
+    _key_arrays,
+    similar_names,
+)
 
 
 def _names(*values: str) -> np.ndarray:
@@ -65,6 +72,30 @@ def test_keys_held_by_many_choices_are_left_out() -> None:
     shared = held.groupby("key")["choice"].nunique()
     assert shared.max() <= 3
     assert set(held["choice"]) == {0, 1, 2, 3}  # each keeps its own keys
+
+
+_WORDS = st.sampled_from(["acme", "acne", "acme labs", "labs", "group", "aab", "a", "zz", "ab"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1,
+                max_size=30, unique=True), st.integers(1, 6))  # fmt: skip
+def test_choice_keys_are_every_distinct_pair_of_a_key_few_choices_hold(names, cap) -> None:  # type: ignore[no-untyped-def]
+    choices = np.array(sorted(names), dtype=object)
+    parts = [_key_arrays(choices[part], part.start) for part in _chunks(len(choices))]
+    pairs = pd.DataFrame(
+        {
+            "choice": np.concatenate([owner for owner, _ in parts]),
+            "key": np.concatenate([key for _, key in parts]),
+        }
+    ).drop_duplicates()
+    shared = pairs["key"].map(pairs["key"].value_counts())
+    expected = pairs[(shared <= cap).to_numpy()]  # fmt: skip
+    held = _choice_keys(choices, cap)
+    assert set(zip(held["choice"], held["key"], strict=True)) == set(
+        zip(expected["choice"], expected["key"], strict=True))  # fmt: skip
+    assert len(held) == len(expected)
+    assert (np.diff(held["key"].to_numpy(dtype=np.uint64).astype(object)) >= 0).all()
 
 
 def test_no_names_or_no_choices_give_no_pairs() -> None:
