@@ -175,6 +175,14 @@ def _lead_to_account(
     return LeadToAccount().match(people, accounts).to_pandas()
 
 
+def _work_email(emails: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Whether each address is at a domain other than a free mailbox's (each read once)."""
+    codes, distinct = pd.factorize(emails)
+    free = [str(email).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for email in distinct.tolist()]
+    work: npt.NDArray[np.bool_] = ~np.asarray([*free, True], dtype=bool)[codes]  # -1: none
+    return work
+
+
 #: In the account links an update keeps (see :func:`build_tables`): link this one again.
 RELINK = -2
 
@@ -213,9 +221,7 @@ def _contact_accounts(
     method = np.full(len(records), None, dtype=object)
     method[record_account >= 0] = "reference"
     # Only records with a clue (a work e-mail domain or a typed company) can be matched.
-    email = pd.Series(records.column("email"), dtype="string")
-    work = ~email.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS) & email.notna()
-    clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
+    clue = _work_email(records.column("email")) | pd.notna(records.column("company"))
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         if side is None:
