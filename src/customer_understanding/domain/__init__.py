@@ -35,6 +35,7 @@ from customer_understanding.domain._normalize import (
     normalize_email,
     normalize_name,
     normalize_organisation,
+    normalize_organisations,
     normalize_phone,
     to_utc,
 )
@@ -101,6 +102,7 @@ __all__ = [
     "normalize_email",
     "normalize_name",
     "normalize_organisation",
+    "normalize_organisations",
     "normalize_phone",
     "normalize_term",
     "read_title",
