@@ -1,5 +1,7 @@
 """Close names found by blocking: the pairs that matter, without every pair."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,10 @@ from customer_understanding.identity import LeadToAccount
 from customer_understanding.identity._name_blocks import (
     _choice_keys,
     _chunks,
+    _codes,
     _key_arrays,
+    _prefix_keys,
+    _typo_keys,
     similar_names,
 )
 
@@ -126,3 +131,21 @@ def test_punctuation_does_not_hide_a_name() -> None:
     choices = _names("acme labs 2", "acme labs 3")
     found = similar_names(_names("acme-labs-2"), choices, threshold=0.9)
     assert 0 in found["choice"].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=10), max_size=8), st.integers(0, 5))
+def test_a_names_keys_come_from_its_runs_of_letters_and_digits(names, first) -> None:  # type: ignore[no-untyped-def]
+    # Splitting on the punctuation pattern, or replacing it and splitting on spaces.
+    array = np.array(names, dtype=object)
+    runs = [[word for word in re.split(r"[\W_]+", name) if word] for name in names]
+    codes = _codes(np.array([re.sub(r"[\W_]+", "", name) for name in names], dtype=object))
+    grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
+    words = np.empty(sum(map(len, runs)), dtype=object)
+    words[:] = [word for each in runs for word in each]
+    owners = [first + at for at in range(len(names)) for _ in range(grid.shape[1])]
+    owners += [first + at for at, each in enumerate(runs) for _ in each]
+    keys = [*grid.ravel().tolist(), *pd.util.hash_array(words, hash_key="cu-name-words-01")]
+    found = _key_arrays(array, first)
+    assert found[0].tolist() == owners
+    assert found[1].tolist() == [int(key) for key in keys]

@@ -19,6 +19,7 @@ number of names, not with the number of pairs that could be formed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -79,22 +80,22 @@ def _prefix_keys(codes: UInt64s) -> UInt64s:
     return np.stack(keys, axis=1) ^ _SALT["prefix"]
 
 
-def _word_keys(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
-    split = [[word for word in _PUNCTUATION.split(name) if word] for name in names.tolist()]
-    owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64),
+def _word_keys(split: list[list[str]], first: int) -> tuple[Ints, UInt64s]:
+    owners = np.repeat(np.arange(first, first + len(split), dtype=np.int64),
                        [len(words) for words in split])  # fmt: skip
     words = np.empty(len(owners), dtype=object)
-    words[:] = [word for each in split for word in each]
+    words[:] = list(itertools.chain.from_iterable(split))
     return owners, pd.util.hash_array(words, hash_key="cu-name-words-01")
 
 
 def _key_arrays(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
     """Every blocking key of every name and its owner (owners from ``first``), repeats kept."""
-    compact = np.array([_PUNCTUATION.sub("", name) for name in names], dtype=object)
-    codes = _codes(compact)
+    # A name's words are its runs of letters and digits; run together, they compare it.
+    split = [_PUNCTUATION.sub(" ", name).split() for name in names.tolist()]
+    codes = _codes(np.array(["".join(words) for words in split], dtype=object))
     grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
     owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64), grid.shape[1])
-    word_owners, word_keys = _word_keys(names, first)
+    word_owners, word_keys = _word_keys(split, first)
     return np.concatenate([owners, word_owners]), np.concatenate([grid.ravel(), word_keys])
 
 
