@@ -10,9 +10,12 @@ from hypothesis import strategies as st
 import customer_understanding as cu
 from customer_understanding import InvalidValueError
 from customer_understanding.domain import (
+    fold_spelling,
+    fold_spellings,
     normalize_domain,
     normalize_email,
     normalize_name,
+    normalize_names,
     normalize_organisation,
     normalize_organisations,
     normalize_phone,
@@ -227,6 +230,8 @@ _NAME_PARTS = st.sampled_from([
                 max_size=20))  # fmt: skip
 def test_organisations_folded_at_once_are_folded_one_by_one(names: list[str]) -> None:
     assert normalize_organisations(names) == [normalize_organisation(name) for name in names]
+    assert normalize_names(names) == [normalize_name(name) for name in names]
+    assert fold_spellings(names) == [fold_spelling(name) for name in names]
 
 
 _LEGAL_FORMS = re.compile(

@@ -21,7 +21,9 @@ from customer_understanding._core import is_missing
 from customer_understanding.domain import (
     FREE_MAIL_DOMAINS,
     AccountVocabulary,
+    fold_spellings,
     normalize_name,
+    normalize_names,
     normalize_organisation,
     normalize_organisations,
 )
@@ -52,7 +54,11 @@ _SPELLINGS: dict[str, Callable[[Any], str]] = {
 
 
 #: Spellings also made many at once (the same keys, for less time over many values).
-_MANY: dict[str, Callable[[list[str]], list[str]]] = {"organisation": normalize_organisations}
+_MANY: dict[str, Callable[[list[str]], list[str]]] = {
+    "text": fold_spellings,
+    "name": normalize_names,
+    "organisation": normalize_organisations,
+}
 
 
 def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
