@@ -225,13 +225,11 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))
     # Only the columns read are taken: the whole table's rows would copy every column.
-    contacts, left = tables.contacts, ~plans["contact"].entities
-    kept["contact_account"] = (place[contacts.column("account")[left]],
-                               contacts.column("account_confidence")[left],
-                               contacts.labels("account_method")[left])  # fmt: skip
-    kept["contact_facts"] = {name: (contacts.labels(name) if name in contacts.categories
-                                    else contacts.column(name))[left]
-                             for name in FACT_COLUMNS}  # fmt: skip
+    contacts, same = tables.contacts, ~plans["contact"].entities
+    kept["contact_account"] = (place[contacts.column("account")[same]],
+                               contacts.column("account_confidence")[same],
+                               contacts.labels("account_method")[same])  # fmt: skip
+    kept["contact_facts"] = {name: contacts.labels(name)[same] for name in FACT_COLUMNS}
     names = cleaned_names(plans["account"])
     if names is not None:
         kept["account_names"] = names
