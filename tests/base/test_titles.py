@@ -2,11 +2,15 @@
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import customer_understanding as cu
 from customer_understanding import CustomerBase, Seniority
+from customer_understanding.base._titles import FACT_COLUMNS, fill_from_titles
 from customer_understanding.domain import DEFAULT_TITLE_RULES, TitleRule
 from customer_understanding.ingest import Source
 
@@ -93,3 +97,34 @@ def test_title_rules_of_another_kind_are_refused() -> None:
     source = cu.Source(name="crm", data=[{"Id": "1"}], mapping="salesforce.Contact")
     with pytest.raises(cu.InvalidValueError, match="title_rules holds 'vp'"):
         CustomerBase.build([source], title_rules=["vp"])
+
+
+_TITLES = st.sampled_from(["CFO", "VP Sales", "Leiterin Vertrieb", "Sr. Mgr, Sales Ops",
+                           "Engineer", "", None])  # fmt: skip
+_STATED = st.sampled_from([None, "Finance", "Sales"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(_TITLES, _STATED, st.sampled_from([None, "vp", "c_level"])),
+                max_size=20), st.data())  # fmt: skip
+def test_facts_kept_for_the_first_contacts_are_what_reading_them_gives(rows, data) -> None:  # type: ignore[no-untyped-def]
+    # An update keeps the facts of the contacts it left alone and reads the others' titles.
+    titles = np.array([title for title, _, _ in rows], dtype=object)
+    departments, seniorities = ("Finance", "Sales"), ("c_level", "vp")
+    values = {
+        "title": titles,
+        "department": np.array(
+            [-1 if d is None else departments.index(d) for _, d, _ in rows], dtype=np.int32
+        ),
+        "seniority": np.array(
+            [-1 if s is None else seniorities.index(s) for _, _, s in rows], dtype=np.int32
+        ),
+    }
+    categories = {"department": departments, "seniority": seniorities}
+    whole, labels = fill_from_titles(values, categories, n=len(rows))
+    first = data.draw(st.integers(0, len(rows)))
+    known = {name: whole[name][:first] for name in FACT_COLUMNS}
+    part, part_labels = fill_from_titles(values, categories, n=len(rows), known=known)
+    assert part_labels == labels
+    for name in FACT_COLUMNS:
+        assert pd.Series(part[name]).equals(pd.Series(whole[name])), name

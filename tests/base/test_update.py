@@ -96,6 +96,8 @@ def test_golden_records_of_affected_entities_are_the_rebuilds(
     right = full.to_pandas("contacts").set_index("contact_id")
     right = right.rename(index=dict(zip(theirs.reindex(mine.index), mine, strict=True)))
     columns = ["email", "first_name", "last_name", "phone", "title", "marketing_consent"]
+    # What titles gave is kept for the contacts left alone, read again for the others.
+    columns += ["seniority", "seniority_confidence", "department", "department_confidence"]
     pd.testing.assert_frame_equal(left.loc[same, columns], right.loc[same, columns])
 
 
@@ -253,3 +255,29 @@ def test_updates_index_the_stored_records_by_the_values_the_store_kept(
     updated = base.update(half).update(other)
     for level in ("account", "contact"):
         assert _f1(updated, _rebuilt(), level) >= 0.999
+
+
+def test_a_contact_naming_an_account_that_arrives_later_is_linked_to_it(tmp_path: Path) -> None:
+    # The contact's own records are untouched, but a rebuild links it by its CRM reference.
+    accounts = [{"Id": "001A", "Name": "Acme GmbH", "Website": "acme.de"},
+                {"Id": "001C", "Name": "Initech LLC", "Website": "initech.com"},
+                {"Id": "001D", "Name": "Umbrella plc", "Website": "umbrella.co.uk"}]  # fmt: skip
+    contacts = [{"Id": "003A", "AccountId": "001B", "Email": "ann@acme.de",
+                 "FirstName": "Ann", "LastName": "Lee", "Company": "Acme"},
+                {"Id": "003B", "AccountId": "001A", "Email": "bo@acme.de"}]  # fmt: skip
+    first = [Source(name="accounts", data=accounts, mapping="salesforce.Account"),
+             Source(name="contacts", data=contacts, mapping="salesforce.Contact")]  # fmt: skip
+    later = [{"Id": "001B", "Name": "Globex AG", "Website": "globex.de"}]
+    base = CustomerBase.build(first, store=tmp_path / "s.db", id_key=_KEY)
+    updated = base.update([Source(name="accounts", data=later, mapping="salesforce.Account")])
+    counts = updated.events()["detail"].iloc[-1]
+    assert counts["contact"]["entities_affected"] == 0  # Ann is left alone
+    full = CustomerBase.build(
+        [Source(name="accounts", data=accounts + later, mapping="salesforce.Account"),
+         Source(name="contacts", data=contacts, mapping="salesforce.Contact")], id_key=_KEY,
+    )  # fmt: skip
+    for each in (updated, full):
+        table = each.to_pandas("contacts").set_index("email")
+        names = each.to_pandas("accounts").set_index("account_id")["name"]
+        assert names[table.loc["ann@acme.de", "account_id"]] == "Globex AG"
+        assert table.loc["ann@acme.de", "account_method"] == "reference"

@@ -1,3 +1,4 @@
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import numpy as np
@@ -9,8 +10,14 @@ from hypothesis import strategies as st
 import customer_understanding as cu
 from customer_understanding import InvalidValueError
 from customer_understanding.domain import (
+    fold_spelling,
+    fold_spellings,
     normalize_domain,
     normalize_email,
+    normalize_name,
+    normalize_names,
+    normalize_organisation,
+    normalize_organisations,
     normalize_phone,
     to_utc,
 )
@@ -211,3 +218,29 @@ def test_vectorised_domain_parsing_agrees_with_scalar(raw: list[str]) -> None:
 def test_two_digits_split_by_punctuation_are_no_phone_number(raw: str) -> None:
     # found by the property test above: the library refuses them, so must the shortcut
     assert normalize_phone(raw, region="DE") == "10"
+
+
+_NAME_PARTS = st.sampled_from([
+    "Acme", "A.C.M.E.", " Inc", " inc.", " GmbH", " & Co. KG", " Holdings", " group", "-", ",",
+    "  ", "\n", "\t", "\r", "Société", "Générale", " S.A.", "株式会社", "é", "0", "co", " co",
+])  # fmt: skip
+
+
+@given(st.lists(st.one_of(st.lists(_NAME_PARTS, max_size=6).map("".join), st.text(max_size=12)),
+                max_size=20))  # fmt: skip
+def test_organisations_folded_at_once_are_folded_one_by_one(names: list[str]) -> None:
+    assert normalize_organisations(names) == [normalize_organisation(name) for name in names]
+    assert normalize_names(names) == [normalize_name(name) for name in names]
+    assert fold_spellings(names) == [fold_spelling(name) for name in names]
+
+
+_LEGAL_FORMS = re.compile(
+    r"(?:\s+(?:inc|incorporated|ltd|limited|llc|llp|lp|plc|corp|corporation|co|company|gmbh|"
+    r"ag|kg|sa|sas|sarl|srl|spa|sl|bv|nv|ab|as|asa|oy|aps|dac|pty|pte|kk|se|group|holdings))+$"
+)
+
+
+@given(st.one_of(st.lists(_NAME_PARTS, max_size=6).map("".join), st.text(max_size=12)))
+def test_legal_forms_are_dropped_as_a_pattern_at_the_end_drops_them(name: str) -> None:
+    folded = normalize_name(name.replace(".", ""))
+    assert normalize_organisation(name) == _LEGAL_FORMS.sub("", folded).strip()

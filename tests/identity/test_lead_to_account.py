@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from customer_understanding import InvalidValueError, UnknownNameError
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import Field, LeadToAccount, normalise
+from customer_understanding.identity._prepared_accounts import _sortable, _trimmed, text
 
 
 @pytest.fixture
@@ -241,3 +242,24 @@ def test_an_account_without_a_name_is_still_ranked(accounts: pd.DataFrame) -> No
     accounts.loc[2, ["name", "domain"]] = [None, "emberenergy.com"]
     row = _match({"id": ["L1"], "email": ["ann@emberenergy.com"]}, accounts).iloc[0]
     assert (row["account_id"], row["method"]) == ("001A", "domain")
+
+
+_CELL = st.one_of(st.none(), st.just(float("nan")), st.just(pd.NA), st.integers(-5, 50),
+                  st.sampled_from(["Acme ", " acme", "", "  ", "Zeta", "éclair", "b"]))  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(_CELL, max_size=12))
+def test_account_columns_read_at_once_read_as_one_by_one(cells) -> None:  # type: ignore[no-untyped-def]
+    # The ranks and names prepared accounts hold are read distinct value by distinct
+    # value, or all at once, where the column allows: the same as reading each cell.
+    values = np.empty(len(cells), dtype=object)
+    values[:] = cells
+    missing = [v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) for v in cells]
+    texts = [None if gone else str(v) for v, gone in zip(cells, missing, strict=True)]
+    sortable = _sortable(pd.Series(values, dtype=object))
+    assert sortable.tolist() == ["None" if t is None else t for t in texts]
+    assert _trimmed(values).tolist() == [None if t is None else (t.strip() or None)
+                                         for t in texts]  # fmt: skip
+    read = text(pd.DataFrame({"c": values}), "c").tolist()
+    assert read == [None if t is None else (t.strip().lower() or None) for t in texts]

@@ -1,14 +1,26 @@
 """Close names found by blocking: the pairs that matter, without every pair."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz.distance import JaroWinkler
 from rapidfuzz.process import cdist
 
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import LeadToAccount
-from customer_understanding.identity._name_blocks import _choice_keys, similar_names
+from customer_understanding.identity._name_blocks import (
+    _choice_keys,
+    _chunks,
+    _codes,
+    _key_arrays,
+    _prefix_keys,
+    _typo_keys,
+    similar_names,
+)
 
 
 def _names(*values: str) -> np.ndarray:
@@ -67,6 +79,30 @@ def test_keys_held_by_many_choices_are_left_out() -> None:
     assert set(held["choice"]) == {0, 1, 2, 3}  # each keeps its own keys
 
 
+_WORDS = st.sampled_from(["acme", "acne", "acme labs", "labs", "group", "aab", "a", "zz", "ab"])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), min_size=1,
+                max_size=30, unique=True), st.integers(1, 6))  # fmt: skip
+def test_choice_keys_are_every_distinct_pair_of_a_key_few_choices_hold(names, cap) -> None:  # type: ignore[no-untyped-def]
+    choices = np.array(sorted(names), dtype=object)
+    parts = [_key_arrays(choices[part], part.start) for part in _chunks(len(choices))]
+    pairs = pd.DataFrame(
+        {
+            "choice": np.concatenate([owner for owner, _ in parts]),
+            "key": np.concatenate([key for _, key in parts]),
+        }
+    ).drop_duplicates()
+    shared = pairs["key"].map(pairs["key"].value_counts())
+    expected = pairs[(shared <= cap).to_numpy()]  # fmt: skip
+    held = _choice_keys(choices, cap)
+    assert set(zip(held["choice"], held["key"], strict=True)) == set(
+        zip(expected["choice"], expected["key"], strict=True))  # fmt: skip
+    assert len(held) == len(expected)
+    assert (np.diff(held["key"].to_numpy(dtype=np.uint64).astype(object)) >= 0).all()
+
+
 def test_no_names_or_no_choices_give_no_pairs() -> None:
     assert similar_names(_names(), _names("acme"), threshold=0.9).empty
     assert similar_names(_names("acme"), _names(), threshold=0.9).empty
@@ -95,3 +131,21 @@ def test_punctuation_does_not_hide_a_name() -> None:
     choices = _names("acme labs 2", "acme labs 3")
     found = similar_names(_names("acme-labs-2"), choices, threshold=0.9)
     assert 0 in found["choice"].tolist()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=10), max_size=8), st.integers(0, 5))
+def test_a_names_keys_come_from_its_runs_of_letters_and_digits(names, first) -> None:  # type: ignore[no-untyped-def]
+    # Splitting on the punctuation pattern, or replacing it and splitting on spaces.
+    array = np.array(names, dtype=object)
+    runs = [[word for word in re.split(r"[\W_]+", name) if word] for name in names]
+    codes = _codes(np.array([re.sub(r"[\W_]+", "", name) for name in names], dtype=object))
+    grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
+    words = np.empty(sum(map(len, runs)), dtype=object)
+    words[:] = [word for each in runs for word in each]
+    owners = [first + at for at in range(len(names)) for _ in range(grid.shape[1])]
+    owners += [first + at for at, each in enumerate(runs) for _ in each]
+    keys = [*grid.ravel().tolist(), *pd.util.hash_array(words, hash_key="cu-name-words-01")]
+    found = _key_arrays(array, first)
+    assert found[0].tolist() == owners
+    assert found[1].tolist() == [int(key) for key in keys]

@@ -175,6 +175,14 @@ def _lead_to_account(
     return LeadToAccount().match(people, accounts).to_pandas()
 
 
+def _work_email(emails: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
+    """Whether each address is at a domain other than a free mailbox's (each read once)."""
+    codes, distinct = pd.factorize(emails)
+    free = [str(email).rsplit("@", 1)[-1] in FREE_MAIL_DOMAINS for email in distinct.tolist()]
+    work: npt.NDArray[np.bool_] = ~np.asarray([*free, True], dtype=bool)[codes]  # -1: none
+    return work
+
+
 #: In the account links an update keeps (see :func:`build_tables`): link this one again.
 RELINK = -2
 
@@ -213,9 +221,7 @@ def _contact_accounts(
     method = np.full(len(records), None, dtype=object)
     method[record_account >= 0] = "reference"
     # Only records with a clue (a work e-mail domain or a typed company) can be matched.
-    email = pd.Series(records.column("email"), dtype="string")
-    work = ~email.str.rsplit("@", n=1).str[-1].isin(FREE_MAIL_DOMAINS) & email.notna()
-    clue = work.to_numpy(dtype=bool) | pd.notna(records.column("company"))
+    clue = _work_email(records.column("email")) | pd.notna(records.column("company"))
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         if side is None:
@@ -260,8 +266,9 @@ def _contacts(
         records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact")
     )
     values, categories = contact_facts(
-        values, categories, title_rules=title_rules, consents=consents
-    )
+        values, categories, title_rules=title_rules, consents=consents,
+        known=known.get("contact_facts"),
+    )  # fmt: skip
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(
         records, resolution, account_records, known.get("contact_account"),
@@ -319,9 +326,10 @@ def build_tables(
     The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
     :class:`CustomerStageRules` when ``None``). ``known`` is what an update keeps of the
     first entities of each level, those it left alone: golden winners by field
-    (``"account"``, ``"contact"``) and the contacts' account links (``"contact_account"``),
-    and the account records' names as the account linker cleaned them
-    (``"account_names"``, not cleaned again for lead-to-account matching).
+    (``"account"``, ``"contact"``), the contacts' account links (``"contact_account"``)
+    and the facts their titles gave (``"contact_facts"``); and the account records' names
+    as the account linker cleaned them (``"account_names"``, not cleaned again for
+    lead-to-account matching).
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after. ``ordered`` says how many first rows of an
@@ -421,16 +429,19 @@ def contact_facts(
     title_rules: Sequence[TitleRule],
     consents: ConsentTable,
     moment: int | None = None,
+    known: Mapping[str, npt.NDArray[Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Golden contact values completed the one way: titles read, consent in force.
 
     Seniority and department are read from titles where no record states them, and the
     marketing consent is the statement in force (at ``moment`` when given) rather than a
     survivorship vote. The build and golden profiles as of a moment both come through
-    here, so they cannot disagree.
+    here, so they cannot disagree. ``known``: the first contacts' facts read before
+    (see :func:`~customer_understanding.base._titles.fill_from_titles`).
     """
     n = len(values["title"])
-    values, categories = fill_from_titles(values, categories, n=n, rules=title_rules)
+    values, categories = fill_from_titles(values, categories, n=n, rules=title_rules,
+                                          known=known)  # fmt: skip
     rows = consent_rows(consents, n, purpose="marketing", channel="email", moment=moment)
     values["marketing_consent"] = status_labels(consents, rows)
     categories.pop("marketing_consent", None)

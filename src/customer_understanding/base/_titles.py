@@ -16,9 +16,11 @@ import numpy.typing as npt
 from customer_understanding._core import is_missing
 from customer_understanding.domain import DEFAULT_TITLE_RULES, TitleRule, read_title, read_titles
 
-__all__ = ["fill_from_titles"]
+__all__ = ["FACT_COLUMNS", "fill_from_titles"]
 
 _FACTS = ("seniority", "department")
+#: The contact columns :func:`fill_from_titles` makes: each fact and its confidence.
+FACT_COLUMNS = (*_FACTS, *(f"{fact}_confidence" for fact in _FACTS))
 
 #: Up to this many titles (one entity refreshed online) are read one by one: a frame
 #: per call would cost more than the reading.
@@ -41,24 +43,33 @@ def fill_from_titles(
     *,
     n: int,
     rules: Sequence[TitleRule] = DEFAULT_TITLE_RULES,
+    known: Mapping[str, npt.NDArray[Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, tuple[str, ...]]]:
     """Golden contact columns with seniority and department filled from the titles.
 
     Takes and returns the columns and category labels ``ContactTable.from_columns``
     reads; seniority and department come back as labels (``None`` where unknown), with
     ``seniority_confidence`` and ``department_confidence`` beside them (NaN where unknown).
+    ``known`` holds these four columns (:data:`FACT_COLUMNS`) of the first contacts as
+    this function filled them before, from the same golden values (an update keeps
+    them for the contacts it left alone): only the others' titles are read.
     """
+    first = 0 if known is None else len(known[_FACTS[0]])
     titles = values.get("title")
-    reading = _readings(np.full(n, None, dtype=object) if titles is None else titles, rules)
+    titles = np.full(n, None, dtype=object) if titles is None else np.asarray(titles)
+    reading = _readings(titles[first:], rules)
     out = dict(values)
     for fact in _FACTS:
-        stated = _labels(values, categories, fact, n)
-        known = ~_unknown(stated)
+        stated = _labels(values, categories, fact, n)[first:]
+        stated_known = ~_unknown(stated)
         inferred, confidence = reading[fact], reading[f"{fact}_confidence"]
-        out[fact] = np.where(known, stated, inferred)
-        out[f"{fact}_confidence"] = np.where(
-            known, 1.0, np.where(_unknown(inferred), np.nan, confidence)
-        )
+        filled = np.where(stated_known, stated, inferred)
+        sure = np.where(stated_known, 1.0, np.where(_unknown(inferred), np.nan, confidence))
+        if known is not None:
+            filled = np.concatenate([np.asarray(known[fact], dtype=object), filled])
+            sure = np.concatenate([np.asarray(known[f"{fact}_confidence"], dtype=np.float64),
+                                   sure])  # fmt: skip
+        out[fact], out[f"{fact}_confidence"] = filled, sure
     return out, {name: labels for name, labels in categories.items() if name not in _FACTS}
 
 

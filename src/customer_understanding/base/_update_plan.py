@@ -20,9 +20,11 @@ import pandas as pd
 from customer_understanding._core import NAT
 from customer_understanding.base._build import RELINK
 from customer_understanding.base._keyindex import Coded, KeyIndex
+from customer_understanding.base._links import RefIndex
 from customer_understanding.base._relinking import affected_entities, relinking
 from customer_understanding.base._survive import record_keys
 from customer_understanding.base._tables import Tables
+from customer_understanding.base._titles import FACT_COLUMNS
 from customer_understanding.identity import (
     FellegiSunter,
     LinkContext,
@@ -229,11 +231,13 @@ def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:
 
 
 def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
-    """What the entities left alone keep: golden winners, and contacts' account links.
+    """What the entities left alone keep: golden winners, contacts' facts and account links.
 
     Those entities come first in the new resolution, in their stored order, and their
-    records are all kept, so their golden values need no survivorship vote again. A
-    contact keeps its account link unless it has none or its account is resolved again.
+    records are all kept, so their golden values need no survivorship vote again, nor
+    their titles reading again (the facts read from them, see :data:`FACT_COLUMNS`). A
+    contact keeps its account link unless it has none, its account is resolved again or
+    one of its records names a new account record by its CRM id (a rebuild links it so).
     """
     kept: dict[str, Any] = {}
     for level, plan in plans.items():
@@ -245,14 +249,27 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     left = ~plans["account"].entities
     place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))
-    contacts = tables.contacts.take(~plans["contact"].entities)
-    kept["contact_account"] = (place[contacts.column("account")],
-                               contacts.column("account_confidence"),
-                               contacts.labels("account_method"))  # fmt: skip
+    # Only the columns read are taken: the whole table's rows would copy every column.
+    contacts, same = tables.contacts, ~plans["contact"].entities
+    account = place[contacts.column("account")]
+    account[_naming_new_accounts(tables, plans["account"])] = RELINK
+    kept["contact_account"] = (account[same], contacts.column("account_confidence")[same],
+                               contacts.labels("account_method")[same])  # fmt: skip
+    kept["contact_facts"] = {name: contacts.labels(name)[same] for name in FACT_COLUMNS}
     names = cleaned_names(plans["account"])
     if names is not None:
         kept["account_names"] = names
     return kept
+
+
+def _naming_new_accounts(tables: Tables, plan: Plan) -> Ints:
+    """The stored contacts one of whose records names a new account record by its CRM id."""
+    new = np.arange(int((~plan.replaced).sum()), len(plan.merged), dtype=np.int64)
+    if not len(new):
+        return np.empty(0, dtype=np.int64)
+    index = RefIndex(plan.merged.take(new), new)
+    named = index.find(tables.contact_records, "account_ref") >= 0
+    return np.unique(tables.resolution.contact_of_record[named])
 
 
 def cleaned_names(plan: Plan) -> npt.NDArray[np.object_] | None:

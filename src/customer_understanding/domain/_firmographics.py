@@ -11,7 +11,7 @@ kept as written, tidied of stray spaces, so nothing is lost.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -19,9 +19,10 @@ import attrs
 
 from customer_understanding._core import frozen_mapping, typed_fields
 from customer_understanding._errors import InvalidValueError
-from customer_understanding.domain._normalize import normalize_name
+from customer_understanding.domain._normalize import normalize_name, normalize_names
 
-__all__ = ["ACCOUNT_VOCABULARY", "EMPLOYEE_BANDS", "AccountVocabulary", "fold_spelling"]
+__all__ = ["ACCOUNT_VOCABULARY", "EMPLOYEE_BANDS", "AccountVocabulary", "fold_spelling",
+           "fold_spellings"]  # fmt: skip
 
 
 def fold_spelling(value: str) -> str:
@@ -37,6 +38,17 @@ def fold_spelling(value: str) -> str:
     'osterreich'
     """
     return normalize_name(value).replace(" ", "")
+
+
+def fold_spellings(values: Iterable[str]) -> list[str]:
+    """:func:`fold_spelling` of each value, at once (see :func:`normalize_names`).
+
+    Examples
+    --------
+    >>> fold_spellings(["COMPUTER_SOFTWARE", " Österreich "])
+    ['computersoftware', 'osterreich']
+    """
+    return [name.replace(" ", "") for name in normalize_names(values)]
 
 
 # Broad sectors (Salesforce's standard picklist, coarsened), each with the spellings

@@ -23,14 +23,16 @@ from typing import TYPE_CHECKING, Any
 from customer_understanding._errors import InvalidValueError, personal
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 __all__ = [
     "FREE_MAIL_DOMAINS",
     "normalize_domain",
     "normalize_email",
     "normalize_name",
+    "normalize_names",
     "normalize_organisation",
+    "normalize_organisations",
     "normalize_phone",
     "to_utc",
 ]
@@ -61,7 +63,11 @@ _LEGAL_SUFFIXES = (
     "co", "company", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "sl", "bv", "nv",
     "ab", "as", "asa", "oy", "aps", "dac", "pty", "pte", "kk", "se", "group", "holdings",
 )  # fmt: skip
-_SUFFIXES = re.compile(r"(?:\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r"))+$")
+_SUFFIX_WORDS = frozenset(_LEGAL_SUFFIXES)
+# Every ASCII character but letters, digits and the line break, as a space.
+_ASCII_NOT_ALNUM = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "\n")}
+)
 
 #: Consumer mailbox domains: an address there says nothing about the employer.
 FREE_MAIL_DOMAINS = frozenset(
@@ -377,7 +383,57 @@ def normalize_organisation(value: str) -> str:
     >>> normalize_organisation("A.C.M.E. Holdings, Inc.")
     'acme'
     """
-    return _SUFFIXES.sub("", normalize_name(value.replace(".", ""))).strip()
+    return _without_suffixes(normalize_name(value.replace(".", ""))).strip()
+
+
+def _without_suffixes(name: str) -> str:
+    """A folded name (words split by one space) without the legal forms it ends with."""
+    while True:
+        head, space, last = name.rpartition(" ")
+        if not (space and last in _SUFFIX_WORDS):
+            return name
+        name = head
+
+
+def normalize_names(values: Iterable[str]) -> list[str]:
+    """:func:`normalize_name` of each value, at once.
+
+    ASCII values on one line each are run together, one line per value, so that each
+    step is one pass over them all (ASCII has no accents to drop); the others are
+    folded one by one. The same answers, for a fraction of the time over many values.
+
+    Examples
+    --------
+    >>> normalize_names(["  José-María  O'Neil ", "ACME, Inc.", ""])
+    ['jose maria o neil', 'acme inc', '']
+    """
+    texts = list(values)
+    folded = [""] * len(texts)
+    together = []
+    for at, text in enumerate(texts):
+        if text.isascii() and "\n" not in text:
+            together.append(at)
+        else:
+            folded[at] = normalize_name(text)
+    if together:
+        joined = "\n".join(texts[at] for at in together).lower().translate(_ASCII_NOT_ALNUM)
+        while "  " in joined:  # each run of other characters becomes one space
+            joined = joined.replace("  ", " ")
+        for at, line in zip(together, joined.split("\n"), strict=True):
+            folded[at] = line.strip(" ")
+    return folded
+
+
+def normalize_organisations(values: Iterable[str]) -> list[str]:
+    """:func:`normalize_organisation` of each value, at once (see :func:`normalize_names`).
+
+    Examples
+    --------
+    >>> normalize_organisations(["A.C.M.E. Holdings, Inc.", "Société Générale S.A.", ""])
+    ['acme', 'societe generale', '']
+    """
+    names = normalize_names([value.replace(".", "") for value in values])
+    return [_without_suffixes(name).strip() for name in names]
 
 
 def to_utc(value: object, *, name: str = "datetime") -> datetime:

@@ -19,6 +19,7 @@ number of names, not with the number of pairs that could be formed.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -79,29 +80,23 @@ def _prefix_keys(codes: UInt64s) -> UInt64s:
     return np.stack(keys, axis=1) ^ _SALT["prefix"]
 
 
-def _word_keys(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
-    split = [[word for word in _PUNCTUATION.split(name) if word] for name in names.tolist()]
-    owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64),
+def _word_keys(split: list[list[str]], first: int) -> tuple[Ints, UInt64s]:
+    owners = np.repeat(np.arange(first, first + len(split), dtype=np.int64),
                        [len(words) for words in split])  # fmt: skip
     words = np.empty(len(owners), dtype=object)
-    words[:] = [word for each in split for word in each]
+    words[:] = list(itertools.chain.from_iterable(split))
     return owners, pd.util.hash_array(words, hash_key="cu-name-words-01")
 
 
 def _key_arrays(names: npt.NDArray[np.object_], first: int) -> tuple[Ints, UInt64s]:
     """Every blocking key of every name and its owner (owners from ``first``), repeats kept."""
-    compact = np.array([_PUNCTUATION.sub("", name) for name in names], dtype=object)
-    codes = _codes(compact)
+    # A name's words are its runs of letters and digits; run together, they compare it.
+    split = [_PUNCTUATION.sub(" ", name).split() for name in names.tolist()]
+    codes = _codes(np.array(["".join(words) for words in split], dtype=object))
     grid = np.concatenate([_typo_keys(codes), _prefix_keys(codes)], axis=1)
     owners = np.repeat(np.arange(first, first + len(names), dtype=np.int64), grid.shape[1])
-    word_owners, word_keys = _word_keys(names, first)
+    word_owners, word_keys = _word_keys(split, first)
     return np.concatenate([owners, word_owners]), np.concatenate([grid.ravel(), word_keys])
-
-
-def _keys(names: npt.NDArray[np.object_], first: int = 0) -> pd.DataFrame:
-    """Every blocking key of every name, one row per (owner, key), owners from ``first``."""
-    owners, keys = _key_arrays(names, first)
-    return pd.DataFrame({"owner": owners, "key": keys}).drop_duplicates()
 
 
 def _chunks(size: int) -> Iterator[slice]:
@@ -110,10 +105,23 @@ def _chunks(size: int) -> Iterator[slice]:
 
 
 def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
-    """The choices' keys, without the keys more than ``cap`` choices share."""
-    keys = pd.concat([_keys(choices[part], part.start) for part in _chunks(len(choices))])
-    held = keys["key"].map(keys["key"].value_counts())
-    return keys[(held <= cap).to_numpy()].rename(columns={"owner": "choice"})
+    """The choices' keys, without the keys more than ``cap`` choices share.
+
+    One row per (choice, key), sorted by key: one sort finds the repeated pairs, counts
+    each key's choices and orders the keys for look-up.
+    """
+    parts = [_key_arrays(choices[part], part.start) for part in _chunks(len(choices))]
+    owners = np.concatenate([owner for owner, _ in parts])
+    keys = np.concatenate([key for _, key in parts])
+    order = np.lexsort((owners, keys))
+    owners, keys = owners[order], keys[order]
+    fresh = np.ones(len(keys), dtype=bool)  # each (key, choice) once
+    fresh[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    owners, keys = owners[fresh], keys[fresh]
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    held = np.diff(np.append(starts, len(keys)))
+    kept = np.repeat(held <= cap, held)
+    return pd.DataFrame({"choice": owners[kept], "key": keys[kept]})
 
 
 class NameIndex:
@@ -127,10 +135,9 @@ class NameIndex:
     def __init__(self, choices: npt.NDArray[np.object_], *, cap: int = _CAP) -> None:
         held = _choice_keys(choices, cap) if len(choices) else pd.DataFrame(
             {"choice": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})  # fmt: skip
-        order = np.argsort(held["key"].to_numpy(dtype=np.uint64), kind="stable")
         self.choices = np.array(choices, dtype=object)
-        self._keys = held["key"].to_numpy(dtype=np.uint64)[order]
-        self._owners = held["choice"].to_numpy(dtype=np.int64)[order]
+        self._keys = held["key"].to_numpy(dtype=np.uint64)  # sorted already
+        self._owners = held["choice"].to_numpy(dtype=np.int64)
         for array in (self.choices, self._keys, self._owners):
             array.flags.writeable = False  # shared by every batch matched against them
 

@@ -9,6 +9,7 @@ each lead costs only its own preparation and a few look-ups.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -24,7 +25,7 @@ from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._name_blocks import NameIndex
 
 __all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
-           "objects", "organisations", "prepare_accounts", "text"]  # fmt: skip
+           "objects", "organisations", "per_distinct", "prepare_accounts", "text"]  # fmt: skip
 
 _ORGANISATION = Field(column="company", kind="organisation")
 Ints = npt.NDArray[np.int64]
@@ -38,12 +39,29 @@ def text(frame: pd.DataFrame, column: str) -> Objects:
     if column not in frame.columns:
         return np.full(len(frame), None, dtype=object)
     values = frame[column].to_numpy(dtype=object)
-    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        # Only texts (and missing values): each distinct one is read once.
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        read = objects([None, *(_text(value) for value in distinct.tolist())])
-        return np.asarray(read[codes + 1], dtype=object)
+    if _texts(values):
+        return per_distinct(values, lambda distinct: objects([_text(v) for v in distinct]))
     return objects([_text(value) for value in values.tolist()])
+
+
+def _texts(values: Objects) -> bool:
+    """Whether ``values`` hold only texts and missing values."""
+    return pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+
+
+def per_distinct(values: Objects, read: Callable[[list[Any]], Objects]) -> Objects:
+    """``read`` applied to texts, each distinct text read once; a missing value reads ``None``.
+
+    ``read`` takes a list of distinct texts and gives one result per text.
+
+    Examples
+    --------
+    >>> per_distinct(objects(["a", None, "a"]), lambda texts: objects([t * 2 for t in texts]))
+    array(['aa', None, 'aa'], dtype=object)
+    """
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    read_once = objects([None, *read(distinct.tolist()).tolist()])
+    return np.asarray(read_once[codes + 1], dtype=object)
 
 
 def _text(value: object) -> str | None:
@@ -80,6 +98,9 @@ def organisations(values: Objects) -> Objects:
 
 def _trimmed(cleaned: Objects) -> Objects:
     """Names cleaned as organisations, trimmed (``None`` where nothing is left)."""
+    if _texts(cleaned):
+        return per_distinct(cleaned, lambda names: objects([name.strip() or None
+                                                            for name in names]))  # fmt: skip
     return objects([None if is_missing(name) else (str(name).strip() or None)
                     for name in cleaned.tolist()])  # fmt: skip
 
@@ -180,8 +201,14 @@ class PreparedAccounts:
 
 def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
     """Values as text to sort by; a missing one reads ``"None"`` with pandas 2 and 3 alike."""
+    array = values.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(array, skipna=True) in ("string", "empty", "integer"):
+        # Texts, integers and missing values: numpy writes each as str() does, at once.
+        missing = np.asarray(pd.isna(array), dtype=bool)
+        if all(map(is_missing, array[missing].tolist())):
+            return np.asarray(np.where(missing, "None", array).astype(str))
     return np.array(["None" if is_missing(value) else str(value)
-                     for value in values.to_numpy(dtype=object).tolist()], dtype=str)  # fmt: skip
+                     for value in array.tolist()], dtype=str)  # fmt: skip
 
 
 def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) -> PreparedAccounts:
@@ -206,7 +233,9 @@ def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) 
             "key": compact(words),
             "domain": domains(text(accounts, "domain")),
             "city": text(accounts, "city"),
-            "country": _country(text(accounts, "country")),
+            "country": per_distinct(
+                text(accounts, "country"), lambda names: _country(objects(names))
+            ),
         }
     )
     # Equally good accounts are told apart by name, then id, as text: never by row order.
