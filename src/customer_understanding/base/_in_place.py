@@ -8,8 +8,9 @@ entity or a category code) keeps its stored blobs, the new rows are appended as 
 part, and the table gains an *order*: which stored row stands at each place. A row an
 update dropped (a replaced interaction, the old flag of a record resolved again) stays
 behind unreferenced until the table is next written whole: when it has more than
-:data:`~customer_understanding.base._store.MAX_PARTS` parts, when more rows are unused
-than used, or at any build or erasure (so an erased person leaves no row behind).
+:data:`~customer_understanding.base._store.MAX_PARTS` parts, when half its stored rows
+or more would be unused, or at any build or erasure (so an erased person leaves no row
+behind).
 
 Reading such a column takes its rows in order (``physical[order]``) when it is first
 read; meta's ``arranged`` names, per table, its order's blob, its number of stored rows
@@ -98,7 +99,7 @@ def place_rows(
         used = len(source)
         if len(order) != where.stored_rows or (source >= len(order)).any():
             continue  # not the table this store holds: written whole
-        if max(map(len, held.values())) >= max_parts or rows + len(fresh) > 2 * used:
+        if max(map(len, held.values())) >= max_parts or rows + len(fresh) >= 2 * used:
             continue
         now = np.empty(used, dtype=np.int64)
         now[source >= 0] = order[source[source >= 0]]
