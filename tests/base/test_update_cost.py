@@ -419,3 +419,24 @@ def test_columns_leaving_their_place_are_written_in_order(tmp_path: Path) -> Non
     again = save({"t": grown}, previous=stored)  # no rows placed: written the plain way
     assert again["t"].column("source_id").tolist() == ["a", "b", "c", "d", "e"]
     assert again["t"].column("at").tolist() == [ord(i) for i in "abcde"]
+
+
+def test_rows_sent_again_replace_their_stored_rows_in_place(tmp_path: Path) -> None:
+    """Records and interactions sent again replace the stored ones: the old rows stay
+    behind unreferenced, and the store reads back what the update made."""
+    path = tmp_path / "s.db"
+    first, rest = _split(0.8)
+    CustomerBase.build(first, store=path, id_key=_KEY)
+    once = CustomerBase.open(path).update(rest)
+    again = [Source(name=s.name, data=s.data.iloc[::7], mapping=s.mapping)  # type: ignore[union-attr]
+             for s in first]  # fmt: skip
+    twice = once.update(again)
+    events = twice.events()
+    counts = events[events["action"] == "update"].iloc[-1]["detail"]
+    assert counts["contact"]["records_changed"] > 0
+    with closing(sqlite3.connect(path)) as connection:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'arranged'").fetchone()
+    arranged = json.loads(row[0])
+    records = arranged["tables.contact_records"]
+    assert records["rows"] > len(twice.tables.contact_records)  # the replaced rows left behind
+    _same(CustomerBase.open(path), twice)
