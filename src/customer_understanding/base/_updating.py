@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import ACCOUNT_FIELDS, CONTACT_FIELDS, build_tables
+from customer_understanding.base._build import build_tables
 from customer_understanding.base._consent import carried_statements
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
@@ -31,6 +31,7 @@ from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._relinking import LevelLineage
 from customer_understanding.base._store import read_aliases, writing
 from customer_understanding.base._tables import Tables
+from customer_understanding.base._update_places import update_places
 from customer_understanding.base._update_plan import (
     KINDS,
     Plan,
@@ -59,14 +60,6 @@ __all__ = ["Updated", "update_base"]
 #: Event tables whose rows a changed export row replaces (they carry their own ids).
 _REPLACED = (InteractionTable, OpportunityTable)
 _APPENDED = (ContactRoleTable, StageHistoryTable, ConsentTable)
-#: Where the tables hold each event table, and its columns a build looks up or derives
-#: (a stored row may change there; its other columns are as they were loaded).
-_EVENT_FIELDS = {InteractionTable: "interactions", OpportunityTable: "opportunities",
-                 ContactRoleTable: "contact_roles", StageHistoryTable: "stages",
-                 ConsentTable: "consents"}  # fmt: skip
-_LOOKED_UP = {InteractionTable: ("contact", "account"), OpportunityTable: ("account",),
-              ContactRoleTable: ("opportunity", "contact"), StageHistoryTable: ("subject",),
-              ConsentTable: ("contact", "known_at")}  # fmt: skip
 
 
 @attrs.frozen(kw_only=True)
@@ -176,69 +169,9 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
                          survivorship=tables.survivorship, title_rules=tables.title_rules,
                          known=known_entities, ordered=ordered, placed=sources)  # fmt: skip
     if placed is not None:
-        for kind, rows in sources.items():
-            name, source = _EVENT_FIELDS[kind], rows
-            if kind is not ConsentTable:  # a row among the stored rows kept, in order
-                kept = np.append(np.flatnonzero(~replaced[kind]), -1)
-                source = kept[np.where(rows >= 0, rows, -1)]
-            before, after = getattr(tables, name), getattr(built, name)
-            # a category's codes hold while its labels do (a new label may renumber them)
-            same = {c.name for c in kind.SCHEMA.columns if c.kind != "category"
-                    or before.categories[c.name] == after.categories[c.name]}  # fmt: skip
-            columns = tuple(f"tables.{name}.arrays[{c}]" for c in kind.SCHEMA.names
-                            if c in same and c not in _LOOKED_UP[kind])  # fmt: skip
-            placed[f"tables.{name}"] = Placed(source=source, columns=columns,
-                                              stored_rows=len(before))  # fmt: skip
-        placed.update(_records_placed(tables, built, plans))
-        review, stored_review = built.resolution.review, tables.resolution.review
-        placed["tables.resolution.review"] = Placed(
-            source=np.concatenate([pairs_kept, np.full(len(review) - len(pairs_kept), -1)]),
-            stored_rows=len(stored_review),
-            columns=tuple(f"tables.resolution.review.{name}"
-                          for name in attrs.fields_dict(type(review))),
-        )  # fmt: skip
+        placed.update(update_places(tables, built, plans, events=sources, replaced=replaced,
+                                    pairs_kept=pairs_kept))  # fmt: skip
     return built, outcome, plans
-
-
-def _records_placed(tables: Tables, built: Tables, plans: Mapping[str, Plan]) -> dict[str, Placed]:
-    """The records and the entities an update leaves alone keep their rows in place.
-
-    The records kept lead the merged records, and the entities left alone the new
-    resolution, each in stored order. An entity keeps its id, key and golden values;
-    its marketing consent, account link and parent may change, and are written whole.
-    """
-    placed: dict[str, Placed] = {}
-    for level, plan in plans.items():
-        name = "contact_records" if level == "contact" else "account_records"
-        before, after = getattr(tables, name), getattr(built, name)
-        stored = np.flatnonzero(~plan.replaced)  # the records kept lead, in stored order
-        placed[f"tables.{name}"] = Placed(
-            source=np.concatenate([stored, np.full(len(after) - len(stored), -1)]),
-            stored_rows=len(before),
-            columns=tuple(f"tables.{name}.arrays[{column.name}]"
-                          for column in after.SCHEMA.columns if column.kind != "category"
-                          or before.categories[column.name] == after.categories[column.name]),
-        )  # fmt: skip
-        kept = np.flatnonzero(~plan.entities)
-        total = len(built.contacts if level == "contact" else built.accounts)
-        source = np.concatenate([kept, np.full(total - len(kept), -1)]).astype(np.int64)
-        name = "contacts" if level == "contact" else "accounts"
-        before, after = getattr(tables, name), getattr(built, name)
-        golden = CONTACT_FIELDS if level == "contact" else ACCOUNT_FIELDS
-        same = [field for field in ("id", *golden) if field != "marketing_consent" and (
-            field not in after.categories
-            or before.categories[field] == after.categories[field])]  # fmt: skip
-        placed[f"tables.{name}"] = Placed(
-            source=source,
-            stored_rows=len(plan.entities),
-            columns=tuple(f"tables.{name}.arrays[{field}]" for field in same),
-        )
-        placed[f"tables.resolution.{level}"] = Placed(
-            source=source,
-            stored_rows=len(plan.entities),
-            columns=(f"tables.resolution.{level}_ids", f"tables.resolution.{level}_keys"),
-        )
-    return placed
 
 
 def _moved(again: npt.NDArray[np.bool_]) -> npt.NDArray[np.int64]:
