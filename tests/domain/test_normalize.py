@@ -244,3 +244,18 @@ _LEGAL_FORMS = re.compile(
 def test_legal_forms_are_dropped_as_a_pattern_at_the_end_drops_them(name: str) -> None:
     folded = normalize_name(name.replace(".", ""))
     assert normalize_organisation(name) == _LEGAL_FORMS.sub("", folded).strip()
+
+
+@pytest.mark.parametrize("fold", ["normalize_names", "normalize_organisations", "fold_spellings"])
+def test_folding_many_refuses_what_is_not_a_list_of_texts_by_place(fold: str) -> None:
+    from customer_understanding import domain
+
+    many = getattr(domain, fold)
+    with pytest.raises(InvalidValueError, match=r"values\[1\]=None must be text"):
+        many(["Ann", None])
+    with pytest.raises(InvalidValueError, match=r"values\[0\]=3 must be text"):
+        many([3])
+    for whole in (5, "Ann Lee"):  # one value, not a list of them
+        with pytest.raises(InvalidValueError, match=r"values=.* must be a list of texts"):
+            many(whole)
+    assert many(iter(["Ann"])) == many(["Ann"])  # any iterable of texts

@@ -43,6 +43,11 @@ def fold_spelling(value: str) -> str:
 def fold_spellings(values: Iterable[str]) -> list[str]:
     """:func:`fold_spelling` of each value, at once (see :func:`normalize_names`).
 
+    Raises
+    ------
+    InvalidValueError
+        If ``values`` is not a list of texts, naming the first value that is not.
+
     Examples
     --------
     >>> fold_spellings(["COMPUTER_SOFTWARE", " Österreich "])

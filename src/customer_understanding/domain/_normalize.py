@@ -17,13 +17,14 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from customer_understanding._errors import InvalidValueError, personal
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable
 
 __all__ = [
     "FREE_MAIL_DOMAINS",
@@ -395,6 +396,19 @@ def _without_suffixes(name: str) -> str:
         name = head
 
 
+def _texts(values: object) -> list[str]:
+    """The values of a batch, refused by place unless every one is text."""
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        msg = f"values={values!r:.60} must be a list of texts"
+        raise InvalidValueError(msg)
+    texts = list(values)
+    for at, text in enumerate(texts):
+        if not isinstance(text, str):
+            msg = f"values[{at}]={text!r:.60} must be text"
+            raise InvalidValueError(msg)
+    return texts
+
+
 def normalize_names(values: Iterable[str]) -> list[str]:
     """:func:`normalize_name` of each value, at once.
 
@@ -402,12 +416,17 @@ def normalize_names(values: Iterable[str]) -> list[str]:
     step is one pass over them all (ASCII has no accents to drop); the others are
     folded one by one. The same answers, for a fraction of the time over many values.
 
+    Raises
+    ------
+    InvalidValueError
+        If ``values`` is not a list of texts, naming the first value that is not.
+
     Examples
     --------
     >>> normalize_names(["  José-María  O'Neil ", "ACME, Inc.", ""])
     ['jose maria o neil', 'acme inc', '']
     """
-    texts = list(values)
+    texts = _texts(values)
     folded = [""] * len(texts)
     together = []
     for at, text in enumerate(texts):
@@ -427,12 +446,17 @@ def normalize_names(values: Iterable[str]) -> list[str]:
 def normalize_organisations(values: Iterable[str]) -> list[str]:
     """:func:`normalize_organisation` of each value, at once (see :func:`normalize_names`).
 
+    Raises
+    ------
+    InvalidValueError
+        If ``values`` is not a list of texts, naming the first value that is not.
+
     Examples
     --------
     >>> normalize_organisations(["A.C.M.E. Holdings, Inc.", "Société Générale S.A.", ""])
     ['acme', 'societe generale', '']
     """
-    names = normalize_names([value.replace(".", "") for value in values])
+    names = normalize_names([value.replace(".", "") for value in _texts(values)])
     return [_without_suffixes(name).strip() for name in names]
 
 
