@@ -96,11 +96,57 @@ def test_new_rows_merged_into_a_canonical_table_give_its_canonical_order(stored,
         assert _texts(merged) == _texts(canonical(both, keys))
 
 
-def test_rows_merged_with_float_keys_fall_back_to_sorting_everything() -> None:
+def test_rows_merged_on_float_keys_put_missing_numbers_last() -> None:
     from customer_understanding.tables import InteractionTable
 
-    table = InteractionTable.from_columns({"satisfaction": [3.0, 1.0, np.nan, 2.0],
-                                           "source_id": ["c", "a", "d", "b"]})  # fmt: skip
-    order = merged_order(table, 2, ("satisfaction",))
-    assert table.take(order).column("source_id").tolist() == canonical(
-        table, ("satisfaction",)).column("source_id").tolist()  # fmt: skip
+    stored = InteractionTable.from_columns({"satisfaction": [3.0, 1.0, np.nan, 2.0],
+                                            "source_id": ["c", "a", "d", "b"]})  # fmt: skip
+    head = canonical(stored, ("satisfaction",))
+    both = InteractionTable.concat([head, InteractionTable.from_columns(
+        {"satisfaction": [np.nan, 1.5, 1.0], "source_id": ["e", "f", "0"]})])  # fmt: skip
+    order = merged_order(both, len(head), ("satisfaction",))
+    assert both.take(order).column("source_id").tolist() == ["0", "a", "f", "b", "c", "d", "e"]
+
+
+_EVENT = st.fixed_dictionaries({
+    "type": st.sampled_from(["email_open", "ticket", None]),
+    "subject": _TEXT,
+    "satisfaction": st.sampled_from([np.nan, 0.0, 0.5, 1.0]),
+    "quantity": st.sampled_from([np.nan, -1.0, 2.0]),
+    "occurred_at": st.sampled_from([0, 7]),
+})  # fmt: skip
+
+
+def _events(rows: list[dict[str, object]]):  # type: ignore[no-untyped-def]
+    from customer_understanding.tables import InteractionTable
+
+    names = ("type", "subject", "satisfaction", "quantity", "occurred_at")
+    return InteractionTable.from_columns(
+        {name: np.array([r[name] for r in rows], dtype=object if name in ("type", "subject")
+                        else float if name in ("satisfaction", "quantity") else np.int64)
+         for name in names}, length=len(rows))  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_EVENT, min_size=1, max_size=40), st.lists(_EVENT, min_size=1, max_size=12))
+def test_new_rows_tied_on_the_keys_are_placed_by_every_column(stored, new) -> None:  # type: ignore[no-untyped-def]
+    from customer_understanding.tables import InteractionTable
+
+    keys = ("occurred_at",)  # runs tie on it; the float columns decide among the rest
+    head = canonical(_events(stored), keys)
+    both = InteractionTable.concat([head, _events(new)])
+    merged = both.take(merged_order(both, len(head), keys))
+    assert _texts(merged) == _texts(canonical(both, keys))
+
+
+def test_texts_that_do_not_compare_are_placed_as_a_sort_places_them() -> None:
+    from customer_understanding.tables import InteractionTable
+
+    stored = InteractionTable.from_columns(
+        {"occurred_at": np.zeros(3, dtype=np.int64),
+         "subject": np.array(["b", 3, "a"], dtype=object)})  # fmt: skip
+    head = canonical(stored, ("occurred_at",))
+    new = {"occurred_at": np.zeros(2, dtype=np.int64), "subject": np.array([2, "ab"], dtype=object)}
+    both = InteractionTable.concat([head, InteractionTable.from_columns(new)])
+    merged = both.take(merged_order(both, len(head), ("occurred_at",)))
+    assert _texts(merged) == _texts(canonical(both, ("occurred_at",)))

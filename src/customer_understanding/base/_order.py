@@ -22,16 +22,21 @@ __all__ = ["canonical", "canonical_order", "merged_order"]
 T = TypeVar("T", bound=Table)
 
 
+def _label_ranks(table: Table, name: str) -> npt.NDArray[np.int64]:
+    """Per code of a category column, its label's rank (the last entry, for -1, is -1)."""
+    labels = np.array(table.categories[name], dtype=object)
+    rank = np.empty(len(labels) + 1, dtype=np.int64)
+    rank[np.argsort(labels, kind="stable")] = np.arange(len(labels))
+    rank[-1] = -1  # a missing label (code -1) sorts first
+    return rank
+
+
 def _sort_key(table: Table, name: str) -> npt.NDArray[Any]:
     """A column as numbers that sort like its values (category codes by label)."""
     values = table.column(name)
     if name not in table.categories:
         return values
-    labels = np.array(table.categories[name], dtype=object)
-    rank = np.empty(len(labels) + 1, dtype=np.int64)
-    rank[np.argsort(labels, kind="stable")] = np.arange(len(labels))
-    rank[-1] = -1  # a missing label (code -1) sorts first
-    ranked: npt.NDArray[np.int64] = rank[values]
+    ranked: npt.NDArray[np.int64] = _label_ranks(table, name)[values]
     return ranked
 
 
@@ -114,31 +119,32 @@ def merged_order(table: Table, head: int, keys: tuple[str, ...]) -> npt.NDArray[
     """:func:`canonical_order` of a table whose first ``head`` rows are in that order.
 
     An update appends a few rows to a stored event table: they are put in order among
-    themselves, then each is placed among the stored rows by binary search on the keys,
-    and only the stored rows tying with a new one on every key are ranked on the other
-    columns. The order is the one sorting the whole table gives (rows equal in every
-    column are interchangeable), at the cost of the new rows.
+    themselves, then each is placed among the stored rows by binary search, comparing
+    the keys and then every column as the sort does (a stored row equal in every column
+    comes first). The order is the one sorting the whole table gives (rows equal in
+    every column are interchangeable), at the cost of the new rows: a run of a million
+    undated flags costs some twenty comparisons per new row, not a ranking of the run.
     """
     total = len(table)
     if head >= total or head <= 0 or not keys:
         return canonical_order(table, keys) if head <= 0 or not keys else np.arange(total)
-    columns = [_sort_key(table, name) for name in keys]
-    if any(column.dtype.kind not in "iub" for column in columns):
-        return canonical_order(table, keys)  # keys compared as records need exact integers
+    if any(table.column(name).dtype.kind not in "iubf" for name in keys):
+        return canonical_order(table, keys)  # keys the sort compares as objects
     tail = np.arange(head, total)
     new = tail[canonical_order(table.take(tail), keys)]
-    layout = np.dtype([(f"k{place}", np.int64) for place in range(len(columns))])
-    old_keys, new_keys = np.empty(head, dtype=layout), np.empty(len(new), dtype=layout)
-    for place, column in enumerate(columns):
-        old_keys[f"k{place}"], new_keys[f"k{place}"] = column[:head], column[new]
-    start = np.searchsorted(old_keys, new_keys, side="left")  # compared field by field
-    end = np.searchsorted(old_keys, new_keys, side="right")
-    before = start.copy()  # stored rows ahead of each new one
-    tied = np.flatnonzero(start < end)
-    if len(tied):
-        before[tied] += _stored_ahead(table, new[tied], start[tied], end[tied])
-    placed = np.lexsort((np.arange(len(new)), before))  # stable: new rows keep their order
-    slots = before[placed] + np.arange(len(new))
+    columns = [(table.column(name), _label_ranks(table, name) if name in table.categories
+                else None) for name in (*keys, *table.SCHEMA.names)]  # fmt: skip
+    low, high = np.zeros(len(new), dtype=np.intp), np.full(len(new), head, dtype=np.intp)
+    try:  # low ends as the number of stored rows at or before each new one
+        while len(active := np.flatnonzero(low < high)):
+            middle = (low[active] + high[active]) // 2
+            later = _later(columns, middle, new[active])
+            high[active[later]] = middle[later]
+            low[active[~later]] = middle[~later] + 1
+    except TypeError:  # texts that do not compare: sort as canonical_order does
+        return canonical_order(table, keys)
+    placed = np.lexsort((np.arange(len(new)), low))  # stable: new rows keep their order
+    slots = low[placed] + np.arange(len(new))
     order = np.empty(total, dtype=np.intp)
     taken = np.zeros(total, dtype=bool)
     taken[slots] = True
@@ -147,23 +153,37 @@ def merged_order(table: Table, head: int, keys: tuple[str, ...]) -> npt.NDArray[
     return order
 
 
-def _stored_ahead(table: Table, new: npt.NDArray[np.intp], start: npt.NDArray[np.intp],
-                  end: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:  # fmt: skip
-    """For new rows tying with stored rows ``start:end`` on the keys: how many come first."""
-    runs, first = np.unique(start, return_index=True)
-    lengths = end[first] - runs
-    stored = np.repeat(runs - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
-    run_of_stored = np.repeat(np.arange(len(runs)), lengths)
-    run_of_new = np.searchsorted(runs, start)
-    rows = np.concatenate([stored, new])
-    run = np.concatenate([run_of_stored, run_of_new])
-    is_new = np.concatenate([np.zeros(len(stored), bool), np.ones(len(new), bool)])
-    ranks = _tie_ranks(table, rows, run)
-    # within a run, a stored row equal to a new one in every column is put first
-    within = np.lexsort([is_new, *ranks[::-1], run])
-    seen = np.cumsum(~is_new[within])  # stored rows met so far, in the merged order
-    opened = np.searchsorted(run[within], np.arange(len(runs)), side="left")
-    before_run = np.where(opened > 0, seen[np.maximum(opened - 1, 0)], 0)
-    ahead = np.empty(len(rows), dtype=np.intp)
-    ahead[within] = seen - before_run[run[within]]
-    return ahead[len(stored) :]
+def _later(columns: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64] | None]],
+           rows: npt.NDArray[np.intp], other: npt.NDArray[np.intp]
+           ) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """Whether each of ``rows`` comes after its ``other`` row, column by column.
+
+    ``columns`` are a table's columns in schema order, each with its labels' ranks when
+    it is a category. Values compare as :func:`canonical_order` ranks them: categories
+    by label, texts alphabetically, a missing category or text first, a missing number
+    last.
+    """
+    later = np.zeros(len(rows), dtype=bool)
+    open_ = np.ones(len(rows), dtype=bool)  # pairs equal on every column so far
+    for values, rank in columns:
+        pending = np.flatnonzero(open_)
+        if not len(pending):
+            break
+        a, b = values[rows[pending]], values[other[pending]]
+        if rank is not None:
+            a, b = rank[a], rank[b]
+        if a.dtype.kind == "O":
+            gone_a, gone_b = np.asarray(pd.isna(a), bool), np.asarray(pd.isna(b), bool)
+            both = ~(gone_a | gone_b)
+            less, more = gone_a & ~gone_b, gone_b & ~gone_a
+            less[both] = a[both] < b[both]
+            more[both] = a[both] > b[both]
+        elif a.dtype.kind == "f":
+            gone_a, gone_b = np.isnan(a), np.isnan(b)
+            less = (a < b) | (gone_b & ~gone_a)
+            more = (a > b) | (gone_a & ~gone_b)
+        else:
+            less, more = a < b, a > b
+        later[pending[more]] = True
+        open_[pending[less | more]] = False
+    return later

@@ -76,11 +76,28 @@ def own_flags(tables: Tables) -> npt.NDArray[np.bool_]:
     )
     rows = np.flatnonzero(flag)
     flag[rows] = consents.column("source_id")[rows] == consents.column("contact_ref")[rows]
-    if flag.any():  # the keys of the few rows that may be a record's own flag
+    if flag.any():  # of the rows that may be a record's own flag, those naming a record
         rows = np.flatnonzero(flag)
-        own = pd.Index(record_keys(consents.take(rows))).isin(record_keys(tables.contact_records))
-        flag[rows[~np.asarray(own, dtype=bool)]] = False
+        flag[rows[~_named(consents, rows, tables.contact_records)]] = False
     return flag
+
+
+def _named(table: Table, rows: Ints, records: Table) -> npt.NDArray[np.bool_]:
+    """Whether each of ``rows`` of ``table`` has a record's system and source id.
+
+    Compared system by system, so no ``system:source_id`` texts are made.
+    """
+    systems, ids = table.column("system")[rows], table.column("source_id")[rows]
+    theirs = {label: code for code, label in enumerate(records.categories["system"])}
+    record_systems, record_ids = records.column("system"), records.column("source_id")
+    found = np.zeros(len(rows), dtype=bool)
+    for code, label in [*enumerate(table.categories["system"]), (-1, None)]:
+        same = np.flatnonzero(systems == code)
+        other = -1 if label is None else theirs.get(label)
+        if len(same) and other is not None:
+            asked = pd.Index(np.asarray(ids[same], dtype=object))
+            found[same] = asked.isin(np.asarray(record_ids[record_systems == other], dtype=object))
+    return found
 
 
 def raw_tables(tables: Tables, flag: npt.NDArray[np.bool_] | None = None
