@@ -10,8 +10,11 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import customer_understanding as cu
+from customer_understanding._core import NAT
 from customer_understanding.ingest import Source, load
 from customer_understanding.segmentation import RuleSegment, RuleSegmenter
 from customer_understanding.traits import Condition, evaluate_traits
@@ -211,3 +214,31 @@ def test_an_update_ties_again_a_statement_whose_address_a_new_record_shares() ->
                                  again=np.array([2]), touched=touched)  # fmt: skip
     mine = consent_statements(logged, after, resolution([0, 1, 2]), carried=carried)
     assert mine.to_pandas().equals(plain.to_pandas())
+
+
+_ADDRESS = st.sampled_from([None, "a@x.io", "b@x.io", "c@x.io"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_ADDRESS, st.integers(-1, 3), st.sampled_from([NAT, 5, 9, 20])),
+                min_size=0, max_size=12),
+       st.lists(st.tuples(_ADDRESS, st.integers(-1, 3)), min_size=0, max_size=8))  # fmt: skip
+def test_a_statement_through_an_address_is_known_from_its_persons_first_record_with_it(
+    records, statements
+) -> None:  # type: ignore[no-untyped-def]
+    from customer_understanding.base._consent import _first_carrying
+    from customer_understanding.base._links import ValueIndex
+    from customer_understanding.tables import ContactRecords
+
+    table = ContactRecords.from_columns(
+        {"email": np.array([r[0] for r in records], dtype=object),
+         "created_at": np.array([r[2] for r in records], dtype=np.int64)},
+        length=len(records))  # fmt: skip
+    entity = np.array([r[1] for r in records], dtype=np.int64)
+    emails = np.array([s[0] for s in statements], dtype=object)
+    contact = np.array([s[1] for s in statements], dtype=np.int64)
+    found = _first_carrying(emails, contact, table, entity, ValueIndex(table.column("email")))
+    for place, (email, person) in enumerate(statements):
+        held = [at for address, who, at in records
+                if email is not None and address == email and who == person >= 0]  # fmt: skip
+        assert found[place] == (min(held) if held and person >= 0 else NAT)

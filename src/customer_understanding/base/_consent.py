@@ -200,7 +200,10 @@ def _first_carrying(
     ``index`` indexes the records' addresses.
     """
     codes, distinct = index.codes, index.distinct
-    held = (codes >= 0) & (entity >= 0)
+    asked = distinct.get_indexer(pd.Index(emails, dtype=object))
+    wanted_codes = np.zeros(len(distinct) + 1, dtype=bool)  # the last entry stands for -1
+    wanted_codes[asked[(asked >= 0) & (contact >= 0)]] = True
+    held = wanted_codes[codes] & (entity >= 0)  # only records holding an address asked for
     span = int(max(entity.max(initial=0), contact.max(initial=0))) + 1
     # One number per (address, contact) pair; its earliest creation (NAT, undated, is smallest).
     pair, where = np.unique(codes[held] * span + entity[held], return_inverse=True)
@@ -208,7 +211,6 @@ def _first_carrying(
     np.minimum.at(first, where, records.column("created_at")[held])
     if not len(pair):
         return np.full(len(emails), NAT, dtype=np.int64)
-    asked = distinct.get_indexer(pd.Index(emails, dtype=object))
     wanted = asked * span + contact
     place = np.minimum(np.searchsorted(pair, wanted), len(pair) - 1)
     hit = (asked >= 0) & (contact >= 0) & (pair[place] == wanted)
