@@ -110,6 +110,23 @@ def test_a_text_column_reads_back_as_it_was_in_either_kind(values, extra, distin
         assert encoded[0] == "texts"
 
 
+_INT64 = st.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.integers(-(2**31), 2**31 - 1), _INT64), max_size=30))
+def test_int64_arrays_read_back_as_int64_and_take_four_bytes_when_they_fit(values) -> None:  # type: ignore[no-untyped-def]
+    array = np.array(values, dtype=np.int64)
+    encoded = encode_array(array, where="x")
+    back = decode_array(encoded)
+    assert back.dtype == np.int64
+    assert back.tolist() == values
+    assert deferred(encoded)[0] == len(values)
+    fits = bool(values) and all(-(2**31) <= v < 2**31 for v in values)
+    assert (encoded[0] == "<i8:<i4") == fits
+    assert len(encoded[2]) == (4 if fits else 8) * len(values)
+
+
 def test_texts_holding_a_separator_or_nan_are_stored_another_way() -> None:
     odd = np.array([f"v{i}" for i in range(2000)] + ["a\x1fb", None], dtype=object)
     assert decode_array(encode_array(odd, where="x")).tolist() == odd.tolist()
@@ -127,11 +144,13 @@ def test_a_version_1_store_opens_and_an_update_migrates_it(
     with monkeypatch.context() as old:  # written as version 1 wrote: no "texts" arrays
         old.setattr(_store, "SCHEMA_VERSION", 1)
         old.setattr(_codec, "_mostly_distinct", lambda array: False)
+        old.setattr(_codec, "_narrow", lambda array: False)
         built = CustomerBase.build(first, store=path, id_key=_KEY)
     with closing(sqlite3.connect(path)) as connection:
         assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                                   ).fetchone()[0] == 1  # fmt: skip
-        assert not connection.execute("SELECT 1 FROM arrays WHERE kind = 'texts'").fetchall()
+        kinds = {kind for (kind,) in connection.execute("SELECT DISTINCT kind FROM arrays")}
+        assert not kinds & {"texts", _codec._NARROW}
     opened = CustomerBase.open(path)
     pd.testing.assert_frame_equal(opened.contacts.to_pandas(), built.contacts.to_pandas())
     updated = opened.update(rest)
@@ -139,6 +158,8 @@ def test_a_version_1_store_opens_and_an_update_migrates_it(
         assert connection.execute("SELECT value FROM meta WHERE key = 'schema_version'"
                                   ).fetchone()[0] == _store.SCHEMA_VERSION  # fmt: skip
         arranged = connection.execute("SELECT value FROM meta WHERE key = 'arranged'").fetchone()
+        narrow = connection.execute("SELECT 1 FROM arrays WHERE kind = ?", (_codec._NARROW,))
+        assert narrow.fetchall()  # the update's new blobs use the newer kinds
     assert "tables.stages" in json.loads(arranged[0])  # its version 1 blobs kept in place
     again = CustomerBase.open(path)
     pd.testing.assert_frame_equal(again.contacts.to_pandas(), updated.contacts.to_pandas())

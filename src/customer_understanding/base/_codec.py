@@ -11,7 +11,9 @@ resolution, a rule) later is stored without new code. What it knows:
   reopening makes no string per row; a text column whose values are mostly distinct
   (ids, e-mail addresses; judged on a sample) is stored as every value joined, with a
   bit per row for the missing ones, which saves hashing every value to find the few
-  repeats (kind ``"texts"``, from schema version 2);
+  repeats (kind ``"texts"``, from schema version 2); an int64 array whose values all
+  fit in 32 bits (row positions, codes, counts) keeps four bytes per value and is
+  widened again on reading (kind ``"<i8:<i4"``, from schema version 4);
 - attrs instances become ``{"attrs": "module:Class", "fields": {...}}`` — on decoding
   only classes inside this library are imported, so opening a file never runs code
   the file names from elsewhere (unlike pickle);
@@ -59,6 +61,9 @@ Deferred = tuple[int, Callable[[], npt.NDArray[Any]]]
 Encoded = tuple[str, int, bytes, bytes | None]
 #: Values of a text column sampled to judge whether they are mostly distinct.
 _SAMPLE = 1024
+#: The kind of an int64 array stored in 32 bits.
+_NARROW = "<i8:<i4"
+_INT32 = np.iinfo(np.int32)
 
 
 def _mostly_distinct(array: npt.NDArray[Any]) -> bool:
@@ -89,9 +94,20 @@ def _every_text(array: npt.NDArray[Any]) -> Encoded | None:
     return "texts", len(values), joined.encode("utf-8"), np.packbits(missing).tobytes()
 
 
+def _narrow(array: npt.NDArray[Any]) -> bool:
+    """Whether an array is of int64 values that all fit in 32 bits."""
+    return (
+        array.dtype.str == "<i8"
+        and len(array) > 0
+        and bool(_INT32.min <= array.min() and array.max() <= _INT32.max)
+    )
+
+
 def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
     """One array as bytes: numbers raw, text as its distinct values and codes, else JSON."""
     if array.dtype != object:
+        if _narrow(array):  # row positions and the like: half the bytes to write and read
+            return _NARROW, len(array), array.astype("<i4").tobytes(), None
         return array.dtype.str, len(array), np.ascontiguousarray(array).tobytes(), None
     import pandas as pd
 
@@ -136,6 +152,8 @@ def decode_array(encoded: Encoded) -> npt.NDArray[Any]:
             missing = np.unpackbits(np.frombuffer(codes or b"", dtype=np.uint8), count=length)
             values[missing.astype(bool)] = None
         return values
+    if kind == _NARROW:
+        return np.frombuffer(data, dtype="<i4", count=length).astype(np.int64)
     if kind != "text":
         return np.frombuffer(data, dtype=np.dtype(kind), count=length)
     distinct = np.empty(length + 1, dtype=object)  # the last one stands for missing

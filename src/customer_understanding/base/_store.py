@@ -13,6 +13,7 @@ Layout (schema version :data:`SCHEMA_VERSION`):
   version 2; an array with more than :data:`MAX_PARTS` parts is written whole again);
   an update keeps the loaded columns of event tables in place, with an order (meta's
   ``arranged``, from version 3; see :mod:`customer_understanding.base._in_place`);
+  int64 arrays whose values fit in 32 bits are kept in four bytes a value (version 4);
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
 - ``aliases``: ids that were merged away, each with the id that survived;
@@ -77,7 +78,7 @@ __all__ = [
 #: Where a store lives: a path to one file (made on the first build).
 StorePath = str | os.PathLike[str]
 #: The schema version this library writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: The most blobs one stored array is kept in before it is written whole again.
 MAX_PARTS = 16
 
@@ -98,8 +99,18 @@ def _in_place(connection: sqlite3.Connection) -> None:
     """
 
 
+def _narrow_numbers(connection: sqlite3.Connection) -> None:
+    """Version 4 keeps int64 arrays that fit in 32 bits in four bytes a value (:mod:`._codec`).
+
+    Version 3 arrays stay readable as they are; a version 3 library, which does not
+    know the narrow kind, refuses the file from then on.
+    """
+
+
 #: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _texts_kind, 2: _in_place}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _texts_kind, 2: _in_place, 3: _narrow_numbers,
+}  # fmt: skip
 
 _HEADER = b"SQLite format 3\x00"
 _WRITE_WAIT_SECONDS = 0.5
