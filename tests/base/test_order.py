@@ -96,6 +96,20 @@ def test_new_rows_merged_into_a_canonical_table_give_its_canonical_order(stored,
         assert _texts(merged) == _texts(canonical(both, keys))
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.one_of(_ROW, _FEW), st.booleans()), min_size=0, max_size=40),
+       st.lists(st.one_of(_ROW, _FEW), min_size=0, max_size=12))  # fmt: skip
+def test_stored_rows_dropped_by_an_update_are_left_out_of_the_merged_order(stored, new) -> None:  # type: ignore[no-untyped-def]
+    keys = ("at", "system", "status")
+    head = canonical(_table([row for row, _ in stored]), keys)
+    dropped = np.array([gone for _, gone in stored], dtype=bool)  # any stored row may go
+    both = ConsentTable.concat([head, _table(new)])
+    order = merged_order(both, len(head), keys, dropped=dropped)
+    kept = np.concatenate([np.flatnonzero(~dropped), np.arange(len(head), len(both))])
+    assert sorted(order.tolist()) == kept.tolist()
+    assert _texts(both.take(order)) == _texts(canonical(both.take(kept), keys))
+
+
 def test_rows_merged_on_float_keys_put_missing_numbers_last() -> None:
     from customer_understanding.tables import InteractionTable
 

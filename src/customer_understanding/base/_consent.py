@@ -168,23 +168,23 @@ def _carried(logged: ConsentTable, records: ContactRecords, entity: Ints,
     moved = np.append(np.asarray(carried["moved"], dtype=np.int64), -1)
     old = stored.column("contact")
     contact = moved[np.where(old >= 0, np.minimum(old, len(moved) - 1), -1)]
-    keep = ~(flag & (contact < 0))  # flags of records resolved again are made anew
-    head, contact, flag = stored.take(keep), contact[keep], flag[keep]
+    dropped = flag & (contact < 0)  # flags of records resolved again are made anew
     touched = pd.Index(np.asarray(carried["touched"], dtype=object)).dropna()
-    emails = pd.Index(np.asarray(head.column("email"), dtype=object))
-    again = np.flatnonzero(~flag & ((contact < 0) | np.asarray(emails.isin(touched), bool)))
-    fresh = logged.take(slice(int((~np.asarray(carried["flag"], bool)).sum()), None))
-    tied = _tie(ConsentTable.concat([head.take(again), fresh]), records, entity, found)
+    stated = np.flatnonzero(~flag)  # only a logged statement is tied through an address
+    emails = pd.Index(np.asarray(stored.column("email"), dtype=object)[stated])
+    again = stated[(contact[stated] < 0) | np.asarray(emails.isin(touched), dtype=bool)]
+    fresh = logged.take(slice(len(stated), None))  # the stored logged statements come first
+    tied = _tie(ConsentTable.concat([stored.take(again), fresh]), records, entity, found)
     contact[again] = tied.column("contact")[: len(again)]
-    known_at = np.array(head.column("known_at"), dtype=np.int64)
+    known_at = np.array(stored.column("known_at"), dtype=np.int64)
     known_at[again] = tied.column("known_at")[: len(again)]
-    head = head.with_columns(contact=contact, known_at=known_at)
+    head = stored.with_columns(contact=contact, known_at=known_at)
     new = tied.take(slice(len(again), None))  # the new logged statements
     rows = np.asarray(carried["again"], dtype=np.int64)
     every = ConsentTable.concat([head, new, _flags(records.take(rows), entity[rows])])
-    order = merged_order(every, len(head), ORDER)
-    kept = np.append(np.flatnonzero(keep), -1)
-    return every.take(order), kept[np.where(order < len(head), order, -1)].astype(np.int64)
+    order = merged_order(every, len(head), ORDER, dropped=dropped)
+    source = np.where(order < len(head), order, -1).astype(np.int64)
+    return every.take(order), source
 
 
 def _first_carrying(

@@ -115,7 +115,8 @@ def canonical(table: T, keys: tuple[str, ...]) -> T:
     return table if len(table) < 2 else table.take(canonical_order(table, keys))
 
 
-def merged_order(table: Table, head: int, keys: tuple[str, ...]) -> npt.NDArray[np.intp]:
+def merged_order(table: Table, head: int, keys: tuple[str, ...], *,
+                 dropped: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.intp]:  # fmt: skip
     """:func:`canonical_order` of a table whose first ``head`` rows are in that order.
 
     An update appends a few rows to a stored event table: they are put in order among
@@ -124,33 +125,44 @@ def merged_order(table: Table, head: int, keys: tuple[str, ...]) -> npt.NDArray[
     comes first). The order is the one sorting the whole table gives (rows equal in
     every column are interchangeable), at the cost of the new rows: a run of a million
     undated flags costs some twenty comparisons per new row, not a ranking of the run.
+    ``dropped`` marks stored rows the update leaves out: they are not in the order.
     """
     total = len(table)
-    if head >= total or head <= 0 or not keys:
-        return canonical_order(table, keys) if head <= 0 or not keys else np.arange(total)
-    if any(table.column(name).dtype.kind not in "iubf" for name in keys):
-        return canonical_order(table, keys)  # keys the sort compares as objects
+    stored = np.arange(head) if dropped is None else np.flatnonzero(~dropped[:head])
+    if head >= total:
+        return stored
     tail = np.arange(head, total)
+    if head <= 0 or not keys or any(table.column(k).dtype.kind not in "iubf" for k in keys):
+        return _sorted(table, stored, tail, keys)  # keys the sort compares as objects
     new = tail[canonical_order(table.take(tail), keys)]
     columns = [(table.column(name), _label_ranks(table, name) if name in table.categories
                 else None) for name in (*keys, *table.SCHEMA.names)]  # fmt: skip
-    low, high = np.zeros(len(new), dtype=np.intp), np.full(len(new), head, dtype=np.intp)
+    low, high = np.zeros(len(new), dtype=np.intp), np.full(len(new), len(stored), dtype=np.intp)
     try:  # low ends as the number of stored rows at or before each new one
         while len(active := np.flatnonzero(low < high)):
             middle = (low[active] + high[active]) // 2
-            later = _later(columns, middle, new[active])
+            later = _later(columns, stored[middle], new[active])
             high[active[later]] = middle[later]
             low[active[~later]] = middle[~later] + 1
     except TypeError:  # texts that do not compare: sort as canonical_order does
-        return canonical_order(table, keys)
+        return _sorted(table, stored, tail, keys)
     placed = np.lexsort((np.arange(len(new)), low))  # stable: new rows keep their order
     slots = low[placed] + np.arange(len(new))
-    order = np.empty(total, dtype=np.intp)
-    taken = np.zeros(total, dtype=bool)
+    order = np.empty(len(stored) + len(new), dtype=np.intp)
+    taken = np.zeros(len(order), dtype=bool)
     taken[slots] = True
     order[slots] = new[placed]
-    order[~taken] = np.arange(head)
+    order[~taken] = stored
     return order
+
+
+def _sorted(table: Table, stored: npt.NDArray[np.intp], tail: npt.NDArray[np.intp],
+            keys: tuple[str, ...]) -> npt.NDArray[np.intp]:  # fmt: skip
+    """:func:`canonical_order` of the ``stored`` rows kept and the new ``tail``."""
+    if len(stored) + len(tail) == len(table):
+        return canonical_order(table, keys)
+    rows = np.concatenate([stored, tail])
+    return rows[canonical_order(table.take(rows), keys)]
 
 
 def _later(columns: list[tuple[npt.NDArray[Any], npt.NDArray[np.int64] | None]],
