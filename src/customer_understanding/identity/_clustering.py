@@ -73,6 +73,13 @@ def _cut_weak_bridges(
     left, right, strength = edges
     sizes = np.bincount(labels, minlength=len(labels))
     inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
+    # Only clusters holding a weak link are looked at. A cut needs a bridge below
+    # ``bridge_below``; a cluster is connected by its own links (records merge only along
+    # them), so one without a weak link loses none and its one component keeps its label;
+    # and whether a cut stays reads only the component of its ends, inside its cluster.
+    weak = np.zeros(len(sizes), dtype=bool)
+    weak[labels[left[inside & (strength < bridge_below)]]] = True
+    inside &= weak[labels[left]]
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
                                       strength[inside].tolist(), strict=False))  # fmt: skip
