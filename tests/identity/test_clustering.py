@@ -5,7 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_understanding.identity._clustering import _cut_weak_bridges, cluster_links
+from customer_understanding.identity._clustering import _cut_weak_bridges, _Forest, cluster_links
 
 
 def _edges(pairs: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -110,3 +110,45 @@ def test_bridges_cut_only_in_clusters_with_a_weak_link_are_the_plain_cut(
     rank = np.asarray(rng.sample(range(14), 14), dtype=np.int64)
     fast = _cut_weak_bridges(labels, edges, 0.999, rank)
     assert _partition(fast) == _partition(_plain_cut(labels, edges, 0.999, rank))
+
+
+def _plain_clusters(
+    n: int,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    tokens: list[frozenset[object]],
+    must: tuple[np.ndarray, np.ndarray],
+    cap: int | None,
+) -> list[int]:
+    """Kruskal's order run over every link (the general path), nothing cut."""
+    forest = _Forest({row: set(token) for row, token in enumerate(tokens) if token})
+    low, high = np.minimum(must[0], must[1]), np.maximum(must[0], must[1])
+    for i in np.lexsort((high, low)).tolist():
+        forest.merge(int(must[0][i]), int(must[1][i]), cap=None)
+    left, right, strength = edges
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    for i in np.lexsort((high, low, -strength)).tolist():
+        forest.merge(int(left[i]), int(right[i]), cap=cap)
+    return _partition(np.array([forest.find(i) for i in range(n)]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _LINKS,
+    st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=6),
+    st.lists(st.sampled_from(["a", "b", "c"]), min_size=14, max_size=14),
+    st.floats(0, 1),
+    st.one_of(st.none(), st.integers(2, 6)),
+)
+def test_clusters_merged_only_where_a_guard_may_refuse_are_kruskals(
+    pairs: list[tuple[int, int, float]],
+    musts: list[tuple[int, int]],
+    held: list[str],
+    share: float,
+    cap: int | None,
+) -> None:
+    edges = _edges(pairs)
+    tokens = [frozenset({token}) if i < share * 14 else frozenset() for i, token in enumerate(held)]
+    must = (np.array([a for a, _ in musts], dtype=np.int64),
+            np.array([b for _, b in musts], dtype=np.int64))  # fmt: skip
+    fast = cluster_links(14, edges, tokens=tokens, must_link=must, max_cluster_size=cap)
+    assert fast.tolist() == _plain_clusters(14, edges, tokens, must, cap)
