@@ -74,13 +74,18 @@ def _cut_weak_bridges(
     left, right, strength = edges
     sizes = np.bincount(labels, minlength=len(labels))
     inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
-    # Only clusters holding a weak link are looked at. A cut needs a bridge below
-    # ``bridge_below``; a cluster is connected by its own links (records merge only along
-    # them), so one without a weak link loses none and its one component keeps its label;
-    # and whether a cut stays reads only the component of its ends, inside its cluster.
-    weak = np.zeros(len(sizes), dtype=bool)
-    weak[labels[left[inside & (strength < bridge_below)]]] = True
-    inside &= weak[labels[left]]
+    # Only clusters holding a weak link that may be a bridge are looked at. A cut needs a
+    # bridge below ``bridge_below``, and a weak link whose ends strong links join is on a
+    # cycle, so no bridge. A cluster is connected by its own links (records merge only
+    # along them), so one without such a link loses none and its one component keeps its
+    # label; and whether a cut stays reads only the component of its ends, in its cluster.
+    strong = inside & (strength >= bridge_below)
+    joined = _components(len(labels), np.asarray(left[strong], dtype=np.int64),
+                         np.asarray(right[strong], dtype=np.int64))  # fmt: skip
+    weak = inside & (strength < bridge_below)
+    maybe = np.zeros(len(sizes), dtype=bool)
+    maybe[labels[left[weak & (joined[left] != joined[right])]]] = True
+    inside &= maybe[labels[left]]
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
                                       strength[inside].tolist(), strict=False))  # fmt: skip
