@@ -13,11 +13,13 @@ from customer_understanding import CustomerBase, Source
 from customer_understanding.base import _store
 from customer_understanding.base._kept import read_kept
 from customer_understanding.base._kept_values import read_coded
+from customer_understanding.base._keyindex import _derived
 from customer_understanding.base._update_plan import plan_level, stored_index
 from customer_understanding.identity import (
     Field,
     LinkContext,
     Linker,
+    LinkerSteps,
     ProbabilisticResolver,
     cluster_scores,
 )
@@ -148,3 +150,28 @@ def test_a_context_weighs_a_few_records_as_a_run_over_all_of_them() -> None:
              zip(alone.left, alone.right, alone.match_weight, strict=True)}  # fmt: skip
     assert any(abs(apart[pair] - whole[pair]) > 1e-3 for pair in set(apart) & set(whole))
     assert context.kept["model"] is everyone.model
+
+
+def test_a_build_keeps_the_name_keys_an_update_would_derive_from_its_values(
+    tmp_path: Path,
+) -> None:
+    first, _ = _split(0.95)
+    CustomerBase.build(first, store=tmp_path / "k.db", id_key=_KEY)
+    with closing(sqlite3.connect(tmp_path / "k.db")) as connection:
+        coded = read_coded(connection, "account", length=None)
+    assert coded is not None
+    linker = ProbabilisticResolver().account_linker
+    fields = {field.column: coded[field.column] for field in linker.fields}
+    derived = _derived(fields, LinkerSteps(linker))
+    assert derived  # the organisation name's first word and initials
+    present = 0
+    for column, (codes, uniques) in derived.items():
+        kept_codes, kept_uniques = coded[column]
+        # record by record the same key, however numbered (the last slot: none)
+        expected = np.append(uniques, None)[np.where(codes >= 0, codes, len(uniques))]
+        kept = np.append(kept_uniques, None)[
+            np.where(kept_codes >= 0, kept_codes, len(kept_uniques))
+        ]
+        assert kept.tolist() == expected.tolist()
+        present += int((kept_codes >= 0).sum())
+    assert present

@@ -1,6 +1,11 @@
-import numpy as np
+from typing import Any
 
-from customer_understanding.identity._clustering import cluster_links
+import networkx as nx
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from customer_understanding.identity._clustering import _cut_weak_bridges, _Forest, cluster_links
 
 
 def _edges(pairs: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -47,3 +52,103 @@ def test_tokens_follow_a_record_into_the_larger_group() -> None:
     tokens = [frozenset({"crm"}), frozenset(), frozenset(), frozenset({"crm"})]
     edges = _edges([(1, 2, 0.999), (0, 1, 0.998), (2, 3, 0.997)])
     assert cluster_links(4, edges, tokens=tokens).tolist() == [0, 0, 0, 1]
+
+
+def _plain_cut(labels: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+               bridge_below: float, rank: np.ndarray) -> np.ndarray:  # fmt: skip
+    """Weak bridges cut looking at every cluster of four or more (the general path)."""
+    left, right, strength = edges
+    sizes = np.bincount(labels, minlength=len(labels))
+    inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
+    graph = nx.Graph()
+    graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
+                                      strength[inside].tolist(), strict=False))  # fmt: skip
+    cut = [(a, b) for a, b in nx.bridges(graph) if graph.edges[a, b]["weight"] < bridge_below]
+    cut.sort(key=lambda edge: sorted((int(rank[edge[0]]), int(rank[edge[1]]))))
+    for a, b in cut:
+        graph.remove_edge(a, b)
+        if min(len(nx.node_connected_component(graph, a)),
+               len(nx.node_connected_component(graph, b))) < 2:  # fmt: skip
+            graph.add_edge(a, b, weight=0.0)
+    relabelled = labels.copy()
+    next_label = int(labels.max()) + 1
+    for component in nx.connected_components(graph):
+        members = np.fromiter(component, dtype=np.int64)
+        if len(np.unique(labels[members])) == 1 and len(members) < sizes[labels[members[0]]]:
+            relabelled[members] = next_label
+            next_label += 1
+    return relabelled
+
+
+def _partition(labels: np.ndarray) -> list[int]:
+    """Labels numbered by first record, so two labellings of one partition compare equal."""
+    _, first, inverse = np.unique(labels, return_index=True, return_inverse=True)
+    order = np.empty(len(first), dtype=np.int64)
+    order[np.argsort(first)] = np.arange(len(first))
+    return order[inverse.ravel()].tolist()
+
+
+_LINKS = st.lists(
+    st.tuples(
+        st.integers(0, 13), st.integers(0, 13), st.sampled_from([0.5, 0.9, 0.998, 0.999, 1.0])
+    ),
+    min_size=1,
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LINKS, st.randoms(use_true_random=False))
+def test_bridges_cut_only_in_clusters_with_a_weak_link_are_the_plain_cut(
+    pairs: list[tuple[int, int, float]], rng: Any
+) -> None:
+    pairs = [(a, b, s) for a, b, s in pairs if a != b]
+    if not pairs:
+        return
+    edges = _edges(pairs)
+    labels = cluster_links(14, edges)  # every link merged, nothing cut yet
+    rank = np.asarray(rng.sample(range(14), 14), dtype=np.int64)
+    fast = _cut_weak_bridges(labels, edges, 0.999, rank)
+    assert _partition(fast) == _partition(_plain_cut(labels, edges, 0.999, rank))
+
+
+def _plain_clusters(
+    n: int,
+    edges: tuple[np.ndarray, np.ndarray, np.ndarray],
+    tokens: list[frozenset[object]],
+    must: tuple[np.ndarray, np.ndarray],
+    cap: int | None,
+) -> list[int]:
+    """Kruskal's order run over every link (the general path), nothing cut."""
+    forest = _Forest({row: set(token) for row, token in enumerate(tokens) if token})
+    low, high = np.minimum(must[0], must[1]), np.maximum(must[0], must[1])
+    for i in np.lexsort((high, low)).tolist():
+        forest.merge(int(must[0][i]), int(must[1][i]), cap=None)
+    left, right, strength = edges
+    low, high = np.minimum(left, right), np.maximum(left, right)
+    for i in np.lexsort((high, low, -strength)).tolist():
+        forest.merge(int(left[i]), int(right[i]), cap=cap)
+    return _partition(np.array([forest.find(i) for i in range(n)]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    _LINKS,
+    st.lists(st.tuples(st.integers(0, 13), st.integers(0, 13)), max_size=6),
+    st.lists(st.sampled_from(["a", "b", "c"]), min_size=14, max_size=14),
+    st.floats(0, 1),
+    st.one_of(st.none(), st.integers(2, 6)),
+)
+def test_clusters_merged_only_where_a_guard_may_refuse_are_kruskals(
+    pairs: list[tuple[int, int, float]],
+    musts: list[tuple[int, int]],
+    held: list[str],
+    share: float,
+    cap: int | None,
+) -> None:
+    edges = _edges(pairs)
+    tokens = [frozenset({token}) if i < share * 14 else frozenset() for i, token in enumerate(held)]
+    must = (np.array([a for a, _ in musts], dtype=np.int64),
+            np.array([b for _, b in musts], dtype=np.int64))  # fmt: skip
+    fast = cluster_links(14, edges, tokens=tokens, must_link=must, max_cluster_size=cap)
+    assert fast.tolist() == _plain_clusters(14, edges, tokens, must, cap)

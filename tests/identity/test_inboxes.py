@@ -2,6 +2,8 @@
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customer_understanding import CustomerBase, InvalidValueError
 from customer_understanding.datasets import generate_world
@@ -289,3 +291,31 @@ def test_the_world_lists_people_sharing_team_inboxes() -> None:
         frame = world.sources[row.source]
         ids = frame["hs_object_id" if row.source.startswith("hubspot") else "id"].astype(str)
         assert frame.loc[ids == str(row.source_id), "email"].tolist() == [row.address]
+
+
+_ADDRESSES = st.sampled_from(
+    ["ann@x.com", " Ann@X.com", "bo@x.com", "info@x.com", "cy@y.com", None]
+)
+_GIVEN_NAMES = st.sampled_from(["Ann", "Anne", "Bo", "Carl", "ann", None])
+_FAMILY_NAMES = st.sampled_from(["Lee", "Moss", "Ng", None])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ADDRESSES, _GIVEN_NAMES, _FAMILY_NAMES), max_size=14))
+def test_shared_inboxes_are_found_address_by_address(
+    records: list[tuple[str | None, str | None, str | None]],
+) -> None:
+    # What the whole list gives each record is what its address's records alone give it.
+    emails, first, last = ([r[k] for r in records] for k in range(3))
+    shared, apart = SharedInboxes().find(emails, first=first, last=last)
+    address = [e.strip().lower() if e else None for e in emails]
+    expected, pairs = SharedInboxes().is_role(emails), []
+    for one in {a for a in address if a is not None}:
+        rows = [i for i, a in enumerate(address) if a == one]
+        alone, kept = SharedInboxes().find([emails[i] for i in rows],
+                                           first=[first[i] for i in rows],
+                                           last=[last[i] for i in rows])  # fmt: skip
+        expected[rows] = alone
+        pairs += [(rows[a], rows[b]) for a, b in kept]
+    assert shared.tolist() == expected.tolist()
+    assert apart == sorted(pairs)

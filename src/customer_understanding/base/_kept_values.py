@@ -58,19 +58,22 @@ def _encoded(codes: npt.NDArray[Any], uniques: npt.NDArray[Any], *, where: str) 
 
 def save_built_values(connection: sqlite3.Connection,
                       kept: Mapping[str, Mapping[str, Any]]) -> None:  # fmt: skip
-    """Keep what a build's linkers cleaned (their prepared records), per level."""
+    """Keep what a build's linkers cleaned (their prepared records), per level.
+
+    The blocking keys derived from a field (an organisation's first word …) are kept
+    with the fields, as an update keeps them, so the first update need not derive them.
+    """
     connection.execute(_TABLE)
     connection.execute("DELETE FROM compared")  # a build without them leaves none stale
     for level, found in kept.items():
         prepared = found.get("records")
         if prepared is None:
             continue
-        for field in prepared.fields:
-            codes = np.asarray(prepared.codes[field.column])
-            uniques = np.asarray(prepared.uniques[field.column], dtype=object)
-            encoded = _encoded(codes, uniques, where=f"{level}.{field.column}")
+        for name, uniques in prepared.uniques.items():
+            codes = np.asarray(prepared.codes[name])
+            encoded = _encoded(codes, np.asarray(uniques, dtype=object), where=f"{level}.{name}")
             connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
-                               (level, field.column, *encoded))  # fmt: skip
+                               (level, name, *encoded))  # fmt: skip
 
 
 def forget_values(connection: sqlite3.Connection) -> None:

@@ -3,9 +3,10 @@
 Links are merged strongest first (Kruskal's order on a union-find), and a merge is refused
 when it would break a guard: two records holding the same *conflict token* (two records of
 one system that declares its records distinct, or the two ends of a cannot-link), or a
-cluster larger than the size cap. Must-links are merged first and always. Afterwards, a
-weak bridge — the only link between two groups of two or more records, below a strength —
-is cut.
+cluster larger than the size cap. Must-links are merged first and always. Only the
+components of the links where a guard may refuse a merge are merged in that order: in the
+others every merge goes through, so each is one cluster. Afterwards, a weak bridge — the
+only link between two groups of two or more records, below a strength — is cut.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy.typing as npt
 
 __all__ = ["cluster_links"]
 
+Ints = npt.NDArray[np.int64]
+
 
 class _Forest:
     """Union-find over the records, its memory following the links, not the records.
@@ -26,13 +29,11 @@ class _Forest:
     of size 1.
     """
 
-    def __init__(self, tokens: Sequence[frozenset[object]]) -> None:
+    def __init__(self, tokens: dict[int, set[object]]) -> None:
         self.parent: dict[int, int] = {}
         self.size: dict[int, int] = {}
         # only records holding tokens get a set: a million empty sets would cost ~200 MB
-        self.tokens: dict[int, set[object]] = {
-            row: set(token) for row, token in enumerate(tokens) if token
-        }
+        self.tokens = tokens
 
     def find(self, node: int) -> int:
         parent = self.parent
@@ -73,6 +74,18 @@ def _cut_weak_bridges(
     left, right, strength = edges
     sizes = np.bincount(labels, minlength=len(labels))
     inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
+    # Only clusters holding a weak link that may be a bridge are looked at. A cut needs a
+    # bridge below ``bridge_below``, and a weak link whose ends strong links join is on a
+    # cycle, so no bridge. A cluster is connected by its own links (records merge only
+    # along them), so one without such a link loses none and its one component keeps its
+    # label; and whether a cut stays reads only the component of its ends, in its cluster.
+    strong = inside & (strength >= bridge_below)
+    joined = _components(len(labels), np.asarray(left[strong], dtype=np.int64),
+                         np.asarray(right[strong], dtype=np.int64))  # fmt: skip
+    weak = inside & (strength < bridge_below)
+    maybe = np.zeros(len(sizes), dtype=bool)
+    maybe[labels[left[weak & (joined[left] != joined[right])]]] = True
+    inside &= maybe[labels[left]]
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
                                       strength[inside].tolist(), strict=False))  # fmt: skip
@@ -92,6 +105,47 @@ def _cut_weak_bridges(
             relabelled[members] = next_label
             next_label += 1
     return relabelled
+
+
+def _components(n_records: int, left: Ints, right: Ints) -> Ints:
+    """Each record's component over the edges, named by its smallest record."""
+    label = np.arange(n_records, dtype=np.int64)
+    while len(left):
+        # every root takes the smallest label across its edges, then all point at roots
+        low = np.minimum(label[left], label[right])
+        hooked = label.copy()
+        np.minimum.at(hooked, label[left], low)
+        np.minimum.at(hooked, label[right], low)
+        while not np.array_equal(jumped := hooked[hooked], hooked):
+            hooked = jumped
+        if np.array_equal(hooked, label):
+            break
+        label = hooked
+    return label
+
+
+def _guarded(
+    label: Ints, tokens: Sequence[frozenset[object]], cap: int | None
+) -> tuple[npt.NDArray[np.bool_], dict[int, set[object]]]:
+    """Components where a merge may be refused, and their records' tokens.
+
+    A merge is refused only past the size cap or when both sides hold one token. In a
+    component within the cap where no token is held twice, every merge along its edges
+    goes through, whatever their order: it is one cluster, and Kruskal's order only
+    needs running on the others (merges never cross components).
+    """
+    guarded = np.zeros(len(label), dtype=bool)
+    if cap is not None:
+        guarded |= np.bincount(label, minlength=len(label)) > cap
+    holders = [row for row, token in enumerate(tokens) if token]
+    seen: set[tuple[int, object]] = set()
+    for row in holders:
+        root = int(label[row])
+        for one in tokens[row]:
+            if (root, one) in seen:
+                guarded[root] = True
+            seen.add((root, one))
+    return guarded, {row: set(tokens[row]) for row in holders if guarded[label[row]]}
 
 
 def _by_rank(
@@ -130,18 +184,25 @@ def cluster_links(
     [0, 0, 1, 1, 2]
     """
     rank = np.arange(n_records, dtype=np.int64) if rank is None else rank
-    forest = _Forest(tokens if tokens is not None else [frozenset()] * n_records)
-    if must_link is not None:
-        low, high = _by_rank(must_link[0], must_link[1], rank)
-        order = np.lexsort((high, low))
-        for a, b in zip(must_link[0][order].tolist(), must_link[1][order].tolist(), strict=False):
-            forest.merge(a, b, cap=None)
     left, right, strength = edges
-    low, high = _by_rank(left, right, rank)
-    order = np.lexsort((high, low, -strength))  # strongest first, ties in the records' order
-    for a, b in zip(left[order].tolist(), right[order].tolist(), strict=False):
+    must = (np.empty(0, dtype=np.int64),) * 2 if must_link is None else must_link
+    component = _components(n_records, np.concatenate([must[0], left]).astype(np.int64),
+                            np.concatenate([must[1], right]).astype(np.int64))  # fmt: skip
+    guarded, held = _guarded(component, tokens or (), max_cluster_size)
+    forest = _Forest(held)
+    mine = guarded[component[must[0]]]
+    low, high = _by_rank(must[0][mine], must[1][mine], rank)
+    order = np.lexsort((high, low))
+    for a, b in zip(must[0][mine][order].tolist(), must[1][mine][order].tolist(), strict=False):
+        forest.merge(a, b, cap=None)
+    mine = guarded[component[left]]
+    low, high = _by_rank(left[mine], right[mine], rank)
+    order = np.lexsort((high, low, -strength[mine]))  # strongest first, ties by rank
+    for a, b in zip(left[mine][order].tolist(), right[mine][order].tolist(), strict=False):
         forest.merge(a, b, cap=max_cluster_size)
-    roots = np.arange(n_records, dtype=np.int64)  # a record never merged is its own root
+    # a guarded record never merged is its own root (records name components and roots
+    # alike, and no record is in two components)
+    roots = np.where(guarded[component], np.arange(n_records, dtype=np.int64), component)
     merged = np.fromiter(forest.parent.keys(), np.int64, len(forest.parent))
     roots[merged] = [forest.find(i) for i in merged.tolist()]
     labels = np.unique(roots, return_inverse=True)[1].ravel().astype(np.int64)

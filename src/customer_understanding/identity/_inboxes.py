@@ -132,6 +132,11 @@ def _close(a: str, b: str) -> bool:
     return a == b or JaroWinkler.similarity(a, b) >= _SIMILAR
 
 
+def _rows(values: npt.NDArray[np.object_] | None, rows: npt.NDArray[np.intp],
+          ) -> npt.NDArray[np.object_] | None:  # fmt: skip
+    return None if values is None else np.asarray(values, dtype=object)[rows]
+
+
 @attrs.frozen(field_transformer=typed_fields, kw_only=True)
 class SharedInboxes:
     """Which e-mail addresses several people share, and what that changes.
@@ -205,12 +210,18 @@ class SharedInboxes:
         shared = self.is_role(text)
         if not self.names_disagree:
             return shared, []
+        # Only the names on an address carried more than once are ever compared: those
+        # records' names alone are read (each name is cleaned on its own).
+        carried = np.flatnonzero((text.notna() & text.duplicated(keep=False)).to_numpy())
+        if not len(carried):
+            return shared, []
+        text = text.iloc[carried].reset_index(drop=True)
         names = pd.DataFrame({
             "email": text,
-            "given": clean_column(pd.Series(list(first), dtype=object), _GIVEN,
-                                  known=cleaned[0]).texts,
-            "family": clean_column(pd.Series(list(last), dtype=object), _FAMILY,
-                                   known=cleaned[1]).texts,
+            "given": clean_column(pd.Series(list(first), dtype=object).iloc[carried],
+                                  _GIVEN, known=_rows(cleaned[0], carried)).texts,
+            "family": clean_column(pd.Series(list(last), dtype=object).iloc[carried],
+                                   _FAMILY, known=_rows(cleaned[1], carried)).texts,
         })  # fmt: skip
         # A name that is the address's own local part ("samanthat") is a handle, not a name.
         local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(
@@ -220,14 +231,12 @@ class SharedInboxes:
             typed = pd.Series(names[column], dtype="string").str.replace(r"\W", "", regex=True)
             handle = (typed == local).fillna(False) & names[other].isna()
             names.loc[handle.to_numpy(), column] = None
-        repeated = names["email"].notna() & names["email"].duplicated(keep=False)
         apart: list[tuple[int, int]] = []
-        carried = np.flatnonzero(repeated.to_numpy())  # once: per address it was quadratic
         # missing names read as None (pandas 3 holds them as NaN)
         given, family = object_values(names["given"]), object_values(names["family"])
-        for rows in names[repeated].groupby("email", sort=True).indices.values():
+        for rows in names.groupby("email", sort=True).indices.values():
             positions = carried[rows]
-            keys = list(zip(given[positions].tolist(), family[positions].tolist(), strict=True))
+            keys = list(zip(given[rows].tolist(), family[rows].tolist(), strict=True))
             found, pairs = self._disagreeing(keys, positions)
             if found:
                 shared[positions] = True
@@ -250,6 +259,8 @@ class SharedInboxes:
             return True, []  # plainly many people: no pair needs naming to keep the address out
         relation = {(a, b): _relation(a, b) for i, a in enumerate(distinct)
                     for b in distinct[i + 1 :]}  # fmt: skip
+        if min(relation.values()) >= 0:  # no two names clearly differ: nothing to group
+            return False, []
         graph = nx.Graph()
         graph.add_nodes_from(distinct)
         graph.add_edges_from(pair for pair, value in relation.items() if value > 0)

@@ -270,7 +270,9 @@ def prepare(
         uniques[field.column] = np.asarray(distinct, dtype=object)
         junk[field.column] = (found < 0) & pd.notna(records[field.column]).to_numpy()
         if field.kind == "organisation":
-            codes.update(name_keys(field.column, found, uniques[field.column]))
+            for column, (key, distinct) in _name_keys(field.column, found,
+                                                      uniques[field.column]).items():  # fmt: skip
+                codes[column], uniques[column] = key, distinct  # kept: an update reads them
     return Prepared(
         ids=ids,
         sources=np.full(len(ids), "", dtype=object) if sources is None else sources,
@@ -299,11 +301,18 @@ def name_keys(
     >>> keys["name (first word)"].tolist(), keys["name (initials)"].tolist()
     ([0, 1, 2, -1], [0, 0, -1, -1])
     """
+    return {name: key for name, (key, _) in _name_keys(column, found, distinct).items()}
+
+
+def _name_keys(column: str, found: npt.NDArray[np.int64], distinct: npt.NDArray[np.object_],
+               ) -> dict[str, tuple[npt.NDArray[np.int64], npt.NDArray[np.object_]]]:  # fmt: skip
+    """:func:`name_keys`, each with the distinct keys its codes stand for."""
     keys = {}
     for name, derived in name_key_texts(distinct).items():
-        code = pd.factorize(np.array(derived, dtype=object), use_na_sentinel=True)[0]
+        code, texts = pd.factorize(np.array(derived, dtype=object), use_na_sentinel=True)
         code = np.append(code, -1).astype(np.int64)  # found == -1 reads the last slot
-        keys[f"{column} ({name})"] = code[np.where(found >= 0, found, len(distinct))]
+        keys[f"{column} ({name})"] = (code[np.where(found >= 0, found, len(distinct))],
+                                      np.asarray(texts, dtype=object))  # fmt: skip
     return keys
 
 
