@@ -1,0 +1,73 @@
+"""The texts lead-to-account matching read, kept in the store so an update reads only new ones.
+
+Matching contacts to accounts reads every account record's domain (its host) and the
+company names typed on contact records (without legal suffixes). Each text reads the
+same wherever it appears, so what a build or an update read is kept, per kind, as
+distinct texts and what each read as, next to the records' compared values (see
+:mod:`._kept_values`); the next update looks them up instead of reading them again,
+which makes its account side grow with the texts it has not seen, not with the stored
+records. The kept texts are a cache: without them (a store from before, or after an
+erasure, which drops them with every kept value) the texts are read again, with the
+same answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from customer_understanding.base._build import Seen
+from customer_understanding.base._kept_values import read_coded, write_coded
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Mapping
+
+__all__ = ["read_seen", "seen_sizes", "write_seen"]
+
+#: The kinds of text :class:`LeadToAccount` reads (see :meth:`LeadToAccount.prepare`).
+_KINDS = ("domain", "organisation")
+
+
+def _level(kind: str) -> str:
+    return f"seen.{kind}"
+
+
+def read_seen(connection: sqlite3.Connection) -> Seen:
+    """The texts read before, per kind (empty for a kind the store keeps none of)."""
+    seen: Seen = {}
+    for kind in _KINDS:
+        coded = read_coded(connection, _level(kind), length=None)
+        texts, read = (None, None) if coded is None else (coded.get("text"), coded.get("read"))
+        if texts is None or read is None:
+            continue
+        keys = texts[1][texts[0]].tolist()  # every text once, each with a code of its own
+        values = [None, *read[1].tolist()]  # a code of -1: read as nothing
+        seen[kind] = {key: values[code + 1] for key, code in zip(keys, read[0].tolist(),
+                                                                 strict=True)}  # fmt: skip
+    return seen
+
+
+def seen_sizes(seen: Seen) -> dict[str, int]:
+    """How many texts of each kind ``seen`` holds (to tell later which kinds grew)."""
+    return {kind: len(texts) for kind, texts in seen.items()}
+
+
+def write_seen(connection: sqlite3.Connection, seen: Seen,
+               before: Mapping[str, int] | None = None) -> None:  # fmt: skip
+    """Keep the texts of each kind that grew since ``before`` (every kind without it)."""
+    for kind in _KINDS:
+        texts: dict[str, Any] = seen.get(kind, {})
+        if before is not None and len(texts) == before.get(kind, 0):
+            continue
+        keys = np.empty(len(texts), dtype=object)
+        keys[:] = list(texts)
+        values = np.empty(len(texts), dtype=object)
+        values[:] = list(texts.values())
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        write_coded(connection, _level(kind), {
+            "text": (np.arange(len(keys), dtype=np.int64), keys),
+            "read": (codes.astype(np.int64), np.asarray(distinct, dtype=object)),
+        })  # fmt: skip
