@@ -1,4 +1,4 @@
-"""Texts read before are looked up, not read again, with the answers of reading them."""
+"""Texts read or spelled before are looked up, not read again, with the same answers."""
 
 from typing import Any
 
@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_understanding.identity import LeadToAccount
+from customer_understanding.identity import LeadToAccount, Survivorship, Vote, survivors
 from customer_understanding.identity._prepared_accounts import (
     domains,
     objects,
@@ -63,3 +63,43 @@ def test_a_website_and_a_domain_share_what_they_read_as() -> None:
     assert np.array_equal(
         domains(objects(["www.acme.com"]), seen=seen["domain"]), objects(["acme.com"])
     )
+
+
+_SPELLINGS = st.sampled_from(["Ann", "ann", "Anne", "ANN", "Bo", "bo", "Acme Inc.", "ACME", "É"])
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), _SPELLINGS), min_size=1, max_size=40),
+       st.integers(1, 5), st.sampled_from(["name", "organisation", "text"]))  # fmt: skip
+def test_votes_with_spellings_seen_pick_what_they_pick_without(  # type: ignore[no-untyped-def]
+    rows, cut, spelling
+) -> None:
+    clusters = np.array([cluster for cluster, _ in rows], dtype=np.int64)
+    values = np.array([value for _, value in rows], dtype=object)
+    ids = np.array([f"r{i:02d}" for i in range(len(rows))], dtype=object)
+    rules = Survivorship(default=Vote(spelling=spelling))
+    run, kept = clusters >= cut, clusters < cut
+
+    def vote(seen: Any) -> list[int]:
+        return survivors({"name": values[run]}, clusters[run] - cut, survivorship=rules,
+                         n_clusters=6 - cut, present={"name": np.ones(int(run.sum()), bool)},
+                         ids=ids[run], beside={"name": (values[kept], clusters[kept])},
+                         seen=seen)["name"].tolist()  # fmt: skip
+
+    seen: dict[str, Any] = {}
+    plain = vote(None)
+    assert vote(seen) == plain  # spelled now and remembered
+    assert vote(seen) == plain  # looked up
+    assert set(seen) <= {f"spelling:{spelling}"}
+
+
+def test_a_vote_looks_the_spellings_seen_up() -> None:
+    """A wrong spelling remembered would show: the votes read what is kept."""
+    values = np.array(["Ann", "ann", "Anne"], dtype=object)
+    args = {"survivorship": Survivorship(default=Vote(spelling="name")), "n_clusters": 1,
+            "present": {"name": np.ones(3, dtype=bool)},
+            "ids": np.array(["a", "b", "c"])}  # fmt: skip
+    zeros = np.zeros(3, dtype=np.int64)
+    assert survivors({"name": values}, zeros, **args)["name"].tolist() == [0]  # ann, twice
+    wrong = {"spelling:name": {"Ann": "x", "ann": "y", "Anne": "y"}}
+    assert survivors({"name": values}, zeros, **args, seen=wrong)["name"].tolist() == [1]

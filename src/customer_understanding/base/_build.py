@@ -96,12 +96,13 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
 
 
 def _accounts(
-    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None
-) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
+    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None,
+    seen: Seen | None = None,
+) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:  # fmt: skip
     entity = resolution.account_of_record
     n = resolution.n_accounts
     values, winners, categories = golden_values(
-        records, entity, n, ACCOUNT_FIELDS, policy, known=known
+        records, entity, n, ACCOUNT_FIELDS, policy, known=known, seen=seen
     )
     values["id"] = resolution.account_ids
     values["parent"] = account_parents(
@@ -139,7 +140,8 @@ def account_parents(
     return parent
 
 
-#: Texts lead-to-account matching read before, by kind (see :meth:`LeadToAccount.prepare`).
+#: Texts read before, by kind: by lead-to-account matching (see :meth:`LeadToAccount.prepare`)
+#: and by the golden votes (see :func:`survivors`).
 Seen = dict[str, dict[str, Any]]
 
 
@@ -275,8 +277,9 @@ def _contacts(
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = golden_values(
-        records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact")
-    )
+        records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact"),
+        seen=known.get("seen"),
+    )  # fmt: skip
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents,
         known=known.get("contact_facts"),
@@ -342,8 +345,8 @@ def build_tables(
     and the facts their titles gave (``"contact_facts"``); and the account records' names
     as the account linker cleaned them (``"account_names"``, not cleaned again for
     lead-to-account matching). ``known["seen"]``, a build's too, holds the texts
-    lead-to-account matching read before; it gets those read now (see
-    :meth:`LeadToAccount.prepare`), for the store to keep.
+    lead-to-account matching and the golden votes read before; it gets those read now
+    (see :meth:`LeadToAccount.prepare` and :func:`survivors`), for the store to keep.
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after. ``ordered`` says how many first rows of an
@@ -374,7 +377,7 @@ def build_tables(
     contact_roles = arranged(ContactRoleTable, ("system", "role"))[0]
     known = known or {}
     accounts, account_winners = _accounts(
-        account_records, resolution, survivorship, known.get("account")
+        account_records, resolution, survivorship, known.get("account"), known.get("seen")
     )
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
     # Each record's row by its id in its system, hashed once: entities are found through it.

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["read_seen", "seen_sizes", "write_seen"]
 
-#: The kinds of text :class:`LeadToAccount` reads (see :meth:`LeadToAccount.prepare`).
-_KINDS = ("domain", "organisation")
+#: The kinds of text :class:`LeadToAccount` reads (see :meth:`LeadToAccount.prepare`) and
+#: the spellings votes remember (see :func:`survivors`).
+_KINDS = ("domain", "organisation", "spelling:name", "spelling:organisation", "spelling:text")
 
 
 def _level(kind: str) -> str:
