@@ -50,7 +50,7 @@ def test_matching_with_texts_seen_answers_as_without(first: Any, second: Any) ->
         assert _plain(linker.match(contacts, accounts, seen=seen).to_pandas()) == _plain(plain)
         prepared = linker.prepare(accounts, seen=seen)
         assert _plain(linker.match(contacts, prepared, seen=seen).to_pandas()) == _plain(plain)
-    assert set(seen) <= {"domain", "organisation"}
+    assert set(seen) <= {"domain", "organisation", "name_keys"}
 
 
 def test_a_website_and_a_domain_share_what_they_read_as() -> None:

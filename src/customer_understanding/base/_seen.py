@@ -19,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from customer_understanding.base._build import Seen
-from customer_understanding.base._kept_values import read_coded, write_coded
+from customer_understanding.base._kept_values import (
+    read_coded,
+    read_numbers,
+    write_coded,
+    write_numbers,
+)
 
 if TYPE_CHECKING:
     import sqlite3
@@ -30,6 +35,8 @@ __all__ = ["read_seen", "seen_sizes", "write_seen"]
 #: The kinds of text :class:`LeadToAccount` reads (see :meth:`LeadToAccount.prepare`) and
 #: the spellings votes remember (see :func:`survivors`).
 _KINDS = ("domain", "organisation", "spelling:name", "spelling:organisation", "spelling:text")
+#: Where the account names indexed are (see :meth:`LeadToAccount.prepare`): arrays, not texts.
+NAME_KEYS = "name_keys"
 
 
 def _level(kind: str) -> str:
@@ -39,6 +46,11 @@ def _level(kind: str) -> str:
 def read_seen(connection: sqlite3.Connection) -> Seen:
     """The texts read before, per kind (empty for a kind the store keeps none of)."""
     seen: Seen = {}
+    names = read_coded(connection, _level(NAME_KEYS), length=None)
+    pairs = read_numbers(connection, _level(f"{NAME_KEYS}.pairs"))
+    if names is not None and pairs is not None and {"owner", "key"} <= set(pairs):
+        choices = names["choice"]
+        seen[NAME_KEYS] = {"choice": choices[1][choices[0]], **pairs}
     for kind in _KINDS:
         coded = read_coded(connection, _level(kind), length=None)
         texts, read = (None, None) if coded is None else (coded.get("text"), coded.get("read"))
@@ -58,7 +70,17 @@ def seen_sizes(seen: Seen) -> dict[str, int]:
 
 def write_seen(connection: sqlite3.Connection, seen: Seen,
                before: Mapping[str, int] | None = None) -> None:  # fmt: skip
-    """Keep the texts of each kind that grew since ``before`` (every kind without it)."""
+    """Keep the texts of each kind that grew since ``before`` (every kind without it).
+
+    The names indexed are kept whenever ``seen`` holds them (an update indexes new names).
+    """
+    held = seen.get(NAME_KEYS)
+    if held is not None:
+        choices = np.asarray(held["choice"], dtype=object)
+        write_coded(connection, _level(NAME_KEYS),
+                    {"choice": (np.arange(len(choices), dtype=np.int64), choices)})  # fmt: skip
+        write_numbers(connection, _level(f"{NAME_KEYS}.pairs"),
+                      {name: held[name] for name in ("owner", "key")})  # fmt: skip
     for kind in _KINDS:
         texts: dict[str, Any] = seen.get(kind, {})
         if before is not None and len(texts) == before.get(kind, 0):

@@ -178,9 +178,11 @@ class LeadToAccount:
         seen
             Texts read before, by kind (``"domain"``: a domain or website and its host,
             ``"organisation"``: a company name without its legal suffixes): a text
-            found there is not read again, and each text read now is added. Give the
-            same dict to every call (or one kept from an earlier run of this library)
-            to read each text once; the answers are the same with it as without.
+            found there is not read again, and each text read now is added. The account
+            names indexed before are there too (``"name_keys"``): only names they lack
+            are indexed, and the names indexed now replace them. Give the same dict to
+            every call (or one kept from an earlier run of this library) to read each
+            text once; the answers are the same with it as without.
 
         Raises
         ------

@@ -24,9 +24,9 @@ from customer_understanding.identity._comparison_frame import _country
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._name_blocks import NameIndex
 
-__all__ = ["Groups", "Objects", "PreparedAccounts", "Seen", "check_table", "compact", "domains",
-           "objects", "organisations", "per_distinct", "prepare_accounts", "remembered",
-           "seen_kind", "text"]  # fmt: skip
+__all__ = ["NAME_KEYS", "Groups", "Objects", "PreparedAccounts", "Seen", "check_table",
+           "compact", "domains", "objects", "organisations", "per_distinct", "prepare_accounts",
+           "remembered", "seen_kind", "text"]  # fmt: skip
 
 _ORGANISATION = Field(column="company", kind="organisation")
 Ints = npt.NDArray[np.int64]
@@ -34,8 +34,11 @@ Ints = npt.NDArray[np.int64]
 
 Objects = npt.NDArray[np.object_]
 #: Texts read before, per kind of reading (``"domain"``, ``"organisation"``): each
-#: distinct text and what it read as (see :func:`remembered`).
+#: distinct text and what it read as (see :func:`remembered`); and under
+#: :data:`NAME_KEYS`, the account names indexed before (see ``NameIndex.held``).
 Seen = dict[str, dict[str, Any]]
+#: Where :data:`Seen` holds the names indexed before (the keys of this library's index).
+NAME_KEYS = "name_keys"
 
 
 def text(frame: pd.DataFrame, column: str) -> Objects:
@@ -264,7 +267,8 @@ def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None,
 
     ``cleaned`` holds the names already cleaned as organisations (see
     :meth:`LeadToAccount.prepare`), row by row; without it they are cleaned here.
-    ``seen``: texts read before, by kind (see :func:`remembered`).
+    ``seen``: texts read and names indexed before, by kind (see :data:`Seen`); it gets
+    those read now and the names indexed now.
     """
     check_table(accounts, ("id", "name"), "accounts")
     if cleaned is None:
@@ -294,11 +298,14 @@ def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None,
     domain_codes, distinct = pd.factorize(firms["domain"])
     choice_codes, choices = pd.factorize(firms["words"], sort=True)
     choice_array = np.asarray(choices, dtype=object)
+    names = NameIndex(choice_array, before=None if seen is None else seen.get(NAME_KEYS))
+    if seen is not None:  # the names indexed now, for the next accounts prepared
+        seen[NAME_KEYS] = names.held
     return PreparedAccounts(
         firms=firms,
         domains=pd.Index(np.asarray(distinct, dtype=object), dtype=object),
         by_domain=Groups(domain_codes.astype(np.int64), len(distinct)),
-        names=NameIndex(choice_array),
+        names=names,
         by_name=Groups(choice_codes.astype(np.int64), len(choice_array)),
     )
 
