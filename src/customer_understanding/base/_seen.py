@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import sqlite3
     from collections.abc import Mapping
 
-__all__ = ["read_seen", "seen_sizes", "write_seen"]
+__all__ = ["NAME_KEYS", "read_seen", "seen_sizes", "write_seen"]
 
 #: The kinds of text :class:`LeadToAccount` reads (see :meth:`LeadToAccount.prepare`) and
 #: the spellings votes remember (see :func:`survivors`).
@@ -56,26 +56,26 @@ def read_seen(connection: sqlite3.Connection) -> Seen:
         texts, read = (None, None) if coded is None else (coded.get("text"), coded.get("read"))
         if texts is None or read is None:
             continue
-        keys = texts[1][texts[0]].tolist()  # every text once, each with a code of its own
-        values = [None, *read[1].tolist()]  # a code of -1: read as nothing
-        seen[kind] = {key: values[code + 1] for key, code in zip(keys, read[0].tolist(),
-                                                                 strict=True)}  # fmt: skip
+        keys = texts[1][texts[0]]  # every text once, each with a code of its own
+        values = np.append(read[1], np.array([None], dtype=object))[read[0]]  # -1: nothing
+        seen[kind] = dict(zip(keys.tolist(), values.tolist(), strict=True))
     return seen
 
 
-def seen_sizes(seen: Seen) -> dict[str, int]:
-    """How many texts of each kind ``seen`` holds (to tell later which kinds grew)."""
-    return {kind: len(texts) for kind, texts in seen.items()}
+def seen_sizes(seen: Seen) -> dict[str, Any]:
+    """What ``seen`` holds now, to tell later what changed.
+
+    How many texts of each kind, and the names' index itself (indexing names again puts
+    a new one in its place).
+    """
+    return {kind: held if kind == NAME_KEYS else len(held) for kind, held in seen.items()}
 
 
 def write_seen(connection: sqlite3.Connection, seen: Seen,
-               before: Mapping[str, int] | None = None) -> None:  # fmt: skip
-    """Keep the texts of each kind that grew since ``before`` (every kind without it).
-
-    The names indexed are kept whenever ``seen`` holds them (an update indexes new names).
-    """
+               before: Mapping[str, Any] | None = None) -> None:  # fmt: skip
+    """Keep what changed since ``before`` (:func:`seen_sizes`; everything without it)."""
     held = seen.get(NAME_KEYS)
-    if held is not None:
+    if held is not None and (before is None or held is not before.get(NAME_KEYS)):
         choices = np.asarray(held["choice"], dtype=object)
         write_coded(connection, _level(NAME_KEYS),
                     {"choice": (np.arange(len(choices), dtype=np.int64), choices)})  # fmt: skip
