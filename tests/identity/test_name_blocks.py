@@ -13,6 +13,7 @@ from rapidfuzz.process import cdist
 from customer_understanding.datasets import generate_world
 from customer_understanding.identity import LeadToAccount
 from customer_understanding.identity._name_blocks import (
+    NameIndex,
     _choice_keys,
     _chunks,
     _codes,
@@ -101,6 +102,39 @@ def test_choice_keys_are_every_distinct_pair_of_a_key_few_choices_hold(names, ca
         zip(expected["choice"], expected["key"], strict=True))  # fmt: skip
     assert len(held) == len(expected)
     assert (np.diff(held["key"].to_numpy(dtype=np.uint64).astype(object)) >= 0).all()
+
+
+def _pairs_of(index: NameIndex) -> set[tuple[str, int]]:
+    """What an index looks up: each (choice, key) pair it keeps after the cap."""
+    return set(zip(index.choices[index._owners].tolist(), index._keys.tolist(), strict=True))
+
+
+_CHOICES = st.lists(st.lists(_WORDS, min_size=1, max_size=3).map(" ".join), max_size=25,
+                    unique=True).map(lambda names: _names(*sorted(names)))  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None)
+@given(_CHOICES, _CHOICES, _CHOICES, st.integers(1, 6))
+def test_an_index_grown_from_one_made_before_is_one_made_afresh(first, second, third, cap) -> None:  # type: ignore[no-untyped-def]
+    """Names held before keep their keys, names gone lose them, new ones are keyed."""
+    before = NameIndex(first, cap=cap)
+    for choices in (second, third):  # grown twice: from an index grown itself
+        grown, afresh = NameIndex(choices, cap=cap, before=before.held), NameIndex(choices, cap=cap)
+        assert _pairs_of(grown) == _pairs_of(afresh)
+        assert len(grown._keys) == len(afresh._keys)
+        assert (np.diff(grown._keys.astype(object)) >= 0).all()  # sorted for look-up
+        names = np.array(["acme lab", "grp", "zz"], dtype=object)
+        assert similar_names(names, grown, threshold=0.8).equals(
+            similar_names(names, afresh, threshold=0.8))  # fmt: skip
+        before = grown
+
+
+def test_an_index_grown_takes_the_keys_held_before() -> None:
+    """The keys of names held before are not made again: a wrong one would show."""
+    before = NameIndex(np.array(["acme"], dtype=object)).held
+    wrong = {**before, "key": np.zeros(len(before["key"]), dtype=np.uint64)}
+    grown = NameIndex(np.array(["acme", "globex"], dtype=object), before=wrong)
+    assert _pairs_of(grown) != _pairs_of(NameIndex(np.array(["acme", "globex"], dtype=object)))
 
 
 def test_no_names_or_no_choices_give_no_pairs() -> None:

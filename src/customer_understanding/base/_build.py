@@ -57,6 +57,7 @@ __all__ = [
     "GOLDEN_FIELDS",
     "RELINK",
     "AccountSide",
+    "Seen",
     "account_side",
     "build_tables",
     "contact_facts",
@@ -95,12 +96,13 @@ def _record_rank(records: Table, entity: npt.NDArray[np.int64]) -> npt.NDArray[n
 
 
 def _accounts(
-    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None
-) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:
+    records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None,
+    seen: Seen | None = None,
+) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:  # fmt: skip
     entity = resolution.account_of_record
     n = resolution.n_accounts
     values, winners, categories = golden_values(
-        records, entity, n, ACCOUNT_FIELDS, policy, known=known
+        records, entity, n, ACCOUNT_FIELDS, policy, known=known, seen=seen
     )
     values["id"] = resolution.account_ids
     values["parent"] = account_parents(
@@ -138,6 +140,11 @@ def account_parents(
     return parent
 
 
+#: Texts read before, by kind: by lead-to-account matching (see :meth:`LeadToAccount.prepare`)
+#: and by the golden votes (see :func:`survivors`).
+Seen = dict[str, dict[str, Any]]
+
+
 @attrs.frozen(kw_only=True)
 class AccountSide:
     """What linking contacts to accounts reads of the account records, made once.
@@ -151,11 +158,13 @@ class AccountSide:
 
 
 def account_side(account_records: AccountRecords, account_of_record: npt.NDArray[np.int64], *,
-                 names: npt.NDArray[np.object_] | None = None) -> AccountSide:  # fmt: skip
+                 names: npt.NDArray[np.object_] | None = None,
+                 seen: Seen | None = None) -> AccountSide:  # fmt: skip
     """The account records (in the accounts ``account_of_record`` names) read for linking.
 
-    ``names`` are the records' names as the account linker cleaned them, when known
-    (see :meth:`LeadToAccount.prepare`).
+    ``names`` are the records' names as the account linker cleaned them, when known;
+    ``seen`` holds texts read before, and gets those read now (see
+    :meth:`LeadToAccount.prepare`).
     """
     firms = pd.DataFrame({
         "id": np.arange(len(account_records)), "name": account_records.column("name"),
@@ -163,16 +172,18 @@ def account_side(account_records: AccountRecords, account_of_record: npt.NDArray
         "country": account_records.labels("country"),
     })  # fmt: skip
     return AccountSide(refs=RefIndex(account_records, account_of_record),
-                       prepared=LeadToAccount().prepare(firms, cleaned_names=names))  # fmt: skip
+                       prepared=LeadToAccount().prepare(firms, cleaned_names=names,
+                                                        seen=seen))  # fmt: skip
 
 
 def _lead_to_account(
-    records: ContactRecords, rows: npt.NDArray[np.intp], accounts: PreparedAccounts
-) -> pd.DataFrame:
+    records: ContactRecords, rows: npt.NDArray[np.intp], accounts: PreparedAccounts,
+    seen: Seen | None = None,
+) -> pd.DataFrame:  # fmt: skip
     """Match contact records without a CRM link to account records: work domain, then name."""
     people = pd.DataFrame({"id": rows, "email": records.column("email")[rows],
                            "company": records.column("company")[rows]})  # fmt: skip
-    return LeadToAccount().match(people, accounts).to_pandas()
+    return LeadToAccount().match(people, accounts, seen=seen).to_pandas()
 
 
 def _work_email(emails: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:
@@ -195,6 +206,7 @@ def _contact_accounts(
     *,
     side: AccountSide | None = None,
     names: npt.NDArray[np.object_] | None = None,
+    seen: Seen | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.object_]]:
     """Each contact's account, with a confidence and how it was found.
 
@@ -204,7 +216,8 @@ def _contact_accounts(
     (account, confidence, method) of the first contacts, kept by an update; those whose
     account is :data:`RELINK` are linked again with the rest. ``side`` is
     :func:`account_side` of the account records, when the caller keeps it; else it is
-    made here, with the account records' cleaned ``names`` when given.
+    made here, with the account records' cleaned ``names`` when given. ``seen``: texts
+    read before, filled with those read now (see :meth:`LeadToAccount.prepare`).
     """
     kept = np.zeros(resolution.n_contacts, dtype=bool)
     if known is not None:
@@ -225,8 +238,9 @@ def _contact_accounts(
     rest = np.flatnonzero((record_account < 0) & clue)
     if len(rest) and len(account_records):
         if side is None:
-            side = account_side(account_records, resolution.account_of_record, names=names)
-        matches = _lead_to_account(records, rest, side.prepared)
+            side = account_side(account_records, resolution.account_of_record, names=names,
+                                seen=seen)  # fmt: skip
+        matches = _lead_to_account(records, rest, side.prepared, seen)
         found = matches["account_id"].notna().to_numpy()
         rows = rest[found]
         matched = matches["account_id"].to_numpy(dtype=object)[found].astype(np.int64)
@@ -263,8 +277,9 @@ def _contacts(
     entity = resolution.contact_of_record
     n = resolution.n_contacts
     values, winners, categories = golden_values(
-        records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact")
-    )
+        records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact"),
+        seen=known.get("seen"),
+    )  # fmt: skip
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents,
         known=known.get("contact_facts"),
@@ -272,7 +287,7 @@ def _contacts(
     values["id"] = resolution.contact_ids
     account, confidence, method = _contact_accounts(
         records, resolution, account_records, known.get("contact_account"),
-        names=known.get("account_names"),
+        names=known.get("account_names"), seen=known.get("seen"),
     )  # fmt: skip
     values["account"] = account
     values["account_confidence"] = confidence
@@ -329,7 +344,9 @@ def build_tables(
     (``"account"``, ``"contact"``), the contacts' account links (``"contact_account"``)
     and the facts their titles gave (``"contact_facts"``); and the account records' names
     as the account linker cleaned them (``"account_names"``, not cleaned again for
-    lead-to-account matching).
+    lead-to-account matching). ``known["seen"]``, a build's too, holds the texts
+    lead-to-account matching and the golden votes read before; it gets those read now
+    (see :meth:`LeadToAccount.prepare` and :func:`survivors`), for the store to keep.
 
     Event tables are put in an order of their own values first, so the exports' row order
     changes no sum and no tie anywhere after. ``ordered`` says how many first rows of an
@@ -360,7 +377,7 @@ def build_tables(
     contact_roles = arranged(ContactRoleTable, ("system", "role"))[0]
     known = known or {}
     accounts, account_winners = _accounts(
-        account_records, resolution, survivorship, known.get("account")
+        account_records, resolution, survivorship, known.get("account"), known.get("seen")
     )
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
     # Each record's row by its id in its system, hashed once: entities are found through it.

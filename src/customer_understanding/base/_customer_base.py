@@ -13,7 +13,7 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base._base_state import text_or_none
-from customer_understanding.base._build import GOLDEN_FIELDS, build_tables
+from customer_understanding.base._build import GOLDEN_FIELDS, Seen, build_tables
 from customer_understanding.base._customer_corrections import CorrectionMethods
 from customer_understanding.base._customer_online import OnlineMethods
 from customer_understanding.base._customer_privacy import PrivacyMethods
@@ -231,11 +231,14 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         policy_ = _survivorship(survivorship)
         rules = tuple_of(TitleRule, title_rules, field="title_rules")
 
-        def run(resolver: Resolver, screen: Callable[[Loaded], Loaded] | None = None) -> Tables:
-            # ``screen`` takes out people erased from the store being built into.
+        def run(resolver: Resolver, screen: Callable[[Loaded], Loaded] | None = None,
+                seen: Seen | None = None) -> Tables:  # fmt: skip
+            # ``screen`` takes out people erased from the store being built into; ``seen``
+            # gets the texts lead-to-account matching read, for the store to keep.
             source = loaded if screen is None else screen(loaded)
             return build_tables(source, resolver=resolver, survivorship=policy_,
-                                title_rules=rules, stage_rules=stage_rules)  # fmt: skip
+                                title_rules=rules, stage_rules=stage_rules,
+                                known=None if seen is None else {"seen": seen})  # fmt: skip
 
         if store is not None:
             from customer_understanding.base._stored import build_stored

@@ -29,8 +29,10 @@ __all__ = [
     "Codes",
     "forget_values",
     "read_coded",
+    "read_numbers",
     "save_built_values",
     "write_coded",
+    "write_numbers",
 ]
 
 _TABLE = (
@@ -124,3 +126,30 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
     if len({len(found) for found, _ in coded.values()}) > 1:
         return None
     return coded or None
+
+
+def write_numbers(connection: sqlite3.Connection, level: str,
+                  arrays: Mapping[str, npt.NDArray[Any]]) -> None:  # fmt: skip
+    """Replace the kept values of one level by numeric arrays, stored as they are."""
+    connection.execute(_TABLE)
+    connection.execute("DELETE FROM compared WHERE level = ?", (level,))
+    for name, array in arrays.items():
+        encoded = encode_array(np.ascontiguousarray(array), where=f"{level}.{name}")
+        connection.execute("INSERT INTO compared VALUES (?, ?, ?, ?, ?, ?)",
+                           (level, name, *encoded))  # fmt: skip
+
+
+def read_numbers(connection: sqlite3.Connection,
+                 level: str) -> dict[str, npt.NDArray[Any]] | None:  # fmt: skip
+    """The numeric arrays :func:`write_numbers` kept for one level (``None``: none kept)."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if "compared" not in names:
+        return None
+    rows = connection.execute(
+        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
+    ).fetchall()
+    found = {name: decode_array((kind, size, data, codes))
+             for name, kind, size, data, codes in rows}  # fmt: skip
+    if not found or any(array.dtype == object for array in found.values()):
+        return None
+    return found

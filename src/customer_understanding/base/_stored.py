@@ -15,10 +15,12 @@ import attrs
 
 from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
+from customer_understanding.base._build import Seen
 from customer_understanding.base._erasure import screen_stored
 from customer_understanding.base._kept import keeping_models, save_models
 from customer_understanding.base._kept_values import save_built_values
 from customer_understanding.base._lineage import keep_ids
+from customer_understanding.base._seen import write_seen
 from customer_understanding.base._store import (
     Stored,
     StorePath,
@@ -106,7 +108,7 @@ def build_stored(
     id_key: IdKey | None,
     configured: IdKey | None = None,
     resolver: Resolver,
-    run: Callable[[Resolver, Callable[[Loaded], Loaded]], Tables],
+    run: Callable[[Resolver, Callable[[Loaded], Loaded], Seen], Tables],
     report: LoadReport | None,
     actor: str | None = None,
     reason: str | None = None,
@@ -131,10 +133,12 @@ def build_stored(
             _as_callable(keeping), writer.connection, build=log.build, log=log.lineage
         )
         screen = partial(screen_stored, writer.connection, log=log)
+        seen: Seen = {}  # the texts lead-to-account matching reads, kept for updates
         with keyed_ids(key):
-            tables = run(stable, screen)
+            tables = run(stable, screen, seen)
         save_models(writer.connection, models)
         save_built_values(writer.connection, models)
+        write_seen(writer.connection, seen)  # after the values it sits with were replaced
         writer.save({"tables": tables, "report": _storable(report)})
         aliases = read_aliases(writer.connection)
     return tables, Stored(roots={"tables": tables, "report": report}, aliases=aliases)

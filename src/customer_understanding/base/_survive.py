@@ -29,11 +29,14 @@ def golden_values(
     policy: Survivorship,
     *,
     known: Mapping[str, npt.NDArray[np.int64]] | None = None,
+    seen: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
     """Each golden field's value per entity, by the field's survivorship rule.
 
     ``known`` gives, per field, the winning record of the first entities (an update
     keeps those of the entities it did not touch): the rules run on the others only.
+    ``seen``: texts the votes spelled before, filled with those spelled now (see
+    :func:`survivors`).
     """
     first = 0 if not known else len(next(iter(known.values())))
     rows = np.flatnonzero(entity >= first)
@@ -52,6 +55,7 @@ def golden_values(
         times=asked.column("created_at"),
         ids=record_keys(asked),
         beside=beside,
+        seen=seen,
     )
     if known:
         winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])

@@ -22,13 +22,14 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import build_tables
+from customer_understanding.base._build import Seen, build_tables
 from customer_understanding.base._consent import carried_statements
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_coded, write_coded
 from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._relinking import LevelLineage
+from customer_understanding.base._seen import read_seen, seen_sizes, write_seen
 from customer_understanding.base._store import read_aliases, writing
 from customer_understanding.base._tables import Tables
 from customer_understanding.base._update_places import update_places
@@ -119,6 +120,7 @@ class Known:
     overrides: Overrides = attrs.field(factory=Overrides)
     secret: bytes | None = None
     compared: Mapping[str, Coded | None] = attrs.field(factory=dict)  # what the store kept
+    seen: Seen = attrs.field(factory=dict)  # texts read before, filled with those read now
 
 
 def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Known, refit: bool,
@@ -150,6 +152,7 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         tables, plans, history, overrides=known.overrides, secret=known.secret
     )
     known_entities = kept_entities(tables, plans)
+    known_entities["seen"] = known.seen
     known_entities["stage_subjects"] = {
         **{level: _moved(plan.entities) for level, plan in plans.items()},
         "opportunity_replaced": replaced[OpportunityTable],
@@ -274,14 +277,18 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
             level: read_coded(connection, level, length=len(records_of(tables, level)))
             for level in KINDS
         }
+        seen = read_seen(connection)
+        sizes = seen_sizes(seen)
         known = Known(models=kept.models, overrides=kept.overrides,
-                      secret=bytes(_get(connection, "id_key")), compared=compared)  # fmt: skip
+                      secret=bytes(_get(connection, "id_key")), compared=compared,
+                      seen=seen)  # fmt: skip
         history = History(tables, stored.aliases, connection)
         placed: dict[str, Placed] = {}
         built, outcome, plans = apply_update(tables, loaded, history=history, known=known,
                                              refit=refit, placed=placed)  # fmt: skip
         for level, plan in plans.items():  # what later updates index the records by
             write_coded(connection, level, _compared(plan))
+        write_seen(connection, seen, sizes)  # the texts read now too
         merged_report = _report(report, loaded.report)
         write_lineage(connection, outcome, build=build)
         refitted = _refitted(plans)

@@ -39,12 +39,14 @@ from customer_understanding.identity._comparison_frame import _country
 from customer_understanding.identity._name_blocks import similar_names
 from customer_understanding.identity._prepared_accounts import (
     PreparedAccounts,
+    Seen,
     check_table,
     compact,
     domains,
     objects,
     organisations,
     prepare_accounts,
+    seen_kind,
     text,
 )
 
@@ -151,7 +153,11 @@ class LeadToAccount:
     free_mail: Collection[str] = attrs.field(default=FREE_MAIL_DOMAINS, converter=_domains)
 
     def prepare(
-        self, accounts: TableLike, *, cleaned_names: Collection[str | None] | None = None
+        self,
+        accounts: TableLike,
+        *,
+        cleaned_names: Collection[str | None] | None = None,
+        seen: Seen | None = None,
     ) -> PreparedAccounts:
         """The accounts read and indexed once, to match many batches of contacts against.
 
@@ -169,6 +175,14 @@ class LeadToAccount:
             ``"organisation"`` (``None`` where it gives none), row by row, when the
             caller has them already (a linker cleaned the same names): they are not
             cleaned again. Other names give other answers.
+        seen
+            Texts read before, by kind (``"domain"``: a domain or website and its host,
+            ``"organisation"``: a company name without its legal suffixes): a text
+            found there is not read again, and each text read now is added. The account
+            names indexed before are there too (``"name_keys"``): only names they lack
+            are indexed, and the names indexed now replace them. Give the same dict to
+            every call (or one kept from an earlier run of this library) to read each
+            text once; the answers are the same with it as without.
 
         Raises
         ------
@@ -191,13 +205,15 @@ class LeadToAccount:
         A2
         """
         cleaned = None if cleaned_names is None else objects(list(cleaned_names))
-        return prepare_accounts(as_frame(accounts, name="accounts"), cleaned=cleaned)
+        return prepare_accounts(as_frame(accounts, name="accounts"), cleaned=cleaned, seen=seen)
 
-    def match(self, contacts: TableLike, accounts: TableLike | PreparedAccounts) -> AccountMatches:
+    def match(self, contacts: TableLike, accounts: TableLike | PreparedAccounts, *,
+              seen: Seen | None = None) -> AccountMatches:  # fmt: skip
         """Assign every contact to at most one account.
 
         ``contacts`` and ``accounts`` may be pandas or polars DataFrames, or pyarrow Tables;
         ``accounts`` may also be what :meth:`prepare` made of them (the same answers).
+        ``seen`` holds texts read before (see :meth:`prepare`; the same answers).
 
         Raises
         ------
@@ -219,8 +235,9 @@ class LeadToAccount:
         contacts = as_frame(contacts, name="contacts")
         check_table(contacts, ("id", "email"), "contacts")
         # One path: a table of accounts is prepared here as prepare() prepares it.
-        firms = accounts if isinstance(accounts, PreparedAccounts) else self.prepare(accounts)
-        people = self._people(contacts)
+        firms = (accounts if isinstance(accounts, PreparedAccounts)
+                 else self.prepare(accounts, seen=seen))  # fmt: skip
+        people = self._people(contacts, seen)
         n = len(contacts)
         account = np.full(n, None, dtype=object)
         confidence = np.zeros(n, dtype=np.float64)
@@ -238,16 +255,16 @@ class LeadToAccount:
                               "evidence": evidence})  # fmt: skip
         return AccountMatches(table=table)
 
-    def _people(self, contacts: pd.DataFrame) -> People:
+    def _people(self, contacts: pd.DataFrame, seen: Seen | None) -> People:
         """Each contact's clues, one object array per clue (``None`` where missing)."""
         email_domain = [_email_domain(email) for email in text(contacts, "email").tolist()]
         work = objects([_not_free(domain, self.free_mail) for domain in email_domain])
-        website = domains(text(contacts, "website")).tolist()
+        website = domains(text(contacts, "website"), seen=seen_kind(seen, "domain")).tolist()
         if "company" in contacts.columns:
             company = contacts["company"].to_numpy(dtype=object)
         else:
             company = np.full(len(contacts), None, dtype=object)
-        words = organisations(company)
+        words = organisations(company, seen=seen_kind(seen, "organisation"))
         return {
             "email_domain": work,
             "website": objects([_not_free(domain, self.free_mail) for domain in website]),

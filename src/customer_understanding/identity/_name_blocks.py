@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -104,24 +105,51 @@ def _chunks(size: int) -> Iterator[slice]:
         yield slice(start, min(start + _CHUNK, size))
 
 
-def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
-    """The choices' keys, without the keys more than ``cap`` choices share.
+def _held_pairs(choices: npt.NDArray[np.object_]) -> tuple[Ints, UInt64s]:
+    """Every distinct (choice, key) pair of the choices, sorted by key, then choice.
 
-    One row per (choice, key), sorted by key: one sort finds the repeated pairs, counts
-    each key's choices and orders the keys for look-up.
+    One sort finds the repeated pairs and orders the keys for look-up.
     """
     parts = [_key_arrays(choices[part], part.start) for part in _chunks(len(choices))]
-    owners = np.concatenate([owner for owner, _ in parts])
-    keys = np.concatenate([key for _, key in parts])
+    owners = np.concatenate([owner for owner, _ in parts]) if parts else np.empty(0, np.int64)
+    keys = np.concatenate([key for _, key in parts]) if parts else np.empty(0, np.uint64)
     order = np.lexsort((owners, keys))
     owners, keys = owners[order], keys[order]
     fresh = np.ones(len(keys), dtype=bool)  # each (key, choice) once
     fresh[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    owners, keys = owners[fresh], keys[fresh]
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    return owners[fresh], keys[fresh]
+
+
+def _grown(choices: npt.NDArray[np.object_], before: Mapping[str, Any]) -> tuple[Ints, UInt64s]:
+    """:func:`_held_pairs` of the choices, those ``before`` held taken from it (sorted by key).
+
+    A choice's keys depend on its text alone, so each choice ``before`` held keeps its
+    pairs (moved to its place among ``choices``), a choice it no longer holds loses them,
+    and only the other choices are keyed; their pairs are merged in by key.
+    """
+    place = pd.Index(choices).get_indexer(pd.Index(before["choice"]))
+    moved = place[before["owner"]]
+    kept = moved >= 0
+    old_keys, old_owners = before["key"][kept], moved[kept]
+    new = np.setdiff1d(np.arange(len(choices), dtype=np.int64), place[place >= 0])
+    owners, keys = _held_pairs(choices[new])
+    at = np.searchsorted(old_keys, keys, side="right")
+    return np.insert(old_owners, at, new[owners]), np.insert(old_keys, at, keys)
+
+
+def _capped(owners: Ints, keys: UInt64s, cap: int) -> tuple[Ints, UInt64s]:
+    """The pairs (sorted by key) without those of keys more than ``cap`` choices hold."""
+    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else (
+        np.empty(0, dtype=np.int64))  # fmt: skip
     held = np.diff(np.append(starts, len(keys)))
     kept = np.repeat(held <= cap, held)
-    return pd.DataFrame({"choice": owners[kept], "key": keys[kept]})
+    return owners[kept], keys[kept]
+
+
+def _choice_keys(choices: npt.NDArray[np.object_], cap: int) -> pd.DataFrame:
+    """The choices' keys, without the keys more than ``cap`` choices share, sorted by key."""
+    owners, keys = _capped(*_held_pairs(choices), cap)
+    return pd.DataFrame({"choice": owners, "key": keys})
 
 
 class NameIndex:
@@ -129,16 +157,21 @@ class NameIndex:
 
     A name's candidate choices are those holding one of its keys: found by binary search
     in the sorted keys, so a batch of a few names costs a few searches, not a pass over
-    every choice's keys.
+    every choice's keys. ``before`` is :attr:`held` of an index made before (on other
+    choices, with this library): the keys of the choices it holds are taken from it, not
+    made again, with the same answers. ``held`` holds every choice (``"choice"``) and
+    each distinct pair of a choice (``"owner"``) and one of its keys (``"key"``), sorted
+    by key, the keys many choices share included.
     """
 
-    def __init__(self, choices: npt.NDArray[np.object_], *, cap: int = _CAP) -> None:
-        held = _choice_keys(choices, cap) if len(choices) else pd.DataFrame(
-            {"choice": np.empty(0, np.int64), "key": np.empty(0, np.uint64)})  # fmt: skip
+    def __init__(self, choices: npt.NDArray[np.object_], *, cap: int = _CAP,
+                 before: Mapping[str, Any] | None = None) -> None:  # fmt: skip
         self.choices = np.array(choices, dtype=object)
-        self._keys = held["key"].to_numpy(dtype=np.uint64)  # sorted already
-        self._owners = held["choice"].to_numpy(dtype=np.int64)
-        for array in (self.choices, self._keys, self._owners):
+        owners, keys = (_held_pairs(self.choices) if before is None
+                        else _grown(self.choices, before))  # fmt: skip
+        self.held = {"choice": self.choices, "owner": owners, "key": keys}
+        self._owners, self._keys = _capped(owners, keys, cap)
+        for array in (self.choices, self._keys, self._owners, owners, keys):
             array.flags.writeable = False  # shared by every batch matched against them
 
     def pairs(self, owners: Ints, keys: UInt64s) -> tuple[Ints, Ints]:

@@ -24,14 +24,21 @@ from customer_understanding.identity._comparison_frame import _country
 from customer_understanding.identity._fields import Field, normalise
 from customer_understanding.identity._name_blocks import NameIndex
 
-__all__ = ["Groups", "Objects", "PreparedAccounts", "check_table", "compact", "domains",
-           "objects", "organisations", "per_distinct", "prepare_accounts", "text"]  # fmt: skip
+__all__ = ["NAME_KEYS", "Groups", "Objects", "PreparedAccounts", "Seen", "check_table",
+           "compact", "domains", "objects", "organisations", "per_distinct", "prepare_accounts",
+           "remembered", "seen_kind", "text"]  # fmt: skip
 
 _ORGANISATION = Field(column="company", kind="organisation")
 Ints = npt.NDArray[np.int64]
 
 
 Objects = npt.NDArray[np.object_]
+#: Texts read before, per kind of reading (``"domain"``, ``"organisation"``): each
+#: distinct text and what it read as (see :func:`remembered`); and under
+#: :data:`NAME_KEYS`, the account names indexed before (see ``NameIndex.held``).
+Seen = dict[str, dict[str, Any]]
+#: Where :data:`Seen` holds the names indexed before (the keys of this library's index).
+NAME_KEYS = "name_keys"
 
 
 def text(frame: pd.DataFrame, column: str) -> Objects:
@@ -64,6 +71,35 @@ def per_distinct(values: Objects, read: Callable[[list[Any]], Objects]) -> Objec
     return np.asarray(read_once[codes + 1], dtype=object)
 
 
+def remembered(values: Objects, read: Callable[[Objects], Objects],
+               seen: dict[str, Any] | None) -> Objects:  # fmt: skip
+    """``read(values)``, each distinct text looked up in ``seen`` first; ``seen`` gets the rest.
+
+    ``read`` reads each value on its own (a missing value reads ``None``), so a text
+    reads the same in any batch: what ``seen`` holds from an earlier batch, or an
+    earlier run, is what reading it again would give. Only texts are remembered.
+
+    Examples
+    --------
+    >>> seen = {"a": "kept"}
+    >>> double = lambda texts: objects([t * 2 for t in texts.tolist()])
+    >>> remembered(objects(["a", None, "b", "b"]), double, seen), seen
+    (array(['kept', None, 'bb', 'bb'], dtype=object), {'a': 'kept', 'b': 'bb'})
+    """
+    if seen is None:
+        return read(values)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    listed = distinct.tolist()
+    new = [k for k, value in enumerate(listed) if not (isinstance(value, str) and value in seen)]
+    found = [None, *(seen.get(value) if isinstance(value, str) else None for value in listed)]
+    if new:
+        for k, value in zip(new, read(objects([listed[k] for k in new])).tolist(), strict=True):
+            found[k + 1] = value
+            if isinstance(listed[k], str):
+                seen[listed[k]] = value
+    return np.asarray(objects(found)[codes + 1], dtype=object)
+
+
 def _text(value: object) -> str | None:
     if is_missing(value):
         return None
@@ -84,15 +120,29 @@ def _host(value: str) -> str | None:
         return None
 
 
-def domains(values: Objects) -> Objects:
-    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule)."""
+def domains(values: Objects, *, seen: dict[str, Any] | None = None) -> Objects:
+    """``https://www.Acme.com/about`` and ``acme.com`` on one scale (the domain's rule).
+
+    ``seen``: domains read before (see :func:`remembered`).
+    """
+    return remembered(values, _hosts, seen)
+
+
+def _hosts(values: Objects) -> Objects:
     codes, distinct = pd.factorize(values)
     hosts = np.array([None, *(_host(str(value)) for value in distinct)], dtype=object)
     return hosts[codes + 1]
 
 
-def organisations(values: Objects) -> Objects:
-    """Organisation names without legal suffixes or punctuation, words split by one space."""
+def organisations(values: Objects, *, seen: dict[str, Any] | None = None) -> Objects:
+    """Organisation names without legal suffixes or punctuation, words split by one space.
+
+    ``seen``: names read before (see :func:`remembered`).
+    """
+    return remembered(values, _organisations, seen)
+
+
+def _organisations(values: Objects) -> Objects:
     return _trimmed(normalise(pd.Series(values, dtype=object), _ORGANISATION))
 
 
@@ -211,15 +261,19 @@ def _sortable(values: pd.Series[Any]) -> npt.NDArray[np.str_]:
                      for value in array.tolist()], dtype=str)  # fmt: skip
 
 
-def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) -> PreparedAccounts:
+def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None,
+                     seen: Seen | None = None) -> PreparedAccounts:  # fmt: skip
     """Accounts (``id``, ``name``, optionally ``domain``, ``city``, ``country``) prepared.
 
     ``cleaned`` holds the names already cleaned as organisations (see
     :meth:`LeadToAccount.prepare`), row by row; without it they are cleaned here.
+    ``seen``: texts read and names indexed before, by kind (see :data:`Seen`); it gets
+    those read now and the names indexed now.
     """
     check_table(accounts, ("id", "name"), "accounts")
     if cleaned is None:
-        words = organisations(accounts["name"].to_numpy(dtype=object))
+        words = organisations(accounts["name"].to_numpy(dtype=object),
+                              seen=seen_kind(seen, "organisation"))  # fmt: skip
     elif len(cleaned) != len(accounts):
         msg = f"cleaned_names holds {len(cleaned)} names for {len(accounts)} accounts"
         raise InvalidValueError(msg)
@@ -231,7 +285,7 @@ def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) 
             "name": accounts["name"].to_numpy(dtype=object),
             "words": words,
             "key": compact(words),
-            "domain": domains(text(accounts, "domain")),
+            "domain": domains(text(accounts, "domain"), seen=seen_kind(seen, "domain")),
             "city": text(accounts, "city"),
             "country": per_distinct(
                 text(accounts, "country"), lambda names: _country(objects(names))
@@ -244,10 +298,18 @@ def prepare_accounts(accounts: pd.DataFrame, *, cleaned: Objects | None = None) 
     domain_codes, distinct = pd.factorize(firms["domain"])
     choice_codes, choices = pd.factorize(firms["words"], sort=True)
     choice_array = np.asarray(choices, dtype=object)
+    names = NameIndex(choice_array, before=None if seen is None else seen.get(NAME_KEYS))
+    if seen is not None:  # the names indexed now, for the next accounts prepared
+        seen[NAME_KEYS] = names.held
     return PreparedAccounts(
         firms=firms,
         domains=pd.Index(np.asarray(distinct, dtype=object), dtype=object),
         by_domain=Groups(domain_codes.astype(np.int64), len(distinct)),
-        names=NameIndex(choice_array),
+        names=names,
         by_name=Groups(choice_codes.astype(np.int64), len(choice_array)),
     )
+
+
+def seen_kind(seen: Seen | None, kind: str) -> dict[str, Any] | None:
+    """The texts of one kind ``seen`` holds (made empty when it holds none yet)."""
+    return None if seen is None else seen.setdefault(kind, {})

@@ -46,9 +46,11 @@ class _Columns:
         ids: npt.NDArray[Any] | None,
         columns: Mapping[str, npt.NDArray[Any]],
         beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
+        seen: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.clusters = clusters
         self.beside = beside or {}
+        self.seen = seen
         self.columns = columns
         self.n_clusters = n_clusters
         self.sources = sources
@@ -174,6 +176,7 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
     times: npt.NDArray[np.int64] | None = None,
     ids: npt.NDArray[Any] | None = None,
     beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
+    seen: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, npt.NDArray[np.int64]]:
     """For each field, the record whose value survives in each cluster (-1 when none has one).
 
@@ -199,6 +202,11 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
         value): a :class:`Vote` counts their spellings among the other clusters that
         carry one, so running the rules on some clusters alone picks what a run over
         every record would.
+    seen
+        Texts a :class:`Vote` spelled before, by kind (``"spelling:name"``,
+        ``"spelling:organisation"``, ``"spelling:text"``: each text and its spelling
+        key): looked up instead of spelled again, and filled with the texts spelled now.
+        Keep one across runs to spell each text once; the winners are the same.
 
     Returns
     -------
@@ -228,7 +236,7 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
             msg = f"beside[{field!r}] must be (values, clusters) of one length, not {pair!r}"
             raise InvalidValueError(msg)
     run = _Columns(clusters, n_clusters, sources=sources, times=times, ids=ids, columns=values,
-                   beside=beside)  # fmt: skip
+                   beside=beside, seen=seen)  # fmt: skip
     alone = len(clusters) == n_clusters and bool(np.all(np.bincount(clusters) == 1))
     winners = {}
     for field, column in values.items():

@@ -29,9 +29,10 @@ from customer_understanding.domain import (
 )
 from customer_understanding.domain import fold_spelling as _fold
 from customer_understanding.identity._inboxes import SharedInboxes
+from customer_understanding.identity._prepared_accounts import remembered
 from customer_understanding.identity._rules import Vote
 
-__all__ = ["ballots", "vote_key", "witness_words"]
+__all__ = ["ballots", "seen_spellings", "vote_key", "witness_words"]
 
 
 def _digits(value: str) -> str:
@@ -61,8 +62,21 @@ _MANY: dict[str, Callable[[list[str]], list[str]]] = {
 }
 
 
-def _keys(rule: Vote, values: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
-    """Each value's spelling key; a value that folds to nothing keeps its own text."""
+def seen_spellings(spelling: str) -> str:
+    """The kind under which texts spelled one way are remembered (see :func:`_keys`)."""
+    return f"spelling:{spelling}"
+
+
+def _keys(rule: Vote, values: npt.NDArray[Any],
+          seen: dict[str, dict[str, Any]] | None = None) -> npt.NDArray[np.object_]:  # fmt: skip
+    """Each value's spelling key; a value that folds to nothing keeps its own text.
+
+    ``seen``: texts spelled before, by kind (see :func:`seen_spellings`): only the costly
+    spellings, those made many at once, are remembered, and only present values come here.
+    """
+    if seen is not None and rule.spelling in _MANY:
+        kept = seen.setdefault(seen_spellings(rule.spelling), {})
+        return remembered(np.asarray(values, dtype=object), lambda new: _keys(rule, new), kept)
     codes, unique = _factorize(np.asarray(values, dtype=object))
     listed = unique.tolist()
     if rule.spelling in _MANY and len(listed) > _FEW:
@@ -241,10 +255,11 @@ def _ballot_columns(
     clusters: npt.NDArray[np.int64],
     sources: npt.NDArray[Any] | None,
     witnesses: tuple[npt.NDArray[Any], npt.NDArray[np.int64]] | None = None,
+    seen: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, npt.NDArray[Any]]:
     """:func:`ballots` as columns (the engine reads them; no frame made per field)."""
     clusters = np.asarray(clusters, dtype=np.int64)
-    keys = _keys(rule, values)
+    keys = _keys(rule, values, seen)
     key = _codes(keys)
     pair = _codes(clusters * np.int64(max(int(key.max(initial=0)) + 1, 1)) + key)
     source = _codes(_filled(sources)) if sources is not None else key * 0
@@ -280,6 +295,7 @@ def _filled(sources: npt.NDArray[Any]) -> npt.NDArray[np.object_]:
 
 class _Run(Protocol):
     clusters: npt.NDArray[np.int64]
+    seen: dict[str, dict[str, Any]] | None
     columns: Mapping[str, npt.NDArray[Any]]
     sources: npt.NDArray[Any] | None
     newest: npt.NDArray[np.int64]
@@ -289,7 +305,10 @@ class _Run(Protocol):
 
 
 def _outside(
-    rule: Vote, keys: npt.NDArray[np.object_], beside: tuple[npt.NDArray[Any], npt.NDArray[Any]]
+    rule: Vote,
+    keys: npt.NDArray[np.object_],
+    beside: tuple[npt.NDArray[Any], npt.NDArray[Any]],
+    seen: dict[str, dict[str, Any]] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Per key, how many clusters of the records ``beside`` the run carry that spelling.
 
@@ -301,7 +320,7 @@ def _outside(
     codes, distinct = pd.factorize(np.asarray(values, dtype=object))
     if not len(wanted) or not len(distinct):
         return np.zeros(len(keys), dtype=np.int64)
-    spelled = wanted.get_indexer(pd.Index(_keys(rule, np.asarray(distinct, dtype=object))))
+    spelled = wanted.get_indexer(pd.Index(_keys(rule, np.asarray(distinct, dtype=object), seen)))
     rows = np.flatnonzero(codes >= 0)
     rows = rows[spelled[codes[rows]] >= 0]
     width = np.int64(len(wanted))
@@ -332,13 +351,13 @@ def vote_key(
     if rule.witness is not None:  # (present: the engine checks it first)
         witnesses = (run.columns[rule.witness], run.clusters)
     table = _ballot_columns(rule, values, clusters=clusters, sources=sources,
-                            witnesses=witnesses)  # fmt: skip
+                            witnesses=witnesses, seen=run.seen)  # fmt: skip
     witnessed = table["witnessed"]
     elsewhere = table["elsewhere"]
     if rule.spelling in _IDENTIFIERS:
         elsewhere = elsewhere * 0
     elif beside is not None:
-        elsewhere = elsewhere + _outside(rule, table["key"], beside)
+        elsewhere = elsewhere + _outside(rule, table["key"], beside, run.seen)
     return (
         run.rank[rows],
         run.newest[rows],
