@@ -175,3 +175,44 @@ def test_a_build_keeps_the_name_keys_an_update_would_derive_from_its_values(
         assert kept.tolist() == expected.tolist()
         present += int((kept_codes >= 0).sum())
     assert present
+
+
+def test_an_address_a_kept_person_shares_is_a_shared_inbox_to_the_update_as_to_a_rebuild(
+    tmp_path: Path,
+) -> None:
+    # Ann's CRM record is on a household address Bob's record carries too (names that
+    # clearly differ: a shared inbox); her help-desk records carry her own address. A new
+    # help-desk record reaches Ann's entity, not Bob's: told over Ann's records alone, the
+    # household address would look like her own and split her CRM record off.
+    crm = [
+        {
+            "Id": "c1",
+            "FirstName": "Ann",
+            "LastName": "Lee",
+            "Email": "lee.home@acme.com",
+            "Phone": "+1 415 555 0100",
+        },
+        {"Id": "c3", "FirstName": "Bob", "LastName": "Stone", "Email": "lee.home@acme.com"},
+    ]
+    desk = [
+        {
+            "hs_object_id": "h2",
+            "firstname": "Ann",
+            "lastname": "Lee",
+            "email": "ann.lee@acme.com",
+            "phone": "+1 415 555 0100",
+        }
+    ]
+    new = [{"hs_object_id": "h4", "firstname": "Ann", "lastname": "Lee",
+            "email": "ann.lee@acme.com", "phone": "+1 415 555 0100"}]  # fmt: skip
+
+    def sources(people: list[dict[str, str]]) -> list[Source]:
+        return [Source(name="crm", data=crm, mapping="salesforce.Contact"),
+                Source(name="desk", data=people, mapping="hubspot.contacts")]  # fmt: skip
+
+    base = CustomerBase.build(sources(desk), store=tmp_path / "s.db", id_key=_KEY)
+    updated = base.update([Source(name="desk", data=new, mapping="hubspot.contacts")])
+    full = CustomerBase.build(sources(desk + new), id_key=_KEY)
+    mine, theirs = _members(updated, "contact"), _members(full, "contact")
+    assert mine.sort_index().to_dict() == theirs.sort_index().to_dict()
+    assert mine["salesforce:c1"] == mine["hubspot:h4"] != mine["salesforce:c3"]

@@ -1,5 +1,6 @@
 """Shared inboxes, a steward's overrides and the review band, on exports in the presets' shapes."""
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
@@ -319,3 +320,23 @@ def test_shared_inboxes_are_found_address_by_address(
         pairs += [(rows[a], rows[b]) for a, b in kept]
     assert shared.tolist() == expected.tolist()
     assert apart == sorted(pairs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_ADDRESSES, _GIVEN_NAMES, _FAMILY_NAMES), max_size=14),
+       st.integers(0, 14))  # fmt: skip
+def test_records_read_with_carriers_are_told_as_if_every_record_were_given(
+    records: list[tuple[str | None, str | None, str | None]], cut: int
+) -> None:
+    # The first records are linked, the rest only carried along: each linked record's
+    # answer is the one the whole list gives it; only pairs among the linked are named.
+    emails, first, last = ([r[k] for r in records] for k in range(3))
+    cut = min(cut, len(records))
+    every, every_apart = SharedInboxes().find(emails, first=first, last=last)
+    carriers = {"email": np.array(emails[cut:], dtype=object),
+                "first_name": np.array(first[cut:], dtype=object),
+                "last_name": np.array(last[cut:], dtype=object)}  # fmt: skip
+    shared, apart = SharedInboxes().find(emails[:cut], first=first[:cut], last=last[:cut],
+                                         carriers=carriers)  # fmt: skip
+    assert shared.tolist() == every[:cut].tolist()
+    assert apart == [pair for pair in every_apart if pair[1] < cut]

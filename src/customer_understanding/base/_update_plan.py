@@ -31,6 +31,7 @@ from customer_understanding.identity import (
     Linker,
     Overrides,
     ProbabilisticResolver,
+    SharedInboxes,
     normalise,
 )
 from customer_understanding.tables import (
@@ -226,8 +227,33 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
     if found is not None and population is not None:
         linker = relinking(linker, index=found[0], population=population, rows=rows,
                            model=found[1])  # fmt: skip
+        if level == "contact" and linker.context is not None:
+            carriers = _carriers(merged, rows)
+            linker = attrs.evolve(linker, context=attrs.evolve(linker.context, carriers=carriers))
     return Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
                 linker=linker, candidates=candidates, compared=compared)  # fmt: skip
+
+
+def _carriers(records: Table, rows: Ints) -> dict[str, npt.NDArray[np.object_]]:
+    """The records outside ``rows`` on an address one of ``rows`` carries (see LinkContext).
+
+    Whether an address is a shared inbox depends on every record carrying it: told over
+    the records resolved again alone, an address a kept person shares with one of them
+    would look like that one's own, and its e-mail a token that splits their entity.
+    """
+    address = SharedInboxes.addresses(records.column("email"))
+    linked = np.zeros(len(records), dtype=bool)
+    linked[rows] = True
+    wanted = address[linked].dropna().unique()
+    on = address.isin(wanted).to_numpy(dtype=bool, na_value=False)
+    outside = np.flatnonzero(on & ~linked)
+    if not len(outside):
+        return {}
+    carrying = records.take(outside)
+    frame = ProbabilisticResolver().comparison_frame(carrying)  # type: ignore[arg-type]
+    return {"email": np.asarray(carrying.column("email"), dtype=object),
+            "first_name": frame["first_name"].to_numpy(dtype=object),
+            "last_name": frame["last_name"].to_numpy(dtype=object)}  # fmt: skip
 
 
 def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:

@@ -78,6 +78,12 @@ class LinkContext:
         Whether ``keys`` (given for every rule) are already within each record's
         budget of candidates counted over every record; the run then applies no
         budget of its own (its blocks are smaller than the records' real ones).
+    carriers
+        The records of the larger set, outside those linked, that carry an e-mail
+        address a linked record carries: their ``"email"``, ``"first_name"`` and
+        ``"last_name"`` as a resolver's comparison frame reads them. Whether an address
+        is a shared inbox is told over them too, as a run over every record tells it
+        (see :meth:`SharedInboxes.find`).
 
     After each run, ``kept`` holds its fitted (or given) ``"model"`` and its prepared
     ``"records"``, so a caller can keep them.
@@ -101,6 +107,7 @@ class LinkContext:
     uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict, converter=_values)
     keys: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
     budgeted: bool = False
+    carriers: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict, converter=_values)
     kept: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
 import attrs
@@ -194,10 +194,22 @@ class SharedInboxes:
         found = _LOCAL_PART.search(str(value).strip().lower())
         return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts
 
+    @staticmethod
+    def addresses(emails: Iterable[object]) -> pd.Series[Any]:
+        """Each e-mail address as :meth:`find` compares it: trimmed, lower-cased (missing: NA).
+
+        Examples
+        --------
+        >>> SharedInboxes.addresses([" Ann@Acme.com", None]).tolist()
+        ['ann@acme.com', <NA>]
+        """
+        return pd.Series(list(emails), dtype="string").str.strip().str.lower()
+
     def find(
         self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object],
         cleaned: tuple[npt.NDArray[np.object_] | None, npt.NDArray[np.object_] | None] = (
             None, None),
+        carriers: Mapping[str, npt.NDArray[np.object_]] | None = None,
     ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
         """Which records carry a shared address, and the record pairs to keep apart.
 
@@ -205,8 +217,27 @@ class SharedInboxes:
         one address whose names clearly disagree. ``cleaned`` may give each record's
         given and family name as cleaned before (``None``: not known), as a linker's
         given-name and family-name fields clean them; those are not cleaned again.
+        ``carriers`` are other records (``"email"``, ``"first_name"``, ``"last_name"``)
+        read with these to tell whether an address is shared, as when every record is
+        given at once; the answer covers the given records only.
         """
-        text = pd.Series(list(emails), dtype="string").str.strip().str.lower()
+        emails, first, last = list(emails), list(first), list(last)
+        given = len(emails)
+        if carriers:  # read after the given ones; only pairs among the given are kept
+            emails += list(carriers["email"])
+            first += list(carriers["first_name"])
+            last += list(carriers["last_name"])
+            unknown = np.full(len(emails) - given, None, dtype=object)
+            cleaned = tuple(None if known is None else np.concatenate([known, unknown])
+                            for known in cleaned)  # type: ignore[assignment]  # fmt: skip
+        shared, apart = self._find(emails, first, last, cleaned)
+        return shared[:given], [pair for pair in apart if pair[1] < given]
+
+    def _find(
+        self, emails: list[object], first: list[object], last: list[object],
+        cleaned: tuple[npt.NDArray[np.object_] | None, npt.NDArray[np.object_] | None],
+    ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
+        text = self.addresses(emails)
         shared = self.is_role(text)
         if not self.names_disagree:
             return shared, []

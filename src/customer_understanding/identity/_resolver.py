@@ -182,14 +182,19 @@ class ProbabilisticResolver:
     def _shared(
         self, records: AccountRecords | ContactRecords, frame: pd.DataFrame,
         names: Mapping[str, npt.NDArray[np.object_]] | None = None,
+        carriers: Mapping[str, npt.NDArray[np.object_]] | None = None,
     ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
-        """Shared inboxes (``names``: given and family names known cleaned, by column)."""
+        """Shared inboxes, with the rows to keep apart.
+
+        ``names`` gives the given and family names known cleaned, by column; ``carriers``
+        other records on the same addresses (see :class:`LinkContext`).
+        """
         if self.shared_inboxes is None or not isinstance(records, ContactRecords):
             return np.zeros(len(records), dtype=np.bool_), []
         names = names or {}
         return self.shared_inboxes.find(
             records.column("email"), first=frame["first_name"], last=frame["last_name"],
-            cleaned=(names.get(_GIVEN.column), names.get(_FAMILY.column)),
+            cleaned=(names.get(_GIVEN.column), names.get(_FAMILY.column)), carriers=carriers,
         )  # fmt: skip
 
     def comparison_frame(self, records: AccountRecords | ContactRecords) -> pd.DataFrame:
@@ -278,7 +283,8 @@ class ProbabilisticResolver:
         frame = _frame(records, linker.fields, known=known)
         names = {field.column: known[field.column] for field in linker.fields
                  if known and field in (_GIVEN, _FAMILY) and field.column in known}  # fmt: skip
-        shared, apart = self._shared(records, frame, names)  # cleaned as the inboxes clean
+        carriers = None if linker.context is None else linker.context.carriers
+        shared, apart = self._shared(records, frame, names, carriers)  # cleaned as they clean
         for column in ("email", "work_email"):  # a shared address tells nobody apart
             if column in frame.columns:
                 frame.loc[shared, column] = None
