@@ -1,11 +1,15 @@
 from typing import Any
 
-import networkx as nx
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_understanding.identity._clustering import _cut_weak_bridges, _Forest, cluster_links
+from customer_understanding.identity._clustering import (
+    _cut_bridges,
+    _cut_weak_bridges,
+    _Forest,
+    cluster_links,
+)
 
 
 def _edges(pairs: list[tuple[int, int, float]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -57,27 +61,10 @@ def test_tokens_follow_a_record_into_the_larger_group() -> None:
 def _plain_cut(labels: np.ndarray, edges: tuple[np.ndarray, np.ndarray, np.ndarray],
                bridge_below: float, rank: np.ndarray) -> np.ndarray:  # fmt: skip
     """Weak bridges cut looking at every cluster of four or more (the general path)."""
-    left, right, strength = edges
+    left, right, _ = edges
     sizes = np.bincount(labels, minlength=len(labels))
     inside = (labels[left] == labels[right]) & (sizes[labels[left]] >= 4)
-    graph = nx.Graph()
-    graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
-                                      strength[inside].tolist(), strict=False))  # fmt: skip
-    cut = [(a, b) for a, b in nx.bridges(graph) if graph.edges[a, b]["weight"] < bridge_below]
-    cut.sort(key=lambda edge: sorted((int(rank[edge[0]]), int(rank[edge[1]]))))
-    for a, b in cut:
-        graph.remove_edge(a, b)
-        if min(len(nx.node_connected_component(graph, a)),
-               len(nx.node_connected_component(graph, b))) < 2:  # fmt: skip
-            graph.add_edge(a, b, weight=0.0)
-    relabelled = labels.copy()
-    next_label = int(labels.max()) + 1
-    for component in nx.connected_components(graph):
-        members = np.fromiter(component, dtype=np.int64)
-        if len(np.unique(labels[members])) == 1 and len(members) < sizes[labels[members[0]]]:
-            relabelled[members] = next_label
-            next_label += 1
-    return relabelled
+    return _cut_bridges(labels, edges, inside, bridge_below, rank)
 
 
 def _partition(labels: np.ndarray) -> list[int]:

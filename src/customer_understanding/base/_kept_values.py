@@ -96,6 +96,16 @@ def write_coded(connection: sqlite3.Connection, level: str,
                            (level, name, *encoded))  # fmt: skip
 
 
+def _kept_rows(connection: sqlite3.Connection, level: str) -> list[Any] | None:
+    """The kept arrays of one level as stored (``None``: the store keeps none)."""
+    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
+    if "compared" not in names:
+        return None
+    return connection.execute(
+        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
+    ).fetchall()
+
+
 def read_coded(connection: sqlite3.Connection, level: str, *,
                length: int | None) -> dict[str, Codes] | None:  # fmt: skip
     """The kept values of one level as codes and distinct values, if there for ``length``.
@@ -104,12 +114,9 @@ def read_coded(connection: sqlite3.Connection, level: str, *,
     same for every column). Text is read as the store keeps it, so no value is looked
     at one record at a time.
     """
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    if "compared" not in names:
+    rows = _kept_rows(connection, level)
+    if rows is None:
         return None
-    rows = connection.execute(
-        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
-    ).fetchall()
     coded = {}
     for name, kind, size, data, codes in rows:
         if kind == "text":
@@ -142,12 +149,9 @@ def write_numbers(connection: sqlite3.Connection, level: str,
 def read_numbers(connection: sqlite3.Connection,
                  level: str) -> dict[str, npt.NDArray[Any]] | None:  # fmt: skip
     """The numeric arrays :func:`write_numbers` kept for one level (``None``: none kept)."""
-    names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master")}
-    if "compared" not in names:
+    rows = _kept_rows(connection, level)
+    if rows is None:
         return None
-    rows = connection.execute(
-        "SELECT name, kind, length, data, codes FROM compared WHERE level = ?", (level,)
-    ).fetchall()
     found = {name: decode_array((kind, size, data, codes))
              for name, kind, size, data, codes in rows}  # fmt: skip
     if not found or any(array.dtype == object for array in found.values()):

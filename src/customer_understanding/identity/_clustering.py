@@ -86,6 +86,19 @@ def _cut_weak_bridges(
     maybe = np.zeros(len(sizes), dtype=bool)
     maybe[labels[left[weak & (joined[left] != joined[right])]]] = True
     inside &= maybe[labels[left]]
+    return _cut_bridges(labels, edges, inside, bridge_below, rank)
+
+
+def _cut_bridges(
+    labels: npt.NDArray[np.int64],
+    edges: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.float64]],
+    inside: npt.NDArray[np.bool_],
+    bridge_below: float,
+    rank: npt.NDArray[np.int64],
+) -> npt.NDArray[np.int64]:
+    """The labels after cutting the weak bridges among the ``inside`` edges (see above)."""
+    left, right, strength = edges
+    sizes = np.bincount(labels, minlength=len(labels))
     graph = nx.Graph()
     graph.add_weighted_edges_from(zip(left[inside].tolist(), right[inside].tolist(),
                                       strength[inside].tolist(), strict=False))  # fmt: skip
