@@ -5,7 +5,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from customer_understanding.base._build import _work_email
+from customer_understanding.base._contact_accounts import _work_email
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 
 _ADDRESS = st.one_of(

@@ -29,11 +29,10 @@ from customer_understanding._core import Buffer, frozen_mapping
 from customer_understanding.base._build import (
     ACCOUNT_FIELDS,
     CONTACT_FIELDS,
-    AccountSide,
-    _contact_accounts,
     account_parents,
     contact_facts,
 )
+from customer_understanding.base._contact_accounts import AccountSide, contact_accounts
 from customer_understanding.base._growing import Members, Room, RowLookup, evolved
 from customer_understanding.base._survive import golden_values
 from customer_understanding.base._tables import Tables
@@ -106,7 +105,7 @@ def with_records(tables: Tables, level: Level, records: Records, *, entities: Se
     An id the tables do not hold yet makes a new entity (``keys`` gives each record the
     key such an entity is known by). ``rows`` is the entities' ids as an index, and
     ``accounts`` the tables' account records read for linking contacts to them
-    (:func:`~customer_understanding.base._build.account_side`), when the caller keeps
+    (:func:`~customer_understanding.base._contact_accounts.account_side`), when the caller keeps
     them. Only the entities reached are computed again. ``rooms`` are the growing
     columns the caller keeps (tables made with them are written in place after their
     end, and in the rows of the entities reached).
@@ -186,7 +185,7 @@ def _contacts(
     alone = evolved(resolution, contact_of_record=part.owner,
                     contact_keys=resolution.contact_keys[part.reached],
                     contact_ids=resolution.contact_ids[part.reached])  # fmt: skip
-    account, confidence, method = _contact_accounts(
+    account, confidence, method = contact_accounts(
         part.records,  # type: ignore[arg-type]
         alone,
         tables.account_records,

@@ -20,7 +20,7 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._added import Rooms, with_records
-from customer_understanding.base._build import AccountSide, account_side
+from customer_understanding.base._contact_accounts import AccountSide, account_side
 from customer_understanding.base._growing import RowLookup
 from customer_understanding.base._incoming import OBJECTS, Incoming, incoming, object_mapping
 from customer_understanding.base._kept import ensure, log, read_added, read_kept

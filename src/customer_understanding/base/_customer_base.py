@@ -13,7 +13,8 @@ import pandas as pd
 from customer_understanding._core import html_table
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base._base_state import text_or_none
-from customer_understanding.base._build import GOLDEN_FIELDS, Seen, build_tables
+from customer_understanding.base._build import GOLDEN_FIELDS, build_tables
+from customer_understanding.base._contact_accounts import Seen
 from customer_understanding.base._customer_corrections import CorrectionMethods
 from customer_understanding.base._customer_online import OnlineMethods
 from customer_understanding.base._customer_privacy import PrivacyMethods

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from customer_understanding.base._build import Seen
+from customer_understanding.base._contact_accounts import Seen
 from customer_understanding.base._kept_values import (
     read_coded,
     read_numbers,

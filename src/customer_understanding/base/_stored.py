@@ -15,7 +15,7 @@ import attrs
 
 from customer_understanding._core import requires, typed_fields
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import Seen
+from customer_understanding.base._contact_accounts import Seen
 from customer_understanding.base._erasure import screen_stored
 from customer_understanding.base._kept import keeping_models, save_models
 from customer_understanding.base._kept_values import save_built_values

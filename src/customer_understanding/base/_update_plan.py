@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.base._build import RELINK
+from customer_understanding.base._contact_accounts import RELINK
 from customer_understanding.base._keyindex import Coded, KeyIndex
 from customer_understanding.base._links import RefIndex
 from customer_understanding.base._relinking import affected_entities, relinking

@@ -22,8 +22,9 @@ import numpy as np
 import numpy.typing as npt
 
 from customer_understanding._errors import InvalidValueError, StoreError
-from customer_understanding.base._build import Seen, build_tables
+from customer_understanding.base._build import build_tables
 from customer_understanding.base._consent import carried_statements
+from customer_understanding.base._contact_accounts import Seen
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
 from customer_understanding.base._kept_values import read_coded, write_coded
