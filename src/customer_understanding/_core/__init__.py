@@ -6,6 +6,7 @@ area may use it. Public names reach users through the areas that use them.
 
 from customer_understanding._core._buffer import Buffer
 from customer_understanding._core._codes import sorted_codes
+from customer_understanding._core._collector import fewer_collections
 from customer_understanding._core._columns import (
     column,
     is_a,
@@ -86,6 +87,7 @@ __all__ = [
     "column",
     "days",
     "epoch_nanos",
+    "fewer_collections",
     "floats",
     "from_nanos",
     "frozen_array",

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from customer_understanding._core import html_table
+from customer_understanding._core import fewer_collections, html_table
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.base._base_state import text_or_none
 from customer_understanding.base._build import GOLDEN_FIELDS, build_tables
@@ -108,6 +108,7 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
     # -- building ---------------------------------------------------------------------
 
     @classmethod
+    @fewer_collections()  # a bulk step: see _core._collector
     def build(  # noqa: PLR0913 - every option is keyword-only and documented
         cls,
         sources: Loaded | Iterable[Source],

@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from customer_understanding._core import fewer_collections
 from customer_understanding._errors import InvalidValueError, StoreError
 from customer_understanding.base._build import build_tables
 from customer_understanding.base._consent import carried_statements
@@ -311,6 +312,7 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
     return Updated(tables=built, report=merged_report, aliases=aliases, counts=counts)
 
 
+@fewer_collections()  # a bulk step: see _core._collector
 def update_base(base: Any, sources: object, *, actor: str | None, reason: str | None,
                 refit: object, policy: Any) -> Updated:  # fmt: skip
     """:meth:`CustomerBase.update` for a base with or without a store."""
