@@ -123,6 +123,22 @@ def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[
     return np.array(codes, dtype=np.intp), np.array(list(numbers), dtype=object)
 
 
+def _holds_nul(series: pd.Series[Any]) -> bool:
+    """Whether a text cell holds a NUL character (a damaged export, binary data).
+
+    pandas' hashing of object texts stops at the first NUL before version 3.1
+    (pandas-dev/pandas#34551): two texts alike up to a NUL would be one value. Such a
+    column is read in plain Python instead.
+    """
+    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+        return False
+    values = series.tolist()
+    try:  # every cell a text or missing: one join, searched at C speed
+        return "\x00" in "".join(filter(None, values))
+    except TypeError:
+        return any(isinstance(value, str) and "\x00" in value for value in values)
+
+
 def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
     """Factorise raw values into codes and their distinct stripped texts.
 
@@ -136,7 +152,7 @@ def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDA
     >>> codes.tolist(), texts.tolist()
     ([0, 0, 1, -1, -1], ['1', '2'])
     """
-    if len(series) <= FEW_ROWS:
+    if len(series) <= FEW_ROWS or _holds_nul(series):
         return _distinct_few(series.tolist())
     codes, uniques = _factorize(series)
     merged, distinct = pd.factorize(_spelled(uniques))
