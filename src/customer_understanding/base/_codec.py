@@ -38,6 +38,7 @@ import numpy.typing as npt
 
 from customer_understanding._core import LazyArrays
 from customer_understanding._errors import InvalidValueError
+from customer_understanding.tables import Table
 
 __all__ = [
     "Encoded",
@@ -263,10 +264,34 @@ def decode(value: Any, arrays: Mapping[str, Deferred]) -> Any:
         return _class(value["enum"])(value["value"])
     if "attrs" in value:
         fields = {name: decode(item, arrays) for name, item in value["fields"].items()}
-        return _class(value["attrs"])(**fields)
+        made = _class(value["attrs"])
+        return made(**_grown(made, fields))
     if "mapping" in value:
         return _decode_mapping(value["mapping"], arrays)
     return tuple(decode(item, arrays) for item in value["tuple"])
+
+
+def _grown(made: type, fields: dict[str, Any]) -> dict[str, Any]:
+    """A stored table's fields, with the columns its schema gained since it was written.
+
+    Such a column reads as not known on every stored row (a category column gets its
+    schema's labels): a file from before it opens, and its next write stores it.
+    """
+    arrays = fields.get("arrays")
+    if not (issubclass(made, Table) and isinstance(arrays, LazyArrays)):
+        return fields
+    absent = [column for column in made.SCHEMA.columns if column.name not in arrays.lengths]
+    if not absent:
+        return fields
+    length = next(iter(arrays.lengths.values()), 0)
+    columns: dict[str, Deferred] = {name: (n, partial(arrays.__getitem__, name))
+                                    for name, n in arrays.lengths.items()}  # fmt: skip
+    categories = dict(fields.get("categories") or {})
+    for column in absent:
+        columns[column.name] = (length, partial(column.unknown, length))
+        if column.kind == "category":
+            categories[column.name] = column.labels or ()
+    return {**fields, "arrays": LazyArrays(columns), "categories": categories}
 
 
 def _decode_mapping(items: list[list[Any]], arrays: Mapping[str, Deferred]) -> Mapping[Any, Any]:

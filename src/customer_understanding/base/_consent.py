@@ -69,6 +69,7 @@ def _flags(records: ContactRecords, contact_of_record: Ints) -> ConsentTable:
             "at": np.full(len(rows), NAT, dtype=np.int64),
             "contact": contact_of_record[rows],
             "known_at": flagged.column("created_at"),
+            "origin": np.full(len(rows), "record", dtype=object),
         },
         length=len(rows),
     )
@@ -134,7 +135,10 @@ def _tie(logged: ConsentTable, records: ContactRecords, entity: Ints,
     first = _first_carrying(emails, by_email, records, entity, held)
     since = np.where(by_email >= 0, first, since)
     known_at = np.maximum(logged.column("at"), since)  # NAT is the smallest int64
-    return logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at)
+    # what came in as a statement is a log's, whatever it looks like (see own_flags)
+    origin = np.full(len(logged), logged.code_of("origin", "log"), dtype=np.int32)
+    return logged.with_columns(contact=fill_missing(contact, by_email), known_at=known_at,
+                               origin=origin)  # fmt: skip
 
 
 def carried_statements(stored: ConsentTable, flag: npt.NDArray[np.bool_], *,

@@ -84,10 +84,14 @@ def place_rows(
     parts: dict[str, list[str]] = {}
     arranged: dict[str, Any] = {}
     handled: set[str] = set()
+    held_now = {row[0] for row in connection.execute("SELECT path FROM arrays")}
     for table, where in placed.items():
         known = before.get(table)
-        # a column written whole before holds its rows in the table's order: it stays so
-        names = [n for n in where.columns if known is None or n in known["columns"]]
+        # a column written whole before holds its rows in the table's order: it stays so;
+        # one the file does not hold yet (a column its schema gained) is written whole
+        names = [n for n in where.columns
+                 if (n in known["columns"] if known is not None
+                     else all(p in held_now for p in stored_parts.get(n, [n])))]  # fmt: skip
         held = {name: stored_parts.get(name, [name]) for name in names}
         if not held:
             continue

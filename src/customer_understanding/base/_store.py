@@ -14,6 +14,8 @@ Layout (schema version :data:`SCHEMA_VERSION`):
   an update keeps the loaded columns of event tables in place, with an order (meta's
   ``arranged``, from version 3; see :mod:`customer_understanding.base._in_place`);
   int64 arrays whose values fit in 32 bits are kept in four bytes a value (version 4);
+  a table column added to a schema later reads as not known in a file written before it
+  (consent statements' ``origin``, version 5);
 - ``entities``: every entity id ever given, with the build it was born in;
 - ``members``: which entity id each source record belongs to now;
 - ``aliases``: ids that were merged away, each with the id that survived;
@@ -78,7 +80,7 @@ __all__ = [
 #: Where a store lives: a path to one file (made on the first build).
 StorePath = str | os.PathLike[str]
 #: The schema version this library writes.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: The most blobs one stored array is kept in before it is written whole again.
 MAX_PARTS = 16
 
@@ -107,9 +109,18 @@ def _narrow_numbers(connection: sqlite3.Connection) -> None:
     """
 
 
+def _consent_origin(connection: sqlite3.Connection) -> None:
+    """Version 5 tells a consent log's statements from records' own flags (``origin``).
+
+    Statements stored before read it as not known, and an update tells them apart by
+    their shape as before; nothing is rewritten. A version 4 library, which would refuse
+    the table's new column, refuses the file from then on.
+    """
+
+
 #: Migrations from version ``v`` to ``v + 1``, run in order inside the opening write.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
-    1: _texts_kind, 2: _in_place, 3: _narrow_numbers,
+    1: _texts_kind, 2: _in_place, 3: _narrow_numbers, 4: _consent_origin,
 }  # fmt: skip
 
 _HEADER = b"SQLite format 3\x00"

@@ -67,20 +67,35 @@ def _coded(table: Table, name: str, label: str) -> npt.NDArray[np.bool_]:
 
 
 def own_flags(tables: Tables) -> npt.NDArray[np.bool_]:
-    """The stored consent statements that are a contact record's own flag (a build's)."""
+    """The stored consent statements that are a contact record's own flag (a build's).
+
+    A statement's ``origin`` says so. One stored before the base told them apart (origin
+    missing) is taken for a flag when it looks like one: undated, marketing by e-mail,
+    naming by its own id a record of its system — which a log keyed by person can too.
+    """
     consents = tables.consents
-    flag = np.asarray(
-        (consents.column("at") == NAT)
-        & _coded(consents, "purpose", "marketing")
-        & _coded(consents, "channel", "email"),
+    origin = consents.column("origin")
+    flag = np.asarray(origin == consents.code_of("origin", "record"), dtype=bool)
+    unknown = np.flatnonzero(origin < 0)
+    if len(unknown):
+        flag[unknown] = _looks_like_flag(consents, unknown, tables.contact_records)
+    return flag
+
+
+def _looks_like_flag(consents: Table, rows: Ints, records: Table) -> npt.NDArray[np.bool_]:
+    """Whether each of ``rows`` of the statements has the shape of a record's own flag."""
+    found = np.asarray(
+        (consents.column("at")[rows] == NAT)
+        & _coded(consents, "purpose", "marketing")[rows]
+        & _coded(consents, "channel", "email")[rows],
         dtype=bool,
     )
-    rows = np.flatnonzero(flag)
-    flag[rows] = consents.column("source_id")[rows] == consents.column("contact_ref")[rows]
-    if flag.any():  # of the rows that may be a record's own flag, those naming a record
-        rows = np.flatnonzero(flag)
-        flag[rows[~_named(consents, rows, tables.contact_records)]] = False
-    return flag
+    found &= np.asarray(consents.column("source_id")[rows] == consents.column("contact_ref")[rows],
+                        dtype=bool)  # fmt: skip
+    if found.any():  # of the rows that may be a record's own flag, those naming a record
+        maybe = np.flatnonzero(found)
+        found[maybe[~_named(consents, rows[maybe], records)]] = False
+    return found
 
 
 def _named(table: Table, rows: Ints, records: Table) -> npt.NDArray[np.bool_]:

@@ -5,7 +5,11 @@ from __future__ import annotations
 from customer_understanding.domain import ConsentPurpose, ConsentStatus
 from customer_understanding.tables._table import Column, Schema, Table
 
-__all__ = ["ConsentTable"]
+__all__ = ["ORIGINS", "ConsentTable"]
+
+#: Where a statement in a customer base comes from: a consent log, or a contact record's
+#: own consent flag (which the base derives, and derives again when the record changes).
+ORIGINS = ("log", "record")
 
 
 class ConsentTable(Table):
@@ -15,7 +19,8 @@ class ConsentTable(Table):
     denied a purpose on a channel (``None``: every channel) at a time (missing when
     the source keeps a flag without a date). In a customer base, ``contact`` points at
     the resolved contact and ``known_at`` says since when the statement could be tied
-    to it: the later of ``at`` and the creation of the record it is tied through.
+    to it: the later of ``at`` and the creation of the record it is tied through, and
+    ``origin`` tells a consent log's statements from the records' own flags.
 
     Examples
     --------
@@ -40,6 +45,13 @@ class ConsentTable(Table):
                 name="known_at",
                 kind="time",
                 doc="when it could first be tied to its contact (missing: always)",
+            ),
+            Column(
+                name="origin",
+                kind="category",
+                labels=ORIGINS,
+                doc="a consent log's statement, or the flag of the record it names "
+                "(in a customer base; missing: not told apart when it was stored)",
             ),
         )
     )

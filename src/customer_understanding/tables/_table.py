@@ -72,6 +72,17 @@ class Column:
         """The stored value that means 'not known'."""
         return _MISSING[self.kind]
 
+    def unknown(self, length: int) -> npt.NDArray[Any]:
+        """A column of ``length`` values not known, in this kind's stored type.
+
+        Examples
+        --------
+        >>> Column(name="at", kind="time").unknown(2).tolist() == [Column(name="at",
+        ...                                                        kind="time").missing] * 2
+        True
+        """
+        return np.full(length, self.missing, dtype=_DTYPES[self.kind])
+
 
 @attrs.frozen(field_transformer=typed_fields)
 class Schema:
@@ -176,7 +187,7 @@ class Table:
         for column in cls.SCHEMA.columns:
             raw = columns.get(column.name)
             if raw is None:
-                arrays[column.name] = np.full(size, column.missing, dtype=_DTYPES[column.kind])
+                arrays[column.name] = column.unknown(size)
                 if column.kind == "category":
                     labels[column.name] = column.labels or ()
             elif column.kind == "category" and column.name not in given:
