@@ -336,6 +336,8 @@ def recode(
     codes: npt.NDArray[Any], old: Sequence[str], new: Sequence[str]
 ) -> npt.NDArray[np.int32]:
     """Map codes from the labels ``old`` to the labels ``new`` (which contain them all)."""
+    if tuple(old) == tuple(new):  # the usual case when stacking: nothing moves
+        return np.asarray(codes, dtype=np.int32)
     position = {label: index for index, label in enumerate(new)}
     mapping = np.array([position[label] for label in old] + [-1], dtype=np.int32)
     return mapping[np.where(codes < 0, len(old), codes)]
