@@ -19,7 +19,6 @@ from customer_understanding.identity._fields import clean_column
 from customer_understanding.identity._inboxes import (
     _FAMILY,
     _GIVEN,
-    _SEPARATORS,
     _family_compatible,
     _given_compatible,
     _relation,
@@ -34,6 +33,7 @@ _FIRST = st.sampled_from(["Ann", "Anne", "Kate", "Katherine", "Bob", "Carl", "Sa
                           "samanthat", "Samantha T", "P.", None, None])  # fmt: skip
 _LAST = st.sampled_from(["Lee", "Lee-Moss", "Moss", "Ng", "samanthat", "sam.t", "Moss, Cy",
                          "Turner", None, None, float("nan")])  # fmt: skip
+_SEPARATORS = r"[._\-]"  # as the column reading dropped them
 _PEOPLE = st.lists(st.tuples(_EMAILS, _FIRST, _LAST), max_size=16)
 
 

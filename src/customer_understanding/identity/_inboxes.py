@@ -45,9 +45,7 @@ ROLE_MAILBOXES: frozenset[str] = frozenset({
     "mailerdaemon", "all", "everyone", "staff", "sysadmin", "root", "webinar", "events",
 })  # fmt: skip
 
-_SEPARATORS = re.compile(r"[._\-]")
-_LOCAL_PART = re.compile(r"^([^@+]*)(?:\+[^@]*)?@")
-_HANDLE = re.compile(r"^([^@+]*)")  # the local part, where a name typed as a handle is found
+_SEPARATORS = str.maketrans("", "", "._-")  # dropped from local parts: no-reply is noreply
 _NOT_WORD = re.compile(r"\W")
 _GIVEN = Field(column="first_name", kind="given_name")
 _FAMILY = Field(column="last_name", kind="family_name")
@@ -60,7 +58,7 @@ def _local_parts(value: object) -> frozenset[str] | Refused:
     parts = list(value)
     if not all(isinstance(part, str) and part.strip() for part in parts):
         return Refused(value, "must hold non-empty mailbox names (text)")
-    return frozenset(_SEPARATORS.sub("", part.strip().lower()) for part in parts)
+    return frozenset(part.strip().lower().translate(_SEPARATORS) for part in parts)
 
 
 _Name = tuple[str | None, str | None]
@@ -157,6 +155,11 @@ def _names(values: list[object], field: Field, rows: npt.NDArray[np.intp],
     return object_values(pd.Series(texts, dtype=object)).tolist()  # type: ignore[no-any-return]
 
 
+def _local_part(address: str) -> str:
+    """What comes before the ``@``, a ``+tag`` dropped."""
+    return address.partition("@")[0].partition("+")[0]
+
+
 def _drop_handles(given: list[str | None], family: list[str | None],
                   addresses: list[str]) -> None:  # fmt: skip
     """Blank a name that is its address's own local part ("samanthat"): a handle, not a name.
@@ -165,8 +168,7 @@ def _drop_handles(given: list[str | None], family: list[str | None],
     """
     for name, other in ((given, family), (family, given)):
         for k in [k for k, value in enumerate(name) if value is not None and other[k] is None]:
-            found = _HANDLE.match(addresses[k])
-            local = None if found is None else _SEPARATORS.sub("", found.group(1))
+            local = _local_part(addresses[k]).translate(_SEPARATORS)
             if _NOT_WORD.sub("", str(name[k])) == local:
                 name[k] = None
 
@@ -219,25 +221,14 @@ class SharedInboxes:
 
     def is_role(self, emails: Iterable[object]) -> npt.NDArray[np.bool_]:
         """Per address, whether its local part is a role mailbox (missing: ``False``)."""
-        found: dict[str, bool] = {}  # each distinct address is read once
-
-        def role(value: object) -> bool:
-            if not isinstance(value, str):
-                return self._role(value)
-            known = found.get(value)
-            if known is None:
-                known = found[value] = self._role(value)
-            return known
-
         given = list(emails)
-        return np.fromiter(map(role, given), dtype=np.bool_, count=len(given))
+        return np.fromiter(map(self._role, given), dtype=np.bool_, count=len(given))
 
     def _role(self, value: object) -> bool:
-        address = _address(value)
-        if address is None:
+        address = value.strip().lower() if isinstance(value, str) else _address(value)
+        if address is None or "@" not in address:
             return False
-        found = _LOCAL_PART.search(address)
-        return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts
+        return _local_part(address).translate(_SEPARATORS) in self.local_parts
 
     @staticmethod
     def addresses(emails: Iterable[object]) -> pd.Series[Any]:
