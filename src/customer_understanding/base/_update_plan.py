@@ -256,19 +256,7 @@ def _carriers(records: Table, rows: Ints) -> dict[str, npt.NDArray[np.object_]]:
     the records resolved again alone, an address a kept person shares with one of them
     would look like that one's own, and its e-mail a token that splits their entity.
     """
-    address = SharedInboxes.addresses(records.column("email"))
-    linked = np.zeros(len(records), dtype=bool)
-    linked[rows] = True
-    wanted = address[linked].dropna().unique()
-    on = address.isin(wanted).to_numpy(dtype=bool, na_value=False)
-    outside = np.flatnonzero(on & ~linked)
-    if not len(outside):
-        return {}
-    carrying = records.take(outside)
-    frame = ProbabilisticResolver().comparison_frame(carrying)  # type: ignore[arg-type]
-    return {"email": np.asarray(carrying.column("email"), dtype=object),
-            "first_name": frame["first_name"].to_numpy(dtype=object),
-            "last_name": frame["last_name"].to_numpy(dtype=object)}  # fmt: skip
+    return SharedInboxes.carriers(records, rows)  # type: ignore[arg-type]
 
 
 def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
 
@@ -23,8 +24,10 @@ import pandas as pd
 from rapidfuzz.distance import JaroWinkler
 
 from customer_understanding._core import Refused, check_positive, object_values, typed_fields
+from customer_understanding.identity._comparison_frame import _split_names
 from customer_understanding.identity._fields import Field, clean_column
 from customer_understanding.identity._nicknames import NICKNAMES as _NICKNAMES
+from customer_understanding.tables import ContactRecords
 
 __all__ = ["ROLE_MAILBOXES", "SharedInboxes"]
 
@@ -42,10 +45,8 @@ ROLE_MAILBOXES: frozenset[str] = frozenset({
     "mailerdaemon", "all", "everyone", "staff", "sysadmin", "root", "webinar", "events",
 })  # fmt: skip
 
-_SEPARATORS = re.compile(r"[._\-]")
-_LOCAL_PART = re.compile(r"^([^@+]*)(?:\+[^@]*)?@")
-#: Up to this many addresses, roles are read in plain Python (one record online).
-_FEW = 8
+_SEPARATORS = str.maketrans("", "", "._-")  # dropped from local parts: no-reply is noreply
+_NOT_WORD = re.compile(r"\W")
 _GIVEN = Field(column="first_name", kind="given_name")
 _FAMILY = Field(column="last_name", kind="family_name")
 _SIMILAR = 0.8  # Jaro-Winkler from which two spellings may be one name (typos, variants)
@@ -57,7 +58,7 @@ def _local_parts(value: object) -> frozenset[str] | Refused:
     parts = list(value)
     if not all(isinstance(part, str) and part.strip() for part in parts):
         return Refused(value, "must hold non-empty mailbox names (text)")
-    return frozenset(_SEPARATORS.sub("", part.strip().lower()) for part in parts)
+    return frozenset(part.strip().lower().translate(_SEPARATORS) for part in parts)
 
 
 _Name = tuple[str | None, str | None]
@@ -68,24 +69,24 @@ def _relation(first: _Name, second: _Name) -> int:
 
     They agree when a part both records hold agrees (given names, family names, or the
     two swapped: ``"Powell, Michael"`` read as given name ``"Powell"``), and clearly differ
-    when some part is on both records and none agrees.
+    when some part is on both records and none agrees. Checks stop at the first answer.
     """
     compared = [
-        agree(a, b)
-        for agree, a, b in ((_given_compatible, first[0], second[0]),
-                            (_family_compatible, first[1], second[1]))
+        (agree, a, b)
+        for agree, a, b in ((_family_compatible, first[1], second[1]),
+                            (_given_compatible, first[0], second[0]))
         if a is not None and b is not None
     ]  # fmt: skip
-    crossed = [
-        _given_compatible(a, b) or _family_compatible(a, b)
-        for a, b in ((first[0], second[1]), (first[1], second[0]))
-        if a is not None and b is not None
-    ]
-    if any(compared) or (crossed and all(crossed)):
+    if any(agree(a, b) for agree, a, b in compared):
+        return 1
+    crossed = [(a, b) for a, b in ((first[0], second[1]), (first[1], second[0]))
+               if a is not None and b is not None]  # fmt: skip
+    if crossed and all(_given_compatible(a, b) or _family_compatible(a, b) for a, b in crossed):
         return 1
     return -1 if compared else 0
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _given_compatible(a: str | None, b: str | None) -> bool:
     """Given names: equal, an initial or prefix, a nickname, or close (each word)."""
     if a is None or b is None:
@@ -130,6 +131,46 @@ def _family_compatible(a: str | None, b: str | None) -> bool:
 
 def _close(a: str, b: str) -> bool:
     return a == b or JaroWinkler.similarity(a, b) >= _SIMILAR
+
+
+def _address(value: object) -> str | None:
+    """An e-mail address trimmed and lower-cased, as text (``None``: missing).
+
+    Plain Python, one value at a time: what pandas' ``string`` methods give, without
+    making a column of every address first.
+    """
+    if isinstance(value, str):
+        return value.strip().lower()
+    if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
+        return None
+    return str(value).strip().lower()
+
+
+def _names(values: list[object], field: Field, rows: npt.NDArray[np.intp],
+           known: npt.NDArray[np.object_] | None) -> list[str | None]:  # fmt: skip
+    """The names of ``rows`` cleaned as the linker's field cleans them (``known``: before)."""
+    texts = clean_column(pd.Series(values, dtype=object).iloc[rows], field,
+                         known=_rows(known, rows)).texts  # fmt: skip
+    # missing names read as None (pandas 3 holds them as NaN)
+    return object_values(pd.Series(texts, dtype=object)).tolist()  # type: ignore[no-any-return]
+
+
+def _local_part(address: str) -> str:
+    """What comes before the ``@``, a ``+tag`` dropped."""
+    return address.partition("@")[0].partition("+")[0]
+
+
+def _drop_handles(given: list[str | None], family: list[str | None],
+                  addresses: list[str]) -> None:  # fmt: skip
+    """Blank a name that is its address's own local part ("samanthat"): a handle, not a name.
+
+    Only a name typed alone (the other part missing) is read so.
+    """
+    for name, other in ((given, family), (family, given)):
+        for k in [k for k, value in enumerate(name) if value is not None and other[k] is None]:
+            local = _local_part(addresses[k]).translate(_SEPARATORS)
+            if _NOT_WORD.sub("", str(name[k])) == local:
+                name[k] = None
 
 
 def _rows(values: npt.NDArray[np.object_] | None, rows: npt.NDArray[np.intp],
@@ -181,18 +222,13 @@ class SharedInboxes:
     def is_role(self, emails: Iterable[object]) -> npt.NDArray[np.bool_]:
         """Per address, whether its local part is a role mailbox (missing: ``False``)."""
         given = list(emails)
-        if len(given) <= _FEW:  # one record online: plain Python, as pandas reads it
-            return np.array([self._role(value) for value in given], dtype=np.bool_)
-        text = pd.Series(given, dtype="string").str.strip().str.lower()
-        local = text.str.extract(r"^([^@+]*)(?:\+[^@]*)?@", expand=False)
-        local = local.str.replace(_SEPARATORS, "", regex=True)
-        return local.isin(self.local_parts).fillna(False).to_numpy(dtype=np.bool_, copy=True)
+        return np.fromiter(map(self._role, given), dtype=np.bool_, count=len(given))
 
     def _role(self, value: object) -> bool:
-        if pd.api.types.is_scalar(value) and pd.isna(cast("Any", value)):
+        address = value.strip().lower() if isinstance(value, str) else _address(value)
+        if address is None or "@" not in address:
             return False
-        found = _LOCAL_PART.search(str(value).strip().lower())
-        return found is not None and _SEPARATORS.sub("", found.group(1)) in self.local_parts
+        return _local_part(address).translate(_SEPARATORS) in self.local_parts
 
     @staticmethod
     def addresses(emails: Iterable[object]) -> pd.Series[Any]:
@@ -203,7 +239,49 @@ class SharedInboxes:
         >>> SharedInboxes.addresses([" Ann@Acme.com", None]).tolist()
         ['ann@acme.com', <NA>]
         """
-        return pd.Series(list(emails), dtype="string").str.strip().str.lower()
+        return pd.Series([_address(value) for value in emails], dtype="string")
+
+    @staticmethod
+    def carriers(
+        records: ContactRecords, rows: npt.NDArray[np.integer[Any]]
+    ) -> dict[str, npt.NDArray[np.object_]]:
+        """The records outside ``rows`` on an address one of ``rows`` carries, for :meth:`find`.
+
+        Their ``"email"``, ``"first_name"`` and ``"last_name"``, the names as a resolver's
+        comparison frame reads them (a whole name typed as the family name split); empty
+        when there are none. Each address is trimmed and lower-cased once, in plain Python:
+        no column of the other records' addresses is made.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from customer_understanding.tables import ContactRecords
+        >>> records = ContactRecords.from_columns({"system": ["crm"] * 3,
+        ...     "source_id": ["a", "b", "c"], "email": ["ann@x.com", "Ann@X.com ", "bo@x.com"],
+        ...     "last_name": ["Lee", "Moss, Cy", "Ng"]})
+        >>> found = SharedInboxes.carriers(records, np.array([0]))
+        >>> found["email"].tolist(), found["first_name"].tolist(), found["last_name"].tolist()
+        (['Ann@X.com '], ['Cy'], ['Moss'])
+        """
+        emails = np.asarray(records.column("email"), dtype=object)
+        wanted = {address for address in map(_address, emails[rows].tolist())
+                  if address is not None}  # fmt: skip
+        on = np.fromiter(
+            ((value.strip().lower() if isinstance(value, str) else _address(value)) in wanted
+             for value in emails.tolist()),
+            dtype=np.bool_, count=len(emails),
+        )  # fmt: skip
+        on[rows] = False
+        outside = np.flatnonzero(on)
+        if not len(outside):
+            return {}
+        carrying = records.take(outside)
+        names = pd.DataFrame({column: np.asarray(carrying.column(column), dtype=object)
+                              for column in ("first_name", "last_name")})  # fmt: skip
+        _split_names(names)  # as the comparison frame reads them
+        return {"email": emails[outside],
+                "first_name": names["first_name"].to_numpy(dtype=object),
+                "last_name": names["last_name"].to_numpy(dtype=object)}  # fmt: skip
 
     def find(
         self, emails: Iterable[object], *, first: Iterable[object], last: Iterable[object],
@@ -237,37 +315,31 @@ class SharedInboxes:
         self, emails: list[object], first: list[object], last: list[object],
         cleaned: tuple[npt.NDArray[np.object_] | None, npt.NDArray[np.object_] | None],
     ) -> tuple[npt.NDArray[np.bool_], list[tuple[int, int]]]:  # fmt: skip
-        text = self.addresses(emails)
+        text = [_address(value) for value in emails]
         shared = self.is_role(text)
         if not self.names_disagree:
             return shared, []
         # Only the names on an address carried more than once are ever compared: those
         # records' names alone are read (each name is cleaned on its own).
-        carried = np.flatnonzero((text.notna() & text.duplicated(keep=False)).to_numpy())
+        held = Counter(address for address in text if address is not None)
+        carried = np.array([row for row, address in enumerate(text)
+                            if address is not None and held[address] > 1],
+                           dtype=np.intp)  # fmt: skip
         if not len(carried):
             return shared, []
-        text = text.iloc[carried].reset_index(drop=True)
-        names = pd.DataFrame({
-            "email": text,
-            "given": clean_column(pd.Series(list(first), dtype=object).iloc[carried],
-                                  _GIVEN, known=_rows(cleaned[0], carried)).texts,
-            "family": clean_column(pd.Series(list(last), dtype=object).iloc[carried],
-                                   _FAMILY, known=_rows(cleaned[1], carried)).texts,
-        })  # fmt: skip
-        # A name that is the address's own local part ("samanthat") is a handle, not a name.
-        local = text.str.extract(r"^([^@+]*)", expand=False).str.replace(
-            _SEPARATORS, "", regex=True
-        )
-        for column, other in (("given", "family"), ("family", "given")):
-            typed = pd.Series(names[column], dtype="string").str.replace(r"\W", "", regex=True)
-            handle = (typed == local).fillna(False) & names[other].isna()
-            names.loc[handle.to_numpy(), column] = None
+        addresses = [str(text[row]) for row in carried.tolist()]
+        given = _names(first, _GIVEN, carried, cleaned[0])
+        family = _names(last, _FAMILY, carried, cleaned[1])
+        _drop_handles(given, family, addresses)
+        by_address: dict[str, list[int]] = {}
+        for k, address in enumerate(addresses):
+            by_address.setdefault(address, []).append(k)
         apart: list[tuple[int, int]] = []
-        # missing names read as None (pandas 3 holds them as NaN)
-        given, family = object_values(names["given"]), object_values(names["family"])
-        for rows in names.groupby("email", sort=True).indices.values():
-            positions = carried[rows]
-            keys = list(zip(given[rows].tolist(), family[rows].tolist(), strict=True))
+        for ks in by_address.values():
+            keys = [(given[k], family[k]) for k in ks]
+            if len({key for key in keys if key != (None, None)}) < 2:
+                continue  # one name (most addresses: one person's records): no clash
+            positions = carried[ks]
             found, pairs = self._disagreeing(keys, positions)
             if found:
                 shared[positions] = True
