@@ -261,8 +261,9 @@ class ProbabilisticResolver:
         if not len(look):
             return found
         # shared inboxes are told apart by the address as SharedInboxes.find reads it
-        address = pd.Series(emails, dtype="string", copy=True).str.strip().str.lower()
-        rows = np.flatnonzero(address.isin(address.iloc[look].dropna()).to_numpy())
+        address = SharedInboxes.addresses(emails)
+        asked = address.iloc[look].dropna()
+        rows = np.flatnonzero(address.isin(asked).to_numpy(dtype=bool, na_value=False))
         frame = self.comparison_frame(records.take(rows))
         found[rows] = [v if isinstance(v, str) else None for v in frame["work_email"].tolist()]
         return found
