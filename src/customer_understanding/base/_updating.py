@@ -156,7 +156,7 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         plans[level] = plan_level(level, tables, loaded.combined(kind), found=found,
                                   overrides=known.overrides)  # fmt: skip
         merged[kind] = plans[level].merged
-    resolution, outcome, pairs_kept = resolve_again(
+    resolution, outcome, pairs_kept, plans = resolve_again(
         tables, plans, history, overrides=known.overrides, secret=known.secret
     )
     known_entities = kept_entities(tables, plans)
