@@ -19,7 +19,7 @@ from customer_understanding.base._incoming import incoming
 from customer_understanding.base._kept import read_kept
 from customer_understanding.base._online import OnlineIndex
 from customer_understanding.datasets import SampleWorld, generate_world
-from customer_understanding.identity import ProbabilisticResolver
+from customer_understanding.identity import Frequencies, ProbabilisticResolver, RecordScorer
 from customer_understanding.typing import Level
 
 
@@ -74,14 +74,42 @@ def _match(index: OnlineIndex, record: Any) -> CandidateMatches:
 
 
 def _cleaning_everything(base: CustomerBase, path: Path, level: Level) -> OnlineIndex:
-    """The index as made before the store's values were used: every record cleaned."""
-    kept = read_kept(path)
+    """The index as made before the store's values were used: every record cleaned.
+
+    It weighs with the term frequencies the store keeps with the model (those of the
+    build, as an update keeps them), read by value instead of by the kept codes.
+    """
+    kept = read_kept(path, compared=level)
     index = OnlineIndex.build(base.tables, level, resolver=ProbabilisticResolver(),
                               model=kept.models.get(level))  # fmt: skip
+    counted = kept.frequencies.get(level)
+    if counted is not None and index.scorer is not None:
+        index.scorer.frequencies = _by_value(counted, kept.compared[level], index.scorer)
     for record, entity, frame in kept.online.get(level, []):
         if record not in index.keys:
             index.add_row(record, entity, pd.DataFrame([frame]))
     return index
+
+
+def _by_value(counted: Frequencies, coded: Any, scorer: RecordScorer) -> Frequencies:
+    """``counted`` (by the kept codes) by the codes ``scorer`` gives the same values.
+
+    What the kept codes counted of values no record holds now (replaced since) is
+    put past the scorer's codes, so each share keeps its total.
+    """
+    counts = {}
+    for column, found in counted.counts.items():
+        uniques = np.asarray(coded[column][1], dtype=object)[: len(found)]
+        by_value = dict(zip(uniques.tolist(), found.tolist(), strict=True))
+        mine = [by_value.get(value, 0) for value in scorer.values(
+            np.flatnonzero(scorer.codes(column) >= 0))[column]]  # fmt: skip
+        codes = scorer.codes(column)
+        present = np.flatnonzero(codes >= 0)
+        held = np.zeros(int(codes.max(initial=-1)) + 2, dtype=np.int64)
+        held[codes[present]] = mine
+        held[-1] = int(found.sum()) - int(held.sum())
+        counts[column] = held
+    return Frequencies(counts=counts, exact=counted.exact)
 
 
 def _same(found: CandidateMatches, expected: CandidateMatches) -> None:

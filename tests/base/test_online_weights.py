@@ -86,9 +86,6 @@ def _append_by_copy(scorer: RecordScorer, record: dict[str, object]) -> None:
             scorer._lookup[column][value] = code
             scorer._uniques[column] = np.append(scorer._uniques[column],
                                                 np.array([value], dtype=object))  # fmt: skip
-            if column in scorer._share:
-                single = 1 / max(int((scorer._codes[column] >= 0).sum()), 1)
-                scorer._share[column] = np.append(scorer._share[column], single)
         scorer._codes[column] = np.append(scorer._codes[column], np.int64(code))
 
 
@@ -110,7 +107,7 @@ def test_rows_appended_in_spare_room_equal_rows_appended_by_copy(
     for surname, email in rows:
         grown.append({"surname": surname, "email": email})
         _append_by_copy(copied, {"surname": surname, "email": email})
-    for part in ("_codes", "_uniques", "_share"):
+    for part in ("_codes", "_uniques"):
         mine, theirs = getattr(grown, part), getattr(copied, part)
         assert mine.keys() == theirs.keys()
         assert all(mine[k].tolist() == theirs[k].tolist() for k in mine)

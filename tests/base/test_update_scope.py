@@ -17,6 +17,7 @@ from customer_understanding.base._keyindex import _derived
 from customer_understanding.base._update_plan import plan_level, stored_index
 from customer_understanding.identity import (
     Field,
+    Frequencies,
     LinkContext,
     Linker,
     LinkerSteps,
@@ -130,9 +131,9 @@ def test_a_context_weighs_a_few_records_as_a_run_over_all_of_them() -> None:
                           "last": [f"n{rng.integers(15)}" for _ in range(200)]})  # fmt: skip
     everyone = linker.deduplicate(frame)
     rows = np.arange(0, 200, 3, dtype=np.int64)
-    context = LinkContext(model=everyone.model,
-                          codes={c: np.asarray(everyone.records.codes[c]) for c in frame},
-                          sources=np.arange(200, dtype=np.int64), rows=rows)  # fmt: skip
+    codes = {c: np.asarray(everyone.records.codes[c]) for c in frame}
+    context = LinkContext(model=everyone.model, codes=codes, rows=rows,
+                          frequencies=Frequencies.count(codes, list(frame)))  # fmt: skip
     few = Linker(fields=linker.fields, link_threshold=0.5, context=context)
     some = few.deduplicate(frame.iloc[rows].reset_index(drop=True))
     weights = {(int(rows[a]), int(rows[b])): w for a, b, w in

@@ -43,10 +43,10 @@ def test_a_linker_given_cleaned_values_takes_them() -> None:
                           "phone": ["+1 415 555 0100", "001 415 555 0100", None]})  # fmt: skip
     # the three records are rows 1, 3 and 4 of five; their phones known as cleaned
     codes = {"email": np.array([-1, 0, -1, 0, 1]), "phone": np.array([-1, 0, -1, -1, -1])}
-    unknown = LinkContext(codes=codes, sources=np.zeros(5), rows=np.array([1, 3, 4]))
+    unknown = LinkContext(codes=codes, rows=np.array([1, 3, 4]))
     plain = Linker(fields=fields, link_threshold=0.5, context=unknown).deduplicate(frame)
     context = LinkContext(codes=codes, uniques={"phone": np.array(["+14155550100"], dtype=object)},
-                          sources=np.zeros(5), rows=np.array([1, 3, 4]))  # fmt: skip
+                          rows=np.array([1, 3, 4]))  # fmt: skip
     assert context.cleaned(3) is not None
     assert context.cleaned(3)["phone"].tolist() == ["+14155550100", None, None]  # type: ignore[index]
     assert context.cleaned(2) is None  # not the records of rows: nothing is known
@@ -57,7 +57,7 @@ def test_a_linker_given_cleaned_values_takes_them() -> None:
         assert given.records.uniques[column].tolist() == plain.records.uniques[column].tolist()
     # what is known is taken as it is, not cleaned again
     told = LinkContext(codes=codes, uniques={"phone": np.array(["+19999999999"], dtype=object)},
-                       sources=np.zeros(5), rows=np.array([1, 3, 4]))  # fmt: skip
+                       rows=np.array([1, 3, 4]))  # fmt: skip
     taken = Linker(fields=fields, link_threshold=0.5, context=told).deduplicate(frame)
     assert "+19999999999" in taken.records.uniques["phone"].tolist()
 

@@ -68,5 +68,5 @@ def test_given_keys_stand_in_for_a_rules_own() -> None:
         Linker(fields=linker.fields, context=LinkContext(keys={"nope": np.zeros(3)})).deduplicate(
             frame
         )
-    with pytest.raises(InvalidValueError, match="needs sources"):
+    with pytest.raises(InvalidValueError, match="needs rows"):
         LinkContext(codes={"email": np.zeros(3, dtype=np.int64)})

@@ -82,7 +82,9 @@ class Online:
             frames = {record: frame for record, _, frame in online}
             index = OnlineIndex.build(self.tables, level, resolver=ProbabilisticResolver(),
                                       model=kept.models.get(level),
-                                      coded=kept.compared.get(level), added=frames)  # fmt: skip
+                                      coded=kept.compared.get(level),
+                                      frequencies=kept.frequencies.get(level),
+                                      added=frames)  # fmt: skip
             for record, entity, frame in online:
                 if record not in index.keys:  # a later build loaded it with the exports
                     index.add_row(record, entity, pd.DataFrame([frame]))

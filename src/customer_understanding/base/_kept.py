@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from customer_understanding._errors import StoreError
-from customer_understanding.base._kept_values import Codes, read_coded
+from customer_understanding.base._kept_values import Codes, read_coded, read_frequencies
 from customer_understanding.base._store import _READ_WAIT_SECONDS, _connect, _get, _set
-from customer_understanding.identity import FellegiSunter, Overrides, RecordPair
+from customer_understanding.identity import FellegiSunter, Frequencies, Overrides, RecordPair
 
 if TYPE_CHECKING:
     import sqlite3
@@ -106,6 +106,8 @@ class Kept:
     overrides: Overrides
     # per level asked for: the compared values kept for the stored records
     compared: Mapping[str, Mapping[str, Codes]] = attrs.field(factory=dict)
+    # per level asked for: the term frequencies counted with its model (by those codes)
+    frequencies: Mapping[str, Frequencies] = attrs.field(factory=dict)
 
 
 def _names(connection: sqlite3.Connection) -> set[str]:
@@ -115,8 +117,9 @@ def _names(connection: sqlite3.Connection) -> set[str]:
 def read_kept(path: str | Path | None, *, compared: str | None = None) -> Kept:
     """The models, online records and overrides a store keeps (nothing without a store).
 
-    ``compared`` names a level whose kept compared values are read too (in the same
-    read), whatever the number of records they were kept for.
+    ``compared`` names a level whose kept compared values, and the term frequencies
+    kept by their codes, are read too (in the same read), whatever the number of
+    records they were kept for.
     """
     empty = Kept(models={}, online={}, overrides=Overrides())
     if path is None or not Path(path).exists():
@@ -129,7 +132,11 @@ def read_kept(path: str | Path | None, *, compared: str | None = None) -> Kept:
         if compared is None:
             return kept
         found = read_coded(connection, compared, length=None)
-        return kept if found is None else attrs.evolve(kept, compared={compared: found})
+        if found is None:
+            return kept
+        counted = read_frequencies(connection, compared)
+        return attrs.evolve(kept, compared={compared: found},
+                            frequencies={} if counted is None else {compared: counted})  # fmt: skip
     except sqlite3.DatabaseError as error:
         msg = f"store {str(path)!r} is damaged or not a store: {error}"
         raise StoreError(msg) from error

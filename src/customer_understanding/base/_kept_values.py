@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding.base._codec import decode_array, encode_array
+from customer_understanding.identity import Frequencies
 
 if TYPE_CHECKING:
     import sqlite3
@@ -28,10 +29,13 @@ if TYPE_CHECKING:
 __all__ = [
     "Codes",
     "forget_values",
+    "kept_frequencies",
     "read_coded",
+    "read_frequencies",
     "read_numbers",
     "save_built_values",
     "write_coded",
+    "write_frequencies",
     "write_numbers",
 ]
 
@@ -63,7 +67,8 @@ def save_built_values(connection: sqlite3.Connection,
     """Keep what a build's linkers cleaned (their prepared records), per level.
 
     The blocking keys derived from a field (an organisation's first word …) are kept
-    with the fields, as an update keeps them, so the first update need not derive them.
+    with the fields, as an update keeps them, so the first update need not derive them;
+    the term frequencies counted with the model are kept too (by the same codes).
     """
     connection.execute(_TABLE)
     connection.execute("DELETE FROM compared")  # a build without them leaves none stale
@@ -71,6 +76,8 @@ def save_built_values(connection: sqlite3.Connection,
         prepared = found.get("records")
         if prepared is None:
             continue
+        if found.get("frequencies") is not None:
+            write_frequencies(connection, level, found["frequencies"])
         for name, uniques in prepared.uniques.items():
             codes = np.asarray(prepared.codes[name])
             encoded = _encoded(codes, np.asarray(uniques, dtype=object), where=f"{level}.{name}")
@@ -157,3 +164,48 @@ def read_numbers(connection: sqlite3.Connection,
     if not found or any(array.dtype == object for array in found.values()):
         return None
     return found
+
+
+def _frequencies_level(level: str) -> str:
+    return f"{level}.frequencies"
+
+
+def write_frequencies(connection: sqlite3.Connection, level: str,
+                      frequencies: Frequencies) -> None:  # fmt: skip
+    """Keep the term frequencies of one level's model, by the codes of its kept values.
+
+    Per column the counts by value code, and its exact-agreement u beside them.
+    """
+    arrays: dict[str, npt.NDArray[Any]] = {}
+    for column, counts in frequencies.counts.items():
+        arrays[column] = np.asarray(counts, dtype=np.int64)
+        arrays[f"{column}{_SEPARATOR}exact"] = np.array([frequencies.exact[column]])
+    write_numbers(connection, _frequencies_level(level), arrays)
+
+
+def read_frequencies(connection: sqlite3.Connection, level: str) -> Frequencies | None:
+    """The term frequencies :func:`write_frequencies` kept (``None``: none kept)."""
+    found = read_numbers(connection, _frequencies_level(level))
+    if not found:
+        return None
+    exact = {name.split(_SEPARATOR)[0]: float(array[0]) for name, array in found.items()
+             if name.endswith(f"{_SEPARATOR}exact") and len(array) == 1}  # fmt: skip
+    counts = {name: array for name, array in found.items() if _SEPARATOR not in name}
+    if set(exact) != set(counts):
+        return None
+    return Frequencies(counts=counts, exact=exact)
+
+
+def kept_frequencies(frequencies: Frequencies | None, coded: Mapping[str, Codes],
+                     columns: list[str]) -> Frequencies | None:  # fmt: skip
+    """``frequencies`` if they count each of ``columns`` by the codes of ``coded``.
+
+    Kept values only grow (an update appends the distinct values new to it), so
+    counts kept by the codes of an earlier update count by a prefix of them.
+    """
+    if frequencies is None:
+        return None
+    fits = all(column in frequencies and column in coded
+               and len(frequencies.counts[column]) <= len(coded[column][1])
+               for column in columns)  # fmt: skip
+    return frequencies if fits else None

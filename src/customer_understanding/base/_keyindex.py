@@ -47,16 +47,15 @@ def _combined(parts: list[Ints]) -> Ints:
 class Population:
     """Every record after an update (kept stored ones, then new) as codes, and their keys.
 
-    ``codes`` per compared column (derived key columns too) and ``sources`` (coded
-    systems) cover every record; ``keys`` holds per blocking rule name each record's
-    key (-1: none) and ``places`` each record's place among the stored records and the
-    new ones (what a block's members are told apart by); the first ``stored`` records
-    were stored, and ``lost`` holds per rule the blocks of the stored records replaced.
+    ``codes`` per compared column (derived key columns too) cover every record;
+    ``keys`` holds per blocking rule name each record's key (-1: none) and ``places``
+    each record's place among the stored records and the new ones (what a block's
+    members are told apart by); the first ``stored`` records were stored, and ``lost``
+    holds per rule the blocks of the stored records replaced.
     """
 
     codes: Mapping[str, Ints]
     uniques: Mapping[str, npt.NDArray[np.object_]]
-    sources: Ints
     keys: Mapping[str, Ints]
     places: Ints
     lost: Mapping[str, _Blocks]
@@ -156,19 +155,18 @@ class KeyIndex:
 
     linker: Linker
     coded: Coded  # the fields' columns and the derived key columns
-    systems: npt.NDArray[np.object_]
     rules: tuple[BlockingRule, ...]
     keys: Mapping[str, Ints]  # per rule name: each stored record's key (-1: none)
     # per rule name: the stored blocks of every key asked about so far
     asked: dict[str, _Blocks] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     @classmethod
-    def of(cls, coded: Coded, *, systems: npt.NDArray[np.object_], linker: Linker) -> KeyIndex:
+    def of(cls, coded: Coded, *, linker: Linker) -> KeyIndex:
         """The index over stored codes (the rules on columns the codes hold)."""
         coded = {**coded, **_derived(coded, LinkerSteps(linker))}
         rules = tuple(rule for rule in linker.rules if set(rule.on) <= set(coded))
         keys = {rule.name: _combined([coded[c][0] for c in rule.on]) for rule in rules}
-        return cls(linker=linker, coded=coded, systems=systems, rules=rules, keys=keys)
+        return cls(linker=linker, coded=coded, rules=rules, keys=keys)
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame, *, linker: Linker) -> KeyIndex:
@@ -178,7 +176,7 @@ class KeyIndex:
             values = normalise(frame[field.column].reset_index(drop=True), field)
             codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
             coded[field.column] = (codes.astype(np.int64), np.asarray(uniques, dtype=object))
-        return cls.of(coded, systems=frame["system"].to_numpy(dtype=object), linker=linker)
+        return cls.of(coded, linker=linker)
 
     def population(self, new_frame: pd.DataFrame, *, kept: npt.NDArray[np.bool_]) -> Population:
         """Every record after the update: the ``kept`` stored ones, then ``new_frame``'s."""
@@ -198,8 +196,6 @@ class KeyIndex:
             found[unknown] = len(distinct) + fresh
             codes[column] = np.concatenate([old[kept], found.astype(np.int64)])
             uniques[column] = np.concatenate([distinct, np.asarray(more, dtype=object)])
-        systems = np.concatenate([self.systems[kept], new_frame["system"].to_numpy(dtype=object)])
-        sources = pd.factorize(pd.Series(systems, dtype=object))[0].astype(np.int64)
         places = np.concatenate([np.flatnonzero(kept), len(kept) + np.arange(len(new_frame))])
         keys, lost = {}, {}
         gone = np.flatnonzero(~kept)
@@ -208,7 +204,7 @@ class KeyIndex:
             fresh = _combined([codes[c][len(places) - len(new_frame) :] for c in rule.on])
             keys[rule.name] = np.concatenate([stored[kept], fresh])
             lost[rule.name] = _Blocks.of(stored[gone], gone)
-        return Population(codes=codes, uniques=uniques, sources=sources, keys=keys,
+        return Population(codes=codes, uniques=uniques, keys=keys,
                           places=places.astype(np.int64), lost=lost,
                           stored=int(kept.sum()))  # fmt: skip
 

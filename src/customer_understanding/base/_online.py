@@ -26,12 +26,14 @@ import pandas as pd
 
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.base._incoming import Incoming
+from customer_understanding.base._kept_values import kept_frequencies
 from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._matches import CandidateMatches
 from customer_understanding.base._tables import Tables
 from customer_understanding.identity import (
     BlockingRule,
     FellegiSunter,
+    Frequencies,
     Linker,
     ProbabilisticResolver,
     RecordScorer,
@@ -102,15 +104,18 @@ class OnlineIndex:
     @classmethod
     def build(cls, tables: Tables, level: Level, *, resolver: ProbabilisticResolver,
               model: FellegiSunter | None, coded: Coded | None = None,
+              frequencies: Frequencies | None = None,
               added: Mapping[str, Mapping[str, Any]] | None = None) -> OnlineIndex:  # fmt: skip
         """Index the base's records of ``level``; fit the model if none was kept.
 
         ``coded`` holds the compared values the store kept (per column, codes and
         distinct values) for the first records; with the kept model they are used as
-        they are, and the records after them (added online since) are cleaned and
-        added as :meth:`add_rows` adds them (``added`` holds, by record, the
-        comparison values kept when it was added), so their values weigh in the term
-        frequencies from the next build or update, as in the process that added them.
+        they are, with the term frequencies kept by them (``frequencies``: counted with
+        the model; without them they are counted over the kept values), and the
+        records after them (added online since) are cleaned and added as
+        :meth:`add_rows` adds them (``added`` holds, by record, the comparison values
+        kept when it was added); their values weigh in the term frequencies from the
+        next refit, as in the process that added them.
         Without kept values, or with values that are not these records', every record
         is cleaned here.
         """
@@ -134,7 +139,10 @@ class OnlineIndex:
         else:
             assert coded is not None
             assert model is not None
-            scorer = RecordScorer.from_codes(coded, linker=linker, model=model)
+            scorer = RecordScorer.from_codes(coded, linker=linker, model=model,
+                                             frequencies=kept_frequencies(frequencies, coded, [
+                                                 f.column for f in linker.fields
+                                                 if f.term_frequency]))  # fmt: skip
         everyone = np.arange(len(scorer), dtype=np.int64)
         values = scorer.values(everyone)
         codes = {column: scorer.lookup(column) for column in values}

@@ -8,9 +8,9 @@ entity whose record changed, and those a steward's decision ties to a new record
 entities holding those records are *affected*: their records and the new ones are
 resolved again together, by the same resolver a build uses, its linkers given a
 :class:`~customer_understanding.identity.LinkContext`: the model the base was built
-with, term frequencies counted over every record and blocking keys capped as over
-every record, so a pair weighs what it weighs in a full build. Every other entity
-keeps its row order and id.
+with and the term frequencies counted with it (both reused until a refit), and
+blocking keys capped as over every record, so a pair weighs what it weighed when the
+model was fitted. Every other entity keeps its row order and id.
 
 Ids of the affected entities carry forward as in a build into a store (see
 :mod:`customer_understanding.base._lineage`): the older id survives a merge, the larger
@@ -28,7 +28,7 @@ import pandas as pd
 
 from customer_understanding.base._keyindex import KeyIndex, Population
 from customer_understanding.base._lineage import _assign, name_entities
-from customer_understanding.identity import FellegiSunter, LinkContext, Linker
+from customer_understanding.identity import FellegiSunter, Frequencies, LinkContext, Linker
 
 __all__ = ["LevelLineage", "affected_entities", "carry_ids", "relinking"]
 
@@ -49,9 +49,12 @@ def affected_entities(index: KeyIndex, population: Population, *, of_record: Int
 
 
 def relinking(linker: Linker, *, index: KeyIndex, population: Population, rows: Ints,
-              model: FellegiSunter) -> Linker:  # fmt: skip
-    """``linker`` scoring ``rows`` of ``population`` as a run over all of it would."""
-    context = LinkContext(model=model, codes=population.codes, sources=population.sources,
+              model: FellegiSunter, frequencies: Frequencies) -> Linker:  # fmt: skip
+    """``linker`` scoring ``rows`` of ``population`` as a run over all of it would.
+
+    ``frequencies`` are those counted with ``model``, by the population's codes.
+    """
+    context = LinkContext(model=model, frequencies=frequencies, codes=population.codes,
                           rows=rows, uniques=population.uniques,
                           keys=index.local_keys(population, rows), budgeted=True)  # fmt: skip
     return attrs.evolve(linker, context=context)

@@ -19,6 +19,7 @@ import pandas as pd
 
 from customer_understanding._core import NAT
 from customer_understanding.base._contact_accounts import RELINK
+from customer_understanding.base._kept_values import kept_frequencies
 from customer_understanding.base._keyindex import Coded, KeyIndex
 from customer_understanding.base._links import RefIndex
 from customer_understanding.base._relinking import affected_entities, relinking
@@ -27,6 +28,7 @@ from customer_understanding.base._tables import Tables
 from customer_understanding.base._titles import FACT_COLUMNS
 from customer_understanding.identity import (
     FellegiSunter,
+    Frequencies,
     LinkContext,
     Linker,
     Overrides,
@@ -45,7 +47,7 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["KINDS", "Plan", "cleaned_names", "kept_entities", "merge", "own_flags",
+__all__ = ["KINDS", "Found", "Plan", "cleaned_names", "kept_entities", "merge", "own_flags",
            "plan_level", "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
 
 KINDS: dict[Literal["account", "contact"], type[Table]] = {
@@ -165,6 +167,8 @@ class Plan:
     linker: Linker
     candidates: int
     compared: Coded | None  # every merged record's compared values and key columns, if known
+    # the term frequencies scored with, by the codes of ``compared`` (None: the linker's own)
+    frequencies: Frequencies | None = None
 
 
 def _tied(overrides: Overrides, level: Literal["account", "contact"], new: Table, stored: Table,
@@ -189,30 +193,40 @@ def _linker(level: str) -> Linker:
     return resolver.contact_linker if level == "contact" else resolver.account_linker
 
 
-def stored_index(tables: Tables, level: str, *, model: FellegiSunter | None,
-                 coded: Coded | None) -> tuple[KeyIndex, FellegiSunter] | None:  # fmt: skip
-    """The stored records' keys and the model to score with (``None``: fit afresh).
+Found = tuple[KeyIndex, FellegiSunter, Frequencies]
 
-    The codes the store kept are used as they are; without them the records are
-    cleaned here (and, without a kept model, the model is fitted on them).
+
+def stored_index(tables: Tables, level: str, *, model: FellegiSunter | None, coded: Coded | None,
+                 frequencies: Frequencies | None = None) -> Found | None:  # fmt: skip
+    """The stored records' keys, and the model and term frequencies to score with.
+
+    ``None``: fit afresh. The codes the store kept are used as they are, with the
+    frequencies kept by them; without codes the records are cleaned here (and, without
+    a kept model, the model is fitted on them). Frequencies not kept with the codes
+    are counted over the stored records (their codes here), as a fit would count them.
     """
     records = records_of(tables, level)
     if model is None and len(records) < 2:
         return None
     linker = _linker(level)
     if coded is not None and model is not None:
-        systems = np.asarray(records.labels("system"), dtype=object)
-        return KeyIndex.of(coded, systems=systems, linker=linker), model
-    frame = ProbabilisticResolver().comparison_frame(records).reset_index(drop=True)  # type: ignore[arg-type]
-    if model is None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            model = linker.deduplicate(frame, source_column="system").model
-    return KeyIndex.of_frame(frame, linker=linker), model
+        index = KeyIndex.of(coded, linker=linker)
+    else:
+        frame = ProbabilisticResolver().comparison_frame(records).reset_index(drop=True)  # type: ignore[arg-type]
+        if model is None:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = linker.deduplicate(frame, source_column="system").model
+        index, frequencies = KeyIndex.of_frame(frame, linker=linker), None
+    columns = [field.column for field in linker.fields if field.term_frequency]
+    frequencies = kept_frequencies(frequencies, index.coded, columns)
+    if frequencies is None:
+        frequencies = Frequencies.count({c: index.coded[c][0] for c in columns}, columns)
+    return index, model, frequencies
 
 
 def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table, *,
-               found: tuple[KeyIndex, FellegiSunter] | None,
+               found: Found | None,
                overrides: Overrides) -> Plan:  # fmt: skip
     """How one level is resolved again (``found=None``: every entity, the model refitted)."""
     resolution = tables.resolution
@@ -241,12 +255,14 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
                            len(kept_of) + np.arange(len(new))]).astype(np.int64)  # fmt: skip
     if found is not None and population is not None:
         linker = relinking(linker, index=found[0], population=population, rows=rows,
-                           model=found[1])  # fmt: skip
+                           model=found[1], frequencies=found[2])  # fmt: skip
         if level == "contact" and linker.context is not None:
             carriers = _carriers(merged, rows)
             linker = attrs.evolve(linker, context=attrs.evolve(linker.context, carriers=carriers))
+    frequencies = None if found is None else found[2]
     return Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
-                linker=linker, candidates=candidates, compared=compared)  # fmt: skip
+                linker=linker, candidates=candidates, compared=compared,
+                frequencies=frequencies)  # fmt: skip
 
 
 def _carriers(records: Table, rows: Ints) -> dict[str, npt.NDArray[np.object_]]:

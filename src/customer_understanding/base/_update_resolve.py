@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["History", "resolve_again", "write_lineage"]
 
+Ints = npt.NDArray[np.int64]
+
 
 _PREVIOUS = (
     "SELECT m.record, m.id, e.born FROM members m JOIN entities e ON e.level = m.level"
@@ -123,6 +125,33 @@ def _review(stored: ReviewPairs, plans: Mapping[str, Plan], found: ReviewPairs,
     return ReviewPairs(**columns)
 
 
+def _reproduced(plan: Plan, of_record: Ints, sub_of: Ints, keys: npt.NDArray[np.object_],
+                sub_keys: npt.NDArray[np.object_]) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """The stored entities resolved again that came out as they were (by entity row).
+
+    One cluster of the run holds all of the entity's records and nothing else (no new
+    record, none of another entity, none lost to a replacement), under the same key.
+    """
+    n_entities = len(plan.entities)
+    kept_of = of_record[~plan.replaced]
+    entity = np.full(len(plan.rows), -1, dtype=np.int64)  # each row's stored entity (-1: new)
+    stored = plan.rows < len(kept_of)
+    entity[stored] = kept_of[plan.rows[stored]]
+    mine = entity[stored]
+    held = np.bincount(mine, minlength=n_entities)
+    low = np.full(n_entities, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(n_entities, -1, dtype=np.int64)
+    np.minimum.at(low, mine, sub_of[stored])
+    np.maximum.at(high, mine, sub_of[stored])
+    same: npt.NDArray[np.bool_] = plan.entities & (held > 0) & (low == high)
+    same &= held == np.bincount(of_record, minlength=n_entities)  # none replaced
+    at = np.flatnonzero(same)
+    sizes = np.bincount(sub_of, minlength=int(sub_of.max(initial=-1)) + 1)
+    same[at] = (sizes[low[at]] == held[at]) & (np.asarray(sub_keys, dtype=object)[low[at]]
+                                               == np.asarray(keys, dtype=object)[at])  # fmt: skip
+    return same
+
+
 def resolve_again(
     tables: Tables,
     plans: Mapping[str, Plan],
@@ -130,10 +159,14 @@ def resolve_again(
     *,
     overrides: Overrides,
     secret: bytes | None,
-) -> tuple[Resolution, dict[str, Any], npt.NDArray[np.int64]]:
+) -> tuple[Resolution, dict[str, Any], npt.NDArray[np.int64], dict[str, Plan]]:
     """The resolution of the merged records: unaffected entities kept, the rest redone.
 
-    Also returns which stored review pairs it kept (they lead its review pairs).
+    Also returns which stored review pairs it kept (they lead its review pairs), and
+    the plans narrowed to the entities that changed: an entity resolved again that
+    came out exactly as it was (the same records in one cluster, the same key) is kept
+    as the entities not reached are — its row, id, golden winners and account link —
+    which is what resolving it gives, save what the tables read across entities.
     """
     sub = {level: plan.merged.take(plan.rows) for level, plan in plans.items()}
     resolver = resolver_for(ProbabilisticResolver(contact_linker=plans["contact"].linker,
@@ -143,6 +176,7 @@ def resolve_again(
         found = resolver(sub["account"], sub["contact"])  # type: ignore[arg-type]
     out: dict[str, Any] = {}
     renamed: dict[str, str] = {}
+    narrowed: dict[str, Plan] = {}
     for level, plan in plans.items():
         resolution = tables.resolution
         contacts = level == "contact"
@@ -150,9 +184,23 @@ def resolve_again(
         ids = np.asarray(resolution.contact_ids if contacts else resolution.account_ids, object)
         keys = resolution.contact_keys if contacts else resolution.account_keys
         sub_of = found.contact_of_record if contacts else found.account_of_record
-        sub_ids = found.contact_ids if contacts else found.account_ids
+        sub_ids = np.asarray(found.contact_ids if contacts else found.account_ids, dtype=object)
         sub_keys = found.contact_keys if contacts else found.account_keys
-        record_key = record_keys(sub[level])
+        same = _reproduced(plan, of_record, sub_of, keys, sub_keys)
+        kept_of = of_record[~plan.replaced]
+        stored = plan.rows < len(kept_of)
+        spared = np.zeros(len(plan.rows), dtype=bool)
+        spared[stored] = same[kept_of[plan.rows[stored]]]
+        cluster = np.ones(len(sub_ids), dtype=bool)
+        cluster[sub_of[spared]] = False
+        # a spared cluster's review pairs name the entity by its stored id
+        renamed.update(zip(map(str, sub_ids[sub_of[spared]]),
+                           map(str, ids[kept_of[plan.rows[spared]]]), strict=True))  # fmt: skip
+        narrowed[level] = attrs.evolve(plan, entities=plan.entities & ~same,
+                                       rows=plan.rows[~spared])  # fmt: skip
+        sub_of = (np.cumsum(cluster) - 1)[sub_of[~spared]]
+        sub_ids, sub_keys = sub_ids[cluster], np.asarray(sub_keys, dtype=object)[cluster]
+        record_key = record_keys(sub[level])[~spared]
         previous = history.previous(level, record_key)
         lineage = carry_ids(level, keys=record_key, entity=sub_of, resolver_ids=sub_ids,
                             entity_keys=sub_keys, previous=previous,
@@ -161,12 +209,11 @@ def resolve_again(
                          index=previous["record"].to_numpy(dtype=object))  # fmt: skip
         moved = held.reindex(record_key).to_numpy(dtype=object) != lineage.ids[sub_of]
         renamed.update(zip(map(str, sub_ids), map(str, lineage.ids), strict=True))
-        keep = ~plan.entities
+        keep = ~narrowed[level].entities
         place = np.cumsum(keep) - 1
         assignment = np.empty(len(plan.merged), dtype=np.int64)
-        kept_of = of_record[~plan.replaced]
         assignment[: len(kept_of)] = place[kept_of]
-        assignment[plan.rows] = int(keep.sum()) + sub_of
+        assignment[narrowed[level].rows] = int(keep.sum()) + sub_of
         out[level] = (
             assignment,
             np.concatenate([keys[keep], sub_keys]),
@@ -175,13 +222,13 @@ def resolve_again(
             record_key[moved],
             sub_of[moved],
         )
-    kept = _kept_pairs(tables.resolution.review, plans)
+    kept = _kept_pairs(tables.resolution.review, plans)  # the pairs the run found again
     review = _review(tables.resolution.review, plans, found.review, renamed, kept)
     merged = Resolution(account_of_record=out["account"][0], contact_of_record=out["contact"][0],
                         account_keys=out["account"][1], contact_keys=out["contact"][1],
                         account_ids=out["account"][2], contact_ids=out["contact"][2],
                         review=review)  # fmt: skip
-    return merged, out, kept
+    return merged, out, kept, narrowed
 
 
 def write_lineage(connection: sqlite3.Connection, outcome: Mapping[str, Any], *,

@@ -28,7 +28,12 @@ from customer_understanding.base._consent import carried_statements
 from customer_understanding.base._contact_accounts import Seen
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._kept import ensure, log, read_kept, save_models, stamp
-from customer_understanding.base._kept_values import read_coded, write_coded
+from customer_understanding.base._kept_values import (
+    read_coded,
+    read_frequencies,
+    write_coded,
+    write_frequencies,
+)
 from customer_understanding.base._keyindex import Coded
 from customer_understanding.base._relinking import LevelLineage
 from customer_understanding.base._seen import read_seen, seen_sizes, write_seen
@@ -47,7 +52,7 @@ from customer_understanding.base._update_plan import (
     stored_index,
 )
 from customer_understanding.base._update_resolve import History, resolve_again, write_lineage
-from customer_understanding.identity import FellegiSunter, Overrides
+from customer_understanding.identity import FellegiSunter, Frequencies, Overrides
 from customer_understanding.ingest import Loaded, LoadReport, Source, load
 from customer_understanding.tables import (
     ConsentTable,
@@ -122,6 +127,7 @@ class Known:
     overrides: Overrides = attrs.field(factory=Overrides)
     secret: bytes | None = None
     compared: Mapping[str, Coded | None] = attrs.field(factory=dict)  # what the store kept
+    frequencies: Mapping[str, Frequencies | None] = attrs.field(factory=dict)  # by those codes
     seen: Seen = attrs.field(factory=dict)  # texts read before, filled with those read now
 
 
@@ -145,12 +151,13 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
         ordered[kind] = len(raw[kind]) - int(replaced[kind].sum())
     plans: dict[str, Plan] = {}
     for level, kind in KINDS.items():
-        found = None if refit else stored_index(tables, level, model=known.models.get(level),
-                                                coded=known.compared.get(level))  # fmt: skip
+        found = None if refit else stored_index(
+            tables, level, model=known.models.get(level), coded=known.compared.get(level),
+            frequencies=known.frequencies.get(level))  # fmt: skip
         plans[level] = plan_level(level, tables, loaded.combined(kind), found=found,
                                   overrides=known.overrides)  # fmt: skip
         merged[kind] = plans[level].merged
-    resolution, outcome, pairs_kept = resolve_again(
+    resolution, outcome, pairs_kept, plans = resolve_again(
         tables, plans, history, overrides=known.overrides, secret=known.secret
     )
     known_entities = kept_entities(tables, plans)
@@ -232,6 +239,14 @@ def _refitted(plans: Mapping[str, Plan]) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _counted(plan: Plan) -> Frequencies | None:
+    """The term frequencies the update scored with (a refit's own), by its codes."""
+    if plan.frequencies is not None:
+        return plan.frequencies
+    context = plan.linker.context
+    return None if context is None else context.kept.get("frequencies")
+
+
 def _compared(plan: Plan) -> Coded:
     """Every record's compared values after the update, as codes (none: clean them again)."""
     if plan.compared is not None:
@@ -283,6 +298,7 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
         sizes = seen_sizes(seen)
         known = Known(models=kept.models, overrides=kept.overrides,
                       secret=bytes(_get(connection, "id_key")), compared=compared,
+                      frequencies={level: read_frequencies(connection, level) for level in KINDS},
                       seen=seen)  # fmt: skip
         history = History(tables, stored.aliases, connection)
         placed: dict[str, Placed] = {}
@@ -290,6 +306,9 @@ def update_stored(path: Path, *, sources: object, refit: bool, actor: str | None
                                              refit=refit, placed=placed)  # fmt: skip
         for level, plan in plans.items():  # what later updates index the records by
             write_coded(connection, level, _compared(plan))
+            counted = _counted(plan)
+            if counted is not None and counted is not known.frequencies.get(level):
+                write_frequencies(connection, level, counted)  # counted afresh: kept by the codes
         write_seen(connection, seen, sizes)  # the texts read now too
         merged_report = _report(report, loaded.report)
         write_lineage(connection, outcome, build=build)

@@ -36,6 +36,7 @@ from customer_understanding.identity._context import LinkContext
 from customer_understanding.identity._default_rules import default_rules
 from customer_understanding.identity._evaluate import Scores, cluster_scores, pair_scores
 from customer_understanding.identity._fields import KINDS, Field, normalise
+from customer_understanding.identity._frequencies import Frequencies
 from customer_understanding.identity._inboxes import ROLE_MAILBOXES, SharedInboxes
 from customer_understanding.identity._lead_to_account import AccountMatches, LeadToAccount
 from customer_understanding.identity._linker import Linker
@@ -111,6 +112,7 @@ __all__ = [
     "EcmLinks",
     "FellegiSunter",
     "Field",
+    "Frequencies",
     "GoldenRecords",
     "IdKey",
     "LeadToAccount",

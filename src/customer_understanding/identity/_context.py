@@ -13,9 +13,9 @@ from customer_understanding._core import int64s, typed_fields
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.identity._blocking import BlockingRule
 from customer_understanding.identity._checks import base_column
-from customer_understanding.identity._fitting import add_term_frequency
-from customer_understanding.identity._model import FellegiSunter, exact_u
-from customer_understanding.identity._records import Prepared, value_shares
+from customer_understanding.identity._frequencies import Frequencies
+from customer_understanding.identity._model import FellegiSunter
+from customer_understanding.identity._records import Prepared
 
 __all__ = ["LinkContext"]
 
@@ -59,11 +59,13 @@ class LinkContext:
     ----------
     model
         The fitted model to score with instead of fitting one.
+    frequencies
+        The term frequencies counted with that model (see :class:`Frequencies`), their
+        value codes those of ``codes``: a share is read by the code a linked record has
+        there. Without them, they are counted over the records linked.
     codes
         Per compared column, a value code (``-1``: missing) for *every* record of the
-        larger set; term frequencies and exact-agreement u are counted over them.
-    sources
-        Each of those records' source, coded (with ``codes``).
+        larger set.
     rows
         Which of those records the run links, in the order it is given them.
     uniques
@@ -85,8 +87,9 @@ class LinkContext:
         is a shared inbox is told over them too, as a run over every record tells it
         (see :meth:`SharedInboxes.find`).
 
-    After each run, ``kept`` holds its fitted (or given) ``"model"`` and its prepared
-    ``"records"``, so a caller can keep them.
+    After each run, ``kept`` holds its fitted (or given) ``"model"``, the
+    ``"frequencies"`` it weighed with and its prepared ``"records"``, so a caller can
+    keep them.
 
     Examples
     --------
@@ -97,12 +100,12 @@ class LinkContext:
     ...                 context=context)
     >>> frame = pd.DataFrame({"email": ["a@x.com", "a@x.com", "b@y.com"]})
     >>> linker.deduplicate(frame).clusters.tolist(), sorted(context.kept)
-    ([0, 0, 1], ['model', 'records'])
+    ([0, 0, 1], ['frequencies', 'model', 'records'])
     """
 
     model: FellegiSunter | None = None
+    frequencies: Frequencies | None = None
     codes: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
-    sources: Ints | None = attrs.field(default=None, converter=_ints_or_none)
     rows: Ints | None = attrs.field(default=None, converter=_ints_or_none)
     uniques: Mapping[str, npt.NDArray[np.object_]] = attrs.field(factory=dict, converter=_values)
     keys: Mapping[str, Ints] = attrs.field(factory=dict, converter=_columns)
@@ -111,8 +114,11 @@ class LinkContext:
     kept: dict[str, Any] = attrs.field(factory=dict, init=False)
 
     def __attrs_post_init__(self) -> None:
-        if self.codes and (self.sources is None or self.rows is None):
-            msg = "LinkContext(codes=...) needs sources= and rows= with them"
+        if self.codes and self.rows is None:
+            msg = "LinkContext(codes=...) needs rows= with them"
+            raise InvalidValueError(msg)
+        if self.frequencies is not None and not set(self.frequencies.counts) <= set(self.codes):
+            msg = "LinkContext(frequencies=...) needs codes= of every column they count"
             raise InvalidValueError(msg)
 
     def cleaned(self, linked: int) -> dict[str, npt.NDArray[np.object_]] | None:
@@ -154,16 +160,5 @@ class LinkContext:
         return rules, attrs.evolve(prepared, codes={**prepared.codes, **given})
 
     def counted(self, column: str) -> bool:
-        """Whether term frequencies of ``column`` are counted over the larger set."""
-        return column in self.codes
-
-    def term_frequency(self, column: str, k: int, *, left: Ints, levels: npt.NDArray[np.int8],
-                       partials: npt.NDArray[np.floating[Any]]) -> None:  # fmt: skip
-        """Add field ``k``'s term-frequency adjustment to ``partials``, counted over all."""
-        rows = np.asarray(self.rows, dtype=np.int64)  # given with codes (checked when made)
-        sources = np.asarray(self.sources, dtype=np.int64)
-        codes = np.asarray(self.codes[column], dtype=np.int64)
-        shares = value_shares(codes)
-        exact = np.flatnonzero(levels[:, k] == 0)
-        share = shares[np.maximum(codes[rows[left[exact]]], 0)]
-        add_term_frequency(partials, levels, k, share=share, exact=exact_u(codes, sources))
+        """Whether shares of ``column`` are read from the given frequencies by ``codes``."""
+        return self.frequencies is not None and column in self.frequencies

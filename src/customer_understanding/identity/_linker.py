@@ -41,6 +41,7 @@ from customer_understanding.identity._fitting import (
     sample_places,
     u_from_sample,
 )
+from customer_understanding.identity._frequencies import Frequencies
 from customer_understanding.identity._given import Given, matching_model, require_evidence
 from customer_understanding.identity._labels import LabelledPairs, fit_labelled
 from customer_understanding.identity._model import (
@@ -270,6 +271,18 @@ class Linker:
         exact = [exact_u(prepared.codes[field.column], pair_sources) for field in prepared.fields]
         return u_from_sample(prepared.fields, levels, exact)
 
+    def _frequencies(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64]) -> Frequencies:
+        """The term frequencies the run weighs with: the context's, or counted over its records."""
+        columns = [field.column for field in prepared.fields if field.term_frequency]
+        given = None if self.context is None else self.context.frequencies
+        if given is None:
+            return Frequencies.count(prepared.codes, columns, sources=pair_sources)
+        lacking = [column for column in columns if column not in given]
+        if lacking:
+            msg = f"LinkContext(frequencies=...) counts no {lacking[0]!r}, a term-frequency field"
+            raise InvalidValueError(msg)
+        return given
+
     def _fit(
         self,
         prepared: Prepared,
@@ -336,7 +349,8 @@ class Linker:
         del by_rule
         # The partial weights (float32, 4 bytes a pair and field) are weighed a chunk at a
         # time and only the probability is kept; the result weighs them again if asked.
-        weighing = Weighing(prepared, pair_sources, (left, levels), model, context=self.context)
+        frequencies = self._frequencies(prepared, pair_sources)
+        weighing = Weighing(prepared, frequencies, (left, levels), model, context=self.context)
         probability = np.empty(len(left), dtype=np.float64)
         for start in range(0, len(left), _WEIGH_CHUNK):
             part = slice(start, start + _WEIGH_CHUNK)
@@ -369,7 +383,7 @@ class Linker:
         for array in owned:
             array.flags.writeable = False  # handed over without a copy
         if self.context is not None:
-            self.context.kept.update(model=model, records=prepared)
+            self.context.kept.update(model=model, frequencies=frequencies, records=prepared)
         return LinkResult(
             records=prepared, left=left, right=right, levels=levels, partials=weighing,
             model=model, bands=bands, clusters=clusters,

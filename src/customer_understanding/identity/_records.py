@@ -90,10 +90,6 @@ class Prepared:
         rank[order] = np.arange(len(order))
         return rank
 
-    def frequencies(self, column: str) -> npt.NDArray[np.float64]:
-        """Share of the present values that each distinct value holds."""
-        return value_shares(self.codes[column], distinct=len(self.uniques[column]))
-
 
 def _packed(keys: list[npt.NDArray[np.int64]]) -> list[npt.NDArray[np.int64]]:
     """``np.lexsort`` keys giving the same order in fewer arrays: small codes share one.
@@ -115,13 +111,6 @@ def _packed(keys: list[npt.NDArray[np.int64]]) -> list[npt.NDArray[np.int64]]:
     if current is not None:
         packed.append(current)
     return packed[::-1]
-
-
-def value_shares(codes: npt.NDArray[np.int64], *, distinct: int = 1) -> npt.NDArray[np.float64]:
-    """Per value code, the share of the present values (``-1``: missing) it holds."""
-    counts = np.bincount(codes[codes >= 0], minlength=distinct)
-    shares: npt.NDArray[np.float64] = counts / max(int(counts.sum()), 1)
-    return shares
 
 
 def _sorted_codes(values: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:

@@ -4,8 +4,8 @@ A batch run prepares every record (normalised, coded, value frequencies) and com
 candidate pairs. Online, the stored table is prepared the same way once; each incoming
 record is then cleaned on its own and compared only with the rows a caller picked (the
 ones sharing a blocking key with it), and its weights get the term-frequency adjustment
-from the stored table's frequencies, so a pair weighs online what it weighed in the
-batch run that stored it.
+from the frequencies counted with the model (:class:`Frequencies`), so a pair weighs
+online what it weighs in the batch run that fitted the model.
 """
 
 from __future__ import annotations
@@ -23,13 +23,10 @@ from customer_understanding._core import Buffer, as_frame
 from customer_understanding._errors import InvalidValueError, UnknownNameError
 from customer_understanding.identity._comparisons import compare_codes
 from customer_understanding.identity._fields import Field, normalise
+from customer_understanding.identity._frequencies import Frequencies
 from customer_understanding.identity._given import matching_model
-from customer_understanding.identity._model import (
-    FellegiSunter,
-    exact_u,
-    term_frequency_weights,
-)
-from customer_understanding.identity._records import prepare, value_shares
+from customer_understanding.identity._model import FellegiSunter, term_frequency_weights
+from customer_understanding.identity._records import prepare
 
 if TYPE_CHECKING:
     from customer_understanding.identity._linker import Linker
@@ -46,10 +43,11 @@ class RecordScorer:
 
     The table's declared columns are normalised and coded as a batch run codes them
     (values far too frequent to name one entity read as missing), and the share of each
-    value is kept for the term-frequency adjustment. :meth:`score` compares one record
-    with the rows you pick and weighs each comparison with ``model`` plus, for an exact
-    agreement on a field with ``term_frequency``, the same adjustment the batch run
-    adds: a pair weighs what it weighed in the run that fitted ``model`` on this table.
+    value is counted over them for the term-frequency adjustment (unless given).
+    :meth:`score` compares one record with the rows you pick and weighs each comparison
+    with ``model`` plus, for an exact agreement on a field with ``term_frequency``, the
+    same adjustment the batch run adds: a pair weighs what it weighed in the run that
+    fitted ``model`` on this table.
 
     Parameters
     ----------
@@ -59,6 +57,9 @@ class RecordScorer:
         The :class:`Linker` whose fields say how each column is compared.
     model
         A model fitted with those fields (a result's ``model``).
+    frequencies
+        The term frequencies counted with ``model`` (a run's ``LinkContext.kept``),
+        by the codes the table's values get here (``None``: counted over the table).
 
     Examples
     --------
@@ -80,26 +81,29 @@ class RecordScorer:
     True
     """
 
-    def __init__(self, records: TableLike, *, linker: Linker, model: FellegiSunter) -> None:
+    def __init__(self, records: TableLike, *, linker: Linker, model: FellegiSunter,
+                 frequencies: Frequencies | None = None) -> None:  # fmt: skip
         frame = as_frame(records, name="records").reset_index(drop=True)
         with warnings.catch_warnings():  # the batch run warned about the columns already
             warnings.simplefilter("ignore", UserWarning)
             prepared = prepare(frame, linker.fields)
-        self._hold(prepared.fields, model, codes=prepared.codes, uniques=prepared.uniques)
+        self._hold(prepared.fields, model, codes=prepared.codes, uniques=prepared.uniques,
+                   frequencies=frequencies)  # fmt: skip
 
     @classmethod
     def from_codes(
         cls, coded: Mapping[str, tuple[npt.ArrayLike, npt.ArrayLike]], *, linker: Linker,
-        model: FellegiSunter,
+        model: FellegiSunter, frequencies: Frequencies | None = None,
     ) -> RecordScorer:  # fmt: skip
         """A scorer over rows prepared before: per declared column, codes and distinct values.
 
         ``coded`` maps each of the linker's columns to every row's code (``-1`` when
         missing) and the distinct normalised values the codes point into, as a batch
         run's prepared records hold them (a value no row holds is one read as missing
-        for being far too frequent). Nothing is cleaned again; the value frequencies are
-        taken from the codes as the constructor takes them, so the scorer equals the one
-        made from the table those codes were prepared from.
+        for being far too frequent). Nothing is cleaned again; the value frequencies,
+        unless given (by these codes), are counted over the codes as the constructor
+        counts them, so the scorer equals the one made from the table those codes were
+        prepared from.
 
         Raises
         ------
@@ -131,12 +135,13 @@ class RecordScorer:
             raise InvalidValueError(msg)
         uniques = {f.column: np.asarray(coded[f.column][1], dtype=object) for f in fields}
         scorer = cls.__new__(cls)
-        scorer._hold(fields, model, codes=codes, uniques=uniques)
+        scorer._hold(fields, model, codes=codes, uniques=uniques, frequencies=frequencies)
         return scorer
 
     def _hold(self, fields: tuple[Field, ...], model: FellegiSunter, *,
               codes: Mapping[str, npt.NDArray[np.int64]],
-              uniques: Mapping[str, npt.NDArray[np.object_]]) -> None:  # fmt: skip
+              uniques: Mapping[str, npt.NDArray[np.object_]],
+              frequencies: Frequencies | None) -> None:  # fmt: skip
         """Keep the prepared rows, and the value frequencies the weights are adjusted by."""
         self.fields = fields
         self.model = matching_model(model, self.fields)
@@ -144,24 +149,22 @@ class RecordScorer:
         self._uniques = {f.column: np.array(uniques[f.column]) for f in self.fields}
         self._lookup = {column: {value: code for code, value in enumerate(values.tolist())}
                         for column, values in self._uniques.items()}  # fmt: skip
-        self._share: dict[str, npt.NDArray[np.float64]] = {}
-        self._exact: dict[str, float] = {}
         self._missing: dict[str, set[Any]] = {}
-        rows = len(next(iter(self._codes.values()))) if self._codes else 0
-        everyone = np.arange(rows, dtype=np.int64)  # a batch run's pair sources
         for field in self.fields:
             found, distinct = self._codes[field.column], self._uniques[field.column]
             counts = np.bincount(found[found >= 0], minlength=len(distinct))
             # A value no row holds was read as missing for being far too frequent.
             self._missing[field.column] = set(distinct[counts == 0].tolist())
-            if field.term_frequency:
-                self._share[field.column] = value_shares(found, distinct=len(distinct))
-                self._exact[field.column] = exact_u(found, everyone)
+        columns = [field.column for field in self.fields if field.term_frequency]
+        lacking = [column for column in columns if frequencies and column not in frequencies]
+        if lacking:
+            msg = f"frequencies count no {lacking[0]!r}, a term-frequency field"
+            raise InvalidValueError(msg)
+        # counted as a batch run over the table counts them (each record its own source)
+        self.frequencies = frequencies or Frequencies.count(self._codes, columns)
         self._memo: dict[str, dict[Any, Any]] = {f.column: {} for f in self.fields}
-        # Rows added online grow the columns in spare room (a copy per row otherwise),
-        # and count into each term-frequency column's rows with a value.
+        # Rows added online grow the columns in spare room (a copy per row otherwise).
         self._room: dict[tuple[str, str], Buffer] = {}
-        self._valued: dict[str, int] = {}
 
     def __len__(self) -> int:
         """The number of rows a record can be scored against."""
@@ -247,8 +250,11 @@ class RecordScorer:
         for k, field in enumerate(self.fields):
             if field.term_frequency:
                 exact = np.flatnonzero(levels[:, k] == 0)
-                share = self._share[field.column][self._codes[field.column][picked[exact]]]
-                partials[exact, k] += term_frequency_weights(self._exact[field.column], share)
+                share = self.frequencies.shares(
+                    field.column, self._codes[field.column][picked[exact]]
+                )
+                partials[exact, k] += term_frequency_weights(
+                    self.frequencies.exact[field.column], share)  # fmt: skip
         return levels, partials
 
     def _compare(self, field: Field, rows: npt.NDArray[np.int64], value: Any) -> Any:
@@ -272,8 +278,8 @@ class RecordScorer:
     def append(self, record: Mapping[str, Any] | pd.DataFrame) -> int:
         """Add one record as a row later records can be scored against; its position.
 
-        The value frequencies stay those of the table as prepared: a row added online
-        weighs in them from the next batch run.
+        The value frequencies stay those counted with the model: a value new to them
+        is taken as held once (see :class:`Frequencies`).
         """
         return self._put(self.clean(record))
 
@@ -318,28 +324,14 @@ class RecordScorer:
                 code = len(self._uniques[column])
                 self._lookup[column][value] = code
                 self._uniques[column] = self._grown("uniques", column, value)
-                if column in self._share:  # a value new to the table: held once
-                    single = 1 / max(self._with_value(column), 1)
-                    self._share[column] = self._grown("share", column, single)
             self._codes[column] = self._grown("codes", column, code)
-            if code >= 0 and column in self._valued:
-                self._valued[column] += 1
         return len(self) - 1
 
     def _grown(self, part: str, column: str, value: Any) -> npt.NDArray[Any]:
-        """Column ``column`` of ``part`` (codes, uniques or share) with ``value`` after it."""
-        start: npt.NDArray[Any] = (
-            self._codes[column] if part == "codes"
-            else self._share[column] if part == "share" else self._uniques[column]
-        )  # fmt: skip
+        """Column ``column`` of ``part`` (codes or uniques) with ``value`` after it."""
+        start: npt.NDArray[Any] = self._codes[column] if part == "codes" else self._uniques[column]
         buffer = self._room.get((part, column))
         if buffer is None or buffer.view is not start:
             buffer = Buffer(start.astype(np.int64) if part == "codes" else start)
             self._room[part, column] = buffer
         return buffer.append(value)
-
-    def _with_value(self, column: str) -> int:
-        """How many rows have a value of ``column`` (counted once, then kept up)."""
-        if column not in self._valued:
-            self._valued[column] = int((self._codes[column] >= 0).sum())
-        return self._valued[column]

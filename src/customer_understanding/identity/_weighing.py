@@ -9,7 +9,8 @@ import numpy.typing as npt
 
 from customer_understanding.identity._context import LinkContext
 from customer_understanding.identity._fitting import add_term_frequency
-from customer_understanding.identity._model import FellegiSunter, exact_u
+from customer_understanding.identity._frequencies import Frequencies
+from customer_understanding.identity._model import FellegiSunter
 from customer_understanding.identity._records import Prepared
 
 __all__ = ["TF_CHUNK", "Weighing", "add_term_frequencies", "positions_of"]
@@ -34,30 +35,31 @@ def positions_of(encoded: npt.NDArray[np.int64], n_records: int) -> tuple[Positi
     return left, right
 
 
-def add_term_frequencies(prepared: Prepared, pair_sources: npt.NDArray[np.int64],
+def add_term_frequencies(prepared: Prepared, frequencies: Frequencies,
                          pairs: tuple[Positions, npt.NDArray[np.int8]],
                          partials: npt.NDArray[np.floating[Any]], *,
                          context: LinkContext | None) -> None:  # fmt: skip
     """Exact agreement on value v weighs ``u / share(v)`` more (or less) than on average.
 
-    ``pairs`` are the pairs' left positions and comparison levels. Adds the adjustment to
-    ``partials`` in place (no second pairs-by-fields array), a chunk of pairs at a time
-    so the work arrays stay small; a ``context`` counts its columns over its larger set.
+    ``pairs`` are the pairs' left positions and comparison levels; ``frequencies`` the
+    counts a share is read from, by the records' codes (by their codes over the larger
+    set of a ``context`` that gives them). Adds the adjustment to ``partials`` in place
+    (no second pairs-by-fields array), a chunk of pairs at a time so the work arrays
+    stay small.
     """
     left, levels = pairs
     for k, field in enumerate(prepared.fields):
         if not field.term_frequency:
             continue
-        if context is not None and context.counted(field.column):
-            context.term_frequency(field.column, k, left=left, levels=levels, partials=partials)
-            continue
         codes = prepared.codes[field.column]
-        frequencies, exact_k = prepared.frequencies(field.column), exact_u(codes, pair_sources)
+        if context is not None and context.counted(field.column):
+            codes = context.codes[field.column][np.asarray(context.rows, dtype=np.int64)]
         for start in range(0, len(left), TF_CHUNK):
             part = slice(start, start + TF_CHUNK)
             exact = np.flatnonzero(levels[part, k] == 0)
-            share = frequencies[codes[left[part][exact]]]
-            add_term_frequency(partials[part], levels[part], k, share=share, exact=exact_k)
+            share = frequencies.shares(field.column, codes[left[part][exact]])
+            add_term_frequency(partials[part], levels[part], k, share=share,
+                               exact=frequencies.exact[field.column])  # fmt: skip
 
 
 class Weighing:
@@ -67,18 +69,18 @@ class Weighing:
     use of ``LinkResult.partials``, for all of them (the same code, so the same numbers).
     """
 
-    __slots__ = ("context", "left", "levels", "model", "pair_sources", "prepared")
+    __slots__ = ("context", "frequencies", "left", "levels", "model", "prepared")
 
-    def __init__(self, prepared: Prepared, pair_sources: npt.NDArray[np.int64],
+    def __init__(self, prepared: Prepared, frequencies: Frequencies,
                  pairs: tuple[Positions, npt.NDArray[np.int8]], model: FellegiSunter, *,
                  context: LinkContext | None) -> None:  # fmt: skip
-        self.prepared, self.pair_sources, self.context = prepared, pair_sources, context
+        self.prepared, self.frequencies, self.context = prepared, frequencies, context
         (self.left, self.levels), self.model = pairs, model
 
     def __call__(self, part: slice = slice(None)) -> npt.NDArray[np.float32]:
         levels = self.levels[part]
         # float32: a pair's weights to seven digits, in half the memory of float64
         partials = self.model.partial_weights(levels, dtype=np.float32)
-        add_term_frequencies(self.prepared, self.pair_sources, (self.left[part], levels),
+        add_term_frequencies(self.prepared, self.frequencies, (self.left[part], levels),
                              partials, context=self.context)  # fmt: skip
         return partials
