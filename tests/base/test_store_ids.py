@@ -211,3 +211,31 @@ def test_a_base_without_a_store_has_no_events() -> None:
     events = CustomerBase.build(_crm(("1", "a@acme.com"))).events()
     assert events.empty
     assert "entity_id" in events.columns
+
+
+@pytest.mark.parametrize("level", ["account", "contact"])
+def test_previous_ids_are_what_joining_memberships_and_births_gives(
+    tmp_path: Path, level: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from customer_understanding.base import _lineage
+    from customer_understanding.base._lineage import previous_ids
+
+    monkeypatch.setattr(_lineage, "_BATCH", 7)  # keys looked up in several statements
+
+    path = tmp_path / "ids.db"
+    sources = _world().as_sources()
+    salesforce = [source for source in sources if source.name.startswith("salesforce")]
+    CustomerBase.build(salesforce, store=path, policy="lenient")
+    CustomerBase.build(sources, store=path, policy="lenient")  # ids born in two builds
+    with closing(sqlite3.connect(path)) as connection:
+        joined = pd.DataFrame(connection.execute(
+            "SELECT m.record, m.id, e.born FROM members m JOIN entities e ON e.level = m.level"
+            " AND e.id = m.id WHERE m.level = ? ORDER BY m.record", (level,)).fetchall(),
+            columns=["record", "old", "born"])  # fmt: skip
+        every = previous_ids(connection, level)
+        asked = [*joined["record"].iloc[::3].tolist(), "nowhere:0"] * 2  # repeats, unknown
+        some = previous_ids(connection, level, asked)
+    assert len(joined) > 50
+    assert joined["born"].nunique() == 2  # ids born in either build
+    pd.testing.assert_frame_equal(every, joined)
+    pd.testing.assert_frame_equal(some, joined.iloc[::3].reset_index(drop=True))

@@ -31,7 +31,16 @@ from customer_understanding.tables import AccountRecords, ContactRecords
 if TYPE_CHECKING:
     import sqlite3
 
-__all__ = ["PREFIX", "StoredIds", "fresh_id", "is_taken", "keep_ids", "name_entities", "taken_ids"]
+__all__ = [
+    "PREFIX",
+    "StoredIds",
+    "fresh_id",
+    "is_taken",
+    "keep_ids",
+    "name_entities",
+    "previous_ids",
+    "taken_ids",
+]
 
 #: The prefix of each level's entity ids.
 PREFIX = {"account": "acc", "contact": "con"}
@@ -45,13 +54,45 @@ class _Outcome:
     born: list[str]
 
 
-def _previous(connection: sqlite3.Connection, level: str) -> pd.DataFrame:
-    rows = connection.execute(
-        "SELECT m.record, m.id, e.born FROM members m JOIN entities e"
-        " ON e.level = m.level AND e.id = m.id WHERE m.level = ?",
-        (level,),
-    ).fetchall()
-    return pd.DataFrame(rows, columns=["record", "old", "born"])
+#: Keys looked up per statement (SQLite allows a few hundred placeholders safely).
+_BATCH = 500
+
+
+def previous_ids(connection: sqlite3.Connection, level: str,
+                 records: Iterable[str] | None = None) -> pd.DataFrame:  # fmt: skip
+    """The stored id of each record that had one, and the build it was born in.
+
+    ``records``: only these record keys (``system:source_id``), else every record. A
+    frame of ``record``, ``old`` and ``born``. The memberships are read by record and
+    the births by id, each in key order: looking a birth up per membership would visit
+    the entities' index in the random order of the ids.
+    """
+    if records is None:
+        members = connection.execute("SELECT record, id FROM members WHERE level = ?",
+                                     (level,)).fetchall()  # fmt: skip
+    else:
+        members = _batched(connection, "SELECT record, id FROM members WHERE level = ? AND "
+                                        "record IN ", level, sorted(set(records)))  # fmt: skip
+    ids = sorted({entity for _, entity in members})
+    if records is None:
+        born = dict(connection.execute("SELECT id, born FROM entities WHERE level = ?",
+                                       (level,)).fetchall())  # fmt: skip
+    else:
+        born = dict(_batched(connection, "SELECT id, born FROM entities WHERE level = ? AND "
+                                         "id IN ", level, ids))  # fmt: skip
+    frame = pd.DataFrame(members, columns=["record", "old"])
+    frame["born"] = frame["old"].map(born)
+    return frame[frame["born"].notna()].astype({"born": np.int64}).reset_index(drop=True)
+
+
+def _batched(connection: sqlite3.Connection, query: str, level: str,
+             keys: list[str]) -> list[tuple[Any, ...]]:  # fmt: skip
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), _BATCH):
+        part = keys[start : start + _BATCH]
+        marks = "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
+        rows += connection.execute(query + marks, (level, *part)).fetchall()
+    return rows
 
 
 def taken_ids(connection: sqlite3.Connection, level: str) -> set[str]:
@@ -182,7 +223,7 @@ def name_entities(level: str, resolution_ids: Any, *, given: dict[int, str], key
 
 def _stable(level: str, records: Any, entity: npt.NDArray[np.int64], resolution_ids: Any,
             keys: Any, connection: sqlite3.Connection) -> _Outcome:  # fmt: skip
-    given, lost, split = _assign(record_keys(records), entity, _previous(connection, level))
+    given, lost, split = _assign(record_keys(records), entity, previous_ids(connection, level))
     ids, born = name_entities(level, resolution_ids, given=given, keys=keys,
                               taken=taken_ids(connection, level))  # fmt: skip
     return _Outcome(

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding.base._lineage import StoredIds
+from customer_understanding.base._lineage import StoredIds, previous_ids
 from customer_understanding.base._relinking import carry_ids
 from customer_understanding.base._resolving import resolver_for
 from customer_understanding.base._survive import record_keys
@@ -38,12 +38,6 @@ if TYPE_CHECKING:
 __all__ = ["History", "resolve_again", "write_lineage"]
 
 Ints = npt.NDArray[np.int64]
-
-
-_PREVIOUS = (
-    "SELECT m.record, m.id, e.born FROM members m JOIN entities e ON e.level = m.level"
-    " AND e.id = m.id WHERE m.level = ? AND m.record IN "
-)
 
 
 class History:
@@ -70,12 +64,7 @@ class History:
                 }
             )
             return frame[frame["record"].isin(wanted)].drop_duplicates("record")
-        rows: list[tuple[Any, ...]] = []
-        for start in range(0, len(wanted), 500):
-            part = wanted[start : start + 500]
-            query = _PREVIOUS + "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
-            rows += self.connection.execute(query, (level, *part)).fetchall()
-        return pd.DataFrame(rows, columns=["record", "old", "born"])
+        return previous_ids(self.connection, level, wanted)
 
     def taken(self, level: str, asked: Iterable[str]) -> Container[str]:
         """The ids ever given at ``level``: in a store, ``asked`` looked up, others on demand."""
