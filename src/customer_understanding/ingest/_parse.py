@@ -123,6 +123,10 @@ def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[
     return np.array(codes, dtype=np.intp), np.array(list(numbers), dtype=object)
 
 
+#: Whether this pandas hashes a text whole (from 3.1), NUL characters and all.
+_WHOLE_TEXTS_HASHED = tuple(int(part) for part in pd.__version__.split(".")[:2]) >= (3, 1)
+
+
 def _holds_nul(series: pd.Series[Any]) -> bool:
     """Whether a text cell holds a NUL character (a damaged export, binary data).
 
@@ -130,7 +134,9 @@ def _holds_nul(series: pd.Series[Any]) -> bool:
     (pandas-dev/pandas#34551): two texts alike up to a NUL would be one value. Such a
     column is read in plain Python instead.
     """
-    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+    if _WHOLE_TEXTS_HASHED or not (
+        series.dtype == object or isinstance(series.dtype, pd.StringDtype)
+    ):
         return False
     values = series.tolist()
     try:  # every cell a text or missing: one join, searched at C speed
