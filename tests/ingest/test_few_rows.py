@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from customer_understanding.ingest import _columns, _parse
+from customer_understanding.ingest import _columns, _distinct
 
 _CELLS = st.one_of(
     st.none(),
@@ -31,16 +31,16 @@ def _series(cells: list[Any], dtype: Any) -> pd.Series:
 
 
 @pytest.mark.parametrize("dtype", [object, None])
-@given(cells=st.lists(_CELLS, max_size=_parse.FEW_ROWS))
+@given(cells=st.lists(_CELLS, max_size=_distinct.FEW_ROWS))
 def test_distinct_text_of_a_few_rows_is_that_of_pandas(cells: list[Any], dtype: Any) -> None:
     series = _series(cells, dtype)
-    codes, texts = _parse.distinct_text(series)
-    original = _parse.FEW_ROWS
+    codes, texts = _distinct.distinct_text(series)
+    original = _distinct.FEW_ROWS
     try:
-        _parse.FEW_ROWS = -1
-        want_codes, want_texts = _parse.distinct_text(series)
+        _distinct.FEW_ROWS = -1
+        want_codes, want_texts = _distinct.distinct_text(series)
     finally:
-        _parse.FEW_ROWS = original
+        _distinct.FEW_ROWS = original
     assert codes.tolist() == want_codes.tolist()
     assert texts.tolist() == want_texts.tolist()
     assert codes.dtype == want_codes.dtype
@@ -51,7 +51,7 @@ def test_distinct_text_of_a_few_rows_is_that_of_pandas(cells: list[Any], dtype: 
 def test_texts_differing_after_a_nul_stay_apart_in_many_rows(dtype: Any) -> None:
     # pandas hashes object texts only up to a NUL (before 3.1): read in plain Python
     cells = ["x\x00y", "x\x00z", "x", "", "\x00", None] * 5
-    codes, texts = _parse.distinct_text(_series(cells, dtype))
+    codes, texts = _distinct.distinct_text(_series(cells, dtype))
     assert texts.tolist() == ["x\x00y", "x\x00z", "x", "\x00"]
     assert codes.tolist() == [0, 1, 2, -1, 3, -1] * 5
 

@@ -16,7 +16,7 @@ import attrs
 import pandas as pd
 
 from customer_understanding._core import typed_fields
-from customer_understanding.ingest._parse import FEW_ROWS, missing_value
+from customer_understanding.ingest._distinct import FEW_ROWS, missing_value
 
 __all__ = ["ColumnCheck", "check_columns", "near_miss"]
 

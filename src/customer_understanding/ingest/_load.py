@@ -15,16 +15,10 @@ from customer_understanding._core import DAY_NS
 from customer_understanding._errors import IngestError, InvalidValueError, UnknownNameError
 from customer_understanding.domain import INTERACTION_TYPES
 from customer_understanding.ingest._columns import REFERENCES, check_columns, check_systems
+from customer_understanding.ingest._distinct import distinct_text, expand
 from customer_understanding.ingest._mapping import SourceMapping
 from customer_understanding.ingest._names import split_full_names
-from customer_understanding.ingest._parse import (
-    PARSERS,
-    Parsed,
-    distinct_text,
-    expand,
-    normalize_phones,
-    parse_time,
-)
+from customer_understanding.ingest._parse import PARSERS, Parsed, normalize_phones, parse_time
 from customer_understanding.ingest._read import RawTable, read_source
 from customer_understanding.ingest._report import LoadReport, Problem, SourceReport
 from customer_understanding.ingest._source import ErrorPolicy, Loaded, LoadedSource, Source

@@ -12,7 +12,6 @@ and the object path in exact agreement.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Callable, Mapping
 from typing import Any, Literal
@@ -38,18 +37,10 @@ from customer_understanding.domain import (
     normalize_phone,
     normalize_term,
 )
+from customer_understanding.ingest._distinct import distinct_text, expand
 from customer_understanding.tables import NAT
 
-__all__ = [
-    "PARSERS",
-    "Parsed",
-    "check_time_format",
-    "distinct_text",
-    "expand",
-    "normalize_phones",
-    "parse_time",
-    "strings",
-]
+__all__ = ["PARSERS", "Parsed", "check_time_format", "normalize_phones", "parse_time"]
 
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})
@@ -64,128 +55,6 @@ class Parsed:
     reason: str = ""
     #: A reason per row where bad cells fail for different causes (overrides ``reason``).
     reasons: npt.NDArray[np.object_] | None = None
-
-
-def _text(value: object) -> str:
-    """One spelling per value: whole floats lose ``.0``, nested values become JSON."""
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    if isinstance(value, dict | list | tuple | set | np.ndarray):
-        items = list(value) if isinstance(value, set | np.ndarray) else value
-        return json.dumps(items, sort_keys=True, default=str, ensure_ascii=False)
-    return str(value).strip()
-
-
-def _spelled(uniques: npt.NDArray[Any]) -> pd.Series[Any]:
-    """Each distinct value's one spelling; plain text takes a vectorised path."""
-    if pd.api.types.infer_dtype(uniques, skipna=False) == "string":
-        return pd.Series(uniques, dtype=object).str.strip()
-    return pd.Series([_text(value) for value in uniques.tolist()], dtype=object)
-
-
-def _factorize(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[Any]]:
-    try:
-        codes, uniques = pd.factorize(series)
-    except TypeError:  # unhashable cells (lists, dicts): factorise their JSON text instead
-        return _factorize(pd.Series([v if pd.api.types.is_hashable(v) else _text(v)
-                                     for v in series.tolist()], dtype=object))  # fmt: skip
-    return codes, np.asarray(uniques, dtype=object)
-
-
-#: Up to this many rows, values are read in plain Python: pandas costs more than the work
-#: for one record matched or added online.
-FEW_ROWS = 8
-
-
-def missing_value(value: Any) -> bool:
-    """Whether one cell is missing as pandas sees it (None, NaN, NaT, NA; never a list)."""
-    return pd.api.types.is_scalar(value) and bool(pd.isna(value))
-
-
-def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """:func:`distinct_text` of a few values, without pandas.
-
-    Equal values (as pandas groups them) share one spelling, the first one's; distinct
-    spellings are numbered in order of appearance.
-    """
-    spelling: dict[Any, str] = {}
-    numbers: dict[str, int] = {}
-    codes = []
-    for value in values:
-        if missing_value(value):
-            codes.append(-1)
-            continue
-        try:
-            text = spelling.setdefault(value, _text(value))
-        except TypeError:  # an unhashable cell (a list, a dict): its JSON text
-            text = _text(value)
-        codes.append(-1 if text == "" else numbers.setdefault(text, len(numbers)))
-    return np.array(codes, dtype=np.intp), np.array(list(numbers), dtype=object)
-
-
-#: Whether this pandas hashes a text whole (from 3.1), NUL characters and all.
-_WHOLE_TEXTS_HASHED = tuple(int(part) for part in pd.__version__.split(".")[:2]) >= (3, 1)
-
-
-def _holds_nul(series: pd.Series[Any]) -> bool:
-    """Whether a text cell holds a NUL character (a damaged export, binary data).
-
-    pandas' hashing of object texts stops at the first NUL before version 3.1
-    (pandas-dev/pandas#34551): two texts alike up to a NUL would be one value. Such a
-    column is read in plain Python instead.
-    """
-    if _WHOLE_TEXTS_HASHED or not (
-        series.dtype == object or isinstance(series.dtype, pd.StringDtype)
-    ):
-        return False
-    values = series.tolist()
-    try:  # every cell a text or missing: one join, searched at C speed
-        return "\x00" in "".join(filter(None, values))
-    except TypeError:
-        return any(isinstance(value, str) and "\x00" in value for value in values)
-
-
-def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
-    """Factorise raw values into codes and their distinct stripped texts.
-
-    Missing and blank cells get code -1. Every value has one spelling whatever the
-    column's type: ``1``, ``1.0`` and ``"1"`` are all ``"1"`` (an id column read with
-    gaps comes back as floats), and lists or dicts become their JSON text.
-
-    Examples
-    --------
-    >>> codes, texts = distinct_text(pd.Series([1.0, "1", " 2 ", None, ""], dtype=object))
-    >>> codes.tolist(), texts.tolist()
-    ([0, 0, 1, -1, -1], ['1', '2'])
-    """
-    if len(series) <= FEW_ROWS or _holds_nul(series):
-        return _distinct_few(series.tolist())
-    codes, uniques = _factorize(series)
-    merged, distinct = pd.factorize(_spelled(uniques))
-    texts = np.asarray(distinct, dtype=object)
-    blank = texts == ""
-    lookup = np.where(blank[merged], -1, merged) if len(texts) else merged
-    remapped = np.append(lookup, -1)[codes] if len(lookup) else np.full(len(codes), -1)
-    kept = np.flatnonzero(~blank)
-    renumber = np.full(len(texts) + 1, -1, dtype=np.intp)
-    renumber[kept] = np.arange(len(kept))
-    return renumber[remapped], texts[kept]
-
-
-def expand(
-    codes: npt.NDArray[np.intp], per_value: npt.NDArray[Any], missing: Any
-) -> npt.NDArray[Any]:
-    """Spread one result per distinct value back over the rows (``missing`` where code is -1)."""
-    padded = np.empty(len(per_value) + 1, dtype=per_value.dtype)
-    padded[:-1] = per_value
-    padded[-1] = missing
-    return padded[codes]
-
-
-def strings(series: pd.Series[Any]) -> pd.Series[Any]:
-    """Raw values as stripped strings in an object Series, with blanks as ``None``."""
-    codes, texts = distinct_text(series)
-    return pd.Series(expand(codes, texts, None), index=series.index, dtype=object)
 
 
 def _per_value(
