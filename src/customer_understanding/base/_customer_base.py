@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -298,31 +297,6 @@ class CustomerBase(ReadMethods, StoreMethods, PrivacyMethods, OnlineMethods, Cor
         )
         base._online = online
         return base
-
-    def to_parquet(self, directory: StorePath) -> list[Path]:
-        """Write the accounts, contacts, interactions and opportunities as Parquet files.
-
-        One file per table (``accounts.parquet`` …) in ``directory`` (made if missing),
-        each as :meth:`to_pandas` gives it, for analysts' tools. Needs pyarrow (the
-        ``arrow`` extra).
-
-        Raises
-        ------
-        MissingDependencyError
-            If pyarrow is not installed.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> import customer_understanding as cu
-        >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1", name="Acme")])
-        >>> [path.name for path in base.to_parquet(tempfile.mkdtemp())]
-        ['accounts.parquet', 'contacts.parquet', 'interactions.parquet', 'opportunities.parquet']
-        """
-        from customer_understanding.base._stored import export_parquet
-
-        names = ("accounts", "contacts", "interactions", "opportunities")
-        return export_parquet({name: partial(self.to_pandas, name) for name in names}, directory)
 
     @classmethod
     def from_objects(

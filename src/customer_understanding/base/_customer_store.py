@@ -1,13 +1,16 @@
-"""The customer base's store methods: its event log, the ids merged away, incremental updates."""
+"""The customer base's store methods: its event log, updates, Parquet files for analysts."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 import pandas as pd
 
 from customer_understanding.base._base_state import BaseState, text_or_none
+from customer_understanding.base._store import StorePath
 from customer_understanding.ingest import ErrorPolicy, Loaded, Source
 
 if TYPE_CHECKING:
@@ -18,6 +21,32 @@ __all__ = ["StoreMethods"]
 
 class StoreMethods(BaseState):
     """What a base built into, or opened from, a store adds: its history and updates."""
+
+    def to_parquet(self, directory: StorePath) -> list[Path]:
+        """Write the accounts, contacts, interactions and opportunities as Parquet files.
+
+        One file per table (``accounts.parquet`` …) in ``directory`` (made if missing),
+        each as :meth:`to_pandas` gives it, for analysts' tools. Needs pyarrow (the
+        ``arrow`` extra).
+
+        Raises
+        ------
+        MissingDependencyError
+            If pyarrow is not installed.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import customer_understanding as cu
+        >>> base = cu.CustomerBase.from_objects(accounts=[cu.Account(id="a1", name="Acme")])
+        >>> [path.name for path in base.to_parquet(tempfile.mkdtemp())]
+        ['accounts.parquet', 'contacts.parquet', 'interactions.parquet', 'opportunities.parquet']
+        """
+        from customer_understanding.base._stored import export_parquet
+
+        names = ("accounts", "contacts", "interactions", "opportunities")
+        frame = cast("CustomerBase", self).to_pandas
+        return export_parquet({name: partial(frame, name) for name in names}, directory)
 
     def events(self) -> pd.DataFrame:
         """The store's append-only event log as a new DataFrame, oldest first.
