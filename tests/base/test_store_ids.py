@@ -235,6 +235,12 @@ def test_previous_ids_are_what_joining_memberships_and_births_gives(
         every = previous_ids(connection, level)
         asked = [*joined["record"].iloc[::3].tolist(), "nowhere:0"] * 2  # repeats, unknown
         some = previous_ids(connection, level, asked)
+        given = {row[0] for row in connection.execute(
+            "SELECT id FROM entities WHERE level = ? UNION SELECT alias FROM aliases"
+            " WHERE level = ?", (level, level))}  # fmt: skip
+        names = [*sorted(given), "nobody", "acc_nobody", "con_nobody"]
+        stored = _lineage.StoredIds(connection, level).ask(names)
+        assert [name in stored for name in names] == [name in given for name in names]
     assert len(joined) > 50
     assert joined["born"].nunique() == 2  # ids born in either build
     pd.testing.assert_frame_equal(every, joined)

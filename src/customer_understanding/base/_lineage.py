@@ -71,15 +71,15 @@ def previous_ids(connection: sqlite3.Connection, level: str,
         members = connection.execute("SELECT record, id FROM members WHERE level = ?",
                                      (level,)).fetchall()  # fmt: skip
     else:
-        members = _batched(connection, "SELECT record, id FROM members WHERE level = ? AND "
-                                        "record IN ", level, sorted(set(records)))  # fmt: skip
+        query = "SELECT record, id FROM members WHERE level = ? AND record IN {keys}"
+        members = _batched(connection, query, level, sorted(set(records)))
     ids = sorted({entity for _, entity in members})
     if records is None:
         born = dict(connection.execute("SELECT id, born FROM entities WHERE level = ?",
                                        (level,)).fetchall())  # fmt: skip
     else:
         born = dict(_batched(connection, "SELECT id, born FROM entities WHERE level = ? AND "
-                                         "id IN ", level, ids))  # fmt: skip
+                                         "id IN {keys}", level, ids))  # fmt: skip
     frame = pd.DataFrame(members, columns=["record", "old"])
     frame["born"] = frame["old"].map(born)
     return frame[frame["born"].notna()].astype({"born": np.int64}).reset_index(drop=True)
@@ -87,11 +87,18 @@ def previous_ids(connection: sqlite3.Connection, level: str,
 
 def _batched(connection: sqlite3.Connection, query: str, level: str,
              keys: list[str]) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Rows of ``query`` for ``keys``, a few hundred per statement.
+
+    ``query`` holds ``{keys}`` once or more where each batch's placeholders go, and is
+    asked with the level before each of them (SQLite allows only so many placeholders).
+    """
     rows: list[tuple[Any, ...]] = []
-    for start in range(0, len(keys), _BATCH):
-        part = keys[start : start + _BATCH]
+    per = max(_BATCH // max(query.count("{keys}"), 1), 1)
+    for start in range(0, len(keys), per):
+        part = keys[start : start + per]
         marks = "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
-        rows += connection.execute(query + marks, (level, *part)).fetchall()
+        asked = (level, *part) * query.count("{keys}")
+        rows += connection.execute(query.format(keys=marks), asked).fetchall()
     return rows
 
 
@@ -103,8 +110,10 @@ def taken_ids(connection: sqlite3.Connection, level: str) -> set[str]:
     return {row[0] for row in connection.execute(query, (level, level))}
 
 
-_GIVEN_IDS = "SELECT id FROM entities WHERE level = ? AND id IN "
-_GIVEN_ALIASES = " UNION SELECT alias FROM aliases WHERE level = ? AND alias IN "
+_GIVEN = (
+    "SELECT id FROM entities WHERE level = ? AND id IN {keys}"
+    " UNION SELECT alias FROM aliases WHERE level = ? AND alias IN {keys}"
+)
 
 
 class StoredIds:
@@ -115,8 +124,6 @@ class StoredIds:
     every id of a large store.
     """
 
-    _BATCH = 400  # names per query (two placeholders each, under SQLite's limit)
-
     def __init__(self, connection: sqlite3.Connection, level: str) -> None:
         self._connection, self._level = connection, level
         self._known: dict[str, bool] = {}
@@ -124,13 +131,8 @@ class StoredIds:
     def ask(self, names: Iterable[str]) -> StoredIds:
         """Look up ``names`` now, in batches (the ones asked before are not asked again)."""
         wanted = sorted({str(name) for name in names} - self._known.keys())
-        for start in range(0, len(wanted), self._BATCH):
-            part = wanted[start : start + self._BATCH]
-            marks = "(" + ", ".join("?" * len(part)) + ")"  # placeholders only
-            query = _GIVEN_IDS + marks + _GIVEN_ALIASES + marks
-            found = {row[0] for row in self._connection.execute(
-                query, (self._level, *part, self._level, *part))}  # fmt: skip
-            self._known.update((name, name in found) for name in part)
+        found = {row[0] for row in _batched(self._connection, _GIVEN, self._level, wanted)}
+        self._known.update((name, name in found) for name in wanted)
         return self
 
     def __contains__(self, name: object) -> bool:

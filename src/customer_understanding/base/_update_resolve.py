@@ -49,7 +49,6 @@ class History:
 
     def previous(self, level: str, keys: npt.NDArray[np.object_]) -> pd.DataFrame:
         """The stored id (and its birth) of each of these records that had one."""
-        wanted = sorted(set(keys.tolist()))
         if self.connection is None:
             resolution, records = self.tables.resolution, records_of(self.tables, level)
             ids = resolution.contact_ids if level == "contact" else resolution.account_ids
@@ -63,8 +62,8 @@ class History:
                     "born": 0,
                 }
             )
-            return frame[frame["record"].isin(wanted)].drop_duplicates("record")
-        return previous_ids(self.connection, level, wanted)
+            return frame[frame["record"].isin(keys)].drop_duplicates("record")
+        return previous_ids(self.connection, level, keys.tolist())
 
     def taken(self, level: str, asked: Iterable[str]) -> Container[str]:
         """The ids ever given at ``level``: in a store, ``asked`` looked up, others on demand."""
