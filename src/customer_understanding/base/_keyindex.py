@@ -25,6 +25,7 @@ from customer_understanding.identity import BlockingRule, Linker, LinkerSteps, n
 __all__ = ["Coded", "KeyIndex", "Population"]
 
 Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
 #: Per compared column: each record's value code (-1: missing), and the distinct values.
 Coded = Mapping[str, tuple[Ints, npt.NDArray[np.object_]]]
 
@@ -64,12 +65,17 @@ class Population:
 
 @attrs.frozen(kw_only=True)
 class _Blocks:
-    """Some records' blocks under one rule: each key once, its records, their places' sums."""
+    """Some records' blocks under one rule: each key once, its records, their places' sums.
+
+    ``members`` holds the records' places, ``owner`` the block (a place in ``keys``) of each.
+    """
 
     keys: Ints
     counts: Ints
-    sums: npt.NDArray[np.float64]
-    squares: npt.NDArray[np.float64]
+    sums: Floats
+    squares: Floats
+    members: Ints
+    owner: Ints
 
     @classmethod
     def of(cls, keys: Ints, places: Ints) -> _Blocks:
@@ -80,16 +86,18 @@ class _Blocks:
         sums = np.bincount(inverse, weights=where, minlength=size).astype(np.float64)
         squares = np.bincount(inverse, weights=where**2, minlength=size).astype(np.float64)
         return cls(keys=found.astype(np.int64), counts=counts.astype(np.int64), sums=sums,
-                   squares=squares)  # fmt: skip
+                   squares=squares, members=places[present].astype(np.int64),
+                   owner=inverse.astype(np.int64))  # fmt: skip
 
     @classmethod
-    def among(cls, keys: Ints, wanted: Ints) -> _Blocks:
+    def among(cls, keys: Ints, wanted: Ints, *, unique: bool = False) -> _Blocks:
         """:meth:`of` the records holding one of ``wanted`` (places: their rows), alone.
 
         One hashed look-up per record, not a sort of them all: an update asks about
-        the few keys of its new records and of those it links again.
+        the few keys of its new records and of those it links again. ``unique``:
+        ``wanted`` are already distinct, present and in order.
         """
-        distinct = np.unique(wanted[wanted >= 0])
+        distinct = wanted if unique else np.unique(wanted[wanted >= 0])
         if not len(distinct) or not len(keys):
             return cls.of(distinct[:0], distinct[:0])
         found = pd.Index(distinct).get_indexer(pd.Index(keys, copy=False))
@@ -100,9 +108,29 @@ class _Blocks:
                    counts=np.bincount(block, minlength=size).astype(np.int64),
                    sums=np.bincount(block, weights=where, minlength=size).astype(np.float64),
                    squares=np.bincount(block, weights=where**2,
-                                       minlength=size).astype(np.float64))  # fmt: skip
+                                       minlength=size).astype(np.float64),
+                   members=rows.astype(np.int64), owner=block.astype(np.int64))  # fmt: skip
 
-    def at(self, keys: Ints) -> tuple[Ints, npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    def joined(self, other: _Blocks) -> _Blocks:
+        """These blocks and ``other``'s (keys none of these hold), in key order."""
+        keys = np.concatenate([self.keys, other.keys])
+        order = np.argsort(keys, kind="stable")
+        rank = np.empty(len(keys), dtype=np.int64)
+        rank[order] = np.arange(len(keys))
+        owner = np.concatenate([self.owner, other.owner + len(self.keys)])
+        return _Blocks(keys=keys[order],
+                       counts=np.concatenate([self.counts, other.counts])[order],
+                       sums=np.concatenate([self.sums, other.sums])[order],
+                       squares=np.concatenate([self.squares, other.squares])[order],
+                       members=np.concatenate([self.members, other.members]),
+                       owner=rank[owner])  # fmt: skip
+
+    def holders(self, keys: Ints) -> Ints:
+        """The members of the blocks of ``keys`` (those these blocks hold), in order."""
+        wanted = np.isin(self.keys, keys)
+        return np.unique(self.members[wanted[self.owner]])
+
+    def at(self, keys: Ints) -> tuple[Ints, Floats, Floats]:
         """Records, sum and sum of squares of places, of the block of each of ``keys``."""
         spot = np.minimum(np.searchsorted(self.keys, keys), max(len(self.keys) - 1, 0))
         hit = (keys >= 0) & (self.keys[spot] == keys) if len(self.keys) else keys < -1
@@ -209,29 +237,36 @@ class KeyIndex:
                           stored=int(kept.sum()))  # fmt: skip
 
     def _stored(self, name: str, key: Ints) -> _Blocks:
-        """The stored blocks of (at least) ``key``, looked up once per rule for the most part.
+        """The stored blocks of (at least) ``key``, each key looked up once per rule.
 
-        An update asks about its new records' keys, then those of every record it links
-        again: the blocks found are kept, and looked up again only for keys not among them.
+        An update asks about its new records' keys, then those of the records near them,
+        then those of every record it links again: the blocks found are kept, and only
+        keys not among them looked up (one hashed pass over the stored keys per round).
         """
         held = self.asked.get(name)
         wanted = np.unique(key[key >= 0])
         if held is not None:
-            if np.isin(wanted, held.keys, assume_unique=True).all():
+            wanted = wanted[~np.isin(wanted, held.keys, assume_unique=True)]
+            if not len(wanted):
                 return held
-            wanted = np.union1d(wanted, held.keys)
-        self.asked[name] = _Blocks.among(self.keys[name], wanted)
+            self.asked[name] = held.joined(_Blocks.among(self.keys[name], wanted, unique=True))
+        else:
+            self.asked[name] = _Blocks.among(self.keys[name], wanted, unique=True)
         return self.asked[name]
 
-    def _block(self, rule: BlockingRule, key: Ints,
-               population: Population) -> tuple[Ints, Ints, Ints]:  # fmt: skip
-        """Records, and sums of places, of the blocks of ``key`` after the update."""
+    def _block(self, rule: BlockingRule, key: Ints, population: Population,
+               stored: tuple[Ints, Floats, Floats] | None = None,
+               ) -> tuple[Ints, Floats, Floats]:  # fmt: skip
+        """Records, and sums of places, of the blocks of ``key`` after the update.
+
+        ``stored``: the blocks of ``key`` as stored, when already looked up.
+        """
         new = population.keys[rule.name][population.stored :]
         fresh = _Blocks.of(new, population.places[population.stored :]).at(key)
-        stored = self._stored(rule.name, key).at(key)
+        was = self._stored(rule.name, key).at(key) if stored is None else stored
         gone = population.lost[rule.name].at(key)
-        found = [s + f - g for s, f, g in zip(stored, fresh, gone, strict=True)]
-        return found[0].astype(np.int64), found[1], found[2]  # type: ignore[return-value]
+        return (was[0] + fresh[0] - gone[0],
+                was[1] + fresh[1] - gone[1], was[2] + fresh[2] - gone[2])  # fmt: skip
 
     def block_sizes(self, rule: BlockingRule, key: Ints, population: Population) -> Ints:
         """How many records after the update (kept stored ones and new) hold each ``key``."""
@@ -244,38 +279,51 @@ class KeyIndex:
         record keeps its blocks from the smallest while their candidates fit the
         linker's budget, as a run over every record decides (:meth:`LinkerSteps.limits`).
         """
-        shape = (len(rows), len(self.rules))
-        keys: dict[str, Ints] = {}
+        keys = {rule.name: population.keys[rule.name][rows] for rule in self.rules}
+        return self._budgeted(keys, {rule.name: self._block(rule, keys[rule.name], population)
+                                     for rule in self.rules})  # fmt: skip
+
+    def _budgeted(self, keys: Mapping[str, Ints],
+                  blocks: Mapping[str, tuple[Ints, Floats, Floats]],
+                  ) -> dict[str, Ints]:  # fmt: skip
+        """``keys`` capped and budgeted, given each key's block (records, place sums)."""
+        shape = (len(next(iter(keys.values()), ())), len(self.rules))
+        budgeted: dict[str, Ints] = {}
         sizes = np.empty(shape, dtype=np.int64)
         totals, squares = np.zeros(shape, dtype=np.uint64), np.zeros(shape, dtype=np.uint64)
         for r, rule in enumerate(self.rules):
-            key = population.keys[rule.name][rows].copy()
-            count, total, square = self._block(rule, key, population)
+            key = keys[rule.name].copy()
+            count, total, square = blocks[rule.name]
             capped = (key < 0) | ((count > rule.max_block) if rule.max_block is not None else False)
             key[capped] = -1
             sizes[:, r] = np.where(capped, 1, np.minimum(count, 255))
             # a record in no block has no members to hash, as in a run over every record
             totals[~capped, r] = total[~capped].astype(np.uint64)
             squares[~capped, r] = square[~capped].astype(np.uint64)
-            keys[rule.name] = key
+            budgeted[rule.name] = key
         limits = LinkerSteps(self.linker).budget_limits(sizes, totals, squares).astype(np.int64)
         for r, rule in enumerate(self.rules):
-            keys[rule.name] = np.where(sizes[:, r] > limits, -1, keys[rule.name])
-        return keys
+            budgeted[rule.name] = np.where(sizes[:, r] > limits, -1, budgeted[rule.name])
+        return budgeted
 
     def reached(self, population: Population, *, kept: npt.NDArray[np.bool_]) -> Ints:
-        """Stored rows a new record is paired with, or whose pairs it takes away.
+        """Stored rows a new record is paired with, or whose pairs the update changes.
 
         A new record is paired with the records of each block it keeps within its
         rule's cap and its budget (as a run over every record decides); a block it
         pushes over the cap pairs none of its stored records any more, so they are
-        resolved again too.
+        resolved again too, and so are the records whose blocks the update changes
+        otherwise (:meth:`_shifted`).
         """
+        touched = {}
+        for rule in self.rules:  # the blocks new and replaced records change, asked at once
+            new = population.keys[rule.name][population.stored :]
+            touched[rule.name] = np.union1d(new[new >= 0], population.lost[rule.name].keys)
+            self._stored(rule.name, touched[rule.name])
         new_rows = np.arange(population.stored, len(population.places), dtype=np.int64)
         kept_keys = self.budgeted(population, new_rows)
-        found = []
+        found = [self._shifted(population, touched, kept=kept)]
         for rule in self.rules:
-            stored_keys = self.keys[rule.name]
             key = np.unique(kept_keys[rule.name][kept_keys[rule.name] >= 0])
             if rule.max_block is not None:
                 every = population.keys[rule.name][population.stored :]
@@ -284,12 +332,50 @@ class KeyIndex:
                 stored = held - population.lost[rule.name].at(every)[0]
                 over = self.block_sizes(rule, every, population) > rule.max_block
                 key = np.union1d(key, every[over & (stored <= rule.max_block)])
-            if len(key):
-                holds = pd.Index(key).get_indexer(pd.Index(stored_keys, copy=False)) >= 0
-                found.append(np.flatnonzero(holds))
+            found.append(self._stored(rule.name, key).holders(key))
         every_row = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found]))
         reached: Ints = every_row[kept[every_row]].astype(np.int64)
         return reached
+
+    def _shifted(self, population: Population, touched: Mapping[str, Ints], *,
+                 kept: npt.NDArray[np.bool_]) -> Ints:  # fmt: skip
+        """Stored rows whose budgeted keys the update changes, and those they come to meet.
+
+        New records grow the blocks they join and replaced ones shrink theirs
+        (``touched``: those blocks' keys per rule); every other holder of such a block
+        may then keep a different set of blocks within its budget (or a block may pass
+        its rule's cap either way), and so be paired differently than when it was
+        stored. Such a record is resolved again, and so is every stored holder of a
+        block it comes to keep (their pairs with it are new).
+        """
+        budget = LinkerSteps(self.linker).budget
+        near = []
+        for rule in self.rules:
+            if budget is None and rule.max_block is None:
+                continue  # such blocks change nobody's pairs but the new records' own
+            key = touched[rule.name]
+            if rule.max_block is not None:  # a block over the cap before and after pairs nobody
+                was = self._stored(rule.name, key).at(key)[0]
+                now = self.block_sizes(rule, key, population)
+                key = key[np.minimum(was, now) <= rule.max_block]
+            near.append(self._stored(rule.name, key).holders(key))
+        rows: Ints = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *near]))
+        rows = rows[kept[rows]]
+        if not len(rows):
+            return rows
+        keys = {rule.name: self.keys[rule.name][rows] for rule in self.rules}
+        stored = {name: self._stored(name, key).at(key) for name, key in keys.items()}
+        before = self._budgeted(keys, stored)
+        after = self._budgeted(keys, {rule.name: self._block(rule, keys[rule.name], population,
+                                                             stored[rule.name])
+                                      for rule in self.rules})  # fmt: skip
+        changed = np.logical_or.reduce([before[r.name] != after[r.name] for r in self.rules])
+        found = [rows[changed]]
+        for rule in self.rules:
+            gained = after[rule.name][changed & (before[rule.name] < 0) & (after[rule.name] >= 0)]
+            found.append(self._stored(rule.name, gained).holders(gained))
+        shifted: Ints = np.unique(np.concatenate(found)).astype(np.int64)
+        return shifted
 
     def local_keys(self, population: Population, rows: Ints) -> dict[str, Ints]:
         """Each rule's keys of the records linked again (``rows``), as over all, renumbered."""
