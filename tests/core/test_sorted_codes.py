@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from customer_understanding._core import sorted_codes
+from customer_understanding._core import sorted_codes, value_codes
 
 # pandas hashes text up to a NUL character, so NUL is left out of the generated text.
 _TEXT = st.text(
@@ -60,3 +60,28 @@ def test_a_string_column_with_pandas_missing_values() -> None:
     codes, uniques = sorted_codes(series)
     assert codes.tolist() == [1, -1, 0]
     assert uniques.tolist() == ["a", "b"]
+
+
+# Every character, NUL too: the oracle is Python's own equality and order.
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=5)
+
+
+@example(["", "\x00"])
+@example(["x\x00y", "x\x00z", "x", None, "x\x00y"])
+@given(st.lists(st.one_of(_ANY_TEXT, st.none()), max_size=40))
+def test_texts_alike_up_to_a_nul_are_told_apart(values: list[str | None]) -> None:
+    array = np.array(values, dtype=object)
+    codes, uniques = value_codes(array)
+    first_seen = list(dict.fromkeys(v for v in values if v is not None))
+    assert uniques.tolist() == first_seen
+    assert [None if c < 0 else uniques[c] for c in codes] == values
+    ordered, distinct = sorted_codes(array)
+    assert distinct.tolist() == sorted(first_seen)
+    assert [None if c < 0 else distinct[c] for c in ordered] == values
+
+
+def test_numbers_missing_values_and_a_nul_text_keep_their_codes() -> None:
+    values = np.array([1, None, float("nan"), "a\x00", "a", 1], dtype=object)
+    codes, uniques = value_codes(values)
+    assert codes.tolist() == [0, -1, -1, 1, 2, 0]
+    assert uniques.tolist() == [1, "a\x00", "a"]

@@ -5,7 +5,7 @@ area may use it. Public names reach users through the areas that use them.
 """
 
 from customer_understanding._core._buffer import Buffer
-from customer_understanding._core._codes import sorted_codes
+from customer_understanding._core._codes import holds_nul, sorted_codes, value_codes
 from customer_understanding._core._collector import fewer_collections
 from customer_understanding._core._columns import (
     column,
@@ -93,6 +93,7 @@ __all__ = [
     "frozen_array",
     "frozen_mapping",
     "half_life_decay",
+    "holds_nul",
     "html_table",
     "int32s",
     "int64s",
@@ -121,5 +122,6 @@ __all__ = [
     "text_field",
     "to_nanos",
     "typed_fields",
+    "value_codes",
     "within",
 ]

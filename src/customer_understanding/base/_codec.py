@@ -36,7 +36,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from customer_understanding._core import LazyArrays
+from customer_understanding._core import LazyArrays, value_codes
 from customer_understanding._errors import InvalidValueError
 from customer_understanding.tables import Table
 
@@ -115,7 +115,7 @@ def encode_array(array: npt.NDArray[Any], *, where: str) -> Encoded:
     plain = _every_text(array) if _mostly_distinct(array) else None
     if plain is not None:
         return plain
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    codes, uniques = value_codes(array)  # texts told apart past a NUL, too
     distinct = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)
     texts = pd.api.types.infer_dtype(uniques, skipna=False) in ("string", "empty")  # C speed
     if texts and not any(

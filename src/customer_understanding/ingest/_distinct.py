@@ -14,6 +14,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from customer_understanding._core import holds_nul
+
 __all__ = ["FEW_ROWS", "distinct_text", "expand", "missing_value"]
 
 
@@ -74,26 +76,14 @@ def _distinct_few(values: list[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[
     return np.array(codes, dtype=np.intp), np.array(list(numbers), dtype=object)
 
 
-#: Whether this pandas hashes a text whole (from 3.1), NUL characters and all.
-_WHOLE_TEXTS_HASHED = tuple(int(part) for part in pd.__version__.split(".")[:2]) >= (3, 1)
-
-
 def _holds_nul(series: pd.Series[Any]) -> bool:
-    """Whether a text cell holds a NUL character (a damaged export, binary data).
+    """Whether a text cell holds a NUL this pandas would stop hashing at (:func:`holds_nul`).
 
-    pandas' hashing of object texts stops at the first NUL before version 3.1
-    (pandas-dev/pandas#34551): two texts alike up to a NUL would be one value. Such a
-    column is read in plain Python instead.
+    Such a column is read in plain Python instead.
     """
-    if _WHOLE_TEXTS_HASHED or not (
-        series.dtype == object or isinstance(series.dtype, pd.StringDtype)
-    ):
+    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
         return False
-    values = series.tolist()
-    try:  # every cell a text or missing: one join, searched at C speed
-        return "\x00" in "".join(filter(None, values))
-    except TypeError:
-        return any(isinstance(value, str) and "\x00" in value for value in values)
+    return holds_nul(series.tolist())
 
 
 def distinct_text(series: pd.Series[Any]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
