@@ -9,14 +9,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from customer_understanding._core import NAT, sorted_codes
+from customer_understanding._core import NAT, sorted_codes, value_codes
 from customer_understanding.base._links import RefIndex
 from customer_understanding.base._survive import record_keys
 from customer_understanding.domain import FREE_MAIL_DOMAINS
 from customer_understanding.identity import LeadToAccount, PreparedAccounts, Resolution
 from customer_understanding.tables import AccountRecords, ContactRecords, Table
 
-__all__ = ["RELINK", "AccountSide", "Seen", "account_side", "contact_accounts"]
+__all__ = ["RELINK", "AccountSide", "Seen", "account_side", "contact_accounts", "could_match"]
 
 # Systems whose contact-to-account links are trusted first, when two are equally confident.
 _LINK_TRUST = ("salesforce", "hubspot", "zendesk")
@@ -56,6 +56,15 @@ class AccountSide:
     prepared: PreparedAccounts
 
 
+def _firms(account_records: AccountRecords) -> pd.DataFrame:
+    """The account records as lead-to-account matching reads them (each row its id)."""
+    return pd.DataFrame({
+        "id": np.arange(len(account_records)), "name": account_records.column("name"),
+        "domain": account_records.column("domain"), "city": account_records.column("city"),
+        "country": account_records.labels("country"),
+    })  # fmt: skip
+
+
 def account_side(account_records: AccountRecords, account_of_record: npt.NDArray[np.int64], *,
                  names: npt.NDArray[np.object_] | None = None,
                  seen: Seen | None = None) -> AccountSide:  # fmt: skip
@@ -65,14 +74,39 @@ def account_side(account_records: AccountRecords, account_of_record: npt.NDArray
     ``seen`` holds texts read before, and gets those read now (see
     :meth:`LeadToAccount.prepare`).
     """
-    firms = pd.DataFrame({
-        "id": np.arange(len(account_records)), "name": account_records.column("name"),
-        "domain": account_records.column("domain"), "city": account_records.column("city"),
-        "country": account_records.labels("country"),
-    })  # fmt: skip
     return AccountSide(refs=RefIndex(account_records, account_of_record),
-                       prepared=LeadToAccount().prepare(firms, cleaned_names=names,
+                       prepared=LeadToAccount().prepare(_firms(account_records),
+                                                        cleaned_names=names,
                                                         seen=seen))  # fmt: skip
+
+
+def could_match(records: ContactRecords, rows: npt.NDArray[np.int64],
+                account_records: AccountRecords, *, names: npt.NDArray[np.object_] | None = None,
+                seen: Seen | None = None) -> npt.NDArray[np.int64]:  # fmt: skip
+    """Those of the contact records ``rows`` that some of ``account_records`` would match.
+
+    By work e-mail domain or company name, as :func:`contact_accounts` matches them (a
+    record that names its account by CRM id is certain, and not asked about). Records
+    alike in the text after their address's ``@`` and in their company are asked once.
+    ``names``: the account records' names as the account linker cleaned them, if known;
+    ``seen``: the contacts' texts read before (see :meth:`LeadToAccount.prepare`).
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    if not len(rows) or not len(account_records):
+        return rows[:0]
+    emails, company = records.column("email")[rows], records.column("company")[rows]
+    clue = _work_email(emails) | pd.notna(company)
+    rows, emails, company = rows[clue], emails[clue], company[clue]
+    after = np.array([e.rsplit("@", 1)[1] if isinstance(e, str) and "@" in e else None
+                      for e in emails.tolist()], dtype=object)  # fmt: skip
+    domain_codes, _ = value_codes(after)
+    company_codes, companies = value_codes(company)
+    alike = (domain_codes + 1) * (len(companies) + 1) + company_codes + 1
+    _, first, profile = np.unique(alike, return_index=True, return_inverse=True)
+    prepared = LeadToAccount().prepare(_firms(account_records), cleaned_names=names)
+    found = _lead_to_account(records, rows[first], prepared, seen)["account_id"].notna().to_numpy()
+    matched: npt.NDArray[np.int64] = rows[found[profile.reshape(-1)]]
+    return matched
 
 
 def _lead_to_account(

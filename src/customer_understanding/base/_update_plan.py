@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.base._contact_accounts import RELINK
+from customer_understanding.base._contact_accounts import RELINK, Seen, could_match
 from customer_understanding.base._kept_values import kept_frequencies
 from customer_understanding.base._keyindex import Coded, KeyIndex
 from customer_understanding.base._links import RefIndex
@@ -292,14 +292,16 @@ def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:
     )
 
 
-def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
+def kept_entities(tables: Tables, plans: Mapping[str, Plan],
+                  seen: Seen | None = None) -> dict[str, Any]:  # fmt: skip
     """What the entities left alone keep: golden winners, contacts' facts and account links.
 
     Those entities come first in the new resolution, in their stored order, and their
     records are all kept, so their golden values need no survivorship vote again, nor
     their titles reading again (the facts read from them, see :data:`FACT_COLUMNS`). A
     contact keeps its account link unless it has none, its account is resolved again or
-    one of its records names a new account record by its CRM id (a rebuild links it so).
+    one of its records names a new account record by its CRM id (a rebuild links it so),
+    or a changed account record could match it (``seen``: texts read before).
     """
     kept: dict[str, Any] = {}
     for level, plan in plans.items():
@@ -315,10 +317,12 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     contacts, same = tables.contacts, ~plans["contact"].entities
     account = place[contacts.column("account")]
     account[_naming_new_accounts(tables, plans["account"])] = RELINK
+    names = cleaned_names(plans["account"])
+    account[_near_changed_accounts(tables, plans["account"], same & (account != RELINK),
+                                   names, seen)] = RELINK  # fmt: skip
     kept["contact_account"] = (account[same], contacts.column("account_confidence")[same],
                                contacts.labels("account_method")[same])  # fmt: skip
     kept["contact_facts"] = {name: contacts.labels(name)[same] for name in FACT_COLUMNS}
-    names = cleaned_names(plans["account"])
     if names is not None:
         kept["account_names"] = names
     return kept
@@ -332,6 +336,28 @@ def _naming_new_accounts(tables: Tables, plan: Plan) -> Ints:
     index = RefIndex(plan.merged.take(new), new)
     named = index.find(tables.contact_records, "account_ref") >= 0
     return np.unique(tables.resolution.contact_of_record[named])
+
+
+def _near_changed_accounts(tables: Tables, plan: Plan, asked: npt.NDArray[np.bool_],
+                           names: npt.NDArray[np.object_] | None,
+                           seen: Seen | None) -> Ints:  # fmt: skip
+    """The ``asked`` stored contacts, linked by domain or name, that a changed account could take.
+
+    A rebuild matches every contact against every account record; the account records an
+    update adds, and those of the accounts it resolves again, may match a contact better
+    than its kept link (a new record with the contact's work domain, where the link was
+    by company name), so such contacts are linked again. Links by CRM id are certain.
+    """
+    by_clue = np.isin(tables.contacts.labels("account_method"), ["domain", "name"])
+    contact_of = tables.resolution.contact_of_record
+    rows = np.flatnonzero((asked & by_clue)[contact_of])
+    if not len(rows) or not len(plan.rows):
+        return np.empty(0, dtype=np.int64)
+    changed = plan.merged.take(plan.rows)
+    assert isinstance(changed, AccountRecords)  # the account level's plan
+    found = could_match(tables.contact_records, rows, changed,
+                        names=None if names is None else names[plan.rows], seen=seen)  # fmt: skip
+    return np.unique(contact_of[found]).astype(np.int64)
 
 
 def cleaned_names(plan: Plan) -> npt.NDArray[np.object_] | None:

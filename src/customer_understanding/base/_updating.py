@@ -160,7 +160,7 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
     resolution, outcome, pairs_kept, plans = resolve_again(
         tables, plans, history, overrides=known.overrides, secret=known.secret
     )
-    known_entities = kept_entities(tables, plans)
+    known_entities = kept_entities(tables, plans, known.seen)
     known_entities["seen"] = known.seen
     known_entities["stage_subjects"] = {
         **{level: _moved(plan.entities) for level, plan in plans.items()},
