@@ -116,9 +116,15 @@ def _phase(
     return result
 
 
-def _f1(
+def _agreement(
     folder: Path, names: tuple[str, str] = ("update.db", "full.db")
-) -> tuple[int, dict[str, float]]:
+) -> tuple[int, dict[str, float], dict[str, tuple[int, dict[str, int]]]]:
+    """Cluster F1 of two stores, and how many of the entities both hold alike differ.
+
+    Entities alike hold the same records; their rows are compared column by column
+    (ids aside: a store carries its own), an account link or parent by the records of
+    the account it names.
+    """
     import numpy as np
     import pandas as pd
 
@@ -126,25 +132,41 @@ def _f1(
     from customer_understanding.identity import cluster_scores
 
     bases = [CustomerBase.open(folder / name) for name in names]
-    scores, records = {}, 0
-    for level in ("account", "contact"):
-        members = []
-        for base in bases:
-            tables, resolution = base.tables, base.tables.resolution
+    scores, records, held = {}, 0, []
+    for base in bases:
+        tables, resolution = base.tables, base.tables.resolution
+        signatures = {}
+        for level in ("account", "contact"):
             table = tables.contact_records if level == "contact" else tables.account_records
+            keys = (pd.Series(table.labels("system"), dtype=str) + ":"
+                    + pd.Series(table.column("source_id"), dtype=str))  # fmt: skip
             of = getattr(resolution, f"{level}_of_record")
             ids = np.asarray(getattr(resolution, f"{level}_ids"), dtype=object)
-            keys = (
-                pd.Series(table.labels("system"), dtype=str)
-                + ":"
-                + pd.Series(table.column("source_id"), dtype=str)
-            )
-            members.append(pd.Series(ids[of], index=keys.to_numpy()))
-        mine = members[0]
-        theirs = members[1].reindex(mine.index)
+            joined = keys.groupby(of).agg(lambda k: "|".join(sorted(k)))
+            signature = joined.reindex(range(len(ids))).to_numpy(dtype=object)
+            signatures[level] = (pd.Series(ids[of], index=keys.to_numpy()), signature)
+        held.append((base, signatures))
+    for level in ("account", "contact"):
+        mine = held[0][1][level][0]
+        theirs = held[1][1][level][0].reindex(mine.index)
         scores[level] = cluster_scores(mine.to_numpy(), theirs.to_numpy()).f1
         records += len(mine)
-    return records, scores
+    facts = {}
+    for level, name in (("account", "accounts"), ("contact", "contacts")):
+        frames = []
+        for base, signatures in held:
+            frame = getattr(base.tables, name).to_pandas().drop(columns="id").astype(object)
+            accounts = np.append(signatures["account"][1], [None])  # a link of -1: none
+            for column in ("account", "parent"):
+                if column in frame.columns:
+                    frame[column] = accounts[frame[column].to_numpy(dtype=np.int64)]
+            frames.append(frame.set_axis(signatures[level][1]).astype(str))
+        both = frames[0].index.intersection(frames[1].index)
+        left, right = frames[0].loc[both], frames[1].loc[both]
+        differ = left != right
+        facts[level] = (len(both), {column: int(count) for column, count
+                                    in differ.sum().items() if count})  # fmt: skip
+    return records, scores, facts
 
 
 def _size(accounts: int, per_account: int, versions: dict[str, str | None],
@@ -155,7 +177,7 @@ def _size(accounts: int, per_account: int, versions: dict[str, str | None],
         _phase("prepare", folder, accounts, per_account, store="before.db", src=None)
         prepared = time.perf_counter() - started
         runs: dict[str, list[tuple[dict[str, Any], dict[str, Any]]]] = {v: [] for v in versions}
-        quality: dict[str, tuple[int, dict[str, float]]] = {}
+        quality: dict[str, Any] = {}
         for repeat in range(repeats):
             for version, src in versions.items():  # alternating: the noise falls on each
                 full_db, update_db = f"full-{version}.db", f"update-{version}.db"
@@ -165,14 +187,14 @@ def _size(accounts: int, per_account: int, versions: dict[str, str | None],
                                 src=src)  # fmt: skip
                 runs[version].append((full, update))
                 if repeat == 0:
-                    quality[version] = _f1(folder, (update_db, full_db))
-                    quality.setdefault("99 %", _f1(folder, ("before.db", full_db)))
+                    quality[version] = _agreement(folder, (update_db, full_db))
+                    quality.setdefault("99 %", _agreement(folder, ("before.db", full_db)))
                 for name in (full_db, update_db):
                     for leftover in folder.glob(name + "*"):  # with its -wal and -shm
                         leftover.unlink()
                 _report(version, quality[version][0], full, update)
         for version, done in runs.items():
-            records, scores = quality[version]
+            records, scores, facts = quality[version]
             full_cpu = statistics.median(full["cpu"] for full, _ in done)
             update_cpu = statistics.median(update["cpu"] - update["open_cpu"] for _, update in done)
             both_cpu = statistics.median(update["cpu"] for _, update in done)
@@ -181,6 +203,9 @@ def _size(accounts: int, per_account: int, versions: dict[str, str | None],
                   f"{both_cpu / full_cpu:.1%} CPU; cluster F1 update vs full build: contacts "
                   f"{scores['contact']:.5f}, accounts {scores['account']:.5f} (target >= "
                   f"0.999); entities resolved again: {done[0][1]['affected']}")  # fmt: skip
+            for level, (alike, columns) in facts.items():
+                print(f"{'':>10} {level}s holding the same records in both: {alike:,}; values "
+                      f"that differ, by column: {columns or 'none'}")  # fmt: skip
         before = quality["99 %"][1]
         print(f"{'':>10} the 99 % store before the update, F1 against the full build on the "
               f"records it holds: contacts {before['contact']:.5f}, accounts "
