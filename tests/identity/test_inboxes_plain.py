@@ -14,7 +14,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from customer_understanding._core import object_values
-from customer_understanding.identity import ProbabilisticResolver, SharedInboxes
+from customer_understanding.identity import ProbabilisticResolver, SharedInboxes, normalise
 from customer_understanding.identity._fields import clean_column
 from customer_understanding.identity._inboxes import (
     _FAMILY,
@@ -185,3 +185,26 @@ def test_an_updates_carriers_are_those_a_column_of_every_address_finds(
     assert found.keys() == expected.keys()
     for name, values in expected.items():
         assert pd.Series(found[name]).equals(pd.Series(values)), name
+
+
+_ADDRESSES = st.lists(st.one_of(st.none(), _TEXT, _EMAILS), max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ADDRESSES, st.lists(st.booleans(), min_size=1))
+@example(["\u0130x@a", "i\u0307x@a", "\u212a@a", "k@a"], [True, False])  # case, compatibility
+def test_carriers_narrowed_by_the_cleaned_addresses_are_the_same(
+    emails: list[Any], chosen: list[bool]
+) -> None:
+    """The cleaned addresses' codes only narrow which records are read, never the answer."""
+    records = _records([(email, "Ann", "Lee") for email in emails])
+    rows = np.flatnonzero(np.resize(np.asarray(chosen, dtype=bool), len(emails)))
+    resolver = ProbabilisticResolver()  # codes as an update keeps them (KeyIndex.of_frame)
+    field = next(f for f in resolver.contact_linker.fields if f.column == "email")
+    frame = resolver.comparison_frame(records).reset_index(drop=True)
+    codes = pd.factorize(pd.Series(normalise(frame["email"], field), dtype=object))[0]
+    plain = SharedInboxes.carriers(records, rows)
+    narrowed = SharedInboxes.carriers(records, rows, codes=codes)
+    assert plain.keys() == narrowed.keys()
+    for name, values in plain.items():
+        assert pd.Series(narrowed[name]).equals(pd.Series(values)), name

@@ -257,7 +257,7 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
         linker = relinking(linker, index=found[0], population=population, rows=rows,
                            model=found[1], frequencies=found[2])  # fmt: skip
         if level == "contact" and linker.context is not None:
-            carriers = _carriers(merged, rows)
+            carriers = _carriers(merged, rows, compared)
             linker = attrs.evolve(linker, context=attrs.evolve(linker.context, carriers=carriers))
     frequencies = None if found is None else found[2]
     return Plan(level=level, merged=merged, replaced=replaced, entities=entities, rows=rows,
@@ -265,14 +265,17 @@ def plan_level(level: Literal["account", "contact"], tables: Tables, new: Table,
                 frequencies=frequencies)  # fmt: skip
 
 
-def _carriers(records: Table, rows: Ints) -> dict[str, npt.NDArray[np.object_]]:
+def _carriers(records: Table, rows: Ints,
+              compared: Coded | None) -> dict[str, npt.NDArray[np.object_]]:  # fmt: skip
     """The records outside ``rows`` on an address one of ``rows`` carries (see LinkContext).
 
     Whether an address is a shared inbox depends on every record carrying it: told over
     the records resolved again alone, an address a kept person shares with one of them
     would look like that one's own, and its e-mail a token that splits their entity.
+    The records' cleaned addresses (``compared``), when known, narrow the search.
     """
-    return SharedInboxes.carriers(records, rows)  # type: ignore[arg-type]
+    codes = None if compared is None or "email" not in compared else compared["email"][0]
+    return SharedInboxes.carriers(records, rows, codes=codes)  # type: ignore[arg-type]
 
 
 def within(overrides: Overrides, plans: Mapping[str, Plan]) -> Overrides:

@@ -243,14 +243,18 @@ class SharedInboxes:
 
     @staticmethod
     def carriers(
-        records: ContactRecords, rows: npt.NDArray[np.integer[Any]]
-    ) -> dict[str, npt.NDArray[np.object_]]:
+        records: ContactRecords, rows: npt.NDArray[np.integer[Any]], *,
+        codes: npt.NDArray[np.int64] | None = None,
+    ) -> dict[str, npt.NDArray[np.object_]]:  # fmt: skip
         """The records outside ``rows`` on an address one of ``rows`` carries, for :meth:`find`.
 
         Their ``"email"``, ``"first_name"`` and ``"last_name"``, the names as a resolver's
         comparison frame reads them (a whole name typed as the family name split); empty
         when there are none. Each address is trimmed and lower-cased once, in plain Python:
-        no column of the other records' addresses is made.
+        no column of the other records' addresses is made. ``codes``, when known, number
+        every record's address as the comparison cleans it (``-1``: none); then only the
+        records with a number one of ``rows`` has, or with none, are read (addresses alike
+        once trimmed and lower-cased are alike cleaned).
 
         Examples
         --------
@@ -266,10 +270,17 @@ class SharedInboxes:
         emails = np.asarray(records.column("email"), dtype=object)
         wanted = {address for address in map(_address, emails[rows].tolist())
                   if address is not None}  # fmt: skip
-        on = np.fromiter(
+        if codes is None:
+            read = np.arange(len(emails))
+        else:
+            asked = np.unique(codes[rows])
+            read = np.flatnonzero(np.isin(codes, asked[asked >= 0])
+                                  | ((codes < 0) & pd.notna(emails)))  # fmt: skip
+        on = np.zeros(len(emails), dtype=np.bool_)
+        on[read] = np.fromiter(
             ((value.strip().lower() if isinstance(value, str) else _address(value)) in wanted
-             for value in emails.tolist()),
-            dtype=np.bool_, count=len(emails),
+             for value in emails[read].tolist()),
+            dtype=np.bool_, count=len(read),
         )  # fmt: skip
         on[rows] = False
         outside = np.flatnonzero(on)
