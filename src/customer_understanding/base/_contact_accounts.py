@@ -81,31 +81,39 @@ def account_side(account_records: AccountRecords, account_of_record: npt.NDArray
 
 
 def could_match(records: ContactRecords, rows: npt.NDArray[np.int64],
-                account_records: AccountRecords, *, names: npt.NDArray[np.object_] | None = None,
+                account_records: AccountRecords, *, above: npt.NDArray[np.float64],
+                names: npt.NDArray[np.object_] | None = None,
                 seen: Seen | None = None) -> npt.NDArray[np.int64]:  # fmt: skip
-    """Those of the contact records ``rows`` that some of ``account_records`` would match.
+    """Those of the contact records ``rows`` that one of ``account_records`` could take.
 
-    By work e-mail domain or company name, as :func:`contact_accounts` matches them (a
-    record that names its account by CRM id is certain, and not asked about). Records
-    alike in the text after their address's ``@`` and in their company are asked once.
-    ``names``: the account records' names as the account linker cleaned them, if known;
-    ``seen``: the contacts' texts read before (see :meth:`LeadToAccount.prepare`).
+    As :func:`contact_accounts` matches them: a record whose work e-mail domain one of
+    them has, or (when a match by company name could beat ``above``, each record's
+    contact's confidence now) whose company or domain name one of them is close to.
+    Records alike in the text after their address's ``@`` and in their company are asked
+    once. ``names``: the account records' names as the account linker cleaned them, if
+    known; ``seen``: the contacts' texts read before (see :meth:`LeadToAccount.prepare`).
     """
     rows = np.asarray(rows, dtype=np.int64)
     if not len(rows) or not len(account_records):
         return rows[:0]
     emails, company = records.column("email")[rows], records.column("company")[rows]
     clue = _work_email(emails) | pd.notna(company)
-    rows, emails, company = rows[clue], emails[clue], company[clue]
-    after = np.array([e.rsplit("@", 1)[1] if isinstance(e, str) and "@" in e else None
-                      for e in emails.tolist()], dtype=object)  # fmt: skip
-    domain_codes, _ = value_codes(after)
-    company_codes, companies = value_codes(company)
-    alike = (domain_codes + 1) * (len(companies) + 1) + company_codes + 1
-    _, first, profile = np.unique(alike, return_index=True, return_inverse=True)
+    rows, emails, company, above = rows[clue], emails[clue], company[clue], above[clue]
+    after = np.array([e.strip().lower().rsplit("@", 1)[1] if isinstance(e, str) and "@" in e
+                      else None for e in emails.tolist()], dtype=object)  # fmt: skip
     prepared = LeadToAccount().prepare(_firms(account_records), cleaned_names=names)
-    found = _lead_to_account(records, rows[first], prepared, seen)["account_id"].notna().to_numpy()
-    matched: npt.NDArray[np.int64] = rows[found[profile.reshape(-1)]]
+    # the matcher's domains are the trimmed, lower-cased address's end, equal to a host
+    taken = np.zeros(len(rows), dtype=bool)
+    taken[prepared.with_domains(after)[0]] = True
+    named = np.flatnonzero(~taken & (above <= LeadToAccount.best_by_name(places=False)))
+    if len(named):
+        domain_codes, _ = value_codes(after[named])
+        company_codes, companies = value_codes(company[named])
+        alike = (domain_codes + 1) * (len(companies) + 1) + company_codes + 1
+        _, first, profile = np.unique(alike, return_index=True, return_inverse=True)
+        asked = _lead_to_account(records, rows[named[first]], prepared, seen)
+        taken[named] = asked["account_id"].notna().to_numpy()[profile.reshape(-1)]
+    matched: npt.NDArray[np.int64] = rows[taken]
     return matched
 
 

@@ -358,7 +358,8 @@ def _near_changed_accounts(tables: Tables, plan: Plan, asked: npt.NDArray[np.boo
         return np.empty(0, dtype=np.int64)
     changed = plan.merged.take(plan.rows)
     assert isinstance(changed, AccountRecords)  # the account level's plan
-    found = could_match(tables.contact_records, rows, changed,
+    confidence = tables.contacts.column("account_confidence")[contact_of[rows]]
+    found = could_match(tables.contact_records, rows, changed, above=confidence,
                         names=None if names is None else names[plan.rows], seen=seen)  # fmt: skip
     return np.unique(contact_of[found]).astype(np.int64)
 

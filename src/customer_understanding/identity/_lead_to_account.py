@@ -108,6 +108,10 @@ class AccountMatches(TableExport):
         return float(self._table["account_id"].notna().mean()) if len(self._table) else 0.0
 
 
+#: The confidence of a match by an equal company name, before city and country move it.
+_NAME_TOP = 0.9
+
+
 def _share(instance: object, attribute: Any, value: float) -> None:
     """A share in (0, 1]; anything else, a string included, is refused by name."""
     positive(attribute.name, value)
@@ -393,11 +397,24 @@ class LeadToAccount:
         found["confidence"] = self._name_confidence(found)
         return found
 
+    @staticmethod
+    def best_by_name(*, places: bool) -> float:
+        """The highest confidence a match by company name gives.
+
+        ``places``: the contact has a city or country, which can raise it.
+
+        Examples
+        --------
+        >>> LeadToAccount.best_by_name(places=False)
+        0.9
+        """
+        return 1.0 if places else _NAME_TOP
+
     def _name_confidence(self, found: dict[str, npt.NDArray[Any]]) -> npt.NDArray[np.float64]:
-        """0.5 at the threshold to 0.9 for equal names, moved by city and country."""
+        """0.5 at the threshold to :data:`_NAME_TOP` for equal names, moved by city and country."""
         sim = found["sim"].astype(np.float64)
         span = max(1.0 - self.name_threshold, 1e-9)
-        confidence = 0.5 + 0.4 * np.clip((sim - self.name_threshold) / span, 0.0, 1.0)
+        confidence = 0.5 + (_NAME_TOP - 0.5) * np.clip((sim - self.name_threshold) / span, 0.0, 1.0)
         for place, gain, loss in (("city", 0.05, 0.05), ("country", 0.05, 0.25)):
             agree, differ = _agreement(found[place], found[place + "_a"])
             confidence += gain * agree - loss * differ
