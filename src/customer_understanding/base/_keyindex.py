@@ -351,13 +351,16 @@ class KeyIndex:
         budget = LinkerSteps(self.linker).budget
         near = []
         for rule in self.rules:
-            if budget is None and rule.max_block is None:
+            # Only a block this small before or after can change its holders' pairs: past
+            # the cap it pairs nobody, and with more candidates than the budget it is
+            # never kept, nor does its size bear on which smaller blocks are.
+            bounds = [b for b in (rule.max_block, None if budget is None else budget + 1) if b]
+            if not bounds:
                 continue  # such blocks change nobody's pairs but the new records' own
             key = touched[rule.name]
-            if rule.max_block is not None:  # a block over the cap before and after pairs nobody
-                was = self._stored(rule.name, key).at(key)[0]
-                now = self.block_sizes(rule, key, population)
-                key = key[np.minimum(was, now) <= rule.max_block]
+            was = self._stored(rule.name, key).at(key)[0]
+            now = self.block_sizes(rule, key, population)
+            key = key[np.minimum(was, now) <= min(bounds)]
             near.append(self._stored(rule.name, key).holders(key))
         rows: Ints = np.unique(np.concatenate([np.empty(0, dtype=np.int64), *near]))
         rows = rows[kept[rows]]
