@@ -83,6 +83,7 @@ if phase == "update":
 print(json.dumps(figures))
 """
 KEY = "store-update-benchmark-secret-2026"
+_ELSEWHERE = "(an account the two cluster apart)"
 
 
 def sources(accounts: int, per_account: int) -> tuple[list, list, list]:  # type: ignore[type-arg]
@@ -152,11 +153,14 @@ def _agreement(
         scores[level] = cluster_scores(mine.to_numpy(), theirs.to_numpy()).f1
         records += len(mine)
     facts = {}
+    # a link to an account the two cluster differently is told apart from a wrong link
+    alike = set(held[0][1]["account"][1].tolist()) & set(held[1][1]["account"][1].tolist())
     for level, name in (("account", "accounts"), ("contact", "contacts")):
         frames = []
         for base, signatures in held:
             frame = getattr(base.tables, name).to_pandas().drop(columns="id").astype(object)
-            accounts = np.append(signatures["account"][1], [None])  # a link of -1: none
+            accounts = np.array([s if s in alike else _ELSEWHERE for s in signatures["account"][1]]
+                                + [None], dtype=object)  # fmt: skip
             for column in ("account", "parent"):
                 if column in frame.columns:
                     frame[column] = accounts[frame[column].to_numpy(dtype=np.int64)]
@@ -164,8 +168,16 @@ def _agreement(
         both = frames[0].index.intersection(frames[1].index)
         left, right = frames[0].loc[both], frames[1].loc[both]
         differ = left != right
-        facts[level] = (len(both), {column: int(count) for column, count
-                                    in differ.sum().items() if count})  # fmt: skip
+        counts = {column: int(count) for column, count in differ.sum().items() if count}
+        for column in ("account", "parent"):
+            if column in left.columns:
+                apart = ((left[column] == _ELSEWHERE) | (right[column] == _ELSEWHERE)).to_numpy()
+                counts.pop(column, None)
+                if (found := int((differ[column].to_numpy() & ~apart).sum())) > 0:
+                    counts[column] = found
+                if apart.any():
+                    counts[f"{column} (to accounts clustered apart)"] = int(apart.sum())
+        facts[level] = (len(both), counts)
     return records, scores, facts
 
 
