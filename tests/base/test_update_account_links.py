@@ -25,11 +25,12 @@ _LEADS = pd.DataFrame({
     "Company": ["Northwind Analytic", "Northwind Analytic", "Elsewhere"],
     "CreatedDate": ["2025-01-02", "2025-01-03", "2025-01-04"],
 })  # fmt: skip
-# A company record from another system: the same firm's name spelled otherwise, and the
-# leads' work domain, which settles their employer.
-_COMPANIES = pd.DataFrame({"hs_object_id": ["9"], "name": ["NWA Group"],
-                           "domain": ["northwind-analytics.de"],
-                           "country": ["Germany"]})  # fmt: skip
+# Company records from another system: the same firm's name spelled otherwise with the
+# leads' work domain, which settles their employer; and the first firm the third lead,
+# linked to none so far, can be linked to.
+_COMPANIES = pd.DataFrame({"hs_object_id": ["9", "10"], "name": ["NWA Group", "Elsewhere Ltd"],
+                           "domain": ["northwind-analytics.de", "elsewhere.io"],
+                           "country": ["Germany", "Ireland"]})  # fmt: skip
 
 
 def _links(base: CustomerBase) -> pd.DataFrame:
@@ -54,10 +55,11 @@ def test_a_new_account_record_with_a_kept_contacts_domain_relinks_it(tmp_path: P
     assert set(_links(before)["method"].dropna()) == {"name"}  # linked by company name
     updated = CustomerBase.open(tmp_path / "s.db").update(_sources(True)[2:], policy="lenient")
     rebuilt = CustomerBase.build(_sources(True), policy="lenient")
-    assert len(updated.tables.accounts) == len(rebuilt.tables.accounts) == 2
+    assert len(updated.tables.accounts) == len(rebuilt.tables.accounts) == 3
     links = _links(updated)
     pd.testing.assert_frame_equal(links, _links(rebuilt))
-    assert links["method"].tolist().count("domain") == 2  # the new record's domain wins
+    assert links["method"].tolist().count("domain") == 3  # the new records' domains win
+    assert links["account"].tolist().count("Elsewhere Ltd") == 1  # where there was none
 
 
 def test_without_the_rule_the_kept_links_stay_stale(

@@ -314,8 +314,9 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan],
         kept[level] = {field: row[np.asarray(won)[~plan.entities]]
                        for field, won in stored.items()}  # fmt: skip
     left = ~plans["account"].entities
-    place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
+    place = np.full(len(left) + 1, RELINK, dtype=np.int64)
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))
+    place[-1] = -1  # no account: kept so, unless a changed account record could take it
     # Only the columns read are taken: the whole table's rows would copy every column.
     contacts, same = tables.contacts, ~plans["contact"].entities
     account = place[contacts.column("account")]
@@ -344,14 +345,15 @@ def _naming_new_accounts(tables: Tables, plan: Plan) -> Ints:
 def _near_changed_accounts(tables: Tables, plan: Plan, asked: npt.NDArray[np.bool_],
                            names: npt.NDArray[np.object_] | None,
                            seen: Seen | None) -> Ints:  # fmt: skip
-    """The ``asked`` stored contacts, linked by domain or name, that a changed account could take.
+    """The ``asked`` stored contacts not linked by CRM id that a changed account could take.
 
     A rebuild matches every contact against every account record; the account records an
     update adds, and those of the accounts it resolves again, may match a contact better
     than its kept link (a new record with the contact's work domain, where the link was
-    by company name), so such contacts are linked again. Links by CRM id are certain.
+    by company name), or be the first to match it, so such contacts are linked again.
+    Links by CRM id are certain.
     """
-    by_clue = np.isin(tables.contacts.labels("account_method"), ["domain", "name"])
+    by_clue = tables.contacts.labels("account_method") != "reference"
     contact_of = tables.resolution.contact_of_record
     rows = np.flatnonzero((asked & by_clue)[contact_of])
     if not len(rows) or not len(plan.rows):
