@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.identity import Survivorship, Vote, survivors
+from customer_understanding.identity import Survivorship, Vote, survivors, unsettled
 from customer_understanding.tables import AccountRecords, Table
 
 __all__ = ["golden_inputs", "golden_values", "record_keys"]
@@ -29,28 +29,41 @@ def golden_values(
     policy: Survivorship,
     *,
     known: Mapping[str, npt.NDArray[np.int64]] | None = None,
+    before: tuple[Table, npt.NDArray[np.int64]] | None = None,
     seen: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
     """Each golden field's value per entity, by the field's survivorship rule.
 
     ``known`` gives, per field, the winning record of the first entities (an update
     keeps those of the entities it did not touch): the rules run on the others only.
+    ``before`` holds the records the others had before (an update's entities resolved
+    again, as stored, and their stored entity): a first entity whose vote their change
+    can turn is voted on again (see :func:`~customer_understanding.identity.unsettled`).
     ``seen``: texts the votes spelled before, filled with those spelled now (see
     :func:`survivors`).
     """
     first = 0 if not known else len(next(iter(known.values())))
-    rows = np.flatnonzero(entity >= first)
-    # An update's rules read only the records of the entities it resolved again (whole
+    again = np.arange(n) >= first  # the entities the rules run on
+    beside = None
+    if known:
+        beside = _beside(records, entity, first, fields, policy)
+        if before is not None:
+            again[_unsettled(records, entity, first, beside, before, policy, seen)] = True
+            beside = {f: (values[~again[owners]], owners[~again[owners]])
+                      for f, (values, owners) in beside.items()}  # fmt: skip
+    # An update's rules read only the records of the entities they run on (whole
     # entities: a record's place in its entity is all the rules compare it with).
-    asked, owner = (records.take(rows), entity[rows]) if known else (records, entity)
+    rows = np.flatnonzero(again[entity])
+    ran = np.flatnonzero(again)
+    asked, owner = (records.take(rows), (np.cumsum(again) - 1)[entity[rows]]) if known else (
+        records, entity)  # fmt: skip
     readable, categories = golden_inputs(asked, fields, policy)
-    beside = _beside(records, entity, first, fields, policy) if known else None
     winners = survivors(
         readable,
-        owner - first,
+        owner,
         survivorship=policy,
         present=_present(asked, owner, fields),
-        n_clusters=n - first,
+        n_clusters=len(ran),
         sources=asked.labels("system"),
         times=asked.column("created_at"),
         ids=record_keys(asked),
@@ -58,8 +71,11 @@ def golden_values(
         seen=seen,
     )
     if known:
-        winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])
-                   for field, won in winners.items()}  # fmt: skip
+        for field, won in winners.items():
+            full = np.full(n, -1, dtype=np.int64)
+            full[:first] = known[field]
+            full[ran] = np.where(won >= 0, rows[won], -1)
+            winners[field] = full
     values: dict[str, Any] = {}
     for field, won in winners.items():
         column = _stored(records, field, categories, policy)
@@ -70,20 +86,23 @@ def golden_values(
     return values, winners, categories
 
 
+Pairs = tuple[npt.NDArray[Any], npt.NDArray[np.int64]]
+
+
 def _beside(
     records: Table,
     entity: npt.NDArray[np.int64],
     first: int,
     fields: tuple[str, ...],
     policy: Survivorship,
-) -> dict[str, tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]:
+) -> dict[str, Pairs]:
     """Per voted field, the values of the entities kept as they were, and their entities.
 
     A vote ranks a spelling by how many other entities carry it, which the kept entities'
     records count towards as much as the re-resolved ones' (else an update could pick
     another name than a rebuild of the same entities).
     """
-    voted = tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
+    voted = _voted(fields, policy)
     if not voted:
         return {}
     # Read in place (taking the kept rows would copy every column of the table).
@@ -91,6 +110,46 @@ def _beside(
     present = _present(records, entity, voted)
     kept = entity < first
     return {f: (readable[f][present[f] & kept], entity[present[f] & kept]) for f in voted}
+
+
+def _voted(fields: tuple[str, ...], policy: Survivorship) -> tuple[str, ...]:
+    return tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
+
+
+def _unsettled(
+    records: Table,
+    entity: npt.NDArray[np.int64],
+    first: int,
+    beside: Mapping[str, Pairs],
+    before: tuple[Table, npt.NDArray[np.int64]],
+    policy: Survivorship,
+    seen: dict[str, dict[str, Any]] | None,
+) -> npt.NDArray[np.int64]:
+    """The first entities (``beside``) whose vote the others' change from ``before`` can turn.
+
+    The kept entities' winners were voted on beside the others as they were: a spelling
+    the others now carry on more or fewer entities ranks otherwise ``elsewhere``.
+    """
+    voted = tuple(beside)
+    if not voted:
+        return np.empty(0, dtype=np.int64)
+    stored, owner = before
+    was, was_present = golden_inputs(stored, voted, policy)[0], _present(stored, owner, voted)
+    rows = np.flatnonzero(entity >= first)
+    now_records = records.take(rows)
+    now, now_present = golden_inputs(now_records, voted, policy)[0], _present(
+        now_records, entity[rows], voted)  # fmt: skip
+    found = [
+        unsettled(
+            policy.rule_of(f),  # type: ignore[arg-type]
+            before=(was[f][was_present[f]], owner[was_present[f]]),
+            after=(now[f][now_present[f]], entity[rows][now_present[f]]),
+            beside=beside[f],
+            seen=seen,
+        )
+        for f in voted
+    ]
+    return np.unique(np.concatenate(found)).astype(np.int64)
 
 
 #: Account fields written in the survivorship's vocabulary before the rules run.

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from customer_understanding.base._build import ACCOUNT_FIELDS, CONTACT_FIELDS
 from customer_understanding.base._in_place import Placed
 from customer_understanding.base._tables import Tables
-from customer_understanding.base._update_plan import Plan
+from customer_understanding.base._update_plan import Plan, kept_winners
 from customer_understanding.tables import (
     ConsentTable,
     ContactRoleTable,
@@ -56,6 +56,24 @@ def _leading(stored: Ints, total: int) -> Ints:
     return np.concatenate([stored, np.full(total - len(stored), -1)]).astype(np.int64)
 
 
+def _voted_again(source: Ints, tables: Tables, built: Tables, plan: Plan) -> Ints:
+    """``source`` of an entity table, a kept entity whose winners the update changed made anew.
+
+    An entity left alone may be voted on again (a spelling other entities carry more or
+    less often, see :func:`golden_values`): its golden values are then written again.
+    """
+    won = built.contact_winners if plan.level == "contact" else built.account_winners
+    kept = kept_winners(tables, plan)
+    changed = np.zeros(int((~plan.entities).sum()), dtype=bool)
+    for field, stored in kept.items():
+        changed |= np.asarray(won[field])[: len(changed)] != stored
+    if not changed.any():
+        return source
+    source = source.copy()
+    source[np.flatnonzero(changed)] = -1
+    return source
+
+
 def update_places(tables: Tables, built: Tables, plans: Mapping[str, Plan], *,
                   events: Mapping[type[Table], Ints],
                   replaced: Mapping[type[Table], npt.NDArray[np.bool_]],
@@ -88,7 +106,8 @@ def update_places(tables: Tables, built: Tables, plans: Mapping[str, Plan], *,
         source = _leading(np.flatnonzero(~plan.entities), len(after))
         golden = CONTACT_FIELDS if level == "contact" else ACCOUNT_FIELDS
         columns = [f for f in ("id", *golden) if f != "marketing_consent"]  # a fact, not a vote
-        placed[f"tables.{name}"] = Placed(source=source, stored_rows=len(before),
+        placed[f"tables.{name}"] = Placed(source=_voted_again(source, tables, built, plan),
+                                          stored_rows=len(before),
                                           columns=_kept(name, before, after, columns))  # fmt: skip
         placed[f"tables.resolution.{level}"] = Placed(
             source=source,

@@ -47,8 +47,9 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["KINDS", "Found", "Plan", "cleaned_names", "kept_entities", "merge", "own_flags",
-           "plan_level", "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
+__all__ = ["KINDS", "Found", "Plan", "cleaned_names", "kept_entities", "kept_winners", "merge",
+           "own_flags", "plan_level", "raw_tables", "records_of", "stored_index",
+           "within"]  # fmt: skip
 
 KINDS: dict[Literal["account", "contact"], type[Table]] = {
     "account": AccountRecords,
@@ -303,11 +304,14 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     """
     kept: dict[str, Any] = {}
     for level, plan in plans.items():
-        stored = tables.contact_winners if level == "contact" else tables.account_winners
-        row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
-        row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
-        kept[level] = {field: row[np.asarray(won)[~plan.entities]]
-                       for field, won in stored.items()}  # fmt: skip
+        kept[level] = kept_winners(tables, plan)
+        # the records of the entities resolved again as they were: their change can turn
+        # a kept entity's vote (see golden_values)
+        records = records_of(tables, level)
+        of_record = (tables.resolution.contact_of_record if level == "contact"
+                     else tables.resolution.account_of_record)  # fmt: skip
+        again = np.flatnonzero(plan.entities[of_record])
+        kept[f"{level}_before"] = (records.take(again), of_record[again])
     left = ~plans["account"].entities
     place = np.full(len(left) + 1, RELINK, dtype=np.int64)  # the last: no account
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))
@@ -322,6 +326,14 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     if names is not None:
         kept["account_names"] = names
     return kept
+
+
+def kept_winners(tables: Tables, plan: Plan) -> dict[str, Ints]:
+    """The stored winners of the entities ``plan`` leaves alone, as rows of its records."""
+    stored = tables.contact_winners if plan.level == "contact" else tables.account_winners
+    row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
+    row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
+    return {field: row[np.asarray(won)[~plan.entities]] for field, won in stored.items()}
 
 
 def _naming_new_accounts(tables: Tables, plan: Plan) -> Ints:

@@ -32,7 +32,7 @@ from customer_understanding.identity._inboxes import SharedInboxes
 from customer_understanding.identity._prepared_accounts import remembered
 from customer_understanding.identity._rules import Vote
 
-__all__ = ["ballots", "seen_spellings", "vote_key", "witness_words"]
+__all__ = ["ballots", "seen_spellings", "unsettled", "vote_key", "witness_words"]
 
 
 def _digits(value: str) -> str:
@@ -330,6 +330,89 @@ def _outside(
     per_key = np.bincount(held % width, minlength=len(wanted))
     counts: npt.NDArray[np.int64] = per_key[wanted.get_indexer(pd.Index(keys))].astype(np.int64)
     return counts
+
+
+Pairs = tuple[npt.NDArray[Any], npt.NDArray[np.int64]]
+
+
+def _carriers(rule: Vote, pairs: Pairs, seen: dict[str, dict[str, Any]] | None) -> pd.Series:
+    """Per spelling key, how many distinct clusters of ``pairs`` (values, clusters) carry it."""
+    values, clusters = pairs
+    if not len(values):
+        return pd.Series(dtype=np.int64)
+    held = pd.DataFrame({"cluster": clusters, "key": _keys(rule, np.asarray(values, object), seen)})
+    return held.drop_duplicates()["key"].value_counts()
+
+
+def unsettled(
+    rule: Vote,
+    *,
+    before: Pairs,
+    after: Pairs,
+    beside: Pairs,
+    seen: dict[str, dict[str, Any]] | None = None,
+) -> npt.NDArray[np.int64]:
+    """The clusters ``beside`` whose vote can turn when others go from ``before`` to ``after``.
+
+    Each of ``before``, ``after`` and ``beside`` is (values, clusters) of the records with
+    a value; the clusters ``beside`` were voted on beside those ``before`` and stay as they
+    are. Of what a vote reads (see :func:`vote_key`), only ``elsewhere`` looks past a
+    candidate's own cluster: rank, time and source are the record's own, the other
+    columns its cluster's or its spelling's (the placeholder). Two candidates of one
+    spelling share their ``elsewhere``; two of different spellings are compared on it only
+    when tied on the columns before it, records among them, and then only its sign
+    decides. So a cluster's vote can turn only where two of its spellings carried by as
+    many of its records compare otherwise on how many clusters carry them ``before`` and
+    ``after`` (the clusters beside counted in both). Identifiers are not ranked by
+    ``elsewhere``: none turns.
+
+    Examples
+    --------
+    Cluster 0 writes Kate and Kathy once each; cluster 1 Kate twice. A third cluster
+    that comes to carry Kathy ties the two spellings in cluster 0:
+
+    >>> import numpy as np
+    >>> kate = np.array(["Kate", "Kathy", "Kate", "Kate"], dtype=object)
+    >>> unsettled(Vote(spelling="name"), before=(np.array([], dtype=object), np.array([])),
+    ...           after=(np.array(["Kathy"], dtype=object), np.array([7])),
+    ...           beside=(kate, np.array([0, 0, 1, 1]))).tolist()
+    [0]
+    """
+    none = np.empty(0, dtype=np.int64)
+    values, clusters = beside
+    if rule.spelling in _IDENTIFIERS or not len(values):
+        return none
+    clusters = np.asarray(clusters, dtype=np.int64)
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    key, keyed = _factorize(_keys(rule, np.asarray(distinct, dtype=object), seen))
+    key, width = key[codes], np.int64(len(keyed))  # each record's spelling, by its code
+    was, now = (np.asarray(_carriers(rule, pairs, seen).reindex(keyed, fill_value=0), np.int64)
+                for pairs in (before, after))  # fmt: skip
+    moved = was != now
+    touched = np.zeros(int(clusters.max()) + 1, dtype=bool)
+    touched[clusters[moved[key]]] = True
+    rows = np.flatnonzero(touched[clusters])  # every record of the clusters touched
+    held, records = np.unique(clusters[rows] * width + key[rows], return_counts=True)
+    owner, spelling = held // width, held % width
+    # the spellings of a cluster tied on records, with a moved one among them
+    ties = np.unique(owner * np.int64(records.max(initial=0) + 1) + records, return_inverse=True)[1]
+    tied = ((np.bincount(ties) > 1) & (np.bincount(ties, weights=moved[spelling]) > 0))[ties]
+    if not tied.any():
+        return none
+    asked = np.zeros(len(keyed), dtype=bool)
+    asked[spelling[tied]] = True
+    mine = np.flatnonzero(asked[key])
+    carried = np.bincount(pd.unique(clusters[mine] * width + key[mine]) % width,
+                          minlength=len(keyed))  # fmt: skip
+    spelled = spelling[tied]
+    frame = pd.DataFrame({"tie": ties[tied], "owner": owner[tied],
+                          "then": carried[spelled] + was[spelled],
+                          "now": carried[spelled] + now[spelled]})  # fmt: skip
+    pairs = frame.merge(frame[["tie", "then", "now"]], on="tie")
+    turned = (np.sign(pairs["then_x"] - pairs["then_y"])
+              != np.sign(pairs["now_x"] - pairs["now_y"])).to_numpy()  # fmt: skip
+    found: npt.NDArray[np.int64] = np.unique(pairs["owner"].to_numpy()[turned]).astype(np.int64)
+    return found
 
 
 def vote_key(
