@@ -41,8 +41,9 @@ def _crm(rows: list[dict[str, str]]) -> list[Source]:
 
 
 def _first_name(base: CustomerBase, record: str) -> str:
-    row = int(np.flatnonzero(base.tables.contacts.column("id") == _members(base, "contact")[record])[0])
-    return str(base.tables.contacts.column("first_name")[row])
+    contacts = base.tables.contacts
+    row = int(np.flatnonzero(contacts.column("id") == _members(base, "contact")[record])[0])
+    return str(contacts.column("first_name")[row])
 
 
 def _golden(base: CustomerBase) -> pd.DataFrame:
@@ -63,7 +64,8 @@ def test_a_kept_entity_whose_vote_others_turn_is_voted_again(
     before = CustomerBase.open(path)
     assert _first_name(before, "salesforce:e1") == "Kate"
     updated = before.update(_crm(_REST))
-    assert _members(updated, "contact")["salesforce:e1"] == _members(before, "contact")["salesforce:e1"]
+    kate = "salesforce:e1"
+    assert _members(updated, "contact")[kate] == _members(before, "contact")[kate]
     detail = updated.events().query("action == 'update'").iloc[-1]["detail"]
     assert detail["contact"]["entities_affected"] == 0  # Kate Smith was not resolved again
     assert _first_name(rebuilt, "salesforce:e1") == "Kathy"

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.identity import Survivorship, Vote, survivors, unsettled
+from customer_understanding.identity import Spelled, Survivorship, Vote, survivors, unsettled
 from customer_understanding.tables import AccountRecords, Table
 
 __all__ = ["golden_inputs", "golden_values", "record_keys"]
@@ -46,11 +46,19 @@ def golden_values(
     again = np.arange(n) >= first  # the entities the rules run on
     beside = None
     if known:
-        beside = _beside(records, entity, first, fields, policy)
+        # The voted fields read in place (taking rows would copy every column of the table).
+        rules = {f: policy.rule_of(f) for f in fields}
+        voted = tuple(f for f, r in rules.items() if isinstance(r, Vote) and Spelled.read(r))
+        readable, present = golden_inputs(records, voted, policy)[0], _present(records, entity,
+                                                                               voted)  # fmt: skip
+        beside = _beside(readable, present, entity < first, entity, policy, seen)
         if before is not None:
-            again[_unsettled(records, entity, first, beside, before, policy, seen)] = True
-            beside = {f: (values[~again[owners]], owners[~again[owners]])
-                      for f, (values, owners) in beside.items()}  # fmt: skip
+            now = {f: (readable[f][present[f] & (entity >= first)],
+                       entity[present[f] & (entity >= first)]) for f in voted}  # fmt: skip
+            voted_again = _unsettled(beside, now, before, policy, seen)
+            if len(voted_again):  # they are voted on with the others, no longer beside them
+                again[voted_again] = True
+                beside = {f: held.take(~again[held.clusters]) for f, held in beside.items()}
     # An update's rules read only the records of the entities they run on (whole
     # entities: a record's place in its entity is all the rules compare it with).
     rows = np.flatnonzero(again[entity])
@@ -86,70 +94,46 @@ def golden_values(
     return values, winners, categories
 
 
-Pairs = tuple[npt.NDArray[Any], npt.NDArray[np.int64]]
-
-
 def _beside(
-    records: Table,
+    readable: Mapping[str, npt.NDArray[Any]],
+    present: Mapping[str, npt.NDArray[np.bool_]],
+    kept: npt.NDArray[np.bool_],
     entity: npt.NDArray[np.int64],
-    first: int,
-    fields: tuple[str, ...],
     policy: Survivorship,
-) -> dict[str, Pairs]:
+    seen: dict[str, dict[str, Any]] | None,
+) -> dict[str, Spelled]:
     """Per voted field, the values of the entities kept as they were, and their entities.
 
     A vote ranks a spelling by how many other entities carry it, which the kept entities'
     records count towards as much as the re-resolved ones' (else an update could pick
     another name than a rebuild of the same entities).
     """
-    voted = _voted(fields, policy)
-    if not voted:
-        return {}
-    # Read in place (taking the kept rows would copy every column of the table).
-    readable = golden_inputs(records, voted, policy)[0]
-    present = _present(records, entity, voted)
-    kept = entity < first
-    return {f: (readable[f][present[f] & kept], entity[present[f] & kept]) for f in voted}
-
-
-def _voted(fields: tuple[str, ...], policy: Survivorship) -> tuple[str, ...]:
-    return tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
+    return {f: Spelled.of(policy.rule_of(f), values[present[f] & kept],  # type: ignore[arg-type]
+                          entity[present[f] & kept], seen)
+            for f, values in readable.items()}  # fmt: skip
 
 
 def _unsettled(
-    records: Table,
-    entity: npt.NDArray[np.int64],
-    first: int,
-    beside: Mapping[str, Pairs],
+    beside: Mapping[str, Spelled],
+    now: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[np.int64]]],
     before: tuple[Table, npt.NDArray[np.int64]],
     policy: Survivorship,
     seen: dict[str, dict[str, Any]] | None,
 ) -> npt.NDArray[np.int64]:
-    """The first entities (``beside``) whose vote the others' change from ``before`` can turn.
+    """The kept entities (``beside``) whose vote the others' change can turn.
 
-    The kept entities' winners were voted on beside the others as they were: a spelling
-    the others now carry on more or fewer entities ranks otherwise ``elsewhere``.
+    The kept entities' winners were voted on beside the others as they were
+    (``before``: their records as stored, and their stored entity), which ``now`` holds
+    as they are (each voted field's values and entities): a spelling the others carry
+    on more or fewer entities ranks otherwise ``elsewhere``.
     """
     voted = tuple(beside)
-    if not voted:
-        return np.empty(0, dtype=np.int64)
     stored, owner = before
     was, was_present = golden_inputs(stored, voted, policy)[0], _present(stored, owner, voted)
-    rows = np.flatnonzero(entity >= first)
-    now_records = records.take(rows)
-    now, now_present = golden_inputs(now_records, voted, policy)[0], _present(
-        now_records, entity[rows], voted)  # fmt: skip
-    found = [
-        unsettled(
-            policy.rule_of(f),  # type: ignore[arg-type]
-            before=(was[f][was_present[f]], owner[was_present[f]]),
-            after=(now[f][now_present[f]], entity[rows][now_present[f]]),
-            beside=beside[f],
-            seen=seen,
-        )
-        for f in voted
-    ]
-    return np.unique(np.concatenate(found)).astype(np.int64)
+    found = [unsettled(policy.rule_of(f),  # type: ignore[arg-type]
+                       before=(was[f][was_present[f]], owner[was_present[f]]),
+                       after=now[f], beside=beside[f], seen=seen) for f in voted]  # fmt: skip
+    return np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found])).astype(np.int64)
 
 
 #: Account fields written in the survivorship's vocabulary before the rules run.
