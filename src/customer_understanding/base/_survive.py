@@ -51,10 +51,11 @@ def golden_values(
         voted = tuple(f for f, r in rules.items() if isinstance(r, Vote) and Spelled.read(r))
         readable, present = golden_inputs(records, voted, policy)[0], _present(records, entity,
                                                                                voted)  # fmt: skip
-        beside = _beside(readable, present, entity < first, entity, policy, seen)
+        laid = entity >= first
+        beside = _beside(readable, present, ~laid, entity, policy, seen)
         if before is not None:
-            now = {f: (readable[f][present[f] & (entity >= first)],
-                       entity[present[f] & (entity >= first)]) for f in voted}  # fmt: skip
+            at = {f: np.flatnonzero(present[f] & laid) for f in voted}
+            now = {f: (readable[f][held], entity[held]) for f, held in at.items()}
             voted_again = _unsettled(beside, now, before, policy, seen)
             if len(voted_again):  # they are voted on with the others, no longer beside them
                 again[voted_again] = True
@@ -108,9 +109,11 @@ def _beside(
     records count towards as much as the re-resolved ones' (else an update could pick
     another name than a rebuild of the same entities).
     """
-    return {f: Spelled.of(policy.rule_of(f), values[present[f] & kept],  # type: ignore[arg-type]
-                          entity[present[f] & kept], seen)
-            for f, values in readable.items()}  # fmt: skip
+    spelled = {}
+    for f, values in readable.items():
+        rows = present[f] & kept
+        spelled[f] = Spelled.of(policy.rule_of(f), values[rows], entity[rows], seen)  # type: ignore[arg-type]
+    return spelled
 
 
 def _unsettled(

@@ -47,9 +47,8 @@ from customer_understanding.tables import (
     Table,
 )
 
-__all__ = ["KINDS", "Found", "Plan", "cleaned_names", "kept_entities", "kept_winners", "merge",
-           "own_flags", "plan_level", "raw_tables", "records_of", "stored_index",
-           "within"]  # fmt: skip
+__all__ = ["KINDS", "Found", "Plan", "cleaned_names", "kept_entities", "merge", "own_flags",
+           "plan_level", "raw_tables", "records_of", "stored_index", "within"]  # fmt: skip
 
 KINDS: dict[Literal["account", "contact"], type[Table]] = {
     "account": AccountRecords,
@@ -297,14 +296,20 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     """What the entities left alone keep: golden winners, contacts' facts and account links.
 
     Those entities come first in the new resolution, in their stored order, and their
-    records are all kept, so their golden values need no survivorship vote again, nor
-    their titles reading again (the facts read from them, see :data:`FACT_COLUMNS`). A
+    records are all kept, so their golden values need no survivorship vote again (save
+    where the others' change can turn it: the records those had are given, see
+    :func:`golden_values`), nor their titles reading again (the facts read from them,
+    see :data:`FACT_COLUMNS`). A
     contact keeps its account link unless it has none, its account is resolved again or
     one of its records names a new account record by its CRM id (a rebuild links it so).
     """
     kept: dict[str, Any] = {}
     for level, plan in plans.items():
-        kept[level] = kept_winners(tables, plan)
+        stored = tables.contact_winners if level == "contact" else tables.account_winners
+        row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
+        row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
+        kept[level] = {field: row[np.asarray(won)[~plan.entities]]
+                       for field, won in stored.items()}  # fmt: skip
         # the records of the entities resolved again as they were: their change can turn
         # a kept entity's vote (see golden_values)
         records = records_of(tables, level)
@@ -326,14 +331,6 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan]) -> dict[str, Any]:
     if names is not None:
         kept["account_names"] = names
     return kept
-
-
-def kept_winners(tables: Tables, plan: Plan) -> dict[str, Ints]:
-    """The stored winners of the entities ``plan`` leaves alone, as rows of its records."""
-    stored = tables.contact_winners if plan.level == "contact" else tables.account_winners
-    row = np.full(len(plan.replaced) + 1, -1, dtype=np.int64)  # the last: no winner
-    row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
-    return {field: row[np.asarray(won)[~plan.entities]] for field, won in stored.items()}
 
 
 def _naming_new_accounts(tables: Tables, plan: Plan) -> Ints:

@@ -447,8 +447,9 @@ def unsettled(
     if not Spelled.read(rule):
         return none
     spelled = _spelled(rule, beside, seen)
-    keyed, shown = spelled.keys, spelled.key >= 0
-    key, clusters = spelled.key[shown], spelled.clusters[shown]
+    keyed, key, clusters = spelled.keys, spelled.key, spelled.clusters
+    if not (key >= 0).all():  # a record without a value carries no spelling
+        key, clusters = key[key >= 0], clusters[key >= 0]
     was, now = (np.asarray(_carriers(rule, pairs, seen).reindex(keyed, fill_value=0), np.int64)
                 for pairs in (before, after))  # fmt: skip
     moved = was != now
@@ -462,8 +463,8 @@ def unsettled(
     np.minimum.at(low, clusters, key)
     np.maximum.at(high, clusters, key)
     mixed = low < high
-    held, records = np.unique(clusters[mixed[clusters]] * width + key[mixed[clusters]],
-                              return_counts=True)  # fmt: skip
+    rows = np.flatnonzero(mixed[clusters])
+    held, records = np.unique(clusters[rows] * width + key[rows], return_counts=True)
     owner, spelling = held // width, held % width
     carried = (np.bincount(spelling, minlength=len(keyed))
                + np.bincount(low[(high >= 0) & ~mixed], minlength=len(keyed)))  # fmt: skip
