@@ -67,12 +67,12 @@ GOLDEN_FIELDS = frozenset(ACCOUNT_FIELDS) | frozenset(CONTACT_FIELDS)
 
 def _accounts(
     records: AccountRecords, resolution: Resolution, policy: Survivorship, known: Any = None,
-    seen: Seen | None = None,
+    seen: Seen | None = None, before: Any = None,
 ) -> tuple[AccountTable, dict[str, npt.NDArray[np.int64]]]:  # fmt: skip
     entity = resolution.account_of_record
     n = resolution.n_accounts
     values, winners, categories = golden_values(
-        records, entity, n, ACCOUNT_FIELDS, policy, known=known, seen=seen
+        records, entity, n, ACCOUNT_FIELDS, policy, known=known, before=before, seen=seen
     )
     values["id"] = resolution.account_ids
     values["parent"] = account_parents(
@@ -125,7 +125,7 @@ def _contacts(
     n = resolution.n_contacts
     values, winners, categories = golden_values(
         records, entity, n, CONTACT_FIELDS, policy, known=known.get("contact"),
-        seen=known.get("seen"),
+        before=known.get("contact_before"), seen=known.get("seen"),
     )  # fmt: skip
     values, categories = contact_facts(
         values, categories, title_rules=title_rules, consents=consents,
@@ -188,7 +188,9 @@ def build_tables(
     The accounts' customer-side stages are derived by ``stage_rules`` (the defaults of
     :class:`CustomerStageRules` when ``None``). ``known`` is what an update keeps of the
     first entities of each level, those it left alone: golden winners by field
-    (``"account"``, ``"contact"``), the contacts' account links (``"contact_account"``)
+    (``"account"``, ``"contact"``) with the records of the others as they were, and their
+    entities (``"account_before"``, ``"contact_before"``: see :func:`golden_values`),
+    the contacts' account links (``"contact_account"``)
     and the facts their titles gave (``"contact_facts"``); and the account records' names
     as the account linker cleaned them (``"account_names"``, not cleaned again for
     lead-to-account matching). ``known["seen"]``, a build's too, holds the texts
@@ -224,8 +226,9 @@ def build_tables(
     contact_roles = arranged(ContactRoleTable, ("system", "role"))[0]
     known = known or {}
     accounts, account_winners = _accounts(
-        account_records, resolution, survivorship, known.get("account"), known.get("seen")
-    )
+        account_records, resolution, survivorship, known.get("account"), known.get("seen"),
+        known.get("account_before"),
+    )  # fmt: skip
     emails = ValueIndex(contact_records.column("email"))  # looked up three times
     # Each record's row by its id in its system, hashed once: entities are found through it.
     records = RefIndex(contact_records, np.arange(len(contact_records), dtype=np.int64))

@@ -15,7 +15,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import NAT
-from customer_understanding.identity import Survivorship, Vote, survivors
+from customer_understanding.identity import Spelled, Survivorship, Vote, survivors, unsettled
 from customer_understanding.tables import AccountRecords, Table
 
 __all__ = ["golden_inputs", "golden_values", "record_keys"]
@@ -29,28 +29,50 @@ def golden_values(
     policy: Survivorship,
     *,
     known: Mapping[str, npt.NDArray[np.int64]] | None = None,
+    before: tuple[Table, npt.NDArray[np.int64]] | None = None,
     seen: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[str, Any], dict[str, npt.NDArray[np.int64]], dict[str, tuple[str, ...]]]:
     """Each golden field's value per entity, by the field's survivorship rule.
 
     ``known`` gives, per field, the winning record of the first entities (an update
     keeps those of the entities it did not touch): the rules run on the others only.
+    ``before`` holds the records the others had before (an update's entities resolved
+    again, as stored, and their stored entity): a first entity whose vote their change
+    can turn is voted on again (see :func:`~customer_understanding.identity.unsettled`).
     ``seen``: texts the votes spelled before, filled with those spelled now (see
     :func:`survivors`).
     """
     first = 0 if not known else len(next(iter(known.values())))
-    rows = np.flatnonzero(entity >= first)
-    # An update's rules read only the records of the entities it resolved again (whole
+    again = np.arange(n) >= first  # the entities the rules run on
+    beside = None
+    if known:
+        # The voted fields read in place (taking rows would copy every column of the table).
+        rules = {f: policy.rule_of(f) for f in fields}
+        voted = tuple(f for f, r in rules.items() if isinstance(r, Vote) and Spelled.read(r))
+        readable, present = golden_inputs(records, voted, policy)[0], _present(records, entity,
+                                                                               voted)  # fmt: skip
+        laid = entity >= first
+        beside = _beside(readable, present, ~laid, entity, policy, seen)
+        if before is not None:
+            at = {f: np.flatnonzero(present[f] & laid) for f in voted}
+            now = {f: (readable[f][held], entity[held]) for f, held in at.items()}
+            voted_again = _unsettled(beside, now, before, policy, seen)
+            if len(voted_again):  # they are voted on with the others, no longer beside them
+                again[voted_again] = True
+                beside = {f: held.take(~again[held.clusters]) for f, held in beside.items()}
+    # An update's rules read only the records of the entities they run on (whole
     # entities: a record's place in its entity is all the rules compare it with).
-    asked, owner = (records.take(rows), entity[rows]) if known else (records, entity)
+    rows = np.flatnonzero(again[entity])
+    ran = np.flatnonzero(again)
+    asked, owner = (records.take(rows), (np.cumsum(again) - 1)[entity[rows]]) if known else (
+        records, entity)  # fmt: skip
     readable, categories = golden_inputs(asked, fields, policy)
-    beside = _beside(records, entity, first, fields, policy) if known else None
     winners = survivors(
         readable,
-        owner - first,
+        owner,
         survivorship=policy,
         present=_present(asked, owner, fields),
-        n_clusters=n - first,
+        n_clusters=len(ran),
         sources=asked.labels("system"),
         times=asked.column("created_at"),
         ids=record_keys(asked),
@@ -58,8 +80,11 @@ def golden_values(
         seen=seen,
     )
     if known:
-        winners = {field: np.concatenate([known[field], np.where(won >= 0, rows[won], -1)])
-                   for field, won in winners.items()}  # fmt: skip
+        for field, won in winners.items():
+            full = np.full(n, -1, dtype=np.int64)
+            full[:first] = known[field]
+            full[ran] = np.where(won >= 0, rows[won], -1)
+            winners[field] = full
     values: dict[str, Any] = {}
     for field, won in winners.items():
         column = _stored(records, field, categories, policy)
@@ -71,26 +96,47 @@ def golden_values(
 
 
 def _beside(
-    records: Table,
+    readable: Mapping[str, npt.NDArray[Any]],
+    present: Mapping[str, npt.NDArray[np.bool_]],
+    kept: npt.NDArray[np.bool_],
     entity: npt.NDArray[np.int64],
-    first: int,
-    fields: tuple[str, ...],
     policy: Survivorship,
-) -> dict[str, tuple[npt.NDArray[Any], npt.NDArray[np.int64]]]:
+    seen: dict[str, dict[str, Any]] | None,
+) -> dict[str, Spelled]:
     """Per voted field, the values of the entities kept as they were, and their entities.
 
     A vote ranks a spelling by how many other entities carry it, which the kept entities'
     records count towards as much as the re-resolved ones' (else an update could pick
     another name than a rebuild of the same entities).
     """
-    voted = tuple(f for f in fields if isinstance(policy.rule_of(f), Vote))
-    if not voted:
-        return {}
-    # Read in place (taking the kept rows would copy every column of the table).
-    readable = golden_inputs(records, voted, policy)[0]
-    present = _present(records, entity, voted)
-    kept = entity < first
-    return {f: (readable[f][present[f] & kept], entity[present[f] & kept]) for f in voted}
+    spelled = {}
+    for f, values in readable.items():
+        rows = present[f] & kept
+        spelled[f] = Spelled.of(policy.rule_of(f), values[rows], entity[rows], seen)  # type: ignore[arg-type]
+    return spelled
+
+
+def _unsettled(
+    beside: Mapping[str, Spelled],
+    now: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[np.int64]]],
+    before: tuple[Table, npt.NDArray[np.int64]],
+    policy: Survivorship,
+    seen: dict[str, dict[str, Any]] | None,
+) -> npt.NDArray[np.int64]:
+    """The kept entities (``beside``) whose vote the others' change can turn.
+
+    The kept entities' winners were voted on beside the others as they were
+    (``before``: their records as stored, and their stored entity), which ``now`` holds
+    as they are (each voted field's values and entities): a spelling the others carry
+    on more or fewer entities ranks otherwise ``elsewhere``.
+    """
+    voted = tuple(beside)
+    stored, owner = before
+    was, was_present = golden_inputs(stored, voted, policy)[0], _present(stored, owner, voted)
+    found = [unsettled(policy.rule_of(f),  # type: ignore[arg-type]
+                       before=(was[f][was_present[f]], owner[was_present[f]]),
+                       after=now[f], beside=beside[f], seen=seen) for f in voted]  # fmt: skip
+    return np.unique(np.concatenate([np.empty(0, dtype=np.int64), *found])).astype(np.int64)
 
 
 #: Account fields written in the survivorship's vocabulary before the rules run.

@@ -13,6 +13,7 @@ a category column whose labels changed (its codes may be renumbered).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import attrs
 import numpy as np
@@ -56,15 +57,34 @@ def _leading(stored: Ints, total: int) -> Ints:
     return np.concatenate([stored, np.full(total - len(stored), -1)]).astype(np.int64)
 
 
+def _voted_again(source: Ints, built: Tables, level: str, kept: Mapping[str, Ints]) -> Ints:
+    """``source`` of an entity table, a kept entity whose winners the update changed made anew.
+
+    An entity left alone may be voted on again (a spelling other entities carry more or
+    less often, see :func:`golden_values`): its golden values are then written again.
+    ``kept`` are the winners the entities left alone had (see :func:`kept_entities`).
+    """
+    won = built.contact_winners if level == "contact" else built.account_winners
+    changed = np.zeros(len(next(iter(kept.values()), ())), dtype=bool)
+    for field, stored in kept.items():
+        changed |= np.asarray(won[field])[: len(changed)] != stored
+    if not changed.any():
+        return source
+    source = source.copy()
+    source[np.flatnonzero(changed)] = -1
+    return source
+
+
 def update_places(tables: Tables, built: Tables, plans: Mapping[str, Plan], *,
                   events: Mapping[type[Table], Ints],
                   replaced: Mapping[type[Table], npt.NDArray[np.bool_]],
-                  pairs_kept: Ints) -> dict[str, Placed]:  # fmt: skip
+                  pairs_kept: Ints, alone: Mapping[str, Any]) -> dict[str, Placed]:  # fmt: skip
     """Per table path, where the update's rows came from (see the module).
 
     ``events`` is what :func:`build_tables` gave per event table (a row among the stored
     rows kept, in order; among all the stored ones for consent statements), ``replaced``
-    the stored event rows a new row replaced, ``pairs_kept`` the stored review pairs kept.
+    the stored event rows a new row replaced, ``pairs_kept`` the stored review pairs kept,
+    ``alone`` what the entities left alone kept (see :func:`kept_entities`).
     """
     placed: dict[str, Placed] = {}
     for kind, rows in events.items():
@@ -88,7 +108,8 @@ def update_places(tables: Tables, built: Tables, plans: Mapping[str, Plan], *,
         source = _leading(np.flatnonzero(~plan.entities), len(after))
         golden = CONTACT_FIELDS if level == "contact" else ACCOUNT_FIELDS
         columns = [f for f in ("id", *golden) if f != "marketing_consent"]  # a fact, not a vote
-        placed[f"tables.{name}"] = Placed(source=source, stored_rows=len(before),
+        placed[f"tables.{name}"] = Placed(source=_voted_again(source, built, level, alone[level]),
+                                          stored_rows=len(before),
                                           columns=_kept(name, before, after, columns))  # fmt: skip
         placed[f"tables.resolution.{level}"] = Placed(
             source=source,

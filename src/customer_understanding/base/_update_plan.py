@@ -300,8 +300,10 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan],
     """What the entities left alone keep: golden winners, contacts' facts and account links.
 
     Those entities come first in the new resolution, in their stored order, and their
-    records are all kept, so their golden values need no survivorship vote again, nor
-    their titles reading again (the facts read from them, see :data:`FACT_COLUMNS`). A
+    records are all kept, so their golden values need no survivorship vote again (save
+    where the others' change can turn it: the records those had are given, see
+    :func:`golden_values`), nor their titles reading again (the facts read from them,
+    see :data:`FACT_COLUMNS`). A
     contact keeps its account link unless it has none, its account is resolved again or
     one of its records names a new account record by its CRM id (a rebuild links it so),
     or a changed account record could match it (``seen``: texts read before).
@@ -313,6 +315,13 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan],
         row[np.flatnonzero(~plan.replaced)] = np.arange(int((~plan.replaced).sum()))
         kept[level] = {field: row[np.asarray(won)[~plan.entities]]
                        for field, won in stored.items()}  # fmt: skip
+        # the records of the entities resolved again as they were: their change can turn
+        # a kept entity's vote (see golden_values)
+        records = records_of(tables, level)
+        of_record = (tables.resolution.contact_of_record if level == "contact"
+                     else tables.resolution.account_of_record)  # fmt: skip
+        again = np.flatnonzero(plan.entities[of_record])
+        kept[f"{level}_before"] = (records.take(again), of_record[again])
     left = ~plans["account"].entities
     place = np.full(len(left) + 1, RELINK, dtype=np.int64)
     place[np.flatnonzero(left)] = np.arange(int(left.sum()))

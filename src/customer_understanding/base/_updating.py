@@ -182,7 +182,7 @@ def apply_update(tables: Tables, loaded: Loaded, *, history: History, known: Kno
                          known=known_entities, ordered=ordered, placed=sources)  # fmt: skip
     if placed is not None:
         placed.update(update_places(tables, built, plans, events=sources, replaced=replaced,
-                                    pairs_kept=pairs_kept))  # fmt: skip
+                                    pairs_kept=pairs_kept, alone=known_entities))  # fmt: skip
     return built, outcome, plans
 
 

@@ -84,7 +84,7 @@ from customer_understanding.identity._scorer import RecordScorer
 from customer_understanding.identity._steps import LinkerSteps
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
-from customer_understanding.identity._votes import ballots
+from customer_understanding.identity._votes import Spelled, ballots, unsettled
 
 if TYPE_CHECKING:
     from customer_understanding.identity._recordlinkage import (
@@ -135,6 +135,7 @@ __all__ = [
     "Scores",
     "SharedInboxes",
     "SourcePriority",
+    "Spelled",
     "Spelling",
     "Survivorship",
     "Vote",
@@ -158,6 +159,7 @@ __all__ = [
     "resolve_as_given",
     "resolve_exact",
     "survivors",
+    "unsettled",
 ]
 
 

@@ -28,7 +28,7 @@ from customer_understanding.identity._rules import (
     Survivorship,
     Vote,
 )
-from customer_understanding.identity._votes import vote_key
+from customer_understanding.identity._votes import Spelled, vote_key
 
 __all__ = ["survivors"]
 
@@ -45,7 +45,7 @@ class _Columns:
         times: npt.NDArray[np.int64] | None,
         ids: npt.NDArray[Any] | None,
         columns: Mapping[str, npt.NDArray[Any]],
-        beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
+        beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]] | Spelled] | None = None,
         seen: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.clusters = clusters
@@ -175,7 +175,7 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
     sources: npt.NDArray[Any] | None = None,
     times: npt.NDArray[np.int64] | None = None,
     ids: npt.NDArray[Any] | None = None,
-    beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]]] | None = None,
+    beside: Mapping[str, tuple[npt.NDArray[Any], npt.NDArray[Any]] | Spelled] | None = None,
     seen: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, npt.NDArray[np.int64]]:
     """For each field, the record whose value survives in each cluster (-1 when none has one).
@@ -201,7 +201,8 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
         Per field, the values and clusters of records outside this run (those with a
         value): a :class:`Vote` counts their spellings among the other clusters that
         carry one, so running the rules on some clusters alone picks what a run over
-        every record would.
+        every record would. A field's records may come :class:`Spelled` by its rule
+        (spelled once for several runs beside them).
     seen
         Texts a :class:`Vote` spelled before, by kind (``"spelling:name"``,
         ``"spelling:organisation"``, ``"spelling:text"``: each text and its spelling
@@ -232,6 +233,8 @@ def survivors(  # noqa: PLR0913 - parallel columns, every option keyword-only
         if field not in values:
             msg = f"beside names field {field!r}, which values lack (fields: {', '.join(values)})"
             raise InvalidValueError(msg)
+        if isinstance(pair, Spelled):
+            continue
         if not (isinstance(pair, tuple) and len(pair) == 2 and len(pair[0]) == len(pair[1])):
             msg = f"beside[{field!r}] must be (values, clusters) of one length, not {pair!r}"
             raise InvalidValueError(msg)

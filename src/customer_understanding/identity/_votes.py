@@ -13,11 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from customer_understanding._core import is_missing
+from customer_understanding._errors import InvalidValueError
 from customer_understanding.domain import (
     FREE_MAIL_DOMAINS,
     AccountVocabulary,
@@ -32,7 +34,7 @@ from customer_understanding.identity._inboxes import SharedInboxes
 from customer_understanding.identity._prepared_accounts import remembered
 from customer_understanding.identity._rules import Vote
 
-__all__ = ["ballots", "seen_spellings", "vote_key", "witness_words"]
+__all__ = ["Spelled", "ballots", "seen_spellings", "unsettled", "vote_key", "witness_words"]
 
 
 def _digits(value: str) -> str:
@@ -304,32 +306,185 @@ class _Run(Protocol):
     def source_rank(self, rule: Vote) -> npt.NDArray[np.int64]: ...
 
 
+#: Records as (values, clusters).
+Pairs = tuple[npt.NDArray[Any], npt.NDArray[np.int64]]
+
+
+@attrs.frozen(kw_only=True, eq=False)
+class Spelled:
+    """Records' values as a :class:`Vote` spells them, each distinct value spelled once.
+
+    ``key`` gives each record's spelling as its place in ``keys`` (-1: no value) and
+    ``clusters`` its cluster. Spelled once, records beside a run serve every reading of
+    them (``beside`` of :func:`survivors` and of :func:`unsettled`).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> names = Spelled.of(Vote(spelling="name"), np.array(["Ann", "ANN", None], dtype=object),
+    ...                    np.array([0, 1, 1]))
+    >>> names.keys.tolist(), names.key.tolist()
+    (['ann'], [0, 0, -1])
+    """
+
+    spelling: str
+    key: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.object_]
+    clusters: npt.NDArray[np.int64]
+
+    @classmethod
+    def of(cls, rule: Vote, values: Any, clusters: Any,
+           seen: dict[str, dict[str, Any]] | None = None) -> Spelled:  # fmt: skip
+        """``values`` (one per record, in ``clusters``) spelled by ``rule``."""
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object))
+        key, keys = _factorize(_keys(rule, np.asarray(distinct, dtype=object), seen))
+        found = np.full(len(codes), -1, dtype=np.int64)
+        found[codes >= 0] = key[codes[codes >= 0]]
+        return cls(spelling=rule.spelling, key=found, keys=np.asarray(keys, dtype=object),
+                   clusters=np.asarray(clusters, dtype=np.int64))  # fmt: skip
+
+    @staticmethod
+    def read(rule: Vote) -> bool:
+        """Whether a vote by ``rule`` reads records beside its run: identifiers' do not.
+
+        A person's e-mail address or phone number is no likelier theirs for others
+        holding it (see :func:`ballots`).
+        """
+        return rule.spelling not in _IDENTIFIERS
+
+    def take(self, rows: npt.NDArray[Any]) -> Spelled:
+        """Some of the records (an index or a mask); the keys stay as they are."""
+        return attrs.evolve(self, key=self.key[rows], clusters=self.clusters[rows])
+
+    def __len__(self) -> int:
+        return len(self.key)
+
+
+def _spelled(rule: Vote, beside: Pairs | Spelled, seen: dict[str, dict[str, Any]] | None
+             ) -> Spelled:  # fmt: skip
+    """``beside`` spelled by ``rule`` (as it is when spelled already, by the same spelling)."""
+    if not isinstance(beside, Spelled):
+        return Spelled.of(rule, beside[0], beside[1], seen)
+    if beside.spelling != rule.spelling:
+        msg = f"records spelled as {beside.spelling!r} beside a vote by {rule.spelling!r}"
+        raise InvalidValueError(msg)
+    return beside
+
+
 def _outside(
     rule: Vote,
     keys: npt.NDArray[np.object_],
-    beside: tuple[npt.NDArray[Any], npt.NDArray[Any]],
+    beside: Pairs | Spelled,
     seen: dict[str, dict[str, Any]] | None = None,
 ) -> npt.NDArray[np.int64]:
     """Per key, how many clusters of the records ``beside`` the run carry that spelling.
 
-    Only the run's spellings are counted: each distinct value beside is spelled once, and
-    only the records whose spelling the run holds are tallied.
+    Only the run's spellings are counted: only the records whose spelling the run holds
+    are tallied.
     """
     wanted = pd.Index(pd.unique(keys))
-    values, clusters = beside
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object))
-    if not len(wanted) or not len(distinct):
+    spelled = _spelled(rule, beside, seen)
+    if not len(wanted) or not len(spelled.keys):
         return np.zeros(len(keys), dtype=np.int64)
-    spelled = wanted.get_indexer(pd.Index(_keys(rule, np.asarray(distinct, dtype=object), seen)))
-    rows = np.flatnonzero(codes >= 0)
-    rows = rows[spelled[codes[rows]] >= 0]
+    place = wanted.get_indexer(pd.Index(spelled.keys))  # each spelling's among the run's
+    rows = np.flatnonzero(spelled.key >= 0)
+    rows = rows[place[spelled.key[rows]] >= 0]
     width = np.int64(len(wanted))
-    key = spelled[codes[rows]].astype(np.int64)
+    key = place[spelled.key[rows]].astype(np.int64)
     # each (cluster, key) once; pandas' hash table is several times numpy's unique here
-    held = pd.unique(np.asarray(clusters, dtype=np.int64)[rows] * width + key)
+    held = pd.unique(spelled.clusters[rows] * width + key)
     per_key = np.bincount(held % width, minlength=len(wanted))
     counts: npt.NDArray[np.int64] = per_key[wanted.get_indexer(pd.Index(keys))].astype(np.int64)
     return counts
+
+
+def _carriers(rule: Vote, pairs: Pairs, seen: dict[str, dict[str, Any]] | None) -> pd.Series:
+    """Per spelling key, how many distinct clusters of ``pairs`` (values, clusters) carry it."""
+    values, clusters = pairs
+    if not len(values):
+        return pd.Series(dtype=np.int64)
+    held = pd.DataFrame({"cluster": clusters, "key": _keys(rule, np.asarray(values, object), seen)})
+    return held.drop_duplicates()["key"].value_counts()
+
+
+def unsettled(
+    rule: Vote,
+    *,
+    before: Pairs,
+    after: Pairs,
+    beside: Pairs | Spelled,
+    seen: dict[str, dict[str, Any]] | None = None,
+) -> npt.NDArray[np.int64]:
+    """The clusters ``beside`` whose vote can turn when others go from ``before`` to ``after``.
+
+    Each of ``before``, ``after`` and ``beside`` is (values, clusters) of the records with
+    a value (``beside`` may come :class:`Spelled`); the clusters ``beside`` were voted on
+    beside those ``before`` and stay as they are.
+
+    Of what a vote reads (see :func:`vote_key`), only ``elsewhere`` looks past a
+    candidate's own cluster: rank, time and source are the record's own, the other
+    columns its cluster's or its spelling's (the placeholder). Two candidates of one
+    spelling share their ``elsewhere``; two of different spellings are compared on it only
+    when tied on the columns before it, records among them, and then only its sign
+    decides. So a cluster's vote can turn only where two of its spellings carried by as
+    many of its records compare otherwise on how many clusters carry them ``before`` and
+    ``after`` (the clusters beside counted in both). Identifiers are not ranked by
+    ``elsewhere``: none turns.
+
+    Examples
+    --------
+    Cluster 0 writes Kate and Kathy once each; cluster 1 Kate twice. A third cluster
+    that comes to carry Kathy ties the two spellings in cluster 0:
+
+    >>> import numpy as np
+    >>> kate = np.array(["Kate", "Kathy", "Kate", "Kate"], dtype=object)
+    >>> unsettled(Vote(spelling="name"), before=(np.array([], dtype=object), np.array([])),
+    ...           after=(np.array(["Kathy"], dtype=object), np.array([7])),
+    ...           beside=(kate, np.array([0, 0, 1, 1]))).tolist()
+    [0]
+    """
+    none = np.empty(0, dtype=np.int64)
+    if not Spelled.read(rule):
+        return none
+    spelled = _spelled(rule, beside, seen)
+    keyed, key, clusters = spelled.keys, spelled.key, spelled.clusters
+    if not (key >= 0).all():  # a record without a value carries no spelling
+        key, clusters = key[key >= 0], clusters[key >= 0]
+    was, now = (np.asarray(_carriers(rule, pairs, seen).reindex(keyed, fill_value=0), np.int64)
+                for pairs in (before, after))  # fmt: skip
+    moved = was != now
+    if not moved.any() or not len(key):
+        return none
+    # Only a cluster of two spellings or more can turn (see above): its (cluster, spelling)
+    # pairs, each with how many of its records carry it; a cluster of one spelling counts
+    # once among the clusters carrying that spelling.
+    width, size = np.int64(len(keyed)), int(clusters.max()) + 1
+    low, high = np.full(size, width), np.full(size, -1)
+    np.minimum.at(low, clusters, key)
+    np.maximum.at(high, clusters, key)
+    mixed = low < high
+    rows = np.flatnonzero(mixed[clusters])
+    held, records = np.unique(clusters[rows] * width + key[rows], return_counts=True)
+    owner, spelling = held // width, held % width
+    carried = (np.bincount(spelling, minlength=len(keyed))
+               + np.bincount(low[(high >= 0) & ~mixed], minlength=len(keyed)))  # fmt: skip
+    touched = np.bincount(owner, weights=moved[spelling], minlength=size) > 0
+    # the spellings of a touched cluster tied on records, a moved one among them
+    mine = np.flatnonzero(touched[owner])
+    ties = np.unique(owner[mine] * np.int64(records.max(initial=0) + 1) + records[mine],
+                     return_inverse=True)[1].ravel()  # fmt: skip
+    tied = ((np.bincount(ties) > 1) & (np.bincount(ties, weights=moved[spelling[mine]]) > 0))[ties]
+    if not tied.any():
+        return none
+    mine, spelled = mine[tied], spelling[mine[tied]]
+    frame = pd.DataFrame({"tie": ties[tied], "owner": owner[mine],
+                          "then": carried[spelled] + was[spelled],
+                          "now": carried[spelled] + now[spelled]})  # fmt: skip
+    pairs = frame.merge(frame[["tie", "then", "now"]], on="tie")
+    turned = (np.sign(pairs["then_x"] - pairs["then_y"])
+              != np.sign(pairs["now_x"] - pairs["now_y"])).to_numpy()  # fmt: skip
+    found: npt.NDArray[np.int64] = np.unique(pairs["owner"].to_numpy()[turned]).astype(np.int64)
+    return found
 
 
 def vote_key(
@@ -338,7 +493,7 @@ def vote_key(
     rows: npt.NDArray[np.intp],
     run: _Run,
     *,
-    beside: tuple[npt.NDArray[Any], npt.NDArray[Any]] | None = None,
+    beside: Pairs | Spelled | None = None,
 ) -> tuple[npt.NDArray[Any], ...]:
     """The ``np.lexsort`` keys that put each cluster's winning candidate first.
 
@@ -354,7 +509,7 @@ def vote_key(
                             witnesses=witnesses, seen=run.seen)  # fmt: skip
     witnessed = table["witnessed"]
     elsewhere = table["elsewhere"]
-    if rule.spelling in _IDENTIFIERS:
+    if not Spelled.read(rule):
         elsewhere = elsewhere * 0
     elif beside is not None:
         elsewhere = elsewhere + _outside(rule, table["key"], beside, run.seen)
