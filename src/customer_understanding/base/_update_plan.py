@@ -303,10 +303,10 @@ def kept_entities(tables: Tables, plans: Mapping[str, Plan],
     records are all kept, so their golden values need no survivorship vote again (save
     where the others' change can turn it: the records those had are given, see
     :func:`golden_values`), nor their titles reading again (the facts read from them,
-    see :data:`FACT_COLUMNS`). A
-    contact keeps its account link unless it has none, its account is resolved again or
-    one of its records names a new account record by its CRM id (a rebuild links it so),
-    or a changed account record could match it (``seen``: texts read before).
+    see :data:`FACT_COLUMNS`). A contact keeps its account link (or its having none)
+    unless its account is resolved again, one of its records names a new account record
+    by its CRM id (a rebuild links it so), or a changed account record could match it
+    (``seen``: texts read before).
     """
     kept: dict[str, Any] = {}
     for level, plan in plans.items():
