@@ -84,7 +84,8 @@ from customer_understanding.identity._scorer import RecordScorer
 from customer_understanding.identity._steps import LinkerSteps
 from customer_understanding.identity._survive import survivors
 from customer_understanding.identity._survivorship import GoldenRecords, golden_records
-from customer_understanding.identity._votes import Spelled, ballots, unsettled
+from customer_understanding.identity._unsettled import unsettled
+from customer_understanding.identity._votes import Spelled, ballots
 
 if TYPE_CHECKING:
     from customer_understanding.identity._recordlinkage import (
